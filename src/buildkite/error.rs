@@ -1,0 +1,194 @@
+//! One error type for every call to Buildkite, worded for the person at the keyboard.
+
+use std::time::Duration;
+
+use crate::text::sanitize_line;
+
+/// What went wrong talking to Buildkite (or the sandbox), and what to do about it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    #[error("not authorized ({message}): {hint}")]
+    Unauthorized { message: String, hint: &'static str },
+
+    #[error("{}", forbidden_text(.scope, .message))]
+    Forbidden {
+        /// The scope the call needs, when we know it.
+        scope: Option<&'static str>,
+        message: String,
+    },
+
+    #[error("not found: {what} ({message})")]
+    NotFound { what: String, message: String },
+
+    #[error("rejected by Buildkite: {message}")]
+    Validation { message: String },
+
+    #[error("rate limit reached: {}", rate_limited_text(*.reset_secs, .message))]
+    RateLimited {
+        reset_secs: Option<u64>,
+        message: String,
+    },
+
+    #[error("Buildkite had a server error (HTTP {status}): {message}; try again shortly")]
+    Server { status: u16, message: String },
+
+    #[error("HTTP {status}: {message}")]
+    Http { status: u16, message: String },
+
+    #[error("could not reach {host}: {message}")]
+    Network { host: String, message: String },
+
+    #[error("no answer from {host} within {}s; check the connection or try again", .after.as_secs())]
+    Timeout { host: String, after: Duration },
+
+    #[error("unexpected response (HTTP {status}), not the JSON expected: {snippet:?}")]
+    Undecodable { status: u16, snippet: String },
+
+    #[error("{0}")]
+    Refused(String),
+}
+
+fn forbidden_text(scope: &Option<&'static str>, message: &str) -> String {
+    match scope {
+        Some(scope) => format!(
+            "forbidden ({message}): the API token needs the `{scope}` scope; add it to the token in Buildkite's API Access Tokens settings"
+        ),
+        None => format!("forbidden: {message}"),
+    }
+}
+
+fn rate_limited_text(reset_secs: Option<u64>, message: &str) -> String {
+    match reset_secs {
+        Some(secs) => format!("{message} (try again in {secs}s)"),
+        None => message.to_owned(),
+    }
+}
+
+impl ApiError {
+    /// Builds the error for a non-success response from its status and body.
+    pub(crate) fn from_status(
+        status: u16,
+        body: &[u8],
+        reset_secs: Option<u64>,
+        context: &ErrorContext,
+    ) -> ApiError {
+        let message = server_message(body).unwrap_or_else(|| default_message(status, body));
+        match status {
+            401 => ApiError::Unauthorized {
+                message,
+                hint: context.unauthorized_hint,
+            },
+            403 => ApiError::Forbidden {
+                scope: context.scope,
+                message,
+            },
+            404 => ApiError::NotFound {
+                what: context.what.clone(),
+                message,
+            },
+            422 => ApiError::Validation { message },
+            429 => ApiError::RateLimited {
+                reset_secs,
+                message,
+            },
+            500..=599 => ApiError::Server { status, message },
+            _ => ApiError::Http { status, message },
+        }
+    }
+
+    pub(crate) fn undecodable(status: u16, body: &[u8]) -> ApiError {
+        ApiError::Undecodable {
+            status,
+            snippet: snippet(body),
+        }
+    }
+}
+
+/// What a failing call was about, to word its error.
+#[derive(Debug, Clone)]
+pub(crate) struct ErrorContext {
+    pub scope: Option<&'static str>,
+    pub what: String,
+    pub unauthorized_hint: &'static str,
+}
+
+pub(crate) const API_TOKEN_HINT: &str =
+    "set BUILDKITE_API_TOKEN to a valid API access token for this organization";
+pub(crate) const PORTAL_TOKEN_HINT: &str =
+    "the portal token is missing, wrong or revoked; pass the right one with --token-env";
+
+/// The `message` (REST) or first `errors[].message` (GraphQL) of a JSON error body.
+fn server_message(body: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let text = value
+        .get("message")
+        .and_then(|m| m.as_str())
+        .or_else(|| value.get("errors")?.get(0)?.get("message")?.as_str())?;
+    Some(sanitize_line(text))
+}
+
+fn default_message(status: u16, body: &[u8]) -> String {
+    let reason = reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("unexpected status");
+    if body.is_empty() {
+        reason.to_owned()
+    } else {
+        format!("{reason}: {}", snippet(body))
+    }
+}
+
+/// The first bytes of a body, made safe to print.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    const MAX: usize = 120;
+    let text = String::from_utf8_lossy(&body[..body.len().min(MAX)]);
+    let mut line = sanitize_line(&text);
+    if body.len() > MAX {
+        line.push('…');
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context() -> ErrorContext {
+        ErrorContext {
+            scope: Some("write_portals"),
+            what: "portal `deploy`".into(),
+            unauthorized_hint: API_TOKEN_HINT,
+        }
+    }
+
+    #[test]
+    fn forbidden_names_the_missing_scope() {
+        let err = ApiError::from_status(403, br#"{"message":"Forbidden"}"#, None, &context());
+        let text = err.to_string();
+        assert!(text.contains("`write_portals` scope"), "{text}");
+    }
+
+    #[test]
+    fn validation_keeps_the_server_message() {
+        let body = br#"{"message":"Validation failed: Name can't be blank"}"#;
+        let err = ApiError::from_status(422, body, None, &context());
+        assert_eq!(
+            err.to_string(),
+            "rejected by Buildkite: Validation failed: Name can't be blank"
+        );
+    }
+
+    #[test]
+    fn rate_limited_says_when_to_retry() {
+        let err = ApiError::from_status(429, b"{}", Some(42), &context());
+        assert!(err.to_string().contains("try again in 42s"), "{err}");
+    }
+
+    #[test]
+    fn escape_sequences_in_bodies_are_made_inert() {
+        let err = ApiError::from_status(500, b"\x1b]52;c;AAAA\x07boom", None, &context());
+        let text = err.to_string();
+        assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
+    }
+}

@@ -1,0 +1,13 @@
+//! Everything that speaks HTTP to Buildkite. No UI code here.
+
+pub mod error;
+pub mod http;
+pub mod invoke;
+pub mod portal;
+pub mod rest;
+
+pub use error::ApiError;
+pub use http::{ClientOptions, RateLimit};
+pub use invoke::{InvokeResponse, PortalClient};
+pub use portal::{CreatedPortal, NewPortal, Portal, PortalChanges};
+pub use rest::RestClient;

@@ -1,0 +1,201 @@
+//! The portal as the REST API documents it, and the bodies we send.
+
+use serde::{Deserialize, Serialize};
+
+use crate::secrets::Secret;
+
+/// A portal as returned by `GET /v2/organizations/{org}/portals[/{slug}]`.
+/// Unknown fields are ignored so a newer API does not break us.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Portal {
+    pub uuid: String,
+    pub slug: String,
+    pub organization_uuid: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub query: String,
+    /// Space-separated CIDR blocks; `None` means any address.
+    #[serde(default)]
+    pub allowed_ip_addresses: Option<String>,
+    #[serde(default)]
+    pub user_invokable: bool,
+    pub created_at: String,
+    #[serde(default)]
+    pub created_by: Option<Creator>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Creator {
+    pub id: String,
+    #[serde(default)]
+    pub graphql_id: Option<String>,
+    pub name: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub avatar_url: Option<String>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+}
+
+/// The create response: a portal plus its token, which is never returned again.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CreatedPortal {
+    #[serde(flatten)]
+    pub portal: Portal,
+    pub token: Secret,
+}
+
+/// The body of `POST /v2/organizations/{org}/portals`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct NewPortal {
+    pub name: String,
+    pub query: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_ip_addresses: Option<String>,
+    pub user_invokable: bool,
+}
+
+/// The body of `PUT /v2/organizations/{org}/portals/{slug}`: only what changed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PortalChanges {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_ip_addresses: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_invokable: Option<bool>,
+}
+
+impl PortalChanges {
+    /// Keeps only the wanted values that differ from the portal as it is.
+    pub fn diff(current: &Portal, wanted: PortalChanges) -> PortalChanges {
+        fn changed<T: PartialEq>(wanted: Option<T>, current: T) -> Option<T> {
+            wanted.filter(|w| *w != current)
+        }
+        let current_text = |v: &Option<String>| v.clone().unwrap_or_default();
+        PortalChanges {
+            name: changed(wanted.name, current.name.clone()),
+            slug: changed(wanted.slug, current.slug.clone()),
+            description: changed(wanted.description, current_text(&current.description)),
+            query: changed(wanted.query, current.query.clone()),
+            allowed_ip_addresses: changed(
+                wanted.allowed_ip_addresses,
+                current_text(&current.allowed_ip_addresses),
+            ),
+            user_invokable: changed(wanted.user_invokable, current.user_invokable),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == PortalChanges::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The JSON examples of Buildkite's portals REST page, as printed there.
+    const DOCUMENTED_PORTAL: &str = r#"{
+      "uuid": "01234567-89ab-cdef-0123-456789abcdef",
+      "slug": "trigger-main-build",
+      "organization_uuid": "f02d6a6f-7a0e-481d-9d6d-89b427aec48d",
+      "name": "Trigger main build",
+      "description": "Triggers a build on the main branch",
+      "query": "mutation triggerBuild { buildCreate(input: { branch: \"main\", commit: \"HEAD\", pipelineID: \"UGlwZWxpbmUtLS0x\" }) { build { url } } }",
+      "created_at": "2024-08-26T03:22:45.555Z",
+      "created_by": {
+        "id": "3d3c3bf0-7d58-4afe-8fe7-b3017d5504de",
+        "graphql_id": "VXNlci0tLTNkM2MzYmYwLTdkNTgtNGFmZS04ZmU3LWIzMDE3ZDU1MDRkZQo=",
+        "name": "Sam Kim",
+        "email": "sam@example.com",
+        "avatar_url": "https://www.gravatar.com/avatar/example",
+        "created_at": "2013-08-29T10:10:03.000Z"
+      },
+      "allowed_ip_addresses": "192.0.2.1/32 198.51.100.0/24",
+      "user_invokable": false
+    }"#;
+
+    const DOCUMENTED_CREATE_RESPONSE: &str = r#"{
+      "uuid": "01234567-89ab-cdef-0123-456789abcdef",
+      "slug": "trigger-main-build",
+      "organization_uuid": "f02d6a6f-7a0e-481d-9d6d-89b427aec48d",
+      "name": "Trigger main build",
+      "description": null,
+      "query": "mutation triggerBuild { buildCreate(input: { branch: \"main\", commit: \"HEAD\", pipelineID: \"UGlwZWxpbmUtLS0x\" }) { build { url } } }",
+      "created_at": "2024-08-26T03:22:45.555Z",
+      "created_by": {
+        "id": "3d3c3bf0-7d58-4afe-8fe7-b3017d5504de",
+        "graphql_id": "VXNlci0tLTNkM2MzYmYwLTdkNTgtNGFmZS04ZmU3LWIzMDE3ZDU1MDRkZQo=",
+        "name": "Sam Kim",
+        "email": "sam@example.com",
+        "avatar_url": "https://www.gravatar.com/avatar/example",
+        "created_at": "2013-08-29T10:10:03.000Z"
+      },
+      "allowed_ip_addresses": null,
+      "user_invokable": false,
+      "token": "xxx-yyy-zzz"
+    }"#;
+
+    #[test]
+    fn documented_list_get_and_update_examples_decode() {
+        let list: Vec<Portal> = serde_json::from_str(&format!("[{DOCUMENTED_PORTAL}]")).unwrap();
+        assert_eq!(list.len(), 1);
+        let portal: Portal = serde_json::from_str(DOCUMENTED_PORTAL).unwrap();
+        assert_eq!(portal, list[0]);
+        assert_eq!(portal.slug, "trigger-main-build");
+        assert_eq!(
+            portal.allowed_ip_addresses.as_deref(),
+            Some("192.0.2.1/32 198.51.100.0/24")
+        );
+        let creator = portal.created_by.unwrap();
+        assert_eq!(creator.name, "Sam Kim");
+        assert_eq!(creator.email.as_deref(), Some("sam@example.com"));
+    }
+
+    #[test]
+    fn documented_create_example_decodes_with_its_token() {
+        let created: CreatedPortal = serde_json::from_str(DOCUMENTED_CREATE_RESPONSE).unwrap();
+        assert_eq!(created.token.expose(), "xxx-yyy-zzz");
+        assert_eq!(created.portal.description, None);
+        assert_eq!(created.portal.allowed_ip_addresses, None);
+        assert!(!format!("{created:?}").contains("xxx-yyy-zzz"));
+    }
+
+    #[test]
+    fn unknown_fields_are_tolerated() {
+        let with_extra = DOCUMENTED_PORTAL.replacen('{', r#"{"future_field": [1, 2],"#, 1);
+        let portal: Portal = serde_json::from_str(&with_extra).unwrap();
+        assert_eq!(portal.name, "Trigger main build");
+    }
+
+    #[test]
+    fn changes_keep_only_what_differs() {
+        let portal: Portal = serde_json::from_str(DOCUMENTED_PORTAL).unwrap();
+        let wanted = PortalChanges {
+            name: Some("Trigger main build".into()),
+            description: Some("New words".into()),
+            user_invokable: Some(false),
+            ..Default::default()
+        };
+        let changes = PortalChanges::diff(&portal, wanted);
+        assert_eq!(
+            serde_json::to_value(&changes).unwrap(),
+            serde_json::json!({"description": "New words"})
+        );
+        let none = PortalChanges::diff(&portal, PortalChanges::default());
+        assert!(none.is_empty());
+    }
+}

@@ -1,0 +1,717 @@
+//! The command line: `list`, `show`, `create`, `update`, `delete`, `invoke`, `sandbox`.
+//!
+//! Results go to stdout (`--json` for scripts), messages and errors to stderr.
+//! Exit codes: 0 done, 1 failed, 2 bad usage, 3 the portal answered with errors.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use serde_json::{json, Value};
+
+use crate::buildkite::{
+    ClientOptions, InvokeResponse, NewPortal, Portal, PortalChanges, PortalClient, RestClient,
+};
+use crate::config::{self, ConfigFile, Paths, Settings};
+use crate::graphql::variables;
+use crate::sandbox::{self, RunningSandbox, SandboxOptions};
+use crate::secrets::{Secret, TokenStore};
+use crate::text::{sanitize, sanitize_line};
+
+const EXIT_FAILED: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+const EXIT_PORTAL_ERRORS: u8 = 3;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "bkportals",
+    version,
+    about = "Manage Buildkite portals: list, show, create, update, delete and invoke them",
+    after_help = "Settings come from flags, then the environment (BUILDKITE_API_TOKEN, \
+BUILDKITE_ORGANIZATION_SLUG, BUILDKITE_REST_API_ENDPOINT, BUILDKITE_GRAPHQL_ENDPOINT, \
+BUILDKITE_PORTAL_ENDPOINT), then ~/.config/bkportals/config.toml.\n\
+Try it without an account: bkportals --demo list\n\
+Exit codes: 0 done, 1 failed, 2 bad usage, 3 the portal answered with errors."
+)]
+pub struct Cli {
+    /// Run against an embedded Buildkite sandbox (no account needed)
+    #[arg(long, global = true)]
+    demo: bool,
+    /// Organization slug [default: $BUILDKITE_ORGANIZATION_SLUG, or the config's default_profile]
+    #[arg(long, global = true, value_name = "SLUG")]
+    org: Option<String>,
+    /// Print machine-readable JSON
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// List every portal of the organization (all pages)
+    List,
+    /// Show every field of one portal
+    Show { slug: String },
+    /// Create a portal; prints its token once and stores it
+    Create(CreateArgs),
+    /// Change a portal; only the fields that differ are sent
+    Update(UpdateArgs),
+    /// Delete a portal (asks to type its slug, unless --yes)
+    Delete {
+        slug: String,
+        /// Do not ask for confirmation
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Run a portal's document and print the response
+    Invoke(InvokeArgs),
+    /// Run the Buildkite sandbox and print the shell lines that point bkportals at it
+    Sandbox(SandboxArgs),
+}
+
+#[derive(Args, Debug)]
+struct CreateArgs {
+    /// Name of the portal
+    #[arg(long)]
+    name: String,
+    /// File holding the GraphQL document (`-` for stdin)
+    #[arg(long, value_name = "FILE")]
+    query_file: PathBuf,
+    /// Slug used in URLs [default: made from the name]
+    #[arg(long)]
+    slug: Option<String>,
+    #[arg(long)]
+    description: Option<String>,
+    /// Space-separated CIDR blocks allowed to invoke the portal, e.g. "192.0.2.0/24 198.51.100.7/32"
+    #[arg(long, value_name = "CIDRS")]
+    allowed_ips: Option<String>,
+    /// Let users invoke the portal with their own permissions
+    #[arg(long)]
+    user_invokable: bool,
+}
+
+#[derive(Args, Debug)]
+struct UpdateArgs {
+    slug: String,
+    #[arg(long)]
+    name: Option<String>,
+    /// Change the slug (the portal's URL changes too)
+    #[arg(long, value_name = "SLUG")]
+    new_slug: Option<String>,
+    #[arg(long)]
+    description: Option<String>,
+    /// File holding the new GraphQL document (`-` for stdin)
+    #[arg(long, value_name = "FILE")]
+    query_file: Option<PathBuf>,
+    /// Space-separated CIDR blocks; "" allows any address
+    #[arg(long, value_name = "CIDRS")]
+    allowed_ips: Option<String>,
+    #[arg(long, value_name = "BOOL")]
+    user_invokable: Option<bool>,
+}
+
+#[derive(Args, Debug)]
+struct InvokeArgs {
+    slug: String,
+    /// A variable, typed by the portal's variable definitions (repeatable); lists and input objects as JSON
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
+    /// A JSON object of variables (`-` for stdin); --var values override it
+    #[arg(long, value_name = "FILE")]
+    vars_file: Option<PathBuf>,
+    /// The operation to run when the document holds several
+    #[arg(long, value_name = "NAME")]
+    operation: Option<String>,
+    /// Read the portal token from this environment variable instead of the token store
+    #[arg(long, value_name = "NAME")]
+    token_env: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct SandboxArgs {
+    /// Port on 127.0.0.1 (0 picks a free one)
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Keep portals and builds in this file across restarts
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// Add this many generated portals (a large organization)
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    portals: usize,
+    /// REST requests a minute for the organization
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    rate_limit: u32,
+    /// REST requests a minute for one user
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    user_rate_limit: u32,
+    /// Portal invocations a minute for the organization
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    portal_rate_limit: u32,
+}
+
+/// A failure to report: the message, and the exit code.
+struct Failure(String, u8);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure(e.to_string(), EXIT_FAILED)
+    }
+}
+
+type Outcome = Result<u8, Failure>;
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let sandbox_command = matches!(cli.command, Some(Command::Sandbox(_)));
+    init_logging(if sandbox_command { "info" } else { "warn" });
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: could not start: {e}");
+            return ExitCode::from(EXIT_FAILED);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => ExitCode::from(code),
+        Err(Failure(message, code)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn init_logging(default: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("BKPORTALS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal())
+        .with_target(false)
+        .try_init();
+}
+
+async fn run(cli: Cli) -> Outcome {
+    let command = match cli.command {
+        Some(Command::Sandbox(args)) => return run_sandbox(args).await,
+        Some(command) => command,
+        None => {
+            return Err(Failure(
+                "the interactive app is not built yet; use a subcommand (see `bkportals --help`), e.g. `bkportals --demo list`".into(),
+                EXIT_USAGE,
+            ))
+        }
+    };
+    let mut session = Session::open(cli.demo, cli.org.as_deref()).await?;
+    let out = Output { json: cli.json };
+    match command {
+        Command::List => list(&session, out).await,
+        Command::Show { slug } => show(&session, out, &slug).await,
+        Command::Create(args) => create(&mut session, out, args).await,
+        Command::Update(args) => update(&mut session, out, args).await,
+        Command::Delete { slug, yes } => delete(&mut session, out, &slug, yes).await,
+        Command::Invoke(args) => invoke(&session, out, args).await,
+        Command::Sandbox(_) => unreachable!("handled above"),
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Output {
+    json: bool,
+}
+
+impl Output {
+    fn print_json(&self, value: &impl serde::Serialize) -> Result<(), Failure> {
+        let text = serde_json::to_string_pretty(value)?;
+        println!("{text}");
+        Ok(())
+    }
+}
+
+/// Settings, the token store, and the sandbox when `--demo` started one.
+struct Session {
+    settings: Settings,
+    store: TokenStore,
+    _sandbox: Option<RunningSandbox>,
+}
+
+impl Session {
+    async fn open(demo: bool, org_flag: Option<&str>) -> Result<Session, Failure> {
+        if demo {
+            let sandbox = sandbox::start(SandboxOptions::default()).await?;
+            let mut store = TokenStore::in_memory();
+            for (slug, token) in &sandbox.portal_tokens {
+                store.set_portal_token(&sandbox.org_slug, slug, Secret::new(token))?;
+            }
+            let parse = |u: String| url::Url::parse(&u).map_err(Failure::from);
+            let settings = Settings {
+                org: sandbox.org_slug.clone(),
+                api_token: Some(Secret::new(&sandbox.api_token)),
+                rest_endpoint: parse(sandbox.rest_endpoint())?,
+                graphql_endpoint: parse(sandbox.graphql_endpoint())?,
+                portal_endpoint: parse(sandbox.portal_endpoint())?,
+            };
+            return Ok(Session {
+                settings,
+                store,
+                _sandbox: Some(sandbox),
+            });
+        }
+        let paths = Paths::discover();
+        let file = ConfigFile::load(&paths.config_file)?;
+        let store = TokenStore::open(&paths.token_store())?;
+        if let Some(warning) = &store.warning {
+            eprintln!("warning: {warning}");
+        }
+        let settings = config::resolve(
+            &file,
+            &paths.config_file,
+            |name| std::env::var(name).ok(),
+            org_flag,
+            &store,
+        )?;
+        Ok(Session {
+            settings,
+            store,
+            _sandbox: None,
+        })
+    }
+
+    fn rest(&self) -> Result<RestClient, Failure> {
+        let token = self.settings.require_token()?.clone();
+        Ok(RestClient::new(
+            self.settings.rest_endpoint.clone(),
+            &self.settings.org,
+            token,
+            ClientOptions::default(),
+        )?)
+    }
+
+    fn org(&self) -> &str {
+        &self.settings.org
+    }
+
+    fn store_note(&self) -> String {
+        match self.store.path() {
+            Some(path) => format!("stored in {}", path.display()),
+            None => "kept in memory for this demo".to_owned(),
+        }
+    }
+}
+
+async fn list(session: &Session, out: Output) -> Outcome {
+    let portals = session.rest()?.list().await?;
+    if out.json {
+        out.print_json(&portals)?;
+        return Ok(0);
+    }
+    if portals.is_empty() {
+        eprintln!(
+            "Organization `{}` has no portals yet. Create one with:\n  bkportals create --name \"My portal\" --query-file portal.graphql",
+            session.org()
+        );
+        return Ok(0);
+    }
+    let width = portals
+        .iter()
+        .map(|p| sanitize_line(&p.slug).chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{:<width$}  FLAGS  NAME", "SLUG")?;
+    for p in &portals {
+        let flags = format!(
+            "{}{}",
+            if p.user_invokable { 'U' } else { '-' },
+            if session.store.has_portal_token(session.org(), &p.slug) {
+                'T'
+            } else {
+                '-'
+            }
+        );
+        writeln!(
+            stdout,
+            "{:<width$}  {flags:<5}  {}",
+            sanitize_line(&p.slug),
+            sanitize_line(&p.name)
+        )?;
+    }
+    eprintln!(
+        "{} portals · U = user-invokable, T = token stored",
+        portals.len()
+    );
+    Ok(0)
+}
+
+async fn show(session: &Session, out: Output, slug: &str) -> Outcome {
+    let portal = session.rest()?.get(slug).await?;
+    if out.json {
+        out.print_json(&portal)?;
+        return Ok(0);
+    }
+    print!("{}", describe(session, &portal));
+    Ok(0)
+}
+
+fn describe(session: &Session, p: &Portal) -> String {
+    let line = |v: &Option<String>, none: &str| {
+        v.as_deref()
+            .map(sanitize_line)
+            .unwrap_or_else(|| none.into())
+    };
+    let creator = p
+        .created_by
+        .as_ref()
+        .map(|c| match &c.email {
+            Some(email) => format!(" by {} <{}>", sanitize_line(&c.name), sanitize_line(email)),
+            None => format!(" by {}", sanitize_line(&c.name)),
+        })
+        .unwrap_or_default();
+    let endpoint = PortalClient::new(
+        session.settings.portal_endpoint.clone(),
+        session.org(),
+        ClientOptions::default(),
+    )
+    .map(|c| c.portal_url(&p.slug, None).to_string())
+    .unwrap_or_default();
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    format!(
+        "Name:            {}\nSlug:            {}\nUUID:            {}\nDescription:     {}\nAllowed IPs:     {}\nUser-invokable:  {}\nCreated:         {}{}\nToken stored:    {}\nEndpoint:        {}\n\n{}\n",
+        sanitize_line(&p.name),
+        sanitize_line(&p.slug),
+        sanitize_line(&p.uuid),
+        line(&p.description, "(none)"),
+        line(&p.allowed_ip_addresses, "any address"),
+        yes_no(p.user_invokable),
+        sanitize_line(&p.created_at),
+        creator,
+        yes_no(session.store.has_portal_token(session.org(), &p.slug)),
+        endpoint,
+        sanitize(p.query.trim_end()),
+    )
+}
+
+fn read_input(path: &Path, what: &str) -> Result<String, Failure> {
+    let result = if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map(|_| text)
+    } else {
+        std::fs::read_to_string(path)
+    };
+    result.map_err(|e| {
+        Failure(
+            format!("could not read {what} {}: {e}", path.display()),
+            EXIT_FAILED,
+        )
+    })
+}
+
+async fn create(session: &mut Session, out: Output, args: CreateArgs) -> Outcome {
+    let query = read_input(&args.query_file, "the query file")?;
+    let new = NewPortal {
+        name: args.name,
+        query,
+        slug: args.slug,
+        description: args.description,
+        allowed_ip_addresses: args.allowed_ips,
+        user_invokable: args.user_invokable,
+    };
+    let created = session.rest()?.create(&new).await?;
+    let slug = created.portal.slug.clone();
+    let org = session.org().to_owned();
+    let stored = session
+        .store
+        .set_portal_token(&org, &slug, created.token.clone());
+    if out.json {
+        out.print_json(&json!({ "portal": created.portal, "token": created.token.expose() }))?;
+    } else {
+        eprintln!("Created portal `{}`.", sanitize_line(&slug));
+        eprintln!("Its token is shown this once; Buildkite cannot show it again:");
+        println!("{}", sanitize_line(created.token.expose()));
+    }
+    match stored {
+        Ok(()) => eprintln!("The token is {}.", session.store_note()),
+        Err(e) => eprintln!("warning: the token was not stored ({e}); keep the copy above"),
+    }
+    Ok(0)
+}
+
+async fn update(session: &mut Session, out: Output, args: UpdateArgs) -> Outcome {
+    let query = match &args.query_file {
+        Some(path) => Some(read_input(path, "the query file")?),
+        None => None,
+    };
+    let wanted = PortalChanges {
+        name: args.name,
+        slug: args.new_slug,
+        description: args.description,
+        query,
+        allowed_ip_addresses: args.allowed_ips,
+        user_invokable: args.user_invokable,
+    };
+    let rest = session.rest()?;
+    let current = rest.get(&args.slug).await?;
+    let changes = PortalChanges::diff(&current, wanted);
+    if changes.is_empty() {
+        if out.json {
+            out.print_json(&current)?;
+        }
+        eprintln!(
+            "Nothing to change: portal `{}` already has these values.",
+            args.slug
+        );
+        return Ok(0);
+    }
+    let updated = rest.update(&args.slug, &changes).await?;
+    if updated.slug != args.slug {
+        let org = session.org().to_owned();
+        if let Err(e) = session.store.rename_portal(&org, &args.slug, &updated.slug) {
+            eprintln!("warning: the stored token was not moved to the new slug: {e}");
+        }
+    }
+    let fields: Vec<String> = match serde_json::to_value(&changes)? {
+        Value::Object(map) => map.keys().map(|k| k.replace('_', " ")).collect(),
+        _ => Vec::new(),
+    };
+    if out.json {
+        out.print_json(&updated)?;
+    }
+    eprintln!(
+        "Updated portal `{}`: {}.",
+        sanitize_line(&updated.slug),
+        fields.join(", ")
+    );
+    Ok(0)
+}
+
+async fn delete(session: &mut Session, out: Output, slug: &str, yes: bool) -> Outcome {
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            return Err(Failure(
+                format!("not deleting `{slug}` without confirmation: pass --yes"),
+                EXIT_USAGE,
+            ));
+        }
+        eprint!(
+            "Delete portal `{slug}`? Its URL and token stop working. Type the slug to confirm: "
+        );
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer)?;
+        if answer.trim() != slug {
+            eprintln!("Not deleted.");
+            return Ok(EXIT_FAILED);
+        }
+    }
+    session.rest()?.delete(slug).await?;
+    let org = session.org().to_owned();
+    if let Err(e) = session.store.forget_portal_token(&org, slug) {
+        eprintln!("warning: the stored token was not removed: {e}");
+    }
+    if out.json {
+        out.print_json(&json!({ "deleted": slug }))?;
+    }
+    eprintln!("Deleted portal `{slug}`.");
+    Ok(0)
+}
+
+async fn invoke(session: &Session, out: Output, args: InvokeArgs) -> Outcome {
+    let token = match &args.token_env {
+        Some(name) => std::env::var(name)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .map(Secret::new)
+            .ok_or_else(|| Failure(format!("the environment variable {name} (from --token-env) is not set"), EXIT_USAGE))?,
+        None => session
+            .store
+            .portal_token(session.org(), &args.slug)
+            .cloned()
+            .ok_or_else(|| {
+                Failure(
+                    format!(
+                        "no token stored for portal `{}`: put the portal's token in an environment variable and pass --token-env NAME",
+                        args.slug
+                    ),
+                    EXIT_USAGE,
+                )
+            })?,
+    };
+    let variables = build_variables(session, &args).await?;
+    let client = PortalClient::new(
+        session.settings.portal_endpoint.clone(),
+        session.org(),
+        ClientOptions::default(),
+    )?;
+    let response = client
+        .invoke(&args.slug, args.operation.as_deref(), &variables, &token)
+        .await?;
+    report_invoke(out, &response)?;
+    Ok(if response.succeeded() {
+        0
+    } else {
+        EXIT_PORTAL_ERRORS
+    })
+}
+
+/// The variables object: `--vars-file`, then each `--var` typed by the
+/// portal's variable definitions when the API token can fetch the document.
+async fn build_variables(session: &Session, args: &InvokeArgs) -> Result<Value, Failure> {
+    let mut object = match &args.vars_file {
+        Some(path) => {
+            let text = read_input(path, "the variables file")?;
+            match serde_json::from_str::<Value>(&text) {
+                Ok(Value::Object(map)) => map,
+                _ => {
+                    return Err(Failure(
+                        format!(
+                        "{} must hold a JSON object of variables, like {{\"branch\": \"main\"}}",
+                        path.display()
+                    ),
+                        EXIT_USAGE,
+                    ))
+                }
+            }
+        }
+        None => serde_json::Map::new(),
+    };
+    if args.vars.is_empty() {
+        return Ok(Value::Object(object));
+    }
+    let definitions = variable_definitions(session, &args.slug, args.operation.as_deref()).await;
+    for pair in &args.vars {
+        let Some((name, text)) = pair.split_once('=') else {
+            return Err(Failure(
+                format!("--var {pair:?} needs the form NAME=VALUE"),
+                EXIT_USAGE,
+            ));
+        };
+        let name = name.trim().trim_start_matches('$');
+        let value = match definitions.iter().find(|v| v.name == name) {
+            Some(definition) => definition
+                .coerce(text)
+                .map_err(|e| Failure(format!("--var {e}"), EXIT_USAGE))?,
+            None => Value::String(text.to_owned()),
+        };
+        object.insert(name.to_owned(), value);
+    }
+    Ok(Value::Object(object))
+}
+
+async fn variable_definitions(
+    session: &Session,
+    slug: &str,
+    operation: Option<&str>,
+) -> Vec<variables::Variable> {
+    let Ok(rest) = session.rest() else {
+        return Vec::new();
+    };
+    let document = match rest.get(slug).await {
+        Ok(portal) => portal.query,
+        Err(e) => {
+            tracing::warn!(
+                "variables are sent as text: could not fetch the portal's document ({e})"
+            );
+            return Vec::new();
+        }
+    };
+    let operations = variables::operations(&document).unwrap_or_default();
+    let chosen = match operation {
+        Some(name) => operations
+            .into_iter()
+            .find(|o| o.name.as_deref() == Some(name)),
+        None => operations.into_iter().next(),
+    };
+    chosen.map(|o| o.variables).unwrap_or_default()
+}
+
+fn report_invoke(out: Output, response: &InvokeResponse) -> Result<(), Failure> {
+    let body: Value = serde_json::from_str(&response.body)
+        .unwrap_or_else(|_| Value::String(response.body.clone()));
+    if out.json {
+        return out.print_json(&json!({
+            "status": response.status,
+            "elapsed_ms": response.elapsed.as_millis() as u64,
+            "rate_limit": response.rate_limit,
+            "body": body,
+        }));
+    }
+    let mut summary = format!(
+        "HTTP {} in {}",
+        response.status,
+        human_duration(response.elapsed)
+    );
+    if let (Some(remaining), Some(limit)) =
+        (response.rate_limit.remaining, response.rate_limit.limit)
+    {
+        summary.push_str(&format!(" · {remaining}/{limit} calls left this minute"));
+    }
+    eprintln!("{summary}");
+    if let Some(graphql) = &response.graphql {
+        for error in &graphql.errors {
+            eprintln!("GraphQL error: {}", sanitize_line(&error.message));
+        }
+    }
+    match &body {
+        Value::String(text) => println!("{}", sanitize(text)),
+        other => println!("{}", serde_json::to_string_pretty(other)?),
+    }
+    Ok(())
+}
+
+fn human_duration(d: Duration) -> String {
+    if d.as_millis() >= 1000 {
+        format!("{:.2} s", d.as_secs_f64())
+    } else {
+        format!("{} ms", d.as_millis())
+    }
+}
+
+async fn run_sandbox(args: SandboxArgs) -> Outcome {
+    let options = SandboxOptions {
+        port: args.port,
+        state_file: args.state,
+        extra_portals: args.portals,
+        org_rate_limit: args.rate_limit,
+        user_rate_limit: args.user_rate_limit,
+        portal_rate_limit: args.portal_rate_limit,
+        ..SandboxOptions::default()
+    };
+    let running = sandbox::start(options).await?;
+    print!("{}", running.shell_exports());
+    std::io::stdout().flush()?;
+    tracing::info!("press Ctrl-C to stop");
+    tokio::select! {
+        _ = shutdown_signal() => tracing::info!("stopping"),
+        _ = running.wait() => {}
+    }
+    Ok(0)
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = match signal(SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,3 @@
+//! Pure analysis of GraphQL documents. No I/O, no UI.
+
+pub mod variables;

@@ -1,0 +1,235 @@
+//! An embedded Buildkite: the portals REST API, the portal endpoint and a
+//! GraphQL endpoint (`/v1`), served by axum on 127.0.0.1 from one process.
+//!
+//! It shares no code with the client (`crate::buildkite`): both are written
+//! from Buildkite's docs, so a misread field cannot hide in a shared type.
+
+mod graphql;
+mod limits;
+mod portal_endpoint;
+mod rest;
+mod state;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::routing::{get, post};
+use axum::Router;
+use tokio::sync::oneshot;
+
+pub use state::slugify;
+use state::World;
+
+/// How to run a sandbox.
+#[derive(Debug, Clone)]
+pub struct SandboxOptions {
+    /// 0 picks a free port.
+    pub port: u16,
+    /// Portals and builds are kept in this file across restarts.
+    pub state_file: Option<PathBuf>,
+    /// Extra generated portals, for large-organization demos and benchmarks.
+    pub extra_portals: usize,
+    /// REST requests per window for the organization (Buildkite: 200 a minute).
+    pub org_rate_limit: u32,
+    /// REST requests per window for one user (Buildkite: 50 a minute).
+    pub user_rate_limit: u32,
+    /// Portal invocations per window for the organization (Buildkite: 200 a minute).
+    pub portal_rate_limit: u32,
+    pub rate_window: Duration,
+}
+
+impl Default for SandboxOptions {
+    fn default() -> Self {
+        SandboxOptions {
+            port: 0,
+            state_file: None,
+            extra_portals: 0,
+            org_rate_limit: 200,
+            user_rate_limit: 50,
+            portal_rate_limit: 200,
+            rate_window: Duration::from_secs(60),
+        }
+    }
+}
+
+pub(crate) struct Shared {
+    world: Mutex<World>,
+    limits: Mutex<Limits>,
+    state_file: Option<PathBuf>,
+    base_url: String,
+    schema: graphql::SandboxSchema,
+}
+
+struct Limits {
+    org: limits::RateLimiter,
+    user: limits::RateLimiter,
+    portal: limits::RateLimiter,
+}
+
+impl Shared {
+    fn world(&self) -> MutexGuard<'_, World> {
+        // A panic while holding the lock leaves data that is still usable.
+        self.world.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn limits(&self) -> MutexGuard<'_, Limits> {
+        self.limits.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn persist(&self, world: &World) {
+        if let Some(path) = &self.state_file {
+            if let Err(e) = world.save_state(path) {
+                tracing::error!("could not save sandbox state to {}: {e}", path.display());
+            }
+        }
+    }
+}
+
+/// A sandbox that is listening. Dropping it stops the server.
+pub struct RunningSandbox {
+    pub addr: SocketAddr,
+    pub org_slug: String,
+    /// A token with every portal scope and GraphQL access.
+    pub api_token: String,
+    /// The seeded portals and their tokens, so a demo can invoke them.
+    pub portal_tokens: Vec<(String, String)>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl RunningSandbox {
+    pub fn base_url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    pub fn rest_endpoint(&self) -> String {
+        self.base_url()
+    }
+
+    pub fn portal_endpoint(&self) -> String {
+        self.base_url()
+    }
+
+    pub fn graphql_endpoint(&self) -> String {
+        format!("{}v1", self.base_url())
+    }
+
+    /// Shell lines that point any `bkportals` at this sandbox.
+    pub fn shell_exports(&self) -> String {
+        format!(
+            "export BUILDKITE_REST_API_ENDPOINT={}\nexport BUILDKITE_PORTAL_ENDPOINT={}\nexport BUILDKITE_GRAPHQL_ENDPOINT={}\nexport BUILDKITE_ORGANIZATION_SLUG={}\nexport BUILDKITE_API_TOKEN={}\n",
+            self.rest_endpoint(),
+            self.portal_endpoint(),
+            self.graphql_endpoint(),
+            self.org_slug,
+            self.api_token
+        )
+    }
+
+    /// Waits until the server stops (it runs until the process ends).
+    pub async fn wait(mut self) {
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningSandbox {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Starts a sandbox on 127.0.0.1 and returns once it listens.
+pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, String> {
+    let mut world = World::seeded();
+    if let Some(path) = &options.state_file {
+        world.load_state(path)?;
+    }
+    world.generate_portals(options.extra_portals);
+
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port))
+        .await
+        .map_err(|e| format!("could not listen on 127.0.0.1:{}: {e}", options.port))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("could not read the listening address: {e}"))?;
+
+    let api_token = world
+        .api_tokens
+        .iter()
+        .find(|t| t.scopes.iter().any(|s| s == "write_portals"))
+        .map(|t| t.token.clone())
+        .unwrap_or_default();
+    let org_slug = world.organization.slug.clone();
+    let portal_tokens = world
+        .portals
+        .iter()
+        .map(|p| (p.slug.clone(), p.token.clone()))
+        .collect();
+
+    let shared = Arc::new(Shared {
+        world: Mutex::new(world),
+        limits: Mutex::new(Limits {
+            org: limits::RateLimiter::new(options.org_rate_limit, options.rate_window),
+            user: limits::RateLimiter::new(options.user_rate_limit, options.rate_window),
+            portal: limits::RateLimiter::new(options.portal_rate_limit, options.rate_window),
+        }),
+        state_file: options.state_file.clone(),
+        base_url: format!("http://{addr}"),
+        schema: graphql::build_schema(),
+    });
+    if let Some(path) = &options.state_file {
+        shared.persist(&shared.world());
+        tracing::info!("sandbox state is kept in {}", path.display());
+    }
+
+    let app = router(shared);
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let server = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = rx.await;
+        });
+        if let Err(e) = server.await {
+            tracing::error!("sandbox server stopped: {e}");
+        }
+    });
+    tracing::info!("sandbox listening on http://{addr}");
+    Ok(RunningSandbox {
+        addr,
+        org_slug,
+        api_token,
+        portal_tokens,
+        shutdown: Some(tx),
+        task: Some(task),
+    })
+}
+
+fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/", get(rest::root))
+        .route("/v2/access-token", get(rest::access_token))
+        .route(
+            "/v2/organizations/{org}/portals",
+            get(rest::list).post(rest::create),
+        )
+        .route(
+            "/v2/organizations/{org}/portals/{slug}",
+            get(rest::show).put(rest::update).delete(rest::delete),
+        )
+        .route(
+            "/organizations/{org}/portals/{slug}",
+            post(portal_endpoint::invoke),
+        )
+        .route("/v1", post(graphql::endpoint))
+        .fallback(rest::not_found)
+        .with_state(shared)
+}

@@ -1,0 +1,148 @@
+//! `POST /organizations/{org}/portals/{slug}[?operation_name=]`: runs a portal's
+//! document with the JSON body as its variables, authorized by the portal token.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use super::graphql::{execute, graphql_error};
+use super::rest::bearer;
+use super::Shared;
+
+pub async fn invoke(
+    State(shared): State<Arc<Shared>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path((org, slug)): Path<(String, String)>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let portal = {
+        let world = shared.world();
+        if world.organization.slug != org {
+            return graphql_error(StatusCode::NOT_FOUND, "No organization found");
+        }
+        match world.portal(&slug) {
+            Some(portal) => portal.clone(),
+            None => return graphql_error(StatusCode::NOT_FOUND, "Portal not found"),
+        }
+    };
+    if bearer(&headers) != Some(portal.token.as_str()) {
+        return graphql_error(
+            StatusCode::UNAUTHORIZED,
+            "Invalid or missing portal token: send `Authorization: Bearer <portal token>`",
+        );
+    }
+
+    let usage = shared.limits().portal.hit(&org, Instant::now());
+    let mut rate = HeaderMap::new();
+    for (name, value) in [
+        ("ratelimit-remaining", usage.remaining().to_string()),
+        ("ratelimit-limit", usage.limit.to_string()),
+        ("ratelimit-reset", usage.reset_secs.to_string()),
+        ("ratelimit-scope", "portal".to_string()),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            rate.insert(name, value);
+        }
+    }
+    let reply = |response: Response| (rate.clone(), response).into_response();
+    if usage.exceeded() {
+        return reply(graphql_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "You have exceeded your portal rate limit. Please wait {} seconds before making more requests.",
+                usage.reset_secs
+            ),
+        ));
+    }
+
+    if let Some(allowed) = &portal.allowed_ip_addresses {
+        let caller = peer.ip().to_canonical();
+        let permitted = allowed.split_whitespace().any(|entry| {
+            entry
+                .parse::<ipnet::IpNet>()
+                .map(|net| net.contains(&caller))
+                .or_else(|_| entry.parse::<std::net::IpAddr>().map(|ip| ip == caller))
+                .unwrap_or(false)
+        });
+        if !permitted {
+            return reply(graphql_error(
+                StatusCode::FORBIDDEN,
+                format!(
+                    "Requests from {caller} are not allowed by this portal's allowed IP addresses"
+                ),
+            ));
+        }
+    }
+
+    let variables = if body.iter().all(u8::is_ascii_whitespace) {
+        serde_json::json!({})
+    } else {
+        match serde_json::from_slice::<serde_json::Value>(&body) {
+            Ok(value @ serde_json::Value::Object(_)) => value,
+            _ => {
+                return reply(graphql_error(
+                    StatusCode::BAD_REQUEST,
+                    "The request body must be a JSON object of variables, e.g. {\"pipelineSlug\": \"acme/app\"}",
+                ))
+            }
+        }
+    };
+
+    let operation = params.get("operation_name").filter(|o| !o.is_empty());
+    let names = operation_names(&portal.query);
+    match operation {
+        None if names.len() > 1 => {
+            return reply(graphql_error(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "This portal's document defines {} operations ({}); choose one with ?operation_name=",
+                    names.len(),
+                    names.join(", ")
+                ),
+            ))
+        }
+        Some(op) if !names.contains(op) => {
+            return reply(graphql_error(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "Unknown operation `{op}`; this portal defines: {}",
+                    names.join(", ")
+                ),
+            ))
+        }
+        _ => {}
+    }
+
+    let response = execute(
+        &shared,
+        portal.created_by.clone(),
+        &portal.query,
+        operation.map(String::as_str),
+        variables,
+    )
+    .await;
+    reply(Json(response).into_response())
+}
+
+/// The names of the document's operations (`<anonymous>` for an unnamed one).
+fn operation_names(document: &str) -> Vec<String> {
+    use async_graphql::parser::types::DocumentOperations;
+    let mut names: Vec<String> = match async_graphql::parser::parse_query(document) {
+        Ok(doc) => match doc.operations {
+            DocumentOperations::Single(_) => vec!["<anonymous>".to_owned()],
+            DocumentOperations::Multiple(ops) => ops.keys().map(|k| k.to_string()).collect(),
+        },
+        Err(_) => Vec::new(),
+    };
+    names.sort();
+    names
+}
