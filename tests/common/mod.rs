@@ -1,0 +1,64 @@
+//! Shared by the integration tests: a sandbox on an ephemeral loopback port,
+//! and clients pointed at it.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use bkportals::buildkite::{ClientOptions, PortalClient, RestClient};
+use bkportals::sandbox::{self, RunningSandbox, SandboxOptions};
+use bkportals::secrets::Secret;
+
+pub const READ_ONLY_TOKEN: &str = "bkua_sandbox_read_portals_only";
+pub const NO_PORTAL_SCOPES_TOKEN: &str = "bkua_sandbox_no_portal_scopes";
+
+pub async fn sandbox() -> RunningSandbox {
+    sandbox_with(SandboxOptions::default()).await
+}
+
+pub async fn sandbox_with(options: SandboxOptions) -> RunningSandbox {
+    sandbox::start(options).await.expect("sandbox starts")
+}
+
+/// Short timeouts and backoff so fault tests finish quickly.
+pub fn quick_options() -> ClientOptions {
+    ClientOptions {
+        connect_timeout: Duration::from_secs(2),
+        request_timeout: Duration::from_secs(2),
+        get_attempts: 3,
+        backoff: Duration::from_millis(20),
+        max_rate_limit_wait: Duration::from_secs(5),
+    }
+}
+
+pub fn rest(sandbox: &RunningSandbox) -> RestClient {
+    rest_with_token(sandbox, &sandbox.api_token)
+}
+
+pub fn rest_with_token(sandbox: &RunningSandbox, token: &str) -> RestClient {
+    RestClient::new(
+        sandbox.rest_endpoint().parse().unwrap(),
+        &sandbox.org_slug,
+        Secret::new(token),
+        quick_options(),
+    )
+    .unwrap()
+}
+
+pub fn portal_client(sandbox: &RunningSandbox) -> PortalClient {
+    PortalClient::new(
+        sandbox.portal_endpoint().parse().unwrap(),
+        &sandbox.org_slug,
+        quick_options(),
+    )
+    .unwrap()
+}
+
+pub fn portal_token(sandbox: &RunningSandbox, slug: &str) -> Secret {
+    let token = sandbox
+        .portal_tokens
+        .iter()
+        .find(|(s, _)| s == slug)
+        .map(|(_, t)| t.clone())
+        .expect("seeded portal");
+    Secret::new(token)
+}
