@@ -50,12 +50,18 @@ async fn create_get_update_delete_round_trip() {
         })
         .await
         .unwrap();
-    assert_eq!(created.portal.slug, "nightly-report", "slug made from the name");
+    assert_eq!(
+        created.portal.slug, "nightly-report",
+        "slug made from the name"
+    );
     assert!(created.token.expose().starts_with("bkpt_"));
     assert!(created.portal.user_invokable);
 
     let again = client.create(&new_portal("Nightly report")).await.unwrap();
-    assert_eq!(again.portal.slug, "nightly-report-2", "generated slugs stay unique");
+    assert_eq!(
+        again.portal.slug, "nightly-report-2",
+        "generated slugs stay unique"
+    );
 
     let fetched = client.get("nightly-report").await.unwrap();
     assert_eq!(fetched, created.portal);
@@ -89,7 +95,10 @@ async fn create_get_update_delete_round_trip() {
 #[tokio::test]
 async fn invalid_token_is_unauthorized_with_a_hint() {
     let sandbox = sandbox().await;
-    let err = rest_with_token(&sandbox, "bkua_wrong").list().await.unwrap_err();
+    let err = rest_with_token(&sandbox, "bkua_wrong")
+        .list()
+        .await
+        .unwrap_err();
     assert!(matches!(err, ApiError::Unauthorized { .. }), "{err:?}");
     assert!(err.to_string().contains("BUILDKITE_API_TOKEN"), "{err}");
 }
@@ -102,11 +111,21 @@ async fn missing_scopes_are_named() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, ApiError::Forbidden { scope: Some("read_portals"), .. }),
+        matches!(
+            err,
+            ApiError::Forbidden {
+                scope: Some("read_portals"),
+                ..
+            }
+        ),
         "{err:?}"
     );
     let read_only = rest_with_token(&sandbox, READ_ONLY_TOKEN);
-    assert_eq!(read_only.list().await.unwrap().len(), 4, "read_portals can list");
+    assert_eq!(
+        read_only.list().await.unwrap().len(),
+        4,
+        "read_portals can list"
+    );
     let err = read_only.create(&new_portal("Nope")).await.unwrap_err();
     assert!(err.to_string().contains("`write_portals` scope"), "{err}");
     let err = read_only.delete("who-am-i").await.unwrap_err();

@@ -87,6 +87,11 @@ impl Shared {
     }
 }
 
+/// The sandbox's GraphQL schema in SDL, as `/v1` introspection describes it.
+pub fn schema_sdl() -> String {
+    graphql::build_schema().sdl()
+}
+
 /// A sandbox that is listening. Dropping it stops the server.
 pub struct RunningSandbox {
     pub addr: SocketAddr,
