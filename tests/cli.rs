@@ -1,0 +1,369 @@
+//! The command line end to end: the real binary as a subprocess, against a
+//! `bkportals sandbox` child process, with private config and data dirs.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_bkportals");
+
+/// A `bkportals sandbox` child process and the environment it printed.
+struct SandboxProcess {
+    child: Child,
+    exports: Vec<(String, String)>,
+}
+
+impl SandboxProcess {
+    fn start(state: &Path) -> SandboxProcess {
+        let mut child = Command::new(BIN)
+            .args(["sandbox", "--port", "0", "--state"])
+            .arg(state)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("sandbox starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let exports: Vec<(String, String)> = BufReader::new(stdout)
+            .lines()
+            .take(5)
+            .map(|line| {
+                let line = line.expect("export line");
+                let assignment = line.strip_prefix("export ").expect("export line");
+                let (name, value) = assignment.split_once('=').expect("NAME=value");
+                (name.to_owned(), value.to_owned())
+            })
+            .collect();
+        let names: Vec<&str> = exports.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "BUILDKITE_REST_API_ENDPOINT",
+                "BUILDKITE_PORTAL_ENDPOINT",
+                "BUILDKITE_GRAPHQL_ENDPOINT",
+                "BUILDKITE_ORGANIZATION_SLUG",
+                "BUILDKITE_API_TOKEN"
+            ]
+        );
+        SandboxProcess { child, exports }
+    }
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A user's home: config and data dirs of their own.
+struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    fn new() -> Home {
+        Home {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn token_store(&self) -> PathBuf {
+        self.path().join("data/bkportals/tokens.toml")
+    }
+
+    fn command(&self, env: &[(String, String)], args: &[&str]) -> Output {
+        let mut command = Command::new(BIN);
+        command
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.path())
+            .env("XDG_CONFIG_HOME", self.path().join("config"))
+            .env("XDG_DATA_HOME", self.path().join("data"))
+            .current_dir(self.path())
+            .stdin(Stdio::null());
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        command.output().expect("bkportals runs")
+    }
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn assert_ok(output: &Output) {
+    assert!(
+        output.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        output.status.code(),
+        stdout(output),
+        stderr(output)
+    );
+}
+
+#[test]
+fn create_list_show_update_invoke_delete() {
+    let home = Home::new();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    let env = &sandbox.exports;
+    let query = home.path().join("builds.graphql");
+    std::fs::write(
+        &query,
+        "query Builds($pipelineSlug: ID!, $first: Int) {\n  pipeline(slug: $pipelineSlug) {\n    name\n    builds(first: $first) { edges { node { number } } }\n  }\n}\n",
+    )
+    .unwrap();
+
+    let created = home.command(
+        env,
+        &[
+            "create",
+            "--name",
+            "Ops: Builds",
+            "--query-file",
+            query.to_str().unwrap(),
+            "--description",
+            "For the ops team",
+        ],
+    );
+    assert_ok(&created);
+    let token = stdout(&created).trim().to_owned();
+    assert!(
+        token.starts_with("bkpt_"),
+        "the token is printed once: {token}"
+    );
+    assert!(
+        stderr(&created).contains("cannot show it again"),
+        "{}",
+        stderr(&created)
+    );
+    let store = std::fs::read_to_string(home.token_store()).unwrap();
+    assert!(store.contains(&token), "the token is stored");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(home.token_store())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    let list = home.command(env, &["list"]);
+    assert_ok(&list);
+    let line = stdout(&list)
+        .lines()
+        .find(|l| l.starts_with("ops-builds "))
+        .map(str::to_owned)
+        .expect("the new portal is listed");
+    assert!(
+        line.contains("-T") && line.contains("Ops: Builds"),
+        "{line}"
+    );
+
+    let json = home.command(env, &["list", "--json"]);
+    assert_ok(&json);
+    let portals: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(portals.as_array().unwrap().len(), 5);
+
+    let show = home.command(env, &["show", "ops-builds"]);
+    assert_ok(&show);
+    let text = stdout(&show);
+    assert!(text.contains("Description:     For the ops team"), "{text}");
+    assert!(text.contains("Token stored:    yes"), "{text}");
+    assert!(text.contains("query Builds($pipelineSlug: ID!"), "{text}");
+    assert!(!text.contains(&token), "show never prints the token");
+
+    let update = home.command(
+        env,
+        &[
+            "update",
+            "ops-builds",
+            "--description",
+            "For everyone",
+            "--name",
+            "Ops: Builds",
+        ],
+    );
+    assert_ok(&update);
+    assert!(
+        stderr(&update).contains("Updated portal `ops-builds`: description."),
+        "only the description changed: {}",
+        stderr(&update)
+    );
+
+    let invoke = home.command(
+        env,
+        &[
+            "invoke",
+            "ops-builds",
+            "--var",
+            "pipelineSlug=demo/infra",
+            "--var",
+            "first=2",
+        ],
+    );
+    assert_ok(&invoke);
+    let body: serde_json::Value = serde_json::from_slice(&invoke.stdout).unwrap();
+    assert_eq!(body["data"]["pipeline"]["name"], "Infrastructure");
+    assert_eq!(
+        body["data"]["pipeline"]["builds"]["edges"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2,
+        "first=2 was sent as an Int"
+    );
+    assert!(
+        stderr(&invoke).starts_with("HTTP 200 in "),
+        "{}",
+        stderr(&invoke)
+    );
+
+    let bad_var = home.command(env, &["invoke", "ops-builds", "--var", "first=two"]);
+    assert_eq!(bad_var.status.code(), Some(2));
+    assert!(
+        stderr(&bad_var).contains("$first: expects an Int"),
+        "{}",
+        stderr(&bad_var)
+    );
+
+    let missing_var = home.command(env, &["invoke", "ops-builds"]);
+    assert_eq!(missing_var.status.code(), Some(3), "GraphQL errors exit 3");
+    assert!(stderr(&missing_var).contains("GraphQL error:"));
+
+    let unconfirmed = home.command(env, &["delete", "ops-builds"]);
+    assert_eq!(unconfirmed.status.code(), Some(2));
+    assert!(stderr(&unconfirmed).contains("--yes"));
+
+    let delete = home.command(env, &["delete", "ops-builds", "--yes"]);
+    assert_ok(&delete);
+    let show = home.command(env, &["show", "ops-builds"]);
+    assert_eq!(show.status.code(), Some(1));
+    assert!(stderr(&show).contains("not found"), "{}", stderr(&show));
+    let store = std::fs::read_to_string(home.token_store()).unwrap();
+    assert!(
+        !store.contains(&token),
+        "the deleted portal's token is forgotten"
+    );
+}
+
+#[test]
+fn sandbox_state_survives_a_restart() {
+    let home = Home::new();
+    let state = home.path().join("state.json");
+    let query = home.path().join("q.graphql");
+    std::fs::write(&query, "query Me { viewer { user { name } } }").unwrap();
+    {
+        let sandbox = SandboxProcess::start(&state);
+        let created = home.command(
+            &sandbox.exports,
+            &["create", "--name", "Kept", "--query-file", "q.graphql"],
+        );
+        assert_ok(&created);
+    }
+    let sandbox = SandboxProcess::start(&state);
+    let show = home.command(&sandbox.exports, &["show", "kept", "--json"]);
+    assert_ok(&show);
+    let portal: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
+    assert_eq!(portal["name"], "Kept");
+}
+
+#[test]
+fn missing_settings_say_what_to_set() {
+    let home = Home::new();
+    let no_org = home.command(&[], &["list"]);
+    assert_eq!(no_org.status.code(), Some(1));
+    assert!(
+        stderr(&no_org).contains("BUILDKITE_ORGANIZATION_SLUG"),
+        "{}",
+        stderr(&no_org)
+    );
+    let org = [("BUILDKITE_ORGANIZATION_SLUG".to_owned(), "acme".to_owned())];
+    let no_token = home.command(&org, &["list"]);
+    assert_eq!(no_token.status.code(), Some(1));
+    let message = stderr(&no_token);
+    assert!(
+        message.contains("BUILDKITE_API_TOKEN") && message.contains("--demo"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_broken_config_file_is_named_with_line_and_column() {
+    let home = Home::new();
+    let config = home.path().join("config/bkportals/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(&config, "default_profile = \"acme\"\n[profiles.acme\n").unwrap();
+    let output = home.command(&[], &["list"]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(
+        message.contains(&format!("{}:2:", config.display())),
+        "{message}"
+    );
+}
+
+#[test]
+fn demo_runs_against_an_embedded_sandbox() {
+    let home = Home::new();
+    let output = home.command(&[], &["--demo", "list", "--json"]);
+    assert_ok(&output);
+    let portals: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let slugs: Vec<&str> = portals
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["slug"].as_str())
+        .collect();
+    assert!(slugs.contains(&"recent-builds"), "{slugs:?}");
+
+    let invoke = home.command(&[], &["--demo", "invoke", "who-am-i"]);
+    assert_ok(&invoke);
+    assert!(stdout(&invoke).contains("Riley Admin"));
+    assert!(
+        !home.token_store().exists(),
+        "demo tokens stay in memory, not in the user's store"
+    );
+}
+
+#[test]
+fn escape_sequences_from_the_server_never_reach_the_terminal() {
+    let home = Home::new();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    let query = home.path().join("q.graphql");
+    std::fs::write(&query, "query Me { viewer { user { name } } }").unwrap();
+    let created = home.command(
+        &sandbox.exports,
+        &[
+            "create",
+            "--name",
+            "Evil \u{1b}]52;c;aGk=\u{7} \u{1b}[2J portal",
+            "--slug",
+            "evil",
+            "--query-file",
+            "q.graphql",
+        ],
+    );
+    assert_ok(&created);
+    for args in [&["list"][..], &["show", "evil"][..]] {
+        let output = home.command(&sandbox.exports, args);
+        assert_ok(&output);
+        let text = stdout(&output);
+        assert!(text.contains("Evil"), "{text}");
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text:?}"
+        );
+    }
+}
