@@ -217,7 +217,7 @@ async fn run(cli: Cli) -> Outcome {
         Command::Create(args) => create(&mut session, out, args).await,
         Command::Update(args) => update(&mut session, out, args).await,
         Command::Delete { slug, yes } => delete(&mut session, out, &slug, yes).await,
-        Command::Invoke(args) => invoke(&session, out, args).await,
+        Command::Invoke(args) => invoke(&mut session, out, args).await,
         Command::Sandbox(_) => unreachable!("handled above"),
     }
 }
@@ -266,7 +266,7 @@ impl Session {
         }
         let paths = Paths::discover();
         let file = ConfigFile::load(&paths.config_file)?;
-        let store = TokenStore::open(&paths.token_store())?;
+        let mut store = TokenStore::open(&paths.token_store())?;
         if let Some(warning) = &store.warning {
             eprintln!("warning: {warning}");
         }
@@ -275,7 +275,7 @@ impl Session {
             &paths.config_file,
             |name| std::env::var(name).ok(),
             org_flag,
-            &store,
+            &mut store,
         )?;
         Ok(Session {
             settings,
@@ -296,13 +296,6 @@ impl Session {
 
     fn org(&self) -> &str {
         &self.settings.org
-    }
-
-    fn store_note(&self) -> String {
-        match self.store.path() {
-            Some(path) => format!("stored in {}", path.display()),
-            None => "kept in memory for this demo".to_owned(),
-        }
     }
 }
 
@@ -438,7 +431,7 @@ async fn create(session: &mut Session, out: Output, args: CreateArgs) -> Outcome
         println!("{}", sanitize_line(created.token.expose()));
     }
     match stored {
-        Ok(()) => eprintln!("The token is {}.", session.store_note()),
+        Ok(()) => eprintln!("The token is {}.", session.store.describe()),
         Err(e) => eprintln!("warning: the token was not stored ({e}); keep the copy above"),
     }
     Ok(0)
@@ -522,7 +515,7 @@ async fn delete(session: &mut Session, out: Output, slug: &str, yes: bool) -> Ou
     Ok(0)
 }
 
-async fn invoke(session: &Session, out: Output, args: InvokeArgs) -> Outcome {
+async fn invoke(session: &mut Session, out: Output, args: InvokeArgs) -> Outcome {
     let token = match &args.token_env {
         Some(name) => std::env::var(name)
             .ok()
@@ -531,8 +524,7 @@ async fn invoke(session: &Session, out: Output, args: InvokeArgs) -> Outcome {
             .ok_or_else(|| Failure(format!("the environment variable {name} (from --token-env) is not set"), EXIT_USAGE))?,
         None => session
             .store
-            .portal_token(session.org(), &args.slug)
-            .cloned()
+            .portal_token(&session.settings.org, &args.slug)
             .ok_or_else(|| {
                 Failure(
                     format!(

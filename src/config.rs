@@ -161,7 +161,7 @@ pub fn resolve(
     config_path: &Path,
     env: impl Fn(&str) -> Option<String>,
     org_flag: Option<&str>,
-    store: &TokenStore,
+    store: &mut TokenStore,
 ) -> Result<Settings, ConfigError> {
     let env = |name: &str| env(name).filter(|v| !v.trim().is_empty());
     let org = org_flag
@@ -207,7 +207,7 @@ pub fn resolve(
         )?,
         api_token: env(ENV_TOKEN)
             .map(Secret::new)
-            .or_else(|| store.api_token(&org).cloned()),
+            .or_else(|| store.api_token(&org)),
         org,
     })
 }
@@ -244,7 +244,7 @@ rest_api_endpoint = "https://other.example.com/"
             Path::new("config.toml"),
             |k| vars.get(k).cloned(),
             org_flag,
-            &store,
+            &mut store,
         )
     }
 
@@ -298,13 +298,13 @@ rest_api_endpoint = "https://other.example.com/"
 
     #[test]
     fn missing_organization_says_how_to_choose_one() {
-        let store = TokenStore::in_memory();
+        let mut store = TokenStore::in_memory();
         let err = resolve(
             &ConfigFile::default(),
             Path::new("c.toml"),
             |_| None,
             None,
-            &store,
+            &mut store,
         )
         .unwrap_err()
         .to_string();

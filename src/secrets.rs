@@ -1,10 +1,11 @@
 //! Tokens: a redacting `Secret` type and the token store.
 //!
 //! The store keeps the API token per organization and portal tokens per
-//! organization/portal slug. It is a TOML file in the data dir, created with
-//! mode 0600 inside a 0700 directory and replaced atomically (temp file +
-//! rename), so a kill at any moment leaves either the old or the new file.
-//! (No OS keyring yet: see ARCHITECTURE.md, "Token store".)
+//! organization/portal slug. Values go to the OS keyring when one answers;
+//! otherwise (servers, CI) into the store file itself. The file, in the data
+//! dir, is created with mode 0600 inside a 0700 directory and replaced
+//! atomically (temp file + rename), so a kill at any moment leaves either the
+//! old or the new file.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -53,6 +54,8 @@ pub enum StoreError {
     },
     #[error("the token store {path} is damaged ({message}); move it aside to start a new one")]
     Corrupt { path: PathBuf, message: String },
+    #[error("the OS keyring refused the token: {0}")]
+    Keyring(String),
     #[error("could not write the token store {path}: {source}")]
     Write {
         path: PathBuf,
@@ -60,20 +63,47 @@ pub enum StoreError {
     },
 }
 
+/// One stored token: its value, or a marker saying the OS keyring holds it.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+enum Stored {
+    Inline(Secret),
+    InKeyring { keyring: bool },
+}
+
+/// The store file. It always lists which tokens exist (so `list` can mark
+/// portals with a stored token without touching the keyring); values are
+/// inline only when no keyring is in use.
 #[derive(Default, Serialize, Deserialize)]
 struct StoredTokens {
     /// organization slug -> API token
     #[serde(default)]
-    api: BTreeMap<String, Secret>,
+    api: BTreeMap<String, Stored>,
     /// organization slug -> portal slug -> portal token
     #[serde(default)]
-    portal: BTreeMap<String, BTreeMap<String, Secret>>,
+    portal: BTreeMap<String, BTreeMap<String, Stored>>,
 }
 
-/// Where tokens live: a 0600 file, or memory only (the `--demo` sandbox).
+const KEYRING_SERVICE: &str = "bkportals";
+
+/// Where token values go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The OS keyring (Keychain, Credential Manager, Secret Service).
+    Keyring,
+    /// The 0600 store file itself.
+    File,
+    /// Nowhere: the process's memory (the `--demo` sandbox).
+    Memory,
+}
+
+/// Tokens by organization and portal. See the module comment.
 pub struct TokenStore {
     path: Option<PathBuf>,
+    backend: Backend,
     tokens: StoredTokens,
+    /// Values read from or written to the keyring during this run.
+    cache: BTreeMap<String, Secret>,
     /// Set when the file's permissions are looser than 0600.
     pub warning: Option<String>,
 }
@@ -82,8 +112,17 @@ impl fmt::Debug for TokenStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TokenStore")
             .field("path", &self.path)
+            .field("backend", &self.backend)
             .finish_non_exhaustive()
     }
+}
+
+fn api_key(org: &str) -> String {
+    format!("api/{org}")
+}
+
+fn portal_key(org: &str, portal: &str) -> String {
+    format!("portal/{org}/{portal}")
 }
 
 impl TokenStore {
@@ -91,13 +130,26 @@ impl TokenStore {
     pub fn in_memory() -> Self {
         TokenStore {
             path: None,
+            backend: Backend::Memory,
             tokens: StoredTokens::default(),
+            cache: BTreeMap::new(),
             warning: None,
         }
     }
 
-    /// Opens the store file, or an empty store when it does not exist yet.
+    /// Opens the store: the OS keyring when one answers, else the file alone.
+    /// `BKPORTALS_TOKEN_STORE=file` chooses the file even when a keyring exists.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let want_file = std::env::var("BKPORTALS_TOKEN_STORE").is_ok_and(|v| v == "file");
+        let backend = if !want_file && keyring_available() {
+            Backend::Keyring
+        } else {
+            Backend::File
+        };
+        Self::open_with(path, backend)
+    }
+
+    pub fn open_with(path: &Path, backend: Backend) -> Result<Self, StoreError> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -114,7 +166,9 @@ impl TokenStore {
         })?;
         Ok(TokenStore {
             path: Some(path.to_owned()),
+            backend,
             tokens,
+            cache: BTreeMap::new(),
             warning: loose_permissions_warning(path),
         })
     }
@@ -123,21 +177,40 @@ impl TokenStore {
         self.path.as_deref()
     }
 
-    pub fn api_token(&self, org: &str) -> Option<&Secret> {
-        self.tokens.api.get(org)
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Where tokens go, for messages ("stored in the OS keyring").
+    pub fn describe(&self) -> String {
+        match (self.backend, &self.path) {
+            (Backend::Keyring, _) => "stored in the OS keyring".to_owned(),
+            (Backend::File, Some(path)) => format!("stored in {}", path.display()),
+            _ => "kept in memory for this run".to_owned(),
+        }
+    }
+
+    pub fn api_token(&mut self, org: &str) -> Option<Secret> {
+        let stored = self.tokens.api.get(org)?.clone();
+        self.reveal(api_key(org), stored)
     }
 
     pub fn set_api_token(&mut self, org: &str, token: Secret) -> Result<(), StoreError> {
-        self.tokens.api.insert(org.to_owned(), token);
+        let stored = self.keep(api_key(org), token)?;
+        self.tokens.api.insert(org.to_owned(), stored);
         self.save()
     }
 
-    pub fn portal_token(&self, org: &str, portal: &str) -> Option<&Secret> {
-        self.tokens.portal.get(org)?.get(portal)
+    pub fn portal_token(&mut self, org: &str, portal: &str) -> Option<Secret> {
+        let stored = self.tokens.portal.get(org)?.get(portal)?.clone();
+        self.reveal(portal_key(org, portal), stored)
     }
 
     pub fn has_portal_token(&self, org: &str, portal: &str) -> bool {
-        self.portal_token(org, portal).is_some()
+        self.tokens
+            .portal
+            .get(org)
+            .is_some_and(|p| p.contains_key(portal))
     }
 
     pub fn set_portal_token(
@@ -146,24 +219,22 @@ impl TokenStore {
         portal: &str,
         token: Secret,
     ) -> Result<(), StoreError> {
+        let stored = self.keep(portal_key(org, portal), token)?;
         self.tokens
             .portal
             .entry(org.to_owned())
             .or_default()
-            .insert(portal.to_owned(), token);
+            .insert(portal.to_owned(), stored);
         self.save()
     }
 
     /// Keeps a portal's token reachable after the portal's slug changed.
     pub fn rename_portal(&mut self, org: &str, from: &str, to: &str) -> Result<(), StoreError> {
-        let Some(portals) = self.tokens.portal.get_mut(org) else {
+        let Some(token) = self.portal_token(org, from) else {
             return Ok(());
         };
-        if let Some(token) = portals.remove(from) {
-            portals.insert(to.to_owned(), token);
-            return self.save();
-        }
-        Ok(())
+        self.set_portal_token(org, to, token)?;
+        self.forget_portal_token(org, from).map(|_| ())
     }
 
     pub fn forget_portal_token(&mut self, org: &str, portal: &str) -> Result<bool, StoreError> {
@@ -171,12 +242,50 @@ impl TokenStore {
             .tokens
             .portal
             .get_mut(org)
-            .and_then(|p| p.remove(portal))
-            .is_some();
-        if removed {
+            .and_then(|p| p.remove(portal));
+        let key = portal_key(org, portal);
+        self.cache.remove(&key);
+        if let Some(Stored::InKeyring { .. }) = removed {
+            if let Ok(entry) = keyring::Entry::new(KEYRING_SERVICE, &key) {
+                let _ = entry.delete_credential();
+            }
+        }
+        if removed.is_some() {
             self.save()?;
         }
-        Ok(removed)
+        Ok(removed.is_some())
+    }
+
+    fn reveal(&mut self, key: String, stored: Stored) -> Option<Secret> {
+        match stored {
+            Stored::Inline(secret) => Some(secret),
+            Stored::InKeyring { .. } => {
+                if let Some(secret) = self.cache.get(&key) {
+                    return Some(secret.clone());
+                }
+                let value = keyring::Entry::new(KEYRING_SERVICE, &key)
+                    .and_then(|e| e.get_password())
+                    .map_err(|e| tracing::warn!("could not read {key} from the OS keyring: {e}"))
+                    .ok()?;
+                let secret = Secret::new(value);
+                self.cache.insert(key, secret.clone());
+                Some(secret)
+            }
+        }
+    }
+
+    /// Puts a value where the backend keeps values, and says what the file records.
+    fn keep(&mut self, key: String, token: Secret) -> Result<Stored, StoreError> {
+        match self.backend {
+            Backend::Keyring => {
+                keyring::Entry::new(KEYRING_SERVICE, &key)
+                    .and_then(|e| e.set_password(token.expose()))
+                    .map_err(|e| StoreError::Keyring(e.to_string()))?;
+                self.cache.insert(key, token);
+                Ok(Stored::InKeyring { keyring: true })
+            }
+            Backend::File | Backend::Memory => Ok(Stored::Inline(token)),
+        }
     }
 
     fn save(&self) -> Result<(), StoreError> {
@@ -190,6 +299,19 @@ impl TokenStore {
         let text = toml::to_string(&self.tokens)
             .map_err(|e| write_err(std::io::Error::other(e.to_string())))?;
         crate::fsutil::write_private_file(path, text.as_bytes()).map_err(write_err)
+    }
+}
+
+/// True when an OS keyring answers (a missing entry is an answer).
+fn keyring_available() -> bool {
+    let probe =
+        keyring::Entry::new(KEYRING_SERVICE, "availability-probe").and_then(|e| e.get_password());
+    match probe {
+        Ok(_) | Err(keyring::Error::NoEntry) => true,
+        Err(e) => {
+            tracing::debug!("no OS keyring ({e}); tokens go to the private file");
+            false
+        }
     }
 }
 
@@ -229,7 +351,7 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("nested/tokens.toml");
-        let mut store = TokenStore::open(&path).unwrap();
+        let mut store = TokenStore::open_with(&path, Backend::File).unwrap();
         store
             .set_portal_token("acme", "deploy", Secret::new("bkpt_1"))
             .unwrap();
@@ -243,7 +365,7 @@ mod tests {
             & 0o777;
         assert_eq!(dir_mode, 0o700);
 
-        let reopened = TokenStore::open(&path).unwrap();
+        let mut reopened = TokenStore::open_with(&path, Backend::File).unwrap();
         assert!(reopened.warning.is_none());
         assert_eq!(
             reopened.portal_token("acme", "deploy").unwrap().expose(),
@@ -261,7 +383,7 @@ mod tests {
         let path = dir.path().join("tokens.toml");
         std::fs::write(&path, "").unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-        let store = TokenStore::open(&path).unwrap();
+        let store = TokenStore::open_with(&path, Backend::File).unwrap();
         let warning = store.warning.expect("a warning for a 0644 token file");
         assert!(warning.contains("chmod 600"), "{warning}");
     }
@@ -271,7 +393,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("tokens.toml");
         std::fs::write(&path, "api = [").unwrap();
-        let err = TokenStore::open(&path).unwrap_err().to_string();
+        let err = TokenStore::open_with(&path, Backend::File)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("tokens.toml"), "{err}");
     }
 }

@@ -85,6 +85,7 @@ impl Home {
             .env("HOME", self.path())
             .env("XDG_CONFIG_HOME", self.path().join("config"))
             .env("XDG_DATA_HOME", self.path().join("data"))
+            .env("BKPORTALS_TOKEN_STORE", "file")
             .current_dir(self.path())
             .stdin(Stdio::null());
         for (name, value) in env {
