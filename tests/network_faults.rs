@@ -164,7 +164,12 @@ async fn redirects_are_not_followed_with_the_token() {
     })))
     .await;
     let err = client(&base).get("deploy").await.unwrap_err();
-    assert!(matches!(err, ApiError::Http { status: 302, .. }), "{err:?}");
+    assert!(matches!(err, ApiError::Refused(_)), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("redirected to https://evil.example.com/steal"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -200,6 +200,15 @@ impl Http {
         let (status, headers, body) = self.body(response).await?;
         if (200..300).contains(&status) {
             Ok((headers, body))
+        } else if (300..400).contains(&status) {
+            let target = headers
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("?");
+            Err(ApiError::Refused(format!(
+                "the server redirected to {} (HTTP {status}); redirects are not followed so the token stays with the configured host: check the endpoint",
+                crate::text::sanitize_line(target)
+            )))
         } else {
             let reset = RateLimit::from_headers(&headers).reset_secs;
             Err(ApiError::from_status(status, &body, reset, context))
