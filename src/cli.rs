@@ -29,6 +29,8 @@ const EXIT_PORTAL_ERRORS: u8 = 3;
     name = "bkportals",
     version,
     about = "Manage Buildkite portals: list, show, create, update, delete and invoke them",
+    long_about = "Manage Buildkite portals. Without a command, opens the interactive app \
+(browse and filter portals, read every field); with one, runs it for scripts.",
     after_help = "Settings come from flags, then the environment (BUILDKITE_API_TOKEN, \
 BUILDKITE_ORGANIZATION_SLUG, BUILDKITE_REST_API_ENDPOINT, BUILDKITE_GRAPHQL_ENDPOINT, \
 BUILDKITE_PORTAL_ENDPOINT), then ~/.config/bkportals/config.toml.\n\
@@ -165,8 +167,12 @@ type Outcome = Result<u8, Failure>;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let sandbox_command = matches!(cli.command, Some(Command::Sandbox(_)));
-    init_logging(if sandbox_command { "info" } else { "warn" });
+    match cli.command {
+        Some(Command::Sandbox(_)) => init_logging("info"),
+        Some(_) => init_logging("warn"),
+        // The app owns the terminal: log lines on stderr would tear the screen.
+        None => {}
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -199,17 +205,15 @@ fn init_logging(default: &str) {
 }
 
 async fn run(cli: Cli) -> Outcome {
-    let command = match cli.command {
-        Some(Command::Sandbox(args)) => return run_sandbox(args).await,
-        Some(command) => command,
-        None => {
-            return Err(Failure(
-                "the interactive app is not built yet; use a subcommand (see `bkportals --help`), e.g. `bkportals --demo list`".into(),
-                EXIT_USAGE,
-            ))
-        }
-    };
+    if let Some(Command::Sandbox(args)) = cli.command {
+        return run_sandbox(args).await;
+    }
     let mut session = Session::open(cli.demo, cli.org.as_deref()).await?;
+    let Some(command) = cli.command else {
+        let stored = session.store.portal_slugs(session.org());
+        crate::tui::run(session.rest()?, stored).await?;
+        return Ok(0);
+    };
     let out = Output { json: cli.json };
     match command {
         Command::List => list(&session, out).await,

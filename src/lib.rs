@@ -10,3 +10,4 @@ pub mod graphql;
 pub mod sandbox;
 pub mod secrets;
 pub mod text;
+pub mod tui;

@@ -206,6 +206,15 @@ impl TokenStore {
         self.reveal(portal_key(org, portal), stored)
     }
 
+    /// The slugs of the organization's portals that have a stored token.
+    pub fn portal_slugs(&self, org: &str) -> Vec<String> {
+        self.tokens
+            .portal
+            .get(org)
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
     pub fn has_portal_token(&self, org: &str, portal: &str) -> bool {
         self.tokens
             .portal
