@@ -210,8 +210,12 @@ async fn run(cli: Cli) -> Outcome {
     }
     let mut session = Session::open(cli.demo, cli.org.as_deref()).await?;
     let Some(command) = cli.command else {
-        let stored = session.store.portal_slugs(session.org());
-        crate::tui::run(session.rest()?, stored).await?;
+        let services = crate::tui::Services {
+            rest: session.rest()?,
+            portals: session.portal_client()?,
+            store: std::mem::replace(&mut session.store, TokenStore::in_memory()),
+        };
+        crate::tui::run(services).await?;
         return Ok(0);
     };
     let out = Output { json: cli.json };
@@ -294,6 +298,14 @@ impl Session {
             self.settings.rest_endpoint.clone(),
             &self.settings.org,
             token,
+            ClientOptions::default(),
+        )?)
+    }
+
+    fn portal_client(&self) -> Result<PortalClient, Failure> {
+        Ok(PortalClient::new(
+            self.settings.portal_endpoint.clone(),
+            &self.settings.org,
             ClientOptions::default(),
         )?)
     }
@@ -540,12 +552,8 @@ async fn invoke(session: &mut Session, out: Output, args: InvokeArgs) -> Outcome
             })?,
     };
     let variables = build_variables(session, &args).await?;
-    let client = PortalClient::new(
-        session.settings.portal_endpoint.clone(),
-        session.org(),
-        ClientOptions::default(),
-    )?;
-    let response = client
+    let response = session
+        .portal_client()?
         .invoke(&args.slug, args.operation.as_deref(), &variables, &token)
         .await?;
     report_invoke(out, &response)?;

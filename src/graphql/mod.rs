@@ -1,3 +1,5 @@
 //! Pure analysis of GraphQL documents. No I/O, no UI.
 
+pub mod diagnostics;
+pub mod highlight;
 pub mod variables;

@@ -1,16 +1,34 @@
 //! App state and `update(msg) -> Vec<Command>`. No I/O here: the runtime
 //! performs the commands and feeds results back as messages.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+use std::collections::HashMap;
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
+
+use super::dialogs::{Dialog, FormMode, PortalForm, TokenDialog};
+use super::editor::{Field, PortalEdit};
+use super::input::LineInput;
+use super::layout::{self, inner_height};
 use super::message::{Command, Msg};
-use crate::buildkite::Portal;
+use super::run::{Remembered, ResponseView, VariablesForm};
+use crate::buildkite::{ApiError, Portal};
+use crate::secrets::Secret;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
     List,
-    Detail,
+    Document,
+    Variables,
+    Response,
 }
+
+const FOCUS_ORDER: [Focus; 4] = [
+    Focus::List,
+    Focus::Document,
+    Focus::Variables,
+    Focus::Response,
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Loading {
@@ -33,13 +51,23 @@ pub struct App {
     pub visible: Vec<usize>,
     /// Position in `visible`.
     pub selected: usize,
+    pub list_scroll: usize,
     pub focus: Focus,
-    pub detail_scroll: u16,
+    /// Unsaved edits, by portal slug. Kept when another portal is selected.
+    pub edits: HashMap<String, PortalEdit>,
+    /// A new portal being written; kept when the form is closed.
+    pub create_draft: Option<Box<PortalForm>>,
+    pub dialog: Option<Dialog>,
+    pub variables: Option<VariablesForm>,
+    pub remembered: Remembered,
+    pub invoking: bool,
+    pub response: Option<ResponseView>,
     pub show_help: bool,
     pub status: String,
     pub quit: bool,
     /// Spinner frame, advanced only while something is in flight.
     pub spinner: usize,
+    pub screen: Rect,
 }
 
 impl App {
@@ -53,12 +81,20 @@ impl App {
             filtering: false,
             visible: Vec::new(),
             selected: 0,
+            list_scroll: 0,
             focus: Focus::List,
-            detail_scroll: 0,
+            edits: HashMap::new(),
+            create_draft: None,
+            dialog: None,
+            variables: None,
+            remembered: Remembered::new(),
+            invoking: false,
+            response: None,
             show_help: false,
             status: String::new(),
             quit: false,
             spinner: 0,
+            screen: Rect::new(0, 0, 80, 24),
         }
     }
 
@@ -67,141 +103,946 @@ impl App {
         self.reload()
     }
 
+    pub fn busy(&self) -> bool {
+        self.loading == Loading::InFlight
+            || self.invoking
+            || self.edits.values().any(|e| e.saving)
+            || matches!(&self.dialog, Some(Dialog::Form(f)) if f.submitting)
+    }
+
     pub fn selected_portal(&self) -> Option<&Portal> {
         self.visible.get(self.selected).map(|&i| &self.portals[i])
+    }
+
+    fn selected_slug(&self) -> Option<String> {
+        self.selected_portal().map(|p| p.slug.clone())
+    }
+
+    pub fn selected_edit(&self) -> Option<&PortalEdit> {
+        self.edits.get(&self.selected_slug()?)
+    }
+
+    /// The document as it stands: the unsaved edit, or the server's.
+    pub fn selected_document(&self) -> Option<String> {
+        match self.selected_edit() {
+            Some(edit) => Some(edit.text()),
+            None => self.selected_portal().map(|p| p.query.clone()),
+        }
     }
 
     pub fn has_token(&self, slug: &str) -> bool {
         self.stored_tokens.iter().any(|s| s == slug)
     }
 
+    pub fn is_dirty(&self, slug: &str) -> bool {
+        self.edits.get(slug).is_some_and(|e| e.is_dirty())
+    }
+
+    fn unsaved_count(&self) -> usize {
+        self.edits.values().filter(|e| e.is_dirty()).count()
+    }
+
+    pub fn areas(&self) -> layout::Areas {
+        layout::areas(self.screen)
+    }
+
     pub fn update(&mut self, msg: Msg) -> Vec<Command> {
-        match msg {
-            Msg::Key(key) => return self.on_key(key),
-            Msg::Mouse(mouse) => self.on_mouse(mouse),
-            Msg::Resize => {}
-            Msg::Tick => self.spinner = self.spinner.wrapping_add(1),
+        let commands = match msg {
+            Msg::Key(key) => self.on_key(key),
+            Msg::Mouse(mouse) => {
+                self.on_mouse(mouse);
+                Vec::new()
+            }
+            Msg::Paste(text) => {
+                self.on_paste(&text);
+                Vec::new()
+            }
+            Msg::Resize(width, height) => {
+                self.screen = Rect::new(0, 0, width, height);
+                Vec::new()
+            }
+            Msg::Tick => {
+                self.spinner = self.spinner.wrapping_add(1);
+                Vec::new()
+            }
             Msg::PortalsPage(page) => {
-                let selected_slug = self.selected_portal().map(|p| p.slug.clone());
+                let keep = self.selected_slug();
                 self.portals.extend(page);
-                self.refilter(selected_slug);
+                self.refilter(keep);
+                Vec::new()
             }
             Msg::PortalsLoaded => {
                 self.loading = Loading::Idle;
                 let count = self.portals.len();
                 let noun = if count == 1 { "portal" } else { "portals" };
                 self.status = format!("{count} {noun} in {}", self.org);
+                Vec::new()
             }
             Msg::LoadFailed(message) => {
                 self.status = format!("Could not load portals: {message}");
                 self.loading = Loading::Failed(message);
+                Vec::new()
             }
-        }
-        Vec::new()
+            Msg::Saved { slug, result } => self.on_saved(slug, result),
+            Msg::Created { result, stored } => self.on_created(result, stored),
+            Msg::Deleted { slug, result } => self.on_deleted(slug, result),
+            Msg::Invoked(result) => {
+                self.on_invoked(result);
+                Vec::new()
+            }
+            Msg::Copied(how) => {
+                if let Some(Dialog::Token(dialog)) = &mut self.dialog {
+                    dialog.copied = Some(how.clone());
+                }
+                self.status = how;
+                Vec::new()
+            }
+            Msg::EditorClosed { slug, result } => {
+                match result {
+                    Ok(text) => {
+                        if let Some(edit) = self.edit_for(&slug) {
+                            edit.replace_text(&text);
+                            self.status = "Document read back from the editor.".into();
+                        }
+                    }
+                    Err(e) => self.status = format!("The editor did not run: {e}"),
+                }
+                Vec::new()
+            }
+            Msg::Status(text) => {
+                self.status = text;
+                Vec::new()
+            }
+        };
+        self.sync_variables();
+        commands
     }
 
     fn reload(&mut self) -> Vec<Command> {
         self.portals.clear();
         self.visible.clear();
-        self.selected = 0;
         self.loading = Loading::InFlight;
         self.status = "Loading portals…".into();
         vec![Command::LoadPortals]
     }
 
+    /// The edit of `slug`, started from the portal when there is none yet.
+    fn edit_for(&mut self, slug: &str) -> Option<&mut PortalEdit> {
+        if !self.edits.contains_key(slug) {
+            let portal = self.portals.iter().find(|p| p.slug == slug)?;
+            self.edits.insert(slug.to_owned(), PortalEdit::new(portal));
+        }
+        self.edits.get_mut(slug)
+    }
+
     fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if ctrl && key.code == KeyCode::Char('c') {
-            self.quit = true;
-            return Vec::new();
+            return self.ask_to_quit();
+        }
+        if self.dialog.is_some() {
+            return self.dialog_key(key);
         }
         if self.show_help {
             self.show_help = false;
             return Vec::new();
         }
         if self.filtering {
-            match key.code {
-                KeyCode::Esc => {
-                    self.filtering = false;
-                    self.filter.clear();
-                    self.refilter(self.selected_portal().map(|p| p.slug.clone()));
-                }
-                KeyCode::Enter => self.filtering = false,
-                KeyCode::Backspace => {
-                    self.filter.pop();
-                    self.refilter(None);
-                }
-                KeyCode::Down => self.move_selection(1),
-                KeyCode::Up => self.move_selection(-1),
-                KeyCode::Char(c) if !ctrl => {
-                    self.filter.push(c);
-                    self.refilter(None);
-                }
-                _ => {}
-            }
+            self.filter_key(key);
             return Vec::new();
         }
+        if let Some(response) = &mut self.response {
+            if let Some(input) = &mut response.searching {
+                match key.code {
+                    KeyCode::Enter | KeyCode::Esc => {
+                        let text = input.value().to_owned();
+                        response.searching = None;
+                        if key.code == KeyCode::Enter && !text.is_empty() {
+                            response.search = Some(text.clone());
+                            let height = inner_height(layout::areas(self.screen).response);
+                            if !response.find(true, height) {
+                                self.status = format!("`{text}` is not in the response");
+                            }
+                        }
+                    }
+                    _ => {
+                        input.key(key);
+                    }
+                }
+                return Vec::new();
+            }
+        }
         match key.code {
-            KeyCode::Char('q') => self.quit = true,
+            KeyCode::Tab | KeyCode::BackTab => {
+                let at = FOCUS_ORDER
+                    .iter()
+                    .position(|f| *f == self.focus)
+                    .unwrap_or(0);
+                let by = if key.code == KeyCode::Tab {
+                    1
+                } else {
+                    FOCUS_ORDER.len() - 1
+                };
+                self.focus = FOCUS_ORDER[(at + by) % FOCUS_ORDER.len()];
+                return Vec::new();
+            }
+            KeyCode::F(1) => {
+                self.show_help = true;
+                return Vec::new();
+            }
+            KeyCode::Char('s') if ctrl => return self.save(false),
+            KeyCode::Char('r') if ctrl => return self.run(),
+            KeyCode::Esc if self.invoking => {
+                self.invoking = false;
+                self.status = "Invocation cancelled.".into();
+                return vec![Command::CancelInvoke];
+            }
+            _ => {}
+        }
+        match self.focus {
+            Focus::List => self.list_key(key),
+            Focus::Document => self.document_key(key),
+            Focus::Variables => self.variables_key(key),
+            Focus::Response => self.response_key(key),
+        }
+    }
+
+    fn ask_to_quit(&mut self) -> Vec<Command> {
+        let unsaved = self.unsaved_count();
+        if unsaved == 0 {
+            self.quit = true;
+        } else {
+            self.dialog = Some(Dialog::ConfirmQuit { unsaved });
+        }
+        Vec::new()
+    }
+
+    fn filter_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Esc => {
+                self.filtering = false;
+                self.filter.clear();
+                self.refilter(self.selected_slug());
+            }
+            KeyCode::Enter => self.filtering = false,
+            KeyCode::Backspace => {
+                self.filter.pop();
+                self.refilter(None);
+            }
+            KeyCode::Down => self.move_selection(1),
+            KeyCode::Up => self.move_selection(-1),
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.filter.push(c);
+                self.refilter(None);
+            }
+            _ => {}
+        }
+    }
+
+    fn list_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        match key.code {
+            KeyCode::Char('q') => return self.ask_to_quit(),
             KeyCode::Char('?') => self.show_help = true,
             KeyCode::Char('r') => return self.reload(),
-            KeyCode::Char('/') => {
-                self.filtering = true;
-                self.focus = Focus::List;
+            KeyCode::Char('/') => self.filtering = true,
+            KeyCode::Char('n') => {
+                let form = self
+                    .create_draft
+                    .take()
+                    .unwrap_or_else(|| Box::new(PortalForm::create()));
+                self.dialog = Some(Dialog::Form(form));
             }
-            KeyCode::Esc if !self.filter.is_empty() => {
-                self.filter.clear();
-                self.refilter(self.selected_portal().map(|p| p.slug.clone()));
-            }
-            KeyCode::Tab | KeyCode::BackTab => {
-                self.focus = match self.focus {
-                    Focus::List => Focus::Detail,
-                    Focus::Detail => Focus::List,
+            KeyCode::Char('d') => {
+                if let Some(slug) = self.selected_slug() {
+                    self.dialog = Some(Dialog::Delete {
+                        slug,
+                        typed: LineInput::default(),
+                    });
                 }
             }
-            KeyCode::Enter | KeyCode::Right if self.focus == Focus::List => {
-                self.focus = Focus::Detail
+            KeyCode::Char('f') => {
+                if let Some(slug) = self.selected_slug() {
+                    if let Some(edit) = self.edit_for(&slug) {
+                        let form = PortalForm::edit(&edit.fields);
+                        self.dialog = Some(Dialog::Form(Box::new(form)));
+                    }
+                }
             }
-            KeyCode::Left if self.focus == Focus::Detail => self.focus = Focus::List,
-            KeyCode::Down | KeyCode::Char('j') => self.scroll(1),
-            KeyCode::Up | KeyCode::Char('k') => self.scroll(-1),
-            KeyCode::PageDown => self.scroll(10),
-            KeyCode::PageUp => self.scroll(-10),
-            KeyCode::Home | KeyCode::Char('g') => self.scroll(i32::MIN / 2),
-            KeyCode::End | KeyCode::Char('G') => self.scroll(i32::MAX / 2),
+            KeyCode::Char('e') => return self.open_editor(),
+            KeyCode::Esc if !self.filter.is_empty() => {
+                self.filter.clear();
+                self.refilter(self.selected_slug());
+            }
+            KeyCode::Enter | KeyCode::Right if self.selected_portal().is_some() => {
+                self.focus = Focus::Document;
+            }
+            KeyCode::Down | KeyCode::Char('j') => self.move_selection(1),
+            KeyCode::Up | KeyCode::Char('k') => self.move_selection(-1),
+            KeyCode::PageDown => self.move_selection(10),
+            KeyCode::PageUp => self.move_selection(-10),
+            KeyCode::Home | KeyCode::Char('g') => self.move_selection(i32::MIN / 2),
+            KeyCode::End | KeyCode::Char('G') => self.move_selection(i32::MAX / 2),
             _ => {}
         }
         Vec::new()
     }
 
+    fn open_editor(&mut self) -> Vec<Command> {
+        match (self.selected_slug(), self.selected_document()) {
+            (Some(slug), Some(text)) => vec![Command::OpenEditor { slug, text }],
+            _ => Vec::new(),
+        }
+    }
+
+    fn document_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let Some(slug) = self.selected_slug() else {
+            self.focus = Focus::List;
+            return Vec::new();
+        };
+        let height = inner_height(self.areas().document);
+        match key.code {
+            KeyCode::Esc => self.focus = Focus::List,
+            KeyCode::Char('o') if ctrl => return self.open_editor(),
+            _ => {
+                let Some(edit) = self.edit_for(&slug) else {
+                    return Vec::new();
+                };
+                match key.code {
+                    KeyCode::Char('z') if ctrl => edit.undo(),
+                    KeyCode::Char('y') if ctrl => edit.redo(),
+                    _ => edit.key(key),
+                }
+                edit.follow_cursor(height);
+            }
+        }
+        Vec::new()
+    }
+
+    fn variables_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        let Some(form) = &mut self.variables else {
+            if key.code == KeyCode::Esc {
+                self.focus = Focus::List;
+            }
+            return Vec::new();
+        };
+        match key.code {
+            KeyCode::Esc => self.focus = Focus::List,
+            KeyCode::Enter if form.on_run_button() => return self.run(),
+            KeyCode::Enter => form.row = (form.row + 1).min(form.run_row()),
+            _ => {
+                form.key(key, &mut self.remembered);
+            }
+        }
+        Vec::new()
+    }
+
+    fn response_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        let height =
+            inner_height(self.areas().response).saturating_sub(self.response_header_rows());
+        let Some(view) = &mut self.response else {
+            if key.code == KeyCode::Esc {
+                self.focus = Focus::List;
+            }
+            return Vec::new();
+        };
+        match key.code {
+            KeyCode::Esc => self.focus = Focus::List,
+            KeyCode::Down | KeyCode::Char('j') => view.move_cursor(1, height),
+            KeyCode::Up | KeyCode::Char('k') => view.move_cursor(-1, height),
+            KeyCode::PageDown => view.move_cursor(height as isize, height),
+            KeyCode::PageUp => view.move_cursor(-(height as isize), height),
+            KeyCode::Home | KeyCode::Char('g') => view.move_cursor(isize::MIN / 2, height),
+            KeyCode::End | KeyCode::Char('G') => view.move_cursor(isize::MAX / 2, height),
+            KeyCode::Enter | KeyCode::Char(' ') | KeyCode::Char('z') => view.toggle_fold(),
+            KeyCode::Char('/') => view.searching = Some(LineInput::default()),
+            KeyCode::Char('n') | KeyCode::Char('N') => {
+                let forward = key.code == KeyCode::Char('n');
+                if !view.find(forward, height) {
+                    self.status = "No match: search with /".into();
+                }
+            }
+            KeyCode::Char('c') => return vec![Command::Copy(view.body.clone())],
+            KeyCode::Char('s') => {
+                self.dialog = Some(Dialog::SaveResponse {
+                    path: LineInput::new("response.json"),
+                })
+            }
+            KeyCode::Char('?') => self.show_help = true,
+            KeyCode::Char('q') => return self.ask_to_quit(),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Rows the response pane gives to GraphQL errors before the body.
+    pub fn response_header_rows(&self) -> usize {
+        self.response.as_ref().map_or(0, |r| {
+            if r.errors.is_empty() {
+                0
+            } else {
+                r.errors.len().min(5) + 1
+            }
+        })
+    }
+
     fn on_mouse(&mut self, mouse: MouseEvent) {
+        let areas = self.areas();
+        let (column, row) = (mouse.column, mouse.row);
+        let pane = [
+            (areas.list, Focus::List),
+            (areas.document, Focus::Document),
+            (areas.variables, Focus::Variables),
+            (areas.response, Focus::Response),
+        ]
+        .into_iter()
+        .find(|(area, _)| layout::contains(*area, column, row))
+        .map(|(_, focus)| focus);
         match mouse.kind {
-            MouseEventKind::ScrollDown => self.scroll(3),
-            MouseEventKind::ScrollUp => self.scroll(-3),
+            MouseEventKind::Down(MouseButton::Left) if self.dialog.is_none() => {
+                if let Some(focus) = pane {
+                    self.focus = focus;
+                }
+                if pane == Some(Focus::List) && row > areas.list.y {
+                    let index = self.list_scroll + (row - areas.list.y - 1) as usize;
+                    if index < self.visible.len() {
+                        self.selected = index;
+                    }
+                }
+            }
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let by: i32 = if mouse.kind == MouseEventKind::ScrollDown {
+                    3
+                } else {
+                    -3
+                };
+                match pane {
+                    Some(Focus::List) => self.move_selection(by),
+                    Some(Focus::Document) => {
+                        if let Some(slug) = self.selected_slug() {
+                            if let Some(edit) = self.edit_for(&slug) {
+                                let last = edit.document.lines().len().saturating_sub(1) as i64;
+                                edit.scroll =
+                                    (edit.scroll as i64 + i64::from(by)).clamp(0, last) as usize;
+                            }
+                        }
+                    }
+                    Some(Focus::Response) => {
+                        let height = inner_height(areas.response);
+                        if let Some(view) = &mut self.response {
+                            view.move_cursor(by as isize, height);
+                        }
+                    }
+                    _ => {}
+                }
+            }
             _ => {}
         }
     }
 
-    /// Moves the list selection or scrolls the detail, by the focused pane.
-    fn scroll(&mut self, by: i32) {
-        match self.focus {
-            Focus::List => self.move_selection(by),
-            Focus::Detail => {
-                let next = i64::from(self.detail_scroll) + i64::from(by);
-                self.detail_scroll = next.clamp(0, i64::from(u16::MAX)) as u16;
+    fn on_paste(&mut self, text: &str) {
+        match &mut self.dialog {
+            Some(Dialog::TokenPrompt { input, .. }) => input.paste(text.trim()),
+            Some(Dialog::Delete { typed, .. }) => typed.paste(text),
+            Some(Dialog::SaveResponse { path }) => path.paste(text),
+            Some(Dialog::Form(form)) => {
+                use super::dialogs::FormRow;
+                match form.focused() {
+                    FormRow::Name => form.name.paste(text),
+                    FormRow::Slug => form.slug.paste(text),
+                    FormRow::Description => form.description.paste(text),
+                    FormRow::AllowedIps => form.allowed_ips.paste(text),
+                    FormRow::Document => {
+                        if let Some(doc) = &mut form.document {
+                            doc.insert_str(text);
+                        }
+                    }
+                    FormRow::UserInvokable => {}
+                }
+            }
+            Some(_) => {}
+            None if self.focus == Focus::Document => {
+                if let Some(slug) = self.selected_slug() {
+                    if let Some(edit) = self.edit_for(&slug) {
+                        edit.paste(text);
+                    }
+                }
+            }
+            None => {
+                if let (Focus::Variables, Some(form)) = (self.focus, &mut self.variables) {
+                    if let Some(i) = form.focused_input() {
+                        form.inputs[i].paste(text);
+                        form.remember(&mut self.remembered);
+                    }
+                }
             }
         }
     }
+
+    // ---- saving -------------------------------------------------------------
+
+    fn save(&mut self, confirmed: bool) -> Vec<Command> {
+        let Some(slug) = self.selected_slug() else {
+            return Vec::new();
+        };
+        let Some(edit) = self.edits.get_mut(&slug) else {
+            self.status = "Nothing to save.".into();
+            return Vec::new();
+        };
+        if edit.saving {
+            return Vec::new();
+        }
+        let changes = edit.changes();
+        if changes.is_empty() {
+            self.status = "Nothing to save: the portal matches Buildkite's.".into();
+            return Vec::new();
+        }
+        if changes.query.is_some() && !edit.diagnostics.is_empty() && !confirmed {
+            self.dialog = Some(Dialog::ConfirmSave {
+                slug,
+                errors: edit.diagnostics.len(),
+            });
+            return Vec::new();
+        }
+        edit.saving = true;
+        edit.server_error = None;
+        self.status = format!("Saving {slug}…");
+        vec![Command::Save { slug, changes }]
+    }
+
+    fn on_saved(&mut self, slug: String, result: Result<Portal, ApiError>) -> Vec<Command> {
+        match result {
+            Ok(portal) => {
+                let new_slug = portal.slug.clone();
+                if let Some(existing) = self.portals.iter_mut().find(|p| p.slug == slug) {
+                    *existing = portal.clone();
+                }
+                if let Some(mut edit) = self.edits.remove(&slug) {
+                    edit.saved(portal);
+                    self.edits.insert(new_slug.clone(), edit);
+                }
+                if new_slug != slug {
+                    for stored in &mut self.stored_tokens {
+                        if *stored == slug {
+                            *stored = new_slug.clone();
+                        }
+                    }
+                }
+                self.status = format!("Saved {new_slug}.");
+                self.refilter(Some(new_slug));
+            }
+            Err(error) => {
+                let message = error.to_string();
+                if let Some(edit) = self.edits.get_mut(&slug) {
+                    edit.saving = false;
+                    edit.server_error = Some(match &error {
+                        ApiError::Validation { message } => {
+                            (Field::of_message(message), message.clone())
+                        }
+                        _ => (None, message.clone()),
+                    });
+                }
+                self.status = format!("Not saved: {message}");
+            }
+        }
+        Vec::new()
+    }
+
+    // ---- dialogs ------------------------------------------------------------
+
+    fn dialog_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        let Some(dialog) = self.dialog.take() else {
+            return Vec::new();
+        };
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let (keep, commands) = match dialog {
+            Dialog::Form(mut form) => {
+                let submit = ctrl && key.code == KeyCode::Char('s');
+                if submit {
+                    return self.submit_form(form);
+                }
+                if key.code == KeyCode::Esc {
+                    self.close_form(form);
+                    return Vec::new();
+                }
+                // Enter on a one-line field moves on, like Tab.
+                if !form.key(key) && key.code == KeyCode::Enter {
+                    let rows = form.rows().len();
+                    form.focus = (form.focus + 1).min(rows - 1);
+                }
+                (Some(Dialog::Form(form)), Vec::new())
+            }
+            Dialog::Token(mut dialog) => match key.code {
+                KeyCode::Char('c') => {
+                    let token = dialog.token.expose().to_owned();
+                    (Some(Dialog::Token(dialog)), vec![Command::Copy(token)])
+                }
+                KeyCode::Char(' ') | KeyCode::Char('s') => {
+                    dialog.store = !dialog.store;
+                    (Some(Dialog::Token(dialog)), Vec::new())
+                }
+                KeyCode::Enter => {
+                    let mut commands = Vec::new();
+                    if dialog.store {
+                        self.status =
+                            format!("Portal {} created; its token is stored.", dialog.slug);
+                    } else {
+                        self.stored_tokens.retain(|s| *s != dialog.slug);
+                        self.status =
+                            format!("Portal {} created; its token was not kept.", dialog.slug);
+                        commands.push(Command::ForgetToken(dialog.slug.clone()));
+                    }
+                    (None, commands)
+                }
+                _ => {
+                    dialog.reminded = true;
+                    (Some(Dialog::Token(dialog)), Vec::new())
+                }
+            },
+            Dialog::Delete { slug, mut typed } => match key.code {
+                KeyCode::Esc => {
+                    self.status = "Not deleted.".into();
+                    (None, Vec::new())
+                }
+                KeyCode::Enter if typed.value() == slug => {
+                    self.status = format!("Deleting {slug}…");
+                    (None, vec![Command::Delete(slug)])
+                }
+                _ => {
+                    typed.key(key);
+                    (Some(Dialog::Delete { slug, typed }), Vec::new())
+                }
+            },
+            Dialog::ConfirmSave { slug, errors } => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => return self.save(true),
+                KeyCode::Char('n') | KeyCode::Esc => {
+                    self.status = "Not saved: fix the document first.".into();
+                    (None, Vec::new())
+                }
+                _ => (Some(Dialog::ConfirmSave { slug, errors }), Vec::new()),
+            },
+            Dialog::ConfirmQuit { unsaved } => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    self.quit = true;
+                    (None, Vec::new())
+                }
+                KeyCode::Char('n') | KeyCode::Esc => (None, Vec::new()),
+                _ => (Some(Dialog::ConfirmQuit { unsaved }), Vec::new()),
+            },
+            Dialog::TokenPrompt {
+                slug,
+                mut input,
+                mut store,
+            } => match key.code {
+                KeyCode::Esc => (None, Vec::new()),
+                KeyCode::Tab => {
+                    store = !store;
+                    (Some(Dialog::TokenPrompt { slug, input, store }), Vec::new())
+                }
+                KeyCode::Enter if !input.value().trim().is_empty() => {
+                    let token = Secret::new(input.value().trim());
+                    if store {
+                        self.stored_tokens.push(slug.clone());
+                    }
+                    return self.start_invoke(slug, Some(token), store);
+                }
+                _ => {
+                    input.key(key);
+                    (Some(Dialog::TokenPrompt { slug, input, store }), Vec::new())
+                }
+            },
+            Dialog::SaveResponse { mut path } => match key.code {
+                KeyCode::Esc => (None, Vec::new()),
+                KeyCode::Enter if !path.value().trim().is_empty() => {
+                    let contents = self
+                        .response
+                        .as_ref()
+                        .map(|r| r.body.clone())
+                        .unwrap_or_default();
+                    let path = path.value().trim().to_owned();
+                    (None, vec![Command::WriteFile { path, contents }])
+                }
+                _ => {
+                    path.key(key);
+                    (Some(Dialog::SaveResponse { path }), Vec::new())
+                }
+            },
+        };
+        if self.dialog.is_none() {
+            self.dialog = keep;
+        }
+        commands
+    }
+
+    fn close_form(&mut self, form: Box<PortalForm>) {
+        match &form.mode {
+            FormMode::Create => {
+                self.status = "Creation paused: press n to continue where you left off.".into();
+                self.create_draft = Some(form);
+            }
+            FormMode::EditFields { slug } => {
+                // Typed values are kept as unsaved edits of the portal.
+                let slug = slug.clone();
+                let draft = form.draft();
+                if let Some(edit) = self.edit_for(&slug) {
+                    edit.fields = draft;
+                }
+                if self.is_dirty(&slug) {
+                    self.status = "Fields changed: Ctrl-s saves them.".into();
+                }
+            }
+        }
+    }
+
+    fn submit_form(&mut self, mut form: Box<PortalForm>) -> Vec<Command> {
+        if form.submitting {
+            self.dialog = Some(Dialog::Form(form));
+            return Vec::new();
+        }
+        if let Some((_, problem)) = form.problem() {
+            self.status = format!("Cannot submit yet: {problem}.");
+            self.dialog = Some(Dialog::Form(form));
+            return Vec::new();
+        }
+        match form.mode.clone() {
+            FormMode::Create => {
+                let new = form.new_portal();
+                form.submitting = true;
+                form.server_error = None;
+                self.status = format!("Creating {}…", new.name);
+                self.dialog = Some(Dialog::Form(form));
+                vec![Command::Create(new)]
+            }
+            FormMode::EditFields { slug } => {
+                let draft = form.draft();
+                if let Some(edit) = self.edit_for(&slug) {
+                    edit.fields = draft;
+                }
+                self.save(false)
+            }
+        }
+    }
+
+    fn on_created(
+        &mut self,
+        result: Result<crate::buildkite::CreatedPortal, ApiError>,
+        stored: Result<(), String>,
+    ) -> Vec<Command> {
+        let form = match self.dialog.take() {
+            Some(Dialog::Form(form)) => Some(form),
+            other => {
+                self.dialog = other;
+                None
+            }
+        };
+        match result {
+            Ok(created) => {
+                let slug = created.portal.slug.clone();
+                self.portals.push(created.portal);
+                let stored_ok = stored.is_ok();
+                if stored_ok {
+                    self.stored_tokens.push(slug.clone());
+                }
+                self.filter.clear();
+                self.refilter(Some(slug.clone()));
+                self.create_draft = None;
+                self.status = match stored {
+                    Ok(()) => format!("Created {slug}. Save its token now: it is shown only once."),
+                    Err(e) => format!(
+                        "Created {slug}, but the token could not be stored ({e}): copy it now."
+                    ),
+                };
+                self.dialog = Some(Dialog::Token(TokenDialog {
+                    slug,
+                    token: created.token,
+                    store: stored_ok,
+                    copied: None,
+                    reminded: false,
+                }));
+            }
+            Err(error) => {
+                let message = error.to_string();
+                self.status = format!("Not created: {message}");
+                if let Some(mut form) = form {
+                    form.submitting = false;
+                    form.server_error = Some(match &error {
+                        ApiError::Validation { message } => {
+                            (Field::of_message(message), message.clone())
+                        }
+                        _ => (None, message),
+                    });
+                    if self.dialog.is_none() {
+                        self.dialog = Some(Dialog::Form(form));
+                    } else {
+                        self.create_draft = Some(form);
+                    }
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn on_deleted(&mut self, slug: String, result: Result<(), ApiError>) -> Vec<Command> {
+        match result {
+            Ok(()) => {
+                let keep_position = self.selected;
+                self.portals.retain(|p| p.slug != slug);
+                self.edits.remove(&slug);
+                self.stored_tokens.retain(|s| *s != slug);
+                self.refilter(None);
+                self.selected = keep_position.min(self.visible.len().saturating_sub(1));
+                self.status = format!("Deleted {slug}.");
+            }
+            Err(error) => self.status = format!("Not deleted: {error}"),
+        }
+        Vec::new()
+    }
+
+    // ---- invoking -------------------------------------------------------------
+
+    /// Rebuilds the variables form when the selected portal or its document changed.
+    fn sync_variables(&mut self) {
+        let (Some(slug), Some(document)) = (self.selected_slug(), self.selected_document()) else {
+            self.variables = None;
+            return;
+        };
+        let current = self
+            .variables
+            .as_ref()
+            .is_some_and(|f| f.built_from(&slug, &document));
+        if !current {
+            let row = self
+                .variables
+                .as_ref()
+                .filter(|f| f.slug == slug)
+                .map(|f| f.row);
+            let mut form = VariablesForm::new(&slug, &document, &self.remembered);
+            if let Some(row) = row {
+                form.row = row.min(form.run_row());
+            }
+            self.variables = Some(form);
+        }
+    }
+
+    fn run(&mut self) -> Vec<Command> {
+        let Some(slug) = self.selected_slug() else {
+            return Vec::new();
+        };
+        if self.invoking {
+            self.status = "Already running: Esc cancels.".into();
+            return Vec::new();
+        }
+        let Some(form) = &mut self.variables else {
+            return Vec::new();
+        };
+        if let Some(error) = &form.parse_error {
+            self.status = format!("Cannot run: the document does not parse ({error}).");
+            return Vec::new();
+        }
+        if let Err(count) = form.values() {
+            self.focus = Focus::Variables;
+            self.status = format!("{count} variable(s) need a fix before running.");
+            return Vec::new();
+        }
+        if self.has_token(&slug) {
+            self.start_invoke(slug, None, false)
+        } else {
+            self.dialog = Some(Dialog::TokenPrompt {
+                slug,
+                input: LineInput::default(),
+                store: true,
+            });
+            Vec::new()
+        }
+    }
+
+    fn start_invoke(
+        &mut self,
+        slug: String,
+        token: Option<Secret>,
+        store_token: bool,
+    ) -> Vec<Command> {
+        let Some(form) = &mut self.variables else {
+            return Vec::new();
+        };
+        let Ok(variables) = form.values() else {
+            return Vec::new();
+        };
+        let operation = if form.operations.len() > 1 {
+            form.operation_name().map(str::to_owned)
+        } else {
+            None
+        };
+        let note = if self.is_dirty(&slug) {
+            " (the saved document: save to run your edits)"
+        } else {
+            ""
+        };
+        self.invoking = true;
+        self.status = format!("Running {slug}{note}… Esc cancels.");
+        vec![Command::Invoke {
+            slug,
+            operation,
+            variables,
+            token,
+            store_token,
+        }]
+    }
+
+    fn on_invoked(&mut self, result: Result<crate::buildkite::InvokeResponse, ApiError>) {
+        if !self.invoking {
+            return; // cancelled: the answer is no longer wanted
+        }
+        self.invoking = false;
+        match result {
+            Ok(response) => {
+                let view = ResponseView::new(&response);
+                self.status = if view.errors.is_empty() {
+                    format!("HTTP {} in {} ms.", view.status, view.elapsed_ms)
+                } else {
+                    format!(
+                        "HTTP {} with {} GraphQL error(s).",
+                        view.status,
+                        view.errors.len()
+                    )
+                };
+                self.response = Some(view);
+                self.focus = Focus::Response;
+            }
+            Err(error) => {
+                if let ApiError::Unauthorized { .. } = error {
+                    if let Some(slug) = self.selected_slug() {
+                        self.status = format!("The token for {slug} was refused: {error}");
+                        self.dialog = Some(Dialog::TokenPrompt {
+                            slug,
+                            input: LineInput::default(),
+                            store: true,
+                        });
+                        return;
+                    }
+                }
+                self.status = format!("Invocation failed: {error}");
+            }
+        }
+    }
+
+    // ---- the list -------------------------------------------------------------
 
     fn move_selection(&mut self, by: i32) {
         if self.visible.is_empty() {
             return;
         }
         let last = self.visible.len() as i64 - 1;
-        let next = (self.selected as i64 + i64::from(by)).clamp(0, last) as usize;
-        if next != self.selected {
-            self.selected = next;
-            self.detail_scroll = 0;
+        self.selected = (self.selected as i64 + i64::from(by)).clamp(0, last) as usize;
+        self.follow_selection();
+    }
+
+    fn follow_selection(&mut self) {
+        let height = inner_height(self.areas().list).max(1);
+        if self.selected < self.list_scroll {
+            self.list_scroll = self.selected;
+        } else if self.selected >= self.list_scroll + height {
+            self.list_scroll = self.selected + 1 - height;
         }
     }
 
@@ -225,6 +1066,8 @@ impl App {
                     .position(|&i| self.portals[i].slug == slug)
             })
             .unwrap_or(0);
+        self.list_scroll = self.list_scroll.min(self.selected);
+        self.follow_selection();
     }
 }
 
@@ -240,135 +1083,41 @@ fn portal_score(portal: &Portal, needle: &str) -> Option<i64> {
     ]
     .into_iter()
     .flatten()
-    .filter_map(|text| fuzzy_score(&text.to_lowercase(), needle))
+    .filter_map(|text| fuzzy_score(text, needle))
     .max()
 }
 
-/// Subsequence match: every character of `needle` in order. Contiguous runs
-/// and matches at word starts score higher; `None` when it does not match.
+/// Subsequence match, ignoring case: every character of `needle` in order.
+/// Contiguous runs and matches at word starts score higher; `None` when it
+/// does not match. `needle` must be lowercase.
 pub fn fuzzy_score(haystack: &str, needle: &str) -> Option<i64> {
     let mut score = 0i64;
-    let mut previous: Option<usize> = None;
-    let chars: Vec<char> = haystack.chars().collect();
-    let mut at = 0;
-    for wanted in needle.chars() {
-        let found = (at..chars.len()).find(|&i| chars[i] == wanted)?;
-        score += 1;
-        if previous.is_some_and(|p| p + 1 == found) {
-            score += 5;
+    let mut previous_matched = false;
+    let mut previous_char: Option<char> = None;
+    let mut wanted = needle.chars().peekable();
+    let mut length = 0i64;
+    for c in haystack.chars() {
+        length += 1;
+        let Some(&w) = wanted.peek() else {
+            previous_char = Some(c);
+            continue;
+        };
+        let matches = c == w || c.to_lowercase().eq(std::iter::once(w));
+        if matches {
+            score += 1;
+            if previous_matched {
+                score += 5;
+            }
+            if previous_char.is_none_or(|p| !p.is_alphanumeric()) {
+                score += 3;
+            }
+            wanted.next();
         }
-        if found == 0 || !chars[found - 1].is_alphanumeric() {
-            score += 3;
-        }
-        previous = Some(found);
-        at = found + 1;
+        previous_matched = matches;
+        previous_char = Some(c);
     }
-    Some(score * 100 - chars.len() as i64)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn portal(slug: &str, name: &str, description: Option<&str>) -> Portal {
-        Portal {
-            uuid: format!("uuid-{slug}"),
-            slug: slug.into(),
-            organization_uuid: "org".into(),
-            name: name.into(),
-            description: description.map(str::to_owned),
-            query: "query Q { viewer { user { name } } }".into(),
-            allowed_ip_addresses: None,
-            user_invokable: false,
-            created_at: "2024-08-26T03:22:45.555Z".into(),
-            created_by: None,
-        }
+    if wanted.peek().is_some() {
+        return None;
     }
-
-    fn key(code: KeyCode) -> Msg {
-        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-    }
-
-    fn loaded() -> App {
-        let mut app = App::new("demo", vec!["deploy-web".into()]);
-        assert_eq!(app.init(), vec![Command::LoadPortals]);
-        app.update(Msg::PortalsPage(vec![
-            portal("deploy-web", "Deploy web", None),
-            portal(
-                "recent-builds",
-                "Recent builds",
-                Some("Latest builds of a pipeline"),
-            ),
-        ]));
-        app.update(Msg::PortalsPage(vec![portal("who-am-i", "Who am I", None)]));
-        app.update(Msg::PortalsLoaded);
-        app
-    }
-
-    #[test]
-    fn pages_stream_into_the_list() {
-        let app = loaded();
-        assert_eq!(app.visible.len(), 3);
-        assert_eq!(app.loading, Loading::Idle);
-        assert_eq!(app.status, "3 portals in demo");
-    }
-
-    #[test]
-    fn typing_a_filter_narrows_by_name_slug_or_description() {
-        let mut app = loaded();
-        app.update(key(KeyCode::Char('/')));
-        for c in "pipeline".chars() {
-            app.update(key(KeyCode::Char(c)));
-        }
-        assert_eq!(app.selected_portal().unwrap().slug, "recent-builds");
-        assert_eq!(app.visible.len(), 1, "only the description matches");
-        app.update(key(KeyCode::Esc));
-        assert_eq!(app.visible.len(), 3, "Esc clears the filter");
-        assert_eq!(
-            app.selected_portal().unwrap().slug,
-            "recent-builds",
-            "and keeps the selection"
-        );
-    }
-
-    #[test]
-    fn arrows_move_the_selection_and_stop_at_the_ends() {
-        let mut app = loaded();
-        app.update(key(KeyCode::Up));
-        assert_eq!(app.selected, 0);
-        app.update(key(KeyCode::Down));
-        app.update(key(KeyCode::Down));
-        app.update(key(KeyCode::Down));
-        assert_eq!(app.selected_portal().unwrap().slug, "who-am-i");
-    }
-
-    #[test]
-    fn reload_clears_and_asks_for_portals_again() {
-        let mut app = loaded();
-        assert_eq!(
-            app.update(key(KeyCode::Char('r'))),
-            vec![Command::LoadPortals]
-        );
-        assert!(app.portals.is_empty());
-        assert_eq!(app.loading, Loading::InFlight);
-    }
-
-    #[test]
-    fn a_failed_load_is_shown_and_the_app_keeps_running() {
-        let mut app = App::new("demo", Vec::new());
-        app.init();
-        app.update(Msg::LoadFailed("not authorized".into()));
-        assert!(app.status.contains("not authorized"));
-        assert!(!app.quit);
-        app.update(key(KeyCode::Char('q')));
-        assert!(app.quit);
-    }
-
-    #[test]
-    fn fuzzy_prefers_contiguous_and_word_start_matches() {
-        let tight = fuzzy_score("recent builds", "rec").unwrap();
-        let loose = fuzzy_score("release checks", "rec").unwrap();
-        assert!(tight > loose);
-        assert_eq!(fuzzy_score("deploy", "xyz"), None);
-    }
+    Some(score * 100 - length)
 }

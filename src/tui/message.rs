@@ -1,22 +1,90 @@
 //! What happened (`Msg`) and what to do next (`Command`).
 
 use crossterm::event::{KeyEvent, MouseEvent};
+use serde_json::Value;
 
-use crate::buildkite::Portal;
+use crate::buildkite::{ApiError, CreatedPortal, InvokeResponse, NewPortal, Portal, PortalChanges};
+use crate::secrets::Secret;
 
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
     Mouse(MouseEvent),
-    Resize,
+    Paste(String),
+    Resize(u16, u16),
     /// The spinner's clock; sent only while a request is in flight.
     Tick,
     PortalsPage(Vec<Portal>),
     PortalsLoaded,
     LoadFailed(String),
+    Saved {
+        slug: String,
+        result: Result<Portal, ApiError>,
+    },
+    /// `stored` says whether the token went to the token store.
+    Created {
+        result: Result<CreatedPortal, ApiError>,
+        stored: Result<(), String>,
+    },
+    Deleted {
+        slug: String,
+        result: Result<(), ApiError>,
+    },
+    Invoked(Result<InvokeResponse, ApiError>),
+    /// How the text reached a clipboard (or why it did not).
+    Copied(String),
+    EditorClosed {
+        slug: String,
+        result: Result<String, String>,
+    },
+    Status(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Command {
     LoadPortals,
+    Save {
+        slug: String,
+        changes: PortalChanges,
+    },
+    Create(NewPortal),
+    Delete(String),
+    Invoke {
+        slug: String,
+        operation: Option<String>,
+        variables: Value,
+        /// A token typed for this call; `None` uses the stored one.
+        token: Option<Secret>,
+        store_token: bool,
+    },
+    CancelInvoke,
+    Copy(String),
+    ForgetToken(String),
+    /// Suspends the app and edits `text` in `$EDITOR`.
+    OpenEditor {
+        slug: String,
+        text: String,
+    },
+    WriteFile {
+        path: String,
+        contents: String,
+    },
+}
+
+impl Command {
+    /// For tests: the command's kind without its data.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::LoadPortals => "load",
+            Command::Save { .. } => "save",
+            Command::Create(_) => "create",
+            Command::Delete(_) => "delete",
+            Command::Invoke { .. } => "invoke",
+            Command::CancelInvoke => "cancel-invoke",
+            Command::Copy(_) => "copy",
+            Command::ForgetToken(_) => "forget-token",
+            Command::OpenEditor { .. } => "open-editor",
+            Command::WriteFile { .. } => "write-file",
+        }
+    }
 }

@@ -1,20 +1,28 @@
 //! The interactive app: terminal setup and restore, and the event loop.
 //!
 //! Elm-style: terminal events and results of background work arrive as `Msg`,
-//! `App::update` returns `Command`s, the runtime performs them on tasks. The
+//! `App::update` returns `Command`s, the `Runtime` performs them on tasks. The
 //! screen is drawn only after something changed, and only once the queue of
-//! pending messages is empty; the spinner clock runs only while loading, so an
-//! idle app does no work at all.
+//! pending messages is empty; the spinner clock runs only while something is
+//! in flight, so an idle app does no work at all.
 
 pub mod app;
+pub mod clipboard;
+pub mod dialogs;
+pub mod editor;
+pub mod input;
+pub mod layout;
 pub mod message;
+pub mod run;
 pub mod view;
 
 use std::io::Stdout;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crossterm::event::{
-    DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind, MouseEventKind,
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+    EventStream, KeyEventKind, MouseEventKind,
 };
 use crossterm::execute;
 use crossterm::terminal::{
@@ -26,31 +34,50 @@ use ratatui::Terminal;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::buildkite::RestClient;
-use app::{App, Loading};
+use crate::buildkite::{PortalClient, RestClient};
+use crate::secrets::TokenStore;
+use app::App;
 use message::{Command, Msg};
 
+/// What the app talks to.
+pub struct Services {
+    pub rest: RestClient,
+    pub portals: PortalClient,
+    pub store: TokenStore,
+}
+
+type Term = Terminal<CrosstermBackend<Stdout>>;
+
 /// Runs the app until the user quits or the process is asked to stop.
-pub async fn run(rest: RestClient, stored_tokens: Vec<String>) -> std::io::Result<()> {
+pub async fn run(services: Services) -> std::io::Result<()> {
     let mut terminal = enter()?;
-    let result = event_loop(&mut terminal, rest, stored_tokens).await;
+    let result = event_loop(&mut terminal, services).await;
     leave();
     result
 }
 
-fn enter() -> std::io::Result<Terminal<CrosstermBackend<Stdout>>> {
+fn enter() -> std::io::Result<Term> {
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         leave();
         previous_hook(info);
     }));
+    resume()?;
+    Terminal::new(CrosstermBackend::new(std::io::stdout()))
+}
+
+fn resume() -> std::io::Result<()> {
     enable_raw_mode()?;
-    let mut stdout = std::io::stdout();
-    if let Err(e) = execute!(stdout, EnterAlternateScreen, EnableMouseCapture) {
+    let result = execute!(
+        std::io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    );
+    if result.is_err() {
         leave();
-        return Err(e);
     }
-    Terminal::new(CrosstermBackend::new(stdout))
+    result
 }
 
 /// Gives the terminal back as it was; safe to call more than once.
@@ -58,28 +85,38 @@ fn leave() {
     let _ = disable_raw_mode();
     let _ = execute!(
         std::io::stdout(),
+        DisableBracketedPaste,
         DisableMouseCapture,
         LeaveAlternateScreen,
         crossterm::cursor::Show
     );
 }
 
-/// Performs commands on tasks; a new load cancels the one in flight.
+/// Performs commands: requests on tasks (a new one of a kind replaces the one
+/// in flight), clipboard and token store on the spot.
 struct Runtime {
     rest: RestClient,
+    portals: PortalClient,
+    store: Arc<Mutex<TokenStore>>,
     tx: mpsc::UnboundedSender<Msg>,
     load: Option<JoinHandle<()>>,
+    invoke: Option<JoinHandle<()>>,
+    clipboard: clipboard::Clipboard,
 }
 
 impl Runtime {
+    fn org(&self) -> String {
+        self.rest.organization().to_owned()
+    }
+
     fn perform(&mut self, command: Command) {
+        let tx = self.tx.clone();
+        let (rest, portals) = (self.rest.clone(), self.portals.clone());
         match command {
             Command::LoadPortals => {
                 if let Some(previous) = self.load.take() {
                     previous.abort();
                 }
-                let rest = self.rest.clone();
-                let tx = self.tx.clone();
                 self.load = Some(tokio::spawn(async move {
                     let result = rest
                         .list_pages(|page| {
@@ -92,31 +129,176 @@ impl Runtime {
                     });
                 }));
             }
+            Command::Save { slug, changes } => {
+                let store = self.store.clone();
+                let org = self.org();
+                tokio::spawn(async move {
+                    let result = rest.update(&slug, &changes).await;
+                    if let Ok(portal) = &result {
+                        if portal.slug != slug {
+                            let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
+                            let _ = store.rename_portal(&org, &slug, &portal.slug);
+                        }
+                    }
+                    let _ = tx.send(Msg::Saved { slug, result });
+                });
+            }
+            Command::Create(new) => {
+                let store = self.store.clone();
+                let org = self.org();
+                tokio::spawn(async move {
+                    let result = rest.create(&new).await;
+                    // Stored before the dialog shows: a crash now loses nothing.
+                    let stored = match &result {
+                        Ok(created) => store
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .set_portal_token(&org, &created.portal.slug, created.token.clone())
+                            .map_err(|e| e.to_string()),
+                        Err(_) => Ok(()),
+                    };
+                    let _ = tx.send(Msg::Created { result, stored });
+                });
+            }
+            Command::Delete(slug) => {
+                let store = self.store.clone();
+                let org = self.org();
+                tokio::spawn(async move {
+                    let result = rest.delete(&slug).await;
+                    if result.is_ok() {
+                        let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
+                        let _ = store.forget_portal_token(&org, &slug);
+                    }
+                    let _ = tx.send(Msg::Deleted { slug, result });
+                });
+            }
+            Command::Invoke {
+                slug,
+                operation,
+                variables,
+                token,
+                store_token,
+            } => {
+                if let Some(previous) = self.invoke.take() {
+                    previous.abort();
+                }
+                let store = self.store.clone();
+                let org = self.org();
+                self.invoke = Some(tokio::spawn(async move {
+                    let token = {
+                        let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
+                        match token {
+                            Some(token) => {
+                                if store_token {
+                                    if let Err(e) =
+                                        store.set_portal_token(&org, &slug, token.clone())
+                                    {
+                                        let _ = tx.send(Msg::Status(format!(
+                                            "The token was not stored: {e}"
+                                        )));
+                                    }
+                                }
+                                Some(token)
+                            }
+                            None => store.portal_token(&org, &slug),
+                        }
+                    };
+                    let result = match token {
+                        Some(token) => {
+                            portals
+                                .invoke(&slug, operation.as_deref(), &variables, &token)
+                                .await
+                        }
+                        None => Err(crate::buildkite::ApiError::Unauthorized {
+                            message: "no token stored".into(),
+                            hint: "paste the portal's token",
+                        }),
+                    };
+                    let _ = tx.send(Msg::Invoked(result));
+                }));
+            }
+            Command::CancelInvoke => {
+                if let Some(task) = self.invoke.take() {
+                    task.abort();
+                }
+            }
+            Command::Copy(text) => {
+                let how = self.clipboard.copy(&text);
+                let _ = tx.send(Msg::Copied(how));
+            }
+            Command::ForgetToken(slug) => {
+                let org = self.org();
+                let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+                if let Err(e) = store.forget_portal_token(&org, &slug) {
+                    let _ = tx.send(Msg::Status(format!("Could not forget the token: {e}")));
+                }
+            }
+            Command::WriteFile { path, contents } => {
+                tokio::spawn(async move {
+                    let status = match tokio::fs::write(&path, contents).await {
+                        Ok(()) => format!("Saved the response to {path}."),
+                        Err(e) => format!("Could not save to {path}: {e}"),
+                    };
+                    let _ = tx.send(Msg::Status(status));
+                });
+            }
+            Command::OpenEditor { .. } => {
+                unreachable!("the event loop opens the editor itself")
+            }
         }
     }
 }
 
-async fn event_loop(
-    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
-    rest: RestClient,
-    stored_tokens: Vec<String>,
-) -> std::io::Result<()> {
+async fn event_loop(terminal: &mut Term, services: Services) -> std::io::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let mut app = App::new(rest.organization(), stored_tokens);
+    let org = services.rest.organization().to_owned();
+    let Services {
+        rest,
+        portals,
+        store,
+    } = services;
+    let stored = store.portal_slugs(&org);
+    let store = Arc::new(Mutex::new(store));
+    let mut app = App::new(&org, stored);
+    let size = terminal.size()?;
+    app.update(Msg::Resize(size.width, size.height));
     let mut runtime = Runtime {
         rest,
+        portals,
+        store,
         tx,
         load: None,
+        invoke: None,
+        clipboard: clipboard::Clipboard::new(),
     };
-    for command in app.init() {
-        runtime.perform(command);
-    }
+    let mut pending = app.init();
     let mut events = EventStream::new();
     let mut spinner = tokio::time::interval(Duration::from_millis(120));
     let (stop_tx, mut stop) = mpsc::channel(1);
     listen_for_stop_signals(&stop_tx);
     let mut dirty = true;
     loop {
+        for command in std::mem::take(&mut pending) {
+            if let Command::OpenEditor { slug, text } = command {
+                // The editor owns the terminal until it exits.
+                drop(events);
+                leave();
+                let result = edit_externally(&text);
+                resume()?;
+                terminal.clear()?;
+                events = EventStream::new();
+                pending.extend(app.update(Msg::EditorClosed { slug, result }));
+                dirty = true;
+            } else {
+                runtime.perform(command);
+            }
+        }
+        if !pending.is_empty() {
+            continue;
+        }
+        if app.quit {
+            break;
+        }
         if dirty {
             terminal.draw(|frame| view::draw(frame, &app))?;
             dirty = false;
@@ -127,28 +309,49 @@ async fn event_loop(
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => Msg::Key(key),
                 Some(Ok(Event::Mouse(mouse))) if mouse.kind != MouseEventKind::Moved => Msg::Mouse(mouse),
-                Some(Ok(Event::Resize(..))) => Msg::Resize,
+                Some(Ok(Event::Paste(text))) => Msg::Paste(text),
+                Some(Ok(Event::Resize(width, height))) => Msg::Resize(width, height),
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(e),
                 None => break,
             },
             Some(msg) = rx.recv() => msg,
-            _ = spinner.tick(), if app.loading == Loading::InFlight => Msg::Tick,
+            _ = spinner.tick(), if app.busy() => Msg::Tick,
         };
-        let mut commands = app.update(msg);
+        pending = app.update(msg);
         // Apply everything already queued before drawing once.
         while let Ok(msg) = rx.try_recv() {
-            commands.extend(app.update(msg));
-        }
-        for command in commands {
-            runtime.perform(command);
+            pending.extend(app.update(msg));
         }
         dirty = true;
-        if app.quit {
-            break;
-        }
     }
     Ok(())
+}
+
+/// Runs `$VISUAL`, `$EDITOR` or `vi` on a temporary copy of `text`.
+fn edit_externally(text: &str) -> Result<String, String> {
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "vi".to_owned());
+    let file = tempfile::Builder::new()
+        .prefix("portal-")
+        .suffix(".graphql")
+        .tempfile()
+        .map_err(|e| format!("could not make a temporary file: {e}"))?;
+    std::fs::write(file.path(), text).map_err(|e| e.to_string())?;
+    let mut words = editor.split_whitespace();
+    let program = words.next().unwrap_or("vi");
+    let status = std::process::Command::new(program)
+        .args(words)
+        .arg(file.path())
+        .status()
+        .map_err(|e| format!("{editor}: {e}"))?;
+    if !status.success() {
+        return Err(format!(
+            "{editor} exited with {status}; the document is unchanged"
+        ));
+    }
+    std::fs::read_to_string(file.path()).map_err(|e| e.to_string())
 }
 
 /// SIGTERM and SIGHUP end the app cleanly (the terminal is restored).

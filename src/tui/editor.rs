@@ -1,0 +1,282 @@
+//! A portal being edited: its document in a text area, its fields, the parse
+//! diagnostics, and the server's complaints from the last save.
+
+use crossterm::event::KeyEvent;
+use ratatui_textarea::TextArea;
+
+use crate::buildkite::{Portal, PortalChanges};
+use crate::graphql::diagnostics::{parse_diagnostics, Diagnostic};
+
+/// A portal field, to place a server message next to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Name,
+    Slug,
+    Description,
+    AllowedIps,
+    UserInvokable,
+    Query,
+}
+
+impl Field {
+    /// Which field a `Validation failed: ...` message is about, when it says.
+    pub fn of_message(message: &str) -> Option<Field> {
+        let text = message
+            .trim_start_matches("Validation failed:")
+            .trim()
+            .to_lowercase();
+        [
+            ("allowed ip", Field::AllowedIps),
+            ("slug", Field::Slug),
+            ("query", Field::Query),
+            ("description", Field::Description),
+            ("user invokable", Field::UserInvokable),
+            ("name", Field::Name),
+        ]
+        .into_iter()
+        .find(|(word, _)| text.starts_with(word))
+        .map(|(_, field)| field)
+    }
+}
+
+/// The editable fields of a portal, as text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldDraft {
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub allowed_ips: String,
+    pub user_invokable: bool,
+}
+
+impl FieldDraft {
+    pub fn of(portal: &Portal) -> FieldDraft {
+        FieldDraft {
+            name: portal.name.clone(),
+            slug: portal.slug.clone(),
+            description: portal.description.clone().unwrap_or_default(),
+            allowed_ips: portal.allowed_ip_addresses.clone().unwrap_or_default(),
+            user_invokable: portal.user_invokable,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct PortalEdit {
+    /// The portal as the server last showed it.
+    pub base: Portal,
+    pub document: TextArea<'static>,
+    pub fields: FieldDraft,
+    pub diagnostics: Vec<Diagnostic>,
+    /// First document row on screen.
+    pub scroll: usize,
+    /// The server's message from the last failed save, and the field it names.
+    pub server_error: Option<(Option<Field>, String)>,
+    pub saving: bool,
+}
+
+impl PortalEdit {
+    pub fn new(portal: &Portal) -> PortalEdit {
+        let mut edit = PortalEdit {
+            base: portal.clone(),
+            document: text_area(&portal.query),
+            fields: FieldDraft::of(portal),
+            diagnostics: Vec::new(),
+            scroll: 0,
+            server_error: None,
+            saving: false,
+        };
+        edit.diagnostics = parse_diagnostics(&portal.query);
+        edit
+    }
+
+    pub fn text(&self) -> String {
+        self.document.lines().join("\n")
+    }
+
+    pub fn document_dirty(&self) -> bool {
+        // Compare without building the joined text: cheap on every keystroke.
+        let mut lines = self.base.query.split('\n');
+        let same = self
+            .document
+            .lines()
+            .iter()
+            .all(|l| lines.next() == Some(l.as_str()))
+            && lines.next().is_none();
+        !same
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.document_dirty() || self.fields != FieldDraft::of(&self.base)
+    }
+
+    /// What a save sends: only what differs from the server's version.
+    pub fn changes(&self) -> PortalChanges {
+        let f = &self.fields;
+        let wanted = PortalChanges {
+            name: Some(f.name.clone()),
+            slug: Some(f.slug.clone()),
+            description: Some(f.description.clone()),
+            query: Some(self.text()),
+            allowed_ip_addresses: Some(f.allowed_ips.clone()),
+            user_invokable: Some(f.user_invokable),
+        };
+        PortalChanges::diff(&self.base, wanted)
+    }
+
+    /// Applies an editing key to the document.
+    pub fn key(&mut self, key: KeyEvent) {
+        if self.document.input(key) {
+            self.reparse();
+        }
+    }
+
+    pub fn undo(&mut self) {
+        if self.document.undo() {
+            self.reparse();
+        }
+    }
+
+    pub fn redo(&mut self) {
+        if self.document.redo() {
+            self.reparse();
+        }
+    }
+
+    pub fn paste(&mut self, text: &str) {
+        if self.document.insert_str(text) {
+            self.reparse();
+        }
+    }
+
+    /// Replaces the document (after `$EDITOR`), as one undoable change.
+    pub fn replace_text(&mut self, text: &str) {
+        self.document.select_all();
+        self.document.cut();
+        self.document.insert_str(text);
+        self.reparse();
+    }
+
+    fn reparse(&mut self) {
+        self.diagnostics = parse_diagnostics(&self.text());
+        if matches!(self.server_error, Some((Some(Field::Query), _))) {
+            self.server_error = None;
+        }
+    }
+
+    /// The server accepted a save: its answer becomes the new base.
+    pub fn saved(&mut self, portal: Portal) {
+        let document_matches = self.text() == portal.query;
+        self.base = portal;
+        self.fields = FieldDraft::of(&self.base);
+        if !document_matches {
+            self.replace_text(&self.base.query.clone());
+        }
+        self.server_error = None;
+        self.saving = false;
+    }
+
+    /// Keeps the cursor's row on screen for a view `height` rows tall.
+    pub fn follow_cursor(&mut self, height: usize) {
+        let row = self.document.cursor().0;
+        let height = height.max(1);
+        if row < self.scroll {
+            self.scroll = row;
+        } else if row >= self.scroll + height {
+            self.scroll = row + 1 - height;
+        }
+    }
+}
+
+fn text_area(text: &str) -> TextArea<'static> {
+    let mut area = TextArea::new(text.split('\n').map(str::to_owned).collect());
+    area.set_tab_length(2);
+    area.set_max_histories(1000);
+    area
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    fn portal() -> Portal {
+        Portal {
+            uuid: "u".into(),
+            slug: "who".into(),
+            organization_uuid: "o".into(),
+            name: "Who".into(),
+            description: None,
+            query: "query Me {\n  viewer { user { name } }\n}\n".into(),
+            allowed_ip_addresses: None,
+            user_invokable: false,
+            created_at: "2024-01-01T00:00:00.000Z".into(),
+            created_by: None,
+        }
+    }
+
+    fn type_text(edit: &mut PortalEdit, text: &str) {
+        for c in text.chars() {
+            let code = if c == '\n' {
+                KeyCode::Enter
+            } else {
+                KeyCode::Char(c)
+            };
+            edit.key(KeyEvent::new(code, KeyModifiers::NONE));
+        }
+    }
+
+    #[test]
+    fn editing_marks_dirty_and_changes_only_the_query() {
+        let mut edit = PortalEdit::new(&portal());
+        assert!(!edit.is_dirty());
+        assert_eq!(edit.text(), portal().query, "the text round-trips exactly");
+        type_text(&mut edit, "# note\n");
+        assert!(edit.is_dirty());
+        let changes = edit.changes();
+        assert!(changes.query.is_some());
+        assert!(changes.name.is_none() && changes.description.is_none());
+        for _ in 0..20 {
+            edit.undo();
+        }
+        assert!(!edit.is_dirty(), "undo returns to the saved document");
+        edit.redo();
+        assert!(edit.is_dirty(), "and redo goes forward again");
+    }
+
+    #[test]
+    fn breaking_the_document_shows_diagnostics_and_fixing_clears_them() {
+        let mut edit = PortalEdit::new(&portal());
+        type_text(&mut edit, "{");
+        assert!(!edit.diagnostics.is_empty());
+        edit.key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
+        assert!(edit.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn server_messages_find_their_field() {
+        assert_eq!(
+            Field::of_message("Validation failed: Name can't be blank"),
+            Some(Field::Name)
+        );
+        assert_eq!(
+            Field::of_message("Validation failed: Allowed ip addresses contains `x`"),
+            Some(Field::AllowedIps)
+        );
+        assert_eq!(
+            Field::of_message("Validation failed: Slug has already been taken"),
+            Some(Field::Slug)
+        );
+        assert_eq!(Field::of_message("Validation failed: something"), None);
+    }
+
+    #[test]
+    fn the_cursor_stays_on_screen() {
+        let mut edit = PortalEdit::new(&portal());
+        for _ in 0..3 {
+            edit.key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
+        }
+        edit.follow_cursor(2);
+        assert_eq!(edit.scroll, 2);
+    }
+}

@@ -1,0 +1,445 @@
+//! Test-invoking a portal: the variables form built from the chosen operation,
+//! and the response viewer (scroll, search, fold).
+
+use std::collections::{BTreeSet, HashMap};
+
+use crossterm::event::{KeyCode, KeyEvent};
+use serde_json::Value;
+
+use super::input::LineInput;
+use crate::buildkite::InvokeResponse;
+use crate::graphql::variables::{operations, Operation};
+use crate::text::sanitize_line;
+
+/// The variables form of one portal's document.
+#[derive(Debug)]
+pub struct VariablesForm {
+    pub slug: String,
+    /// The document the form was built from, to notice changes.
+    document: String,
+    pub operations: Vec<Operation>,
+    pub parse_error: Option<String>,
+    pub op_index: usize,
+    pub inputs: Vec<LineInput>,
+    pub errors: Vec<Option<String>>,
+    /// Focused row: 0 is the operation picker when there are several, then
+    /// one row per variable, then the Run button.
+    pub row: usize,
+}
+
+/// Values typed so far, per portal and operation, for the whole session.
+pub type Remembered = HashMap<(String, String), Vec<(String, String)>>;
+
+impl VariablesForm {
+    pub fn new(slug: &str, document: &str, remembered: &Remembered) -> VariablesForm {
+        let (operations, parse_error) = match operations(document) {
+            Ok(ops) => (ops, None),
+            Err(e) => (Vec::new(), Some(e)),
+        };
+        let mut form = VariablesForm {
+            slug: slug.to_owned(),
+            document: document.to_owned(),
+            operations,
+            parse_error,
+            op_index: 0,
+            inputs: Vec::new(),
+            errors: Vec::new(),
+            row: 0,
+        };
+        form.load_inputs(remembered);
+        form
+    }
+
+    pub fn built_from(&self, slug: &str, document: &str) -> bool {
+        self.slug == slug && self.document == document
+    }
+
+    pub fn operation(&self) -> Option<&Operation> {
+        self.operations.get(self.op_index)
+    }
+
+    pub fn operation_name(&self) -> Option<&str> {
+        self.operation()?.name.as_deref()
+    }
+
+    fn memory_key(&self) -> Option<(String, String)> {
+        let op = self.operation()?;
+        Some((self.slug.clone(), op.name.clone().unwrap_or_default()))
+    }
+
+    fn load_inputs(&mut self, remembered: &Remembered) {
+        let saved = self
+            .memory_key()
+            .and_then(|k| remembered.get(&k))
+            .cloned()
+            .unwrap_or_default();
+        let variables = self
+            .operation()
+            .map(|o| o.variables.clone())
+            .unwrap_or_default();
+        self.inputs = variables
+            .iter()
+            .map(|v| {
+                let value = saved
+                    .iter()
+                    .find(|(name, _)| *name == v.name)
+                    .map(|(_, value)| value.clone())
+                    .or_else(|| v.default.as_ref().map(default_text))
+                    .unwrap_or_default();
+                LineInput::new(&value)
+            })
+            .collect();
+        self.errors = vec![None; self.inputs.len()];
+    }
+
+    pub fn remember(&self, remembered: &mut Remembered) {
+        let Some(key) = self.memory_key() else {
+            return;
+        };
+        let Some(op) = self.operation() else {
+            return;
+        };
+        let values = op
+            .variables
+            .iter()
+            .zip(&self.inputs)
+            .map(|(v, input)| (v.name.clone(), input.value().to_owned()))
+            .collect();
+        remembered.insert(key, values);
+    }
+
+    pub fn has_picker(&self) -> bool {
+        self.operations.len() > 1
+    }
+
+    fn first_variable_row(&self) -> usize {
+        usize::from(self.has_picker())
+    }
+
+    pub fn run_row(&self) -> usize {
+        self.first_variable_row() + self.inputs.len()
+    }
+
+    /// The variable the focused row edits.
+    pub fn focused_input(&self) -> Option<usize> {
+        let first = self.first_variable_row();
+        (self.row >= first && self.row < self.run_row()).then(|| self.row - first)
+    }
+
+    pub fn on_run_button(&self) -> bool {
+        self.row == self.run_row()
+    }
+
+    pub fn on_picker(&self) -> bool {
+        self.has_picker() && self.row == 0
+    }
+
+    pub fn choose_operation(&mut self, by: isize, remembered: &mut Remembered) {
+        if self.operations.is_empty() {
+            return;
+        }
+        self.remember(remembered);
+        let count = self.operations.len() as isize;
+        self.op_index = (self.op_index as isize + by).rem_euclid(count) as usize;
+        self.load_inputs(remembered);
+    }
+
+    /// Keys for the form; returns true when handled.
+    pub fn key(&mut self, key: KeyEvent, remembered: &mut Remembered) -> bool {
+        match key.code {
+            KeyCode::Up => self.row = self.row.saturating_sub(1),
+            KeyCode::Down => self.row = (self.row + 1).min(self.run_row()),
+            KeyCode::Left | KeyCode::Right if self.on_picker() => {
+                self.choose_operation(if key.code == KeyCode::Left { -1 } else { 1 }, remembered)
+            }
+            _ => {
+                let Some(index) = self.focused_input() else {
+                    return false;
+                };
+                if !self.inputs[index].key(key) {
+                    return false;
+                }
+                self.errors[index] = None;
+                self.remember(remembered);
+            }
+        }
+        true
+    }
+
+    /// The variables object, or the errors to show at their fields.
+    pub fn values(&mut self) -> Result<Value, usize> {
+        let mut object = serde_json::Map::new();
+        let mut bad = 0;
+        let variables = self
+            .operation()
+            .map(|o| o.variables.clone())
+            .unwrap_or_default();
+        for (i, variable) in variables.iter().enumerate() {
+            let text = self.inputs[i].value();
+            self.errors[i] = None;
+            if text.trim().is_empty() {
+                if variable.required {
+                    self.errors[i] = Some(format!("required ({})", variable.type_name));
+                    bad += 1;
+                }
+                continue;
+            }
+            match variable.coerce(text) {
+                Ok(value) => {
+                    object.insert(variable.name.clone(), value);
+                }
+                Err(e) => {
+                    let why = e.split_once(": ").map_or(e.as_str(), |(_, w)| w).to_owned();
+                    self.errors[i] = Some(why);
+                    bad += 1;
+                }
+            }
+        }
+        if bad > 0 {
+            Err(bad)
+        } else {
+            Ok(Value::Object(object))
+        }
+    }
+}
+
+fn default_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A response, laid out as lines once, viewed with folds and search.
+#[derive(Debug)]
+pub struct ResponseView {
+    pub status: u16,
+    pub elapsed_ms: u128,
+    pub rate_limit: Option<(u64, u64)>,
+    pub errors: Vec<String>,
+    pub body: String,
+    pub lines: Vec<String>,
+    pub is_json: bool,
+    /// For a line that opens `{` or `[`, the line that closes it.
+    closing: Vec<Option<usize>>,
+    pub folded: BTreeSet<usize>,
+    /// The highlighted line (an index into `lines`).
+    pub cursor: usize,
+    /// First visible row, counted in visible (unfolded) rows.
+    pub scroll: usize,
+    pub search: Option<String>,
+    pub searching: Option<LineInput>,
+}
+
+impl ResponseView {
+    pub fn new(response: &InvokeResponse) -> ResponseView {
+        let parsed = serde_json::from_str::<Value>(&response.body).ok();
+        let (text, is_json) = match &parsed {
+            Some(value) => (
+                serde_json::to_string_pretty(value).unwrap_or_else(|_| response.body.clone()),
+                true,
+            ),
+            None => (response.body.clone(), false),
+        };
+        let lines: Vec<String> = text.lines().map(|l| l.to_owned()).collect();
+        let closing = if is_json {
+            match_brackets(&lines)
+        } else {
+            vec![None; lines.len()]
+        };
+        let errors = response
+            .graphql
+            .as_ref()
+            .map(|g| g.errors.iter().map(|e| sanitize_line(&e.message)).collect())
+            .unwrap_or_default();
+        ResponseView {
+            status: response.status,
+            elapsed_ms: response.elapsed.as_millis(),
+            rate_limit: response.rate_limit.remaining.zip(response.rate_limit.limit),
+            errors,
+            body: response.body.clone(),
+            lines,
+            is_json,
+            closing,
+            folded: BTreeSet::new(),
+            cursor: 0,
+            scroll: 0,
+            search: None,
+            searching: None,
+        }
+    }
+
+    /// Indexes of the lines on screen, in order, folded ranges skipped.
+    pub fn visible_lines(&self) -> impl Iterator<Item = usize> + '_ {
+        let mut next = 0;
+        std::iter::from_fn(move || {
+            if next >= self.lines.len() {
+                return None;
+            }
+            let line = next;
+            next = match (self.folded.contains(&line), self.closing[line]) {
+                (true, Some(close)) => close + 1,
+                _ => line + 1,
+            };
+            Some(line)
+        })
+    }
+
+    pub fn is_folded(&self, line: usize) -> bool {
+        self.folded.contains(&line)
+    }
+
+    pub fn folds_at(&self, line: usize) -> bool {
+        self.closing.get(line).copied().flatten().is_some()
+    }
+
+    fn visible_index(&self, line: usize) -> usize {
+        self.visible_lines().take_while(|&l| l < line).count()
+    }
+
+    pub fn toggle_fold(&mut self) {
+        if !self.folds_at(self.cursor) {
+            return;
+        }
+        if !self.folded.remove(&self.cursor) {
+            self.folded.insert(self.cursor);
+        }
+    }
+
+    pub fn move_cursor(&mut self, by: isize, height: usize) {
+        let visible: Vec<usize> = self.visible_lines().collect();
+        if visible.is_empty() {
+            return;
+        }
+        let at = visible.iter().position(|&l| l >= self.cursor).unwrap_or(0) as isize;
+        let next = (at + by).clamp(0, visible.len() as isize - 1) as usize;
+        self.cursor = visible[next];
+        self.follow(height);
+    }
+
+    fn follow(&mut self, height: usize) {
+        let row = self.visible_index(self.cursor);
+        let height = height.max(1);
+        if row < self.scroll {
+            self.scroll = row;
+        } else if row >= self.scroll + height {
+            self.scroll = row + 1 - height;
+        }
+    }
+
+    /// Jumps to the next (or previous) line containing the search text,
+    /// unfolding what hides it. Returns false when nothing matches.
+    pub fn find(&mut self, forward: bool, height: usize) -> bool {
+        let Some(needle) = self.search.as_ref().map(|s| s.to_lowercase()) else {
+            return false;
+        };
+        if needle.is_empty() || self.lines.is_empty() {
+            return false;
+        }
+        let count = self.lines.len();
+        let found = (1..=count)
+            .map(|step| {
+                if forward {
+                    (self.cursor + step) % count
+                } else {
+                    (self.cursor + count - step % count) % count
+                }
+            })
+            .find(|&i| self.lines[i].to_lowercase().contains(&needle));
+        let Some(line) = found else {
+            return false;
+        };
+        self.folded
+            .retain(|&open| !(open < line && self.closing[open].is_some_and(|c| c >= line)));
+        self.cursor = line;
+        self.follow(height);
+        true
+    }
+}
+
+/// For each line ending in `{` or `[`, the line of its partner.
+fn match_brackets(lines: &[String]) -> Vec<Option<usize>> {
+    let mut closing = vec![None; lines.len()];
+    let mut open: Vec<usize> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = line.trim();
+        let closes = trimmed.starts_with('}') || trimmed.starts_with(']');
+        if closes {
+            if let Some(start) = open.pop() {
+                closing[start] = Some(i);
+            }
+        }
+        if trimmed.ends_with('{') || trimmed.ends_with('[') {
+            open.push(i);
+        }
+    }
+    closing
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::buildkite::{invoke::GraphqlEnvelope, RateLimit};
+    use std::time::Duration;
+
+    fn response(body: &str) -> InvokeResponse {
+        InvokeResponse {
+            status: 200,
+            elapsed: Duration::from_millis(12),
+            rate_limit: RateLimit::default(),
+            body: body.into(),
+            graphql: serde_json::from_str::<GraphqlEnvelope>(body).ok(),
+        }
+    }
+
+    #[test]
+    fn folding_hides_a_block_and_search_unfolds_it() {
+        let mut view = ResponseView::new(&response(
+            r#"{"data":{"pipeline":{"name":"Web","builds":[1,2,3]}}}"#,
+        ));
+        let all = view.visible_lines().count();
+        view.move_cursor(1, 20); // line 1: "data": {
+        assert!(view.folds_at(view.cursor));
+        view.toggle_fold();
+        assert_eq!(view.visible_lines().count(), all - 9);
+        view.search = Some("web".into());
+        assert!(view.find(true, 20));
+        assert!(view.lines[view.cursor].contains("Web"));
+        assert_eq!(view.visible_lines().count(), all, "the match is unfolded");
+    }
+
+    #[test]
+    fn non_json_bodies_are_kept_as_text() {
+        let view = ResponseView::new(&response("<html>Bad gateway</html>"));
+        assert!(!view.is_json);
+        assert_eq!(view.lines, ["<html>Bad gateway</html>"]);
+    }
+
+    #[test]
+    fn variables_are_typed_and_errors_stay_at_their_field() {
+        let mut remembered = Remembered::new();
+        let doc = "query A($slug: ID!, $first: Int = 5) { viewer { user { name } } }\nquery B { viewer { user { email } } }";
+        let mut form = VariablesForm::new("p", doc, &remembered);
+        assert!(form.has_picker());
+        assert_eq!(form.inputs[1].value(), "5", "defaults are filled in");
+        assert_eq!(form.values(), Err(1));
+        assert!(form.errors[0].as_deref().unwrap().contains("required"));
+        form.row = 1;
+        for c in "abc".chars() {
+            form.key(KeyEvent::from(KeyCode::Char(c)), &mut remembered);
+        }
+        assert_eq!(
+            form.values().unwrap(),
+            serde_json::json!({"slug": "abc", "first": 5})
+        );
+        form.row = 0;
+        form.key(KeyEvent::from(KeyCode::Right), &mut remembered);
+        assert_eq!(form.operation_name(), Some("B"));
+        form.key(KeyEvent::from(KeyCode::Right), &mut remembered);
+        assert_eq!(
+            form.inputs[0].value(),
+            "abc",
+            "values are remembered per operation"
+        );
+    }
+}

@@ -1,0 +1,263 @@
+//! The selected portal: its fields, and its document with highlighting, line
+//! numbers and parse diagnostics.
+
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Color, Modifier, Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::{dim, error_style, pane, style_of};
+use crate::graphql::diagnostics::Diagnostic;
+use crate::graphql::highlight::graphql_line;
+use crate::text::sanitize_line;
+use crate::tui::app::{App, Focus};
+use crate::tui::editor::{Field, FieldDraft};
+
+pub fn draw_fields(frame: &mut Frame, app: &App, area: Rect) {
+    let Some(portal) = app.selected_portal() else {
+        frame.render_widget(pane(" Portal ".into(), false), area);
+        return;
+    };
+    let edit = app.selected_edit();
+    let draft = edit
+        .map(|e| e.fields.clone())
+        .unwrap_or_else(|| FieldDraft::of(portal));
+    let base = FieldDraft::of(portal);
+    let server_error = edit.and_then(|e| e.server_error.clone());
+    let label = |name: &str, changed: bool| {
+        let mark = if changed { "*" } else { " " };
+        Span::styled(format!("{name}{mark} "), dim())
+    };
+    let value = |text: &str, none: &str| {
+        if text.is_empty() {
+            Span::styled(none.to_owned(), dim().italic())
+        } else {
+            Span::raw(sanitize_line(text))
+        }
+    };
+    let created_by = portal
+        .created_by
+        .as_ref()
+        .map(|c| format!(" by {}", sanitize_line(&c.name)))
+        .unwrap_or_default();
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    let mut lines = vec![
+        Line::from(vec![
+            label("Name", draft.name != base.name),
+            value(&draft.name, "(none)").bold(),
+            Span::raw("   "),
+            label("Slug", draft.slug != base.slug),
+            value(&draft.slug, "(none)"),
+        ]),
+        Line::from(vec![
+            label("Description", draft.description != base.description),
+            value(&draft.description, "none"),
+        ]),
+        Line::from(vec![
+            label("Allowed IPs", draft.allowed_ips != base.allowed_ips),
+            value(&draft.allowed_ips, "any address"),
+            Span::raw("   "),
+            label(
+                "User-invokable",
+                draft.user_invokable != base.user_invokable,
+            ),
+            Span::raw(yes_no(draft.user_invokable)),
+            Span::raw("   "),
+            label("Token", false),
+            Span::raw(if app.has_token(&portal.slug) {
+                "stored"
+            } else {
+                "not stored"
+            }),
+        ]),
+        Line::from(vec![
+            label("Created", false),
+            Span::raw(format!("{}{created_by}", sanitize_line(&portal.created_at))),
+        ]),
+    ];
+    lines.push(match &server_error {
+        Some((field, message)) => {
+            let place = match field {
+                Some(Field::Name) => "Name: ",
+                Some(Field::Slug) => "Slug: ",
+                Some(Field::Description) => "Description: ",
+                Some(Field::AllowedIps) => "Allowed IPs: ",
+                Some(Field::UserInvokable) => "User-invokable: ",
+                Some(Field::Query) => "Document: ",
+                None => "",
+            };
+            Line::from(Span::styled(
+                format!("✗ {place}{}", sanitize_line(message)),
+                error_style(),
+            ))
+        }
+        None => Line::from(Span::styled(
+            "f edit fields · Ctrl-s save · Ctrl-r run",
+            dim(),
+        )),
+    });
+    let saving = if edit.is_some_and(|e| e.saving) {
+        " · saving…"
+    } else {
+        ""
+    };
+    let title = format!(" {}{saving} ", sanitize_line(&portal.name));
+    frame.render_widget(Paragraph::new(lines).block(pane(title, false)), area);
+}
+
+pub fn draw_document(frame: &mut Frame, app: &App, area: Rect) {
+    let focused = app.focus == Focus::Document && app.dialog.is_none();
+    let Some(portal) = app.selected_portal() else {
+        frame.render_widget(pane(" Document ".into(), focused), area);
+        return;
+    };
+    let edit = app.selected_edit();
+    let dirty = edit.is_some_and(|e| e.document_dirty());
+    let diagnostics: &[Diagnostic] = edit.map_or(&[], |e| &e.diagnostics);
+    let title = match (dirty, diagnostics.len()) {
+        (false, 0) => " Document ".to_owned(),
+        (true, 0) => " Document ● modified ".to_owned(),
+        (_, n) => format!(
+            " Document{} ✗ {n} syntax error{} ",
+            if dirty { " ● modified" } else { "" },
+            if n == 1 { "" } else { "s" }
+        ),
+    };
+    let block = pane(title, focused);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+
+    let owned_lines: Vec<String>;
+    let lines: &[String] = match edit {
+        Some(edit) => edit.document.lines(),
+        None => {
+            owned_lines = portal.query.split('\n').map(str::to_owned).collect();
+            &owned_lines
+        }
+    };
+    let diagnostic_rows = diagnostics.len().min(3).min(inner.height as usize / 2);
+    let text_rows = inner.height as usize - diagnostic_rows;
+    let scroll = edit.map_or(0, |e| e.scroll);
+    let cursor = edit.map(|e| {
+        let c = e.document.cursor();
+        (c.0, c.1)
+    });
+    let number_width = lines.len().to_string().len();
+    let gutter = number_width + 3;
+    let text_width = (inner.width as usize).saturating_sub(gutter).max(1);
+    let hscroll = match cursor {
+        Some((_, col)) if focused && col >= text_width => col + 1 - text_width,
+        _ => 0,
+    };
+
+    let mut rendered: Vec<Line> = Vec::with_capacity(text_rows + diagnostic_rows);
+    for (row, line) in lines.iter().enumerate().skip(scroll).take(text_rows) {
+        let has_error = diagnostics.iter().any(|d| d.line == row + 1);
+        let number_style = if has_error { error_style() } else { dim() };
+        let mut spans = vec![Span::styled(
+            format!("{:>number_width$} │ ", row + 1),
+            number_style,
+        )];
+        let underlines: Vec<(usize, usize)> = diagnostics
+            .iter()
+            .filter(|d| d.line == row + 1)
+            .map(|d| (d.column - 1, d.column - 1 + d.width))
+            .collect();
+        spans.extend(highlighted(line, &underlines, hscroll, text_width));
+        rendered.push(Line::from(spans));
+    }
+    while rendered.len() < text_rows {
+        rendered.push(Line::default());
+    }
+    for d in diagnostics.iter().take(diagnostic_rows) {
+        rendered.push(Line::from(Span::styled(
+            format!("✗ {}:{} {}", d.line, d.column, sanitize_line(&d.message)),
+            error_style(),
+        )));
+    }
+    if diagnostics.len() > diagnostic_rows && diagnostic_rows > 0 {
+        if let Some(last) = rendered.last_mut() {
+            last.spans.push(Span::styled(
+                format!("  (+{} more)", diagnostics.len() - diagnostic_rows),
+                error_style(),
+            ));
+        }
+    }
+    frame.render_widget(Paragraph::new(rendered), inner);
+
+    if let (true, Some((row, col))) = (focused, cursor) {
+        if row >= scroll && row < scroll + text_rows {
+            let line = &lines[row];
+            let before: String = line
+                .chars()
+                .skip(hscroll)
+                .take(col.saturating_sub(hscroll))
+                .collect();
+            let x = inner.x as usize + gutter + Span::raw(sanitize_line(&before)).width();
+            let y = inner.y as usize + row - scroll;
+            if x < (inner.x + inner.width) as usize {
+                frame.set_cursor_position(Position::new(x as u16, y as u16));
+            }
+        }
+    }
+}
+
+/// One line of GraphQL as styled spans, with `underlines` (char ranges)
+/// marked, starting at char `skip` and at most `width` chars.
+fn highlighted(
+    line: &str,
+    underlines: &[(usize, usize)],
+    skip: usize,
+    width: usize,
+) -> Vec<Span<'static>> {
+    let clean = sanitize_line(line);
+    let mut spans = Vec::new();
+    let mut at = 0usize; // char index in the line
+    let end = skip + width;
+    // An error past the end of the line (at EOF) still shows a mark.
+    let eol_mark = underlines
+        .iter()
+        .any(|&(start, _)| start >= clean.chars().count());
+    for (kind, text) in graphql_line(&clean) {
+        let base = style_of(kind);
+        let mut run = String::new();
+        let mut run_underlined = false;
+        for c in text.chars() {
+            let index = at;
+            at += 1;
+            if index < skip || index >= end {
+                continue;
+            }
+            let underlined = underlines.iter().any(|&(s, e)| index >= s && index < e);
+            if underlined != run_underlined && !run.is_empty() {
+                spans.push(styled_run(std::mem::take(&mut run), base, run_underlined));
+            }
+            run_underlined = underlined;
+            run.push(c);
+        }
+        if !run.is_empty() {
+            spans.push(styled_run(run, base, run_underlined));
+        }
+    }
+    if eol_mark {
+        spans.push(Span::styled("◂", error_style()));
+    }
+    spans
+}
+
+fn styled_run(text: String, base: Style, underlined: bool) -> Span<'static> {
+    if underlined {
+        Span::styled(
+            text,
+            base.add_modifier(Modifier::UNDERLINED)
+                .underline_color(Color::Red)
+                .fg(Color::Red),
+        )
+    } else {
+        Span::styled(text, base)
+    }
+}

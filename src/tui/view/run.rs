@@ -1,0 +1,200 @@
+//! The variables form and the response viewer.
+
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::{dim, error_style, pane, spinner, style_of};
+use crate::graphql::highlight::json_line;
+use crate::text::sanitize_line;
+use crate::tui::app::{App, Focus};
+
+pub fn draw_variables(frame: &mut Frame, app: &App, area: Rect) {
+    let focused = app.focus == Focus::Variables && app.dialog.is_none();
+    let block = pane(" Variables ".into(), focused);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(form) = &app.variables else {
+        return;
+    };
+    let mut lines: Vec<Line> = Vec::new();
+    let mut cursor: Option<(u16, u16)> = None;
+    if form.parse_error.is_some() {
+        lines.push(Line::from(Span::styled(
+            "The document has syntax errors: fix them (✗ in the document) to run it.",
+            error_style(),
+        )));
+    } else if form.operations.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "No operation in the document.",
+            dim(),
+        )));
+    } else {
+        let selected = |row: usize| focused && form.row == row;
+        if form.has_picker() {
+            let name = form.operation_name().unwrap_or("(anonymous)");
+            let style = if selected(0) {
+                Style::new().reversed()
+            } else {
+                Style::new()
+            };
+            lines.push(Line::from(vec![
+                Span::styled("Operation ", dim()),
+                Span::styled(format!("◀ {} ▶", sanitize_line(name)), style),
+                Span::styled(
+                    format!(" {}/{}", form.op_index + 1, form.operations.len()),
+                    dim(),
+                ),
+            ]));
+        }
+        let first_row = usize::from(form.has_picker());
+        let variables = form
+            .operation()
+            .map(|o| o.variables.as_slice())
+            .unwrap_or(&[]);
+        if variables.is_empty() {
+            lines.push(Line::from(Span::styled(
+                "This operation takes no variables.",
+                dim(),
+            )));
+        }
+        for (i, variable) in variables.iter().enumerate() {
+            let row = first_row + i;
+            let required = if variable.required { "*" } else { " " };
+            let label = format!("{required}${} ", variable.name);
+            let ty = format!("{} ", variable.type_name);
+            let value = sanitize_line(form.inputs[i].value());
+            let value_style = if selected(row) {
+                Style::new().underlined()
+            } else {
+                Style::new()
+            };
+            let prefix_width = label.chars().count() + ty.chars().count();
+            if selected(row) {
+                let x = inner.x as usize + prefix_width + form.inputs[i].cursor();
+                let y = inner.y as usize + lines.len();
+                if x < (inner.x + inner.width) as usize && y < (inner.y + inner.height) as usize {
+                    cursor = Some((x as u16, y as u16));
+                }
+            }
+            lines.push(Line::from(vec![
+                Span::styled(label, Style::new().fg(Color::Yellow)),
+                Span::styled(ty, dim()),
+                Span::styled(value, value_style),
+            ]));
+            if let Some(error) = &form.errors[i] {
+                lines.push(Line::from(Span::styled(
+                    format!("  ✗ {error}"),
+                    error_style(),
+                )));
+            }
+        }
+        let run_style = if selected(form.run_row()) {
+            Style::new().fg(Color::Black).bg(Color::Green).bold()
+        } else {
+            Style::new().fg(Color::Green)
+        };
+        let label = if app.invoking {
+            format!(" {} Running… (Esc) ", spinner(app))
+        } else {
+            " ▶ Run (Ctrl-r) ".to_owned()
+        };
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(label, run_style)));
+    }
+    frame.render_widget(
+        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
+        inner,
+    );
+    if let Some((x, y)) = cursor {
+        frame.set_cursor_position(Position::new(x, y));
+    }
+}
+
+pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
+    let focused = app.focus == Focus::Response && app.dialog.is_none();
+    let Some(view) = &app.response else {
+        let block = pane(" Response ".into(), focused);
+        let hint = if app.invoking {
+            format!("{} Running…", spinner(app))
+        } else {
+            "Run the portal (Ctrl-r) to see its answer here.".to_owned()
+        };
+        frame.render_widget(Paragraph::new(Span::styled(hint, dim())).block(block), area);
+        return;
+    };
+    let mut title = format!(" Response · HTTP {} · {} ms ", view.status, view.elapsed_ms);
+    if let Some((remaining, limit)) = view.rate_limit {
+        title.push_str(&format!("· {remaining}/{limit} left "));
+    }
+    let mut block = pane(title, focused);
+    if let Some(input) = &view.searching {
+        block = block.title_bottom(Line::from(format!(" /{}▏ ", sanitize_line(input.value()))));
+    } else if let Some(search) = &view.search {
+        block = block.title_bottom(Line::from(Span::styled(
+            format!(" /{} (n/N) ", sanitize_line(search)),
+            dim(),
+        )));
+    }
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let mut lines: Vec<Line> = Vec::new();
+    let header = app.response_header_rows();
+    if header > 0 {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "✗ {} GraphQL error{}:",
+                view.errors.len(),
+                if view.errors.len() == 1 { "" } else { "s" }
+            ),
+            error_style().bold(),
+        )));
+        for error in view.errors.iter().take(header - 1) {
+            lines.push(Line::from(Span::styled(
+                format!("  {error}"),
+                error_style(),
+            )));
+        }
+    }
+    let height = (inner.height as usize).saturating_sub(header);
+    let needle = view.search.as_ref().map(|s| s.to_lowercase());
+    for index in view.visible_lines().skip(view.scroll).take(height) {
+        let text = sanitize_line(&view.lines[index]);
+        let marker = if view.folds_at(index) {
+            if view.is_folded(index) {
+                "▸"
+            } else {
+                "▾"
+            }
+        } else {
+            " "
+        };
+        let mut spans = vec![Span::styled(marker.to_owned(), dim())];
+        if view.is_json {
+            spans.extend(
+                json_line(&text)
+                    .into_iter()
+                    .map(|(k, t)| Span::styled(t.to_owned(), style_of(k))),
+            );
+        } else {
+            spans.push(Span::raw(text.clone()));
+        }
+        if view.is_folded(index) {
+            spans.push(Span::styled(" … ", dim().reversed()));
+        }
+        let mut line = Line::from(spans);
+        if focused && index == view.cursor {
+            line = line.style(Style::new().bg(Color::Rgb(40, 40, 60)));
+        } else if needle
+            .as_ref()
+            .is_some_and(|n| text.to_lowercase().contains(n))
+        {
+            line = line.style(Style::new().bg(Color::Rgb(60, 50, 0)));
+        }
+        lines.push(line);
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,257 @@
+//! Snapshots of every screen and dialog, rendered into a test backend.
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+use super::draw;
+use crate::buildkite::{
+    invoke::GraphqlEnvelope, ApiError, CreatedPortal, InvokeResponse, Portal, RateLimit,
+};
+use crate::secrets::Secret;
+use crate::tui::app::App;
+use crate::tui::message::Msg;
+
+fn portal(slug: &str, name: &str, user_invokable: bool) -> Portal {
+    Portal {
+        uuid: format!("00000000-0000-4000-8000-{:0>12}", slug.len()),
+        slug: slug.into(),
+        organization_uuid: "org".into(),
+        name: name.into(),
+        description: Some(format!("About {name}")),
+        query: "query GetBuilds($pipelineSlug: ID!, $first: Int = 5) {\n  pipeline(slug: $pipelineSlug) {\n    name\n  }\n}\n".into(),
+        allowed_ip_addresses: Some("192.0.2.0/24".into()),
+        user_invokable,
+        created_at: "2024-08-26T03:22:45.555Z".into(),
+        created_by: None,
+    }
+}
+
+fn render(app: &App) -> String {
+    let mut terminal =
+        Terminal::new(TestBackend::new(app.screen.width, app.screen.height)).unwrap();
+    terminal.draw(|frame| draw(frame, app)).unwrap();
+    terminal.backend().to_string()
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn ctrl(app: &mut App, c: char) {
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::CONTROL,
+    )));
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(
+            app,
+            if c == '\n' {
+                KeyCode::Enter
+            } else {
+                KeyCode::Char(c)
+            },
+        );
+    }
+}
+
+fn sized(width: u16, height: u16) -> App {
+    let mut app = App::new("demo", vec!["recent-builds".into()]);
+    app.update(Msg::Resize(width, height));
+    app.init();
+    app
+}
+
+fn loaded(width: u16, height: u16) -> App {
+    let mut app = sized(width, height);
+    app.update(Msg::PortalsPage(vec![
+        portal("recent-builds", "Recent builds", true),
+        portal("deploy-web", "Deploy web", false),
+    ]));
+    app.update(Msg::PortalsLoaded);
+    app
+}
+
+#[test]
+fn browse_screen() {
+    insta::assert_snapshot!(render(&loaded(120, 32)));
+}
+
+#[test]
+fn fits_in_80_by_24() {
+    insta::assert_snapshot!(render(&loaded(80, 24)));
+}
+
+#[test]
+fn loading_screen() {
+    insta::assert_snapshot!(render(&sized(100, 20)));
+}
+
+#[test]
+fn empty_organization_says_how_to_create_a_portal() {
+    let mut app = sized(100, 20);
+    app.update(Msg::PortalsLoaded);
+    insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn load_error_is_shown_with_a_way_out() {
+    let mut app = sized(100, 20);
+    app.update(Msg::LoadFailed(
+        "not authorized (Authentication required): set BUILDKITE_API_TOKEN".into(),
+    ));
+    insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn filter_and_help_overlay() {
+    let mut app = loaded(100, 24);
+    type_text(&mut app, "/de");
+    insta::assert_snapshot!("filtering", render(&app));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('?'));
+    insta::assert_snapshot!("help", render(&app));
+}
+
+#[test]
+fn editor_with_parse_errors_and_the_save_confirmation() {
+    let mut app = loaded(110, 30);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::End);
+    type_text(&mut app, " ( {");
+    insta::assert_snapshot!("editor_with_errors", render(&app));
+    ctrl(&mut app, 's');
+    insta::assert_snapshot!("confirm_save", render(&app));
+}
+
+#[test]
+fn server_validation_message_is_shown_at_its_field() {
+    let mut app = loaded(110, 30);
+    press(&mut app, KeyCode::Char('f'));
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "Renamed");
+    ctrl(&mut app, 's');
+    app.update(Msg::Saved {
+        slug: "recent-builds".into(),
+        result: Err(ApiError::Validation {
+            message: "Validation failed: Name has already been taken".into(),
+        }),
+    });
+    insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn create_form_checks_cidrs_as_typed() {
+    let mut app = loaded(100, 30);
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Nightly report");
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Tab);
+    }
+    type_text(&mut app, "10.0.0.0/8 192.0.2.300/24");
+    insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn token_dialog_after_create() {
+    let mut app = loaded(100, 30);
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Nightly report");
+    ctrl(&mut app, 's');
+    let created: CreatedPortal = serde_json::from_value(serde_json::json!({
+        "uuid": "u", "slug": "nightly-report", "organization_uuid": "o", "name": "Nightly report",
+        "description": null, "query": "query Q { viewer { user { name } } }",
+        "created_at": "2024-08-26T03:22:45.555Z", "allowed_ip_addresses": null,
+        "user_invokable": false, "token": "bkpt_0123456789abcdef"
+    }))
+    .unwrap();
+    app.update(Msg::Created {
+        result: Ok(created),
+        stored: Ok(()),
+    });
+    press(&mut app, KeyCode::Esc);
+    app.update(Msg::Copied("Copied through the terminal (OSC 52).".into()));
+    insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn delete_confirmation() {
+    let mut app = loaded(100, 24);
+    press(&mut app, KeyCode::Char('d'));
+    type_text(&mut app, "recent");
+    insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn variables_form_and_response_with_errors() {
+    let mut app = loaded(120, 36);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    ctrl(&mut app, 'r');
+    insta::assert_snapshot!("variables_required", render(&app));
+    type_text(&mut app, "demo/web-app");
+    ctrl(&mut app, 'r');
+    let body = r#"{"data":{"pipeline":null},"errors":[{"message":"Pipeline not found"}]}"#;
+    app.update(Msg::Invoked(Ok(InvokeResponse {
+        status: 200,
+        elapsed: Duration::from_millis(42),
+        rate_limit: RateLimit {
+            limit: Some(200),
+            remaining: Some(199),
+            reset_secs: Some(30),
+            scope: Some("portal".into()),
+        },
+        body: body.into(),
+        graphql: serde_json::from_str::<GraphqlEnvelope>(body).ok(),
+    })));
+    insta::assert_snapshot!("response", render(&app));
+}
+
+#[test]
+fn token_prompt_masks_what_is_typed() {
+    let mut app = loaded(100, 30);
+    press(&mut app, KeyCode::Down); // deploy-web has no stored token
+    ctrl(&mut app, 'r'); // focuses the required variable
+    type_text(&mut app, "demo/web-app");
+    ctrl(&mut app, 'r');
+    type_text(&mut app, "bkpt_secret");
+    let screen = render(&app);
+    assert!(!screen.contains("bkpt_secret"));
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn hostile_server_strings_stay_inert_and_in_their_cells() {
+    let mut app = sized(100, 24);
+    let mut evil = portal(
+        "evil",
+        "Evil \u{1b}]52;c;aGk=\u{7}\u{1b}[2J\u{202e}name",
+        false,
+    );
+    evil.query = "query {\u{1b}[31m red }".into();
+    app.update(Msg::PortalsPage(vec![evil]));
+    app.update(Msg::PortalsLoaded);
+    let screen = render(&app);
+    assert!(!screen.contains('\u{1b}') && !screen.contains('\u{202e}'));
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn secrets_never_show_outside_the_token_dialog() {
+    let mut app = loaded(100, 30);
+    app.update(Msg::Created {
+        result: Err(ApiError::Validation {
+            message: "Validation failed: Query can't be blank".into(),
+        }),
+        stored: Ok(()),
+    });
+    let token = Secret::new("bkpt_topsecret");
+    assert!(!format!("{token:?}").contains("topsecret"));
+    assert!(!render(&app).contains("topsecret"));
+}
