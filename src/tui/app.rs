@@ -1121,3 +1121,6 @@ pub fn fuzzy_score(haystack: &str, needle: &str) -> Option<i64> {
     }
     Some(score * 100 - length)
 }
+
+#[cfg(test)]
+mod tests;

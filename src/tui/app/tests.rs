@@ -1,0 +1,373 @@
+//! `App::update` flow by flow: messages in, state and commands out.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::*;
+use crate::buildkite::{CreatedPortal, InvokeResponse, RateLimit};
+
+fn portal(slug: &str, name: &str, description: Option<&str>, query: &str) -> Portal {
+    Portal {
+        uuid: format!("uuid-{slug}"),
+        slug: slug.into(),
+        organization_uuid: "org".into(),
+        name: name.into(),
+        description: description.map(str::to_owned),
+        query: query.into(),
+        allowed_ip_addresses: None,
+        user_invokable: false,
+        created_at: "2024-08-26T03:22:45.555Z".into(),
+        created_by: None,
+    }
+}
+
+const WHO: &str = "query Me { viewer { user { name } } }";
+const BUILDS: &str = "query GetBuilds($pipelineSlug: ID!, $first: Int) { pipeline(slug: $pipelineSlug) { name } }\nmutation Trigger($id: ID!) { buildCreate(input: {pipelineID: $id}) { build { url } } }";
+
+fn press(app: &mut App, code: KeyCode) -> Vec<Command> {
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ctrl(app: &mut App, c: char) -> Vec<Command> {
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::CONTROL,
+    )))
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn names(commands: &[Command]) -> Vec<&'static str> {
+    commands.iter().map(Command::name).collect()
+}
+
+fn loaded() -> App {
+    let mut app = App::new("demo", vec!["deploy-web".into(), "recent-builds".into()]);
+    assert_eq!(names(&app.init()), ["load"]);
+    app.update(Msg::PortalsPage(vec![
+        portal("deploy-web", "Deploy web", None, WHO),
+        portal(
+            "recent-builds",
+            "Recent builds",
+            Some("Latest builds of a pipeline"),
+            BUILDS,
+        ),
+    ]));
+    app.update(Msg::PortalsPage(vec![portal(
+        "who-am-i", "Who am I", None, WHO,
+    )]));
+    app.update(Msg::PortalsLoaded);
+    app
+}
+
+#[test]
+fn pages_stream_into_the_list() {
+    let app = loaded();
+    assert_eq!(app.visible.len(), 3);
+    assert_eq!(app.loading, Loading::Idle);
+    assert_eq!(app.status, "3 portals in demo");
+}
+
+#[test]
+fn typing_a_filter_narrows_by_name_slug_or_description() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "pipeline");
+    assert_eq!(app.visible.len(), 1, "only a description matches");
+    assert_eq!(app.selected_portal().unwrap().slug, "recent-builds");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.visible.len(), 3, "Esc clears the filter");
+    assert_eq!(
+        app.selected_portal().unwrap().slug,
+        "recent-builds",
+        "and keeps the selection"
+    );
+}
+
+#[test]
+fn arrows_move_the_selection_and_stop_at_the_ends() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.selected, 0);
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Down);
+    }
+    assert_eq!(app.selected_portal().unwrap().slug, "who-am-i");
+}
+
+#[test]
+fn reload_asks_for_portals_again_and_failures_keep_the_app_running() {
+    let mut app = loaded();
+    assert_eq!(names(&press(&mut app, KeyCode::Char('r'))), ["load"]);
+    assert!(app.portals.is_empty());
+    app.update(Msg::LoadFailed("could not reach 127.0.0.1".into()));
+    assert!(app.status.contains("could not reach"));
+    assert!(!app.quit);
+}
+
+#[test]
+fn save_sends_only_the_changed_document() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Document);
+    press(&mut app, KeyCode::End);
+    type_text(&mut app, " # note");
+    assert!(app.is_dirty("deploy-web"));
+    let commands = ctrl(&mut app, 's');
+    match commands.as_slice() {
+        [Command::Save { slug, changes }] => {
+            assert_eq!(slug, "deploy-web");
+            assert_eq!(
+                changes.query.as_deref(),
+                Some("query Me { viewer { user { name } } } # note")
+            );
+            assert!(changes.name.is_none() && changes.description.is_none());
+        }
+        other => panic!("expected one save, got {other:?}"),
+    }
+    let mut saved = app.portals[0].clone();
+    saved.query = "query Me { viewer { user { name } } } # note".into();
+    app.update(Msg::Saved {
+        slug: "deploy-web".into(),
+        result: Ok(saved),
+    });
+    assert!(!app.is_dirty("deploy-web"));
+    assert_eq!(app.status, "Saved deploy-web.");
+}
+
+#[test]
+fn a_document_that_does_not_parse_needs_a_second_yes() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "{{");
+    assert!(ctrl(&mut app, 's').is_empty());
+    assert!(matches!(app.dialog, Some(Dialog::ConfirmSave { .. })));
+    assert!(press(&mut app, KeyCode::Char('n')).is_empty());
+    assert!(app.dialog.is_none());
+    assert!(app.is_dirty("deploy-web"), "nothing typed is lost");
+    ctrl(&mut app, 's');
+    assert_eq!(names(&press(&mut app, KeyCode::Char('y'))), ["save"]);
+}
+
+#[test]
+fn the_servers_422_lands_next_to_its_field() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('f'));
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "Who am I");
+    assert_eq!(names(&ctrl(&mut app, 's')), ["save"]);
+    app.update(Msg::Saved {
+        slug: "deploy-web".into(),
+        result: Err(ApiError::Validation {
+            message: "Validation failed: Name has already been taken".into(),
+        }),
+    });
+    let edit = app.selected_edit().unwrap();
+    assert_eq!(edit.server_error.as_ref().unwrap().0, Some(Field::Name));
+    assert_eq!(edit.fields.name, "Who am I", "the typed name is kept");
+    assert!(app.status.starts_with("Not saved"));
+}
+
+#[test]
+fn switching_portals_keeps_unsaved_edits() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "# keep me\n");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Up);
+    assert!(app.selected_document().unwrap().starts_with("# keep me"));
+}
+
+#[test]
+fn quitting_with_unsaved_changes_asks_first() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "#");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('q'));
+    assert!(!app.quit);
+    assert!(matches!(
+        app.dialog,
+        Some(Dialog::ConfirmQuit { unsaved: 1 })
+    ));
+    press(&mut app, KeyCode::Char('y'));
+    assert!(app.quit);
+}
+
+fn created(slug: &str) -> CreatedPortal {
+    serde_json::from_value(serde_json::json!({
+        "uuid": "u", "slug": slug, "organization_uuid": "o", "name": "Nightly",
+        "description": null, "query": WHO, "created_at": "2024-08-26T03:22:45.555Z",
+        "allowed_ip_addresses": null, "user_invokable": false, "token": "bkpt_new"
+    }))
+    .unwrap()
+}
+
+#[test]
+fn create_shows_the_token_once_and_closes_only_on_enter() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('n'));
+    assert!(ctrl(&mut app, 's').is_empty(), "a name is required first");
+    type_text(&mut app, "Nightly");
+    let commands = ctrl(&mut app, 's');
+    match commands.as_slice() {
+        [Command::Create(new)] => {
+            assert_eq!(new.name, "Nightly");
+            assert!(
+                new.query.contains("query GetBuilds"),
+                "starts from the template"
+            );
+        }
+        other => panic!("expected create, got {other:?}"),
+    }
+    app.update(Msg::Created {
+        result: Ok(created("nightly")),
+        stored: Ok(()),
+    });
+    assert!(app.has_token("nightly"));
+    assert_eq!(app.selected_portal().unwrap().slug, "nightly");
+    assert_eq!(names(&press(&mut app, KeyCode::Char('c'))), ["copy"]);
+    press(&mut app, KeyCode::Esc);
+    assert!(
+        matches!(&app.dialog, Some(Dialog::Token(d)) if d.reminded),
+        "Esc alone does not lose it"
+    );
+    press(&mut app, KeyCode::Char(' '));
+    assert_eq!(
+        names(&press(&mut app, KeyCode::Enter)),
+        ["forget-token"],
+        "unticked: not kept"
+    );
+    assert!(app.dialog.is_none());
+    assert!(!app.has_token("nightly"));
+}
+
+#[test]
+fn a_rejected_create_keeps_the_form_and_marks_the_field() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Who am I");
+    ctrl(&mut app, 's');
+    app.update(Msg::Created {
+        result: Err(ApiError::Validation {
+            message: "Validation failed: Slug has already been taken".into(),
+        }),
+        stored: Ok(()),
+    });
+    match &app.dialog {
+        Some(Dialog::Form(form)) => {
+            assert_eq!(form.name.value(), "Who am I");
+            assert_eq!(form.server_error.as_ref().unwrap().0, Some(Field::Slug));
+        }
+        other => panic!("the form stays open, got {other:?}"),
+    }
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('n'));
+    assert!(
+        matches!(&app.dialog, Some(Dialog::Form(f)) if f.name.value() == "Who am I"),
+        "closing and reopening keeps what was typed"
+    );
+}
+
+#[test]
+fn delete_needs_the_slug_typed() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('d'));
+    type_text(&mut app, "deploy");
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    type_text(&mut app, "-web");
+    assert_eq!(names(&press(&mut app, KeyCode::Enter)), ["delete"]);
+    app.update(Msg::Deleted {
+        slug: "deploy-web".into(),
+        result: Ok(()),
+    });
+    assert_eq!(app.visible.len(), 2);
+    assert!(!app.has_token("deploy-web"));
+}
+
+#[test]
+fn invoke_checks_variables_and_picks_the_operation() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Down); // recent-builds: two operations
+    assert!(
+        ctrl(&mut app, 'r').is_empty(),
+        "a required variable is empty"
+    );
+    assert_eq!(app.focus, Focus::Variables);
+    let form = app.variables.as_ref().unwrap();
+    assert!(form.errors[0].as_deref().unwrap().contains("required"));
+    press(&mut app, KeyCode::Down); // from the picker to $pipelineSlug
+    type_text(&mut app, "demo/web");
+    press(&mut app, KeyCode::Down);
+    type_text(&mut app, "x");
+    assert!(ctrl(&mut app, 'r').is_empty(), "first is an Int");
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "3");
+    match ctrl(&mut app, 'r').as_slice() {
+        [Command::Invoke {
+            slug,
+            operation,
+            variables,
+            token: None,
+            ..
+        }] => {
+            assert_eq!(slug, "recent-builds");
+            assert_eq!(operation.as_deref(), Some("GetBuilds"));
+            assert_eq!(
+                variables,
+                &serde_json::json!({"pipelineSlug": "demo/web", "first": 3})
+            );
+        }
+        other => panic!("expected invoke, got {other:?}"),
+    }
+    assert!(app.busy());
+    assert_eq!(names(&press(&mut app, KeyCode::Esc)), ["cancel-invoke"]);
+    assert!(!app.invoking);
+}
+
+#[test]
+fn invoke_without_a_stored_token_asks_for_one() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::End); // who-am-i has no stored token
+    assert!(ctrl(&mut app, 'r').is_empty());
+    assert!(matches!(app.dialog, Some(Dialog::TokenPrompt { .. })));
+    type_text(&mut app, "bkpt_typed");
+    match press(&mut app, KeyCode::Enter).as_slice() {
+        [Command::Invoke {
+            token: Some(token),
+            store_token: true,
+            ..
+        }] => {
+            assert_eq!(token.expose(), "bkpt_typed")
+        }
+        other => panic!("expected invoke with the typed token, got {other:?}"),
+    }
+    assert!(app.has_token("who-am-i"));
+    app.update(Msg::Invoked(Ok(InvokeResponse {
+        status: 200,
+        elapsed: std::time::Duration::from_millis(5),
+        rate_limit: RateLimit::default(),
+        body: r#"{"data":{"viewer":{"user":{"name":"Riley"}}}}"#.into(),
+        graphql: None,
+    })));
+    assert_eq!(app.focus, Focus::Response);
+    assert!(app
+        .response
+        .as_ref()
+        .unwrap()
+        .lines
+        .iter()
+        .any(|l| l.contains("Riley")));
+}
+
+#[test]
+fn fuzzy_prefers_contiguous_and_word_start_matches() {
+    let tight = fuzzy_score("Recent builds", "rec").unwrap();
+    let loose = fuzzy_score("release checks", "rec").unwrap();
+    assert!(tight > loose);
+    assert_eq!(fuzzy_score("deploy", "xyz"), None);
+}
