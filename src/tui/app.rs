@@ -52,6 +52,8 @@ pub struct App {
     /// Position in `visible`.
     pub selected: usize,
     pub list_scroll: usize,
+    /// The portal to select again once a reload brings it back.
+    reselect: Option<String>,
     pub focus: Focus,
     /// Unsaved edits, by portal slug. Kept when another portal is selected.
     pub edits: HashMap<String, PortalEdit>,
@@ -82,6 +84,7 @@ impl App {
             visible: Vec::new(),
             selected: 0,
             list_scroll: 0,
+            reselect: None,
             focus: Focus::List,
             edits: HashMap::new(),
             create_draft: None,
@@ -166,13 +169,14 @@ impl App {
                 Vec::new()
             }
             Msg::PortalsPage(page) => {
-                let keep = self.selected_slug();
+                let keep = self.reselect.clone().or_else(|| self.selected_slug());
                 self.portals.extend(page);
                 self.refilter(keep);
                 Vec::new()
             }
             Msg::PortalsLoaded => {
                 self.loading = Loading::Idle;
+                self.reselect = None;
                 let count = self.portals.len();
                 let noun = if count == 1 { "portal" } else { "portals" };
                 self.status = format!("{count} {noun} in {}", self.org);
@@ -219,6 +223,9 @@ impl App {
     }
 
     fn reload(&mut self) -> Vec<Command> {
+        self.reselect = self.selected_slug().or(self.reselect.take());
+        // Edits without changes would hide the server's fresh version.
+        self.edits.retain(|_, edit| edit.is_dirty() || edit.saving);
         self.portals.clear();
         self.visible.clear();
         self.loading = Loading::InFlight;
@@ -940,6 +947,9 @@ impl App {
             return Vec::new();
         }
         if let Err(count) = form.values() {
+            if let Some(first_bad) = form.errors.iter().position(Option::is_some) {
+                form.row = form.run_row() - form.inputs.len() + first_bad;
+            }
             self.focus = Focus::Variables;
             self.status = format!("{count} variable(s) need a fix before running.");
             return Vec::new();
@@ -1029,6 +1039,7 @@ impl App {
     // ---- the list -------------------------------------------------------------
 
     fn move_selection(&mut self, by: i32) {
+        self.reselect = None; // the person chose
         if self.visible.is_empty() {
             return;
         }

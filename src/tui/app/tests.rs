@@ -99,6 +99,26 @@ fn arrows_move_the_selection_and_stop_at_the_ends() {
 }
 
 #[test]
+fn reload_keeps_the_selected_portal() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char('r'));
+    app.update(Msg::PortalsPage(vec![portal(
+        "deploy-web",
+        "Deploy web",
+        None,
+        WHO,
+    )]));
+    app.update(Msg::PortalsPage(vec![portal(
+        "recent-builds",
+        "Recent builds",
+        None,
+        BUILDS,
+    )]));
+    assert_eq!(app.selected_portal().unwrap().slug, "recent-builds");
+}
+
+#[test]
 fn reload_asks_for_portals_again_and_failures_keep_the_app_running() {
     let mut app = loaded();
     assert_eq!(names(&press(&mut app, KeyCode::Char('r'))), ["load"]);
@@ -300,8 +320,7 @@ fn invoke_checks_variables_and_picks_the_operation() {
     assert_eq!(app.focus, Focus::Variables);
     let form = app.variables.as_ref().unwrap();
     assert!(form.errors[0].as_deref().unwrap().contains("required"));
-    press(&mut app, KeyCode::Down); // from the picker to $pipelineSlug
-    type_text(&mut app, "demo/web");
+    type_text(&mut app, "demo/web"); // the focus moved to the empty variable
     press(&mut app, KeyCode::Down);
     type_text(&mut app, "x");
     assert!(ctrl(&mut app, 'r').is_empty(), "first is an Int");

@@ -1,0 +1,269 @@
+//! The real binary in a pseudo-terminal, driven by keys, read from a vt100
+//! screen, against a sandbox started by `--demo` inside that process.
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+
+const BIN: &str = env!("CARGO_BIN_EXE_bkportals");
+const ENTER: &str = "\r";
+const ESC: &str = "\x1b";
+const CTRL_S: &str = "\x13";
+const CTRL_R: &str = "\x12";
+const DOWN: &str = "\x1b[B";
+const END: &str = "\x1b[F";
+const BACKSPACE: &str = "\x7f";
+
+struct App {
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    screen: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    _home: tempfile::TempDir,
+}
+
+impl App {
+    fn start() -> App {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 40,
+                cols: 140,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+        let home = tempfile::tempdir().unwrap();
+        let mut command = CommandBuilder::new(BIN);
+        command.arg("--demo");
+        command.env("TERM", "xterm-256color");
+        command.env("HOME", home.path());
+        command.env("XDG_CONFIG_HOME", home.path().join("config"));
+        command.env("XDG_DATA_HOME", home.path().join("data"));
+        command.env_remove("DISPLAY");
+        command.env_remove("WAYLAND_DISPLAY");
+        let child = pty.slave.spawn_command(command).expect("bkportals starts");
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(40, 140, 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (screen_in, raw_in) = (screen.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let _master = pty.master;
+            let mut buffer = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                raw_in.lock().unwrap().extend_from_slice(&buffer[..n]);
+                screen_in.lock().unwrap().process(&buffer[..n]);
+            }
+        });
+        App {
+            child,
+            writer,
+            screen,
+            raw,
+            _home: home,
+        }
+    }
+
+    fn text(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen shows `wanted`; fails with the screen otherwise.
+    fn wait_for(&self, wanted: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let text = self.text();
+            if text.contains(wanted) {
+                return text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the screen never showed {wanted:?}:\n{text}"
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    fn wait_until_gone(&self, unwanted: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let text = self.text();
+            if !text.contains(unwanted) {
+                return text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the screen kept showing {unwanted:?}:\n{text}"
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        // A lone ESC must not merge with the next key into an Alt sequence.
+        std::thread::sleep(Duration::from_millis(if keys == ESC { 150 } else { 40 }));
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.send(&c.to_string());
+        }
+    }
+
+    fn quit(mut self) {
+        self.send("q");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "bkportals exited with {status:?}");
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "bkportals did not quit:\n{}",
+                self.text()
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+#[test]
+fn browse_and_filter() {
+    let mut app = App::start();
+    app.wait_for("Recent builds");
+    app.wait_for("4 portals in demo");
+    app.send("/");
+    app.type_text("who");
+    let screen = app.wait_for("Portals · demo (1/4)");
+    assert!(screen.contains("Who am I"));
+    assert!(!screen.contains("Trigger main build  trigger"), "{screen}");
+    app.send(ESC);
+    app.wait_for("Portals · demo (4)");
+    app.quit();
+}
+
+#[test]
+fn edit_see_a_parse_error_fix_it_save_and_reload() {
+    let mut app = App::start();
+    app.wait_for("4 portals in demo");
+    app.send(DOWN); // recent-builds
+    app.send(ENTER);
+    app.send(END);
+    app.send(" (");
+    app.wait_for("syntax error");
+    app.send(CTRL_S);
+    app.wait_for("Save with errors?");
+    app.send("n");
+    app.send(BACKSPACE);
+    app.send(BACKSPACE);
+    app.wait_until_gone("syntax error");
+    app.type_text(" # checked");
+    app.wait_for("● modified");
+    app.send(CTRL_S);
+    app.wait_for("Saved recent-builds.");
+    app.send(ESC);
+    app.send("r");
+    app.wait_for("4 portals in demo");
+    let screen = app.wait_for("# checked");
+    assert!(!screen.contains("● modified"), "{screen}");
+    app.quit();
+}
+
+#[test]
+fn create_copy_the_token_and_confirm() {
+    let mut app = App::start();
+    app.wait_for("4 portals in demo");
+    app.send("n");
+    app.wait_for("New portal");
+    app.type_text("Night shift");
+    app.send(CTRL_S);
+    let screen = app.wait_for("shows this token only once");
+    let token = screen
+        .split_whitespace()
+        .find(|w| w.starts_with("bkpt_"))
+        .expect("the token is on screen")
+        .to_owned();
+    app.send("c");
+    app.wait_for("Copied");
+    let encoded = base64_encode(token.as_bytes());
+    let raw = String::from_utf8_lossy(&app.raw.lock().unwrap()).into_owned();
+    assert!(
+        raw.contains(&format!("\x1b]52;c;{encoded}\x07")),
+        "the OSC 52 sequence carries the token"
+    );
+    app.send(ESC);
+    app.wait_for("Esc does not close this");
+    app.send(ENTER);
+    let screen = app.wait_until_gone("shows this token only once");
+    assert!(
+        !screen.contains(&token),
+        "the token is shown only in its dialog"
+    );
+    assert!(screen.contains("night-shift"));
+    app.quit();
+}
+
+#[test]
+fn invoke_with_variables_and_read_the_response() {
+    let mut app = App::start();
+    app.wait_for("4 portals in demo");
+    app.send(DOWN); // recent-builds: GetBuilds needs $pipelineSlug
+    app.send(CTRL_R);
+    app.wait_for("required (ID!)");
+    app.type_text("demo/payments-api");
+    app.send(CTRL_R);
+    let screen = app.wait_for("Response · HTTP 200");
+    assert!(screen.contains("\"name\": \"Payments API\""), "{screen}");
+    app.quit();
+}
+
+#[test]
+fn delete_after_typing_the_slug() {
+    let mut app = App::start();
+    app.wait_for("4 portals in demo");
+    app.send(END); // who-am-i
+    app.send("d");
+    app.wait_for("Type the portal's slug");
+    app.type_text("who-am-i");
+    app.send(ENTER);
+    app.wait_for("Deleted who-am-i.");
+    let screen = app.wait_for("Portals · demo (3)");
+    assert!(!screen.contains("Who am I"), "{screen}");
+    app.quit();
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i)) as usize & 63] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
