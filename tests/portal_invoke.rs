@@ -21,7 +21,7 @@ async fn invoke_runs_the_document_with_variables() {
         .unwrap();
     assert_eq!(response.status, 200);
     assert!(response.succeeded());
-    let data = response.graphql.unwrap().data.unwrap();
+    let data = response.data().unwrap();
     assert_eq!(data["pipeline"]["name"], "Payments API");
     let edges = data["pipeline"]["builds"]["edges"].as_array().unwrap();
     assert!(!edges.is_empty() && edges.len() <= 5);
@@ -70,8 +70,7 @@ async fn build_create_really_adds_a_build() {
                 )
                 .await
                 .unwrap();
-            response.graphql.unwrap().data.unwrap()["pipeline"]["builds"]["edges"][0]["node"]
-                ["number"]
+            response.data().unwrap()["pipeline"]["builds"]["edges"][0]["node"]["number"]
                 .as_i64()
                 .unwrap()
         }
@@ -88,7 +87,7 @@ async fn build_create_really_adds_a_build() {
         )
         .await
         .unwrap();
-    let created = triggered.graphql.unwrap().data.unwrap();
+    let created = triggered.data().unwrap();
     let number = created["buildCreate"]["build"]["number"].as_i64().unwrap();
     assert_eq!(number, newest + 1);
     assert_eq!(
@@ -168,7 +167,7 @@ async fn a_created_portal_is_invokable_with_its_token() {
         .invoke("viewer", None, &json!({}), &created.token)
         .await
         .unwrap();
-    let data = response.graphql.unwrap().data.unwrap();
+    let data = response.data().unwrap();
     assert_eq!(data["viewer"]["user"]["email"], "riley@example.com");
 }
 

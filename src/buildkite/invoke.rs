@@ -31,6 +31,12 @@ pub struct InvokeResponse {
 }
 
 impl InvokeResponse {
+    /// The `data` of a GraphQL answer, decoded on demand.
+    pub fn data(&self) -> Option<serde_json::Value> {
+        let mut value: serde_json::Value = serde_json::from_str(&self.body).ok()?;
+        value.get_mut("data").map(serde_json::Value::take)
+    }
+
     /// A 2xx answer without GraphQL errors.
     pub fn succeeded(&self) -> bool {
         (200..300).contains(&self.status)
@@ -38,12 +44,31 @@ impl InvokeResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// What a GraphQL answer says, without building a tree of its data: a body
+/// may be tens of megabytes.
+#[derive(Debug, Clone, PartialEq)]
 pub struct GraphqlEnvelope {
-    #[serde(default)]
-    pub data: Option<serde_json::Value>,
-    #[serde(default)]
+    pub has_data: bool,
     pub errors: Vec<GraphqlError>,
+}
+
+impl GraphqlEnvelope {
+    /// Reads `body` as a GraphQL response: `None` when it is not one.
+    pub fn parse(body: &str) -> Option<GraphqlEnvelope> {
+        #[derive(Deserialize)]
+        struct Wire {
+            #[serde(default)]
+            data: Option<serde::de::IgnoredAny>,
+            #[serde(default)]
+            errors: Option<Vec<GraphqlError>>,
+        }
+        let wire: Wire = serde_json::from_str(body).ok()?;
+        let envelope = GraphqlEnvelope {
+            has_data: wire.data.is_some(),
+            errors: wire.errors.unwrap_or_default(),
+        };
+        (envelope.has_data || !envelope.errors.is_empty()).then_some(envelope)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -109,17 +134,15 @@ impl PortalClient {
                 &context,
             ));
         }
-        let graphql = serde_json::from_slice::<GraphqlEnvelope>(&body)
-            .ok()
-            .filter(|g| g.data.is_some() || !g.errors.is_empty());
-        if (200..300).contains(&status) && graphql.is_none() && !body.is_empty() {
-            tracing::debug!("portal answered {status} with a body that is not a GraphQL response");
-        }
+        // No copy of the body unless it is not valid UTF-8.
+        let body = String::from_utf8(body)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        let graphql = GraphqlEnvelope::parse(&body);
         Ok(InvokeResponse {
             status,
             elapsed,
             rate_limit,
-            body: String::from_utf8_lossy(&body).into_owned(),
+            body,
             graphql,
         })
     }

@@ -156,10 +156,7 @@ impl App {
                 self.on_mouse(mouse);
                 Vec::new()
             }
-            Msg::Paste(text) => {
-                self.on_paste(&text);
-                Vec::new()
-            }
+            Msg::Paste(text) => self.on_paste(&text),
             Msg::Resize(width, height) => {
                 self.screen = Rect::new(0, 0, width, height);
                 Vec::new()
@@ -201,20 +198,33 @@ impl App {
                 self.status = how;
                 Vec::new()
             }
-            Msg::EditorClosed { slug, result } => {
-                match result {
-                    Ok(text) => {
-                        if let Some(edit) = self.edit_for(&slug) {
-                            edit.replace_text(&text);
-                            self.status = "Document read back from the editor.".into();
-                        }
+            Msg::EditorClosed { slug, result } => match result {
+                Ok(text) => {
+                    if let Some(edit) = self.edit_for(&slug) {
+                        edit.replace_text(&text);
+                        let commands = Self::diagnose_later(&slug, edit);
+                        self.status = "Document read back from the editor.".into();
+                        return commands;
                     }
-                    Err(e) => self.status = format!("The editor did not run: {e}"),
+                    Vec::new()
                 }
-                Vec::new()
-            }
+                Err(e) => {
+                    self.status = format!("The editor did not run: {e}");
+                    Vec::new()
+                }
+            },
             Msg::Status(text) => {
                 self.status = text;
+                Vec::new()
+            }
+            Msg::Diagnosed {
+                slug,
+                generation,
+                diagnostics,
+            } => {
+                if let Some(edit) = self.edits.get_mut(&slug) {
+                    edit.diagnosed(generation, diagnostics);
+                }
                 Vec::new()
             }
         };
@@ -421,9 +431,22 @@ impl App {
                     _ => edit.key(key),
                 }
                 edit.follow_cursor(height);
+                return Self::diagnose_later(&slug, edit);
             }
         }
         Vec::new()
+    }
+
+    /// Asks for diagnostics off the input path when the edit is waiting for them.
+    fn diagnose_later(slug: &str, edit: &PortalEdit) -> Vec<Command> {
+        if !edit.diagnostics_pending {
+            return Vec::new();
+        }
+        vec![Command::Diagnose {
+            slug: slug.to_owned(),
+            generation: edit.generation,
+            text: edit.text(),
+        }]
     }
 
     fn variables_key(&mut self, key: KeyEvent) -> Vec<Command> {
@@ -469,7 +492,7 @@ impl App {
                     self.status = "No match: search with /".into();
                 }
             }
-            KeyCode::Char('c') => return vec![Command::Copy(view.body.clone())],
+            KeyCode::Char('c') => return vec![Command::Copy(view.body.raw().to_owned())],
             KeyCode::Char('s') => {
                 self.dialog = Some(Dialog::SaveResponse {
                     path: LineInput::new("response.json"),
@@ -547,7 +570,7 @@ impl App {
         }
     }
 
-    fn on_paste(&mut self, text: &str) {
+    fn on_paste(&mut self, text: &str) -> Vec<Command> {
         match &mut self.dialog {
             Some(Dialog::TokenPrompt { input, .. }) => input.paste(text.trim()),
             Some(Dialog::Delete { typed, .. }) => typed.paste(text),
@@ -572,6 +595,7 @@ impl App {
                 if let Some(slug) = self.selected_slug() {
                     if let Some(edit) = self.edit_for(&slug) {
                         edit.paste(text);
+                        return Self::diagnose_later(&slug, edit);
                     }
                 }
             }
@@ -584,6 +608,7 @@ impl App {
                 }
             }
         }
+        Vec::new()
     }
 
     // ---- saving -------------------------------------------------------------
@@ -764,7 +789,7 @@ impl App {
                     let contents = self
                         .response
                         .as_ref()
-                        .map(|r| r.body.clone())
+                        .map(|r| r.body.raw().to_owned())
                         .unwrap_or_default();
                     let path = path.value().trim().to_owned();
                     (None, vec![Command::WriteFile { path, contents }])
@@ -907,17 +932,31 @@ impl App {
 
     // ---- invoking -------------------------------------------------------------
 
+    /// Brings the form up to date with the document before it is used.
+    fn focus_variables_form(&mut self) {
+        let focus = self.focus;
+        self.focus = Focus::Variables;
+        self.sync_variables();
+        self.focus = focus;
+    }
+
     /// Rebuilds the variables form when the selected portal or its document changed.
     fn sync_variables(&mut self) {
         let (Some(slug), Some(document)) = (self.selected_slug(), self.selected_document()) else {
             self.variables = None;
             return;
         };
+        let form_slug = self.variables.as_ref().map(|f| f.slug.as_str());
+        // A large document is not re-read on every key: the form catches up
+        // when the portal changes or the form is used.
+        let wanted = form_slug != Some(slug.as_str())
+            || self.focus == Focus::Variables
+            || document.len() <= super::editor::SYNC_PARSE_LIMIT;
         let current = self
             .variables
             .as_ref()
             .is_some_and(|f| f.built_from(&slug, &document));
-        if !current {
+        if wanted && !current {
             let row = self
                 .variables
                 .as_ref()
@@ -935,6 +974,7 @@ impl App {
         let Some(slug) = self.selected_slug() else {
             return Vec::new();
         };
+        self.focus_variables_form();
         if self.invoking {
             self.status = "Already running: Esc cancels.".into();
             return Vec::new();
@@ -1006,7 +1046,7 @@ impl App {
         self.invoking = false;
         match result {
             Ok(response) => {
-                let view = ResponseView::new(&response);
+                let view = ResponseView::new(response);
                 self.status = if view.errors.is_empty() {
                     format!("HTTP {} in {} ms.", view.status, view.elapsed_ms)
                 } else {

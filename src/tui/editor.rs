@@ -73,7 +73,16 @@ pub struct PortalEdit {
     /// The server's message from the last failed save, and the field it names.
     pub server_error: Option<(Option<Field>, String)>,
     pub saving: bool,
+    /// Counts document changes, so late diagnostics of old text are dropped.
+    pub generation: u64,
+    /// Diagnostics are behind the text (a large document is parsed off the
+    /// input path, see `key`).
+    pub diagnostics_pending: bool,
 }
+
+/// Documents up to this size are parsed on every keystroke; larger ones are
+/// parsed on a worker so typing stays fast.
+pub const SYNC_PARSE_LIMIT: usize = 16 * 1024;
 
 impl PortalEdit {
     pub fn new(portal: &Portal) -> PortalEdit {
@@ -85,6 +94,8 @@ impl PortalEdit {
             scroll: 0,
             server_error: None,
             saving: false,
+            generation: 0,
+            diagnostics_pending: false,
         };
         edit.diagnostics = parse_diagnostics(&portal.query);
         edit
@@ -158,9 +169,24 @@ impl PortalEdit {
     }
 
     fn reparse(&mut self) {
-        self.diagnostics = parse_diagnostics(&self.text());
+        self.generation += 1;
         if matches!(self.server_error, Some((Some(Field::Query), _))) {
             self.server_error = None;
+        }
+        let size: usize = self.document.lines().iter().map(|l| l.len() + 1).sum();
+        if size <= SYNC_PARSE_LIMIT {
+            self.diagnostics = parse_diagnostics(&self.text());
+            self.diagnostics_pending = false;
+        } else {
+            self.diagnostics_pending = true;
+        }
+    }
+
+    /// Diagnostics computed elsewhere for `generation` of the text.
+    pub fn diagnosed(&mut self, generation: u64, diagnostics: Vec<Diagnostic>) {
+        if generation == self.generation {
+            self.diagnostics = diagnostics;
+            self.diagnostics_pending = false;
         }
     }
 

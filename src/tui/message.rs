@@ -38,6 +38,11 @@ pub enum Msg {
         result: Result<String, String>,
     },
     Status(String),
+    Diagnosed {
+        slug: String,
+        generation: u64,
+        diagnostics: Vec<crate::graphql::diagnostics::Diagnostic>,
+    },
 }
 
 #[derive(Debug)]
@@ -69,6 +74,12 @@ pub enum Command {
         path: String,
         contents: String,
     },
+    /// Parses a large document off the input path.
+    Diagnose {
+        slug: String,
+        generation: u64,
+        text: String,
+    },
 }
 
 impl Command {
@@ -85,6 +96,7 @@ impl Command {
             Command::ForgetToken(_) => "forget-token",
             Command::OpenEditor { .. } => "open-editor",
             Command::WriteFile { .. } => "write-file",
+            Command::Diagnose { .. } => "diagnose",
         }
     }
 }

@@ -7,6 +7,7 @@
 //! in flight, so an idle app does no work at all.
 
 pub mod app;
+pub mod body;
 pub mod clipboard;
 pub mod dialogs;
 pub mod editor;
@@ -101,6 +102,7 @@ struct Runtime {
     tx: mpsc::UnboundedSender<Msg>,
     load: Option<JoinHandle<()>>,
     invoke: Option<JoinHandle<()>>,
+    diagnose: Option<JoinHandle<()>>,
     clipboard: clipboard::Clipboard,
 }
 
@@ -242,6 +244,23 @@ impl Runtime {
                     let _ = tx.send(Msg::Status(status));
                 });
             }
+            Command::Diagnose {
+                slug,
+                generation,
+                text,
+            } => {
+                if let Some(previous) = self.diagnose.take() {
+                    previous.abort(); // its text is already out of date
+                }
+                self.diagnose = Some(tokio::task::spawn_blocking(move || {
+                    let diagnostics = crate::graphql::diagnostics::parse_diagnostics(&text);
+                    let _ = tx.send(Msg::Diagnosed {
+                        slug,
+                        generation,
+                        diagnostics,
+                    });
+                }));
+            }
             Command::OpenEditor { .. } => {
                 unreachable!("the event loop opens the editor itself")
             }
@@ -269,6 +288,7 @@ async fn event_loop(terminal: &mut Term, services: Services) -> std::io::Result<
         tx,
         load: None,
         invoke: None,
+        diagnose: None,
         clipboard: clipboard::Clipboard::new(),
     };
     let mut pending = app.init();

@@ -1,11 +1,12 @@
 //! Test-invoking a portal: the variables form built from the chosen operation,
 //! and the response viewer (scroll, search, fold).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use serde_json::Value;
 
+use super::body::Body;
 use super::input::LineInput;
 use crate::buildkite::InvokeResponse;
 use crate::graphql::variables::{operations, Operation};
@@ -210,20 +211,15 @@ fn default_text(value: &Value) -> String {
     }
 }
 
-/// A response, laid out as lines once, viewed with folds and search.
+/// A response, indexed once, viewed with folds and search.
 #[derive(Debug)]
 pub struct ResponseView {
     pub status: u16,
     pub elapsed_ms: u128,
     pub rate_limit: Option<(u64, u64)>,
     pub errors: Vec<String>,
-    pub body: String,
-    pub lines: Vec<String>,
-    pub is_json: bool,
-    /// For a line that opens `{` or `[`, the line that closes it.
-    closing: Vec<Option<usize>>,
-    pub folded: BTreeSet<usize>,
-    /// The highlighted line (an index into `lines`).
+    pub body: Body,
+    /// The highlighted line.
     pub cursor: usize,
     /// First visible row, counted in visible (unfolded) rows.
     pub scroll: usize,
@@ -232,21 +228,7 @@ pub struct ResponseView {
 }
 
 impl ResponseView {
-    pub fn new(response: &InvokeResponse) -> ResponseView {
-        let parsed = serde_json::from_str::<Value>(&response.body).ok();
-        let (text, is_json) = match &parsed {
-            Some(value) => (
-                serde_json::to_string_pretty(value).unwrap_or_else(|_| response.body.clone()),
-                true,
-            ),
-            None => (response.body.clone(), false),
-        };
-        let lines: Vec<String> = text.lines().map(|l| l.to_owned()).collect();
-        let closing = if is_json {
-            match_brackets(&lines)
-        } else {
-            vec![None; lines.len()]
-        };
+    pub fn new(response: InvokeResponse) -> ResponseView {
         let errors = response
             .graphql
             .as_ref()
@@ -257,11 +239,7 @@ impl ResponseView {
             elapsed_ms: response.elapsed.as_millis(),
             rate_limit: response.rate_limit.remaining.zip(response.rate_limit.limit),
             errors,
-            body: response.body.clone(),
-            lines,
-            is_json,
-            closing,
-            folded: BTreeSet::new(),
+            body: Body::new(response.body),
             cursor: 0,
             scroll: 0,
             search: None,
@@ -269,56 +247,32 @@ impl ResponseView {
         }
     }
 
-    /// Indexes of the lines on screen, in order, folded ranges skipped.
-    pub fn visible_lines(&self) -> impl Iterator<Item = usize> + '_ {
-        let mut next = 0;
-        std::iter::from_fn(move || {
-            if next >= self.lines.len() {
-                return None;
-            }
-            let line = next;
-            next = match (self.folded.contains(&line), self.closing[line]) {
-                (true, Some(close)) => close + 1,
-                _ => line + 1,
-            };
-            Some(line)
-        })
-    }
-
-    pub fn is_folded(&self, line: usize) -> bool {
-        self.folded.contains(&line)
-    }
-
-    pub fn folds_at(&self, line: usize) -> bool {
-        self.closing.get(line).copied().flatten().is_some()
-    }
-
-    fn visible_index(&self, line: usize) -> usize {
-        self.visible_lines().take_while(|&l| l < line).count()
+    /// The lines on screen, top to bottom, for a view `height` rows tall.
+    pub fn visible_lines(&self, height: usize) -> impl Iterator<Item = usize> + '_ {
+        let count = self.body.line_count();
+        let first = self.body.line_at_row(self.scroll);
+        std::iter::successors(Some(first), |&line| Some(self.body.next_visible(line)))
+            .take_while(move |&line| line < count)
+            .take(height)
     }
 
     pub fn toggle_fold(&mut self) {
-        if !self.folds_at(self.cursor) {
-            return;
-        }
-        if !self.folded.remove(&self.cursor) {
-            self.folded.insert(self.cursor);
-        }
+        self.body.toggle_fold(self.cursor);
     }
 
     pub fn move_cursor(&mut self, by: isize, height: usize) {
-        let visible: Vec<usize> = self.visible_lines().collect();
-        if visible.is_empty() {
+        let count = self.body.visible_count();
+        if count == 0 {
             return;
         }
-        let at = visible.iter().position(|&l| l >= self.cursor).unwrap_or(0) as isize;
-        let next = (at + by).clamp(0, visible.len() as isize - 1) as usize;
-        self.cursor = visible[next];
+        let row = self.body.row_of_line(self.cursor) as isize;
+        let next = row.saturating_add(by).clamp(0, count as isize - 1) as usize;
+        self.cursor = self.body.line_at_row(next);
         self.follow(height);
     }
 
     fn follow(&mut self, height: usize) {
-        let row = self.visible_index(self.cursor);
+        let row = self.body.row_of_line(self.cursor);
         let height = height.max(1);
         if row < self.scroll {
             self.scroll = row;
@@ -327,53 +281,20 @@ impl ResponseView {
         }
     }
 
-    /// Jumps to the next (or previous) line containing the search text,
-    /// unfolding what hides it. Returns false when nothing matches.
+    /// Moves to the next (or previous) match of the search. False when none.
     pub fn find(&mut self, forward: bool, height: usize) -> bool {
-        let Some(needle) = self.search.as_ref().map(|s| s.to_lowercase()) else {
+        let Some(needle) = self.search.clone() else {
             return false;
         };
-        if needle.is_empty() || self.lines.is_empty() {
-            return false;
-        }
-        let count = self.lines.len();
-        let found = (1..=count)
-            .map(|step| {
-                if forward {
-                    (self.cursor + step) % count
-                } else {
-                    (self.cursor + count - step % count) % count
-                }
-            })
-            .find(|&i| self.lines[i].to_lowercase().contains(&needle));
-        let Some(line) = found else {
-            return false;
-        };
-        self.folded
-            .retain(|&open| !(open < line && self.closing[open].is_some_and(|c| c >= line)));
-        self.cursor = line;
-        self.follow(height);
-        true
-    }
-}
-
-/// For each line ending in `{` or `[`, the line of its partner.
-fn match_brackets(lines: &[String]) -> Vec<Option<usize>> {
-    let mut closing = vec![None; lines.len()];
-    let mut open: Vec<usize> = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        let trimmed = line.trim();
-        let closes = trimmed.starts_with('}') || trimmed.starts_with(']');
-        if closes {
-            if let Some(start) = open.pop() {
-                closing[start] = Some(i);
+        match self.body.find(&needle, self.cursor, forward) {
+            Some(line) => {
+                self.cursor = line;
+                self.follow(height);
+                true
             }
-        }
-        if trimmed.ends_with('{') || trimmed.ends_with('[') {
-            open.push(i);
+            None => false,
         }
     }
-    closing
 }
 
 #[cfg(test)]
@@ -388,31 +309,31 @@ mod tests {
             elapsed: Duration::from_millis(12),
             rate_limit: RateLimit::default(),
             body: body.into(),
-            graphql: serde_json::from_str::<GraphqlEnvelope>(body).ok(),
+            graphql: GraphqlEnvelope::parse(body),
         }
     }
 
     #[test]
     fn folding_hides_a_block_and_search_unfolds_it() {
-        let mut view = ResponseView::new(&response(
+        let mut view = ResponseView::new(response(
             r#"{"data":{"pipeline":{"name":"Web","builds":[1,2,3]}}}"#,
         ));
-        let all = view.visible_lines().count();
+        let all = view.body.visible_count();
         view.move_cursor(1, 20); // line 1: "data": {
-        assert!(view.folds_at(view.cursor));
         view.toggle_fold();
-        assert_eq!(view.visible_lines().count(), all - 9);
+        assert_eq!(view.body.visible_count(), all - 9);
+        assert_eq!(view.visible_lines(20).count(), all - 9);
         view.search = Some("web".into());
         assert!(view.find(true, 20));
-        assert!(view.lines[view.cursor].contains("Web"));
-        assert_eq!(view.visible_lines().count(), all, "the match is unfolded");
+        assert!(view.body.line_text(view.cursor).contains("Web"));
+        assert_eq!(view.body.visible_count(), all, "the match is unfolded");
     }
 
     #[test]
     fn non_json_bodies_are_kept_as_text() {
-        let view = ResponseView::new(&response("<html>Bad gateway</html>"));
-        assert!(!view.is_json);
-        assert_eq!(view.lines, ["<html>Bad gateway</html>"]);
+        let view = ResponseView::new(response("<html>Bad gateway</html>"));
+        assert!(!view.body.is_json());
+        assert_eq!(view.body.line_text(0), "<html>Bad gateway</html>");
     }
 
     #[test]

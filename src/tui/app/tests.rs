@@ -374,13 +374,8 @@ fn invoke_without_a_stored_token_asks_for_one() {
         graphql: None,
     })));
     assert_eq!(app.focus, Focus::Response);
-    assert!(app
-        .response
-        .as_ref()
-        .unwrap()
-        .lines
-        .iter()
-        .any(|l| l.contains("Riley")));
+    let body = &app.response.as_ref().unwrap().body;
+    assert!((0..body.line_count()).any(|i| body.line_text(i).contains("Riley")));
 }
 
 #[test]
@@ -389,4 +384,50 @@ fn fuzzy_prefers_contiguous_and_word_start_matches() {
     let loose = fuzzy_score("release checks", "rec").unwrap();
     assert!(tight > loose);
     assert_eq!(fuzzy_score("deploy", "xyz"), None);
+}
+
+#[test]
+fn large_documents_are_parsed_off_the_input_path() {
+    let mut big = String::from("query Big {\n  viewer {\n");
+    while big.len() <= crate::tui::editor::SYNC_PARSE_LIMIT {
+        big.push_str("    user { name }\n");
+    }
+    big.push_str("  }\n}\n");
+    let mut app = App::new("demo", Vec::new());
+    app.init();
+    app.update(Msg::PortalsPage(vec![portal("big", "Big", None, &big)]));
+    app.update(Msg::PortalsLoaded);
+    press(&mut app, KeyCode::Enter);
+    let first = press(&mut app, KeyCode::Char('{'));
+    let second = press(&mut app, KeyCode::Char('{'));
+    let generation = match (first.as_slice(), second.as_slice()) {
+        (
+            [Command::Diagnose { generation: a, .. }],
+            [Command::Diagnose {
+                generation: b,
+                text,
+                ..
+            }],
+        ) => {
+            assert!(b > a && text.starts_with("{{"));
+            *b
+        }
+        other => panic!("expected diagnose commands, got {other:?}"),
+    };
+    let error = crate::graphql::diagnostics::parse_diagnostics("{{");
+    app.update(Msg::Diagnosed {
+        slug: "big".into(),
+        generation: generation - 1,
+        diagnostics: error.clone(),
+    });
+    assert!(
+        app.selected_edit().unwrap().diagnostics.is_empty(),
+        "late results are dropped"
+    );
+    app.update(Msg::Diagnosed {
+        slug: "big".into(),
+        generation,
+        diagnostics: error,
+    });
+    assert!(!app.selected_edit().unwrap().diagnostics.is_empty());
 }

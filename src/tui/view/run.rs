@@ -161,19 +161,16 @@ pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
     }
     let height = (inner.height as usize).saturating_sub(header);
     let needle = view.search.as_ref().map(|s| s.to_lowercase());
-    for index in view.visible_lines().skip(view.scroll).take(height) {
-        let text = sanitize_line(&view.lines[index]);
-        let marker = if view.folds_at(index) {
-            if view.is_folded(index) {
-                "▸"
-            } else {
-                "▾"
-            }
-        } else {
-            " "
+    let body = &view.body;
+    for index in view.visible_lines(height) {
+        let text = sanitize_line(&body.line_text(index));
+        let marker = match (body.closing(index).is_some(), body.is_folded(index)) {
+            (true, true) => "▸",
+            (true, false) => "▾",
+            _ => " ",
         };
         let mut spans = vec![Span::styled(marker.to_owned(), dim())];
-        if view.is_json {
+        if body.is_json() {
             spans.extend(
                 json_line(&text)
                     .into_iter()
@@ -182,7 +179,7 @@ pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
         } else {
             spans.push(Span::raw(text.clone()));
         }
-        if view.is_folded(index) {
+        if body.is_folded(index) {
             spans.push(Span::styled(" … ", dim().reversed()));
         }
         let mut line = Line::from(spans);

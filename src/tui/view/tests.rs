@@ -208,7 +208,7 @@ fn variables_form_and_response_with_errors() {
             scope: Some("portal".into()),
         },
         body: body.into(),
-        graphql: serde_json::from_str::<GraphqlEnvelope>(body).ok(),
+        graphql: GraphqlEnvelope::parse(body),
     })));
     insta::assert_snapshot!("response", render(&app));
 }

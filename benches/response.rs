@@ -1,0 +1,141 @@
+//! The response viewer on a 50 MB JSON body: from the last byte to a
+//! pretty-printed, highlighted, scrollable frame; then a scroll step, a fold
+//! and a search step, each to a new frame. Peak memory is printed.
+
+use std::time::Duration;
+
+use bkportals::buildkite::invoke::GraphqlEnvelope;
+use bkportals::buildkite::{InvokeResponse, RateLimit};
+use bkportals::tui::app::App;
+use bkportals::tui::message::Msg;
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn fifty_megabytes() -> String {
+    let mut body = String::with_capacity(52 << 20);
+    body.push_str(r#"{"data":{"pipeline":{"name":"Web","builds":{"edges":["#);
+    let mut i = 0;
+    while body.len() < 50 << 20 {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(&format!(
+            r#"{{"node":{{"number":{i},"state":"PASSED","branch":"main","message":"Bump dependencies for release {i}","url":"https://buildkite.com/demo/web/builds/{i}","tags":["a","b"],"meta":{{}}}}}}"#
+        ));
+        i += 1;
+    }
+    body.push_str("]}}}}");
+    body
+}
+
+fn response(body: String) -> InvokeResponse {
+    InvokeResponse {
+        status: 200,
+        elapsed: Duration::from_millis(900),
+        rate_limit: RateLimit::default(),
+        graphql: GraphqlEnvelope::parse(&body),
+        body,
+    }
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn app_showing(body: String) -> App {
+    let mut app = App::new("demo", Vec::new());
+    app.update(Msg::Resize(140, 40));
+    app.invoking = true;
+    app.update(Msg::Invoked(Ok(response(body))));
+    app
+}
+
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn response_viewer(c: &mut Criterion) {
+    let body = fifty_megabytes();
+    let size_mb = body.len() as f64 / (1 << 20) as f64;
+    let mut terminal = Terminal::new(TestBackend::new(140, 40)).expect("test backend");
+
+    let before = peak_rss_kb();
+    let app = app_showing(body.clone());
+    terminal
+        .draw(|f| bkportals::tui::view::draw(f, &app))
+        .expect("draw");
+    if let (Some(before), Some(after)) = (before, peak_rss_kb()) {
+        println!(
+            "{size_mb:.1} MB body: peak memory grew {:.1} MB while indexing and drawing ({:.2}x the body)",
+            (after - before) as f64 / 1024.0,
+            (after - before) as f64 / 1024.0 / size_mb
+        );
+    }
+    drop(app);
+
+    let mut group = c.benchmark_group("response viewer, 50 MB JSON");
+    group.sample_size(10);
+    group.bench_function("last byte to first frame", |b| {
+        b.iter_batched(
+            || body.clone(),
+            |body| {
+                let app = app_showing(body);
+                terminal
+                    .draw(|f| bkportals::tui::view::draw(f, &app))
+                    .expect("draw");
+                app
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+
+    let mut app = app_showing(body);
+    let mut group = c.benchmark_group("response viewer, 50 MB JSON, each step to a frame");
+    let mut down = false;
+    group.bench_function("scroll a page", |b| {
+        b.iter(|| {
+            down = !down;
+            app.update(key(if down {
+                KeyCode::PageDown
+            } else {
+                KeyCode::PageUp
+            }));
+            terminal
+                .draw(|f| bkportals::tui::view::draw(f, &app))
+                .expect("draw");
+        })
+    });
+    app.update(key(KeyCode::Char('G')));
+    app.update(key(KeyCode::Char('g')));
+    app.update(key(KeyCode::Down));
+    group.bench_function("fold or unfold", |b| {
+        b.iter(|| {
+            app.update(key(KeyCode::Enter));
+            terminal
+                .draw(|f| bkportals::tui::view::draw(f, &app))
+                .expect("draw");
+        })
+    });
+    app.update(key(KeyCode::Char('/')));
+    for c in "release 1".chars() {
+        app.update(key(KeyCode::Char(c)));
+    }
+    app.update(key(KeyCode::Enter));
+    group.bench_function("search: next match", |b| {
+        b.iter(|| {
+            app.update(key(KeyCode::Char('n')));
+            terminal
+                .draw(|f| bkportals::tui::view::draw(f, &app))
+                .expect("draw");
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, response_viewer);
+criterion_main!(benches);
