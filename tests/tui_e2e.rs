@@ -26,6 +26,10 @@ struct App {
 
 impl App {
     fn start() -> App {
+        App::start_with(&[])
+    }
+
+    fn start_with(env: &[(&str, &str)]) -> App {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 40,
@@ -43,6 +47,9 @@ impl App {
         command.env("XDG_DATA_HOME", home.path().join("data"));
         command.env_remove("DISPLAY");
         command.env_remove("WAYLAND_DISPLAY");
+        for (name, value) in env {
+            command.env(name, value);
+        }
         let child = pty.slave.spawn_command(command).expect("bkportals starts");
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
@@ -266,4 +273,28 @@ fn base64_encode(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+#[cfg(unix)]
+#[test]
+fn edit_the_document_in_an_external_editor() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let editor = dir.path().join("editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\necho '# added by the editor' >> \"$1\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let editor = editor.to_str().unwrap().to_owned();
+    let mut app = App::start_with(&[("VISUAL", editor.as_str())]);
+    app.wait_for("4 portals in demo");
+    app.send("e");
+    app.wait_for("Document read back from the editor.");
+    let screen = app.wait_for("# added by the editor");
+    assert!(screen.contains("● modified"), "{screen}");
+    app.send(CTRL_S);
+    app.wait_for("Saved trigger-main-build.");
+    app.quit();
 }

@@ -305,7 +305,9 @@ async fn event_loop(terminal: &mut Term, services: Services) -> std::io::Result<
                 leave();
                 let result = edit_externally(&text);
                 resume()?;
-                terminal.clear()?;
+                // A new terminal redraws everything (`clear` would ask the
+                // terminal for the cursor position, which not all answer).
+                *terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
                 events = EventStream::new();
                 pending.extend(app.update(Msg::EditorClosed { slug, result }));
                 dirty = true;
