@@ -146,7 +146,10 @@ impl App {
     }
 
     pub fn areas(&self) -> layout::Areas {
-        layout::areas(self.screen)
+        layout::areas(
+            self.screen,
+            matches!(self.focus, Focus::Variables | Focus::Response),
+        )
     }
 
     pub fn update(&mut self, msg: Msg) -> Vec<Command> {
@@ -268,6 +271,7 @@ impl App {
             self.filter_key(key);
             return Vec::new();
         }
+        let response_height = inner_height(self.areas().response);
         if let Some(response) = &mut self.response {
             if let Some(input) = &mut response.searching {
                 match key.code {
@@ -276,7 +280,7 @@ impl App {
                         response.searching = None;
                         if key.code == KeyCode::Enter && !text.is_empty() {
                             response.search = Some(text.clone());
-                            let height = inner_height(layout::areas(self.screen).response);
+                            let height = response_height;
                             if !response.find(true, height) {
                                 self.status = format!("`{text}` is not in the response");
                             }

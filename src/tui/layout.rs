@@ -16,14 +16,16 @@ pub struct Areas {
 /// Rows the portal's fields take (inside their border).
 pub const FIELD_ROWS: u16 = 5;
 
-pub fn areas(screen: Rect) -> Areas {
+/// `run_first` gives the variables and response panes the larger share
+/// (when one of them has the focus).
+pub fn areas(screen: Rect, run_first: bool) -> Areas {
     let [main, footer] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(screen);
     let [list, right] =
         Layout::horizontal([Constraint::Percentage(30), Constraint::Percentage(70)]).areas(main);
     let [fields, document, run] = Layout::vertical([
         Constraint::Length(FIELD_ROWS + 2),
-        Constraint::Percentage(55),
+        Constraint::Percentage(if run_first { 25 } else { 55 }),
         Constraint::Fill(1),
     ])
     .areas(right);

@@ -19,7 +19,10 @@ use crate::text::{sanitize, sanitize_line};
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 pub fn draw(frame: &mut Frame, app: &App) {
-    let areas = layout::areas(frame.area());
+    let areas = layout::areas(
+        frame.area(),
+        matches!(app.focus, Focus::Variables | Focus::Response),
+    );
     draw_list(frame, app, areas.list);
     portal::draw_fields(frame, app, areas.fields);
     portal::draw_document(frame, app, areas.document);

@@ -23,7 +23,7 @@ pub fn draw_variables(frame: &mut Frame, app: &App, area: Rect) {
     let mut cursor: Option<(u16, u16)> = None;
     if form.parse_error.is_some() {
         lines.push(Line::from(Span::styled(
-            "The document has syntax errors: fix them (✗ in the document) to run it.",
+            "Fix the document's syntax errors to run it.",
             error_style(),
         )));
     } else if form.operations.is_empty() {
@@ -104,10 +104,7 @@ pub fn draw_variables(frame: &mut Frame, app: &App, area: Rect) {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(label, run_style)));
     }
-    frame.render_widget(
-        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
-        inner,
-    );
+    frame.render_widget(Paragraph::new(lines), inner);
     if let Some((x, y)) = cursor {
         frame.set_cursor_position(Position::new(x, y));
     }
