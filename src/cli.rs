@@ -12,12 +12,13 @@ use clap::{Args, Parser, Subcommand};
 use serde_json::{json, Value};
 
 use crate::buildkite::{
-    ClientOptions, InvokeResponse, NewPortal, Portal, PortalChanges, PortalClient, RestClient,
+    ApiError, ClientOptions, InvokeResponse, NewPortal, Portal, PortalChanges, PortalClient,
+    RestClient,
 };
 use crate::config::{self, ConfigFile, Paths, Settings};
 use crate::graphql::variables;
 use crate::sandbox::{self, RunningSandbox, SandboxOptions};
-use crate::secrets::{Secret, TokenStore};
+use crate::secrets::{Secret, TokenKind, TokenStore};
 use crate::text::{sanitize, sanitize_line};
 
 const EXIT_FAILED: u8 = 1;
@@ -70,8 +71,42 @@ enum Command {
     },
     /// Run a portal's document and print the response
     Invoke(InvokeArgs),
+    /// Short-lived portal tokens: sign in as yourself, or use a portal secret
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
     /// Run the Buildkite sandbox and print the shell lines that point bkportals at it
     Sandbox(SandboxArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum TokenAction {
+    /// Get a token that runs the portal with your own permissions (user-invokable
+    /// portals): approve a code in the browser, then the token is stored
+    Login {
+        slug: String,
+        /// Minutes the token lasts [Buildkite's default and most: 720]
+        #[arg(long, value_name = "MIN")]
+        expires_in: Option<u32>,
+    },
+    /// Get an ephemeral admin-level token from a portal secret (bkps_...)
+    Ephemeral {
+        slug: String,
+        /// The environment variable that holds the portal secret
+        #[arg(long, value_name = "NAME")]
+        secret_env: String,
+        /// The portal's UUID [default: looked up with the API token]
+        #[arg(long, value_name = "UUID")]
+        client_id: Option<String>,
+        /// Minutes the token lasts [at most 60]
+        #[arg(long, value_name = "MIN")]
+        expires_in: Option<u32>,
+    },
+    /// List stored portal tokens: kind and expiry, never the value
+    List,
+    /// Forget every stored token of a portal
+    Forget { slug: String },
 }
 
 #[derive(Args, Debug)]
@@ -133,7 +168,10 @@ struct InvokeArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
 struct SandboxArgs {
+    #[command(subcommand)]
+    action: Option<SandboxAction>,
     /// Port on 127.0.0.1 (0 picks a free one)
     #[arg(long, default_value_t = 0)]
     port: u16,
@@ -152,6 +190,23 @@ struct SandboxArgs {
     /// Portal invocations a minute for the organization
     #[arg(long, default_value_t = 200, value_name = "N")]
     portal_rate_limit: u32,
+}
+
+#[derive(Subcommand, Debug)]
+enum SandboxAction {
+    /// Approve (or deny) a sign-in code on a running sandbox, as its web page would
+    Approve {
+        code: String,
+        /// Approve as this user's email [default: the sandbox's administrator]
+        #[arg(long = "as", value_name = "EMAIL")]
+        user: Option<String>,
+        /// Deny the code instead
+        #[arg(long)]
+        deny: bool,
+        /// The sandbox [default: $BUILDKITE_PORTAL_ENDPOINT]
+        #[arg(long, value_name = "URL", env = "BUILDKITE_PORTAL_ENDPOINT")]
+        sandbox: Option<String>,
+    },
 }
 
 /// A failure to report: the message, and the exit code.
@@ -226,6 +281,7 @@ async fn run(cli: Cli) -> Outcome {
         Command::Update(args) => update(&mut session, out, args).await,
         Command::Delete { slug, yes } => delete(&mut session, out, &slug, yes).await,
         Command::Invoke(args) => invoke(&mut session, out, args).await,
+        Command::Token { action } => token(&mut session, out, action).await,
         Command::Sandbox(_) => unreachable!("handled above"),
     }
 }
@@ -531,31 +587,55 @@ async fn delete(session: &mut Session, out: Output, slug: &str, yes: bool) -> Ou
     Ok(0)
 }
 
+fn secret_from_env(name: &str, flag: &str) -> Result<Secret, Failure> {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| Secret::new(v.trim()))
+        .ok_or_else(|| {
+            Failure(
+                format!("the environment variable {name} (from {flag}) is not set"),
+                EXIT_USAGE,
+            )
+        })
+}
+
 async fn invoke(session: &mut Session, out: Output, args: InvokeArgs) -> Outcome {
-    let token = match &args.token_env {
-        Some(name) => std::env::var(name)
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-            .map(Secret::new)
-            .ok_or_else(|| Failure(format!("the environment variable {name} (from --token-env) is not set"), EXIT_USAGE))?,
-        None => session
-            .store
-            .portal_token(&session.settings.org, &args.slug)
-            .ok_or_else(|| {
+    let (token, kind) = match &args.token_env {
+        Some(name) => (secret_from_env(name, "--token-env")?, None),
+        None => {
+            let org = session.settings.org.clone();
+            let (token, kind) = session.store.best_portal_token(&org, &args.slug).ok_or_else(|| {
                 Failure(
                     format!(
-                        "no token stored for portal `{}`: put the portal's token in an environment variable and pass --token-env NAME",
-                        args.slug
+                        "no token stored for portal `{}`: run `bkportals token login {}` (user-invokable portals), \
+                         or put the portal's token in an environment variable and pass --token-env NAME",
+                        args.slug, args.slug
                     ),
                     EXIT_USAGE,
                 )
-            })?,
+            })?;
+            eprintln!("Using {kind}.");
+            (token, Some(kind))
+        }
     };
     let variables = build_variables(session, &args).await?;
-    let response = session
+    let result = session
         .portal_client()?
         .invoke(&args.slug, args.operation.as_deref(), &variables, &token)
-        .await?;
+        .await;
+    let response = match (result, kind) {
+        (Err(ApiError::Unauthorized { message, .. }), Some(TokenKind::User | TokenKind::Ephemeral)) => {
+            return Err(Failure(
+                format!(
+                    "the stored short-lived token was refused ({message}): get a new one with `bkportals token login {}` or `bkportals token ephemeral {}`",
+                    args.slug, args.slug
+                ),
+                EXIT_FAILED,
+            ))
+        }
+        (result, _) => result?,
+    };
     report_invoke(out, &response)?;
     Ok(if response.succeeded() {
         0
@@ -677,7 +757,236 @@ fn human_duration(d: Duration) -> String {
     }
 }
 
+async fn token(session: &mut Session, out: Output, action: TokenAction) -> Outcome {
+    let org = session.settings.org.clone();
+    match action {
+        TokenAction::Login { slug, expires_in } => {
+            let portals = session.portal_client()?;
+            let code = portals.request_code(&slug).await?;
+            let url = sanitize_line(&code.authorization_url);
+            eprintln!(
+                "To run `{slug}` as yourself, approve code {} at:\n\n  {url}\n",
+                sanitize_line(&code.code)
+            );
+            if open_in_browser(&url) {
+                eprintln!("(opened in your browser)");
+            }
+            let deadline = chrono::DateTime::parse_from_rfc3339(&code.expires_at)
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .unwrap_or_else(|_| chrono::Utc::now() + chrono::Duration::minutes(5));
+            let show_countdown = std::io::stderr().is_terminal();
+            let granted = loop {
+                let left = (deadline - chrono::Utc::now()).num_seconds();
+                if left <= 0 {
+                    return Err(Failure(
+                        format!("the code expired before it was approved: run `bkportals token login {slug}` again"),
+                        EXIT_FAILED,
+                    ));
+                }
+                if show_countdown {
+                    eprint!(
+                        "\rWaiting for approval… {}:{:02} left (Ctrl-C cancels) ",
+                        left / 60,
+                        left % 60
+                    );
+                }
+                match portals.exchange_code(&slug, &code, expires_in).await? {
+                    crate::buildkite::Exchange::Granted(token) => break token,
+                    crate::buildkite::Exchange::Pending => {}
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(LOGIN_POLL) => {}
+                    _ = tokio::signal::ctrl_c() => {
+                        if show_countdown { eprintln!(); }
+                        return Err(Failure("cancelled: no token".into(), EXIT_FAILED));
+                    }
+                }
+            };
+            if show_countdown {
+                eprintln!();
+            }
+            session.store.set_short_token(
+                &org,
+                &slug,
+                TokenKind::User,
+                granted.token,
+                &granted.expires_at,
+            )?;
+            if out.json {
+                out.print_json(&json!({ "portal": slug, "kind": TokenKind::User, "expires_at": granted.expires_at }))?;
+            }
+            eprintln!(
+                "Signed in: `bkportals invoke {slug}` now runs with your permissions until {} ({}).",
+                sanitize_line(&granted.expires_at),
+                session.store.describe()
+            );
+            Ok(0)
+        }
+        TokenAction::Ephemeral {
+            slug,
+            secret_env,
+            client_id,
+            expires_in,
+        } => {
+            let secret = secret_from_env(&secret_env, "--secret-env")?;
+            let client_id = match client_id {
+                Some(id) => id,
+                None => session.rest()?.get(&slug).await?.uuid,
+            };
+            let granted = session
+                .portal_client()?
+                .ephemeral_token(&slug, &client_id, &secret, expires_in)
+                .await?;
+            session.store.set_short_token(
+                &org,
+                &slug,
+                TokenKind::Ephemeral,
+                granted.token,
+                &granted.expires_at,
+            )?;
+            if out.json {
+                out.print_json(&json!({ "portal": slug, "kind": TokenKind::Ephemeral, "expires_at": granted.expires_at }))?;
+            }
+            eprintln!(
+                "Stored an ephemeral token for `{slug}` until {}.",
+                sanitize_line(&granted.expires_at)
+            );
+            Ok(0)
+        }
+        TokenAction::List => {
+            let entries = session.store.entries();
+            if out.json {
+                out.print_json(&entries)?;
+                return Ok(0);
+            }
+            if entries.is_empty() {
+                eprintln!(
+                    "No portal tokens are stored ({}).",
+                    session.store.describe()
+                );
+                return Ok(0);
+            }
+            let width = entries
+                .iter()
+                .map(|e| e.portal.len())
+                .max()
+                .unwrap_or(6)
+                .max(6);
+            println!(
+                "{:<16}  {:<width$}  {:<9}  EXPIRES",
+                "ORGANIZATION", "PORTAL", "KIND"
+            );
+            for e in &entries {
+                let kind = serde_json::to_value(e.kind)?
+                    .as_str()
+                    .unwrap_or("?")
+                    .to_owned();
+                let expires = match (&e.expires_at, e.expired) {
+                    (None, _) => "never".to_owned(),
+                    (Some(at), true) => format!("{} (expired)", sanitize_line(at)),
+                    (Some(at), false) => sanitize_line(at),
+                };
+                println!(
+                    "{:<16}  {:<width$}  {kind:<9}  {expires}",
+                    sanitize_line(&e.organization),
+                    sanitize_line(&e.portal)
+                );
+            }
+            Ok(0)
+        }
+        TokenAction::Forget { slug } => {
+            if session.store.forget_portal_token(&org, &slug)? {
+                eprintln!("Forgot the stored tokens of `{slug}`.");
+                Ok(0)
+            } else {
+                eprintln!("No token was stored for `{slug}` in `{org}`.");
+                Ok(EXIT_FAILED)
+            }
+        }
+    }
+}
+
+/// How often `token login` asks whether the code was approved.
+const LOGIN_POLL: Duration = Duration::from_secs(2);
+
+/// Opens `url` in a browser when there is a desktop to show it; says whether it tried.
+fn open_in_browser(url: &str) -> bool {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else if std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some()
+    {
+        "xdg-open"
+    } else {
+        return false; // over SSH or on a server: the URL above is the way
+    };
+    std::process::Command::new(opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .is_ok()
+}
+
+async fn approve_code(
+    code: &str,
+    user: Option<&str>,
+    deny: bool,
+    sandbox: Option<&str>,
+) -> Outcome {
+    let base = sandbox.ok_or_else(|| {
+        Failure(
+            "which sandbox? pass --sandbox URL or set BUILDKITE_PORTAL_ENDPOINT (the sandbox prints it)".into(),
+            EXIT_USAGE,
+        )
+    })?;
+    let mut url = url::Url::parse(base)?;
+    if let Ok(mut segments) = url.path_segments_mut() {
+        segments
+            .pop_if_empty()
+            .extend(["authorize", code, if deny { "deny" } else { "approve" }]);
+    }
+    let mut form = Vec::new();
+    if let Some(user) = user {
+        form.push(("user", user));
+    }
+    let response = reqwest::Client::new().post(url).form(&form).send().await?;
+    let status = response.status();
+    let text = response.text().await.unwrap_or_default();
+    let words: String = text
+        .split(['<', '>'])
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 0)
+        .map(|(_, t)| t)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words = sanitize_line(
+        words
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .trim(),
+    );
+    if status.is_success() {
+        eprintln!("{words}");
+        Ok(0)
+    } else {
+        Err(Failure(format!("the sandbox said: {words}"), EXIT_FAILED))
+    }
+}
+
 async fn run_sandbox(args: SandboxArgs) -> Outcome {
+    if let Some(SandboxAction::Approve {
+        code,
+        user,
+        deny,
+        sandbox,
+    }) = &args.action
+    {
+        return approve_code(code, user.as_deref(), *deny, sandbox.as_deref()).await;
+    }
     let options = SandboxOptions {
         port: args.port,
         state_file: args.state,

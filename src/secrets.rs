@@ -82,6 +82,56 @@ struct StoredTokens {
     /// organization slug -> portal slug -> portal token
     #[serde(default)]
     portal: BTreeMap<String, BTreeMap<String, Stored>>,
+    /// organization slug -> portal slug -> short-lived token
+    #[serde(default)]
+    short: BTreeMap<String, BTreeMap<String, StoredShort>>,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+struct StoredShort {
+    value: Stored,
+    kind: TokenKind,
+    expires_at: String,
+}
+
+/// What a portal token is, and so whose permissions a call runs with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenKind {
+    /// The portal's long-lived service token: admin-level.
+    Admin,
+    /// A user-invoked token: the user's own permissions.
+    User,
+    /// An ephemeral token from a portal secret: admin-level, short-lived.
+    Ephemeral,
+}
+
+impl fmt::Display for TokenKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TokenKind::Admin => "the portal's long-lived token (admin-level)",
+            TokenKind::User => "your user token (your own permissions)",
+            TokenKind::Ephemeral => "an ephemeral token (admin-level)",
+        })
+    }
+}
+
+/// A stored token, described without its value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenEntry {
+    pub organization: String,
+    pub portal: String,
+    pub kind: TokenKind,
+    pub expires_at: Option<String>,
+    pub expired: bool,
+}
+
+/// True when an RFC 3339 time is in the past (or cannot be read), with a
+/// minute of margin so a token does not expire mid-call.
+fn expired(expires_at: &str) -> bool {
+    chrono::DateTime::parse_from_rfc3339(expires_at)
+        .map(|t| t <= chrono::Utc::now() + chrono::Duration::seconds(60))
+        .unwrap_or(true)
 }
 
 const KEYRING_SERVICE: &str = "bkportals";
@@ -123,6 +173,10 @@ fn api_key(org: &str) -> String {
 
 fn portal_key(org: &str, portal: &str) -> String {
     format!("portal/{org}/{portal}")
+}
+
+fn short_key(org: &str, portal: &str) -> String {
+    format!("short/{org}/{portal}")
 }
 
 impl TokenStore {
@@ -206,20 +260,95 @@ impl TokenStore {
         self.reveal(portal_key(org, portal), stored)
     }
 
-    /// The slugs of the organization's portals that have a stored token.
+    /// The slugs of the organization's portals that have a usable stored token.
     pub fn portal_slugs(&self, org: &str) -> Vec<String> {
-        self.tokens
+        let mut slugs: Vec<String> = self
+            .tokens
             .portal
             .get(org)
             .map(|p| p.keys().cloned().collect())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        if let Some(short) = self.tokens.short.get(org) {
+            for (slug, stored) in short {
+                if !expired(&stored.expires_at) && !slugs.contains(slug) {
+                    slugs.push(slug.clone());
+                }
+            }
+        }
+        slugs
+    }
+
+    /// Keeps a short-lived token until `expires_at` (RFC 3339).
+    pub fn set_short_token(
+        &mut self,
+        org: &str,
+        portal: &str,
+        kind: TokenKind,
+        token: Secret,
+        expires_at: &str,
+    ) -> Result<(), StoreError> {
+        let value = self.keep(short_key(org, portal), token)?;
+        self.tokens.short.entry(org.to_owned()).or_default().insert(
+            portal.to_owned(),
+            StoredShort {
+                value,
+                kind,
+                expires_at: expires_at.to_owned(),
+            },
+        );
+        self.save()
+    }
+
+    /// The token a call should use: a valid user token first (the caller's
+    /// own identity), then a valid ephemeral one, then the long-lived one.
+    pub fn best_portal_token(&mut self, org: &str, portal: &str) -> Option<(Secret, TokenKind)> {
+        let short = self
+            .tokens
+            .short
+            .get(org)
+            .and_then(|p| p.get(portal))
+            .filter(|s| !expired(&s.expires_at))
+            .cloned();
+        if let Some(short) = short {
+            if let Some(secret) = self.reveal(short_key(org, portal), short.value) {
+                return Some((secret, short.kind));
+            }
+        }
+        self.portal_token(org, portal)
+            .map(|t| (t, TokenKind::Admin))
+    }
+
+    /// Every stored portal token, described without its value.
+    pub fn entries(&self) -> Vec<TokenEntry> {
+        let mut entries = Vec::new();
+        for (org, portals) in &self.tokens.portal {
+            for slug in portals.keys() {
+                entries.push(TokenEntry {
+                    organization: org.clone(),
+                    portal: slug.clone(),
+                    kind: TokenKind::Admin,
+                    expires_at: None,
+                    expired: false,
+                });
+            }
+        }
+        for (org, portals) in &self.tokens.short {
+            for (slug, stored) in portals {
+                entries.push(TokenEntry {
+                    organization: org.clone(),
+                    portal: slug.clone(),
+                    kind: stored.kind,
+                    expires_at: Some(stored.expires_at.clone()),
+                    expired: expired(&stored.expires_at),
+                });
+            }
+        }
+        entries.sort_by(|a, b| (&a.organization, &a.portal).cmp(&(&b.organization, &b.portal)));
+        entries
     }
 
     pub fn has_portal_token(&self, org: &str, portal: &str) -> bool {
-        self.tokens
-            .portal
-            .get(org)
-            .is_some_and(|p| p.contains_key(portal))
+        self.portal_slugs(org).iter().any(|s| s == portal)
     }
 
     pub fn set_portal_token(
@@ -237,32 +366,63 @@ impl TokenStore {
         self.save()
     }
 
-    /// Keeps a portal's token reachable after the portal's slug changed.
+    /// Keeps a portal's tokens reachable after the portal's slug changed.
     pub fn rename_portal(&mut self, org: &str, from: &str, to: &str) -> Result<(), StoreError> {
-        let Some(token) = self.portal_token(org, from) else {
-            return Ok(());
+        let long = self.portal_token(org, from);
+        let short = self
+            .tokens
+            .short
+            .get(org)
+            .and_then(|p| p.get(from))
+            .cloned();
+        let short = match short {
+            Some(stored) => self
+                .reveal(short_key(org, from), stored.value.clone())
+                .map(|secret| (secret, stored)),
+            None => None,
         };
-        self.set_portal_token(org, to, token)?;
-        self.forget_portal_token(org, from).map(|_| ())
+        if long.is_none() && short.is_none() {
+            return Ok(());
+        }
+        self.forget_portal_token(org, from)?;
+        if let Some(token) = long {
+            self.set_portal_token(org, to, token)?;
+        }
+        if let Some((secret, stored)) = short {
+            self.set_short_token(org, to, stored.kind, secret, &stored.expires_at)?;
+        }
+        Ok(())
     }
 
+    /// Forgets every token stored for the portal; says whether there was one.
     pub fn forget_portal_token(&mut self, org: &str, portal: &str) -> Result<bool, StoreError> {
-        let removed = self
+        let long = self
             .tokens
             .portal
             .get_mut(org)
             .and_then(|p| p.remove(portal));
-        let key = portal_key(org, portal);
-        self.cache.remove(&key);
-        if let Some(Stored::InKeyring { .. }) = removed {
-            if let Ok(entry) = keyring::Entry::new(KEYRING_SERVICE, &key) {
-                let _ = entry.delete_credential();
+        let short = self
+            .tokens
+            .short
+            .get_mut(org)
+            .and_then(|p| p.remove(portal))
+            .map(|s| s.value);
+        for (key, removed) in [
+            (portal_key(org, portal), &long),
+            (short_key(org, portal), &short),
+        ] {
+            self.cache.remove(&key);
+            if let Some(Stored::InKeyring { .. }) = removed {
+                if let Ok(entry) = keyring::Entry::new(KEYRING_SERVICE, &key) {
+                    let _ = entry.delete_credential();
+                }
             }
         }
-        if removed.is_some() {
+        let removed = long.is_some() || short.is_some();
+        if removed {
             self.save()?;
         }
-        Ok(removed.is_some())
+        Ok(removed)
     }
 
     fn reveal(&mut self, key: String, stored: Stored) -> Option<Secret> {
@@ -395,6 +555,54 @@ mod tests {
         let store = TokenStore::open_with(&path, Backend::File).unwrap();
         let warning = store.warning.expect("a warning for a 0644 token file");
         assert!(warning.contains("chmod 600"), "{warning}");
+    }
+
+    #[test]
+    fn short_lived_tokens_are_preferred_until_they_expire() {
+        let mut store = TokenStore::in_memory();
+        store
+            .set_portal_token("acme", "deploy", Secret::new("bkpt_long"))
+            .unwrap();
+        let (token, kind) = store.best_portal_token("acme", "deploy").unwrap();
+        assert_eq!((token.expose(), kind), ("bkpt_long", TokenKind::Admin));
+
+        let soon = (chrono::Utc::now() + chrono::Duration::hours(12)).to_rfc3339();
+        store
+            .set_short_token(
+                "acme",
+                "deploy",
+                TokenKind::User,
+                Secret::new("bkpat_user"),
+                &soon,
+            )
+            .unwrap();
+        let (token, kind) = store.best_portal_token("acme", "deploy").unwrap();
+        assert_eq!((token.expose(), kind), ("bkpat_user", TokenKind::User));
+
+        let past = (chrono::Utc::now() - chrono::Duration::minutes(1)).to_rfc3339();
+        store
+            .set_short_token(
+                "acme",
+                "deploy",
+                TokenKind::User,
+                Secret::new("bkpat_old"),
+                &past,
+            )
+            .unwrap();
+        let (token, _) = store.best_portal_token("acme", "deploy").unwrap();
+        assert_eq!(token.expose(), "bkpt_long", "an expired token is not used");
+        let entries = store.entries();
+        assert_eq!(entries.len(), 2);
+        assert!(entries
+            .iter()
+            .any(|e| e.kind == TokenKind::User && e.expired));
+        assert!(
+            !format!("{entries:?}").contains("bkpat"),
+            "entries never hold values"
+        );
+
+        assert!(store.forget_portal_token("acme", "deploy").unwrap());
+        assert!(store.best_portal_token("acme", "deploy").is_none());
     }
 
     #[test]

@@ -225,10 +225,10 @@ fn create_list_show_update_invoke_delete() {
         2,
         "first=2 was sent as an Int"
     );
+    let said = stderr(&invoke);
     assert!(
-        stderr(&invoke).starts_with("HTTP 200 in "),
-        "{}",
-        stderr(&invoke)
+        said.starts_with("Using the portal's long-lived token (admin-level).\nHTTP 200 in "),
+        "{said}"
     );
 
     let bad_var = home.command(env, &["invoke", "ops-builds", "--var", "first=two"]);
@@ -367,4 +367,120 @@ fn escape_sequences_from_the_server_never_reach_the_terminal() {
             "{text:?}"
         );
     }
+}
+
+#[test]
+fn token_login_approve_invoke_list_forget() {
+    let home = Home::new();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    let env = sandbox.exports.clone();
+
+    let mut login = Command::new(BIN);
+    login
+        .args(["token", "login", "who-am-i", "--expires-in", "30"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("BKPORTALS_TOKEN_STORE", "file")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (name, value) in &env {
+        login.env(name, value);
+    }
+    let mut login = login.spawn().unwrap();
+    let login_stderr = login.stderr.take().unwrap();
+    let mut lines = BufReader::new(login_stderr).lines();
+    let first = lines.next().unwrap().unwrap();
+    let code = first
+        .split_whitespace()
+        .skip_while(|w| *w != "code")
+        .nth(1)
+        .expect("the code is printed")
+        .to_owned();
+
+    let approve = home.command(
+        &env,
+        &["sandbox", "approve", &code, "--as", "jordan@example.com"],
+    );
+    assert_ok(&approve);
+    assert!(stderr(&approve).contains("Approved as Jordan Builder"));
+    let status = login.wait().unwrap();
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(status.success(), "{rest:?}");
+    assert!(rest.iter().any(|l| l.contains("Signed in")), "{rest:?}");
+
+    let list = home.command(&env, &["token", "list"]);
+    assert_ok(&list);
+    let listed = stdout(&list);
+    assert!(
+        listed.contains("who-am-i") && listed.contains("user"),
+        "{listed}"
+    );
+    let store = std::fs::read_to_string(home.token_store()).unwrap();
+    let value = store
+        .split('"')
+        .find(|s| s.starts_with("bkpat_"))
+        .expect("the short-lived token is stored")
+        .to_owned();
+    assert!(!listed.contains(&value), "list never shows a value");
+
+    let invoke = home.command(&env, &["invoke", "who-am-i"]);
+    assert_ok(&invoke);
+    assert!(
+        stderr(&invoke).contains("Using your user token"),
+        "{}",
+        stderr(&invoke)
+    );
+    assert!(stdout(&invoke).contains("Jordan Builder"));
+
+    let forget = home.command(&env, &["token", "forget", "who-am-i"]);
+    assert_ok(&forget);
+    let again = home.command(&env, &["invoke", "who-am-i"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        stderr(&again).contains("token login who-am-i"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+#[test]
+fn token_ephemeral_from_a_secret_in_the_environment() {
+    let home = Home::new();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    let mut env = sandbox.exports.clone();
+    env.push((
+        "PORTAL_SECRET".into(),
+        "bkps_sandbox_trigger_main_build".into(),
+    ));
+    let output = home.command(
+        &env,
+        &[
+            "token",
+            "ephemeral",
+            "trigger-main-build",
+            "--secret-env",
+            "PORTAL_SECRET",
+        ],
+    );
+    assert_ok(&output);
+    assert!(stderr(&output).contains("Stored an ephemeral token"));
+    let invoke = home.command(&env, &["invoke", "trigger-main-build"]);
+    assert_ok(&invoke);
+    assert!(stderr(&invoke).contains("ephemeral token (admin-level)"));
+    let missing = home.command(
+        &sandbox.exports,
+        &[
+            "token",
+            "ephemeral",
+            "trigger-main-build",
+            "--secret-env",
+            "NOPE",
+        ],
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("NOPE"));
 }

@@ -114,9 +114,13 @@ impl Http {
     }
 
     pub fn request(&self, method: Method, url: Url, token: &Secret) -> RequestBuilder {
+        self.bare(method, url).bearer_auth(token.expose())
+    }
+
+    /// A request without credentials.
+    pub fn bare(&self, method: Method, url: Url) -> RequestBuilder {
         self.client
             .request(method, url)
-            .bearer_auth(token.expose())
             .header(reqwest::header::ACCEPT, "application/json")
     }
 

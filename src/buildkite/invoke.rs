@@ -12,9 +12,9 @@ use crate::secrets::Secret;
 
 #[derive(Clone)]
 pub struct PortalClient {
-    http: Http,
+    pub(super) http: Http,
     base: Url,
-    org: String,
+    pub(super) org: String,
 }
 
 /// What a portal answered. Kept for any HTTP status the portal explains

@@ -5,9 +5,11 @@ pub mod http;
 pub mod invoke;
 pub mod portal;
 pub mod rest;
+pub mod short_tokens;
 
 pub use error::ApiError;
 pub use http::{ClientOptions, RateLimit};
 pub use invoke::{InvokeResponse, PortalClient};
 pub use portal::{CreatedPortal, NewPortal, Portal, PortalChanges};
 pub use rest::RestClient;
+pub use short_tokens::{DeviceCode, Exchange, ShortLivedToken};

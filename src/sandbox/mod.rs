@@ -7,6 +7,7 @@
 mod graphql;
 mod limits;
 mod portal_endpoint;
+mod portal_tokens;
 mod rest;
 mod state;
 
@@ -38,6 +39,9 @@ pub struct SandboxOptions {
     /// Portal invocations per window for the organization (Buildkite: 200 a minute).
     pub portal_rate_limit: u32,
     pub rate_window: Duration,
+    /// How long a minute lasts for code and short-lived token lifetimes
+    /// (tests shorten it to see codes and tokens expire).
+    pub minute: Duration,
 }
 
 impl Default for SandboxOptions {
@@ -50,6 +54,7 @@ impl Default for SandboxOptions {
             user_rate_limit: 50,
             portal_rate_limit: 200,
             rate_window: Duration::from_secs(60),
+            minute: Duration::from_secs(60),
         }
     }
 }
@@ -59,6 +64,7 @@ pub(crate) struct Shared {
     limits: Mutex<Limits>,
     state_file: Option<PathBuf>,
     base_url: String,
+    minute: Duration,
     schema: graphql::SandboxSchema,
 }
 
@@ -186,6 +192,7 @@ pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, String> {
         }),
         state_file: options.state_file.clone(),
         base_url: format!("http://{addr}"),
+        minute: options.minute,
         schema: graphql::build_schema(),
     });
     if let Some(path) = &options.state_file {
@@ -234,6 +241,17 @@ fn router(shared: Arc<Shared>) -> Router {
             "/organizations/{org}/portals/{slug}",
             post(portal_endpoint::invoke),
         )
+        .route(
+            "/organizations/{org}/portals/{slug}/codes",
+            post(portal_tokens::create_code),
+        )
+        .route(
+            "/organizations/{org}/portals/{slug}/tokens",
+            post(portal_tokens::create_token),
+        )
+        .route("/authorize/{code}", get(portal_tokens::authorize_page))
+        .route("/authorize/{code}/approve", post(portal_tokens::approve))
+        .route("/authorize/{code}/deny", post(portal_tokens::deny))
         .route("/v1", post(graphql::endpoint))
         .fallback(rest::not_found)
         .with_state(shared)

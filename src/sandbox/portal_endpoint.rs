@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use super::graphql::{execute, graphql_error};
+use super::portal_tokens::{caller, Caller};
 use super::rest::bearer;
 use super::Shared;
 
@@ -34,12 +35,23 @@ pub async fn invoke(
             None => return graphql_error(StatusCode::NOT_FOUND, "Portal not found"),
         }
     };
-    if bearer(&headers) != Some(portal.token.as_str()) {
-        return graphql_error(
-            StatusCode::UNAUTHORIZED,
-            "Invalid or missing portal token: send `Authorization: Bearer <portal token>`",
-        );
-    }
+    let caller = caller(&shared, &portal.uuid, &portal.token, bearer(&headers));
+    let (viewer, admin) = match caller {
+        Caller::Admin => (portal.created_by.clone(), true),
+        Caller::User(user) => (user, false),
+        Caller::Expired => {
+            return graphql_error(
+                StatusCode::UNAUTHORIZED,
+                "This portal token has expired: get a new one",
+            )
+        }
+        Caller::Unknown => {
+            return graphql_error(
+                StatusCode::UNAUTHORIZED,
+                "Invalid or missing portal token: send `Authorization: Bearer <portal token>`",
+            )
+        }
+    };
 
     let usage = shared.limits().portal.hit(&org, Instant::now());
     let mut rate = HeaderMap::new();
@@ -124,7 +136,8 @@ pub async fn invoke(
 
     let response = execute(
         &shared,
-        portal.created_by.clone(),
+        viewer,
+        admin,
         &portal.query,
         operation.map(String::as_str),
         variables,

@@ -366,6 +366,7 @@ pub async fn create(
         created_at: now_timestamp(),
         created_by: token.user.clone(),
         token: new_portal_token(),
+        secrets: Vec::new(),
     };
     let body = portal_json(&world, &record, true);
     tracing::info!("created portal {}", record.slug);

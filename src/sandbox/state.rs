@@ -21,6 +21,18 @@ pub struct User {
     pub name: String,
     pub email: String,
     pub created_at: String,
+    /// "admin" or "member".
+    #[serde(default)]
+    pub role: String,
+    /// Pipelines this user may build; "*" for all.
+    #[serde(default)]
+    pub can_build: Vec<String>,
+}
+
+impl User {
+    pub fn may_build(&self, pipeline: &str) -> bool {
+        self.can_build.iter().any(|p| p == "*" || p == pipeline)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -71,6 +83,31 @@ pub struct PortalRecord {
     pub created_at: String,
     pub created_by: String,
     pub token: String,
+    /// Portal secrets, for ephemeral tokens (`client_credentials`).
+    #[serde(default)]
+    pub secrets: Vec<String>,
+}
+
+/// A code of the user-invoked (device code) flow.
+#[derive(Debug, Clone)]
+pub struct DeviceCode {
+    pub code: String,
+    pub secret: String,
+    pub portal_uuid: String,
+    pub expires: std::time::Instant,
+    pub approved_by: Option<String>,
+    pub denied: bool,
+    pub used: bool,
+}
+
+/// A short-lived portal token: a user's (device code) or admin-level (ephemeral).
+#[derive(Debug, Clone)]
+pub struct ShortToken {
+    pub token: String,
+    pub portal_uuid: String,
+    /// `None` for an ephemeral token, which has admin-level permissions.
+    pub user: Option<String>,
+    pub expires: std::time::Instant,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -81,6 +118,10 @@ pub struct World {
     pub pipelines: Vec<Pipeline>,
     pub builds: Vec<Build>,
     pub portals: Vec<PortalRecord>,
+    #[serde(skip)]
+    pub codes: Vec<DeviceCode>,
+    #[serde(skip)]
+    pub short_tokens: Vec<ShortToken>,
 }
 
 /// What `--state FILE` keeps across restarts.
@@ -198,6 +239,7 @@ impl World {
                 created_at: now_timestamp(),
                 created_by: user.clone(),
                 token: new_portal_token(),
+                secrets: vec![format!("bkps_{}", random_hex(20))],
             });
         }
     }
@@ -232,10 +274,15 @@ pub fn now_timestamp() -> String {
 }
 
 pub fn new_portal_token() -> String {
-    use rand::Rng;
-    let bytes: [u8; 20] = rand::rng().random();
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("bkpt_{hex}")
+    format!("bkpt_{}", random_hex(20))
+}
+
+/// `bytes` random bytes as lowercase hex.
+pub fn random_hex(bytes: usize) -> String {
+    use rand::RngCore;
+    let mut buffer = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buffer);
+    buffer.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

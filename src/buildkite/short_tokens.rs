@@ -1,0 +1,164 @@
+//! Short-lived portal tokens: the user-invoked (device code) flow, and
+//! ephemeral tokens from a portal secret. Both are POSTs to the portal host,
+//! sent once and never retried.
+
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::error::{snippet, ApiError, ErrorContext, PORTAL_TOKEN_HINT};
+use super::http::decode;
+use super::invoke::PortalClient;
+use crate::secrets::Secret;
+
+/// A code for the user to approve in a browser.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DeviceCode {
+    pub code: String,
+    pub secret: Secret,
+    pub authorization_url: String,
+    pub expires_at: String,
+}
+
+/// A token that expires.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ShortLivedToken {
+    pub token: Secret,
+    pub expires_at: String,
+}
+
+/// Where a device-code exchange stands.
+#[derive(Debug)]
+pub enum Exchange {
+    Granted(ShortLivedToken),
+    /// Not approved yet: ask again later.
+    Pending,
+}
+
+#[derive(Deserialize)]
+struct OAuthError {
+    error: String,
+    #[serde(default)]
+    error_description: Option<String>,
+}
+
+impl PortalClient {
+    fn flow_context(&self, slug: &str) -> ErrorContext {
+        ErrorContext {
+            scope: None,
+            what: format!("portal `{slug}` in organization `{}`", self.org),
+            unauthorized_hint: PORTAL_TOKEN_HINT,
+        }
+    }
+
+    async fn post_json(
+        &self,
+        slug: &str,
+        tail: &str,
+        body: serde_json::Value,
+    ) -> Result<(u16, Vec<u8>), ApiError> {
+        let mut url = self.portal_url(slug, None);
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments.push(tail);
+        }
+        let request = self.http.bare(Method::POST, url).json(&body);
+        let response = self.http.send(request).await?;
+        let (status, _, body) = self.http.body(response).await?;
+        Ok((status, body))
+    }
+
+    /// Starts the user-invoked flow: a code, and the URL where the user approves it.
+    pub async fn request_code(&self, slug: &str) -> Result<DeviceCode, ApiError> {
+        let (status, body) = self.post_json(slug, "codes", json!({})).await?;
+        if (200..300).contains(&status) {
+            decode(status, &body)
+        } else {
+            Err(ApiError::from_status(
+                status,
+                &body,
+                None,
+                &self.flow_context(slug),
+            ))
+        }
+    }
+
+    /// Asks whether the code was approved; grants a user token when it was.
+    /// `expires_in` is in minutes (Buildkite: 12 hours at most).
+    pub async fn exchange_code(
+        &self,
+        slug: &str,
+        code: &DeviceCode,
+        expires_in: Option<u32>,
+    ) -> Result<Exchange, ApiError> {
+        let mut body = json!({
+            "grant_type": "device_code",
+            "code": code.code,
+            "secret": code.secret.expose(),
+        });
+        if let Some(minutes) = expires_in {
+            body["expires_in"] = json!(minutes);
+        }
+        let (status, body) = self.post_json(slug, "tokens", body).await?;
+        if (200..300).contains(&status) {
+            return decode(status, &body).map(Exchange::Granted);
+        }
+        match serde_json::from_slice::<OAuthError>(&body) {
+            Ok(e) if e.error == "authorization_pending" || e.error == "slow_down" => {
+                Ok(Exchange::Pending)
+            }
+            Ok(e) => Err(ApiError::Refused(match e.error.as_str() {
+                "access_denied" => "the request was denied in the browser".to_owned(),
+                "expired_token" => {
+                    "the code expired before it was approved: sign in again".to_owned()
+                }
+                _ => format!(
+                    "the token was refused ({}): {}",
+                    e.error,
+                    e.error_description.unwrap_or_default()
+                ),
+            })),
+            Err(_) => Err(ApiError::from_status(
+                status,
+                &body,
+                None,
+                &self.flow_context(slug),
+            )),
+        }
+    }
+
+    /// An ephemeral, admin-level token from a portal secret (`bkps_...`).
+    /// `portal_uuid` is the portal's UUID; `expires_in` in minutes (at most 60).
+    pub async fn ephemeral_token(
+        &self,
+        slug: &str,
+        portal_uuid: &str,
+        secret: &Secret,
+        expires_in: Option<u32>,
+    ) -> Result<ShortLivedToken, ApiError> {
+        let mut body = json!({
+            "grant_type": "client_credentials",
+            "client_id": portal_uuid,
+            "secret": secret.expose(),
+        });
+        if let Some(minutes) = expires_in {
+            body["expires_in"] = json!(minutes);
+        }
+        let (status, body) = self.post_json(slug, "tokens", body).await?;
+        if (200..300).contains(&status) {
+            return decode(status, &body);
+        }
+        match serde_json::from_slice::<OAuthError>(&body) {
+            Ok(e) => Err(ApiError::Refused(format!(
+                "no ephemeral token ({}): {}",
+                e.error,
+                e.error_description.unwrap_or_else(|| snippet(&body))
+            ))),
+            Err(_) => Err(ApiError::from_status(
+                status,
+                &body,
+                None,
+                &self.flow_context(slug),
+            )),
+        }
+    }
+}

@@ -1,0 +1,346 @@
+//! Short-lived portal tokens, as Buildkite documents them: the user-invoked
+//! (device code) flow with its approval page, and ephemeral tokens from a
+//! portal secret.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use super::graphql::graphql_error;
+use super::state::{random_hex, DeviceCode, ShortToken};
+use super::Shared;
+
+/// Codes live five minutes; user tokens twelve hours by default; ephemeral
+/// tokens at most an hour.
+const CODE_MINUTES: u32 = 5;
+const USER_TOKEN_MINUTES: u32 = 12 * 60;
+const EPHEMERAL_TOKEN_MINUTES: u32 = 60;
+
+fn oauth_error(status: StatusCode, error: &str, description: impl Into<String>) -> Response {
+    (
+        status,
+        Json(json!({ "error": error, "error_description": description.into() })),
+    )
+        .into_response()
+}
+
+/// When `minutes` from now will be, as the sandbox's clock runs (a sandbox
+/// for tests may run minutes faster).
+fn later(shared: &Shared, minutes: u32) -> (Instant, String) {
+    let span = shared.minute * minutes;
+    let wall = chrono::Utc::now()
+        + chrono::Duration::from_std(span).unwrap_or_else(|_| chrono::Duration::zero());
+    (
+        Instant::now() + span,
+        wall.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    )
+}
+
+/// `POST /organizations/{org}/portals/{slug}/codes`
+pub async fn create_code(
+    State(shared): State<Arc<Shared>>,
+    Path((org, slug)): Path<(String, String)>,
+) -> Response {
+    let mut world = shared.world();
+    if world.organization.slug != org {
+        return graphql_error(StatusCode::NOT_FOUND, "No organization found");
+    }
+    let Some(portal) = world.portal(&slug).cloned() else {
+        return graphql_error(StatusCode::NOT_FOUND, "Portal not found");
+    };
+    if !portal.user_invokable {
+        return graphql_error(
+            StatusCode::FORBIDDEN,
+            "This portal is not user-invokable: an administrator can turn on user_invokable",
+        );
+    }
+    let code = random_hex(4).to_uppercase();
+    let secret = format!("bkpcs_{}", random_hex(16));
+    let (expires, expires_at) = later(&shared, CODE_MINUTES);
+    world.codes.retain(|c| c.expires > Instant::now());
+    world.codes.push(DeviceCode {
+        code: code.clone(),
+        secret: secret.clone(),
+        portal_uuid: portal.uuid,
+        expires,
+        approved_by: None,
+        denied: false,
+        used: false,
+    });
+    Json(json!({
+        "code": code,
+        "secret": secret,
+        "authorization_url": format!("{}/authorize/{code}", shared.base_url),
+        "expires_at": expires_at,
+    }))
+    .into_response()
+}
+
+/// `POST /organizations/{org}/portals/{slug}/tokens`
+pub async fn create_token(
+    State(shared): State<Arc<Shared>>,
+    Path((org, slug)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let Ok(request) = serde_json::from_slice::<serde_json::Value>(&body) else {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "The body must be JSON",
+        );
+    };
+    let text = |name: &str| request.get(name).and_then(|v| v.as_str()).unwrap_or("");
+    let expires_in = match request.get("expires_in") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(v) => match v.as_u64().filter(|m| *m >= 1) {
+            Some(m) => Some(m.min(u64::from(u32::MAX)) as u32),
+            None => {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    "expires_in must be a whole number of minutes, 1 or more",
+                )
+            }
+        },
+    };
+    let mut world = shared.world();
+    if world.organization.slug != org {
+        return graphql_error(StatusCode::NOT_FOUND, "No organization found");
+    }
+    let Some(portal) = world.portal(&slug).cloned() else {
+        return graphql_error(StatusCode::NOT_FOUND, "Portal not found");
+    };
+    let now = Instant::now();
+    let (user, minutes) = match text("grant_type") {
+        "device_code" => {
+            let Some(code) = world
+                .codes
+                .iter_mut()
+                .find(|c| c.code == text("code") && c.portal_uuid == portal.uuid)
+            else {
+                return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "Unknown code");
+            };
+            if code.secret != text("secret") {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "The secret does not match the code",
+                );
+            }
+            if code.used {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "This code has already been used for a token",
+                );
+            }
+            if code.expires <= now {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "expired_token",
+                    "The code has expired: request a new one",
+                );
+            }
+            if code.denied {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "access_denied",
+                    "The request was denied",
+                );
+            }
+            let Some(user) = code.approved_by.clone() else {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "authorization_pending",
+                    "Waiting for the user to approve",
+                );
+            };
+            code.used = true;
+            (
+                Some(user),
+                expires_in
+                    .unwrap_or(USER_TOKEN_MINUTES)
+                    .min(USER_TOKEN_MINUTES),
+            )
+        }
+        "client_credentials" => {
+            if text("client_id") != portal.uuid {
+                return oauth_error(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_client",
+                    "client_id must be the portal's UUID",
+                );
+            }
+            if !portal.secrets.iter().any(|s| s == text("secret")) {
+                return oauth_error(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_client",
+                    "The portal secret is not valid",
+                );
+            }
+            (
+                None,
+                expires_in
+                    .unwrap_or(EPHEMERAL_TOKEN_MINUTES)
+                    .min(EPHEMERAL_TOKEN_MINUTES),
+            )
+        }
+        _ => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "grant_type must be device_code or client_credentials",
+            )
+        }
+    };
+    let token = format!("bkpat_{}", random_hex(20));
+    let (expires, expires_at) = later(&shared, minutes);
+    world.short_tokens.retain(|t| t.expires > now);
+    world.short_tokens.push(ShortToken {
+        token: token.clone(),
+        portal_uuid: portal.uuid,
+        user,
+        expires,
+    });
+    Json(json!({ "token": token, "expires_at": expires_at })).into_response()
+}
+
+/// Who a portal call runs as, from its bearer token.
+pub enum Caller {
+    /// The portal's long-lived token or an ephemeral one: admin-level.
+    Admin,
+    User(String),
+    Expired,
+    Unknown,
+}
+
+pub fn caller(shared: &Shared, portal_uuid: &str, long_lived: &str, token: Option<&str>) -> Caller {
+    let Some(token) = token else {
+        return Caller::Unknown;
+    };
+    if token == long_lived {
+        return Caller::Admin;
+    }
+    let world = shared.world();
+    match world
+        .short_tokens
+        .iter()
+        .find(|t| t.token == token && t.portal_uuid == portal_uuid)
+    {
+        Some(t) if t.expires <= Instant::now() => Caller::Expired,
+        Some(t) => match &t.user {
+            Some(user) => Caller::User(user.clone()),
+            None => Caller::Admin,
+        },
+        None => Caller::Unknown,
+    }
+}
+
+/// `GET /authorize/{code}`: the page a user approves a code on.
+pub async fn authorize_page(
+    State(shared): State<Arc<Shared>>,
+    Path(code): Path<String>,
+) -> Response {
+    let world = shared.world();
+    let Some(found) = world.codes.iter().find(|c| c.code == code) else {
+        return (
+            StatusCode::NOT_FOUND,
+            Html("<h1>Unknown or expired code</h1>".to_owned()),
+        )
+            .into_response();
+    };
+    let portal = world
+        .portals
+        .iter()
+        .find(|p| p.uuid == found.portal_uuid)
+        .map(|p| html_escape(&p.name))
+        .unwrap_or_default();
+    let users: String = world
+        .users
+        .iter()
+        .map(|u| {
+            format!(
+                "<option value=\"{}\">{} ({})</option>",
+                html_escape(&u.email),
+                html_escape(&u.name),
+                html_escape(&u.role)
+            )
+        })
+        .collect();
+    let code = html_escape(&code);
+    Html(format!(
+        "<!doctype html><title>Approve portal access</title><h1>Run “{portal}” as you?</h1>\
+         <p>Code <b>{code}</b> asks for a portal token that acts with your permissions.</p>\
+         <form method=post action=\"/authorize/{code}/approve\"><label>Signed in as <select name=user>{users}</select></label> \
+         <button>Approve</button></form><form method=post action=\"/authorize/{code}/deny\"><button>Deny</button></form>"
+    ))
+    .into_response()
+}
+
+/// `POST /authorize/{code}/approve` (form field `user`: an email; the first user by default).
+pub async fn approve(
+    State(shared): State<Arc<Shared>>,
+    Path(code): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    decide(&shared, &code, form.get("user").map(String::as_str), true)
+}
+
+/// `POST /authorize/{code}/deny`
+pub async fn deny(State(shared): State<Arc<Shared>>, Path(code): Path<String>) -> Response {
+    decide(&shared, &code, None, false)
+}
+
+fn decide(shared: &Shared, code: &str, email: Option<&str>, approve: bool) -> Response {
+    let mut world = shared.world();
+    let user = match email {
+        Some(email) => world.users.iter().find(|u| u.email == email),
+        None => world.users.first(),
+    }
+    .map(|u| (u.uuid.clone(), u.name.clone()));
+    let Some((user, name)) = user else {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Html("<h1>No such user</h1>".to_owned()),
+        )
+            .into_response();
+    };
+    let now = Instant::now();
+    let Some(found) = world
+        .codes
+        .iter_mut()
+        .find(|c| c.code == code && c.expires > now)
+    else {
+        return (
+            StatusCode::NOT_FOUND,
+            Html("<h1>Unknown or expired code</h1>".to_owned()),
+        )
+            .into_response();
+    };
+    if approve {
+        found.approved_by = Some(user);
+        tracing::info!("code {code} approved as {name}");
+        Html(format!(
+            "<h1>Approved as {}</h1><p>You can close this tab.</p>",
+            html_escape(&name)
+        ))
+        .into_response()
+    } else {
+        found.denied = true;
+        Html("<h1>Denied</h1>".to_owned()).into_response()
+    }
+}
+
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
