@@ -48,7 +48,10 @@ fn app_showing(body: String) -> App {
     let mut app = App::new("demo", Vec::new());
     app.update(Msg::Resize(140, 40));
     app.invoking = true;
-    app.update(Msg::Invoked(Ok(response(body))));
+    app.update(Msg::Invoked {
+        result: Ok(response(body)),
+        ran_as: None,
+    });
     app
 }
 

@@ -768,7 +768,7 @@ async fn token(session: &mut Session, out: Output, action: TokenAction) -> Outco
                 "To run `{slug}` as yourself, approve code {} at:\n\n  {url}\n",
                 sanitize_line(&code.code)
             );
-            if open_in_browser(&url) {
+            if crate::desktop::open_in_browser(&url) {
                 eprintln!("(opened in your browser)");
             }
             let deadline = chrono::DateTime::parse_from_rfc3339(&code.expires_at)
@@ -908,27 +908,6 @@ async fn token(session: &mut Session, out: Output, action: TokenAction) -> Outco
 
 /// How often `token login` asks whether the code was approved.
 const LOGIN_POLL: Duration = Duration::from_secs(2);
-
-/// Opens `url` in a browser when there is a desktop to show it; says whether it tried.
-fn open_in_browser(url: &str) -> bool {
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else if cfg!(windows) {
-        "explorer"
-    } else if std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some()
-    {
-        "xdg-open"
-    } else {
-        return false; // over SSH or on a server: the URL above is the way
-    };
-    std::process::Command::new(opener)
-        .arg(url)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .is_ok()
-}
 
 async fn approve_code(
     code: &str,

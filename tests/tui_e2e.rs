@@ -85,10 +85,12 @@ impl App {
     fn wait_for(&self, wanted: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
-            let text = self.text();
-            if text.contains(wanted) {
-                return text;
+            if self.text().contains(wanted) {
+                // A frame arrives in pieces: let this one finish.
+                std::thread::sleep(Duration::from_millis(100));
+                return self.text();
             }
+            let text = self.text();
             assert!(
                 Instant::now() < deadline,
                 "the screen never showed {wanted:?}:\n{text}"
@@ -296,5 +298,40 @@ fn edit_the_document_in_an_external_editor() {
     assert!(screen.contains("● modified"), "{screen}");
     app.send(CTRL_S);
     app.wait_for("Saved trigger-main-build.");
+    app.quit();
+}
+
+#[test]
+fn sign_in_as_me_and_run_with_my_permissions() {
+    let mut app = App::start();
+    app.wait_for("4 portals in demo");
+    app.send(END); // who-am-i is user-invokable
+    app.send("a");
+    app.wait_for("Sign in as me: approve in the browser");
+    app.send(ENTER);
+    let screen = app.wait_for("Waiting for approval");
+    let url = screen
+        .split_whitespace()
+        .find(|w| w.starts_with("http://") && w.contains("/authorize/"))
+        .expect("the authorization URL is on screen")
+        .to_owned();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let approved = runtime.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{url}/approve"))
+            .form(&[("user", "jordan@example.com")])
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert!(approved.is_success());
+    app.wait_for("Response · HTTP 200");
+    app.wait_for("Jordan Builder");
+    let screen = app.wait_for("your user token");
+    assert!(
+        !screen.contains("bkpat_"),
+        "short-lived tokens are never shown"
+    );
     app.quit();
 }

@@ -6,14 +6,14 @@ use std::collections::HashMap;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
-use super::dialogs::{Dialog, FormMode, PortalForm, TokenDialog};
+use super::dialogs::{AuthChoice, Dialog, FormMode, PortalForm, SignIn, TokenDialog};
 use super::editor::{Field, PortalEdit};
 use super::input::LineInput;
 use super::layout::{self, inner_height};
 use super::message::{Command, Msg};
 use super::run::{Remembered, ResponseView, VariablesForm};
 use crate::buildkite::{ApiError, Portal};
-use crate::secrets::Secret;
+use crate::secrets::{Secret, TokenKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -63,6 +63,8 @@ pub struct App {
     pub variables: Option<VariablesForm>,
     pub remembered: Remembered,
     pub invoking: bool,
+    /// An ephemeral token is being fetched.
+    pub authorizing: bool,
     pub response: Option<ResponseView>,
     pub show_help: bool,
     pub status: String,
@@ -92,6 +94,7 @@ impl App {
             variables: None,
             remembered: Remembered::new(),
             invoking: false,
+            authorizing: false,
             response: None,
             show_help: false,
             status: String::new(),
@@ -109,6 +112,8 @@ impl App {
     pub fn busy(&self) -> bool {
         self.loading == Loading::InFlight
             || self.invoking
+            || self.authorizing
+            || matches!(self.dialog, Some(Dialog::SignIn(_)))
             || self.edits.values().any(|e| e.saving)
             || matches!(&self.dialog, Some(Dialog::Form(f)) if f.submitting)
     }
@@ -190,13 +195,40 @@ impl App {
             Msg::Saved { slug, result } => self.on_saved(slug, result),
             Msg::Created { result, stored } => self.on_created(result, stored),
             Msg::Deleted { slug, result } => self.on_deleted(slug, result),
-            Msg::Invoked(result) => {
-                self.on_invoked(result);
+            Msg::Invoked { result, ran_as } => {
+                self.on_invoked(result, ran_as);
                 Vec::new()
             }
+            Msg::SignInStarted {
+                code,
+                url,
+                seconds_left,
+                opened_browser,
+            } => {
+                if let Some(Dialog::SignIn(sign_in)) = &mut self.dialog {
+                    sign_in.code = Some(code);
+                    sign_in.url = Some(url);
+                    sign_in.seconds_left = Some(seconds_left);
+                    sign_in.opened_browser = opened_browser;
+                }
+                Vec::new()
+            }
+            Msg::SignInProgress { seconds_left } => {
+                if let Some(Dialog::SignIn(sign_in)) = &mut self.dialog {
+                    sign_in.seconds_left = Some(seconds_left);
+                }
+                Vec::new()
+            }
+            Msg::SignedIn { slug, result } => self.on_authorized(slug, result, "Signed in"),
+            Msg::EphemeralReady { slug, result } => {
+                self.authorizing = false;
+                self.on_authorized(slug, result, "Got an ephemeral token")
+            }
             Msg::Copied(how) => {
-                if let Some(Dialog::Token(dialog)) = &mut self.dialog {
-                    dialog.copied = Some(how.clone());
+                match &mut self.dialog {
+                    Some(Dialog::Token(dialog)) => dialog.copied = Some(how.clone()),
+                    Some(Dialog::SignIn(sign_in)) => sign_in.copied = Some(how.clone()),
+                    _ => {}
                 }
                 self.status = how;
                 Vec::new()
@@ -390,6 +422,11 @@ impl App {
                 }
             }
             KeyCode::Char('e') => return self.open_editor(),
+            KeyCode::Char('a') => {
+                if let Some(slug) = self.selected_slug() {
+                    self.open_authorize(&slug);
+                }
+            }
             KeyCode::Esc if !self.filter.is_empty() => {
                 self.filter.clear();
                 self.refilter(self.selected_slug());
@@ -576,7 +613,9 @@ impl App {
 
     fn on_paste(&mut self, text: &str) -> Vec<Command> {
         match &mut self.dialog {
-            Some(Dialog::TokenPrompt { input, .. }) => input.paste(text.trim()),
+            Some(Dialog::TokenPrompt { input, .. } | Dialog::SecretPrompt { input, .. }) => {
+                input.paste(text.trim())
+            }
             Some(Dialog::Delete { typed, .. }) => typed.paste(text),
             Some(Dialog::SaveResponse { path }) => path.paste(text),
             Some(Dialog::Form(form)) => {
@@ -764,6 +803,113 @@ impl App {
                 }
                 KeyCode::Char('n') | KeyCode::Esc => (None, Vec::new()),
                 _ => (Some(Dialog::ConfirmQuit { unsaved }), Vec::new()),
+            },
+            Dialog::Authorize {
+                slug,
+                choices,
+                mut selected,
+            } => match key.code {
+                KeyCode::Esc => (None, Vec::new()),
+                KeyCode::Up => {
+                    selected = selected.saturating_sub(1);
+                    (
+                        Some(Dialog::Authorize {
+                            slug,
+                            choices,
+                            selected,
+                        }),
+                        Vec::new(),
+                    )
+                }
+                KeyCode::Down => {
+                    selected = (selected + 1).min(choices.len().saturating_sub(1));
+                    (
+                        Some(Dialog::Authorize {
+                            slug,
+                            choices,
+                            selected,
+                        }),
+                        Vec::new(),
+                    )
+                }
+                KeyCode::Enter => match choices.get(selected) {
+                    Some(AuthChoice::SignIn) => (
+                        Some(Dialog::SignIn(SignIn {
+                            slug: slug.clone(),
+                            code: None,
+                            url: None,
+                            seconds_left: None,
+                            opened_browser: false,
+                            copied: None,
+                        })),
+                        vec![Command::SignIn { slug }],
+                    ),
+                    Some(AuthChoice::PasteToken) => (
+                        Some(Dialog::TokenPrompt {
+                            slug,
+                            input: LineInput::default(),
+                            store: true,
+                        }),
+                        Vec::new(),
+                    ),
+                    Some(AuthChoice::PortalSecret) => (
+                        Some(Dialog::SecretPrompt {
+                            slug,
+                            input: LineInput::default(),
+                        }),
+                        Vec::new(),
+                    ),
+                    None => (None, Vec::new()),
+                },
+                _ => (
+                    Some(Dialog::Authorize {
+                        slug,
+                        choices,
+                        selected,
+                    }),
+                    Vec::new(),
+                ),
+            },
+            Dialog::SecretPrompt { slug, mut input } => match key.code {
+                KeyCode::Esc => (None, Vec::new()),
+                KeyCode::Enter if !input.value().trim().is_empty() => {
+                    let uuid = self
+                        .portals
+                        .iter()
+                        .find(|p| p.slug == slug)
+                        .map(|p| p.uuid.clone());
+                    match uuid {
+                        Some(portal_uuid) => {
+                            self.authorizing = true;
+                            self.status = format!("Getting an ephemeral token for {slug}…");
+                            let secret = Secret::new(input.value().trim());
+                            (
+                                None,
+                                vec![Command::Ephemeral {
+                                    slug,
+                                    portal_uuid,
+                                    secret,
+                                }],
+                            )
+                        }
+                        None => (None, Vec::new()),
+                    }
+                }
+                _ => {
+                    input.key(key);
+                    (Some(Dialog::SecretPrompt { slug, input }), Vec::new())
+                }
+            },
+            Dialog::SignIn(sign_in) => match key.code {
+                KeyCode::Esc => {
+                    self.status = "Sign-in cancelled.".into();
+                    (None, vec![Command::CancelSignIn])
+                }
+                KeyCode::Char('c') => {
+                    let commands = sign_in.url.clone().map(Command::Copy).into_iter().collect();
+                    (Some(Dialog::SignIn(sign_in)), commands)
+                }
+                _ => (Some(Dialog::SignIn(sign_in)), Vec::new()),
             },
             Dialog::TokenPrompt {
                 slug,
@@ -1001,12 +1147,54 @@ impl App {
         if self.has_token(&slug) {
             self.start_invoke(slug, None, false)
         } else {
-            self.dialog = Some(Dialog::TokenPrompt {
-                slug,
-                input: LineInput::default(),
-                store: true,
-            });
+            self.open_authorize(&slug);
             Vec::new()
+        }
+    }
+
+    /// Offers every way to authorize runs of `slug`.
+    fn open_authorize(&mut self, slug: &str) {
+        let Some(portal) = self.portals.iter().find(|p| p.slug == slug) else {
+            return;
+        };
+        let mut choices = Vec::new();
+        if portal.user_invokable {
+            choices.push(AuthChoice::SignIn);
+        }
+        choices.push(AuthChoice::PasteToken);
+        choices.push(AuthChoice::PortalSecret);
+        self.dialog = Some(Dialog::Authorize {
+            slug: slug.to_owned(),
+            choices,
+            selected: 0,
+        });
+    }
+
+    /// A short-lived token was stored (or not): run the portal with it.
+    fn on_authorized(
+        &mut self,
+        slug: String,
+        result: Result<String, String>,
+        what: &str,
+    ) -> Vec<Command> {
+        if matches!(&self.dialog, Some(Dialog::SignIn(s)) if s.slug == slug) {
+            self.dialog = None;
+        }
+        match result {
+            Ok(expires_at) => {
+                if !self.has_token(&slug) {
+                    self.stored_tokens.push(slug.clone());
+                }
+                self.status = format!("{what}: a token for {slug} is stored until {expires_at}.");
+                if self.selected_slug().as_deref() == Some(slug.as_str()) {
+                    return self.run();
+                }
+                Vec::new()
+            }
+            Err(why) => {
+                self.status = format!("No token for {slug}: {why}");
+                Vec::new()
+            }
         }
     }
 
@@ -1043,7 +1231,11 @@ impl App {
         }]
     }
 
-    fn on_invoked(&mut self, result: Result<crate::buildkite::InvokeResponse, ApiError>) {
+    fn on_invoked(
+        &mut self,
+        result: Result<crate::buildkite::InvokeResponse, ApiError>,
+        ran_as: Option<TokenKind>,
+    ) {
         if !self.invoking {
             return; // cancelled: the answer is no longer wanted
         }
@@ -1051,11 +1243,15 @@ impl App {
         match result {
             Ok(response) => {
                 let view = ResponseView::new(response);
+                let identity = match ran_as {
+                    Some(kind) => format!(", with {kind}"),
+                    None => String::new(),
+                };
                 self.status = if view.errors.is_empty() {
-                    format!("HTTP {} in {} ms.", view.status, view.elapsed_ms)
+                    format!("HTTP {} in {} ms{identity}.", view.status, view.elapsed_ms)
                 } else {
                     format!(
-                        "HTTP {} with {} GraphQL error(s).",
+                        "HTTP {} with {} GraphQL error(s){identity}.",
                         view.status,
                         view.errors.len()
                     )
@@ -1067,11 +1263,8 @@ impl App {
                 if let ApiError::Unauthorized { .. } = error {
                     if let Some(slug) = self.selected_slug() {
                         self.status = format!("The token for {slug} was refused: {error}");
-                        self.dialog = Some(Dialog::TokenPrompt {
-                            slug,
-                            input: LineInput::default(),
-                            store: true,
-                        });
+                        self.stored_tokens.retain(|s| *s != slug);
+                        self.open_authorize(&slug);
                         return;
                     }
                 }

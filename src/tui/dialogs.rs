@@ -28,15 +28,57 @@ pub enum Dialog {
     ConfirmQuit {
         unsaved: usize,
     },
-    /// No stored token for the portal: ask for one.
+    /// How to authorize runs of a portal: every way the user may have.
+    Authorize {
+        slug: String,
+        choices: Vec<AuthChoice>,
+        selected: usize,
+    },
+    /// Paste the portal's long-lived token.
     TokenPrompt {
         slug: String,
         input: LineInput,
         store: bool,
     },
+    /// Paste a portal secret, for an ephemeral token.
+    SecretPrompt {
+        slug: String,
+        input: LineInput,
+    },
+    SignIn(SignIn),
     SaveResponse {
         path: LineInput,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthChoice {
+    /// User-invoked portals: approve in a browser, run with your permissions.
+    SignIn,
+    PasteToken,
+    PortalSecret,
+}
+
+impl AuthChoice {
+    pub fn label(self) -> &'static str {
+        match self {
+            AuthChoice::SignIn => "Sign in as me: approve in the browser, run with my permissions",
+            AuthChoice::PasteToken => "Paste the portal's long-lived token (admin-level)",
+            AuthChoice::PortalSecret => "Use a portal secret (bkps_…) for an ephemeral token",
+        }
+    }
+}
+
+/// The sign-in (device code) flow in progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignIn {
+    pub slug: String,
+    /// Known once the code arrived.
+    pub code: Option<String>,
+    pub url: Option<String>,
+    pub seconds_left: Option<i64>,
+    pub opened_browser: bool,
+    pub copied: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,7 +4,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use serde_json::Value;
 
 use crate::buildkite::{ApiError, CreatedPortal, InvokeResponse, NewPortal, Portal, PortalChanges};
-use crate::secrets::Secret;
+use crate::secrets::{Secret, TokenKind};
 
 #[derive(Debug)]
 pub enum Msg {
@@ -30,7 +30,30 @@ pub enum Msg {
         slug: String,
         result: Result<(), ApiError>,
     },
-    Invoked(Result<InvokeResponse, ApiError>),
+    Invoked {
+        result: Result<InvokeResponse, ApiError>,
+        /// Which stored token the call used (`None`: one typed for it).
+        ran_as: Option<TokenKind>,
+    },
+    SignInStarted {
+        code: String,
+        url: String,
+        seconds_left: i64,
+        opened_browser: bool,
+    },
+    SignInProgress {
+        seconds_left: i64,
+    },
+    /// The sign-in ended: the stored token's expiry, or why not.
+    SignedIn {
+        slug: String,
+        result: Result<String, String>,
+    },
+    /// An ephemeral token was stored (its expiry), or why not.
+    EphemeralReady {
+        slug: String,
+        result: Result<String, String>,
+    },
     /// How the text reached a clipboard (or why it did not).
     Copied(String),
     EditorClosed {
@@ -63,6 +86,15 @@ pub enum Command {
         store_token: bool,
     },
     CancelInvoke,
+    SignIn {
+        slug: String,
+    },
+    CancelSignIn,
+    Ephemeral {
+        slug: String,
+        portal_uuid: String,
+        secret: Secret,
+    },
     Copy(String),
     ForgetToken(String),
     /// Suspends the app and edits `text` in `$EDITOR`.
@@ -92,6 +124,9 @@ impl Command {
             Command::Delete(_) => "delete",
             Command::Invoke { .. } => "invoke",
             Command::CancelInvoke => "cancel-invoke",
+            Command::SignIn { .. } => "sign-in",
+            Command::CancelSignIn => "cancel-sign-in",
+            Command::Ephemeral { .. } => "ephemeral",
             Command::Copy(_) => "copy",
             Command::ForgetToken(_) => "forget-token",
             Command::OpenEditor { .. } => "open-editor",

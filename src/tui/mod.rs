@@ -36,7 +36,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::buildkite::{PortalClient, RestClient};
-use crate::secrets::TokenStore;
+use crate::secrets::{TokenKind, TokenStore};
 use app::App;
 use message::{Command, Msg};
 
@@ -102,6 +102,7 @@ struct Runtime {
     tx: mpsc::UnboundedSender<Msg>,
     load: Option<JoinHandle<()>>,
     invoke: Option<JoinHandle<()>>,
+    sign_in: Option<JoinHandle<()>>,
     diagnose: Option<JoinHandle<()>>,
     clipboard: clipboard::Clipboard,
 }
@@ -200,29 +201,75 @@ impl Runtime {
                                         )));
                                     }
                                 }
-                                Some(token)
+                                Some((token, TokenKind::Admin))
                             }
-                            None => store.portal_token(&org, &slug),
+                            None => store.best_portal_token(&org, &slug),
                         }
                     };
-                    let result = match token {
-                        Some(token) => {
+                    let (result, ran_as) = match token {
+                        Some((token, kind)) => (
                             portals
                                 .invoke(&slug, operation.as_deref(), &variables, &token)
-                                .await
-                        }
-                        None => Err(crate::buildkite::ApiError::Unauthorized {
-                            message: "no token stored".into(),
-                            hint: "paste the portal's token",
-                        }),
+                                .await,
+                            Some(kind),
+                        ),
+                        None => (
+                            Err(crate::buildkite::ApiError::Unauthorized {
+                                message: "no usable token is stored".into(),
+                                hint: "choose a way to authorize",
+                            }),
+                            None,
+                        ),
                     };
-                    let _ = tx.send(Msg::Invoked(result));
+                    let _ = tx.send(Msg::Invoked { result, ran_as });
                 }));
             }
             Command::CancelInvoke => {
                 if let Some(task) = self.invoke.take() {
                     task.abort();
                 }
+            }
+            Command::SignIn { slug } => {
+                if let Some(previous) = self.sign_in.take() {
+                    previous.abort();
+                }
+                let store = self.store.clone();
+                let org = self.org();
+                self.sign_in = Some(tokio::spawn(sign_in(portals, store, org, slug, tx)));
+            }
+            Command::CancelSignIn => {
+                if let Some(task) = self.sign_in.take() {
+                    task.abort();
+                }
+            }
+            Command::Ephemeral {
+                slug,
+                portal_uuid,
+                secret,
+            } => {
+                let store = self.store.clone();
+                let org = self.org();
+                tokio::spawn(async move {
+                    let result = match portals
+                        .ephemeral_token(&slug, &portal_uuid, &secret, None)
+                        .await
+                    {
+                        Ok(granted) => store
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .set_short_token(
+                                &org,
+                                &slug,
+                                TokenKind::Ephemeral,
+                                granted.token,
+                                &granted.expires_at,
+                            )
+                            .map(|()| granted.expires_at)
+                            .map_err(|e| e.to_string()),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    let _ = tx.send(Msg::EphemeralReady { slug, result });
+                });
             }
             Command::Copy(text) => {
                 let how = self.clipboard.copy(&text);
@@ -288,6 +335,7 @@ async fn event_loop(terminal: &mut Term, services: Services) -> std::io::Result<
         tx,
         load: None,
         invoke: None,
+        sign_in: None,
         diagnose: None,
         clipboard: clipboard::Clipboard::new(),
     };
@@ -348,6 +396,67 @@ async fn event_loop(terminal: &mut Term, services: Services) -> std::io::Result<
         dirty = true;
     }
     Ok(())
+}
+
+/// The user-invoked flow: a code, the browser (when there is one), a
+/// countdown each second, and a polite poll every two seconds until the code
+/// is approved, denied or expired. The token goes to the store, never to the screen.
+async fn sign_in(
+    portals: PortalClient,
+    store: Arc<Mutex<TokenStore>>,
+    org: String,
+    slug: String,
+    tx: mpsc::UnboundedSender<Msg>,
+) {
+    let done = |result: Result<String, String>| {
+        let _ = tx.send(Msg::SignedIn {
+            slug: slug.clone(),
+            result,
+        });
+    };
+    let code = match portals.request_code(&slug).await {
+        Ok(code) => code,
+        Err(e) => return done(Err(e.to_string())),
+    };
+    let deadline = chrono::DateTime::parse_from_rfc3339(&code.expires_at)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_else(|_| chrono::Utc::now() + chrono::Duration::minutes(5));
+    let seconds_left = || (deadline - chrono::Utc::now()).num_seconds();
+    let _ = tx.send(Msg::SignInStarted {
+        code: code.code.clone(),
+        url: code.authorization_url.clone(),
+        seconds_left: seconds_left(),
+        opened_browser: crate::desktop::open_in_browser(&code.authorization_url),
+    });
+    for second in 0u64.. {
+        let left = seconds_left();
+        if left <= 0 {
+            return done(Err("the code expired before it was approved".into()));
+        }
+        let _ = tx.send(Msg::SignInProgress { seconds_left: left });
+        if second % 2 == 0 {
+            match portals.exchange_code(&slug, &code, None).await {
+                Ok(crate::buildkite::Exchange::Granted(granted)) => {
+                    let stored = store
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .set_short_token(
+                            &org,
+                            &slug,
+                            TokenKind::User,
+                            granted.token,
+                            &granted.expires_at,
+                        )
+                        .map(|()| granted.expires_at)
+                        .map_err(|e| e.to_string());
+                    return done(stored);
+                }
+                Ok(crate::buildkite::Exchange::Pending) => {}
+                Err(e) => return done(Err(e.to_string())),
+            }
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
 }
 
 /// Runs `$VISUAL`, `$EDITOR` or `vi` on a temporary copy of `text`.

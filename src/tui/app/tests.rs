@@ -4,6 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
 use crate::buildkite::{CreatedPortal, InvokeResponse, RateLimit};
+use crate::tui::dialogs::AuthChoice;
 
 fn portal(slug: &str, name: &str, description: Option<&str>, query: &str) -> Portal {
     Portal {
@@ -353,6 +354,8 @@ fn invoke_without_a_stored_token_asks_for_one() {
     let mut app = loaded();
     press(&mut app, KeyCode::End); // who-am-i has no stored token
     assert!(ctrl(&mut app, 'r').is_empty());
+    assert!(matches!(app.dialog, Some(Dialog::Authorize { .. })));
+    press(&mut app, KeyCode::Enter); // who-am-i is not user-invokable: paste comes first
     assert!(matches!(app.dialog, Some(Dialog::TokenPrompt { .. })));
     type_text(&mut app, "bkpt_typed");
     match press(&mut app, KeyCode::Enter).as_slice() {
@@ -366,13 +369,16 @@ fn invoke_without_a_stored_token_asks_for_one() {
         other => panic!("expected invoke with the typed token, got {other:?}"),
     }
     assert!(app.has_token("who-am-i"));
-    app.update(Msg::Invoked(Ok(InvokeResponse {
-        status: 200,
-        elapsed: std::time::Duration::from_millis(5),
-        rate_limit: RateLimit::default(),
-        body: r#"{"data":{"viewer":{"user":{"name":"Riley"}}}}"#.into(),
-        graphql: None,
-    })));
+    app.update(Msg::Invoked {
+        ran_as: None,
+        result: Ok(InvokeResponse {
+            status: 200,
+            elapsed: std::time::Duration::from_millis(5),
+            rate_limit: RateLimit::default(),
+            body: r#"{"data":{"viewer":{"user":{"name":"Riley"}}}}"#.into(),
+            graphql: None,
+        }),
+    });
     assert_eq!(app.focus, Focus::Response);
     let body = &app.response.as_ref().unwrap().body;
     assert!((0..body.line_count()).any(|i| body.line_text(i).contains("Riley")));
@@ -430,4 +436,108 @@ fn large_documents_are_parsed_off_the_input_path() {
         diagnostics: error,
     });
     assert!(!app.selected_edit().unwrap().diagnostics.is_empty());
+}
+
+#[test]
+fn sign_in_as_me_then_runs_with_the_user_token() {
+    let mut app = loaded();
+    app.portals[2].user_invokable = true; // who-am-i
+    press(&mut app, KeyCode::End);
+    assert!(ctrl(&mut app, 'r').is_empty());
+    match &app.dialog {
+        Some(Dialog::Authorize { choices, .. }) => assert_eq!(
+            choices,
+            &[
+                AuthChoice::SignIn,
+                AuthChoice::PasteToken,
+                AuthChoice::PortalSecret
+            ]
+        ),
+        other => panic!("expected the choices, got {other:?}"),
+    }
+    assert_eq!(names(&press(&mut app, KeyCode::Enter)), ["sign-in"]);
+    assert!(app.busy(), "the countdown ticks while signing in");
+    app.update(Msg::SignInStarted {
+        code: "AB12".into(),
+        url: "http://127.0.0.1:9/authorize/AB12".into(),
+        seconds_left: 300,
+        opened_browser: false,
+    });
+    app.update(Msg::SignInProgress { seconds_left: 299 });
+    assert!(matches!(&app.dialog, Some(Dialog::SignIn(s)) if s.seconds_left == Some(299)));
+    match press(&mut app, KeyCode::Char('c')).as_slice() {
+        [Command::Copy(url)] => assert!(url.ends_with("/authorize/AB12")),
+        other => panic!("c copies the URL, got {other:?}"),
+    }
+    let commands = app.update(Msg::SignedIn {
+        slug: "who-am-i".into(),
+        result: Ok("2026-11-24T12:00:00Z".into()),
+    });
+    assert!(app.dialog.is_none());
+    assert!(app.has_token("who-am-i"));
+    assert!(
+        matches!(commands.as_slice(), [Command::Invoke { token: None, .. }]),
+        "runs with the stored user token: {commands:?}"
+    );
+}
+
+#[test]
+fn cancelling_a_sign_in_stops_polling() {
+    let mut app = loaded();
+    app.portals[2].user_invokable = true;
+    press(&mut app, KeyCode::End);
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(names(&press(&mut app, KeyCode::Esc)), ["cancel-sign-in"]);
+    assert!(app.dialog.is_none());
+    assert_eq!(app.status, "Sign-in cancelled.");
+}
+
+#[test]
+fn a_portal_secret_buys_an_ephemeral_token() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::End);
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter); // not user-invokable: paste, then secret
+    type_text(&mut app, "bkps_secret");
+    match press(&mut app, KeyCode::Enter).as_slice() {
+        [Command::Ephemeral {
+            slug,
+            portal_uuid,
+            secret,
+        }] => {
+            assert_eq!(
+                (slug.as_str(), portal_uuid.as_str()),
+                ("who-am-i", "uuid-who-am-i")
+            );
+            assert_eq!(secret.expose(), "bkps_secret");
+        }
+        other => panic!("expected ephemeral, got {other:?}"),
+    }
+    let failed = app.update(Msg::EphemeralReady {
+        slug: "who-am-i".into(),
+        result: Err("no ephemeral token (invalid_client): The portal secret is not valid".into()),
+    });
+    assert!(failed.is_empty());
+    assert!(app.status.contains("secret is not valid"));
+}
+
+#[test]
+fn the_footer_says_which_identity_a_run_used() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('k'));
+    ctrl(&mut app, 'r');
+    app.update(Msg::Invoked {
+        ran_as: Some(crate::secrets::TokenKind::User),
+        result: Ok(InvokeResponse {
+            status: 200,
+            elapsed: std::time::Duration::from_millis(5),
+            rate_limit: RateLimit::default(),
+            body: "{}".into(),
+            graphql: None,
+        }),
+    });
+    assert!(app.status.contains("your user token"), "{}", app.status);
 }

@@ -10,7 +10,7 @@ use super::{dim, error_style, pane, spinner, style_of};
 use crate::graphql::highlight::graphql_line;
 use crate::text::sanitize_line;
 use crate::tui::app::App;
-use crate::tui::dialogs::{Dialog, FormMode, FormRow, PortalForm, TokenDialog};
+use crate::tui::dialogs::{Dialog, FormMode, FormRow, PortalForm, SignIn, TokenDialog};
 use crate::tui::editor::Field;
 use crate::tui::input::LineInput;
 use crate::tui::layout::centered;
@@ -69,6 +69,63 @@ pub fn draw(frame: &mut Frame, app: &App, dialog: &Dialog) {
             let footer = format!("{check} store it (Tab) · Enter run · Esc cancel");
             prompt(frame, " Portal token ", lines, &masked, &footer, 64);
         }
+        Dialog::Authorize {
+            slug,
+            choices,
+            selected,
+        } => {
+            let mut lines = vec![
+                Line::from(format!(
+                    "How should runs of `{}` be authorized?",
+                    sanitize_line(slug)
+                )),
+                Line::default(),
+            ];
+            for (i, choice) in choices.iter().enumerate() {
+                let marker = if i == *selected { "› " } else { "  " };
+                let style = if i == *selected {
+                    Style::new().bold()
+                } else {
+                    Style::new()
+                };
+                lines.push(Line::from(Span::styled(
+                    format!("{marker}{}", choice.label()),
+                    style,
+                )));
+            }
+            lines.push(Line::default());
+            lines.push(Line::from(Span::styled(
+                "Short-lived tokens are stored until they expire and never shown.",
+                dim(),
+            )));
+            lines.push(Line::from(Span::styled(
+                "↑/↓ choose · Enter continue · Esc cancel",
+                dim(),
+            )));
+            message(frame, " Authorize ", lines, 72);
+        }
+        Dialog::SecretPrompt { slug, input } => {
+            let masked = LineInput::new(&"•".repeat(input.value().chars().count()));
+            let lines = vec![
+                Line::from(format!(
+                    "A portal secret of `{}` (bkps_…):",
+                    sanitize_line(slug)
+                )),
+                Line::from(Span::styled(
+                    "It buys an admin-level token that lasts at most an hour.",
+                    dim(),
+                )),
+            ];
+            prompt(
+                frame,
+                " Portal secret ",
+                lines,
+                &masked,
+                "Enter get a token · Esc cancel",
+                64,
+            );
+        }
+        Dialog::SignIn(sign_in) => draw_sign_in(frame, app, sign_in),
         Dialog::SaveResponse { path } => {
             let lines = vec![Line::from("Save the response body to:")];
             prompt(
@@ -81,6 +138,58 @@ pub fn draw(frame: &mut Frame, app: &App, dialog: &Dialog) {
             );
         }
     }
+}
+
+fn draw_sign_in(frame: &mut Frame, app: &App, sign_in: &SignIn) {
+    let mut lines = vec![Line::from(format!(
+        "Sign in to run `{}` with your own permissions.",
+        sanitize_line(&sign_in.slug)
+    ))];
+    lines.push(Line::default());
+    match (&sign_in.url, &sign_in.code) {
+        (Some(url), Some(code)) => {
+            lines.push(Line::from(format!(
+                "Approve code {} at:",
+                sanitize_line(code)
+            )));
+            lines.push(Line::from(Span::styled(
+                format!("  {}", sanitize_line(url)),
+                Style::new().fg(Color::Cyan).bold(),
+            )));
+            lines.push(Line::default());
+            lines.push(Line::from(Span::styled(
+                if sign_in.opened_browser {
+                    "Opened in your browser."
+                } else {
+                    "No browser here: open the URL on any machine."
+                },
+                dim(),
+            )));
+            let left = sign_in.seconds_left.unwrap_or(0).max(0);
+            lines.push(Line::from(format!(
+                "{} Waiting for approval… {}:{:02} left",
+                spinner(app),
+                left / 60,
+                left % 60
+            )));
+        }
+        _ => lines.push(Line::from(format!(
+            "{} Asking Buildkite for a code…",
+            spinner(app)
+        ))),
+    }
+    if let Some(copied) = &sign_in.copied {
+        lines.push(Line::from(Span::styled(
+            format!("✓ {}", sanitize_line(copied)),
+            Style::new().fg(Color::Green),
+        )));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        "c copy the URL · Esc cancel",
+        dim(),
+    )));
+    message(frame, " Sign in as me ", lines, 76);
 }
 
 fn message(frame: &mut Frame, title: &str, lines: Vec<Line<'static>>, width: u16) {

@@ -176,6 +176,7 @@ pub(crate) fn keys_for(app: &App) -> &'static [(&'static str, &'static str)] {
             ("n", "create a portal"),
             ("d", "delete the portal"),
             ("r", "reload from Buildkite"),
+            ("a", "authorize runs: sign in, token or secret"),
             ("Ctrl-s", "save the portal"),
             ("Ctrl-r", "run the portal"),
             ("Tab", "next pane (Shift-Tab back)"),

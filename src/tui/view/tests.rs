@@ -198,18 +198,21 @@ fn variables_form_and_response_with_errors() {
     type_text(&mut app, "demo/web-app");
     ctrl(&mut app, 'r');
     let body = r#"{"data":{"pipeline":null},"errors":[{"message":"Pipeline not found"}]}"#;
-    app.update(Msg::Invoked(Ok(InvokeResponse {
-        status: 200,
-        elapsed: Duration::from_millis(42),
-        rate_limit: RateLimit {
-            limit: Some(200),
-            remaining: Some(199),
-            reset_secs: Some(30),
-            scope: Some("portal".into()),
-        },
-        body: body.into(),
-        graphql: GraphqlEnvelope::parse(body),
-    })));
+    app.update(Msg::Invoked {
+        ran_as: Some(crate::secrets::TokenKind::Admin),
+        result: Ok(InvokeResponse {
+            status: 200,
+            elapsed: Duration::from_millis(42),
+            rate_limit: RateLimit {
+                limit: Some(200),
+                remaining: Some(199),
+                reset_secs: Some(30),
+                scope: Some("portal".into()),
+            },
+            body: body.into(),
+            graphql: GraphqlEnvelope::parse(body),
+        }),
+    });
     insta::assert_snapshot!("response", render(&app));
 }
 
@@ -254,4 +257,21 @@ fn secrets_never_show_outside_the_token_dialog() {
     let token = Secret::new("bkpt_topsecret");
     assert!(!format!("{token:?}").contains("topsecret"));
     assert!(!render(&app).contains("topsecret"));
+}
+
+#[test]
+fn authorize_choices_and_the_sign_in_countdown() {
+    let mut app = loaded(100, 30);
+    press(&mut app, KeyCode::Down); // deploy-web: no stored token
+    app.portals[1].user_invokable = true;
+    press(&mut app, KeyCode::Char('a'));
+    insta::assert_snapshot!("authorize", render(&app));
+    press(&mut app, KeyCode::Enter);
+    app.update(Msg::SignInStarted {
+        code: "AB12CD34".into(),
+        url: "http://127.0.0.1:4000/authorize/AB12CD34".into(),
+        seconds_left: 287,
+        opened_browser: false,
+    });
+    insta::assert_snapshot!("sign_in", render(&app));
 }
