@@ -48,11 +48,7 @@ pub fn graphql_line(line: &str) -> Vec<(Kind, &str)> {
                 Kind::Comment
             }
             b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i = (i + 1).min(bytes.len());
+                i = string_end(bytes, i);
                 Kind::String
             }
             b'$' => {
@@ -109,11 +105,7 @@ pub fn json_line(line: &str) -> Vec<(Kind, &str)> {
         let start = i;
         let kind = match bytes[i] {
             b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i = (i + 1).min(bytes.len());
+                i = string_end(bytes, i);
                 let rest = line[i..].trim_start();
                 if rest.starts_with(':') {
                     Kind::Key
@@ -158,6 +150,16 @@ pub fn json_line(line: &str) -> Vec<(Kind, &str)> {
         runs.push((kind, &line[start..i]));
     }
     runs
+}
+
+/// The index just past the string that opens with the quote at `open`
+/// (escapes skipped; the end of the input if it never closes).
+pub fn string_end(bytes: &[u8], open: usize) -> usize {
+    let mut i = open + 1;
+    while i < bytes.len() && bytes[i] != b'"' {
+        i += if bytes[i] == b'\\' { 2 } else { 1 };
+    }
+    (i + 1).min(bytes.len())
 }
 
 fn is_name_byte(b: u8) -> bool {

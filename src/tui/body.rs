@@ -6,6 +6,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::graphql::highlight::string_end;
+
 const NONE: u32 = u32::MAX;
 
 #[derive(Debug, Clone, Copy)]
@@ -273,11 +275,7 @@ fn json_lines(raw: &str) -> Vec<LineRef> {
         match b {
             b'"' => {
                 line_start.get_or_insert(i);
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
+                i = string_end(bytes, i);
                 continue;
             }
             b'{' | b'[' => {
