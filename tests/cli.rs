@@ -1,60 +1,13 @@
 //! The command line end to end: the real binary as a subprocess, against a
 //! `bkportals sandbox` child process, with private config and data dirs.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_bkportals");
-
-/// A `bkportals sandbox` child process and the environment it printed.
-struct SandboxProcess {
-    child: Child,
-    exports: Vec<(String, String)>,
-}
-
-impl SandboxProcess {
-    fn start(state: &Path) -> SandboxProcess {
-        let mut child = Command::new(BIN)
-            .args(["sandbox", "--port", "0", "--state"])
-            .arg(state)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("sandbox starts");
-        let stdout = child.stdout.take().expect("stdout");
-        let exports: Vec<(String, String)> = BufReader::new(stdout)
-            .lines()
-            .take(5)
-            .map(|line| {
-                let line = line.expect("export line");
-                let assignment = line.strip_prefix("export ").expect("export line");
-                let (name, value) = assignment.split_once('=').expect("NAME=value");
-                (name.to_owned(), value.to_owned())
-            })
-            .collect();
-        let names: Vec<&str> = exports.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "BUILDKITE_REST_API_ENDPOINT",
-                "BUILDKITE_PORTAL_ENDPOINT",
-                "BUILDKITE_GRAPHQL_ENDPOINT",
-                "BUILDKITE_ORGANIZATION_SLUG",
-                "BUILDKITE_API_TOKEN"
-            ]
-        );
-        SandboxProcess { child, exports }
-    }
-}
-
-impl Drop for SandboxProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use common::{SandboxProcess, BIN};
 
 /// A user's home: config and data dirs of their own.
 struct Home {

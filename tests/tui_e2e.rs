@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{native_pty_system, CommandBuilder, PtySize};
 
-const BIN: &str = env!("CARGO_BIN_EXE_bkportals");
+mod common;
+
+use common::BIN;
 const ENTER: &str = "\r";
 const ESC: &str = "\x1b";
 const CTRL_S: &str = "\x13";
@@ -30,6 +32,10 @@ impl App {
     }
 
     fn start_with(env: &[(&str, &str)]) -> App {
+        App::launch(&["--demo"], env)
+    }
+
+    fn launch(args: &[&str], env: &[(&str, &str)]) -> App {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 40,
@@ -40,7 +46,7 @@ impl App {
             .expect("a pseudo-terminal");
         let home = tempfile::tempdir().unwrap();
         let mut command = CommandBuilder::new(BIN);
-        command.arg("--demo");
+        command.args(args);
         command.env("TERM", "xterm-256color");
         command.env("HOME", home.path());
         command.env("XDG_CONFIG_HOME", home.path().join("config"));
@@ -332,6 +338,56 @@ fn sign_in_as_me_and_run_with_my_permissions() {
     assert!(
         !screen.contains("bkpat_"),
         "short-lived tokens are never shown"
+    );
+    app.quit();
+}
+
+#[test]
+fn saving_over_a_change_made_elsewhere_shows_the_conflict() {
+    let state = tempfile::tempdir().unwrap();
+    let sandbox = common::SandboxProcess::start(&state.path().join("state.json"));
+    let mut env: Vec<(&str, &str)> = sandbox
+        .exports
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    env.push(("BKPORTALS_TOKEN_STORE", "file"));
+    let mut app = App::launch(&[], &env);
+    app.wait_for("4 portals in demo");
+    app.send(END); // who-am-i
+    app.send(ENTER);
+    app.wait_for("Ctrl-z / Ctrl-y undo");
+    for _ in 0..4 {
+        app.send(DOWN); // to `email`
+    }
+    app.send(END);
+    app.type_text(" alias: name");
+    app.wait_for("● modified");
+
+    // A colleague changes the description from a shell.
+    let colleague = std::process::Command::new(BIN)
+        .args(["update", "who-am-i", "--description", "Changed elsewhere"])
+        .envs(sandbox.exports.iter().cloned())
+        .env("BKPORTALS_TOKEN_STORE", "file")
+        .env("XDG_DATA_HOME", state.path())
+        .output()
+        .unwrap();
+    assert!(colleague.status.success(), "{colleague:?}");
+
+    app.send(CTRL_S);
+    let screen = app.wait_for("changed on Buildkite since you loaded it");
+    assert!(screen.contains("Changed elsewhere"), "{screen}");
+    app.send("e");
+    app.wait_for("your changes are kept");
+    app.send(CTRL_S);
+    app.wait_for("Saved who-am-i.");
+    app.send(ESC);
+    app.send("r");
+    app.wait_for("4 portals in demo");
+    let screen = app.wait_for("alias: name");
+    assert!(
+        screen.contains("Changed elsewhere"),
+        "both changes are kept: {screen}"
     );
     app.quit();
 }

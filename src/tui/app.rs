@@ -193,6 +193,7 @@ impl App {
                 Vec::new()
             }
             Msg::Saved { slug, result } => self.on_saved(slug, result),
+            Msg::Conflict { slug, server } => self.on_conflict(slug, server),
             Msg::Created { result, stored } => self.on_created(result, stored),
             Msg::Deleted { slug, result } => self.on_deleted(slug, result),
             Msg::Invoked { result, ran_as } => {
@@ -682,7 +683,21 @@ impl App {
         edit.saving = true;
         edit.server_error = None;
         self.status = format!("Saving {slug}…");
-        vec![Command::Save { slug, changes }]
+        let expected = Some(Box::new(edit.base.clone()));
+        vec![Command::Save {
+            slug,
+            changes,
+            expected,
+        }]
+    }
+
+    fn on_conflict(&mut self, slug: String, server: Box<Portal>) -> Vec<Command> {
+        if let Some(edit) = self.edits.get_mut(&slug) {
+            edit.saving = false;
+        }
+        self.status = format!("Not saved: {slug} changed on Buildkite since you loaded it.");
+        self.dialog = Some(Dialog::Conflict { slug, server });
+        Vec::new()
     }
 
     fn on_saved(&mut self, slug: String, result: Result<Portal, ApiError>) -> Vec<Command> {
@@ -932,6 +947,51 @@ impl App {
                     input.key(key);
                     (Some(Dialog::TokenPrompt { slug, input, store }), Vec::new())
                 }
+            },
+            Dialog::Conflict { slug, server } => match key.code {
+                // Keep mine: my whole version wins over the server's current one.
+                KeyCode::Char('y') | KeyCode::Char('k') => {
+                    let Some(edit) = self.edits.get_mut(&slug) else {
+                        return Vec::new();
+                    };
+                    let mine = edit.changes_over(&server);
+                    edit.base = (*server).clone();
+                    edit.saving = true;
+                    self.status = format!("Saving {slug} over the server's version…");
+                    (
+                        None,
+                        vec![Command::Save {
+                            slug,
+                            changes: mine,
+                            expected: Some(server),
+                        }],
+                    )
+                }
+                // Take the server's: my edit is replaced.
+                KeyCode::Char('t') => {
+                    if let Some(existing) = self.portals.iter_mut().find(|p| p.slug == slug) {
+                        *existing = (*server).clone();
+                    }
+                    if let Some(edit) = self.edits.get_mut(&slug) {
+                        edit.saved(*server);
+                    }
+                    self.status = format!("Took Buildkite's version of {slug}.");
+                    (None, Vec::new())
+                }
+                // Back to editing, on top of their version.
+                KeyCode::Char('e') | KeyCode::Esc => {
+                    if let Some(existing) = self.portals.iter_mut().find(|p| p.slug == slug) {
+                        *existing = (*server).clone();
+                    }
+                    if let Some(edit) = self.edits.get_mut(&slug) {
+                        edit.rebase(*server);
+                    }
+                    self.status = format!(
+                        "Editing on top of Buildkite's new version of {slug}: your changes are kept."
+                    );
+                    (None, Vec::new())
+                }
+                _ => (Some(Dialog::Conflict { slug, server }), Vec::new()),
             },
             Dialog::SaveResponse { mut path } => match key.code {
                 KeyCode::Esc => (None, Vec::new()),

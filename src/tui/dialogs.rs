@@ -49,6 +49,11 @@ pub enum Dialog {
     SaveResponse {
         path: LineInput,
     },
+    /// The portal changed on the server since it was loaded.
+    Conflict {
+        slug: String,
+        server: Box<crate::buildkite::Portal>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

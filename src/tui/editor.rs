@@ -121,8 +121,13 @@ impl PortalEdit {
         self.document_dirty() || self.fields != FieldDraft::of(&self.base)
     }
 
-    /// What a save sends: only what differs from the server's version.
+    /// What a save sends: only what differs from the version loaded.
     pub fn changes(&self) -> PortalChanges {
+        self.changes_over(&self.base)
+    }
+
+    /// What makes `server` into this edit's version: every field that differs.
+    pub fn changes_over(&self, server: &Portal) -> PortalChanges {
         let f = &self.fields;
         let wanted = PortalChanges {
             name: Some(f.name.clone()),
@@ -132,7 +137,7 @@ impl PortalEdit {
             allowed_ip_addresses: Some(f.allowed_ips.clone()),
             user_invokable: Some(f.user_invokable),
         };
-        PortalChanges::diff(&self.base, wanted)
+        PortalChanges::diff(server, wanted)
     }
 
     /// Applies an editing key to the document.
@@ -199,6 +204,33 @@ impl PortalEdit {
             self.replace_text(&self.base.query.clone());
         }
         self.server_error = None;
+        self.saving = false;
+    }
+
+    /// Someone else changed the portal: take their values wherever this edit
+    /// left a field (or the document) as it was, keep this edit's changes,
+    /// and make their version the new base.
+    pub fn rebase(&mut self, server: Portal) {
+        let old = FieldDraft::of(&self.base);
+        let theirs = FieldDraft::of(&server);
+        let mine = &mut self.fields;
+        macro_rules! merge {
+            ($field:ident) => {
+                if mine.$field == old.$field {
+                    mine.$field = theirs.$field.clone();
+                }
+            };
+        }
+        merge!(name);
+        merge!(slug);
+        merge!(description);
+        merge!(allowed_ips);
+        merge!(user_invokable);
+        let document_untouched = !self.document_dirty();
+        self.base = server;
+        if document_untouched {
+            self.replace_text(&self.base.query.clone());
+        }
         self.saving = false;
     }
 

@@ -21,6 +21,11 @@ pub enum Msg {
         slug: String,
         result: Result<Portal, ApiError>,
     },
+    /// The portal changed on the server since it was loaded: nothing was saved.
+    Conflict {
+        slug: String,
+        server: Box<Portal>,
+    },
     /// `stored` says whether the token went to the token store.
     Created {
         result: Result<CreatedPortal, ApiError>,
@@ -71,9 +76,12 @@ pub enum Msg {
 #[derive(Debug)]
 pub enum Command {
     LoadPortals,
+    /// Saves `changes`, unless the portal on the server no longer matches
+    /// `expected` (someone else changed it): then reports a conflict.
     Save {
         slug: String,
         changes: PortalChanges,
+        expected: Option<Box<Portal>>,
     },
     Create(NewPortal),
     Delete(String),

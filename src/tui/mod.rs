@@ -132,10 +132,35 @@ impl Runtime {
                     });
                 }));
             }
-            Command::Save { slug, changes } => {
+            Command::Save {
+                slug,
+                changes,
+                expected,
+            } => {
                 let store = self.store.clone();
                 let org = self.org();
                 tokio::spawn(async move {
+                    // Buildkite has no version to send with a PUT, so look first:
+                    // an edit never silently overwrites someone else's.
+                    if let Some(expected) = expected {
+                        match rest.get(&slug).await {
+                            Ok(server) if server != *expected => {
+                                let _ = tx.send(Msg::Conflict {
+                                    slug,
+                                    server: Box::new(server),
+                                });
+                                return;
+                            }
+                            Ok(_) => {}
+                            Err(error) => {
+                                let _ = tx.send(Msg::Saved {
+                                    slug,
+                                    result: Err(error),
+                                });
+                                return;
+                            }
+                        }
+                    }
                     let result = rest.update(&slug, &changes).await;
                     if let Ok(portal) = &result {
                         if portal.slug != slug {

@@ -2,6 +2,7 @@
 //! and clients pointed at it.
 #![allow(dead_code)]
 
+use std::io::BufRead;
 use std::time::Duration;
 
 use bkportals::buildkite::{ClientOptions, PortalClient, RestClient};
@@ -61,4 +62,55 @@ pub fn portal_token(sandbox: &RunningSandbox, slug: &str) -> Secret {
         .map(|(_, t)| t.clone())
         .expect("seeded portal");
     Secret::new(token)
+}
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_bkportals");
+
+/// A `bkportals sandbox` child process and the environment it printed.
+pub struct SandboxProcess {
+    child: std::process::Child,
+    pub exports: Vec<(String, String)>,
+}
+
+impl SandboxProcess {
+    pub fn start(state: &std::path::Path) -> SandboxProcess {
+        let mut child = std::process::Command::new(BIN)
+            .args(["sandbox", "--port", "0", "--state"])
+            .arg(state)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("sandbox starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let exports: Vec<(String, String)> = std::io::BufReader::new(stdout)
+            .lines()
+            .take(5)
+            .map(|line| {
+                let line = line.expect("export line");
+                let assignment = line.strip_prefix("export ").expect("export line");
+                let (name, value) = assignment.split_once('=').expect("NAME=value");
+                (name.to_owned(), value.to_owned())
+            })
+            .collect();
+        let names: Vec<&str> = exports.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "BUILDKITE_REST_API_ENDPOINT",
+                "BUILDKITE_PORTAL_ENDPOINT",
+                "BUILDKITE_GRAPHQL_ENDPOINT",
+                "BUILDKITE_ORGANIZATION_SLUG",
+                "BUILDKITE_API_TOKEN"
+            ]
+        );
+        SandboxProcess { child, exports }
+    }
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

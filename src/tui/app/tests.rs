@@ -139,7 +139,7 @@ fn save_sends_only_the_changed_document() {
     assert!(app.is_dirty("deploy-web"));
     let commands = ctrl(&mut app, 's');
     match commands.as_slice() {
-        [Command::Save { slug, changes }] => {
+        [Command::Save { slug, changes, .. }] => {
             assert_eq!(slug, "deploy-web");
             assert_eq!(
                 changes.query.as_deref(),
@@ -540,4 +540,50 @@ fn the_footer_says_which_identity_a_run_used() {
         }),
     });
     assert!(app.status.contains("your user token"), "{}", app.status);
+}
+
+#[test]
+fn a_save_over_someone_elses_change_shows_the_conflict() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::End);
+    type_text(&mut app, " # mine");
+    let expected = match ctrl(&mut app, 's').as_slice() {
+        [Command::Save {
+            expected: Some(expected),
+            ..
+        }] => expected.clone(),
+        other => panic!("a save carries the version it was edited from: {other:?}"),
+    };
+    assert_eq!(expected.query, WHO);
+    let mut server = (*expected).clone();
+    server.description = Some("Changed by a colleague".into());
+    app.update(Msg::Conflict {
+        slug: "deploy-web".into(),
+        server: Box::new(server.clone()),
+    });
+    assert!(matches!(app.dialog, Some(Dialog::Conflict { .. })));
+    assert!(app.status.starts_with("Not saved"));
+
+    // Back to editing: their description is taken, my document is kept.
+    press(&mut app, KeyCode::Char('e'));
+    let edit = app.selected_edit().unwrap();
+    assert_eq!(edit.fields.description, "Changed by a colleague");
+    assert!(edit.text().ends_with("# mine"));
+    match ctrl(&mut app, 's').as_slice() {
+        [Command::Save { changes, .. }] => {
+            assert!(changes.query.is_some());
+            assert!(changes.description.is_none(), "their change is not undone");
+        }
+        other => panic!("expected a save, got {other:?}"),
+    }
+
+    // Take theirs: my edit is replaced.
+    app.update(Msg::Conflict {
+        slug: "deploy-web".into(),
+        server: Box::new(server),
+    });
+    press(&mut app, KeyCode::Char('t'));
+    assert!(!app.is_dirty("deploy-web"));
+    assert_eq!(app.selected_document().unwrap(), WHO);
 }

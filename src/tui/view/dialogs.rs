@@ -7,11 +7,12 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::{dim, error_style, pane, spinner, style_of};
+use crate::buildkite::Portal;
 use crate::graphql::highlight::graphql_line;
 use crate::text::sanitize_line;
 use crate::tui::app::App;
 use crate::tui::dialogs::{Dialog, FormMode, FormRow, PortalForm, SignIn, TokenDialog};
-use crate::tui::editor::Field;
+use crate::tui::editor::{Field, FieldDraft};
 use crate::tui::input::LineInput;
 use crate::tui::layout::centered;
 
@@ -126,6 +127,7 @@ pub fn draw(frame: &mut Frame, app: &App, dialog: &Dialog) {
             );
         }
         Dialog::SignIn(sign_in) => draw_sign_in(frame, app, sign_in),
+        Dialog::Conflict { slug, server } => draw_conflict(frame, app, slug, server),
         Dialog::SaveResponse { path } => {
             let lines = vec![Line::from("Save the response body to:")];
             prompt(
@@ -138,6 +140,97 @@ pub fn draw(frame: &mut Frame, app: &App, dialog: &Dialog) {
             );
         }
     }
+}
+
+/// Yours and the server's, side by side: the fields that differ, then the
+/// two documents with differing lines marked.
+fn draw_conflict(frame: &mut Frame, app: &App, slug: &str, server: &Portal) {
+    let area = centered(
+        frame.area(),
+        frame.area().width.saturating_sub(4),
+        frame.area().height.saturating_sub(2),
+    );
+    frame.render_widget(Clear, area);
+    let block = pane(
+        format!(
+            " {} changed on Buildkite since you loaded it ",
+            sanitize_line(slug)
+        ),
+        true,
+    );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(edit) = app.edits.get(slug) else {
+        return;
+    };
+    let mine = &edit.fields;
+    let theirs = FieldDraft::of(server);
+    let half = (inner.width as usize).saturating_sub(3) / 2;
+    let cell = |text: &str| {
+        let clean = sanitize_line(text);
+        let cut: String = clean.chars().take(half).collect();
+        format!("{cut:<half$}")
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::styled(cell("Yours"), Style::new().bold().fg(Color::Yellow)),
+        Span::raw(" │ "),
+        Span::styled(cell("Buildkite's now"), Style::new().bold().fg(Color::Cyan)),
+    ])];
+    let mut field = |label: &str, a: &str, b: &str| {
+        if a != b {
+            lines.push(Line::from(vec![
+                Span::raw(cell(&format!("{label}: {a}"))),
+                Span::raw(" │ "),
+                Span::raw(cell(&format!("{label}: {b}"))),
+            ]));
+        }
+    };
+    field("Name", &mine.name, &theirs.name);
+    field("Slug", &mine.slug, &theirs.slug);
+    field("Description", &mine.description, &theirs.description);
+    field("Allowed IPs", &mine.allowed_ips, &theirs.allowed_ips);
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    field(
+        "User-invokable",
+        yes_no(mine.user_invokable),
+        yes_no(theirs.user_invokable),
+    );
+    lines.push(Line::from(Span::styled("Document:", dim())));
+    let ours: Vec<&str> = edit.document.lines().iter().map(String::as_str).collect();
+    let theirs_doc: Vec<&str> = server.query.split('\n').collect();
+    let rows = (inner.height as usize).saturating_sub(lines.len() + 2);
+    for i in 0..ours.len().max(theirs_doc.len()).min(rows) {
+        let (a, b) = (
+            ours.get(i).copied().unwrap_or(""),
+            theirs_doc.get(i).copied().unwrap_or(""),
+        );
+        let style = if a == b {
+            Style::new()
+        } else {
+            Style::new().fg(Color::Yellow)
+        };
+        lines.push(Line::from(vec![
+            Span::styled(cell(a), style),
+            Span::raw(" │ "),
+            Span::styled(
+                cell(b),
+                if a == b {
+                    Style::new()
+                } else {
+                    Style::new().fg(Color::Cyan)
+                },
+            ),
+        ]));
+    }
+    while (lines.len() as u16) < inner.height.saturating_sub(1) {
+        lines.push(Line::default());
+    }
+    lines.truncate(inner.height.saturating_sub(1) as usize);
+    lines.push(Line::from(Span::styled(
+        "y keep yours (save over theirs) · t take Buildkite's · e/Esc keep editing on top of theirs",
+        dim(),
+    )));
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn draw_sign_in(frame: &mut Frame, app: &App, sign_in: &SignIn) {

@@ -275,3 +275,21 @@ fn authorize_choices_and_the_sign_in_countdown() {
     });
     insta::assert_snapshot!("sign_in", render(&app));
 }
+
+#[test]
+fn conflict_shows_both_versions_side_by_side() {
+    let mut app = loaded(110, 30);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::End);
+    type_text(&mut app, " slug");
+    ctrl(&mut app, 's');
+    let mut server = app.portals[0].clone();
+    server.description = Some("Edited elsewhere".into());
+    server.query = server.query.replace("name", "name\n    url");
+    app.update(Msg::Conflict {
+        slug: "recent-builds".into(),
+        server: Box::new(server),
+    });
+    insta::assert_snapshot!(render(&app));
+}
