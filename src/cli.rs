@@ -269,6 +269,7 @@ async fn run(cli: Cli) -> Outcome {
             rest: session.rest()?,
             portals: session.portal_client()?,
             store: std::mem::replace(&mut session.store, TokenStore::in_memory()),
+            drafts: crate::drafts::DraftStore::new(&session.data_dir),
         };
         crate::tui::run(services).await?;
         return Ok(0);
@@ -303,6 +304,7 @@ impl Output {
 struct Session {
     settings: Settings,
     store: TokenStore,
+    data_dir: PathBuf,
     _sandbox: Option<RunningSandbox>,
 }
 
@@ -325,6 +327,8 @@ impl Session {
             return Ok(Session {
                 settings,
                 store,
+                // Sandbox drafts stay apart from a real organization's.
+                data_dir: Paths::discover().data_dir.join("sandbox"),
                 _sandbox: Some(sandbox),
             });
         }
@@ -344,6 +348,7 @@ impl Session {
         Ok(Session {
             settings,
             store,
+            data_dir: paths.data_dir,
             _sandbox: None,
         })
     }

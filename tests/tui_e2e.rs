@@ -23,7 +23,7 @@ struct App {
     writer: Box<dyn Write + Send>,
     screen: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
-    _home: tempfile::TempDir,
+    _home: Option<tempfile::TempDir>,
 }
 
 impl App {
@@ -36,6 +36,14 @@ impl App {
     }
 
     fn launch(args: &[&str], env: &[(&str, &str)]) -> App {
+        let home = tempfile::tempdir().unwrap();
+        let mut app = App::launch_in(home.path(), args, env);
+        app._home = Some(home);
+        app
+    }
+
+    /// Runs in `home`, so a later run finds what this one left there.
+    fn launch_in(home: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> App {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 40,
@@ -44,13 +52,12 @@ impl App {
                 pixel_height: 0,
             })
             .expect("a pseudo-terminal");
-        let home = tempfile::tempdir().unwrap();
         let mut command = CommandBuilder::new(BIN);
         command.args(args);
         command.env("TERM", "xterm-256color");
-        command.env("HOME", home.path());
-        command.env("XDG_CONFIG_HOME", home.path().join("config"));
-        command.env("XDG_DATA_HOME", home.path().join("data"));
+        command.env("HOME", home);
+        command.env("XDG_CONFIG_HOME", home.join("config"));
+        command.env("XDG_DATA_HOME", home.join("data"));
         command.env_remove("DISPLAY");
         command.env_remove("WAYLAND_DISPLAY");
         for (name, value) in env {
@@ -79,7 +86,7 @@ impl App {
             writer,
             screen,
             raw,
-            _home: home,
+            _home: None,
         }
     }
 
@@ -134,6 +141,7 @@ impl App {
     }
 
     fn quit(mut self) {
+        self.send(ESC); // back to the list, where q quits
         self.send("q");
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
@@ -390,4 +398,38 @@ fn saving_over_a_change_made_elsewhere_shows_the_conflict() {
         "both changes are kept: {screen}"
     );
     app.quit();
+}
+
+#[test]
+fn a_crash_loses_no_edit() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = App::launch_in(home.path(), &["--demo"], &[]);
+    app.wait_for("4 portals in demo");
+    app.send(END); // who-am-i
+    app.send(ENTER);
+    for _ in 0..4 {
+        app.send(DOWN);
+    }
+    app.send(END);
+    app.type_text(" kept: name");
+    app.wait_for("● modified");
+    std::thread::sleep(Duration::from_millis(1200)); // "within a second of typing stopping"
+    app.child.kill().unwrap(); // no chance to save anything now
+    drop(app);
+
+    let mut app = App::launch_in(home.path(), &["--demo"], &[]);
+    app.wait_for("unsaved edit(s) from an earlier session");
+    app.wait_for("who-am-i");
+    app.send("r");
+    app.wait_for("Restored the draft of who-am-i");
+    let screen = app.wait_for("kept: name");
+    assert!(screen.contains("● modified"), "{screen}");
+    app.send(CTRL_S);
+    app.wait_for("Saved who-am-i.");
+    app.quit();
+    let drafts = home.path().join("data/bkportals/sandbox/drafts/demo");
+    let left: Vec<_> = std::fs::read_dir(&drafts)
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "a saved edit leaves no draft: {left:?}");
 }

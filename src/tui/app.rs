@@ -66,6 +66,10 @@ pub struct App {
     /// An ephemeral token is being fetched.
     pub authorizing: bool,
     pub response: Option<ResponseView>,
+    /// Drafts found at start, offered once the portals are listed.
+    pub waiting_drafts: Vec<crate::drafts::Draft>,
+    /// What was last written to disk for each edit: (revision, fields, dirty).
+    draft_marks: HashMap<String, (u64, super::editor::FieldDraft, bool)>,
     pub show_help: bool,
     pub status: String,
     pub quit: bool,
@@ -96,6 +100,8 @@ impl App {
             invoking: false,
             authorizing: false,
             response: None,
+            waiting_drafts: Vec::new(),
+            draft_marks: HashMap::new(),
             show_help: false,
             status: String::new(),
             quit: false,
@@ -107,6 +113,60 @@ impl App {
     /// The commands to run at start.
     pub fn init(&mut self) -> Vec<Command> {
         self.reload()
+    }
+
+    /// What the last run left behind: drafts (offered once portals are listed),
+    /// drafts that could not be read, and a token dialog that was open.
+    pub fn offer_drafts(
+        &mut self,
+        drafts: Vec<crate::drafts::Draft>,
+        problems: Vec<String>,
+        open_token_dialog: Option<String>,
+    ) {
+        self.waiting_drafts = drafts;
+        if let Some(slug) = open_token_dialog {
+            self.status = format!(
+                "bkportals stopped while showing the new token of {slug}: it is in the token store (`bkportals token list`)."
+            );
+        } else if let Some(problem) = problems.first() {
+            self.status = format!("Note: {problem}");
+        }
+    }
+
+    /// Drafts to write or remove after this update: an edit's draft follows it.
+    fn sync_drafts(&mut self) -> Vec<Command> {
+        let mut commands = Vec::new();
+        for (slug, edit) in &self.edits {
+            let previous = self.draft_marks.get(slug);
+            if previous.is_some_and(|(r, f, _)| *r == edit.revision && *f == edit.fields) {
+                continue;
+            }
+            let dirty = edit.is_dirty();
+            let was_dirty = previous.is_some_and(|(_, _, d)| *d);
+            if dirty {
+                commands.push(Command::WriteDraft(Box::new(edit.to_draft(&self.org))));
+            } else if was_dirty {
+                commands.push(Command::RemoveDraft(slug.clone()));
+            }
+            self.draft_marks
+                .insert(slug.clone(), (edit.revision, edit.fields.clone(), dirty));
+        }
+        let gone: Vec<String> = self
+            .draft_marks
+            .keys()
+            .filter(|slug| !self.edits.contains_key(*slug))
+            .cloned()
+            .collect();
+        for slug in gone {
+            if self
+                .draft_marks
+                .remove(&slug)
+                .is_some_and(|(_, _, dirty)| dirty)
+            {
+                commands.push(Command::RemoveDraft(slug));
+            }
+        }
+        commands
     }
 
     pub fn busy(&self) -> bool {
@@ -182,6 +242,12 @@ impl App {
             Msg::PortalsLoaded => {
                 self.loading = Loading::Idle;
                 self.reselect = None;
+                if !self.waiting_drafts.is_empty() && self.dialog.is_none() {
+                    self.dialog = Some(Dialog::Drafts {
+                        drafts: std::mem::take(&mut self.waiting_drafts),
+                        selected: 0,
+                    });
+                }
                 let count = self.portals.len();
                 let noun = if count == 1 { "portal" } else { "portals" };
                 self.status = format!("{count} {noun} in {}", self.org);
@@ -265,6 +331,8 @@ impl App {
             }
         };
         self.sync_variables();
+        let mut commands = commands;
+        commands.extend(self.sync_drafts());
         commands
     }
 
@@ -772,7 +840,7 @@ impl App {
                     (Some(Dialog::Token(dialog)), Vec::new())
                 }
                 KeyCode::Enter => {
-                    let mut commands = Vec::new();
+                    let mut commands = vec![Command::NoteTokenDialog(None)];
                     if dialog.store {
                         self.status =
                             format!("Portal {} created; its token is stored.", dialog.slug);
@@ -948,6 +1016,60 @@ impl App {
                     (Some(Dialog::TokenPrompt { slug, input, store }), Vec::new())
                 }
             },
+            Dialog::Drafts {
+                mut drafts,
+                mut selected,
+            } => {
+                let mut commands = Vec::new();
+                let slug = drafts
+                    .get(selected)
+                    .map(|d| d.slug.clone())
+                    .unwrap_or_default();
+                let server = self.portals.iter().find(|p| p.slug == slug).cloned();
+                match key.code {
+                    KeyCode::Esc => {
+                        self.status = format!("{} draft(s) kept on disk for later.", drafts.len());
+                        return Vec::new();
+                    }
+                    KeyCode::Up => selected = selected.saturating_sub(1),
+                    KeyCode::Down => selected = (selected + 1).min(drafts.len().saturating_sub(1)),
+                    KeyCode::Char('x') => {
+                        drafts.remove(selected);
+                        commands.push(Command::RemoveDraft(slug.clone()));
+                        self.status = format!("Discarded the draft of {slug}.");
+                    }
+                    KeyCode::Char('r') | KeyCode::Char('d') if server.is_none() => {
+                        self.status = format!(
+                            "{slug} no longer exists on Buildkite: x discards its draft, Esc keeps it."
+                        );
+                    }
+                    KeyCode::Char('r') | KeyCode::Char('d') => {
+                        let draft = drafts.remove(selected);
+                        let edit = PortalEdit::from_draft(&draft);
+                        let server = server.unwrap_or_else(|| draft.base.clone());
+                        let changed_since = server != draft.base;
+                        self.edits.insert(slug.clone(), edit);
+                        self.refilter(Some(slug.clone()));
+                        if key.code == KeyCode::Char('d') || changed_since {
+                            // Side by side with the server's version, to choose.
+                            self.dialog = Some(Dialog::Conflict {
+                                slug,
+                                server: Box::new(server),
+                            });
+                            if !drafts.is_empty() {
+                                self.waiting_drafts = drafts;
+                            }
+                            return commands;
+                        }
+                        self.focus = Focus::Document;
+                        self.status = format!("Restored the draft of {slug}: Ctrl-s saves it.");
+                    }
+                    _ => {}
+                }
+                selected = selected.min(drafts.len().saturating_sub(1));
+                let keep = (!drafts.is_empty()).then_some(Dialog::Drafts { drafts, selected });
+                (keep, commands)
+            }
             Dialog::Conflict { slug, server } => match key.code {
                 // Keep mine: my whole version wins over the server's current one.
                 KeyCode::Char('y') | KeyCode::Char('k') => {
@@ -1095,12 +1217,13 @@ impl App {
                     ),
                 };
                 self.dialog = Some(Dialog::Token(TokenDialog {
-                    slug,
+                    slug: slug.clone(),
                     token: created.token,
                     store: stored_ok,
                     copied: None,
                     reminded: false,
                 }));
+                return vec![Command::NoteTokenDialog(Some(slug))];
             }
             Err(error) => {
                 let message = error.to_string();

@@ -49,6 +49,11 @@ pub enum Dialog {
     SaveResponse {
         path: LineInput,
     },
+    /// Unsaved edits found at start: restore, compare or discard each.
+    Drafts {
+        drafts: Vec<crate::drafts::Draft>,
+        selected: usize,
+    },
     /// The portal changed on the server since it was loaded.
     Conflict {
         slug: String,

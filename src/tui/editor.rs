@@ -75,6 +75,8 @@ pub struct PortalEdit {
     pub saving: bool,
     /// Counts document changes, so late diagnostics of old text are dropped.
     pub generation: u64,
+    /// Counts every change of text or base, so a draft on disk can follow.
+    pub revision: u64,
     /// Diagnostics are behind the text (a large document is parsed off the
     /// input path, see `key`).
     pub diagnostics_pending: bool,
@@ -95,6 +97,7 @@ impl PortalEdit {
             server_error: None,
             saving: false,
             generation: 0,
+            revision: 0,
             diagnostics_pending: false,
         };
         edit.diagnostics = parse_diagnostics(&portal.query);
@@ -175,6 +178,7 @@ impl PortalEdit {
 
     fn reparse(&mut self) {
         self.generation += 1;
+        self.revision += 1;
         if matches!(self.server_error, Some((Some(Field::Query), _))) {
             self.server_error = None;
         }
@@ -205,6 +209,7 @@ impl PortalEdit {
         }
         self.server_error = None;
         self.saving = false;
+        self.revision += 1;
     }
 
     /// Someone else changed the portal: take their values wherever this edit
@@ -232,6 +237,37 @@ impl PortalEdit {
             self.replace_text(&self.base.query.clone());
         }
         self.saving = false;
+        self.revision += 1;
+    }
+
+    /// The edit as a draft to keep on disk (`saved_at` is stamped when written).
+    pub fn to_draft(&self, org: &str) -> crate::drafts::Draft {
+        crate::drafts::Draft {
+            org: org.to_owned(),
+            slug: self.base.slug.clone(),
+            base: self.base.clone(),
+            document: self.text(),
+            name: self.fields.name.clone(),
+            new_slug: self.fields.slug.clone(),
+            description: self.fields.description.clone(),
+            allowed_ips: self.fields.allowed_ips.clone(),
+            user_invokable: self.fields.user_invokable,
+            saved_at: String::new(),
+        }
+    }
+
+    /// An edit brought back from a draft: on top of the version it started from.
+    pub fn from_draft(draft: &crate::drafts::Draft) -> PortalEdit {
+        let mut edit = PortalEdit::new(&draft.base);
+        edit.replace_text(&draft.document);
+        edit.fields = FieldDraft {
+            name: draft.name.clone(),
+            slug: draft.new_slug.clone(),
+            description: draft.description.clone(),
+            allowed_ips: draft.allowed_ips.clone(),
+            user_invokable: draft.user_invokable,
+        };
+        edit
     }
 
     /// Keeps the cursor's row on screen for a view `height` rows tall.

@@ -114,6 +114,11 @@ pub enum Command {
         path: String,
         contents: String,
     },
+    /// Keeps an unsaved edit on disk (debounced), or removes it once saved.
+    WriteDraft(Box<crate::drafts::Draft>),
+    RemoveDraft(String),
+    /// Notes (or clears) that a new token's dialog is open.
+    NoteTokenDialog(Option<String>),
     /// Parses a large document off the input path.
     Diagnose {
         slug: String,
@@ -140,6 +145,9 @@ impl Command {
             Command::OpenEditor { .. } => "open-editor",
             Command::WriteFile { .. } => "write-file",
             Command::Diagnose { .. } => "diagnose",
+            Command::WriteDraft(_) => "write-draft",
+            Command::RemoveDraft(_) => "remove-draft",
+            Command::NoteTokenDialog(_) => "note-token-dialog",
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod message;
 pub mod run;
 pub mod view;
 
+use std::collections::HashMap;
 use std::io::Stdout;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -36,6 +37,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::buildkite::{PortalClient, RestClient};
+use crate::drafts::DraftStore;
 use crate::secrets::{TokenKind, TokenStore};
 use app::App;
 use message::{Command, Msg};
@@ -45,6 +47,74 @@ pub struct Services {
     pub rest: RestClient,
     pub portals: PortalClient,
     pub store: TokenStore,
+    pub drafts: DraftStore,
+}
+
+/// What the draft writer is asked to do.
+enum DraftOp {
+    Write(Box<crate::drafts::Draft>),
+    Remove(String),
+    /// Write everything pending now, then answer.
+    Flush(tokio::sync::oneshot::Sender<()>),
+}
+
+type PendingDrafts = HashMap<String, Option<Box<crate::drafts::Draft>>>;
+
+/// Writes drafts once typing has paused for half a second (so within a
+/// second of it stopping), and everything pending when asked to flush.
+async fn draft_writer(
+    store: DraftStore,
+    org: String,
+    mut ops: mpsc::UnboundedReceiver<DraftOp>,
+    tx: mpsc::UnboundedSender<Msg>,
+) {
+    let mut pending = PendingDrafts::new();
+    let flush = |pending: &mut PendingDrafts| {
+        for (slug, draft) in pending.drain() {
+            let result = match draft {
+                Some(mut draft) => {
+                    draft.saved_at =
+                        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                    store.save(&draft)
+                }
+                None => store.remove(&org, &slug),
+            };
+            if let Err(e) = result {
+                let _ = tx.send(Msg::Status(format!(
+                    "Could not keep the draft of {slug} on disk: {e}"
+                )));
+            }
+        }
+    };
+    loop {
+        let op = if pending.is_empty() {
+            ops.recv().await
+        } else {
+            match tokio::time::timeout(Duration::from_millis(500), ops.recv()).await {
+                Ok(op) => op,
+                Err(_) => {
+                    flush(&mut pending);
+                    continue;
+                }
+            }
+        };
+        match op {
+            Some(DraftOp::Write(draft)) => {
+                pending.insert(draft.slug.clone(), Some(draft));
+            }
+            Some(DraftOp::Remove(slug)) => {
+                pending.insert(slug, None);
+            }
+            Some(DraftOp::Flush(done)) => {
+                flush(&mut pending);
+                let _ = done.send(());
+            }
+            None => {
+                flush(&mut pending);
+                return;
+            }
+        }
+    }
 }
 
 type Term = Terminal<CrosstermBackend<Stdout>>;
@@ -100,6 +170,8 @@ struct Runtime {
     portals: PortalClient,
     store: Arc<Mutex<TokenStore>>,
     tx: mpsc::UnboundedSender<Msg>,
+    drafts: DraftStore,
+    draft_tx: mpsc::UnboundedSender<DraftOp>,
     load: Option<JoinHandle<()>>,
     invoke: Option<JoinHandle<()>>,
     sign_in: Option<JoinHandle<()>>,
@@ -333,6 +405,15 @@ impl Runtime {
                     });
                 }));
             }
+            Command::WriteDraft(draft) => {
+                let _ = self.draft_tx.send(DraftOp::Write(draft));
+            }
+            Command::RemoveDraft(slug) => {
+                let _ = self.draft_tx.send(DraftOp::Remove(slug));
+            }
+            Command::NoteTokenDialog(slug) => {
+                let _ = self.drafts.mark_token_dialog(&self.org(), slug.as_deref());
+            }
             Command::OpenEditor { .. } => {
                 unreachable!("the event loop opens the editor itself")
             }
@@ -347,10 +428,24 @@ async fn event_loop(terminal: &mut Term, services: Services) -> std::io::Result<
         rest,
         portals,
         store,
+        drafts,
     } = services;
     let stored = store.portal_slugs(&org);
     let store = Arc::new(Mutex::new(store));
     let mut app = App::new(&org, stored);
+    let (found, problems) = drafts.load(&org);
+    let open_token_dialog = drafts.open_token_dialog(&org);
+    if open_token_dialog.is_some() {
+        let _ = drafts.mark_token_dialog(&org, None);
+    }
+    app.offer_drafts(found, problems, open_token_dialog);
+    let (draft_tx, draft_rx) = mpsc::unbounded_channel();
+    let writer = tokio::spawn(draft_writer(
+        drafts.clone(),
+        org.clone(),
+        draft_rx,
+        tx.clone(),
+    ));
     let size = terminal.size()?;
     app.update(Msg::Resize(size.width, size.height));
     let mut runtime = Runtime {
@@ -358,6 +453,8 @@ async fn event_loop(terminal: &mut Term, services: Services) -> std::io::Result<
         portals,
         store,
         tx,
+        drafts,
+        draft_tx,
         load: None,
         invoke: None,
         sign_in: None,
@@ -420,6 +517,18 @@ async fn event_loop(terminal: &mut Term, services: Services) -> std::io::Result<
         }
         dirty = true;
     }
+    // Quit, SIGTERM or SIGHUP: what is pending reaches the disk first.
+    for command in pending {
+        if !matches!(command, Command::OpenEditor { .. }) {
+            runtime.perform(command);
+        }
+    }
+    let (done_tx, done) = tokio::sync::oneshot::channel();
+    if runtime.draft_tx.send(DraftOp::Flush(done_tx)).is_ok() {
+        let _ = tokio::time::timeout(Duration::from_secs(3), done).await;
+    }
+    drop(runtime);
+    let _ = writer.await;
     Ok(())
 }
 

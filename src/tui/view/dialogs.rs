@@ -128,6 +128,42 @@ pub fn draw(frame: &mut Frame, app: &App, dialog: &Dialog) {
         }
         Dialog::SignIn(sign_in) => draw_sign_in(frame, app, sign_in),
         Dialog::Conflict { slug, server } => draw_conflict(frame, app, slug, server),
+        Dialog::Drafts { drafts, selected } => {
+            let mut lines = vec![
+                Line::from(format!(
+                    "{} unsaved edit(s) from an earlier session:",
+                    drafts.len()
+                )),
+                Line::default(),
+            ];
+            for (i, draft) in drafts.iter().enumerate() {
+                let exists = app.portals.iter().any(|p| p.slug == draft.slug);
+                let marker = if i == *selected { "› " } else { "  " };
+                let note = if exists {
+                    ""
+                } else {
+                    "  (deleted on Buildkite)"
+                };
+                let style = if i == *selected {
+                    Style::new().bold()
+                } else {
+                    Style::new()
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{marker}{}", sanitize_line(&draft.slug)), style),
+                    Span::styled(
+                        format!("  saved {}{note}", sanitize_line(&draft.saved_at)),
+                        dim(),
+                    ),
+                ]));
+            }
+            lines.push(Line::default());
+            lines.push(Line::from(Span::styled(
+                "r restore · d compare with Buildkite's version · x discard · Esc later",
+                dim(),
+            )));
+            message(frame, " Drafts ", lines, 80);
+        }
         Dialog::SaveResponse { path } => {
             let lines = vec![Line::from("Save the response body to:")];
             prompt(
