@@ -76,6 +76,8 @@ enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Check config, token store, file permissions, endpoints and token scopes
+    Doctor,
     /// Run the Buildkite sandbox and print the shell lines that point bkportals at it
     Sandbox(SandboxArgs),
 }
@@ -263,6 +265,9 @@ async fn run(cli: Cli) -> Outcome {
     if let Some(Command::Sandbox(args)) = cli.command {
         return run_sandbox(args).await;
     }
+    if let Some(Command::Doctor) = cli.command {
+        return doctor(cli.demo, cli.org.as_deref(), Output { json: cli.json }).await;
+    }
     let mut session = Session::open(cli.demo, cli.org.as_deref()).await?;
     let Some(command) = cli.command else {
         let services = crate::tui::Services {
@@ -283,7 +288,7 @@ async fn run(cli: Cli) -> Outcome {
         Command::Delete { slug, yes } => delete(&mut session, out, &slug, yes).await,
         Command::Invoke(args) => invoke(&mut session, out, args).await,
         Command::Token { action } => token(&mut session, out, action).await,
-        Command::Sandbox(_) => unreachable!("handled above"),
+        Command::Sandbox(_) | Command::Doctor => unreachable!("handled above"),
     }
 }
 
@@ -760,6 +765,81 @@ fn human_duration(d: Duration) -> String {
     } else {
         format!("{} ms", d.as_millis())
     }
+}
+
+/// Checks everything it can, even when some of it is broken, and says what to fix.
+async fn doctor(demo: bool, org_flag: Option<&str>, out: Output) -> Outcome {
+    use crate::doctor::{check_endpoints, check_files, Check, Verdict};
+    let mut checks: Vec<Check> = Vec::new();
+    let problem = |what: &str, fix: String| Check {
+        verdict: Verdict::Problem,
+        what: what.to_owned(),
+        fix: Some(fix),
+    };
+    let settings = if demo {
+        let session = Session::open(true, org_flag).await?;
+        checks.extend(check_files(
+            &Paths::discover().config_file,
+            &session.data_dir,
+            &session.store,
+        ));
+        checks.extend(check_endpoints(&session.settings, ClientOptions::default()).await);
+        None
+    } else {
+        let paths = Paths::discover();
+        let file = match ConfigFile::load(&paths.config_file) {
+            Ok(file) => file,
+            Err(e) => {
+                checks.push(problem("the config file is broken", e.to_string()));
+                ConfigFile::default()
+            }
+        };
+        let mut store = match TokenStore::open(&paths.token_store()) {
+            Ok(store) => store,
+            Err(e) => {
+                checks.push(problem("the token store cannot be read", e.to_string()));
+                TokenStore::in_memory()
+            }
+        };
+        checks.extend(check_files(&paths.config_file, &paths.data_dir, &store));
+        match config::resolve(
+            &file,
+            &paths.config_file,
+            |name| std::env::var(name).ok(),
+            org_flag,
+            &mut store,
+        ) {
+            Ok(settings) => Some(settings),
+            Err(e) => {
+                checks.push(problem("settings", e.to_string()));
+                None
+            }
+        }
+    };
+    if let Some(settings) = settings {
+        checks.extend(check_endpoints(&settings, ClientOptions::default()).await);
+    }
+    let failed = checks.iter().any(|c| c.verdict == Verdict::Problem);
+    if out.json {
+        out.print_json(&checks)?;
+    } else {
+        for check in &checks {
+            let mark = match check.verdict {
+                Verdict::Ok => "✓",
+                Verdict::Warning => "!",
+                Verdict::Problem => "✗",
+            };
+            match &check.fix {
+                Some(fix) => println!(
+                    "{mark} {}\n    → {}",
+                    sanitize_line(&check.what),
+                    sanitize_line(fix)
+                ),
+                None => println!("{mark} {}", sanitize_line(&check.what)),
+            }
+        }
+    }
+    Ok(if failed { EXIT_FAILED } else { 0 })
 }
 
 async fn token(session: &mut Session, out: Output, action: TokenAction) -> Outcome {

@@ -6,6 +6,7 @@ pub mod buildkite;
 pub mod cli;
 pub mod config;
 pub mod desktop;
+pub mod doctor;
 pub mod drafts;
 pub mod fsutil;
 pub mod graphql;

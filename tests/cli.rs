@@ -437,3 +437,55 @@ fn token_ephemeral_from_a_secret_in_the_environment() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("NOPE"));
 }
+
+#[test]
+fn doctor_says_what_to_fix() {
+    let home = Home::new();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    let healthy = home.command(&sandbox.exports, &["doctor"]);
+    assert_ok(&healthy);
+    let report = stdout(&healthy);
+    assert!(
+        report.contains("✓ the token has the write_portals scope"),
+        "{report}"
+    );
+
+    let mut read_only = sandbox.exports.clone();
+    for (name, value) in &mut read_only {
+        if name == "BUILDKITE_API_TOKEN" {
+            *value = "bkua_sandbox_read_portals_only".into();
+        }
+    }
+    let limited = home.command(&read_only, &["doctor"]);
+    assert_eq!(limited.status.code(), Some(1));
+    let report = stdout(&limited);
+    assert!(
+        report.contains("✗ the token lacks the write_portals scope"),
+        "{report}"
+    );
+    assert!(report.contains("API Access Tokens settings"), "{report}");
+
+    let config = home.path().join("config/bkportals/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(&config, "default_profile = [\n").unwrap();
+    let broken = home.command(&sandbox.exports, &["doctor", "--json"]);
+    assert_eq!(broken.status.code(), Some(1));
+    let checks: serde_json::Value = serde_json::from_slice(&broken.stdout).unwrap();
+    let fix = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["verdict"] == "problem")
+        .and_then(|c| c["fix"].as_str())
+        .unwrap()
+        .to_owned();
+    assert!(fix.contains("config.toml:"), "{fix}");
+    assert!(
+        checks
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["what"].as_str().unwrap_or("").contains("can be listed")),
+        "it goes on checking the rest"
+    );
+}

@@ -11,5 +11,5 @@ pub use error::ApiError;
 pub use http::{ClientOptions, RateLimit};
 pub use invoke::{InvokeResponse, PortalClient};
 pub use portal::{CreatedPortal, NewPortal, Portal, PortalChanges};
-pub use rest::RestClient;
+pub use rest::{AccessToken, RestClient};
 pub use short_tokens::{DeviceCode, Exchange, ShortLivedToken};

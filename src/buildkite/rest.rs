@@ -15,6 +15,25 @@ const PER_PAGE: u32 = 100;
 /// A guard against a server whose `next` links never end.
 const MAX_PAGES: usize = 10_000;
 
+/// What `GET /v2/access-token` says about the token in use.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct AccessToken {
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub user: Option<TokenUser>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct TokenUser {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
 #[derive(Clone)]
 pub struct RestClient {
     http: Http,
@@ -147,6 +166,23 @@ impl RestClient {
             .http
             .success_body(response, &self.context(WRITE, Some(slug)))
             .await?;
+        decode(200, &body)
+    }
+
+    /// The token's scopes and owner (no scope needed).
+    pub async fn access_token(&self) -> Result<AccessToken, ApiError> {
+        let mut url = self.base.clone();
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments.pop_if_empty().extend(["v2", "access-token"]);
+        }
+        let request = self.http.request(Method::GET, url, &self.token);
+        let response = self.http.send(request).await?;
+        let context = ErrorContext {
+            scope: None,
+            what: "the API token".into(),
+            unauthorized_hint: API_TOKEN_HINT,
+        };
+        let (_, body) = self.http.success_body(response, &context).await?;
         decode(200, &body)
     }
 
