@@ -192,6 +192,9 @@ struct SandboxArgs {
     /// Portal invocations a minute for the organization
     #[arg(long, default_value_t = 200, value_name = "N")]
     portal_rate_limit: u32,
+    /// Inject faults, e.g. "latency=300,503=3,drop=5,truncate=7,garbage=9,429=2,slow=2000"
+    #[arg(long, value_name = "SPEC")]
+    faults: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -1058,6 +1061,11 @@ async fn run_sandbox(args: SandboxArgs) -> Outcome {
         org_rate_limit: args.rate_limit,
         user_rate_limit: args.user_rate_limit,
         portal_rate_limit: args.portal_rate_limit,
+        faults: match &args.faults {
+            Some(spec) => sandbox::FaultSpec::parse(spec)
+                .map_err(|e| Failure(format!("--faults: {e}"), EXIT_USAGE))?,
+            None => sandbox::FaultSpec::default(),
+        },
         ..SandboxOptions::default()
     };
     let running = sandbox::start(options).await?;

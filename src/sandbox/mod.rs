@@ -4,6 +4,7 @@
 //! It shares no code with the client (`crate::buildkite`): both are written
 //! from Buildkite's docs, so a misread field cannot hide in a shared type.
 
+mod faults;
 mod graphql;
 mod limits;
 mod portal_endpoint;
@@ -20,6 +21,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use tokio::sync::oneshot;
 
+pub use faults::FaultSpec;
 pub use state::slugify;
 use state::World;
 
@@ -42,6 +44,8 @@ pub struct SandboxOptions {
     /// How long a minute lasts for code and short-lived token lifetimes
     /// (tests shorten it to see codes and tokens expire).
     pub minute: Duration,
+    /// Faults to inject (see `FaultSpec`); none by default.
+    pub faults: FaultSpec,
 }
 
 impl Default for SandboxOptions {
@@ -55,6 +59,7 @@ impl Default for SandboxOptions {
             portal_rate_limit: 200,
             rate_window: Duration::from_secs(60),
             minute: Duration::from_secs(60),
+            faults: FaultSpec::default(),
         }
     }
 }
@@ -200,7 +205,12 @@ pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, String> {
         tracing::info!("sandbox state is kept in {}", path.display());
     }
 
-    let app = router(shared);
+    let mut app = router(shared);
+    if options.faults != FaultSpec::default() {
+        tracing::info!("injecting faults: {:?}", options.faults);
+        let faults = faults::Faults::new(options.faults.clone());
+        app = app.layer(axum::middleware::from_fn_with_state(faults, faults::inject));
+    }
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let server = axum::serve(
