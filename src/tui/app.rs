@@ -52,6 +52,8 @@ pub struct App {
     /// Position in `visible`.
     pub selected: usize,
     pub list_scroll: usize,
+    /// A reload is under way: the next page replaces the list.
+    stale_list: bool,
     /// The portal to select again once a reload brings it back.
     reselect: Option<String>,
     pub focus: Focus,
@@ -90,6 +92,7 @@ impl App {
             visible: Vec::new(),
             selected: 0,
             list_scroll: 0,
+            stale_list: false,
             reselect: None,
             focus: Focus::List,
             edits: HashMap::new(),
@@ -235,11 +238,18 @@ impl App {
             }
             Msg::PortalsPage(page) => {
                 let keep = self.reselect.clone().or_else(|| self.selected_slug());
+                if std::mem::take(&mut self.stale_list) {
+                    self.portals.clear();
+                }
                 self.portals.extend(page);
                 self.refilter(keep);
                 Vec::new()
             }
             Msg::PortalsLoaded => {
+                if std::mem::take(&mut self.stale_list) {
+                    self.portals.clear(); // the organization has no portals now
+                    self.visible.clear();
+                }
                 self.loading = Loading::Idle;
                 self.reselect = None;
                 if !self.waiting_drafts.is_empty() && self.dialog.is_none() {
@@ -254,6 +264,7 @@ impl App {
                 Vec::new()
             }
             Msg::LoadFailed(message) => {
+                self.stale_list = false;
                 self.status = format!("Could not load portals: {message}");
                 self.loading = Loading::Failed(message);
                 Vec::new()
@@ -340,8 +351,9 @@ impl App {
         self.reselect = self.selected_slug().or(self.reselect.take());
         // Edits without changes would hide the server's fresh version.
         self.edits.retain(|_, edit| edit.is_dirty() || edit.saving);
-        self.portals.clear();
-        self.visible.clear();
+        // The list stays until the first fresh page replaces it: a reload that
+        // fails (offline, server down) leaves what was there.
+        self.stale_list = true;
         self.loading = Loading::InFlight;
         self.status = "Loading portals…".into();
         vec![Command::LoadPortals]

@@ -120,13 +120,18 @@ fn reload_keeps_the_selected_portal() {
 }
 
 #[test]
-fn reload_asks_for_portals_again_and_failures_keep_the_app_running() {
+fn reload_asks_for_portals_again_and_failures_keep_the_list() {
     let mut app = loaded();
     assert_eq!(names(&press(&mut app, KeyCode::Char('r'))), ["load"]);
-    assert!(app.portals.is_empty());
+    assert_eq!(app.portals.len(), 3, "the list stays while reloading");
     app.update(Msg::LoadFailed("could not reach 127.0.0.1".into()));
     assert!(app.status.contains("could not reach"));
+    assert_eq!(app.visible.len(), 3, "a failed reload keeps what was there");
     assert!(!app.quit);
+    press(&mut app, KeyCode::Char('r'));
+    app.update(Msg::PortalsPage(vec![portal("only", "Only", None, WHO)]));
+    app.update(Msg::PortalsLoaded);
+    assert_eq!(app.visible.len(), 1, "fresh pages replace the list");
 }
 
 #[test]
