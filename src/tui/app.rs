@@ -942,7 +942,7 @@ impl App {
                     Some(AuthChoice::PasteToken) => (
                         Some(Dialog::TokenPrompt {
                             slug,
-                            input: LineInput::default(),
+                            input: LineInput::secret(),
                             store: true,
                         }),
                         Vec::new(),
@@ -950,7 +950,7 @@ impl App {
                     Some(AuthChoice::PortalSecret) => (
                         Some(Dialog::SecretPrompt {
                             slug,
-                            input: LineInput::default(),
+                            input: LineInput::secret(),
                         }),
                         Vec::new(),
                     ),

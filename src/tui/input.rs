@@ -2,11 +2,27 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct LineInput {
     value: String,
     /// Cursor position in chars.
     cursor: usize,
+    /// Holds a token or secret: `Debug` never shows it.
+    secret: bool,
+}
+
+impl std::fmt::Debug for LineInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let value: &dyn std::fmt::Debug = if self.secret {
+            &"<redacted>"
+        } else {
+            &self.value
+        };
+        f.debug_struct("LineInput")
+            .field("value", value)
+            .field("cursor", &self.cursor)
+            .finish()
+    }
 }
 
 impl LineInput {
@@ -14,6 +30,15 @@ impl LineInput {
         LineInput {
             value: value.to_owned(),
             cursor: value.chars().count(),
+            secret: false,
+        }
+    }
+
+    /// An empty input for a token or secret.
+    pub fn secret() -> LineInput {
+        LineInput {
+            secret: true,
+            ..LineInput::default()
         }
     }
 
@@ -104,5 +129,13 @@ mod tests {
         assert_eq!(input.value(), "a");
         input.paste("b\nc");
         assert_eq!(input.value(), "ab c");
+    }
+
+    #[test]
+    fn secret_inputs_never_show_in_debug() {
+        let mut input = LineInput::secret();
+        input.paste("bkpt_hidden");
+        assert_eq!(input.value(), "bkpt_hidden");
+        assert!(!format!("{input:?}").contains("bkpt_hidden"));
     }
 }

@@ -667,3 +667,30 @@ fn drafts_of_deleted_portals_are_kept_until_discarded() {
     );
     assert!(next.dialog.is_none());
 }
+
+/// The secrets audit of the app: known token values never appear in the
+/// `Debug` of any state the app holds, whatever flow they went through.
+#[test]
+fn no_token_shows_in_the_debug_of_any_state() {
+    let mut app = loaded();
+    // A pasted portal token, a portal secret, and a new portal's token.
+    press(&mut app, KeyCode::End);
+    ctrl(&mut app, 'r');
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "bkpt_pasted_value");
+    let state = format!("{app:?}");
+    assert!(!state.contains("bkpt_pasted_value"), "{state}");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "bkps_secret_value");
+    assert!(!format!("{app:?}").contains("bkps_secret_value"));
+    let commands = press(&mut app, KeyCode::Enter);
+    assert!(!format!("{commands:?}").contains("bkps_secret_value"));
+    app.update(Msg::Created {
+        result: Ok(created("fresh")),
+        stored: Ok(()),
+    });
+    assert!(!format!("{app:?}").contains("bkpt_new"));
+}
