@@ -293,3 +293,15 @@ fn conflict_shows_both_versions_side_by_side() {
     });
     insta::assert_snapshot!(render(&app));
 }
+
+#[test]
+fn huge_wide_and_invisible_server_strings_keep_the_layout() {
+    let mut app = sized(100, 20);
+    let mut huge = portal("huge", &"x".repeat(1 << 20), false);
+    huge.description = Some("wide 漢字漢字 zero\u{200b}width \u{2067}isolate\u{2069} 🚀🚀".into());
+    app.update(Msg::PortalsPage(vec![huge]));
+    app.update(Msg::PortalsLoaded);
+    let screen = render(&app);
+    assert!(!screen.contains('\u{2067}'), "bidi isolates are made inert");
+    insta::assert_snapshot!(screen);
+}
