@@ -184,3 +184,16 @@ fn plain_http_to_a_remote_host_is_refused_before_any_request() {
     .expect("refused");
     assert!(err.to_string().contains("plain http"), "{err}");
 }
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_with_a_clear_message() {
+    let huge = "x".repeat(9 << 20); // past the 8 MB the test client reads
+    let base = serve(Router::new().fallback(any(move || {
+        let huge = huge.clone();
+        async move { (StatusCode::OK, huge) }
+    })))
+    .await;
+    let err = client(&base).get("deploy").await.unwrap_err();
+    assert!(matches!(err, ApiError::Refused(_)), "{err:?}");
+    assert!(err.to_string().contains("larger than 8 MB"), "{err}");
+}

@@ -22,6 +22,8 @@ pub struct ClientOptions {
     pub backoff: Duration,
     /// The longest a GET waits for `RateLimit-Reset` before giving up.
     pub max_rate_limit_wait: Duration,
+    /// The largest body read into memory.
+    pub max_body_bytes: usize,
 }
 
 impl Default for ClientOptions {
@@ -32,6 +34,7 @@ impl Default for ClientOptions {
             get_attempts: 3,
             backoff: Duration::from_millis(300),
             max_rate_limit_wait: Duration::from_secs(60),
+            max_body_bytes: 512 << 20,
         }
     }
 }
@@ -184,15 +187,36 @@ impl Http {
     }
 
     /// Reads a whole body, mapping a failure mid-body to a network error.
-    pub async fn body(&self, response: Response) -> Result<(u16, HeaderMap, Vec<u8>), ApiError> {
+    /// Bodies past `max_body_bytes` are refused, so memory stays bounded.
+    pub async fn body(
+        &self,
+        mut response: Response,
+    ) -> Result<(u16, HeaderMap, Vec<u8>), ApiError> {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let host = response.url().host_str().unwrap_or("?").to_owned();
-        let bytes = response
-            .bytes()
+        let limit = self.options.max_body_bytes;
+        let too_big = || {
+            ApiError::Refused(format!(
+                "the answer from {host} is larger than {} MB, the most bkportals reads; it was not kept",
+                limit >> 20
+            ))
+        };
+        if response.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(too_big());
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
             .await
-            .map_err(|e| self.network_error(&host, e))?;
-        Ok((status, headers, bytes.to_vec()))
+            .map_err(|e| self.network_error(&host, e))?
+        {
+            if body.len() + chunk.len() > limit {
+                return Err(too_big());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok((status, headers, body))
     }
 
     /// Reads a response: success bodies are returned, failures become `ApiError`.
