@@ -305,3 +305,38 @@ fn huge_wide_and_invisible_server_strings_keep_the_layout() {
     assert!(!screen.contains('\u{2067}'), "bidi isolates are made inert");
     insta::assert_snapshot!(screen);
 }
+
+#[test]
+fn the_remaining_dialogs() {
+    let mut app = loaded(100, 26);
+    press(&mut app, KeyCode::Char('f'));
+    insta::assert_snapshot!("edit_fields", render(&app));
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "-v2");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('q'));
+    insta::assert_snapshot!("confirm_quit", render(&app));
+    press(&mut app, KeyCode::Char('n'));
+
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "bkps_not_shown");
+    let screen = render(&app);
+    assert!(!screen.contains("bkps_not_shown"));
+    insta::assert_snapshot!("secret_prompt", screen);
+    press(&mut app, KeyCode::Esc);
+
+    let mut next = App::new("demo", Vec::new());
+    next.update(Msg::Resize(100, 26));
+    let edit = crate::tui::editor::PortalEdit::new(&app.portals[1]);
+    let mut draft = edit.to_draft("demo");
+    draft.saved_at = "2026-11-23T10:00:00Z".into();
+    let mut gone = draft.clone();
+    gone.slug = "deleted-meanwhile".into();
+    next.offer_drafts(vec![draft, gone], Vec::new(), None);
+    next.init();
+    next.update(Msg::PortalsPage(app.portals.clone()));
+    next.update(Msg::PortalsLoaded);
+    insta::assert_snapshot!("drafts", render(&next));
+}
