@@ -6,7 +6,7 @@ mod common;
 use std::collections::HashMap;
 
 use async_graphql_parser::types::{
-    InputValueDefinition, TypeDefinition, TypeKind, TypeSystemDefinition,
+    FieldDefinition, InputValueDefinition, TypeDefinition, TypeKind, TypeSystemDefinition,
 };
 use async_graphql_parser::Positioned;
 
@@ -20,6 +20,17 @@ fn index(sdl: &str) -> HashMap<String, (&'static str, Members)> {
             .map(|a| (a.node.name.node.to_string(), a.node.ty.node.to_string()))
             .collect::<HashMap<_, _>>()
     };
+    let fields = |list: &[Positioned<FieldDefinition>]| -> Members {
+        list.iter()
+            .map(|f| {
+                let f = &f.node;
+                (
+                    f.name.node.to_string(),
+                    (f.ty.node.to_string(), args(&f.arguments)),
+                )
+            })
+            .collect()
+    };
     let mut types = HashMap::new();
     for def in doc.definitions {
         let TypeSystemDefinition::Type(ty) = def else {
@@ -28,32 +39,8 @@ fn index(sdl: &str) -> HashMap<String, (&'static str, Members)> {
         let TypeDefinition { name, kind, .. } = ty.node;
         let (kind_name, members): (&str, Members) = match kind {
             TypeKind::Scalar => ("scalar", HashMap::new()),
-            TypeKind::Object(o) => (
-                "type",
-                o.fields
-                    .iter()
-                    .map(|f| {
-                        let f = &f.node;
-                        (
-                            f.name.node.to_string(),
-                            (f.ty.node.to_string(), args(&f.arguments)),
-                        )
-                    })
-                    .collect(),
-            ),
-            TypeKind::Interface(i) => (
-                "interface",
-                i.fields
-                    .iter()
-                    .map(|f| {
-                        let f = &f.node;
-                        (
-                            f.name.node.to_string(),
-                            (f.ty.node.to_string(), args(&f.arguments)),
-                        )
-                    })
-                    .collect(),
-            ),
+            TypeKind::Object(o) => ("type", fields(&o.fields)),
+            TypeKind::Interface(i) => ("interface", fields(&i.fields)),
             TypeKind::Union(u) => (
                 "union",
                 u.members
