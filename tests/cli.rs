@@ -489,3 +489,80 @@ fn doctor_says_what_to_fix() {
         "it goes on checking the rest"
     );
 }
+
+/// The secrets audit of the command line: with every log line on (trace), no
+/// token value reaches stderr; the new token is printed once, on stdout only.
+#[test]
+fn tokens_never_reach_the_logs() {
+    let home = Home::new();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    let mut env = sandbox.exports.clone();
+    env.push(("BKPORTALS_LOG".into(), "trace".into()));
+    env.push(("PORTAL_SECRET".into(), "bkps_sandbox_who_am_i".into()));
+    let api_token = sandbox
+        .exports
+        .iter()
+        .find(|(k, _)| k == "BUILDKITE_API_TOKEN")
+        .map(|(_, v)| v.clone())
+        .unwrap();
+    std::fs::write(
+        home.path().join("q.graphql"),
+        "query Me { viewer { user { name } } }",
+    )
+    .unwrap();
+
+    let created = home.command(
+        &env,
+        &["create", "--name", "Audited", "--query-file", "q.graphql"],
+    );
+    assert_ok(&created);
+    let portal_token = stdout(&created).trim().to_owned();
+    let ephemeral = home.command(
+        &env,
+        &[
+            "token",
+            "ephemeral",
+            "who-am-i",
+            "--secret-env",
+            "PORTAL_SECRET",
+        ],
+    );
+    assert_ok(&ephemeral);
+    let runs = [
+        created,
+        ephemeral,
+        home.command(&env, &["list"]),
+        home.command(&env, &["invoke", "audited"]),
+        home.command(&env, &["invoke", "who-am-i"]),
+        home.command(&env, &["token", "list"]),
+        home.command(
+            &env,
+            &["invoke", "who-am-i", "--token-env", "BUILDKITE_API_TOKEN"],
+        ),
+    ];
+    let store = std::fs::read_to_string(home.token_store()).unwrap();
+    let short_token = store
+        .split('"')
+        .find(|s| s.starts_with("bkpat_"))
+        .expect("the ephemeral token is stored")
+        .to_owned();
+    assert!(stderr(&runs[2]).contains("TRACE"), "the logs are really on");
+    for output in &runs {
+        let logs = stderr(output);
+        for secret in [
+            &api_token,
+            &portal_token,
+            &short_token,
+            &"bkps_sandbox_who_am_i".to_owned(),
+        ] {
+            assert!(
+                !logs.contains(secret.as_str()),
+                "a token reached the logs:\n{logs}"
+            );
+        }
+    }
+    assert!(
+        !stdout(&runs[5]).contains(&short_token),
+        "token list never shows values"
+    );
+}
