@@ -566,3 +566,61 @@ fn tokens_never_reach_the_logs() {
         "token list never shows values"
     );
 }
+
+#[test]
+fn commands_survive_a_faulty_buildkite() {
+    let home = Home::new();
+    let state = home.path().join("state.json");
+    std::fs::write(
+        home.path().join("q.graphql"),
+        "query Me { viewer { user { name } } }",
+    )
+    .unwrap();
+
+    // Two 503s: `list` retries and succeeds.
+    let sandbox = SandboxProcess::start_with(&state, &["--faults", "503=2"]);
+    let list = home.command(&sandbox.exports, &["list"]);
+    assert_ok(&list);
+    assert!(stdout(&list).contains("who-am-i"));
+    drop(sandbox);
+
+    // One 503 on a write: reported, not retried, nothing created twice.
+    let sandbox = SandboxProcess::start_with(&state, &["--faults", "503=1"]);
+    let create = home.command(
+        &sandbox.exports,
+        &["create", "--name", "Once", "--query-file", "q.graphql"],
+    );
+    assert_eq!(create.status.code(), Some(1));
+    let said = stderr(&create);
+    assert!(
+        said.starts_with("error: Buildkite had a server error (HTTP 503)"),
+        "{said}"
+    );
+    let list = home.command(&sandbox.exports, &["list", "--json"]);
+    assert_ok(&list);
+    assert!(
+        !stdout(&list).contains("\"once\""),
+        "the create was not repeated"
+    );
+    drop(sandbox);
+
+    // A body that is not JSON: a clear message, never a panic.
+    let sandbox = SandboxProcess::start_with(&state, &["--faults", "garbage=1"]);
+    let show = home.command(&sandbox.exports, &["show", "who-am-i"]);
+    assert_eq!(show.status.code(), Some(1));
+    let said = stderr(&show);
+    assert!(
+        said.contains("not the JSON expected") && said.contains("502 Bad Gateway"),
+        "{said}"
+    );
+    assert!(!said.contains("panicked"), "{said}");
+
+    // A mistaken fault spec is explained.
+    let bad = home.command(&[], &["sandbox", "--faults", "lag=3"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("unknown fault `lag`"),
+        "{}",
+        stderr(&bad)
+    );
+}

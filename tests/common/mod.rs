@@ -75,9 +75,15 @@ pub struct SandboxProcess {
 
 impl SandboxProcess {
     pub fn start(state: &std::path::Path) -> SandboxProcess {
+        SandboxProcess::start_with(state, &[])
+    }
+
+    /// With more `bkportals sandbox` arguments, e.g. `["--faults", "503=2"]`.
+    pub fn start_with(state: &std::path::Path, extra: &[&str]) -> SandboxProcess {
         let mut child = std::process::Command::new(BIN)
             .args(["sandbox", "--port", "0", "--state"])
             .arg(state)
+            .args(extra)
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
