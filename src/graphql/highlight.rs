@@ -80,18 +80,11 @@ pub fn graphql_line(line: &str) -> Vec<(Kind, &str)> {
                 Kind::Punctuation
             }
             _ => {
-                i += 1;
-                while i < bytes.len() && !starts_token(bytes[i]) {
-                    i += 1;
-                }
+                i = run_end(bytes, i + 1, starts_token);
                 Kind::Plain
             }
         };
-        // Never split inside a UTF-8 sequence.
-        while i < bytes.len() && !line.is_char_boundary(i) {
-            i += 1;
-        }
-        runs.push((kind, &line[start..i]));
+        i = push_run(&mut runs, line, kind, start, i);
     }
     runs
 }
@@ -133,23 +126,40 @@ pub fn json_line(line: &str) -> Vec<(Kind, &str)> {
                 Kind::Punctuation
             }
             _ => {
-                i += 1;
-                while i < bytes.len()
-                    && !matches!(bytes[i], b'"' | b'{' | b'}' | b'[' | b']' | b':' | b',')
-                    && !bytes[i].is_ascii_alphanumeric()
-                    && bytes[i] != b'-'
-                {
-                    i += 1;
-                }
+                i = run_end(bytes, i + 1, |b| {
+                    matches!(b, b'"' | b'{' | b'}' | b'[' | b']' | b':' | b',' | b'-')
+                        || b.is_ascii_alphanumeric()
+                });
                 Kind::Plain
             }
         };
-        while i < bytes.len() && !line.is_char_boundary(i) {
-            i += 1;
-        }
-        runs.push((kind, &line[start..i]));
+        i = push_run(&mut runs, line, kind, start, i);
     }
     runs
+}
+
+/// Where a plain run that began before `from` ends: at the first byte that starts a token.
+fn run_end(bytes: &[u8], mut from: usize, starts: impl Fn(u8) -> bool) -> usize {
+    while from < bytes.len() && !starts(bytes[from]) {
+        from += 1;
+    }
+    from
+}
+
+/// Records `line[start..end]` as a run, moving `end` off any UTF-8
+/// continuation byte so a character is never split; returns the new end.
+fn push_run<'a>(
+    runs: &mut Vec<(Kind, &'a str)>,
+    line: &'a str,
+    kind: Kind,
+    start: usize,
+    mut end: usize,
+) -> usize {
+    while end < line.len() && !line.is_char_boundary(end) {
+        end += 1;
+    }
+    runs.push((kind, &line[start..end]));
+    end
 }
 
 /// The index just past the string that opens with the quote at `open`
