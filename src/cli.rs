@@ -403,13 +403,14 @@ async fn list(session: &Session, out: Output) -> Outcome {
         .max()
         .unwrap_or(4)
         .max(4);
+    let with_token = session.store.portal_slugs(session.org());
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{:<width$}  FLAGS  NAME", "SLUG")?;
     for p in &portals {
         let flags = format!(
             "{}{}",
             if p.user_invokable { 'U' } else { '-' },
-            if session.store.has_portal_token(session.org(), &p.slug) {
+            if with_token.contains(&p.slug) {
                 'T'
             } else {
                 '-'
@@ -453,13 +454,10 @@ fn describe(session: &Session, p: &Portal) -> String {
             None => format!(" by {}", sanitize_line(&c.name)),
         })
         .unwrap_or_default();
-    let endpoint = PortalClient::new(
-        session.settings.portal_endpoint.clone(),
-        session.org(),
-        ClientOptions::default(),
-    )
-    .map(|c| c.portal_url(&p.slug, None).to_string())
-    .unwrap_or_default();
+    let endpoint = session
+        .portal_client()
+        .map(|c| c.portal_url(&p.slug, None).to_string())
+        .unwrap_or_default();
     let yes_no = |b: bool| if b { "yes" } else { "no" };
     format!(
         "Name:            {}\nSlug:            {}\nUUID:            {}\nDescription:     {}\nAllowed IPs:     {}\nUser-invokable:  {}\nCreated:         {}{}\nToken stored:    {}\nEndpoint:        {}\n\n{}\n",
