@@ -20,6 +20,9 @@ use super::Shared;
 
 type Reply = Result<Response, Response>;
 
+/// Buildkite's answer to a missing or unknown API token.
+const AUTHENTICATION_REQUIRED: &str = "Authentication required. Please supply a valid API Access Token: https://buildkite.com/docs/apis/rest-api#authentication";
+
 pub(crate) fn message(status: StatusCode, text: impl Into<String>) -> Response {
     (status, Json(json!({ "message": text.into() }))).into_response()
 }
@@ -42,10 +45,7 @@ pub(crate) fn authorize(
         bearer(headers).and_then(|t| world.token(t)).cloned()
     };
     let Some(token) = token else {
-        return Err(message(
-            StatusCode::UNAUTHORIZED,
-            "Authentication required. Please supply a valid API Access Token: https://buildkite.com/docs/apis/rest-api#authentication",
-        ));
+        return Err(message(StatusCode::UNAUTHORIZED, AUTHENTICATION_REQUIRED));
     };
     let now = Instant::now();
     let (org, user) = {
@@ -158,7 +158,7 @@ pub async fn access_token(State(shared): State<Arc<Shared>>, headers: HeaderMap)
     let world = shared.world();
     let token = bearer(&headers)
         .and_then(|t| world.token(t))
-        .ok_or_else(|| message(StatusCode::UNAUTHORIZED, "Authentication required. Please supply a valid API Access Token: https://buildkite.com/docs/apis/rest-api#authentication"))?;
+        .ok_or_else(|| message(StatusCode::UNAUTHORIZED, AUTHENTICATION_REQUIRED))?;
     let user = world.user(&token.user);
     Ok(Json(json!({
         "uuid": uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, token.token.as_bytes()),
