@@ -2,4 +2,6 @@
 
 pub mod diagnostics;
 pub mod highlight;
+pub mod introspection;
+pub mod schema;
 pub mod variables;
