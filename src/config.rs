@@ -77,6 +77,8 @@ pub enum ConfigError {
 pub struct Paths {
     pub config_file: PathBuf,
     pub data_dir: PathBuf,
+    /// What can be fetched again (GraphQL schemas).
+    pub cache_dir: PathBuf,
 }
 
 impl Paths {
@@ -85,10 +87,12 @@ impl Paths {
             Some(dirs) => Paths {
                 config_file: dirs.config_dir().join("config.toml"),
                 data_dir: dirs.data_dir().to_owned(),
+                cache_dir: dirs.cache_dir().to_owned(),
             },
             None => Paths {
                 config_file: PathBuf::from("bkportals-config.toml"),
                 data_dir: PathBuf::from(".bkportals"),
+                cache_dir: PathBuf::from(".bkportals/cache"),
             },
         }
     }

@@ -11,6 +11,7 @@ pub mod drafts;
 pub mod fsutil;
 pub mod graphql;
 pub mod sandbox;
+pub mod schema_cache;
 pub mod secrets;
 pub mod text;
 pub mod tui;

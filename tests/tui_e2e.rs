@@ -58,6 +58,7 @@ impl App {
         command.env("HOME", home);
         command.env("XDG_CONFIG_HOME", home.join("config"));
         command.env("XDG_DATA_HOME", home.join("data"));
+        command.env("XDG_CACHE_HOME", home.join("cache"));
         command.env_remove("DISPLAY");
         command.env_remove("WAYLAND_DISPLAY");
         for (name, value) in env {

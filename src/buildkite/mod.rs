@@ -1,6 +1,7 @@
 //! Everything that speaks HTTP to Buildkite. No UI code here.
 
 pub mod error;
+pub mod graphql_api;
 pub mod http;
 pub mod invoke;
 pub mod portal;

@@ -23,7 +23,7 @@ pub fn parse_diagnostics(document: &str) -> Vec<Diagnostic> {
                 line,
                 column,
                 width,
-                message: error.message().to_owned(),
+                message: readable(error.message()),
             }
         })
         .collect();
@@ -38,6 +38,41 @@ pub fn parse_diagnostics(document: &str) -> Vec<Diagnostic> {
     found.sort_by_key(|d| (d.line, d.column));
     found.dedup();
     found
+}
+
+/// The parser names tokens by kind (`R_CURLY`, `EOF`); people read `}`.
+fn readable(message: &str) -> String {
+    const TOKENS: [(&str, &str); 18] = [
+        ("L_CURLY", "`{`"),
+        ("R_CURLY", "`}`"),
+        ("L_PAREN", "`(`"),
+        ("R_PAREN", "`)`"),
+        ("L_BRACK", "`[`"),
+        ("R_BRACK", "`]`"),
+        ("COLON", "`:`"),
+        ("BANG", "`!`"),
+        ("EQ", "`=`"),
+        ("DOLLAR", "`$`"),
+        ("AT", "`@`"),
+        ("SPREAD", "`...`"),
+        ("PIPE", "`|`"),
+        ("AMP", "`&`"),
+        ("COMMA", "`,`"),
+        ("EOF", "the end of the document"),
+        ("INT", "a number"),
+        ("FLOAT", "a number"),
+    ];
+    message
+        .split(' ')
+        .map(|word| {
+            let bare = word.trim_end_matches(',');
+            match TOKENS.iter().find(|(kind, _)| *kind == bare) {
+                Some((_, text)) => format!("{text}{}", &word[bare.len()..]),
+                None => word.to_owned(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn line_column(text: &str, byte: usize) -> (usize, usize) {
@@ -70,6 +105,15 @@ mod tests {
         assert!(diagnostics
             .iter()
             .all(|d| d.column >= 1 && !d.message.is_empty()));
+    }
+
+    #[test]
+    fn token_kinds_read_as_the_characters() {
+        let diagnostics = parse_diagnostics("query { viewer { id }");
+        assert_eq!(
+            diagnostics[0].message,
+            "expected `}`, got the end of the document"
+        );
     }
 
     #[test]

@@ -97,6 +97,7 @@ impl GraphqlSchema {
         let mut found: Vec<Diagnostic> = with_errors
             .errors
             .iter()
+            .filter(|d| !is_echo_of_unknown_fields(document, d))
             .map(|d| {
                 let (line, column, width) = match d.line_column_range() {
                     Some(range) if range.start.line == range.end.line => (
@@ -264,6 +265,49 @@ impl GraphqlSchema {
     }
 }
 
+/// apollo-compiler drops unknown fields before it checks selection sets, so
+/// `user { nmae }` also reports that `user` has no selection. The unknown
+/// field is the whole story; the echo would only confuse.
+fn is_echo_of_unknown_fields(
+    document: &str,
+    diagnostic: &apollo_compiler::diagnostic::Diagnostic<
+        '_,
+        apollo_compiler::validation::DiagnosticData,
+    >,
+) -> bool {
+    if !diagnostic
+        .error
+        .to_string()
+        .contains("must have a subselection set")
+    {
+        return false;
+    }
+    let Some(range) = diagnostic.line_column_range() else {
+        return false;
+    };
+    let (start, end) = (range.start, range.end);
+    document
+        .lines()
+        .enumerate()
+        .skip(start.line.saturating_sub(1))
+        .take(end.line.saturating_sub(start.line) + 1)
+        .flat_map(|(index, line)| {
+            let line_number = index + 1;
+            let from = if line_number == start.line {
+                start.column.saturating_sub(1)
+            } else {
+                0
+            };
+            let to = if line_number == end.line {
+                end.column.saturating_sub(1)
+            } else {
+                usize::MAX
+            };
+            line.chars().take(to).skip(from)
+        })
+        .any(|c| c == '{')
+}
+
 fn summary(description: Option<&str>) -> String {
     description
         .and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty()))
@@ -308,6 +352,20 @@ enum BuildStates { PASSED FAILED }
             found.iter().any(|d| d.message.contains("$unused")),
             "{found:?}"
         );
+        assert_eq!(
+            found.len(),
+            2,
+            "no echo about `pipeline`'s selection: {found:?}"
+        );
+    }
+
+    #[test]
+    fn a_missing_selection_is_reported_even_beside_other_selections() {
+        let doc = "{ viewer { user } pipeline(slug: \"a\") { name } }";
+        let found = schema().check(doc);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].message.contains("subselection"), "{found:?}");
+        assert_eq!(found[0].column, 12);
     }
 
     #[test]

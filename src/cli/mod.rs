@@ -21,6 +21,8 @@ use crate::sandbox::{self, RunningSandbox, SandboxOptions};
 use crate::secrets::{Secret, TokenKind, TokenStore};
 use crate::text::{sanitize, sanitize_line};
 
+mod schema;
+
 const EXIT_FAILED: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 const EXIT_PORTAL_ERRORS: u8 = 3;
@@ -76,10 +78,35 @@ enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Check GraphQL files against the organization's schema (or --schema FILE);
+    /// prints FILE:LINE:COL: message and exits 1 when any file has an error
+    Check {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Validate against this SDL file instead of the cached schema
+        #[arg(long, value_name = "FILE.graphql")]
+        schema: Option<PathBuf>,
+    },
+    /// The organization's GraphQL schema, cached per endpoint
+    Schema {
+        #[command(subcommand)]
+        action: SchemaAction,
+    },
     /// Check config, token store, file permissions, endpoints and token scopes
     Doctor,
     /// Run the Buildkite sandbox and print the shell lines that point bkportals at it
     Sandbox(SandboxArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum SchemaAction {
+    /// Print the SDL of the whole schema, a type (Build) or a field (Build.state)
+    Show {
+        #[arg(value_name = "TYPE[.FIELD]")]
+        coordinate: Option<String>,
+    },
+    /// Fetch the schema again by introspection and cache it
+    Refresh,
 }
 
 #[derive(Subcommand, Debug)]
@@ -130,6 +157,9 @@ struct CreateArgs {
     /// Let users invoke the portal with their own permissions
     #[arg(long)]
     user_invokable: bool,
+    /// Send the document even if it does not validate against the schema
+    #[arg(long)]
+    no_validate: bool,
 }
 
 #[derive(Args, Debug)]
@@ -150,6 +180,9 @@ struct UpdateArgs {
     allowed_ips: Option<String>,
     #[arg(long, value_name = "BOOL")]
     user_invokable: Option<bool>,
+    /// Send the document even if it does not validate against the schema
+    #[arg(long)]
+    no_validate: bool,
 }
 
 #[derive(Args, Debug)]
@@ -268,6 +301,10 @@ async fn run(cli: Cli) -> Outcome {
     if let Some(Command::Sandbox(args)) = cli.command {
         return run_sandbox(args).await;
     }
+    if let Some(Command::Check { files, schema }) = &cli.command {
+        let out = Output { json: cli.json };
+        return schema::check(files, schema.as_deref(), cli.demo, cli.org.as_deref(), out).await;
+    }
     if let Some(Command::Doctor) = cli.command {
         return doctor(cli.demo, cli.org.as_deref(), Output { json: cli.json }).await;
     }
@@ -291,7 +328,15 @@ async fn run(cli: Cli) -> Outcome {
         Command::Delete { slug, yes } => delete(&mut session, out, &slug, yes).await,
         Command::Invoke(args) => invoke(&mut session, out, args).await,
         Command::Token { action } => token(&mut session, out, action).await,
-        Command::Sandbox(_) | Command::Doctor => unreachable!("handled above"),
+        Command::Schema {
+            action: SchemaAction::Show { coordinate },
+        } => schema::show(&session, coordinate.as_deref()).await,
+        Command::Schema {
+            action: SchemaAction::Refresh,
+        } => schema::refresh(&session).await,
+        Command::Sandbox(_) | Command::Doctor | Command::Check { .. } => {
+            unreachable!("handled above")
+        }
     }
 }
 
@@ -313,6 +358,7 @@ struct Session {
     settings: Settings,
     store: TokenStore,
     data_dir: PathBuf,
+    cache_dir: PathBuf,
     _sandbox: Option<RunningSandbox>,
 }
 
@@ -337,6 +383,7 @@ impl Session {
                 store,
                 // Sandbox drafts stay apart from a real organization's.
                 data_dir: Paths::discover().data_dir.join("sandbox"),
+                cache_dir: Paths::discover().cache_dir,
                 _sandbox: Some(sandbox),
             });
         }
@@ -357,6 +404,7 @@ impl Session {
             settings,
             store,
             data_dir: paths.data_dir,
+            cache_dir: paths.cache_dir,
             _sandbox: None,
         })
     }
@@ -492,6 +540,9 @@ fn read_input(path: &Path, what: &str) -> Result<String, Failure> {
 
 async fn create(session: &mut Session, out: Output, args: CreateArgs) -> Outcome {
     let query = read_input(&args.query_file, "the query file")?;
+    if !args.no_validate {
+        schema::refuse_invalid(session, &query).await?;
+    }
     let new = NewPortal {
         name: args.name,
         query,
@@ -525,6 +576,9 @@ async fn update(session: &mut Session, out: Output, args: UpdateArgs) -> Outcome
         Some(path) => Some(read_input(path, "the query file")?),
         None => None,
     };
+    if let (Some(query), false) = (&query, args.no_validate) {
+        schema::refuse_invalid(session, query).await?;
+    }
     let wanted = PortalChanges {
         name: args.name,
         slug: args.new_slug,

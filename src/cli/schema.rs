@@ -1,0 +1,250 @@
+//! `check` and `schema`: GraphQL documents against the organization's schema,
+//! and the validation `create`/`update` run before sending a document.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use super::{read_input, Failure, Outcome, Output, Session, EXIT_FAILED, EXIT_USAGE};
+use crate::graphql::diagnostics::{parse_diagnostics, Diagnostic};
+use crate::graphql::schema::GraphqlSchema;
+use crate::schema_cache::{LoadedSchema, SchemaCache};
+use crate::text::sanitize_line;
+
+impl Session {
+    fn schema_cache(&self) -> SchemaCache {
+        SchemaCache::new(&self.cache_dir)
+    }
+
+    /// The cached schema, fetched first when there is none or it is stale.
+    /// A stale copy is used, with a warning, when fetching fails.
+    pub(super) async fn schema(&self) -> Result<LoadedSchema, String> {
+        let cache = self.schema_cache();
+        let endpoint = &self.settings.graphql_endpoint;
+        let cached = match cache.load(endpoint) {
+            Ok(cached) => cached,
+            Err(problem) => {
+                eprintln!("warning: {problem}");
+                None
+            }
+        };
+        if let Some(cached) = &cached {
+            if !cached.is_stale(chrono::Utc::now()) {
+                return Ok(cached.clone());
+            }
+        }
+        let fetched = match self.settings.require_token() {
+            Ok(token) => cache.refresh(endpoint, token, Default::default()).await,
+            Err(e) => Err(e.to_string()),
+        };
+        match (fetched, cached) {
+            (Ok(fresh), _) => Ok(fresh),
+            (Err(e), Some(stale)) => {
+                eprintln!(
+                    "warning: using the schema cached {}; fetching a new one failed: {e}",
+                    stale.fetched_at.format("%Y-%m-%d %H:%M UTC")
+                );
+                Ok(stale)
+            }
+            (Err(e), None) => Err(format!("no GraphQL schema for {endpoint}: {e}")),
+        }
+    }
+}
+
+/// `bkportals schema refresh`
+pub(super) async fn refresh(session: &Session) -> Outcome {
+    let token = session.settings.require_token()?;
+    let endpoint = &session.settings.graphql_endpoint;
+    let loaded = session
+        .schema_cache()
+        .refresh(endpoint, token, Default::default())
+        .await
+        .map_err(|e| Failure(e, EXIT_FAILED))?;
+    eprintln!(
+        "Fetched the schema of {endpoint} ({} types); cached in {}.",
+        loaded.schema.type_names().len(),
+        session.schema_cache().path(endpoint).display()
+    );
+    Ok(0)
+}
+
+/// `bkportals schema show [TYPE[.FIELD]]`
+pub(super) async fn show(session: &Session, coordinate: Option<&str>) -> Outcome {
+    let loaded = session
+        .schema()
+        .await
+        .map_err(|e| Failure(e, EXIT_FAILED))?;
+    let Some(coordinate) = coordinate else {
+        println!("{}", loaded.sdl.trim_end());
+        return Ok(0);
+    };
+    match loaded.schema.describe(coordinate) {
+        Some(sdl) => {
+            println!("{}", sdl.trim_end());
+            Ok(0)
+        }
+        None => {
+            let wanted = coordinate
+                .split('.')
+                .next()
+                .unwrap_or(coordinate)
+                .to_lowercase();
+            let mut near: Vec<String> = loaded
+                .schema
+                .type_names()
+                .into_iter()
+                .filter(|name| name.to_lowercase().contains(&wanted))
+                .collect();
+            near.sort();
+            near.truncate(8);
+            let hint = if near.is_empty() {
+                "; `bkportals schema show` prints every type".to_owned()
+            } else {
+                format!("; similar types: {}", near.join(", "))
+            };
+            Err(Failure(
+                format!(
+                    "the schema has no type or field `{}`{hint}",
+                    sanitize_line(coordinate)
+                ),
+                EXIT_FAILED,
+            ))
+        }
+    }
+}
+
+/// `bkportals check FILE... [--schema FILE]`: exit 1 when any file has an error.
+pub(super) async fn check(
+    files: &[PathBuf],
+    schema_file: Option<&Path>,
+    demo: bool,
+    org: Option<&str>,
+    out: Output,
+) -> Outcome {
+    let schema = match schema_file {
+        Some(path) => {
+            let sdl = read_input(path, "the schema file")?;
+            GraphqlSchema::from_sdl(&sdl)
+                .map_err(|e| Failure(format!("{}: {e}", path.display()), EXIT_USAGE))?
+        }
+        None => {
+            let session = Session::open(demo, org).await?;
+            session
+                .schema()
+                .await
+                .map_err(|e| {
+                    Failure(
+                        format!(
+                            "{e}\nPass --schema FILE.graphql to check against an SDL file instead."
+                        ),
+                        EXIT_FAILED,
+                    )
+                })?
+                .schema
+        }
+    };
+    let mut report = Vec::new();
+    let mut failed = 0;
+    for file in files {
+        let diagnostics = match read_input(file, "the file") {
+            Ok(text) => schema.check(&text),
+            Err(Failure(message, _)) => vec![Diagnostic {
+                line: 1,
+                column: 1,
+                width: 1,
+                message,
+            }],
+        };
+        if !diagnostics.is_empty() {
+            failed += 1;
+        }
+        report.push((file, diagnostics));
+    }
+    if out.json {
+        let items: Vec<_> = report
+            .iter()
+            .flat_map(|(file, diagnostics)| {
+                diagnostics.iter().map(move |d| {
+                    json!({
+                        "file": file.display().to_string(),
+                        "line": d.line,
+                        "column": d.column,
+                        "severity": "error",
+                        "message": d.message,
+                    })
+                })
+            })
+            .collect();
+        out.print_json(&items)?;
+    } else {
+        let mut stdout = std::io::stdout().lock();
+        for (file, diagnostics) in &report {
+            for d in diagnostics {
+                writeln!(
+                    stdout,
+                    "{}:{}:{}: {}",
+                    file.display(),
+                    d.line,
+                    d.column,
+                    sanitize_line(&d.message)
+                )?;
+            }
+        }
+    }
+    let problems: usize = report.iter().map(|(_, d)| d.len()).sum();
+    if failed == 0 {
+        eprintln!("{} checked, no problems.", plural(files.len(), "file"));
+        Ok(0)
+    } else {
+        eprintln!(
+            "{} in {} of {}.",
+            plural(problems, "problem"),
+            failed,
+            plural(files.len(), "file")
+        );
+        Ok(EXIT_FAILED)
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// Before `create`/`update` send a document: refuse syntax and validation
+/// errors (the portal would fail on every call). Without a schema, only the
+/// syntax is checked, and the user is told.
+pub(super) async fn refuse_invalid(session: &Session, document: &str) -> Result<(), Failure> {
+    let syntax = parse_diagnostics(document);
+    let (diagnostics, what) = if !syntax.is_empty() {
+        (syntax, "syntax")
+    } else {
+        match session.schema().await {
+            Ok(loaded) => (loaded.schema.validate(document), "validation"),
+            Err(e) => {
+                eprintln!("warning: the document was not checked against the schema: {e}");
+                (Vec::new(), "validation")
+            }
+        }
+    };
+    if diagnostics.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = diagnostics
+        .iter()
+        .map(|d| format!("  {}:{}: {}", d.line, d.column, sanitize_line(&d.message)))
+        .collect();
+    Err(Failure(
+        format!(
+            "the document has {} {what} {}; nothing was sent:\n{}\nFix it, or pass --no-validate to send it anyway.",
+            diagnostics.len(),
+            if diagnostics.len() == 1 { "error" } else { "errors" },
+            lines.join("\n")
+        ),
+        EXIT_FAILED,
+    ))
+}
