@@ -190,3 +190,64 @@ mod tests {
         assert!(cache.load(&endpoint).expect("now empty").is_none());
     }
 }
+
+/// Where the app gets its schema: the cache, and the endpoint to refresh it.
+#[derive(Clone)]
+pub struct SchemaSource {
+    pub cache: SchemaCache,
+    pub endpoint: Url,
+    pub token: Option<Secret>,
+}
+
+/// What a load found: a schema (and whether it was fetched just now), or why none.
+pub enum SchemaUpdate {
+    Ready {
+        loaded: Box<LoadedSchema>,
+        fetched_now: bool,
+    },
+    Unavailable(String),
+}
+
+impl SchemaSource {
+    /// Reports the cached schema at once, then fetches a new one when there
+    /// is none, it is over a day old, or `refresh` asks for it.
+    pub async fn load(&self, refresh: bool, mut report: impl FnMut(SchemaUpdate)) {
+        if !refresh {
+            let (cache, endpoint) = (self.cache.clone(), self.endpoint.clone());
+            let cached = tokio::task::spawn_blocking(move || cache.load(&endpoint))
+                .await
+                .unwrap_or_else(|e| Err(format!("reading the cache stopped: {e}")));
+            match cached {
+                Ok(Some(loaded)) => {
+                    let stale = loaded.is_stale(Utc::now());
+                    report(SchemaUpdate::Ready {
+                        loaded: Box::new(loaded),
+                        fetched_now: false,
+                    });
+                    if !stale {
+                        return;
+                    }
+                }
+                Ok(None) => {}
+                Err(problem) => report(SchemaUpdate::Unavailable(problem)),
+            }
+        }
+        let Some(token) = self.token.as_ref().filter(|t| !t.is_empty()) else {
+            report(SchemaUpdate::Unavailable(
+                "no API token to fetch it with".into(),
+            ));
+            return;
+        };
+        match self
+            .cache
+            .refresh(&self.endpoint, token, ClientOptions::default())
+            .await
+        {
+            Ok(loaded) => report(SchemaUpdate::Ready {
+                loaded: Box::new(loaded),
+                fetched_now: true,
+            }),
+            Err(e) => report(SchemaUpdate::Unavailable(e)),
+        }
+    }
+}

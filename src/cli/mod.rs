@@ -315,6 +315,11 @@ async fn run(cli: Cli) -> Outcome {
             portals: session.portal_client()?,
             store: std::mem::replace(&mut session.store, TokenStore::in_memory()),
             drafts: crate::drafts::DraftStore::new(&session.data_dir),
+            schema: crate::schema_cache::SchemaSource {
+                cache: crate::schema_cache::SchemaCache::new(&session.cache_dir),
+                endpoint: session.settings.graphql_endpoint.clone(),
+                token: session.settings.api_token.clone(),
+            },
         };
         crate::tui::run(services).await?;
         return Ok(0);

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use super::{read_input, Failure, Outcome, Output, Session, EXIT_FAILED, EXIT_USAGE};
-use crate::graphql::diagnostics::{parse_diagnostics, Diagnostic};
+use crate::graphql::diagnostics::{parse_diagnostics, Diagnostic, DiagnosticKind};
 use crate::graphql::schema::GraphqlSchema;
 use crate::schema_cache::{LoadedSchema, SchemaCache};
 use crate::text::sanitize_line;
@@ -154,6 +154,7 @@ pub(super) async fn check(
                 column: 1,
                 width: 1,
                 message,
+                kind: DiagnosticKind::Syntax,
             }],
         };
         if !diagnostics.is_empty() {

@@ -9,6 +9,32 @@ pub struct Diagnostic {
     /// How many chars to underline (at least 1).
     pub width: usize,
     pub message: String,
+    pub kind: DiagnosticKind,
+}
+
+/// Whether the text is malformed, or well formed but wrong for the schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiagnosticKind {
+    Syntax,
+    Schema,
+}
+
+/// "2 syntax errors", "1 schema error", "1 syntax error, 3 schema errors".
+pub fn summary(diagnostics: &[Diagnostic]) -> String {
+    let count = |kind| diagnostics.iter().filter(|d| d.kind == kind).count();
+    let part = |n: usize, what: &str| match n {
+        0 => None,
+        1 => Some(format!("1 {what} error")),
+        n => Some(format!("{n} {what} errors")),
+    };
+    [
+        part(count(DiagnosticKind::Syntax), "syntax"),
+        part(count(DiagnosticKind::Schema), "schema"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ")
 }
 
 /// The syntax errors of `document`, in document order. Empty when it parses.
@@ -24,6 +50,7 @@ pub fn parse_diagnostics(document: &str) -> Vec<Diagnostic> {
                 column,
                 width,
                 message: readable(error.message()),
+                kind: DiagnosticKind::Syntax,
             }
         })
         .collect();
@@ -33,6 +60,7 @@ pub fn parse_diagnostics(document: &str) -> Vec<Diagnostic> {
             column: 1,
             width: 1,
             message: "the document is empty: a portal needs at least one operation".into(),
+            kind: DiagnosticKind::Syntax,
         });
     }
     found.sort_by_key(|d| (d.line, d.column));

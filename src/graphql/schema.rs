@@ -9,7 +9,7 @@ use apollo_compiler::schema::ExtendedType;
 use apollo_compiler::validation::Valid;
 use apollo_compiler::{ExecutableDocument, Schema};
 
-use super::diagnostics::{parse_diagnostics, Diagnostic};
+use super::diagnostics::{parse_diagnostics, Diagnostic, DiagnosticKind};
 
 /// A schema ready to validate against. Cheap to clone (shared).
 #[derive(Clone)]
@@ -113,6 +113,7 @@ impl GraphqlSchema {
                     column,
                     width,
                     message: d.error.to_string(),
+                    kind: DiagnosticKind::Schema,
                 }
             })
             .collect();

@@ -13,7 +13,9 @@ use super::layout::{self, inner_height};
 use super::message::{Command, Msg};
 use super::run::{Remembered, ResponseView, VariablesForm};
 use crate::buildkite::{ApiError, Portal};
+use crate::graphql::schema::GraphqlSchema;
 use crate::secrets::{Secret, TokenKind};
+use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -72,6 +74,10 @@ pub struct App {
     pub waiting_drafts: Vec<crate::drafts::Draft>,
     /// What was last written to disk for each edit: (revision, fields, dirty).
     draft_marks: HashMap<String, (u64, super::editor::FieldDraft, bool)>,
+    /// The organization's GraphQL schema, once loaded (from cache or fetched).
+    pub schema: Option<GraphqlSchema>,
+    /// Where the schema stands, for the help screen and the status line.
+    pub schema_note: String,
     pub show_help: bool,
     pub status: String,
     pub quit: bool,
@@ -105,6 +111,8 @@ impl App {
             response: None,
             waiting_drafts: Vec::new(),
             draft_marks: HashMap::new(),
+            schema: None,
+            schema_note: "loading the GraphQL schema…".into(),
             show_help: false,
             status: String::new(),
             quit: false,
@@ -115,7 +123,9 @@ impl App {
 
     /// The commands to run at start.
     pub fn init(&mut self) -> Vec<Command> {
-        self.reload()
+        let mut commands = self.reload();
+        commands.push(Command::LoadSchema { refresh: false });
+        commands
     }
 
     /// What the last run left behind: drafts (offered once portals are listed),
@@ -315,9 +325,7 @@ impl App {
                 Ok(text) => {
                     if let Some(edit) = self.edit_for(&slug) {
                         edit.replace_text(&text);
-                        let commands = Self::diagnose_later(&slug, edit);
                         self.status = "Document read back from the editor.".into();
-                        return commands;
                     }
                     Vec::new()
                 }
@@ -340,9 +348,23 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::SchemaReady {
+                schema,
+                fetched_at,
+                fetched_now,
+            } => {
+                self.on_schema(schema, fetched_at, fetched_now);
+                Vec::new()
+            }
+            Msg::SchemaUnavailable(reason) => {
+                self.on_schema_unavailable(reason);
+                Vec::new()
+            }
         };
         self.sync_variables();
+        self.edit_focused_document();
         let mut commands = commands;
+        commands.extend(self.request_diagnostics());
         commands.extend(self.sync_drafts());
         commands
     }
@@ -426,6 +448,10 @@ impl App {
             }
             KeyCode::Char('s') if ctrl => return self.save(false),
             KeyCode::Char('r') if ctrl => return self.run(),
+            KeyCode::F(5) => {
+                self.status = "Fetching the GraphQL schema…".into();
+                return vec![Command::LoadSchema { refresh: true }];
+            }
             KeyCode::Esc if self.invoking => {
                 self.invoking = false;
                 self.status = "Invocation cancelled.".into();
@@ -553,22 +579,71 @@ impl App {
                     _ => edit.key(key),
                 }
                 edit.follow_cursor(height);
-                return Self::diagnose_later(&slug, edit);
             }
         }
         Vec::new()
     }
 
-    /// Asks for diagnostics off the input path when the edit is waiting for them.
-    fn diagnose_later(slug: &str, edit: &PortalEdit) -> Vec<Command> {
-        if !edit.diagnostics_pending {
-            return Vec::new();
+    /// Asks for diagnostics off the input path for every edit whose text is
+    /// ahead of them: a large document's parse, or validation against the
+    /// schema. Each generation of a text is asked for once.
+    fn request_diagnostics(&mut self) -> Vec<Command> {
+        let schema = self.schema.clone();
+        let mut commands = Vec::new();
+        for (slug, edit) in &mut self.edits {
+            let owed = edit.diagnostics_pending || (schema.is_some() && edit.validation_pending);
+            if owed && edit.requested_generation != Some(edit.generation) {
+                edit.requested_generation = Some(edit.generation);
+                commands.push(Command::Diagnose {
+                    slug: slug.clone(),
+                    generation: edit.generation,
+                    text: edit.text(),
+                    schema: schema.clone(),
+                });
+            }
         }
-        vec![Command::Diagnose {
-            slug: slug.to_owned(),
-            generation: edit.generation,
-            text: edit.text(),
-        }]
+        commands
+    }
+
+    /// The document pane shows diagnostics of an edit: start one (unchanged)
+    /// when the pane is focused, so the schema's verdict shows before typing.
+    fn edit_focused_document(&mut self) {
+        if self.focus == Focus::Document && self.schema.is_some() {
+            if let Some(slug) = self.selected_slug() {
+                self.edit_for(&slug);
+            }
+        }
+    }
+
+    fn on_schema(&mut self, schema: GraphqlSchema, fetched_at: DateTime<Utc>, fetched_now: bool) {
+        let when = fetched_at.format("%Y-%m-%d %H:%M UTC");
+        self.schema_note = if fetched_now {
+            format!("GraphQL schema fetched {when}; F5 fetches it again")
+        } else {
+            format!("GraphQL schema cached {when}; F5 fetches it again")
+        };
+        if fetched_now {
+            self.status = "GraphQL schema updated: documents are validated against it.".into();
+        }
+        self.schema = Some(schema);
+        for edit in self.edits.values_mut() {
+            edit.revalidate();
+        }
+    }
+
+    fn on_schema_unavailable(&mut self, reason: String) {
+        let reason = crate::text::sanitize_line(&reason);
+        self.status = match &self.schema {
+            Some(_) => format!(
+                "Could not fetch the GraphQL schema again ({reason}); still using the cached one."
+            ),
+            None => {
+                format!("No GraphQL schema ({reason}): only syntax is checked. F5 tries again.")
+            }
+        };
+        if self.schema.is_none() {
+            self.schema_note = format!("no GraphQL schema ({reason}); F5 tries again");
+        }
     }
 
     fn variables_key(&mut self, key: KeyEvent) -> Vec<Command> {
@@ -719,7 +794,6 @@ impl App {
                 if let Some(slug) = self.selected_slug() {
                     if let Some(edit) = self.edit_for(&slug) {
                         edit.paste(text);
-                        return Self::diagnose_later(&slug, edit);
                     }
                 }
             }
@@ -756,7 +830,11 @@ impl App {
         if changes.query.is_some() && !edit.diagnostics.is_empty() && !confirmed {
             self.dialog = Some(Dialog::ConfirmSave {
                 slug,
-                errors: edit.diagnostics.len(),
+                summary: crate::graphql::diagnostics::summary(&edit.diagnostics),
+                syntax: edit
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.kind == crate::graphql::diagnostics::DiagnosticKind::Syntax),
             });
             return Vec::new();
         }
@@ -883,13 +961,13 @@ impl App {
                     (Some(Dialog::Delete { slug, typed }), Vec::new())
                 }
             },
-            Dialog::ConfirmSave { slug, errors } => match key.code {
+            dialog @ Dialog::ConfirmSave { .. } => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => return self.save(true),
                 KeyCode::Char('n') | KeyCode::Esc => {
                     self.status = "Not saved: fix the document first.".into();
                     (None, Vec::new())
                 }
-                _ => (Some(Dialog::ConfirmSave { slug, errors }), Vec::new()),
+                _ => (Some(dialog), Vec::new()),
             },
             Dialog::ConfirmQuit { unsaved } => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => {

@@ -20,10 +20,13 @@ pub enum Dialog {
         slug: String,
         typed: LineInput,
     },
-    /// The document does not parse; saving needs a second yes.
+    /// The document does not parse or validate; saving needs a second yes.
     ConfirmSave {
         slug: String,
-        errors: usize,
+        /// "1 syntax error, 2 schema errors"
+        summary: String,
+        /// Some of them are syntax errors.
+        syntax: bool,
     },
     ConfirmQuit {
         unsaved: usize,

@@ -5,7 +5,7 @@ use crossterm::event::KeyEvent;
 use ratatui_textarea::TextArea;
 
 use crate::buildkite::{Portal, PortalChanges};
-use crate::graphql::diagnostics::{parse_diagnostics, Diagnostic};
+use crate::graphql::diagnostics::{parse_diagnostics, Diagnostic, DiagnosticKind};
 
 /// A portal field, to place a server message next to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +80,11 @@ pub struct PortalEdit {
     /// Diagnostics are behind the text (a large document is parsed off the
     /// input path, see `key`).
     pub diagnostics_pending: bool,
+    /// The text parses but has not been validated against the schema since
+    /// it changed (validation always runs off the input path).
+    pub validation_pending: bool,
+    /// The generation last sent off for diagnostics, so it is sent once.
+    pub requested_generation: Option<u64>,
 }
 
 /// Documents up to this size are parsed on every keystroke; larger ones are
@@ -99,8 +104,11 @@ impl PortalEdit {
             generation: 0,
             revision: 0,
             diagnostics_pending: false,
+            validation_pending: false,
+            requested_generation: None,
         };
         edit.diagnostics = parse_diagnostics(&portal.query);
+        edit.validation_pending = edit.diagnostics.is_empty();
         edit
     }
 
@@ -184,10 +192,20 @@ impl PortalEdit {
         }
         let size: usize = self.document.lines().iter().map(|l| l.len() + 1).sum();
         if size <= SYNC_PARSE_LIMIT {
-            self.diagnostics = parse_diagnostics(&self.text());
+            let syntax = parse_diagnostics(&self.text());
             self.diagnostics_pending = false;
+            self.validation_pending = syntax.is_empty();
+            if syntax.is_empty() {
+                // Schema diagnostics stay until the new ones arrive (a few
+                // milliseconds), so the list does not flicker while typing.
+                self.diagnostics
+                    .retain(|d| d.kind == DiagnosticKind::Schema);
+            } else {
+                self.diagnostics = syntax;
+            }
         } else {
             self.diagnostics_pending = true;
+            self.validation_pending = true;
         }
     }
 
@@ -196,6 +214,18 @@ impl PortalEdit {
         if generation == self.generation {
             self.diagnostics = diagnostics;
             self.diagnostics_pending = false;
+            self.validation_pending = false;
+        }
+    }
+
+    /// The schema changed: what this text was validated against is gone.
+    pub fn revalidate(&mut self) {
+        self.generation += 1;
+        if !self.diagnostics_pending {
+            self.validation_pending = !self
+                .diagnostics
+                .iter()
+                .any(|d| d.kind == DiagnosticKind::Syntax);
         }
     }
 

@@ -4,6 +4,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use serde_json::Value;
 
 use crate::buildkite::{ApiError, CreatedPortal, InvokeResponse, NewPortal, Portal, PortalChanges};
+use crate::graphql::schema::GraphqlSchema;
 use crate::secrets::{Secret, TokenKind};
 
 #[derive(Debug)]
@@ -71,6 +72,14 @@ pub enum Msg {
         generation: u64,
         diagnostics: Vec<crate::graphql::diagnostics::Diagnostic>,
     },
+    /// A GraphQL schema to validate against: from the cache, or fetched now.
+    SchemaReady {
+        schema: GraphqlSchema,
+        fetched_at: chrono::DateTime<chrono::Utc>,
+        fetched_now: bool,
+    },
+    /// Why no (fresh) schema could be had.
+    SchemaUnavailable(String),
 }
 
 #[derive(Debug)]
@@ -119,11 +128,17 @@ pub enum Command {
     RemoveDraft(String),
     /// Notes (or clears) that a new token's dialog is open.
     NoteTokenDialog(Option<String>),
-    /// Parses a large document off the input path.
+    /// Parses (and with a schema, validates) a document off the input path.
     Diagnose {
         slug: String,
         generation: u64,
         text: String,
+        schema: Option<GraphqlSchema>,
+    },
+    /// Loads the cached schema, fetching it when missing or stale (or always,
+    /// with `refresh`).
+    LoadSchema {
+        refresh: bool,
     },
 }
 
@@ -145,6 +160,7 @@ impl Command {
             Command::OpenEditor { .. } => "open-editor",
             Command::WriteFile { .. } => "write-file",
             Command::Diagnose { .. } => "diagnose",
+            Command::LoadSchema { .. } => "load-schema",
             Command::WriteDraft(_) => "write-draft",
             Command::RemoveDraft(_) => "remove-draft",
             Command::NoteTokenDialog(_) => "note-token-dialog",

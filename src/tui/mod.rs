@@ -48,6 +48,7 @@ pub struct Services {
     pub portals: PortalClient,
     pub store: TokenStore,
     pub drafts: DraftStore,
+    pub schema: crate::schema_cache::SchemaSource,
 }
 
 /// What the draft writer is asked to do.
@@ -175,7 +176,10 @@ struct Runtime {
     load: Option<JoinHandle<()>>,
     invoke: Option<JoinHandle<()>>,
     sign_in: Option<JoinHandle<()>>,
-    diagnose: Option<JoinHandle<()>>,
+    /// One diagnostics job per portal: a newer text makes the older job moot.
+    diagnose: HashMap<String, JoinHandle<()>>,
+    schema: crate::schema_cache::SchemaSource,
+    load_schema: Option<JoinHandle<()>>,
     clipboard: clipboard::Clipboard,
 }
 
@@ -392,17 +396,48 @@ impl Runtime {
                 slug,
                 generation,
                 text,
+                schema,
             } => {
-                if let Some(previous) = self.diagnose.take() {
+                if let Some(previous) = self.diagnose.remove(&slug) {
                     previous.abort(); // its text is already out of date
                 }
-                self.diagnose = Some(tokio::task::spawn_blocking(move || {
-                    let diagnostics = crate::graphql::diagnostics::parse_diagnostics(&text);
+                let key = slug.clone();
+                let job = tokio::task::spawn_blocking(move || {
+                    let diagnostics = match schema {
+                        Some(schema) => schema.check(&text),
+                        None => crate::graphql::diagnostics::parse_diagnostics(&text),
+                    };
                     let _ = tx.send(Msg::Diagnosed {
                         slug,
                         generation,
                         diagnostics,
                     });
+                });
+                self.diagnose.insert(key, job);
+            }
+            Command::LoadSchema { refresh } => {
+                if let Some(previous) = self.load_schema.take() {
+                    previous.abort();
+                }
+                let source = self.schema.clone();
+                self.load_schema = Some(tokio::spawn(async move {
+                    source
+                        .load(refresh, |update| {
+                            let _ = tx.send(match update {
+                                crate::schema_cache::SchemaUpdate::Ready {
+                                    loaded,
+                                    fetched_now,
+                                } => Msg::SchemaReady {
+                                    schema: loaded.schema,
+                                    fetched_at: loaded.fetched_at,
+                                    fetched_now,
+                                },
+                                crate::schema_cache::SchemaUpdate::Unavailable(reason) => {
+                                    Msg::SchemaUnavailable(reason)
+                                }
+                            });
+                        })
+                        .await;
                 }));
             }
             Command::WriteDraft(draft) => {
@@ -429,6 +464,7 @@ async fn event_loop(terminal: &mut Term, services: Services) -> std::io::Result<
         portals,
         store,
         drafts,
+        schema,
     } = services;
     let stored = store.portal_slugs(&org);
     let store = Arc::new(Mutex::new(store));
@@ -458,7 +494,9 @@ async fn event_loop(terminal: &mut Term, services: Services) -> std::io::Result<
         load: None,
         invoke: None,
         sign_in: None,
-        diagnose: None,
+        diagnose: HashMap::new(),
+        schema,
+        load_schema: None,
         clipboard: clipboard::Clipboard::new(),
     };
     let mut pending = app.init();

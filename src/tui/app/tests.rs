@@ -47,7 +47,7 @@ fn names(commands: &[Command]) -> Vec<&'static str> {
 
 fn loaded() -> App {
     let mut app = App::new("demo", vec!["deploy-web".into(), "recent-builds".into()]);
-    assert_eq!(names(&app.init()), ["load"]);
+    assert_eq!(names(&app.init()), ["load", "load-schema"]);
     app.update(Msg::PortalsPage(vec![
         portal("deploy-web", "Deploy web", None, WHO),
         portal(
@@ -693,4 +693,107 @@ fn no_token_shows_in_the_debug_of_any_state() {
         stored: Ok(()),
     });
     assert!(!format!("{app:?}").contains("bkpt_new"));
+}
+
+fn test_schema() -> GraphqlSchema {
+    GraphqlSchema::from_sdl(
+        "type Query { viewer: Viewer pipeline(slug: ID!): Pipeline }\ntype Viewer { user: User }\ntype User { name: String email: String }\ntype Pipeline { name: String }\ntype Mutation { buildCreate(input: BuildCreateInput!): Payload }\ninput BuildCreateInput { pipelineID: ID! }\ntype Payload { build: Build }\ntype Build { url: String }\n",
+    )
+    .expect("valid")
+}
+
+/// Runs the diagnostics the app asked for, as the runtime's worker would.
+fn run_diagnose(app: &mut App, commands: Vec<Command>) -> usize {
+    let mut ran = 0;
+    for command in commands {
+        if let Command::Diagnose {
+            slug,
+            generation,
+            text,
+            schema,
+        } = command
+        {
+            let diagnostics = match schema {
+                Some(schema) => schema.check(&text),
+                None => crate::graphql::diagnostics::parse_diagnostics(&text),
+            };
+            ran += 1;
+            app.update(Msg::Diagnosed {
+                slug,
+                generation,
+                diagnostics,
+            });
+        }
+    }
+    ran
+}
+
+#[test]
+fn with_a_schema_edits_are_validated_off_the_input_path_and_saving_asks_twice() {
+    let mut app = loaded();
+    app.update(Msg::SchemaReady {
+        schema: test_schema(),
+        fetched_at: Utc::now(),
+        fetched_now: false,
+    });
+    assert!(app.schema_note.contains("cached"), "{}", app.schema_note);
+    let commands = press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        run_diagnose(&mut app, commands),
+        1,
+        "focusing the document validates it once"
+    );
+    assert!(app.selected_edit().unwrap().diagnostics.is_empty());
+    // `name` becomes `namex`: parses, but the schema has no such field.
+    let mut commands = press(&mut app, KeyCode::End);
+    for _ in 0.." } } }".len() {
+        commands.extend(press(&mut app, KeyCode::Left));
+    }
+    assert_eq!(
+        run_diagnose(&mut app, commands),
+        0,
+        "moving the cursor changes nothing"
+    );
+    let commands = press(&mut app, KeyCode::Char('x'));
+    assert!(
+        names(&commands).contains(&"diagnose"),
+        "{:?}",
+        names(&commands)
+    );
+    run_diagnose(&mut app, commands);
+    let diagnostics = &app.selected_edit().unwrap().diagnostics;
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert!(diagnostics[0].message.contains("namex"), "{diagnostics:?}");
+
+    assert!(ctrl(&mut app, 's').is_empty());
+    match &app.dialog {
+        Some(Dialog::ConfirmSave {
+            summary, syntax, ..
+        }) => {
+            assert_eq!(summary, "1 schema error");
+            assert!(!syntax);
+        }
+        other => panic!("expected the save confirmation, got {other:?}"),
+    }
+    assert_eq!(names(&press(&mut app, KeyCode::Char('y'))), ["save"]);
+}
+
+#[test]
+fn without_a_schema_the_app_says_so_once_and_checks_syntax_only() {
+    let mut app = loaded();
+    app.update(Msg::SchemaUnavailable(
+        "no API token to fetch it with".into(),
+    ));
+    assert!(
+        app.status.contains("only syntax is checked") && app.status.contains("F5"),
+        "{}",
+        app.status
+    );
+    press(&mut app, KeyCode::Enter);
+    let commands = press(&mut app, KeyCode::Char('x'));
+    assert!(
+        !names(&commands).contains(&"diagnose"),
+        "nothing to validate against"
+    );
+    assert_eq!(names(&press(&mut app, KeyCode::F(5))), ["load-schema"]);
 }

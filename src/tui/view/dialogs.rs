@@ -40,13 +40,19 @@ pub fn draw(frame: &mut Frame, app: &App, dialog: &Dialog) {
                 64,
             );
         }
-        Dialog::ConfirmSave { errors, .. } => {
+        Dialog::ConfirmSave {
+            summary, syntax, ..
+        } => {
             let text = vec![
                 Line::from(Span::styled(
-                    format!("The document has {errors} syntax error(s)."),
+                    format!("The document has {summary}."),
                     error_style(),
                 )),
-                Line::from("Buildkite will refuse a document that does not parse."),
+                Line::from(if *syntax {
+                    "Buildkite will refuse a document that does not parse."
+                } else {
+                    "It does not validate against the schema: every call would fail."
+                }),
                 Line::default(),
                 Line::from("Save anyway?  y save · n keep editing"),
             ];
@@ -537,11 +543,13 @@ fn draw_form(frame: &mut Frame, app: &App, form: &PortalForm) {
         } else {
             " "
         };
-        let errors = form.document_diagnostics.len();
-        let summary = if errors == 0 {
+        let summary = if form.document_diagnostics.is_empty() {
             String::new()
         } else {
-            format!("  ✗ {errors} syntax error(s)")
+            format!(
+                "  ✗ {}",
+                crate::graphql::diagnostics::summary(&form.document_diagnostics)
+            )
         };
         lines.push(Line::from(vec![
             Span::styled(

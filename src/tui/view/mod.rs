@@ -179,15 +179,17 @@ pub(crate) fn keys_for(app: &App) -> &'static [(&'static str, &'static str)] {
             ("a", "authorize runs: sign in, token or secret"),
             ("Ctrl-s", "save the portal"),
             ("Ctrl-r", "run the portal"),
+            ("F5", "fetch the GraphQL schema again"),
             ("Tab", "next pane (Shift-Tab back)"),
             ("q", "quit"),
         ],
         Focus::Document => &[
             ("type", "edit the document"),
-            ("Ctrl-s", "save (asks first if it does not parse)"),
+            ("Ctrl-s", "save (asks first if it has errors)"),
             ("Ctrl-z / Ctrl-y", "undo / redo"),
             ("Ctrl-o", "open in $EDITOR"),
             ("Ctrl-r", "run the portal"),
+            ("F5", "fetch the GraphQL schema again"),
             ("Esc", "back to the list"),
             ("Tab", "next pane"),
         ],
@@ -252,6 +254,10 @@ fn draw_help(frame: &mut Frame, app: &App) {
         })
         .collect();
     lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        sanitize_line(&app.schema_note),
+        dim(),
+    )));
     lines.push(Line::from(Span::styled(
         "F1 or ? help · any key closes this",
         dim(),

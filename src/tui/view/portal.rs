@@ -118,10 +118,10 @@ pub fn draw_document(frame: &mut Frame, app: &App, area: Rect) {
     let title = match (dirty, diagnostics.len()) {
         (false, 0) => " Document ".to_owned(),
         (true, 0) => " Document ● modified ".to_owned(),
-        (_, n) => format!(
-            " Document{} ✗ {n} syntax error{} ",
+        (_, _) => format!(
+            " Document{} ✗ {} ",
             if dirty { " ● modified" } else { "" },
-            if n == 1 { "" } else { "s" }
+            crate::graphql::diagnostics::summary(diagnostics)
         ),
     };
     let block = pane(title, focused);

@@ -130,6 +130,58 @@ fn editor_with_parse_errors_and_the_save_confirmation() {
     insta::assert_snapshot!("confirm_save", render(&app));
 }
 
+/// What the runtime's worker does with a `Diagnose` command.
+fn diagnose(app: &mut App, commands: Vec<crate::tui::message::Command>) {
+    for command in commands {
+        if let crate::tui::message::Command::Diagnose {
+            slug,
+            generation,
+            text,
+            schema: Some(schema),
+        } = command
+        {
+            let diagnostics = schema.check(&text);
+            app.update(Msg::Diagnosed {
+                slug,
+                generation,
+                diagnostics,
+            });
+        }
+    }
+}
+
+fn with_schema(app: &mut App) {
+    let schema = crate::graphql::schema::GraphqlSchema::from_sdl(
+        "type Query { pipeline(slug: ID!): Pipeline }\n\"A pipeline\"\ntype Pipeline {\n  \"Its name\"\n  name: String!\n  \"Newest first\"\n  builds(first: Int, branch: String): BuildConnection\n  slug: String!\n}\ntype BuildConnection { count: Int! }\n",
+    )
+    .unwrap();
+    app.update(Msg::SchemaReady {
+        schema,
+        fetched_at: chrono::DateTime::from_timestamp(1_764_000_000, 0).unwrap(),
+        fetched_now: false,
+    });
+}
+
+#[test]
+fn editor_with_schema_errors_and_the_save_confirmation() {
+    let mut app = loaded(110, 30);
+    with_schema(&mut app);
+    let commands = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+    diagnose(&mut app, commands);
+    for _ in 0..2 {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::End);
+    let commands = app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('x'),
+        KeyModifiers::NONE,
+    )));
+    diagnose(&mut app, commands);
+    insta::assert_snapshot!(render(&app));
+    ctrl(&mut app, 's');
+    insta::assert_snapshot!("confirm_save_schema_errors", render(&app));
+}
+
 #[test]
 fn server_validation_message_is_shown_at_its_field() {
     let mut app = loaded(110, 30);
