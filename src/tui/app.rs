@@ -573,12 +573,23 @@ impl App {
                 let Some(edit) = self.edit_for(&slug) else {
                     return Vec::new();
                 };
+                let mut status = None;
                 match key.code {
                     KeyCode::Char('z') if ctrl => edit.undo(),
                     KeyCode::Char('y') if ctrl => edit.redo(),
+                    KeyCode::Char('f') if ctrl => {
+                        status = Some(match edit.format() {
+                            Ok(true) => "Formatted (Ctrl-z undoes it).".to_owned(),
+                            Ok(false) => "Already formatted.".to_owned(),
+                            Err(e) => format!("Not formatted: {e}."),
+                        });
+                    }
                     _ => edit.key(key),
                 }
                 edit.follow_cursor(height);
+                if let Some(status) = status {
+                    self.status = status;
+                }
             }
         }
         Vec::new()

@@ -85,6 +85,10 @@ pub struct PortalEdit {
     pub validation_pending: bool,
     /// The generation last sent off for diagnostics, so it is sent once.
     pub requested_generation: Option<u64>,
+    /// Texts right after a whole-document replacement (format, `$EDITOR`), and
+    /// before one that was undone: so undo and redo take it as one step.
+    replacements: Vec<String>,
+    undone_replacements: Vec<String>,
 }
 
 /// Documents up to this size are parsed on every keystroke; larger ones are
@@ -106,6 +110,8 @@ impl PortalEdit {
             diagnostics_pending: false,
             validation_pending: false,
             requested_generation: None,
+            replacements: Vec::new(),
+            undone_replacements: Vec::new(),
         };
         edit.diagnostics = parse_diagnostics(&portal.query);
         edit.validation_pending = edit.diagnostics.is_empty();
@@ -159,13 +165,24 @@ impl PortalEdit {
     }
 
     pub fn undo(&mut self) {
+        let before = self.text();
         if self.document.undo() {
+            // A replacement is two steps in the text area (cut, insert): one here.
+            if self.replacements.last() == Some(&before) && self.document.undo() {
+                self.replacements.pop();
+                self.undone_replacements.push(self.text());
+            }
             self.reparse();
         }
     }
 
     pub fn redo(&mut self) {
+        let before = self.text();
         if self.document.redo() {
+            if self.undone_replacements.last() == Some(&before) && self.document.redo() {
+                self.undone_replacements.pop();
+                self.replacements.push(self.text());
+            }
             self.reparse();
         }
     }
@@ -181,7 +198,25 @@ impl PortalEdit {
         self.document.select_all();
         self.document.cut();
         self.document.insert_str(text);
+        self.replacements.push(self.text());
+        self.undone_replacements.clear();
         self.reparse();
+    }
+
+    /// Lays the document out canonically (one undoable change); the error
+    /// says why not. The cursor stays on its line where it can.
+    pub fn format(&mut self) -> Result<bool, String> {
+        let text = self.text();
+        let formatted = crate::graphql::format::format(&text)?;
+        if formatted == text {
+            return Ok(false);
+        }
+        let ratatui_textarea::DataCursor(row, column) = self.document.cursor();
+        self.replace_text(&formatted);
+        let row = row.min(self.document.lines().len().saturating_sub(1)) as u16;
+        self.document
+            .move_cursor(ratatui_textarea::CursorMove::Jump(row, column as u16));
+        Ok(true)
     }
 
     fn reparse(&mut self) {

@@ -797,3 +797,36 @@ fn without_a_schema_the_app_says_so_once_and_checks_syntax_only() {
     );
     assert_eq!(names(&press(&mut app, KeyCode::F(5))), ["load-schema"]);
 }
+
+#[test]
+fn ctrl_f_formats_the_document_as_one_undoable_change() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'f');
+    assert_eq!(app.status, "Formatted (Ctrl-z undoes it).");
+    assert_eq!(
+        app.selected_document().unwrap(),
+        "query Me {\n  viewer {\n    user {\n      name\n    }\n  }\n}\n"
+    );
+    ctrl(&mut app, 'f');
+    assert_eq!(app.status, "Already formatted.");
+    ctrl(&mut app, 'z');
+    assert_eq!(app.selected_document().unwrap(), WHO);
+    ctrl(&mut app, 'y');
+    assert!(app.selected_document().unwrap().starts_with("query Me {\n"));
+    ctrl(&mut app, 'z');
+    type_text(&mut app, "{{");
+    let before = app.selected_document().unwrap();
+    ctrl(&mut app, 'f');
+    assert!(
+        app.status
+            .starts_with("Not formatted: the document has syntax errors"),
+        "{}",
+        app.status
+    );
+    assert_eq!(
+        app.selected_document().unwrap(),
+        before,
+        "nothing typed is lost"
+    );
+}

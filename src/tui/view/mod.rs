@@ -187,6 +187,7 @@ pub(crate) fn keys_for(app: &App) -> &'static [(&'static str, &'static str)] {
             ("type", "edit the document"),
             ("Ctrl-s", "save (asks first if it has errors)"),
             ("Ctrl-z / Ctrl-y", "undo / redo"),
+            ("Ctrl-f", "format the document"),
             ("Ctrl-o", "open in $EDITOR"),
             ("Ctrl-r", "run the portal"),
             ("F5", "fetch the GraphQL schema again"),
