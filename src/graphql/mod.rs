@@ -1,8 +1,10 @@
 //! Pure analysis of GraphQL documents. No I/O, no UI.
 
+pub mod completion;
 pub mod diagnostics;
 pub mod format;
 pub mod highlight;
 pub mod introspection;
+pub mod lexer;
 pub mod schema;
 pub mod variables;

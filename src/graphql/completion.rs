@@ -1,0 +1,653 @@
+//! What may be typed at the cursor, from the schema: fields of the type being
+//! selected, arguments inside `( )`, input-object fields, enum values,
+//! variables and type names. Also what the name under the cursor is, for the
+//! field popup.
+
+use super::lexer::{lex, Kind, Token};
+use super::schema::{GraphqlSchema, Member, TypeKind};
+
+/// One thing that may be inserted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub label: String,
+    /// Its type (or, for a type name, its kind).
+    pub detail: String,
+    /// The first line of its description.
+    pub summary: String,
+    /// The text that replaces the typed prefix.
+    pub insert: String,
+    /// Where the cursor goes, in chars from the start of `insert`.
+    pub cursor: usize,
+}
+
+/// Candidates for the word being typed, which starts `prefix_len` chars
+/// before the cursor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    pub prefix_len: usize,
+    pub candidates: Vec<Candidate>,
+}
+
+/// Where the cursor is, as far as the schema is concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Context {
+    /// Selecting fields of a type.
+    Selection(String),
+    /// After `... on` or in a variable definition: a type name.
+    TypeName {
+        input_only: bool,
+    },
+    /// Naming an argument of a field (or directive: `None`).
+    ArgumentName {
+        parent: String,
+        field: String,
+    },
+    /// Naming a field of an input object.
+    InputFieldName(String),
+    /// A value of this (named) type is expected.
+    Value(Option<String>),
+    /// After `$`: a variable.
+    Variable,
+    Nothing,
+}
+
+#[derive(Debug, Clone)]
+enum Frame {
+    Selection(Option<String>),
+    Arguments {
+        parent: Option<String>,
+        field: String,
+    },
+    Directive,
+    VariableDefinitions,
+    /// An input object value of this type.
+    Object(Option<String>),
+    /// A list value whose items have this type.
+    List(Option<String>),
+}
+
+/// The variables an operation defines, with their types.
+type Variables = Vec<(String, String)>;
+
+struct Analysis {
+    context: Context,
+    variables: Variables,
+}
+
+/// Candidates at `(row, column)` (0-based, column in chars), best first.
+pub fn complete(
+    schema: &GraphqlSchema,
+    document: &str,
+    row: usize,
+    column: usize,
+) -> Option<Completion> {
+    let (before, prefix) = split_at_cursor(document, row, column)?;
+    let analysis = analyse(schema, &before)?;
+    let needle = prefix.to_lowercase();
+    let mut candidates: Vec<Candidate> = match &analysis.context {
+        Context::Selection(ty) => schema.fields(ty).iter().map(field_candidate).collect(),
+        Context::ArgumentName { parent, field } => schema
+            .arguments(parent, field)
+            .iter()
+            .map(key_candidate)
+            .collect(),
+        Context::InputFieldName(ty) => schema.input_fields(ty).iter().map(key_candidate).collect(),
+        Context::Value(ty) => value_candidates(schema, ty.as_deref(), &analysis.variables),
+        Context::Variable => analysis
+            .variables
+            .iter()
+            .map(|(name, ty)| Candidate {
+                label: format!("${name}"),
+                detail: ty.clone(),
+                summary: String::new(),
+                insert: name.clone(),
+                cursor: name.chars().count(),
+            })
+            .collect(),
+        Context::TypeName { input_only } => schema
+            .type_names()
+            .into_iter()
+            .filter_map(|name| {
+                let kind = schema.kind(&name)?;
+                let fits = if *input_only {
+                    matches!(
+                        kind,
+                        TypeKind::Scalar | TypeKind::Enum | TypeKind::InputObject
+                    )
+                } else {
+                    matches!(
+                        kind,
+                        TypeKind::Object | TypeKind::Interface | TypeKind::Union
+                    )
+                };
+                fits.then(|| Candidate {
+                    detail: format!("{kind:?}").to_lowercase(),
+                    summary: String::new(),
+                    cursor: name.chars().count(),
+                    insert: name.clone(),
+                    label: name,
+                })
+            })
+            .collect(),
+        Context::Nothing => Vec::new(),
+    };
+    // One letter picks names that start with it; more also find names that
+    // hold them (`id` finds `uuid`).
+    candidates.retain(|c| {
+        let label = c.label.trim_start_matches('$').to_lowercase();
+        label.starts_with(&needle) || (needle.len() > 1 && label.contains(&needle))
+    });
+    // Names that start with what was typed come first, then the rest.
+    candidates.sort_by_key(|c| {
+        let label = c.label.trim_start_matches('$').to_lowercase();
+        (!label.starts_with(&needle), label)
+    });
+    if candidates.is_empty() {
+        return None;
+    }
+    Some(Completion {
+        prefix_len: prefix.chars().count(),
+        candidates,
+    })
+}
+
+/// The schema coordinate of the name under the cursor (`Pipeline.builds`,
+/// `Pipeline`), for the field popup.
+pub fn coordinate_at(
+    schema: &GraphqlSchema,
+    document: &str,
+    row: usize,
+    column: usize,
+) -> Option<String> {
+    let line = document.split('\n').nth(row)?;
+    let chars: Vec<char> = line.chars().collect();
+    let is_name = |c: &char| c.is_ascii_alphanumeric() || *c == '_';
+    let mut start = column.min(chars.len());
+    while start > 0 && is_name(&chars[start - 1]) {
+        start -= 1;
+    }
+    let mut end = column.min(chars.len());
+    while end < chars.len() && is_name(&chars[end]) {
+        end += 1;
+    }
+    if start == end {
+        return None;
+    }
+    let word: String = chars[start..end].iter().collect();
+    let (before, _) = split_at_cursor(document, row, start)?;
+    let analysis = analyse(schema, &before)?;
+    match analysis.context {
+        Context::Selection(ty) => Some(format!("{ty}.{word}")),
+        Context::ArgumentName { parent, field } => Some(format!("{parent}.{field}")),
+        Context::InputFieldName(ty) => Some(format!("{ty}.{word}")),
+        Context::Value(Some(ty)) if schema.kind(&ty) == Some(TypeKind::Enum) => {
+            Some(format!("{ty}.{word}"))
+        }
+        _ => schema.kind(&word).map(|_| word),
+    }
+}
+
+/// The text before the cursor, and the part of the name being typed.
+fn split_at_cursor(document: &str, row: usize, column: usize) -> Option<(String, String)> {
+    let mut before = String::new();
+    for (index, line) in document.split('\n').enumerate() {
+        if index < row {
+            before.push_str(line);
+            before.push('\n');
+        } else {
+            before.extend(line.chars().take(column));
+            break;
+        }
+    }
+    let prefix_start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_alphanumeric() || *c == '_')
+        .last()
+        .map_or(before.len(), |(i, _)| i);
+    let prefix = before[prefix_start..].to_owned();
+    before.truncate(prefix_start);
+    Some((before, prefix))
+}
+
+/// Walks the tokens before the cursor, keeping the stack of open brackets and
+/// what each one means.
+fn analyse(schema: &GraphqlSchema, before: &str) -> Option<Analysis> {
+    let tokens: Vec<Token> = lex(before)
+        .ok()?
+        .into_iter()
+        .filter(|t| t.kind != Kind::Comment)
+        .collect();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut variables: Variables = Vec::new();
+    // At the top level: the root type the next `{` selects from.
+    let mut next_selection: Option<String> = schema.root("query");
+    let text = |i: usize| tokens.get(i).map(|t| t.text.as_str());
+    for (i, token) in tokens.iter().enumerate() {
+        let prev = i.checked_sub(1).and_then(text);
+        let prev2 = i.checked_sub(2).and_then(text);
+        match (token.kind.clone(), token.text.as_str()) {
+            (Kind::Punct, "{") => {
+                let frame = match stack.last() {
+                    None => Frame::Selection(next_selection.take()),
+                    Some(Frame::Selection(parent)) => {
+                        Frame::Selection(selection_after(schema, parent.as_deref(), &tokens[..i]))
+                    }
+                    Some(Frame::Arguments { .. } | Frame::Object(_) | Frame::List(_)) => {
+                        Frame::Object(value_type(schema, &stack, &tokens[..i]))
+                    }
+                    Some(Frame::Directive | Frame::VariableDefinitions) => Frame::Object(None),
+                };
+                stack.push(frame);
+            }
+            (Kind::Punct, "(") => {
+                let frame = match stack.last() {
+                    None => Frame::VariableDefinitions,
+                    Some(_) if prev2 == Some("@") => Frame::Directive,
+                    Some(Frame::Selection(parent)) => Frame::Arguments {
+                        parent: parent.clone(),
+                        field: prev.unwrap_or_default().to_owned(),
+                    },
+                    Some(_) => Frame::Directive,
+                };
+                stack.push(frame);
+            }
+            (Kind::Punct, "[") => {
+                let item = match stack.last() {
+                    Some(Frame::Arguments { .. } | Frame::Object(_) | Frame::List(_)) => {
+                        value_type(schema, &stack, &tokens[..i])
+                    }
+                    _ => None,
+                };
+                stack.push(Frame::List(item));
+            }
+            (Kind::Punct, "}" | ")" | "]") => {
+                stack.pop();
+            }
+            (Kind::Name, name) if stack.is_empty() => match name {
+                "query" | "mutation" | "subscription" if prev != Some("on") => {
+                    next_selection = schema.root(name);
+                    variables.clear();
+                }
+                "fragment" => variables.clear(),
+                _ if prev == Some("on") => next_selection = Some(name.to_owned()),
+                _ => {}
+            },
+            (Kind::Name, name) => {
+                if let (Some(Frame::VariableDefinitions), Some("$")) = (stack.last(), prev) {
+                    let ty = type_after(&tokens[i + 1..]);
+                    variables.push((name.to_owned(), ty));
+                }
+            }
+            _ => {}
+        }
+    }
+    let last = tokens.last().map(|t| t.text.as_str());
+    let last2 = tokens.len().checked_sub(2).and_then(text);
+    let at_key = match last {
+        None => true,
+        Some(_) => tokens.last().is_some_and(ends_value) || matches!(last, Some("(" | "{")),
+    };
+    let context = match stack.last() {
+        _ if last == Some("$") => Context::Variable,
+        None if last == Some("on") => Context::TypeName { input_only: false },
+        None => Context::Nothing,
+        Some(Frame::Selection(ty)) => match (last, ty) {
+            (Some("on"), _) if last2 == Some("...") => Context::TypeName { input_only: false },
+            (Some(":"), Some(ty)) => Context::Selection(ty.clone()), // after an alias
+            (Some("@" | "..."), _) => Context::Nothing,
+            (_, Some(ty)) => Context::Selection(ty.clone()),
+            (_, None) => Context::Nothing,
+        },
+        Some(Frame::VariableDefinitions) => match last {
+            Some(":" | "[") => Context::TypeName { input_only: true },
+            _ => Context::Nothing,
+        },
+        Some(Frame::Arguments {
+            parent: Some(parent),
+            field,
+        }) if at_key => Context::ArgumentName {
+            parent: parent.clone(),
+            field: field.clone(),
+        },
+        Some(Frame::Arguments { parent: None, .. }) if at_key => Context::Nothing,
+        Some(Frame::Object(Some(ty))) if at_key => Context::InputFieldName(ty.clone()),
+        Some(Frame::Directive) if at_key => Context::Nothing,
+        Some(Frame::List(item)) if matches!(last, Some("[")) || at_key => {
+            Context::Value(item.clone())
+        }
+        Some(_) if last == Some(":") => Context::Value(value_type(schema, &stack, &tokens)),
+        Some(_) => Context::Nothing,
+    };
+    Some(Analysis { context, variables })
+}
+
+fn ends_value(token: &Token) -> bool {
+    match token.kind {
+        Kind::Name | Kind::Number | Kind::String | Kind::BlockString => true,
+        Kind::Punct => matches!(token.text.as_str(), "}" | "]" | ")" | "!"),
+        Kind::Comment => false,
+    }
+}
+
+/// The type a `{` opens after `field(...)` or `... on Type` in a selection of `parent`.
+fn selection_after(
+    schema: &GraphqlSchema,
+    parent: Option<&str>,
+    before: &[Token],
+) -> Option<String> {
+    let mut i = before.len();
+    // Skip back over `( ... )` and `@directive( ... )`.
+    loop {
+        match before.get(i.checked_sub(1)?)?.text.as_str() {
+            ")" => {
+                let mut depth = 0;
+                while i > 0 {
+                    i -= 1;
+                    match before[i].text.as_str() {
+                        ")" => depth += 1,
+                        "(" => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ if i >= 2 && before[i - 2].text == "@" => i -= 2,
+            _ => break,
+        }
+    }
+    let name = before.get(i.checked_sub(1)?)?;
+    if name.text == "..." {
+        return parent.map(str::to_owned); // `... @include(if: $x) {`
+    }
+    if i >= 2 && before[i - 2].text == "on" {
+        return Some(name.text.clone());
+    }
+    schema.field_type(parent?, &name.text)
+}
+
+/// The named type of the value being written at the end of `before`, given
+/// the open brackets.
+fn value_type(schema: &GraphqlSchema, stack: &[Frame], before: &[Token]) -> Option<String> {
+    let key = before
+        .iter()
+        .rev()
+        .skip_while(|t| t.text != ":")
+        .nth(1)
+        .map(|t| t.text.clone());
+    match stack.last()? {
+        Frame::Arguments {
+            parent: Some(parent),
+            field,
+        } => {
+            let key = key?;
+            let argument = schema
+                .arguments(parent, field)
+                .into_iter()
+                .find(|a| a.name == key)?;
+            Some(named(&argument.ty))
+        }
+        Frame::Object(Some(ty)) => {
+            let key = key?;
+            let field = schema
+                .input_fields(ty)
+                .into_iter()
+                .find(|f| f.name == key)?;
+            Some(named(&field.ty))
+        }
+        Frame::List(item) => item.clone(),
+        _ => None,
+    }
+}
+
+/// `[BuildStates!]!` → `BuildStates`
+fn named(ty: &str) -> String {
+    ty.trim_matches(|c| c == '[' || c == ']' || c == '!')
+        .to_owned()
+}
+
+/// The type written after `$name`: `: [ID!]!` → `[ID!]!`.
+fn type_after(tokens: &[Token]) -> String {
+    let mut text = String::new();
+    for token in tokens.iter().skip(1) {
+        match token.text.as_str() {
+            "[" | "]" | "!" => text.push_str(&token.text),
+            _ if token.kind == Kind::Name && !text.ends_with(|c: char| c.is_alphanumeric()) => {
+                text.push_str(&token.text)
+            }
+            _ => break,
+        }
+    }
+    text
+}
+
+fn field_candidate(field: &Member) -> Candidate {
+    let (insert, cursor) = if field.has_selection {
+        (
+            format!("{} {{  }}", field.name),
+            field.name.chars().count() + 3,
+        )
+    } else {
+        (field.name.clone(), field.name.chars().count())
+    };
+    Candidate {
+        label: field.name.clone(),
+        detail: field.ty.clone(),
+        summary: field.summary.clone(),
+        insert,
+        cursor,
+    }
+}
+
+fn key_candidate(member: &Member) -> Candidate {
+    let insert = format!("{}: ", member.name);
+    Candidate {
+        label: member.name.clone(),
+        detail: member.ty.clone(),
+        summary: member.summary.clone(),
+        cursor: insert.chars().count(),
+        insert,
+    }
+}
+
+fn value_candidates(
+    schema: &GraphqlSchema,
+    ty: Option<&str>,
+    variables: &Variables,
+) -> Vec<Candidate> {
+    let simple = |label: &str, detail: &str| Candidate {
+        label: label.to_owned(),
+        detail: detail.to_owned(),
+        summary: String::new(),
+        insert: label.to_owned(),
+        cursor: label.chars().count(),
+    };
+    let mut candidates: Vec<Candidate> = match ty {
+        Some("Boolean") => vec![simple("true", "Boolean"), simple("false", "Boolean")],
+        Some(ty) => schema
+            .enum_values(ty)
+            .into_iter()
+            .map(|v| Candidate {
+                summary: v.summary,
+                ..simple(&v.name, ty)
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    // Variables whose type names the same type.
+    candidates.extend(
+        variables
+            .iter()
+            .filter(|(_, var_ty)| ty.is_none_or(|ty| named(var_ty) == ty))
+            .map(|(name, var_ty)| Candidate {
+                label: format!("${name}"),
+                detail: var_ty.clone(),
+                summary: String::new(),
+                insert: format!("${name}"),
+                cursor: name.chars().count() + 1,
+            }),
+    );
+    candidates
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SDL: &str = r#"
+type Query {
+  "Find a pipeline"
+  pipeline(slug: ID!, "Only these" state: BuildStates): Pipeline
+  viewer: Viewer
+}
+type Mutation { buildCreate(input: BuildCreateInput!): BuildCreatePayload }
+type Viewer { user: User }
+type User { name: String email: String }
+type Pipeline { name: String! slug: String! builds(first: Int, state: [BuildStates!], branch: String): BuildConnection }
+type BuildConnection { count: Int! }
+enum BuildStates { PASSED FAILED RUNNING }
+input BuildCreateInput { pipelineID: ID! branch: String clean: Boolean env: EnvInput }
+input EnvInput { name: String! }
+type BuildCreatePayload { build: Pipeline }
+"#;
+
+    fn schema() -> GraphqlSchema {
+        GraphqlSchema::from_sdl(SDL).expect("valid")
+    }
+
+    /// Candidates at the `|` in `doc`.
+    fn at(doc: &str) -> Vec<String> {
+        let (row, line) = doc
+            .split('\n')
+            .enumerate()
+            .find(|(_, l)| l.contains('|'))
+            .expect("a cursor");
+        let column = line[..line.find('|').unwrap()].chars().count();
+        let text = doc.replace('|', "");
+        complete(&schema(), &text, row, column)
+            .map(|c| c.candidates.into_iter().map(|c| c.label).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn fields_of_the_type_being_selected() {
+        assert_eq!(at("query { | }"), ["__typename", "pipeline", "viewer"]);
+        assert_eq!(at("{ viewer { user { n| } } }"), ["name"]);
+        assert_eq!(at("{ pipeline(slug: \"a\") { b| } }"), ["builds"]);
+        assert_eq!(at("mutation { b| }"), ["buildCreate"]);
+        assert_eq!(
+            at("{ p: pipeline(slug: \"a\") { na| } }"),
+            ["name", "__typename"]
+        );
+        assert_eq!(
+            at("query Q($s: ID!) {\n  pipeline(slug: $s) {\n    builds(first: 1) {\n      c|\n    }\n  }\n}"),
+            ["count"]
+        );
+    }
+
+    #[test]
+    fn fragments_and_inline_fragments_select_their_type() {
+        assert_eq!(at("fragment F on Pipeline { sl| }"), ["slug"]);
+        assert_eq!(at("{ viewer { ... on User { em| } } }"), ["email"]);
+        assert_eq!(at("{ viewer { ... on Us| } }"), ["User"]);
+        assert_eq!(
+            at("{ pipeline(slug: \"a\") @include(if: true) { name } viewer { user { e| } } }"),
+            ["email"]
+        );
+    }
+
+    #[test]
+    fn arguments_and_their_values() {
+        assert_eq!(at("{ pipeline(|) { name } }"), ["slug", "state"]);
+        assert_eq!(
+            at("{ pipeline(slug: \"a\", s|) { name } }"),
+            ["slug", "state"]
+        );
+        assert_eq!(
+            at("{ pipeline(slug: \"a\", state: |) { name } }"),
+            ["FAILED", "PASSED", "RUNNING"]
+        );
+        assert_eq!(
+            at("{ pipeline(slug: \"a\") { builds(state: [P|]) { count } } }"),
+            ["PASSED"]
+        );
+    }
+
+    #[test]
+    fn input_object_fields_and_nested_values() {
+        assert_eq!(
+            at("mutation { buildCreate(input: { |}) { build { name } } }"),
+            ["branch", "clean", "env", "pipelineID"]
+        );
+        assert_eq!(
+            at("mutation { buildCreate(input: { clean: |}) { build { name } } }"),
+            ["false", "true"]
+        );
+        assert_eq!(
+            at("mutation { buildCreate(input: { env: { n| } }) { build { name } } }"),
+            ["name"]
+        );
+    }
+
+    #[test]
+    fn variables_and_their_types() {
+        assert_eq!(
+            at("query Q($slug: ID!, $state: BuildStates) { pipeline(slug: $|) { name } }"),
+            ["$slug", "$state"]
+        );
+        assert_eq!(
+            at("query Q($slug: ID!, $state: BuildStates) { pipeline(slug: $slug, state: |) { name } }"),
+            ["FAILED", "PASSED", "RUNNING", "$state"]
+        );
+        assert_eq!(
+            at("query Q($s: Bu|) { viewer { user { name } } }"),
+            ["BuildCreateInput", "BuildStates"]
+        );
+    }
+
+    #[test]
+    fn object_fields_insert_braces_and_keys_a_colon() {
+        let doc = "{ pipeline(slug: \"a\") { bui } }";
+        let c = complete(&schema(), doc, 0, 27).expect("candidates");
+        assert_eq!(c.prefix_len, 3);
+        assert_eq!(c.candidates[0].insert, "builds {  }");
+        assert_eq!(c.candidates[0].cursor, "builds { ".len());
+        assert_eq!(c.candidates[0].detail, "BuildConnection");
+        let c = complete(&schema(), "{ pipeline(sl) { name } }", 0, 13).expect("candidates");
+        assert_eq!(c.candidates[0].insert, "slug: ");
+        assert_eq!(c.candidates[0].detail, "ID!");
+    }
+
+    #[test]
+    fn nothing_inside_strings_comments_or_unknown_types() {
+        assert!(at("{ pipeline(slug: \"a|\") { name } }").is_empty());
+        assert!(at("{ nope { n| } }").is_empty());
+    }
+
+    #[test]
+    fn the_popup_finds_the_field_under_the_cursor() {
+        let s = schema();
+        let doc = "query { pipeline(slug: \"a\") { builds(first: 1) { count } } }";
+        assert_eq!(
+            coordinate_at(&s, doc, 0, 10).as_deref(),
+            Some("Query.pipeline")
+        );
+        assert_eq!(
+            coordinate_at(&s, doc, 0, 33).as_deref(),
+            Some("Pipeline.builds")
+        );
+        assert_eq!(
+            coordinate_at(&s, doc, 0, 40).as_deref(),
+            Some("Pipeline.builds")
+        );
+        assert_eq!(
+            coordinate_at(&s, "fragment F on Pipeline { name }", 0, 16).as_deref(),
+            Some("Pipeline")
+        );
+        assert_eq!(coordinate_at(&s, doc, 0, 3), None);
+    }
+}
