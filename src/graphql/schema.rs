@@ -142,6 +142,43 @@ impl GraphqlSchema {
         }
     }
 
+    /// What the field popup shows: the SDL of `coordinate`, and for a field
+    /// or argument, the type it holds with that type's description.
+    pub fn explain(&self, coordinate: &str) -> Option<String> {
+        let mut text = self.describe(coordinate)?;
+        if let Some((type_name, field)) = coordinate.split_once('.') {
+            let held = self.field_type(type_name, field).or_else(|| {
+                let input = self
+                    .input_fields(type_name)
+                    .into_iter()
+                    .find(|f| f.name == field)?;
+                Some(
+                    input
+                        .ty
+                        .trim_matches(|c| c == '[' || c == ']' || c == '!')
+                        .to_owned(),
+                )
+            });
+            if let Some(held) = held {
+                let kind = self
+                    .kind(&held)
+                    .map(|k| format!("{k:?}").to_lowercase())
+                    .unwrap_or_default();
+                let about = self
+                    .inner
+                    .types
+                    .get(held.as_str())
+                    .and_then(|t| t.description())
+                    .map(|d| summary(Some(d)))
+                    .filter(|d| !d.is_empty())
+                    .map(|d| format!(": {d}"))
+                    .unwrap_or_default();
+                text.push_str(&format!("\n\n# {held} ({kind}){about}"));
+            }
+        }
+        Some(text)
+    }
+
     /// The type a root operation selects from (`query` → `Query`).
     pub fn root(&self, operation: &str) -> Option<String> {
         let operation = match operation {
@@ -385,6 +422,11 @@ enum BuildStates { PASSED FAILED }
         assert!(builds.starts_with("builds(first: Int"), "{builds}");
         assert_eq!(s.describe("BuildStates.PASSED").as_deref(), Some("PASSED"));
         assert_eq!(s.describe("Nope"), None);
+        let explained = s.explain("Pipeline.builds").expect("a field");
+        assert!(
+            explained.ends_with("# BuildConnection (object)"),
+            "{explained}"
+        );
         assert_eq!(s.describe("Pipeline.nope"), None);
     }
 

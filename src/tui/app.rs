@@ -13,6 +13,7 @@ use super::layout::{self, inner_height};
 use super::message::{Command, Msg};
 use super::run::{Remembered, ResponseView, VariablesForm};
 use crate::buildkite::{ApiError, Portal};
+use crate::graphql::completion::{self, Completion};
 use crate::graphql::schema::GraphqlSchema;
 use crate::secrets::{Secret, TokenKind};
 use chrono::{DateTime, Utc};
@@ -38,6 +39,14 @@ pub enum Loading {
     /// Pages are arriving; the list shows what came so far.
     InFlight,
     Failed(String),
+}
+
+/// The completion list open in the document.
+#[derive(Debug)]
+pub struct CompletionPopup {
+    pub slug: String,
+    pub completion: Completion,
+    pub selected: usize,
 }
 
 #[derive(Debug)]
@@ -74,6 +83,8 @@ pub struct App {
     pub waiting_drafts: Vec<crate::drafts::Draft>,
     /// What was last written to disk for each edit: (revision, fields, dirty).
     draft_marks: HashMap<String, (u64, super::editor::FieldDraft, bool)>,
+    /// Completion candidates shown under the cursor in the document.
+    pub completion: Option<CompletionPopup>,
     /// The organization's GraphQL schema, once loaded (from cache or fetched).
     pub schema: Option<GraphqlSchema>,
     /// Where the schema stands, for the help screen and the status line.
@@ -111,6 +122,7 @@ impl App {
             response: None,
             waiting_drafts: Vec::new(),
             draft_marks: HashMap::new(),
+            completion: None,
             schema: None,
             schema_note: "loading the GraphQL schema…".into(),
             show_help: false,
@@ -363,6 +375,12 @@ impl App {
         };
         self.sync_variables();
         self.edit_focused_document();
+        if self.focus != Focus::Document
+            || self.dialog.is_some()
+            || self.completion.as_ref().map(|c| &c.slug) != self.selected_slug().as_ref()
+        {
+            self.completion = None;
+        }
         let mut commands = commands;
         commands.extend(self.request_diagnostics());
         commands.extend(self.sync_drafts());
@@ -427,6 +445,10 @@ impl App {
                 }
                 return Vec::new();
             }
+        }
+        if self.completion.is_some() && self.focus == Focus::Document {
+            // The list takes Tab (insert) before it can move the focus.
+            return self.document_key(key);
         }
         match key.code {
             KeyCode::Tab | KeyCode::BackTab => {
@@ -565,10 +587,15 @@ impl App {
             self.focus = Focus::List;
             return Vec::new();
         };
+        if self.completion.is_some() && self.completion_key(&slug, key) {
+            return Vec::new();
+        }
         let height = inner_height(self.areas().document);
         match key.code {
             KeyCode::Esc => self.focus = Focus::List,
             KeyCode::Char('o') if ctrl => return self.open_editor(),
+            KeyCode::Char(' ') if ctrl => self.open_completion(&slug, true),
+            KeyCode::F(2) => self.explain_at_cursor(&slug),
             _ => {
                 let Some(edit) = self.edit_for(&slug) else {
                     return Vec::new();
@@ -590,9 +617,120 @@ impl App {
                 if let Some(status) = status {
                     self.status = status;
                 }
+                // Typing a name opens the list by itself.
+                if let KeyCode::Char(c) = key.code {
+                    if !ctrl && (c.is_ascii_alphanumeric() || c == '_') {
+                        self.open_completion(&slug, false);
+                    }
+                }
             }
         }
         Vec::new()
+    }
+
+    /// Fills the completion list for the cursor. `asked`: by Ctrl-Space, so
+    /// say when there is nothing; typed: stay quiet, and stay closed when the
+    /// name is already complete.
+    fn open_completion(&mut self, slug: &str, asked: bool) {
+        self.completion = None;
+        let Some(schema) = self.schema.clone() else {
+            if asked {
+                self.status = format!(
+                    "No completion without a GraphQL schema ({}).",
+                    self.schema_note
+                );
+            }
+            return;
+        };
+        let Some(edit) = self.edit_for(slug) else {
+            return;
+        };
+        let (row, column) = edit.cursor();
+        let found = completion::complete(&schema, &edit.text(), row, column);
+        match found {
+            Some(found)
+                if asked
+                    || (found.prefix_len > 0
+                        && !(found.candidates.len() == 1
+                            && found.candidates[0].label.chars().count() == found.prefix_len)) =>
+            {
+                self.completion = Some(CompletionPopup {
+                    slug: slug.to_owned(),
+                    completion: found,
+                    selected: 0,
+                });
+            }
+            None if asked => self.status = "Nothing to complete here.".into(),
+            _ => {}
+        }
+    }
+
+    /// A key while the completion list is open; true when it was used.
+    fn completion_key(&mut self, slug: &str, key: KeyEvent) -> bool {
+        let Some(popup) = &mut self.completion else {
+            return false;
+        };
+        let count = popup.completion.candidates.len();
+        match key.code {
+            KeyCode::Down => popup.selected = (popup.selected + 1) % count,
+            KeyCode::Up => popup.selected = (popup.selected + count - 1) % count,
+            KeyCode::Esc => self.completion = None,
+            KeyCode::Tab | KeyCode::Enter => {
+                let Some(popup) = self.completion.take() else {
+                    return false;
+                };
+                let Some(chosen) = popup.completion.candidates.get(popup.selected) else {
+                    return false;
+                };
+                // Enter after a name typed in full is a new line, not a choice.
+                let typed_in_full = chosen.insert == chosen.label
+                    && chosen.label.chars().count() == popup.completion.prefix_len;
+                if key.code == KeyCode::Enter && typed_in_full {
+                    return false;
+                }
+                let height = inner_height(self.areas().document);
+                if let Some(edit) = self.edit_for(slug) {
+                    edit.complete_with(popup.completion.prefix_len, &chosen.insert, chosen.cursor);
+                    edit.follow_cursor(height);
+                }
+            }
+            _ => {
+                // Any other key goes to the text; the list follows it.
+                self.completion = None;
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Opens the field popup for the name under the cursor.
+    fn explain_at_cursor(&mut self, slug: &str) {
+        let Some(schema) = self.schema.clone() else {
+            self.status = format!(
+                "Nothing to explain without a GraphQL schema ({}).",
+                self.schema_note
+            );
+            return;
+        };
+        let Some(edit) = self.edit_for(slug) else {
+            return;
+        };
+        let (row, column) = edit.cursor();
+        let text = edit.text();
+        let found = completion::coordinate_at(&schema, &text, row, column)
+            .and_then(|coordinate| Some((schema.explain(&coordinate)?, coordinate)));
+        match found {
+            Some((text, coordinate)) => {
+                self.dialog = Some(Dialog::Explain {
+                    coordinate,
+                    text,
+                    scroll: 0,
+                })
+            }
+            None => {
+                self.status = "The cursor is not on a field, argument or type of the schema.".into()
+            }
+        }
     }
 
     /// Asks for diagnostics off the input path for every edit whose text is
@@ -915,6 +1053,26 @@ impl App {
         };
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let (keep, commands) = match dialog {
+            Dialog::Explain {
+                coordinate,
+                text,
+                scroll,
+            } => {
+                let lines = text.lines().count();
+                let scroll = match key.code {
+                    KeyCode::Down | KeyCode::Char('j') => Some(scroll + 1),
+                    KeyCode::Up | KeyCode::Char('k') => Some(scroll.saturating_sub(1)),
+                    KeyCode::PageDown | KeyCode::Char(' ') => Some(scroll + 10),
+                    KeyCode::PageUp => Some(scroll.saturating_sub(10)),
+                    _ => None,
+                };
+                let keep = scroll.map(|scroll| Dialog::Explain {
+                    coordinate,
+                    text,
+                    scroll: scroll.min(lines.saturating_sub(1)),
+                });
+                (keep, Vec::new())
+            }
             Dialog::Form(mut form) => {
                 let submit = ctrl && key.code == KeyCode::Char('s');
                 if submit {

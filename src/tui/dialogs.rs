@@ -57,6 +57,12 @@ pub enum Dialog {
         drafts: Vec<crate::drafts::Draft>,
         selected: usize,
     },
+    /// What the schema says about the field (or type) under the cursor.
+    Explain {
+        coordinate: String,
+        text: String,
+        scroll: usize,
+    },
     /// The portal changed on the server since it was loaded.
     Conflict {
         slug: String,

@@ -157,8 +157,25 @@ impl PortalEdit {
         PortalChanges::diff(server, wanted)
     }
 
-    /// Applies an editing key to the document.
+    /// Applies an editing key to the document. Enter keeps the line's indent,
+    /// one level deeper after an opening bracket.
     pub fn key(&mut self, key: KeyEvent) {
+        if key.code == crossterm::event::KeyCode::Enter && key.modifiers.is_empty() {
+            let (row, column) = self.cursor();
+            let line = &self.document.lines()[row];
+            let indent: String = line.chars().take_while(|c| *c == ' ').collect();
+            let opens = line
+                .chars()
+                .take(column)
+                .collect::<String>()
+                .trim_end()
+                .ends_with(['{', '(', '[']);
+            let deeper = if opens { "  " } else { "" };
+            self.document.insert_newline();
+            self.document.insert_str(format!("{indent}{deeper}"));
+            self.reparse();
+            return;
+        }
         if self.document.input(key) {
             self.reparse();
         }
@@ -201,6 +218,27 @@ impl PortalEdit {
         self.replacements.push(self.text());
         self.undone_replacements.clear();
         self.reparse();
+    }
+
+    /// Replaces the `prefix_len` chars before the cursor with `insert`, and
+    /// puts the cursor `cursor` chars into it (a completion).
+    pub fn complete_with(&mut self, prefix_len: usize, insert: &str, cursor: usize) {
+        use ratatui_textarea::CursorMove;
+        for _ in 0..prefix_len {
+            self.document.move_cursor(CursorMove::Back);
+        }
+        self.document.delete_str(prefix_len);
+        self.document.insert_str(insert);
+        for _ in cursor..insert.chars().count() {
+            self.document.move_cursor(CursorMove::Back);
+        }
+        self.reparse();
+    }
+
+    /// The cursor as (row, column in chars).
+    pub fn cursor(&self) -> (usize, usize) {
+        let ratatui_textarea::DataCursor(row, column) = self.document.cursor();
+        (row, column)
     }
 
     /// Lays the document out canonically (one undoable change); the error

@@ -830,3 +830,118 @@ fn ctrl_f_formats_the_document_as_one_undoable_change() {
         "nothing typed is lost"
     );
 }
+
+/// The document pane of `deploy-web` holding `text`, with the test schema.
+fn editing(text: &str) -> App {
+    let mut app = loaded();
+    app.portals[0].query = text.into();
+    app.update(Msg::SchemaReady {
+        schema: test_schema(),
+        fetched_at: Utc::now(),
+        fetched_now: true,
+    });
+    press(&mut app, KeyCode::Enter);
+    app
+}
+
+fn candidates(app: &App) -> Vec<String> {
+    app.completion
+        .as_ref()
+        .map(|c| {
+            c.completion
+                .candidates
+                .iter()
+                .map(|c| c.label.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn typing_a_field_opens_completion_and_tab_inserts_it_with_braces() {
+    let mut app = editing("query Me {\n  \n}");
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::End);
+    type_text(&mut app, "v");
+    assert_eq!(candidates(&app), ["viewer"]);
+    press(&mut app, KeyCode::Tab);
+    assert!(app.completion.is_none());
+    assert_eq!(
+        app.focus,
+        Focus::Document,
+        "Tab went to the list, not the panes"
+    );
+    assert_eq!(
+        app.selected_document().unwrap(),
+        "query Me {\n  viewer {  }\n}"
+    );
+    type_text(&mut app, "us");
+    assert_eq!(candidates(&app), ["user"]);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.completion.is_none());
+    assert_eq!(app.focus, Focus::Document, "Esc closed only the list");
+}
+
+#[test]
+fn ctrl_space_lists_arguments_and_enter_after_a_full_name_is_a_new_line() {
+    let mut app = editing("query Me {\n  pipeline() { name }\n}");
+    press(&mut app, KeyCode::Down);
+    for _ in 0.."  pipeline(".len() {
+        press(&mut app, KeyCode::Right);
+    }
+    ctrl(&mut app, ' ');
+    assert_eq!(candidates(&app), ["slug"]);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.selected_document().unwrap(),
+        "query Me {\n  pipeline(slug: ) { name }\n}"
+    );
+
+    let mut app = editing("query Me {\n  \n}");
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::End);
+    type_text(&mut app, "viewe");
+    assert_eq!(candidates(&app), ["viewer"]);
+    type_text(&mut app, "r");
+    assert!(
+        app.completion.is_none(),
+        "a name typed in full closes the list"
+    );
+    ctrl(&mut app, ' ');
+    assert_eq!(candidates(&app), ["viewer"]);
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Down);
+    // `viewer` has a selection: Enter inserts the braces.
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.selected_document().unwrap(),
+        "query Me {\n  viewer {  }\n}"
+    );
+}
+
+#[test]
+fn f2_explains_the_field_under_the_cursor() {
+    let mut app = editing("query Me { viewer { user { email } } }");
+    for _ in 0.."query Me { viewer { user { em".len() {
+        press(&mut app, KeyCode::Right);
+    }
+    press(&mut app, KeyCode::F(2));
+    match &app.dialog {
+        Some(Dialog::Explain {
+            coordinate, text, ..
+        }) => {
+            assert_eq!(coordinate, "User.email");
+            assert!(text.starts_with("email: String"), "{text}");
+        }
+        other => panic!("expected the field popup, got {other:?}"),
+    }
+    press(&mut app, KeyCode::Char('x'));
+    assert!(app.dialog.is_none(), "any other key closes it");
+    assert_eq!(
+        app.selected_document().unwrap(),
+        "query Me { viewer { user { email } } }"
+    );
+    press(&mut app, KeyCode::Home);
+    press(&mut app, KeyCode::F(2));
+    assert!(app.status.contains("not on a field"), "{}", app.status);
+}

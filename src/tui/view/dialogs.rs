@@ -40,6 +40,11 @@ pub fn draw(frame: &mut Frame, app: &App, dialog: &Dialog) {
                 64,
             );
         }
+        Dialog::Explain {
+            coordinate,
+            text,
+            scroll,
+        } => explain(frame, coordinate, text, *scroll),
         Dialog::ConfirmSave {
             summary, syntax, ..
         } => {
@@ -325,6 +330,44 @@ fn draw_sign_in(frame: &mut Frame, app: &App, sign_in: &SignIn) {
         dim(),
     )));
     message(frame, " Sign in as me ", lines, 76);
+}
+
+/// The field popup: SDL from the schema, highlighted, scrollable.
+fn explain(frame: &mut Frame, coordinate: &str, text: &str, scroll: usize) {
+    let screen = frame.area();
+    let all: Vec<&str> = text.lines().collect();
+    let room = screen.height.saturating_sub(6).max(3) as usize;
+    let mut lines: Vec<Line<'static>> = all
+        .iter()
+        .skip(scroll)
+        .take(room)
+        .map(|line| super::portal::highlighted_line(line))
+        .collect();
+    lines.push(Line::default());
+    let more = if all.len() > scroll + room {
+        format!("↓ {} more lines · ", all.len() - scroll - room)
+    } else {
+        String::new()
+    };
+    lines.push(Line::from(Span::styled(
+        format!("{more}↑/↓ scroll · any other key closes"),
+        dim(),
+    )));
+    let widest = all.iter().map(|l| l.chars().count()).max().unwrap_or(20) + 2;
+    let width = widest.clamp(40, (screen.width as usize).saturating_sub(4).max(40));
+    // Long lines wrap: count the rows they take.
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(width - 2))
+        .sum();
+    let area = centered(screen, width as u16, rows as u16 + 2);
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(pane(format!(" {} ", sanitize_line(coordinate)), true)),
+        area,
+    );
 }
 
 fn message(frame: &mut Frame, title: &str, lines: Vec<Line<'static>>, width: u16) {

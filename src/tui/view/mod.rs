@@ -188,6 +188,8 @@ pub(crate) fn keys_for(app: &App) -> &'static [(&'static str, &'static str)] {
             ("Ctrl-s", "save (asks first if it has errors)"),
             ("Ctrl-z / Ctrl-y", "undo / redo"),
             ("Ctrl-f", "format the document"),
+            ("Ctrl-Space", "complete (also while typing a name)"),
+            ("F2", "explain the field under the cursor"),
             ("Ctrl-o", "open in $EDITOR"),
             ("Ctrl-r", "run the portal"),
             ("F5", "fetch the GraphQL schema again"),

@@ -1,17 +1,17 @@
 //! The selected portal: its fields, and its document with highlighting, line
-//! numbers and parse diagnostics.
+//! numbers, diagnostics and the completion list.
 
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::{dim, error_style, pane, style_of};
 use crate::graphql::diagnostics::Diagnostic;
 use crate::graphql::highlight::graphql_line;
 use crate::text::sanitize_line;
-use crate::tui::app::{App, Focus};
+use crate::tui::app::{App, CompletionPopup, Focus};
 use crate::tui::editor::{Field, FieldDraft};
 
 pub fn draw_fields(frame: &mut Frame, app: &App, area: Rect) {
@@ -201,9 +201,94 @@ pub fn draw_document(frame: &mut Frame, app: &App, area: Rect) {
             let y = inner.y as usize + row - scroll;
             if x < (inner.x + inner.width) as usize {
                 frame.set_cursor_position(Position::new(x as u16, y as u16));
+                if let Some(popup) = app.completion.as_ref().filter(|p| p.slug == portal.slug) {
+                    draw_completion(frame, popup, x as u16, y as u16);
+                }
             }
         }
     }
+}
+
+/// The completion list under the cursor (above it near the bottom).
+fn draw_completion(frame: &mut Frame, popup: &CompletionPopup, cursor_x: u16, cursor_y: u16) {
+    const ROWS: usize = 8;
+    let screen = frame.area();
+    let candidates = &popup.completion.candidates;
+    let first = popup.selected.saturating_sub(ROWS - 1);
+    let shown: Vec<_> = candidates
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(ROWS)
+        .collect();
+    let label_width = shown
+        .iter()
+        .map(|(_, c)| c.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    let detail_width = shown
+        .iter()
+        .map(|(_, c)| c.detail.chars().count())
+        .max()
+        .unwrap_or(0);
+    let width = (label_width + detail_width + 40)
+        .min(screen.width as usize)
+        .max(20) as u16;
+    let height = shown.len() as u16 + 2;
+    let x = cursor_x
+        .saturating_sub(popup.completion.prefix_len as u16 + 1)
+        .min(screen.width.saturating_sub(width));
+    let y = if cursor_y + 1 + height <= screen.height {
+        cursor_y + 1
+    } else {
+        cursor_y.saturating_sub(height)
+    };
+    let area = Rect::new(x, y, width, height.min(screen.height));
+    let lines: Vec<Line> = shown
+        .iter()
+        .map(|(index, c)| {
+            let selected = *index == popup.selected;
+            let base = if selected {
+                Style::new().bg(Color::Blue).fg(Color::White)
+            } else {
+                Style::new()
+            };
+            Line::from(vec![
+                Span::styled(
+                    format!("{:<label_width$}", sanitize_line(&c.label)),
+                    base.bold(),
+                ),
+                Span::styled(
+                    format!("  {:<detail_width$}", sanitize_line(&c.detail)),
+                    base.fg(if selected { Color::White } else { Color::Cyan }),
+                ),
+                Span::styled(
+                    format!("  {}", sanitize_line(&c.summary)),
+                    if selected { base } else { dim() },
+                ),
+            ])
+        })
+        .collect();
+    let title = format!(
+        " {}/{} · Tab insert · Esc close ",
+        popup.selected + 1,
+        candidates.len()
+    );
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .border_type(BorderType::Rounded)
+                .border_style(Style::new().fg(Color::Cyan))
+                .title(title),
+        ),
+        area,
+    );
+}
+
+/// One line of GraphQL, highlighted, as a whole line.
+pub(super) fn highlighted_line(line: &str) -> Line<'static> {
+    Line::from(highlighted(line, &[], 0, usize::MAX / 2))
 }
 
 /// One line of GraphQL as styled spans, with `underlines` (char ranges)

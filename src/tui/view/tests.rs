@@ -392,3 +392,22 @@ fn the_remaining_dialogs() {
     next.update(Msg::PortalsLoaded);
     insta::assert_snapshot!("drafts", render(&next));
 }
+
+#[test]
+fn completion_list_and_field_popup() {
+    let mut app = loaded(110, 30);
+    with_schema(&mut app);
+    press(&mut app, KeyCode::Enter);
+    for _ in 0..2 {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::End);
+    type_text(&mut app, "\nb");
+    insta::assert_snapshot!("completion_list", render(&app));
+    press(&mut app, KeyCode::Tab);
+    for _ in 0.." {".len() + 1 {
+        press(&mut app, KeyCode::Left);
+    }
+    press(&mut app, KeyCode::F(2));
+    insta::assert_snapshot!("field_popup", render(&app));
+}
