@@ -4,6 +4,8 @@
 use async_graphql_parser::types::{BaseType, DocumentOperations, OperationType, Type};
 use serde_json::Value;
 
+use super::schema::{GraphqlSchema, TypeKind};
+
 /// One operation of a document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
@@ -71,11 +73,150 @@ pub fn operations(document: &str) -> Result<Vec<Operation>, String> {
 impl Variable {
     /// Turns text typed for this variable into JSON of its type.
     pub fn coerce(&self, text: &str) -> Result<Value, String> {
-        coerce(text, &self.ty).map_err(|why| format!("${}: {}", self.name, why))
+        coerce(text, &self.ty, &[]).map_err(|why| format!("${}: {}", self.name, why))
     }
 }
 
-fn coerce(text: &str, ty: &Type) -> Result<Value, String> {
+/// One row of a variables form: a variable, or (with a schema) a field of an
+/// input-object variable, which the form shows expanded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input {
+    /// The variable's name, then input-object field names: `input.branch`.
+    pub path: Vec<String>,
+    /// As written: `ID!`, `[BuildStates!]`...
+    pub type_name: String,
+    /// Non-null without a default.
+    pub required: bool,
+    pub default: Option<Value>,
+    /// What ←/→ choose from: enum values, or true and false (and "" when null is allowed).
+    pub choices: Vec<String>,
+    /// The values an enum (or a list of it) accepts.
+    enum_values: Vec<String>,
+    ty: Type,
+}
+
+/// Input objects nest no deeper than this in a form; below, JSON is typed.
+const MAX_EXPANSION: usize = 3;
+
+/// The rows of a form for `variables`: with a schema, input objects expand
+/// into their fields and enums offer their values.
+pub fn inputs(variables: &[Variable], schema: Option<&GraphqlSchema>) -> Vec<Input> {
+    let mut rows = Vec::new();
+    for variable in variables {
+        expand(
+            vec![variable.name.clone()],
+            &variable.ty,
+            variable.required,
+            variable.default.clone(),
+            schema,
+            &mut rows,
+        );
+    }
+    rows
+}
+
+fn expand(
+    path: Vec<String>,
+    ty: &Type,
+    required: bool,
+    default: Option<Value>,
+    schema: Option<&GraphqlSchema>,
+    rows: &mut Vec<Input>,
+) {
+    let named = match &ty.base {
+        BaseType::Named(name) => Some(name.as_str()),
+        BaseType::List(_) => None,
+    };
+    let item = ty.to_string();
+    let item = item.trim_matches(|c| c == '[' || c == ']' || c == '!');
+    if let (Some(schema), Some(name)) = (schema, named) {
+        if schema.kind(name) == Some(TypeKind::InputObject) && path.len() <= MAX_EXPANSION {
+            for field in schema.input_fields(name) {
+                let Some(field_ty) = Type::new(&field.ty) else {
+                    continue;
+                };
+                let mut field_path = path.clone();
+                field_path.push(field.name.clone());
+                let field_default = default.as_ref().and_then(|d| d.get(&field.name)).cloned();
+                expand(
+                    field_path,
+                    &field_ty,
+                    field.required,
+                    field_default,
+                    Some(schema),
+                    rows,
+                );
+            }
+            return;
+        }
+    }
+    let enum_values: Vec<String> = schema
+        .map(|s| s.enum_values(item).into_iter().map(|v| v.name).collect())
+        .unwrap_or_default();
+    let mut choices = match named {
+        Some("Boolean") => vec!["true".to_owned(), "false".to_owned()],
+        Some(_) => enum_values.clone(),
+        None => Vec::new(),
+    };
+    if !choices.is_empty() && ty.nullable {
+        choices.insert(0, String::new());
+    }
+    rows.push(Input {
+        path,
+        type_name: ty.to_string(),
+        required,
+        default,
+        choices,
+        enum_values,
+        ty: ty.clone(),
+    });
+}
+
+impl Input {
+    /// `$input.branch`
+    pub fn label(&self) -> String {
+        format!("${}", self.path.join("."))
+    }
+
+    pub fn coerce(&self, text: &str) -> Result<Value, String> {
+        coerce(text, &self.ty, &self.enum_values)
+    }
+
+    /// Nested inside an input-object variable.
+    pub fn is_field(&self) -> bool {
+        self.path.len() > 1
+    }
+}
+
+/// The variables object from each row's value (`None`: left empty), input
+/// objects built back from their fields. Objects with no field given are left out.
+pub fn assemble(rows: &[Input], values: &[Option<Value>]) -> Value {
+    let mut object = serde_json::Map::new();
+    for (row, value) in rows.iter().zip(values) {
+        let Some(value) = value else {
+            continue;
+        };
+        let mut at = &mut object;
+        for key in &row.path[..row.path.len() - 1] {
+            let entry = at
+                .entry(key.clone())
+                .or_insert_with(|| Value::Object(serde_json::Map::new()));
+            if !entry.is_object() {
+                *entry = Value::Object(serde_json::Map::new());
+            }
+            let Value::Object(next) = entry else {
+                unreachable!("made an object just above");
+            };
+            at = next;
+        }
+        if let Some(last) = row.path.last() {
+            at.insert(last.clone(), value.clone());
+        }
+    }
+    Value::Object(object)
+}
+
+fn coerce(text: &str, ty: &Type, enum_values: &[String]) -> Result<Value, String> {
     let trimmed = text.trim();
     if trimmed == "null" {
         return if ty.nullable {
@@ -90,13 +231,13 @@ fn coerce(text: &str, ty: &Type) -> Result<Value, String> {
                 items
                     .into_iter()
                     .map(|item| match item {
-                        Value::String(s) => coerce(&s, inner),
-                        other => coerce(&other.to_string(), inner),
+                        Value::String(s) => coerce(&s, inner, enum_values),
+                        other => coerce(&other.to_string(), inner, enum_values),
                     })
                     .collect::<Result<_, _>>()?,
             )),
             // GraphQL accepts a single value where a list is expected.
-            _ => Ok(Value::Array(vec![coerce(text, inner)?])),
+            _ => Ok(Value::Array(vec![coerce(text, inner, enum_values)?])),
         },
         BaseType::Named(name) => match name.as_str() {
             "Int" => trimmed
@@ -116,7 +257,27 @@ fn coerce(text: &str, ty: &Type) -> Result<Value, String> {
                     "expects a Boolean (true or false), got `{trimmed}`"
                 )),
             },
-            "String" | "ID" => Ok(Value::String(text.to_owned())),
+            "String" | "ID" | "YAML" => Ok(Value::String(text.to_owned())),
+            "DateTime" => chrono::DateTime::parse_from_rfc3339(trimmed)
+                .map(|_| Value::String(trimmed.to_owned()))
+                .map_err(|_| {
+                    format!(
+                        "expects a DateTime (ISO 8601, like 2026-11-24T09:30:00Z), got `{trimmed}`"
+                    )
+                }),
+            "JSON" => {
+                serde_json::from_str::<Value>(trimmed).map_err(|e| format!("expects JSON: {e}"))
+            }
+            _ if !enum_values.is_empty() => {
+                if enum_values.iter().any(|v| v == trimmed) {
+                    Ok(Value::String(trimmed.to_owned()))
+                } else {
+                    Err(format!(
+                        "expects one of {}, got `{trimmed}`",
+                        enum_values.join(", ")
+                    ))
+                }
+            }
             // Input objects are written as JSON; enum values and custom scalars as text.
             _ => match serde_json::from_str::<Value>(trimmed) {
                 Ok(value @ Value::Object(_)) => Ok(value),
@@ -173,6 +334,74 @@ mod tests {
         );
         assert!(v[0].coerce("null").unwrap_err().contains("cannot be null"));
         assert!(v[3].coerce("yes").unwrap_err().contains("Boolean"));
+    }
+
+    const SCHEMA: &str = "type Query { a(i: BuildCreateInput, s: BuildStates, at: DateTime, j: JSON, y: YAML, f: Float, b: Boolean): Int }\nenum BuildStates { PASSED FAILED }\nscalar DateTime\nscalar JSON\nscalar YAML\ninput BuildCreateInput { pipelineID: ID! branch: String env: EnvInput states: [BuildStates!] }\ninput EnvInput { name: String! }";
+
+    fn rows(document: &str) -> Vec<Input> {
+        let schema = GraphqlSchema::from_sdl(SCHEMA).expect("valid");
+        let ops = operations(document).unwrap();
+        inputs(&ops[0].variables, Some(&schema))
+    }
+
+    #[test]
+    fn input_objects_expand_into_their_fields_and_enums_offer_values() {
+        let rows =
+            rows("query Q($input: BuildCreateInput!, $state: BuildStates, $ok: Boolean!) { a }");
+        let labels: Vec<_> = rows.iter().map(Input::label).collect();
+        assert_eq!(
+            labels,
+            [
+                "$input.pipelineID",
+                "$input.branch",
+                "$input.env.name",
+                "$input.states",
+                "$state",
+                "$ok"
+            ]
+        );
+        assert!(rows[0].required && !rows[1].required);
+        assert_eq!(rows[4].choices, ["", "PASSED", "FAILED"]);
+        assert_eq!(rows[5].choices, ["true", "false"]);
+        assert!(rows[3].choices.is_empty(), "a list is typed, not chosen");
+        assert_eq!(rows[3].coerce("PASSED").unwrap(), json!(["PASSED"]));
+        assert!(rows[3]
+            .coerce("WAITING")
+            .unwrap_err()
+            .contains("one of PASSED, FAILED"));
+
+        let values = vec![
+            Some(json!("UGlw")),
+            None,
+            Some(json!("A")),
+            None,
+            Some(json!("PASSED")),
+            Some(json!(true)),
+        ];
+        assert_eq!(
+            assemble(&rows, &values),
+            json!({"input": {"pipelineID": "UGlw", "env": {"name": "A"}}, "state": "PASSED", "ok": true})
+        );
+    }
+
+    #[test]
+    fn buildkite_scalars_are_checked() {
+        let rows = rows("query Q($at: DateTime, $j: JSON, $y: YAML, $f: Float) { a }");
+        assert_eq!(
+            rows[0].coerce("2026-11-24T09:30:00Z").unwrap(),
+            json!("2026-11-24T09:30:00Z")
+        );
+        assert!(rows[0]
+            .coerce("yesterday")
+            .unwrap_err()
+            .contains("ISO 8601"));
+        assert_eq!(rows[1].coerce(r#"{"a": [1]}"#).unwrap(), json!({"a": [1]}));
+        assert!(rows[1]
+            .coerce("{nope")
+            .unwrap_err()
+            .starts_with("expects JSON"));
+        assert_eq!(rows[2].coerce("steps: []").unwrap(), json!("steps: []"));
+        assert!(rows[3].coerce("1.5x").unwrap_err().contains("Float"));
     }
 
     #[test]

@@ -1547,14 +1547,15 @@ impl App {
         let current = self
             .variables
             .as_ref()
-            .is_some_and(|f| f.built_from(&slug, &document));
+            .is_some_and(|f| f.built_from(&slug, &document, self.schema.is_some()));
         if wanted && !current {
             let row = self
                 .variables
                 .as_ref()
                 .filter(|f| f.slug == slug)
                 .map(|f| f.row);
-            let mut form = VariablesForm::new(&slug, &document, &self.remembered);
+            let mut form =
+                VariablesForm::new(&slug, &document, &self.remembered, self.schema.clone());
             if let Some(row) = row {
                 form.row = row.min(form.run_row());
             }

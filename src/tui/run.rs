@@ -9,7 +9,8 @@ use serde_json::Value;
 use super::body::Body;
 use super::input::LineInput;
 use crate::buildkite::InvokeResponse;
-use crate::graphql::variables::{operations, Operation};
+use crate::graphql::schema::GraphqlSchema;
+use crate::graphql::variables::{assemble, inputs, operations, Input, Operation};
 use crate::text::sanitize_line;
 
 /// The variables form of one portal's document.
@@ -21,18 +22,27 @@ pub struct VariablesForm {
     pub operations: Vec<Operation>,
     pub parse_error: Option<String>,
     pub op_index: usize,
+    /// One per variable, or per field of an input-object variable.
+    pub rows: Vec<Input>,
     pub inputs: Vec<LineInput>,
     pub errors: Vec<Option<String>>,
     /// Focused row: 0 is the operation picker when there are several, then
     /// one row per variable, then the Run button.
     pub row: usize,
+    /// Expands input objects and offers enum values when known.
+    schema: Option<GraphqlSchema>,
 }
 
 /// Values typed so far, per portal and operation, for the whole session.
 pub type Remembered = HashMap<(String, String), Vec<(String, String)>>;
 
 impl VariablesForm {
-    pub fn new(slug: &str, document: &str, remembered: &Remembered) -> VariablesForm {
+    pub fn new(
+        slug: &str,
+        document: &str,
+        remembered: &Remembered,
+        schema: Option<GraphqlSchema>,
+    ) -> VariablesForm {
         let (operations, parse_error) = match operations(document) {
             Ok(ops) => (ops, None),
             Err(e) => (Vec::new(), Some(e)),
@@ -43,16 +53,18 @@ impl VariablesForm {
             operations,
             parse_error,
             op_index: 0,
+            rows: Vec::new(),
             inputs: Vec::new(),
             errors: Vec::new(),
             row: 0,
+            schema,
         };
         form.load_inputs(remembered);
         form
     }
 
-    pub fn built_from(&self, slug: &str, document: &str) -> bool {
-        self.slug == slug && self.document == document
+    pub fn built_from(&self, slug: &str, document: &str, with_schema: bool) -> bool {
+        self.slug == slug && self.document == document && self.schema.is_some() == with_schema
     }
 
     pub fn operation(&self) -> Option<&Operation> {
@@ -78,14 +90,17 @@ impl VariablesForm {
             .operation()
             .map(|o| o.variables.clone())
             .unwrap_or_default();
-        self.inputs = variables
+        self.rows = inputs(&variables, self.schema.as_ref());
+        self.inputs = self
+            .rows
             .iter()
-            .map(|v| {
+            .map(|row| {
+                let label = row.label();
                 let value = saved
                     .iter()
-                    .find(|(name, _)| *name == v.name)
+                    .find(|(name, _)| *name == label)
                     .map(|(_, value)| value.clone())
-                    .or_else(|| v.default.as_ref().map(default_text))
+                    .or_else(|| row.default.as_ref().map(default_text))
                     .unwrap_or_default();
                 LineInput::new(&value)
             })
@@ -97,14 +112,11 @@ impl VariablesForm {
         let Some(key) = self.memory_key() else {
             return;
         };
-        let Some(op) = self.operation() else {
-            return;
-        };
-        let values = op
-            .variables
+        let values = self
+            .rows
             .iter()
             .zip(&self.inputs)
-            .map(|(v, input)| (v.name.clone(), input.value().to_owned()))
+            .map(|(row, input)| (row.label(), input.value().to_owned()))
             .collect();
         remembered.insert(key, values);
     }
@@ -153,6 +165,23 @@ impl VariablesForm {
             KeyCode::Left | KeyCode::Right if self.on_picker() => {
                 self.choose_operation(if key.code == KeyCode::Left { -1 } else { 1 }, remembered)
             }
+            KeyCode::Left | KeyCode::Right if self.focused_choices().is_some() => {
+                let Some(index) = self.focused_input() else {
+                    return false;
+                };
+                let choices = &self.rows[index].choices;
+                let at = choices
+                    .iter()
+                    .position(|c| c == self.inputs[index].value().trim());
+                let next = match (at, key.code == KeyCode::Right) {
+                    (Some(i), true) => (i + 1) % choices.len(),
+                    (Some(i), false) => (i + choices.len() - 1) % choices.len(),
+                    (None, _) => 0,
+                };
+                self.inputs[index] = LineInput::new(&choices[next]);
+                self.errors[index] = None;
+                self.remember(remembered);
+            }
             _ => {
                 let Some(index) = self.focused_input() else {
                     return false;
@@ -167,40 +196,61 @@ impl VariablesForm {
         true
     }
 
-    /// The variables object, or the errors to show at their fields.
+    /// The choices of the focused row: an enum's values, or true and false.
+    pub fn focused_choices(&self) -> Option<&[String]> {
+        let row = &self.rows[self.focused_input()?];
+        (!row.choices.is_empty()).then_some(row.choices.as_slice())
+    }
+
+    /// The variables object, or how many rows have errors (shown at each).
     pub fn values(&mut self) -> Result<Value, usize> {
-        let mut object = serde_json::Map::new();
         let mut bad = 0;
-        let variables = self
-            .operation()
-            .map(|o| o.variables.clone())
-            .unwrap_or_default();
-        for (i, variable) in variables.iter().enumerate() {
+        let mut values: Vec<Option<Value>> = Vec::with_capacity(self.rows.len());
+        for (i, row) in self.rows.iter().enumerate() {
             let text = self.inputs[i].value();
             self.errors[i] = None;
             if text.trim().is_empty() {
-                if variable.required {
-                    self.errors[i] = Some(format!("required ({})", variable.type_name));
-                    bad += 1;
-                }
+                values.push(None);
                 continue;
             }
-            match variable.coerce(text) {
-                Ok(value) => {
-                    object.insert(variable.name.clone(), value);
-                }
-                Err(e) => {
-                    let why = e.split_once(": ").map_or(e.as_str(), |(_, w)| w).to_owned();
+            match row.coerce(text) {
+                Ok(value) => values.push(Some(value)),
+                Err(why) => {
                     self.errors[i] = Some(why);
                     bad += 1;
+                    values.push(None);
                 }
+            }
+        }
+        // A required field of an input object counts only when its variable
+        // is required, or another of its fields was given.
+        for (i, row) in self.rows.iter().enumerate() {
+            if !row.required || values[i].is_some() || self.errors[i].is_some() {
+                continue;
+            }
+            let variable = &row.path[0];
+            let needed = !row.is_field()
+                || self.rows.iter().zip(&values).any(|(other, value)| {
+                    &other.path[0] == variable
+                        && (value.is_some() || (!other.is_field() && other.required))
+                })
+                || self.variable_required(variable);
+            if needed {
+                self.errors[i] = Some(format!("required ({})", row.type_name));
+                bad += 1;
             }
         }
         if bad > 0 {
             Err(bad)
         } else {
-            Ok(Value::Object(object))
+            Ok(assemble(&self.rows, &values))
         }
+    }
+
+    fn variable_required(&self, name: &str) -> bool {
+        self.operation()
+            .and_then(|op| op.variables.iter().find(|v| v.name == name))
+            .is_some_and(|v| v.required)
     }
 }
 
@@ -340,7 +390,7 @@ mod tests {
     fn variables_are_typed_and_errors_stay_at_their_field() {
         let mut remembered = Remembered::new();
         let doc = "query A($slug: ID!, $first: Int = 5) { viewer { user { name } } }\nquery B { viewer { user { email } } }";
-        let mut form = VariablesForm::new("p", doc, &remembered);
+        let mut form = VariablesForm::new("p", doc, &remembered, None);
         assert!(form.has_picker());
         assert_eq!(form.inputs[1].value(), "5", "defaults are filled in");
         assert_eq!(form.values(), Err(1));

@@ -945,3 +945,49 @@ fn f2_explains_the_field_under_the_cursor() {
     press(&mut app, KeyCode::F(2));
     assert!(app.status.contains("not on a field"), "{}", app.status);
 }
+
+#[test]
+fn with_a_schema_the_variables_form_expands_input_objects_and_offers_enum_values() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Down); // recent-builds, which has a token
+    app.portals[1].query = "mutation Trigger($input: BuildInput!, $state: BuildStates) { buildCreate(input: $input, state: $state) { url } }".into();
+    let schema = GraphqlSchema::from_sdl(
+        "type Query { a: Int }\ntype Mutation { buildCreate(input: BuildInput!, state: BuildStates): Build }\ntype Build { url: String }\ninput BuildInput { pipelineID: ID! branch: String clean: Boolean }\nenum BuildStates { PASSED FAILED }\n",
+    )
+    .unwrap();
+    app.update(Msg::SchemaReady {
+        schema,
+        fetched_at: Utc::now(),
+        fetched_now: false,
+    });
+    assert!(ctrl(&mut app, 'r').is_empty(), "pipelineID is required");
+    let form = app.variables.as_ref().unwrap();
+    let labels: Vec<String> = form.rows.iter().map(|r| r.label()).collect();
+    assert_eq!(
+        labels,
+        [
+            "$input.pipelineID",
+            "$input.branch",
+            "$input.clean",
+            "$state"
+        ]
+    );
+    assert!(form.errors[0]
+        .as_deref()
+        .unwrap()
+        .contains("required (ID!)"));
+    type_text(&mut app, "UGlw");
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Right); // clean: ∅ → true
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Right); // state: ∅ → PASSED
+    press(&mut app, KeyCode::Right); // → FAILED
+    match ctrl(&mut app, 'r').as_slice() {
+        [Command::Invoke { variables, .. }] => assert_eq!(
+            variables,
+            &serde_json::json!({"input": {"pipelineID": "UGlw", "clean": true}, "state": "FAILED"})
+        ),
+        other => panic!("expected invoke, got {other:?}"),
+    }
+}

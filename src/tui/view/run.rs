@@ -50,21 +50,17 @@ pub fn draw_variables(frame: &mut Frame, app: &App, area: Rect) {
             ]));
         }
         let first_row = usize::from(form.has_picker());
-        let variables = form
-            .operation()
-            .map(|o| o.variables.as_slice())
-            .unwrap_or(&[]);
-        if variables.is_empty() {
+        if form.rows.is_empty() {
             lines.push(Line::from(Span::styled(
                 "This operation takes no variables.",
                 dim(),
             )));
         }
-        for (i, variable) in variables.iter().enumerate() {
+        for (i, input) in form.rows.iter().enumerate() {
             let row = first_row + i;
-            let required = if variable.required { "*" } else { " " };
-            let label = format!("{required}${} ", variable.name);
-            let ty = format!("{} ", variable.type_name);
+            let required = if input.required { "*" } else { " " };
+            let label = format!("{required}{} ", sanitize_line(&input.label()));
+            let ty = format!("{} ", input.type_name);
             let value = sanitize_line(form.inputs[i].value());
             let value_style = if selected(row) {
                 Style::new().underlined()
@@ -79,14 +75,23 @@ pub fn draw_variables(frame: &mut Frame, app: &App, area: Rect) {
                     cursor = Some((x as u16, y as u16));
                 }
             }
-            lines.push(Line::from(vec![
+            let mut spans = vec![
                 Span::styled(label, Style::new().fg(Color::Yellow)),
                 Span::styled(ty, dim()),
                 Span::styled(value, value_style),
-            ]));
+            ];
+            if selected(row) && !input.choices.is_empty() {
+                let shown: Vec<&str> = input
+                    .choices
+                    .iter()
+                    .map(|c| if c.is_empty() { "∅" } else { c.as_str() })
+                    .collect();
+                spans.push(Span::styled(format!("  ←/→ {}", shown.join(" · ")), dim()));
+            }
+            lines.push(Line::from(spans));
             if let Some(error) = &form.errors[i] {
                 lines.push(Line::from(Span::styled(
-                    format!("  ✗ {error}"),
+                    format!("  ✗ {}", sanitize_line(error)),
                     error_style(),
                 )));
             }
