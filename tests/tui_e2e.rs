@@ -434,3 +434,43 @@ fn a_crash_loses_no_edit() {
         .unwrap_or_default();
     assert!(left.is_empty(), "a saved edit leaves no draft: {left:?}");
 }
+
+#[test]
+fn schema_aware_editing_completes_validates_explains_and_formats() {
+    const TAB: &str = "\t";
+    const CTRL_F: &str = "\x06";
+    const F2: &str = "\x1bOQ";
+    let mut app = App::start();
+    app.wait_for("4 portals in demo");
+    app.send(DOWN);
+    app.send(DOWN); // pipeline-overview
+    app.send(ENTER);
+    app.send(DOWN);
+    app.send(DOWN);
+    app.send(END); // after `name`, inside `organization { }`
+    app.send(ENTER);
+    app.type_text("all: pip");
+    app.wait_for("pipelines  PipelineConnection");
+    app.send(TAB);
+    app.type_text("cx");
+    let screen = app.wait_for("schema error");
+    assert!(
+        screen.contains("all: pipelines { cx }"),
+        "Tab inserted the field with braces:\n{screen}"
+    );
+    app.wait_for("type `PipelineConnection` does not have a field `cx`");
+    app.send(BACKSPACE);
+    app.send(BACKSPACE);
+    app.type_text("count");
+    app.wait_until_gone("schema error");
+    app.send(F2);
+    app.wait_for("PipelineConnection.count");
+    app.send(ESC);
+    app.send(CTRL_F);
+    app.wait_for("Formatted (Ctrl-z undoes it).");
+    let screen = app.text();
+    assert!(screen.contains("      count"), "one selection per line:\n{screen}");
+    app.send(CTRL_S);
+    app.wait_for("Saved pipeline-overview.");
+    app.quit();
+}
