@@ -45,6 +45,17 @@ fn keystroke_in_2000_line_document(c: &mut Criterion) {
     let mut app = App::new("demo", Vec::new());
     app.update(Msg::Resize(140, 40));
     app.init();
+    // With a schema, as users have it: validation is asked for on every
+    // change, and typing a name looks for completions.
+    let schema = bkportals::graphql::schema::GraphqlSchema::from_sdl(
+        &bkportals::sandbox::schema_sdl(),
+    )
+    .expect("the sandbox schema loads");
+    app.update(Msg::SchemaReady {
+        schema,
+        fetched_at: chrono::Utc::now(),
+        fetched_now: false,
+    });
     app.update(Msg::PortalsPage(vec![portal(0, big_document(2000))]));
     app.update(Msg::PortalsLoaded);
     app.update(key(KeyCode::Enter)); // focus the document
