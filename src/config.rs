@@ -115,6 +115,34 @@ impl ConfigFile {
         }
     }
 
+    /// Reads the config file; one that does not parse is moved aside (kept,
+    /// never deleted) so the program can go on, and the warning says where
+    /// it went and what was wrong.
+    pub fn load_or_set_aside(path: &Path) -> Result<(ConfigFile, Option<String>), ConfigError> {
+        match ConfigFile::load(path) {
+            Err(error @ ConfigError::Parse { .. }) => {
+                let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+                let mut aside = path.as_os_str().to_owned();
+                aside.push(format!(".broken-{stamp}"));
+                let aside = PathBuf::from(aside);
+                let warning = match std::fs::rename(path, &aside) {
+                    Ok(()) => format!(
+                        "{error}; moved it to {} and went on without it: fix it and move it back",
+                        aside.display()
+                    ),
+                    Err(e) => {
+                        return Err(ConfigError::Read {
+                            path: path.to_owned(),
+                            source: e,
+                        })
+                    }
+                };
+                Ok((ConfigFile::default(), Some(warning)))
+            }
+            other => other.map(|file| (file, None)),
+        }
+    }
+
     pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigError> {
         toml::from_str(text).map_err(|e| {
             let (line, column) = e

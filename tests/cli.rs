@@ -261,12 +261,32 @@ fn a_broken_config_file_is_named_with_line_and_column() {
     std::fs::create_dir_all(config.parent().unwrap()).unwrap();
     std::fs::write(&config, "default_profile = \"acme\"\n[profiles.acme\n").unwrap();
     let output = home.command(&[], &["list"]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "no organization without the file"
+    );
     let message = stderr(&output);
     assert!(
         message.contains(&format!("{}:2:", config.display())),
         "{message}"
     );
+    assert!(message.contains("moved it to"), "{message}");
+    assert!(!config.exists(), "the broken file is set aside");
+    let aside: Vec<_> = std::fs::read_dir(config.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        aside
+            .iter()
+            .any(|name| name.starts_with("config.toml.broken-")),
+        "{aside:?}"
+    );
+
+    // The next run goes on without it: with the settings in the environment, it works.
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    assert_ok(&home.command(&sandbox.exports, &["list"]));
 }
 
 #[test]

@@ -320,6 +320,7 @@ async fn run(cli: Cli) -> Outcome {
                 endpoint: session.settings.graphql_endpoint.clone(),
                 token: session.settings.api_token.clone(),
             },
+            warnings: std::mem::take(&mut session.warnings),
         };
         crate::tui::run(services).await?;
         return Ok(0);
@@ -364,6 +365,8 @@ struct Session {
     store: TokenStore,
     data_dir: PathBuf,
     cache_dir: PathBuf,
+    /// Said on stderr at start; the app shows them too (its screen hides stderr).
+    warnings: Vec<String>,
     _sandbox: Option<RunningSandbox>,
 }
 
@@ -389,14 +392,21 @@ impl Session {
                 // Sandbox drafts stay apart from a real organization's.
                 data_dir: Paths::discover().data_dir.join("sandbox"),
                 cache_dir: Paths::discover().cache_dir,
+                warnings: Vec::new(),
                 _sandbox: Some(sandbox),
             });
         }
         let paths = Paths::discover();
-        let file = ConfigFile::load(&paths.config_file)?;
+        let (file, config_warning) = ConfigFile::load_or_set_aside(&paths.config_file)?;
+        let mut warnings = Vec::new();
+        if let Some(warning) = config_warning {
+            eprintln!("warning: {warning}");
+            warnings.push(warning);
+        }
         let mut store = TokenStore::open(&paths.token_store())?;
         if let Some(warning) = &store.warning {
             eprintln!("warning: {warning}");
+            warnings.push(warning.clone());
         }
         let settings = config::resolve(
             &file,
@@ -410,6 +420,7 @@ impl Session {
             store,
             data_dir: paths.data_dir,
             cache_dir: paths.cache_dir,
+            warnings,
             _sandbox: None,
         })
     }

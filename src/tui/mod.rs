@@ -49,6 +49,8 @@ pub struct Services {
     pub store: TokenStore,
     pub drafts: DraftStore,
     pub schema: crate::schema_cache::SchemaSource,
+    /// What went wrong before the app started (a config file set aside...).
+    pub warnings: Vec<String>,
 }
 
 /// What the draft writer is asked to do.
@@ -465,6 +467,7 @@ async fn event_loop(terminal: &mut Term, services: Services) -> std::io::Result<
         store,
         drafts,
         schema,
+        warnings,
     } = services;
     let stored = store.portal_slugs(&org);
     let store = Arc::new(Mutex::new(store));
@@ -500,6 +503,9 @@ async fn event_loop(terminal: &mut Term, services: Services) -> std::io::Result<
         clipboard: clipboard::Clipboard::new(),
     };
     let mut pending = app.init();
+    if !warnings.is_empty() {
+        app.update(Msg::Status(format!("Warning: {}", warnings.join(" · "))));
+    }
     let mut events = EventStream::new();
     let mut spinner = tokio::time::interval(Duration::from_millis(120));
     let (stop_tx, mut stop) = mpsc::channel(1);
