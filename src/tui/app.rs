@@ -735,14 +735,19 @@ impl App {
 
     /// Asks for diagnostics off the input path for every edit whose text is
     /// ahead of them: a large document's parse, or validation against the
-    /// schema. Each generation of a text is asked for once.
+    /// schema. One job per edit at a time; the text typed meanwhile is sent
+    /// when it answers.
     fn request_diagnostics(&mut self) -> Vec<Command> {
         let schema = self.schema.clone();
         let mut commands = Vec::new();
         for (slug, edit) in &mut self.edits {
             let owed = edit.diagnostics_pending || (schema.is_some() && edit.validation_pending);
-            if owed && edit.requested_generation != Some(edit.generation) {
+            if owed
+                && !edit.awaiting_diagnostics
+                && edit.requested_generation != Some(edit.generation)
+            {
                 edit.requested_generation = Some(edit.generation);
+                edit.awaiting_diagnostics = true;
                 commands.push(Command::Diagnose {
                     slug: slug.clone(),
                     generation: edit.generation,

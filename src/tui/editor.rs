@@ -85,6 +85,9 @@ pub struct PortalEdit {
     pub validation_pending: bool,
     /// The generation last sent off for diagnostics, so it is sent once.
     pub requested_generation: Option<u64>,
+    /// A diagnostics job is out: the next waits for it, so a large document
+    /// typed into quickly does not pile up jobs (or copies of its text).
+    pub awaiting_diagnostics: bool,
     /// Texts right after a whole-document replacement (format, `$EDITOR`), and
     /// before one that was undone: so undo and redo take it as one step.
     replacements: Vec<String>,
@@ -110,6 +113,7 @@ impl PortalEdit {
             diagnostics_pending: false,
             validation_pending: false,
             requested_generation: None,
+            awaiting_diagnostics: false,
             replacements: Vec::new(),
             undone_replacements: Vec::new(),
         };
@@ -284,6 +288,7 @@ impl PortalEdit {
 
     /// Diagnostics computed elsewhere for `generation` of the text.
     pub fn diagnosed(&mut self, generation: u64, diagnostics: Vec<Diagnostic>) {
+        self.awaiting_diagnostics = false;
         if generation == self.generation {
             self.diagnostics = diagnostics;
             self.diagnostics_pending = false;
