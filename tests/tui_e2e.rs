@@ -469,7 +469,10 @@ fn schema_aware_editing_completes_validates_explains_and_formats() {
     app.send(CTRL_F);
     app.wait_for("Formatted (Ctrl-z undoes it).");
     let screen = app.text();
-    assert!(screen.contains("      count"), "one selection per line:\n{screen}");
+    assert!(
+        screen.contains("      count"),
+        "one selection per line:\n{screen}"
+    );
     app.send(CTRL_S);
     app.wait_for("Saved pipeline-overview.");
     app.quit();
