@@ -477,3 +477,46 @@ fn schema_aware_editing_completes_validates_explains_and_formats() {
     app.wait_for("Saved pipeline-overview.");
     app.quit();
 }
+
+#[test]
+fn the_app_survives_a_garbled_buildkite_and_a_restart_without_losing_an_edit() {
+    let state = tempfile::tempdir().unwrap();
+    let state_file = state.path().join("state.json");
+    // Every answer is an HTML error page instead of JSON.
+    let garbled = common::SandboxProcess::start_with(&state_file, &["--faults", "garbage=1"]);
+    let port = garbled.port();
+    let exports = garbled.exports.clone();
+    let mut env: Vec<(&str, &str)> = exports
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    env.push(("BKPORTALS_TOKEN_STORE", "file"));
+    let mut app = App::launch(&[], &env);
+    app.wait_for("not the JSON expected");
+
+    // Buildkite comes back: one reload lists the portals.
+    drop(garbled);
+    let sandbox = common::SandboxProcess::start_on(port, &state_file, &[]);
+    app.send("r");
+    app.wait_for("4 portals in demo");
+    app.send(DOWN); // recent-builds
+    app.send(ENTER);
+    app.send(END);
+    app.type_text(" # kept");
+    app.wait_for("● modified");
+
+    // It goes away: the save fails with a message, the edit stays.
+    drop(sandbox);
+    app.send(CTRL_S);
+    let screen = app.wait_for("could not reach");
+    assert!(
+        screen.contains("# kept") && screen.contains("● modified"),
+        "{screen}"
+    );
+
+    // And comes back: the same save goes through.
+    let _sandbox = common::SandboxProcess::start_on(port, &state_file, &[]);
+    app.send(CTRL_S);
+    app.wait_for("Saved recent-builds.");
+    app.quit();
+}

@@ -80,8 +80,13 @@ impl SandboxProcess {
 
     /// With more `bkportals sandbox` arguments, e.g. `["--faults", "503=2"]`.
     pub fn start_with(state: &std::path::Path, extra: &[&str]) -> SandboxProcess {
+        SandboxProcess::start_on(0, state, extra)
+    }
+
+    /// On a given port (0: any free one), e.g. to come back where a stopped one was.
+    pub fn start_on(port: u16, state: &std::path::Path, extra: &[&str]) -> SandboxProcess {
         let mut child = std::process::Command::new(BIN)
-            .args(["sandbox", "--port", "0", "--state"])
+            .args(["sandbox", "--port", &port.to_string(), "--state"])
             .arg(state)
             .args(extra)
             .stdin(std::process::Stdio::null())
@@ -112,6 +117,15 @@ impl SandboxProcess {
             ]
         );
         SandboxProcess { child, exports }
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        let (_, url) = &self.exports[0];
+        url::Url::parse(url)
+            .ok()
+            .and_then(|u| u.port())
+            .expect("the REST endpoint has a port")
     }
 }
 
