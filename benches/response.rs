@@ -36,7 +36,7 @@ fn response(body: String) -> InvokeResponse {
         elapsed: Duration::from_millis(900),
         rate_limit: RateLimit::default(),
         graphql: GraphqlEnvelope::parse(&body),
-        body,
+        body: body.into(),
     }
 }
 

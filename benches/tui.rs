@@ -92,6 +92,40 @@ fn keystroke_in_2000_line_document(c: &mut Criterion) {
     });
 }
 
+/// A 20 MB document: typing must stay usable (its parse and validation run
+/// on the worker, one job at a time; here the worker never answers).
+fn keystroke_in_20_mb_document(c: &mut Criterion) {
+    let mut document = String::from("query Big($slug: ID!) {\n  pipeline(slug: $slug) {\n");
+    while document.len() < 20 * 1024 * 1024 {
+        document.push_str("    name # padding padding padding padding padding padding\n");
+    }
+    document.push_str("  }\n}\n");
+    let mut app = App::new("demo", Vec::new());
+    app.update(Msg::Resize(140, 40));
+    app.init();
+    app.update(Msg::PortalsPage(vec![portal(0, document)]));
+    app.update(Msg::PortalsLoaded);
+    app.update(key(KeyCode::Enter));
+    let mut terminal = Terminal::new(TestBackend::new(140, 40)).expect("test backend");
+    let mut typed = false;
+    let mut group = c.benchmark_group("editor");
+    group.sample_size(10);
+    group.bench_function("keystroke to frame, 20 MB document", |b| {
+        b.iter(|| {
+            typed = !typed;
+            app.update(key(if typed {
+                KeyCode::Char('x')
+            } else {
+                KeyCode::Backspace
+            }));
+            terminal
+                .draw(|frame| bkportals::tui::view::draw(frame, &app))
+                .expect("draw");
+        })
+    });
+    group.finish();
+}
+
 fn filter_keystroke_over_10000_portals(c: &mut Criterion) {
     let mut app = App::new("demo", Vec::new());
     app.update(Msg::Resize(140, 40));
@@ -208,6 +242,7 @@ fn launch_to_names_on_screen(c: &mut Criterion) {
 criterion_group!(
     benches,
     keystroke_in_2000_line_document,
+    keystroke_in_20_mb_document,
     filter_keystroke_over_10000_portals,
     launch_to_names_on_screen
 );

@@ -818,3 +818,37 @@ fn schema_show_prints_sdl_and_create_refuses_invalid_documents() {
     );
     assert_eq!(update.status.code(), Some(1), "{}", stderr(&update));
 }
+
+#[test]
+fn a_large_answer_is_printed_from_disk_as_received() {
+    let home = Home::new();
+    // Everything counts as large: the answer goes to a temporary file.
+    let env = [("BKPORTALS_BODY_MEMORY_MB".to_owned(), "0".to_owned())];
+    let args = [
+        "--demo",
+        "invoke",
+        "recent-builds",
+        "--operation",
+        "GetBuilds",
+        "--var",
+        "pipelineSlug=demo/payments-api",
+    ];
+    let printed = home.command(&env, &args);
+    assert_ok(&printed);
+    assert!(
+        stderr(&printed).contains("printed as received"),
+        "{}",
+        stderr(&printed)
+    );
+    let body: serde_json::Value = serde_json::from_slice(&printed.stdout).expect("the JSON body");
+    assert_eq!(body["data"]["pipeline"]["name"], "Payments API");
+
+    let mut with_json = args.to_vec();
+    with_json.push("--json");
+    let printed = home.command(&env, &with_json);
+    assert_ok(&printed);
+    let report: serde_json::Value =
+        serde_json::from_slice(&printed.stdout).expect("one JSON object");
+    assert_eq!(report["status"], 200);
+    assert_eq!(report["body"]["data"]["pipeline"]["name"], "Payments API");
+}

@@ -234,3 +234,62 @@ async fn unknown_portal_is_not_found() {
         .unwrap_err();
     assert!(matches!(err, ApiError::NotFound { .. }), "{err:?}");
 }
+
+#[tokio::test]
+async fn answers_past_the_memory_limit_are_kept_in_a_private_file() {
+    let sandbox = sandbox().await;
+    let variables = json!({"pipelineSlug": "demo/payments-api"});
+    let token = portal_token(&sandbox, "recent-builds");
+    let in_memory = portal_client(&sandbox)
+        .invoke("recent-builds", Some("GetBuilds"), &variables, &token)
+        .await
+        .unwrap();
+    assert!(in_memory.body.spilled_to().is_none());
+
+    let spilling = bkportals::buildkite::PortalClient::new(
+        sandbox.portal_endpoint().parse().unwrap(),
+        &sandbox.org_slug,
+        bkportals::buildkite::ClientOptions {
+            spill_bytes: 64,
+            ..quick_options()
+        },
+    )
+    .unwrap();
+    let spilled = spilling
+        .invoke("recent-builds", Some("GetBuilds"), &variables, &token)
+        .await
+        .unwrap();
+    let path = spilled.body.spilled_to().expect("kept on disk").to_owned();
+    assert_eq!(spilled.body.as_str(), in_memory.body.as_str());
+    assert!(spilled.succeeded(), "read as GraphQL from the file");
+    assert_eq!(spilled.data().unwrap()["pipeline"]["name"], "Payments API");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "only its owner can read it: {mode:o}");
+    }
+    let debug = format!("{spilled:?}");
+    assert!(
+        !debug.contains("Payments API"),
+        "Debug says where, not what: {debug}"
+    );
+    drop(spilled);
+    assert!(!path.exists(), "the file goes with the answer");
+
+    let capped = bkportals::buildkite::PortalClient::new(
+        sandbox.portal_endpoint().parse().unwrap(),
+        &sandbox.org_slug,
+        bkportals::buildkite::ClientOptions {
+            spill_bytes: 64,
+            max_spilled_bytes: 100,
+            ..quick_options()
+        },
+    )
+    .unwrap();
+    let refused = capped
+        .invoke("recent-builds", Some("GetBuilds"), &variables, &token)
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("larger than"), "{refused}");
+}

@@ -8,6 +8,7 @@ use reqwest::header::HeaderMap;
 use reqwest::{Method, RequestBuilder, Response};
 use url::Url;
 
+use super::body::ResponseBody;
 use super::error::{ApiError, ErrorContext};
 use crate::secrets::Secret;
 
@@ -24,6 +25,11 @@ pub struct ClientOptions {
     pub max_rate_limit_wait: Duration,
     /// The largest body read into memory.
     pub max_body_bytes: usize,
+    /// Portal answers larger than this go to a temporary file instead of
+    /// memory (`BKPORTALS_BODY_MEMORY_MB`, default 64).
+    pub spill_bytes: usize,
+    /// The largest portal answer kept at all (on disk).
+    pub max_spilled_bytes: u64,
 }
 
 impl Default for ClientOptions {
@@ -35,6 +41,12 @@ impl Default for ClientOptions {
             backoff: Duration::from_millis(300),
             max_rate_limit_wait: Duration::from_secs(60),
             max_body_bytes: 512 << 20,
+            spill_bytes: std::env::var("BKPORTALS_BODY_MEMORY_MB")
+                .ok()
+                .and_then(|mb| mb.trim().parse::<usize>().ok())
+                .map_or(64 << 20, |mb| mb << 20),
+            // Line offsets in the viewer are 32-bit.
+            max_spilled_bytes: 3 << 30,
         }
     }
 }
@@ -216,6 +228,77 @@ impl Http {
             }
             body.extend_from_slice(&chunk);
         }
+        Ok((status, headers, body))
+    }
+
+    /// Reads a whole body, in memory up to `spill_bytes`, then in a private
+    /// temporary file (up to `max_spilled_bytes`).
+    pub async fn body_spilling(
+        &self,
+        mut response: Response,
+    ) -> Result<(u16, HeaderMap, ResponseBody), ApiError> {
+        use std::io::Write;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let host = response.url().host_str().unwrap_or("?").to_owned();
+        let limit = self.options.max_spilled_bytes;
+        let too_big = || {
+            let most = if limit >= 1 << 20 {
+                format!("{} MB", limit >> 20)
+            } else {
+                format!("{limit} bytes")
+            };
+            ApiError::Refused(format!(
+                "the answer from {host} is larger than {most}, the most bkportals keeps; it was not kept"
+            ))
+        };
+        if response.content_length().is_some_and(|n| n > limit) {
+            return Err(too_big());
+        }
+        let disk_error = |e: std::io::Error| {
+            ApiError::Refused(format!(
+                "the answer was too large for memory and could not be written to a temporary file: {e}"
+            ))
+        };
+        let mut memory = Vec::new();
+        let mut file: Option<tempfile::NamedTempFile> = None;
+        let mut total: u64 = 0;
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| self.network_error(&host, e))?
+        {
+            total += chunk.len() as u64;
+            if total > limit {
+                return Err(too_big());
+            }
+            match &mut file {
+                Some(file) => file.write_all(&chunk).map_err(disk_error)?,
+                None if memory.len() + chunk.len() > self.options.spill_bytes => {
+                    let mut spilled = tempfile::Builder::new()
+                        .prefix("bkportals-answer-")
+                        .suffix(".json")
+                        .tempfile()
+                        .map_err(disk_error)?;
+                    spilled.write_all(&memory).map_err(disk_error)?;
+                    spilled.write_all(&chunk).map_err(disk_error)?;
+                    memory = Vec::new();
+                    file = Some(spilled);
+                }
+                None => memory.extend_from_slice(&chunk),
+            }
+        }
+        let body = match file {
+            Some(mut file) => {
+                file.flush().map_err(disk_error)?;
+                ResponseBody::from_file(file).map_err(disk_error)?
+            }
+            // No copy of the body unless it is not valid UTF-8.
+            None => ResponseBody::from(
+                String::from_utf8(memory)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            ),
+        };
         Ok((status, headers, body))
     }
 

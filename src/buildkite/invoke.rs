@@ -6,6 +6,7 @@ use reqwest::Method;
 use serde::Deserialize;
 use url::Url;
 
+use super::body::ResponseBody;
 use super::error::{ApiError, ErrorContext, PORTAL_TOKEN_HINT};
 use super::http::{check_endpoint, ClientOptions, Http, RateLimit};
 use crate::secrets::Secret;
@@ -24,8 +25,9 @@ pub struct InvokeResponse {
     pub status: u16,
     pub elapsed: Duration,
     pub rate_limit: RateLimit,
-    /// The body exactly as received (lossy UTF-8).
-    pub body: String,
+    /// The body exactly as received (lossy UTF-8); large ones live in a
+    /// temporary file.
+    pub body: ResponseBody,
     /// The body read as a GraphQL response, when it is one.
     pub graphql: Option<GraphqlEnvelope>,
 }
@@ -118,7 +120,7 @@ impl PortalClient {
         let request = self.http.request(Method::POST, url, token).json(variables);
         let started = Instant::now();
         let response = self.http.send(request).await?;
-        let (status, headers, body) = self.http.body(response).await?;
+        let (status, headers, body) = self.http.body_spilling(response).await?;
         let elapsed = started.elapsed();
         let rate_limit = RateLimit::from_headers(&headers);
         let context = ErrorContext {
@@ -129,14 +131,11 @@ impl PortalClient {
         if matches!(status, 401 | 404 | 429) || status >= 500 {
             return Err(ApiError::from_status(
                 status,
-                &body,
+                body.as_bytes(),
                 rate_limit.reset_secs,
                 &context,
             ));
         }
-        // No copy of the body unless it is not valid UTF-8.
-        let body = String::from_utf8(body)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         let graphql = GraphqlEnvelope::parse(&body);
         Ok(InvokeResponse {
             status,

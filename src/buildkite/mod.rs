@@ -1,5 +1,6 @@
 //! Everything that speaks HTTP to Buildkite. No UI code here.
 
+pub mod body;
 pub mod error;
 pub mod graphql_api;
 pub mod http;
@@ -8,6 +9,7 @@ pub mod portal;
 pub mod rest;
 pub mod short_tokens;
 
+pub use body::ResponseBody;
 pub use error::ApiError;
 pub use http::{ClientOptions, RateLimit};
 pub use invoke::{InvokeResponse, PortalClient};

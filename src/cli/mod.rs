@@ -797,8 +797,11 @@ async fn variable_definitions(
 }
 
 fn report_invoke(out: Output, response: &InvokeResponse) -> Result<(), Failure> {
+    if response.body.spilled_to().is_some() {
+        return report_large_invoke(out, response);
+    }
     let body: Value = serde_json::from_str(&response.body)
-        .unwrap_or_else(|_| Value::String(response.body.clone()));
+        .unwrap_or_else(|_| Value::String(response.body.as_str().to_owned()));
     if out.json {
         return out.print_json(&json!({
             "status": response.status,
@@ -828,6 +831,53 @@ fn report_invoke(out: Output, response: &InvokeResponse) -> Result<(), Failure> 
         other => println!("{}", serde_json::to_string_pretty(other)?),
     }
     Ok(())
+}
+
+/// An answer too large for memory is printed as received, from its file:
+/// no tree of it is built to pretty-print it.
+fn report_large_invoke(out: Output, response: &InvokeResponse) -> Result<(), Failure> {
+    let body = response.body.as_str();
+    let is_json = response.graphql.is_some();
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    if out.json {
+        let head = json!({
+            "status": response.status,
+            "elapsed_ms": response.elapsed.as_millis() as u64,
+            "rate_limit": response.rate_limit,
+        })
+        .to_string();
+        // `{"status":...,"body":<the body>}`: the head without its closing brace.
+        let head = head.strip_suffix('}').unwrap_or(&head);
+        write!(stdout, "{head},\"body\":")?;
+        if is_json {
+            stdout.write_all(body.as_bytes())?;
+        } else {
+            serde_json::to_writer(&mut stdout, body)?;
+        }
+        writeln!(stdout, "}}")?;
+        return Ok(stdout.flush()?);
+    }
+    eprintln!(
+        "HTTP {} in {} · {} MB, printed as received",
+        response.status,
+        human_duration(response.elapsed),
+        body.len() >> 20
+    );
+    if let Some(graphql) = &response.graphql {
+        for error in &graphql.errors {
+            eprintln!("GraphQL error: {}", sanitize_line(&error.message));
+        }
+    }
+    if is_json {
+        // Valid JSON holds no raw control characters: nothing to make inert.
+        stdout.write_all(body.as_bytes())?;
+    } else {
+        for line in body.split('\n') {
+            writeln!(stdout, "{}", sanitize_line(line))?;
+        }
+    }
+    writeln!(stdout)?;
+    Ok(stdout.flush()?)
 }
 
 fn human_duration(d: Duration) -> String {

@@ -11,7 +11,7 @@ use super::editor::{Field, PortalEdit};
 use super::input::LineInput;
 use super::layout::{self, inner_height};
 use super::message::{Command, Msg};
-use super::run::{Remembered, ResponseView, VariablesForm};
+use super::run::{FormSource, Remembered, ResponseView, VariablesForm};
 use crate::buildkite::{ApiError, Portal};
 use crate::graphql::completion::{self, Completion};
 use crate::graphql::schema::GraphqlSchema;
@@ -600,6 +600,13 @@ impl App {
                 let Some(edit) = self.edit_for(&slug) else {
                     return Vec::new();
                 };
+                if edit.size() > super::editor::EDITABLE_LIMIT && !is_navigation(key) {
+                    self.status = format!(
+                        "This document is {} MB, more than the built-in editor changes quickly: Ctrl-o edits it in $EDITOR.",
+                        edit.size() >> 20
+                    );
+                    return Vec::new();
+                }
                 let mut status = None;
                 match key.code {
                     KeyCode::Char('z') if ctrl => edit.undo(),
@@ -843,7 +850,17 @@ impl App {
                     self.status = "No match: search with /".into();
                 }
             }
-            KeyCode::Char('c') => return vec![Command::Copy(view.body.raw().to_owned())],
+            KeyCode::Char('c') => {
+                if let Some(path) = view.body.source().spilled_to() {
+                    self.status = format!(
+                        "The body is {} MB, too large for a clipboard; s saves it (it is in {} until then).",
+                        view.body.raw().len() >> 20,
+                        path.display()
+                    );
+                    return Vec::new();
+                }
+                return vec![Command::Copy(view.body.raw().to_owned())];
+            }
             KeyCode::Char('s') => {
                 self.dialog = Some(Dialog::SaveResponse {
                     path: LineInput::new("response.json"),
@@ -947,7 +964,12 @@ impl App {
             None if self.focus == Focus::Document => {
                 if let Some(slug) = self.selected_slug() {
                     if let Some(edit) = self.edit_for(&slug) {
-                        edit.paste(text);
+                        if edit.size() > super::editor::EDITABLE_LIMIT {
+                            self.status =
+                                "This document is too large to change here: Ctrl-o edits it in $EDITOR.".into();
+                        } else {
+                            edit.paste(text);
+                        }
                     }
                 }
             }
@@ -1385,8 +1407,8 @@ impl App {
                     let contents = self
                         .response
                         .as_ref()
-                        .map(|r| r.body.raw().to_owned())
-                        .unwrap_or_default();
+                        .map(|r| r.body.source().clone())
+                        .unwrap_or_else(|| String::new().into());
                     let path = path.value().trim().to_owned();
                     (None, vec![Command::WriteFile { path, contents }])
                 }
@@ -1539,28 +1561,43 @@ impl App {
 
     /// Rebuilds the variables form when the selected portal or its document changed.
     fn sync_variables(&mut self) {
-        let (Some(slug), Some(document)) = (self.selected_slug(), self.selected_document()) else {
+        let Some(slug) = self.selected_slug() else {
             self.variables = None;
             return;
+        };
+        let (source, size) = match self.selected_edit() {
+            Some(edit) => (FormSource::Edit(edit.generation), edit.size()),
+            None => match self.selected_portal() {
+                Some(portal) => (FormSource::Server(portal.query.clone()), portal.query.len()),
+                None => return,
+            },
         };
         let form_slug = self.variables.as_ref().map(|f| f.slug.as_str());
         // A large document is not re-read on every key: the form catches up
         // when the portal changes or the form is used.
         let wanted = form_slug != Some(slug.as_str())
             || self.focus == Focus::Variables
-            || document.len() <= super::editor::SYNC_PARSE_LIMIT;
+            || size <= super::editor::SYNC_PARSE_LIMIT;
         let current = self
             .variables
             .as_ref()
-            .is_some_and(|f| f.built_from(&slug, &document, self.schema.is_some()));
+            .is_some_and(|f| f.built_from(&slug, &source, self.schema.is_some()));
         if wanted && !current {
+            let Some(document) = self.selected_document() else {
+                return;
+            };
             let row = self
                 .variables
                 .as_ref()
                 .filter(|f| f.slug == slug)
                 .map(|f| f.row);
-            let mut form =
-                VariablesForm::new(&slug, &document, &self.remembered, self.schema.clone());
+            let mut form = VariablesForm::new(
+                &slug,
+                &document,
+                source,
+                &self.remembered,
+                self.schema.clone(),
+            );
             if let Some(row) = row {
                 form.row = row.min(form.run_row());
             }
@@ -1786,6 +1823,21 @@ fn portal_score(portal: &Portal, needle: &str) -> Option<i64> {
 /// Subsequence match, ignoring case: every character of `needle` in order.
 /// Contiguous runs and matches at word starts score higher; `None` when it
 /// does not match. `needle` must be lowercase.
+/// A key that moves the cursor in the document without changing it.
+fn is_navigation(key: KeyEvent) -> bool {
+    matches!(
+        key.code,
+        KeyCode::Up
+            | KeyCode::Down
+            | KeyCode::Left
+            | KeyCode::Right
+            | KeyCode::Home
+            | KeyCode::End
+            | KeyCode::PageUp
+            | KeyCode::PageDown
+    )
+}
+
 pub fn fuzzy_score(haystack: &str, needle: &str) -> Option<i64> {
     let mut score = 0i64;
     let mut previous_matched = false;

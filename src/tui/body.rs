@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::buildkite::ResponseBody;
 use crate::graphql::highlight::string_end;
 
 const NONE: u32 = u32::MAX;
@@ -18,9 +19,13 @@ struct LineRef {
     depth: u16,
 }
 
+/// The viewer indexes at most this many lines (16 bytes each); the rest of
+/// a larger body is left to a saved copy.
+pub const MAX_LINES: usize = 4_000_000;
+
 #[derive(Debug)]
 pub struct Body {
-    raw: String,
+    raw: ResponseBody,
     lines: Vec<LineRef>,
     is_json: bool,
     /// Opening lines whose block is folded away.
@@ -28,7 +33,8 @@ pub struct Body {
 }
 
 impl Body {
-    pub fn new(raw: String) -> Body {
+    pub fn new(raw: impl Into<ResponseBody>) -> Body {
+        let raw = raw.into();
         let looks_json = raw.trim_start().starts_with(['{', '[']);
         let is_json = looks_json
             && raw.len() < u32::MAX as usize
@@ -48,6 +54,16 @@ impl Body {
 
     pub fn raw(&self) -> &str {
         &self.raw
+    }
+
+    /// The body itself (cheap to clone: shared).
+    pub fn source(&self) -> &ResponseBody {
+        &self.raw
+    }
+
+    /// Lines past `MAX_LINES` are not shown.
+    pub fn truncated(&self) -> bool {
+        self.lines.len() >= MAX_LINES
     }
 
     pub fn is_json(&self) -> bool {
@@ -227,6 +243,9 @@ fn text_lines(raw: &str) -> Vec<LineRef> {
     let mut lines = Vec::new();
     let mut start = 0usize;
     for (i, b) in raw.bytes().enumerate() {
+        if lines.len() >= MAX_LINES {
+            return lines;
+        }
         if b == b'\n' {
             lines.push(LineRef {
                 start: start as u32,
@@ -270,7 +289,7 @@ fn json_lines(raw: &str) -> Vec<LineRef> {
             depth,
         });
     };
-    while i < bytes.len() {
+    while i < bytes.len() && lines.len() < MAX_LINES {
         let b = bytes[i];
         match b {
             b'"' => {
@@ -334,6 +353,24 @@ fn json_lines(raw: &str) -> Vec<LineRef> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_body_kept_on_disk_reads_like_one_in_memory() {
+        use std::io::Write;
+        let text = r#"{"data":{"pipeline":{"name":"Web","builds":[1,2,3]}}}"#;
+        let mut file = tempfile::NamedTempFile::new().expect("temp file");
+        file.write_all(text.as_bytes()).expect("write");
+        let on_disk = Body::new(ResponseBody::from_file(file).expect("mapped"));
+        let in_memory = Body::new(text.to_owned());
+        assert!(on_disk.source().spilled_to().is_some());
+        assert!(on_disk.is_json());
+        assert_eq!(on_disk.line_count(), in_memory.line_count());
+        for i in 0..in_memory.line_count() {
+            assert_eq!(on_disk.line_text(i), in_memory.line_text(i));
+        }
+        assert!(!on_disk.truncated());
+    }
+
     use super::*;
 
     fn pretty(body: &Body) -> String {

@@ -98,6 +98,11 @@ pub struct PortalEdit {
 /// parsed on a worker so typing stays fast.
 pub const SYNC_PARSE_LIMIT: usize = 16 * 1024;
 
+/// Larger documents are read-only here: the text area redoes its whole
+/// screen map on every change (about 20 ms a megabyte), so they are edited
+/// in `$EDITOR` instead. Moving around them stays instant.
+pub const EDITABLE_LIMIT: usize = 1024 * 1024;
+
 impl PortalEdit {
     pub fn new(portal: &Portal) -> PortalEdit {
         let mut edit = PortalEdit {
@@ -117,13 +122,25 @@ impl PortalEdit {
             replacements: Vec::new(),
             undone_replacements: Vec::new(),
         };
-        edit.diagnostics = parse_diagnostics(&portal.query);
-        edit.validation_pending = edit.diagnostics.is_empty();
+        if portal.query.len() <= SYNC_PARSE_LIMIT {
+            edit.diagnostics = parse_diagnostics(&portal.query);
+            edit.validation_pending = edit.diagnostics.is_empty();
+        } else {
+            // Opening a large document must not wait for its parse.
+            edit.diagnostics_pending = true;
+            edit.validation_pending = true;
+        }
         edit
     }
 
     pub fn text(&self) -> String {
         self.document.lines().join("\n")
+    }
+
+    /// The document's size in bytes, without joining its lines.
+    pub fn size(&self) -> usize {
+        let lines = self.document.lines();
+        lines.iter().map(String::len).sum::<usize>() + lines.len().saturating_sub(1)
     }
 
     pub fn document_dirty(&self) -> bool {
@@ -267,8 +284,7 @@ impl PortalEdit {
         if matches!(self.server_error, Some((Some(Field::Query), _))) {
             self.server_error = None;
         }
-        let size: usize = self.document.lines().iter().map(|l| l.len() + 1).sum();
-        if size <= SYNC_PARSE_LIMIT {
+        if self.size() <= SYNC_PARSE_LIMIT {
             let syntax = parse_diagnostics(&self.text());
             self.diagnostics_pending = false;
             self.validation_pending = syntax.is_empty();
@@ -392,7 +408,10 @@ impl PortalEdit {
 
 fn text_area(text: &str) -> TextArea<'static> {
     let mut area = TextArea::new(text.split('\n').map(str::to_owned).collect());
-    area.set_tab_length(2);
+    if text.len() <= EDITABLE_LIMIT {
+        // Each setting redoes the screen map: spare large, read-only ones.
+        area.set_tab_length(2);
+    }
     area.set_max_histories(1000);
     area
 }

@@ -121,7 +121,7 @@ pub enum Command {
     },
     WriteFile {
         path: String,
-        contents: String,
+        contents: crate::buildkite::ResponseBody,
     },
     /// Keeps an unsaved edit on disk (debounced), or removes it once saved.
     WriteDraft(Box<crate::drafts::Draft>),

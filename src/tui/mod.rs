@@ -387,7 +387,7 @@ impl Runtime {
             }
             Command::WriteFile { path, contents } => {
                 tokio::spawn(async move {
-                    let status = match tokio::fs::write(&path, contents).await {
+                    let status = match tokio::fs::write(&path, contents.as_bytes()).await {
                         Ok(()) => format!("Saved the response to {path}."),
                         Err(e) => format!("Could not save to {path}: {e}"),
                     };

@@ -17,8 +17,8 @@ use crate::text::sanitize_line;
 #[derive(Debug)]
 pub struct VariablesForm {
     pub slug: String,
-    /// The document the form was built from, to notice changes.
-    document: String,
+    /// Which text the form was built from, to notice changes.
+    source: FormSource,
     pub operations: Vec<Operation>,
     pub parse_error: Option<String>,
     pub op_index: usize,
@@ -33,6 +33,14 @@ pub struct VariablesForm {
     schema: Option<GraphqlSchema>,
 }
 
+/// The text a form was built from: an edit at one generation, or the
+/// server's document (compared without joining an edit's lines each time).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormSource {
+    Edit(u64),
+    Server(String),
+}
+
 /// Values typed so far, per portal and operation, for the whole session.
 pub type Remembered = HashMap<(String, String), Vec<(String, String)>>;
 
@@ -40,6 +48,7 @@ impl VariablesForm {
     pub fn new(
         slug: &str,
         document: &str,
+        source: FormSource,
         remembered: &Remembered,
         schema: Option<GraphqlSchema>,
     ) -> VariablesForm {
@@ -49,7 +58,7 @@ impl VariablesForm {
         };
         let mut form = VariablesForm {
             slug: slug.to_owned(),
-            document: document.to_owned(),
+            source,
             operations,
             parse_error,
             op_index: 0,
@@ -63,8 +72,8 @@ impl VariablesForm {
         form
     }
 
-    pub fn built_from(&self, slug: &str, document: &str, with_schema: bool) -> bool {
-        self.slug == slug && self.document == document && self.schema.is_some() == with_schema
+    pub fn built_from(&self, slug: &str, source: &FormSource, with_schema: bool) -> bool {
+        self.slug == slug && self.source == *source && self.schema.is_some() == with_schema
     }
 
     pub fn operation(&self) -> Option<&Operation> {
@@ -390,7 +399,13 @@ mod tests {
     fn variables_are_typed_and_errors_stay_at_their_field() {
         let mut remembered = Remembered::new();
         let doc = "query A($slug: ID!, $first: Int = 5) { viewer { user { name } } }\nquery B { viewer { user { email } } }";
-        let mut form = VariablesForm::new("p", doc, &remembered, None);
+        let mut form = VariablesForm::new(
+            "p",
+            doc,
+            FormSource::Server(doc.to_owned()),
+            &remembered,
+            None,
+        );
         assert!(form.has_picker());
         assert_eq!(form.inputs[1].value(), "5", "defaults are filled in");
         assert_eq!(form.values(), Err(1));

@@ -29,6 +29,7 @@ pub fn quick_options() -> ClientOptions {
         backoff: Duration::from_millis(20),
         max_rate_limit_wait: Duration::from_secs(5),
         max_body_bytes: 8 << 20,
+        ..ClientOptions::default()
     }
 }
 

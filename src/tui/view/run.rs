@@ -56,7 +56,25 @@ pub fn draw_variables(frame: &mut Frame, app: &App, area: Rect) {
                 dim(),
             )));
         }
-        for (i, input) in form.rows.iter().enumerate() {
+        // Only the rows that fit are built: the window follows the focus, so
+        // a hundred thousand variables cost what a screenful does.
+        let room = (inner.height as usize).saturating_sub(lines.len()).max(1);
+        let first = match form.focused_input() {
+            Some(focused) => focused.saturating_sub(room - 1),
+            // On Run: the last rows, a blank line and the button.
+            None if form.on_run_button() => form.rows.len().saturating_sub(room.saturating_sub(2)),
+            None => 0,
+        };
+        if first > 0 {
+            lines.push(Line::from(Span::styled(format!("↑ {first} more"), dim())));
+        }
+        for (i, input) in form
+            .rows
+            .iter()
+            .enumerate()
+            .skip(first + usize::from(first > 0))
+            .take(room)
+        {
             let row = first_row + i;
             let required = if input.required { "*" } else { " " };
             let label = format!("{required}{} ", sanitize_line(&input.label()));
@@ -130,6 +148,18 @@ pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
     let mut title = format!(" Response · HTTP {} · {} ms ", view.status, view.elapsed_ms);
     if let Some((remaining, limit)) = view.rate_limit {
         title.push_str(&format!("· {remaining}/{limit} left "));
+    }
+    if view.body.source().spilled_to().is_some() {
+        title.push_str(&format!(
+            "· {} MB, kept on disk ",
+            view.body.raw().len() >> 20
+        ));
+    }
+    if view.body.truncated() {
+        title.push_str(&format!(
+            "· first {} lines shown, s saves all ",
+            crate::tui::body::MAX_LINES
+        ));
     }
     let mut block = pane(title, focused);
     if let Some(input) = &view.searching {
