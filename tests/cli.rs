@@ -607,10 +607,18 @@ fn commands_survive_a_faulty_buildkite() {
     drop(sandbox);
 
     // One 503 on a write: reported, not retried, nothing created twice.
+    // (--no-validate: the schema fetch would take the 503 instead.)
     let sandbox = SandboxProcess::start_with(&state, &["--faults", "503=1"]);
     let create = home.command(
         &sandbox.exports,
-        &["create", "--name", "Once", "--query-file", "q.graphql"],
+        &[
+            "create",
+            "--name",
+            "Once",
+            "--query-file",
+            "q.graphql",
+            "--no-validate",
+        ],
     );
     assert_eq!(create.status.code(), Some(1));
     let said = stderr(&create);

@@ -89,6 +89,8 @@ pub struct App {
     pub schema: Option<GraphqlSchema>,
     /// Where the schema stands, for the help screen and the status line.
     pub schema_note: String,
+    /// F5 was pressed: say when the schema arrives.
+    schema_asked: bool,
     pub show_help: bool,
     pub status: String,
     pub quit: bool,
@@ -125,6 +127,7 @@ impl App {
             completion: None,
             schema: None,
             schema_note: "loading the GraphQL schema…".into(),
+            schema_asked: false,
             show_help: false,
             status: String::new(),
             quit: false,
@@ -446,9 +449,19 @@ impl App {
                 return Vec::new();
             }
         }
-        if self.completion.is_some() && self.focus == Focus::Document {
-            // The list takes Tab (insert) before it can move the focus.
-            return self.document_key(key);
+        if self.completion.is_some() {
+            let list_key = matches!(
+                key.code,
+                KeyCode::Tab | KeyCode::Enter | KeyCode::Up | KeyCode::Down | KeyCode::Esc
+            );
+            if list_key && self.focus == Focus::Document {
+                // The list takes Tab (insert) before it can move the focus.
+                return self.document_key(key);
+            }
+            if !matches!(key.code, KeyCode::Char(_)) || ctrl {
+                // Ctrl-s and the like act as usual and close the list.
+                self.completion = None;
+            }
         }
         match key.code {
             KeyCode::Tab | KeyCode::BackTab => {
@@ -471,6 +484,7 @@ impl App {
             KeyCode::Char('s') if ctrl => return self.save(false),
             KeyCode::Char('r') if ctrl => return self.run(),
             KeyCode::F(5) => {
+                self.schema_asked = true;
                 self.status = "Fetching the GraphQL schema…".into();
                 return vec![Command::LoadSchema { refresh: true }];
             }
@@ -658,8 +672,7 @@ impl App {
             Some(found)
                 if asked
                     || (found.prefix_len > 0
-                        && !(found.candidates.len() == 1
-                            && found.candidates[0].label.chars().count() == found.prefix_len)) =>
+                        && found.candidates[0].label.chars().count() != found.prefix_len) =>
             {
                 self.completion = Some(CompletionPopup {
                     slug: slug.to_owned(),
@@ -783,8 +796,9 @@ impl App {
         } else {
             format!("GraphQL schema cached {when}; F5 fetches it again")
         };
-        if fetched_now {
-            self.status = "GraphQL schema updated: documents are validated against it.".into();
+        // Said when asked for (F5); a routine fetch at start stays quiet.
+        if fetched_now && std::mem::take(&mut self.schema_asked) {
+            self.status = "GraphQL schema fetched: documents are validated against it.".into();
         }
         self.schema = Some(schema);
         for edit in self.edits.values_mut() {
@@ -793,6 +807,7 @@ impl App {
     }
 
     fn on_schema_unavailable(&mut self, reason: String) {
+        self.schema_asked = false;
         let reason = crate::text::sanitize_line(&reason);
         self.status = match &self.schema {
             Some(_) => format!(

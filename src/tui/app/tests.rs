@@ -886,6 +886,15 @@ fn typing_a_field_opens_completion_and_tab_inserts_it_with_braces() {
     press(&mut app, KeyCode::Esc);
     assert!(app.completion.is_none());
     assert_eq!(app.focus, Focus::Document, "Esc closed only the list");
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "s");
+    assert!(app.completion.is_some());
+    let commands = ctrl(&mut app, 's');
+    assert!(app.completion.is_none(), "Ctrl-s closes the list");
+    assert!(
+        app.dialog.is_some() || names(&commands).contains(&"save"),
+        "and saves as ever"
+    );
 }
 
 #[test]
