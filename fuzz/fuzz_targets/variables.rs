@@ -16,8 +16,11 @@ fuzz_target!(|data: &[u8]| {
     };
     for op in ops {
         for variable in op.variables {
+            // The type line may define more variables: each error names its own.
             if let Err(message) = variable.coerce(typed) {
-                assert!(message.starts_with("$v: "), "{message}");
+                let prefix = format!("${}: ", variable.name);
+                assert!(message.starts_with(&prefix), "{message}");
+                assert!(!message.contains('\n'), "one line: {message:?}");
             }
         }
     }

@@ -216,6 +216,21 @@ pub fn assemble(rows: &[Input], values: &[Option<Value>]) -> Value {
     Value::Object(object)
 }
 
+/// What was typed, quoted for a one-line message: control characters
+/// escaped, long values cut.
+fn shown(text: &str) -> String {
+    const MOST: usize = 40;
+    let mut quoted: String = text
+        .chars()
+        .take(MOST)
+        .flat_map(char::escape_debug)
+        .collect();
+    if text.chars().count() > MOST {
+        quoted.push('…');
+    }
+    format!("`{quoted}`")
+}
+
 fn coerce(text: &str, ty: &Type, enum_values: &[String]) -> Result<Value, String> {
     let trimmed = text.trim();
     if trimmed == "null" {
@@ -243,18 +258,19 @@ fn coerce(text: &str, ty: &Type, enum_values: &[String]) -> Result<Value, String
             "Int" => trimmed
                 .parse::<i32>()
                 .map(Value::from)
-                .map_err(|_| format!("expects an Int (a whole number), got `{trimmed}`")),
+                .map_err(|_| format!("expects an Int (a whole number), got {}", shown(trimmed))),
             "Float" => trimmed
                 .parse::<f64>()
                 .ok()
                 .filter(|f| f.is_finite())
                 .map(Value::from)
-                .ok_or_else(|| format!("expects a Float (a number), got `{trimmed}`")),
+                .ok_or_else(|| format!("expects a Float (a number), got {}", shown(trimmed))),
             "Boolean" => match trimmed {
                 "true" => Ok(Value::Bool(true)),
                 "false" => Ok(Value::Bool(false)),
                 _ => Err(format!(
-                    "expects a Boolean (true or false), got `{trimmed}`"
+                    "expects a Boolean (true or false), got {}",
+                    shown(trimmed)
                 )),
             },
             "String" | "ID" | "YAML" => Ok(Value::String(text.to_owned())),
@@ -262,7 +278,8 @@ fn coerce(text: &str, ty: &Type, enum_values: &[String]) -> Result<Value, String
                 .map(|_| Value::String(trimmed.to_owned()))
                 .map_err(|_| {
                     format!(
-                        "expects a DateTime (ISO 8601, like 2026-11-24T09:30:00Z), got `{trimmed}`"
+                        "expects a DateTime (ISO 8601, like 2026-11-24T09:30:00Z), got {}",
+                        shown(trimmed)
                     )
                 }),
             "JSON" => {
@@ -273,8 +290,9 @@ fn coerce(text: &str, ty: &Type, enum_values: &[String]) -> Result<Value, String
                     Ok(Value::String(trimmed.to_owned()))
                 } else {
                     Err(format!(
-                        "expects one of {}, got `{trimmed}`",
-                        enum_values.join(", ")
+                        "expects one of {}, got {}",
+                        enum_values.join(", "),
+                        shown(trimmed)
                     ))
                 }
             }
@@ -402,6 +420,39 @@ mod tests {
             .starts_with("expects JSON"));
         assert_eq!(rows[2].coerce("steps: []").unwrap(), json!("steps: []"));
         assert!(rows[3].coerce("1.5x").unwrap_err().contains("Float"));
+    }
+
+    #[test]
+    fn what_was_typed_is_quoted_on_one_line_and_cut() {
+        let ops = operations(DOC).unwrap();
+        let first = &ops[0].variables[1];
+        let message = first.coerce("1\n2").unwrap_err();
+        assert_eq!(
+            message,
+            "$first: expects an Int (a whole number), got `1\\n2`"
+        );
+        let long = first.coerce(&"9".repeat(100)).unwrap_err();
+        assert!(long.ends_with("…`") && long.len() < 100, "{long}");
+    }
+
+    /// Found by `cargo fuzz run variables`: a type line that defines more
+    /// variables, and a multi-line value. Each error names its own variable,
+    /// on one line.
+    #[test]
+    fn fuzz_regression_more_variables_in_the_type_and_a_multi_line_value() {
+        let input = "HI$vn:Z6jHI$vvn:Z11$vvn:DateTime\n2026-01-01T00:0D0Z6j\n[\tb}";
+        let (ty, typed) = input.split_once('\n').unwrap();
+        let ops = operations(&format!("query Q($v: {ty}) {{ a }}")).expect("it parses");
+        let mut refused = 0;
+        for variable in &ops[0].variables {
+            if let Err(message) = variable.coerce(typed) {
+                assert!(
+                    message.starts_with(&format!("${}: ", variable.name)),
+                    "{message}"
+                );
+                assert!(!message.contains('\n'), "{message:?}");
+            }
+        }
     }
 
     #[test]
