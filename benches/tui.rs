@@ -114,7 +114,11 @@ fn moving_in_20_mb_document(c: &mut Criterion) {
     group.bench_function("cursor move to frame, 20 MB document", |b| {
         b.iter(|| {
             down = !down;
-            app.update(key(if down { KeyCode::PageDown } else { KeyCode::PageUp }));
+            app.update(key(if down {
+                KeyCode::PageDown
+            } else {
+                KeyCode::PageUp
+            }));
             terminal
                 .draw(|frame| bkportals::tui::view::draw(frame, &app))
                 .expect("draw");

@@ -451,8 +451,10 @@ mod tests {
                     "{message}"
                 );
                 assert!(!message.contains('\n'), "{message:?}");
+                refused += 1;
             }
         }
+        assert!(refused > 0, "the DateTime variable refuses the value");
     }
 
     #[test]
