@@ -792,9 +792,9 @@ impl App {
     fn on_schema(&mut self, schema: GraphqlSchema, fetched_at: DateTime<Utc>, fetched_now: bool) {
         let when = fetched_at.format("%Y-%m-%d %H:%M UTC");
         self.schema_note = if fetched_now {
-            format!("GraphQL schema fetched {when}; F5 fetches it again")
+            format!("Schema fetched {when} · F5 fetches it again")
         } else {
-            format!("GraphQL schema cached {when}; F5 fetches it again")
+            format!("Schema cached {when} · F5 fetches it again")
         };
         // Said when asked for (F5); a routine fetch at start stays quiet.
         if fetched_now && std::mem::take(&mut self.schema_asked) {
