@@ -298,6 +298,12 @@ impl App {
             Msg::Conflict { slug, server } => self.on_conflict(slug, server),
             Msg::Created { result, stored } => self.on_created(result, stored),
             Msg::Deleted { slug, result } => self.on_deleted(slug, result),
+            Msg::Answered { view, ran_as } => {
+                if self.invoking {
+                    self.show_answer(*view, ran_as);
+                }
+                Vec::new()
+            }
             Msg::Invoked { result, ran_as } => {
                 self.on_invoked(result, ran_as);
                 Vec::new()
@@ -1741,24 +1747,7 @@ impl App {
         }
         self.invoking = false;
         match result {
-            Ok(response) => {
-                let view = ResponseView::new(response);
-                let identity = match ran_as {
-                    Some(kind) => format!(", with {kind}"),
-                    None => String::new(),
-                };
-                self.status = if view.errors.is_empty() {
-                    format!("HTTP {} in {} ms{identity}.", view.status, view.elapsed_ms)
-                } else {
-                    format!(
-                        "HTTP {} with {} GraphQL error(s){identity}.",
-                        view.status,
-                        view.errors.len()
-                    )
-                };
-                self.response = Some(view);
-                self.focus = Focus::Response;
-            }
+            Ok(response) => self.show_answer(ResponseView::new(response), ran_as),
             Err(error) => {
                 if let ApiError::Unauthorized { .. } = error {
                     if let Some(slug) = self.selected_slug() {
@@ -1771,6 +1760,25 @@ impl App {
                 self.status = format!("Invocation failed: {error}");
             }
         }
+    }
+
+    fn show_answer(&mut self, view: ResponseView, ran_as: Option<TokenKind>) {
+        self.invoking = false;
+        let identity = match ran_as {
+            Some(kind) => format!(", with {kind}"),
+            None => String::new(),
+        };
+        self.status = if view.errors.is_empty() {
+            format!("HTTP {} in {} ms{identity}.", view.status, view.elapsed_ms)
+        } else {
+            format!(
+                "HTTP {} with {} GraphQL error(s){identity}.",
+                view.status,
+                view.errors.len()
+            )
+        };
+        self.response = Some(view);
+        self.focus = Focus::Response;
     }
 
     // ---- the list -------------------------------------------------------------

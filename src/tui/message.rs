@@ -41,6 +41,11 @@ pub enum Msg {
         /// Which stored token the call used (`None`: one typed for it).
         ran_as: Option<TokenKind>,
     },
+    /// An answer, already indexed for viewing (the runtime does it on a worker).
+    Answered {
+        view: Box<super::run::ResponseView>,
+        ran_as: Option<TokenKind>,
+    },
     SignInStarted {
         code: String,
         url: String,

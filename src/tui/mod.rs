@@ -324,7 +324,28 @@ impl Runtime {
                             None,
                         ),
                     };
-                    let _ = tx.send(Msg::Invoked { result, ran_as });
+                    let message = match result {
+                        // Indexing a large answer takes a while: off the
+                        // event loop, so the app stays responsive.
+                        Ok(response) => {
+                            match tokio::task::spawn_blocking(move || {
+                                run::ResponseView::new(response)
+                            })
+                            .await
+                            {
+                                Ok(view) => Msg::Answered {
+                                    view: Box::new(view),
+                                    ran_as,
+                                },
+                                Err(e) => Msg::Status(format!("Reading the answer stopped: {e}")),
+                            }
+                        }
+                        Err(error) => Msg::Invoked {
+                            result: Err(error),
+                            ran_as,
+                        },
+                    };
+                    let _ = tx.send(message);
                 }));
             }
             Command::CancelInvoke => {

@@ -1101,3 +1101,34 @@ fn a_hundred_thousand_variables_fill_the_form_and_it_follows_the_focus() {
     assert_eq!(form.errors.iter().filter(|e| e.is_some()).count(), 1);
     assert!(form.errors[40].as_deref().unwrap().contains("Int"));
 }
+
+#[test]
+fn an_answer_indexed_on_the_worker_is_shown_unless_the_run_was_cancelled() {
+    let answer = || InvokeResponse {
+        status: 200,
+        elapsed: std::time::Duration::from_millis(5),
+        rate_limit: RateLimit::default(),
+        body: r#"{"data":{"viewer":{"user":{"name":"Riley"}}}}"#.into(),
+        graphql: None,
+    };
+    let mut app = loaded();
+    app.invoking = true;
+    press(&mut app, KeyCode::Esc); // cancels
+    assert!(!app.invoking);
+    app.update(Msg::Answered {
+        view: Box::new(ResponseView::new(answer())),
+        ran_as: Some(TokenKind::Admin),
+    });
+    assert!(
+        app.response.is_none(),
+        "a cancelled run's answer is dropped"
+    );
+
+    app.invoking = true;
+    app.update(Msg::Answered {
+        view: Box::new(ResponseView::new(answer())),
+        ran_as: Some(TokenKind::Admin),
+    });
+    assert_eq!(app.focus, Focus::Response);
+    assert!(app.status.starts_with("HTTP 200 in 5 ms"), "{}", app.status);
+}
