@@ -660,20 +660,11 @@ impl App {
     /// name is already complete.
     fn open_completion(&mut self, slug: &str, asked: bool) {
         self.completion = None;
-        let Some(schema) = self.schema.clone() else {
-            if asked {
-                self.status = format!(
-                    "No completion without a GraphQL schema ({}).",
-                    self.schema_note
-                );
-            }
+        let Some((schema, text, (row, column))) = self.at_cursor(slug, "No completion", asked)
+        else {
             return;
         };
-        let Some(edit) = self.edit_for(slug) else {
-            return;
-        };
-        let (row, column) = edit.cursor();
-        let found = completion::complete(&schema, &edit.text(), row, column);
+        let found = completion::complete(&schema, &text, row, column);
         match found {
             Some(found)
                 if asked
@@ -729,20 +720,30 @@ impl App {
         true
     }
 
+    /// The schema, the text and the cursor of `slug`'s edit, for completion
+    /// and the field popup. Without a schema, says so (when `say`) and None.
+    fn at_cursor(
+        &mut self,
+        slug: &str,
+        what: &str,
+        say: bool,
+    ) -> Option<(GraphqlSchema, String, (usize, usize))> {
+        let Some(schema) = self.schema.clone() else {
+            if say {
+                self.status = format!("{what} without a GraphQL schema ({}).", self.schema_note);
+            }
+            return None;
+        };
+        let edit = self.edit_for(slug)?;
+        Some((schema, edit.text(), edit.cursor()))
+    }
+
     /// Opens the field popup for the name under the cursor.
     fn explain_at_cursor(&mut self, slug: &str) {
-        let Some(schema) = self.schema.clone() else {
-            self.status = format!(
-                "Nothing to explain without a GraphQL schema ({}).",
-                self.schema_note
-            );
+        let Some((schema, text, (row, column))) = self.at_cursor(slug, "Nothing to explain", true)
+        else {
             return;
         };
-        let Some(edit) = self.edit_for(slug) else {
-            return;
-        };
-        let (row, column) = edit.cursor();
-        let text = edit.text();
         let found = completion::coordinate_at(&schema, &text, row, column)
             .and_then(|coordinate| Some((schema.explain(&coordinate)?, coordinate)));
         match found {
