@@ -1386,6 +1386,7 @@ impl App {
                     };
                     let mine = edit.changes_over(&server);
                     edit.base = (*server).clone();
+                    edit.revision += 1; // a new base: dirtiness and drafts follow
                     edit.saving = true;
                     self.status = format!("Saving {slug} over the server's version…");
                     (

@@ -92,6 +92,8 @@ pub struct PortalEdit {
     /// before one that was undone: so undo and redo take it as one step.
     replacements: Vec<String>,
     undone_replacements: Vec<String>,
+    /// `document_dirty` at a revision.
+    dirty_at: std::cell::Cell<Option<(u64, bool)>>,
 }
 
 /// Documents up to this size are parsed on every keystroke; larger ones are
@@ -121,6 +123,7 @@ impl PortalEdit {
             awaiting_diagnostics: false,
             replacements: Vec::new(),
             undone_replacements: Vec::new(),
+            dirty_at: std::cell::Cell::new(None),
         };
         if portal.query.len() <= SYNC_PARSE_LIMIT {
             edit.diagnostics = parse_diagnostics(&portal.query);
@@ -144,7 +147,13 @@ impl PortalEdit {
     }
 
     pub fn document_dirty(&self) -> bool {
-        // Compare without building the joined text: cheap on every keystroke.
+        // Asked several times a frame: compared once per revision, without
+        // building the joined text.
+        if let Some((revision, dirty)) = self.dirty_at.get() {
+            if revision == self.revision {
+                return dirty;
+            }
+        }
         let mut lines = self.base.query.split('\n');
         let same = self
             .document
@@ -152,6 +161,7 @@ impl PortalEdit {
             .iter()
             .all(|l| lines.next() == Some(l.as_str()))
             && lines.next().is_none();
+        self.dirty_at.set(Some((self.revision, !same)));
         !same
     }
 
