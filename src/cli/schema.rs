@@ -129,7 +129,16 @@ pub(super) async fn check(
                 .map_err(|e| Failure(format!("{}: {e}", path.display()), EXIT_USAGE))?
         }
         None => {
-            let session = Session::open(demo, org).await?;
+            let session = Session::open(demo, org)
+                .await
+                .map_err(|Failure(message, code)| {
+                    Failure(
+                        format!(
+                            "{message}\n(Or check against an SDL file: --schema FILE.graphql.)"
+                        ),
+                        code,
+                    )
+                })?;
             session
                 .schema()
                 .await
