@@ -520,3 +520,38 @@ fn the_app_survives_a_garbled_buildkite_and_a_restart_without_losing_an_edit() {
     app.wait_for("Saved recent-builds.");
     app.quit();
 }
+
+#[test]
+fn the_app_rides_out_slow_answers_server_errors_rate_limits_and_cut_bodies() {
+    let state = tempfile::tempdir().unwrap();
+    let state_file = state.path().join("state.json");
+    let launch = |sandbox: &common::SandboxProcess| {
+        let mut env: Vec<(&str, &str)> = sandbox
+            .exports
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        env.push(("BKPORTALS_TOKEN_STORE", "file"));
+        App::launch(&[], &env)
+    };
+
+    // Slow answers, then two 503s and a 429: reads are retried, the list comes.
+    let sandbox =
+        common::SandboxProcess::start_with(&state_file, &["--faults", "latency=150,503=2,429=1"]);
+    let app = launch(&sandbox);
+    app.wait_for("4 portals in demo");
+    app.quit();
+    drop(sandbox);
+
+    // Every body cut halfway: a clear message; once whole again, a reload works.
+    let cut = common::SandboxProcess::start_with(&state_file, &["--faults", "truncate=1"]);
+    let port = cut.port();
+    let mut app = launch(&cut);
+    let screen = app.wait_for("Could not load portals");
+    assert!(screen.contains("connection closed"), "{screen}");
+    drop(cut);
+    let _whole = common::SandboxProcess::start_on(port, &state_file, &[]);
+    app.send("r");
+    app.wait_for("4 portals in demo");
+    app.quit();
+}
