@@ -35,6 +35,17 @@ impl App {
         App::launch(&["--demo"], env)
     }
 
+    /// The app against a `bkportals sandbox` process, with a file token store.
+    fn against(sandbox: &common::SandboxProcess) -> App {
+        let mut env: Vec<(&str, &str)> = sandbox
+            .exports
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        env.push(("BKPORTALS_TOKEN_STORE", "file"));
+        App::launch(&[], &env)
+    }
+
     fn launch(args: &[&str], env: &[(&str, &str)]) -> App {
         let home = tempfile::tempdir().unwrap();
         let mut app = App::launch_in(home.path(), args, env);
@@ -355,13 +366,7 @@ fn sign_in_as_me_and_run_with_my_permissions() {
 fn saving_over_a_change_made_elsewhere_shows_the_conflict() {
     let state = tempfile::tempdir().unwrap();
     let sandbox = common::SandboxProcess::start(&state.path().join("state.json"));
-    let mut env: Vec<(&str, &str)> = sandbox
-        .exports
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    env.push(("BKPORTALS_TOKEN_STORE", "file"));
-    let mut app = App::launch(&[], &env);
+    let mut app = App::against(&sandbox);
     app.wait_for("4 portals in demo");
     app.send(END); // who-am-i
     app.send(ENTER);
@@ -485,13 +490,7 @@ fn the_app_survives_a_garbled_buildkite_and_a_restart_without_losing_an_edit() {
     // Every answer is an HTML error page instead of JSON.
     let garbled = common::SandboxProcess::start_with(&state_file, &["--faults", "garbage=1"]);
     let port = garbled.port();
-    let exports = garbled.exports.clone();
-    let mut env: Vec<(&str, &str)> = exports
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    env.push(("BKPORTALS_TOKEN_STORE", "file"));
-    let mut app = App::launch(&[], &env);
+    let mut app = App::against(&garbled);
     app.wait_for("not the JSON expected");
 
     // Buildkite comes back: one reload lists the portals.
@@ -525,20 +524,11 @@ fn the_app_survives_a_garbled_buildkite_and_a_restart_without_losing_an_edit() {
 fn the_app_rides_out_slow_answers_server_errors_rate_limits_and_cut_bodies() {
     let state = tempfile::tempdir().unwrap();
     let state_file = state.path().join("state.json");
-    let launch = |sandbox: &common::SandboxProcess| {
-        let mut env: Vec<(&str, &str)> = sandbox
-            .exports
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        env.push(("BKPORTALS_TOKEN_STORE", "file"));
-        App::launch(&[], &env)
-    };
 
     // Slow answers, then two 503s and a 429: reads are retried, the list comes.
     let sandbox =
         common::SandboxProcess::start_with(&state_file, &["--faults", "latency=150,503=2,429=1"]);
-    let app = launch(&sandbox);
+    let app = App::against(&sandbox);
     app.wait_for("4 portals in demo");
     app.quit();
     drop(sandbox);
@@ -546,7 +536,7 @@ fn the_app_rides_out_slow_answers_server_errors_rate_limits_and_cut_bodies() {
     // Every body cut halfway: a clear message; once whole again, a reload works.
     let cut = common::SandboxProcess::start_with(&state_file, &["--faults", "truncate=1"]);
     let port = cut.port();
-    let mut app = launch(&cut);
+    let mut app = App::against(&cut);
     let screen = app.wait_for("Could not load portals");
     assert!(screen.contains("connection closed"), "{screen}");
     drop(cut);
