@@ -56,7 +56,7 @@ pub fn draw(frame: &mut Frame, app: &App, dialog: &Dialog) {
                 Line::from(if *syntax {
                     "Buildkite will refuse a document that does not parse."
                 } else {
-                    "It does not validate against the schema: every call would fail."
+                    "It does not validate against the schema: every call fails."
                 }),
                 Line::default(),
                 Line::from("Save anyway?  y save · n keep editing"),
@@ -332,6 +332,13 @@ fn draw_sign_in(frame: &mut Frame, app: &App, sign_in: &SignIn) {
     message(frame, " Sign in as me ", lines, 76);
 }
 
+/// The rows `lines` take once wrapped inside a bordered box `width` wide.
+fn wrapped_rows(lines: &[Line], width: u16) -> u16 {
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
+    rows.min(usize::from(u16::MAX)) as u16
+}
+
 /// The field popup: SDL from the schema, highlighted, scrollable.
 fn explain(frame: &mut Frame, coordinate: &str, text: &str, scroll: usize) {
     let screen = frame.area();
@@ -355,12 +362,7 @@ fn explain(frame: &mut Frame, coordinate: &str, text: &str, scroll: usize) {
     )));
     let widest = all.iter().map(|l| l.chars().count()).max().unwrap_or(20) + 2;
     let width = widest.clamp(40, (screen.width as usize).saturating_sub(4).max(40));
-    // Long lines wrap: count the rows they take.
-    let rows: usize = lines
-        .iter()
-        .map(|l| l.width().max(1).div_ceil(width - 2))
-        .sum();
-    let area = centered(screen, width as u16, rows as u16 + 2);
+    let area = centered(screen, width as u16, wrapped_rows(&lines, width as u16) + 2);
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines)
@@ -371,7 +373,7 @@ fn explain(frame: &mut Frame, coordinate: &str, text: &str, scroll: usize) {
 }
 
 fn message(frame: &mut Frame, title: &str, lines: Vec<Line<'static>>, width: u16) {
-    let area = centered(frame.area(), width, lines.len() as u16 + 2);
+    let area = centered(frame.area(), width, wrapped_rows(&lines, width) + 2);
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines)
