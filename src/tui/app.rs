@@ -1588,26 +1588,37 @@ impl App {
             self.variables = None;
             return;
         };
-        let (source, size) = match self.selected_edit() {
-            Some(edit) => (FormSource::Edit(edit.generation), edit.size()),
+        // What the form would be built from, borrowed: the server's document
+        // is copied only when the form is rebuilt.
+        let (edit_generation, size) = match self.selected_edit() {
+            Some(edit) => (Some(edit.generation), edit.size()),
             None => match self.selected_portal() {
-                Some(portal) => (FormSource::Server(portal.query.clone()), portal.query.len()),
+                Some(portal) => (None, portal.query.len()),
                 None => return,
             },
         };
+        let server_document = self.selected_portal().map_or("", |p| p.query.as_str());
         let form_slug = self.variables.as_ref().map(|f| f.slug.as_str());
         // A large document is not re-read on every key: the form catches up
         // when the portal changes or the form is used.
         let wanted = form_slug != Some(slug.as_str())
             || self.focus == Focus::Variables
             || size <= super::editor::SYNC_PARSE_LIMIT;
-        let current = self
-            .variables
-            .as_ref()
-            .is_some_and(|f| f.built_from(&slug, &source, self.schema.is_some()));
+        let current = self.variables.as_ref().is_some_and(|f| {
+            f.built_from(
+                &slug,
+                edit_generation,
+                server_document,
+                self.schema.is_some(),
+            )
+        });
         if wanted && !current {
             let Some(document) = self.selected_document() else {
                 return;
+            };
+            let source = match edit_generation {
+                Some(generation) => FormSource::Edit(generation),
+                None => FormSource::Server(document.clone()),
             };
             let row = self
                 .variables

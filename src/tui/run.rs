@@ -72,8 +72,21 @@ impl VariablesForm {
         form
     }
 
-    pub fn built_from(&self, slug: &str, source: &FormSource, with_schema: bool) -> bool {
-        self.slug == slug && self.source == *source && self.schema.is_some() == with_schema
+    /// Whether the form shows `slug`'s edit at `edit_generation`, or (with no
+    /// edit) the server's `server_document`, with or without a schema.
+    pub fn built_from(
+        &self,
+        slug: &str,
+        edit_generation: Option<u64>,
+        server_document: &str,
+        with_schema: bool,
+    ) -> bool {
+        let same_text = match (&self.source, edit_generation) {
+            (FormSource::Edit(built), Some(now)) => *built == now,
+            (FormSource::Server(built), None) => built == server_document,
+            _ => false,
+        };
+        self.slug == slug && same_text && self.schema.is_some() == with_schema
     }
 
     pub fn operation(&self) -> Option<&Operation> {
