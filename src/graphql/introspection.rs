@@ -185,12 +185,7 @@ pub fn to_sdl(answer: &serde_json::Value) -> Result<String, String> {
                     "interface"
                 };
                 let _ = write!(out, "{keyword} {}", ty.name);
-                let interfaces = ty
-                    .interfaces
-                    .iter()
-                    .flatten()
-                    .map(TypeRef::render)
-                    .collect::<Result<Vec<_>, _>>()?;
+                let interfaces = render_all(&ty.interfaces)?;
                 if !interfaces.is_empty() {
                     let _ = write!(out, " implements {}", interfaces.join(" & "));
                 }
@@ -206,12 +201,7 @@ pub fn to_sdl(answer: &serde_json::Value) -> Result<String, String> {
                 out.push_str("}\n");
             }
             "UNION" => {
-                let members = ty
-                    .possible_types
-                    .iter()
-                    .flatten()
-                    .map(TypeRef::render)
-                    .collect::<Result<Vec<_>, _>>()?;
+                let members = render_all(&ty.possible_types)?;
                 let _ = writeln!(out, "union {} = {}", ty.name, members.join(" | "));
             }
             "ENUM" => {
@@ -236,6 +226,11 @@ pub fn to_sdl(answer: &serde_json::Value) -> Result<String, String> {
         }
     }
     Ok(out)
+}
+
+/// Type references (interfaces, union members) as written in SDL.
+fn render_all(refs: &Option<Vec<TypeRef>>) -> Result<Vec<String>, String> {
+    refs.iter().flatten().map(TypeRef::render).collect()
 }
 
 fn description(out: &mut String, indent: &str, text: &Option<String>) {
