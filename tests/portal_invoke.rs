@@ -246,15 +246,13 @@ async fn answers_past_the_memory_limit_are_kept_in_a_private_file() {
         .unwrap();
     assert!(in_memory.body.spilled_to().is_none());
 
-    let spilling = bkportals::buildkite::PortalClient::new(
-        sandbox.portal_endpoint().parse().unwrap(),
-        &sandbox.org_slug,
+    let spilling = portal_client_with(
+        &sandbox,
         bkportals::buildkite::ClientOptions {
             spill_bytes: 64,
             ..quick_options()
         },
-    )
-    .unwrap();
+    );
     let spilled = spilling
         .invoke("recent-builds", Some("GetBuilds"), &variables, &token)
         .await
@@ -277,16 +275,14 @@ async fn answers_past_the_memory_limit_are_kept_in_a_private_file() {
     drop(spilled);
     assert!(!path.exists(), "the file goes with the answer");
 
-    let capped = bkportals::buildkite::PortalClient::new(
-        sandbox.portal_endpoint().parse().unwrap(),
-        &sandbox.org_slug,
+    let capped = portal_client_with(
+        &sandbox,
         bkportals::buildkite::ClientOptions {
             spill_bytes: 64,
             max_spilled_bytes: 100,
             ..quick_options()
         },
-    )
-    .unwrap();
+    );
     let refused = capped
         .invoke("recent-builds", Some("GetBuilds"), &variables, &token)
         .await

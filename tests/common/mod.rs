@@ -48,10 +48,14 @@ pub fn rest_with_token(sandbox: &RunningSandbox, token: &str) -> RestClient {
 }
 
 pub fn portal_client(sandbox: &RunningSandbox) -> PortalClient {
+    portal_client_with(sandbox, quick_options())
+}
+
+pub fn portal_client_with(sandbox: &RunningSandbox, options: ClientOptions) -> PortalClient {
     PortalClient::new(
         sandbox.portal_endpoint().parse().unwrap(),
         &sandbox.org_slug,
-        quick_options(),
+        options,
     )
     .unwrap()
 }
