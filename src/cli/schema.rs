@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use super::{read_input, Failure, Outcome, Output, Session, EXIT_FAILED, EXIT_USAGE};
+use super::session::{read_input, Session};
+use super::{Failure, Outcome, Output, EXIT_FAILED, EXIT_USAGE};
 use crate::graphql::diagnostics::{parse_diagnostics, Diagnostic, DiagnosticKind};
 use crate::graphql::schema::GraphqlSchema;
 use crate::schema_cache::{LoadedSchema, SchemaCache};
