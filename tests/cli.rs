@@ -233,6 +233,27 @@ fn a_broken_config_file_is_named_with_line_and_column() {
 }
 
 #[test]
+fn an_unknown_config_key_is_a_warning_with_its_line_and_the_file_stays() {
+    let home = Home::new();
+    let config = home.config_file();
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    let text = "# written by a newer bkportals\ntheme = \"dark\"\n";
+    std::fs::write(&config, text).unwrap();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    for command in [&["list"][..], &["doctor"]] {
+        let output = home.command(&sandbox.exports, command);
+        let message = format!("{}{}", stdout(&output), stderr(&output));
+        assert!(
+            message.contains(&format!("{}:2:1: unknown key `theme`", config.display())),
+            "{command:?}: {message}"
+        );
+        assert!(!message.contains("moved it to"), "{message}");
+    }
+    assert_ok(&home.command(&sandbox.exports, &["list"]));
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), text);
+}
+
+#[test]
 fn demo_runs_against_an_embedded_sandbox() {
     let home = Home::new();
     let output = home.command(&[], &["--demo", "list", "--json"]);

@@ -28,7 +28,14 @@ pub(super) async fn doctor(demo: bool, org_flag: Option<&str>, out: Output) -> O
     } else {
         let paths = Paths::discover();
         let file = match ConfigFile::load(&paths.config_file) {
-            Ok(file) => file,
+            Ok(file) => {
+                checks.extend(file.warnings.iter().map(|unknown| Check {
+                    verdict: Verdict::Warning,
+                    what: "the config file has a key this version does not know".to_owned(),
+                    fix: Some(format!("{unknown}: remove or rename it")),
+                }));
+                file
+            }
             Err(e) => {
                 checks.push(problem("the config file is broken", e.to_string()));
                 ConfigFile::default()

@@ -48,11 +48,9 @@ impl Session {
             });
         }
         let paths = Paths::discover();
-        let (file, config_warning) = ConfigFile::load_or_set_aside(&paths.config_file)?;
-        let mut warnings = Vec::new();
-        if let Some(warning) = config_warning {
+        let (file, mut warnings) = ConfigFile::load_or_set_aside(&paths.config_file)?;
+        for warning in &warnings {
             eprintln!("warning: {warning}");
-            warnings.push(warning);
         }
         let mut store = TokenStore::open(&paths.token_store())?;
         if let Some(warning) = &store.warning {
