@@ -10,7 +10,7 @@ use super::{Failure, InvokeArgs, Outcome, Output, EXIT_FAILED, EXIT_PORTAL_ERROR
 use crate::buildkite::{ApiError, InvokeResponse};
 use crate::graphql::variables;
 use crate::secrets::TokenKind;
-use crate::text::{sanitize, sanitize_line};
+use crate::text::{sanitize, sanitize_line, to_json_pretty, write_json, write_json_text};
 
 pub(super) async fn invoke(session: &mut Session, out: Output, args: InvokeArgs) -> Outcome {
     let (token, kind) = match &args.token_env {
@@ -112,7 +112,8 @@ async fn variable_definitions(
         Ok(portal) => portal.query,
         Err(e) => {
             tracing::warn!(
-                "variables are sent as text: could not fetch the portal's document ({e})"
+                "variables are sent as text: could not fetch the portal's document ({})",
+                sanitize_line(&e.to_string())
             );
             return Vec::new();
         }
@@ -159,7 +160,7 @@ fn report_invoke(out: Output, response: &InvokeResponse) -> Result<(), Failure> 
     }
     match &body {
         Value::String(text) => println!("{}", sanitize(text)),
-        other => println!("{}", serde_json::to_string_pretty(other)?),
+        other => println!("{}", to_json_pretty(other)?),
     }
     Ok(())
 }
@@ -181,9 +182,9 @@ fn report_large_invoke(out: Output, response: &InvokeResponse) -> Result<(), Fai
         let head = head.strip_suffix('}').unwrap_or(&head);
         write!(stdout, "{head},\"body\":")?;
         if is_json {
-            stdout.write_all(body.as_bytes())?;
+            write_json_text(&mut stdout, body)?;
         } else {
-            serde_json::to_writer(&mut stdout, body)?;
+            write_json(&mut stdout, body)?;
         }
         writeln!(stdout, "}}")?;
         return Ok(stdout.flush()?);
@@ -200,8 +201,8 @@ fn report_large_invoke(out: Output, response: &InvokeResponse) -> Result<(), Fai
         }
     }
     if is_json {
-        // Valid JSON holds no raw control characters: nothing to make inert.
-        stdout.write_all(body.as_bytes())?;
+        // Valid JSON holds no raw C0 controls; the rest are escaped as received.
+        write_json_text(&mut stdout, body)?;
     } else {
         for line in body.split('\n') {
             writeln!(stdout, "{}", sanitize_line(line))?;

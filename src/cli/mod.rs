@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::secrets::TokenStore;
+use crate::text::{sanitize, to_json_pretty};
 use session::Session;
 
 mod doctor;
@@ -277,7 +278,8 @@ pub fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(code) => ExitCode::from(code),
         Err(Failure(message, code)) => {
-            eprintln!("error: {message}");
+            // Messages quote what servers said: one last pass keeps the terminal ours.
+            eprintln!("error: {}", sanitize(&message));
             ExitCode::from(code)
         }
     }
@@ -349,9 +351,15 @@ struct Output {
 }
 
 impl Output {
+    /// Pretty JSON on stdout; C1, DEL and bidi controls from servers as `\u` escapes.
     fn print_json(&self, value: &impl serde::Serialize) -> Result<(), Failure> {
-        let text = serde_json::to_string_pretty(value)?;
+        let text = to_json_pretty(value)?;
         println!("{text}");
         Ok(())
     }
+}
+
+/// `warning: ...` on stderr, made safe: warnings often quote a server.
+fn warn(message: impl std::fmt::Display) {
+    eprintln!("warning: {}", sanitize(&message.to_string()));
 }

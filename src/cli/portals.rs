@@ -5,7 +5,9 @@ use std::io::{IsTerminal, Write};
 use serde_json::{json, Value};
 
 use super::session::{read_input, Session};
-use super::{schema, CreateArgs, Failure, Outcome, Output, UpdateArgs, EXIT_FAILED, EXIT_USAGE};
+use super::{
+    schema, warn, CreateArgs, Failure, Outcome, Output, UpdateArgs, EXIT_FAILED, EXIT_USAGE,
+};
 use crate::buildkite::{NewPortal, Portal, PortalChanges};
 use crate::text::{sanitize, sanitize_line};
 
@@ -128,7 +130,9 @@ pub(super) async fn create(session: &mut Session, out: Output, args: CreateArgs)
     }
     match stored {
         Ok(()) => eprintln!("The token is {}.", session.store.describe()),
-        Err(e) => eprintln!("warning: the token was not stored ({e}); keep the copy above"),
+        Err(e) => warn(format!(
+            "the token was not stored ({e}); keep the copy above"
+        )),
     }
     Ok(0)
 }
@@ -166,7 +170,9 @@ pub(super) async fn update(session: &mut Session, out: Output, args: UpdateArgs)
     if updated.slug != args.slug {
         let org = session.org().to_owned();
         if let Err(e) = session.store.rename_portal(&org, &args.slug, &updated.slug) {
-            eprintln!("warning: the stored token was not moved to the new slug: {e}");
+            warn(format!(
+                "the stored token was not moved to the new slug: {e}"
+            ));
         }
     }
     let fields: Vec<String> = match serde_json::to_value(&changes)? {
@@ -205,7 +211,7 @@ pub(super) async fn delete(session: &mut Session, out: Output, slug: &str, yes: 
     session.rest()?.delete(slug).await?;
     let org = session.org().to_owned();
     if let Err(e) = session.store.forget_portal_token(&org, slug) {
-        eprintln!("warning: the stored token was not removed: {e}");
+        warn(format!("the stored token was not removed: {e}"));
     }
     if out.json {
         out.print_json(&json!({ "deleted": slug }))?;

@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::{Failure, EXIT_FAILED, EXIT_USAGE};
+use super::{warn, Failure, EXIT_FAILED, EXIT_USAGE};
 use crate::buildkite::{ClientOptions, PortalClient, RestClient};
 use crate::config::{self, ConfigFile, Paths, Settings};
 use crate::sandbox::{self, RunningSandbox, SandboxOptions};
@@ -50,11 +50,11 @@ impl Session {
         let paths = Paths::discover();
         let (file, mut warnings) = ConfigFile::load_or_set_aside(&paths.config_file)?;
         for warning in &warnings {
-            eprintln!("warning: {warning}");
+            warn(warning);
         }
         let mut store = TokenStore::open(&paths.token_store())?;
         if let Some(warning) = &store.warning {
-            eprintln!("warning: {warning}");
+            warn(warning);
             warnings.push(warning.clone());
         }
         let settings = config::resolve(
