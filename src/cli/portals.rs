@@ -73,14 +73,15 @@ fn describe(session: &Session, p: &Portal) -> String {
             .map(sanitize_line)
             .unwrap_or_else(|| none.into())
     };
-    let creator = p
-        .created_by
-        .as_ref()
-        .map(|c| match &c.email {
-            Some(email) => format!(" by {} <{}>", sanitize_line(&c.name), sanitize_line(email)),
-            None => format!(" by {}", sanitize_line(&c.name)),
-        })
-        .unwrap_or_default();
+    let email = p.created_by.as_ref().and_then(|c| c.email.as_deref());
+    let creator = match email {
+        Some(email) if email != p.creator_name() => format!(
+            " by {} <{}>",
+            sanitize_line(p.creator_name()),
+            sanitize_line(email)
+        ),
+        _ => format!(" by {}", sanitize_line(p.creator_name())),
+    };
     let endpoint = session
         .portal_client()
         .map(|c| c.portal_url(&p.slug, None).to_string())

@@ -351,7 +351,10 @@ fn line_separators_in_server_strings_keep_each_portal_on_its_row() {
     let mut app = sized(100, 24);
     let mut first = portal("first", "First\u{2028}spills\u{2029}over", false);
     first.description = Some("Line\u{2028}separated".into());
-    app.update(Msg::PortalsPage(vec![first, portal("second", "Second", false)]));
+    app.update(Msg::PortalsPage(vec![
+        first,
+        portal("second", "Second", false),
+    ]));
     app.update(Msg::PortalsLoaded);
     let screen = render(&app);
     assert!(
