@@ -39,7 +39,7 @@ pub fn draw_fields(frame: &mut Frame, app: &App, area: Rect) {
     let created_by = portal
         .created_by
         .as_ref()
-        .map(|c| format!(" by {}", sanitize_line(&c.name)))
+        .map(|c| format!(" by {}", sanitize_line(c.display_name())))
         .unwrap_or_default();
     let yes_no = |b: bool| if b { "yes" } else { "no" };
     let mut lines = vec![

@@ -349,6 +349,29 @@ fn conflict_shows_both_versions_side_by_side() {
 }
 
 #[test]
+fn line_separators_in_server_strings_keep_each_portal_on_its_row() {
+    let mut app = sized(100, 24);
+    let mut first = portal("first", "First\u{2028}spills\u{2029}over", false);
+    first.description = Some("Line\u{2028}separated".into());
+    app.update(Msg::PortalsPage(vec![
+        first,
+        portal("second", "Second", false),
+    ]));
+    app.update(Msg::PortalsLoaded);
+    let screen = render(&app);
+    assert!(
+        !screen.contains('\u{2028}') && !screen.contains('\u{2029}'),
+        "{screen}"
+    );
+    let rows: Vec<&str> = screen.lines().collect();
+    let at = rows
+        .iter()
+        .position(|row| row.contains("▶     First spills over"))
+        .unwrap_or_else(|| panic!("the selected name is on one row:\n{screen}"));
+    assert!(rows[at + 1].contains("Second"), "{screen}");
+}
+
+#[test]
 fn huge_wide_and_invisible_server_strings_keep_the_layout() {
     let mut app = sized(100, 20);
     let mut huge = portal("huge", &"x".repeat(1 << 20), false);
