@@ -68,12 +68,12 @@ impl App {
     }
 
     fn create(&mut self, mut form: Box<PortalForm>, confirmed: bool) -> Vec<Command> {
-        let up_to_date = form.schema_checked == Some(form.generation);
-        if !confirmed && self.schema.is_some() && !up_to_date {
-            // Checked now, as Ctrl-s in the editor and the command line do.
+        if !confirmed && form.schema_verdict != Some(form.generation) {
+            // Not checked yet: checked now, as Ctrl-s in the editor and the
+            // command line do (a new portal's document is small).
             if let Some(schema) = &self.schema {
                 form.schema_diagnostics = schema.check(&form.document_text());
-                form.schema_checked = Some(form.generation);
+                form.schema_verdict = Some(form.generation);
             }
         }
         if !confirmed && !form.schema_diagnostics.is_empty() {

@@ -253,6 +253,7 @@ impl App {
             if let Some(form) = self.creation_form_mut() {
                 if form.generation == generation {
                     form.schema_diagnostics = diagnostics;
+                    form.schema_verdict = Some(generation);
                 }
             }
         } else if let Some(edit) = self.edits.get_mut(slug) {

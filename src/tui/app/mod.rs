@@ -463,7 +463,7 @@ impl App {
         // fails (offline, server down) leaves what was there.
         self.list.stale = true;
         self.loading = Loading::InFlight;
-        self.say("Loading portals…");
+        self.note("Loading portals…");
         vec![Command::LoadPortals]
     }
 

@@ -56,6 +56,8 @@ pub struct PortalForm {
     pub generation: u64,
     /// The generation last sent to be checked against the schema.
     pub schema_checked: Option<u64>,
+    /// The generation `schema_diagnostics` are the verdict on.
+    pub schema_verdict: Option<u64>,
     /// Counts changes of any value, so drafts follow the form.
     pub revision: u64,
     pub focus: usize,
@@ -102,6 +104,7 @@ impl PortalForm {
             schema_diagnostics: Vec::new(),
             generation: 0,
             schema_checked: None,
+            schema_verdict: None,
             revision: 0,
             focus: 0,
             server_error: None,
