@@ -368,24 +368,8 @@ impl App {
                 result,
                 ran_as,
             } => self.on_invoked(slug, result, ran_as),
-            Msg::SignInStarted {
-                code,
-                url,
-                seconds_left,
-                opened_browser,
-            } => {
-                if let Some(sign_in) = self.sign_in_dialog() {
-                    sign_in.code = Some(code);
-                    sign_in.url = Some(url);
-                    sign_in.seconds_left = Some(seconds_left);
-                    sign_in.opened_browser = opened_browser;
-                }
-                Vec::new()
-            }
-            Msg::SignInProgress { seconds_left } => {
-                if let Some(sign_in) = self.sign_in_dialog() {
-                    sign_in.seconds_left = Some(seconds_left);
-                }
+            msg @ (Msg::SignInStarted { .. } | Msg::SignInProgress { .. }) => {
+                self.on_sign_in_progress(msg);
                 Vec::new()
             }
             Msg::SignedIn { slug, result } => self.on_authorized(slug, result, "Signed in"),
@@ -439,6 +423,28 @@ impl App {
                 Vec::new()
             }
             Msg::Key(_) | Msg::Mouse(_) | Msg::Paste(_) | Msg::Resize(..) | Msg::Tick => Vec::new(),
+        }
+    }
+
+    /// The sign-in dialog follows the code and its countdown.
+    fn on_sign_in_progress(&mut self, msg: Msg) {
+        let Some(sign_in) = self.sign_in_dialog() else {
+            return;
+        };
+        match msg {
+            Msg::SignInStarted {
+                code,
+                url,
+                seconds_left,
+                opened_browser,
+            } => {
+                sign_in.code = Some(code);
+                sign_in.url = Some(url);
+                sign_in.seconds_left = Some(seconds_left);
+                sign_in.opened_browser = opened_browser;
+            }
+            Msg::SignInProgress { seconds_left } => sign_in.seconds_left = Some(seconds_left),
+            _ => {}
         }
     }
 

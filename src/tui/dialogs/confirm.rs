@@ -121,7 +121,13 @@ impl Confirm {
     }
 
     pub fn draw(&self, frame: &mut Frame) {
-        let (title, lines, width) = match &self.kind {
+        let (title, lines, width) = self.text();
+        message(frame, title, lines, width);
+    }
+
+    /// The title, the lines and the width of the question.
+    fn text(&self) -> (&'static str, Vec<Line<'static>>, u16) {
+        match &self.kind {
             ConfirmKind::Save {
                 summary, syntax, ..
             } => (
@@ -185,36 +191,7 @@ impl Confirm {
                 slug,
                 document,
                 fields,
-            } => {
-                let mut keys = Vec::new();
-                if *document {
-                    keys.push("d the document");
-                }
-                if *fields {
-                    keys.push("f the fields");
-                }
-                if *document && *fields {
-                    keys.push("a both");
-                } else {
-                    keys.push("y discard");
-                }
-                (
-                    " Discard changes? ",
-                    vec![
-                        Line::from(format!(
-                            "Throw away the unsaved changes of `{}`?",
-                            sanitize_line(slug)
-                        )),
-                        Line::from(Span::styled(
-                            "Buildkite's version comes back; this cannot be undone.",
-                            dim(),
-                        )),
-                        Line::default(),
-                        Line::from(format!("{} · Esc keep", keys.join(" · "))),
-                    ],
-                    64,
-                )
-            }
+            } => discard_text(slug, *document, *fields),
             ConfirmKind::DiscardCreation { name } => (
                 " Discard the new portal? ",
                 vec![
@@ -231,7 +208,42 @@ impl Confirm {
                 ],
                 60,
             ),
-        };
-        message(frame, title, lines, width);
+        }
     }
+}
+
+/// Which changes of `slug` can be thrown away, and the keys for each.
+fn discard_text(
+    slug: &str,
+    document: bool,
+    fields: bool,
+) -> (&'static str, Vec<Line<'static>>, u16) {
+    let mut keys = Vec::new();
+    if document {
+        keys.push("d the document");
+    }
+    if fields {
+        keys.push("f the fields");
+    }
+    keys.push(if document && fields {
+        "a both"
+    } else {
+        "y discard"
+    });
+    (
+        " Discard changes? ",
+        vec![
+            Line::from(format!(
+                "Throw away the unsaved changes of `{}`?",
+                sanitize_line(slug)
+            )),
+            Line::from(Span::styled(
+                "Buildkite's version comes back; this cannot be undone.",
+                dim(),
+            )),
+            Line::default(),
+            Line::from(format!("{} · Esc keep", keys.join(" · "))),
+        ],
+        64,
+    )
 }
