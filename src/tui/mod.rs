@@ -508,6 +508,11 @@ async fn event_loop(terminal: &mut Term, services: Services) -> std::io::Result<
     ));
     let size = terminal.size()?;
     app.update(Msg::Resize(size.width, size.height));
+    // A wait on Buildkite's rate limit shows on the status line.
+    let notices_tx = tx.clone();
+    let rest = rest.with_notices(crate::buildkite::Notices::new(move |notice| {
+        let _ = notices_tx.send(Msg::Status(notice.to_string()));
+    }));
     let mut runtime = Runtime {
         rest,
         portals,
