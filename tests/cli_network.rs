@@ -1,11 +1,15 @@
-//! The command line over a bad network: `bkportals` against a
-//! `bkportals sandbox --faults ...` child process on loopback.
+//! The command line and the network: `bkportals` against a `bkportals
+//! sandbox` child process on loopback, with faults, and with
+//! `BKPORTALS_LOG=debug` (one line per request, never a token).
 
 mod common;
 
 use std::process::{Command, Output, Stdio};
 
 use common::{SandboxProcess, BIN};
+
+const API_TOKEN: &str = "bkua_sandbox_demo_all_scopes";
+const PORTAL_TOKEN: &str = "bkpt_sandbox_recent_builds";
 
 fn bkportals(home: &std::path::Path, env: &[(String, String)], args: &[&str]) -> Output {
     Command::new(BIN)
@@ -93,4 +97,88 @@ fn a_wait_on_the_rate_limit_is_said_on_stderr() {
         "said once, before the list: {said}"
     );
     assert!(String::from_utf8_lossy(&list.stdout).contains("who-am-i"));
+}
+
+/// The request lines of a log: `METHOD URL -> STATUS in N ms`.
+fn request_lines(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .filter_map(|line| {
+            let at = line.find(" DEBUG ")? + " DEBUG ".len();
+            let entry = line[at..].trim();
+            let (_, timing) = entry.split_once(" -> ")?;
+            let ms = timing.split_once(" in ")?.1.strip_suffix(" ms")?;
+            ms.parse::<u64>().ok()?;
+            Some(entry[..entry.rfind(" in ")?].to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn every_request_is_logged_with_its_status_and_no_token() {
+    let home = tempfile::tempdir().unwrap();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    let base = format!("http://127.0.0.1:{}", sandbox.port());
+
+    let mut env = sandbox.exports.clone();
+    env.push(("BKPORTALS_LOG".into(), "debug".into()));
+    env.push(("PORTAL_TOKEN".into(), PORTAL_TOKEN.into()));
+    let list = bkportals(home.path(), &env, &["list"]);
+    assert!(list.status.success(), "{list:?}");
+    let said = String::from_utf8_lossy(&list.stderr).into_owned();
+    assert_eq!(
+        request_lines(&said),
+        [format!(
+            "GET {base}/v2/organizations/demo/portals?per_page=100 -> 200"
+        )],
+        "{said}"
+    );
+
+    let invoke = bkportals(
+        home.path(),
+        &env,
+        &[
+            "invoke",
+            "recent-builds",
+            "--operation",
+            "GetBuilds",
+            "--var",
+            "pipelineSlug=demo/web-app",
+            "--token-env",
+            "PORTAL_TOKEN",
+        ],
+    );
+    assert!(invoke.status.success(), "{invoke:?}");
+    let said = String::from_utf8_lossy(&invoke.stderr).into_owned();
+    assert_eq!(
+        request_lines(&said),
+        [
+            // The document, to type the variables; then the run.
+            format!("GET {base}/v2/organizations/demo/portals/recent-builds -> 200"),
+            format!(
+                "POST {base}/organizations/demo/portals/recent-builds?operation_name=GetBuilds -> 200"
+            ),
+        ],
+        "{said}"
+    );
+
+    let missing = bkportals(home.path(), &env, &["show", "no-such-portal"]);
+    let said = String::from_utf8_lossy(&missing.stderr).into_owned();
+    assert_eq!(
+        request_lines(&said),
+        [format!(
+            "GET {base}/v2/organizations/demo/portals/no-such-portal -> 404"
+        )],
+        "{said}"
+    );
+
+    for output in [&list, &invoke, &missing] {
+        let everything = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(!everything.contains(API_TOKEN), "{everything}");
+        assert!(!everything.contains(PORTAL_TOKEN), "{everything}");
+    }
 }
