@@ -421,8 +421,14 @@ impl Http {
         let mut backoff = self.options.backoff;
         for attempt in 1..=attempts {
             let again = attempt < attempts;
-            let (Some(mut copy), Some(left)) = (request.try_clone(), time_left(deadline)) else {
+            let Some(mut copy) = request.try_clone() else {
                 break;
+            };
+            let Some(left) = time_left(deadline) else {
+                return Err(ApiError::Timeout {
+                    host: target.host,
+                    after: self.options.request_timeout,
+                });
             };
             *copy.timeout_mut() = Some(left);
             let outcome = self.attempt(&client, copy, &target).await;
@@ -453,10 +459,10 @@ impl Http {
             tokio::time::sleep(backoff).await;
             backoff *= 2;
         }
-        Err(ApiError::Timeout {
-            host: target.host,
-            after: self.options.request_timeout,
-        })
+        // Only a streamed body cannot be copied; no request here has one.
+        Err(ApiError::Refused(
+            "the request could not be repeated".into(),
+        ))
     }
 
     /// One exchange: the request, then its whole body (at most `max_body_bytes`).
