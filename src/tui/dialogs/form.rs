@@ -14,7 +14,7 @@ use crate::buildkite::NewPortal;
 use crate::graphql::diagnostics::{parse_diagnostics, Diagnostic};
 use crate::text::sanitize_line;
 use crate::tui::app::App;
-use crate::tui::editor::{indent_newline, Field, FieldDraft};
+use crate::tui::editor::{indent_newline, paste_into, Field, FieldDraft};
 use crate::tui::input::LineInput;
 use crate::tui::layout::centered;
 use crate::tui::view::{dim, draw_document_text, error_style, pane, spinner, DocumentText};
@@ -141,7 +141,7 @@ impl PortalForm {
             FormRow::AllowedIps => self.allowed_ips.paste(text),
             FormRow::Document => {
                 if let Some(doc) = &mut self.document {
-                    doc.insert_str(text);
+                    paste_into(doc, text);
                     self.document_changed();
                 }
             }
