@@ -19,6 +19,7 @@ mod portals;
 mod sandbox;
 mod schema;
 mod session;
+mod stream;
 mod token;
 
 const EXIT_FAILED: u8 = 1;

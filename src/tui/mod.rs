@@ -209,6 +209,11 @@ async fn start(services: Services) -> Started {
     app.offer_drafts(found, problems, open_token_dialog);
     let (draft_tx, draft_rx) = mpsc::unbounded_channel();
     let writer = tokio::spawn(runtime::draft_writer(drafts, org, draft_rx, tx.clone()));
+    // A wait on Buildkite's rate limit shows on the status line.
+    let notices_tx = tx.clone();
+    let rest = rest.with_notices(crate::buildkite::Notices::new(move |notice| {
+        let _ = notices_tx.send(Msg::Status(notice.to_string()));
+    }));
     let runtime = Runtime {
         rest,
         portals,
