@@ -128,6 +128,8 @@ pub struct App {
     status_sticky: bool,
     /// Run this portal once its save or its authorization is done.
     run_after: Option<String>,
+    /// A portal whose token was lost, being deleted to be created again.
+    recreating: Option<(String, Box<PortalForm>)>,
     pub quit: bool,
     /// Spinner frame, advanced only while something is in flight.
     pub spinner: usize,
@@ -162,6 +164,7 @@ impl App {
             status_cause: None,
             status_sticky: false,
             run_after: None,
+            recreating: None,
             quit: false,
             spinner: 0,
             screen: Rect::new(0, 0, 80, 24),

@@ -49,6 +49,13 @@ pub enum ConfirmKind {
     DiscardCreation {
         name: String,
     },
+    /// Buildkite made the portal, but the answer with its one-time token
+    /// was lost: keep it (and make a token in Buildkite), or delete it and
+    /// create it again from the same form.
+    CreatedWithoutToken {
+        slug: String,
+        form: Box<PortalForm>,
+    },
 }
 
 impl ConfirmKind {
@@ -57,6 +64,7 @@ impl ConfirmKind {
             ConfirmKind::Save { slug, .. }
             | ConfirmKind::Run { slug, .. }
             | ConfirmKind::Discard { slug, .. } => Some(slug),
+            ConfirmKind::CreatedWithoutToken { slug, .. } => Some(slug),
             ConfirmKind::Create { .. }
             | ConfirmKind::Quit { .. }
             | ConfirmKind::DiscardCreation { .. } => None,
@@ -115,6 +123,16 @@ impl Confirm {
                 })
             }
             ConfirmKind::DiscardCreation { .. } if yes => Step::act(DialogAction::DiscardCreation),
+            ConfirmKind::CreatedWithoutToken { slug, form } if key.code == KeyCode::Char('r') => {
+                Step::act(DialogAction::Recreate { slug, form })
+            }
+            ConfirmKind::CreatedWithoutToken { slug, .. }
+                if matches!(key.code, KeyCode::Enter | KeyCode::Esc | KeyCode::Char('k')) =>
+            {
+                Step::act(DialogAction::Status(format!(
+                    "Kept {slug}: make a token on its Security page in Buildkite, then `a` stores it here."
+                )))
+            }
             ConfirmKind::DiscardCreation { .. } if no => Step::close(),
             kind => Step::keep(Dialog::Confirm(Confirm { kind })),
         }
@@ -192,6 +210,25 @@ impl Confirm {
                 document,
                 fields,
             } => discard_text(slug, *document, *fields),
+            ConfirmKind::CreatedWithoutToken { slug, .. } => (
+                " Created, but its token was lost ",
+                vec![
+                    Line::from(format!(
+                        "Buildkite created `{}`, but the answer with its token was cut off.",
+                        sanitize_line(slug)
+                    )),
+                    Line::from(Span::styled(
+                        "Buildkite shows a new portal's token only once: it cannot be read again.",
+                        error_style(),
+                    )),
+                    Line::default(),
+                    Line::from(
+                        "Enter keep it (make a new token on its Security page in Buildkite)",
+                    ),
+                    Line::from("r delete it and create it again from the same form"),
+                ],
+                76,
+            ),
             ConfirmKind::DiscardCreation { name } => (
                 " Discard the new portal? ",
                 vec![

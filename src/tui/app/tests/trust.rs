@@ -520,3 +520,73 @@ fn x_discards_the_document_or_the_fields_or_both() {
     press(&mut app, KeyCode::Char('x'));
     assert!(app.dialogs.is_empty(), "nothing left to discard");
 }
+
+// Issue "Never lose a token", item 2: a create whose answer was lost.
+#[test]
+fn a_create_whose_token_was_lost_offers_to_keep_it_or_make_it_again() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Nightly");
+    ctrl(&mut app, 's');
+    let made = created("nightly").portal;
+    let commands = app.update(Msg::Created {
+        result: Err(ApiError::CreatedWithoutToken {
+            slug: "nightly".into(),
+            portal: Some(Box::new(made)),
+        }),
+        stored: Ok(()),
+    });
+    assert!(
+        !names(&commands).contains(&"create"),
+        "never sent twice by itself"
+    );
+    assert!(
+        app.list.find("nightly").is_some(),
+        "it exists, so it is listed"
+    );
+    assert!(is_confirm(&app, |k| matches!(
+        k,
+        ConfirmKind::CreatedWithoutToken { .. }
+    )));
+    assert_eq!(names(&press(&mut app, KeyCode::Char('r'))), ["delete"]);
+    let commands = app.update(Msg::Deleted {
+        slug: "nightly".into(),
+        result: Ok(()),
+    });
+    match commands.iter().find(|c| matches!(c, Command::Create(_))) {
+        Some(Command::Create(new)) => assert_eq!(new.name, "Nightly"),
+        _ => panic!("created again from the same form: {commands:?}"),
+    }
+}
+
+#[test]
+fn a_create_with_an_unclear_outcome_keeps_the_form_and_looks_again() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Nightly");
+    ctrl(&mut app, 's');
+    let commands = app.update(Msg::Created {
+        result: Err(ApiError::OutcomeUnknown {
+            outcome: "portal `nightly` may have been created".into(),
+            host: "127.0.0.1".into(),
+            cause: "connection closed".into(),
+            status: None,
+        }),
+        stored: Ok(()),
+    });
+    assert_eq!(
+        names(&commands),
+        ["load"],
+        "the list shows whether it exists"
+    );
+    assert!(
+        app.status.starts_with("Not sure it was created"),
+        "{}",
+        app.status
+    );
+    let form = match app.dialogs.front() {
+        Some(Dialog::Form(form)) => form,
+        other => panic!("the form stays: {other:?}"),
+    };
+    assert!(!form.submitting && form.name.value() == "Nightly");
+}
