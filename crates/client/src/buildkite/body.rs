@@ -23,7 +23,7 @@ enum Inner {
 impl ResponseBody {
     /// A spilled file as a body. Text that is not UTF-8 is read back into
     /// memory with replacement characters (rare: portals answer JSON).
-    pub(crate) fn from_file(file: tempfile::NamedTempFile) -> std::io::Result<ResponseBody> {
+    pub fn from_file(file: tempfile::NamedTempFile) -> std::io::Result<ResponseBody> {
         // SAFETY: the file is our own private temporary file; nothing else
         // writes to it or truncates it while the map lives (it is removed
         // when the body is dropped).
