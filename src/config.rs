@@ -29,16 +29,22 @@ pub const ENV_REST: &str = "BUILDKITE_REST_API_ENDPOINT";
 pub const ENV_GRAPHQL: &str = "BUILDKITE_GRAPHQL_ENDPOINT";
 pub const ENV_PORTAL: &str = "BUILDKITE_PORTAL_ENDPOINT";
 
+/// Unknown keys are not errors (a newer version's file still works): each
+/// gets a warning naming it and its line, in `warnings`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     pub default_profile: Option<String>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+    /// "FILE:LINE:COLUMN: unknown key ..." for each key this version does not know.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
+const FILE_KEYS: &[&str] = &["default_profile", "profiles"];
+const PROFILE_KEYS: &[&str] = &["rest_api_endpoint", "graphql_endpoint", "portal_endpoint"];
+
 #[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Profile {
     pub rest_api_endpoint: Option<String>,
     pub graphql_endpoint: Option<String>,
@@ -116,20 +122,18 @@ impl ConfigFile {
     }
 
     /// Reads the config file; one that does not parse is moved aside (kept,
-    /// never deleted) so the program can go on, and the warning says where
-    /// it went and what was wrong.
-    pub fn load_or_set_aside(path: &Path) -> Result<(ConfigFile, Option<String>), ConfigError> {
+    /// never deleted, never over an earlier copy) so the program can go on,
+    /// and the warning says where it went and what was wrong. Warnings about
+    /// unknown keys come back too; such a file is used, not moved.
+    pub fn load_or_set_aside(path: &Path) -> Result<(ConfigFile, Vec<String>), ConfigError> {
         match ConfigFile::load(path) {
             Err(error @ ConfigError::Parse { .. }) => {
-                let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
-                let mut aside = path.as_os_str().to_owned();
-                aside.push(format!(".broken-{stamp}"));
-                let aside = PathBuf::from(aside);
-                let warning = match std::fs::rename(path, &aside) {
-                    Ok(()) => format!(
+                let warning = match move_aside(path) {
+                    Ok(Some(aside)) => format!(
                         "{error}; moved it to {} and went on without it: fix it and move it back",
                         aside.display()
                     ),
+                    Ok(None) => format!("{error}; went on without it"),
                     Err(e) => {
                         return Err(ConfigError::Read {
                             path: path.to_owned(),
@@ -137,14 +141,17 @@ impl ConfigFile {
                         })
                     }
                 };
-                Ok((ConfigFile::default(), Some(warning)))
+                Ok((ConfigFile::default(), vec![warning]))
             }
-            other => other.map(|file| (file, None)),
+            other => other.map(|mut file| {
+                let warnings = std::mem::take(&mut file.warnings);
+                (file, warnings)
+            }),
         }
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigError> {
-        toml::from_str(text).map_err(|e| {
+        let parse_error = |e: toml::de::Error| {
             let (line, column) = e
                 .span()
                 .map(|span| line_and_column(text, span.start))
@@ -155,8 +162,87 @@ impl ConfigFile {
                 column,
                 message: e.message().trim().to_owned(),
             }
-        })
+        };
+        let mut file: ConfigFile = toml::from_str(text).map_err(parse_error)?;
+        file.warnings = unknown_keys(text)
+            .map_err(parse_error)?
+            .into_iter()
+            .map(|(offset, message)| {
+                let (line, column) = line_and_column(text, offset);
+                format!("{}:{line}:{column}: {message}", path.display())
+            })
+            .collect();
+        Ok(file)
     }
+}
+
+/// The keys of a file (that parsed as a config) this version does not know:
+/// where each starts, and what to say about it.
+fn unknown_keys(text: &str) -> Result<Vec<(usize, String)>, toml::de::Error> {
+    use serde::de::IgnoredAny;
+    use toml::Spanned;
+    type Keys = BTreeMap<Spanned<String>, IgnoredAny>;
+    #[derive(Deserialize)]
+    struct ProfileKeys {
+        #[serde(default)]
+        profiles: BTreeMap<String, Keys>,
+    }
+    let known = |known: &[&str]| known.join(", ");
+    let mut found = Vec::new();
+    for key in toml::from_str::<Keys>(text)?.into_keys() {
+        if !FILE_KEYS.contains(&key.get_ref().as_str()) {
+            let message = format!(
+                "unknown key `{}` (ignored); the file takes {}",
+                crate::text::sanitize_line(key.get_ref()),
+                known(FILE_KEYS)
+            );
+            found.push((key.span().start, message));
+        }
+    }
+    for (profile, keys) in toml::from_str::<ProfileKeys>(text)?.profiles {
+        for key in keys.into_keys() {
+            if !PROFILE_KEYS.contains(&key.get_ref().as_str()) {
+                let message = format!(
+                    "unknown key `{}` in [profiles.{}] (ignored); a profile takes {}",
+                    crate::text::sanitize_line(key.get_ref()),
+                    crate::text::sanitize_line(&profile),
+                    known(PROFILE_KEYS)
+                );
+                found.push((key.span().start, message));
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Renames a broken file to `NAME.broken-TIME` (`-2`, `-3`... when that is
+/// taken: an earlier copy is never replaced). `None` when the file is gone
+/// already (another bkportals moved it at the same moment).
+fn move_aside(path: &Path) -> std::io::Result<Option<PathBuf>> {
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let mut last_error = None;
+    for n in 1..=100 {
+        let mut aside = path.as_os_str().to_owned();
+        aside.push(format!(".broken-{stamp}"));
+        if n > 1 {
+            aside.push(format!("-{n}"));
+        }
+        let aside = PathBuf::from(aside);
+        // A hard link is made only where no file is: unlike a rename, it
+        // cannot replace a copy another process made meanwhile.
+        match std::fs::hard_link(path, &aside) {
+            Ok(()) => return std::fs::remove_file(path).map(|()| Some(aside)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last_error = Some(e),
+            // No hard links on this file system: rename where nothing is yet.
+            Err(_) if !aside.exists() => {
+                return std::fs::rename(path, &aside).map(|()| Some(aside))
+            }
+            Err(e) => last_error = Some(e),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| std::io::Error::other("no free backup name")))
 }
 
 fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
@@ -312,12 +398,63 @@ rest_api_endpoint = "https://other.example.com/"
 
     #[test]
     fn broken_file_names_file_line_and_problem() {
-        let text = "default_profile = \"acme\"\n[profiles.acme]\nrest_api_endpoit = \"x\"\n";
+        let text = "default_profile = \"acme\"\n[profiles.acme]\nrest_api_endpoint = 3\n";
         let err = ConfigFile::parse(Path::new("/home/me/config.toml"), text)
             .unwrap_err()
             .to_string();
-        assert!(err.starts_with("/home/me/config.toml:3:1: "), "{err}");
-        assert!(err.contains("rest_api_endpoit"), "{err}");
+        assert!(err.starts_with("/home/me/config.toml:3:"), "{err}");
+        assert!(err.contains("invalid type"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_are_warned_about_with_their_line_and_the_file_is_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let text = "default_profile = \"acme\"\ncolour = true\n\n[profiles.acme]\nportal_endpoint = \"https://p.example.com/\"\n  rest_api_endpoit = \"x\"\n";
+        std::fs::write(&path, text).unwrap();
+        let (file, warnings) = ConfigFile::load_or_set_aside(&path).unwrap();
+        assert_eq!(file.default_profile.as_deref(), Some("acme"));
+        assert_eq!(
+            file.profiles["acme"].portal_endpoint.as_deref(),
+            Some("https://p.example.com/")
+        );
+        let where_ = path.display();
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with(&format!("{where_}:2:1: unknown key `colour`")),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[1].starts_with(&format!(
+                "{where_}:6:3: unknown key `rest_api_endpoit` in [profiles.acme]"
+            )),
+            "{warnings:?}"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "not moved");
+    }
+
+    #[test]
+    fn a_backup_never_replaces_an_earlier_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let mut warnings = Vec::new();
+        for attempt in ["first = [", "second = ["] {
+            std::fs::write(&path, attempt).unwrap();
+            let (file, mut said) = ConfigFile::load_or_set_aside(&path).unwrap();
+            assert!(file.profiles.is_empty());
+            assert!(!path.exists());
+            warnings.append(&mut said);
+        }
+        let mut kept: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect();
+        kept.sort();
+        assert_eq!(kept, ["first = [", "second = ["], "{warnings:?}");
+        assert!(
+            warnings.iter().all(|w| w.contains("moved it to")),
+            "{warnings:?}"
+        );
     }
 
     #[test]

@@ -5,13 +5,18 @@
 //! otherwise (servers, CI) into the store file itself. The file, in the data
 //! dir, is created with mode 0600 inside a 0700 directory and replaced
 //! atomically (temp file + rename), so a kill at any moment leaves either the
-//! old or the new file.
+//! old or the new file. Every write holds a lock (`tokens.toml.lock`), reads
+//! the file again and applies only its own change, so processes that store
+//! tokens at the same time (the app and a `create` on the command line) keep
+//! each other's.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+mod lock;
 
 /// A token. `Debug` and `Display` never show it; only `expose` does.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,6 +61,8 @@ pub enum StoreError {
     Corrupt { path: PathBuf, message: String },
     #[error("the OS keyring refused the token: {0}")]
     Keyring(String),
+    #[error("the token store is busy: another bkportals has held its lock {path} for {}s; try again when it is done (if none is running, delete that file)", lock::WAIT.as_secs())]
+    Locked { path: PathBuf },
     #[error("could not write the token store {path}: {source}")]
     Write {
         path: PathBuf,
@@ -204,24 +211,10 @@ impl TokenStore {
     }
 
     pub fn open_with(path: &Path, backend: Backend) -> Result<Self, StoreError> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(source) => {
-                return Err(StoreError::Read {
-                    path: path.to_owned(),
-                    source,
-                })
-            }
-        };
-        let tokens = toml::from_str(&text).map_err(|e| StoreError::Corrupt {
-            path: path.to_owned(),
-            message: e.message().to_owned(),
-        })?;
         Ok(TokenStore {
             path: Some(path.to_owned()),
             backend,
-            tokens,
+            tokens: read_tokens(path)?,
             cache: BTreeMap::new(),
             warning: loose_permissions_warning(path),
         })
@@ -250,9 +243,12 @@ impl TokenStore {
     }
 
     pub fn set_api_token(&mut self, org: &str, token: Secret) -> Result<(), StoreError> {
-        let stored = self.keep(api_key(org), token)?;
-        self.tokens.api.insert(org.to_owned(), stored);
-        self.save()
+        self.update(|store| {
+            let stored = store.keep(api_key(org), token)?;
+            store.tokens.api.insert(org.to_owned(), stored);
+            Ok(true)
+        })
+        .map(drop)
     }
 
     pub fn portal_token(&mut self, org: &str, portal: &str) -> Option<Secret> {
@@ -287,16 +283,11 @@ impl TokenStore {
         token: Secret,
         expires_at: &str,
     ) -> Result<(), StoreError> {
-        let value = self.keep(short_key(org, portal), token)?;
-        self.tokens.short.entry(org.to_owned()).or_default().insert(
-            portal.to_owned(),
-            StoredShort {
-                value,
-                kind,
-                expires_at: expires_at.to_owned(),
-            },
-        );
-        self.save()
+        self.update(|store| {
+            store.insert_short(org, portal, kind, token, expires_at)?;
+            Ok(true)
+        })
+        .map(drop)
     }
 
     /// The token a call should use: a valid user token first (the caller's
@@ -357,45 +348,101 @@ impl TokenStore {
         portal: &str,
         token: Secret,
     ) -> Result<(), StoreError> {
+        self.update(|store| {
+            store.insert_portal(org, portal, token)?;
+            Ok(true)
+        })
+        .map(drop)
+    }
+
+    /// Keeps a portal's tokens reachable after the portal's slug changed.
+    pub fn rename_portal(&mut self, org: &str, from: &str, to: &str) -> Result<(), StoreError> {
+        self.update(|store| {
+            let long = store.portal_token(org, from);
+            let short = store
+                .tokens
+                .short
+                .get(org)
+                .and_then(|p| p.get(from))
+                .cloned();
+            let short = match short {
+                Some(stored) => store
+                    .reveal(short_key(org, from), stored.value.clone())
+                    .map(|secret| (secret, stored)),
+                None => None,
+            };
+            if long.is_none() && short.is_none() {
+                return Ok(false);
+            }
+            // The new names first: a refusal then leaves the old ones in place.
+            if let Some(token) = long {
+                store.insert_portal(org, to, token)?;
+            }
+            if let Some((secret, stored)) = short {
+                store.insert_short(org, to, stored.kind, secret, &stored.expires_at)?;
+            }
+            store.remove_portal(org, from);
+            Ok(true)
+        })
+        .map(drop)
+    }
+
+    /// Forgets every token stored for the portal; says whether there was one.
+    pub fn forget_portal_token(&mut self, org: &str, portal: &str) -> Result<bool, StoreError> {
+        self.update(|store| Ok(store.remove_portal(org, portal)))
+    }
+
+    /// Applies one change to the store as it is on disk now, under the lock,
+    /// so tokens other processes stored since this one read the file are
+    /// kept. `change` says whether it changed anything (else nothing is written).
+    fn update(
+        &mut self,
+        change: impl FnOnce(&mut Self) -> Result<bool, StoreError>,
+    ) -> Result<bool, StoreError> {
+        let Some(path) = self.path.clone() else {
+            return change(self);
+        };
+        let _lock = lock::StoreLock::acquire(&path)?;
+        self.tokens = read_tokens(&path)?;
+        let changed = change(self)?;
+        if changed {
+            self.write(&path)?;
+        }
+        Ok(changed)
+    }
+
+    fn insert_portal(&mut self, org: &str, portal: &str, token: Secret) -> Result<(), StoreError> {
         let stored = self.keep(portal_key(org, portal), token)?;
         self.tokens
             .portal
             .entry(org.to_owned())
             .or_default()
             .insert(portal.to_owned(), stored);
-        self.save()
-    }
-
-    /// Keeps a portal's tokens reachable after the portal's slug changed.
-    pub fn rename_portal(&mut self, org: &str, from: &str, to: &str) -> Result<(), StoreError> {
-        let long = self.portal_token(org, from);
-        let short = self
-            .tokens
-            .short
-            .get(org)
-            .and_then(|p| p.get(from))
-            .cloned();
-        let short = match short {
-            Some(stored) => self
-                .reveal(short_key(org, from), stored.value.clone())
-                .map(|secret| (secret, stored)),
-            None => None,
-        };
-        if long.is_none() && short.is_none() {
-            return Ok(());
-        }
-        self.forget_portal_token(org, from)?;
-        if let Some(token) = long {
-            self.set_portal_token(org, to, token)?;
-        }
-        if let Some((secret, stored)) = short {
-            self.set_short_token(org, to, stored.kind, secret, &stored.expires_at)?;
-        }
         Ok(())
     }
 
-    /// Forgets every token stored for the portal; says whether there was one.
-    pub fn forget_portal_token(&mut self, org: &str, portal: &str) -> Result<bool, StoreError> {
+    fn insert_short(
+        &mut self,
+        org: &str,
+        portal: &str,
+        kind: TokenKind,
+        token: Secret,
+        expires_at: &str,
+    ) -> Result<(), StoreError> {
+        let value = self.keep(short_key(org, portal), token)?;
+        self.tokens.short.entry(org.to_owned()).or_default().insert(
+            portal.to_owned(),
+            StoredShort {
+                value,
+                kind,
+                expires_at: expires_at.to_owned(),
+            },
+        );
+        Ok(())
+    }
+
+    /// Drops the portal's entries (and their keyring values); says whether there were any.
+    fn remove_portal(&mut self, org: &str, portal: &str) -> bool {
         let long = self
             .tokens
             .portal
@@ -418,11 +465,7 @@ impl TokenStore {
                 }
             }
         }
-        let removed = long.is_some() || short.is_some();
-        if removed {
-            self.save()?;
-        }
-        Ok(removed)
+        long.is_some() || short.is_some()
     }
 
     fn reveal(&mut self, key: String, stored: Stored) -> Option<Secret> {
@@ -457,18 +500,33 @@ impl TokenStore {
         }
     }
 
-    fn save(&self) -> Result<(), StoreError> {
-        let Some(path) = &self.path else {
-            return Ok(());
-        };
+    fn write(&self, path: &Path) -> Result<(), StoreError> {
         let write_err = |source| StoreError::Write {
-            path: path.clone(),
+            path: path.to_owned(),
             source,
         };
         let text = toml::to_string(&self.tokens)
             .map_err(|e| write_err(std::io::Error::other(e.to_string())))?;
         crate::fsutil::write_private_file(path, text.as_bytes()).map_err(write_err)
     }
+}
+
+/// The store file as it is now; a missing file is an empty store.
+fn read_tokens(path: &Path) -> Result<StoredTokens, StoreError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(source) => {
+            return Err(StoreError::Read {
+                path: path.to_owned(),
+                source,
+            })
+        }
+    };
+    toml::from_str(&text).map_err(|e| StoreError::Corrupt {
+        path: path.to_owned(),
+        message: e.message().to_owned(),
+    })
 }
 
 /// True when an OS keyring answers (a missing entry is an answer).
@@ -603,6 +661,55 @@ mod tests {
 
         assert!(store.forget_portal_token("acme", "deploy").unwrap());
         assert!(store.best_portal_token("acme", "deploy").is_none());
+    }
+
+    #[test]
+    fn stores_opened_before_each_others_writes_keep_every_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tokens.toml");
+        // Like the app, open all day, and a `create` on the command line.
+        let mut app = TokenStore::open_with(&path, Backend::File).unwrap();
+        let mut cli = TokenStore::open_with(&path, Backend::File).unwrap();
+        cli.set_portal_token("acme", "from-cli", Secret::new("bkpt_cli"))
+            .unwrap();
+        app.set_portal_token("acme", "from-app", Secret::new("bkpt_app"))
+            .unwrap();
+        app.forget_portal_token("acme", "never-stored").unwrap();
+        let soon = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+        cli.set_short_token(
+            "acme",
+            "short",
+            TokenKind::User,
+            Secret::new("bkpat"),
+            &soon,
+        )
+        .unwrap();
+        app.rename_portal("acme", "from-app", "renamed").unwrap();
+
+        let mut reopened = TokenStore::open_with(&path, Backend::File).unwrap();
+        let mut slugs = reopened.portal_slugs("acme");
+        slugs.sort();
+        assert_eq!(slugs, ["from-cli", "renamed", "short"]);
+        assert_eq!(
+            reopened.portal_token("acme", "from-cli").unwrap().expose(),
+            "bkpt_cli"
+        );
+        assert!(cli.forget_portal_token("acme", "renamed").unwrap());
+        let reopened = TokenStore::open_with(&path, Backend::File).unwrap();
+        assert_eq!(reopened.entries().len(), 2, "only `renamed` was forgotten");
+    }
+
+    #[test]
+    fn a_damaged_file_is_not_overwritten_by_a_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tokens.toml");
+        let mut store = TokenStore::open_with(&path, Backend::File).unwrap();
+        std::fs::write(&path, "portal = [").unwrap();
+        let err = store
+            .set_portal_token("acme", "deploy", Secret::new("bkpt_1"))
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "portal = [");
     }
 
     #[test]

@@ -2,70 +2,13 @@
 //! `bkportals sandbox` child process, with private config and data dirs.
 
 mod common;
+mod home;
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 
-use common::{SandboxProcess, BIN};
-
-/// A user's home: config and data dirs of their own.
-struct Home {
-    dir: tempfile::TempDir,
-}
-
-impl Home {
-    fn new() -> Home {
-        Home {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn token_store(&self) -> PathBuf {
-        self.path().join("data/bkportals/tokens.toml")
-    }
-
-    fn command(&self, env: &[(String, String)], args: &[&str]) -> Output {
-        let mut command = Command::new(BIN);
-        command
-            .args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.path())
-            .env("XDG_CONFIG_HOME", self.path().join("config"))
-            .env("XDG_DATA_HOME", self.path().join("data"))
-            .env("XDG_CACHE_HOME", self.path().join("cache"))
-            .env("BKPORTALS_TOKEN_STORE", "file")
-            .current_dir(self.path())
-            .stdin(Stdio::null());
-        for (name, value) in env {
-            command.env(name, value);
-        }
-        command.output().expect("bkportals runs")
-    }
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn assert_ok(output: &Output) {
-    assert!(
-        output.status.success(),
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        output.status.code(),
-        stdout(output),
-        stderr(output)
-    );
-}
+use common::SandboxProcess;
+use home::{assert_ok, stderr, stdout, Home};
 
 #[test]
 fn create_list_show_update_invoke_delete() {
@@ -290,6 +233,27 @@ fn a_broken_config_file_is_named_with_line_and_column() {
 }
 
 #[test]
+fn an_unknown_config_key_is_a_warning_with_its_line_and_the_file_stays() {
+    let home = Home::new();
+    let config = home.config_file();
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    let text = "# written by a newer bkportals\ntheme = \"dark\"\n";
+    std::fs::write(&config, text).unwrap();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    for command in [&["list"][..], &["doctor"]] {
+        let output = home.command(&sandbox.exports, command);
+        let message = format!("{}{}", stdout(&output), stderr(&output));
+        assert!(
+            message.contains(&format!("{}:2:1: unknown key `theme`", config.display())),
+            "{command:?}: {message}"
+        );
+        assert!(!message.contains("moved it to"), "{message}");
+    }
+    assert_ok(&home.command(&sandbox.exports, &["list"]));
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), text);
+}
+
+#[test]
 fn demo_runs_against_an_embedded_sandbox() {
     let home = Home::new();
     let output = home.command(&[], &["--demo", "list", "--json"]);
@@ -349,23 +313,12 @@ fn token_login_approve_invoke_list_forget() {
     let sandbox = SandboxProcess::start(&home.path().join("state.json"));
     let env = sandbox.exports.clone();
 
-    let mut login = Command::new(BIN);
-    login
-        .args(["token", "login", "who-am-i", "--expires-in", "30"])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_DATA_HOME", home.path().join("data"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
-        .env("BKPORTALS_TOKEN_STORE", "file")
-        .stdin(Stdio::null())
+    let mut login = home
+        .command_line(&env, &["token", "login", "who-am-i", "--expires-in", "30"])
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (name, value) in &env {
-        login.env(name, value);
-    }
-    let mut login = login.spawn().unwrap();
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let login_stderr = login.stderr.take().unwrap();
     let mut lines = BufReader::new(login_stderr).lines();
     let first = lines.next().unwrap().unwrap();

@@ -5,38 +5,97 @@ use serde::{Deserialize, Serialize};
 use crate::secrets::Secret;
 
 /// A portal as returned by `GET /v2/organizations/{org}/portals[/{slug}]`.
-/// Unknown fields are ignored so a newer API does not break us.
+///
+/// Decoded leniently, so a list never fails over a field bkportals only
+/// shows: unknown fields are ignored, and the optional ones (everything but
+/// uuid, slug, name and query) may be missing, `null` or of another type,
+/// which reads as absent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Portal {
     pub uuid: String,
     pub slug: String,
+    #[serde(default, deserialize_with = "lenient")]
     pub organization_uuid: String,
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub description: Option<String>,
     pub query: String,
     /// Space-separated CIDR blocks; `None` means any address.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub allowed_ip_addresses: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub user_invokable: bool,
+    #[serde(default, deserialize_with = "lenient")]
     pub created_at: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub created_by: Option<Creator>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+impl Portal {
+    /// Who created the portal, for display: "unknown" when the server did not say.
+    pub fn creator_name(&self) -> &str {
+        self.created_by
+            .as_ref()
+            .map_or(UNKNOWN_CREATOR, Creator::display_name)
+    }
+}
+
+const UNKNOWN_CREATOR: &str = "unknown";
+
+/// The user who created a portal. The REST page shows `id`, `graphql_id`,
+/// `name`, `email`, `avatar_url` and `created_at`; Buildkite's Terraform
+/// provider reads `uuid`, `name` and `email`. Every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Creator {
-    pub id: String,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub uuid: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
     pub graphql_id: Option<String>,
+    /// Empty when the server sent none.
+    #[serde(default, deserialize_with = "lenient")]
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub email: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub avatar_url: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub created_at: Option<String>,
+}
+
+impl Creator {
+    /// The user's id, whichever name the server gave it.
+    pub fn user_id(&self) -> Option<&str> {
+        self.id.as_deref().or(self.uuid.as_deref())
+    }
+
+    /// The name, else the email, else "unknown".
+    pub fn display_name(&self) -> &str {
+        match (self.name.trim(), &self.email) {
+            ("", Some(email)) if !email.trim().is_empty() => email,
+            ("", _) => UNKNOWN_CREATOR,
+            _ => &self.name,
+        }
+    }
+}
+
+/// A field that reads as its default when it is `null` or not of its type.
+fn lenient<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned + Default,
+{
+    let value = serde_json::Value::deserialize(deserializer)?;
+    Ok(serde_json::from_value(value).unwrap_or_default())
 }
 
 /// The create response: a portal plus its token, which is never returned again.
@@ -172,6 +231,57 @@ mod tests {
         assert_eq!(created.portal.description, None);
         assert_eq!(created.portal.allowed_ip_addresses, None);
         assert!(!format!("{created:?}").contains("xxx-yyy-zzz"));
+    }
+
+    /// A portal as Buildkite's Terraform provider reads it: `created_by.uuid`.
+    const TERRAFORM_SHAPED_PORTAL: &str = r#"{
+      "uuid": "01234567-89ab-cdef-0123-456789abcdef",
+      "slug": "trigger-main-build",
+      "name": "Trigger main build",
+      "query": "query { viewer { user { name } } }",
+      "user_invokable": null,
+      "created_by": { "uuid": "3d3c3bf0-7d58-4afe-8fe7-b3017d5504de", "name": "Sam Kim", "email": "sam@example.com" }
+    }"#;
+
+    #[test]
+    fn both_creator_shapes_decode() {
+        let rest: Portal = serde_json::from_str(DOCUMENTED_PORTAL).unwrap();
+        let terraform: Portal = serde_json::from_str(TERRAFORM_SHAPED_PORTAL).unwrap();
+        for portal in [&rest, &terraform] {
+            let creator = portal.created_by.as_ref().unwrap();
+            assert_eq!(
+                creator.user_id(),
+                Some("3d3c3bf0-7d58-4afe-8fe7-b3017d5504de")
+            );
+            assert_eq!(portal.creator_name(), "Sam Kim");
+        }
+        assert_eq!(terraform.organization_uuid, "");
+        assert!(!terraform.user_invokable);
+    }
+
+    #[test]
+    fn a_missing_or_odd_creator_is_shown_as_unknown() {
+        use serde_json::json;
+        let base: serde_json::Value = serde_json::from_str(TERRAFORM_SHAPED_PORTAL).unwrap();
+        let odd = [
+            None,
+            Some(json!(null)),
+            Some(json!("someone")),
+            Some(json!({})),
+            Some(json!({ "id": 7, "name": null, "email": ["x"] })),
+        ];
+        for creator in odd {
+            let mut value = base.clone();
+            match &creator {
+                Some(creator) => value["created_by"] = creator.clone(),
+                None => drop(value.as_object_mut().unwrap().remove("created_by")),
+            }
+            value["created_at"] = json!(5);
+            let portal: Portal =
+                serde_json::from_value(value).unwrap_or_else(|e| panic!("{creator:?}: {e}"));
+            assert_eq!(portal.creator_name(), "unknown", "{creator:?}");
+            assert_eq!(portal.created_at, "");
+        }
     }
 
     #[test]

@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use super::{read_input, Failure, Outcome, Output, Session, EXIT_FAILED, EXIT_USAGE};
+use super::session::{read_input, Session};
+use super::{warn, Failure, Outcome, Output, EXIT_FAILED, EXIT_USAGE};
 use crate::graphql::diagnostics::{parse_diagnostics, Diagnostic, DiagnosticKind};
 use crate::graphql::schema::GraphqlSchema;
 use crate::schema_cache::{LoadedSchema, SchemaCache};
-use crate::text::sanitize_line;
+use crate::text::{sanitize, sanitize_line};
 
 impl Session {
     fn schema_cache(&self) -> SchemaCache {
@@ -25,7 +26,7 @@ impl Session {
         let cached = match cache.load(endpoint) {
             Ok(cached) => cached,
             Err(problem) => {
-                eprintln!("warning: {problem}");
+                warn(problem);
                 None
             }
         };
@@ -41,10 +42,10 @@ impl Session {
         match (fetched, cached) {
             (Ok(fresh), _) => Ok(fresh),
             (Err(e), Some(stale)) => {
-                eprintln!(
-                    "warning: using the schema cached {}; fetching a new one failed: {e}",
+                warn(format!(
+                    "using the schema cached {}; fetching a new one failed: {e}",
                     stale.fetched_at.format("%Y-%m-%d %H:%M UTC")
-                );
+                ));
                 Ok(stale)
             }
             (Err(e), None) => Err(format!("no GraphQL schema for {endpoint}: {e}")),
@@ -75,13 +76,14 @@ pub(super) async fn show(session: &Session, coordinate: Option<&str>) -> Outcome
         .schema()
         .await
         .map_err(|e| Failure(e, EXIT_FAILED))?;
+    // Descriptions are the server's text, also when replayed from the cache.
     let Some(coordinate) = coordinate else {
-        println!("{}", loaded.sdl.trim_end());
+        println!("{}", sanitize(loaded.sdl.trim_end()));
         return Ok(0);
     };
     match loaded.schema.describe(coordinate) {
         Some(sdl) => {
-            println!("{}", sdl.trim_end());
+            println!("{}", sanitize(sdl.trim_end()));
             Ok(0)
         }
         None => {
@@ -236,7 +238,9 @@ pub(super) async fn refuse_invalid(session: &Session, document: &str) -> Result<
         match session.schema().await {
             Ok(loaded) => (loaded.schema.validate(document), "validation"),
             Err(e) => {
-                eprintln!("warning: the document was not checked against the schema: {e}");
+                warn(format!(
+                    "the document was not checked against the schema: {e}"
+                ));
                 (Vec::new(), "validation")
             }
         }

@@ -12,7 +12,7 @@ use tokio::task::JoinHandle;
 
 use super::message::{Command, Msg};
 use crate::buildkite::{
-    Exchange, NewPortal, Portal, PortalChanges, PortalClient, RestClient, ShortLivedToken,
+    Exchange, NewPortal, PortalChanges, PortalClient, RestClient, ShortLivedToken,
 };
 use crate::drafts::DraftStore;
 use crate::secrets::{Secret, TokenKind, TokenStore};
@@ -166,11 +166,9 @@ impl Runtime {
         let cx = self.context();
         match command {
             Command::LoadPortals => replace(&mut self.load, tokio::spawn(cx.load_portals())),
-            Command::Save {
-                slug,
-                changes,
-                expected,
-            } => drop(tokio::spawn(cx.save(slug, changes, expected))),
+            Command::FetchForSave { slug } => drop(tokio::spawn(cx.fetch_for_save(slug))),
+            Command::Update { slug, changes } => drop(tokio::spawn(cx.update(slug, changes))),
+            Command::StoreToken { slug, token } => drop(tokio::spawn(cx.keep_token(slug, token))),
             Command::Create(new) => drop(tokio::spawn(cx.create(new))),
             Command::Delete(slug) => drop(tokio::spawn(cx.delete(slug))),
             Command::Invoke {
@@ -281,22 +279,22 @@ impl Context {
         });
     }
 
-    async fn save(self, slug: String, changes: PortalChanges, expected: Option<Box<Portal>>) {
-        // Buildkite has no version to send with a PUT, so look first: an
-        // edit never silently overwrites someone else's.
-        if let Some(expected) = expected {
-            match self.rest.get(&slug).await {
-                Ok(server) if server != *expected => {
-                    let server = Box::new(server);
-                    return self.send(Msg::Conflict { slug, server });
-                }
-                Ok(_) => {}
-                Err(error) => {
-                    let result = Err(error);
-                    return self.send(Msg::Saved { slug, result });
-                }
-            }
-        }
+    /// What Buildkite has now, for `update` to compare with the version
+    /// the edit started from: Buildkite has no version to send with a PUT.
+    async fn fetch_for_save(self, slug: String) {
+        let result = self.rest.get(&slug).await;
+        self.send(Msg::FetchedForSave { slug, result });
+    }
+
+    async fn keep_token(self, slug: String, token: Secret) {
+        let text = match self.store_token(&slug, token).await {
+            Ok(()) => format!("The token of {slug} is stored: Ctrl-r runs it."),
+            Err(e) => format!("The token of {slug} was not stored: {e}"),
+        };
+        self.send(Msg::Status(text));
+    }
+
+    async fn update(self, slug: String, changes: PortalChanges) {
         let result = self.rest.update(&slug, &changes).await;
         if let Ok(portal) = &result {
             if portal.slug != slug {
@@ -511,6 +509,7 @@ async fn invoke(
             match tokio::task::spawn_blocking(move || super::run::ResponseView::new(response)).await
             {
                 Ok(view) => Msg::Answered {
+                    slug,
                     view: Box::new(view),
                     ran_as,
                 },
@@ -518,6 +517,7 @@ async fn invoke(
             }
         }
         Err(error) => Msg::Invoked {
+            slug,
             result: Err(error),
             ran_as,
         },

@@ -1,0 +1,111 @@
+//! `sandbox`: run the embedded Buildkite, or approve a sign-in code on one.
+
+use std::io::Write;
+
+use super::{Failure, Outcome, SandboxAction, SandboxArgs, EXIT_FAILED, EXIT_USAGE};
+use crate::sandbox::{self, SandboxOptions};
+use crate::text::sanitize_line;
+
+async fn approve_code(
+    code: &str,
+    user: Option<&str>,
+    deny: bool,
+    sandbox: Option<&str>,
+) -> Outcome {
+    let base = sandbox.ok_or_else(|| {
+        Failure(
+            "which sandbox? pass --sandbox URL or set BUILDKITE_PORTAL_ENDPOINT (the sandbox prints it)".into(),
+            EXIT_USAGE,
+        )
+    })?;
+    let mut url = url::Url::parse(base)?;
+    if let Ok(mut segments) = url.path_segments_mut() {
+        segments
+            .pop_if_empty()
+            .extend(["authorize", code, if deny { "deny" } else { "approve" }]);
+    }
+    let mut form = Vec::new();
+    if let Some(user) = user {
+        form.push(("user", user));
+    }
+    let response = reqwest::Client::new().post(url).form(&form).send().await?;
+    let status = response.status();
+    let text = response.text().await.unwrap_or_default();
+    let words: String = text
+        .split(['<', '>'])
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 0)
+        .map(|(_, t)| t)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words = sanitize_line(
+        words
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .trim(),
+    );
+    if status.is_success() {
+        eprintln!("{words}");
+        Ok(0)
+    } else {
+        Err(Failure(format!("the sandbox said: {words}"), EXIT_FAILED))
+    }
+}
+
+pub(super) async fn run_sandbox(args: SandboxArgs) -> Outcome {
+    if let Some(SandboxAction::Approve {
+        code,
+        user,
+        deny,
+        sandbox,
+    }) = &args.action
+    {
+        return approve_code(code, user.as_deref(), *deny, sandbox.as_deref()).await;
+    }
+    let options = SandboxOptions {
+        port: args.port,
+        state_file: args.state,
+        extra_portals: args.portals,
+        org_rate_limit: args.rate_limit,
+        user_rate_limit: args.user_rate_limit,
+        portal_rate_limit: args.portal_rate_limit,
+        faults: match &args.faults {
+            Some(spec) => sandbox::FaultSpec::parse(spec)
+                .map_err(|e| Failure(format!("--faults: {e}"), EXIT_USAGE))?,
+            None => sandbox::FaultSpec::default(),
+        },
+        ..SandboxOptions::default()
+    };
+    let running = sandbox::start(options).await?;
+    print!("{}", running.shell_exports());
+    std::io::stdout().flush()?;
+    tracing::info!("press Ctrl-C to stop");
+    tokio::select! {
+        _ = shutdown_signal() => tracing::info!("stopping"),
+        _ = running.wait() => {}
+    }
+    Ok(0)
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = match signal(SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,126 @@
+//! The session a command runs in: settings, the token store and the sandbox,
+//! plus reading the user's files and environment variables.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::{warn, Failure, EXIT_FAILED, EXIT_USAGE};
+use crate::buildkite::{ClientOptions, PortalClient, RestClient};
+use crate::config::{self, ConfigFile, Paths, Settings};
+use crate::sandbox::{self, RunningSandbox, SandboxOptions};
+use crate::secrets::{Secret, TokenStore};
+
+/// Settings, the token store, and the sandbox when `--demo` started one.
+pub(super) struct Session {
+    pub(super) settings: Settings,
+    pub(super) store: TokenStore,
+    pub(super) data_dir: PathBuf,
+    pub(super) cache_dir: PathBuf,
+    /// Said on stderr at start; the app shows them too (its screen hides stderr).
+    pub(super) warnings: Vec<String>,
+    pub(super) _sandbox: Option<RunningSandbox>,
+}
+
+impl Session {
+    pub(super) async fn open(demo: bool, org_flag: Option<&str>) -> Result<Session, Failure> {
+        if demo {
+            let sandbox = sandbox::start(SandboxOptions::default()).await?;
+            let mut store = TokenStore::in_memory();
+            for (slug, token) in &sandbox.portal_tokens {
+                store.set_portal_token(&sandbox.org_slug, slug, Secret::new(token))?;
+            }
+            let parse = |u: String| url::Url::parse(&u).map_err(Failure::from);
+            let settings = Settings {
+                org: sandbox.org_slug.clone(),
+                api_token: Some(Secret::new(&sandbox.api_token)),
+                rest_endpoint: parse(sandbox.rest_endpoint())?,
+                graphql_endpoint: parse(sandbox.graphql_endpoint())?,
+                portal_endpoint: parse(sandbox.portal_endpoint())?,
+            };
+            return Ok(Session {
+                settings,
+                store,
+                // Sandbox drafts stay apart from a real organization's.
+                data_dir: Paths::discover().data_dir.join("sandbox"),
+                cache_dir: Paths::discover().cache_dir,
+                warnings: Vec::new(),
+                _sandbox: Some(sandbox),
+            });
+        }
+        let paths = Paths::discover();
+        let (file, mut warnings) = ConfigFile::load_or_set_aside(&paths.config_file)?;
+        for warning in &warnings {
+            warn(warning);
+        }
+        let mut store = TokenStore::open(&paths.token_store())?;
+        if let Some(warning) = &store.warning {
+            warn(warning);
+            warnings.push(warning.clone());
+        }
+        let settings = config::resolve(
+            &file,
+            &paths.config_file,
+            |name| std::env::var(name).ok(),
+            org_flag,
+            &mut store,
+        )?;
+        Ok(Session {
+            settings,
+            store,
+            data_dir: paths.data_dir,
+            cache_dir: paths.cache_dir,
+            warnings,
+            _sandbox: None,
+        })
+    }
+
+    pub(super) fn rest(&self) -> Result<RestClient, Failure> {
+        let token = self.settings.require_token()?.clone();
+        Ok(RestClient::new(
+            self.settings.rest_endpoint.clone(),
+            &self.settings.org,
+            token,
+            ClientOptions::default(),
+        )?)
+    }
+
+    pub(super) fn portal_client(&self) -> Result<PortalClient, Failure> {
+        Ok(PortalClient::new(
+            self.settings.portal_endpoint.clone(),
+            &self.settings.org,
+            ClientOptions::default(),
+        )?)
+    }
+
+    pub(super) fn org(&self) -> &str {
+        &self.settings.org
+    }
+}
+
+pub(super) fn read_input(path: &Path, what: &str) -> Result<String, Failure> {
+    let result = if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map(|_| text)
+    } else {
+        std::fs::read_to_string(path)
+    };
+    result.map_err(|e| {
+        Failure(
+            format!("could not read {what} {}: {e}", path.display()),
+            EXIT_FAILED,
+        )
+    })
+}
+
+pub(super) fn secret_from_env(name: &str, flag: &str) -> Result<Secret, Failure> {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| Secret::new(v.trim()))
+        .ok_or_else(|| {
+            Failure(
+                format!("the environment variable {name} (from {flag}) is not set"),
+                EXIT_USAGE,
+            )
+        })
+}

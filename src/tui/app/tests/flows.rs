@@ -1,0 +1,648 @@
+//! Browsing, saving, creating, deleting, running and drafts.
+
+use super::*;
+
+#[test]
+fn pages_stream_into_the_list() {
+    let app = loaded();
+    assert_eq!(app.list.visible.len(), 3);
+    assert_eq!(app.loading, Loading::Idle);
+    assert_eq!(app.status, "3 portals in demo");
+}
+
+#[test]
+fn typing_a_filter_narrows_by_name_slug_or_description() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "pipeline");
+    assert_eq!(app.list.visible.len(), 1, "only a description matches");
+    assert_eq!(app.selected_portal().unwrap().slug, "recent-builds");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.list.visible.len(), 3, "Esc clears the filter");
+    assert_eq!(
+        app.selected_portal().unwrap().slug,
+        "recent-builds",
+        "and keeps the selection"
+    );
+}
+
+#[test]
+fn arrows_move_the_selection_and_stop_at_the_ends() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.list.selected, 0);
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Down);
+    }
+    assert_eq!(app.selected_portal().unwrap().slug, "who-am-i");
+}
+
+#[test]
+fn reload_keeps_the_selected_portal() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char('r'));
+    app.update(Msg::PortalsPage(vec![portal(
+        "deploy-web",
+        "Deploy web",
+        None,
+        WHO,
+    )]));
+    app.update(Msg::PortalsPage(vec![portal(
+        "recent-builds",
+        "Recent builds",
+        None,
+        BUILDS,
+    )]));
+    assert_eq!(app.selected_portal().unwrap().slug, "recent-builds");
+}
+
+#[test]
+fn reload_asks_for_portals_again_and_failures_keep_the_list() {
+    let mut app = loaded();
+    assert_eq!(names(&press(&mut app, KeyCode::Char('r'))), ["load"]);
+    assert_eq!(app.list.portals.len(), 3, "the list stays while reloading");
+    app.update(Msg::LoadFailed("could not reach 127.0.0.1".into()));
+    assert!(app.status.contains("could not reach"));
+    assert_eq!(
+        app.list.visible.len(),
+        3,
+        "a failed reload keeps what was there"
+    );
+    assert!(!app.quit);
+    press(&mut app, KeyCode::Char('r'));
+    app.update(Msg::PortalsPage(vec![portal("only", "Only", None, WHO)]));
+    app.update(Msg::PortalsLoaded);
+    assert_eq!(app.list.visible.len(), 1, "fresh pages replace the list");
+}
+
+#[test]
+fn save_sends_only_the_changed_document() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Document);
+    press(&mut app, KeyCode::End);
+    type_text(&mut app, " # note");
+    assert!(app.is_dirty("deploy-web"));
+    let commands = ctrl(&mut app, 's');
+    let (slug, changes) = sent_changes(&mut app, commands);
+    assert_eq!(slug, "deploy-web");
+    assert_eq!(
+        changes.query.as_deref(),
+        Some("query Me { viewer { user { name } } } # note")
+    );
+    assert!(changes.name.is_none() && changes.description.is_none());
+    let mut saved = app.list.portals[0].clone();
+    saved.query = "query Me { viewer { user { name } } } # note".into();
+    app.update(Msg::Saved {
+        slug: "deploy-web".into(),
+        result: Ok(saved),
+    });
+    assert!(!app.is_dirty("deploy-web"));
+    assert_eq!(app.status, "Saved deploy-web.");
+}
+
+#[test]
+fn a_document_that_does_not_parse_needs_a_second_yes() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "{{");
+    assert!(ctrl(&mut app, 's').is_empty());
+    assert!(is_confirm(&app, |k| matches!(k, ConfirmKind::Save { .. })));
+    assert!(press(&mut app, KeyCode::Char('n')).is_empty());
+    assert!(app.dialogs.is_empty());
+    assert!(app.is_dirty("deploy-web"), "nothing typed is lost");
+    ctrl(&mut app, 's');
+    assert_eq!(
+        names(&press(&mut app, KeyCode::Char('y'))),
+        ["fetch-for-save"]
+    );
+}
+
+#[test]
+fn the_servers_422_lands_next_to_its_field() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('f'));
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "Who am I");
+    assert!(names(&ctrl(&mut app, 's')).contains(&"fetch-for-save"));
+    app.update(Msg::Saved {
+        slug: "deploy-web".into(),
+        result: Err(ApiError::Validation {
+            message: "Validation failed: Name has already been taken".into(),
+        }),
+    });
+    let edit = app.selected_edit().unwrap();
+    assert_eq!(edit.server_error.as_ref().unwrap().0, Some(Field::Name));
+    assert_eq!(edit.fields.name, "Who am I", "the typed name is kept");
+    assert!(app.status.starts_with("Not saved"));
+}
+
+#[test]
+fn switching_portals_keeps_unsaved_edits() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "# keep me\n");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Up);
+    assert!(app.selected_document().unwrap().starts_with("# keep me"));
+}
+
+#[test]
+fn quitting_with_unsaved_changes_asks_first() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "#");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('q'));
+    assert!(!app.quit);
+    assert!(is_confirm(&app, |k| matches!(
+        k,
+        ConfirmKind::Quit { unsaved: 1 }
+    )));
+    press(&mut app, KeyCode::Char('y'));
+    assert!(app.quit);
+}
+
+#[test]
+fn create_shows_the_token_once_and_closes_only_on_enter() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('n'));
+    assert!(ctrl(&mut app, 's').is_empty(), "a name is required first");
+    type_text(&mut app, "Nightly");
+    let commands = ctrl(&mut app, 's');
+    match commands.as_slice() {
+        [Command::Create(new)] => {
+            assert_eq!(new.name, "Nightly");
+            assert!(
+                new.query.contains("query GetBuilds"),
+                "starts from the template"
+            );
+        }
+        other => panic!("expected create, got {other:?}"),
+    }
+    app.update(Msg::Created {
+        result: Ok(created("nightly")),
+        stored: Ok(()),
+    });
+    assert!(app.has_token("nightly"));
+    assert_eq!(app.selected_portal().unwrap().slug, "nightly");
+    assert_eq!(names(&press(&mut app, KeyCode::Char('c'))), ["copy"]);
+    press(&mut app, KeyCode::Esc);
+    assert!(
+        matches!(app.dialogs.front(), Some(Dialog::Token(d)) if d.reminded),
+        "Esc alone does not lose it"
+    );
+    press(&mut app, KeyCode::Char(' '));
+    assert_eq!(
+        names(&press(&mut app, KeyCode::Enter)),
+        ["note-token-dialog", "forget-token"],
+        "closed, and unticked: not kept"
+    );
+    assert!(app.dialogs.is_empty());
+    assert!(!app.has_token("nightly"));
+}
+
+#[test]
+fn a_rejected_create_keeps_the_form_and_marks_the_field() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Who am I");
+    ctrl(&mut app, 's');
+    app.update(Msg::Created {
+        result: Err(ApiError::Validation {
+            message: "Validation failed: Slug has already been taken".into(),
+        }),
+        stored: Ok(()),
+    });
+    match app.dialogs.front() {
+        Some(Dialog::Form(form)) => {
+            assert_eq!(form.name.value(), "Who am I");
+            assert_eq!(form.server_error.as_ref().unwrap().0, Some(Field::Slug));
+        }
+        other => panic!("the form stays open, got {other:?}"),
+    }
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('n'));
+    assert!(
+        matches!(app.dialogs.front(), Some(Dialog::Form(f)) if f.name.value() == "Who am I"),
+        "closing and reopening keeps what was typed"
+    );
+}
+
+#[test]
+fn delete_needs_the_slug_typed() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('d'));
+    type_text(&mut app, "deploy");
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    type_text(&mut app, "-web");
+    assert_eq!(names(&press(&mut app, KeyCode::Enter)), ["delete"]);
+    app.update(Msg::Deleted {
+        slug: "deploy-web".into(),
+        result: Ok(()),
+    });
+    assert_eq!(app.list.visible.len(), 2);
+    assert!(!app.has_token("deploy-web"));
+}
+
+#[test]
+fn invoke_checks_variables_and_picks_the_operation() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Down); // recent-builds: two operations
+    assert!(
+        ctrl(&mut app, 'r').is_empty(),
+        "a required variable is empty"
+    );
+    assert_eq!(app.focus, Focus::Variables);
+    let form = app.variables.as_ref().unwrap();
+    assert!(form.errors[0].as_deref().unwrap().contains("required"));
+    type_text(&mut app, "demo/web"); // the focus moved to the empty variable
+    press(&mut app, KeyCode::Down);
+    type_text(&mut app, "x");
+    assert!(ctrl(&mut app, 'r').is_empty(), "first is an Int");
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "3");
+    match ctrl(&mut app, 'r').as_slice() {
+        [Command::Invoke {
+            slug,
+            operation,
+            variables,
+            token: None,
+            ..
+        }] => {
+            assert_eq!(slug, "recent-builds");
+            assert_eq!(operation.as_deref(), Some("GetBuilds"));
+            assert_eq!(
+                variables,
+                &serde_json::json!({"pipelineSlug": "demo/web", "first": 3})
+            );
+        }
+        other => panic!("expected invoke, got {other:?}"),
+    }
+    assert!(app.busy());
+    assert_eq!(names(&press(&mut app, KeyCode::Esc)), ["cancel-invoke"]);
+    assert!(app.running.is_none());
+}
+
+#[test]
+fn invoke_without_a_stored_token_asks_for_one() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::End); // who-am-i has no stored token
+    assert!(ctrl(&mut app, 'r').is_empty());
+    assert!(matches!(
+        app.dialogs.front(),
+        Some(Dialog::Authorize { .. })
+    ));
+    press(&mut app, KeyCode::Enter); // who-am-i is not user-invokable: paste comes first
+    assert!(matches!(
+        app.dialogs.front(),
+        Some(Dialog::TokenPrompt { .. })
+    ));
+    type_text(&mut app, "bkpt_typed");
+    match press(&mut app, KeyCode::Enter).as_slice() {
+        [Command::Invoke {
+            token: Some(token),
+            store_token: true,
+            ..
+        }] => {
+            assert_eq!(token.expose(), "bkpt_typed")
+        }
+        other => panic!("expected invoke with the typed token, got {other:?}"),
+    }
+    assert!(app.has_token("who-am-i"));
+    app.update(Msg::Invoked {
+        slug: "who-am-i".into(),
+        ran_as: None,
+        result: Ok(InvokeResponse {
+            status: 200,
+            elapsed: std::time::Duration::from_millis(5),
+            rate_limit: RateLimit::default(),
+            body: r#"{"data":{"viewer":{"user":{"name":"Riley"}}}}"#.into(),
+            graphql: None,
+        }),
+    });
+    assert_eq!(app.focus, Focus::Response);
+    let body = &app.selected_answer().unwrap().view.body;
+    assert!((0..body.line_count()).any(|i| body.line_text(i).contains("Riley")));
+}
+
+#[test]
+fn fuzzy_prefers_contiguous_and_word_start_matches() {
+    let tight = fuzzy_score("Recent builds", "rec").unwrap();
+    let loose = fuzzy_score("release checks", "rec").unwrap();
+    assert!(tight > loose);
+    assert_eq!(fuzzy_score("deploy", "xyz"), None);
+}
+
+#[test]
+fn large_documents_are_parsed_off_the_input_path() {
+    let mut big = String::from("query Big {\n  viewer {\n");
+    while big.len() <= crate::tui::editor::SYNC_PARSE_LIMIT {
+        big.push_str("    user { name }\n");
+    }
+    big.push_str("  }\n}\n");
+    let mut app = App::new("demo", Vec::new());
+    app.init();
+    app.update(Msg::PortalsPage(vec![portal("big", "Big", None, &big)]));
+    app.update(Msg::PortalsLoaded);
+    press(&mut app, KeyCode::Enter);
+    let diagnose_only = |commands: Vec<Command>| -> Vec<Command> {
+        commands
+            .into_iter()
+            .filter(|c| matches!(c, Command::Diagnose { .. }))
+            .collect()
+    };
+    let first = diagnose_only(press(&mut app, KeyCode::Char('{')));
+    let Some(Command::Diagnose {
+        generation: first_generation,
+        ..
+    }) = first.first()
+    else {
+        panic!("expected a diagnose command, got {first:?}");
+    };
+    // While that job runs, more typing sends nothing: one job at a time.
+    assert!(diagnose_only(press(&mut app, KeyCode::Char('{'))).is_empty());
+    assert!(diagnose_only(press(&mut app, KeyCode::Char(' '))).is_empty());
+    let ok = crate::graphql::diagnostics::parse_diagnostics("query { a }");
+    let error = crate::graphql::diagnostics::parse_diagnostics("{{");
+    // Its (late) answer is dropped, and the text typed meanwhile is sent.
+    let next = diagnose_only(app.update(Msg::Diagnosed {
+        slug: "big".into(),
+        generation: *first_generation,
+        diagnostics: ok,
+    }));
+    assert!(
+        app.selected_edit().unwrap().diagnostics_pending,
+        "late results are dropped"
+    );
+    let generation = match next.as_slice() {
+        [Command::Diagnose {
+            generation, text, ..
+        }] => {
+            assert!(*generation > *first_generation && text.starts_with("{{ query"));
+            *generation
+        }
+        other => panic!("expected the newest text to be sent, got {other:?}"),
+    };
+    app.update(Msg::Diagnosed {
+        slug: "big".into(),
+        generation,
+        diagnostics: error,
+    });
+    assert!(!app.selected_edit().unwrap().diagnostics.is_empty());
+}
+
+#[test]
+fn sign_in_as_me_then_runs_with_the_user_token() {
+    let mut app = loaded();
+    app.list.portals[2].user_invokable = true; // who-am-i
+    press(&mut app, KeyCode::End);
+    assert!(ctrl(&mut app, 'r').is_empty());
+    match app.dialogs.front() {
+        Some(Dialog::Authorize(authorize)) => assert_eq!(
+            authorize.choices,
+            &[
+                AuthChoice::SignIn,
+                AuthChoice::PasteToken,
+                AuthChoice::PortalSecret
+            ]
+        ),
+        other => panic!("expected the choices, got {other:?}"),
+    }
+    assert_eq!(names(&press(&mut app, KeyCode::Enter)), ["sign-in"]);
+    assert!(app.busy(), "the countdown ticks while signing in");
+    app.update(Msg::SignInStarted {
+        code: "AB12".into(),
+        url: "http://127.0.0.1:9/authorize/AB12".into(),
+        seconds_left: 300,
+        opened_browser: false,
+    });
+    app.update(Msg::SignInProgress { seconds_left: 299 });
+    assert!(matches!(app.dialogs.front(), Some(Dialog::SignIn(s)) if s.seconds_left == Some(299)));
+    match press(&mut app, KeyCode::Char('c')).as_slice() {
+        [Command::Copy(url)] => assert!(url.ends_with("/authorize/AB12")),
+        other => panic!("c copies the URL, got {other:?}"),
+    }
+    let commands = app.update(Msg::SignedIn {
+        slug: "who-am-i".into(),
+        result: Ok("2026-11-24T12:00:00Z".into()),
+    });
+    assert!(app.dialogs.is_empty());
+    assert!(app.has_token("who-am-i"));
+    assert!(
+        matches!(commands.as_slice(), [Command::Invoke { token: None, .. }]),
+        "runs with the stored user token: {commands:?}"
+    );
+}
+
+#[test]
+fn cancelling_a_sign_in_stops_polling() {
+    let mut app = loaded();
+    app.list.portals[2].user_invokable = true;
+    press(&mut app, KeyCode::End);
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(names(&press(&mut app, KeyCode::Esc)), ["cancel-sign-in"]);
+    assert!(app.dialogs.is_empty());
+    assert_eq!(app.status, "Sign-in cancelled.");
+}
+
+#[test]
+fn a_portal_secret_buys_an_ephemeral_token() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::End);
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter); // not user-invokable: paste, then secret
+    type_text(&mut app, "bkps_secret");
+    match press(&mut app, KeyCode::Enter).as_slice() {
+        [Command::Ephemeral {
+            slug,
+            portal_uuid,
+            secret,
+        }] => {
+            assert_eq!(
+                (slug.as_str(), portal_uuid.as_str()),
+                ("who-am-i", "uuid-who-am-i")
+            );
+            assert_eq!(secret.expose(), "bkps_secret");
+        }
+        other => panic!("expected ephemeral, got {other:?}"),
+    }
+    let failed = app.update(Msg::EphemeralReady {
+        slug: "who-am-i".into(),
+        result: Err("no ephemeral token (invalid_client): The portal secret is not valid".into()),
+    });
+    assert!(failed.is_empty());
+    assert!(app.status.contains("secret is not valid"));
+}
+
+#[test]
+fn the_footer_says_which_identity_a_run_used() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('k'));
+    ctrl(&mut app, 'r');
+    app.update(Msg::Invoked {
+        slug: "deploy-web".into(),
+        ran_as: Some(crate::secrets::TokenKind::User),
+        result: Ok(InvokeResponse {
+            status: 200,
+            elapsed: std::time::Duration::from_millis(5),
+            rate_limit: RateLimit::default(),
+            body: "{}".into(),
+            graphql: None,
+        }),
+    });
+    assert!(app.status.contains("your user token"), "{}", app.status);
+}
+
+#[test]
+fn a_save_over_someone_elses_change_shows_the_conflict() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::End);
+    type_text(&mut app, " # mine");
+    assert_eq!(names(&ctrl(&mut app, 's')), ["fetch-for-save"]);
+    let expected = app.list.find("deploy-web").cloned().unwrap();
+    assert_eq!(expected.query, WHO);
+    let mut server = expected.clone();
+    server.description = Some("Changed by a colleague".into());
+    let commands = app.update(Msg::FetchedForSave {
+        slug: "deploy-web".into(),
+        result: Ok(server.clone()),
+    });
+    assert!(!names(&commands).contains(&"update"), "nothing is sent");
+    assert!(matches!(app.dialogs.front(), Some(Dialog::Conflict(_))));
+    assert!(app.status.starts_with("Not saved"));
+
+    // Back to editing: their description is taken, my document is kept.
+    press(&mut app, KeyCode::Char('e'));
+    let edit = app.selected_edit().unwrap();
+    assert_eq!(edit.fields.description, "Changed by a colleague");
+    assert!(edit.text().ends_with("# mine"));
+    let commands = ctrl(&mut app, 's');
+    let (_, changes) = sent_changes(&mut app, commands);
+    assert!(changes.query.is_some());
+    assert!(changes.description.is_none(), "their change is not undone");
+    app.update(Msg::Saved {
+        slug: "deploy-web".into(),
+        result: Err(ApiError::Server {
+            status: 503,
+            message: "down".into(),
+        }),
+    });
+
+    // Take theirs: my edit is replaced.
+    server.name = "Renamed by a colleague".into();
+    ctrl(&mut app, 's');
+    app.update(Msg::FetchedForSave {
+        slug: "deploy-web".into(),
+        result: Ok(server),
+    });
+    press(&mut app, KeyCode::Char('t'));
+    assert!(!app.is_dirty("deploy-web"));
+    assert_eq!(app.selected_document().unwrap(), WHO);
+    assert_eq!(
+        app.selected_portal().unwrap().name,
+        "Renamed by a colleague"
+    );
+}
+
+#[test]
+fn unsaved_edits_follow_to_disk_and_come_back() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::End);
+    let commands = press(&mut app, KeyCode::Char(' '));
+    let draft = match commands.as_slice() {
+        [Command::WriteDraft(draft)] => draft.clone(),
+        other => panic!("an edit is written as a draft: {other:?}"),
+    };
+    assert_eq!(draft.slug, "deploy-web");
+    assert!(draft.document.ends_with(' '));
+    let undo = ctrl(&mut app, 'z');
+    assert_eq!(
+        names(&undo),
+        ["remove-draft"],
+        "back to the saved version: no draft"
+    );
+
+    // The next start: offered once the portals are listed.
+    let mut next = App::new("demo", Vec::new());
+    next.offer_drafts(vec![*draft], Vec::new(), None);
+    next.init();
+    next.update(Msg::PortalsPage(vec![portal(
+        "deploy-web",
+        "Deploy web",
+        None,
+        WHO,
+    )]));
+    next.update(Msg::PortalsLoaded);
+    assert!(matches!(next.dialogs.front(), Some(Dialog::Drafts { .. })));
+    press(&mut next, KeyCode::Char('r'));
+    assert!(next.dialogs.is_empty());
+    assert!(next.is_dirty("deploy-web"));
+    assert!(next.selected_document().unwrap().ends_with(' '));
+    assert_eq!(next.focus, Focus::Document);
+}
+
+#[test]
+fn drafts_of_deleted_portals_are_kept_until_discarded() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Enter);
+    let draft = match press(&mut app, KeyCode::Char('#')).as_slice() {
+        [Command::WriteDraft(draft)] => draft.clone(),
+        other => panic!("{other:?}"),
+    };
+    let mut next = App::new("demo", Vec::new());
+    next.offer_drafts(vec![*draft], Vec::new(), Some("nightly".into()));
+    assert!(
+        next.status.contains("new token of nightly"),
+        "{}",
+        next.status
+    );
+    next.init();
+    next.update(Msg::PortalsPage(vec![portal("who-am-i", "Who", None, WHO)]));
+    next.update(Msg::PortalsLoaded);
+    press(&mut next, KeyCode::Char('r'));
+    assert!(next.status.contains("no longer exists"), "{}", next.status);
+    assert!(
+        matches!(next.dialogs.front(), Some(Dialog::Drafts { .. })),
+        "still offered"
+    );
+    assert_eq!(
+        names(&press(&mut next, KeyCode::Char('x'))),
+        ["remove-draft"]
+    );
+    assert!(next.dialogs.is_empty());
+}
+
+/// The secrets audit of the app: known token values never appear in the
+/// `Debug` of any state the app holds, whatever flow they went through.
+#[test]
+fn no_token_shows_in_the_debug_of_any_state() {
+    let mut app = loaded();
+    // A pasted portal token, a portal secret, and a new portal's token.
+    press(&mut app, KeyCode::End);
+    ctrl(&mut app, 'r');
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "bkpt_pasted_value");
+    let state = format!("{app:?}");
+    assert!(!state.contains("bkpt_pasted_value"), "{state}");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "bkps_secret_value");
+    assert!(!format!("{app:?}").contains("bkps_secret_value"));
+    let commands = press(&mut app, KeyCode::Enter);
+    assert!(!format!("{commands:?}").contains("bkps_secret_value"));
+    app.update(Msg::Created {
+        result: Ok(created("fresh")),
+        stored: Ok(()),
+    });
+    assert!(!format!("{app:?}").contains("bkpt_new"));
+}

@@ -1,0 +1,77 @@
+//! A user's home for running the real binary: config, data and cache dirs
+//! of its own, the file token store, and nothing from the caller's environment.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub use crate::common::BIN;
+
+pub struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    pub fn new() -> Home {
+        Home {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn token_store(&self) -> PathBuf {
+        self.path().join("data/bkportals/tokens.toml")
+    }
+
+    pub fn config_file(&self) -> PathBuf {
+        self.path().join("config/bkportals/config.toml")
+    }
+
+    /// `bkportals ARGS` in this home with `env` set, not started yet.
+    pub fn command_line(&self, env: &[(String, String)], args: &[&str]) -> Command {
+        let mut command = Command::new(BIN);
+        command
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.path())
+            .env("XDG_CONFIG_HOME", self.path().join("config"))
+            .env("XDG_DATA_HOME", self.path().join("data"))
+            .env("XDG_CACHE_HOME", self.path().join("cache"))
+            .env("BKPORTALS_TOKEN_STORE", "file")
+            .current_dir(self.path())
+            .stdin(Stdio::null());
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        command
+    }
+
+    /// Runs `bkportals ARGS` to the end.
+    pub fn command(&self, env: &[(String, String)], args: &[&str]) -> Output {
+        self.command_line(env, args)
+            .output()
+            .expect("bkportals runs")
+    }
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub fn assert_ok(output: &Output) {
+    assert!(
+        output.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        output.status.code(),
+        stdout(output),
+        stderr(output)
+    );
+}
