@@ -142,7 +142,7 @@ async fn filter_paste_lines_from_a_terminal_save_run_and_quit() {
     steps.push(ctrl('s'));
     steps.push(Step::Show("Saved who-am-i."));
     steps.push(ctrl('r'));
-    steps.push(Step::Show("Response · HTTP 200"));
+    steps.push(Step::Show("· HTTP 200 ·"));
     steps.push(key(KeyCode::Esc));
     steps.push(key(KeyCode::Char('q')));
     let mut console = Scripted::new(steps);
