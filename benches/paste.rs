@@ -74,6 +74,7 @@ fn paste_to_frame(c: &mut Criterion) {
     group.sample_size(10);
     for (name, keys) in inputs {
         group.bench_function(name, |b| {
+            assert_paste_lands(name, &keys, &text);
             b.iter_batched(
                 || {
                     let terminal = Terminal::new(TestBackend::new(140, 40)).expect("test backend");
@@ -91,6 +92,27 @@ fn paste_to_frame(c: &mut Criterion) {
         });
     }
     group.finish();
+}
+
+/// The keys reach the input: the pasted text is on screen after the paste.
+fn assert_paste_lands(name: &str, keys: &[KeyEvent], text: &str) {
+    let mut app = app_at(keys);
+    let mut terminal = Terminal::new(TestBackend::new(140, 40)).expect("test backend");
+    app.update(Msg::Paste(text.to_owned()));
+    terminal
+        .draw(|frame| bkportals::tui::view::draw(frame, &app))
+        .expect("draw");
+    let screen: String = terminal
+        .backend()
+        .buffer()
+        .content
+        .iter()
+        .map(|cell| cell.symbol())
+        .collect();
+    assert!(
+        screen.contains("field: name"),
+        "{name}: the paste is not on screen:\n{screen}"
+    );
 }
 
 criterion_group!(benches, paste_to_frame);

@@ -93,6 +93,18 @@ impl LineInput {
         true
     }
 
+    /// What to draw in `width` columns: the part of the value around the
+    /// cursor (all of it when it fits), and the cursor's column in that part.
+    /// Drawing a megabyte-long value then costs a screen's width, not a megabyte.
+    pub fn window(&self, width: usize) -> (&str, usize) {
+        let width = width.max(1);
+        let first = self.cursor.saturating_sub(width - 1);
+        let mut chars = self.value.char_indices().skip(first);
+        let start = chars.clone().next().map_or(self.value.len(), |(i, _)| i);
+        let end = chars.nth(width).map_or(self.value.len(), |(i, _)| i);
+        (&self.value[start..end], self.cursor - first)
+    }
+
     /// Inserts pasted text, flattened to one line (see [`one_line_paste`]).
     /// One insertion, so a megabyte costs a megabyte's work, not a scan per char.
     pub fn paste(&mut self, text: &str) {
@@ -213,5 +225,17 @@ mod tests {
             "the value is the paste, flattened"
         );
         assert_eq!(input.cursor(), expected.len() - 1);
+    }
+
+    #[test]
+    fn a_long_value_shows_the_part_around_the_cursor() {
+        let mut input = LineInput::new("abcdefgh");
+        assert_eq!(input.window(20), ("abcdefgh", 8), "all of it when it fits");
+        assert_eq!(input.window(4), ("fgh", 3), "the cursor stays on screen");
+        press(&mut input, KeyCode::Home);
+        assert_eq!(input.window(4), ("abcd", 0));
+        press(&mut input, KeyCode::Right);
+        press(&mut input, KeyCode::Right);
+        assert_eq!(input.window(2), ("bc", 1));
     }
 }
