@@ -253,12 +253,25 @@ impl App {
         self.pending_drafts.iter().any(|d| d.slug == slug)
     }
 
-    fn unsaved_count(&self) -> usize {
-        let creating = self.create_draft.is_some()
+    /// What quitting leaves unsaved (kept as drafts): the portals, and a
+    /// creation someone typed into.
+    fn unsaved(&self) -> Vec<String> {
+        let mut unsaved: Vec<String> = self
+            .edits
+            .iter()
+            .filter(|(_, e)| e.is_dirty())
+            .map(|(slug, _)| slug.clone())
+            .collect();
+        unsaved.sort();
+        let typed = |f: &PortalForm| f.document.is_some() && f.revision > 0;
+        let creating = self.create_draft.as_deref().is_some_and(typed)
             || self
                 .dialogs
-                .any(|d| matches!(d, Dialog::Form(f) if f.document.is_some()));
-        self.edits.values().filter(|e| e.is_dirty()).count() + usize::from(creating)
+                .any(|d| matches!(d, Dialog::Form(f) if typed(f)));
+        if creating {
+            unsaved.push("the new portal".to_owned());
+        }
+        unsaved
     }
 
     pub fn areas(&self) -> layout::Areas {
@@ -511,8 +524,8 @@ impl App {
     }
 
     fn ask_to_quit(&mut self) -> Vec<Command> {
-        let unsaved = self.unsaved_count();
-        if unsaved == 0 {
+        let unsaved = self.unsaved();
+        if unsaved.is_empty() {
             self.quit = true;
         } else {
             self.dialogs.open(super::dialogs::Confirm::dialog(

@@ -30,15 +30,11 @@ pub enum ConfirmKind {
         form: Box<PortalForm>,
         summary: String,
     },
-    Quit {
-        unsaved: usize,
-    },
+    /// What is unsaved: portal slugs, and "the new portal".
+    Quit { unsaved: Vec<String> },
     /// Ctrl-r while the portal has unsaved changes: Buildkite runs the saved
     /// document, not the one on screen.
-    Run {
-        slug: String,
-        document: bool,
-    },
+    Run { slug: String, document: bool },
     /// Throw away unsaved changes of one portal.
     Discard {
         slug: String,
@@ -46,16 +42,11 @@ pub enum ConfirmKind {
         fields: bool,
     },
     /// Throw away the paused creation of a new portal.
-    DiscardCreation {
-        name: String,
-    },
+    DiscardCreation { name: String },
     /// Buildkite made the portal, but the answer with its one-time token
     /// was lost: keep it (and make a token in Buildkite), or delete it and
     /// create it again from the same form.
-    CreatedWithoutToken {
-        slug: String,
-        form: Box<PortalForm>,
-    },
+    CreatedWithoutToken { slug: String, form: Box<PortalForm> },
 }
 
 impl ConfirmKind {
@@ -106,7 +97,8 @@ impl Confirm {
                 let (document, fields) = match key.code {
                     KeyCode::Char('d') if document => (true, false),
                     KeyCode::Char('f') if fields => (false, true),
-                    KeyCode::Char('a') | KeyCode::Char('y') => (document, fields),
+                    KeyCode::Char('a') if document && fields => (true, true),
+                    KeyCode::Char('y') if document != fields => (document, fields),
                     KeyCode::Esc | KeyCode::Char('n') => return status("Nothing discarded."),
                     _ => {
                         return Step::keep(Confirm::dialog(ConfirmKind::Discard {
@@ -181,7 +173,7 @@ impl Confirm {
             ConfirmKind::Quit { unsaved } => (
                 " Quit? ",
                 vec![
-                    Line::from(format!("{unsaved} portal(s) have unsaved changes.")),
+                    Line::from(format!("Unsaved: {}.", sanitize_line(&unsaved.join(", ")))),
                     Line::from(Span::styled(
                         "They stay on disk as drafts: the next start offers them.",
                         dim(),

@@ -443,14 +443,17 @@ fn field_lines(form: &PortalForm, inner: Rect) -> (Vec<Line<'static>>, Option<(u
     for (row, label, input, placeholder) in text_rows {
         let is_focused = focused == row;
         let label_text = format!("{} {label:<15}", if is_focused { "›" } else { " " });
+        // The part around the cursor, so a long value scrolls sideways.
+        let room = usize::from(inner.width).saturating_sub(label_text.chars().count() + 1);
+        let (shown, at) = input.window(room);
         let value = if input.value().is_empty() && !is_focused {
             Span::styled(placeholder.to_owned(), dim().italic())
         } else {
-            Span::raw(sanitize_line(input.value()))
+            Span::raw(sanitize_line(shown))
         };
         if is_focused {
             cursor = Some((
-                inner.x + label_text.chars().count() as u16 + input.cursor() as u16,
+                inner.x + label_text.chars().count() as u16 + at as u16,
                 inner.y + lines.len() as u16,
             ));
         }

@@ -590,3 +590,36 @@ fn a_create_with_an_unclear_outcome_keeps_the_form_and_looks_again() {
     };
     assert!(!form.submitting && form.name.value() == "Nightly");
 }
+
+// Found walking the app as a new user.
+#[test]
+fn an_untouched_creation_does_not_hold_up_quitting_and_the_question_names_what_is_unsaved() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.quit, "nothing was typed: nothing to lose");
+
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Nightly");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "#");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('q'));
+    assert!(is_confirm(&app, |k| matches!(
+        k,
+        ConfirmKind::Quit { unsaved } if unsaved == &["deploy-web", "the new portal"]
+    )));
+}
+
+#[test]
+fn ctrl_r_on_a_portal_whose_draft_waits_says_the_saved_version_runs() {
+    let mut app = with_draft_of_deploy_web();
+    press(&mut app, KeyCode::Esc); // later
+    select(&mut app, "deploy-web");
+    app.stored_tokens.push("deploy-web".into());
+    assert!(ctrl(&mut app, 'r').is_empty());
+    assert!(is_confirm(&app, |k| matches!(k, ConfirmKind::Run { .. })));
+}
