@@ -40,16 +40,28 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
 /// The syntax errors of `document`, in document order. Empty when it parses.
 pub fn parse_diagnostics(document: &str) -> Vec<Diagnostic> {
     let tree = apollo_parser::Parser::new(document).parse();
-    let mut found: Vec<Diagnostic> = tree
-        .errors()
+    let mut errors: Vec<_> = tree.errors().collect();
+    // Positions are found walking the text once, in order: a pasted
+    // megabyte with an error on every line costs a megabyte, not one scan
+    // from the start per error.
+    errors.sort_by_key(|error| error.index());
+    let mut position = Position::new(document);
+    // Few messages, often repeated: each is made readable once.
+    let mut messages = std::collections::HashMap::new();
+    let mut found: Vec<Diagnostic> = errors
+        .into_iter()
         .map(|error| {
-            let (line, column) = line_column(document, error.index());
+            let (line, column) = position.at(error.index());
             let width = error.data().chars().count().max(1);
+            let message = messages
+                .entry(error.message())
+                .or_insert_with(|| readable(error.message()))
+                .clone();
             Diagnostic {
                 line,
                 column,
                 width,
-                message: readable(error.message()),
+                message,
                 kind: DiagnosticKind::Syntax,
             }
         })
@@ -103,15 +115,41 @@ fn readable(message: &str) -> String {
         .join(" ")
 }
 
-fn line_column(text: &str, byte: usize) -> (usize, usize) {
-    let mut end = byte.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
+/// Line and column (from 1, columns in chars) of byte offsets asked for in
+/// increasing order.
+struct Position<'a> {
+    text: &'a str,
+    byte: usize,
+    line: usize,
+    column: usize,
+}
+
+impl<'a> Position<'a> {
+    fn new(text: &'a str) -> Position<'a> {
+        Position {
+            text,
+            byte: 0,
+            line: 1,
+            column: 1,
+        }
     }
-    let before = &text[..end];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
+
+    fn at(&mut self, byte: usize) -> (usize, usize) {
+        let mut end = byte.min(self.text.len()).max(self.byte);
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        for c in self.text[self.byte.min(end)..end].chars() {
+            if c == '\n' {
+                self.line += 1;
+                self.column = 1;
+            } else {
+                self.column += 1;
+            }
+        }
+        self.byte = self.byte.max(end);
+        (self.line, self.column)
+    }
 }
 
 #[cfg(test)]
@@ -147,5 +185,41 @@ mod tests {
     #[test]
     fn an_empty_document_is_a_diagnostic() {
         assert_eq!(parse_diagnostics("  \n").len(), 1);
+    }
+
+    #[test]
+    fn positions_are_right_for_many_errors_over_many_lines() {
+        // Errors on several lines and several on one line, past multi-byte chars.
+        let doc = "é { a }\nquery ( {\n  ((\n}}";
+        let diagnostics = parse_diagnostics(doc);
+        let slow = |byte: usize| {
+            let before = &doc[..byte];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            (line, column)
+        };
+        let tree = apollo_parser::Parser::new(doc).parse();
+        let mut expected: Vec<(usize, usize)> = tree.errors().map(|e| slow(e.index())).collect();
+        expected.sort();
+        expected.dedup();
+        let mut got: Vec<(usize, usize)> = diagnostics.iter().map(|d| (d.line, d.column)).collect();
+        got.dedup();
+        assert!(expected.len() >= 3, "{diagnostics:?}");
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn a_pasted_megabyte_with_an_error_on_every_line_is_placed_line_by_line() {
+        let lines = (1 << 20) / "  x: y\n".len();
+        let diagnostics = parse_diagnostics(&"  x: y\n".repeat(lines));
+        assert!(diagnostics.len() >= lines, "{}", diagnostics.len());
+        let last = diagnostics.last().unwrap();
+        assert_eq!(last.line, lines, "{last:?}");
+        let on_line_two: Vec<usize> = diagnostics
+            .iter()
+            .filter(|d| d.line == 2)
+            .map(|d| d.column)
+            .collect();
+        assert_eq!(on_line_two, [3, 4, 6], "at `x`, `:` and `y`");
     }
 }
