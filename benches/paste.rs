@@ -56,7 +56,8 @@ fn pasted() -> String {
 fn paste_to_frame(c: &mut Criterion) {
     let text = pasted();
     let tab = || key(KeyCode::Tab);
-    let inputs: [(&str, Vec<KeyEvent>); 6] = [
+    let inputs: [(&str, Vec<KeyEvent>); 7] = [
+        ("filter", vec![key(KeyCode::Char('/'))]),
         ("document editor", vec![key(KeyCode::Enter)]),
         ("create form: name", vec![key(KeyCode::Char('n'))]),
         (

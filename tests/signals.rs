@@ -7,7 +7,7 @@
 mod common;
 mod pty;
 
-use pty::{App, DOWN, END, ENTER};
+use pty::App;
 
 /// Types into a document, stops the app with `signal` before the half-second
 /// draft timer runs out, and checks the draft and the terminal.
@@ -15,14 +15,7 @@ fn stopped_by(signal: &str, number: u32) {
     let mut app = App::start();
     app.wait_for("4 portals in demo");
     assert!(app.modes().is_raw(), "the app runs in raw mode");
-    app.send(END); // who-am-i
-    app.send(ENTER);
-    for _ in 0..4 {
-        app.send(DOWN);
-    }
-    app.send(END);
-    app.type_text(" kept: name");
-    app.wait_for("● modified");
+    app.type_into_who_am_i(" kept: name");
     let killed = std::process::Command::new("kill")
         .args([&format!("-{signal}"), &app.pid().to_string()])
         .status()

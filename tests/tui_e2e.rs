@@ -247,14 +247,7 @@ fn a_crash_loses_no_edit() {
     let home = tempfile::tempdir().unwrap();
     let mut app = App::launch_in(home.path(), &["--demo"], &[]);
     app.wait_for("4 portals in demo");
-    app.send(END); // who-am-i
-    app.send(ENTER);
-    for _ in 0..4 {
-        app.send(DOWN);
-    }
-    app.send(END);
-    app.type_text(" kept: name");
-    app.wait_for("● modified");
+    app.type_into_who_am_i(" kept: name");
     std::thread::sleep(Duration::from_millis(1200)); // "within a second of typing stopping"
     app.child.kill().unwrap(); // no chance to save anything now
     drop(app);

@@ -120,41 +120,48 @@ impl LineInput {
 /// user copied them; line breaks at the end (a copied line often brings its
 /// own) are dropped; other control characters and bidi overrides are dropped.
 pub fn one_line_paste(text: &str) -> String {
-    let text = text.trim_end_matches(is_line_break);
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\r' && chars.peek() == Some(&'\n') {
-            continue; // CRLF: the LF makes the space
-        }
+    rewrite(text.trim_end_matches(is_line_break), |c| {
         if is_line_break(c) || c == '\t' {
-            out.push(' ');
-        } else if !crate::text::is_unsafe(c) {
-            out.push(c);
+            Some(" ")
+        } else if crate::text::is_unsafe(c) {
+            Some("")
+        } else {
+            None
         }
-    }
-    out
+    })
 }
 
 /// Pasted text made fit for a multi-line editor: CRLF and lone CR (what
 /// terminals and tmux send for Enter) become LF; tabs are kept; other
 /// control characters and bidi overrides are dropped.
 pub fn multi_line_paste(text: &str) -> String {
+    rewrite(text, |c| match c {
+        '\r' => Some("\n"),
+        '\n' | '\t' => None,
+        c if crate::text::is_unsafe(c) => Some(""),
+        _ => None,
+    })
+}
+
+/// `text` with each char `replace` has a replacement for replaced (a CRLF
+/// counts as its CR); the text between is copied in runs, not char by char.
+fn rewrite(text: &str, replace: impl Fn(char) -> Option<&'static str>) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                out.push('\n');
-            }
-            '\n' | '\t' => out.push(c),
-            c if crate::text::is_unsafe(c) => {}
-            c => out.push(c),
+    let mut kept = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let Some(with) = replace(c) else {
+            continue;
+        };
+        out.push_str(&text[kept..at]);
+        out.push_str(with);
+        kept = at + c.len_utf8();
+        if c == '\r' && matches!(chars.peek(), Some((_, '\n'))) {
+            chars.next();
+            kept += 1;
         }
     }
+    out.push_str(&text[kept..]);
     out
 }
 

@@ -178,6 +178,19 @@ impl App {
         }
     }
 
+    /// From the list, opens who-am-i's document and types `text` at the end
+    /// of its fifth line; returns once the edit shows as unsaved.
+    pub fn type_into_who_am_i(&mut self, text: &str) {
+        self.send(END); // who-am-i
+        self.send(ENTER);
+        for _ in 0..4 {
+            self.send(DOWN);
+        }
+        self.send(END);
+        self.type_text(text);
+        self.wait_for("● modified");
+    }
+
     /// Waits for the app to exit; its status, once all its output is read.
     pub fn wait_for_exit(&mut self) -> portable_pty::ExitStatus {
         let deadline = Instant::now() + Duration::from_secs(10);
