@@ -5,9 +5,11 @@
 use std::time::Duration;
 
 use bkportals::buildkite::invoke::GraphqlEnvelope;
+use bkportals::buildkite::Portal;
 use bkportals::buildkite::{InvokeResponse, RateLimit};
 use bkportals::tui::app::App;
 use bkportals::tui::message::Msg;
+use bkportals::tui::run::ResponseView;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
@@ -44,12 +46,26 @@ fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
+/// The app as a run of the selected portal answers: the runtime indexes the
+/// answer on a worker (`ResponseView::new`) and sends `Msg::Answered`.
 fn app_showing(body: String) -> App {
-    let mut app = App::new("demo", Vec::new());
+    let mut app = App::new("demo", vec!["big".into()]);
     app.update(Msg::Resize(140, 40));
-    app.invoking = true;
-    app.update(Msg::Invoked {
-        result: Ok(response(body)),
+    let portal: Portal = serde_json::from_value(serde_json::json!({
+        "uuid": "u", "slug": "big", "organization_uuid": "o", "name": "Big",
+        "query": "query Big { viewer { user { name } } }",
+        "created_at": "2024-08-26T03:22:45.555Z"
+    }))
+    .expect("a portal");
+    app.update(Msg::PortalsPage(vec![portal]));
+    app.update(Msg::PortalsLoaded);
+    app.update(Msg::Key(KeyEvent::new(
+        KeyCode::Char('r'),
+        KeyModifiers::CONTROL,
+    )));
+    app.update(Msg::Answered {
+        slug: "big".into(),
+        view: Box::new(ResponseView::new(response(body))),
         ran_as: None,
     });
     app

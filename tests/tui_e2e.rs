@@ -242,7 +242,7 @@ fn create_copy_the_token_and_confirm() {
         "the OSC 52 sequence carries the token"
     );
     app.send(ESC);
-    app.wait_for("Esc does not close this");
+    app.wait_for("nothing else closes this");
     app.send(ENTER);
     let screen = app.wait_until_gone("shows this token only once");
     assert!(
@@ -262,7 +262,7 @@ fn invoke_with_variables_and_read_the_response() {
     app.wait_for("required (ID!)");
     app.type_text("demo/payments-api");
     app.send(CTRL_R);
-    let screen = app.wait_for("Response · HTTP 200");
+    let screen = app.wait_for("· HTTP 200 ·");
     assert!(screen.contains("\"name\": \"Payments API\""), "{screen}");
     app.quit();
 }
@@ -352,7 +352,11 @@ fn sign_in_as_me_and_run_with_my_permissions() {
             .status()
     });
     assert!(approved.is_success());
-    app.wait_for("Response · HTTP 200");
+    // `a` only authorizes: nothing runs until asked.
+    let screen = app.wait_for("Signed in: a token for who-am-i");
+    assert!(!screen.contains("HTTP 200"), "{screen}");
+    app.send(CTRL_R);
+    app.wait_for("· HTTP 200 ·");
     app.wait_for("Jordan Builder");
     let screen = app.wait_for("your user token");
     assert!(
@@ -370,7 +374,7 @@ fn saving_over_a_change_made_elsewhere_shows_the_conflict() {
     app.wait_for("4 portals in demo");
     app.send(END); // who-am-i
     app.send(ENTER);
-    app.wait_for("Ctrl-z / Ctrl-y undo");
+    app.wait_for("Ctrl-Space complete");
     for _ in 0..4 {
         app.send(DOWN); // to `email`
     }

@@ -73,6 +73,8 @@ pub struct PortalEdit {
     /// The server's message from the last failed save, and the field it names.
     pub server_error: Option<(Option<Field>, String)>,
     pub saving: bool,
+    /// What the save on its way sent: the text and the fields.
+    sent: Option<(String, FieldDraft)>,
     /// Counts document changes, so late diagnostics of old text are dropped.
     pub generation: u64,
     /// Counts every change of text or base, so a draft on disk can follow.
@@ -115,6 +117,7 @@ impl PortalEdit {
             scroll: 0,
             server_error: None,
             saving: false,
+            sent: None,
             generation: 0,
             revision: 0,
             diagnostics_pending: false,
@@ -176,34 +179,22 @@ impl PortalEdit {
 
     /// What makes `server` into this edit's version: every field that differs.
     pub fn changes_over(&self, server: &Portal) -> PortalChanges {
-        let f = &self.fields;
-        let wanted = PortalChanges {
-            name: Some(f.name.clone()),
-            slug: Some(f.slug.clone()),
-            description: Some(f.description.clone()),
-            query: Some(self.text()),
-            allowed_ip_addresses: Some(f.allowed_ips.clone()),
-            user_invokable: Some(f.user_invokable),
-        };
-        PortalChanges::diff(server, wanted)
+        changes_to(server, &self.text(), &self.fields)
+    }
+
+    /// What the save on its way sends: the edit as it was when it started.
+    pub fn changes_at_save(&self) -> PortalChanges {
+        match &self.sent {
+            Some((text, fields)) => changes_to(&self.base, text, fields),
+            None => self.changes(),
+        }
     }
 
     /// Applies an editing key to the document. Enter keeps the line's indent,
     /// one level deeper after an opening bracket.
     pub fn key(&mut self, key: KeyEvent) {
         if key.code == crossterm::event::KeyCode::Enter && key.modifiers.is_empty() {
-            let (row, column) = self.cursor();
-            let line = &self.document.lines()[row];
-            let indent: String = line.chars().take_while(|c| *c == ' ').collect();
-            let opens = line
-                .chars()
-                .take(column)
-                .collect::<String>()
-                .trim_end()
-                .ends_with(['{', '(', '[']);
-            let deeper = if opens { "  " } else { "" };
-            self.document.insert_newline();
-            self.document.insert_str(format!("{indent}{deeper}"));
+            indent_newline(&mut self.document);
             self.reparse();
             return;
         }
@@ -333,17 +324,53 @@ impl PortalEdit {
         }
     }
 
-    /// The server accepted a save: its answer becomes the new base.
+    /// A save of the edit as it stands is on its way.
+    pub fn begin_save(&mut self) {
+        self.saving = true;
+        self.server_error = None;
+        self.sent = Some((self.text(), self.fields.clone()));
+    }
+
+    /// The server accepted a save: its answer becomes the new base. What
+    /// was typed while the save was on its way stays (still unsaved).
     pub fn saved(&mut self, portal: Portal) {
-        let document_matches = self.text() == portal.query;
+        let (sent_text, sent_fields) = self
+            .sent
+            .take()
+            .unwrap_or_else(|| (self.text(), self.fields.clone()));
         self.base = portal;
-        self.fields = FieldDraft::of(&self.base);
-        if !document_matches {
+        if self.fields == sent_fields {
+            self.fields = FieldDraft::of(&self.base);
+        }
+        let text = self.text();
+        if text == sent_text && text != self.base.query {
             self.replace_text(&self.base.query.clone());
         }
         self.server_error = None;
         self.saving = false;
         self.revision += 1;
+    }
+
+    /// A save did not happen (refused, failed, or found a conflict).
+    pub fn save_failed(&mut self) {
+        self.saving = false;
+        self.sent = None;
+    }
+
+    /// Throws away unsaved changes of the document and/or the fields.
+    pub fn discard(&mut self, document: bool, fields: bool) {
+        if document && self.document_dirty() {
+            self.replace_text(&self.base.query.clone());
+        }
+        if fields {
+            self.fields = FieldDraft::of(&self.base);
+        }
+        self.revision += 1;
+    }
+
+    /// The fields differ from the version loaded.
+    pub fn fields_dirty(&self) -> bool {
+        self.fields != FieldDraft::of(&self.base)
     }
 
     /// Someone else changed the portal: take their values wherever this edit
@@ -371,6 +398,7 @@ impl PortalEdit {
             self.replace_text(&self.base.query.clone());
         }
         self.saving = false;
+        self.sent = None;
         self.revision += 1;
     }
 
@@ -414,6 +442,36 @@ impl PortalEdit {
             self.scroll = row + 1 - height;
         }
     }
+}
+
+/// What makes `server` into a version with `text` and `fields`.
+fn changes_to(server: &Portal, text: &str, fields: &FieldDraft) -> PortalChanges {
+    let wanted = PortalChanges {
+        name: Some(fields.name.clone()),
+        slug: Some(fields.slug.clone()),
+        description: Some(fields.description.clone()),
+        query: Some(text.to_owned()),
+        allowed_ip_addresses: Some(fields.allowed_ips.clone()),
+        user_invokable: Some(fields.user_invokable),
+    };
+    PortalChanges::diff(server, wanted)
+}
+
+/// A new line that keeps the current line's indent, one level deeper after
+/// an opening bracket (the document editor and the creation form).
+pub fn indent_newline(document: &mut TextArea<'static>) {
+    let ratatui_textarea::DataCursor(row, column) = document.cursor();
+    let line = document.lines().get(row).map_or("", String::as_str);
+    let indent: String = line.chars().take_while(|c| *c == ' ').collect();
+    let opens = line
+        .chars()
+        .take(column)
+        .collect::<String>()
+        .trim_end()
+        .ends_with(['{', '(', '[']);
+    let deeper = if opens { "  " } else { "" };
+    document.insert_newline();
+    document.insert_str(format!("{indent}{deeper}"));
 }
 
 fn text_area(text: &str) -> TextArea<'static> {

@@ -18,14 +18,14 @@ pub enum Msg {
     PortalsPage(Vec<Portal>),
     PortalsLoaded,
     LoadFailed(String),
-    Saved {
+    /// The portal as Buildkite has it now, fetched just before a save.
+    FetchedForSave {
         slug: String,
         result: Result<Portal, ApiError>,
     },
-    /// The portal changed on the server since it was loaded: nothing was saved.
-    Conflict {
+    Saved {
         slug: String,
-        server: Box<Portal>,
+        result: Result<Portal, ApiError>,
     },
     /// `stored` says whether the token went to the token store.
     Created {
@@ -36,13 +36,16 @@ pub enum Msg {
         slug: String,
         result: Result<(), ApiError>,
     },
+    /// The run of `slug` ended without an answer to show.
     Invoked {
+        slug: String,
         result: Result<InvokeResponse, ApiError>,
         /// Which stored token the call used (`None`: one typed for it).
         ran_as: Option<TokenKind>,
     },
     /// An answer, already indexed for viewing (the runtime does it on a worker).
     Answered {
+        slug: String,
         view: Box<super::run::ResponseView>,
         ran_as: Option<TokenKind>,
     },
@@ -90,12 +93,15 @@ pub enum Msg {
 #[derive(Debug)]
 pub enum Command {
     LoadPortals,
-    /// Saves `changes`, unless the portal on the server no longer matches
-    /// `expected` (someone else changed it): then reports a conflict.
-    Save {
+    /// Fetches the portal before a save, to compare with the version the
+    /// edit started from (`Msg::FetchedForSave`).
+    FetchForSave {
+        slug: String,
+    },
+    /// Sends `changes` (`Msg::Saved`).
+    Update {
         slug: String,
         changes: PortalChanges,
-        expected: Option<Box<Portal>>,
     },
     Create(NewPortal),
     Delete(String),
@@ -119,6 +125,11 @@ pub enum Command {
     },
     Copy(String),
     ForgetToken(String),
+    /// Keeps a portal token typed for `slug` in the token store.
+    StoreToken {
+        slug: String,
+        token: Secret,
+    },
     /// Suspends the app and edits `text` in `$EDITOR`.
     OpenEditor {
         slug: String,
@@ -152,7 +163,8 @@ impl Command {
     pub fn name(&self) -> &'static str {
         match self {
             Command::LoadPortals => "load",
-            Command::Save { .. } => "save",
+            Command::FetchForSave { .. } => "fetch-for-save",
+            Command::Update { .. } => "update",
             Command::Create(_) => "create",
             Command::Delete(_) => "delete",
             Command::Invoke { .. } => "invoke",
@@ -162,6 +174,7 @@ impl Command {
             Command::Ephemeral { .. } => "ephemeral",
             Command::Copy(_) => "copy",
             Command::ForgetToken(_) => "forget-token",
+            Command::StoreToken { .. } => "store-token",
             Command::OpenEditor { .. } => "open-editor",
             Command::WriteFile { .. } => "write-file",
             Command::Diagnose { .. } => "diagnose",

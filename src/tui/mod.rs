@@ -12,8 +12,10 @@ pub mod clipboard;
 pub mod dialogs;
 pub mod editor;
 pub mod input;
+pub mod keymap;
 pub mod layout;
 pub mod message;
+pub mod modal;
 pub mod run;
 pub mod view;
 
@@ -210,43 +212,40 @@ impl Runtime {
                     });
                 }));
             }
-            Command::Save {
-                slug,
-                changes,
-                expected,
-            } => {
+            Command::FetchForSave { slug } => {
+                tokio::spawn(async move {
+                    let result = rest.get(&slug).await;
+                    let _ = tx.send(Msg::FetchedForSave { slug, result });
+                });
+            }
+            Command::Update { slug, changes } => {
                 let store = self.store.clone();
                 let org = self.org();
                 tokio::spawn(async move {
-                    // Buildkite has no version to send with a PUT, so look first:
-                    // an edit never silently overwrites someone else's.
-                    if let Some(expected) = expected {
-                        match rest.get(&slug).await {
-                            Ok(server) if server != *expected => {
-                                let _ = tx.send(Msg::Conflict {
-                                    slug,
-                                    server: Box::new(server),
-                                });
-                                return;
-                            }
-                            Ok(_) => {}
-                            Err(error) => {
-                                let _ = tx.send(Msg::Saved {
-                                    slug,
-                                    result: Err(error),
-                                });
-                                return;
-                            }
-                        }
-                    }
                     let result = rest.update(&slug, &changes).await;
                     if let Ok(portal) = &result {
                         if portal.slug != slug {
-                            let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
-                            let _ = store.rename_portal(&org, &slug, &portal.slug);
+                            let (old, new) = (slug.clone(), portal.slug.clone());
+                            let _ = tokio::task::spawn_blocking(move || {
+                                let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
+                                store.rename_portal(&org, &old, &new)
+                            })
+                            .await;
                         }
                     }
                     let _ = tx.send(Msg::Saved { slug, result });
+                });
+            }
+            Command::StoreToken { slug, token } => {
+                let store = self.store.clone();
+                let org = self.org();
+                tokio::task::spawn_blocking(move || {
+                    let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
+                    let text = match store.set_portal_token(&org, &slug, token) {
+                        Ok(()) => format!("The token of {slug} is stored: Ctrl-r runs it."),
+                        Err(e) => format!("The token of {slug} was not stored: {e}"),
+                    };
+                    let _ = tx.send(Msg::Status(text));
                 });
             }
             Command::Create(new) => {
@@ -334,6 +333,7 @@ impl Runtime {
                             .await
                             {
                                 Ok(view) => Msg::Answered {
+                                    slug,
                                     view: Box::new(view),
                                     ran_as,
                                 },
@@ -341,6 +341,7 @@ impl Runtime {
                             }
                         }
                         Err(error) => Msg::Invoked {
+                            slug,
                             result: Err(error),
                             ran_as,
                         },

@@ -3,8 +3,10 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
-use crate::buildkite::{CreatedPortal, InvokeResponse, RateLimit};
-use crate::tui::dialogs::AuthChoice;
+use crate::buildkite::{ApiError, CreatedPortal, InvokeResponse, PortalChanges, RateLimit};
+use crate::tui::dialogs::{AuthChoice, ConfirmKind};
+use crate::tui::editor::Field;
+use chrono::Utc;
 
 fn portal(slug: &str, name: &str, description: Option<&str>, query: &str) -> Portal {
     Portal {
@@ -45,6 +47,31 @@ fn names(commands: &[Command]) -> Vec<&'static str> {
     commands.iter().map(Command::name).collect()
 }
 
+/// Answers the check before a save with the portal as the list has it
+/// (nobody changed it) and returns what the save then sends.
+fn sent_changes(app: &mut App, commands: Vec<Command>) -> (String, PortalChanges) {
+    let slug = match commands.as_slice() {
+        [Command::FetchForSave { slug }] => slug.clone(),
+        other => panic!("expected the check before a save, got {other:?}"),
+    };
+    let server = app.list.find(&slug).cloned().expect("the portal is listed");
+    let commands = app.update(Msg::FetchedForSave {
+        slug,
+        result: Ok(server),
+    });
+    match commands
+        .into_iter()
+        .find(|c| matches!(c, Command::Update { .. }))
+    {
+        Some(Command::Update { slug, changes }) => (slug, changes),
+        _ => panic!("expected the save itself"),
+    }
+}
+
+fn is_confirm(app: &App, matches: impl Fn(&ConfirmKind) -> bool) -> bool {
+    matches!(app.dialogs.front(), Some(Dialog::Confirm(c)) if matches(&c.kind))
+}
+
 fn loaded() -> App {
     let mut app = App::new("demo", vec!["deploy-web".into(), "recent-builds".into()]);
     assert_eq!(names(&app.init()), ["load", "load-schema"]);
@@ -67,7 +94,7 @@ fn loaded() -> App {
 #[test]
 fn pages_stream_into_the_list() {
     let app = loaded();
-    assert_eq!(app.visible.len(), 3);
+    assert_eq!(app.list.visible.len(), 3);
     assert_eq!(app.loading, Loading::Idle);
     assert_eq!(app.status, "3 portals in demo");
 }
@@ -77,10 +104,10 @@ fn typing_a_filter_narrows_by_name_slug_or_description() {
     let mut app = loaded();
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "pipeline");
-    assert_eq!(app.visible.len(), 1, "only a description matches");
+    assert_eq!(app.list.visible.len(), 1, "only a description matches");
     assert_eq!(app.selected_portal().unwrap().slug, "recent-builds");
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.visible.len(), 3, "Esc clears the filter");
+    assert_eq!(app.list.visible.len(), 3, "Esc clears the filter");
     assert_eq!(
         app.selected_portal().unwrap().slug,
         "recent-builds",
@@ -92,7 +119,7 @@ fn typing_a_filter_narrows_by_name_slug_or_description() {
 fn arrows_move_the_selection_and_stop_at_the_ends() {
     let mut app = loaded();
     press(&mut app, KeyCode::Up);
-    assert_eq!(app.selected, 0);
+    assert_eq!(app.list.selected, 0);
     for _ in 0..5 {
         press(&mut app, KeyCode::Down);
     }
@@ -123,15 +150,19 @@ fn reload_keeps_the_selected_portal() {
 fn reload_asks_for_portals_again_and_failures_keep_the_list() {
     let mut app = loaded();
     assert_eq!(names(&press(&mut app, KeyCode::Char('r'))), ["load"]);
-    assert_eq!(app.portals.len(), 3, "the list stays while reloading");
+    assert_eq!(app.list.portals.len(), 3, "the list stays while reloading");
     app.update(Msg::LoadFailed("could not reach 127.0.0.1".into()));
     assert!(app.status.contains("could not reach"));
-    assert_eq!(app.visible.len(), 3, "a failed reload keeps what was there");
+    assert_eq!(
+        app.list.visible.len(),
+        3,
+        "a failed reload keeps what was there"
+    );
     assert!(!app.quit);
     press(&mut app, KeyCode::Char('r'));
     app.update(Msg::PortalsPage(vec![portal("only", "Only", None, WHO)]));
     app.update(Msg::PortalsLoaded);
-    assert_eq!(app.visible.len(), 1, "fresh pages replace the list");
+    assert_eq!(app.list.visible.len(), 1, "fresh pages replace the list");
 }
 
 #[test]
@@ -143,18 +174,14 @@ fn save_sends_only_the_changed_document() {
     type_text(&mut app, " # note");
     assert!(app.is_dirty("deploy-web"));
     let commands = ctrl(&mut app, 's');
-    match commands.as_slice() {
-        [Command::Save { slug, changes, .. }] => {
-            assert_eq!(slug, "deploy-web");
-            assert_eq!(
-                changes.query.as_deref(),
-                Some("query Me { viewer { user { name } } } # note")
-            );
-            assert!(changes.name.is_none() && changes.description.is_none());
-        }
-        other => panic!("expected one save, got {other:?}"),
-    }
-    let mut saved = app.portals[0].clone();
+    let (slug, changes) = sent_changes(&mut app, commands);
+    assert_eq!(slug, "deploy-web");
+    assert_eq!(
+        changes.query.as_deref(),
+        Some("query Me { viewer { user { name } } } # note")
+    );
+    assert!(changes.name.is_none() && changes.description.is_none());
+    let mut saved = app.list.portals[0].clone();
     saved.query = "query Me { viewer { user { name } } } # note".into();
     app.update(Msg::Saved {
         slug: "deploy-web".into(),
@@ -170,12 +197,15 @@ fn a_document_that_does_not_parse_needs_a_second_yes() {
     press(&mut app, KeyCode::Enter);
     type_text(&mut app, "{{");
     assert!(ctrl(&mut app, 's').is_empty());
-    assert!(matches!(app.dialog, Some(Dialog::ConfirmSave { .. })));
+    assert!(is_confirm(&app, |k| matches!(k, ConfirmKind::Save { .. })));
     assert!(press(&mut app, KeyCode::Char('n')).is_empty());
-    assert!(app.dialog.is_none());
+    assert!(app.dialogs.is_empty());
     assert!(app.is_dirty("deploy-web"), "nothing typed is lost");
     ctrl(&mut app, 's');
-    assert_eq!(names(&press(&mut app, KeyCode::Char('y'))), ["save"]);
+    assert_eq!(
+        names(&press(&mut app, KeyCode::Char('y'))),
+        ["fetch-for-save"]
+    );
 }
 
 #[test]
@@ -184,7 +214,7 @@ fn the_servers_422_lands_next_to_its_field() {
     press(&mut app, KeyCode::Char('f'));
     ctrl(&mut app, 'u');
     type_text(&mut app, "Who am I");
-    assert!(names(&ctrl(&mut app, 's')).contains(&"save"));
+    assert!(names(&ctrl(&mut app, 's')).contains(&"fetch-for-save"));
     app.update(Msg::Saved {
         slug: "deploy-web".into(),
         result: Err(ApiError::Validation {
@@ -216,10 +246,10 @@ fn quitting_with_unsaved_changes_asks_first() {
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('q'));
     assert!(!app.quit);
-    assert!(matches!(
-        app.dialog,
-        Some(Dialog::ConfirmQuit { unsaved: 1 })
-    ));
+    assert!(is_confirm(&app, |k| matches!(
+        k,
+        ConfirmKind::Quit { unsaved: 1 }
+    )));
     press(&mut app, KeyCode::Char('y'));
     assert!(app.quit);
 }
@@ -259,7 +289,7 @@ fn create_shows_the_token_once_and_closes_only_on_enter() {
     assert_eq!(names(&press(&mut app, KeyCode::Char('c'))), ["copy"]);
     press(&mut app, KeyCode::Esc);
     assert!(
-        matches!(&app.dialog, Some(Dialog::Token(d)) if d.reminded),
+        matches!(app.dialogs.front(), Some(Dialog::Token(d)) if d.reminded),
         "Esc alone does not lose it"
     );
     press(&mut app, KeyCode::Char(' '));
@@ -268,7 +298,7 @@ fn create_shows_the_token_once_and_closes_only_on_enter() {
         ["note-token-dialog", "forget-token"],
         "closed, and unticked: not kept"
     );
-    assert!(app.dialog.is_none());
+    assert!(app.dialogs.is_empty());
     assert!(!app.has_token("nightly"));
 }
 
@@ -284,7 +314,7 @@ fn a_rejected_create_keeps_the_form_and_marks_the_field() {
         }),
         stored: Ok(()),
     });
-    match &app.dialog {
+    match app.dialogs.front() {
         Some(Dialog::Form(form)) => {
             assert_eq!(form.name.value(), "Who am I");
             assert_eq!(form.server_error.as_ref().unwrap().0, Some(Field::Slug));
@@ -294,7 +324,7 @@ fn a_rejected_create_keeps_the_form_and_marks_the_field() {
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('n'));
     assert!(
-        matches!(&app.dialog, Some(Dialog::Form(f)) if f.name.value() == "Who am I"),
+        matches!(app.dialogs.front(), Some(Dialog::Form(f)) if f.name.value() == "Who am I"),
         "closing and reopening keeps what was typed"
     );
 }
@@ -311,7 +341,7 @@ fn delete_needs_the_slug_typed() {
         slug: "deploy-web".into(),
         result: Ok(()),
     });
-    assert_eq!(app.visible.len(), 2);
+    assert_eq!(app.list.visible.len(), 2);
     assert!(!app.has_token("deploy-web"));
 }
 
@@ -351,7 +381,7 @@ fn invoke_checks_variables_and_picks_the_operation() {
     }
     assert!(app.busy());
     assert_eq!(names(&press(&mut app, KeyCode::Esc)), ["cancel-invoke"]);
-    assert!(!app.invoking);
+    assert!(app.running.is_none());
 }
 
 #[test]
@@ -359,9 +389,15 @@ fn invoke_without_a_stored_token_asks_for_one() {
     let mut app = loaded();
     press(&mut app, KeyCode::End); // who-am-i has no stored token
     assert!(ctrl(&mut app, 'r').is_empty());
-    assert!(matches!(app.dialog, Some(Dialog::Authorize { .. })));
+    assert!(matches!(
+        app.dialogs.front(),
+        Some(Dialog::Authorize { .. })
+    ));
     press(&mut app, KeyCode::Enter); // who-am-i is not user-invokable: paste comes first
-    assert!(matches!(app.dialog, Some(Dialog::TokenPrompt { .. })));
+    assert!(matches!(
+        app.dialogs.front(),
+        Some(Dialog::TokenPrompt { .. })
+    ));
     type_text(&mut app, "bkpt_typed");
     match press(&mut app, KeyCode::Enter).as_slice() {
         [Command::Invoke {
@@ -375,6 +411,7 @@ fn invoke_without_a_stored_token_asks_for_one() {
     }
     assert!(app.has_token("who-am-i"));
     app.update(Msg::Invoked {
+        slug: "who-am-i".into(),
         ran_as: None,
         result: Ok(InvokeResponse {
             status: 200,
@@ -385,7 +422,7 @@ fn invoke_without_a_stored_token_asks_for_one() {
         }),
     });
     assert_eq!(app.focus, Focus::Response);
-    let body = &app.response.as_ref().unwrap().body;
+    let body = &app.selected_answer().unwrap().view.body;
     assert!((0..body.line_count()).any(|i| body.line_text(i).contains("Riley")));
 }
 
@@ -458,12 +495,12 @@ fn large_documents_are_parsed_off_the_input_path() {
 #[test]
 fn sign_in_as_me_then_runs_with_the_user_token() {
     let mut app = loaded();
-    app.portals[2].user_invokable = true; // who-am-i
+    app.list.portals[2].user_invokable = true; // who-am-i
     press(&mut app, KeyCode::End);
     assert!(ctrl(&mut app, 'r').is_empty());
-    match &app.dialog {
-        Some(Dialog::Authorize { choices, .. }) => assert_eq!(
-            choices,
+    match app.dialogs.front() {
+        Some(Dialog::Authorize(authorize)) => assert_eq!(
+            authorize.choices,
             &[
                 AuthChoice::SignIn,
                 AuthChoice::PasteToken,
@@ -481,7 +518,7 @@ fn sign_in_as_me_then_runs_with_the_user_token() {
         opened_browser: false,
     });
     app.update(Msg::SignInProgress { seconds_left: 299 });
-    assert!(matches!(&app.dialog, Some(Dialog::SignIn(s)) if s.seconds_left == Some(299)));
+    assert!(matches!(app.dialogs.front(), Some(Dialog::SignIn(s)) if s.seconds_left == Some(299)));
     match press(&mut app, KeyCode::Char('c')).as_slice() {
         [Command::Copy(url)] => assert!(url.ends_with("/authorize/AB12")),
         other => panic!("c copies the URL, got {other:?}"),
@@ -490,7 +527,7 @@ fn sign_in_as_me_then_runs_with_the_user_token() {
         slug: "who-am-i".into(),
         result: Ok("2026-11-24T12:00:00Z".into()),
     });
-    assert!(app.dialog.is_none());
+    assert!(app.dialogs.is_empty());
     assert!(app.has_token("who-am-i"));
     assert!(
         matches!(commands.as_slice(), [Command::Invoke { token: None, .. }]),
@@ -501,12 +538,12 @@ fn sign_in_as_me_then_runs_with_the_user_token() {
 #[test]
 fn cancelling_a_sign_in_stops_polling() {
     let mut app = loaded();
-    app.portals[2].user_invokable = true;
+    app.list.portals[2].user_invokable = true;
     press(&mut app, KeyCode::End);
     press(&mut app, KeyCode::Char('a'));
     press(&mut app, KeyCode::Enter);
     assert_eq!(names(&press(&mut app, KeyCode::Esc)), ["cancel-sign-in"]);
-    assert!(app.dialog.is_none());
+    assert!(app.dialogs.is_empty());
     assert_eq!(app.status, "Sign-in cancelled.");
 }
 
@@ -547,6 +584,7 @@ fn the_footer_says_which_identity_a_run_used() {
     press(&mut app, KeyCode::Char('k'));
     ctrl(&mut app, 'r');
     app.update(Msg::Invoked {
+        slug: "deploy-web".into(),
         ran_as: Some(crate::secrets::TokenKind::User),
         result: Ok(InvokeResponse {
             status: 200,
@@ -565,21 +603,17 @@ fn a_save_over_someone_elses_change_shows_the_conflict() {
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::End);
     type_text(&mut app, " # mine");
-    let expected = match ctrl(&mut app, 's').as_slice() {
-        [Command::Save {
-            expected: Some(expected),
-            ..
-        }] => expected.clone(),
-        other => panic!("a save carries the version it was edited from: {other:?}"),
-    };
+    assert_eq!(names(&ctrl(&mut app, 's')), ["fetch-for-save"]);
+    let expected = app.list.find("deploy-web").cloned().unwrap();
     assert_eq!(expected.query, WHO);
-    let mut server = (*expected).clone();
+    let mut server = expected.clone();
     server.description = Some("Changed by a colleague".into());
-    app.update(Msg::Conflict {
+    let commands = app.update(Msg::FetchedForSave {
         slug: "deploy-web".into(),
-        server: Box::new(server.clone()),
+        result: Ok(server.clone()),
     });
-    assert!(matches!(app.dialog, Some(Dialog::Conflict { .. })));
+    assert!(!names(&commands).contains(&"update"), "nothing is sent");
+    assert!(matches!(app.dialogs.front(), Some(Dialog::Conflict(_))));
     assert!(app.status.starts_with("Not saved"));
 
     // Back to editing: their description is taken, my document is kept.
@@ -587,22 +621,32 @@ fn a_save_over_someone_elses_change_shows_the_conflict() {
     let edit = app.selected_edit().unwrap();
     assert_eq!(edit.fields.description, "Changed by a colleague");
     assert!(edit.text().ends_with("# mine"));
-    match ctrl(&mut app, 's').as_slice() {
-        [Command::Save { changes, .. }] => {
-            assert!(changes.query.is_some());
-            assert!(changes.description.is_none(), "their change is not undone");
-        }
-        other => panic!("expected a save, got {other:?}"),
-    }
+    let commands = ctrl(&mut app, 's');
+    let (_, changes) = sent_changes(&mut app, commands);
+    assert!(changes.query.is_some());
+    assert!(changes.description.is_none(), "their change is not undone");
+    app.update(Msg::Saved {
+        slug: "deploy-web".into(),
+        result: Err(ApiError::Server {
+            status: 503,
+            message: "down".into(),
+        }),
+    });
 
     // Take theirs: my edit is replaced.
-    app.update(Msg::Conflict {
+    server.name = "Renamed by a colleague".into();
+    ctrl(&mut app, 's');
+    app.update(Msg::FetchedForSave {
         slug: "deploy-web".into(),
-        server: Box::new(server),
+        result: Ok(server),
     });
     press(&mut app, KeyCode::Char('t'));
     assert!(!app.is_dirty("deploy-web"));
     assert_eq!(app.selected_document().unwrap(), WHO);
+    assert_eq!(
+        app.selected_portal().unwrap().name,
+        "Renamed by a colleague"
+    );
 }
 
 #[test]
@@ -635,9 +679,9 @@ fn unsaved_edits_follow_to_disk_and_come_back() {
         WHO,
     )]));
     next.update(Msg::PortalsLoaded);
-    assert!(matches!(next.dialog, Some(Dialog::Drafts { .. })));
+    assert!(matches!(next.dialogs.front(), Some(Dialog::Drafts { .. })));
     press(&mut next, KeyCode::Char('r'));
-    assert!(next.dialog.is_none());
+    assert!(next.dialogs.is_empty());
     assert!(next.is_dirty("deploy-web"));
     assert!(next.selected_document().unwrap().ends_with(' '));
     assert_eq!(next.focus, Focus::Document);
@@ -664,14 +708,14 @@ fn drafts_of_deleted_portals_are_kept_until_discarded() {
     press(&mut next, KeyCode::Char('r'));
     assert!(next.status.contains("no longer exists"), "{}", next.status);
     assert!(
-        matches!(next.dialog, Some(Dialog::Drafts { .. })),
+        matches!(next.dialogs.front(), Some(Dialog::Drafts { .. })),
         "still offered"
     );
     assert_eq!(
         names(&press(&mut next, KeyCode::Char('x'))),
         ["remove-draft"]
     );
-    assert!(next.dialog.is_none());
+    assert!(next.dialogs.is_empty());
 }
 
 /// The secrets audit of the app: known token values never appear in the
@@ -772,16 +816,22 @@ fn with_a_schema_edits_are_validated_off_the_input_path_and_saving_asks_twice() 
     assert!(diagnostics[0].message.contains("namex"), "{diagnostics:?}");
 
     assert!(ctrl(&mut app, 's').is_empty());
-    match &app.dialog {
-        Some(Dialog::ConfirmSave {
-            summary, syntax, ..
-        }) => {
-            assert_eq!(summary, "1 schema error");
-            assert!(!syntax);
-        }
+    match app.dialogs.front() {
+        Some(Dialog::Confirm(confirm)) => match &confirm.kind {
+            ConfirmKind::Save {
+                summary, syntax, ..
+            } => {
+                assert_eq!(summary, "1 schema error");
+                assert!(!syntax);
+            }
+            other => panic!("expected the save confirmation, got {other:?}"),
+        },
         other => panic!("expected the save confirmation, got {other:?}"),
     }
-    assert_eq!(names(&press(&mut app, KeyCode::Char('y'))), ["save"]);
+    assert_eq!(
+        names(&press(&mut app, KeyCode::Char('y'))),
+        ["fetch-for-save"]
+    );
 }
 
 #[test]
@@ -840,7 +890,7 @@ fn ctrl_f_formats_the_document_as_one_undoable_change() {
 /// The document pane of `deploy-web` holding `text`, with the test schema.
 fn editing(text: &str) -> App {
     let mut app = loaded();
-    app.portals[0].query = text.into();
+    app.list.portals[0].query = text.into();
     app.update(Msg::SchemaReady {
         schema: test_schema(),
         fetched_at: Utc::now(),
@@ -892,7 +942,7 @@ fn typing_a_field_opens_completion_and_tab_inserts_it_with_braces() {
     let commands = ctrl(&mut app, 's');
     assert!(app.completion.is_none(), "Ctrl-s closes the list");
     assert!(
-        app.dialog.is_some() || names(&commands).contains(&"save"),
+        !app.dialogs.is_empty() || names(&commands).contains(&"fetch-for-save"),
         "and saves as ever"
     );
 }
@@ -941,17 +991,19 @@ fn f2_explains_the_field_under_the_cursor() {
         press(&mut app, KeyCode::Right);
     }
     press(&mut app, KeyCode::F(2));
-    match &app.dialog {
-        Some(Dialog::Explain {
-            coordinate, text, ..
-        }) => {
-            assert_eq!(coordinate, "User.email");
-            assert!(text.starts_with("email: String"), "{text}");
+    match app.dialogs.front() {
+        Some(Dialog::Explain(explain)) => {
+            assert_eq!(explain.coordinate, "User.email");
+            assert!(
+                explain.text.starts_with("email: String"),
+                "{}",
+                explain.text
+            );
         }
         other => panic!("expected the field popup, got {other:?}"),
     }
     press(&mut app, KeyCode::Char('x'));
-    assert!(app.dialog.is_none(), "any other key closes it");
+    assert!(app.dialogs.is_empty(), "any other key closes it");
     assert_eq!(
         app.selected_document().unwrap(),
         "query Me { viewer { user { email } } }"
@@ -965,7 +1017,7 @@ fn f2_explains_the_field_under_the_cursor() {
 fn with_a_schema_the_variables_form_expands_input_objects_and_offers_enum_values() {
     let mut app = loaded();
     press(&mut app, KeyCode::Down); // recent-builds, which has a token
-    app.portals[1].query = "mutation Trigger($input: BuildInput!, $state: BuildStates) { buildCreate(input: $input, state: $state) { url } }".into();
+    app.list.portals[1].query = "mutation Trigger($input: BuildInput!, $state: BuildStates) { buildCreate(input: $input, state: $state) { url } }".into();
     let schema = GraphqlSchema::from_sdl(
         "type Query { a: Int }\ntype Mutation { buildCreate(input: BuildInput!, state: BuildStates): Build }\ntype Build { url: String }\ninput BuildInput { pipelineID: ID! branch: String clean: Boolean }\nenum BuildStates { PASSED FAILED }\n",
     )
@@ -1112,23 +1164,29 @@ fn an_answer_indexed_on_the_worker_is_shown_unless_the_run_was_cancelled() {
         graphql: None,
     };
     let mut app = loaded();
-    app.invoking = true;
+    assert_eq!(names(&ctrl(&mut app, 'r')), ["invoke"]);
     press(&mut app, KeyCode::Esc); // cancels
-    assert!(!app.invoking);
+    assert!(app.running.is_none());
     app.update(Msg::Answered {
+        slug: "deploy-web".into(),
         view: Box::new(ResponseView::new(answer())),
         ran_as: Some(TokenKind::Admin),
     });
     assert!(
-        app.response.is_none(),
+        app.selected_answer().is_none(),
         "a cancelled run's answer is dropped"
     );
 
-    app.invoking = true;
+    assert_eq!(names(&ctrl(&mut app, 'r')), ["invoke"]);
     app.update(Msg::Answered {
+        slug: "deploy-web".into(),
         view: Box::new(ResponseView::new(answer())),
         ran_as: Some(TokenKind::Admin),
     });
     assert_eq!(app.focus, Focus::Response);
-    assert!(app.status.starts_with("HTTP 200 in 5 ms"), "{}", app.status);
+    assert!(
+        app.status.starts_with("deploy-web: HTTP 200 in 5 ms"),
+        "{}",
+        app.status
+    );
 }

@@ -1,8 +1,9 @@
 //! Pure drawing from `&App`. Every string from the server is sanitized here.
 
-mod dialogs;
 mod portal;
 mod run;
+
+pub(crate) use portal::{draw_document_text, highlighted_line, DocumentText};
 
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -11,6 +12,7 @@ use ratatui::widgets::{Block, BorderType, Clear, List, ListItem, ListState, Para
 use ratatui::Frame;
 
 use super::app::{App, Focus, Loading};
+use super::keymap;
 use super::layout::{self, inner_height};
 use crate::buildkite::Portal;
 use crate::graphql::highlight::Kind;
@@ -29,8 +31,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
     run::draw_variables(frame, app, areas.variables);
     run::draw_response(frame, app, areas.response);
     draw_footer(frame, app, areas.footer);
-    if let Some(dialog) = &app.dialog {
-        dialogs::draw(frame, app, dialog);
+    if let Some(dialog) = app.dialogs.front() {
+        dialog.draw(frame, app);
     } else if app.show_help {
         draw_help(frame, app);
     }
@@ -77,23 +79,29 @@ pub(crate) fn error_style() -> Style {
 fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
     let org = sanitize_line(&app.org);
     let title = match &app.loading {
-        Loading::InFlight => format!(" {} Portals · {org} ({}) ", spinner(app), app.portals.len()),
-        _ if app.filter.is_empty() => format!(" Portals · {org} ({}) ", app.visible.len()),
+        Loading::InFlight => format!(
+            " {} Portals · {org} ({}) ",
+            spinner(app),
+            app.list.portals.len()
+        ),
+        _ if app.list.filter.is_empty() => {
+            format!(" Portals · {org} ({}) ", app.list.visible.len())
+        }
         _ => format!(
             " Portals · {org} ({}/{}) ",
-            app.visible.len(),
-            app.portals.len()
+            app.list.visible.len(),
+            app.list.portals.len()
         ),
     };
-    let mut block = pane(title, app.focus == Focus::List && app.dialog.is_none());
-    if app.filtering || !app.filter.is_empty() {
-        let cursor = if app.filtering { "▏" } else { "" };
+    let mut block = pane(title, app.focus == Focus::List && app.dialogs.is_empty());
+    if app.list.filtering || !app.list.filter.is_empty() {
+        let cursor = if app.list.filtering { "▏" } else { "" };
         block = block.title_bottom(Line::from(format!(
             " /{}{cursor} ",
-            sanitize_line(&app.filter)
+            sanitize_line(&app.list.filter)
         )));
     }
-    if app.portals.is_empty() {
+    if app.list.portals.is_empty() {
         let text = match &app.loading {
             Loading::InFlight => "Loading portals…".to_owned(),
             Loading::Failed(message) => {
@@ -113,7 +121,7 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
         );
         return;
     }
-    if app.visible.is_empty() {
+    if app.list.visible.is_empty() {
         frame.render_widget(
             Paragraph::new("No portal matches the filter.\nEsc clears it.").block(block),
             area,
@@ -123,11 +131,12 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
     // Only the rows on screen become list items.
     let height = inner_height(area);
     let items: Vec<ListItem> = app
+        .list
         .visible
         .iter()
-        .skip(app.list_scroll)
+        .skip(app.list.scroll)
         .take(height)
-        .map(|&i| list_item(app, &app.portals[i]))
+        .map(|&i| list_item(app, &app.list.portals[i]))
         .collect();
     let list = List::new(items)
         .block(block)
@@ -137,13 +146,16 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
                 .add_modifier(Modifier::BOLD),
         )
         .highlight_symbol("▶ ");
-    let mut state = ListState::default().with_selected(app.selected.checked_sub(app.list_scroll));
+    let mut state =
+        ListState::default().with_selected(app.list.selected.checked_sub(app.list.scroll));
     frame.render_stateful_widget(list, area, &mut state);
 }
 
 fn list_item(app: &App, portal: &Portal) -> ListItem<'static> {
     let dirty = if app.is_dirty(&portal.slug) {
         "●"
+    } else if app.has_pending_draft(&portal.slug) {
+        "D"
     } else {
         " "
     };
@@ -164,70 +176,11 @@ fn list_item(app: &App, portal: &Portal) -> ListItem<'static> {
     ]))
 }
 
-/// The keys shown in the footer and the help overlay, for the focused pane.
-pub(crate) fn keys_for(app: &App) -> &'static [(&'static str, &'static str)] {
-    match app.focus {
-        Focus::List => &[
-            ("↑/↓ j/k", "select a portal"),
-            ("/", "filter by name, slug, description"),
-            ("Enter", "edit the document"),
-            ("f", "edit the fields"),
-            ("e", "open the document in $EDITOR"),
-            ("n", "create a portal"),
-            ("d", "delete the portal"),
-            ("r", "reload from Buildkite"),
-            ("a", "authorize runs: sign in, token or secret"),
-            ("Ctrl-s", "save the portal"),
-            ("Ctrl-r", "run the portal"),
-            ("F5", "fetch the GraphQL schema again"),
-            ("Tab", "next pane (Shift-Tab back)"),
-            ("q", "quit"),
-        ],
-        Focus::Document => &[
-            ("type", "edit the document"),
-            ("Ctrl-s", "save (asks first if it has errors)"),
-            ("Ctrl-z / Ctrl-y", "undo / redo"),
-            ("Ctrl-f", "format the document"),
-            ("Ctrl-Space", "complete (also while typing a name)"),
-            ("F2", "explain the field under the cursor"),
-            ("Ctrl-o", "open in $EDITOR"),
-            ("Ctrl-r", "run the portal"),
-            ("F5", "fetch the GraphQL schema again"),
-            ("Esc", "back to the list"),
-            ("Tab", "next pane"),
-        ],
-        Focus::Variables => &[
-            ("↑/↓", "move between variables"),
-            ("←/→", "choose the operation"),
-            ("type", "edit the value (JSON for lists, objects)"),
-            ("Enter on Run", "run the portal (or Ctrl-r)"),
-            ("Esc", "back to the list"),
-        ],
-        Focus::Response => &[
-            ("↑/↓ j/k", "move"),
-            ("PgUp/PgDn", "by a page"),
-            ("g / G", "top / bottom"),
-            ("Enter / Space", "fold or unfold"),
-            ("/  n  N", "search, next, previous"),
-            ("c", "copy the body"),
-            ("s", "save the body to a file"),
-            ("Esc", "back to the list"),
-        ],
-    }
-}
-
 fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
-    let keys = if app.filtering {
+    let keys = if app.list.filtering {
         "type to filter · Enter keep · Esc clear".to_owned()
     } else {
-        let pane_keys = keys_for(app)
-            .iter()
-            .filter(|(k, _)| !matches!(*k, "Tab" | "type" | "Esc"))
-            .take(3)
-            .map(|(k, what)| format!("{k} {}", what.split(' ').next().unwrap_or(what)))
-            .collect::<Vec<_>>()
-            .join(" · ");
-        format!("{pane_keys} · F1 help")
+        keymap::footer(app.focus.context())
     };
     let busy = if app.busy() {
         format!("{} ", spinner(app))
@@ -246,26 +199,66 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
+/// The focused pane's keys, then the keys of every pane, from the keymap;
+/// in two columns when one does not fit the screen.
 fn draw_help(frame: &mut Frame, app: &App) {
-    let mut lines: Vec<Line> = keys_for(app)
-        .iter()
-        .map(|(k, what)| {
-            Line::from(vec![
-                Span::styled(format!("{k:<16}"), Style::new().bold()),
-                Span::raw(*what),
-            ])
+    let context = app.focus.context();
+    let row = |b: &keymap::Binding| (b.label, b.help);
+    let mut rows: Vec<(&str, &str)> = keymap::bindings(context).iter().map(row).collect();
+    rows.push(("", ""));
+    rows.push(("Everywhere", ""));
+    rows.extend(keymap::GLOBAL.iter().map(row));
+    let mut notes = Vec::new();
+    if context == keymap::Context::List {
+        notes.push(
+            "Marks: U user-invokable · T token stored · ● unsaved · D draft waiting".to_owned(),
+        );
+    }
+    notes.push(sanitize_line(&app.schema_note));
+    notes.push("any key closes this".to_owned());
+
+    let screen = frame.area();
+    let room = usize::from(screen.height.saturating_sub(2)).saturating_sub(notes.len());
+    let columns = if rows.len() > room { 2 } else { 1 };
+    let per_column = rows.len().div_ceil(columns);
+    let width = (60 * columns as u16 + 2).min(screen.width);
+    let help_width = (usize::from(width.saturating_sub(2)) / columns).saturating_sub(15);
+    let cell = |(key, what): (&str, &str)| {
+        let style = if what.is_empty() {
+            dim()
+        } else {
+            Style::new().bold()
+        };
+        let mut what: String = what.chars().take(help_width).collect();
+        if what.chars().count() < help_width {
+            what = format!("{what:<help_width$}");
+        } else if help_width > 0 {
+            what.pop();
+            what.push('…');
+        }
+        vec![
+            Span::styled(format!("{key:<13} "), style),
+            Span::raw(format!("{what} ")),
+        ]
+    };
+    let mut lines: Vec<Line> = (0..per_column)
+        .map(|i| {
+            let mut spans = Vec::new();
+            for c in 0..columns {
+                if let Some(&r) = rows.get(c * per_column + i) {
+                    spans.extend(cell(r));
+                }
+            }
+            Line::from(spans)
         })
         .collect();
-    lines.push(Line::default());
-    lines.push(Line::from(Span::styled(
-        sanitize_line(&app.schema_note),
-        dim(),
-    )));
-    lines.push(Line::from(Span::styled(
-        "F1 or ? help · any key closes this",
-        dim(),
-    )));
-    let popup = layout::centered(frame.area(), 60, lines.len() as u16 + 2);
+    lines.extend(
+        notes
+            .into_iter()
+            .map(|n| Line::from(Span::styled(n, dim()))),
+    );
+    let height = (lines.len() as u16 + 2).min(screen.height);
+    let popup = layout::centered(screen, width, height);
     frame.render_widget(Clear, popup);
     let title = match app.focus {
         Focus::List => " Keys · portal list ",

@@ -107,7 +107,7 @@ pub fn draw_fields(frame: &mut Frame, app: &App, area: Rect) {
 }
 
 pub fn draw_document(frame: &mut Frame, app: &App, area: Rect) {
-    let focused = app.focus == Focus::Document && app.dialog.is_none();
+    let focused = app.focus == Focus::Document && app.dialogs.is_empty();
     let Some(portal) = app.selected_portal() else {
         frame.render_widget(pane(" Document ".into(), focused), area);
         return;
@@ -127,10 +127,6 @@ pub fn draw_document(frame: &mut Frame, app: &App, area: Rect) {
     let block = pane(title, focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    if inner.height == 0 || inner.width == 0 {
-        return;
-    }
-
     let owned_lines: Vec<String>;
     let lines: &[String] = match edit {
         Some(edit) => edit.document.lines(),
@@ -139,18 +135,51 @@ pub fn draw_document(frame: &mut Frame, app: &App, area: Rect) {
             &owned_lines
         }
     };
+    let shown = DocumentText {
+        lines,
+        diagnostics,
+        scroll: edit.map_or(0, |e| e.scroll),
+        cursor: edit.map(|e| {
+            let ratatui_textarea::DataCursor(row, column) = e.document.cursor();
+            (row, column)
+        }),
+        focused,
+    };
+    if let Some((x, y)) = draw_document_text(frame, inner, &shown) {
+        if let Some(popup) = app.completion.as_ref().filter(|p| p.slug == portal.slug) {
+            draw_completion(frame, popup, x, y);
+        }
+    }
+}
+
+/// A GraphQL document to draw: numbered, highlighted lines, errors
+/// underlined and listed under the text.
+pub struct DocumentText<'a> {
+    pub lines: &'a [String],
+    pub diagnostics: &'a [Diagnostic],
+    pub scroll: usize,
+    pub cursor: Option<(usize, usize)>,
+    pub focused: bool,
+}
+
+/// Draws `doc` into `inner`; returns where the cursor went, when focused
+/// and on screen.
+pub fn draw_document_text(
+    frame: &mut Frame,
+    inner: Rect,
+    doc: &DocumentText,
+) -> Option<(u16, u16)> {
+    if inner.height == 0 || inner.width == 0 {
+        return None;
+    }
+    let (lines, diagnostics, scroll) = (doc.lines, doc.diagnostics, doc.scroll);
     let diagnostic_rows = diagnostics.len().min(3).min(inner.height as usize / 2);
     let text_rows = inner.height as usize - diagnostic_rows;
-    let scroll = edit.map_or(0, |e| e.scroll);
-    let cursor = edit.map(|e| {
-        let c = e.document.cursor();
-        (c.0, c.1)
-    });
     let number_width = lines.len().to_string().len();
     let gutter = number_width + 3;
     let text_width = (inner.width as usize).saturating_sub(gutter).max(1);
-    let hscroll = match cursor {
-        Some((_, col)) if focused && col >= text_width => col + 1 - text_width,
+    let hscroll = match doc.cursor {
+        Some((_, col)) if doc.focused && col >= text_width => col + 1 - text_width,
         _ => 0,
     };
 
@@ -189,24 +218,23 @@ pub fn draw_document(frame: &mut Frame, app: &App, area: Rect) {
     }
     frame.render_widget(Paragraph::new(rendered), inner);
 
-    if let (true, Some((row, col))) = (focused, cursor) {
-        if row >= scroll && row < scroll + text_rows {
-            let line = &lines[row];
-            let before: String = line
-                .chars()
-                .skip(hscroll)
-                .take(col.saturating_sub(hscroll))
-                .collect();
-            let x = inner.x as usize + gutter + Span::raw(sanitize_line(&before)).width();
-            let y = inner.y as usize + row - scroll;
-            if x < (inner.x + inner.width) as usize {
-                frame.set_cursor_position(Position::new(x as u16, y as u16));
-                if let Some(popup) = app.completion.as_ref().filter(|p| p.slug == portal.slug) {
-                    draw_completion(frame, popup, x as u16, y as u16);
-                }
-            }
-        }
+    let (row, col) = doc.cursor.filter(|_| doc.focused)?;
+    if row < scroll || row >= scroll + text_rows {
+        return None;
     }
+    let line = lines.get(row)?;
+    let before: String = line
+        .chars()
+        .skip(hscroll)
+        .take(col.saturating_sub(hscroll))
+        .collect();
+    let x = inner.x as usize + gutter + Span::raw(sanitize_line(&before)).width();
+    let y = inner.y as usize + row - scroll;
+    if x >= (inner.x + inner.width) as usize {
+        return None;
+    }
+    frame.set_cursor_position(Position::new(x as u16, y as u16));
+    Some((x as u16, y as u16))
 }
 
 /// The completion list under the cursor (above it near the bottom).
@@ -287,7 +315,7 @@ fn draw_completion(frame: &mut Frame, popup: &CompletionPopup, cursor_x: u16, cu
 }
 
 /// One line of GraphQL, highlighted, as a whole line.
-pub(super) fn highlighted_line(line: &str) -> Line<'static> {
+pub(crate) fn highlighted_line(line: &str) -> Line<'static> {
     Line::from(highlighted(line, &[], 0, usize::MAX / 2))
 }
 

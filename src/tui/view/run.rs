@@ -12,7 +12,7 @@ use crate::text::sanitize_line;
 use crate::tui::app::{App, Focus};
 
 pub fn draw_variables(frame: &mut Frame, app: &App, area: Rect) {
-    let focused = app.focus == Focus::Variables && app.dialog.is_none();
+    let focused = app.focus == Focus::Variables && app.dialogs.is_empty();
     let block = pane(" Variables ".into(), focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -119,7 +119,8 @@ pub fn draw_variables(frame: &mut Frame, app: &App, area: Rect) {
         } else {
             Style::new().fg(Color::Green)
         };
-        let label = if app.invoking {
+        let running_here = app.running.as_ref().is_some_and(|r| r.slug == form.slug);
+        let label = if running_here {
             format!(" {} Running… (Esc) ", spinner(app))
         } else {
             " ▶ Run (Ctrl-r) ".to_owned()
@@ -134,10 +135,12 @@ pub fn draw_variables(frame: &mut Frame, app: &App, area: Rect) {
 }
 
 pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
-    let focused = app.focus == Focus::Response && app.dialog.is_none();
-    let Some(view) = &app.response else {
+    let focused = app.focus == Focus::Response && app.dialogs.is_empty();
+    let slug = app.selected_portal().map(|p| p.slug.as_str());
+    let running_here = slug.is_some() && app.running.as_ref().map(|r| r.slug.as_str()) == slug;
+    let Some(answer) = app.selected_answer() else {
         let block = pane(" Response ".into(), focused);
-        let hint = if app.invoking {
+        let hint = if running_here {
             format!("{} Running…", spinner(app))
         } else {
             "Run the portal (Ctrl-r) to see its answer here.".to_owned()
@@ -145,7 +148,23 @@ pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
         frame.render_widget(Paragraph::new(Span::styled(hint, dim())).block(block), area);
         return;
     };
-    let mut title = format!(" Response · HTTP {} · {} ms ", view.status, view.elapsed_ms);
+    let view = &answer.view;
+    // The answer belongs to its portal (and operation): the title says which.
+    let of = match &answer.operation {
+        Some(operation) => format!("{} {}", slug.unwrap_or_default(), operation),
+        None => slug.unwrap_or_default().to_owned(),
+    };
+    let running = if running_here {
+        format!("{} running again… ", spinner(app))
+    } else {
+        String::new()
+    };
+    let mut title = format!(
+        " Response · {} · HTTP {} · {} ms {running}",
+        sanitize_line(&of),
+        view.status,
+        view.elapsed_ms
+    );
     if let Some((remaining, limit)) = view.rate_limit {
         title.push_str(&format!("· {remaining}/{limit} left "));
     }

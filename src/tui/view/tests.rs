@@ -251,6 +251,7 @@ fn variables_form_and_response_with_errors() {
     ctrl(&mut app, 'r');
     let body = r#"{"data":{"pipeline":null},"errors":[{"message":"Pipeline not found"}]}"#;
     app.update(Msg::Invoked {
+        slug: "recent-builds".into(),
         ran_as: Some(crate::secrets::TokenKind::Admin),
         result: Ok(InvokeResponse {
             status: 200,
@@ -275,6 +276,7 @@ fn token_prompt_masks_what_is_typed() {
     ctrl(&mut app, 'r'); // focuses the required variable
     type_text(&mut app, "demo/web-app");
     ctrl(&mut app, 'r');
+    press(&mut app, KeyCode::Enter); // paste the portal's token
     type_text(&mut app, "bkpt_secret");
     let screen = render(&app);
     assert!(!screen.contains("bkpt_secret"));
@@ -315,7 +317,7 @@ fn secrets_never_show_outside_the_token_dialog() {
 fn authorize_choices_and_the_sign_in_countdown() {
     let mut app = loaded(100, 30);
     press(&mut app, KeyCode::Down); // deploy-web: no stored token
-    app.portals[1].user_invokable = true;
+    app.list.portals[1].user_invokable = true;
     press(&mut app, KeyCode::Char('a'));
     insta::assert_snapshot!("authorize", render(&app));
     press(&mut app, KeyCode::Enter);
@@ -336,12 +338,12 @@ fn conflict_shows_both_versions_side_by_side() {
     press(&mut app, KeyCode::End);
     type_text(&mut app, " slug");
     ctrl(&mut app, 's');
-    let mut server = app.portals[0].clone();
+    let mut server = app.list.find("recent-builds").unwrap().clone();
     server.description = Some("Edited elsewhere".into());
     server.query = server.query.replace("name", "name\n    url");
-    app.update(Msg::Conflict {
+    app.update(Msg::FetchedForSave {
         slug: "recent-builds".into(),
-        server: Box::new(server),
+        result: Ok(server),
     });
     insta::assert_snapshot!(render(&app));
 }
@@ -404,14 +406,14 @@ fn the_remaining_dialogs() {
 
     let mut next = App::new("demo", Vec::new());
     next.update(Msg::Resize(100, 26));
-    let edit = crate::tui::editor::PortalEdit::new(&app.portals[1]);
+    let edit = crate::tui::editor::PortalEdit::new(&app.list.portals[1]);
     let mut draft = edit.to_draft("demo");
     draft.saved_at = "2026-11-23T10:00:00Z".into();
     let mut gone = draft.clone();
     gone.slug = "deleted-meanwhile".into();
     next.offer_drafts(vec![draft, gone], Vec::new(), None);
     next.init();
-    next.update(Msg::PortalsPage(app.portals.clone()));
+    next.update(Msg::PortalsPage(app.list.portals.clone()));
     next.update(Msg::PortalsLoaded);
     insta::assert_snapshot!("drafts", render(&next));
 }

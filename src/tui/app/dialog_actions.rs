@@ -1,0 +1,126 @@
+//! What a dialog's answer does: one case per `DialogAction`.
+
+use super::{App, Focus};
+use crate::tui::dialogs::{Confirm, ConfirmKind, Conflict, Dialog, DialogAction};
+use crate::tui::editor::PortalEdit;
+use crate::tui::message::Command;
+
+impl App {
+    pub(super) fn on_dialog_action(&mut self, action: DialogAction) -> Vec<Command> {
+        match action {
+            DialogAction::SubmitForm(form) => return self.submit_form(form, false),
+            DialogAction::CreateAnyway(form) => return self.submit_form(form, true),
+            DialogAction::CloseForm(form) => self.close_form(form),
+            DialogAction::Copy(text) => return vec![Command::Copy(text)],
+            DialogAction::TokenConfirmed { slug, store } => {
+                return self.token_confirmed(slug, store)
+            }
+            DialogAction::Quit => self.quit = true,
+            DialogAction::Delete(slug) => {
+                self.say(format!("Deleting {slug}…"));
+                return vec![Command::Delete(slug)];
+            }
+            DialogAction::SaveAnyway(slug) => return self.save_portal(slug, true),
+            DialogAction::SaveThenRun(slug) => {
+                self.run_after = Some(slug.clone());
+                let commands = self.save_portal(slug.clone(), false);
+                if !self.edits.get(&slug).is_some_and(|e| e.saving) {
+                    self.run_after = None; // not saving (asked first, or nothing to save)
+                }
+                return commands;
+            }
+            DialogAction::RunSaved(slug) => return self.run_saved(slug),
+            DialogAction::Discard {
+                slug,
+                document,
+                fields,
+            } => self.discard(&slug, document, fields),
+            DialogAction::AskDiscardCreation(name) => self
+                .dialogs
+                .open(Confirm::dialog(ConfirmKind::DiscardCreation { name })),
+            DialogAction::DiscardCreation => self.discard_creation(),
+            DialogAction::Status(text) => self.say(text),
+            DialogAction::Authorize {
+                slug,
+                choice,
+                then_run,
+            } => return self.authorize_with(slug, choice, then_run),
+            DialogAction::UseToken {
+                slug,
+                token,
+                store,
+                then_run,
+            } => return self.use_token(slug, token, store, then_run),
+            DialogAction::UseSecret {
+                slug,
+                secret,
+                then_run,
+            } => return self.use_secret(slug, secret, then_run),
+            DialogAction::CancelSignIn => {
+                self.run_after = None;
+                self.say("Sign-in cancelled.");
+                return vec![Command::CancelSignIn];
+            }
+            DialogAction::DraftsLater(drafts) => {
+                let count = drafts.len();
+                self.pending_drafts = drafts;
+                self.say(format!(
+                    "{count} draft(s) kept on disk: D in the list reviews them (their portals wait until then)."
+                ));
+            }
+            DialogAction::DiscardDraft(slug) => {
+                self.pending_drafts.retain(|d| d.slug != slug);
+                self.say(format!("Discarded the draft of {slug}."));
+                return vec![Command::RemoveDraft(slug)];
+            }
+            DialogAction::RestoreDraft {
+                draft,
+                compare,
+                rest,
+            } => self.restore_draft(*draft, compare, rest),
+            DialogAction::Conflict { choice, conflict } => {
+                return self.on_conflict_choice(choice, conflict)
+            }
+            DialogAction::WriteResponse(path) => {
+                let contents = self
+                    .selected_answer()
+                    .map(|a| a.view.body.source().clone())
+                    .unwrap_or_else(|| String::new().into());
+                return vec![Command::WriteFile { path, contents }];
+            }
+        }
+        Vec::new()
+    }
+
+    fn restore_draft(
+        &mut self,
+        draft: crate::drafts::Draft,
+        compare: bool,
+        rest: Vec<crate::drafts::Draft>,
+    ) {
+        let slug = draft.slug.clone();
+        self.pending_drafts = rest.clone();
+        let Some(server) = self.list.find(&slug).cloned() else {
+            return;
+        };
+        let changed = server != draft.base;
+        self.edits
+            .insert(slug.clone(), PortalEdit::from_draft(&draft));
+        let height = self.list_height();
+        self.list.refilter(Some(slug.clone()), height);
+        if compare || changed {
+            // Side by side with Buildkite's version, to choose.
+            self.dialogs.open(Dialog::Conflict(Conflict {
+                slug,
+                server: Box::new(server),
+                changed,
+            }));
+        } else {
+            self.focus = Focus::Document;
+            self.say(format!("Restored the draft of {slug}: Ctrl-s saves it."));
+        }
+        if !rest.is_empty() {
+            self.review_drafts_after();
+        }
+    }
+}

@@ -1,0 +1,332 @@
+//! The document pane: editing keys, completion, the field popup, and
+//! diagnostics asked of the worker; the schema they are checked against.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::{App, Cause, CompletionPopup, Focus};
+use crate::graphql::completion;
+use crate::graphql::diagnostics::Diagnostic;
+use crate::graphql::schema::GraphqlSchema;
+use crate::tui::dialogs::{Dialog, Explain, FormMode};
+use crate::tui::editor::EDITABLE_LIMIT;
+use crate::tui::keymap::Action;
+use crate::tui::layout::inner_height;
+use crate::tui::message::Command;
+
+/// The key under which the creation form's document is diagnosed.
+pub const CREATION_KEY: &str = "\u{0}new portal";
+
+impl App {
+    pub(super) fn document_key(&mut self, key: KeyEvent, action: Option<Action>) -> Vec<Command> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let Some(slug) = self.selected_slug() else {
+            self.focus = Focus::List;
+            return Vec::new();
+        };
+        if self.completion.is_some() && self.completion_key(&slug, key) {
+            return Vec::new();
+        }
+        if self.blocked_by_draft(&slug) {
+            self.focus = Focus::List;
+            return Vec::new();
+        }
+        let height = inner_height(self.areas().document);
+        match action {
+            Some(Action::Back) => self.focus = Focus::List,
+            Some(Action::ExternalEditor) => return self.open_editor(),
+            Some(Action::Complete) => self.open_completion(&slug, true),
+            Some(Action::Explain) => self.explain_at_cursor(&slug),
+            _ => {
+                let Some(edit) = self.edit_for(&slug) else {
+                    return Vec::new();
+                };
+                if edit.size() > EDITABLE_LIMIT && !is_navigation(key) {
+                    let size = edit.size() >> 20;
+                    self.say(format!(
+                        "This document is {size} MB, more than the built-in editor changes quickly: Ctrl-o edits it in $EDITOR."
+                    ));
+                    return Vec::new();
+                }
+                let mut status = None;
+                match action {
+                    Some(Action::Undo) => edit.undo(),
+                    Some(Action::Redo) => edit.redo(),
+                    Some(Action::Format) => {
+                        status = Some(match edit.format() {
+                            Ok(true) => "Formatted (Ctrl-z undoes it).".to_owned(),
+                            Ok(false) => "Already formatted.".to_owned(),
+                            Err(e) => format!("Not formatted: {e}."),
+                        });
+                    }
+                    _ => edit.key(key),
+                }
+                edit.follow_cursor(height);
+                if let Some(status) = status {
+                    self.say(status);
+                }
+                // Typing a name opens the list by itself.
+                if let KeyCode::Char(c) = key.code {
+                    if !ctrl && (c.is_ascii_alphanumeric() || c == '_') {
+                        self.open_completion(&slug, false);
+                    }
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    pub(super) fn paste_into_document(&mut self, text: &str) {
+        let Some(slug) = self.selected_slug() else {
+            return;
+        };
+        if self.blocked_by_draft(&slug) {
+            return;
+        }
+        if let Some(edit) = self.edit_for(&slug) {
+            if edit.size() > EDITABLE_LIMIT {
+                self.say("This document is too large to change here: Ctrl-o edits it in $EDITOR.");
+            } else {
+                edit.paste(text);
+            }
+        }
+    }
+
+    /// Fills the completion list for the cursor. `asked`: by Ctrl-Space, so
+    /// say when there is nothing; typed: stay quiet, and stay closed when the
+    /// name is already complete.
+    fn open_completion(&mut self, slug: &str, asked: bool) {
+        self.completion = None;
+        let Some((schema, text, (row, column))) = self.at_cursor(slug, "No completion", asked)
+        else {
+            return;
+        };
+        match completion::complete(&schema, &text, row, column) {
+            Some(found)
+                if asked
+                    || (found.prefix_len > 0
+                        && found.candidates[0].label.chars().count() != found.prefix_len) =>
+            {
+                self.completion = Some(CompletionPopup {
+                    slug: slug.to_owned(),
+                    completion: found,
+                    selected: 0,
+                });
+            }
+            None if asked => self.say("Nothing to complete here."),
+            _ => {}
+        }
+    }
+
+    /// A key while the completion list is open; true when it was used.
+    fn completion_key(&mut self, slug: &str, key: KeyEvent) -> bool {
+        let Some(popup) = &mut self.completion else {
+            return false;
+        };
+        let count = popup.completion.candidates.len();
+        match key.code {
+            KeyCode::Down => popup.selected = (popup.selected + 1) % count,
+            KeyCode::Up => popup.selected = (popup.selected + count - 1) % count,
+            KeyCode::Esc => self.completion = None,
+            KeyCode::Tab | KeyCode::Enter => {
+                let Some(popup) = self.completion.take() else {
+                    return false;
+                };
+                let Some(chosen) = popup.completion.candidates.get(popup.selected) else {
+                    return false;
+                };
+                // Enter after a name typed in full is a new line, not a choice.
+                let typed_in_full = chosen.insert == chosen.label
+                    && chosen.label.chars().count() == popup.completion.prefix_len;
+                if key.code == KeyCode::Enter && typed_in_full {
+                    return false;
+                }
+                let height = inner_height(self.areas().document);
+                if let Some(edit) = self.edit_for(slug) {
+                    edit.complete_with(popup.completion.prefix_len, &chosen.insert, chosen.cursor);
+                    edit.follow_cursor(height);
+                }
+            }
+            _ => {
+                // Any other key goes to the text; the list follows it.
+                self.completion = None;
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The schema, the text and the cursor of `slug`'s edit, for completion
+    /// and the field popup. Without a schema, says so (when `say`) and None.
+    fn at_cursor(
+        &mut self,
+        slug: &str,
+        what: &str,
+        say: bool,
+    ) -> Option<(GraphqlSchema, String, (usize, usize))> {
+        let Some(schema) = self.schema.clone() else {
+            if say {
+                let note = self.schema_note.clone();
+                self.say(format!("{what} without a GraphQL schema ({note})."));
+            }
+            return None;
+        };
+        let edit = self.edit_for(slug)?;
+        Some((schema, edit.text(), edit.cursor()))
+    }
+
+    /// Opens the field popup for the name under the cursor.
+    fn explain_at_cursor(&mut self, slug: &str) {
+        let Some((schema, text, (row, column))) = self.at_cursor(slug, "Nothing to explain", true)
+        else {
+            return;
+        };
+        let found = completion::coordinate_at(&schema, &text, row, column)
+            .and_then(|coordinate| Some((schema.explain(&coordinate)?, coordinate)));
+        match found {
+            Some((text, coordinate)) => self.dialogs.open(Dialog::Explain(Explain {
+                coordinate,
+                text,
+                scroll: 0,
+            })),
+            None => self.say("The cursor is not on a field, argument or type of the schema."),
+        }
+    }
+
+    /// Asks for diagnostics off the input path for every edit whose text is
+    /// ahead of them: a large document's parse, or validation against the
+    /// schema. One job per edit at a time; the text typed meanwhile is sent
+    /// when it answers. The creation form's document is validated the same way.
+    pub(super) fn request_diagnostics(&mut self) -> Vec<Command> {
+        let schema = self.schema.clone();
+        let mut commands = Vec::new();
+        for (slug, edit) in &mut self.edits {
+            let owed = edit.diagnostics_pending || (schema.is_some() && edit.validation_pending);
+            if owed
+                && !edit.awaiting_diagnostics
+                && edit.requested_generation != Some(edit.generation)
+            {
+                edit.requested_generation = Some(edit.generation);
+                edit.awaiting_diagnostics = true;
+                commands.push(Command::Diagnose {
+                    slug: slug.clone(),
+                    generation: edit.generation,
+                    text: edit.text(),
+                    schema: schema.clone(),
+                });
+            }
+        }
+        if let (Some(schema), Some(form)) = (schema, self.creation_form_mut()) {
+            if form.document_diagnostics.is_empty() && form.schema_checked != Some(form.generation)
+            {
+                form.schema_checked = Some(form.generation);
+                commands.push(Command::Diagnose {
+                    slug: CREATION_KEY.to_owned(),
+                    generation: form.generation,
+                    text: form.document_text(),
+                    schema: Some(schema),
+                });
+            }
+        }
+        commands
+    }
+
+    /// The creation form, open or paused.
+    pub(super) fn creation_form_mut(&mut self) -> Option<&mut crate::tui::dialogs::PortalForm> {
+        let open = self.dialogs.iter_mut().find_map(|d| match d {
+            Dialog::Form(form) if form.mode == FormMode::Create => Some(form.as_mut()),
+            _ => None,
+        });
+        match open {
+            Some(form) => Some(form),
+            None => self.create_draft.as_deref_mut(),
+        }
+    }
+
+    pub(super) fn on_diagnosed(
+        &mut self,
+        slug: &str,
+        generation: u64,
+        diagnostics: Vec<Diagnostic>,
+    ) {
+        if slug == CREATION_KEY {
+            if let Some(form) = self.creation_form_mut() {
+                if form.generation == generation {
+                    form.schema_diagnostics = diagnostics;
+                }
+            }
+        } else if let Some(edit) = self.edits.get_mut(slug) {
+            edit.diagnosed(generation, diagnostics);
+        }
+    }
+
+    /// The document pane shows diagnostics of an edit: start one (unchanged)
+    /// when the pane is focused, so the schema's verdict shows before typing.
+    pub(super) fn edit_focused_document(&mut self) {
+        if self.focus == Focus::Document && self.schema.is_some() {
+            if let Some(slug) = self.selected_slug() {
+                self.edit_for(&slug);
+            }
+        }
+    }
+
+    pub(super) fn on_schema(
+        &mut self,
+        schema: GraphqlSchema,
+        fetched_at: DateTime<Utc>,
+        fetched_now: bool,
+    ) {
+        let when = fetched_at.format("%Y-%m-%d %H:%M UTC");
+        self.schema_note = if fetched_now {
+            format!("Schema fetched {when} · F5 fetches it again")
+        } else {
+            format!("Schema cached {when} · F5 fetches it again")
+        };
+        self.resolved(Cause::Schema);
+        // Said when asked for (F5); a routine fetch at start stays quiet.
+        if fetched_now && std::mem::take(&mut self.schema_asked) {
+            self.say("GraphQL schema fetched: documents are validated against it.");
+        }
+        self.schema = Some(schema);
+        for edit in self.edits.values_mut() {
+            edit.revalidate();
+        }
+        if let Some(form) = self.creation_form_mut() {
+            form.schema_checked = None;
+        }
+    }
+
+    pub(super) fn on_schema_unavailable(&mut self, reason: String) {
+        self.schema_asked = false;
+        let reason = crate::text::sanitize_line(&reason);
+        let text = match &self.schema {
+            Some(_) => format!(
+                "Could not fetch the GraphQL schema again ({reason}); still using the cached one."
+            ),
+            None => {
+                format!("No GraphQL schema ({reason}): only syntax is checked. F5 tries again.")
+            }
+        };
+        if !self.status_sticky {
+            self.say_because(Cause::Schema, text);
+        }
+        if self.schema.is_none() {
+            self.schema_note = format!("no GraphQL schema ({reason}); F5 tries again");
+        }
+    }
+}
+
+/// A key that moves the cursor in the document without changing it.
+fn is_navigation(key: KeyEvent) -> bool {
+    matches!(
+        key.code,
+        KeyCode::Up
+            | KeyCode::Down
+            | KeyCode::Left
+            | KeyCode::Right
+            | KeyCode::Home
+            | KeyCode::End
+            | KeyCode::PageUp
+            | KeyCode::PageDown
+    )
+}

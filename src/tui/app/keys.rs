@@ -1,0 +1,348 @@
+//! Keys, pastes and the mouse: dialogs first, then the filter and the
+//! response search, then the focused pane's keymap.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+
+use super::{App, Focus};
+use crate::tui::dialogs::{DeletePrompt, Dialog};
+use crate::tui::keymap::{self, Action, Context};
+use crate::tui::layout::{self, inner_height};
+use crate::tui::message::Command;
+
+const FOCUS_ORDER: [Focus; 4] = [
+    Focus::List,
+    Focus::Document,
+    Focus::Variables,
+    Focus::Response,
+];
+
+impl Focus {
+    pub fn context(self) -> Context {
+        match self {
+            Focus::List => Context::List,
+            Focus::Document => Context::Document,
+            Focus::Variables => Context::Variables,
+            Focus::Response => Context::Response,
+        }
+    }
+}
+
+impl App {
+    pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if let Some(dialog) = self.dialogs.take_front() {
+            // The token dialog takes Ctrl-c itself: it asks, and says
+            // whether the token would be lost.
+            if ctrl && key.code == KeyCode::Char('c') && !dialog.pinned() {
+                self.dialogs.put_back(dialog);
+                return self.ask_to_quit();
+            }
+            let step = dialog.key(key);
+            if let Some(keep) = step.keep {
+                self.dialogs.put_back(keep);
+            }
+            let commands = match step.action {
+                Some(action) => self.on_dialog_action(action),
+                None => Vec::new(),
+            };
+            self.follow_fields_form();
+            return commands;
+        }
+        if ctrl && key.code == KeyCode::Char('c') {
+            return self.ask_to_quit();
+        }
+        if self.show_help {
+            self.show_help = false;
+            return Vec::new();
+        }
+        if self.list.filtering {
+            self.filter_key(key);
+            return Vec::new();
+        }
+        if self.response_search_key(key) {
+            return Vec::new();
+        }
+        if self.completion.is_some() {
+            let list_key = matches!(
+                key.code,
+                KeyCode::Tab | KeyCode::Enter | KeyCode::Up | KeyCode::Down | KeyCode::Esc
+            );
+            if list_key && self.focus == Focus::Document {
+                // The list takes Tab (insert) before it can move the focus.
+                return self.document_key(key, None);
+            }
+            if !matches!(key.code, KeyCode::Char(_)) || ctrl {
+                // Ctrl-s and the like act as usual and close the list.
+                self.completion = None;
+            }
+        }
+        let action = keymap::action(self.focus.context(), key);
+        if let Some(commands) = action.and_then(|a| self.global_action(a)) {
+            return commands;
+        }
+        match self.focus {
+            Focus::List => action.map_or_else(Vec::new, |a| self.list_action(a)),
+            Focus::Document => self.document_key(key, action),
+            Focus::Variables => self.variables_key(key, action),
+            Focus::Response => self.response_action(action),
+        }
+    }
+
+    /// Actions that mean the same in every pane; None for the others.
+    fn global_action(&mut self, action: Action) -> Option<Vec<Command>> {
+        Some(match action {
+            Action::NextPane | Action::PreviousPane => {
+                let at = FOCUS_ORDER
+                    .iter()
+                    .position(|f| *f == self.focus)
+                    .unwrap_or(0);
+                let by = if action == Action::NextPane {
+                    1
+                } else {
+                    FOCUS_ORDER.len() - 1
+                };
+                self.focus = FOCUS_ORDER[(at + by) % FOCUS_ORDER.len()];
+                Vec::new()
+            }
+            Action::Help => {
+                self.show_help = true;
+                Vec::new()
+            }
+            Action::Quit => self.ask_to_quit(),
+            Action::Save => self.save(false),
+            Action::Run => self.run(),
+            Action::RefreshSchema => {
+                self.schema_asked = true;
+                self.say("Fetching the GraphQL schema…");
+                vec![Command::LoadSchema { refresh: true }]
+            }
+            Action::Back
+                if self.running.is_some()
+                    && (self.focus != Focus::List || self.list.filter.is_empty()) =>
+            {
+                self.cancel_run()
+            }
+            _ => return None,
+        })
+    }
+
+    fn filter_key(&mut self, key: KeyEvent) {
+        let height = self.list_height();
+        let list = &mut self.list;
+        match key.code {
+            KeyCode::Esc => {
+                list.filtering = false;
+                list.filter.clear();
+                list.refilter(list.selected_slug(), height);
+            }
+            KeyCode::Enter => list.filtering = false,
+            KeyCode::Backspace => {
+                list.filter.pop();
+                list.refilter(None, height);
+            }
+            KeyCode::Down => list.move_selection(1, height),
+            KeyCode::Up => list.move_selection(-1, height),
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                list.filter.push(c);
+                list.refilter(None, height);
+            }
+            _ => {}
+        }
+    }
+
+    fn list_action(&mut self, action: Action) -> Vec<Command> {
+        let height = self.list_height();
+        match action {
+            Action::Reload => return self.reload(),
+            Action::Filter => self.list.filtering = true,
+            Action::NewPortal => self.open_creation(),
+            Action::Delete => {
+                if let Some(slug) = self.selected_slug() {
+                    self.dialogs.open(DeletePrompt::dialog(slug));
+                }
+            }
+            Action::EditFields => self.open_fields_form(),
+            Action::ExternalEditor => return self.open_editor(),
+            Action::Authorize => {
+                if let Some(slug) = self.selected_slug() {
+                    self.open_authorize(&slug, false);
+                }
+            }
+            Action::ReviewDrafts => {
+                if self.pending_drafts.is_empty() {
+                    self.say("No drafts from an earlier session are waiting.");
+                } else {
+                    self.review_drafts(None);
+                }
+            }
+            Action::Discard => self.ask_to_discard(),
+            Action::Back if !self.list.filter.is_empty() => {
+                self.list.filter.clear();
+                let keep = self.list.selected_slug();
+                self.list.refilter(keep, height);
+            }
+            Action::OpenDocument => {
+                if let Some(slug) = self.selected_slug() {
+                    if !self.blocked_by_draft(&slug) {
+                        self.focus = Focus::Document;
+                    }
+                }
+            }
+            Action::Down => self.list.move_selection(1, height),
+            Action::Up => self.list.move_selection(-1, height),
+            Action::PageDown => self.list.move_selection(10, height),
+            Action::PageUp => self.list.move_selection(-10, height),
+            Action::Top => self.list.move_selection(i32::MIN / 2, height),
+            Action::Bottom => self.list.move_selection(i32::MAX / 2, height),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    pub(super) fn open_editor(&mut self) -> Vec<Command> {
+        let Some(slug) = self.selected_slug() else {
+            return Vec::new();
+        };
+        if self.blocked_by_draft(&slug) {
+            return Vec::new();
+        }
+        match self.selected_document() {
+            Some(text) => vec![Command::OpenEditor { slug, text }],
+            None => Vec::new(),
+        }
+    }
+
+    pub(super) fn on_mouse(&mut self, mouse: MouseEvent) {
+        let areas = self.areas();
+        let (column, row) = (mouse.column, mouse.row);
+        let pane = [
+            (areas.list, Focus::List),
+            (areas.document, Focus::Document),
+            (areas.variables, Focus::Variables),
+            (areas.response, Focus::Response),
+        ]
+        .into_iter()
+        .find(|(area, _)| layout::contains(*area, column, row))
+        .map(|(_, focus)| focus);
+        match mouse.kind {
+            MouseEventKind::Down(MouseButton::Left) if self.dialogs.is_empty() => {
+                if let Some(focus) = pane {
+                    self.focus = focus;
+                }
+                if pane == Some(Focus::List) && row > areas.list.y {
+                    let index = self.list.scroll + (row - areas.list.y - 1) as usize;
+                    if index < self.list.visible.len() {
+                        self.list.selected = index;
+                    }
+                }
+            }
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp if self.dialogs.is_empty() => {
+                let by: i32 = if mouse.kind == MouseEventKind::ScrollDown {
+                    3
+                } else {
+                    -3
+                };
+                match pane {
+                    Some(Focus::List) => self.list.move_selection(by, self.list_height()),
+                    Some(Focus::Document) => {
+                        if let Some(edit) =
+                            self.selected_slug().and_then(|s| self.edits.get_mut(&s))
+                        {
+                            let last = edit.document.lines().len().saturating_sub(1) as i64;
+                            edit.scroll =
+                                (edit.scroll as i64 + i64::from(by)).clamp(0, last) as usize;
+                        }
+                    }
+                    Some(Focus::Response) => {
+                        let height = inner_height(areas.response);
+                        if let Some(answer) =
+                            self.selected_slug().and_then(|s| self.answers.get_mut(&s))
+                        {
+                            answer.view.move_cursor(by as isize, height);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn on_paste(&mut self, text: &str) -> Vec<Command> {
+        if let Some(dialog) = self.dialogs.front_mut() {
+            dialog.paste(text);
+            self.follow_fields_form();
+            return Vec::new();
+        }
+        if self.list.filtering {
+            let height = self.list_height();
+            self.list.type_into_filter(text, height);
+            return Vec::new();
+        }
+        match self.focus {
+            Focus::Document => self.paste_into_document(text),
+            Focus::Variables => {
+                if let Some(form) = &mut self.variables {
+                    if let Some(i) = form.focused_input() {
+                        form.inputs[i].paste(text);
+                        form.remember(&mut self.remembered);
+                    }
+                }
+            }
+            Focus::List | Focus::Response => {}
+        }
+        Vec::new()
+    }
+
+    /// The fields form writes through to its portal's edit as you type, so
+    /// the draft on disk follows it.
+    fn follow_fields_form(&mut self) {
+        let Some(Dialog::Form(form)) = self.dialogs.front() else {
+            return;
+        };
+        let crate::tui::dialogs::FormMode::EditFields { slug } = &form.mode else {
+            return;
+        };
+        let (slug, draft) = (slug.clone(), form.draft());
+        if let Some(edit) = self.edits.get_mut(&slug) {
+            if edit.fields != draft {
+                edit.fields = draft;
+            }
+        }
+    }
+
+    /// Opens the drafts dialog, with `slug`'s draft selected when given.
+    pub(super) fn review_drafts(&mut self, slug: Option<&str>) {
+        if let Some(dialog) = self.drafts_dialog(slug) {
+            self.dialogs.open(dialog);
+        }
+    }
+
+    /// The drafts dialog again, after the dialogs already open.
+    pub(super) fn review_drafts_after(&mut self) {
+        if let Some(dialog) = self.drafts_dialog(None) {
+            self.dialogs.enqueue(dialog);
+        }
+    }
+
+    fn drafts_dialog(&self, slug: Option<&str>) -> Option<Dialog> {
+        if self.pending_drafts.is_empty() || self.dialogs.any(|d| matches!(d, Dialog::Drafts(_))) {
+            return None;
+        }
+        // The dialog holds a copy: until each is decided, they still wait.
+        let drafts = self.pending_drafts.clone();
+        let selected = slug
+            .and_then(|slug| drafts.iter().position(|d| d.slug == slug))
+            .unwrap_or(0);
+        let existing = drafts
+            .iter()
+            .filter(|d| self.list.find(&d.slug).is_some())
+            .map(|d| d.slug.clone())
+            .collect();
+        Some(Dialog::Drafts(crate::tui::dialogs::DraftsDialog {
+            drafts,
+            selected,
+            existing,
+        }))
+    }
+}

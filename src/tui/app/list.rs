@@ -1,0 +1,159 @@
+//! The portal list: every portal as listed, the filter, the selection and
+//! its scroll. Pure state; the app routes keys here.
+
+use crate::buildkite::Portal;
+
+#[derive(Debug, Default)]
+pub struct PortalList {
+    pub portals: Vec<Portal>,
+    pub filter: String,
+    /// Typing goes to the filter.
+    pub filtering: bool,
+    /// Indexes into `portals` that match the filter, best first.
+    pub visible: Vec<usize>,
+    /// Position in `visible`.
+    pub selected: usize,
+    pub scroll: usize,
+    /// A reload is under way: the next page replaces the list.
+    pub stale: bool,
+    /// The portal to select again once a reload brings it back.
+    pub reselect: Option<String>,
+}
+
+impl PortalList {
+    pub fn selected_portal(&self) -> Option<&Portal> {
+        self.visible.get(self.selected).map(|&i| &self.portals[i])
+    }
+
+    pub fn selected_slug(&self) -> Option<String> {
+        self.selected_portal().map(|p| p.slug.clone())
+    }
+
+    pub fn find(&self, slug: &str) -> Option<&Portal> {
+        self.portals.iter().find(|p| p.slug == slug)
+    }
+
+    pub fn find_mut(&mut self, slug: &str) -> Option<&mut Portal> {
+        self.portals.iter_mut().find(|p| p.slug == slug)
+    }
+
+    /// A page of a listing: the first one of a reload replaces the list.
+    pub fn add_page(&mut self, page: Vec<Portal>, height: usize) {
+        let keep = self.reselect.clone().or_else(|| self.selected_slug());
+        if std::mem::take(&mut self.stale) {
+            self.portals.clear();
+        }
+        self.portals.extend(page);
+        self.refilter(keep, height);
+    }
+
+    /// The listing ended.
+    pub fn loaded(&mut self) {
+        if std::mem::take(&mut self.stale) {
+            self.portals.clear(); // the organization has no portals now
+            self.visible.clear();
+        }
+        self.reselect = None;
+    }
+
+    pub fn move_selection(&mut self, by: i32, height: usize) {
+        self.reselect = None; // the person chose
+        if self.visible.is_empty() {
+            return;
+        }
+        let last = self.visible.len() as i64 - 1;
+        self.selected = (self.selected as i64 + i64::from(by)).clamp(0, last) as usize;
+        self.follow_selection(height);
+    }
+
+    fn follow_selection(&mut self, height: usize) {
+        let height = height.max(1);
+        if self.selected < self.scroll {
+            self.scroll = self.selected;
+        } else if self.selected >= self.scroll + height {
+            self.scroll = self.selected + 1 - height;
+        }
+    }
+
+    /// Pasted text goes into the filter, on one line.
+    pub fn type_into_filter(&mut self, text: &str, height: usize) {
+        self.filter
+            .extend(text.chars().map(|c| if c.is_control() { ' ' } else { c }));
+        self.refilter(None, height);
+    }
+
+    /// Recomputes the visible portals; keeps `keep` selected when it is still visible.
+    pub fn refilter(&mut self, keep: Option<String>, height: usize) {
+        let needle = self.filter.to_lowercase();
+        let mut scored: Vec<(i64, usize)> = self
+            .portals
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| portal_score(p, &needle).map(|s| (s, i)))
+            .collect();
+        if !needle.is_empty() {
+            scored.sort_by_key(|&(score, i)| (std::cmp::Reverse(score), i));
+        }
+        self.visible = scored.into_iter().map(|(_, i)| i).collect();
+        self.selected = keep
+            .and_then(|slug| {
+                self.visible
+                    .iter()
+                    .position(|&i| self.portals[i].slug == slug)
+            })
+            .unwrap_or(0);
+        self.scroll = self.scroll.min(self.selected);
+        self.follow_selection(height);
+    }
+}
+
+/// The best fuzzy score of the portal's name, slug or description.
+fn portal_score(portal: &Portal, needle: &str) -> Option<i64> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    [
+        Some(portal.name.as_str()),
+        Some(portal.slug.as_str()),
+        portal.description.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|text| fuzzy_score(text, needle))
+    .max()
+}
+
+/// Subsequence match, ignoring case: every character of `needle` in order.
+/// Contiguous runs and matches at word starts score higher; `None` when it
+/// does not match. `needle` must be lowercase.
+pub fn fuzzy_score(haystack: &str, needle: &str) -> Option<i64> {
+    let mut score = 0i64;
+    let mut previous_matched = false;
+    let mut previous_char: Option<char> = None;
+    let mut wanted = needle.chars().peekable();
+    let mut length = 0i64;
+    for c in haystack.chars() {
+        length += 1;
+        let Some(&w) = wanted.peek() else {
+            previous_char = Some(c);
+            continue;
+        };
+        let matches = c == w || c.to_lowercase().eq(std::iter::once(w));
+        if matches {
+            score += 1;
+            if previous_matched {
+                score += 5;
+            }
+            if previous_char.is_none_or(|p| !p.is_alphanumeric()) {
+                score += 3;
+            }
+            wanted.next();
+        }
+        previous_matched = matches;
+        previous_char = Some(c);
+    }
+    if wanted.peek().is_some() {
+        return None;
+    }
+    Some(score * 100 - length)
+}

@@ -1,0 +1,518 @@
+//! App state and `update(msg) -> Vec<Command>`. No I/O here: the runtime
+//! performs the commands and feeds results back as messages.
+//!
+//! One module per concern: `list` (the portal list's state), `keys` (keys
+//! and mouse, routed through `keymap`), `document` (editing, completion,
+//! diagnostics), `saving` (save, conflicts, fields, discard), `creating`
+//! (the new-portal form and its token), `running` (variables, authorizing,
+//! runs and answers), `dialog_actions` (what a dialog's answer does) and
+//! `persist` (drafts on disk follow every unsaved edit).
+
+use std::collections::HashMap;
+
+use ratatui::layout::Rect;
+
+use super::dialogs::{Dialog, PortalForm};
+use super::editor::PortalEdit;
+use super::layout::{self, inner_height};
+use super::message::{Command, Msg};
+use super::modal::ModalQueue;
+use super::run::{Remembered, ResponseView, VariablesForm};
+use crate::buildkite::Portal;
+use crate::drafts::Draft;
+use crate::graphql::completion::Completion;
+use crate::graphql::schema::GraphqlSchema;
+use crate::secrets::TokenKind;
+
+mod creating;
+mod dialog_actions;
+mod document;
+mod keys;
+pub mod list;
+mod persist;
+mod running;
+mod saving;
+
+pub use list::{fuzzy_score, PortalList};
+pub use persist::NEW_PORTAL_DRAFT;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    List,
+    Document,
+    Variables,
+    Response,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Loading {
+    Idle,
+    /// Pages are arriving; the list shows what came so far.
+    InFlight,
+    Failed(String),
+}
+
+/// The completion list open in the document.
+#[derive(Debug)]
+pub struct CompletionPopup {
+    pub slug: String,
+    pub completion: Completion,
+    pub selected: usize,
+}
+
+/// A portal's last answer, kept with the portal it belongs to.
+#[derive(Debug)]
+pub struct Answer {
+    pub view: ResponseView,
+    pub operation: Option<String>,
+    pub ran_as: Option<TokenKind>,
+}
+
+/// The run in flight.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunInFlight {
+    pub slug: String,
+    pub operation: Option<String>,
+}
+
+/// What the status line says, and why, so it can step aside for news and
+/// be cleared when its cause is gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    Load,
+    Schema,
+    Variables,
+    Save,
+    Run,
+}
+
+#[derive(Debug)]
+pub struct App {
+    pub org: String,
+    pub list: PortalList,
+    /// Slugs of portals with a stored token.
+    pub stored_tokens: Vec<String>,
+    pub loading: Loading,
+    pub focus: Focus,
+    /// Unsaved edits, by the portal's slug on Buildkite. Kept when another
+    /// portal is selected.
+    pub edits: HashMap<String, PortalEdit>,
+    /// A new portal being written, while its form is closed.
+    pub create_draft: Option<Box<PortalForm>>,
+    pub dialogs: ModalQueue,
+    pub variables: Option<VariablesForm>,
+    pub remembered: Remembered,
+    pub running: Option<RunInFlight>,
+    /// An ephemeral token is being fetched.
+    pub authorizing: bool,
+    /// The last answer of each portal.
+    pub answers: HashMap<String, Answer>,
+    /// Drafts from an earlier session not decided on yet: their portals
+    /// cannot be edited until each is restored or discarded.
+    pub pending_drafts: Vec<Draft>,
+    /// The drafts were offered once, after the first listing.
+    drafts_offered: bool,
+    persisted: persist::Marks,
+    /// Completion candidates shown under the cursor in the document.
+    pub completion: Option<CompletionPopup>,
+    /// The organization's GraphQL schema, once loaded (from cache or fetched).
+    pub schema: Option<GraphqlSchema>,
+    /// Where the schema stands, for the help screen and the status line.
+    pub schema_note: String,
+    /// F5 was pressed: say when the schema arrives.
+    schema_asked: bool,
+    pub show_help: bool,
+    pub status: String,
+    status_cause: Option<Cause>,
+    /// A warning stays until the next key, whatever routine news comes.
+    status_sticky: bool,
+    /// Run this portal once its save or its authorization is done.
+    run_after: Option<String>,
+    pub quit: bool,
+    /// Spinner frame, advanced only while something is in flight.
+    pub spinner: usize,
+    pub screen: Rect,
+}
+
+impl App {
+    pub fn new(org: &str, stored_tokens: Vec<String>) -> App {
+        App {
+            org: org.to_owned(),
+            list: PortalList::default(),
+            stored_tokens,
+            loading: Loading::Idle,
+            focus: Focus::List,
+            edits: HashMap::new(),
+            create_draft: None,
+            dialogs: ModalQueue::default(),
+            variables: None,
+            remembered: Remembered::new(),
+            running: None,
+            authorizing: false,
+            answers: HashMap::new(),
+            pending_drafts: Vec::new(),
+            drafts_offered: false,
+            persisted: persist::Marks::default(),
+            completion: None,
+            schema: None,
+            schema_note: "loading the GraphQL schema…".into(),
+            schema_asked: false,
+            show_help: false,
+            status: String::new(),
+            status_cause: None,
+            status_sticky: false,
+            run_after: None,
+            quit: false,
+            spinner: 0,
+            screen: Rect::new(0, 0, 80, 24),
+        }
+    }
+
+    /// The commands to run at start.
+    pub fn init(&mut self) -> Vec<Command> {
+        let mut commands = self.reload();
+        commands.push(Command::LoadSchema { refresh: false });
+        commands
+    }
+
+    /// What the last run left behind: drafts (offered once portals are
+    /// listed), drafts that could not be read, and a token dialog that was
+    /// open. These are warnings: routine news does not hide them.
+    pub fn offer_drafts(
+        &mut self,
+        drafts: Vec<Draft>,
+        problems: Vec<String>,
+        open_token_dialog: Option<String>,
+    ) {
+        let (creation, drafts): (Vec<Draft>, Vec<Draft>) =
+            drafts.into_iter().partition(|d| d.slug == NEW_PORTAL_DRAFT);
+        if let Some(creation) = creation.into_iter().next() {
+            self.create_draft = Some(Box::new(persist::creation_from_draft(&creation)));
+        }
+        self.pending_drafts = drafts;
+        if let Some(slug) = open_token_dialog {
+            self.warn(format!(
+                "bkportals stopped while showing the new token of {slug}: it is in the token store (`bkportals token list`)."
+            ));
+        } else if let Some(problem) = problems.first() {
+            self.warn(format!("Note: {problem}"));
+        } else if self.create_draft.is_some() {
+            self.warn("A new portal you were creating was kept: n resumes it.");
+        }
+    }
+
+    pub fn busy(&self) -> bool {
+        self.loading == Loading::InFlight
+            || self.running.is_some()
+            || self.authorizing
+            || self.dialogs.any(|d| matches!(d, Dialog::SignIn(_)))
+            || self.edits.values().any(|e| e.saving)
+            || self
+                .dialogs
+                .any(|d| matches!(d, Dialog::Form(f) if f.submitting))
+    }
+
+    pub fn selected_portal(&self) -> Option<&Portal> {
+        self.list.selected_portal()
+    }
+
+    fn selected_slug(&self) -> Option<String> {
+        self.list.selected_slug()
+    }
+
+    pub fn selected_edit(&self) -> Option<&PortalEdit> {
+        self.edits.get(&self.selected_slug()?)
+    }
+
+    /// The selected portal's last answer.
+    pub fn selected_answer(&self) -> Option<&Answer> {
+        self.answers.get(&self.selected_slug()?)
+    }
+
+    /// The document as it stands: the unsaved edit, or the server's.
+    pub fn selected_document(&self) -> Option<String> {
+        match self.selected_edit() {
+            Some(edit) => Some(edit.text()),
+            None => self.selected_portal().map(|p| p.query.clone()),
+        }
+    }
+
+    pub fn has_token(&self, slug: &str) -> bool {
+        self.stored_tokens.iter().any(|s| s == slug)
+    }
+
+    pub fn is_dirty(&self, slug: &str) -> bool {
+        self.edits.get(slug).is_some_and(|e| e.is_dirty())
+    }
+
+    /// A draft from an earlier session waits for a decision on `slug`.
+    pub fn has_pending_draft(&self, slug: &str) -> bool {
+        self.pending_drafts.iter().any(|d| d.slug == slug)
+    }
+
+    fn unsaved_count(&self) -> usize {
+        let creating = self.create_draft.is_some()
+            || self
+                .dialogs
+                .any(|d| matches!(d, Dialog::Form(f) if f.document.is_some()));
+        self.edits.values().filter(|e| e.is_dirty()).count() + usize::from(creating)
+    }
+
+    pub fn areas(&self) -> layout::Areas {
+        layout::areas(
+            self.screen,
+            matches!(self.focus, Focus::Variables | Focus::Response),
+        )
+    }
+
+    fn list_height(&self) -> usize {
+        inner_height(self.areas().list)
+    }
+
+    /// Says `text` in the status line.
+    fn say(&mut self, text: impl Into<String>) {
+        self.status = text.into();
+        self.status_cause = None;
+        self.status_sticky = false;
+    }
+
+    /// Says `text` until `cause` is resolved (see `resolved`).
+    fn say_because(&mut self, cause: Cause, text: impl Into<String>) {
+        self.say(text);
+        self.status_cause = Some(cause);
+    }
+
+    /// A warning: routine news does not replace it before the next key.
+    fn warn(&mut self, text: impl Into<String>) {
+        self.say(text);
+        self.status_sticky = true;
+    }
+
+    /// Routine news (a listing done, a schema fetched at start): said only
+    /// when no warning is waiting to be read.
+    fn note(&mut self, text: impl Into<String>) {
+        if !self.status_sticky {
+            self.say(text);
+        }
+    }
+
+    /// The cause of the status line is gone: so is the message.
+    fn resolved(&mut self, cause: Cause) {
+        if self.status_cause == Some(cause) {
+            self.say("");
+        }
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Vec<Command> {
+        let mut commands = match msg {
+            Msg::Key(key) => {
+                self.status_sticky = false;
+                self.on_key(key)
+            }
+            Msg::Mouse(mouse) => {
+                self.on_mouse(mouse);
+                Vec::new()
+            }
+            Msg::Paste(text) => self.on_paste(&text),
+            Msg::Resize(width, height) => {
+                self.screen = Rect::new(0, 0, width, height);
+                Vec::new()
+            }
+            Msg::Tick => {
+                self.spinner = self.spinner.wrapping_add(1);
+                Vec::new()
+            }
+            other => self.on_result(other),
+        };
+        self.sync_variables();
+        self.edit_focused_document();
+        if self.focus != Focus::Document
+            || !self.dialogs.is_empty()
+            || self.completion.as_ref().map(|c| &c.slug) != self.selected_slug().as_ref()
+        {
+            self.completion = None;
+        }
+        commands.extend(self.request_diagnostics());
+        commands.extend(self.sync_drafts());
+        commands
+    }
+
+    /// What a task reported.
+    fn on_result(&mut self, msg: Msg) -> Vec<Command> {
+        match msg {
+            Msg::PortalsPage(page) => {
+                let height = self.list_height();
+                self.list.add_page(page, height);
+                Vec::new()
+            }
+            Msg::PortalsLoaded => {
+                self.on_listed();
+                Vec::new()
+            }
+            Msg::LoadFailed(message) => {
+                self.list.stale = false;
+                self.say_because(Cause::Load, format!("Could not load portals: {message}"));
+                self.loading = Loading::Failed(message);
+                Vec::new()
+            }
+            Msg::FetchedForSave { slug, result } => self.on_fetched_for_save(slug, result),
+            Msg::Saved { slug, result } => self.on_saved(slug, result),
+            Msg::Created { result, stored } => self.on_created(result, stored),
+            Msg::Deleted { slug, result } => self.on_deleted(slug, result),
+            Msg::Answered { slug, view, ran_as } => {
+                self.on_answered(slug, *view, ran_as);
+                Vec::new()
+            }
+            Msg::Invoked {
+                slug,
+                result,
+                ran_as,
+            } => self.on_invoked(slug, result, ran_as),
+            Msg::SignInStarted {
+                code,
+                url,
+                seconds_left,
+                opened_browser,
+            } => {
+                if let Some(sign_in) = self.sign_in_dialog() {
+                    sign_in.code = Some(code);
+                    sign_in.url = Some(url);
+                    sign_in.seconds_left = Some(seconds_left);
+                    sign_in.opened_browser = opened_browser;
+                }
+                Vec::new()
+            }
+            Msg::SignInProgress { seconds_left } => {
+                if let Some(sign_in) = self.sign_in_dialog() {
+                    sign_in.seconds_left = Some(seconds_left);
+                }
+                Vec::new()
+            }
+            Msg::SignedIn { slug, result } => self.on_authorized(slug, result, "Signed in"),
+            Msg::EphemeralReady { slug, result } => {
+                self.authorizing = false;
+                self.on_authorized(slug, result, "Got an ephemeral token")
+            }
+            Msg::Copied(how) => {
+                match self.dialogs.front_mut() {
+                    Some(Dialog::Token(dialog)) => dialog.copied = Some(how.clone()),
+                    Some(Dialog::SignIn(sign_in)) => sign_in.copied = Some(how.clone()),
+                    _ => {}
+                }
+                self.say(how);
+                Vec::new()
+            }
+            Msg::EditorClosed { slug, result } => {
+                match result {
+                    Ok(text) => {
+                        if let Some(edit) = self.edit_for(&slug) {
+                            edit.replace_text(&text);
+                            self.say("Document read back from the editor.");
+                        }
+                    }
+                    Err(e) => self.say(format!("The editor did not run: {e}")),
+                }
+                Vec::new()
+            }
+            Msg::Status(text) => {
+                self.say(text);
+                Vec::new()
+            }
+            Msg::Diagnosed {
+                slug,
+                generation,
+                diagnostics,
+            } => {
+                self.on_diagnosed(&slug, generation, diagnostics);
+                Vec::new()
+            }
+            Msg::SchemaReady {
+                schema,
+                fetched_at,
+                fetched_now,
+            } => {
+                self.on_schema(schema, fetched_at, fetched_now);
+                Vec::new()
+            }
+            Msg::SchemaUnavailable(reason) => {
+                self.on_schema_unavailable(reason);
+                Vec::new()
+            }
+            Msg::Key(_) | Msg::Mouse(_) | Msg::Paste(_) | Msg::Resize(..) | Msg::Tick => Vec::new(),
+        }
+    }
+
+    fn on_listed(&mut self) {
+        self.list.loaded();
+        self.loading = Loading::Idle;
+        self.resolved(Cause::Load);
+        if !self.drafts_offered && !self.pending_drafts.is_empty() {
+            self.drafts_offered = true;
+            self.review_drafts(None);
+        }
+        let count = self.list.portals.len();
+        let noun = if count == 1 { "portal" } else { "portals" };
+        self.note(format!("{count} {noun} in {}", self.org));
+    }
+
+    fn reload(&mut self) -> Vec<Command> {
+        self.list.reselect = self.selected_slug().or(self.list.reselect.take());
+        // Edits without changes would hide the server's fresh version.
+        self.edits.retain(|_, edit| edit.is_dirty() || edit.saving);
+        // The list stays until the first fresh page replaces it: a reload that
+        // fails (offline, server down) leaves what was there.
+        self.list.stale = true;
+        self.loading = Loading::InFlight;
+        self.say("Loading portals…");
+        vec![Command::LoadPortals]
+    }
+
+    /// The edit of `slug`, started from the portal when there is none yet.
+    /// None while a draft of an earlier session waits for a decision on it:
+    /// an edit now would overwrite that draft on disk.
+    fn edit_for(&mut self, slug: &str) -> Option<&mut PortalEdit> {
+        if !self.edits.contains_key(slug) {
+            if self.has_pending_draft(slug) {
+                return None;
+            }
+            let portal = self.list.find(slug)?;
+            self.edits.insert(slug.to_owned(), PortalEdit::new(portal));
+        }
+        self.edits.get_mut(slug)
+    }
+
+    /// Before an edit of `slug` starts: when a draft of an earlier session
+    /// waits for it, shows that draft's dialog instead and says why.
+    fn blocked_by_draft(&mut self, slug: &str) -> bool {
+        if self.edits.contains_key(slug) || !self.has_pending_draft(slug) {
+            return false;
+        }
+        self.review_drafts(Some(slug));
+        self.say(format!(
+            "{slug} has a draft from an earlier session: restore or discard it first."
+        ));
+        true
+    }
+
+    fn sign_in_dialog(&mut self) -> Option<&mut super::dialogs::SignIn> {
+        self.dialogs.iter_mut().find_map(|d| match d {
+            Dialog::SignIn(sign_in) => Some(sign_in),
+            _ => None,
+        })
+    }
+
+    fn ask_to_quit(&mut self) -> Vec<Command> {
+        let unsaved = self.unsaved_count();
+        if unsaved == 0 {
+            self.quit = true;
+        } else {
+            self.dialogs.open(super::dialogs::Confirm::dialog(
+                super::dialogs::ConfirmKind::Quit { unsaved },
+            ));
+        }
+        Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests;

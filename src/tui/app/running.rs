@@ -1,0 +1,514 @@
+//! Running a portal: the variables form, authorizing runs, the run in
+//! flight, and each portal's answer in the response pane.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::{Answer, App, Cause, Focus, RunInFlight};
+use crate::buildkite::{ApiError, InvokeResponse};
+use crate::secrets::{Secret, TokenKind};
+use crate::tui::dialogs::{
+    AuthChoice, Authorize, Confirm, ConfirmKind, Dialog, SaveResponse, SecretPrompt, SignIn,
+    TokenPrompt,
+};
+use crate::tui::editor::SYNC_PARSE_LIMIT;
+use crate::tui::input::LineInput;
+use crate::tui::keymap::Action;
+use crate::tui::layout::inner_height;
+use crate::tui::message::Command;
+use crate::tui::run::{FormSource, ResponseView, VariablesForm};
+
+impl App {
+    /// Brings the form up to date with the document before it is used.
+    fn focus_variables_form(&mut self) {
+        let focus = self.focus;
+        self.focus = Focus::Variables;
+        self.sync_variables();
+        self.focus = focus;
+    }
+
+    /// Rebuilds the variables form when the selected portal or its document changed.
+    pub(super) fn sync_variables(&mut self) {
+        let Some(slug) = self.selected_slug() else {
+            self.variables = None;
+            return;
+        };
+        // What the form would be built from, borrowed: the server's document
+        // is copied only when the form is rebuilt.
+        let (edit_generation, size) = match self.selected_edit() {
+            Some(edit) => (Some(edit.generation), edit.size()),
+            None => match self.selected_portal() {
+                Some(portal) => (None, portal.query.len()),
+                None => return,
+            },
+        };
+        let server_document = self.selected_portal().map_or("", |p| p.query.as_str());
+        let form_slug = self.variables.as_ref().map(|f| f.slug.as_str());
+        // A large document is not re-read on every key: the form catches up
+        // when the portal changes or the form is used.
+        let wanted = form_slug != Some(slug.as_str())
+            || self.focus == Focus::Variables
+            || size <= SYNC_PARSE_LIMIT;
+        let current = self.variables.as_ref().is_some_and(|f| {
+            f.built_from(
+                &slug,
+                edit_generation,
+                server_document,
+                self.schema.is_some(),
+            )
+        });
+        if wanted && !current {
+            let Some(document) = self.selected_document() else {
+                return;
+            };
+            let source = match edit_generation {
+                Some(generation) => FormSource::Edit(generation),
+                None => FormSource::Server(document.clone()),
+            };
+            let row = self
+                .variables
+                .as_ref()
+                .filter(|f| f.slug == slug)
+                .map(|f| f.row);
+            let mut form = VariablesForm::new(
+                &slug,
+                &document,
+                source,
+                &self.remembered,
+                self.schema.clone(),
+            );
+            if let Some(row) = row {
+                form.row = row.min(form.run_row());
+            }
+            self.variables = Some(form);
+        }
+    }
+
+    pub(super) fn variables_key(&mut self, key: KeyEvent, action: Option<Action>) -> Vec<Command> {
+        let Some(form) = &mut self.variables else {
+            if action == Some(Action::Back) {
+                self.focus = Focus::List;
+            }
+            return Vec::new();
+        };
+        match key.code {
+            _ if action == Some(Action::Back) => self.focus = Focus::List,
+            KeyCode::Enter if form.on_run_button() => return self.run(),
+            KeyCode::Enter => form.row = (form.row + 1).min(form.run_row()),
+            _ => {
+                form.key(key, &mut self.remembered);
+                if form.errors.iter().all(Option::is_none) {
+                    self.resolved(Cause::Variables);
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// Ctrl-r: runs the selected portal with the form's values. Asks first
+    /// when its document has unsaved changes (Buildkite runs the saved one),
+    /// and how to authorize when no token is stored.
+    pub(super) fn run(&mut self) -> Vec<Command> {
+        let Some(slug) = self.selected_slug() else {
+            return Vec::new();
+        };
+        if self.running.is_some() {
+            self.say("Already running: Esc cancels.");
+            return Vec::new();
+        }
+        if self.edits.get(&slug).is_some_and(|e| e.document_dirty()) {
+            self.dialogs.open(Confirm::dialog(ConfirmKind::Run {
+                slug,
+                document: true,
+            }));
+            return Vec::new();
+        }
+        self.focus_variables_form();
+        let Some(form) = &mut self.variables else {
+            return Vec::new();
+        };
+        if let Some(error) = &form.parse_error {
+            let text = format!("Cannot run: the document does not parse ({error}).");
+            self.say(text);
+            return Vec::new();
+        }
+        if let Err(count) = form.values() {
+            if let Some(first_bad) = form.errors.iter().position(Option::is_some) {
+                form.row = form.run_row() - form.inputs.len() + first_bad;
+            }
+            self.focus = Focus::Variables;
+            self.say_because(
+                Cause::Variables,
+                format!("{count} variable(s) need a fix before running."),
+            );
+            return Vec::new();
+        }
+        if self.has_token(&slug) {
+            self.start_invoke(slug, None, false)
+        } else {
+            self.open_authorize(&slug, true);
+            Vec::new()
+        }
+    }
+
+    /// Runs the version of `slug` saved on Buildkite, with the values typed
+    /// so far for its variables.
+    pub(super) fn run_saved(&mut self, slug: String) -> Vec<Command> {
+        let Some(portal) = self.list.find(&slug) else {
+            return Vec::new();
+        };
+        let document = portal.query.clone();
+        let mut form = VariablesForm::new(
+            &slug,
+            &document,
+            FormSource::Server(document.clone()),
+            &self.remembered,
+            self.schema.clone(),
+        );
+        if let Some(name) = self.variables.as_ref().and_then(|f| f.operation_name()) {
+            if let Some(i) = form
+                .operations
+                .iter()
+                .position(|o| o.name.as_deref() == Some(name))
+            {
+                form.op_index = i;
+            }
+        }
+        if form.values().is_err() {
+            self.say("The saved document needs values the form does not have: save first (s), or fill them in.");
+            return Vec::new();
+        }
+        if !self.has_token(&slug) {
+            self.open_authorize(&slug, true);
+            return Vec::new();
+        }
+        let saved = self.variables.replace(form);
+        let commands = self.start_invoke(slug, None, false);
+        self.variables = saved;
+        commands
+    }
+
+    /// Offers every way to authorize runs of `slug`; `then_run` when a run
+    /// asked for it.
+    pub(super) fn open_authorize(&mut self, slug: &str, then_run: bool) {
+        let Some(portal) = self.list.find(slug) else {
+            return;
+        };
+        let mut choices = Vec::new();
+        if portal.user_invokable {
+            choices.push(AuthChoice::SignIn);
+        }
+        choices.push(AuthChoice::PasteToken);
+        choices.push(AuthChoice::PortalSecret);
+        self.dialogs.open(Dialog::Authorize(Authorize {
+            slug: slug.to_owned(),
+            choices,
+            selected: 0,
+            then_run,
+        }));
+    }
+
+    pub(super) fn authorize_with(
+        &mut self,
+        slug: String,
+        choice: AuthChoice,
+        then_run: bool,
+    ) -> Vec<Command> {
+        match choice {
+            AuthChoice::SignIn => {
+                self.dialogs
+                    .open(Dialog::SignIn(SignIn::new(slug.clone(), then_run)));
+                self.run_after = then_run.then(|| slug.clone());
+                vec![Command::SignIn { slug }]
+            }
+            AuthChoice::PasteToken => {
+                self.dialogs.open(Dialog::TokenPrompt(TokenPrompt {
+                    slug,
+                    input: LineInput::secret(),
+                    store: true,
+                    then_run,
+                }));
+                Vec::new()
+            }
+            AuthChoice::PortalSecret => {
+                self.dialogs.open(Dialog::SecretPrompt(SecretPrompt {
+                    slug,
+                    input: LineInput::secret(),
+                    then_run,
+                }));
+                Vec::new()
+            }
+        }
+    }
+
+    pub(super) fn use_token(
+        &mut self,
+        slug: String,
+        token: Secret,
+        store: bool,
+        then_run: bool,
+    ) -> Vec<Command> {
+        if store && !self.has_token(&slug) {
+            self.stored_tokens.push(slug.clone());
+        }
+        if then_run {
+            return self.start_invoke(slug, Some(token), store);
+        }
+        self.say(format!("Storing the token of {slug}: Ctrl-r runs it."));
+        vec![Command::StoreToken { slug, token }]
+    }
+
+    pub(super) fn use_secret(
+        &mut self,
+        slug: String,
+        secret: Secret,
+        then_run: bool,
+    ) -> Vec<Command> {
+        let Some(portal_uuid) = self.list.find(&slug).map(|p| p.uuid.clone()) else {
+            return Vec::new();
+        };
+        self.authorizing = true;
+        self.run_after = then_run.then(|| slug.clone());
+        self.say(format!("Getting an ephemeral token for {slug}…"));
+        vec![Command::Ephemeral {
+            slug,
+            portal_uuid,
+            secret,
+        }]
+    }
+
+    /// A short-lived token was stored (or not). The portal runs only when a
+    /// run asked for the token.
+    pub(super) fn on_authorized(
+        &mut self,
+        slug: String,
+        result: Result<String, String>,
+        what: &str,
+    ) -> Vec<Command> {
+        self.dialogs
+            .close_where(|d| matches!(d, Dialog::SignIn(s) if s.slug == slug));
+        let run = self.run_after.as_deref() == Some(slug.as_str());
+        if run {
+            self.run_after = None;
+        }
+        match result {
+            Ok(expires_at) => {
+                if !self.has_token(&slug) {
+                    self.stored_tokens.push(slug.clone());
+                }
+                self.say(format!(
+                    "{what}: a token for {slug} is stored until {expires_at}."
+                ));
+                if run && self.selected_slug().as_deref() == Some(slug.as_str()) {
+                    return self.run();
+                }
+                Vec::new()
+            }
+            Err(why) => {
+                self.say(format!("No token for {slug}: {why}"));
+                Vec::new()
+            }
+        }
+    }
+
+    fn start_invoke(
+        &mut self,
+        slug: String,
+        token: Option<Secret>,
+        store_token: bool,
+    ) -> Vec<Command> {
+        let Some(form) = &mut self.variables else {
+            return Vec::new();
+        };
+        let Ok(variables) = form.values() else {
+            return Vec::new();
+        };
+        let operation = if form.operations.len() > 1 {
+            form.operation_name().map(str::to_owned)
+        } else {
+            None
+        };
+        self.running = Some(RunInFlight {
+            slug: slug.clone(),
+            operation: operation.clone(),
+        });
+        self.say(format!("Running {slug}… Esc cancels."));
+        vec![Command::Invoke {
+            slug,
+            operation,
+            variables,
+            token,
+            store_token,
+        }]
+    }
+
+    pub(super) fn cancel_run(&mut self) -> Vec<Command> {
+        self.running = None;
+        self.say("Run cancelled.");
+        vec![Command::CancelInvoke]
+    }
+
+    /// The run of `slug` failed before an answer.
+    pub(super) fn on_invoked(
+        &mut self,
+        slug: String,
+        result: Result<InvokeResponse, ApiError>,
+        ran_as: Option<TokenKind>,
+    ) -> Vec<Command> {
+        if self.running.as_ref().map(|r| r.slug.as_str()) != Some(slug.as_str()) {
+            return Vec::new(); // cancelled: the answer is no longer wanted
+        }
+        let run = self.running.take();
+        match result {
+            Ok(response) => {
+                let view = ResponseView::new(response);
+                self.on_answer(slug, view, ran_as, run.and_then(|r| r.operation));
+            }
+            Err(error @ ApiError::Unauthorized { .. }) => {
+                self.say(format!("The token for {slug} was refused: {error}"));
+                self.stored_tokens.retain(|s| *s != slug);
+                self.open_authorize(&slug, false);
+            }
+            Err(error) => self.say_because(Cause::Run, format!("Run of {slug} failed: {error}")),
+        }
+        Vec::new()
+    }
+
+    /// An answer, already indexed by the runtime.
+    pub(super) fn on_answered(
+        &mut self,
+        slug: String,
+        view: ResponseView,
+        ran_as: Option<TokenKind>,
+    ) {
+        if self.running.as_ref().map(|r| r.slug.as_str()) != Some(slug.as_str()) {
+            return;
+        }
+        let operation = self.running.take().and_then(|r| r.operation);
+        self.on_answer(slug, view, ran_as, operation);
+    }
+
+    fn on_answer(
+        &mut self,
+        slug: String,
+        view: ResponseView,
+        ran_as: Option<TokenKind>,
+        operation: Option<String>,
+    ) {
+        self.resolved(Cause::Run);
+        let identity = match ran_as {
+            Some(kind) => format!(", with {kind}"),
+            None => String::new(),
+        };
+        let text = if view.errors.is_empty() {
+            format!(
+                "{slug}: HTTP {} in {} ms{identity}.",
+                view.status, view.elapsed_ms
+            )
+        } else {
+            format!(
+                "{slug}: HTTP {} with {} GraphQL error(s){identity}.",
+                view.status,
+                view.errors.len()
+            )
+        };
+        self.say(text);
+        if self.selected_slug().as_deref() == Some(slug.as_str()) {
+            self.focus = Focus::Response;
+        }
+        self.answers.insert(
+            slug,
+            Answer {
+                view,
+                operation,
+                ran_as,
+            },
+        );
+    }
+
+    /// Rows the response pane gives to GraphQL errors before the body.
+    pub fn response_header_rows(&self) -> usize {
+        self.selected_answer().map_or(0, |a| {
+            if a.view.errors.is_empty() {
+                0
+            } else {
+                a.view.errors.len().min(5) + 1
+            }
+        })
+    }
+
+    /// Typing a search in the response; true when the key was taken.
+    pub(super) fn response_search_key(&mut self, key: KeyEvent) -> bool {
+        let height = inner_height(self.areas().response);
+        let Some(slug) = self.selected_slug() else {
+            return false;
+        };
+        let Some(view) = self.answers.get_mut(&slug).map(|a| &mut a.view) else {
+            return false;
+        };
+        let Some(input) = &mut view.searching else {
+            return false;
+        };
+        match key.code {
+            KeyCode::Enter | KeyCode::Esc => {
+                let text = input.value().to_owned();
+                view.searching = None;
+                if key.code == KeyCode::Enter && !text.is_empty() {
+                    view.search = Some(text.clone());
+                    if !view.find(true, height) {
+                        self.say(format!("`{text}` is not in the response"));
+                    }
+                }
+            }
+            _ => {
+                input.key(key);
+            }
+        }
+        true
+    }
+
+    pub(super) fn response_action(&mut self, action: Option<Action>) -> Vec<Command> {
+        let height =
+            inner_height(self.areas().response).saturating_sub(self.response_header_rows());
+        let slug = self.selected_slug();
+        let Some(view) = slug
+            .and_then(|s| self.answers.get_mut(&s))
+            .map(|a| &mut a.view)
+        else {
+            if action == Some(Action::Back) {
+                self.focus = Focus::List;
+            }
+            return Vec::new();
+        };
+        match action {
+            Some(Action::Back) => self.focus = Focus::List,
+            Some(Action::Down) => view.move_cursor(1, height),
+            Some(Action::Up) => view.move_cursor(-1, height),
+            Some(Action::PageDown) => view.move_cursor(height as isize, height),
+            Some(Action::PageUp) => view.move_cursor(-(height as isize), height),
+            Some(Action::Top) => view.move_cursor(isize::MIN / 2, height),
+            Some(Action::Bottom) => view.move_cursor(isize::MAX / 2, height),
+            Some(Action::Fold) => view.toggle_fold(),
+            Some(Action::Search) => view.searching = Some(LineInput::default()),
+            Some(action @ (Action::NextMatch | Action::PreviousMatch))
+                if !view.find(action == Action::NextMatch, height) =>
+            {
+                self.say("No match: search with /");
+            }
+            Some(Action::CopyBody) => {
+                if let Some(path) = view.body.source().spilled_to() {
+                    let text = format!(
+                        "The body is {} MB, too large for a clipboard; s saves it (it is in {} until then).",
+                        view.body.raw().len() >> 20,
+                        path.display()
+                    );
+                    self.say(text);
+                    return Vec::new();
+                }
+                return vec![Command::Copy(view.body.raw().to_owned())];
+            }
+            Some(Action::SaveBody) => self.dialogs.open(SaveResponse::dialog()),
+            _ => {}
+        }
+        Vec::new()
+    }
+}

@@ -1,0 +1,237 @@
+//! Questions with a few one-key answers: save or create with errors, quit
+//! with unsaved changes, run with unsaved changes, discard changes.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::text::{Line, Span};
+use ratatui::Frame;
+
+use super::frame::message;
+use super::{Dialog, DialogAction, PortalForm, Step};
+use crate::text::sanitize_line;
+use crate::tui::view::{dim, error_style};
+
+#[derive(Debug)]
+pub struct Confirm {
+    pub kind: ConfirmKind,
+}
+
+#[derive(Debug)]
+pub enum ConfirmKind {
+    /// The document does not parse or validate; saving needs a second yes.
+    Save {
+        slug: String,
+        /// "1 syntax error, 2 schema errors"
+        summary: String,
+        /// Some of them are syntax errors.
+        syntax: bool,
+    },
+    /// The new portal's document does not validate against the schema.
+    Create {
+        form: Box<PortalForm>,
+        summary: String,
+    },
+    Quit {
+        unsaved: usize,
+    },
+    /// Ctrl-r while the portal has unsaved changes: Buildkite runs the saved
+    /// document, not the one on screen.
+    Run {
+        slug: String,
+        document: bool,
+    },
+    /// Throw away unsaved changes of one portal.
+    Discard {
+        slug: String,
+        document: bool,
+        fields: bool,
+    },
+    /// Throw away the paused creation of a new portal.
+    DiscardCreation {
+        name: String,
+    },
+}
+
+impl ConfirmKind {
+    pub fn slug(&self) -> Option<&str> {
+        match self {
+            ConfirmKind::Save { slug, .. }
+            | ConfirmKind::Run { slug, .. }
+            | ConfirmKind::Discard { slug, .. } => Some(slug),
+            ConfirmKind::Create { .. }
+            | ConfirmKind::Quit { .. }
+            | ConfirmKind::DiscardCreation { .. } => None,
+        }
+    }
+}
+
+impl Confirm {
+    pub fn dialog(kind: ConfirmKind) -> Dialog {
+        Dialog::Confirm(Confirm { kind })
+    }
+
+    pub fn key(self, key: KeyEvent) -> Step {
+        let yes = matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y'));
+        let no = matches!(key.code, KeyCode::Char('n') | KeyCode::Esc);
+        let status = |text: &str| Step::act(DialogAction::Status(text.to_owned()));
+        match self.kind {
+            ConfirmKind::Save { slug, .. } if yes => Step::act(DialogAction::SaveAnyway(slug)),
+            ConfirmKind::Save { .. } if no => status("Not saved: fix the document first."),
+            ConfirmKind::Create { form, .. } if yes => Step::act(DialogAction::CreateAnyway(form)),
+            ConfirmKind::Create { form, .. } if no => Step::keep_and(
+                Dialog::Form(form),
+                DialogAction::Status("Not created: fix the document first.".into()),
+            ),
+            ConfirmKind::Quit { .. } if yes => Step::act(DialogAction::Quit),
+            ConfirmKind::Quit { .. } if no => Step::close(),
+            ConfirmKind::Run { slug, .. } if key.code == KeyCode::Char('s') => {
+                Step::act(DialogAction::SaveThenRun(slug))
+            }
+            ConfirmKind::Run { slug, .. } if key.code == KeyCode::Char('r') => {
+                Step::act(DialogAction::RunSaved(slug))
+            }
+            ConfirmKind::Run { .. } if key.code == KeyCode::Esc => status("Not run."),
+            ConfirmKind::Discard {
+                slug,
+                document,
+                fields,
+            } => {
+                let (document, fields) = match key.code {
+                    KeyCode::Char('d') if document => (true, false),
+                    KeyCode::Char('f') if fields => (false, true),
+                    KeyCode::Char('a') | KeyCode::Char('y') => (document, fields),
+                    KeyCode::Esc | KeyCode::Char('n') => return status("Nothing discarded."),
+                    _ => {
+                        return Step::keep(Confirm::dialog(ConfirmKind::Discard {
+                            slug,
+                            document,
+                            fields,
+                        }))
+                    }
+                };
+                Step::act(DialogAction::Discard {
+                    slug,
+                    document,
+                    fields,
+                })
+            }
+            ConfirmKind::DiscardCreation { .. } if yes => Step::act(DialogAction::DiscardCreation),
+            ConfirmKind::DiscardCreation { .. } if no => Step::close(),
+            kind => Step::keep(Dialog::Confirm(Confirm { kind })),
+        }
+    }
+
+    pub fn draw(&self, frame: &mut Frame) {
+        let (title, lines, width) = match &self.kind {
+            ConfirmKind::Save {
+                summary, syntax, ..
+            } => (
+                " Save with errors? ",
+                vec![
+                    Line::from(Span::styled(
+                        format!("The document has {summary}."),
+                        error_style(),
+                    )),
+                    Line::from(if *syntax {
+                        "Buildkite will refuse a document that does not parse."
+                    } else {
+                        "It does not validate against the schema: every call fails."
+                    }),
+                    Line::default(),
+                    Line::from("Save anyway?  y save · n keep editing"),
+                ],
+                60,
+            ),
+            ConfirmKind::Create { summary, .. } => (
+                " Create with errors? ",
+                vec![
+                    Line::from(Span::styled(
+                        format!("The document has {summary}."),
+                        error_style(),
+                    )),
+                    Line::from("It does not validate against the schema: every call fails."),
+                    Line::default(),
+                    Line::from("Create anyway?  y create · n keep editing"),
+                ],
+                60,
+            ),
+            ConfirmKind::Quit { unsaved } => (
+                " Quit? ",
+                vec![
+                    Line::from(format!("{unsaved} portal(s) have unsaved changes.")),
+                    Line::from(Span::styled(
+                        "They stay on disk as drafts: the next start offers them.",
+                        dim(),
+                    )),
+                    Line::default(),
+                    Line::from("Quit now?  y quit · n stay"),
+                ],
+                60,
+            ),
+            ConfirmKind::Run { slug, document } => (
+                " Run with unsaved changes? ",
+                vec![
+                    Line::from(format!(
+                        "`{}` has unsaved changes{}.",
+                        sanitize_line(slug),
+                        if *document { " to its document" } else { "" }
+                    )),
+                    Line::from("Buildkite runs the document saved on it, not the one on screen."),
+                    Line::default(),
+                    Line::from("s save, then run · r run the saved version · Esc cancel"),
+                ],
+                66,
+            ),
+            ConfirmKind::Discard {
+                slug,
+                document,
+                fields,
+            } => {
+                let mut keys = Vec::new();
+                if *document {
+                    keys.push("d the document");
+                }
+                if *fields {
+                    keys.push("f the fields");
+                }
+                if *document && *fields {
+                    keys.push("a both");
+                } else {
+                    keys.push("y discard");
+                }
+                (
+                    " Discard changes? ",
+                    vec![
+                        Line::from(format!(
+                            "Throw away the unsaved changes of `{}`?",
+                            sanitize_line(slug)
+                        )),
+                        Line::from(Span::styled(
+                            "Buildkite's version comes back; this cannot be undone.",
+                            dim(),
+                        )),
+                        Line::default(),
+                        Line::from(format!("{} · Esc keep", keys.join(" · "))),
+                    ],
+                    64,
+                )
+            }
+            ConfirmKind::DiscardCreation { name } => (
+                " Discard the new portal? ",
+                vec![
+                    Line::from(format!(
+                        "Throw away the portal being created{}?",
+                        if name.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" (`{}`)", sanitize_line(name))
+                        }
+                    )),
+                    Line::default(),
+                    Line::from("y discard · n keep"),
+                ],
+                60,
+            ),
+        };
+        message(frame, title, lines, width);
+    }
+}

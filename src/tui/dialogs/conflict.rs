@@ -1,0 +1,130 @@
+//! Yours and Buildkite's version side by side: after a save found the
+//! portal changed on Buildkite, or to compare a restored draft.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+use ratatui::Frame;
+
+use super::{Dialog, DialogAction, Step};
+use crate::buildkite::Portal;
+use crate::text::sanitize_line;
+use crate::tui::app::App;
+use crate::tui::editor::FieldDraft;
+use crate::tui::layout::centered;
+use crate::tui::view::{dim, pane};
+
+#[derive(Debug)]
+pub struct Conflict {
+    pub slug: String,
+    pub server: Box<Portal>,
+    /// Buildkite's version differs from the one the edit started from. When
+    /// false, this only compares (a draft with an unchanged portal).
+    pub changed: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConflictChoice {
+    /// Save my changed fields over their current version.
+    KeepMine,
+    /// Replace my edit with their version.
+    TakeTheirs,
+    /// Keep editing on top of their version.
+    Rebase,
+}
+
+impl Conflict {
+    pub fn key(self, key: KeyEvent) -> Step {
+        let choice = match key.code {
+            KeyCode::Char('y') | KeyCode::Char('k') => ConflictChoice::KeepMine,
+            KeyCode::Char('t') => ConflictChoice::TakeTheirs,
+            KeyCode::Char('e') | KeyCode::Esc => ConflictChoice::Rebase,
+            _ => return Step::keep(Dialog::Conflict(self)),
+        };
+        Step::act(DialogAction::Conflict {
+            choice,
+            conflict: self,
+        })
+    }
+
+    pub fn draw(&self, frame: &mut Frame, app: &App) {
+        let screen = frame.area();
+        let area = centered(
+            screen,
+            screen.width.saturating_sub(4),
+            screen.height.saturating_sub(2),
+        );
+        frame.render_widget(Clear, area);
+        let slug = sanitize_line(&self.slug);
+        let title = if self.changed {
+            format!(" {slug} changed on Buildkite since you loaded it ")
+        } else {
+            format!(" {slug}: your draft beside Buildkite's version ")
+        };
+        let block = pane(title, true);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let Some(edit) = app.edits.get(&self.slug) else {
+            return;
+        };
+        let half = (inner.width as usize).saturating_sub(3) / 2;
+        let cell = |text: &str| {
+            let clean = sanitize_line(text);
+            let cut: String = clean.chars().take(half).collect();
+            format!("{cut:<half$}")
+        };
+        let mut lines = vec![Line::from(vec![
+            Span::styled(cell("Yours"), Style::new().bold().fg(Color::Yellow)),
+            Span::raw(" │ "),
+            Span::styled(cell("Buildkite's now"), Style::new().bold().fg(Color::Cyan)),
+        ])];
+        let (mine, theirs) = (&edit.fields, FieldDraft::of(&self.server));
+        let yes_no = |b: bool| if b { "yes" } else { "no" };
+        let fields = [
+            ("Name", mine.name.as_str(), theirs.name.as_str()),
+            ("Slug", &mine.slug, &theirs.slug),
+            ("Description", &mine.description, &theirs.description),
+            ("Allowed IPs", &mine.allowed_ips, &theirs.allowed_ips),
+            (
+                "User-invokable",
+                yes_no(mine.user_invokable),
+                yes_no(theirs.user_invokable),
+            ),
+        ];
+        for (label, a, b) in fields.into_iter().filter(|(_, a, b)| a != b) {
+            lines.push(Line::from(vec![
+                Span::raw(cell(&format!("{label}: {a}"))),
+                Span::raw(" │ "),
+                Span::raw(cell(&format!("{label}: {b}"))),
+            ]));
+        }
+        lines.push(Line::from(Span::styled("Document:", dim())));
+        let ours = edit.document.lines();
+        let theirs_doc: Vec<&str> = self.server.query.split('\n').collect();
+        let rows = (inner.height as usize).saturating_sub(lines.len() + 2);
+        for i in 0..ours.len().max(theirs_doc.len()).min(rows) {
+            let a = ours.get(i).map_or("", String::as_str);
+            let b = theirs_doc.get(i).copied().unwrap_or("");
+            let (left, right) = if a == b {
+                (Style::new(), Style::new())
+            } else {
+                (Style::new().fg(Color::Yellow), Style::new().fg(Color::Cyan))
+            };
+            lines.push(Line::from(vec![
+                Span::styled(cell(a), left),
+                Span::raw(" │ "),
+                Span::styled(cell(b), right),
+            ]));
+        }
+        while (lines.len() as u16) < inner.height.saturating_sub(1) {
+            lines.push(Line::default());
+        }
+        lines.truncate(inner.height.saturating_sub(1) as usize);
+        lines.push(Line::from(Span::styled(
+            "y save yours (your changed fields over theirs) · t take Buildkite's · e/Esc keep editing on top of theirs",
+            dim(),
+        )));
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+}

@@ -1,0 +1,536 @@
+//! The portal form: creating a portal (fields and document), or editing
+//! the fields of one.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+use ratatui::Frame;
+use ratatui_textarea::TextArea;
+
+use super::{Dialog, DialogAction, Step};
+use crate::buildkite::NewPortal;
+use crate::graphql::diagnostics::{parse_diagnostics, Diagnostic};
+use crate::text::sanitize_line;
+use crate::tui::app::App;
+use crate::tui::editor::{indent_newline, Field, FieldDraft};
+use crate::tui::input::LineInput;
+use crate::tui::layout::centered;
+use crate::tui::view::{dim, draw_document_text, error_style, pane, spinner, DocumentText};
+
+pub const NEW_PORTAL_TEMPLATE: &str = "query GetBuilds($pipelineSlug: ID!) {\n  pipeline(slug: $pipelineSlug) {\n    name\n    builds(first: 5) {\n      edges {\n        node {\n          number\n          state\n          url\n        }\n      }\n    }\n  }\n}\n";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormMode {
+    Create,
+    EditFields { slug: String },
+}
+
+/// The form's rows, in focus order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormRow {
+    Name,
+    Slug,
+    Description,
+    AllowedIps,
+    UserInvokable,
+    Document,
+}
+
+#[derive(Debug)]
+pub struct PortalForm {
+    pub mode: FormMode,
+    pub name: LineInput,
+    pub slug: LineInput,
+    pub description: LineInput,
+    pub allowed_ips: LineInput,
+    pub user_invokable: bool,
+    /// Only when creating: the document.
+    pub document: Option<TextArea<'static>>,
+    /// Syntax errors, found as you type.
+    pub document_diagnostics: Vec<Diagnostic>,
+    /// Schema errors of the document at `generation`, from the worker.
+    pub schema_diagnostics: Vec<Diagnostic>,
+    /// Counts changes of the document, so late diagnostics are dropped.
+    pub generation: u64,
+    /// The generation last sent to be checked against the schema.
+    pub schema_checked: Option<u64>,
+    /// Counts changes of any value, so drafts follow the form.
+    pub revision: u64,
+    pub focus: usize,
+    pub server_error: Option<(Option<Field>, String)>,
+    pub submitting: bool,
+}
+
+impl PortalForm {
+    pub fn create() -> PortalForm {
+        PortalForm::new_creation(&FieldDraft::default(), NEW_PORTAL_TEMPLATE)
+    }
+
+    /// A creation with these values (a fresh one, or one kept on disk).
+    pub fn new_creation(fields: &FieldDraft, document: &str) -> PortalForm {
+        let mut area = TextArea::new(document.split('\n').map(str::to_owned).collect());
+        area.set_tab_length(2);
+        let mut form = PortalForm::with_fields(FormMode::Create, fields);
+        form.document_diagnostics = parse_diagnostics(document);
+        form.document = Some(area);
+        form
+    }
+
+    /// The fields of the portal `slug` (its slug on Buildkite, whatever the
+    /// draft's slug says: the form always belongs to that portal).
+    pub fn edit(slug: &str, draft: &FieldDraft) -> PortalForm {
+        PortalForm::with_fields(
+            FormMode::EditFields {
+                slug: slug.to_owned(),
+            },
+            draft,
+        )
+    }
+
+    fn with_fields(mode: FormMode, draft: &FieldDraft) -> PortalForm {
+        PortalForm {
+            mode,
+            name: LineInput::new(&draft.name),
+            slug: LineInput::new(&draft.slug),
+            description: LineInput::new(&draft.description),
+            allowed_ips: LineInput::new(&draft.allowed_ips),
+            user_invokable: draft.user_invokable,
+            document: None,
+            document_diagnostics: Vec::new(),
+            schema_diagnostics: Vec::new(),
+            generation: 0,
+            schema_checked: None,
+            revision: 0,
+            focus: 0,
+            server_error: None,
+            submitting: false,
+        }
+    }
+
+    /// The document as text (empty when editing fields).
+    pub fn document_text(&self) -> String {
+        self.document
+            .as_ref()
+            .map(|d| d.lines().join("\n"))
+            .unwrap_or_default()
+    }
+
+    /// Syntax errors first, then the schema's.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut all = self.document_diagnostics.clone();
+        if all.is_empty() {
+            all.extend(self.schema_diagnostics.iter().cloned());
+        }
+        all
+    }
+
+    fn document_changed(&mut self) {
+        self.document_diagnostics = parse_diagnostics(&self.document_text());
+        self.schema_diagnostics.clear();
+        self.generation += 1;
+    }
+
+    /// Pasted text into the focused row.
+    pub fn paste(&mut self, text: &str) {
+        match self.focused() {
+            FormRow::Name => self.name.paste(text),
+            FormRow::Slug => self.slug.paste(text),
+            FormRow::Description => self.description.paste(text),
+            FormRow::AllowedIps => self.allowed_ips.paste(text),
+            FormRow::Document => {
+                if let Some(doc) = &mut self.document {
+                    doc.insert_str(text);
+                    self.document_changed();
+                }
+            }
+            FormRow::UserInvokable => return,
+        }
+        self.revision += 1;
+    }
+
+    pub fn rows(&self) -> Vec<FormRow> {
+        let mut rows = vec![
+            FormRow::Name,
+            FormRow::Slug,
+            FormRow::Description,
+            FormRow::AllowedIps,
+            FormRow::UserInvokable,
+        ];
+        if self.document.is_some() {
+            rows.push(FormRow::Document);
+        }
+        rows
+    }
+
+    pub fn focused(&self) -> FormRow {
+        let rows = self.rows();
+        rows[self.focus.min(rows.len() - 1)]
+    }
+
+    /// Each CIDR block that does not parse, said plainly.
+    pub fn cidr_error(&self) -> Option<String> {
+        cidr_error(self.allowed_ips.value())
+    }
+
+    pub fn draft(&self) -> FieldDraft {
+        FieldDraft {
+            name: self.name.value().trim().to_owned(),
+            slug: self.slug.value().trim().to_owned(),
+            description: self.description.value().to_owned(),
+            allowed_ips: self.allowed_ips.value().trim().to_owned(),
+            user_invokable: self.user_invokable,
+        }
+    }
+
+    pub fn new_portal(&self) -> NewPortal {
+        let draft = self.draft();
+        let optional = |s: String| (!s.trim().is_empty()).then_some(s);
+        NewPortal {
+            name: draft.name,
+            query: self.document_text(),
+            slug: optional(draft.slug),
+            description: optional(draft.description),
+            allowed_ip_addresses: optional(draft.allowed_ips),
+            user_invokable: draft.user_invokable,
+        }
+    }
+
+    /// What stops submitting, said next to the field.
+    pub fn problem(&self) -> Option<(FormRow, String)> {
+        if self.name.value().trim().is_empty() {
+            return Some((FormRow::Name, "a name is required".into()));
+        }
+        if let Some(e) = self.cidr_error() {
+            return Some((FormRow::AllowedIps, e));
+        }
+        if self.document.is_some() && !self.document_diagnostics.is_empty() {
+            return Some((
+                FormRow::Document,
+                format!(
+                    "the document has {} syntax error(s)",
+                    self.document_diagnostics.len()
+                ),
+            ));
+        }
+        None
+    }
+
+    /// Keys for the form. Returns false for keys the caller should handle
+    /// (submit, cancel).
+    pub fn edit_key(&mut self, key: KeyEvent) -> bool {
+        let rows = self.rows().len();
+        self.revision += 1;
+        match key.code {
+            KeyCode::Tab => self.focus = (self.focus + 1) % rows,
+            KeyCode::BackTab => self.focus = (self.focus + rows - 1) % rows,
+            KeyCode::Down if self.focused() != FormRow::Document => {
+                self.focus = (self.focus + 1).min(rows - 1)
+            }
+            KeyCode::Up if self.focused() != FormRow::Document => {
+                self.focus = self.focus.saturating_sub(1)
+            }
+            _ => {
+                let row = self.focused();
+                let handled = match row {
+                    FormRow::UserInvokable => {
+                        if matches!(key.code, KeyCode::Char(' ') | KeyCode::Enter) {
+                            self.user_invokable = !self.user_invokable;
+                            true
+                        } else {
+                            false
+                        }
+                    }
+                    FormRow::Document => {
+                        if key.code == KeyCode::Esc
+                            || key.modifiers.contains(KeyModifiers::CONTROL)
+                                && matches!(key.code, KeyCode::Char('s'))
+                        {
+                            false
+                        } else if let Some(document) = &mut self.document {
+                            let changed = if key.code == KeyCode::Enter && key.modifiers.is_empty()
+                            {
+                                indent_newline(document);
+                                true
+                            } else {
+                                document.input(key)
+                            };
+                            if changed {
+                                self.document_changed();
+                            }
+                            true
+                        } else {
+                            false
+                        }
+                    }
+                    FormRow::Name => self.name.key(key),
+                    FormRow::Slug => self.slug.key(key),
+                    FormRow::Description => self.description.key(key),
+                    FormRow::AllowedIps => self.allowed_ips.key(key),
+                };
+                if handled
+                    && self
+                        .server_error
+                        .as_ref()
+                        .is_some_and(|(f, _)| field_row(*f) == Some(row))
+                {
+                    self.server_error = None;
+                }
+                return handled;
+            }
+        }
+        true
+    }
+}
+
+/// A key in the form: Ctrl-s submits, Esc closes (values kept), Ctrl-d
+/// throws a paused creation away, Enter on a one-line field moves on.
+pub fn key(mut form: Box<PortalForm>, key: KeyEvent) -> Step {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && key.code == KeyCode::Char('s') {
+        return Step::act(DialogAction::SubmitForm(form));
+    }
+    if key.code == KeyCode::Esc {
+        return Step::act(DialogAction::CloseForm(form));
+    }
+    if ctrl && key.code == KeyCode::Char('d') && form.mode == FormMode::Create {
+        let name = form.name.value().trim().to_owned();
+        return Step::keep_and(Dialog::Form(form), DialogAction::AskDiscardCreation(name));
+    }
+    if !form.edit_key(key) && key.code == KeyCode::Enter {
+        let rows = form.rows().len();
+        form.focus = (form.focus + 1).min(rows - 1);
+    }
+    Step::keep(Dialog::Form(form))
+}
+
+pub fn draw(frame: &mut Frame, app: &App, form: &PortalForm) {
+    let creating = form.mode == FormMode::Create;
+    let screen = frame.area();
+    let height = if creating {
+        screen.height.saturating_sub(2).max(12)
+    } else {
+        14
+    };
+    let area = centered(screen, 90, height);
+    frame.render_widget(Clear, area);
+    let title = match (&form.mode, form.submitting) {
+        (FormMode::Create, false) => " New portal ".to_owned(),
+        (FormMode::Create, true) => format!(" New portal · {} creating… ", spinner(app)),
+        (FormMode::EditFields { slug }, _) => format!(" Fields of {} ", sanitize_line(slug)),
+    };
+    let block = pane(title, true);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let (mut lines, mut cursor) = field_lines(form, inner);
+    let footer_row = inner.y + inner.height.saturating_sub(1);
+    if let Some(document) = &form.document {
+        let focused = form.focused() == FormRow::Document;
+        let diagnostics = form.diagnostics();
+        let summary = if diagnostics.is_empty() {
+            String::new()
+        } else {
+            format!("  ✗ {}", crate::graphql::diagnostics::summary(&diagnostics))
+        };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{} Document", if focused { "›" } else { " " }),
+                if focused { Style::new().bold() } else { dim() },
+            ),
+            Span::styled(summary, error_style()),
+        ]));
+        if let Some(error) = error_for(form, FormRow::Document) {
+            lines.push(Line::from(Span::styled(
+                format!("  ✗ {error}"),
+                error_style(),
+            )));
+        }
+        let top = inner.y + lines.len() as u16;
+        let text_area = Rect::new(inner.x, top, inner.width, footer_row.saturating_sub(top));
+        let rows = usize::from(text_area.height).saturating_sub(diagnostics.len().min(3));
+        let ratatui_textarea::DataCursor(row, column) = document.cursor();
+        let shown = DocumentText {
+            lines: document.lines(),
+            diagnostics: &diagnostics,
+            scroll: row.saturating_sub(rows.saturating_sub(1)),
+            cursor: Some((row, column)),
+            focused,
+        };
+        if let Some(at) = draw_document_text(frame, text_area, &shown) {
+            cursor = Some(at);
+        }
+    }
+    let keys = match form.mode {
+        FormMode::Create => {
+            "Tab next field · Ctrl-s create · Esc close (kept for later) · Ctrl-d discard"
+        }
+        FormMode::EditFields { .. } => "Tab next field · Ctrl-s save · Esc close (kept unsaved)",
+    };
+    let footer = match &form.server_error {
+        Some((None, message)) => Line::from(Span::styled(
+            format!("✗ {}", sanitize_line(message)),
+            error_style(),
+        )),
+        _ => Line::from(Span::styled(keys, dim())),
+    };
+    let fields_height = (lines.len() as u16).min(inner.height.saturating_sub(1));
+    frame.render_widget(
+        Paragraph::new(lines),
+        Rect::new(inner.x, inner.y, inner.width, fields_height),
+    );
+    frame.render_widget(
+        Paragraph::new(footer),
+        Rect::new(inner.x, footer_row, inner.width, 1),
+    );
+    if let Some((x, y)) = cursor {
+        if x < inner.x + inner.width && y < inner.y + inner.height {
+            frame.set_cursor_position(Position::new(x, y));
+        }
+    }
+}
+
+/// The server's complaint about `row`, or the form's own.
+fn error_for(form: &PortalForm, row: FormRow) -> Option<String> {
+    if let Some((field, message)) = &form.server_error {
+        if field.is_some() && field_row(*field) == Some(row) {
+            return Some(sanitize_line(message));
+        }
+    }
+    match form.problem() {
+        Some((FormRow::AllowedIps, text)) if row == FormRow::AllowedIps => Some(text),
+        _ => None,
+    }
+}
+
+/// The one-line rows and the checkbox, and where the cursor goes.
+fn field_lines(form: &PortalForm, inner: Rect) -> (Vec<Line<'static>>, Option<(u16, u16)>) {
+    let mut lines: Vec<Line> = Vec::new();
+    let mut cursor = None;
+    let focused = form.focused();
+    let text_rows: [(FormRow, &str, &LineInput, &str); 4] = [
+        (FormRow::Name, "Name", &form.name, "required"),
+        (
+            FormRow::Slug,
+            "Slug",
+            &form.slug,
+            "made from the name when empty",
+        ),
+        (
+            FormRow::Description,
+            "Description",
+            &form.description,
+            "optional",
+        ),
+        (
+            FormRow::AllowedIps,
+            "Allowed IPs",
+            &form.allowed_ips,
+            "any address; or CIDR blocks, space-separated",
+        ),
+    ];
+    let label_style = |row: FormRow| {
+        if focused == row {
+            Style::new().bold()
+        } else {
+            dim()
+        }
+    };
+    for (row, label, input, placeholder) in text_rows {
+        let is_focused = focused == row;
+        let label_text = format!("{} {label:<15}", if is_focused { "›" } else { " " });
+        let value = if input.value().is_empty() && !is_focused {
+            Span::styled(placeholder.to_owned(), dim().italic())
+        } else {
+            Span::raw(sanitize_line(input.value()))
+        };
+        if is_focused {
+            cursor = Some((
+                inner.x + label_text.chars().count() as u16 + input.cursor() as u16,
+                inner.y + lines.len() as u16,
+            ));
+        }
+        lines.push(Line::from(vec![
+            Span::styled(label_text, label_style(row)),
+            value,
+        ]));
+        if let Some(error) = error_for(form, row) {
+            lines.push(Line::from(Span::styled(
+                format!("                  ✗ {error}"),
+                error_style(),
+            )));
+        }
+    }
+    let marker = if focused == FormRow::UserInvokable {
+        "›"
+    } else {
+        " "
+    };
+    let check = if form.user_invokable { "[x]" } else { "[ ]" };
+    lines.push(Line::from(vec![
+        Span::styled(
+            format!("{marker} {:<15}", "User-invokable"),
+            label_style(FormRow::UserInvokable),
+        ),
+        Span::raw(format!(
+            "{check} users may run it with their own permissions (Space)"
+        )),
+    ]));
+    if let Some(error) = error_for(form, FormRow::UserInvokable) {
+        lines.push(Line::from(Span::styled(
+            format!("                  ✗ {error}"),
+            error_style(),
+        )));
+    }
+    (lines, cursor)
+}
+
+fn field_row(field: Option<Field>) -> Option<FormRow> {
+    Some(match field? {
+        Field::Name => FormRow::Name,
+        Field::Slug => FormRow::Slug,
+        Field::Description => FormRow::Description,
+        Field::AllowedIps => FormRow::AllowedIps,
+        Field::UserInvokable => FormRow::UserInvokable,
+        Field::Query => FormRow::Document,
+    })
+}
+
+pub fn cidr_error(list: &str) -> Option<String> {
+    let bad: Vec<&str> = list
+        .split_whitespace()
+        .filter(|c| c.parse::<ipnet::IpNet>().is_err() && c.parse::<std::net::IpAddr>().is_err())
+        .collect();
+    match bad.as_slice() {
+        [] => None,
+        [one] => Some(format!("`{one}` is not a CIDR block like 192.0.2.0/24")),
+        many => Some(format!("not CIDR blocks: {}", many.join(", "))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cidrs_are_checked_as_typed() {
+        assert_eq!(cidr_error("192.0.2.0/24 2001:db8::/32 10.1.2.3"), None);
+        assert!(cidr_error("192.0.2.0/33").unwrap().contains("192.0.2.0/33"));
+        assert!(cidr_error("a b").unwrap().starts_with("not CIDR blocks"));
+    }
+
+    #[test]
+    fn the_create_form_needs_a_name_and_a_parsing_document() {
+        let mut form = PortalForm::create();
+        assert_eq!(form.problem().unwrap().0, FormRow::Name);
+        for c in "Deploy".chars() {
+            form.edit_key(KeyEvent::from(KeyCode::Char(c)));
+        }
+        assert_eq!(form.problem(), None);
+        let new = form.new_portal();
+        assert_eq!(new.name, "Deploy");
+        assert_eq!(new.query, NEW_PORTAL_TEMPLATE);
+        assert_eq!(new.slug, None);
+    }
+}

@@ -1,0 +1,78 @@
+//! The two shapes dialogs are drawn in: a message box, and a box with one
+//! input line.
+
+use ratatui::layout::Position;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::text::sanitize_line;
+use crate::tui::input::LineInput;
+use crate::tui::layout::centered;
+use crate::tui::view::{dim, pane};
+
+/// The rows `lines` take once wrapped inside a bordered box `width` wide.
+pub fn wrapped_rows(lines: &[Line], width: u16) -> u16 {
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
+    rows.min(usize::from(u16::MAX)) as u16
+}
+
+/// A box as tall as its wrapped lines.
+pub fn message(frame: &mut Frame, title: &str, lines: Vec<Line<'static>>, width: u16) {
+    let area = centered(frame.area(), width, wrapped_rows(&lines, width) + 2);
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(pane(title.into(), true)),
+        area,
+    );
+}
+
+/// A dialog with text, one input line, and a footer of keys.
+pub fn prompt(
+    frame: &mut Frame,
+    title: &str,
+    mut lines: Vec<Line<'static>>,
+    input: &LineInput,
+    footer: &str,
+    width: u16,
+) {
+    let input_row = lines.len() as u16;
+    lines.push(Line::from(Span::styled(
+        format!("› {}", sanitize_line(input.value())),
+        Style::new().bold(),
+    )));
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(footer.to_owned(), dim())));
+    let area = centered(frame.area(), width, lines.len() as u16 + 2);
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(pane(title.into(), true)), area);
+    let x = area.x + 3 + input.cursor() as u16;
+    let y = area.y + 1 + input_row;
+    if x < area.x + area.width - 1 {
+        frame.set_cursor_position(Position::new(x, y));
+    }
+}
+
+/// A masked copy of a secret input, to draw.
+pub fn masked(input: &LineInput) -> LineInput {
+    LineInput::new(&"•".repeat(input.value().chars().count()))
+}
+
+/// A list of choices, the selected one marked.
+pub fn choice_lines<'a>(
+    labels: impl Iterator<Item = String> + 'a,
+    selected: usize,
+) -> impl Iterator<Item = Line<'static>> + 'a {
+    labels.enumerate().map(move |(i, label)| {
+        let (marker, style) = if i == selected {
+            ("› ", Style::new().bold())
+        } else {
+            ("  ", Style::new())
+        };
+        Line::from(Span::styled(format!("{marker}{label}"), style))
+    })
+}

@@ -1,0 +1,228 @@
+//! The dialogs. Each module owns one dialog: its state, what its keys do
+//! (as a `DialogAction` for the app to carry out), its drawing and its key
+//! hints. They wait in `modal::ModalQueue`; only the front one takes keys.
+//!
+//! A new dialog: a module here with a struct, `key` and `draw`; a variant
+//! of `Dialog`; the actions it needs in `DialogAction`, carried out in
+//! `app/dialog_actions.rs`.
+
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+
+use super::app::App;
+use crate::drafts::Draft;
+use crate::secrets::Secret;
+
+pub mod authorize;
+pub mod confirm;
+pub mod conflict;
+pub mod drafts;
+pub mod explain;
+pub mod form;
+mod frame;
+pub mod prompts;
+pub mod token;
+
+pub use authorize::{AuthChoice, Authorize, SecretPrompt, SignIn, TokenPrompt};
+pub use confirm::{Confirm, ConfirmKind};
+pub use conflict::{Conflict, ConflictChoice};
+pub use drafts::DraftsDialog;
+pub use explain::Explain;
+pub use form::{FormMode, FormRow, PortalForm, NEW_PORTAL_TEMPLATE};
+pub use prompts::{DeletePrompt, SaveResponse};
+pub use token::TokenDialog;
+
+#[derive(Debug)]
+pub enum Dialog {
+    Form(Box<PortalForm>),
+    Token(TokenDialog),
+    Delete(DeletePrompt),
+    Confirm(Confirm),
+    Authorize(Authorize),
+    TokenPrompt(TokenPrompt),
+    SecretPrompt(SecretPrompt),
+    SignIn(SignIn),
+    SaveResponse(SaveResponse),
+    Drafts(DraftsDialog),
+    Explain(Explain),
+    Conflict(Conflict),
+}
+
+/// What a key in a dialog asks the app to do.
+#[derive(Debug)]
+pub enum DialogAction {
+    /// Ctrl-s in the portal form. The form is handed over: the app puts it
+    /// back while the request runs.
+    SubmitForm(Box<PortalForm>),
+    /// Esc in the portal form: its values are kept (as a paused creation,
+    /// or as unsaved fields of the portal).
+    CloseForm(Box<PortalForm>),
+    Copy(String),
+    /// Enter in the new token's dialog.
+    TokenConfirmed {
+        slug: String,
+        store: bool,
+    },
+    Quit,
+    Delete(String),
+    /// The confirmation of a save whose document has errors.
+    SaveAnyway(String),
+    /// The confirmation of a creation whose document does not validate.
+    CreateAnyway(Box<PortalForm>),
+    /// Ctrl-r with unsaved changes: save them, then run.
+    SaveThenRun(String),
+    /// Ctrl-r with unsaved changes: run the version saved on Buildkite.
+    RunSaved(String),
+    Discard {
+        slug: String,
+        document: bool,
+        fields: bool,
+    },
+    /// Ctrl-d in the creation form: ask whether to throw it away.
+    AskDiscardCreation(String),
+    /// Throws away the paused creation.
+    DiscardCreation,
+    Status(String),
+    Authorize {
+        slug: String,
+        choice: AuthChoice,
+        then_run: bool,
+    },
+    UseToken {
+        slug: String,
+        token: Secret,
+        store: bool,
+        then_run: bool,
+    },
+    UseSecret {
+        slug: String,
+        secret: Secret,
+        then_run: bool,
+    },
+    CancelSignIn,
+    /// Esc in the drafts dialog: they stay on disk and in the app, to review.
+    DraftsLater(Vec<Draft>),
+    DiscardDraft(String),
+    /// `compare`: show it beside Buildkite's version first. `rest` are the
+    /// drafts still to decide on.
+    RestoreDraft {
+        draft: Box<Draft>,
+        compare: bool,
+        rest: Vec<Draft>,
+    },
+    Conflict {
+        choice: ConflictChoice,
+        conflict: Conflict,
+    },
+    WriteResponse(String),
+}
+
+/// What a dialog did with a key: the dialog to keep showing (if any) and
+/// what the app should do.
+#[derive(Debug)]
+pub struct Step {
+    pub keep: Option<Dialog>,
+    pub action: Option<DialogAction>,
+}
+
+impl Step {
+    pub fn keep(dialog: Dialog) -> Step {
+        Step {
+            keep: Some(dialog),
+            action: None,
+        }
+    }
+
+    pub fn close() -> Step {
+        Step {
+            keep: None,
+            action: None,
+        }
+    }
+
+    pub fn act(action: DialogAction) -> Step {
+        Step {
+            keep: None,
+            action: Some(action),
+        }
+    }
+
+    pub fn keep_and(dialog: Dialog, action: DialogAction) -> Step {
+        Step {
+            keep: Some(dialog),
+            action: Some(action),
+        }
+    }
+}
+
+impl Dialog {
+    /// A dialog nothing may displace or close but its own confirmation.
+    pub fn pinned(&self) -> bool {
+        matches!(self, Dialog::Token(_))
+    }
+
+    /// The portal this dialog is about, when it is about one.
+    pub fn slug(&self) -> Option<&str> {
+        match self {
+            Dialog::Form(form) => match &form.mode {
+                FormMode::EditFields { slug } => Some(slug),
+                FormMode::Create => None,
+            },
+            Dialog::Token(d) => Some(&d.slug),
+            Dialog::Delete(d) => Some(&d.slug),
+            Dialog::Authorize(d) => Some(&d.slug),
+            Dialog::TokenPrompt(d) => Some(&d.slug),
+            Dialog::SecretPrompt(d) => Some(&d.slug),
+            Dialog::SignIn(d) => Some(&d.slug),
+            Dialog::Conflict(d) => Some(&d.slug),
+            Dialog::Confirm(d) => d.kind.slug(),
+            Dialog::SaveResponse(_) | Dialog::Drafts(_) | Dialog::Explain(_) => None,
+        }
+    }
+
+    pub fn key(self, key: KeyEvent) -> Step {
+        match self {
+            Dialog::Form(form) => form::key(form, key),
+            Dialog::Token(d) => d.key(key),
+            Dialog::Delete(d) => d.key(key),
+            Dialog::Confirm(d) => d.key(key),
+            Dialog::Authorize(d) => d.key(key),
+            Dialog::TokenPrompt(d) => d.key(key),
+            Dialog::SecretPrompt(d) => d.key(key),
+            Dialog::SignIn(d) => d.key(key),
+            Dialog::SaveResponse(d) => d.key(key),
+            Dialog::Drafts(d) => d.key(key),
+            Dialog::Explain(d) => d.key(key),
+            Dialog::Conflict(d) => d.key(key),
+        }
+    }
+
+    /// Pasted text, into the focused input of the dialog (if it has one).
+    pub fn paste(&mut self, text: &str) {
+        match self {
+            Dialog::Form(form) => form.paste(text),
+            Dialog::Delete(d) => d.typed.paste(text),
+            Dialog::TokenPrompt(d) => d.input.paste(text.trim()),
+            Dialog::SecretPrompt(d) => d.input.paste(text.trim()),
+            Dialog::SaveResponse(d) => d.path.paste(text),
+            _ => {}
+        }
+    }
+
+    pub fn draw(&self, frame: &mut Frame, app: &App) {
+        match self {
+            Dialog::Form(form) => form::draw(frame, app, form),
+            Dialog::Token(d) => d.draw(frame),
+            Dialog::Delete(d) => d.draw(frame),
+            Dialog::Confirm(d) => d.draw(frame),
+            Dialog::Authorize(d) => d.draw(frame),
+            Dialog::TokenPrompt(d) => d.draw(frame),
+            Dialog::SecretPrompt(d) => d.draw(frame),
+            Dialog::SignIn(d) => d.draw(frame, app),
+            Dialog::SaveResponse(d) => d.draw(frame),
+            Dialog::Drafts(d) => d.draw(frame, app),
+            Dialog::Explain(d) => d.draw(frame),
+            Dialog::Conflict(d) => d.draw(frame, app),
+        }
+    }
+}

@@ -1,0 +1,498 @@
+//! Keys as data: for each pane, which key does what. `App` looks actions up
+//! here, and the footer and the help overlay are drawn from the same
+//! tables, so what they say is what the keys do.
+//!
+//! A new key: an `Action` (if it is a new one), a `Binding` in the pane's
+//! table (or `GLOBAL`), and its case in the pane's `app` module.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What a key asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Help,
+    NextPane,
+    PreviousPane,
+    Save,
+    Run,
+    RefreshSchema,
+    /// Back to the portal list.
+    Back,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Filter,
+    Reload,
+    NewPortal,
+    Delete,
+    EditFields,
+    OpenDocument,
+    ExternalEditor,
+    Authorize,
+    ReviewDrafts,
+    Discard,
+    Undo,
+    Redo,
+    Format,
+    Complete,
+    Explain,
+    Fold,
+    Search,
+    NextMatch,
+    PreviousMatch,
+    CopyBody,
+    SaveBody,
+    /// The key goes to the pane's own editor (text, the variables form):
+    /// listed so the help says what those keys do.
+    Edit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    List,
+    Document,
+    Variables,
+    Response,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Key {
+    code: KeyCode,
+    modifiers: KeyModifiers,
+}
+
+const fn plain(code: KeyCode) -> Key {
+    Key {
+        code,
+        modifiers: KeyModifiers::NONE,
+    }
+}
+
+const fn char(c: char) -> Key {
+    plain(KeyCode::Char(c))
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        modifiers: KeyModifiers::CONTROL,
+    }
+}
+
+impl Key {
+    fn matches(&self, event: KeyEvent) -> bool {
+        // Terminals report an upper-case letter with or without Shift.
+        let mut modifiers = event.modifiers;
+        if matches!(event.code, KeyCode::Char(_) | KeyCode::BackTab) {
+            modifiers.remove(KeyModifiers::SHIFT);
+        }
+        self.code == event.code && self.modifiers == modifiers
+    }
+}
+
+#[derive(Debug)]
+pub struct Binding {
+    pub keys: &'static [Key],
+    /// The keys as the help shows them.
+    pub label: &'static str,
+    pub action: Action,
+    pub help: &'static str,
+}
+
+const fn bind(
+    keys: &'static [Key],
+    label: &'static str,
+    action: Action,
+    help: &'static str,
+) -> Binding {
+    Binding {
+        keys,
+        label,
+        action,
+        help,
+    }
+}
+
+/// Keys that work in every pane (dialogs and the filter take keys first).
+pub const GLOBAL: &[Binding] = &[
+    bind(&[ctrl('s')], "Ctrl-s", Action::Save, "save the portal"),
+    bind(&[ctrl('r')], "Ctrl-r", Action::Run, "run the portal"),
+    bind(
+        &[plain(KeyCode::F(5))],
+        "F5",
+        Action::RefreshSchema,
+        "fetch the GraphQL schema again",
+    ),
+    bind(&[plain(KeyCode::Tab)], "Tab", Action::NextPane, "next pane"),
+    bind(
+        &[plain(KeyCode::BackTab)],
+        "Shift-Tab",
+        Action::PreviousPane,
+        "previous pane",
+    ),
+    bind(&[plain(KeyCode::F(1))], "F1", Action::Help, "this help"),
+    bind(
+        &[ctrl('c')],
+        "Ctrl-c",
+        Action::Quit,
+        "quit (asks when work is unsaved)",
+    ),
+];
+
+const LIST: &[Binding] = &[
+    bind(
+        &[plain(KeyCode::Down), char('j')],
+        "↓/j",
+        Action::Down,
+        "next portal",
+    ),
+    bind(
+        &[plain(KeyCode::Up), char('k')],
+        "↑/k",
+        Action::Up,
+        "previous portal",
+    ),
+    bind(
+        &[plain(KeyCode::PageDown)],
+        "PgDn",
+        Action::PageDown,
+        "ten down",
+    ),
+    bind(&[plain(KeyCode::PageUp)], "PgUp", Action::PageUp, "ten up"),
+    bind(
+        &[plain(KeyCode::Home), char('g')],
+        "g/Home",
+        Action::Top,
+        "first portal",
+    ),
+    bind(
+        &[plain(KeyCode::End), char('G')],
+        "G/End",
+        Action::Bottom,
+        "last portal",
+    ),
+    bind(
+        &[char('/')],
+        "/",
+        Action::Filter,
+        "filter by name, slug, description",
+    ),
+    bind(
+        &[plain(KeyCode::Enter), plain(KeyCode::Right)],
+        "Enter",
+        Action::OpenDocument,
+        "edit the document",
+    ),
+    bind(&[char('f')], "f", Action::EditFields, "edit the fields"),
+    bind(
+        &[char('e')],
+        "e",
+        Action::ExternalEditor,
+        "open the document in $EDITOR",
+    ),
+    bind(
+        &[char('n')],
+        "n",
+        Action::NewPortal,
+        "create a portal (or resume one)",
+    ),
+    bind(&[char('d')], "d", Action::Delete, "delete the portal"),
+    bind(
+        &[char('x')],
+        "x",
+        Action::Discard,
+        "discard unsaved changes",
+    ),
+    bind(
+        &[char('D')],
+        "D",
+        Action::ReviewDrafts,
+        "review drafts of an earlier session",
+    ),
+    bind(&[char('r')], "r", Action::Reload, "reload from Buildkite"),
+    bind(
+        &[char('a')],
+        "a",
+        Action::Authorize,
+        "authorize runs (without running)",
+    ),
+    bind(
+        &[plain(KeyCode::Esc)],
+        "Esc",
+        Action::Back,
+        "clear the filter",
+    ),
+    bind(&[char('?')], "?", Action::Help, "this help"),
+    bind(&[char('q')], "q", Action::Quit, "quit"),
+];
+
+const DOCUMENT: &[Binding] = &[
+    bind(
+        &[],
+        "type",
+        Action::Edit,
+        "edit the document (Enter keeps the indent)",
+    ),
+    bind(&[ctrl('z')], "Ctrl-z", Action::Undo, "undo"),
+    bind(&[ctrl('y')], "Ctrl-y", Action::Redo, "redo"),
+    bind(
+        &[ctrl('f')],
+        "Ctrl-f",
+        Action::Format,
+        "format the document",
+    ),
+    bind(
+        &[ctrl(' ')],
+        "Ctrl-Space",
+        Action::Complete,
+        "complete (also while typing a name)",
+    ),
+    bind(
+        &[plain(KeyCode::F(2))],
+        "F2",
+        Action::Explain,
+        "explain the field under the cursor",
+    ),
+    bind(
+        &[ctrl('o')],
+        "Ctrl-o",
+        Action::ExternalEditor,
+        "open in $EDITOR",
+    ),
+    bind(
+        &[plain(KeyCode::Esc)],
+        "Esc",
+        Action::Back,
+        "back to the list",
+    ),
+];
+
+const VARIABLES: &[Binding] = &[
+    bind(&[], "↑/↓", Action::Edit, "move between variables"),
+    bind(
+        &[],
+        "←/→",
+        Action::Edit,
+        "choose the operation, an enum value or true/false",
+    ),
+    bind(
+        &[],
+        "type",
+        Action::Edit,
+        "edit the value (JSON for lists and objects)",
+    ),
+    bind(
+        &[],
+        "Enter",
+        Action::Edit,
+        "next variable; on Run, runs the portal",
+    ),
+    bind(
+        &[plain(KeyCode::Esc)],
+        "Esc",
+        Action::Back,
+        "back to the list",
+    ),
+];
+
+const RESPONSE: &[Binding] = &[
+    bind(
+        &[plain(KeyCode::Down), char('j')],
+        "↓/j",
+        Action::Down,
+        "next line",
+    ),
+    bind(
+        &[plain(KeyCode::Up), char('k')],
+        "↑/k",
+        Action::Up,
+        "previous line",
+    ),
+    bind(
+        &[plain(KeyCode::PageDown)],
+        "PgDn",
+        Action::PageDown,
+        "a page down",
+    ),
+    bind(
+        &[plain(KeyCode::PageUp)],
+        "PgUp",
+        Action::PageUp,
+        "a page up",
+    ),
+    bind(
+        &[plain(KeyCode::Home), char('g')],
+        "g/Home",
+        Action::Top,
+        "top",
+    ),
+    bind(
+        &[plain(KeyCode::End), char('G')],
+        "G/End",
+        Action::Bottom,
+        "bottom",
+    ),
+    bind(
+        &[plain(KeyCode::Enter), char(' '), char('z')],
+        "Enter/Space",
+        Action::Fold,
+        "fold or unfold the block",
+    ),
+    bind(&[char('/')], "/", Action::Search, "search"),
+    bind(&[char('n')], "n", Action::NextMatch, "next match"),
+    bind(&[char('N')], "N", Action::PreviousMatch, "previous match"),
+    bind(&[char('c')], "c", Action::CopyBody, "copy the body"),
+    bind(
+        &[char('s')],
+        "s",
+        Action::SaveBody,
+        "save the body to a file",
+    ),
+    bind(
+        &[plain(KeyCode::Esc)],
+        "Esc",
+        Action::Back,
+        "back to the list",
+    ),
+    bind(&[char('?')], "?", Action::Help, "this help"),
+    bind(&[char('q')], "q", Action::Quit, "quit"),
+];
+
+pub fn bindings(context: Context) -> &'static [Binding] {
+    match context {
+        Context::List => LIST,
+        Context::Document => DOCUMENT,
+        Context::Variables => VARIABLES,
+        Context::Response => RESPONSE,
+    }
+}
+
+/// The pane's own binding for `key`, else a global one.
+pub fn action(context: Context, key: KeyEvent) -> Option<Action> {
+    bindings(context)
+        .iter()
+        .chain(GLOBAL)
+        .find(|b| b.keys.iter().any(|k| k.matches(key)))
+        .map(|b| b.action)
+}
+
+/// The few keys the footer names for each pane, with one word each; the
+/// keys themselves come from the bindings.
+fn footer_actions(context: Context) -> &'static [(Action, &'static str)] {
+    match context {
+        Context::List => &[
+            (Action::Filter, "filter"),
+            (Action::OpenDocument, "edit"),
+            (Action::NewPortal, "new"),
+            (Action::Run, "run"),
+        ],
+        Context::Document => &[
+            (Action::Save, "save"),
+            (Action::Complete, "complete"),
+            (Action::Back, "list"),
+        ],
+        Context::Variables => &[(Action::Run, "run"), (Action::Back, "list")],
+        Context::Response => &[
+            (Action::Search, "search"),
+            (Action::CopyBody, "copy"),
+            (Action::Back, "list"),
+        ],
+    }
+}
+
+/// The footer's keys for the pane: `Enter edit · n new · … · F1 help`.
+pub fn footer(context: Context) -> String {
+    let label = |action: Action| {
+        bindings(context)
+            .iter()
+            .chain(GLOBAL)
+            .find(|b| b.action == action)
+            .map_or("?", |b| b.label)
+    };
+    footer_actions(context)
+        .iter()
+        .chain(&[(Action::Help, "help")])
+        .map(|&(action, word)| format!("{} {word}", label(action)))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn pane_keys_come_before_global_ones_and_shift_does_not_matter_for_letters() {
+        let none = KeyModifiers::NONE;
+        assert_eq!(
+            action(Context::List, key(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            action(Context::List, key(KeyCode::Char('D'), none)),
+            Some(Action::ReviewDrafts)
+        );
+        assert_eq!(
+            action(
+                Context::Document,
+                key(KeyCode::Char('s'), KeyModifiers::CONTROL)
+            ),
+            Some(Action::Save)
+        );
+        // A plain letter in the document is text, not a command.
+        assert_eq!(
+            action(Context::Document, key(KeyCode::Char('q'), none)),
+            None
+        );
+        assert_eq!(
+            action(Context::Response, key(KeyCode::Char('n'), none)),
+            Some(Action::NextMatch)
+        );
+    }
+
+    #[test]
+    fn every_pane_keeps_its_bindings_unambiguous() {
+        for context in [
+            Context::List,
+            Context::Document,
+            Context::Variables,
+            Context::Response,
+        ] {
+            let all: Vec<&Binding> = bindings(context).iter().chain(GLOBAL).collect();
+            for (i, a) in all.iter().enumerate() {
+                for b in &all[i + 1..] {
+                    for k in a.keys {
+                        assert!(
+                            !b.keys
+                                .iter()
+                                .any(|o| o.code == k.code && o.modifiers == k.modifiers),
+                            "{context:?}: {} and {} share a key",
+                            a.label,
+                            b.label
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_footer_reads_as_key_and_word() {
+        assert_eq!(
+            footer(Context::List),
+            "/ filter · Enter edit · n new · Ctrl-r run · ? help"
+        );
+        assert_eq!(
+            footer(Context::Document),
+            "Ctrl-s save · Ctrl-Space complete · Esc list · F1 help"
+        );
+    }
+}
