@@ -397,9 +397,8 @@ fn words_say_what_happens_and_warnings_are_not_hidden_by_routine_news() {
     assert!(!app.status.contains("need a fix"), "{}", app.status);
 }
 
-// 10
-#[test]
-fn the_creation_form_indents_lists_errors_validates_and_can_be_discarded() {
+/// The creation form open, a name typed, with a schema loaded.
+fn creating_with_a_schema() -> App {
     let mut app = loaded();
     app.update(Msg::SchemaReady {
         schema: test_schema(),
@@ -408,6 +407,13 @@ fn the_creation_form_indents_lists_errors_validates_and_can_be_discarded() {
     });
     press(&mut app, KeyCode::Char('n'));
     type_text(&mut app, "Nightly");
+    app
+}
+
+// 10
+#[test]
+fn the_creation_form_indents_lists_errors_validates_and_can_be_discarded() {
+    let mut app = creating_with_a_schema();
     for _ in 0..5 {
         press(&mut app, KeyCode::Tab); // to the document
     }
@@ -428,14 +434,7 @@ fn the_creation_form_indents_lists_errors_validates_and_can_be_discarded() {
         form.diagnostics()
     );
     // A document that parses but does not validate: asked first.
-    let mut app = loaded();
-    app.update(Msg::SchemaReady {
-        schema: test_schema(),
-        fetched_at: Utc::now(),
-        fetched_now: false,
-    });
-    press(&mut app, KeyCode::Char('n'));
-    type_text(&mut app, "Nightly");
+    let mut app = creating_with_a_schema();
     let commands = ctrl(&mut app, 's');
     run_diagnose(&mut app, commands);
     assert!(is_confirm(&app, |k| matches!(
