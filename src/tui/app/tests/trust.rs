@@ -622,3 +622,34 @@ fn ctrl_r_on_a_portal_whose_draft_waits_says_the_saved_version_runs() {
     assert!(ctrl(&mut app, 'r').is_empty());
     assert!(is_confirm(&app, |k| matches!(k, ConfirmKind::Run { .. })));
 }
+
+#[test]
+fn the_creation_form_completes_from_the_schema_like_the_editor() {
+    let mut app = creating_with_a_schema();
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Tab); // to the document
+    }
+    key(&mut app, KeyCode::Char('a'), KeyModifiers::CONTROL);
+    ctrl(&mut app, 'k');
+    type_text(&mut app, "query Q { vie");
+    let form = front_form(&app);
+    let (found, _) = form
+        .completion
+        .as_ref()
+        .expect("the list opens while typing");
+    assert_eq!(found.candidates[0].label, "viewer");
+    press(&mut app, KeyCode::Tab);
+    let form = front_form(&app);
+    assert!(form.completion.is_none());
+    assert!(
+        form.document_text().starts_with("query Q { viewer {"),
+        "{}",
+        form.document_text()
+    );
+    type_text(&mut app, "us");
+    press(&mut app, KeyCode::Esc);
+    assert!(
+        matches!(app.dialogs.front(), Some(Dialog::Form(_))),
+        "Esc closed only the list"
+    );
+}
