@@ -1,17 +1,16 @@
 //! bkportals: manage Buildkite portals from the terminal.
 //!
-//! See ARCHITECTURE.md for the modules and who may import whom.
+//! The app (`cli`, `tui`) over three crates Cargo keeps apart:
+//! `bkportals-graphql` (pure analysis), `bkportals-client` (speaks to
+//! Buildkite, keeps files) and `bkportals-sandbox` (the embedded Buildkite,
+//! sharing nothing with the client). They are re-exported under their
+//! module names. See ARCHITECTURE.md for who may import whom.
 
-pub mod buildkite;
+pub use bkportals_client::{buildkite, config, drafts, fsutil, schema_cache, secrets, text};
+pub use bkportals_graphql as graphql;
+pub use bkportals_sandbox as sandbox;
+
 pub mod cli;
-pub mod config;
 pub mod desktop;
 pub mod doctor;
-pub mod drafts;
-pub mod fsutil;
-pub mod graphql;
-pub mod sandbox;
-pub mod schema_cache;
-pub mod secrets;
-pub mod text;
 pub mod tui;

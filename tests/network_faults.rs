@@ -65,17 +65,26 @@ async fn connection_refused_is_a_network_error_naming_the_host() {
     );
 }
 
-#[tokio::test]
-async fn a_silent_server_times_out_instead_of_hanging() {
+/// A server that accepts connections and never answers; counts them.
+async fn silent() -> (String, Arc<AtomicUsize>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = accepted.clone();
     tokio::spawn(async move {
         let mut held = Vec::new();
         while let Ok((socket, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
             held.push(socket); // accept, never answer
         }
     });
-    let err = client(&format!("http://{addr}/"))
+    (format!("http://{addr}/"), accepted)
+}
+
+#[tokio::test]
+async fn a_silent_server_times_out_instead_of_hanging() {
+    let (base, _) = silent().await;
+    let err = client(&base)
         .create(&NewPortal {
             name: "x".into(),
             query: "{ viewer { user { name } } }".into(),
@@ -83,8 +92,44 @@ async fn a_silent_server_times_out_instead_of_hanging() {
         })
         .await
         .unwrap_err();
+    // The create may have reached Buildkite; reading it back timed out too.
+    assert!(matches!(err, ApiError::OutcomeUnknown { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("no answer from 127.0.0.1 within 2s") && text.contains("no answer within 2s"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn one_deadline_covers_every_attempt_of_a_read() {
+    let (base, accepted) = silent().await;
+    let err = client(&base).list().await.unwrap_err();
     assert!(matches!(err, ApiError::Timeout { .. }), "{err:?}");
     assert!(err.to_string().contains("within 2s"), "{err}");
+    assert_eq!(
+        accepted.load(Ordering::SeqCst),
+        1,
+        "no second attempt once the 2 s are spent"
+    );
+}
+
+#[tokio::test]
+async fn a_slow_server_gets_one_request_per_deadline() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    let base = serve(Router::new().fallback(any(move || {
+        let counter = counter.clone();
+        async move {
+            counter.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+            (StatusCode::OK, "[]")
+        }
+    })))
+    .await;
+    let err = client(&base).get("deploy").await.unwrap_err();
+    assert!(matches!(err, ApiError::Timeout { .. }), "{err:?}");
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
 }
 
 #[tokio::test]

@@ -57,10 +57,26 @@ async fn create_get_update_delete_round_trip() {
     assert!(created.token.expose().starts_with("bkpt_"));
     assert!(created.portal.user_invokable);
 
-    let again = client.create(&new_portal("Nightly report")).await.unwrap();
+    // The slug made from the name is sent: a second portal of that name
+    // is refused, not made as `nightly-report-2`.
+    let again = client
+        .create(&new_portal("Nightly report"))
+        .await
+        .unwrap_err();
     assert_eq!(
-        again.portal.slug, "nightly-report-2",
-        "generated slugs stay unique"
+        again.to_string(),
+        "rejected by Buildkite: Validation failed: Slug has already been taken (the slug `nightly-report` was made from the name; give another slug)"
+    );
+    let named = client
+        .create(&NewPortal {
+            slug: Some("nightly-report-2".into()),
+            ..new_portal("Nightly report")
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        named.portal.slug, "nightly-report-2",
+        "a given slug is used"
     );
 
     let fetched = client.get("nightly-report").await.unwrap();

@@ -6,11 +6,12 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::session::{read_input, secret_from_env, Session};
+use super::stream::{AnswerPrinter, Layout};
 use super::{Failure, InvokeArgs, Outcome, Output, EXIT_FAILED, EXIT_PORTAL_ERRORS, EXIT_USAGE};
-use crate::buildkite::{ApiError, InvokeResponse};
+use crate::buildkite::{ApiError, InvokeStream};
 use crate::graphql::variables;
 use crate::secrets::TokenKind;
-use crate::text::{sanitize, sanitize_line, to_json_pretty, write_json, write_json_text};
+use crate::text::sanitize_line;
 
 pub(super) async fn invoke(session: &mut Session, out: Output, args: InvokeArgs) -> Outcome {
     let (token, kind) = match &args.token_env {
@@ -34,9 +35,9 @@ pub(super) async fn invoke(session: &mut Session, out: Output, args: InvokeArgs)
     let variables = build_variables(session, &args).await?;
     let result = session
         .portal_client()?
-        .invoke(&args.slug, args.operation.as_deref(), &variables, &token)
+        .invoke_streaming(&args.slug, args.operation.as_deref(), &variables, &token)
         .await;
-    let response = match (result, kind) {
+    let answer = match (result, kind) {
         (Err(ApiError::Unauthorized { message, .. }), Some(TokenKind::User | TokenKind::Ephemeral)) => {
             return Err(Failure(
                 format!(
@@ -48,8 +49,7 @@ pub(super) async fn invoke(session: &mut Session, out: Output, args: InvokeArgs)
         }
         (result, _) => result?,
     };
-    report_invoke(out, &response)?;
-    Ok(if response.succeeded() {
+    Ok(if print_answer(out, answer).await? {
         0
     } else {
         EXIT_PORTAL_ERRORS
@@ -128,88 +128,52 @@ async fn variable_definitions(
     chosen.map(|o| o.variables).unwrap_or_default()
 }
 
-fn report_invoke(out: Output, response: &InvokeResponse) -> Result<(), Failure> {
-    if response.body.spilled_to().is_some() {
-        return report_large_invoke(out, response);
-    }
-    let body: Value = serde_json::from_str(&response.body)
-        .unwrap_or_else(|_| Value::String(response.body.as_str().to_owned()));
-    if out.json {
-        return out.print_json(&json!({
-            "status": response.status,
-            "elapsed_ms": response.elapsed.as_millis() as u64,
-            "rate_limit": response.rate_limit,
-            "body": body,
-        }));
-    }
-    let mut summary = format!(
-        "HTTP {} in {}",
-        response.status,
-        human_duration(response.elapsed)
-    );
-    if let (Some(remaining), Some(limit)) =
-        (response.rate_limit.remaining, response.rate_limit.limit)
-    {
-        summary.push_str(&format!(" · {remaining}/{limit} calls left this minute"));
-    }
-    eprintln!("{summary}");
-    if let Some(graphql) = &response.graphql {
-        for error in &graphql.errors {
-            eprintln!("GraphQL error: {}", sanitize_line(&error.message));
-        }
-    }
-    match &body {
-        Value::String(text) => println!("{}", sanitize(text)),
-        other => println!("{}", to_json_pretty(other)?),
-    }
-    Ok(())
-}
-
-/// An answer too large for memory is printed as received, from its file:
-/// no tree of it is built to pretty-print it.
-fn report_large_invoke(out: Output, response: &InvokeResponse) -> Result<(), Failure> {
-    let body = response.body.as_str();
-    let is_json = response.graphql.is_some();
-    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-    if out.json {
-        let head = json!({
-            "status": response.status,
-            "elapsed_ms": response.elapsed.as_millis() as u64,
-            "rate_limit": response.rate_limit,
-        })
-        .to_string();
-        // `{"status":...,"body":<the body>}`: the head without its closing brace.
+/// Prints the answer as it arrives, so a large one never sits in memory:
+/// the status first (on stderr, or at the head of the `--json` object), the
+/// body piece by piece, then its GraphQL errors. True when the run succeeded.
+async fn print_answer(out: Output, mut answer: InvokeStream) -> Result<bool, Failure> {
+    let mut stdout = std::io::BufWriter::new(std::io::stdout());
+    let layout = if out.json {
+        let head = json!({ "status": answer.status, "rate_limit": answer.rate_limit }).to_string();
+        // `{"status":...,"body":<the body>,"elapsed_ms":...}`: the head without its brace.
         let head = head.strip_suffix('}').unwrap_or(&head);
         write!(stdout, "{head},\"body\":")?;
-        if is_json {
-            write_json_text(&mut stdout, body)?;
-        } else {
-            write_json(&mut stdout, body)?;
-        }
-        writeln!(stdout, "}}")?;
-        return Ok(stdout.flush()?);
-    }
-    eprintln!(
-        "HTTP {} in {} · {} MB, printed as received",
-        response.status,
-        human_duration(response.elapsed),
-        body.len() >> 20
-    );
-    if let Some(graphql) = &response.graphql {
-        for error in &graphql.errors {
-            eprintln!("GraphQL error: {}", sanitize_line(&error.message));
-        }
-    }
-    if is_json {
-        // Valid JSON holds no raw C0 controls; the rest are escaped as received.
-        write_json_text(&mut stdout, body)?;
+        Layout::Compact
     } else {
-        for line in body.split('\n') {
-            writeln!(stdout, "{}", sanitize_line(line))?;
+        let mut summary = format!(
+            "HTTP {} in {}",
+            answer.status,
+            human_duration(answer.elapsed)
+        );
+        if let (Some(remaining), Some(limit)) =
+            (answer.rate_limit.remaining, answer.rate_limit.limit)
+        {
+            summary.push_str(&format!(" · {remaining}/{limit} calls left this minute"));
         }
+        eprintln!("{summary}");
+        Layout::Pretty
+    };
+    let mut printer = AnswerPrinter::new(&mut stdout, layout);
+    while let Some(chunk) = answer.next_chunk().await? {
+        printer.push(&chunk)?;
     }
-    writeln!(stdout)?;
-    Ok(stdout.flush()?)
+    let printed = printer.finish()?;
+    if out.json {
+        let elapsed_ms = answer.elapsed_so_far().as_millis();
+        writeln!(stdout, ",\"elapsed_ms\":{elapsed_ms}}}")?;
+    }
+    stdout.flush()?;
+    if printed.incomplete_json {
+        eprintln!("warning: the answer ended before its JSON was complete");
+    }
+    for error in &printed.errors {
+        eprintln!("GraphQL error: {}", sanitize_line(&error.message));
+    }
+    Ok(
+        (200..300).contains(&answer.status)
+            && printed.errors.is_empty()
+            && !printed.incomplete_json,
+    )
 }
 
 pub(super) fn human_duration(d: Duration) -> String {

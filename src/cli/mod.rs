@@ -19,6 +19,7 @@ mod portals;
 mod sandbox;
 mod schema;
 mod session;
+mod stream;
 mod token;
 
 const EXIT_FAILED: u8 = 1;
@@ -321,8 +322,8 @@ async fn run(cli: Cli) -> Outcome {
             },
             warnings: std::mem::take(&mut session.warnings),
         };
-        crate::tui::run(services).await?;
-        return Ok(0);
+        // 0 after quitting, 128 + N after signal N, as a shell reports it.
+        return Ok(crate::tui::run(services).await?);
     };
     let out = Output { json: cli.json };
     match command {

@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::{warn, Failure, EXIT_FAILED, EXIT_USAGE};
-use crate::buildkite::{ClientOptions, PortalClient, RestClient};
+use crate::buildkite::{ClientOptions, Notices, PortalClient, RestClient};
 use crate::config::{self, ConfigFile, Paths, Settings};
 use crate::sandbox::{self, RunningSandbox, SandboxOptions};
 use crate::secrets::{Secret, TokenStore};
@@ -76,11 +76,17 @@ impl Session {
 
     pub(super) fn rest(&self) -> Result<RestClient, Failure> {
         let token = self.settings.require_token()?.clone();
+        // A wait on the rate limit is said on stderr (the app replaces this
+        // with its status line).
+        let options = ClientOptions {
+            notices: Notices::new(|notice| eprintln!("{notice}")),
+            ..ClientOptions::default()
+        };
         Ok(RestClient::new(
             self.settings.rest_endpoint.clone(),
             &self.settings.org,
             token,
-            ClientOptions::default(),
+            options,
         )?)
     }
 

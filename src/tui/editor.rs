@@ -226,8 +226,9 @@ impl PortalEdit {
         }
     }
 
+    /// Inserts pasted text at the cursor, its line breaks made LF.
     pub fn paste(&mut self, text: &str) {
-        if self.document.insert_str(text) {
+        if paste_into(&mut self.document, text) {
             self.reparse();
         }
     }
@@ -474,6 +475,12 @@ pub fn indent_newline(document: &mut TextArea<'static>) {
     document.insert_str(format!("{indent}{deeper}"));
 }
 
+/// Pastes into a document text area (the editor's, the create form's): CR
+/// and CRLF, as terminals send them, become line breaks, in one insertion.
+pub fn paste_into(area: &mut TextArea<'_>, text: &str) -> bool {
+    area.insert_str(super::input::multi_line_paste(text))
+}
+
 fn text_area(text: &str) -> TextArea<'static> {
     let mut area = TextArea::new(text.split('\n').map(str::to_owned).collect());
     if text.len() <= EDITABLE_LIMIT {
@@ -567,5 +574,29 @@ mod tests {
         }
         edit.follow_cursor(2);
         assert_eq!(edit.scroll, 2);
+    }
+
+    #[test]
+    fn a_paste_with_cr_line_breaks_becomes_lines() {
+        let mut edit = PortalEdit::new(&portal());
+        edit.paste("# one\r# two\r\n");
+        assert_eq!(edit.document.lines()[..3], ["# one", "# two", "query Me {"]);
+        assert!(!edit.text().contains('\r'));
+        assert_eq!(edit.cursor(), (2, 0), "the cursor ends after the paste");
+    }
+
+    #[test]
+    fn a_megabyte_paste_into_the_document_arrives_whole() {
+        let line = "    field: name\r";
+        let count = (1 << 20) / line.len();
+        let mut edit = PortalEdit::new(&portal());
+        edit.paste(&line.repeat(count));
+        let expected = format!("{}{}", "    field: name\n".repeat(count), portal().query);
+        assert!(
+            edit.text() == expected,
+            "every pasted line is there, in order"
+        );
+        assert_eq!(edit.cursor(), (count, 0));
+        assert!(edit.is_dirty());
     }
 }

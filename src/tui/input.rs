@@ -93,21 +93,73 @@ impl LineInput {
         true
     }
 
-    /// Inserts pasted text, flattened to one line.
+    /// What to draw in `width` columns: the part of the value around the
+    /// cursor (all of it when it fits), and the cursor's column in that part.
+    /// Drawing a megabyte-long value then costs a screen's width, not a megabyte.
+    pub fn window(&self, width: usize) -> (&str, usize) {
+        let width = width.max(1);
+        let first = self.cursor.saturating_sub(width - 1);
+        let mut chars = self.value.char_indices().skip(first);
+        let start = chars.clone().next().map_or(self.value.len(), |(i, _)| i);
+        let end = chars.nth(width).map_or(self.value.len(), |(i, _)| i);
+        (&self.value[start..end], self.cursor - first)
+    }
+
+    /// Inserts pasted text, flattened to one line (see [`one_line_paste`]).
+    /// One insertion, so a megabyte costs a megabyte's work, not a scan per char.
     pub fn paste(&mut self, text: &str) {
-        for c in text.chars() {
-            let c = if c == '\n' || c == '\r' || c == '\t' {
-                ' '
-            } else {
-                c
-            };
-            if !c.is_control() {
-                let at = self.byte_at(self.cursor);
-                self.value.insert(at, c);
-                self.cursor += 1;
-            }
+        let text = one_line_paste(text);
+        let at = self.byte_at(self.cursor);
+        self.value.insert_str(at, &text);
+        self.cursor += text.chars().count();
+    }
+}
+
+/// Pasted text made fit for a one-line input: each line break (CR, LF, CRLF,
+/// U+2028, U+2029) and tab becomes one space, so the words stay apart as the
+/// user copied them; line breaks at the end (a copied line often brings its
+/// own) are dropped; other control characters and bidi overrides are dropped.
+pub fn one_line_paste(text: &str) -> String {
+    let text = text.trim_end_matches(is_line_break);
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() == Some(&'\n') {
+            continue; // CRLF: the LF makes the space
+        }
+        if is_line_break(c) || c == '\t' {
+            out.push(' ');
+        } else if !crate::text::is_unsafe(c) {
+            out.push(c);
         }
     }
+    out
+}
+
+/// Pasted text made fit for a multi-line editor: CRLF and lone CR (what
+/// terminals and tmux send for Enter) become LF; tabs are kept; other
+/// control characters and bidi overrides are dropped.
+pub fn multi_line_paste(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push('\n');
+            }
+            '\n' | '\t' => out.push(c),
+            c if crate::text::is_unsafe(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn is_line_break(c: char) -> bool {
+    matches!(c, '\r' | '\n' | '\u{2028}' | '\u{2029}')
 }
 
 #[cfg(test)]
@@ -137,5 +189,53 @@ mod tests {
         input.paste("bkpt_hidden");
         assert_eq!(input.value(), "bkpt_hidden");
         assert!(!format!("{input:?}").contains("bkpt_hidden"));
+    }
+
+    #[test]
+    fn line_breaks_of_every_kind_become_one_space_and_hidden_controls_go() {
+        let pasted = "a\r\nb\rc\nd\te\u{2028}f\x1b[31m\u{202E}g\u{9b}\x7f\r\n\r\n";
+        assert_eq!(one_line_paste(pasted), "a b c d e f[31mg");
+        let mut input = LineInput::new("[]");
+        press(&mut input, KeyCode::Left);
+        input.paste("x\ry\n");
+        assert_eq!(input.value(), "[x y]");
+        assert_eq!(input.cursor(), 4, "the cursor ends after the pasted text");
+    }
+
+    #[test]
+    fn multi_line_pastes_keep_their_lines_whatever_ends_them() {
+        let pasted = "query A {\r  a\r\n\tb\n}\r\x1b]52;c;x\x07";
+        assert_eq!(multi_line_paste(pasted), "query A {\n  a\n\tb\n}\n]52;c;x");
+    }
+
+    #[test]
+    fn a_megabyte_paste_arrives_whole() {
+        // Lines as a terminal sends them (CR between), 1 MiB in all.
+        let line = "0123456789abcde\r";
+        let pasted = line.repeat((1 << 20) / line.len());
+        let mut input = LineInput::new("<>");
+        press(&mut input, KeyCode::Left);
+        input.paste(&pasted);
+        let expected = format!(
+            "<{}>",
+            "0123456789abcde ".repeat((1 << 20) / line.len()).trim_end()
+        );
+        assert!(
+            input.value() == expected,
+            "the value is the paste, flattened"
+        );
+        assert_eq!(input.cursor(), expected.len() - 1);
+    }
+
+    #[test]
+    fn a_long_value_shows_the_part_around_the_cursor() {
+        let mut input = LineInput::new("abcdefgh");
+        assert_eq!(input.window(20), ("abcdefgh", 8), "all of it when it fits");
+        assert_eq!(input.window(4), ("fgh", 3), "the cursor stays on screen");
+        press(&mut input, KeyCode::Home);
+        assert_eq!(input.window(4), ("abcd", 0));
+        press(&mut input, KeyCode::Right);
+        press(&mut input, KeyCode::Right);
+        assert_eq!(input.window(2), ("bc", 1));
     }
 }

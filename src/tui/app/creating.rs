@@ -68,12 +68,12 @@ impl App {
     }
 
     fn create(&mut self, mut form: Box<PortalForm>, confirmed: bool) -> Vec<Command> {
-        let up_to_date = form.schema_checked == Some(form.generation);
-        if !confirmed && self.schema.is_some() && !up_to_date {
-            // Checked now, as Ctrl-s in the editor and the command line do.
+        if !confirmed && form.schema_verdict != Some(form.generation) {
+            // Not checked yet: checked now, as Ctrl-s in the editor and the
+            // command line do (a new portal's document is small).
             if let Some(schema) = &self.schema {
                 form.schema_diagnostics = schema.check(&form.document_text());
-                form.schema_checked = Some(form.generation);
+                form.schema_verdict = Some(form.generation);
             }
         }
         if !confirmed && !form.schema_diagnostics.is_empty() {
@@ -93,9 +93,24 @@ impl App {
     /// Drops the creation form, wherever it is (open, or paused); its
     /// draft on disk follows.
     fn take_creation(&mut self) {
-        self.dialogs
-            .close_where(|d| matches!(d, Dialog::Form(f) if f.mode == FormMode::Create));
-        self.create_draft = None;
+        self.take_creation_form();
+    }
+
+    /// Takes the creation form out of the dialogs (or the paused one).
+    fn take_creation_form(&mut self) -> Option<Box<PortalForm>> {
+        let mut open = None;
+        let mut others = Vec::new();
+        while let Some(dialog) = self.dialogs.take_front() {
+            match dialog {
+                Dialog::Form(f) if f.mode == FormMode::Create && open.is_none() => open = Some(f),
+                other => others.push(other),
+            }
+        }
+        for dialog in others.into_iter().rev() {
+            self.dialogs.put_back(dialog);
+        }
+        let paused = self.create_draft.take();
+        open.or(paused)
     }
 
     pub(super) fn on_created(
@@ -129,8 +144,23 @@ impl App {
                 )));
                 vec![Command::NoteTokenDialog(Some(slug))]
             }
+            Err(ApiError::CreatedWithoutToken { slug, portal }) => {
+                self.created_without_token(slug, portal.map(|p| *p))
+            }
             Err(error) => {
                 let message = error.to_string();
+                if matches!(error, ApiError::OutcomeUnknown { .. }) {
+                    // It may exist now: the list shows it, and sending the
+                    // same slug again is refused rather than made twice.
+                    let mut commands = self.reload();
+                    self.say(format!("Not sure it was created: {message}"));
+                    if let Some(form) = self.creation_form_mut() {
+                        form.submitting = false;
+                        form.server_error = Some((None, message));
+                    }
+                    commands.retain(|c| matches!(c, Command::LoadPortals));
+                    return commands;
+                }
                 self.say(format!("Not created: {message}"));
                 let server_error = match &error {
                     ApiError::Validation { message } => {
@@ -145,6 +175,42 @@ impl App {
                 Vec::new()
             }
         }
+    }
+
+    /// The portal exists, its token is lost: the creation form is kept for
+    /// a second try while the person decides.
+    fn created_without_token(
+        &mut self,
+        slug: String,
+        portal: Option<crate::buildkite::Portal>,
+    ) -> Vec<Command> {
+        let mut form = self
+            .take_creation_form()
+            .unwrap_or_else(|| Box::new(PortalForm::create()));
+        form.submitting = false;
+        let mut commands = Vec::new();
+        match portal {
+            Some(portal) => {
+                self.list.portals.push(portal);
+                let height = self.list_height();
+                self.list.refilter(Some(slug.clone()), height);
+            }
+            None => commands.extend(self.reload()),
+        }
+        self.say(format!("{slug} was created, but its token was lost."));
+        self.dialogs
+            .open(Confirm::dialog(ConfirmKind::CreatedWithoutToken {
+                slug,
+                form,
+            }));
+        commands
+    }
+
+    /// `r` after a lost token: delete the portal, then create it again.
+    pub(super) fn recreate(&mut self, slug: String, form: Box<PortalForm>) -> Vec<Command> {
+        self.say(format!("Deleting {slug} to create it again…"));
+        self.recreating = Some((slug.clone(), form));
+        vec![Command::Delete(slug)]
     }
 
     /// Enter in the token dialog.
@@ -172,18 +238,34 @@ impl App {
     ) -> Vec<Command> {
         match result {
             Ok(()) => {
-                let keep_position = self.list.selected;
-                self.list.portals.retain(|p| p.slug != slug);
-                self.edits.remove(&slug);
-                self.answers.remove(&slug);
-                self.stored_tokens.retain(|s| *s != slug);
-                let height = self.list_height();
-                self.list.refilter(None, height);
-                self.list.selected = keep_position.min(self.list.visible.len().saturating_sub(1));
+                if let Some((recreate, form)) = self.recreating.take() {
+                    if recreate == slug {
+                        self.forget_deleted(&slug);
+                        return self.create(form, true);
+                    }
+                }
+                self.forget_deleted(&slug);
                 self.say(format!("Deleted {slug}."));
             }
-            Err(error) => self.say(format!("Not deleted: {error}")),
+            Err(error) => {
+                if let Some((_, form)) = self.recreating.take() {
+                    self.create_draft = Some(form);
+                }
+                self.say(format!("Not deleted: {error}"));
+            }
         }
         Vec::new()
+    }
+
+    /// A deleted portal leaves the list, its edit, answer and token.
+    fn forget_deleted(&mut self, slug: &str) {
+        let keep_position = self.list.selected;
+        self.list.portals.retain(|p| p.slug != slug);
+        self.edits.remove(slug);
+        self.answers.remove(slug);
+        self.stored_tokens.retain(|s| s != slug);
+        let height = self.list_height();
+        self.list.refilter(None, height);
+        self.list.selected = keep_position.min(self.list.visible.len().saturating_sub(1));
     }
 }

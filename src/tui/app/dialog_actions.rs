@@ -39,6 +39,7 @@ impl App {
                 .dialogs
                 .open(Confirm::dialog(ConfirmKind::DiscardCreation { name })),
             DialogAction::DiscardCreation => self.discard_creation(),
+            DialogAction::Recreate { slug, form } => return self.recreate(slug, form),
             DialogAction::Status(text) => self.say(text),
             DialogAction::Authorize {
                 slug,

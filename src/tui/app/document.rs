@@ -64,6 +64,8 @@ impl App {
                 edit.follow_cursor(height);
                 if let Some(status) = status {
                     self.say(status);
+                } else {
+                    self.resolved(Cause::Save); // "Saved" no longer holds
                 }
                 // Typing a name opens the list by itself.
                 if let KeyCode::Char(c) = key.code {
@@ -88,6 +90,10 @@ impl App {
                 self.say("This document is too large to change here: Ctrl-o edits it in $EDITOR.");
             } else {
                 edit.paste(text);
+                let height = inner_height(self.areas().document);
+                if let Some(edit) = self.edits.get_mut(&slug) {
+                    edit.follow_cursor(height);
+                }
             }
         }
     }
@@ -253,6 +259,7 @@ impl App {
             if let Some(form) = self.creation_form_mut() {
                 if form.generation == generation {
                     form.schema_diagnostics = diagnostics;
+                    form.schema_verdict = Some(generation);
                 }
             }
         } else if let Some(edit) = self.edits.get_mut(slug) {

@@ -78,7 +78,7 @@ impl PortalList {
     /// Pasted text goes into the filter, on one line.
     pub fn type_into_filter(&mut self, text: &str, height: usize) {
         self.filter
-            .extend(text.chars().map(|c| if c.is_control() { ' ' } else { c }));
+            .push_str(&crate::tui::input::one_line_paste(text));
         self.refilter(None, height);
     }
 

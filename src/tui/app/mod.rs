@@ -128,6 +128,8 @@ pub struct App {
     status_sticky: bool,
     /// Run this portal once its save or its authorization is done.
     run_after: Option<String>,
+    /// A portal whose token was lost, being deleted to be created again.
+    recreating: Option<(String, Box<PortalForm>)>,
     pub quit: bool,
     /// Spinner frame, advanced only while something is in flight.
     pub spinner: usize,
@@ -162,6 +164,7 @@ impl App {
             status_cause: None,
             status_sticky: false,
             run_after: None,
+            recreating: None,
             quit: false,
             spinner: 0,
             screen: Rect::new(0, 0, 80, 24),
@@ -250,12 +253,25 @@ impl App {
         self.pending_drafts.iter().any(|d| d.slug == slug)
     }
 
-    fn unsaved_count(&self) -> usize {
-        let creating = self.create_draft.is_some()
+    /// What quitting leaves unsaved (kept as drafts): the portals, and a
+    /// creation someone typed into.
+    fn unsaved(&self) -> Vec<String> {
+        let mut unsaved: Vec<String> = self
+            .edits
+            .iter()
+            .filter(|(_, e)| e.is_dirty())
+            .map(|(slug, _)| slug.clone())
+            .collect();
+        unsaved.sort();
+        let typed = |f: &PortalForm| f.document.is_some() && f.revision > 0;
+        let creating = self.create_draft.as_deref().is_some_and(typed)
             || self
                 .dialogs
-                .any(|d| matches!(d, Dialog::Form(f) if f.document.is_some()));
-        self.edits.values().filter(|e| e.is_dirty()).count() + usize::from(creating)
+                .any(|d| matches!(d, Dialog::Form(f) if typed(f)));
+        if creating {
+            unsaved.push("the new portal".to_owned());
+        }
+        unsaved
     }
 
     pub fn areas(&self) -> layout::Areas {
@@ -368,24 +384,8 @@ impl App {
                 result,
                 ran_as,
             } => self.on_invoked(slug, result, ran_as),
-            Msg::SignInStarted {
-                code,
-                url,
-                seconds_left,
-                opened_browser,
-            } => {
-                if let Some(sign_in) = self.sign_in_dialog() {
-                    sign_in.code = Some(code);
-                    sign_in.url = Some(url);
-                    sign_in.seconds_left = Some(seconds_left);
-                    sign_in.opened_browser = opened_browser;
-                }
-                Vec::new()
-            }
-            Msg::SignInProgress { seconds_left } => {
-                if let Some(sign_in) = self.sign_in_dialog() {
-                    sign_in.seconds_left = Some(seconds_left);
-                }
+            msg @ (Msg::SignInStarted { .. } | Msg::SignInProgress { .. }) => {
+                self.on_sign_in_progress(msg);
                 Vec::new()
             }
             Msg::SignedIn { slug, result } => self.on_authorized(slug, result, "Signed in"),
@@ -442,6 +442,28 @@ impl App {
         }
     }
 
+    /// The sign-in dialog follows the code and its countdown.
+    fn on_sign_in_progress(&mut self, msg: Msg) {
+        let Some(sign_in) = self.sign_in_dialog() else {
+            return;
+        };
+        match msg {
+            Msg::SignInStarted {
+                code,
+                url,
+                seconds_left,
+                opened_browser,
+            } => {
+                sign_in.code = Some(code);
+                sign_in.url = Some(url);
+                sign_in.seconds_left = Some(seconds_left);
+                sign_in.opened_browser = opened_browser;
+            }
+            Msg::SignInProgress { seconds_left } => sign_in.seconds_left = Some(seconds_left),
+            _ => {}
+        }
+    }
+
     fn on_listed(&mut self) {
         self.list.loaded();
         self.loading = Loading::Idle;
@@ -463,7 +485,7 @@ impl App {
         // fails (offline, server down) leaves what was there.
         self.list.stale = true;
         self.loading = Loading::InFlight;
-        self.say("Loading portals…");
+        self.note("Loading portals…");
         vec![Command::LoadPortals]
     }
 
@@ -502,8 +524,8 @@ impl App {
     }
 
     fn ask_to_quit(&mut self) -> Vec<Command> {
-        let unsaved = self.unsaved_count();
-        if unsaved == 0 {
+        let unsaved = self.unsaved();
+        if unsaved.is_empty() {
             self.quit = true;
         } else {
             self.dialogs.open(super::dialogs::Confirm::dialog(

@@ -115,7 +115,11 @@ impl App {
             self.say("Already running: Esc cancels.");
             return Vec::new();
         }
-        if self.edits.get(&slug).is_some_and(|e| e.document_dirty()) {
+        // Unsaved changes (or a draft of an earlier session not yet looked
+        // at): Buildkite would run something other than what is on screen.
+        if self.edits.get(&slug).is_some_and(|e| e.document_dirty())
+            || self.has_pending_draft(&slug)
+        {
             self.dialogs.open(Confirm::dialog(ConfirmKind::Run {
                 slug,
                 document: true,

@@ -100,7 +100,7 @@ impl App {
                 if new_slug != slug {
                     self.renamed(&slug, &new_slug);
                 }
-                self.say(format!("Saved {new_slug}."));
+                self.say_because(Cause::Save, format!("Saved {new_slug}."));
                 let height = self.list_height();
                 self.list.refilter(Some(new_slug.clone()), height);
                 if self.run_after.as_deref() == Some(slug.as_str()) {

@@ -30,15 +30,11 @@ pub enum ConfirmKind {
         form: Box<PortalForm>,
         summary: String,
     },
-    Quit {
-        unsaved: usize,
-    },
+    /// What is unsaved: portal slugs, and "the new portal".
+    Quit { unsaved: Vec<String> },
     /// Ctrl-r while the portal has unsaved changes: Buildkite runs the saved
     /// document, not the one on screen.
-    Run {
-        slug: String,
-        document: bool,
-    },
+    Run { slug: String, document: bool },
     /// Throw away unsaved changes of one portal.
     Discard {
         slug: String,
@@ -46,9 +42,11 @@ pub enum ConfirmKind {
         fields: bool,
     },
     /// Throw away the paused creation of a new portal.
-    DiscardCreation {
-        name: String,
-    },
+    DiscardCreation { name: String },
+    /// Buildkite made the portal, but the answer with its one-time token
+    /// was lost: keep it (and make a token in Buildkite), or delete it and
+    /// create it again from the same form.
+    CreatedWithoutToken { slug: String, form: Box<PortalForm> },
 }
 
 impl ConfirmKind {
@@ -57,6 +55,7 @@ impl ConfirmKind {
             ConfirmKind::Save { slug, .. }
             | ConfirmKind::Run { slug, .. }
             | ConfirmKind::Discard { slug, .. } => Some(slug),
+            ConfirmKind::CreatedWithoutToken { slug, .. } => Some(slug),
             ConfirmKind::Create { .. }
             | ConfirmKind::Quit { .. }
             | ConfirmKind::DiscardCreation { .. } => None,
@@ -98,7 +97,8 @@ impl Confirm {
                 let (document, fields) = match key.code {
                     KeyCode::Char('d') if document => (true, false),
                     KeyCode::Char('f') if fields => (false, true),
-                    KeyCode::Char('a') | KeyCode::Char('y') => (document, fields),
+                    KeyCode::Char('a') if document && fields => (true, true),
+                    KeyCode::Char('y') if document != fields => (document, fields),
                     KeyCode::Esc | KeyCode::Char('n') => return status("Nothing discarded."),
                     _ => {
                         return Step::keep(Confirm::dialog(ConfirmKind::Discard {
@@ -115,13 +115,29 @@ impl Confirm {
                 })
             }
             ConfirmKind::DiscardCreation { .. } if yes => Step::act(DialogAction::DiscardCreation),
+            ConfirmKind::CreatedWithoutToken { slug, form } if key.code == KeyCode::Char('r') => {
+                Step::act(DialogAction::Recreate { slug, form })
+            }
+            ConfirmKind::CreatedWithoutToken { slug, .. }
+                if matches!(key.code, KeyCode::Enter | KeyCode::Esc | KeyCode::Char('k')) =>
+            {
+                Step::act(DialogAction::Status(format!(
+                    "Kept {slug}: make a token on its Security page in Buildkite, then `a` stores it here."
+                )))
+            }
             ConfirmKind::DiscardCreation { .. } if no => Step::close(),
             kind => Step::keep(Dialog::Confirm(Confirm { kind })),
         }
     }
 
     pub fn draw(&self, frame: &mut Frame) {
-        let (title, lines, width) = match &self.kind {
+        let (title, lines, width) = self.text();
+        message(frame, title, lines, width);
+    }
+
+    /// The title, the lines and the width of the question.
+    fn text(&self) -> (&'static str, Vec<Line<'static>>, u16) {
+        match &self.kind {
             ConfirmKind::Save {
                 summary, syntax, ..
             } => (
@@ -157,7 +173,7 @@ impl Confirm {
             ConfirmKind::Quit { unsaved } => (
                 " Quit? ",
                 vec![
-                    Line::from(format!("{unsaved} portal(s) have unsaved changes.")),
+                    Line::from(format!("Unsaved: {}.", sanitize_line(&unsaved.join(", ")))),
                     Line::from(Span::styled(
                         "They stay on disk as drafts: the next start offers them.",
                         dim(),
@@ -185,36 +201,26 @@ impl Confirm {
                 slug,
                 document,
                 fields,
-            } => {
-                let mut keys = Vec::new();
-                if *document {
-                    keys.push("d the document");
-                }
-                if *fields {
-                    keys.push("f the fields");
-                }
-                if *document && *fields {
-                    keys.push("a both");
-                } else {
-                    keys.push("y discard");
-                }
-                (
-                    " Discard changes? ",
-                    vec![
-                        Line::from(format!(
-                            "Throw away the unsaved changes of `{}`?",
-                            sanitize_line(slug)
-                        )),
-                        Line::from(Span::styled(
-                            "Buildkite's version comes back; this cannot be undone.",
-                            dim(),
-                        )),
-                        Line::default(),
-                        Line::from(format!("{} · Esc keep", keys.join(" · "))),
-                    ],
-                    64,
-                )
-            }
+            } => discard_text(slug, *document, *fields),
+            ConfirmKind::CreatedWithoutToken { slug, .. } => (
+                " Created, but its token was lost ",
+                vec![
+                    Line::from(format!(
+                        "Buildkite created `{}`, but the answer with its token was cut off.",
+                        sanitize_line(slug)
+                    )),
+                    Line::from(Span::styled(
+                        "Buildkite shows a new portal's token only once: it cannot be read again.",
+                        error_style(),
+                    )),
+                    Line::default(),
+                    Line::from(
+                        "Enter keep it (make a new token on its Security page in Buildkite)",
+                    ),
+                    Line::from("r delete it and create it again from the same form"),
+                ],
+                76,
+            ),
             ConfirmKind::DiscardCreation { name } => (
                 " Discard the new portal? ",
                 vec![
@@ -231,7 +237,42 @@ impl Confirm {
                 ],
                 60,
             ),
-        };
-        message(frame, title, lines, width);
+        }
     }
+}
+
+/// Which changes of `slug` can be thrown away, and the keys for each.
+fn discard_text(
+    slug: &str,
+    document: bool,
+    fields: bool,
+) -> (&'static str, Vec<Line<'static>>, u16) {
+    let mut keys = Vec::new();
+    if document {
+        keys.push("d the document");
+    }
+    if fields {
+        keys.push("f the fields");
+    }
+    keys.push(if document && fields {
+        "a both"
+    } else {
+        "y discard"
+    });
+    (
+        " Discard changes? ",
+        vec![
+            Line::from(format!(
+                "Throw away the unsaved changes of `{}`?",
+                sanitize_line(slug)
+            )),
+            Line::from(Span::styled(
+                "Buildkite's version comes back; this cannot be undone.",
+                dim(),
+            )),
+            Line::default(),
+            Line::from(format!("{} · Esc keep", keys.join(" · "))),
+        ],
+        64,
+    )
 }

@@ -14,7 +14,7 @@ use crate::buildkite::NewPortal;
 use crate::graphql::diagnostics::{parse_diagnostics, Diagnostic};
 use crate::text::sanitize_line;
 use crate::tui::app::App;
-use crate::tui::editor::{indent_newline, Field, FieldDraft};
+use crate::tui::editor::{indent_newline, paste_into, Field, FieldDraft};
 use crate::tui::input::LineInput;
 use crate::tui::layout::centered;
 use crate::tui::view::{dim, draw_document_text, error_style, pane, spinner, DocumentText};
@@ -56,6 +56,8 @@ pub struct PortalForm {
     pub generation: u64,
     /// The generation last sent to be checked against the schema.
     pub schema_checked: Option<u64>,
+    /// The generation `schema_diagnostics` are the verdict on.
+    pub schema_verdict: Option<u64>,
     /// Counts changes of any value, so drafts follow the form.
     pub revision: u64,
     pub focus: usize,
@@ -102,6 +104,7 @@ impl PortalForm {
             schema_diagnostics: Vec::new(),
             generation: 0,
             schema_checked: None,
+            schema_verdict: None,
             revision: 0,
             focus: 0,
             server_error: None,
@@ -141,7 +144,7 @@ impl PortalForm {
             FormRow::AllowedIps => self.allowed_ips.paste(text),
             FormRow::Document => {
                 if let Some(doc) = &mut self.document {
-                    doc.insert_str(text);
+                    paste_into(doc, text);
                     self.document_changed();
                 }
             }
@@ -440,14 +443,17 @@ fn field_lines(form: &PortalForm, inner: Rect) -> (Vec<Line<'static>>, Option<(u
     for (row, label, input, placeholder) in text_rows {
         let is_focused = focused == row;
         let label_text = format!("{} {label:<15}", if is_focused { "›" } else { " " });
+        // The part around the cursor, so a long value scrolls sideways.
+        let room = usize::from(inner.width).saturating_sub(label_text.chars().count() + 1);
+        let (shown, at) = input.window(room);
         let value = if input.value().is_empty() && !is_focused {
             Span::styled(placeholder.to_owned(), dim().italic())
         } else {
-            Span::raw(sanitize_line(input.value()))
+            Span::raw(sanitize_line(shown))
         };
         if is_focused {
             cursor = Some((
-                inner.x + label_text.chars().count() as u16 + input.cursor() as u16,
+                inner.x + label_text.chars().count() as u16 + at as u16,
                 inner.y + lines.len() as u16,
             ));
         }

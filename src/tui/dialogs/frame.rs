@@ -41,8 +41,10 @@ pub fn prompt(
     width: u16,
 ) {
     let input_row = lines.len() as u16;
+    // The part of the value around the cursor: a long one scrolls sideways.
+    let (shown, cursor) = input.window(usize::from(width.saturating_sub(5)));
     lines.push(Line::from(Span::styled(
-        format!("› {}", sanitize_line(input.value())),
+        format!("› {}", sanitize_line(shown)),
         Style::new().bold(),
     )));
     lines.push(Line::default());
@@ -50,7 +52,7 @@ pub fn prompt(
     let area = centered(frame.area(), width, lines.len() as u16 + 2);
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(pane(title.into(), true)), area);
-    let x = area.x + 3 + input.cursor() as u16;
+    let x = area.x + 3 + cursor as u16;
     let y = area.y + 1 + input_row;
     if x < area.x + area.width - 1 {
         frame.set_cursor_position(Position::new(x, y));

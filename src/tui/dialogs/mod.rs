@@ -82,6 +82,11 @@ pub enum DialogAction {
     AskDiscardCreation(String),
     /// Throws away the paused creation.
     DiscardCreation,
+    /// Deletes a portal whose token was lost, then creates it again.
+    Recreate {
+        slug: String,
+        form: Box<PortalForm>,
+    },
     Status(String),
     Authorize {
         slug: String,

@@ -32,6 +32,10 @@ impl DeletePrompt {
             KeyCode::Enter if self.typed.value() == self.slug => {
                 Step::act(DialogAction::Delete(self.slug))
             }
+            KeyCode::Enter => {
+                let hint = format!("Type `{}` exactly to delete it (Esc keeps it).", self.slug);
+                Step::keep_and(Dialog::Delete(self), DialogAction::Status(hint))
+            }
             _ => {
                 self.typed.key(key);
                 Step::keep(Dialog::Delete(self))

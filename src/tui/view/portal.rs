@@ -162,6 +162,21 @@ pub struct DocumentText<'a> {
     pub focused: bool,
 }
 
+/// The first line to show: as scrolled, but never past what fills the rows
+/// (a document that fits shows from line 1), and always with the cursor's
+/// line in view (after a paste, an undo, or rows taken by the error list).
+fn visible_from(scroll: usize, cursor: Option<(usize, usize)>, lines: usize, rows: usize) -> usize {
+    let mut first = scroll.min(lines.saturating_sub(rows));
+    if let Some((row, _)) = cursor {
+        if row < first {
+            first = row;
+        } else if row >= first + rows {
+            first = row + 1 - rows;
+        }
+    }
+    first
+}
+
 /// Draws `doc` into `inner`; returns where the cursor went, when focused
 /// and on screen.
 pub fn draw_document_text(
@@ -172,9 +187,15 @@ pub fn draw_document_text(
     if inner.height == 0 || inner.width == 0 {
         return None;
     }
-    let (lines, diagnostics, scroll) = (doc.lines, doc.diagnostics, doc.scroll);
+    let (lines, diagnostics) = (doc.lines, doc.diagnostics);
     let diagnostic_rows = diagnostics.len().min(3).min(inner.height as usize / 2);
-    let text_rows = inner.height as usize - diagnostic_rows;
+    let text_rows = (inner.height as usize - diagnostic_rows).max(1);
+    let scroll = visible_from(
+        doc.scroll,
+        doc.cursor.filter(|_| doc.focused),
+        lines.len(),
+        text_rows,
+    );
     let number_width = lines.len().to_string().len();
     let gutter = number_width + 3;
     let text_width = (inner.width as usize).saturating_sub(gutter).max(1);
@@ -372,5 +393,22 @@ fn styled_run(text: String, base: Style, underlined: bool) -> Span<'static> {
         )
     } else {
         Span::styled(text, base)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::visible_from;
+
+    #[test]
+    fn a_document_that_fits_shows_from_its_first_line_and_the_cursor_stays_in_view() {
+        assert_eq!(visible_from(8, None, 9, 20), 0, "it fits: from line 1");
+        assert_eq!(visible_from(8, Some((2, 0)), 40, 20), 2, "up to the cursor");
+        assert_eq!(
+            visible_from(0, Some((39, 0)), 40, 20),
+            20,
+            "down to the cursor"
+        );
+        assert_eq!(visible_from(10, Some((15, 0)), 40, 20), 10, "as scrolled");
     }
 }

@@ -9,7 +9,8 @@ use ratatui::Frame;
 use super::{dim, error_style, pane, spinner, style_of};
 use crate::graphql::highlight::json_line;
 use crate::text::sanitize_line;
-use crate::tui::app::{App, Focus};
+use crate::tui::app::{Answer, App, Focus};
+use crate::tui::run::VariablesForm;
 
 pub fn draw_variables(frame: &mut Frame, app: &App, area: Rect) {
     let focused = app.focus == Focus::Variables && app.dialogs.is_empty();
@@ -68,45 +69,12 @@ pub fn draw_variables(frame: &mut Frame, app: &App, area: Rect) {
         if first > 0 {
             lines.push(Line::from(Span::styled(format!("↑ {first} more"), dim())));
         }
-        for (i, input) in form
-            .rows
-            .iter()
-            .enumerate()
-            .skip(first + usize::from(first > 0))
-            .take(room)
-        {
+        for i in (first + usize::from(first > 0)..form.rows.len()).take(room) {
             let row = first_row + i;
-            let required = if input.required { "*" } else { " " };
-            let label = format!("{required}{} ", sanitize_line(&input.label()));
-            let ty = format!("{} ", input.type_name);
-            let value = sanitize_line(form.inputs[i].value());
-            let value_style = if selected(row) {
-                Style::new().underlined()
-            } else {
-                Style::new()
-            };
-            let prefix_width = label.chars().count() + ty.chars().count();
-            if selected(row) {
-                let x = inner.x as usize + prefix_width + form.inputs[i].cursor();
-                let y = inner.y as usize + lines.len();
-                if x < (inner.x + inner.width) as usize && y < (inner.y + inner.height) as usize {
-                    cursor = Some((x as u16, y as u16));
-                }
-            }
-            let mut spans = vec![
-                Span::styled(label, Style::new().fg(Color::Yellow)),
-                Span::styled(ty, dim()),
-                Span::styled(value, value_style),
-            ];
-            if selected(row) && !input.choices.is_empty() {
-                let shown: Vec<&str> = input
-                    .choices
-                    .iter()
-                    .map(|c| if c.is_empty() { "∅" } else { c.as_str() })
-                    .collect();
-                spans.push(Span::styled(format!("  ←/→ {}", shown.join(" · ")), dim()));
-            }
-            lines.push(Line::from(spans));
+            let y = inner.y as usize + lines.len();
+            let (line, at) = variable_line(form, i, selected(row), inner, y);
+            cursor = cursor.or(at);
+            lines.push(line);
             if let Some(error) = &form.errors[i] {
                 lines.push(Line::from(Span::styled(
                     format!("  ✗ {}", sanitize_line(error)),
@@ -134,25 +102,13 @@ pub fn draw_variables(frame: &mut Frame, app: &App, area: Rect) {
     }
 }
 
-pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
-    let focused = app.focus == Focus::Response && app.dialogs.is_empty();
-    let slug = app.selected_portal().map(|p| p.slug.as_str());
-    let running_here = slug.is_some() && app.running.as_ref().map(|r| r.slug.as_str()) == slug;
-    let Some(answer) = app.selected_answer() else {
-        let block = pane(" Response ".into(), focused);
-        let hint = if running_here {
-            format!("{} Running…", spinner(app))
-        } else {
-            "Run the portal (Ctrl-r) to see its answer here.".to_owned()
-        };
-        frame.render_widget(Paragraph::new(Span::styled(hint, dim())).block(block), area);
-        return;
-    };
+/// The answer belongs to its portal (and operation): the title says which,
+/// with the status, the time and what else a person should know.
+fn response_title(app: &App, answer: &Answer, slug: &str, running_here: bool) -> String {
     let view = &answer.view;
-    // The answer belongs to its portal (and operation): the title says which.
     let of = match &answer.operation {
-        Some(operation) => format!("{} {}", slug.unwrap_or_default(), operation),
-        None => slug.unwrap_or_default().to_owned(),
+        Some(operation) => format!("{slug} {operation}"),
+        None => slug.to_owned(),
     };
     let running = if running_here {
         format!("{} running again… ", spinner(app))
@@ -180,6 +136,68 @@ pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
             crate::tui::body::MAX_LINES
         ));
     }
+    title
+}
+
+/// One variable's row: label, type, value (and choices when focused), and
+/// where the cursor goes when it is focused and on screen at row `y`.
+fn variable_line(
+    form: &VariablesForm,
+    i: usize,
+    selected: bool,
+    inner: Rect,
+    y: usize,
+) -> (Line<'static>, Option<(u16, u16)>) {
+    let input = &form.rows[i];
+    let required = if input.required { "*" } else { " " };
+    let label = format!("{required}{} ", sanitize_line(&input.label()));
+    let ty = format!("{} ", input.type_name);
+    let value = sanitize_line(form.inputs[i].value());
+    let value_style = if selected {
+        Style::new().underlined()
+    } else {
+        Style::new()
+    };
+    let prefix_width = label.chars().count() + ty.chars().count();
+    let mut cursor = None;
+    if selected {
+        let x = inner.x as usize + prefix_width + form.inputs[i].cursor();
+        if x < (inner.x + inner.width) as usize && y < (inner.y + inner.height) as usize {
+            cursor = Some((x as u16, y as u16));
+        }
+    }
+    let mut spans = vec![
+        Span::styled(label, Style::new().fg(Color::Yellow)),
+        Span::styled(ty, dim()),
+        Span::styled(value, value_style),
+    ];
+    if selected && !input.choices.is_empty() {
+        let shown: Vec<&str> = input
+            .choices
+            .iter()
+            .map(|c| if c.is_empty() { "∅" } else { c.as_str() })
+            .collect();
+        spans.push(Span::styled(format!("  ←/→ {}", shown.join(" · ")), dim()));
+    }
+    (Line::from(spans), cursor)
+}
+
+pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
+    let focused = app.focus == Focus::Response && app.dialogs.is_empty();
+    let slug = app.selected_portal().map(|p| p.slug.as_str());
+    let running_here = slug.is_some() && app.running.as_ref().map(|r| r.slug.as_str()) == slug;
+    let Some(answer) = app.selected_answer() else {
+        let block = pane(" Response ".into(), focused);
+        let hint = if running_here {
+            format!("{} Running…", spinner(app))
+        } else {
+            "Run the portal (Ctrl-r) to see its answer here.".to_owned()
+        };
+        frame.render_widget(Paragraph::new(Span::styled(hint, dim())).block(block), area);
+        return;
+    };
+    let view = &answer.view;
+    let title = response_title(app, answer, slug.unwrap_or_default(), running_here);
     let mut block = pane(title, focused);
     if let Some(input) = &view.searching {
         block = block.title_bottom(Line::from(format!(" /{}▏ ", sanitize_line(input.value()))));

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use super::portal::Portal;
 use crate::text::sanitize_line;
 
 /// What went wrong talking to Buildkite (or the sandbox), and what to do about it.
@@ -40,6 +41,32 @@ pub enum ApiError {
 
     #[error("no answer from {host} within {}s; check the connection or try again", .after.as_secs())]
     Timeout { host: String, after: Duration },
+
+    /// A write whose request left but whose answer did not fully come back
+    /// (connection closed, body cut, no answer in time): the server may
+    /// have done it. It is never sent again on its own.
+    #[error("{outcome}: the answer from {host} was lost: {cause}; it was not sent again, so check before trying again")]
+    OutcomeUnknown {
+        /// What may have happened, e.g. "portal `deploy` may have run".
+        outcome: String,
+        host: String,
+        cause: String,
+        /// The status, when it arrived before the body was cut.
+        status: Option<u16>,
+    },
+
+    /// A create that Buildkite carried out, whose answer (with the portal's
+    /// one-time token) was lost.
+    #[error("portal `{slug}` was created, but its token could not be read: make a new token on the portal's Security page, or delete and create it again")]
+    CreatedWithoutToken {
+        slug: String,
+        /// The portal as read back, when that worked.
+        portal: Option<Box<Portal>>,
+    },
+
+    /// A create whose answer was lost, and reading back showed it was not made.
+    #[error("portal `{slug}` was not created: {reason}")]
+    NotCreated { slug: String, reason: String },
 
     #[error("unexpected response (HTTP {status}), not the JSON expected: {snippet:?}")]
     Undecodable { status: u16, snippet: String },
@@ -93,6 +120,24 @@ impl ApiError {
             },
             500..=599 => ApiError::Server { status, message },
             _ => ApiError::Http { status, message },
+        }
+    }
+
+    /// Says what an unclear outcome may have done, in the caller's words.
+    pub(crate) fn may_have(self, what: impl Into<String>) -> ApiError {
+        match self {
+            ApiError::OutcomeUnknown {
+                host,
+                cause,
+                status,
+                ..
+            } => ApiError::OutcomeUnknown {
+                outcome: what.into(),
+                host,
+                cause,
+                status,
+            },
+            other => other,
         }
     }
 

@@ -96,13 +96,25 @@ fn every(n: Option<u64>, count: u64) -> bool {
     n.is_some_and(|n| count % n == 0)
 }
 
-/// A body that fails at once: the client sees the connection close.
-fn broken_body(prefix: Bytes) -> Body {
-    let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
-        Ok(prefix),
-        Err(std::io::Error::other("fault injected: connection dropped")),
-    ];
-    Body::from_stream(futures_util::stream::iter(chunks))
+/// A response that fails before any byte is written: the client sees the
+/// connection close without an answer.
+fn dropped() -> Response {
+    let failing = futures_util::stream::once(async {
+        Err::<Bytes, _>(std::io::Error::other("fault injected: connection dropped"))
+    });
+    Response::new(Body::from_stream(failing))
+}
+
+/// A body that stops after `prefix`: the status line and the prefix reach
+/// the client first (the pause lets them out), then the connection is cut.
+fn cut_body(prefix: Bytes) -> Body {
+    use futures_util::StreamExt;
+    let head = futures_util::stream::once(async move { Ok::<_, std::io::Error>(prefix) });
+    let cut = futures_util::stream::once(async {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        Err(std::io::Error::other("fault injected: body cut"))
+    });
+    Body::from_stream(head.chain(cut))
 }
 
 pub async fn inject(State(faults): State<Arc<Faults>>, request: Request, next: Next) -> Response {
@@ -126,7 +138,7 @@ pub async fn inject(State(faults): State<Arc<Faults>>, request: Request, next: N
         return response;
     }
     if every(spec.drop_every, count) {
-        return Response::new(broken_body(Bytes::new()));
+        return dropped();
     }
     if every(spec.garbage_every, count) {
         return (StatusCode::OK, "<html><body>502 Bad Gateway</body></html>").into_response();
@@ -143,7 +155,7 @@ pub async fn inject(State(faults): State<Arc<Faults>>, request: Request, next: N
     parts.headers.remove(axum::http::header::CONTENT_LENGTH);
     if truncate {
         let half = bytes.slice(..bytes.len() / 2);
-        return Response::from_parts(parts, broken_body(half));
+        return Response::from_parts(parts, cut_body(half));
     }
     let rate = spec.slow_bytes_per_second.unwrap_or(1).max(1);
     let chunk = (rate / 10).max(1) as usize;

@@ -19,15 +19,21 @@ pub async fn fetch_schema_sdl(
     let request = http
         .request(Method::POST, endpoint.clone(), token)
         .json(&serde_json::json!({ "query": introspection::QUERY }));
-    let response = http.send(request).await?;
+    // Introspection changes nothing: a lost answer is just a network failure.
+    let answer = http.fetch(request).await.map_err(|e| match e {
+        ApiError::OutcomeUnknown { host, cause, .. } => ApiError::Network {
+            host,
+            message: cause,
+        },
+        other => other,
+    })?;
     let context = ErrorContext {
         scope: None,
         what: format!("the GraphQL endpoint {endpoint}"),
         unauthorized_hint: API_TOKEN_HINT,
     };
     let (_, body) = http
-        .success_body(response, &context)
-        .await
+        .success(answer, &context)
         .map_err(|e| match e {
             ApiError::Forbidden { message, .. } => ApiError::Refused(format!(
                 "forbidden ({message}): the API token needs GraphQL API access; enable it on the token in Buildkite's API Access Tokens settings"

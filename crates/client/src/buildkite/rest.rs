@@ -4,8 +4,9 @@ use reqwest::Method;
 use url::Url;
 
 use super::error::{ApiError, ErrorContext, API_TOKEN_HINT};
-use super::http::{check_endpoint, decode, next_link, same_origin, ClientOptions, Http};
+use super::http::{check_endpoint, decode, next_link, same_origin, ClientOptions, Http, Notices};
 use super::portal::{CreatedPortal, NewPortal, Portal, PortalChanges};
+use super::slug::slug_from_name;
 use crate::secrets::Secret;
 
 const READ: &str = "read_portals";
@@ -63,6 +64,12 @@ impl RestClient {
         &self.org
     }
 
+    /// Where to say that a call waits on a rate limit.
+    pub fn with_notices(mut self, notices: Notices) -> RestClient {
+        self.http.set_notices(notices);
+        self
+    }
+
     fn portals_url(&self, slug: Option<&str>) -> Url {
         let mut url = self.base.clone();
         if let Ok(mut segments) = url.path_segments_mut() {
@@ -103,8 +110,8 @@ impl RestClient {
             .append_pair("per_page", &PER_PAGE.to_string());
         for _ in 0..MAX_PAGES {
             let request = self.http.request(Method::GET, url.clone(), &self.token);
-            let response = self.http.send(request).await?;
-            let (headers, body) = self.http.success_body(response, &context).await?;
+            let answer = self.http.fetch(request).await?;
+            let (headers, body) = self.http.success(answer, &context)?;
             on_page(decode(200, &body)?);
             let next = headers
                 .get(reqwest::header::LINK)
@@ -133,26 +140,109 @@ impl RestClient {
         let request = self
             .http
             .request(Method::GET, self.portals_url(Some(slug)), &self.token);
-        let response = self.http.send(request).await?;
-        let (_, body) = self
-            .http
-            .success_body(response, &self.context(READ, Some(slug)))
-            .await?;
+        let answer = self.http.fetch(request).await?;
+        let (_, body) = self.http.success(answer, &self.context(READ, Some(slug)))?;
         decode(200, &body)
     }
 
-    /// Creates a portal; the answer carries its token, which Buildkite never shows again.
+    /// Creates a portal; the answer carries its token, which Buildkite never
+    /// shows again. The slug is always sent (made from the name unless
+    /// given), so a repeat is refused instead of making a second portal.
+    /// When the answer is lost, the portal is read back to say what
+    /// happened: `CreatedWithoutToken`, `NotCreated`, or `OutcomeUnknown`.
     pub async fn create(&self, portal: &NewPortal) -> Result<CreatedPortal, ApiError> {
+        let mut sent = portal.clone();
+        let made_from_name = sent.slug.as_deref().is_none_or(|s| s.trim().is_empty());
+        if made_from_name {
+            sent.slug = Some(slug_from_name(&sent.name)).filter(|s| !s.is_empty());
+        }
         let request = self
             .http
             .request(Method::POST, self.portals_url(None), &self.token)
-            .json(portal);
-        let response = self.http.send(request).await?;
-        let (_, body) = self
-            .http
-            .success_body(response, &self.context(WRITE, None))
-            .await?;
-        decode(201, &body)
+            .json(&sent);
+        let context = self.context(WRITE, None);
+        let result = self.http.fetch(request).await.and_then(|answer| {
+            let status = answer.status;
+            let host = self.base.host_str().unwrap_or("?").to_owned();
+            let (_, body) = self.http.success(answer, &context)?;
+            // A success whose body is not the portal: its token is lost too.
+            decode(status, &body).map_err(|e| ApiError::OutcomeUnknown {
+                outcome: String::new(),
+                host,
+                cause: e.to_string(),
+                status: None,
+            })
+        });
+        match (result, sent.slug.clone()) {
+            (Ok(created), _) => Ok(created),
+            (Err(lost @ ApiError::OutcomeUnknown { .. }), Some(slug)) => {
+                Err(self.read_back_after_lost_create(&sent, slug, lost).await)
+            }
+            (Err(ApiError::Validation { message }), Some(slug)) if made_from_name => {
+                Err(ApiError::Validation {
+                    message: format!(
+                        "{message} (the slug `{slug}` was made from the name; give another slug)"
+                    ),
+                })
+            }
+            (Err(e), _) => Err(e.may_have(format!(
+                "portal \"{}\" may or may not have been created",
+                crate::text::sanitize_line(&sent.name)
+            ))),
+        }
+    }
+
+    /// Says what became of a create whose answer was lost, from a read of its slug.
+    async fn read_back_after_lost_create(
+        &self,
+        sent: &NewPortal,
+        slug: String,
+        lost: ApiError,
+    ) -> ApiError {
+        let ApiError::OutcomeUnknown {
+            host,
+            cause,
+            status,
+            ..
+        } = lost
+        else {
+            return lost;
+        };
+        // A success status arrived before the body was cut: it was created.
+        let accepted = status.is_some_and(|s| (200..300).contains(&s));
+        let lost_answer = format!("the answer from {host} was lost: {cause}");
+        match self.get(&slug).await {
+            Ok(found) if accepted || (found.name == sent.name && found.query == sent.query) => {
+                ApiError::CreatedWithoutToken {
+                    slug,
+                    portal: Some(Box::new(found)),
+                }
+            }
+            Ok(_) => ApiError::NotCreated {
+                reason: format!(
+                    "{lost_answer}, and the slug `{slug}` belongs to another portal: give another slug"
+                ),
+                slug,
+            },
+            Err(_) if accepted => ApiError::CreatedWithoutToken {
+                slug,
+                portal: None,
+            },
+            Err(ApiError::NotFound { .. }) => ApiError::NotCreated {
+                reason: format!(
+                    "{lost_answer}, and Buildkite has no portal `{slug}`; trying again is safe"
+                ),
+                slug,
+            },
+            Err(read) => ApiError::OutcomeUnknown {
+                outcome: format!(
+                    "portal `{slug}` may or may not have been created (reading it back failed: {read})"
+                ),
+                host,
+                cause,
+                status,
+            },
+        }
     }
 
     /// Sends only the given changes (`PortalChanges::diff` keeps what differs).
@@ -161,11 +251,14 @@ impl RestClient {
             .http
             .request(Method::PUT, self.portals_url(Some(slug)), &self.token)
             .json(changes);
-        let response = self.http.send(request).await?;
+        let answer = self.http.fetch(request).await.map_err(|e| {
+            e.may_have(format!(
+                "the change to portal `{slug}` may or may not have been saved"
+            ))
+        })?;
         let (_, body) = self
             .http
-            .success_body(response, &self.context(WRITE, Some(slug)))
-            .await?;
+            .success(answer, &self.context(WRITE, Some(slug)))?;
         decode(200, &body)
     }
 
@@ -176,13 +269,13 @@ impl RestClient {
             segments.pop_if_empty().extend(["v2", "access-token"]);
         }
         let request = self.http.request(Method::GET, url, &self.token);
-        let response = self.http.send(request).await?;
+        let answer = self.http.fetch(request).await?;
         let context = ErrorContext {
             scope: None,
             what: "the API token".into(),
             unauthorized_hint: API_TOKEN_HINT,
         };
-        let (_, body) = self.http.success_body(response, &context).await?;
+        let (_, body) = self.http.success(answer, &context)?;
         decode(200, &body)
     }
 
@@ -190,10 +283,12 @@ impl RestClient {
         let request = self
             .http
             .request(Method::DELETE, self.portals_url(Some(slug)), &self.token);
-        let response = self.http.send(request).await?;
+        let answer =
+            self.http.fetch(request).await.map_err(|e| {
+                e.may_have(format!("portal `{slug}` may or may not have been deleted"))
+            })?;
         self.http
-            .success_body(response, &self.context(WRITE, Some(slug)))
-            .await?;
+            .success(answer, &self.context(WRITE, Some(slug)))?;
         Ok(())
     }
 }

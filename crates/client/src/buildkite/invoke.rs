@@ -6,9 +6,9 @@ use reqwest::Method;
 use serde::Deserialize;
 use url::Url;
 
-use super::body::ResponseBody;
+use super::body::{BodyCollector, ResponseBody, Uncollected};
 use super::error::{ApiError, ErrorContext, PORTAL_TOKEN_HINT};
-use super::http::{check_endpoint, ClientOptions, Http, RateLimit};
+use super::http::{check_endpoint, too_big, ClientOptions, Http, Opened, RateLimit};
 use crate::secrets::Secret;
 
 #[derive(Clone)]
@@ -107,8 +107,52 @@ impl PortalClient {
         url
     }
 
-    /// Runs the portal's document (or its `operation`) with `variables` as the body.
-    /// Invocations are never retried: the document may be a mutation.
+    /// Runs the portal's document (or its `operation`) with `variables` as
+    /// the body, and returns once the status arrives: the body is read from
+    /// the stream as it comes. Statuses the portal does not explain itself
+    /// (401, 404, 429, 5xx) are errors. Never retried: the document may be a
+    /// mutation, so an answer that is lost says the portal may have run.
+    pub async fn invoke_streaming(
+        &self,
+        slug: &str,
+        operation: Option<&str>,
+        variables: &serde_json::Value,
+        token: &Secret,
+    ) -> Result<InvokeStream, ApiError> {
+        let url = self.portal_url(slug, operation);
+        let request = self.http.request(Method::POST, url, token).json(variables);
+        let started = Instant::now();
+        let may_have_run = |e: ApiError| e.may_have(format!("portal `{slug}` may have run"));
+        let opened = self.http.open(request).await.map_err(may_have_run)?;
+        let status = opened.status;
+        let rate_limit = RateLimit::from_headers(&opened.headers);
+        if matches!(status, 401 | 404 | 429) || status >= 500 {
+            let limit = self.http.options().max_body_bytes;
+            let body = opened.small_body(limit).await.map_err(may_have_run)?;
+            let context = ErrorContext {
+                scope: None,
+                what: format!("portal `{slug}` in organization `{}`", self.org),
+                unauthorized_hint: PORTAL_TOKEN_HINT,
+            };
+            return Err(ApiError::from_status(
+                status,
+                &body,
+                rate_limit.reset_secs,
+                &context,
+            ));
+        }
+        Ok(InvokeStream {
+            elapsed: opened.elapsed,
+            opened,
+            slug: slug.to_owned(),
+            status,
+            rate_limit,
+            started,
+        })
+    }
+
+    /// Runs the portal and reads its whole answer: in memory up to
+    /// `spill_bytes`, past that in a private temporary file.
     pub async fn invoke(
         &self,
         slug: &str,
@@ -116,33 +160,63 @@ impl PortalClient {
         variables: &serde_json::Value,
         token: &Secret,
     ) -> Result<InvokeResponse, ApiError> {
-        let url = self.portal_url(slug, operation);
-        let request = self.http.request(Method::POST, url, token).json(variables);
-        let started = Instant::now();
-        let response = self.http.send(request).await?;
-        let (status, headers, body) = self.http.body_spilling(response).await?;
-        let elapsed = started.elapsed();
-        let rate_limit = RateLimit::from_headers(&headers);
-        let context = ErrorContext {
-            scope: None,
-            what: format!("portal `{slug}` in organization `{}`", self.org),
-            unauthorized_hint: PORTAL_TOKEN_HINT,
-        };
-        if matches!(status, 401 | 404 | 429) || status >= 500 {
-            return Err(ApiError::from_status(
-                status,
-                body.as_bytes(),
-                rate_limit.reset_secs,
-                &context,
-            ));
+        let mut stream = self
+            .invoke_streaming(slug, operation, variables, token)
+            .await?;
+        let options = self.http.options();
+        let limit = options.max_spilled_bytes;
+        let mut collector = BodyCollector::new(options.spill_bytes, limit);
+        let unkept = |e: Uncollected, host: &str| {
+            match e {
+            Uncollected::TooLarge => too_big(host, limit, "keeps"),
+            Uncollected::Disk(e) => ApiError::Refused(format!(
+                "the answer was too large for memory and could not be written to a temporary file: {e}"
+            )),
         }
+        };
+        while let Some(chunk) = stream.next_chunk().await? {
+            collector
+                .push(&chunk)
+                .map_err(|e| unkept(e, stream.opened.host()))?;
+        }
+        let body = collector
+            .finish()
+            .map_err(|e| unkept(e, stream.opened.host()))?;
         let graphql = GraphqlEnvelope::parse(&body);
         Ok(InvokeResponse {
-            status,
-            elapsed,
-            rate_limit,
+            status: stream.status,
+            elapsed: stream.started.elapsed(),
+            rate_limit: stream.rate_limit,
             body,
             graphql,
         })
+    }
+}
+
+/// A portal's answer, read as it arrives.
+pub struct InvokeStream {
+    opened: Opened,
+    slug: String,
+    pub status: u16,
+    pub rate_limit: RateLimit,
+    /// From sending to the status line.
+    pub elapsed: Duration,
+    started: Instant,
+}
+
+impl InvokeStream {
+    /// The next piece of the body, `None` at its end. A cut body is an
+    /// unclear outcome: the portal may have run.
+    pub async fn next_chunk(&mut self) -> Result<Option<bytes::Bytes>, ApiError> {
+        let slug = &self.slug;
+        self.opened
+            .chunk()
+            .await
+            .map_err(|e| e.may_have(format!("portal `{slug}` may have run")))
+    }
+
+    /// From sending until now.
+    pub fn elapsed_so_far(&self) -> Duration {
+        self.started.elapsed()
     }
 }

@@ -8,11 +8,12 @@ pub mod invoke;
 pub mod portal;
 pub mod rest;
 pub mod short_tokens;
+pub mod slug;
 
 pub use body::ResponseBody;
 pub use error::ApiError;
-pub use http::{ClientOptions, RateLimit};
-pub use invoke::{InvokeResponse, PortalClient};
+pub use http::{ClientOptions, Notice, Notices, RateLimit};
+pub use invoke::{InvokeResponse, InvokeStream, PortalClient};
 pub use portal::{CreatedPortal, NewPortal, Portal, PortalChanges};
 pub use rest::{AccessToken, RestClient};
 pub use short_tokens::{DeviceCode, Exchange, ShortLivedToken};

@@ -23,7 +23,7 @@ enum Inner {
 impl ResponseBody {
     /// A spilled file as a body. Text that is not UTF-8 is read back into
     /// memory with replacement characters (rare: portals answer JSON).
-    pub(crate) fn from_file(file: tempfile::NamedTempFile) -> std::io::Result<ResponseBody> {
+    pub fn from_file(file: tempfile::NamedTempFile) -> std::io::Result<ResponseBody> {
         // SAFETY: the file is our own private temporary file; nothing else
         // writes to it or truncates it while the map lives (it is removed
         // when the body is dropped).
@@ -51,6 +51,76 @@ impl ResponseBody {
         match &*self.inner {
             Inner::Memory(_) => None,
             Inner::File { file, .. } => Some(file.path()),
+        }
+    }
+}
+
+/// Collects a body as it arrives: in memory up to `spill_bytes`, then in a
+/// private temporary file, refusing anything past `limit` bytes.
+pub(crate) struct BodyCollector {
+    memory: Vec<u8>,
+    file: Option<tempfile::NamedTempFile>,
+    total: u64,
+    spill_bytes: usize,
+    limit: u64,
+}
+
+/// Why a body could not be kept.
+pub(crate) enum Uncollected {
+    TooLarge,
+    Disk(std::io::Error),
+}
+
+impl BodyCollector {
+    pub fn new(spill_bytes: usize, limit: u64) -> BodyCollector {
+        BodyCollector {
+            memory: Vec::new(),
+            file: None,
+            total: 0,
+            spill_bytes,
+            limit,
+        }
+    }
+
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), Uncollected> {
+        use std::io::Write;
+        self.total += chunk.len() as u64;
+        if self.total > self.limit {
+            return Err(Uncollected::TooLarge);
+        }
+        match &mut self.file {
+            Some(file) => file.write_all(chunk).map_err(Uncollected::Disk),
+            None if self.memory.len() + chunk.len() > self.spill_bytes => {
+                let mut spilled = tempfile::Builder::new()
+                    .prefix("bkportals-answer-")
+                    .suffix(".json")
+                    .tempfile()
+                    .map_err(Uncollected::Disk)?;
+                spilled.write_all(&self.memory).map_err(Uncollected::Disk)?;
+                spilled.write_all(chunk).map_err(Uncollected::Disk)?;
+                self.memory = Vec::new();
+                self.file = Some(spilled);
+                Ok(())
+            }
+            None => {
+                self.memory.extend_from_slice(chunk);
+                Ok(())
+            }
+        }
+    }
+
+    pub fn finish(self) -> Result<ResponseBody, Uncollected> {
+        use std::io::Write;
+        match self.file {
+            Some(mut file) => {
+                file.flush().map_err(Uncollected::Disk)?;
+                ResponseBody::from_file(file).map_err(Uncollected::Disk)
+            }
+            // No copy of the body unless it is not valid UTF-8.
+            None => Ok(ResponseBody::from(
+                String::from_utf8(self.memory)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            )),
         }
     }
 }

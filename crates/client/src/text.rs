@@ -37,7 +37,9 @@ pub fn sanitize_line(text: &str) -> String {
         .collect()
 }
 
-fn is_unsafe(c: char) -> bool {
+/// Would move, recolour or reorder what a terminal shows instead of being
+/// shown: control characters (ESC, C1, DEL...) and bidi controls.
+pub fn is_unsafe(c: char) -> bool {
     c.is_control() || is_bidi_control(c)
 }
 

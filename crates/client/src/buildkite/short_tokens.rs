@@ -62,9 +62,13 @@ impl PortalClient {
             segments.push(tail);
         }
         let request = self.http.bare(Method::POST, url).json(&body);
-        let response = self.http.send(request).await?;
-        let (status, _, body) = self.http.body(response).await?;
-        Ok((status, body))
+        let answer = self.http.fetch(request).await.map_err(|e| {
+            e.may_have(match tail {
+                "codes" => format!("a sign-in code for portal `{slug}` may have been made"),
+                _ => format!("a token for portal `{slug}` may have been granted"),
+            })
+        })?;
+        Ok((answer.status, answer.body))
     }
 
     /// Starts the user-invoked flow: a code, and the URL where the user approves it.

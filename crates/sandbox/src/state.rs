@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-const SEED: &str = include_str!("../../assets/sandbox-seed.json");
+const SEED: &str = include_str!("../assets/sandbox-seed.json");
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Organization {
@@ -172,7 +172,16 @@ impl World {
             builds: self.builds.clone(),
         };
         let text = serde_json::to_vec_pretty(&saved).map_err(std::io::Error::other)?;
-        crate::fsutil::write_private_file(path, &text)
+        // Replaced whole (a temp file beside it, renamed over it), so a kill
+        // never leaves half a state; the temp file is the owner's only.
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let mut file = tempfile::NamedTempFile::new_in(dir)?;
+        std::io::Write::write_all(&mut file, &text)?;
+        file.as_file().sync_all()?;
+        file.persist(path).map(drop).map_err(|e| e.error)
     }
 
     /// Adds `count` generated portals with varied names, descriptions and documents.

@@ -320,7 +320,7 @@ mod tests {
             !sdl.contains("scalar String") && !sdl.contains("__Type"),
             "{sdl}"
         );
-        crate::graphql::schema::GraphqlSchema::from_sdl(&sdl).expect("the SDL is a valid schema");
+        crate::schema::GraphqlSchema::from_sdl(&sdl).expect("the SDL is a valid schema");
     }
 
     #[test]

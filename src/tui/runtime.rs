@@ -1,0 +1,569 @@
+//! Performs the app's `Command`s: HTTP calls on tasks, and every call that
+//! may block (the keyring, which can wait on D-Bus; files) on the blocking
+//! pool, so the event loop never waits for them.
+
+use std::collections::HashMap;
+use std::fmt::Display;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use super::message::{Command, Msg};
+use crate::buildkite::{
+    Exchange, NewPortal, PortalChanges, PortalClient, RestClient, ShortLivedToken,
+};
+use crate::drafts::DraftStore;
+use crate::secrets::{Secret, TokenKind, TokenStore};
+
+pub(super) type SharedStore = Arc<Mutex<TokenStore>>;
+
+/// Runs a call that may block off the event loop and its tasks.
+pub(super) async fn blocking<R: Send + 'static>(
+    call: impl FnOnce() -> R + Send + 'static,
+) -> Result<R, String> {
+    tokio::task::spawn_blocking(call)
+        .await
+        .map_err(|e| format!("it stopped: {e}"))
+}
+
+/// A call on the token store, off the event loop; its error as text.
+async fn on_store<T: Send + 'static, E: Display>(
+    store: &SharedStore,
+    call: impl FnOnce(&mut TokenStore) -> Result<T, E> + Send + 'static,
+) -> Result<T, String> {
+    let store = store.clone();
+    blocking(move || {
+        let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
+        call(&mut store).map_err(|e| e.to_string())
+    })
+    .await?
+}
+
+/// What the draft writer is asked to do.
+pub(super) enum DraftOp {
+    Write(Box<crate::drafts::Draft>),
+    Remove(String),
+    /// Note (or clear) that a new token's dialog is open; written at once,
+    /// in order with the rest.
+    MarkTokenDialog(Option<String>),
+    /// Write everything pending now, then answer.
+    Flush(tokio::sync::oneshot::Sender<()>),
+}
+
+type PendingDrafts = HashMap<String, Option<Box<crate::drafts::Draft>>>;
+
+/// Writes drafts once typing has paused for half a second (so within a
+/// second of it stopping), and everything pending when asked to flush.
+pub(super) async fn draft_writer(
+    store: DraftStore,
+    org: String,
+    mut ops: mpsc::UnboundedReceiver<DraftOp>,
+    tx: mpsc::UnboundedSender<Msg>,
+) {
+    let mut pending = PendingDrafts::new();
+    loop {
+        let op = if pending.is_empty() {
+            ops.recv().await
+        } else {
+            match tokio::time::timeout(Duration::from_millis(500), ops.recv()).await {
+                Ok(op) => op,
+                Err(_) => {
+                    write_drafts(&store, &org, std::mem::take(&mut pending), &tx).await;
+                    continue;
+                }
+            }
+        };
+        match op {
+            Some(DraftOp::Write(draft)) => {
+                pending.insert(draft.slug.clone(), Some(draft));
+            }
+            Some(DraftOp::Remove(slug)) => {
+                pending.insert(slug, None);
+            }
+            Some(DraftOp::MarkTokenDialog(slug)) => {
+                let (store, org) = (store.clone(), org.clone());
+                let _ = blocking(move || store.mark_token_dialog(&org, slug.as_deref())).await;
+            }
+            Some(DraftOp::Flush(done)) => {
+                write_drafts(&store, &org, std::mem::take(&mut pending), &tx).await;
+                let _ = done.send(());
+            }
+            None => {
+                write_drafts(&store, &org, pending, &tx).await;
+                return;
+            }
+        }
+    }
+}
+
+async fn write_drafts(
+    store: &DraftStore,
+    org: &str,
+    pending: PendingDrafts,
+    tx: &mpsc::UnboundedSender<Msg>,
+) {
+    if pending.is_empty() {
+        return;
+    }
+    let (store, org) = (store.clone(), org.to_owned());
+    let failures = blocking(move || {
+        let mut failures = Vec::new();
+        for (slug, draft) in pending {
+            let result = match draft {
+                Some(mut draft) => {
+                    draft.saved_at =
+                        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                    store.save(&draft)
+                }
+                None => store.remove(&org, &slug),
+            };
+            if let Err(e) = result {
+                failures.push(format!("Could not keep the draft of {slug} on disk: {e}"));
+            }
+        }
+        failures
+    })
+    .await
+    .unwrap_or_else(|e| vec![format!("Could not keep the drafts on disk: {e}")]);
+    for failure in failures {
+        let _ = tx.send(Msg::Status(failure));
+    }
+}
+
+/// Performs commands: requests on tasks (a new one of a kind replaces the one
+/// in flight), token store and files on the blocking pool.
+pub(super) struct Runtime {
+    pub rest: RestClient,
+    pub portals: PortalClient,
+    pub store: SharedStore,
+    pub tx: mpsc::UnboundedSender<Msg>,
+    pub draft_tx: mpsc::UnboundedSender<DraftOp>,
+    pub load: Option<JoinHandle<()>>,
+    pub invoke: Option<JoinHandle<()>>,
+    pub sign_in: Option<JoinHandle<()>>,
+    /// One diagnostics job per portal: a newer text makes the older job moot.
+    pub diagnose: HashMap<String, JoinHandle<()>>,
+    pub schema: crate::schema_cache::SchemaSource,
+    pub load_schema: Option<JoinHandle<()>>,
+}
+
+impl Runtime {
+    fn context(&self) -> Context {
+        Context {
+            rest: self.rest.clone(),
+            portals: self.portals.clone(),
+            store: self.store.clone(),
+            org: self.rest.organization().to_owned(),
+            tx: self.tx.clone(),
+        }
+    }
+
+    /// Performs one command; `OpenEditor` and `Copy` need the terminal, so
+    /// the event loop does those itself.
+    pub fn perform(&mut self, command: Command) {
+        let cx = self.context();
+        match command {
+            Command::LoadPortals => replace(&mut self.load, tokio::spawn(cx.load_portals())),
+            Command::FetchForSave { slug } => drop(tokio::spawn(cx.fetch_for_save(slug))),
+            Command::Update { slug, changes } => drop(tokio::spawn(cx.update(slug, changes))),
+            Command::StoreToken { slug, token } => drop(tokio::spawn(cx.keep_token(slug, token))),
+            Command::Create(new) => drop(tokio::spawn(cx.create(new))),
+            Command::Delete(slug) => drop(tokio::spawn(cx.delete(slug))),
+            Command::Invoke {
+                slug,
+                operation,
+                variables,
+                token,
+                store_token,
+            } => {
+                let run = cx.invoke(slug, operation, variables, token, store_token);
+                replace(&mut self.invoke, tokio::spawn(run));
+            }
+            Command::CancelInvoke => cancel(&mut self.invoke),
+            Command::SignIn { slug } => replace(&mut self.sign_in, tokio::spawn(cx.sign_in(slug))),
+            Command::CancelSignIn => cancel(&mut self.sign_in),
+            Command::Ephemeral {
+                slug,
+                portal_uuid,
+                secret,
+            } => drop(tokio::spawn(cx.ephemeral(slug, portal_uuid, secret))),
+            Command::ForgetToken(slug) => drop(tokio::spawn(cx.forget_token(slug))),
+            Command::WriteFile { path, contents } => {
+                tokio::task::spawn_blocking(move || {
+                    let status = write_new_file(&path, contents.as_bytes());
+                    let _ = cx.tx.send(Msg::Status(status));
+                });
+            }
+            Command::Diagnose {
+                slug,
+                generation,
+                text,
+                schema,
+            } => {
+                if let Some(previous) = self.diagnose.remove(&slug) {
+                    previous.abort(); // its text is already out of date
+                }
+                let key = slug.clone();
+                let job = tokio::task::spawn_blocking(move || {
+                    let diagnostics = match schema {
+                        Some(schema) => schema.check(&text),
+                        None => crate::graphql::diagnostics::parse_diagnostics(&text),
+                    };
+                    let _ = cx.tx.send(Msg::Diagnosed {
+                        slug,
+                        generation,
+                        diagnostics,
+                    });
+                });
+                self.diagnose.insert(key, job);
+            }
+            Command::LoadSchema { refresh } => {
+                let load = load_schema(self.schema.clone(), refresh, cx.tx);
+                replace(&mut self.load_schema, tokio::spawn(load));
+            }
+            Command::WriteDraft(draft) => {
+                let _ = self.draft_tx.send(DraftOp::Write(draft));
+            }
+            Command::RemoveDraft(slug) => {
+                let _ = self.draft_tx.send(DraftOp::Remove(slug));
+            }
+            Command::NoteTokenDialog(slug) => {
+                let _ = self.draft_tx.send(DraftOp::MarkTokenDialog(slug));
+            }
+            Command::OpenEditor { .. } | Command::Copy(_) => {
+                unreachable!("the event loop does what needs the terminal itself")
+            }
+        }
+    }
+}
+
+/// A new task of a kind replaces the one in flight.
+fn replace(slot: &mut Option<JoinHandle<()>>, task: JoinHandle<()>) {
+    cancel(slot);
+    *slot = Some(task);
+}
+
+fn cancel(slot: &mut Option<JoinHandle<()>>) {
+    if let Some(task) = slot.take() {
+        task.abort();
+    }
+}
+
+/// What a command's task needs.
+struct Context {
+    rest: RestClient,
+    portals: PortalClient,
+    store: SharedStore,
+    org: String,
+    tx: mpsc::UnboundedSender<Msg>,
+}
+
+impl Context {
+    fn send(&self, msg: Msg) {
+        let _ = self.tx.send(msg);
+    }
+
+    async fn load_portals(self) {
+        let result = self
+            .rest
+            .list_pages(|page| self.send(Msg::PortalsPage(page)))
+            .await;
+        self.send(match result {
+            Ok(()) => Msg::PortalsLoaded,
+            Err(e) => Msg::LoadFailed(e.to_string()),
+        });
+    }
+
+    /// What Buildkite has now, for `update` to compare with the version
+    /// the edit started from: Buildkite has no version to send with a PUT.
+    async fn fetch_for_save(self, slug: String) {
+        let result = self.rest.get(&slug).await;
+        self.send(Msg::FetchedForSave { slug, result });
+    }
+
+    async fn keep_token(self, slug: String, token: Secret) {
+        let text = match self.store_token(&slug, token).await {
+            Ok(()) => format!("The token of {slug} is stored: Ctrl-r runs it."),
+            Err(e) => format!("The token of {slug} was not stored: {e}"),
+        };
+        self.send(Msg::Status(text));
+    }
+
+    async fn update(self, slug: String, changes: PortalChanges) {
+        let result = self.rest.update(&slug, &changes).await;
+        if let Ok(portal) = &result {
+            if portal.slug != slug {
+                let (org, from, to) = (self.org.clone(), slug.clone(), portal.slug.clone());
+                let renamed = on_store(&self.store, move |s| s.rename_portal(&org, &from, &to));
+                if let Err(e) = renamed.await {
+                    self.send(Msg::Status(format!(
+                        "The stored token did not follow the new slug: {e}"
+                    )));
+                }
+            }
+        }
+        self.send(Msg::Saved { slug, result });
+    }
+
+    async fn create(self, new: NewPortal) {
+        let result = self.rest.create(&new).await;
+        // Stored before the dialog shows: a crash now loses nothing.
+        let stored = match &result {
+            Ok(created) => {
+                self.store_token(&created.portal.slug, created.token.clone())
+                    .await
+            }
+            Err(_) => Ok(()),
+        };
+        self.send(Msg::Created { result, stored });
+    }
+
+    async fn store_token(&self, slug: &str, token: Secret) -> Result<(), String> {
+        let (org, slug) = (self.org.clone(), slug.to_owned());
+        on_store(&self.store, move |s| s.set_portal_token(&org, &slug, token)).await
+    }
+
+    async fn delete(self, slug: String) {
+        let result = self.rest.delete(&slug).await;
+        if result.is_ok() {
+            let _ = self.forget(&slug).await;
+        }
+        self.send(Msg::Deleted { slug, result });
+    }
+
+    async fn forget(&self, slug: &str) -> Result<bool, String> {
+        let (org, slug) = (self.org.clone(), slug.to_owned());
+        on_store(&self.store, move |s| s.forget_portal_token(&org, &slug)).await
+    }
+
+    async fn forget_token(self, slug: String) {
+        if let Err(e) = self.forget(&slug).await {
+            self.send(Msg::Status(format!("Could not forget the token: {e}")));
+        }
+    }
+
+    async fn invoke(
+        self,
+        slug: String,
+        operation: Option<String>,
+        variables: serde_json::Value,
+        token: Option<Secret>,
+        store_token: bool,
+    ) {
+        let token = match token {
+            Some(token) => {
+                if store_token {
+                    if let Err(e) = self.store_token(&slug, token.clone()).await {
+                        self.send(Msg::Status(format!("The token was not stored: {e}")));
+                    }
+                }
+                Some((token, TokenKind::Admin))
+            }
+            None => {
+                let (org, slug) = (self.org.clone(), slug.clone());
+                on_store(&self.store, move |s| {
+                    Ok::<_, String>(s.best_portal_token(&org, &slug))
+                })
+                .await
+                .ok()
+                .flatten()
+            }
+        };
+        let message = invoke(&self.portals, slug, operation, variables, token).await;
+        self.send(message);
+    }
+
+    async fn ephemeral(self, slug: String, portal_uuid: String, secret: Secret) {
+        let granted = self
+            .portals
+            .ephemeral_token(&slug, &portal_uuid, &secret, None)
+            .await;
+        let result = match granted {
+            Ok(granted) => self.store_short(&slug, TokenKind::Ephemeral, granted).await,
+            Err(e) => Err(e.to_string()),
+        };
+        self.send(Msg::EphemeralReady { slug, result });
+    }
+
+    /// Stores a short-lived token; its expiry, or why it was not stored.
+    async fn store_short(
+        &self,
+        slug: &str,
+        kind: TokenKind,
+        granted: ShortLivedToken,
+    ) -> Result<String, String> {
+        let (org, slug) = (self.org.clone(), slug.to_owned());
+        on_store(&self.store, move |s| {
+            s.set_short_token(&org, &slug, kind, granted.token, &granted.expires_at)
+                .map(|()| granted.expires_at)
+        })
+        .await
+    }
+
+    /// The user-invoked flow: a code, the browser (when there is one), a
+    /// countdown each second, and a polite poll every two seconds until the
+    /// code is approved, denied or expired. The token goes to the store,
+    /// never to the screen.
+    async fn sign_in(self, slug: String) {
+        let result = self.signed_in(&slug).await;
+        self.send(Msg::SignedIn { slug, result });
+    }
+
+    async fn signed_in(&self, slug: &str) -> Result<String, String> {
+        let code = self
+            .portals
+            .request_code(slug)
+            .await
+            .map_err(|e| e.to_string())?;
+        let deadline = chrono::DateTime::parse_from_rfc3339(&code.expires_at)
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .unwrap_or_else(|_| chrono::Utc::now() + chrono::Duration::minutes(5));
+        let seconds_left = || (deadline - chrono::Utc::now()).num_seconds();
+        let url = code.authorization_url.clone();
+        let opened_browser = blocking(move || crate::desktop::open_in_browser(&url))
+            .await
+            .unwrap_or(false);
+        self.send(Msg::SignInStarted {
+            code: code.code.clone(),
+            url: code.authorization_url.clone(),
+            seconds_left: seconds_left(),
+            opened_browser,
+        });
+        for second in 0u64.. {
+            let left = seconds_left();
+            if left <= 0 {
+                break;
+            }
+            self.send(Msg::SignInProgress { seconds_left: left });
+            if second % 2 == 0 {
+                match self.portals.exchange_code(slug, &code, None).await {
+                    Ok(Exchange::Granted(granted)) => {
+                        return self.store_short(slug, TokenKind::User, granted).await;
+                    }
+                    Ok(Exchange::Pending) => {}
+                    Err(e) => return Err(e.to_string()),
+                }
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        Err("the code expired before it was approved".into())
+    }
+}
+
+async fn load_schema(
+    source: crate::schema_cache::SchemaSource,
+    refresh: bool,
+    tx: mpsc::UnboundedSender<Msg>,
+) {
+    use crate::schema_cache::SchemaUpdate;
+    source
+        .load(refresh, |update| {
+            let _ = tx.send(match update {
+                SchemaUpdate::Ready {
+                    loaded,
+                    fetched_now,
+                } => Msg::SchemaReady {
+                    schema: loaded.schema,
+                    fetched_at: loaded.fetched_at,
+                    fetched_now,
+                },
+                SchemaUpdate::Unavailable(reason) => Msg::SchemaUnavailable(reason),
+            });
+        })
+        .await;
+}
+
+/// Runs the portal with `token` (none: says a way to authorize is needed),
+/// and indexes the answer off the event loop.
+async fn invoke(
+    portals: &PortalClient,
+    slug: String,
+    operation: Option<String>,
+    variables: serde_json::Value,
+    token: Option<(Secret, TokenKind)>,
+) -> Msg {
+    let (result, ran_as) = match token {
+        Some((token, kind)) => (
+            portals
+                .invoke(&slug, operation.as_deref(), &variables, &token)
+                .await,
+            Some(kind),
+        ),
+        None => (
+            Err(crate::buildkite::ApiError::Unauthorized {
+                message: "no usable token is stored".into(),
+                hint: "choose a way to authorize",
+            }),
+            None,
+        ),
+    };
+    match result {
+        // Indexing a large answer takes a while: off the event loop, so the
+        // app stays responsive.
+        Ok(response) => {
+            match tokio::task::spawn_blocking(move || super::run::ResponseView::new(response)).await
+            {
+                Ok(view) => Msg::Answered {
+                    slug,
+                    view: Box::new(view),
+                    ran_as,
+                },
+                Err(e) => Msg::Status(format!("Reading the answer stopped: {e}")),
+            }
+        }
+        Err(error) => Msg::Invoked {
+            slug,
+            result: Err(error),
+            ran_as,
+        },
+    }
+}
+
+/// Writes an answer to a new file, readable by the owner only; an existing
+/// file is never overwritten. Says what happened, with the full path.
+fn write_new_file(path: &str, bytes: &[u8]) -> String {
+    use std::io::Write;
+    let full = std::path::absolute(path).unwrap_or_else(|_| path.into());
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let written = options
+        .open(&full)
+        .and_then(|mut file| file.write_all(bytes));
+    match written {
+        Ok(()) => format!("Saved the response to {}.", full.display()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => format!(
+            "{} exists: s again and give another name (nothing was overwritten).",
+            full.display()
+        ),
+        Err(e) => format!("Could not save to {}: {e}", full.display()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_new_file;
+
+    #[test]
+    fn a_saved_answer_never_overwrites_a_file_and_stays_private() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join("response.json");
+        let path = path.to_str().expect("utf-8");
+        assert!(write_new_file(path, b"{}").starts_with("Saved the response to /"));
+        let again = write_new_file(path, b"[]");
+        assert!(again.contains("exists"), "{again}");
+        assert_eq!(std::fs::read(path).expect("written"), b"{}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(path).expect("there").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! Whole flows of the app in process: the real event loop and runtime on a
+//! `TestBackend`, fed a script of terminal events, against a sandbox on
+//! loopback. (What only a real terminal shows is in tui_e2e.rs and signals.rs.)
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::time::Duration;
+
+use bkportals::secrets::{Secret, TokenStore};
+use bkportals::tui::terminal::Console;
+use bkportals::tui::Services;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+mod common;
+
+enum Step {
+    Key(KeyEvent),
+    Paste(&'static str),
+    /// Waits until the screen shows this text.
+    Show(&'static str),
+}
+
+fn key(code: KeyCode) -> Step {
+    Step::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ctrl(c: char) -> Step {
+    Step::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn typed(text: &str) -> impl Iterator<Item = Step> + '_ {
+    text.chars().map(|c| key(KeyCode::Char(c)))
+}
+
+/// A terminal that plays `steps`: an event whenever the loop asks for one,
+/// but only once the screen shows what the script waits for.
+struct Scripted {
+    terminal: Terminal<TestBackend>,
+    steps: VecDeque<Step>,
+    copied: Vec<String>,
+}
+
+impl Scripted {
+    fn new(steps: impl IntoIterator<Item = Step>) -> Scripted {
+        Scripted {
+            terminal: Terminal::new(TestBackend::new(140, 40)).unwrap(),
+            steps: steps.into_iter().collect(),
+            copied: Vec::new(),
+        }
+    }
+
+    fn screen(&self) -> String {
+        let buffer = self.terminal.backend().buffer();
+        let width = buffer.area.width as usize;
+        let cells: Vec<&str> = buffer.content.iter().map(|c| c.symbol()).collect();
+        cells
+            .chunks(width)
+            .map(|row| row.concat())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+impl Console for Scripted {
+    type Backend = TestBackend;
+
+    fn terminal(&mut self) -> &mut Terminal<TestBackend> {
+        &mut self.terminal
+    }
+
+    fn next_event(&mut self) -> impl Future<Output = Option<std::io::Result<Event>>> {
+        // The loop draws before it waits: the screen is current here. When
+        // the awaited text is not there yet, wait for the loop's next frame.
+        while let Some(Step::Show(text)) = self.steps.front() {
+            if !self.screen().contains(text) {
+                break;
+            }
+            self.steps.pop_front();
+        }
+        let event = match self.steps.front() {
+            Some(Step::Key(key)) => Some(Event::Key(*key)),
+            Some(Step::Paste(text)) => Some(Event::Paste(text.to_string())),
+            Some(Step::Show(_)) | None => None,
+        };
+        if event.is_some() {
+            self.steps.pop_front();
+        }
+        async move {
+            match event {
+                Some(event) => Some(Ok(event)),
+                None => std::future::pending().await,
+            }
+        }
+    }
+
+    fn edit_externally(&mut self, _text: &str) -> std::io::Result<Result<String, String>> {
+        Ok(Err("no editor in this test".into()))
+    }
+
+    fn copy(&mut self, text: &str) -> String {
+        self.copied.push(text.to_owned());
+        "Copied.".into()
+    }
+}
+
+async fn services(sandbox: &bkportals::sandbox::RunningSandbox, dir: &std::path::Path) -> Services {
+    let mut store = TokenStore::in_memory();
+    for (slug, token) in &sandbox.portal_tokens {
+        store
+            .set_portal_token(&sandbox.org_slug, slug, Secret::new(token))
+            .unwrap();
+    }
+    Services {
+        rest: common::rest(sandbox),
+        portals: common::portal_client(sandbox),
+        store,
+        drafts: bkportals::drafts::DraftStore::new(&dir.join("data")),
+        schema: bkportals::schema_cache::SchemaSource {
+            cache: bkportals::schema_cache::SchemaCache::new(&dir.join("cache")),
+            endpoint: sandbox.graphql_endpoint().parse().unwrap(),
+            token: Some(Secret::new(&sandbox.api_token)),
+        },
+        warnings: Vec::new(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn filter_paste_lines_from_a_terminal_save_run_and_quit() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut steps = vec![Step::Show("Recent builds"), Step::Show("4 portals in demo")];
+    steps.push(key(KeyCode::Char('/')));
+    steps.extend(typed("who"));
+    steps.push(Step::Show("Portals · demo (1/4)"));
+    steps.push(key(KeyCode::Enter)); // the filter closes on Who am I
+    steps.push(key(KeyCode::Enter)); // into its document
+                                     // Lines as terminals and tmux send them: separated by CR.
+    steps.push(Step::Paste("# pasted one\r# pasted two\r"));
+    steps.push(Step::Show("● modified"));
+    steps.push(ctrl('s'));
+    steps.push(Step::Show("Saved who-am-i."));
+    steps.push(ctrl('r'));
+    steps.push(Step::Show("· HTTP 200 ·"));
+    steps.push(key(KeyCode::Esc));
+    steps.push(key(KeyCode::Char('q')));
+    let mut console = Scripted::new(steps);
+    let run = bkportals::tui::run_on(
+        &mut console,
+        services(&sandbox, dir.path()).await,
+        std::future::pending(),
+    );
+    let ended = tokio::time::timeout(Duration::from_secs(30), run).await;
+    let screen = console.screen();
+    let next = console.steps.front().map(|step| match step {
+        Step::Show(text) => format!("waiting for {text:?}"),
+        Step::Key(key) => format!("key {key:?}"),
+        Step::Paste(_) => "a paste".into(),
+    });
+    match ended {
+        Ok(result) => assert_eq!(result.unwrap(), 0, "quit ends the app with 0"),
+        Err(_) => panic!("the flow stopped at {next:?}:\n{screen}"),
+    }
+    assert!(console.steps.is_empty(), "the whole script ran");
+    let saved = common::rest(&sandbox).get("who-am-i").await.unwrap();
+    assert!(
+        saved.query.starts_with("# pasted one\n# pasted two\n"),
+        "each pasted line is a line of the saved document: {:?}",
+        saved.query
+    );
+}
