@@ -9,7 +9,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Ok(once) = format(text) {
-        assert!(parse_diagnostics(&once).is_empty(), "formatted text parses:\n{once}");
+        assert!(
+            parse_diagnostics(&once).is_empty(),
+            "formatted text parses:\n{once}"
+        );
         let twice = format(&once).expect("formatted text formats again");
         assert_eq!(once, twice, "formatting is stable");
     }

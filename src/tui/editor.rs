@@ -246,15 +246,7 @@ impl PortalEdit {
     /// Replaces the `prefix_len` chars before the cursor with `insert`, and
     /// puts the cursor `cursor` chars into it (a completion).
     pub fn complete_with(&mut self, prefix_len: usize, insert: &str, cursor: usize) {
-        use ratatui_textarea::CursorMove;
-        for _ in 0..prefix_len {
-            self.document.move_cursor(CursorMove::Back);
-        }
-        self.document.delete_str(prefix_len);
-        self.document.insert_str(insert);
-        for _ in cursor..insert.chars().count() {
-            self.document.move_cursor(CursorMove::Back);
-        }
+        insert_completion(&mut self.document, prefix_len, insert, cursor);
         self.reparse();
     }
 
@@ -456,6 +448,26 @@ fn changes_to(server: &Portal, text: &str, fields: &FieldDraft) -> PortalChanges
         user_invokable: Some(fields.user_invokable),
     };
     PortalChanges::diff(server, wanted)
+}
+
+/// Replaces the `prefix_len` chars before the cursor with a completion's
+/// `insert`, leaving the cursor `cursor` chars into it (the document editor
+/// and the creation form).
+pub fn insert_completion(
+    area: &mut TextArea<'static>,
+    prefix_len: usize,
+    insert: &str,
+    cursor: usize,
+) {
+    use ratatui_textarea::CursorMove;
+    for _ in 0..prefix_len {
+        area.move_cursor(CursorMove::Back);
+    }
+    area.delete_str(prefix_len);
+    area.insert_str(insert);
+    for _ in cursor..insert.chars().count() {
+        area.move_cursor(CursorMove::Back);
+    }
 }
 
 /// A new line that keeps the current line's indent, one level deeper after

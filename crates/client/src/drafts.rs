@@ -112,8 +112,12 @@ impl DraftStore {
     }
 }
 
-/// Slugs are safe already; this keeps any other name inside its folder.
+/// Slugs are safe already; this keeps any other name inside its folder,
+/// and never makes a hidden `.json` that `load` would skip.
 fn file_safe(name: &str) -> String {
+    if name.is_empty() {
+        return "_".to_owned();
+    }
     name.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
@@ -178,6 +182,18 @@ mod tests {
         assert!(dir.path().join("drafts/acme/broken.json.corrupt").exists());
         store.remove("acme", "deploy").unwrap();
         assert_eq!(store.load("acme").0.len(), 1);
+    }
+
+    #[test]
+    fn a_draft_with_an_empty_slug_is_found_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = DraftStore::new(dir.path());
+        let mut nameless = draft("");
+        nameless.org = String::new();
+        store.save(&nameless).unwrap();
+        let (drafts, problems) = store.load("");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(drafts, [nameless]);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! It shares no code with the client (`crate::buildkite`): both are written
 //! from Buildkite's docs, so a misread field cannot hide in a shared type.
 
+mod connection;
 mod faults;
 mod graphql;
 mod limits;

@@ -76,23 +76,8 @@ pub async fn invoke(
         ));
     }
 
-    if let Some(allowed) = &portal.allowed_ip_addresses {
-        let caller = peer.ip().to_canonical();
-        let permitted = allowed.split_whitespace().any(|entry| {
-            entry
-                .parse::<ipnet::IpNet>()
-                .map(|net| net.contains(&caller))
-                .or_else(|_| entry.parse::<std::net::IpAddr>().map(|ip| ip == caller))
-                .unwrap_or(false)
-        });
-        if !permitted {
-            return reply(graphql_error(
-                StatusCode::FORBIDDEN,
-                format!(
-                    "Requests from {caller} are not allowed by this portal's allowed IP addresses"
-                ),
-            ));
-        }
+    if let Some(refusal) = refused_address(&portal, peer) {
+        return reply(refusal);
     }
 
     let variables = if body.iter().all(u8::is_ascii_whitespace) {
@@ -110,28 +95,8 @@ pub async fn invoke(
     };
 
     let operation = params.get("operation_name").filter(|o| !o.is_empty());
-    let names = operation_names(&portal.query);
-    match operation {
-        None if names.len() > 1 => {
-            return reply(graphql_error(
-                StatusCode::BAD_REQUEST,
-                format!(
-                    "This portal's document defines {} operations ({}); choose one with ?operation_name=",
-                    names.len(),
-                    names.join(", ")
-                ),
-            ))
-        }
-        Some(op) if !names.contains(op) => {
-            return reply(graphql_error(
-                StatusCode::BAD_REQUEST,
-                format!(
-                    "Unknown operation `{op}`; this portal defines: {}",
-                    names.join(", ")
-                ),
-            ))
-        }
-        _ => {}
+    if let Some(refusal) = refused_operation(&portal.query, operation) {
+        return reply(refusal);
     }
 
     let response = execute(
@@ -144,6 +109,52 @@ pub async fn invoke(
     )
     .await;
     reply(Json(response).into_response())
+}
+
+/// The 400 for a missing or unknown `operation_name`.
+fn refused_operation(document: &str, operation: Option<&String>) -> Option<Response> {
+    let names = operation_names(document);
+    match operation {
+        None if names.len() > 1 => {
+            Some(graphql_error(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "This portal's document defines {} operations ({}); choose one with ?operation_name=",
+                    names.len(),
+                    names.join(", ")
+                ),
+            ))
+        }
+        Some(op) if !names.contains(op) => {
+            Some(graphql_error(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "Unknown operation `{op}`; this portal defines: {}",
+                    names.join(", ")
+                ),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// The 403 for a caller outside the portal's allowed IP addresses.
+fn refused_address(portal: &crate::state::PortalRecord, peer: SocketAddr) -> Option<Response> {
+    let allowed = portal.allowed_ip_addresses.as_ref()?;
+    let caller = peer.ip().to_canonical();
+    let permitted = allowed.split_whitespace().any(|entry| {
+        entry
+            .parse::<ipnet::IpNet>()
+            .map(|net| net.contains(&caller))
+            .or_else(|_| entry.parse::<std::net::IpAddr>().map(|ip| ip == caller))
+            .unwrap_or(false)
+    });
+    (!permitted).then(|| {
+        graphql_error(
+            StatusCode::FORBIDDEN,
+            format!("Requests from {caller} are not allowed by this portal's allowed IP addresses"),
+        )
+    })
 }
 
 /// The names of the document's operations (`<anonymous>` for an unnamed one).

@@ -120,55 +120,17 @@ pub async fn create_token(
     let now = Instant::now();
     let (user, minutes) = match text("grant_type") {
         "device_code" => {
-            let Some(code) = world
-                .codes
-                .iter_mut()
-                .find(|c| c.code == text("code") && c.portal_uuid == portal.uuid)
-            else {
-                return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "Unknown code");
-            };
-            if code.secret != text("secret") {
-                return oauth_error(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_grant",
-                    "The secret does not match the code",
-                );
+            match redeem_code(&mut world, &portal.uuid, text("code"), text("secret"), now) {
+                Ok(user) => (
+                    Some(user),
+                    expires_in
+                        .unwrap_or(USER_TOKEN_MINUTES)
+                        .min(USER_TOKEN_MINUTES),
+                ),
+                Err((error, description)) => {
+                    return oauth_error(StatusCode::BAD_REQUEST, error, description)
+                }
             }
-            if code.used {
-                return oauth_error(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_grant",
-                    "This code has already been used for a token",
-                );
-            }
-            if code.expires <= now {
-                return oauth_error(
-                    StatusCode::BAD_REQUEST,
-                    "expired_token",
-                    "The code has expired: request a new one",
-                );
-            }
-            if code.denied {
-                return oauth_error(
-                    StatusCode::BAD_REQUEST,
-                    "access_denied",
-                    "The request was denied",
-                );
-            }
-            let Some(user) = code.approved_by.clone() else {
-                return oauth_error(
-                    StatusCode::BAD_REQUEST,
-                    "authorization_pending",
-                    "Waiting for the user to approve",
-                );
-            };
-            code.used = true;
-            (
-                Some(user),
-                expires_in
-                    .unwrap_or(USER_TOKEN_MINUTES)
-                    .min(USER_TOKEN_MINUTES),
-            )
         }
         "client_credentials" => {
             if text("client_id") != portal.uuid {
@@ -210,6 +172,45 @@ pub async fn create_token(
         expires,
     });
     Json(json!({ "token": token, "expires_at": expires_at })).into_response()
+}
+
+/// A device code exchanged for a token: the user who approved it, or the
+/// OAuth error and description that say why not (unknown, wrong secret,
+/// used, expired, denied, still pending), all answered with a 400.
+fn redeem_code(
+    world: &mut crate::World,
+    portal_uuid: &str,
+    code_text: &str,
+    secret: &str,
+    now: Instant,
+) -> Result<String, (&'static str, &'static str)> {
+    let Some(code) = world
+        .codes
+        .iter_mut()
+        .find(|c| c.code == code_text && c.portal_uuid == portal_uuid)
+    else {
+        return Err(("invalid_grant", "Unknown code"));
+    };
+    if code.secret != secret {
+        return Err(("invalid_grant", "The secret does not match the code"));
+    }
+    if code.used {
+        return Err((
+            "invalid_grant",
+            "This code has already been used for a token",
+        ));
+    }
+    if code.expires <= now {
+        return Err(("expired_token", "The code has expired: request a new one"));
+    }
+    if code.denied {
+        return Err(("access_denied", "The request was denied"));
+    }
+    let Some(user) = code.approved_by.clone() else {
+        return Err(("authorization_pending", "Waiting for the user to approve"));
+    };
+    code.used = true;
+    Ok(user)
 }
 
 /// Who a portal call runs as, from its bearer token.

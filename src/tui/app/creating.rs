@@ -17,10 +17,11 @@ impl App {
         {
             return;
         }
-        let form = self
+        let mut form = self
             .create_draft
             .take()
             .unwrap_or_else(|| Box::new(PortalForm::create()));
+        form.schema = self.schema.clone();
         self.dialogs.open(Dialog::Form(form));
     }
 

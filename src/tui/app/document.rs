@@ -298,8 +298,10 @@ impl App {
         for edit in self.edits.values_mut() {
             edit.revalidate();
         }
+        let schema = self.schema.clone();
         if let Some(form) = self.creation_form_mut() {
             form.schema_checked = None;
+            form.schema = schema;
         }
     }
 

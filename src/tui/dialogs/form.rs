@@ -11,13 +11,17 @@ use ratatui_textarea::TextArea;
 
 use super::{Dialog, DialogAction, Step};
 use crate::buildkite::NewPortal;
+use crate::graphql::completion::{self, Completion};
 use crate::graphql::diagnostics::{parse_diagnostics, Diagnostic};
+use crate::graphql::schema::GraphqlSchema;
 use crate::text::sanitize_line;
 use crate::tui::app::App;
-use crate::tui::editor::{indent_newline, paste_into, Field, FieldDraft};
+use crate::tui::editor::{indent_newline, insert_completion, paste_into, Field, FieldDraft};
 use crate::tui::input::LineInput;
 use crate::tui::layout::centered;
-use crate::tui::view::{dim, draw_document_text, error_style, pane, spinner, DocumentText};
+use crate::tui::view::{
+    dim, draw_completion, draw_document_text, error_style, pane, spinner, DocumentText,
+};
 
 pub const NEW_PORTAL_TEMPLATE: &str = "query GetBuilds($pipelineSlug: ID!) {\n  pipeline(slug: $pipelineSlug) {\n    name\n    builds(first: 5) {\n      edges {\n        node {\n          number\n          state\n          url\n        }\n      }\n    }\n  }\n}\n";
 
@@ -63,6 +67,10 @@ pub struct PortalForm {
     pub focus: usize,
     pub server_error: Option<(Option<Field>, String)>,
     pub submitting: bool,
+    /// The organization's schema, for completion in the document.
+    pub schema: Option<GraphqlSchema>,
+    /// The completion list open in the document, and the chosen candidate.
+    pub completion: Option<(Completion, usize)>,
 }
 
 impl PortalForm {
@@ -109,6 +117,8 @@ impl PortalForm {
             focus: 0,
             server_error: None,
             submitting: false,
+            schema: None,
+            completion: None,
         }
     }
 
@@ -133,6 +143,69 @@ impl PortalForm {
         self.document_diagnostics = parse_diagnostics(&self.document_text());
         self.schema_diagnostics.clear();
         self.generation += 1;
+    }
+
+    /// A key while the completion list is open; true when it was used.
+    fn completion_key(&mut self, key: KeyEvent) -> bool {
+        let Some((found, selected)) = &mut self.completion else {
+            return false;
+        };
+        let count = found.candidates.len().max(1);
+        match key.code {
+            KeyCode::Down => *selected = (*selected + 1) % count,
+            KeyCode::Up => *selected = (*selected + count - 1) % count,
+            KeyCode::Esc => self.completion = None,
+            KeyCode::Tab | KeyCode::Enter => {
+                let Some((found, selected)) = self.completion.take() else {
+                    return false;
+                };
+                let Some(chosen) = found.candidates.get(selected) else {
+                    return false;
+                };
+                // Enter after a name typed in full is a new line, not a choice.
+                let typed_in_full = chosen.insert == chosen.label
+                    && chosen.label.chars().count() == found.prefix_len;
+                if key.code == KeyCode::Enter && typed_in_full {
+                    return false;
+                }
+                if let Some(document) = &mut self.document {
+                    insert_completion(document, found.prefix_len, &chosen.insert, chosen.cursor);
+                    self.document_changed();
+                }
+            }
+            _ => {
+                self.completion = None;
+                return false;
+            }
+        }
+        true
+    }
+
+    /// After typing a name (or Ctrl-Space), what fits at the cursor, as in
+    /// the document editor.
+    fn complete_after(&mut self, key: KeyEvent) {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let asked = ctrl && key.code == KeyCode::Char(' ');
+        let typed_name =
+            !ctrl && matches!(key.code, KeyCode::Char(c) if c.is_ascii_alphanumeric() || c == '_');
+        self.completion = None;
+        let (Some(schema), Some(document)) = (&self.schema, &self.document) else {
+            return;
+        };
+        if !asked && !typed_name {
+            return;
+        }
+        let ratatui_textarea::DataCursor(row, column) = document.cursor();
+        let found = completion::complete(schema, &self.document_text(), row, column);
+        self.completion = found
+            .filter(|f| {
+                asked
+                    || (f.prefix_len > 0
+                        && f.candidates
+                            .first()
+                            .is_some_and(|c| c.label.chars().count() != f.prefix_len))
+            })
+            .map(|f| (f, 0));
     }
 
     /// Pasted text into the focused row.
@@ -225,6 +298,10 @@ impl PortalForm {
     pub fn edit_key(&mut self, key: KeyEvent) -> bool {
         let rows = self.rows().len();
         self.revision += 1;
+        // The completion list takes Tab, Enter and arrows before the form.
+        if self.focused() == FormRow::Document && self.completion_key(key) {
+            return true;
+        }
         match key.code {
             KeyCode::Tab => self.focus = (self.focus + 1) % rows,
             KeyCode::BackTab => self.focus = (self.focus + rows - 1) % rows,
@@ -262,6 +339,7 @@ impl PortalForm {
                             if changed {
                                 self.document_changed();
                             }
+                            self.complete_after(key);
                             true
                         } else {
                             false
@@ -293,6 +371,10 @@ pub fn key(mut form: Box<PortalForm>, key: KeyEvent) -> Step {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl && key.code == KeyCode::Char('s') {
         return Step::act(DialogAction::SubmitForm(form));
+    }
+    if key.code == KeyCode::Esc && form.completion.is_some() {
+        form.completion = None; // Esc closes the list first, not the form
+        return Step::keep(Dialog::Form(form));
     }
     if key.code == KeyCode::Esc {
         return Step::act(DialogAction::CloseForm(form));
@@ -363,6 +445,9 @@ pub fn draw(frame: &mut Frame, app: &App, form: &PortalForm) {
         };
         if let Some(at) = draw_document_text(frame, text_area, &shown) {
             cursor = Some(at);
+            if let Some((found, selected)) = &form.completion {
+                draw_completion(frame, found, *selected, at.0, at.1);
+            }
         }
     }
     let keys = match form.mode {

@@ -3,7 +3,7 @@
 mod portal;
 mod run;
 
-pub(crate) use portal::{draw_document_text, highlighted_line, DocumentText};
+pub(crate) use portal::{draw_completion, draw_document_text, highlighted_line, DocumentText};
 
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};

@@ -11,7 +11,7 @@ use super::{dim, error_style, pane, style_of};
 use crate::graphql::diagnostics::Diagnostic;
 use crate::graphql::highlight::graphql_line;
 use crate::text::sanitize_line;
-use crate::tui::app::{App, CompletionPopup, Focus};
+use crate::tui::app::{App, Focus};
 use crate::tui::editor::{Field, FieldDraft};
 
 pub fn draw_fields(frame: &mut Frame, app: &App, area: Rect) {
@@ -147,7 +147,7 @@ pub fn draw_document(frame: &mut Frame, app: &App, area: Rect) {
     };
     if let Some((x, y)) = draw_document_text(frame, inner, &shown) {
         if let Some(popup) = app.completion.as_ref().filter(|p| p.slug == portal.slug) {
-            draw_completion(frame, popup, x, y);
+            draw_completion(frame, &popup.completion, popup.selected, x, y);
         }
     }
 }
@@ -259,11 +259,17 @@ pub fn draw_document_text(
 }
 
 /// The completion list under the cursor (above it near the bottom).
-fn draw_completion(frame: &mut Frame, popup: &CompletionPopup, cursor_x: u16, cursor_y: u16) {
+pub(crate) fn draw_completion(
+    frame: &mut Frame,
+    popup: &crate::graphql::completion::Completion,
+    selected: usize,
+    cursor_x: u16,
+    cursor_y: u16,
+) {
     const ROWS: usize = 8;
     let screen = frame.area();
-    let candidates = &popup.completion.candidates;
-    let first = popup.selected.saturating_sub(ROWS - 1);
+    let candidates = &popup.candidates;
+    let first = selected.saturating_sub(ROWS - 1);
     let shown: Vec<_> = candidates
         .iter()
         .enumerate()
@@ -285,7 +291,7 @@ fn draw_completion(frame: &mut Frame, popup: &CompletionPopup, cursor_x: u16, cu
         .max(20) as u16;
     let height = shown.len() as u16 + 2;
     let x = cursor_x
-        .saturating_sub(popup.completion.prefix_len as u16 + 1)
+        .saturating_sub(popup.prefix_len as u16 + 1)
         .min(screen.width.saturating_sub(width));
     let y = if cursor_y + 1 + height <= screen.height {
         cursor_y + 1
@@ -296,7 +302,7 @@ fn draw_completion(frame: &mut Frame, popup: &CompletionPopup, cursor_x: u16, cu
     let lines: Vec<Line> = shown
         .iter()
         .map(|(index, c)| {
-            let selected = *index == popup.selected;
+            let selected = *index == selected;
             let base = if selected {
                 Style::new().bg(Color::Blue).fg(Color::White)
             } else {
@@ -320,7 +326,7 @@ fn draw_completion(frame: &mut Frame, popup: &CompletionPopup, cursor_x: u16, cu
         .collect();
     let title = format!(
         " {}/{} · Tab insert · Esc close ",
-        popup.selected + 1,
+        selected + 1,
         candidates.len()
     );
     frame.render_widget(Clear, area);

@@ -397,9 +397,8 @@ fn words_say_what_happens_and_warnings_are_not_hidden_by_routine_news() {
     assert!(!app.status.contains("need a fix"), "{}", app.status);
 }
 
-// 10
-#[test]
-fn the_creation_form_indents_lists_errors_validates_and_can_be_discarded() {
+/// The creation form open, a name typed, with a schema loaded.
+fn creating_with_a_schema() -> App {
     let mut app = loaded();
     app.update(Msg::SchemaReady {
         schema: test_schema(),
@@ -408,6 +407,13 @@ fn the_creation_form_indents_lists_errors_validates_and_can_be_discarded() {
     });
     press(&mut app, KeyCode::Char('n'));
     type_text(&mut app, "Nightly");
+    app
+}
+
+// 10
+#[test]
+fn the_creation_form_indents_lists_errors_validates_and_can_be_discarded() {
+    let mut app = creating_with_a_schema();
     for _ in 0..5 {
         press(&mut app, KeyCode::Tab); // to the document
     }
@@ -428,14 +434,7 @@ fn the_creation_form_indents_lists_errors_validates_and_can_be_discarded() {
         form.diagnostics()
     );
     // A document that parses but does not validate: asked first.
-    let mut app = loaded();
-    app.update(Msg::SchemaReady {
-        schema: test_schema(),
-        fetched_at: Utc::now(),
-        fetched_now: false,
-    });
-    press(&mut app, KeyCode::Char('n'));
-    type_text(&mut app, "Nightly");
+    let mut app = creating_with_a_schema();
     let commands = ctrl(&mut app, 's');
     run_diagnose(&mut app, commands);
     assert!(is_confirm(&app, |k| matches!(
@@ -622,4 +621,35 @@ fn ctrl_r_on_a_portal_whose_draft_waits_says_the_saved_version_runs() {
     app.stored_tokens.push("deploy-web".into());
     assert!(ctrl(&mut app, 'r').is_empty());
     assert!(is_confirm(&app, |k| matches!(k, ConfirmKind::Run { .. })));
+}
+
+#[test]
+fn the_creation_form_completes_from_the_schema_like_the_editor() {
+    let mut app = creating_with_a_schema();
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Tab); // to the document
+    }
+    key(&mut app, KeyCode::Char('a'), KeyModifiers::CONTROL);
+    ctrl(&mut app, 'k');
+    type_text(&mut app, "query Q { vie");
+    let form = front_form(&app);
+    let (found, _) = form
+        .completion
+        .as_ref()
+        .expect("the list opens while typing");
+    assert_eq!(found.candidates[0].label, "viewer");
+    press(&mut app, KeyCode::Tab);
+    let form = front_form(&app);
+    assert!(form.completion.is_none());
+    assert!(
+        form.document_text().starts_with("query Q { viewer {"),
+        "{}",
+        form.document_text()
+    );
+    type_text(&mut app, "us");
+    press(&mut app, KeyCode::Esc);
+    assert!(
+        matches!(app.dialogs.front(), Some(Dialog::Form(_))),
+        "Esc closed only the list"
+    );
 }
