@@ -42,7 +42,8 @@ impl TokenDialog {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if self.quitting {
             return match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => Step::act(DialogAction::Quit),
+                // A plain y only: a stray Ctrl-y must not lose a token.
+                KeyCode::Char('y') | KeyCode::Char('Y') if !ctrl => Step::act(DialogAction::Quit),
                 _ => {
                     self.quitting = false;
                     Step::keep(Dialog::Token(self))
