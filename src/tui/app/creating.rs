@@ -91,13 +91,8 @@ impl App {
         vec![Command::Create(new)]
     }
 
-    /// Drops the creation form, wherever it is (open, or paused); its
+    /// Takes the creation form out of the dialogs (or the paused one); its
     /// draft on disk follows.
-    fn take_creation(&mut self) {
-        self.take_creation_form();
-    }
-
-    /// Takes the creation form out of the dialogs (or the paused one).
     fn take_creation_form(&mut self) -> Option<Box<PortalForm>> {
         let mut open = None;
         let mut others = Vec::new();
@@ -121,7 +116,7 @@ impl App {
     ) -> Vec<Command> {
         match result {
             Ok(created) => {
-                self.take_creation();
+                self.take_creation_form();
                 let slug = created.portal.slug.clone();
                 self.list.portals.push(created.portal);
                 let stored_ok = stored.is_ok();
@@ -228,7 +223,7 @@ impl App {
     }
 
     pub(super) fn discard_creation(&mut self) {
-        self.take_creation();
+        self.take_creation_form();
         self.say("The new portal was discarded.");
     }
 

@@ -3,7 +3,7 @@
 
 use super::schema::{run_diagnose, test_schema};
 use super::*;
-use crate::tui::dialogs::{ConflictChoice, FormMode};
+use crate::tui::dialogs::FormMode;
 
 fn key(app: &mut App, code: KeyCode, modifiers: KeyModifiers) -> Vec<Command> {
     app.update(Msg::Key(KeyEvent::new(code, modifiers)))
@@ -320,7 +320,6 @@ fn keep_yours_does_not_revert_their_change_to_a_field_you_left_alone() {
     let (_, changes) = sent_changes(&mut app, commands);
     assert!(changes.query.is_some(), "my document is saved");
     assert!(changes.name.is_none(), "their name stays");
-    let _ = ConflictChoice::KeepMine;
 }
 
 // 8
