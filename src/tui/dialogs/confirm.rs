@@ -140,35 +140,17 @@ impl Confirm {
         match &self.kind {
             ConfirmKind::Save {
                 summary, syntax, ..
-            } => (
+            } => errors_text(
                 " Save with errors? ",
-                vec![
-                    Line::from(Span::styled(
-                        format!("The document has {summary}."),
-                        error_style(),
-                    )),
-                    Line::from(if *syntax {
-                        "Buildkite will refuse a document that does not parse."
-                    } else {
-                        "It does not validate against the schema: every call fails."
-                    }),
-                    Line::default(),
-                    Line::from("Save anyway?  y save · n keep editing"),
-                ],
-                60,
+                summary,
+                *syntax,
+                "Save anyway?  y save · n keep editing",
             ),
-            ConfirmKind::Create { summary, .. } => (
+            ConfirmKind::Create { summary, .. } => errors_text(
                 " Create with errors? ",
-                vec![
-                    Line::from(Span::styled(
-                        format!("The document has {summary}."),
-                        error_style(),
-                    )),
-                    Line::from("It does not validate against the schema: every call fails."),
-                    Line::default(),
-                    Line::from("Create anyway?  y create · n keep editing"),
-                ],
-                60,
+                summary,
+                false,
+                "Create anyway?  y create · n keep editing",
             ),
             ConfirmKind::Quit { unsaved } => (
                 " Quit? ",
@@ -274,5 +256,32 @@ fn discard_text(
             Line::from(format!("{} · Esc keep", keys.join(" · "))),
         ],
         64,
+    )
+}
+
+/// A document with errors, about to be sent: what is wrong and what asks.
+fn errors_text(
+    title: &'static str,
+    summary: &str,
+    syntax: bool,
+    question: &'static str,
+) -> (&'static str, Vec<Line<'static>>, u16) {
+    let consequence = if syntax {
+        "Buildkite will refuse a document that does not parse."
+    } else {
+        "It does not validate against the schema: every call fails."
+    };
+    (
+        title,
+        vec![
+            Line::from(Span::styled(
+                format!("The document has {summary}."),
+                error_style(),
+            )),
+            Line::from(consequence),
+            Line::default(),
+            Line::from(question),
+        ],
+        60,
     )
 }
