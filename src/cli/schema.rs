@@ -98,7 +98,11 @@ pub(super) async fn show(session: &Session, coordinate: Option<&str>) -> Outcome
                 .into_iter()
                 .filter(|name| name.to_lowercase().contains(&wanted))
                 .collect();
-            near.sort();
+            // Closest first: names starting with the text, then the shortest.
+            near.sort_by_key(|name| {
+                let starts = name.to_lowercase().starts_with(&wanted);
+                (!starts, name.len(), name.clone())
+            });
             near.truncate(8);
             let hint = if near.is_empty() {
                 "; `bkportals schema show` prints every type".to_owned()

@@ -8,10 +8,15 @@ mod connection;
 mod faults;
 mod graphql;
 mod limits;
+mod mutations;
 mod portal_endpoint;
 mod portal_tokens;
+mod published_schema;
+mod relations;
+mod resolve;
 mod rest;
 mod state;
+mod world_graph;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -71,7 +76,6 @@ pub(crate) struct Shared {
     state_file: Option<PathBuf>,
     base_url: String,
     minute: Duration,
-    schema: graphql::SandboxSchema,
 }
 
 struct Limits {
@@ -99,9 +103,10 @@ impl Shared {
     }
 }
 
-/// The sandbox's GraphQL schema in SDL, as `/v1` introspection describes it.
-pub fn schema_sdl() -> String {
-    graphql::build_schema().sdl()
+/// The sandbox's GraphQL schema in SDL, as `/v1` introspection describes it:
+/// Buildkite's whole published schema.
+pub fn schema_sdl() -> Result<String, String> {
+    published_schema::build().map(|schema| schema.sdl())
 }
 
 /// A sandbox that is listening. Dropping it stops the server.
@@ -199,8 +204,9 @@ pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, String> {
         state_file: options.state_file.clone(),
         base_url: format!("http://{addr}"),
         minute: options.minute,
-        schema: graphql::build_schema(),
     });
+    // Built in the background: the server answers REST at once.
+    tokio::spawn(graphql::schema());
     if let Some(path) = &options.state_file {
         shared.persist(&shared.world());
         tracing::info!("sandbox state is kept in {}", path.display());

@@ -52,6 +52,9 @@ pub struct Pipeline {
     pub repository: String,
     pub default_branch: String,
     pub created_at: String,
+    /// The cluster (uuid) its builds run in.
+    #[serde(default)]
+    pub cluster: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -69,6 +72,94 @@ pub struct Build {
     pub started_at: Option<String>,
     #[serde(default)]
     pub finished_at: Option<String>,
+}
+
+/// Records GraphQL reads whole: `fields` holds their plain fields under
+/// Buildkite's GraphQL names (`exitStatus`, `connectionState`...); the typed
+/// members are their links to other records (uuids).
+pub type Fields = serde_json::Map<String, serde_json::Value>;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Job {
+    pub uuid: String,
+    pub build: String,
+    #[serde(default)]
+    pub agent: Option<String>,
+    #[serde(default)]
+    pub queue: Option<String>,
+    #[serde(flatten)]
+    pub fields: Fields,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Agent {
+    pub uuid: String,
+    #[serde(default)]
+    pub queue: Option<String>,
+    /// The job it is running now.
+    #[serde(default)]
+    pub job: Option<String>,
+    #[serde(flatten)]
+    pub fields: Fields,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Cluster {
+    pub uuid: String,
+    #[serde(default)]
+    pub default_queue: Option<String>,
+    #[serde(flatten)]
+    pub fields: Fields,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Queue {
+    pub uuid: String,
+    pub cluster: String,
+    #[serde(flatten)]
+    pub fields: Fields,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Team {
+    pub uuid: String,
+    pub members: Vec<TeamMember>,
+    /// Pipeline slugs and the team's access level to each.
+    pub pipelines: Vec<TeamPipeline>,
+    #[serde(flatten)]
+    pub fields: Fields,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub uuid: String,
+    pub user: String,
+    pub role: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TeamPipeline {
+    pub uuid: String,
+    pub pipeline: String,
+    pub access_level: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Artifact {
+    pub uuid: String,
+    pub job: String,
+    #[serde(flatten)]
+    pub fields: Fields,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Annotation {
+    pub uuid: String,
+    pub build: String,
+    #[serde(flatten)]
+    pub fields: Fields,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -117,6 +208,20 @@ pub struct World {
     pub api_tokens: Vec<ApiToken>,
     pub pipelines: Vec<Pipeline>,
     pub builds: Vec<Build>,
+    #[serde(default)]
+    pub jobs: Vec<Job>,
+    #[serde(default)]
+    pub agents: Vec<Agent>,
+    #[serde(default)]
+    pub clusters: Vec<Cluster>,
+    #[serde(default)]
+    pub queues: Vec<Queue>,
+    #[serde(default)]
+    pub teams: Vec<Team>,
+    #[serde(default)]
+    pub artifacts: Vec<Artifact>,
+    #[serde(default)]
+    pub annotations: Vec<Annotation>,
     pub portals: Vec<PortalRecord>,
     #[serde(skip)]
     pub codes: Vec<DeviceCode>,
