@@ -97,6 +97,7 @@ pub(crate) fn connection(items: Vec<Out>, args: &Args) -> Result<Out, String> {
         text("before"),
     )
     .map_err(|e| e.message)?;
+    let nodes = page.iter().map(|(_, node)| node.clone()).collect();
     let edges = page
         .into_iter()
         .map(|(cursor, node)| {
@@ -116,6 +117,7 @@ pub(crate) fn connection(items: Vec<Out>, args: &Args) -> Result<Out, String> {
     Ok(Out::Object(
         GraphObject::default()
             .with("edges", Out::List(edges))
+            .with("nodes", Out::List(nodes))
             .with("count", Out::Json(count.into()))
             .with("pageInfo", Out::Json(page_info)),
     ))

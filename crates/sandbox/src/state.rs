@@ -414,6 +414,36 @@ mod tests {
         for portal in &world.portals {
             assert_eq!(portal.slug, slugify(&portal.name), "{}", portal.name);
         }
+        let has = |list: &[&str], uuid: &str| list.contains(&uuid);
+        let builds: Vec<&str> = world.builds.iter().map(|b| b.uuid.as_str()).collect();
+        let jobs: Vec<&str> = world.jobs.iter().map(|j| j.uuid.as_str()).collect();
+        let agents: Vec<&str> = world.agents.iter().map(|a| a.uuid.as_str()).collect();
+        let queues: Vec<&str> = world.queues.iter().map(|q| q.uuid.as_str()).collect();
+        let clusters: Vec<&str> = world.clusters.iter().map(|c| c.uuid.as_str()).collect();
+        for job in &world.jobs {
+            assert!(has(&builds, &job.build), "{job:?}");
+            assert!(job.agent.iter().all(|a| has(&agents, a)), "{job:?}");
+            assert!(job.queue.iter().all(|q| has(&queues, q)), "{job:?}");
+        }
+        for agent in &world.agents {
+            assert!(agent.queue.iter().all(|q| has(&queues, q)), "{agent:?}");
+            assert!(agent.job.iter().all(|j| has(&jobs, j)), "{agent:?}");
+        }
+        for queue in &world.queues {
+            assert!(has(&clusters, &queue.cluster), "{queue:?}");
+        }
+        for pipeline in &world.pipelines {
+            assert!(pipeline.cluster.iter().all(|c| has(&clusters, c)));
+        }
+        assert!(world.artifacts.iter().all(|a| has(&jobs, &a.job)));
+        assert!(world.annotations.iter().all(|a| has(&builds, &a.build)));
+        for team in &world.teams {
+            assert!(team.members.iter().all(|m| world.user(&m.user).is_some()));
+            assert!(team
+                .pipelines
+                .iter()
+                .all(|p| world.pipeline(&p.pipeline).is_some()));
+        }
     }
 
     #[test]
