@@ -7,4 +7,5 @@ pub mod highlight;
 pub mod introspection;
 pub mod lexer;
 pub mod schema;
+pub mod semantic_diff;
 pub mod variables;
