@@ -244,6 +244,49 @@ enum SandboxAction {
         #[arg(long, value_name = "URL", env = "BUILDKITE_PORTAL_ENDPOINT")]
         sandbox: Option<String>,
     },
+    /// List a portal's long-lived tokens and secrets on a running sandbox (ids, first characters)
+    Security {
+        slug: String,
+        #[command(flatten)]
+        target: SandboxTarget,
+    },
+    /// Add a long-lived token to a portal (the Security page's "New token"); printed once
+    NewToken {
+        slug: String,
+        #[command(flatten)]
+        target: SandboxTarget,
+    },
+    /// Make a portal secret (at most two a portal); printed once
+    Secret {
+        slug: String,
+        #[command(flatten)]
+        target: SandboxTarget,
+    },
+    /// Remove a portal's long-lived token: its id, or 10 or more of its first characters
+    RemoveToken {
+        slug: String,
+        #[arg(value_name = "TOKEN-ID-OR-PREFIX")]
+        token: String,
+        #[command(flatten)]
+        target: SandboxTarget,
+    },
+    /// Remove a portal secret: its id, or 10 or more of its first characters
+    RemoveSecret {
+        slug: String,
+        #[arg(value_name = "SECRET-ID-OR-PREFIX")]
+        secret: String,
+        #[command(flatten)]
+        target: SandboxTarget,
+    },
+}
+
+/// Which running sandbox an administrator's command talks to; it signs in
+/// with $BUILDKITE_API_TOKEN (an administrator's, as the sandbox prints it).
+#[derive(Args, Debug)]
+struct SandboxTarget {
+    /// The sandbox [default: $BUILDKITE_PORTAL_ENDPOINT]
+    #[arg(long, value_name = "URL", env = "BUILDKITE_PORTAL_ENDPOINT")]
+    sandbox: Option<String>,
 }
 
 /// A failure to report: the message, and the exit code.
@@ -299,7 +342,8 @@ fn init_logging(default: &str) {
 
 async fn run(cli: Cli) -> Outcome {
     if let Some(Command::Sandbox(args)) = cli.command {
-        return sandbox::run_sandbox(args).await;
+        let out = Output { json: cli.json };
+        return sandbox::run_sandbox(args, cli.org.as_deref(), out).await;
     }
     if let Some(Command::Check { files, schema }) = &cli.command {
         let out = Output { json: cli.json };
