@@ -13,9 +13,11 @@ use crate::secrets::TokenStore;
 use crate::text::{sanitize, to_json_pretty};
 use session::Session;
 
+mod auth;
 mod doctor;
 mod invoke;
 mod portals;
+mod prompt;
 mod sandbox;
 mod schema;
 mod session;
@@ -72,6 +74,11 @@ enum Command {
     },
     /// Run a portal's document and print the response
     Invoke(InvokeArgs),
+    /// The organization's API token: sign in (checked, then stored), status, sign out
+    Auth {
+        #[command(subcommand)]
+        action: AuthAction,
+    },
     /// Short-lived portal tokens: sign in as yourself, or use a portal secret
     Token {
         #[command(subcommand)]
@@ -106,6 +113,17 @@ enum SchemaAction {
     },
     /// Fetch the schema again by introspection and cache it
     Refresh,
+}
+
+#[derive(Subcommand, Debug)]
+enum AuthAction {
+    /// Read an API access token (hidden prompt, or stdin), check it with
+    /// Buildkite, and store it for the organization (--org)
+    Login,
+    /// Where the API token comes from, whose it is, and which scopes it lacks
+    Status,
+    /// Forget the API token stored for the organization
+    Logout,
 }
 
 #[derive(Subcommand, Debug)]
@@ -310,6 +328,7 @@ async fn run(cli: Cli) -> Outcome {
     }
     let mut session = Session::open(cli.demo, cli.org.as_deref()).await?;
     let Some(command) = cli.command else {
+        offer_sign_in(&mut session).await?;
         let services = crate::tui::Services {
             rest: session.rest()?,
             portals: session.portal_client()?,
@@ -333,6 +352,7 @@ async fn run(cli: Cli) -> Outcome {
         Command::Update(args) => portals::update(&mut session, out, args).await,
         Command::Delete { slug, yes } => portals::delete(&mut session, out, &slug, yes).await,
         Command::Invoke(args) => invoke::invoke(&mut session, out, args).await,
+        Command::Auth { action } => auth::auth(&mut session, out, action).await,
         Command::Token { action } => token::token(&mut session, out, action).await,
         Command::Schema {
             action: SchemaAction::Show { coordinate },
@@ -344,6 +364,20 @@ async fn run(cli: Cli) -> Outcome {
             unreachable!("handled above")
         }
     }
+}
+
+/// The app needs an API token: without one, a person at a terminal is asked
+/// for it (as `auth login` does) instead of being turned away.
+async fn offer_sign_in(session: &mut Session) -> Result<(), Failure> {
+    if session.settings.require_token().is_ok() || !prompt::interactive() {
+        return Ok(());
+    }
+    eprintln!(
+        "No API token for `{}`. Paste one to sign in (it is checked and stored, as \
+         `bkportals auth login` does), or press Ctrl-C.",
+        session.org()
+    );
+    auth::login(session, Output { json: false }).await.map(drop)
 }
 
 #[derive(Clone, Copy)]
