@@ -141,3 +141,55 @@ fn auth_login_names_the_access_a_token_lacks_and_refuses_a_wrong_token() {
         stderr(&empty)
     );
 }
+
+#[test]
+fn token_add_checks_the_token_with_the_portal_without_running_it_then_stores_it() {
+    let home = Home::new();
+    let state = home.path().join("state.json");
+    let sandbox = SandboxProcess::start(&state);
+    let env = &sandbox.exports;
+    let before = std::fs::read(&state).unwrap();
+
+    let wrong = home.command_with_stdin(env, &["token", "add", "trigger-main-build"], "bkpt_wrong");
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(
+        stderr(&wrong).contains("portal `trigger-main-build` refused this token"),
+        "{}",
+        stderr(&wrong)
+    );
+    assert!(
+        !home.token_store().exists()
+            || !std::fs::read_to_string(home.token_store())
+                .unwrap()
+                .contains("bkpt_wrong")
+    );
+
+    let added = home.command_with_stdin(
+        env,
+        &["token", "add", "trigger-main-build", "--json"],
+        "bkpt_sandbox_trigger_main_build\n",
+    );
+    assert_ok(&added);
+    let said: serde_json::Value = serde_json::from_slice(&added.stdout).unwrap();
+    assert_eq!(said["verified"], true);
+    assert!(!stdout(&added).contains("bkpt_sandbox_trigger_main_build"));
+    // The check did not run the portal's mutation: no build was made.
+    assert_eq!(
+        std::fs::read(&state).unwrap(),
+        before,
+        "the sandbox's world is unchanged"
+    );
+
+    let list = home.command(env, &["token", "list", "--json"]);
+    let entries: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(entries[0]["portal"], "trigger-main-build");
+    assert_eq!(entries[0]["kind"], "admin");
+
+    let unknown = home.command_with_stdin(env, &["token", "add", "no-such-portal"], "bkpt_x");
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        stderr(&unknown).contains("not found"),
+        "{}",
+        stderr(&unknown)
+    );
+}

@@ -149,6 +149,9 @@ enum TokenAction {
         #[arg(long, value_name = "MIN")]
         expires_in: Option<u32>,
     },
+    /// Store a portal's existing long-lived token (made in the web UI): read
+    /// without echo (or from stdin), checked with the portal, then stored
+    Add { slug: String },
     /// List stored portal tokens: kind and expiry, never the value
     List,
     /// Forget every stored token of a portal
