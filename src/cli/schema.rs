@@ -134,30 +134,7 @@ pub(super) async fn check(
             GraphqlSchema::from_sdl(&sdl)
                 .map_err(|e| Failure(format!("{}: {e}", path.display()), EXIT_USAGE))?
         }
-        None => {
-            let session = Session::open(demo, org)
-                .await
-                .map_err(|Failure(message, code)| {
-                    Failure(
-                        format!(
-                            "{message}\n(Or check against an SDL file: --schema FILE.graphql.)"
-                        ),
-                        code,
-                    )
-                })?;
-            session
-                .schema()
-                .await
-                .map_err(|e| {
-                    Failure(
-                        format!(
-                            "{e}\nPass --schema FILE.graphql to check against an SDL file instead."
-                        ),
-                        EXIT_FAILED,
-                    )
-                })?
-                .schema
-        }
+        None => organization_or_published_schema(demo, org).await?,
     };
     let mut report = Vec::new();
     let mut failed = 0;
@@ -221,6 +198,48 @@ pub(super) async fn check(
         );
         Ok(EXIT_FAILED)
     }
+}
+
+/// Buildkite's published schema, bundled: what `check` uses with no token,
+/// so a CI job can lint portal documents without credentials.
+const PUBLISHED_SCHEMA: &str = include_str!("../../assets/buildkite-schema.graphql");
+
+/// The organization's schema (cached or introspected) when it can be had;
+/// with no token (or no organization), the published one, said on stderr.
+async fn organization_or_published_schema(
+    demo: bool,
+    org: Option<&str>,
+) -> Result<GraphqlSchema, Failure> {
+    let session = match Session::open(demo, org).await {
+        Ok(session) => session,
+        Err(Failure(message, _)) => {
+            let reason = message.lines().next().unwrap_or_default().to_owned();
+            return published_schema(&reason);
+        }
+    };
+    match session.schema().await {
+        Ok(loaded) => Ok(loaded.schema),
+        Err(_) if session.settings.require_token().is_err() => {
+            published_schema(&format!("no API token for `{}`", session.settings.org))
+        }
+        Err(e) => Err(Failure(
+            format!("{e}\nPass --schema FILE.graphql to check against an SDL file instead."),
+            EXIT_FAILED,
+        )),
+    }
+}
+
+fn published_schema(reason: &str) -> Result<GraphqlSchema, Failure> {
+    eprintln!(
+        "Checking against Buildkite's published schema (bundled with bkportals), not the organization's: {}.",
+        sanitize_line(reason.trim_end_matches('.'))
+    );
+    GraphqlSchema::from_sdl(PUBLISHED_SCHEMA).map_err(|e| {
+        Failure(
+            format!("the bundled published schema does not load: {e}"),
+            EXIT_FAILED,
+        )
+    })
 }
 
 fn plural(n: usize, word: &str) -> String {
