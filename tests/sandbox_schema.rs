@@ -215,3 +215,131 @@ async fn graphql_endpoint_answers_viewer_node_and_build_queries() {
         .unwrap();
     assert_eq!(node["data"]["node"]["name"], "Web App");
 }
+
+const INTROSPECTION: &str = r#"
+query Walk {
+  __schema {
+    queryType { name }
+    mutationType { name }
+    types {
+      kind name
+      fields(includeDeprecated: true) { name type { ...Ref } args { name type { ...Ref } } }
+      inputFields { name type { ...Ref } }
+      enumValues(includeDeprecated: true) { name }
+      possibleTypes { name }
+      interfaces { name }
+    }
+  }
+}
+fragment Ref on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } }
+"#;
+
+/// An introspected type reference as SDL writes it (`[String!]!`).
+fn type_text(reference: &serde_json::Value) -> String {
+    match reference["kind"].as_str() {
+        Some("NON_NULL") => format!("{}!", type_text(&reference["ofType"])),
+        Some("LIST") => format!("[{}]", type_text(&reference["ofType"])),
+        _ => reference["name"].as_str().unwrap_or("?").to_owned(),
+    }
+}
+
+/// The introspected types, in the shape `index` gives the SDL.
+fn introspected_index(types: &[serde_json::Value]) -> HashMap<String, (&'static str, Members)> {
+    let names = |list: &serde_json::Value| -> Members {
+        list.as_array()
+            .into_iter()
+            .flatten()
+            .map(|v| {
+                (
+                    v["name"].as_str().unwrap_or("?").to_owned(),
+                    (String::new(), HashMap::new()),
+                )
+            })
+            .collect()
+    };
+    let typed = |list: &serde_json::Value| -> Members {
+        list.as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| {
+                let args = f["args"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|a| {
+                        (
+                            a["name"].as_str().unwrap_or("?").to_owned(),
+                            type_text(&a["type"]),
+                        )
+                    })
+                    .collect();
+                (
+                    f["name"].as_str().unwrap_or("?").to_owned(),
+                    (type_text(&f["type"]), args),
+                )
+            })
+            .collect()
+    };
+    types
+        .iter()
+        .filter_map(|t| {
+            let name = t["name"].as_str()?;
+            let (kind, members) = match t["kind"].as_str()? {
+                "SCALAR" => ("scalar", HashMap::new()),
+                "OBJECT" => ("type", typed(&t["fields"])),
+                "INTERFACE" => ("interface", typed(&t["fields"])),
+                "UNION" => ("union", names(&t["possibleTypes"])),
+                "ENUM" => ("enum", names(&t["enumValues"])),
+                "INPUT_OBJECT" => ("input", typed(&t["inputFields"])),
+                _ => return None,
+            };
+            Some((name.to_owned(), (kind, members)))
+        })
+        .collect()
+}
+
+/// Every type of the published schema, walked through the sandbox's `/v1`
+/// introspection over HTTP: present, of the same kind, with the same fields,
+/// arguments, input fields, enum values and union members, and the same types.
+#[tokio::test]
+async fn introspection_over_http_describes_every_published_type() {
+    let sandbox = common::sandbox().await;
+    let body: serde_json::Value = reqwest::Client::new()
+        .post(sandbox.graphql_endpoint())
+        .bearer_auth(&sandbox.api_token)
+        .json(&serde_json::json!({ "query": INTROSPECTION }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(body["errors"].is_null(), "{}", body["errors"]);
+    let schema = &body["data"]["__schema"];
+    assert_eq!(schema["queryType"]["name"], "Query");
+    assert_eq!(schema["mutationType"]["name"], "Mutation");
+    let served = introspected_index(schema["types"].as_array().unwrap());
+    let published = index(include_str!("../assets/buildkite-schema.graphql"));
+    assert!(published.len() > 500, "{} types", published.len());
+    let mut problems = Vec::new();
+    for (name, (kind, members)) in &published {
+        match served.get(name) {
+            None => problems.push(format!("{kind} {name} is not introspected")),
+            Some((served_kind, _)) if served_kind != kind => {
+                problems.push(format!("{name} is a {served_kind}, not a {kind}"))
+            }
+            Some((_, served_members)) if served_members != members => {
+                problems.push(format!("{name} differs: {members:?} vs {served_members:?}"))
+            }
+            Some(_) => {}
+        }
+    }
+    // Beyond the published types: only the built-in scalars and `__` types.
+    for name in served.keys() {
+        let built_in = ["String", "Int", "Float", "Boolean", "ID"].contains(&name.as_str());
+        if !published.contains_key(name) && !built_in && !name.starts_with("__") {
+            problems.push(format!("{name} is served but not published"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
