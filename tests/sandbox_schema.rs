@@ -10,14 +10,27 @@ use async_graphql_parser::types::{
 };
 use async_graphql_parser::Positioned;
 
-/// Type name -> (kind, member name -> (type, arguments name -> type)).
+/// Type name -> (kind, member name -> (type, arguments name -> type and default)).
 type Members = HashMap<String, (String, HashMap<String, String>)>;
+
+fn with_default(ty: String, default: Option<String>) -> String {
+    match default {
+        Some(value) => format!("{ty} = {value}"),
+        None => ty,
+    }
+}
 
 fn index(sdl: &str) -> HashMap<String, (&'static str, Members)> {
     let doc = async_graphql_parser::parse_schema(sdl).expect("SDL parses");
     let args = |list: &[Positioned<InputValueDefinition>]| {
         list.iter()
-            .map(|a| (a.node.name.node.to_string(), a.node.ty.node.to_string()))
+            .map(|a| {
+                let default = a.node.default_value.as_ref().map(|d| d.node.to_string());
+                (
+                    a.node.name.node.to_string(),
+                    with_default(a.node.ty.node.to_string(), default),
+                )
+            })
             .collect::<HashMap<_, _>>()
     };
     let fields = |list: &[Positioned<FieldDefinition>]| -> Members {
@@ -223,7 +236,7 @@ query Walk {
     mutationType { name }
     types {
       kind name
-      fields(includeDeprecated: true) { name type { ...Ref } args { name type { ...Ref } } }
+      fields(includeDeprecated: true) { name type { ...Ref } args { name defaultValue type { ...Ref } } }
       inputFields { name type { ...Ref } }
       enumValues(includeDeprecated: true) { name }
       possibleTypes { name }
@@ -267,10 +280,9 @@ fn introspected_index(types: &[serde_json::Value]) -> HashMap<String, (&'static 
                     .into_iter()
                     .flatten()
                     .map(|a| {
-                        (
-                            a["name"].as_str().unwrap_or("?").to_owned(),
-                            type_text(&a["type"]),
-                        )
+                        let default = a["defaultValue"].as_str().map(str::to_owned);
+                        let ty = with_default(type_text(&a["type"]), default);
+                        (a["name"].as_str().unwrap_or("?").to_owned(), ty)
                     })
                     .collect();
                 (

@@ -16,6 +16,7 @@ mod published_schema;
 mod relations;
 mod resolve;
 mod rest;
+mod schema_model;
 mod security;
 mod state;
 mod world_graph;

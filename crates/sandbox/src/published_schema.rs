@@ -1,52 +1,46 @@
-//! Buildkite's published schema (vendored SDL), turned into an executable
-//! `async_graphql::dynamic` schema once per sandbox. Every field gets the same
-//! generic resolver (`resolve::field`), so the whole schema validates,
-//! introspects and runs; what the seeded world backs comes from `world_graph`.
+//! Buildkite's published schema (vendored SDL, read into `schema_model` data
+//! by `build.rs`), turned into an executable `async_graphql::dynamic` schema.
+//! Every field gets the same generic resolver (`resolve::FieldResolver`), so
+//! the whole schema validates, introspects and runs; what the seeded world
+//! backs comes from `world_graph`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dynamic::{
     Enum, EnumItem, Field, FieldFuture, InputObject, InputValue, Interface, InterfaceField, Object,
-    Scalar, Schema, SchemaError, TypeRef, Union,
+    Scalar, Schema, SchemaError, Type, TypeRef, Union,
 };
-use async_graphql::parser::types::{
-    BaseType, ConstDirective, FieldDefinition, InputValueDefinition, Type, TypeDefinition,
-    TypeKind, TypeSystemDefinition,
-};
-use async_graphql::parser::Positioned;
+use async_graphql::{Name, Value};
 
-use crate::resolve::{self, Catalog, Kind};
+use crate::resolve::{Catalog, FieldResolver, Kind};
+use crate::schema_model::{FieldModel, InputModel, KindModel, Literal, SchemaModel, TypeModel};
 
 /// Buildkite's published schema, as the repository vendors it.
+#[cfg(test)]
 pub const PUBLISHED_SDL: &str = include_str!("../../../assets/buildkite-schema.graphql");
+
+/// The same, as `build.rs` read it.
+const MODEL: &str = include_str!(concat!(env!("OUT_DIR"), "/published-schema.json"));
 
 const BUILT_IN_SCALARS: [&str; 5] = ["String", "Int", "Float", "Boolean", "ID"];
 
 /// The executable schema: every type of the published SDL, one resolver for all.
 pub fn build() -> Result<Schema, String> {
-    let document = async_graphql::parser::parse_schema(PUBLISHED_SDL)
-        .map_err(|e| format!("the vendored schema does not parse: {e}"))?;
-    let definitions: Vec<TypeDefinition> = document
-        .definitions
-        .into_iter()
-        .filter_map(|definition| match definition {
-            TypeSystemDefinition::Type(ty) => Some(ty.node),
-            _ => None,
-        })
-        .collect();
-    let catalog = Arc::new(catalog(&definitions));
-    let mutation = definitions
+    let model: SchemaModel = serde_json::from_str(MODEL)
+        .map_err(|e| format!("the vendored schema's model does not load: {e}"))?;
+    let catalog = Arc::new(catalog(&model.types));
+    let mutation = model
+        .types
         .iter()
-        .any(|d| d.name.node == "Mutation")
+        .any(|t| t.name == "Mutation")
         .then_some("Mutation");
     // Buildkite's `Subscription` is a billing plan, not a root type.
     let mut builder = Schema::build("Query", mutation, None);
-    for definition in &definitions {
-        builder = match register(definition, &catalog) {
-            Some(ty) => builder.register(ty),
-            None => builder,
-        };
+    for ty in &model.types {
+        if let Some(registered) = register(ty, &catalog) {
+            builder = builder.register(registered);
+        }
     }
     builder
         .finish()
@@ -55,109 +49,100 @@ pub fn build() -> Result<Schema, String> {
 
 /// What the resolver needs to know of each type: its kind, the first enum
 /// value, and a concrete type for interfaces and unions (zero values).
-fn catalog(definitions: &[TypeDefinition]) -> Catalog {
+fn catalog(types: &[TypeModel]) -> Catalog {
     let mut implementers: HashMap<&str, &str> = HashMap::new();
-    for definition in definitions {
-        if let TypeKind::Object(object) = &definition.kind {
-            for interface in &object.implements {
-                implementers
-                    .entry(interface.node.as_str())
-                    .or_insert(definition.name.node.as_str());
+    for ty in types {
+        if let KindModel::Object { implements, .. } = &ty.kind {
+            for interface in implements {
+                implementers.entry(interface).or_insert(&ty.name);
             }
         }
     }
-    let mut kinds = HashMap::new();
-    for definition in definitions {
-        let name = definition.name.node.as_str();
-        let kind = match &definition.kind {
-            TypeKind::Scalar => Kind::Scalar,
-            TypeKind::Object(_) => Kind::Object,
-            TypeKind::Interface(_) => {
-                Kind::Abstract(implementers.get(name).copied().unwrap_or("").to_owned())
-            }
-            TypeKind::Union(union) => Kind::Abstract(
-                union
-                    .members
-                    .first()
-                    .map(|m| m.node.to_string())
-                    .unwrap_or_default(),
-            ),
-            TypeKind::Enum(values) => Kind::Enum(
-                values
-                    .values
-                    .first()
-                    .map(|v| v.node.value.node.to_string())
-                    .unwrap_or_default(),
-            ),
-            TypeKind::InputObject(_) => Kind::Input,
-        };
-        kinds.insert(name.to_owned(), kind);
-    }
+    let mut kinds: HashMap<String, Kind> = types
+        .iter()
+        .map(|ty| {
+            let kind = match &ty.kind {
+                KindModel::Scalar => Kind::Scalar,
+                KindModel::Object { .. } => Kind::Object,
+                KindModel::Interface { .. } => Kind::Abstract(
+                    implementers
+                        .get(ty.name.as_str())
+                        .copied()
+                        .unwrap_or("")
+                        .to_owned(),
+                ),
+                KindModel::Union { members } => {
+                    Kind::Abstract(members.first().cloned().unwrap_or_default())
+                }
+                KindModel::Enum { values } => {
+                    Kind::Enum(values.first().map(|v| v.name.clone()).unwrap_or_default())
+                }
+                KindModel::Input { .. } => Kind::Input,
+            };
+            (ty.name.clone(), kind)
+        })
+        .collect();
     for scalar in BUILT_IN_SCALARS {
         kinds.insert(scalar.to_owned(), Kind::Scalar);
     }
     Catalog::new(kinds)
 }
 
-fn register(
-    definition: &TypeDefinition,
-    catalog: &Arc<Catalog>,
-) -> Option<async_graphql::dynamic::Type> {
-    let name = definition.name.node.as_str();
-    let description = definition.description.as_ref().map(|d| d.node.clone());
-    Some(match &definition.kind {
-        TypeKind::Scalar if BUILT_IN_SCALARS.contains(&name) => return None,
-        TypeKind::Scalar => {
+fn register(model: &TypeModel, catalog: &Arc<Catalog>) -> Option<Type> {
+    let name = model.name.as_str();
+    let description = model.description.clone();
+    Some(match &model.kind {
+        KindModel::Scalar if BUILT_IN_SCALARS.contains(&name) => return None,
+        KindModel::Scalar => {
             with_description(Scalar::new(name), description, |t, d| t.description(d)).into()
         }
-        TypeKind::Object(object) => {
+        KindModel::Object { implements, fields } => {
             let mut ty = with_description(Object::new(name), description, |t, d| t.description(d));
-            for interface in &object.implements {
-                ty = ty.implement(interface.node.as_str());
+            for interface in implements {
+                ty = ty.implement(interface);
             }
-            for field in &object.fields {
-                ty = ty.field(output_field(name, &field.node, catalog));
+            for field in fields {
+                ty = ty.field(output_field(name, field, catalog));
             }
             ty.into()
         }
-        TypeKind::Interface(interface) => {
+        KindModel::Interface { implements, fields } => {
             let mut ty =
                 with_description(Interface::new(name), description, |t, d| t.description(d));
-            for parent in &interface.implements {
-                ty = ty.implement(parent.node.as_str());
+            for parent in implements {
+                ty = ty.implement(parent);
             }
-            for field in &interface.fields {
-                ty = ty.field(interface_field(&field.node));
+            for field in fields {
+                ty = ty.field(interface_field(field));
             }
             ty.into()
         }
-        TypeKind::Union(union) => {
+        KindModel::Union { members } => {
             let mut ty = with_description(Union::new(name), description, |t, d| t.description(d));
-            for member in &union.members {
-                ty = ty.possible_type(member.node.as_str());
+            for member in members {
+                ty = ty.possible_type(member);
             }
             ty.into()
         }
-        TypeKind::Enum(values) => {
+        KindModel::Enum { values } => {
             let mut ty = with_description(Enum::new(name), description, |t, d| t.description(d));
-            for value in &values.values {
-                let value = &value.node;
-                let mut item = EnumItem::new(value.value.node.as_str());
+            for value in values {
+                let mut item = EnumItem::new(value.name.as_str());
                 if let Some(text) = &value.description {
-                    item = item.description(text.node.as_str());
+                    item = item.description(text.as_str());
                 }
-                if let Some(reason) = deprecation(&value.directives) {
-                    item = item.deprecation(Some(&reason));
+                if let Some(reason) = &value.deprecated {
+                    item = item.deprecation(Some(reason));
                 }
                 ty = ty.item(item);
             }
             ty.into()
         }
-        TypeKind::InputObject(input) => {
+        KindModel::Input { fields } => {
             let mut ty =
                 with_description(InputObject::new(name), description, |t, d| t.description(d));
-            for field in &input.fields {
-                ty = ty.field(input_value(&field.node));
+            for field in fields {
+                ty = ty.field(input_value(field));
             }
             ty.into()
         }
@@ -171,77 +156,65 @@ fn with_description<T>(ty: T, description: Option<String>, set: impl Fn(T, Strin
     }
 }
 
-fn output_field(parent: &str, definition: &FieldDefinition, catalog: &Arc<Catalog>) -> Field {
-    let ty = type_ref(&definition.ty.node);
-    let resolver = resolve::FieldResolver::new(
-        parent,
-        definition.name.node.as_str(),
-        ty.clone(),
-        catalog.clone(),
-    );
-    let mut field = Field::new(definition.name.node.as_str(), ty, move |ctx| {
+fn output_field(parent: &str, model: &FieldModel, catalog: &Arc<Catalog>) -> Field {
+    let ty = type_ref(&model.ty);
+    let resolver = FieldResolver::new(parent, &model.name, ty.clone(), catalog.clone());
+    let mut field = Field::new(model.name.as_str(), ty, move |ctx| {
         let resolver = resolver.clone();
         FieldFuture::new(async move { resolver.resolve(ctx) })
     });
-    if let Some(text) = &definition.description {
-        field = field.description(text.node.as_str());
+    if let Some(text) = &model.description {
+        field = field.description(text.as_str());
     }
-    if let Some(reason) = deprecation(&definition.directives) {
-        field = field.deprecation(Some(&reason));
+    if let Some(reason) = &model.deprecated {
+        field = field.deprecation(Some(reason));
     }
-    for argument in &definition.arguments {
-        field = field.argument(input_value(&argument.node));
-    }
-    field
-}
-
-fn interface_field(definition: &FieldDefinition) -> InterfaceField {
-    let mut field =
-        InterfaceField::new(definition.name.node.as_str(), type_ref(&definition.ty.node));
-    if let Some(text) = &definition.description {
-        field = field.description(text.node.as_str());
-    }
-    if let Some(reason) = deprecation(&definition.directives) {
-        field = field.deprecation(Some(&reason));
-    }
-    for argument in &definition.arguments {
-        field = field.argument(input_value(&argument.node));
+    for argument in &model.args {
+        field = field.argument(input_value(argument));
     }
     field
 }
 
-fn input_value(definition: &InputValueDefinition) -> InputValue {
-    let mut value = InputValue::new(definition.name.node.as_str(), type_ref(&definition.ty.node));
-    if let Some(text) = &definition.description {
-        value = value.description(text.node.as_str());
+fn interface_field(model: &FieldModel) -> InterfaceField {
+    let mut field = InterfaceField::new(model.name.as_str(), type_ref(&model.ty));
+    if let Some(text) = &model.description {
+        field = field.description(text.as_str());
     }
-    if let Some(default) = &definition.default_value {
-        value = value.default_value(default.node.clone());
+    if let Some(reason) = &model.deprecated {
+        field = field.deprecation(Some(reason));
+    }
+    for argument in &model.args {
+        field = field.argument(input_value(argument));
+    }
+    field
+}
+
+fn input_value(model: &InputModel) -> InputValue {
+    let mut value = InputValue::new(model.name.as_str(), type_ref(&model.ty));
+    if let Some(text) = &model.description {
+        value = value.description(text.as_str());
+    }
+    match &model.default {
+        Some(Literal::Enum(name)) => value = value.default_value(Value::Enum(Name::new(name))),
+        Some(Literal::Json(json)) => {
+            if let Ok(default) = Value::from_json(json.clone()) {
+                value = value.default_value(default);
+            }
+        }
+        None => {}
     }
     value
 }
 
-fn type_ref(ty: &Type) -> TypeRef {
-    let base = match &ty.base {
-        BaseType::Named(name) => TypeRef::Named(name.to_string().into()),
-        BaseType::List(inner) => TypeRef::List(Box::new(type_ref(inner))),
-    };
-    if ty.nullable {
-        base
-    } else {
-        TypeRef::NonNull(Box::new(base))
+/// `[String!]!` -> its type reference.
+fn type_ref(text: &str) -> TypeRef {
+    if let Some(inner) = text.strip_suffix('!') {
+        return TypeRef::NonNull(Box::new(type_ref(inner)));
     }
-}
-
-/// `@deprecated(reason: "...")` as the dynamic schema's deprecation.
-fn deprecation(directives: &[Positioned<ConstDirective>]) -> Option<String> {
-    directives
-        .iter()
-        .find(|d| d.node.name.node == "deprecated")
-        .map(|d| match d.node.get_argument("reason").map(|r| &r.node) {
-            Some(async_graphql::Value::String(reason)) => reason.clone(),
-            _ => "No longer supported".to_owned(),
-        })
+    match text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        Some(inner) => TypeRef::List(Box::new(type_ref(inner))),
+        None => TypeRef::Named(text.to_owned().into()),
+    }
 }
 
 #[cfg(test)]
