@@ -200,16 +200,7 @@ async fn graphql_endpoint_answers_viewer_node_and_build_queries() {
         viewer { user { name } }
         build(slug: "demo/web-app/3") { number pipeline { slug id } }
     }"#;
-    let body: serde_json::Value = reqwest::Client::new()
-        .post(sandbox.graphql_endpoint())
-        .bearer_auth(&sandbox.api_token)
-        .json(&serde_json::json!({ "query": query }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body = post_v1(&sandbox, query).await;
     assert_eq!(body["data"]["viewer"]["user"]["name"], "Riley Admin");
     assert_eq!(body["data"]["build"]["number"], 3);
     let id = body["data"]["build"]["pipeline"]["id"].as_str().unwrap();
@@ -316,16 +307,7 @@ fn introspected_index(types: &[serde_json::Value]) -> HashMap<String, (&'static 
 #[tokio::test]
 async fn introspection_over_http_describes_every_published_type() {
     let sandbox = common::sandbox().await;
-    let body: serde_json::Value = reqwest::Client::new()
-        .post(sandbox.graphql_endpoint())
-        .bearer_auth(&sandbox.api_token)
-        .json(&serde_json::json!({ "query": INTROSPECTION }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body = post_v1(&sandbox, INTROSPECTION).await;
     assert!(body["errors"].is_null(), "{}", body["errors"]);
     let schema = &body["data"]["__schema"];
     assert_eq!(schema["queryType"]["name"], "Query");
@@ -354,4 +336,18 @@ async fn introspection_over_http_describes_every_published_type() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// `query` posted to the sandbox's `/v1` with the demo token; the JSON answer.
+async fn post_v1(sandbox: &bkportals::sandbox::RunningSandbox, query: &str) -> serde_json::Value {
+    reqwest::Client::new()
+        .post(sandbox.graphql_endpoint())
+        .bearer_auth(&sandbox.api_token)
+        .json(&serde_json::json!({ "query": query }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }

@@ -156,37 +156,39 @@ fn with_description<T>(ty: T, description: Option<String>, set: impl Fn(T, Strin
     }
 }
 
+/// A field's description, deprecation and arguments: object fields and
+/// interface fields take them alike (two types with the same setters).
+macro_rules! with_field_details {
+    ($field:expr, $model:expr) => {{
+        let mut field = $field;
+        if let Some(text) = &$model.description {
+            field = field.description(text.as_str());
+        }
+        if let Some(reason) = &$model.deprecated {
+            field = field.deprecation(Some(reason));
+        }
+        for argument in &$model.args {
+            field = field.argument(input_value(argument));
+        }
+        field
+    }};
+}
+
 fn output_field(parent: &str, model: &FieldModel, catalog: &Arc<Catalog>) -> Field {
     let ty = type_ref(&model.ty);
     let resolver = FieldResolver::new(parent, &model.name, ty.clone(), catalog.clone());
-    let mut field = Field::new(model.name.as_str(), ty, move |ctx| {
+    let field = Field::new(model.name.as_str(), ty, move |ctx| {
         let resolver = resolver.clone();
         FieldFuture::new(async move { resolver.resolve(ctx) })
     });
-    if let Some(text) = &model.description {
-        field = field.description(text.as_str());
-    }
-    if let Some(reason) = &model.deprecated {
-        field = field.deprecation(Some(reason));
-    }
-    for argument in &model.args {
-        field = field.argument(input_value(argument));
-    }
-    field
+    with_field_details!(field, model)
 }
 
 fn interface_field(model: &FieldModel) -> InterfaceField {
-    let mut field = InterfaceField::new(model.name.as_str(), type_ref(&model.ty));
-    if let Some(text) = &model.description {
-        field = field.description(text.as_str());
-    }
-    if let Some(reason) = &model.deprecated {
-        field = field.deprecation(Some(reason));
-    }
-    for argument in &model.args {
-        field = field.argument(input_value(argument));
-    }
-    field
+    with_field_details!(
+        InterfaceField::new(model.name.as_str(), type_ref(&model.ty)),
+        model
+    )
 }
 
 fn input_value(model: &InputModel) -> InputValue {
