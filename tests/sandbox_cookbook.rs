@@ -383,3 +383,55 @@ async fn a_build_created_through_a_portal_is_listed_afterwards() {
         "From the cookbook"
     );
 }
+
+#[tokio::test]
+async fn records_are_found_again_by_their_node_id_and_abstract_types_resolve() {
+    let book = Cookbook::open().await;
+    let data = book
+        .run(
+            "Ids",
+            r#"query Ids {
+  build(slug: "demo/mobile-ios/8") {
+    createdBy { __typename ... on User { name } }
+    source { __typename name }
+    jobs(first: 1) { edges { node { __typename ... on JobTypeCommand { id agent { id } clusterQueue { id key cluster { name } } } } } }
+  }
+  organization(slug: "demo") { teams(first: 1) { edges { node { id } } } }
+}"#,
+            json!({}),
+        )
+        .await;
+    let build = &data["build"];
+    assert_eq!(build["createdBy"]["__typename"], "User");
+    assert_eq!(build["source"]["__typename"], "BuildSourceAPI");
+    let job = &edges(&build["jobs"])[0];
+    assert_eq!(job["__typename"], "JobTypeCommand");
+    assert_eq!(job["clusterQueue"]["key"], "macos");
+    assert_eq!(job["clusterQueue"]["cluster"]["name"], "macOS fleet");
+    let ids = [
+        job["id"].clone(),
+        job["agent"]["id"].clone(),
+        job["clusterQueue"]["id"].clone(),
+        edges(&data["organization"]["teams"])[0]["id"].clone(),
+    ];
+    let nodes = book
+        .run(
+            "Nodes",
+            r#"query Nodes($job: ID!, $agent: ID!, $queue: ID!, $team: ID!) {
+  job: node(id: $job) { __typename ... on JobTypeCommand { label exitStatus } }
+  agent: node(id: $agent) { __typename ... on Agent { name } }
+  queue: node(id: $queue) { __typename ... on ClusterQueue { key } }
+  team: node(id: $team) { __typename ... on Team { slug } }
+}"#,
+            json!({"job": ids[0], "agent": ids[1], "queue": ids[2], "team": ids[3]}),
+        )
+        .await;
+    assert_eq!(nodes["job"]["__typename"], "JobTypeCommand");
+    assert_eq!(
+        nodes["job"]["exitStatus"], "1",
+        "mobile-ios 8 failed its tests"
+    );
+    assert_eq!(nodes["agent"]["name"], "mac-agent-1");
+    assert_eq!(nodes["queue"]["key"], "macos");
+    assert_eq!(nodes["team"]["slug"], "platform");
+}
