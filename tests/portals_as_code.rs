@@ -1,0 +1,258 @@
+//! Portals as code: `pull`, `plan`, `push` as a user runs them, against a
+//! `bkportals sandbox` child process over real HTTP, in a private home.
+
+mod common;
+mod home;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::SandboxProcess;
+use home::{assert_ok, stderr, stdout, Home};
+
+struct World {
+    home: Home,
+    sandbox: SandboxProcess,
+    dir: PathBuf,
+}
+
+impl World {
+    fn new() -> World {
+        let home = Home::new();
+        let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+        let dir = home.path().join("portals");
+        World { home, sandbox, dir }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.home.command(&self.sandbox.exports, args)
+    }
+
+    /// `bkportals COMMAND DIR REST...`
+    fn on_dir(&self, command: &str, rest: &[&str]) -> Output {
+        let dir = self.dir.to_string_lossy().into_owned();
+        let mut args = vec![command, dir.as_str()];
+        args.extend_from_slice(rest);
+        self.run(&args)
+    }
+
+    fn file(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.file(name)).unwrap()
+    }
+
+    fn write(&self, name: &str, text: &str) {
+        std::fs::write(self.file(name), text).unwrap();
+    }
+
+    fn portal(&self, slug: &str) -> Option<serde_json::Value> {
+        let shown = self.run(&["show", slug, "--json"]);
+        shown
+            .status
+            .success()
+            .then(|| serde_json::from_slice(&shown.stdout).unwrap())
+    }
+}
+
+fn code(output: &Output) -> Option<i32> {
+    output.status.code()
+}
+
+/// Every file under DIR, read as text, for "never a token".
+fn all_text(dir: &Path) -> String {
+    let mut text = String::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        text.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap_or_default());
+    }
+    text
+}
+
+#[test]
+fn pull_edit_plan_push_plan_round_trip() {
+    let w = World::new();
+    assert_ok(&w.on_dir("pull", &[]));
+    assert!(w.file("recent-builds.graphql").exists());
+    assert!(w.file("bkportals.lock").exists());
+    let pulled = all_text(&w.dir);
+    assert!(
+        !pulled.contains("bkpt_") && !pulled.contains("bkua_"),
+        "{pulled}"
+    );
+    let fresh = w.on_dir("plan", &[]);
+    assert_eq!(
+        code(&fresh),
+        Some(0),
+        "{}{}",
+        stdout(&fresh),
+        stderr(&fresh)
+    );
+
+    // Formatting and a comment only: no change.
+    let original = w.read("recent-builds.graphql");
+    let reformatted = format!(
+        "# read by the dashboard\n{}",
+        original.replace("  ", "    ")
+    );
+    w.write("recent-builds.graphql", &reformatted);
+    // A rename: both files get the new slug.
+    let who = w.portal("who-am-i").unwrap();
+    for ext in ["graphql", "toml"] {
+        std::fs::rename(
+            w.file(&format!("who-am-i.{ext}")),
+            w.file(&format!("whoami.{ext}")),
+        )
+        .unwrap();
+    }
+    // A cleared field, and a field removed from the document.
+    let fields = w.read("trigger-main-build.toml");
+    let without: String = fields
+        .lines()
+        .filter(|l| !l.starts_with("description"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    w.write("trigger-main-build.toml", &without);
+    let overview = w.read("pipeline-overview.graphql");
+    w.write(
+        "pipeline-overview.graphql",
+        &overview.replacen("      count\n", "", 1),
+    );
+    // A new portal, and one portal leaves the directory.
+    w.write(
+        "fresh.toml",
+        "name = \"Fresh\"\nallowed_ips = [\"127.0.0.1/32\"]\n",
+    );
+    w.write(
+        "fresh.graphql",
+        "query Fresh { viewer { user { name } } }\n",
+    );
+    std::fs::remove_file(w.file("recent-builds.graphql")).unwrap();
+    std::fs::remove_file(w.file("recent-builds.toml")).unwrap();
+    // Meanwhile on Buildkite: a portal nobody declared, and a change to one the directory edits.
+    std::fs::write(
+        w.home.path().join("q.graphql"),
+        "query Other { viewer { user { name } } }",
+    )
+    .unwrap();
+    assert_ok(&w.run(&[
+        "create",
+        "--name",
+        "Other team",
+        "--query-file",
+        "q.graphql",
+    ]));
+    assert_ok(&w.run(&[
+        "update",
+        "pipeline-overview",
+        "--name",
+        "Renamed on Buildkite",
+    ]));
+
+    let planned = w.on_dir("plan", &[]);
+    let text = stdout(&planned);
+    assert_eq!(code(&planned), Some(2), "{text}{}", stderr(&planned));
+    assert!(text.contains("~ rename who-am-i -> whoami"), "{text}");
+    assert!(
+        text.contains("description: \"Triggers a build of the web app on main\" -> (none)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("! field organization.pipelines.count removed from PipelineOverview"),
+        "{text}"
+    );
+    assert!(text.contains("+ create fresh"), "{text}");
+    assert!(
+        text.contains(
+            "keep recent-builds: no longer in the directory (push --allow-delete deletes it)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("pipeline-overview changed on Buildkite since the last pull"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "not in the directory (never changed by push; pull takes them in): other-team"
+        ),
+        "{text}"
+    );
+    assert!(
+        !text.contains("update recent-builds"),
+        "formatting is no change: {text}"
+    );
+
+    // The drifted portal is not overwritten: nothing at all is sent.
+    let refused = w.on_dir("push", &["--yes"]);
+    assert_eq!(code(&refused), Some(1), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("nothing was sent: pipeline-overview changed on Buildkite"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(w.portal("whoami").is_none(), "no rename happened");
+
+    let pushed = w.on_dir("push", &["--yes", "--force"]);
+    assert_ok(&pushed);
+    let said = format!("{}{}", stdout(&pushed), stderr(&pushed));
+    // Renamed in place: same UUID, and the old token still runs it.
+    let renamed = w.portal("whoami").unwrap();
+    assert_eq!(renamed["uuid"], who["uuid"]);
+    let ran = w
+        .home
+        .command_line(
+            &w.sandbox.exports,
+            &["invoke", "whoami", "--token-env", "OLD_TOKEN"],
+        )
+        .env("OLD_TOKEN", "bkpt_sandbox_who_am_i")
+        .output()
+        .unwrap();
+    assert_ok(&ran);
+    assert_eq!(
+        w.portal("trigger-main-build").unwrap()["description"],
+        serde_json::Value::Null
+    );
+    let overview_now = w.portal("pipeline-overview").unwrap();
+    assert!(!overview_now["query"].as_str().unwrap().contains("count"));
+    assert_eq!(
+        overview_now["name"], "Pipeline overview",
+        "--force put the file's name back"
+    );
+    // The delete was not asked for: the portal stays.
+    assert!(w.portal("recent-builds").is_some());
+    assert_eq!(
+        w.portal("recent-builds").unwrap()["query"],
+        original.trim_end_matches('\n').to_owned() + "\n"
+    );
+    // The new portal's token is in the store, never in DIR or on screen.
+    let created = w.portal("fresh").unwrap();
+    assert!(w
+        .read("fresh.toml")
+        .contains(created["uuid"].as_str().unwrap()));
+    let tokens = w.run(&["token", "list"]);
+    assert!(stdout(&tokens).contains("fresh"), "{}", stdout(&tokens));
+    assert!(!said.contains("bkpt_"), "{said}");
+    assert!(!all_text(&w.dir).contains("bkpt_"));
+
+    let after = w.on_dir("plan", &[]);
+    assert_eq!(
+        code(&after),
+        Some(0),
+        "{}{}",
+        stdout(&after),
+        stderr(&after)
+    );
+    let deletes = w.on_dir("plan", &["--allow-delete"]);
+    assert_eq!(code(&deletes), Some(2));
+    assert!(
+        stdout(&deletes).contains("- delete recent-builds"),
+        "{}",
+        stdout(&deletes)
+    );
+    assert!(
+        !stdout(&deletes).contains("delete other-team"),
+        "unmanaged portals are never deleted"
+    );
+}
