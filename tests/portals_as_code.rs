@@ -256,3 +256,159 @@ fn pull_edit_plan_push_plan_round_trip() {
         "unmanaged portals are never deleted"
     );
 }
+
+#[test]
+fn push_sends_nothing_when_a_document_fails_and_deletes_only_with_allow_delete() {
+    let w = World::new();
+    assert_ok(&w.on_dir("pull", &[]));
+    w.write("who-am-i.graphql", "query WhoAmI { viewer { nope } }\n");
+    let fields = w.read("trigger-main-build.toml");
+    w.write(
+        "trigger-main-build.toml",
+        &fields.replace("name = \"Trigger main build\"", "name = \"Trigger\""),
+    );
+    let refused = w.on_dir("push", &["--yes"]);
+    assert_eq!(code(&refused), Some(1), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("nothing was sent: 1 error in the documents to push"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(
+        stderr(&refused).contains("who-am-i.graphql:1:"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(
+        w.portal("trigger-main-build").unwrap()["name"],
+        "Trigger main build"
+    );
+
+    // Fixed; one managed portal leaves the directory, one portal is not managed.
+    w.write(
+        "who-am-i.graphql",
+        "query WhoAmI { viewer { user { name } } }\n",
+    );
+    for ext in ["graphql", "toml"] {
+        std::fs::remove_file(w.file(&format!("recent-builds.{ext}"))).unwrap();
+    }
+    std::fs::write(
+        w.home.path().join("q.graphql"),
+        "query Other { viewer { user { name } } }",
+    )
+    .unwrap();
+    assert_ok(&w.run(&[
+        "create",
+        "--name",
+        "Other team",
+        "--query-file",
+        "q.graphql",
+    ]));
+    let kept = w.on_dir("push", &["--yes"]);
+    assert_ok(&kept);
+    assert!(
+        w.portal("recent-builds").is_some(),
+        "no delete without --allow-delete"
+    );
+    assert_eq!(w.portal("trigger-main-build").unwrap()["name"], "Trigger");
+    let deleted = w.on_dir("push", &["--yes", "--allow-delete"]);
+    assert_ok(&deleted);
+    assert!(w.portal("recent-builds").is_none());
+    assert!(
+        w.portal("other-team").is_some(),
+        "a portal the lock does not manage is never deleted"
+    );
+    let after = w.on_dir("plan", &["--allow-delete"]);
+    assert_eq!(
+        code(&after),
+        Some(0),
+        "{}{}",
+        stdout(&after),
+        stderr(&after)
+    );
+}
+
+#[test]
+fn a_new_portals_token_goes_to_the_token_command_on_stdin_only() {
+    let w = World::new();
+    assert_ok(&w.on_dir("pull", &[]));
+    w.write("fresh.toml", "name = \"Fresh\"\n");
+    w.write(
+        "fresh.graphql",
+        "query Fresh { viewer { user { name } } }\n",
+    );
+    let pushed = w.on_dir(
+        "push",
+        &[
+            "--yes",
+            "--token-command",
+            "cat > \"$HOME/token-of-$BKPORTALS_PORTAL_SLUG\"",
+        ],
+    );
+    assert_ok(&pushed);
+    let handed = std::fs::read_to_string(w.home.path().join("token-of-fresh")).unwrap();
+    assert!(handed.starts_with("bkpt_"), "{handed}");
+    let said = format!("{}{}", stdout(&pushed), stderr(&pushed));
+    assert!(!said.contains(handed.trim()), "{said}");
+    assert!(
+        !stdout(&w.run(&["token", "list"])).contains("fresh"),
+        "not in the store"
+    );
+    let ran = w
+        .home
+        .command_line(
+            &w.sandbox.exports,
+            &["invoke", "fresh", "--token-env", "FRESH"],
+        )
+        .env("FRESH", handed.trim())
+        .output()
+        .unwrap();
+    assert_ok(&ran);
+}
+
+#[test]
+fn a_push_whose_answer_is_lost_stops_and_says_what_was_done() {
+    let home = Home::new();
+    let state = home.path().join("state.json");
+    let dir = home.path().join("portals");
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let port = {
+        let plain = SandboxProcess::start(&state);
+        assert_ok(&home.command(&plain.exports, &["pull", &dir_arg]));
+        plain.port()
+    };
+    for slug in ["pipeline-overview", "recent-builds", "trigger-main-build"] {
+        let path = dir.join(format!("{slug}.toml"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let renamed: String = text
+            .lines()
+            .map(|l| {
+                if l.starts_with("name = ") {
+                    format!("name = \"{slug} v2\"\n")
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect();
+        std::fs::write(&path, renamed).unwrap();
+    }
+    // Request 1 lists the portals, 2 is the first update, 3 is dropped.
+    let faulty = SandboxProcess::start_on(port, &state, &["--faults", "drop=3"]);
+    let pushed = home.command(&faulty.exports, &["push", &dir_arg, "--yes"]);
+    assert_eq!(code(&pushed), Some(1), "{}", stderr(&pushed));
+    let said = stderr(&pushed);
+    assert!(said.contains("the push stopped at `update recent-builds` (whether it happened is unclear; it was not sent again)"), "{said}");
+    assert!(said.contains("done: update pipeline-overview\n"), "{said}");
+    assert!(
+        said.contains("not done: update trigger-main-build\n"),
+        "{said}"
+    );
+    drop(faulty);
+
+    // The lock kept the first update: only the unclear one and the last are left.
+    let plain = SandboxProcess::start_on(port, &state, &[]);
+    let planned = home.command(&plain.exports, &["plan", &dir_arg]);
+    let text = stdout(&planned);
+    assert!(!text.contains("update pipeline-overview"), "{text}");
+    assert!(text.contains("update trigger-main-build"), "{text}");
+}
