@@ -20,6 +20,7 @@ pub mod run;
 mod runtime;
 pub mod terminal;
 pub mod view;
+pub mod wrap;
 
 use std::collections::HashMap;
 use std::future::Future;

@@ -9,6 +9,7 @@ pub mod portal;
 pub mod rest;
 pub mod short_tokens;
 pub mod slug;
+pub mod token_check;
 
 pub use body::ResponseBody;
 pub use error::ApiError;
@@ -17,3 +18,4 @@ pub use invoke::{InvokeResponse, InvokeStream, PortalClient};
 pub use portal::{CreatedPortal, NewPortal, Portal, PortalChanges, PortalRecord};
 pub use rest::{AccessToken, RestClient};
 pub use short_tokens::{DeviceCode, Exchange, ShortLivedToken};
+pub use token_check::TokenCheck;

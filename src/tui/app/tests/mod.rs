@@ -108,6 +108,7 @@ pub(super) fn created(slug: &str) -> CreatedPortal {
 
 mod flows;
 mod large;
+mod panes;
 mod schema;
 mod state_machine;
 mod trust;
