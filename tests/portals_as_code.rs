@@ -417,3 +417,76 @@ fn a_push_whose_answer_is_lost_stops_and_says_what_was_done() {
     assert!(!text.contains("update pipeline-overview"), "{text}");
     assert!(text.contains("update trigger-main-build"), "{text}");
 }
+
+#[test]
+fn check_dir_applies_the_lint_rules_as_well_as_the_schema() {
+    let w = World::new();
+    assert_ok(&w.on_dir("pull", &[]));
+    w.write(
+        "who-am-i.graphql",
+        "query WhoAmI($spare: Int) { viewer { user { name } } }\n",
+    );
+    w.write(
+        "notes.md",
+        "CI uses BUILDKITE_API_TOKEN=bkua_0123abcd for now\n",
+    );
+    w.write(
+        "recent-builds.graphql",
+        "query A { viewer { user { name } } }\nquery { viewer { user { email } } }\n",
+    );
+    let checked = w.on_dir("check", &[]);
+    let text = stdout(&checked);
+    assert_eq!(code(&checked), Some(1), "{text}{}", stderr(&checked));
+    let dir = w.dir.display();
+    assert!(
+        text.contains(&format!(
+            "{dir}/notes.md:1:29: error: a `bkua_...` token or secret is written here"
+        )),
+        "{text}"
+    );
+    assert!(
+        !text.contains("0123abcd"),
+        "the secret is never quoted: {text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "{dir}/who-am-i.graphql:1:14: error: unused variable: `$spare`"
+        )),
+        "{text}"
+    );
+    assert!(
+        !text.contains("declared but never used"),
+        "said once: {text}"
+    );
+    assert!(text.contains(&format!("{dir}/trigger-main-build.toml:1:1: warning: the document holds a mutation and any address may call the portal")), "{text}");
+    assert!(
+        text.contains(&format!(
+            "{dir}/recent-builds.graphql:2:1: error: anonymous operation cannot be selected"
+        )),
+        "{text}"
+    );
+
+    // Warnings alone do not fail a CI job.
+    std::fs::remove_file(w.file("notes.md")).unwrap();
+    w.write(
+        "who-am-i.graphql",
+        "query WhoAmI { viewer { user { name } } }\n",
+    );
+    w.write(
+        "recent-builds.graphql",
+        "query A { viewer { user { name } } }\n",
+    );
+    let warned = w.on_dir("check", &["--json"]);
+    assert_eq!(
+        code(&warned),
+        Some(0),
+        "{}{}",
+        stdout(&warned),
+        stderr(&warned)
+    );
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&warned.stdout).unwrap();
+    assert!(
+        items.len() == 1 && items[0]["severity"] == "warning",
+        "{items:?}"
+    );
+}

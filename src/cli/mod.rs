@@ -14,6 +14,7 @@ use crate::text::{sanitize, to_json_pretty};
 use session::Session;
 
 mod auth;
+mod check_dir;
 mod doctor;
 mod invoke;
 mod plan;
@@ -88,9 +89,10 @@ enum Command {
         action: TokenAction,
     },
     /// Check GraphQL files against the organization's schema (or --schema FILE);
-    /// prints FILE:LINE:COL: message and exits 1 when any file has an error
+    /// prints FILE:LINE:COL: message and exits 1 when any file has an error.
+    /// A portals directory (see `pull`) also gets the lint rules
     Check {
-        #[arg(required = true, value_name = "FILE")]
+        #[arg(required = true, value_name = "FILE|DIR")]
         files: Vec<PathBuf>,
         /// Validate against this SDL file instead of the cached schema
         #[arg(long, value_name = "FILE.graphql")]
