@@ -14,10 +14,14 @@ use crate::text::{sanitize, to_json_pretty};
 use session::Session;
 
 mod auth;
+mod check_dir;
 mod doctor;
 mod invoke;
+mod plan;
 mod portals;
 mod prompt;
+mod pull;
+mod push;
 mod sandbox;
 mod schema;
 mod session;
@@ -85,9 +89,10 @@ enum Command {
         action: TokenAction,
     },
     /// Check GraphQL files against the organization's schema (or --schema FILE);
-    /// prints FILE:LINE:COL: message and exits 1 when any file has an error
+    /// prints FILE:LINE:COL: message and exits 1 when any file has an error.
+    /// A portals directory (see `pull`) also gets the lint rules
     Check {
-        #[arg(required = true, value_name = "FILE")]
+        #[arg(required = true, value_name = "FILE|DIR")]
         files: Vec<PathBuf>,
         /// Validate against this SDL file instead of the cached schema
         #[arg(long, value_name = "FILE.graphql")]
@@ -102,6 +107,40 @@ enum Command {
     Doctor,
     /// Run the Buildkite sandbox and print the shell lines that point bkportals at it
     Sandbox(SandboxArgs),
+    /// Write every portal into DIR as SLUG.graphql + SLUG.toml, and bkportals.lock
+    /// recording how each looked on Buildkite (never a token)
+    Pull { dir: PathBuf },
+    /// What `push DIR` would do: create, update, rename, delete, drift, blast radius;
+    /// exits 0 with no changes, 2 with changes, 1 on an error
+    Plan {
+        dir: PathBuf,
+        /// Plan deletes of portals the lock says DIR manages and DIR no longer has
+        #[arg(long)]
+        allow_delete: bool,
+    },
+    /// Show the plan for DIR and apply it after a yes
+    Push(PushArgs),
+}
+
+#[derive(Args, Debug)]
+struct PushArgs {
+    dir: PathBuf,
+    /// Do not ask for confirmation (CI)
+    #[arg(long)]
+    yes: bool,
+    /// Overwrite portals that changed on Buildkite since the last pull
+    #[arg(long)]
+    force: bool,
+    /// Delete portals the lock says DIR manages and DIR no longer has
+    #[arg(long)]
+    allow_delete: bool,
+    /// Hand each new portal's token to this shell command on stdin (the slug in
+    /// $BKPORTALS_PORTAL_SLUG) instead of the token store
+    #[arg(long, value_name = "CMD")]
+    token_command: Option<String>,
+    /// Also print each new portal's token on stdout
+    #[arg(long)]
+    show_tokens: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -407,6 +446,9 @@ async fn run(cli: Cli) -> Outcome {
         Command::Schema {
             action: SchemaAction::Refresh,
         } => schema::refresh(&session).await,
+        Command::Pull { dir } => pull::pull(&session, out, &dir).await,
+        Command::Plan { dir, allow_delete } => plan::plan(&session, out, &dir, allow_delete).await,
+        Command::Push(args) => push::push(&mut session, out, args).await,
         Command::Sandbox(_) | Command::Doctor | Command::Check { .. } => {
             unreachable!("handled above")
         }

@@ -136,6 +136,9 @@ pub(super) async fn check(
         }
         None => organization_or_published_schema(demo, org).await?,
     };
+    if let Some(code) = super::check_dir::check_dirs(files, &schema, out)? {
+        return Ok(code);
+    }
     let mut report = Vec::new();
     let mut failed = 0;
     for file in files {
