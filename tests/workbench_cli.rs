@@ -193,3 +193,109 @@ fn token_add_checks_the_token_with_the_portal_without_running_it_then_stores_it(
         stderr(&unknown)
     );
 }
+
+/// What the bash script offers for `words` (the last one being completed).
+fn bash_complete(
+    home: &Home,
+    env: &[(String, String)],
+    script: &str,
+    words: &[&str],
+) -> Vec<String> {
+    let bin_dir = std::path::Path::new(common::BIN).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    // As bash calls a completion function: the command, the word, the one before.
+    let program = format!(
+        "source ./bkportals.bash\nCOMP_WORDS=({})\nCOMP_CWORD={}\n_bkportals_with_slugs bkportals \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\nfor w in \"${{COMPREPLY[@]}}\"; do printf '%s\\n' \"$w\"; done\n",
+        quoted.join(" "),
+        words.len() - 1
+    );
+    std::fs::write(home.path().join("bkportals.bash"), script).unwrap();
+    let output = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(program)
+        .env_clear()
+        .env("PATH", path)
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("BKPORTALS_TOKEN_STORE", "file")
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .current_dir(home.path())
+        .output()
+        .expect("bash runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    stdout(&output).lines().map(str::to_owned).collect()
+}
+
+#[test]
+fn completions_come_from_the_command_definitions_and_slugs_from_the_last_list() {
+    let home = Home::new();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    let env = &sandbox.exports;
+    let bash = home.command(env, &["completions", "bash"]);
+    assert_ok(&bash);
+    let script = stdout(&bash);
+
+    // Subcommands and flags are clap's.
+    let commands = bash_complete(&home, env, &script, &["bkportals", "au"]);
+    assert_eq!(commands, ["auth"]);
+    let flags = bash_complete(&home, env, &script, &["bkportals", "invoke", "--op"]);
+    assert_eq!(flags, ["--operation"]);
+
+    // No slugs are known before a list.
+    let unknown = bash_complete(&home, env, &script, &["bkportals", "show", "re"]);
+    assert!(unknown.is_empty(), "{unknown:?}");
+    assert_ok(&home.command(env, &["list"]));
+    let cache =
+        std::fs::read_to_string(home.path().join("cache/bkportals/portal-slugs.json")).unwrap();
+    assert!(
+        !cache.contains("bkpt_") && !cache.contains("bkua_"),
+        "slugs only: {cache}"
+    );
+    assert_eq!(
+        bash_complete(&home, env, &script, &["bkportals", "show", "re"]),
+        ["recent-builds"]
+    );
+    assert_eq!(
+        bash_complete(
+            &home,
+            env,
+            &script,
+            &["bkportals", "--org", "x", "token", "add", "trig"]
+        ),
+        ["trigger-main-build"]
+    );
+    let all = bash_complete(&home, env, &script, &["bkportals", "invoke", ""]);
+    assert_eq!(all.len(), 4, "{all:?}");
+    // A slug goes only where a slug is asked for.
+    assert!(!bash_complete(
+        &home,
+        env,
+        &script,
+        &["bkportals", "show", "recent-builds", ""]
+    )
+    .contains(&"who-am-i".to_owned()));
+
+    // zsh and fish call the same slug list at the same places.
+    let zsh = stdout(&home.command(env, &["completions", "zsh"]));
+    // show, update, delete, invoke and four token commands at least.
+    assert!(
+        zsh.matches("':slug:_bkportals_slugs'").count() >= 8,
+        "{zsh}"
+    );
+    assert!(!zsh.contains("':slug:_default'"));
+    let fish = stdout(&home.command(env, &["completions", "fish"]));
+    assert!(
+        fish.contains("-a \"(bkportals completions --slugs 2>/dev/null)\""),
+        "{fish}"
+    );
+
+    let bad = home.command(env, &["completions", "powershell"]);
+    assert_eq!(bad.status.code(), Some(2));
+}

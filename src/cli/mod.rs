@@ -14,6 +14,7 @@ use crate::text::{sanitize, to_json_pretty};
 use session::Session;
 
 mod auth;
+mod completions;
 mod doctor;
 mod invoke;
 mod portals;
@@ -102,6 +103,15 @@ enum Command {
     Doctor,
     /// Run the Buildkite sandbox and print the shell lines that point bkportals at it
     Sandbox(SandboxArgs),
+    /// Print a shell completion script (portal slugs come from the last `list`),
+    /// e.g. `bkportals completions bash > ~/.local/share/bash-completion/completions/bkportals`
+    Completions {
+        #[arg(required_unless_present = "slugs")]
+        shell: Option<completions::CompletionShell>,
+        /// Print the last known portal slugs, one a line (the scripts call this)
+        #[arg(long, hide = true, conflicts_with = "shell")]
+        slugs: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -326,6 +336,12 @@ async fn run(cli: Cli) -> Outcome {
         let out = Output { json: cli.json };
         return schema::check(files, schema.as_deref(), cli.demo, cli.org.as_deref(), out).await;
     }
+    if let Some(Command::Completions {
+        shell: Some(shell), ..
+    }) = cli.command
+    {
+        return completions::script(shell);
+    }
     if let Some(Command::Doctor) = cli.command {
         return doctor::doctor(cli.demo, cli.org.as_deref(), Output { json: cli.json }).await;
     }
@@ -363,6 +379,7 @@ async fn run(cli: Cli) -> Outcome {
         Command::Schema {
             action: SchemaAction::Refresh,
         } => schema::refresh(&session).await,
+        Command::Completions { .. } => completions::print_slugs(&session),
         Command::Sandbox(_) | Command::Doctor | Command::Check { .. } => {
             unreachable!("handled above")
         }

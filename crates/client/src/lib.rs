@@ -9,6 +9,7 @@ pub mod drafts;
 pub mod fsutil;
 pub mod schema_cache;
 pub mod secrets;
+pub mod slug_cache;
 pub mod text;
 
 /// The pure GraphQL layer, under the name the client's modules use.
