@@ -299,3 +299,46 @@ fn completions_come_from_the_command_definitions_and_slugs_from_the_last_list() 
     let bad = home.command(env, &["completions", "powershell"]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn check_reports_requested_complexity_warns_near_the_limit_and_fails_over_it() {
+    let home = Home::new();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    let env = &sandbox.exports;
+    let page = |first: u32| {
+        format!("query P{first} {{ organization(slug: \"demo\") {{ pipelines(first: {first}) {{ edges {{ node {{ slug }} }} }} }} }}\n")
+    };
+    std::fs::write(home.path().join("docs.graphql"), page(500)).unwrap();
+    std::fs::write(home.path().join("near.graphql"), page(45_000)).unwrap();
+    std::fs::write(
+        home.path().join("over.graphql"),
+        "query Over { organization(slug: \"demo\") { pipelines(first: 500) { edges { node {\n  builds(first: 500) { edges { node { number } } } } } } } }\n",
+    )
+    .unwrap();
+
+    // Against the organization's schema, fetched from the sandbox.
+    let docs = home.command(env, &["check", "docs.graphql"]);
+    assert_ok(&docs);
+    assert!(
+        stderr(&docs).contains("docs.graphql: query `P500` requests 503 complexity points"),
+        "{}",
+        stderr(&docs)
+    );
+
+    let near = home.command(env, &["check", "near.graphql"]);
+    assert_ok(&near);
+    assert_eq!(
+        stdout(&near),
+        "near.graphql:1:1: warning: query `P45000` requests 45,003 complexity points; near Buildkite's limit of 50,000 (ask for fewer items with first/last)\n"
+    );
+
+    let over = home.command(env, &["check", "--json", "docs.graphql", "over.graphql"]);
+    assert_eq!(over.status.code(), Some(1), "{}", stderr(&over));
+    let items: serde_json::Value = serde_json::from_slice(&over.stdout).unwrap();
+    assert_eq!(items.as_array().map(Vec::len), Some(1), "{items}");
+    assert_eq!(items[0]["file"], "over.graphql");
+    assert_eq!(items[0]["severity"], "error");
+    assert_eq!(items[0]["operation"], "Over");
+    // The figure in the docs' own error message for this shape of query.
+    assert_eq!(items[0]["complexity"], 251_503);
+}

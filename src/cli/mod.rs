@@ -14,6 +14,7 @@ use crate::text::{sanitize, to_json_pretty};
 use session::Session;
 
 mod auth;
+mod check_complexity;
 mod completions;
 mod doctor;
 mod invoke;
