@@ -342,3 +342,60 @@ fn check_reports_requested_complexity_warns_near_the_limit_and_fails_over_it() {
     // The figure in the docs' own error message for this shape of query.
     assert_eq!(items[0]["complexity"], 251_503);
 }
+
+#[test]
+fn print_curl_gives_the_exact_request_without_the_token_and_it_runs() {
+    let home = Home::new();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    let env = &sandbox.exports;
+    assert_ok(&home.command_with_stdin(
+        env,
+        &["token", "add", "recent-builds"],
+        "bkpt_sandbox_recent_builds",
+    ));
+    let printed = home.command(
+        env,
+        &[
+            "invoke",
+            "recent-builds",
+            "--operation",
+            "GetBuilds",
+            "--var",
+            "pipelineSlug=demo/web-app",
+            "--var",
+            "branch=[\"main\"]",
+            "--print-curl",
+        ],
+    );
+    assert_ok(&printed);
+    let command = stdout(&printed);
+    assert!(!command.contains("bkpt_"), "never the token: {command}");
+    assert!(
+        command.contains("/organizations/demo/portals/recent-builds?operation_name=GetBuilds'"),
+        "{command}"
+    );
+    assert!(
+        command.contains("-H \"Authorization: Bearer $TOKEN\""),
+        "{command}"
+    );
+    // Typed from the document's definitions, as invoke sends them.
+    assert!(
+        command.contains(r#"--data-raw '{"pipelineSlug":"demo/web-app","branch":["main"]}'"#),
+        "{command}"
+    );
+
+    // The printed command is the request: curl gets the portal's answer.
+    let ran = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "curl -sS {}",
+            command.trim().trim_start_matches("curl ")
+        ))
+        .env("TOKEN", "bkpt_sandbox_recent_builds")
+        .output()
+        .expect("sh runs");
+    assert!(ran.status.success(), "{}", stderr(&ran));
+    let answer: serde_json::Value = serde_json::from_slice(&ran.stdout).expect("JSON");
+    assert!(answer["data"]["pipeline"]["name"].is_string(), "{answer}");
+    assert!(answer.get("errors").is_none(), "{answer}");
+}

@@ -231,6 +231,9 @@ struct InvokeArgs {
     /// Read the portal token from this environment variable instead of the token store
     #[arg(long, value_name = "NAME")]
     token_env: Option<String>,
+    /// Print the request as a curl command (token as $TOKEN) instead of sending it
+    #[arg(long)]
+    print_curl: bool,
 }
 
 #[derive(Args, Debug)]
