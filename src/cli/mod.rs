@@ -14,7 +14,9 @@ use crate::text::{sanitize, to_json_pretty};
 use session::Session;
 
 mod auth;
+mod check_complexity;
 mod check_dir;
+mod completions;
 mod doctor;
 mod invoke;
 mod plan;
@@ -120,6 +122,15 @@ enum Command {
     },
     /// Show the plan for DIR and apply it after a yes
     Push(PushArgs),
+    /// Print a shell completion script (portal slugs come from the last `list`),
+    /// e.g. `bkportals completions bash > ~/.local/share/bash-completion/completions/bkportals`
+    Completions {
+        #[arg(required_unless_present = "slugs")]
+        shell: Option<completions::CompletionShell>,
+        /// Print the last known portal slugs, one a line (the scripts call this)
+        #[arg(long, hide = true, conflicts_with = "shell")]
+        slugs: bool,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -259,6 +270,9 @@ struct InvokeArgs {
     /// Read the portal token from this environment variable instead of the token store
     #[arg(long, value_name = "NAME")]
     token_env: Option<String>,
+    /// Print the request as a curl command (token as $TOKEN) instead of sending it
+    #[arg(long)]
+    print_curl: bool,
 }
 
 #[derive(Args, Debug)]
@@ -409,6 +423,12 @@ async fn run(cli: Cli) -> Outcome {
         let out = Output { json: cli.json };
         return schema::check(files, schema.as_deref(), cli.demo, cli.org.as_deref(), out).await;
     }
+    if let Some(Command::Completions {
+        shell: Some(shell), ..
+    }) = cli.command
+    {
+        return completions::script(shell);
+    }
     if let Some(Command::Doctor) = cli.command {
         return doctor::doctor(cli.demo, cli.org.as_deref(), Output { json: cli.json }).await;
     }
@@ -449,6 +469,7 @@ async fn run(cli: Cli) -> Outcome {
         Command::Pull { dir } => pull::pull(&session, out, &dir).await,
         Command::Plan { dir, allow_delete } => plan::plan(&session, out, &dir, allow_delete).await,
         Command::Push(args) => push::push(&mut session, out, args).await,
+        Command::Completions { .. } => completions::print_slugs(&session),
         Command::Sandbox(_) | Command::Doctor | Command::Check { .. } => {
             unreachable!("handled above")
         }
