@@ -144,6 +144,7 @@ impl App {
             .or_else(|| edit.find.as_ref().map(|f| f.needle.clone()))
             .unwrap_or_default();
         edit.find = Some(Find {
+            prefilled: !needle.is_empty(),
             needle,
             typing: true,
             origin: edit.cursor(),
@@ -160,6 +161,12 @@ impl App {
             return false;
         };
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if std::mem::take(&mut find.prefilled)
+            && matches!(key.code, KeyCode::Char(_) | KeyCode::Backspace)
+            && !ctrl
+        {
+            find.needle.clear();
+        }
         match key.code {
             KeyCode::Esc => {
                 edit.find = None;

@@ -262,6 +262,9 @@ pub struct Find {
     pub typing: bool,
     /// Where the cursor was when typing began: each letter searches from here.
     pub origin: (usize, usize),
+    /// The needle came from the selection or the last find: the first key
+    /// typed replaces it.
+    pub prefilled: bool,
 }
 
 /// Every place `needle` occurs on `line`, as char ranges (case ignored).

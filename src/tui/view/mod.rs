@@ -270,4 +270,6 @@ fn draw_help(frame: &mut Frame, app: &App) {
 }
 
 #[cfg(test)]
+mod editor_tests;
+#[cfg(test)]
 mod tests;
