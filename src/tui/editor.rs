@@ -5,6 +5,7 @@ use ratatui_textarea::TextArea;
 
 use crate::buildkite::{Portal, PortalChanges};
 use crate::graphql::diagnostics::{parse_diagnostics, Diagnostic, DiagnosticKind};
+use crate::graphql::highlight::{graphql_document, Highlights};
 use crate::tui::undo::UndoGroups;
 
 mod keys;
@@ -103,6 +104,9 @@ pub struct PortalEdit {
     pub find: Option<Find>,
     /// `document_dirty` at a revision.
     dirty_at: std::cell::Cell<Option<(u64, bool)>>,
+    /// The document's highlighting at a revision: lexed once per change,
+    /// then each frame reads only the lines on screen.
+    highlights: std::cell::RefCell<Option<(u64, Highlights)>>,
 }
 
 /// Documents up to this size are parsed on every keystroke; larger ones are
@@ -135,6 +139,7 @@ impl PortalEdit {
             page: 10,
             find: None,
             dirty_at: std::cell::Cell::new(None),
+            highlights: std::cell::RefCell::new(None),
         };
         if portal.query.len() <= SYNC_PARSE_LIMIT {
             edit.diagnostics = parse_diagnostics(&portal.query);
@@ -371,6 +376,22 @@ impl PortalEdit {
             user_invokable: draft.user_invokable,
         };
         edit
+    }
+
+    /// The highlighting of the document as it is now; None for documents
+    /// too large to edit here (their lines on screen are lexed alone).
+    pub fn highlights(&self) -> Option<std::cell::Ref<'_, Highlights>> {
+        if self.size() > EDITABLE_LIMIT {
+            return None;
+        }
+        let stale = !matches!(&*self.highlights.borrow(), Some((revision, _)) if *revision == self.revision);
+        if stale {
+            *self.highlights.borrow_mut() = Some((self.revision, graphql_document(&self.text())));
+        }
+        std::cell::Ref::filter_map(self.highlights.borrow(), |cached| {
+            cached.as_ref().map(|(_, highlights)| highlights)
+        })
+        .ok()
     }
 
     /// Where the document sits inside `inner`, as drawn (`focused`: with

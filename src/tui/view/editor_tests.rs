@@ -96,3 +96,38 @@ fn the_completion_list_stays_inside_the_document_at_80x24_and_140_columns() {
         insta::assert_snapshot!(format!("completion_{width}x{height}"), render(&app));
     }
 }
+
+/// The foreground of the first cell of `text` where it is first drawn.
+fn fg_of(buffer: &Buffer, text: &str) -> Option<Color> {
+    (0..buffer.area.height).find_map(|y| {
+        let symbols: Vec<&str> = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol())
+            .collect();
+        let row: String = symbols.concat();
+        let byte = row.find(text)?;
+        // Cells hold one char each here (the document is ASCII).
+        let x = row[..byte].chars().count() as u16;
+        Some(buffer[(x, y)].fg)
+    })
+}
+
+#[test]
+fn operation_field_argument_and_type_names_have_colours_of_their_own() {
+    let mut app = loaded(100, 26);
+    press(&mut app, KeyCode::Enter);
+    let screen = buffer(&app);
+    let colour = |text: &str| fg_of(&screen, text).unwrap_or_else(|| panic!("{text} drawn"));
+    let operation = colour("GetBuilds(");
+    let variable = colour("$pipelineSlug:");
+    let type_name = colour("ID!");
+    let field = colour("pipeline(slug");
+    let argument = colour("slug: $");
+    let keyword = colour("query GetBuilds");
+    let all = [operation, variable, type_name, field, argument, keyword];
+    for (i, a) in all.iter().enumerate() {
+        for b in &all[i + 1..] {
+            assert_ne!(a, b, "each kind of name has its own colour: {all:?}");
+        }
+    }
+    assert_eq!(keyword, Color::Magenta);
+}

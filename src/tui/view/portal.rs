@@ -9,7 +9,7 @@ use ratatui::Frame;
 
 use super::{dim, error_style, pane, style_of};
 use crate::graphql::diagnostics::Diagnostic;
-use crate::graphql::highlight::graphql_line;
+use crate::graphql::highlight::{graphql_document, Highlights, Run};
 use crate::text::sanitize_line;
 use crate::tui::app::{App, Focus};
 use crate::tui::editor::{matches_on_line, viewport, Field, FieldDraft, PortalEdit};
@@ -138,8 +138,10 @@ pub fn draw_document(frame: &mut Frame, app: &App, area: Rect) {
             &owned_lines
         }
     };
+    let highlights = edit.and_then(PortalEdit::highlights);
     let shown = DocumentText {
         lines,
+        highlights: highlights.as_deref(),
         diagnostics,
         scroll: edit.map_or(0, |e| e.scroll),
         cursor: edit.map(PortalEdit::cursor),
@@ -193,6 +195,9 @@ fn position_line(edit: &PortalEdit, focused: bool) -> Line<'static> {
 #[derive(Default)]
 pub struct DocumentText<'a> {
     pub lines: &'a [String],
+    /// The lines' highlighting, made once per revision; without it small
+    /// documents are lexed here and large ones line by line.
+    pub highlights: Option<&'a Highlights>,
     pub diagnostics: &'a [Diagnostic],
     pub scroll: usize,
     pub cursor: Option<(usize, usize)>,
@@ -202,6 +207,10 @@ pub struct DocumentText<'a> {
     /// Text whose occurrences are marked (find).
     pub find: Option<&'a str>,
 }
+
+/// Documents without cached highlighting (the creation form's) are lexed
+/// whole up to this many lines, so block strings keep their colour.
+const LEX_WHOLE_LINES: usize = 2_000;
 
 /// Draws `doc` into `inner`; returns where the cursor went, when focused
 /// and on screen.
@@ -225,6 +234,15 @@ pub fn draw_document_text(
     let number_width = view.gutter - 3;
     let diagnostic_rows = (inner.height as usize).saturating_sub(text_rows);
 
+    let lexed_here;
+    let highlights = match doc.highlights {
+        Some(highlights) => Some(highlights),
+        None if lines.len() <= LEX_WHOLE_LINES => {
+            lexed_here = graphql_document(&lines.join("\n"));
+            Some(&lexed_here)
+        }
+        None => None,
+    };
     let mut rendered: Vec<Line> = Vec::with_capacity(text_rows + diagnostic_rows);
     for (row, line) in lines.iter().enumerate().skip(scroll).take(text_rows) {
         let has_error = diagnostics.iter().any(|d| d.line == row + 1);
@@ -247,7 +265,15 @@ pub fn draw_document_text(
             selected: selected_on(doc.selection, row),
             found: &found,
         };
-        spans.extend(highlighted(line, &marks, hscroll, view.width));
+        let alone;
+        let runs = match highlights {
+            Some(highlights) => highlights.line(row),
+            None => {
+                alone = graphql_document(line);
+                alone.line(0)
+            }
+        };
+        spans.extend(highlighted(line, runs, &marks, hscroll, view.width));
         rendered.push(Line::from(spans));
     }
     while rendered.len() < text_rows {
@@ -404,7 +430,14 @@ pub(crate) fn draw_completion(
 
 /// One line of GraphQL, highlighted, as a whole line.
 pub(crate) fn highlighted_line(line: &str) -> Line<'static> {
-    Line::from(highlighted(line, &Marks::default(), 0, usize::MAX / 2))
+    let runs = graphql_document(line);
+    Line::from(highlighted(
+        line,
+        runs.line(0),
+        &Marks::default(),
+        0,
+        usize::MAX / 2,
+    ))
 }
 
 /// What is marked on a line, as char ranges: errors, the selection, find matches.
@@ -415,6 +448,16 @@ struct Marks<'a> {
     found: &'a [(usize, usize)],
 }
 
+/// A character as `sanitize_line` shows it (one for one, so char indexes
+/// stay those of the line).
+fn shown_char(c: char) -> char {
+    match c {
+        '\t' | '\u{2028}' | '\u{2029}' => ' ',
+        c if crate::text::is_unsafe(c) => '\u{fffd}',
+        c => c,
+    }
+}
+
 pub(crate) fn selection_style() -> Style {
     Style::new().bg(Color::Blue).fg(Color::White)
 }
@@ -423,22 +466,29 @@ pub(crate) fn found_style() -> Style {
     Style::new().bg(Color::Yellow).fg(Color::Black)
 }
 
-/// One line of GraphQL as styled spans, with its `marks`, starting at char
-/// `skip` and at most `width` chars.
-fn highlighted(line: &str, marks: &Marks, skip: usize, width: usize) -> Vec<Span<'static>> {
-    let clean = sanitize_line(line);
+/// One line of GraphQL as styled spans from its `runs`, with its `marks`,
+/// starting at char `skip` and at most `width` chars.
+fn highlighted(
+    line: &str,
+    runs: &[Run],
+    marks: &Marks,
+    skip: usize,
+    width: usize,
+) -> Vec<Span<'static>> {
     let inside = |ranges: &[(usize, usize)], i: usize| ranges.iter().any(|&(s, e)| i >= s && i < e);
     let mut spans: Vec<Span<'static>> = Vec::new();
     let mut run = String::new();
     let mut run_style = Style::new();
     let mut at = 0usize; // char index in the line
     let end = skip.saturating_add(width);
-    let chars = clean.chars().count();
+    let chars = line.chars().count();
     // An error past the end of the line (at EOF) still shows a mark.
     let eol_mark = marks.underlines.iter().any(|&(start, _)| start >= chars);
-    for (kind, text) in graphql_line(&clean) {
-        let base = style_of(kind);
-        for c in text.chars() {
+    for piece in runs {
+        let base = style_of(piece.kind);
+        let text = line.get(piece.range.clone()).unwrap_or_default();
+        // Sanitized char by char, so char indexes stay those of the line.
+        for c in text.chars().map(shown_char) {
             let index = at;
             at += 1;
             if index < skip || index >= end {
