@@ -18,6 +18,7 @@ mod check_complexity;
 mod check_dir;
 mod completions;
 mod doctor;
+mod history;
 mod invoke;
 mod plan;
 mod portals;
@@ -85,6 +86,9 @@ enum Command {
         #[command(subcommand)]
         action: AuthAction,
     },
+    /// The portal's recorded runs (app and command line): time, operation,
+    /// variables, token kind, status, duration; --json adds each answer's start
+    History { slug: String },
     /// Short-lived portal tokens: sign in as yourself, or use a portal secret
     Token {
         #[command(subcommand)]
@@ -458,6 +462,7 @@ async fn run(cli: Cli) -> Outcome {
         Command::Update(args) => portals::update(&mut session, out, args).await,
         Command::Delete { slug, yes } => portals::delete(&mut session, out, &slug, yes).await,
         Command::Invoke(args) => invoke::invoke(&mut session, out, args).await,
+        Command::History { slug } => history::history(&session, out, &slug),
         Command::Auth { action } => auth::auth(&mut session, out, action).await,
         Command::Token { action } => token::token(&mut session, out, action).await,
         Command::Schema {
