@@ -501,3 +501,81 @@ fn history_records_each_run_with_its_token_kind_never_the_token() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn audit_lists_every_portal_and_fails_until_each_policy_holds() {
+    let home = Home::new();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    let env = &sandbox.exports;
+
+    let first = home.command(env, &["audit", "--json"]);
+    assert_eq!(first.status.code(), Some(1), "{}", stderr(&first));
+    let audits: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
+    let by_slug = |slug: &str| {
+        audits
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["slug"] == slug)
+            .cloned()
+            .unwrap_or_else(|| panic!("{slug} audited: {audits}"))
+    };
+    let trigger = by_slug("trigger-main-build");
+    assert_eq!(trigger["mutation"], true);
+    assert_eq!(trigger["ip_restricted"], false);
+    assert_eq!(trigger["validates"], true);
+    assert_eq!(trigger["operations"][0]["name"], "triggerBuild");
+    assert_eq!(trigger["created_by"], "Riley Admin");
+    assert_eq!(
+        trigger["findings"][0]["policy"],
+        "mutation-from-any-address"
+    );
+    let overview = by_slug("pipeline-overview");
+    assert_eq!(overview["ip_restricted"], true);
+    assert_eq!(overview["findings"], serde_json::json!([]));
+    assert_eq!(by_slug("who-am-i")["findings"][0]["severity"], "review");
+
+    // Restricting the mutations' addresses leaves only findings to review.
+    for slug in ["trigger-main-build", "recent-builds"] {
+        assert_ok(&home.command(env, &["update", slug, "--allowed-ips", "192.0.2.0/24"]));
+    }
+    let passing = home.command(env, &["audit"]);
+    assert_ok(&passing);
+    let table = stdout(&passing);
+    assert!(table.starts_with("SLUG"), "{table}");
+    assert!(
+        table.contains("! who-am-i: anyone in the organization"),
+        "{table}"
+    );
+    assert!(!table.contains('✗'), "{table}");
+
+    // A document that no longer validates fails again.
+    std::fs::write(
+        home.path().join("bad.graphql"),
+        "query Bad { viewer { nmae } }",
+    )
+    .unwrap();
+    assert_ok(&home.command(
+        env,
+        &[
+            "create",
+            "--name",
+            "Broken",
+            "--query-file",
+            "bad.graphql",
+            "--no-validate",
+        ],
+    ));
+    let broken = home.command(env, &["audit"]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(
+        stdout(&broken).contains("✗ broken: its document does not validate: 1:22:"),
+        "{}",
+        stdout(&broken)
+    );
+    assert!(
+        stderr(&broken).contains("1 of 5 portals fail a policy"),
+        "{}",
+        stderr(&broken)
+    );
+}

@@ -13,6 +13,7 @@ use crate::secrets::TokenStore;
 use crate::text::{sanitize, to_json_pretty};
 use session::Session;
 
+mod audit;
 mod auth;
 mod check_complexity;
 mod check_dir;
@@ -109,6 +110,9 @@ enum Command {
         #[command(subcommand)]
         action: SchemaAction,
     },
+    /// Every portal's inventory (operations, mutation?, IP restricted?, user-invokable,
+    /// created by/at, validates?) and the policies it breaks; exit 1 when one fails
+    Audit,
     /// Check config, token store, file permissions, endpoints and token scopes
     Doctor,
     /// Run the Buildkite sandbox and print the shell lines that point bkportals at it
@@ -462,6 +466,7 @@ async fn run(cli: Cli) -> Outcome {
         Command::Update(args) => portals::update(&mut session, out, args).await,
         Command::Delete { slug, yes } => portals::delete(&mut session, out, &slug, yes).await,
         Command::Invoke(args) => invoke::invoke(&mut session, out, args).await,
+        Command::Audit => audit::audit(&session, out).await,
         Command::History { slug } => history::history(&session, out, &slug),
         Command::Auth { action } => auth::auth(&mut session, out, action).await,
         Command::Token { action } => token::token(&mut session, out, action).await,

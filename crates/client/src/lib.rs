@@ -3,6 +3,7 @@
 //! token store, the schema cache, drafts on disk, and the sanitizer every
 //! server string passes. No UI.
 
+pub mod audit;
 pub mod buildkite;
 pub mod config;
 pub mod drafts;
