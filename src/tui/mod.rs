@@ -11,6 +11,7 @@ pub mod body;
 pub mod clipboard;
 pub mod dialogs;
 pub mod editor;
+mod history_hook;
 pub mod input;
 pub mod keymap;
 pub mod layout;
@@ -210,6 +211,7 @@ async fn start(services: Services) -> Started {
     let mut app = App::new(&org, stored);
     app.offer_drafts(found, problems, open_token_dialog);
     let (draft_tx, draft_rx) = mpsc::unbounded_channel();
+    let history = crate::history::History::new(drafts.data_dir());
     let writer = tokio::spawn(runtime::draft_writer(drafts, org, draft_rx, tx.clone()));
     // A wait on Buildkite's rate limit shows on the status line.
     let notices_tx = tx.clone();
@@ -217,6 +219,7 @@ async fn start(services: Services) -> Started {
         let _ = notices_tx.send(Msg::Status(notice.to_string()));
     }));
     let runtime = Runtime {
+        history,
         rest,
         portals,
         store,
