@@ -284,7 +284,14 @@ fn schema_aware_editing_completes_validates_explains_and_formats() {
     app.send(END); // after `name`, inside `organization { }`
     app.send(ENTER);
     app.type_text("all: pip");
-    app.wait_for("pipelines  PipelineConnection");
+    // The published schema also offers `pipelineTemplates`; `pipelines` comes first.
+    let popup = app.wait_for("Tab insert · Esc close");
+    assert!(
+        popup
+            .lines()
+            .any(|l| l.contains("pipelines ") && l.contains("PipelineConnection")),
+        "{popup}"
+    );
     app.send(TAB);
     app.type_text("cx");
     let screen = app.wait_for("schema error");
