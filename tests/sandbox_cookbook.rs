@@ -16,17 +16,26 @@ use serde_json::{json, Value};
 
 struct Cookbook {
     sandbox: RunningSandbox,
-    schema: GraphqlSchema,
+    schema: &'static GraphqlSchema,
 }
+
+/// The sandbox's schema as introspected over HTTP: the same for every sandbox,
+/// so fetched once for the whole file.
+static SCHEMA: tokio::sync::OnceCell<GraphqlSchema> = tokio::sync::OnceCell::const_new();
 
 impl Cookbook {
     async fn open() -> Cookbook {
         let sandbox = sandbox().await;
-        let endpoint = url::Url::parse(&sandbox.graphql_endpoint()).unwrap();
-        let sdl = fetch_schema_sdl(&endpoint, &Secret::new(&sandbox.api_token), quick_options())
-            .await
-            .expect("the sandbox describes its schema");
-        let schema = GraphqlSchema::from_sdl(&sdl).expect("the introspected SDL loads");
+        let schema = SCHEMA
+            .get_or_init(|| async {
+                let endpoint = url::Url::parse(&sandbox.graphql_endpoint()).unwrap();
+                let token = Secret::new(&sandbox.api_token);
+                let sdl = fetch_schema_sdl(&endpoint, &token, quick_options())
+                    .await
+                    .expect("the sandbox describes its schema");
+                GraphqlSchema::from_sdl(&sdl).expect("the introspected SDL loads")
+            })
+            .await;
         Cookbook { sandbox, schema }
     }
 
