@@ -14,10 +14,16 @@ use crate::text::{sanitize, to_json_pretty};
 use session::Session;
 
 mod auth;
+mod check_complexity;
+mod check_dir;
+mod completions;
 mod doctor;
 mod invoke;
+mod plan;
 mod portals;
 mod prompt;
+mod pull;
+mod push;
 mod sandbox;
 mod schema;
 mod session;
@@ -85,9 +91,10 @@ enum Command {
         action: TokenAction,
     },
     /// Check GraphQL files against the organization's schema (or --schema FILE);
-    /// prints FILE:LINE:COL: message and exits 1 when any file has an error
+    /// prints FILE:LINE:COL: message and exits 1 when any file has an error.
+    /// A portals directory (see `pull`) also gets the lint rules
     Check {
-        #[arg(required = true, value_name = "FILE")]
+        #[arg(required = true, value_name = "FILE|DIR")]
         files: Vec<PathBuf>,
         /// Validate against this SDL file instead of the cached schema
         #[arg(long, value_name = "FILE.graphql")]
@@ -102,6 +109,49 @@ enum Command {
     Doctor,
     /// Run the Buildkite sandbox and print the shell lines that point bkportals at it
     Sandbox(SandboxArgs),
+    /// Write every portal into DIR as SLUG.graphql + SLUG.toml, and bkportals.lock
+    /// recording how each looked on Buildkite (never a token)
+    Pull { dir: PathBuf },
+    /// What `push DIR` would do: create, update, rename, delete, drift, blast radius;
+    /// exits 0 with no changes, 2 with changes, 1 on an error
+    Plan {
+        dir: PathBuf,
+        /// Plan deletes of portals the lock says DIR manages and DIR no longer has
+        #[arg(long)]
+        allow_delete: bool,
+    },
+    /// Show the plan for DIR and apply it after a yes
+    Push(PushArgs),
+    /// Print a shell completion script (portal slugs come from the last `list`),
+    /// e.g. `bkportals completions bash > ~/.local/share/bash-completion/completions/bkportals`
+    Completions {
+        #[arg(required_unless_present = "slugs")]
+        shell: Option<completions::CompletionShell>,
+        /// Print the last known portal slugs, one a line (the scripts call this)
+        #[arg(long, hide = true, conflicts_with = "shell")]
+        slugs: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+struct PushArgs {
+    dir: PathBuf,
+    /// Do not ask for confirmation (CI)
+    #[arg(long)]
+    yes: bool,
+    /// Overwrite portals that changed on Buildkite since the last pull
+    #[arg(long)]
+    force: bool,
+    /// Delete portals the lock says DIR manages and DIR no longer has
+    #[arg(long)]
+    allow_delete: bool,
+    /// Hand each new portal's token to this shell command on stdin (the slug in
+    /// $BKPORTALS_PORTAL_SLUG) instead of the token store
+    #[arg(long, value_name = "CMD")]
+    token_command: Option<String>,
+    /// Also print each new portal's token on stdout
+    #[arg(long)]
+    show_tokens: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -220,6 +270,9 @@ struct InvokeArgs {
     /// Read the portal token from this environment variable instead of the token store
     #[arg(long, value_name = "NAME")]
     token_env: Option<String>,
+    /// Print the request as a curl command (token as $TOKEN) instead of sending it
+    #[arg(long)]
+    print_curl: bool,
 }
 
 #[derive(Args, Debug)]
@@ -370,6 +423,12 @@ async fn run(cli: Cli) -> Outcome {
         let out = Output { json: cli.json };
         return schema::check(files, schema.as_deref(), cli.demo, cli.org.as_deref(), out).await;
     }
+    if let Some(Command::Completions {
+        shell: Some(shell), ..
+    }) = cli.command
+    {
+        return completions::script(shell);
+    }
     if let Some(Command::Doctor) = cli.command {
         return doctor::doctor(cli.demo, cli.org.as_deref(), Output { json: cli.json }).await;
     }
@@ -407,6 +466,10 @@ async fn run(cli: Cli) -> Outcome {
         Command::Schema {
             action: SchemaAction::Refresh,
         } => schema::refresh(&session).await,
+        Command::Pull { dir } => pull::pull(&session, out, &dir).await,
+        Command::Plan { dir, allow_delete } => plan::plan(&session, out, &dir, allow_delete).await,
+        Command::Push(args) => push::push(&mut session, out, args).await,
+        Command::Completions { .. } => completions::print_slugs(&session),
         Command::Sandbox(_) | Command::Doctor | Command::Check { .. } => {
             unreachable!("handled above")
         }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
+use super::check_complexity::ComplexityReport;
 use super::session::{read_input, Session};
 use super::{warn, Failure, Outcome, Output, EXIT_FAILED, EXIT_USAGE};
 use crate::graphql::diagnostics::{parse_diagnostics, Diagnostic, DiagnosticKind};
@@ -136,29 +137,38 @@ pub(super) async fn check(
         }
         None => organization_or_published_schema(demo, org).await?,
     };
+    if let Some(code) = super::check_dir::check_dirs(files, &schema, out)? {
+        return Ok(code);
+    }
     let mut report = Vec::new();
     let mut failed = 0;
     for file in files {
-        let diagnostics = match read_input(file, "the file") {
-            Ok(text) => schema.check(&text),
-            Err(Failure(message, _)) => vec![Diagnostic {
-                line: 1,
-                column: 1,
-                width: 1,
-                message,
-                kind: DiagnosticKind::Syntax,
-            }],
+        let (diagnostics, complexity) = match read_input(file, "the file") {
+            Ok(text) => (
+                schema.check(&text),
+                Some(ComplexityReport::of(&text, &schema)),
+            ),
+            Err(Failure(message, _)) => (
+                vec![Diagnostic {
+                    line: 1,
+                    column: 1,
+                    width: 1,
+                    message,
+                    kind: DiagnosticKind::Syntax,
+                }],
+                None,
+            ),
         };
-        if !diagnostics.is_empty() {
+        if !diagnostics.is_empty() || complexity.as_ref().is_some_and(ComplexityReport::failed) {
             failed += 1;
         }
-        report.push((file, diagnostics));
+        report.push((file, diagnostics, complexity));
     }
     if out.json {
         let items: Vec<_> = report
             .iter()
-            .flat_map(|(file, diagnostics)| {
-                diagnostics.iter().map(move |d| {
+            .flat_map(|(file, diagnostics, complexity)| {
+                let found = diagnostics.iter().map(move |d| {
                     json!({
                         "file": file.display().to_string(),
                         "line": d.line,
@@ -166,13 +176,14 @@ pub(super) async fn check(
                         "severity": "error",
                         "message": d.message,
                     })
-                })
+                });
+                found.chain(complexity.iter().flat_map(|c| c.items(file)))
             })
             .collect();
         out.print_json(&items)?;
     } else {
         let mut stdout = std::io::stdout().lock();
-        for (file, diagnostics) in &report {
+        for (file, diagnostics, complexity) in &report {
             for d in diagnostics {
                 writeln!(
                     stdout,
@@ -183,11 +194,30 @@ pub(super) async fn check(
                     sanitize_line(&d.message)
                 )?;
             }
+            for line in complexity.iter().flat_map(|c| c.lines(file)) {
+                writeln!(stdout, "{line}")?;
+            }
         }
     }
-    let problems: usize = report.iter().map(|(_, d)| d.len()).sum();
-    if failed == 0 {
+    for (file, _, complexity) in &report {
+        for line in complexity.iter().flat_map(|c| c.summary(file)) {
+            eprintln!("{line}");
+        }
+    }
+    let problems: usize = report
+        .iter()
+        .map(|(_, d, c)| d.len() + c.as_ref().map_or(0, ComplexityReport::problems))
+        .sum();
+    if failed == 0 && problems == 0 {
         eprintln!("{} checked, no problems.", plural(files.len(), "file"));
+        Ok(0)
+    } else if failed == 0 {
+        // Only warnings (complexity near the limit): they do not fail CI.
+        eprintln!(
+            "{} checked, no errors, {}.",
+            plural(files.len(), "file"),
+            plural(problems, "warning")
+        );
         Ok(0)
     } else {
         eprintln!(

@@ -175,14 +175,21 @@ impl RunningSandbox {
 
     /// Removes a long-lived token of `slug`, named by its id or the start of its value.
     pub fn remove_portal_token(&self, slug: &str, id_or_prefix: &str) -> Result<(), String> {
-        security::remove(&self.shared, slug, credentials::Kind::Token, id_or_prefix)
-            .map(drop)
-            .map_err(|e| e.to_string())
+        self.remove_credential(slug, credentials::Kind::Token, id_or_prefix)
     }
 
     /// Removes a secret of `slug`, named by its id or the start of its value.
     pub fn remove_portal_secret(&self, slug: &str, id_or_prefix: &str) -> Result<(), String> {
-        security::remove(&self.shared, slug, credentials::Kind::Secret, id_or_prefix)
+        self.remove_credential(slug, credentials::Kind::Secret, id_or_prefix)
+    }
+
+    fn remove_credential(
+        &self,
+        slug: &str,
+        kind: credentials::Kind,
+        name: &str,
+    ) -> Result<(), String> {
+        security::remove(&self.shared, slug, kind, name)
             .map(drop)
             .map_err(|e| e.to_string())
     }

@@ -340,9 +340,7 @@ fn blast_radius(current: &Portal, changes: &PortalChanges, document: &[Change]) 
             current.slug
         ));
     }
-    for change in document.iter().filter(|c| c.may_break_callers()) {
-        said.push(format!("callers may break: {change}"));
-    }
+    said.extend(document.iter().filter_map(callers_notice));
     if let Some(ips) = &changes.allowed_ip_addresses {
         said.push(if ips.trim().is_empty() {
             "any address may call it now".to_owned()
@@ -356,6 +354,32 @@ fn blast_radius(current: &Portal, changes: &PortalChanges, document: &[Change]) 
         None => {}
     }
     said
+}
+
+/// What callers of the portal notice of a document change that may break them.
+fn callers_notice(change: &Change) -> Option<String> {
+    Some(match change {
+        Change::OperationRemoved { operation } => {
+            format!("callers that run {operation} (operation_name) now fail")
+        }
+        Change::VariableBecameRequired { variable, .. }
+        | Change::VariableAdded {
+            variable,
+            required: true,
+            ..
+        } => format!("callers that do not send ${variable} now fail"),
+        // Only the `!` added: "became required" says it.
+        Change::VariableTypeChanged { from, to, .. } if format!("{from}!") == *to => return None,
+        Change::VariableTypeChanged {
+            variable, from, to, ..
+        } => format!("callers that send ${variable} as {from} may be refused ({to} now)"),
+        Change::FieldRemoved { path, .. } => format!("callers that read {path} no longer get it"),
+        Change::FieldChanged { path, .. } => {
+            format!("callers that read {path} may get other results (its arguments changed)")
+        }
+        Change::Other { what } => format!("callers may notice: {what}"),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
