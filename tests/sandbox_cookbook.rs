@@ -290,6 +290,8 @@ async fn teams_members_and_pipeline_access() {
         pipelines(first: 10) { edges { node { accessLevel pipeline { slug } } } }
       } }
     }
+    mobileTeam: pipelines(first: 10, team: "mobile") { edges { node { slug } } }
+    byRepository: pipelines(first: 10, repository: { url: "git@github.com:demo/infra.git" }) { count }
   }
   pipeline(slug: "demo/mobile-ios") { cluster { name } teams(first: 5) { edges { node { accessLevel team { name } } } } }
 }"#,
@@ -306,6 +308,10 @@ async fn teams_members_and_pipeline_access() {
     let platform = teams.iter().find(|t| t["slug"] == "platform").unwrap();
     assert_eq!(edges(&platform["members"]).len(), 2);
     assert_eq!(edges(&platform["pipelines"]).len(), 3);
+    let team_pipelines = edges(&org["mobileTeam"]);
+    assert_eq!(team_pipelines.len(), 1);
+    assert_eq!(team_pipelines[0]["slug"], "mobile-ios");
+    assert_eq!(org["byRepository"]["count"], 1);
     let mobile = &data["pipeline"];
     assert_eq!(mobile["cluster"]["name"], "macOS fleet");
     assert_eq!(edges(&mobile["teams"])[0]["team"]["name"], "Mobile");

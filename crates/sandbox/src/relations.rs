@@ -385,6 +385,18 @@ pub(crate) fn kept(object: &GraphObject, args: &Args) -> bool {
                     .unwrap_or_default();
                 haystack.to_lowercase().contains(&needle)
             }
+            "repository" => {
+                let url = |v: Option<&Value>| {
+                    v.and_then(|v| v.get("url"))
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                };
+                url(object.json("repository")) == url(Some(wanted))
+            }
+            "team" => match object.json("__teams").and_then(Value::as_array) {
+                Some(teams) => teams.contains(wanted),
+                None => true,
+            },
             "createdAtFrom" => created_at(object).is_some_and(|at| Some(at) >= wanted.as_str()),
             "createdAtTo" => created_at(object).is_some_and(|at| Some(at) < wanted.as_str()),
             "type" => {
