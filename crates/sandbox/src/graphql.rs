@@ -7,9 +7,7 @@ use async_graphql::{
     ComplexObject, Context, EmptySubscription, Enum, InputObject, Interface, Object, Schema,
     SimpleObject, ID,
 };
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::Engine;
@@ -17,7 +15,6 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::connection::{paginate, BuildConnection, BuildEdge, PipelineConnection, PipelineEdge};
-use super::rest::bearer;
 use super::state::{self, World};
 use super::Shared;
 
@@ -58,56 +55,6 @@ pub fn graphql_error(status: StatusCode, message: impl Into<String>) -> Response
         Json(json!({ "errors": [{ "message": message.into() }] })),
     )
         .into_response()
-}
-
-/// `POST /v1`: `{query, variables, operationName}` with an API token that has GraphQL access.
-pub async fn endpoint(
-    State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let token = {
-        let world = shared.world();
-        bearer(&headers).and_then(|t| world.token(t)).cloned()
-    };
-    let Some(token) = token else {
-        return graphql_error(
-            StatusCode::UNAUTHORIZED,
-            "Authentication required. Please supply a valid API Access Token",
-        );
-    };
-    if !token.scopes.iter().any(|s| s == "graphql") {
-        return graphql_error(
-            StatusCode::FORBIDDEN,
-            "This API Access Token does not have GraphQL access enabled",
-        );
-    }
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Body {
-        query: String,
-        #[serde(default)]
-        variables: Option<serde_json::Value>,
-        #[serde(default)]
-        operation_name: Option<String>,
-    }
-    let Ok(request) = serde_json::from_slice::<Body>(&body) else {
-        return graphql_error(
-            StatusCode::BAD_REQUEST,
-            "The body must be JSON with a `query` string, and optional `variables` and `operationName`",
-        );
-    };
-    let variables = request.variables.unwrap_or_else(|| json!({}));
-    let response = execute(
-        &shared,
-        token.user.clone(),
-        false,
-        &request.query,
-        request.operation_name.as_deref(),
-        variables,
-    )
-    .await;
-    Json(response).into_response()
 }
 
 pub fn global_id(kind: &str, uuid: &str) -> String {
@@ -221,19 +168,9 @@ impl Organization {
         last: Option<i32>,
         search: Option<String>,
     ) -> async_graphql::Result<Option<PipelineConnection>> {
-        let pipelines: Vec<state::Pipeline> = {
-            let world = shared(ctx).world();
-            let needle = search.unwrap_or_default().to_lowercase();
-            world
-                .pipelines
-                .iter()
-                .filter(|p| {
-                    p.name.to_lowercase().contains(&needle)
-                        || p.slug.to_lowercase().contains(&needle)
-                })
-                .cloned()
-                .collect()
-        };
+        let pipelines = shared(ctx)
+            .world()
+            .pipelines_in_order(search.as_deref(), None);
         let count = pipelines.len() as i32;
         let (page, info) = paginate(pipelines, first, last, after, before)?;
         Ok(Some(PipelineConnection {
@@ -310,20 +247,13 @@ impl Pipeline {
     ) -> async_graphql::Result<Option<BuildConnection>> {
         let builds: Vec<state::Build> = {
             let world = shared(ctx).world();
-            let mut builds: Vec<state::Build> = world
-                .builds
-                .iter()
-                .filter(|b| b.pipeline == self.0.slug)
-                .filter(|b| branch.as_ref().is_none_or(|list| list.contains(&b.branch)))
-                .filter(|b| {
-                    state.as_ref().is_none_or(|list| {
-                        list.iter()
-                            .any(|s| BuildStates::parse(&b.state) == Some(*s))
-                    })
+            let mut builds = world.builds_of(&self.0, branch.as_deref());
+            builds.retain(|b| {
+                state.as_ref().is_none_or(|list| {
+                    list.iter()
+                        .any(|s| BuildStates::parse(&b.state) == Some(*s))
                 })
-                .cloned()
-                .collect();
-            builds.sort_by_key(|b| std::cmp::Reverse(b.number));
+            });
             builds
         };
         let count = builds.len() as i32;

@@ -4,16 +4,23 @@
 //! It shares no code with the client (`crate::buildkite`): both are written
 //! from Buildkite's docs, so a misread field cannot hide in a shared type.
 
+mod complexity;
 mod connection;
 mod credentials;
+mod document_run;
 mod faults;
 mod graphql;
+mod graphql_endpoint;
+mod http_rules;
 mod limits;
+mod listing;
 mod portal_endpoint;
 mod portal_tokens;
+mod request_rules;
 mod rest;
 mod security;
 mod state;
+mod type_index;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -50,6 +57,8 @@ pub struct SandboxOptions {
     pub minute: Duration,
     /// Faults to inject (see `FaultSpec`); none by default.
     pub faults: FaultSpec,
+    /// The requested complexity one GraphQL query may have (Buildkite: 50,000).
+    pub max_complexity: u64,
 }
 
 impl Default for SandboxOptions {
@@ -64,6 +73,7 @@ impl Default for SandboxOptions {
             rate_window: Duration::from_secs(60),
             minute: Duration::from_secs(60),
             faults: FaultSpec::default(),
+            max_complexity: 50_000,
         }
     }
 }
@@ -75,6 +85,9 @@ pub(crate) struct Shared {
     base_url: String,
     minute: Duration,
     schema: graphql::SandboxSchema,
+    /// The schema's types, for the rules checked before a document runs.
+    types: type_index::TypeIndex,
+    max_complexity: u64,
 }
 
 struct Limits {
@@ -234,6 +247,7 @@ pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, String> {
         .filter_map(|p| Some((p.slug.clone(), p.tokens.first()?.value.clone())))
         .collect();
 
+    let schema = graphql::build_schema();
     let shared = Arc::new(Shared {
         world: Mutex::new(world),
         limits: Mutex::new(Limits {
@@ -244,7 +258,9 @@ pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, String> {
         state_file: options.state_file.clone(),
         base_url: format!("http://{addr}"),
         minute: options.minute,
-        schema: graphql::build_schema(),
+        types: type_index::TypeIndex::from_sdl(&schema.sdl())?,
+        max_complexity: options.max_complexity,
+        schema,
     });
     if let Some(path) = &options.state_file {
         shared.persist(&shared.world());
@@ -285,7 +301,10 @@ pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, String> {
 fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/", get(rest::root))
-        .route("/v2/access-token", get(rest::access_token))
+        .route(
+            "/v2/access-token",
+            get(rest::access_token).delete(rest::revoke_access_token),
+        )
         .route(
             "/v2/organizations/{org}/portals",
             get(rest::list).post(rest::create),
@@ -321,7 +340,11 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/authorize/{code}", get(portal_tokens::authorize_page))
         .route("/authorize/{code}/approve", post(portal_tokens::approve))
         .route("/authorize/{code}/deny", post(portal_tokens::deny))
-        .route("/v1", post(graphql::endpoint))
+        .route("/v1", post(graphql_endpoint::endpoint))
         .fallback(rest::not_found)
+        .layer(axum::middleware::from_fn(http_rules::apply))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            http_rules::BODY_LIMIT_BYTES,
+        ))
         .with_state(shared)
 }

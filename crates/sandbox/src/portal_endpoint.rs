@@ -10,9 +10,9 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 
-use super::graphql::{execute, graphql_error};
+use super::document_run::{run, Runner};
+use super::graphql::graphql_error;
 use super::portal_tokens::{caller, Caller};
 use super::rest::bearer;
 use super::Shared;
@@ -81,10 +81,10 @@ pub async fn invoke(
     }
 
     let variables = if body.iter().all(u8::is_ascii_whitespace) {
-        serde_json::json!({})
+        serde_json::Map::new()
     } else {
         match serde_json::from_slice::<serde_json::Value>(&body) {
-            Ok(value @ serde_json::Value::Object(_)) => value,
+            Ok(serde_json::Value::Object(map)) => map,
             _ => {
                 return reply(graphql_error(
                     StatusCode::BAD_REQUEST,
@@ -99,16 +99,20 @@ pub async fn invoke(
         return reply(refusal);
     }
 
-    let response = execute(
-        &shared,
+    let runner = Runner {
         viewer,
         admin,
+        include_stats: Runner::wants_stats(&headers),
+    };
+    let answer = run(
+        &shared,
+        runner,
         &portal.query,
         operation.map(String::as_str),
         variables,
     )
     .await;
-    reply(Json(response).into_response())
+    reply(answer.into_response())
 }
 
 /// The 400 for a missing or unknown `operation_name`.

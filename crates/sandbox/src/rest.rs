@@ -171,6 +171,18 @@ pub async fn access_token(State(shared): State<Arc<Shared>>, headers: HeaderMap)
     .into_response())
 }
 
+/// `DELETE /v2/access-token`: the token that signs the request stops working.
+pub async fn revoke_access_token(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Reply {
+    let mut world = shared.world();
+    let token = bearer(&headers)
+        .filter(|t| world.token(t).is_some())
+        .ok_or_else(|| message(StatusCode::UNAUTHORIZED, AUTHENTICATION_REQUIRED))?
+        .to_owned();
+    world.api_tokens.retain(|t| t.token != token);
+    tracing::info!("an API token was revoked");
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
 pub async fn list(
     State(shared): State<Arc<Shared>>,
     Path(org): Path<String>,

@@ -1,0 +1,114 @@
+//! One GraphQL request, from `/v1` or a portal, through the rules Buildkite
+//! applies around execution: variables coerced first (nothing runs when one
+//! does not fit), then the engine (`graphql::execute`).
+
+use std::sync::Arc;
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use serde_json::{json, Value};
+
+use super::complexity::complexity;
+use super::request_rules::{select_operation, variable_errors};
+use super::Shared;
+
+/// Who runs a document: the user it runs as, and whether with admin-level
+/// permissions (portal and ephemeral tokens).
+pub struct Runner {
+    pub viewer: String,
+    pub admin: bool,
+    /// `Buildkite-Include-Query-Stats: true`: complexity in the body too.
+    pub include_stats: bool,
+}
+
+impl Runner {
+    pub fn wants_stats(headers: &HeaderMap) -> bool {
+        headers
+            .get("buildkite-include-query-stats")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+    }
+}
+
+/// A request's answer: its status, extra headers and JSON body.
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    fn ok(body: Value) -> Answer {
+        Answer {
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            body,
+        }
+    }
+}
+
+impl axum::response::IntoResponse for Answer {
+    fn into_response(self) -> axum::response::Response {
+        (self.status, self.headers, axum::Json(self.body)).into_response()
+    }
+}
+
+/// Runs `document` as `runner` unless a rule refuses it first.
+pub async fn run(
+    shared: &Arc<Shared>,
+    runner: Runner,
+    document: &str,
+    operation: Option<&str>,
+    variables: serde_json::Map<String, Value>,
+) -> Answer {
+    // A document that does not parse, or names no operation it has, is the
+    // engine's to answer: it words those errors itself.
+    let parsed = async_graphql::parser::parse_query(document).ok();
+    let selected = parsed
+        .as_ref()
+        .and_then(|doc| Some((doc, select_operation(doc, operation)?)));
+    let mut requested = 0;
+    if let Some((parsed, selected)) = selected {
+        let errors = variable_errors(&shared.types, selected, &variables);
+        if !errors.is_empty() {
+            return Answer::ok(json!({ "errors": errors }));
+        }
+        requested = complexity(&shared.types, parsed, selected, &variables, None);
+        if requested > shared.max_complexity {
+            return Answer::ok(json!({ "errors": [{ "message": format!(
+                "Query has complexity of {requested}, which exceeds max complexity of {}",
+                shared.max_complexity
+            ) }] }));
+        }
+    }
+    let include_stats = runner.include_stats;
+    let response = super::graphql::execute(
+        shared,
+        runner.viewer,
+        runner.admin,
+        document,
+        operation,
+        Value::Object(variables.clone()),
+    )
+    .await;
+    let mut body = serde_json::to_value(&response).unwrap_or_else(|e| {
+        json!({ "errors": [{ "message": format!("the sandbox could not encode its answer: {e}") }] })
+    });
+    let actual = match (selected, body.get("data")) {
+        (Some((parsed, selected)), Some(data)) => {
+            complexity(&shared.types, parsed, selected, &variables, Some(data))
+        }
+        _ => 0,
+    };
+    let mut answer = Answer::ok(Value::Null);
+    for (name, value) in [
+        ("ratelimit-complexity-requested", requested),
+        ("ratelimit-complexity-actual", actual),
+    ] {
+        answer.headers.insert(name, HeaderValue::from(value));
+    }
+    if include_stats {
+        body["stats"] = json!({ "requestedComplexity": requested, "actualComplexity": actual });
+    }
+    answer.body = body;
+    answer
+}
