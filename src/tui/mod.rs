@@ -19,7 +19,9 @@ pub mod modal;
 pub mod run;
 mod runtime;
 pub mod terminal;
+pub mod undo;
 pub mod view;
+pub mod wrap;
 
 use std::collections::HashMap;
 use std::future::Future;

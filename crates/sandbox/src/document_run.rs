@@ -62,17 +62,20 @@ pub async fn run(
 ) -> Answer {
     // A document that does not parse, or names no operation it has, is the
     // engine's to answer: it words those errors itself.
+    // Without the schema's types (it failed to load) the engine reports that too.
+    let types = super::type_index::published().await.as_ref().ok();
     let parsed = async_graphql::parser::parse_query(document).ok();
-    let selected = parsed
-        .as_ref()
-        .and_then(|doc| Some((doc, select_operation(doc, operation)?)));
+    let selected = match (types, parsed.as_ref()) {
+        (Some(types), Some(doc)) => select_operation(doc, operation).map(|op| (types, doc, op)),
+        _ => None,
+    };
     let mut requested = 0;
-    if let Some((parsed, selected)) = selected {
-        let errors = variable_errors(&shared.types, selected, &variables);
+    if let Some((types, parsed, selected)) = selected {
+        let errors = variable_errors(types, selected, &variables);
         if !errors.is_empty() {
             return Answer::ok(json!({ "errors": errors }));
         }
-        requested = complexity(&shared.types, parsed, selected, &variables, None);
+        requested = complexity(types, parsed, selected, &variables, None);
         if requested > shared.max_complexity {
             return Answer::ok(json!({ "errors": [{ "message": format!(
                 "Query has complexity of {requested}, which exceeds max complexity of {}",
@@ -94,8 +97,8 @@ pub async fn run(
         json!({ "errors": [{ "message": format!("the sandbox could not encode its answer: {e}") }] })
     });
     let actual = match (selected, body.get("data")) {
-        (Some((parsed, selected)), Some(data)) => {
-            complexity(&shared.types, parsed, selected, &variables, Some(data))
+        (Some((types, parsed, selected)), Some(data)) => {
+            complexity(types, parsed, selected, &variables, Some(data))
         }
         _ => 0,
     };

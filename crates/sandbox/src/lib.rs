@@ -14,13 +14,19 @@ mod graphql_endpoint;
 mod http_rules;
 mod limits;
 mod listing;
+mod mutations;
 mod portal_endpoint;
 mod portal_tokens;
+mod published_schema;
+mod relations;
 mod request_rules;
+mod resolve;
 mod rest;
+mod schema_model;
 mod security;
 mod state;
 mod type_index;
+mod world_graph;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -84,9 +90,6 @@ pub(crate) struct Shared {
     state_file: Option<PathBuf>,
     base_url: String,
     minute: Duration,
-    schema: graphql::SandboxSchema,
-    /// The schema's types, for the rules checked before a document runs.
-    types: type_index::TypeIndex,
     max_complexity: u64,
 }
 
@@ -115,9 +118,10 @@ impl Shared {
     }
 }
 
-/// The sandbox's GraphQL schema in SDL, as `/v1` introspection describes it.
-pub fn schema_sdl() -> String {
-    graphql::build_schema().sdl()
+/// The sandbox's GraphQL schema in SDL, as `/v1` introspection describes it:
+/// Buildkite's whole published schema.
+pub fn schema_sdl() -> Result<String, String> {
+    published_schema::build().map(|schema| schema.sdl())
 }
 
 /// A sandbox that is listening. Dropping it stops the server.
@@ -247,7 +251,6 @@ pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, String> {
         .filter_map(|p| Some((p.slug.clone(), p.tokens.first()?.value.clone())))
         .collect();
 
-    let schema = graphql::build_schema();
     let shared = Arc::new(Shared {
         world: Mutex::new(world),
         limits: Mutex::new(Limits {
@@ -258,10 +261,10 @@ pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, String> {
         state_file: options.state_file.clone(),
         base_url: format!("http://{addr}"),
         minute: options.minute,
-        types: type_index::TypeIndex::from_sdl(&schema.sdl())?,
         max_complexity: options.max_complexity,
-        schema,
     });
+    // Built in the background: the server answers REST at once.
+    tokio::spawn(graphql::schema());
     if let Some(path) = &options.state_file {
         shared.persist(&shared.world());
         tracing::info!("sandbox state is kept in {}", path.display());

@@ -12,6 +12,17 @@ pub fn recently_created<T>(items: &mut [T], created_at: impl Fn(&T) -> &str) {
     items.sort_by_key(|item| std::cmp::Reverse(time(created_at(item))));
 }
 
+/// Builds as Buildkite lists them: newest first, the higher number first
+/// among builds made at the same time.
+pub fn newest_builds_first<B: std::borrow::Borrow<Build>>(builds: &mut [B]) {
+    builds.sort_by(|a, b| {
+        let (a, b) = (a.borrow(), b.borrow());
+        b.created_at
+            .cmp(&a.created_at)
+            .then(b.number.cmp(&a.number))
+    });
+}
+
 impl World {
     /// The organization's pipelines whose name or slug contains `search`, in
     /// `order` (a `PipelineOrders` value; the schema's default when `None`).
@@ -65,7 +76,7 @@ impl World {
             .filter(|b| b.pipeline == pipeline.slug && on_branch(b))
             .cloned()
             .collect();
-        builds.sort_by_key(|b| std::cmp::Reverse(b.number));
+        newest_builds_first(&mut builds);
         builds
     }
 }

@@ -14,7 +14,7 @@ use crate::secrets::Secret;
 use crate::tui::app::App;
 use crate::tui::message::Msg;
 
-fn portal(slug: &str, name: &str, user_invokable: bool) -> Portal {
+pub(super) fn portal(slug: &str, name: &str, user_invokable: bool) -> Portal {
     Portal {
         uuid: format!("00000000-0000-4000-8000-{:0>12}", slug.len()),
         slug: slug.into(),
@@ -29,25 +29,25 @@ fn portal(slug: &str, name: &str, user_invokable: bool) -> Portal {
     }
 }
 
-fn render(app: &App) -> String {
+pub(super) fn render(app: &App) -> String {
     let mut terminal =
         Terminal::new(TestBackend::new(app.screen.width, app.screen.height)).unwrap();
     terminal.draw(|frame| draw(frame, app)).unwrap();
     terminal.backend().to_string()
 }
 
-fn press(app: &mut App, code: KeyCode) {
+pub(super) fn press(app: &mut App, code: KeyCode) {
     app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }
 
-fn ctrl(app: &mut App, c: char) {
+pub(super) fn ctrl(app: &mut App, c: char) {
     app.update(Msg::Key(KeyEvent::new(
         KeyCode::Char(c),
         KeyModifiers::CONTROL,
     )));
 }
 
-fn type_text(app: &mut App, text: &str) {
+pub(super) fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
         press(
             app,
@@ -60,14 +60,14 @@ fn type_text(app: &mut App, text: &str) {
     }
 }
 
-fn sized(width: u16, height: u16) -> App {
+pub(super) fn sized(width: u16, height: u16) -> App {
     let mut app = App::new("demo", vec!["recent-builds".into()]);
     app.update(Msg::Resize(width, height));
     app.init();
     app
 }
 
-fn loaded(width: u16, height: u16) -> App {
+pub(super) fn loaded(width: u16, height: u16) -> App {
     let mut app = sized(width, height);
     app.update(Msg::PortalsPage(vec![
         portal("recent-builds", "Recent builds", true),
@@ -150,7 +150,7 @@ fn diagnose(app: &mut App, commands: Vec<crate::tui::message::Command>) {
     }
 }
 
-fn with_schema(app: &mut App) {
+pub(super) fn with_schema(app: &mut App) {
     let schema = crate::graphql::schema::GraphqlSchema::from_sdl(
         "type Query { pipeline(slug: ID!): Pipeline }\n\"A pipeline\"\ntype Pipeline {\n  \"Its name\"\n  name: String!\n  \"Newest first\"\n  builds(first: Int, branch: String): BuildConnection\n  slug: String!\n}\ntype BuildConnection { count: Int! }\n",
     )
@@ -244,7 +244,7 @@ fn delete_confirmation() {
 fn variables_form_and_response_with_errors() {
     let mut app = loaded(120, 36);
     press(&mut app, KeyCode::Tab);
-    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::F(6)); // Tab would indent the document
     ctrl(&mut app, 'r');
     insta::assert_snapshot!("variables_required", render(&app));
     type_text(&mut app, "demo/web-app");
@@ -435,4 +435,64 @@ fn completion_list_and_field_popup() {
     }
     press(&mut app, KeyCode::F(2));
     insta::assert_snapshot!("field_popup", render(&app));
+}
+
+/// The cell at `(x, y)` of what `app` draws.
+fn cell_style(app: &App, x: u16, y: u16) -> ratatui::style::Style {
+    let mut terminal =
+        Terminal::new(TestBackend::new(app.screen.width, app.screen.height)).unwrap();
+    terminal.draw(|frame| draw(frame, app)).unwrap();
+    terminal.backend().buffer()[(x, y)].style()
+}
+
+/// Where `needle` starts on screen.
+fn find_on_screen(app: &App, needle: &str) -> Option<(u16, u16)> {
+    render(app).lines().enumerate().find_map(|(y, line)| {
+        let line = line.trim_matches('"');
+        let at = line.find(needle)?;
+        Some((line[..at].chars().count() as u16, y as u16))
+    })
+}
+
+#[test]
+fn a_long_value_shows_whole_on_focus_and_errors_wrap() {
+    let mut app = loaded(110, 40);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    type_text(
+        &mut app,
+        "demo/a-pipeline-with-a-name-far-longer-than-the-pane-is-wide",
+    );
+    press(&mut app, KeyCode::Down);
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "five");
+    ctrl(&mut app, 'r');
+    insta::assert_snapshot!(render(&app));
+    press(&mut app, KeyCode::Up);
+    insta::assert_snapshot!("long_value_focused", render(&app));
+}
+
+#[test]
+fn a_default_value_looks_unlike_a_typed_one() {
+    let mut app = loaded(110, 30);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    let (x, y) = find_on_screen(&app, "$first Int 5").expect("the default is shown");
+    let default = cell_style(&app, x + 11, y);
+    let expected = super::run::default_style();
+    assert_eq!(
+        (default.fg, default.add_modifier),
+        (expected.fg, expected.add_modifier),
+        "the default is dim and italic"
+    );
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "7");
+    let typed = cell_style(&app, x + 11, y);
+    assert_ne!(typed.fg, default.fg, "a typed value is drawn as text");
+    assert!(!typed
+        .add_modifier
+        .contains(ratatui::style::Modifier::ITALIC));
 }

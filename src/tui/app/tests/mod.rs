@@ -106,8 +106,10 @@ pub(super) fn created(slug: &str) -> CreatedPortal {
     .unwrap()
 }
 
+mod editor;
 mod flows;
 mod large;
+mod panes;
 mod schema;
 mod state_machine;
 mod trust;
