@@ -7,7 +7,11 @@ use std::sync::Arc;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use serde_json::{json, Value};
 
+use std::time::Instant;
+
 use super::complexity::complexity;
+use super::limits::Usage;
+use super::rate_answers::{limited_body, set_headers, Scope};
 use super::request_rules::{select_operation, variable_errors};
 use super::Shared;
 
@@ -18,6 +22,9 @@ pub struct Runner {
     pub admin: bool,
     /// `Buildkite-Include-Query-Stats: true`: complexity in the body too.
     pub include_stats: bool,
+    /// Whether the answer's `RateLimit-*` headers are the complexity budgets'
+    /// (GraphQL's); a portal's are its request limit's.
+    pub budget_headers: bool,
 }
 
 impl Runner {
@@ -52,6 +59,44 @@ impl axum::response::IntoResponse for Answer {
     }
 }
 
+/// The organization's complexity budget (one, as the sandbox has one organization).
+const ORG_BUDGET: &str = "graphql";
+
+/// Counts `points` against the organization's budget and `user`'s: where each stands.
+fn spend(shared: &Shared, user: Option<&str>, points: u64) -> Vec<(Scope, Usage)> {
+    let now = Instant::now();
+    let points = u32::try_from(points).unwrap_or(u32::MAX);
+    let mut limits = shared.limits();
+    let mut budgets = vec![(
+        Scope::Graphql,
+        limits.graphql_org.spend(ORG_BUDGET, now, points),
+    )];
+    if let Some(user) = user {
+        budgets.push((
+            Scope::GraphqlUser,
+            limits.graphql_user.spend(user, now, points),
+        ));
+    }
+    budgets
+}
+
+/// The 429 when the organization's or `user`'s budget is spent: nothing runs.
+fn spent_budget(shared: &Shared, user: Option<&str>, with_headers: bool) -> Option<Answer> {
+    let budgets = spend(shared, user, 0);
+    let (scope, usage) = budgets.iter().find(|(_, u)| u.current >= u.limit)?;
+    let mut headers = HeaderMap::new();
+    if with_headers {
+        for (each, standing) in &budgets {
+            set_headers(&mut headers, *each, standing);
+        }
+    }
+    Some(Answer {
+        status: StatusCode::TOO_MANY_REQUESTS,
+        headers,
+        body: limited_body(*scope, usage),
+    })
+}
+
 /// Runs `document` as `runner` unless a rule refuses it first.
 pub async fn run(
     shared: &Arc<Shared>,
@@ -83,6 +128,11 @@ pub async fn run(
             ) }] }));
         }
     }
+    let user = (!runner.admin).then(|| runner.viewer.clone());
+    if let Some(limited) = spent_budget(shared, user.as_deref(), runner.budget_headers) {
+        return limited;
+    }
+    let budget_headers = runner.budget_headers;
     let include_stats = runner.include_stats;
     let response = super::graphql::execute(
         shared,
@@ -103,6 +153,12 @@ pub async fn run(
         _ => 0,
     };
     let mut answer = Answer::ok(Value::Null);
+    let budgets = spend(shared, user.as_deref(), actual);
+    if budget_headers {
+        for (scope, usage) in &budgets {
+            set_headers(&mut answer.headers, *scope, usage);
+        }
+    }
     for (name, value) in [
         ("ratelimit-complexity-requested", requested),
         ("ratelimit-complexity-actual", actual),

@@ -75,6 +75,7 @@ pub async fn endpoint(
         viewer: token.user.clone(),
         admin: false,
         include_stats: Runner::wants_stats(&headers),
+        budget_headers: true,
     };
     run(
         &shared,

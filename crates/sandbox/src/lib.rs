@@ -18,10 +18,12 @@ mod mutations;
 mod portal_endpoint;
 mod portal_tokens;
 mod published_schema;
+mod rate_answers;
 mod relations;
 mod request_rules;
 mod resolve;
 mod rest;
+mod rest_limits;
 mod schema_model;
 mod security;
 mod state;
@@ -65,6 +67,12 @@ pub struct SandboxOptions {
     pub faults: FaultSpec,
     /// The requested complexity one GraphQL query may have (Buildkite: 50,000).
     pub max_complexity: u64,
+    /// Actual complexity points a window for the organization (Buildkite: 20,000)
+    /// and for one user (5,000), over GraphQL and portal calls.
+    pub org_complexity_points: u32,
+    pub user_complexity_points: u32,
+    /// Buildkite's complexity window is five minutes.
+    pub complexity_window: Duration,
 }
 
 impl Default for SandboxOptions {
@@ -80,6 +88,9 @@ impl Default for SandboxOptions {
             minute: Duration::from_secs(60),
             faults: FaultSpec::default(),
             max_complexity: 50_000,
+            org_complexity_points: 20_000,
+            user_complexity_points: 5_000,
+            complexity_window: Duration::from_secs(300),
         }
     }
 }
@@ -97,6 +108,9 @@ struct Limits {
     org: limits::RateLimiter,
     user: limits::RateLimiter,
     portal: limits::RateLimiter,
+    /// Complexity points of GraphQL and portal calls.
+    graphql_org: limits::RateLimiter,
+    graphql_user: limits::RateLimiter,
 }
 
 impl Shared {
@@ -257,6 +271,14 @@ pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, String> {
             org: limits::RateLimiter::new(options.org_rate_limit, options.rate_window),
             user: limits::RateLimiter::new(options.user_rate_limit, options.rate_window),
             portal: limits::RateLimiter::new(options.portal_rate_limit, options.rate_window),
+            graphql_org: limits::RateLimiter::new(
+                options.org_complexity_points,
+                options.complexity_window,
+            ),
+            graphql_user: limits::RateLimiter::new(
+                options.user_complexity_points,
+                options.complexity_window,
+            ),
         }),
         state_file: options.state_file.clone(),
         base_url: format!("http://{addr}"),
@@ -273,7 +295,12 @@ pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, String> {
     let mut app = router(shared.clone());
     if options.faults != FaultSpec::default() {
         tracing::info!("injecting faults: {:?}", options.faults);
-        let faults = faults::Faults::new(options.faults.clone());
+        let ceilings = faults::Ceilings {
+            rest: options.org_rate_limit,
+            portal: options.portal_rate_limit,
+            graphql_points: options.org_complexity_points,
+        };
+        let faults = faults::Faults::new(options.faults.clone(), ceilings);
         app = app.layer(axum::middleware::from_fn_with_state(faults, faults::inject));
     }
     let (tx, rx) = oneshot::channel::<()>();
@@ -345,6 +372,10 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/authorize/{code}/deny", post(portal_tokens::deny))
         .route("/v1", post(graphql_endpoint::endpoint))
         .fallback(rest::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            rest_limits::count,
+        ))
         .layer(axum::middleware::from_fn(http_rules::apply))
         .layer(axum::extract::DefaultBodyLimit::max(
             http_rules::BODY_LIMIT_BYTES,

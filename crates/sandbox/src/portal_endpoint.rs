@@ -4,16 +4,16 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::document_run::{run, Runner};
 use super::graphql::graphql_error;
 use super::portal_tokens::{caller, Caller};
+use super::rate_answers::count_portal_request;
 use super::rest::bearer;
 use super::Shared;
 
@@ -53,28 +53,11 @@ pub async fn invoke(
         }
     };
 
-    let usage = shared.limits().portal.hit(&org, Instant::now());
-    let mut rate = HeaderMap::new();
-    for (name, value) in [
-        ("ratelimit-remaining", usage.remaining().to_string()),
-        ("ratelimit-limit", usage.limit.to_string()),
-        ("ratelimit-reset", usage.reset_secs.to_string()),
-        ("ratelimit-scope", "portal".to_string()),
-    ] {
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            rate.insert(name, value);
-        }
-    }
+    let rate = match count_portal_request(&shared, &org) {
+        Ok(rate) => rate,
+        Err(limited) => return limited,
+    };
     let reply = |response: Response| (rate.clone(), response).into_response();
-    if usage.exceeded() {
-        return reply(graphql_error(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "You have exceeded your portal rate limit. Please wait {} seconds before making more requests.",
-                usage.reset_secs
-            ),
-        ));
-    }
 
     if let Some(refusal) = refused_address(&portal, peer) {
         return reply(refusal);
@@ -103,6 +86,7 @@ pub async fn invoke(
         viewer,
         admin,
         include_stats: Runner::wants_stats(&headers),
+        budget_headers: false,
     };
     let answer = run(
         &shared,
