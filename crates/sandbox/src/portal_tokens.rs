@@ -14,6 +14,7 @@ use axum::Json;
 use serde_json::json;
 
 use super::graphql::graphql_error;
+use super::rate_answers::count_portal_request;
 use super::state::{random_hex, DeviceCode, PortalRecord, ShortToken};
 use super::Shared;
 
@@ -43,16 +44,23 @@ fn later(shared: &Shared, minutes: u32) -> (Instant, String) {
     )
 }
 
-/// `POST /organizations/{org}/portals/{slug}/codes`
+/// `POST /organizations/{org}/portals/{slug}/codes`, counted as a portal request.
 pub async fn create_code(
     State(shared): State<Arc<Shared>>,
     Path((org, slug)): Path<(String, String)>,
 ) -> Response {
+    match count_portal_request(&shared, &org) {
+        Ok(rate) => (rate, code_answer(&shared, &org, &slug)).into_response(),
+        Err(limited) => limited,
+    }
+}
+
+fn code_answer(shared: &Shared, org: &str, slug: &str) -> Response {
     let mut world = shared.world();
     if world.organization.slug != org {
         return graphql_error(StatusCode::NOT_FOUND, "No organization found");
     }
-    let Some(portal) = world.portal(&slug).cloned() else {
+    let Some(portal) = world.portal(slug).cloned() else {
         return graphql_error(StatusCode::NOT_FOUND, "Portal not found");
     };
     if !portal.user_invokable {
@@ -63,7 +71,7 @@ pub async fn create_code(
     }
     let code = random_hex(4).to_uppercase();
     let secret = format!("bkpcs_{}", random_hex(16));
-    let (expires, expires_at) = later(&shared, CODE_MINUTES);
+    let (expires, expires_at) = later(shared, CODE_MINUTES);
     world.codes.retain(|c| c.expires > Instant::now());
     world.codes.push(DeviceCode {
         code: code.clone(),
@@ -83,13 +91,20 @@ pub async fn create_code(
     .into_response()
 }
 
-/// `POST /organizations/{org}/portals/{slug}/tokens`
+/// `POST /organizations/{org}/portals/{slug}/tokens`, counted as a portal request.
 pub async fn create_token(
     State(shared): State<Arc<Shared>>,
     Path((org, slug)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let Ok(request) = serde_json::from_slice::<serde_json::Value>(&body) else {
+    match count_portal_request(&shared, &org) {
+        Ok(rate) => (rate, token_answer(&shared, &org, &slug, &body)).into_response(),
+        Err(limited) => limited,
+    }
+}
+
+fn token_answer(shared: &Shared, org: &str, slug: &str, body: &[u8]) -> Response {
+    let Ok(request) = serde_json::from_slice::<serde_json::Value>(body) else {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_request",
@@ -114,7 +129,7 @@ pub async fn create_token(
     if world.organization.slug != org {
         return graphql_error(StatusCode::NOT_FOUND, "No organization found");
     }
-    let Some(portal) = world.portal(&slug).cloned() else {
+    let Some(portal) = world.portal(slug).cloned() else {
         return graphql_error(StatusCode::NOT_FOUND, "Portal not found");
     };
     let now = Instant::now();
@@ -163,7 +178,7 @@ pub async fn create_token(
         }
     };
     let token = format!("bkpat_{}", random_hex(20));
-    let (expires, expires_at) = later(&shared, minutes);
+    let (expires, expires_at) = later(shared, minutes);
     world.short_tokens.retain(|t| t.expires > now);
     world.short_tokens.push(ShortToken {
         token: token.clone(),

@@ -63,9 +63,12 @@ impl Links<'_> {
         match name {
             "pipelines" => self.many(
                 world
-                    .pipelines
-                    .iter()
-                    .map(|p| Pipeline(p.uuid.clone()))
+                    .pipelines_in_order(
+                        self.args.get("search").and_then(Value::as_str),
+                        self.args.get("order").and_then(Value::as_str),
+                    )
+                    .into_iter()
+                    .map(|p| Pipeline(p.uuid))
                     .collect(),
             ),
             "agents" => self.many(world.agents.iter().map(|a| Agent(a.uuid.clone())).collect()),
@@ -118,9 +121,24 @@ impl Links<'_> {
         let world = self.world;
         let slug = pipeline_slug(world, uuid);
         match name {
-            "builds" => self.many(builds_newest_first(world, |b| {
-                Some(b.pipeline.as_str()) == slug
-            })),
+            "builds" => {
+                let Some(pipeline) = world.pipelines.iter().find(|p| p.uuid == uuid) else {
+                    return Ok(None);
+                };
+                // The branch filter is the world's (it knows `%default`).
+                let branches: Option<Vec<String>> = self
+                    .args
+                    .get("branch")
+                    .and_then(|b| serde_json::from_value(b.clone()).ok());
+                let builds = world
+                    .builds_of(pipeline, branches.as_deref())
+                    .into_iter()
+                    .map(|b| Record::Build(b.uuid))
+                    .collect();
+                let mut args = self.args.clone();
+                args.remove("branch");
+                records_connection(world, builds, &args)
+            }
             "jobs" => self.many(jobs_newest_first(world, |b| {
                 Some(b.pipeline.as_str()) == slug
             })),
@@ -330,11 +348,7 @@ fn pipeline_slug<'a>(world: &'a World, uuid: &str) -> Option<&'a str> {
 /// Builds Buildkite's way: newest first.
 fn builds_newest_first(world: &World, keep: impl Fn(&crate::state::Build) -> bool) -> Vec<Record> {
     let mut builds: Vec<&crate::state::Build> = world.builds.iter().filter(|b| keep(b)).collect();
-    builds.sort_by(|a, b| {
-        b.created_at
-            .cmp(&a.created_at)
-            .then(b.number.cmp(&a.number))
-    });
+    crate::listing::newest_builds_first(&mut builds);
     builds
         .into_iter()
         .map(|b| Record::Build(b.uuid.clone()))
