@@ -22,6 +22,7 @@ mod portals;
 mod prompt;
 mod pull;
 mod push;
+mod rotate;
 mod sandbox;
 mod schema;
 mod session;
@@ -120,6 +121,18 @@ enum Command {
     },
     /// Show the plan for DIR and apply it after a yes
     Push(PushArgs),
+    /// Rotate a portal's long-lived token: guided through its Security page (the new
+    /// token pasted or on stdin, checked, stored), or with --recreate through the API
+    Rotate {
+        slug: String,
+        /// Create a copy, delete the portal, rename the copy back (new UUID, secrets
+        /// gone); for a compromised portal
+        #[arg(long)]
+        recreate: bool,
+        /// With --recreate: do not ask to type the slug
+        #[arg(long, requires = "recreate")]
+        yes: bool,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -449,6 +462,12 @@ async fn run(cli: Cli) -> Outcome {
         Command::Pull { dir } => pull::pull(&session, out, &dir).await,
         Command::Plan { dir, allow_delete } => plan::plan(&session, out, &dir, allow_delete).await,
         Command::Push(args) => push::push(&mut session, out, args).await,
+        Command::Rotate {
+            slug,
+            recreate: false,
+            ..
+        } => rotate::rotate(&mut session, out, &slug).await,
+        Command::Rotate { slug, yes, .. } => rotate::recreate(&mut session, out, &slug, yes).await,
         Command::Sandbox(_) | Command::Doctor | Command::Check { .. } => {
             unreachable!("handled above")
         }

@@ -104,7 +104,14 @@ pub(super) async fn push(session: &mut Session, out: Output, args: PushArgs) -> 
         Err((index, error)) => {
             let not_done: Vec<String> = steps[index + 1..].iter().map(|s| step_name(s)).collect();
             Err(Failure(
-                stopped_message(&done, steps[index], &error, &not_done),
+                stopped_message(
+                    "push",
+                    &done,
+                    &step_name(steps[index]),
+                    &error,
+                    &not_done,
+                    "The lock records what was done; `bkportals plan` shows what is left.",
+                ),
                 EXIT_FAILED,
             ))
         }
@@ -135,11 +142,15 @@ fn step_name(item: &PlanItem) -> String {
     }
 }
 
-fn stopped_message(
+/// What a run of writes that stopped at `failed` did and did not do; a
+/// lost answer is said to be unclear (it was not sent again).
+pub(super) fn stopped_message(
+    what: &str,
     done: &[String],
-    failed: &PlanItem,
+    failed: &str,
     error: &ApiError,
     not_done: &[String],
+    next: &str,
 ) -> String {
     let unclear = matches!(
         error,
@@ -153,9 +164,7 @@ fn stopped_message(
         }
     };
     format!(
-        "the push stopped at `{}`{}: {error}\n  done: {}\n  not done: {}\n\
-         The lock records what was done; `bkportals plan` shows what is left.",
-        step_name(failed),
+        "the {what} stopped at `{failed}`{}: {error}\n  done: {}\n  not done: {}\n{next}",
         if unclear {
             " (whether it happened is unclear; it was not sent again)"
         } else {
