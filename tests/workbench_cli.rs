@@ -193,3 +193,209 @@ fn token_add_checks_the_token_with_the_portal_without_running_it_then_stores_it(
         stderr(&unknown)
     );
 }
+
+/// What the bash script offers for `words` (the last one being completed).
+fn bash_complete(
+    home: &Home,
+    env: &[(String, String)],
+    script: &str,
+    words: &[&str],
+) -> Vec<String> {
+    let bin_dir = std::path::Path::new(common::BIN).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    // As bash calls a completion function: the command, the word, the one before.
+    let program = format!(
+        "source ./bkportals.bash\nCOMP_WORDS=({})\nCOMP_CWORD={}\n_bkportals_with_slugs bkportals \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\nfor w in \"${{COMPREPLY[@]}}\"; do printf '%s\\n' \"$w\"; done\n",
+        quoted.join(" "),
+        words.len() - 1
+    );
+    std::fs::write(home.path().join("bkportals.bash"), script).unwrap();
+    let output = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(program)
+        .env_clear()
+        .env("PATH", path)
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("BKPORTALS_TOKEN_STORE", "file")
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .current_dir(home.path())
+        .output()
+        .expect("bash runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    stdout(&output).lines().map(str::to_owned).collect()
+}
+
+#[test]
+fn completions_come_from_the_command_definitions_and_slugs_from_the_last_list() {
+    let home = Home::new();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    let env = &sandbox.exports;
+    let bash = home.command(env, &["completions", "bash"]);
+    assert_ok(&bash);
+    let script = stdout(&bash);
+
+    // Subcommands and flags are clap's.
+    let commands = bash_complete(&home, env, &script, &["bkportals", "au"]);
+    assert_eq!(commands, ["auth"]);
+    let flags = bash_complete(&home, env, &script, &["bkportals", "invoke", "--op"]);
+    assert_eq!(flags, ["--operation"]);
+
+    // No slugs are known before a list.
+    let unknown = bash_complete(&home, env, &script, &["bkportals", "show", "re"]);
+    assert!(unknown.is_empty(), "{unknown:?}");
+    assert_ok(&home.command(env, &["list"]));
+    let cache =
+        std::fs::read_to_string(home.path().join("cache/bkportals/portal-slugs.json")).unwrap();
+    assert!(
+        !cache.contains("bkpt_") && !cache.contains("bkua_"),
+        "slugs only: {cache}"
+    );
+    assert_eq!(
+        bash_complete(&home, env, &script, &["bkportals", "show", "re"]),
+        ["recent-builds"]
+    );
+    assert_eq!(
+        bash_complete(
+            &home,
+            env,
+            &script,
+            &["bkportals", "--org", "x", "token", "add", "trig"]
+        ),
+        ["trigger-main-build"]
+    );
+    let all = bash_complete(&home, env, &script, &["bkportals", "invoke", ""]);
+    assert_eq!(all.len(), 4, "{all:?}");
+    // A slug goes only where a slug is asked for.
+    assert!(!bash_complete(
+        &home,
+        env,
+        &script,
+        &["bkportals", "show", "recent-builds", ""]
+    )
+    .contains(&"who-am-i".to_owned()));
+
+    // zsh and fish call the same slug list at the same places.
+    let zsh = stdout(&home.command(env, &["completions", "zsh"]));
+    // show, update, delete, invoke and four token commands at least.
+    assert!(
+        zsh.matches("':slug:_bkportals_slugs'").count() >= 8,
+        "{zsh}"
+    );
+    assert!(!zsh.contains("':slug:_default'"));
+    let fish = stdout(&home.command(env, &["completions", "fish"]));
+    assert!(
+        fish.contains("-a \"(bkportals completions --slugs 2>/dev/null)\""),
+        "{fish}"
+    );
+
+    let bad = home.command(env, &["completions", "powershell"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn check_reports_requested_complexity_warns_near_the_limit_and_fails_over_it() {
+    let home = Home::new();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    let env = &sandbox.exports;
+    let page = |first: u32| {
+        format!("query P{first} {{ organization(slug: \"demo\") {{ pipelines(first: {first}) {{ edges {{ node {{ slug }} }} }} }} }}\n")
+    };
+    std::fs::write(home.path().join("docs.graphql"), page(500)).unwrap();
+    std::fs::write(home.path().join("near.graphql"), page(45_000)).unwrap();
+    std::fs::write(
+        home.path().join("over.graphql"),
+        "query Over { organization(slug: \"demo\") { pipelines(first: 500) { edges { node {\n  builds(first: 500) { edges { node { number } } } } } } } }\n",
+    )
+    .unwrap();
+
+    // Against the organization's schema, fetched from the sandbox.
+    let docs = home.command(env, &["check", "docs.graphql"]);
+    assert_ok(&docs);
+    assert!(
+        stderr(&docs).contains("docs.graphql: query `P500` requests 503 complexity points"),
+        "{}",
+        stderr(&docs)
+    );
+
+    let near = home.command(env, &["check", "near.graphql"]);
+    assert_ok(&near);
+    assert_eq!(
+        stdout(&near),
+        "near.graphql:1:1: warning: query `P45000` requests 45,003 complexity points; near Buildkite's limit of 50,000 (ask for fewer items with first/last)\n"
+    );
+
+    let over = home.command(env, &["check", "--json", "docs.graphql", "over.graphql"]);
+    assert_eq!(over.status.code(), Some(1), "{}", stderr(&over));
+    let items: serde_json::Value = serde_json::from_slice(&over.stdout).unwrap();
+    assert_eq!(items.as_array().map(Vec::len), Some(1), "{items}");
+    assert_eq!(items[0]["file"], "over.graphql");
+    assert_eq!(items[0]["severity"], "error");
+    assert_eq!(items[0]["operation"], "Over");
+    // The figure in the docs' own error message for this shape of query.
+    assert_eq!(items[0]["complexity"], 251_503);
+}
+
+#[test]
+fn print_curl_gives_the_exact_request_without_the_token_and_it_runs() {
+    let home = Home::new();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    let env = &sandbox.exports;
+    assert_ok(&home.command_with_stdin(
+        env,
+        &["token", "add", "recent-builds"],
+        "bkpt_sandbox_recent_builds",
+    ));
+    let printed = home.command(
+        env,
+        &[
+            "invoke",
+            "recent-builds",
+            "--operation",
+            "GetBuilds",
+            "--var",
+            "pipelineSlug=demo/web-app",
+            "--var",
+            "branch=[\"main\"]",
+            "--print-curl",
+        ],
+    );
+    assert_ok(&printed);
+    let command = stdout(&printed);
+    assert!(!command.contains("bkpt_"), "never the token: {command}");
+    assert!(
+        command.contains("/organizations/demo/portals/recent-builds?operation_name=GetBuilds'"),
+        "{command}"
+    );
+    assert!(
+        command.contains("-H \"Authorization: Bearer $TOKEN\""),
+        "{command}"
+    );
+    // Typed from the document's definitions, as invoke sends them.
+    assert!(
+        command.contains(r#"--data-raw '{"pipelineSlug":"demo/web-app","branch":["main"]}'"#),
+        "{command}"
+    );
+
+    // The printed command is the request: curl gets the portal's answer.
+    let ran = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "curl -sS {}",
+            command.trim().trim_start_matches("curl ")
+        ))
+        .env("TOKEN", "bkpt_sandbox_recent_builds")
+        .output()
+        .expect("sh runs");
+    assert!(ran.status.success(), "{}", stderr(&ran));
+    let answer: serde_json::Value = serde_json::from_slice(&ran.stdout).expect("JSON");
+    assert!(answer["data"]["pipeline"]["name"].is_string(), "{answer}");
+    assert!(answer.get("errors").is_none(), "{answer}");
+}

@@ -14,7 +14,9 @@ use crate::text::{sanitize, to_json_pretty};
 use session::Session;
 
 mod auth;
+mod check_complexity;
 mod check_dir;
+mod completions;
 mod doctor;
 mod invoke;
 mod plan;
@@ -132,6 +134,15 @@ enum Command {
         /// With --recreate: do not ask to type the slug
         #[arg(long, requires = "recreate")]
         yes: bool,
+    },
+    /// Print a shell completion script (portal slugs come from the last `list`),
+    /// e.g. `bkportals completions bash > ~/.local/share/bash-completion/completions/bkportals`
+    Completions {
+        #[arg(required_unless_present = "slugs")]
+        shell: Option<completions::CompletionShell>,
+        /// Print the last known portal slugs, one a line (the scripts call this)
+        #[arg(long, hide = true, conflicts_with = "shell")]
+        slugs: bool,
     },
 }
 
@@ -272,6 +283,9 @@ struct InvokeArgs {
     /// Read the portal token from this environment variable instead of the token store
     #[arg(long, value_name = "NAME")]
     token_env: Option<String>,
+    /// Print the request as a curl command (token as $TOKEN) instead of sending it
+    #[arg(long)]
+    print_curl: bool,
 }
 
 #[derive(Args, Debug)]
@@ -422,6 +436,12 @@ async fn run(cli: Cli) -> Outcome {
         let out = Output { json: cli.json };
         return schema::check(files, schema.as_deref(), cli.demo, cli.org.as_deref(), out).await;
     }
+    if let Some(Command::Completions {
+        shell: Some(shell), ..
+    }) = cli.command
+    {
+        return completions::script(shell);
+    }
     if let Some(Command::Doctor) = cli.command {
         return doctor::doctor(cli.demo, cli.org.as_deref(), Output { json: cli.json }).await;
     }
@@ -468,6 +488,7 @@ async fn run(cli: Cli) -> Outcome {
             ..
         } => rotate::rotate(&mut session, out, &slug).await,
         Command::Rotate { slug, yes, .. } => rotate::recreate(&mut session, out, &slug, yes).await,
+        Command::Completions { .. } => completions::print_slugs(&session),
         Command::Sandbox(_) | Command::Doctor | Command::Check { .. } => {
             unreachable!("handled above")
         }

@@ -109,6 +109,15 @@ impl Session {
         )?)
     }
 
+    /// Keeps the slugs just listed for shell completion; a failure only
+    /// costs completion, so it is logged, not reported.
+    pub(super) fn remember_slugs(&self, portals: &[crate::buildkite::Portal]) {
+        let cache = crate::slug_cache::SlugCache::new(&self.cache_dir);
+        if let Err(e) = cache.remember(self.org(), portals.iter().map(|p| p.slug.clone())) {
+            tracing::debug!("could not keep the portal slugs for completion: {e}");
+        }
+    }
+
     pub(super) fn org(&self) -> &str {
         &self.settings.org
     }

@@ -1,11 +1,17 @@
 //! A portal being edited: its document in a text area, its fields, the parse
 //! diagnostics, and the server's complaints from the last save.
 
-use crossterm::event::KeyEvent;
 use ratatui_textarea::TextArea;
 
 use crate::buildkite::{Portal, PortalChanges};
 use crate::graphql::diagnostics::{parse_diagnostics, Diagnostic, DiagnosticKind};
+use crate::graphql::highlight::{graphql_document, Highlights};
+use crate::tui::undo::UndoGroups;
+
+mod keys;
+mod viewport;
+pub use keys::{matches_on_line, Find};
+pub use viewport::{viewport, Viewport};
 
 /// A portal field, to place a server message next to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,12 +96,17 @@ pub struct PortalEdit {
     /// A diagnostics job is out: the next waits for it, so a large document
     /// typed into quickly does not pile up jobs (or copies of its text).
     pub awaiting_diagnostics: bool,
-    /// Texts right after a whole-document replacement (format, `$EDITOR`), and
-    /// before one that was undone: so undo and redo take it as one step.
-    replacements: Vec<String>,
-    undone_replacements: Vec<String>,
+    /// Undo and redo by edit group (a word, a paste), not by character.
+    undo: UndoGroups,
+    /// Rows of text on screen, what PageUp/PageDown move by.
+    page: usize,
+    /// Find in the document (Ctrl-g), while open.
+    pub find: Option<Find>,
     /// `document_dirty` at a revision.
     dirty_at: std::cell::Cell<Option<(u64, bool)>>,
+    /// The document's highlighting at a revision: lexed once per change,
+    /// then each frame reads only the lines on screen.
+    highlights: std::cell::RefCell<Option<(u64, Highlights)>>,
 }
 
 /// Documents up to this size are parsed on every keystroke; larger ones are
@@ -124,9 +135,11 @@ impl PortalEdit {
             validation_pending: false,
             requested_generation: None,
             awaiting_diagnostics: false,
-            replacements: Vec::new(),
-            undone_replacements: Vec::new(),
+            undo: UndoGroups::default(),
+            page: 10,
+            find: None,
             dirty_at: std::cell::Cell::new(None),
+            highlights: std::cell::RefCell::new(None),
         };
         if portal.query.len() <= SYNC_PARSE_LIMIT {
             edit.diagnostics = parse_diagnostics(&portal.query);
@@ -188,66 +201,6 @@ impl PortalEdit {
             Some((text, fields)) => changes_to(&self.base, text, fields),
             None => self.changes(),
         }
-    }
-
-    /// Applies an editing key to the document. Enter keeps the line's indent,
-    /// one level deeper after an opening bracket.
-    pub fn key(&mut self, key: KeyEvent) {
-        if key.code == crossterm::event::KeyCode::Enter && key.modifiers.is_empty() {
-            indent_newline(&mut self.document);
-            self.reparse();
-            return;
-        }
-        if self.document.input(key) {
-            self.reparse();
-        }
-    }
-
-    pub fn undo(&mut self) {
-        let before = self.text();
-        if self.document.undo() {
-            // A replacement is two steps in the text area (cut, insert): one here.
-            if self.replacements.last() == Some(&before) && self.document.undo() {
-                self.replacements.pop();
-                self.undone_replacements.push(self.text());
-            }
-            self.reparse();
-        }
-    }
-
-    pub fn redo(&mut self) {
-        let before = self.text();
-        if self.document.redo() {
-            if self.undone_replacements.last() == Some(&before) && self.document.redo() {
-                self.undone_replacements.pop();
-                self.replacements.push(self.text());
-            }
-            self.reparse();
-        }
-    }
-
-    /// Inserts pasted text at the cursor, its line breaks made LF.
-    pub fn paste(&mut self, text: &str) {
-        if paste_into(&mut self.document, text) {
-            self.reparse();
-        }
-    }
-
-    /// Replaces the document (after `$EDITOR`), as one undoable change.
-    pub fn replace_text(&mut self, text: &str) {
-        self.document.select_all();
-        self.document.cut();
-        self.document.insert_str(text);
-        self.replacements.push(self.text());
-        self.undone_replacements.clear();
-        self.reparse();
-    }
-
-    /// Replaces the `prefix_len` chars before the cursor with `insert`, and
-    /// puts the cursor `cursor` chars into it (a completion).
-    pub fn complete_with(&mut self, prefix_len: usize, insert: &str, cursor: usize) {
-        insert_completion(&mut self.document, prefix_len, insert, cursor);
-        self.reparse();
     }
 
     /// The cursor as (row, column in chars).
@@ -425,10 +378,39 @@ impl PortalEdit {
         edit
     }
 
+    /// The highlighting of the document as it is now; None for documents
+    /// too large to edit here (their lines on screen are lexed alone).
+    pub fn highlights(&self) -> Option<std::cell::Ref<'_, Highlights>> {
+        if self.size() > EDITABLE_LIMIT {
+            return None;
+        }
+        let stale = !matches!(&*self.highlights.borrow(), Some((revision, _)) if *revision == self.revision);
+        if stale {
+            *self.highlights.borrow_mut() = Some((self.revision, graphql_document(&self.text())));
+        }
+        std::cell::Ref::filter_map(self.highlights.borrow(), |cached| {
+            cached.as_ref().map(|(_, highlights)| highlights)
+        })
+        .ok()
+    }
+
+    /// Where the document sits inside `inner`, as drawn (`focused`: with
+    /// the cursor kept in view).
+    pub fn viewport(&self, inner: ratatui::layout::Rect, focused: bool) -> Viewport {
+        viewport(
+            inner,
+            self.document.lines().len(),
+            self.diagnostics.len(),
+            self.scroll,
+            focused.then(|| self.cursor()),
+        )
+    }
+
     /// Keeps the cursor's row on screen for a view `height` rows tall.
     pub fn follow_cursor(&mut self, height: usize) {
         let row = self.document.cursor().0;
         let height = height.max(1);
+        self.page = height;
         if row < self.scroll {
             self.scroll = row;
         } else if row >= self.scroll + height {
@@ -506,7 +488,7 @@ fn text_area(text: &str) -> TextArea<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crossterm::event::{KeyCode, KeyModifiers};
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     fn portal() -> Portal {
         Portal {

@@ -46,6 +46,15 @@ pub enum Action {
     PreviousMatch,
     CopyBody,
     SaveBody,
+    /// Document editing: indent, the selection, find.
+    Indent,
+    Copy,
+    Cut,
+    Paste,
+    SelectAll,
+    Find,
+    FindNext,
+    FindPrevious,
     /// The key goes to the pane's own editor (text, the variables form):
     /// listed so the help says what those keys do.
     Edit,
@@ -127,7 +136,12 @@ pub const GLOBAL: &[Binding] = &[
         Action::RefreshSchema,
         "fetch the GraphQL schema again",
     ),
-    bind(&[plain(KeyCode::Tab)], "Tab", Action::NextPane, "next pane"),
+    bind(
+        &[plain(KeyCode::Tab), plain(KeyCode::F(6))],
+        "Tab/F6",
+        Action::NextPane,
+        "next pane (in the document: F6)",
+    ),
     bind(
         &[plain(KeyCode::BackTab)],
         "Shift-Tab",
@@ -237,8 +251,67 @@ const DOCUMENT: &[Binding] = &[
         Action::Edit,
         "edit the document (Enter keeps the indent)",
     ),
-    bind(&[ctrl('z')], "Ctrl-z", Action::Undo, "undo"),
+    bind(
+        &[],
+        "PgUp/PgDn",
+        Action::Edit,
+        "a page up or down (Home/End: the line)",
+    ),
+    bind(
+        &[],
+        "Ctrl-Home/End",
+        Action::Edit,
+        "start or end of the document",
+    ),
+    bind(
+        &[],
+        "Shift-arrows",
+        Action::Edit,
+        "select (or drag with the mouse; a click moves the cursor)",
+    ),
+    bind(
+        &[plain(KeyCode::Tab)],
+        "Tab",
+        Action::Indent,
+        "indent (Shift-Tab or F6 leaves the pane)",
+    ),
+    bind(
+        &[ctrl('z')],
+        "Ctrl-z",
+        Action::Undo,
+        "undo (a word or change at a time)",
+    ),
     bind(&[ctrl('y')], "Ctrl-y", Action::Redo, "redo"),
+    bind(
+        &[ctrl('c')],
+        "Ctrl-c",
+        Action::Copy,
+        "copy the selection (with none, quits)",
+    ),
+    bind(&[ctrl('x')], "Ctrl-x", Action::Cut, "cut the selection"),
+    bind(
+        &[ctrl('v')],
+        "Ctrl-v",
+        Action::Paste,
+        "paste what was copied or cut",
+    ),
+    bind(&[ctrl('a')], "Ctrl-a", Action::SelectAll, "select all"),
+    bind(&[ctrl('g')], "Ctrl-g", Action::Find, "find in the document"),
+    bind(
+        &[plain(KeyCode::F(3))],
+        "F3",
+        Action::FindNext,
+        "next match (wraps around)",
+    ),
+    bind(
+        &[Key {
+            code: KeyCode::F(3),
+            modifiers: KeyModifiers::SHIFT,
+        }],
+        "Shift-F3",
+        Action::FindPrevious,
+        "previous match",
+    ),
     bind(
         &[ctrl('f')],
         "Ctrl-f",
@@ -362,6 +435,11 @@ const RESPONSE: &[Binding] = &[
     bind(&[char('q')], "q", Action::Quit, "quit"),
 ];
 
+/// Keys the document takes over from `GLOBAL`: Tab indents there (F6 and
+/// Shift-Tab still move on), and Ctrl-c copies a selection (without one it
+/// quits, as everywhere).
+pub const DOCUMENT_OVERRIDES: &[Action] = &[Action::Indent, Action::Copy];
+
 pub fn bindings(context: Context) -> &'static [Binding] {
     match context {
         Context::List => LIST,
@@ -468,7 +546,12 @@ mod tests {
         ] {
             let all: Vec<&Binding> = bindings(context).iter().chain(GLOBAL).collect();
             for (i, a) in all.iter().enumerate() {
+                let overrides =
+                    context == Context::Document && DOCUMENT_OVERRIDES.contains(&a.action);
                 for b in &all[i + 1..] {
+                    if overrides && GLOBAL.iter().any(|g| std::ptr::eq(g, *b)) {
+                        continue;
+                    }
                     for k in a.keys {
                         assert!(
                             !b.keys

@@ -19,6 +19,7 @@ pub mod modal;
 pub mod run;
 mod runtime;
 pub mod terminal;
+pub mod undo;
 pub mod view;
 pub mod wrap;
 

@@ -1,6 +1,7 @@
 //! Pure analysis of GraphQL documents. No I/O, no UI.
 
 pub mod completion;
+pub mod complexity;
 pub mod diagnostics;
 pub mod format;
 pub mod highlight;

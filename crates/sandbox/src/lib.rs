@@ -9,11 +9,17 @@ mod credentials;
 mod faults;
 mod graphql;
 mod limits;
+mod mutations;
 mod portal_endpoint;
 mod portal_tokens;
+mod published_schema;
+mod relations;
+mod resolve;
 mod rest;
+mod schema_model;
 mod security;
 mod state;
+mod world_graph;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -74,7 +80,6 @@ pub(crate) struct Shared {
     state_file: Option<PathBuf>,
     base_url: String,
     minute: Duration,
-    schema: graphql::SandboxSchema,
 }
 
 struct Limits {
@@ -102,9 +107,10 @@ impl Shared {
     }
 }
 
-/// The sandbox's GraphQL schema in SDL, as `/v1` introspection describes it.
-pub fn schema_sdl() -> String {
-    graphql::build_schema().sdl()
+/// The sandbox's GraphQL schema in SDL, as `/v1` introspection describes it:
+/// Buildkite's whole published schema.
+pub fn schema_sdl() -> Result<String, String> {
+    published_schema::build().map(|schema| schema.sdl())
 }
 
 /// A sandbox that is listening. Dropping it stops the server.
@@ -162,14 +168,21 @@ impl RunningSandbox {
 
     /// Removes a long-lived token of `slug`, named by its id or the start of its value.
     pub fn remove_portal_token(&self, slug: &str, id_or_prefix: &str) -> Result<(), String> {
-        security::remove(&self.shared, slug, credentials::Kind::Token, id_or_prefix)
-            .map(drop)
-            .map_err(|e| e.to_string())
+        self.remove_credential(slug, credentials::Kind::Token, id_or_prefix)
     }
 
     /// Removes a secret of `slug`, named by its id or the start of its value.
     pub fn remove_portal_secret(&self, slug: &str, id_or_prefix: &str) -> Result<(), String> {
-        security::remove(&self.shared, slug, credentials::Kind::Secret, id_or_prefix)
+        self.remove_credential(slug, credentials::Kind::Secret, id_or_prefix)
+    }
+
+    fn remove_credential(
+        &self,
+        slug: &str,
+        kind: credentials::Kind,
+        name: &str,
+    ) -> Result<(), String> {
+        security::remove(&self.shared, slug, kind, name)
             .map(drop)
             .map_err(|e| e.to_string())
     }
@@ -237,8 +250,9 @@ pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, String> {
         state_file: options.state_file.clone(),
         base_url: format!("http://{addr}"),
         minute: options.minute,
-        schema: graphql::build_schema(),
     });
+    // Built in the background: the server answers REST at once.
+    tokio::spawn(graphql::schema());
     if let Some(path) = &options.state_file {
         shared.persist(&shared.world());
         tracing::info!("sandbox state is kept in {}", path.display());

@@ -79,11 +79,19 @@ fn administrator(shared: &Shared, headers: &HeaderMap, org: &str) -> Result<(), 
     }
 }
 
-fn kind_of(list: &str) -> Option<Kind> {
+/// An administrator's action on `list` (`tokens` or `secrets`): which kind it changes.
+#[allow(clippy::result_large_err)]
+fn action_on(
+    shared: &Shared,
+    headers: &HeaderMap,
+    org: &str,
+    list: &str,
+) -> Result<Kind, Response> {
+    administrator(shared, headers, org)?;
     match list {
-        "tokens" => Some(Kind::Token),
-        "secrets" => Some(Kind::Secret),
-        _ => None,
+        "tokens" => Ok(Kind::Token),
+        "secrets" => Ok(Kind::Secret),
+        _ => Err(message(StatusCode::NOT_FOUND, "Not Found")),
     }
 }
 
@@ -108,11 +116,9 @@ pub async fn create(
     Path((org, slug, list)): Path<(String, String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refused) = administrator(&shared, &headers, &org) {
-        return refused;
-    }
-    let Some(kind) = kind_of(&list) else {
-        return super::rest::not_found().await;
+    let kind = match action_on(&shared, &headers, &org, &list) {
+        Ok(kind) => kind,
+        Err(refused) => return refused,
     };
     match add(&shared, &slug, kind) {
         Ok(made) => (
@@ -134,11 +140,9 @@ pub async fn delete(
     Path((org, slug, list, name)): Path<(String, String, String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refused) = administrator(&shared, &headers, &org) {
-        return refused;
-    }
-    let Some(kind) = kind_of(&list) else {
-        return super::rest::not_found().await;
+    let kind = match action_on(&shared, &headers, &org, &list) {
+        Ok(kind) => kind,
+        Err(refused) => return refused,
     };
     match remove(&shared, &slug, kind, &name) {
         Ok(removed) => Json(json!({ "removed": removed.summary() })).into_response(),

@@ -8,8 +8,9 @@ use super::{App, Cause, CompletionPopup, Focus};
 use crate::graphql::completion;
 use crate::graphql::diagnostics::Diagnostic;
 use crate::graphql::schema::GraphqlSchema;
+use crate::text::sanitize_line;
 use crate::tui::dialogs::{Dialog, Explain, FormMode};
-use crate::tui::editor::EDITABLE_LIMIT;
+use crate::tui::editor::{Find, EDITABLE_LIMIT};
 use crate::tui::keymap::Action;
 use crate::tui::layout::inner_height;
 use crate::tui::message::Command;
@@ -24,11 +25,14 @@ impl App {
             self.focus = Focus::List;
             return Vec::new();
         };
-        if self.completion.is_some() && self.completion_key(&slug, key) {
-            return Vec::new();
-        }
         if self.blocked_by_draft(&slug) {
             self.focus = Focus::List;
+            return Vec::new();
+        }
+        if self.find_key(&slug, key) {
+            return Vec::new();
+        }
+        if self.completion.is_some() && self.completion_key(&slug, key) {
             return Vec::new();
         }
         let height = inner_height(self.areas().document);
@@ -37,6 +41,16 @@ impl App {
             Some(Action::ExternalEditor) => return self.open_editor(),
             Some(Action::Complete) => self.open_completion(&slug, true),
             Some(Action::Explain) => self.explain_at_cursor(&slug),
+            Some(Action::Find) => self.open_find(&slug),
+            Some(Action::FindNext | Action::FindPrevious) => {
+                self.find_again(&slug, action == Some(Action::FindNext));
+            }
+            Some(Action::Copy) => return self.copy_selection(&slug, false),
+            Some(Action::SelectAll) => {
+                if let Some(edit) = self.edit_for(&slug) {
+                    edit.select_all();
+                }
+            }
             _ => {
                 let Some(edit) = self.edit_for(&slug) else {
                     return Vec::new();
@@ -52,6 +66,15 @@ impl App {
                 match action {
                     Some(Action::Undo) => edit.undo(),
                     Some(Action::Redo) => edit.redo(),
+                    Some(Action::Cut) => return self.copy_selection(&slug, true),
+                    Some(Action::Paste) => {
+                        if !edit.paste_copied() {
+                            status = Some(
+                                "Nothing copied yet (Shift-arrows select, Ctrl-c copies; a terminal paste works too)."
+                                    .to_owned(),
+                            );
+                        }
+                    }
                     Some(Action::Format) => {
                         status = Some(match edit.format() {
                             Ok(true) => "Formatted (Ctrl-z undoes it).".to_owned(),
@@ -59,7 +82,10 @@ impl App {
                             Err(e) => format!("Not formatted: {e}."),
                         });
                     }
-                    _ => edit.key(key),
+                    _ => {
+                        edit.set_page(height);
+                        edit.key(key);
+                    }
                 }
                 edit.follow_cursor(height);
                 if let Some(status) = status {
@@ -76,6 +102,147 @@ impl App {
             }
         }
         Vec::new()
+    }
+
+    /// Copies (or cuts) the document's selection to the clipboard.
+    fn copy_selection(&mut self, slug: &str, cut: bool) -> Vec<Command> {
+        let height = inner_height(self.areas().document);
+        let Some(edit) = self.edit_for(slug) else {
+            return Vec::new();
+        };
+        let text = if cut { edit.cut() } else { edit.copy() };
+        edit.follow_cursor(height);
+        match text {
+            Some(text) => {
+                let chars = text.chars().count();
+                let done = if cut { "Cut" } else { "Copied" };
+                self.say(format!("{done} {chars} characters (Ctrl-v pastes them)."));
+                vec![Command::Copy(text)]
+            }
+            None => {
+                self.say("Nothing is selected: Shift-arrows (or a drag) select.");
+                Vec::new()
+            }
+        }
+    }
+
+    /// The focused document has a selection (then Ctrl-c copies instead of quitting).
+    pub(super) fn document_has_selection(&self) -> bool {
+        self.focus == Focus::Document
+            && self
+                .selected_edit()
+                .is_some_and(|e| e.document.is_selecting())
+    }
+
+    fn open_find(&mut self, slug: &str) {
+        let Some(edit) = self.edit_for(slug) else {
+            return;
+        };
+        // A selection on one line is what to look for; else the last find.
+        let selected = edit.selected_text().filter(|t| !t.contains('\n'));
+        let needle = selected
+            .or_else(|| edit.find.as_ref().map(|f| f.needle.clone()))
+            .unwrap_or_default();
+        edit.find = Some(Find {
+            prefilled: !needle.is_empty(),
+            needle,
+            typing: true,
+            origin: edit.cursor(),
+        });
+    }
+
+    /// A key while the find is typed; true when it was used.
+    fn find_key(&mut self, slug: &str, key: KeyEvent) -> bool {
+        let height = inner_height(self.areas().document);
+        let Some(edit) = self.edit_for(slug) else {
+            return false;
+        };
+        let Some(find) = edit.find.as_mut().filter(|f| f.typing) else {
+            return false;
+        };
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if std::mem::take(&mut find.prefilled)
+            && matches!(key.code, KeyCode::Char(_) | KeyCode::Backspace)
+            && !ctrl
+        {
+            find.needle.clear();
+        }
+        match key.code {
+            KeyCode::Esc => {
+                edit.find = None;
+                return true;
+            }
+            KeyCode::Enter => {
+                find.typing = false;
+                let needle = find.needle.clone();
+                if needle.is_empty() {
+                    edit.find = None;
+                } else if edit.count_matches() == Some(0) {
+                    self.say(format!("No match for “{}”.", sanitize_line(&needle)));
+                }
+                return true;
+            }
+            KeyCode::Backspace => {
+                find.needle.pop();
+            }
+            KeyCode::Char(c) if !ctrl => find.needle.push(c),
+            _ => {
+                // Anything else ends the typing and acts as usual.
+                find.typing = false;
+                return false;
+            }
+        }
+        edit.find_next(true, true);
+        edit.follow_cursor(height);
+        true
+    }
+
+    fn find_again(&mut self, slug: &str, forward: bool) {
+        let height = inner_height(self.areas().document);
+        let Some(edit) = self.edit_for(slug) else {
+            return;
+        };
+        let Some(needle) = edit.find.as_ref().map(|f| f.needle.clone()) else {
+            self.say("Nothing to find again: Ctrl-g finds in the document.");
+            return;
+        };
+        let found = edit.find_next(forward, false);
+        edit.follow_cursor(height);
+        match found {
+            None => self.say(format!("No match for “{}”.", sanitize_line(&needle))),
+            Some(true) => self.say(if forward {
+                "Found again from the top."
+            } else {
+                "Found again from the bottom."
+            }),
+            Some(false) => self.resolved(Cause::Save),
+        }
+    }
+
+    /// A click (or drag, `extend`) in the document pane at screen (column,
+    /// row): the cursor goes to the character there.
+    pub(super) fn click_document(
+        &mut self,
+        column: u16,
+        row: u16,
+        extend: bool,
+        was_focused: bool,
+    ) {
+        let area = self.areas().document;
+        let Some(slug) = self.selected_slug() else {
+            return;
+        };
+        if self.blocked_by_draft(&slug) {
+            return;
+        }
+        self.completion = None;
+        let Some(edit) = self.edit_for(&slug) else {
+            return;
+        };
+        let view = edit.viewport(area.inner(ratatui::layout::Margin::new(1, 1)), was_focused);
+        if let Some((line, char_column)) = view.at(column, row, edit.document.lines()) {
+            edit.place_cursor(line, char_column, extend);
+        }
     }
 
     pub(super) fn paste_into_document(&mut self, text: &str) {

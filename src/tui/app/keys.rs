@@ -48,7 +48,7 @@ impl App {
             self.follow_fields_form();
             return commands;
         }
-        if ctrl && key.code == KeyCode::Char('c') {
+        if ctrl && key.code == KeyCode::Char('c') && !self.document_has_selection() {
             return self.ask_to_quit();
         }
         if self.show_help {
@@ -226,8 +226,12 @@ impl App {
         .map(|(_, focus)| focus);
         match mouse.kind {
             MouseEventKind::Down(MouseButton::Left) if self.dialogs.is_empty() => {
+                let was_focused = self.focus == Focus::Document;
                 if let Some(focus) = pane {
                     self.focus = focus;
+                }
+                if pane == Some(Focus::Document) {
+                    self.click_document(column, row, false, was_focused);
                 }
                 if pane == Some(Focus::List) && row > areas.list.y {
                     let index = self.list.scroll + (row - areas.list.y - 1) as usize;
@@ -235,6 +239,11 @@ impl App {
                         self.list.selected = index;
                     }
                 }
+            }
+            MouseEventKind::Drag(MouseButton::Left)
+                if self.dialogs.is_empty() && self.focus == Focus::Document =>
+            {
+                self.click_document(column, row, true, true);
             }
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp if self.dialogs.is_empty() => {
                 let by: i32 = if mouse.kind == MouseEventKind::ScrollDown {

@@ -442,11 +442,12 @@ pub fn draw(frame: &mut Frame, app: &App, form: &PortalForm) {
             scroll: row.saturating_sub(rows.saturating_sub(1)),
             cursor: Some((row, column)),
             focused,
+            ..DocumentText::default()
         };
         if let Some(at) = draw_document_text(frame, text_area, &shown) {
             cursor = Some(at);
             if let Some((found, selected)) = &form.completion {
-                draw_completion(frame, found, *selected, at.0, at.1);
+                draw_completion(frame, found, *selected, at, text_area);
             }
         }
     }

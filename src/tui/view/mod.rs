@@ -59,6 +59,11 @@ pub(crate) fn style_of(kind: Kind) -> Style {
         Kind::Plain => Style::new(),
         Kind::Keyword => Style::new().fg(Color::Magenta).bold(),
         Kind::Name => Style::new().fg(Color::White),
+        Kind::Operation => Style::new().fg(Color::LightCyan).bold(),
+        Kind::Field => Style::new().fg(Color::LightBlue),
+        Kind::Argument => Style::new().fg(Color::Cyan),
+        Kind::Type => Style::new().fg(Color::LightGreen),
+        Kind::Directive => Style::new().fg(Color::LightMagenta),
         Kind::Variable => Style::new().fg(Color::Yellow),
         Kind::String => Style::new().fg(Color::Green),
         Kind::Number | Kind::Literal => Style::new().fg(Color::LightBlue),
@@ -269,5 +274,7 @@ fn draw_help(frame: &mut Frame, app: &App) {
     frame.render_widget(Paragraph::new(lines).block(pane(title.into(), true)), popup);
 }
 
+#[cfg(test)]
+mod editor_tests;
 #[cfg(test)]
 mod tests;

@@ -9,10 +9,10 @@ use ratatui::Frame;
 
 use super::{dim, error_style, pane, style_of};
 use crate::graphql::diagnostics::Diagnostic;
-use crate::graphql::highlight::graphql_line;
+use crate::graphql::highlight::{graphql_document, Highlights, Run};
 use crate::text::sanitize_line;
 use crate::tui::app::{App, Focus};
-use crate::tui::editor::{Field, FieldDraft};
+use crate::tui::editor::{matches_on_line, viewport, Field, FieldDraft, PortalEdit};
 
 pub fn draw_fields(frame: &mut Frame, app: &App, area: Rect) {
     let Some(portal) = app.selected_portal() else {
@@ -124,7 +124,10 @@ pub fn draw_document(frame: &mut Frame, app: &App, area: Rect) {
             crate::graphql::diagnostics::summary(diagnostics)
         ),
     };
-    let block = pane(title, focused);
+    let mut block = pane(title, focused);
+    if let Some(edit) = edit {
+        block = block.title_bottom(position_line(edit, focused));
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let owned_lines: Vec<String>;
@@ -135,47 +138,79 @@ pub fn draw_document(frame: &mut Frame, app: &App, area: Rect) {
             &owned_lines
         }
     };
+    let highlights = edit.and_then(PortalEdit::highlights);
     let shown = DocumentText {
         lines,
+        highlights: highlights.as_deref(),
         diagnostics,
         scroll: edit.map_or(0, |e| e.scroll),
-        cursor: edit.map(|e| {
-            let ratatui_textarea::DataCursor(row, column) = e.document.cursor();
-            (row, column)
-        }),
+        cursor: edit.map(PortalEdit::cursor),
         focused,
+        selection: edit.and_then(|e| e.document.selection_range()),
+        find: edit
+            .and_then(|e| e.find.as_ref())
+            .map(|f| f.needle.as_str()),
     };
     if let Some((x, y)) = draw_document_text(frame, inner, &shown) {
         if let Some(popup) = app.completion.as_ref().filter(|p| p.slug == portal.slug) {
-            draw_completion(frame, &popup.completion, popup.selected, x, y);
+            draw_completion(frame, &popup.completion, popup.selected, (x, y), inner);
         }
     }
 }
 
+/// The bottom border: the find being typed or kept, and the cursor's
+/// line:column, on the right (the left is free for other notes).
+fn position_line(edit: &PortalEdit, focused: bool) -> Line<'static> {
+    let (row, column) = edit.cursor();
+    let mut spans = Vec::new();
+    if let Some(find) = &edit.find {
+        let count = match edit.count_matches() {
+            Some(1) => " · 1 match".to_owned(),
+            Some(n) => format!(" · {n} matches"),
+            None => String::new(),
+        };
+        let (cursor, keys) = if find.typing {
+            ("▏", " Enter keep · Esc close")
+        } else {
+            ("", " F3/Shift-F3 next/previous")
+        };
+        spans.push(Span::styled(
+            format!(" find: {}{cursor}{count}", sanitize_line(&find.needle)),
+            Style::new().fg(Color::Yellow),
+        ));
+        if focused {
+            spans.push(Span::styled(keys, dim()));
+        }
+        spans.push(Span::raw(" "));
+    }
+    spans.push(Span::styled(
+        format!(" Ln {}, Col {} ", row + 1, column + 1),
+        if focused { Style::new() } else { dim() },
+    ));
+    Line::from(spans).right_aligned()
+}
+
 /// A GraphQL document to draw: numbered, highlighted lines, errors
-/// underlined and listed under the text.
+/// underlined and listed under the text, the selection and find matches marked.
+#[derive(Default)]
 pub struct DocumentText<'a> {
     pub lines: &'a [String],
+    /// The lines' highlighting, made once per revision; without it small
+    /// documents are lexed here and large ones line by line.
+    pub highlights: Option<&'a Highlights>,
     pub diagnostics: &'a [Diagnostic],
     pub scroll: usize,
     pub cursor: Option<(usize, usize)>,
     pub focused: bool,
+    /// From (row, column) up to, not including, (row, column).
+    pub selection: Option<((usize, usize), (usize, usize))>,
+    /// Text whose occurrences are marked (find).
+    pub find: Option<&'a str>,
 }
 
-/// The first line to show: as scrolled, but never past what fills the rows
-/// (a document that fits shows from line 1), and always with the cursor's
-/// line in view (after a paste, an undo, or rows taken by the error list).
-fn visible_from(scroll: usize, cursor: Option<(usize, usize)>, lines: usize, rows: usize) -> usize {
-    let mut first = scroll.min(lines.saturating_sub(rows));
-    if let Some((row, _)) = cursor {
-        if row < first {
-            first = row;
-        } else if row >= first + rows {
-            first = row + 1 - rows;
-        }
-    }
-    first
-}
+/// Documents without cached highlighting (the creation form's) are lexed
+/// whole up to this many lines, so block strings keep their colour.
+const LEX_WHOLE_LINES: usize = 2_000;
 
 /// Draws `doc` into `inner`; returns where the cursor went, when focused
 /// and on screen.
@@ -188,22 +223,26 @@ pub fn draw_document_text(
         return None;
     }
     let (lines, diagnostics) = (doc.lines, doc.diagnostics);
-    let diagnostic_rows = diagnostics.len().min(3).min(inner.height as usize / 2);
-    let text_rows = (inner.height as usize - diagnostic_rows).max(1);
-    let scroll = visible_from(
+    let view = viewport(
+        inner,
+        lines.len(),
+        diagnostics.len(),
         doc.scroll,
         doc.cursor.filter(|_| doc.focused),
-        lines.len(),
-        text_rows,
     );
-    let number_width = lines.len().to_string().len();
-    let gutter = number_width + 3;
-    let text_width = (inner.width as usize).saturating_sub(gutter).max(1);
-    let hscroll = match doc.cursor {
-        Some((_, col)) if doc.focused && col >= text_width => col + 1 - text_width,
-        _ => 0,
-    };
+    let (scroll, text_rows, hscroll) = (view.first, view.rows, view.hscroll);
+    let number_width = view.gutter - 3;
+    let diagnostic_rows = (inner.height as usize).saturating_sub(text_rows);
 
+    let lexed_here;
+    let highlights = match doc.highlights {
+        Some(highlights) => Some(highlights),
+        None if lines.len() <= LEX_WHOLE_LINES => {
+            lexed_here = graphql_document(&lines.join("\n"));
+            Some(&lexed_here)
+        }
+        None => None,
+    };
     let mut rendered: Vec<Line> = Vec::with_capacity(text_rows + diagnostic_rows);
     for (row, line) in lines.iter().enumerate().skip(scroll).take(text_rows) {
         let has_error = diagnostics.iter().any(|d| d.line == row + 1);
@@ -217,7 +256,24 @@ pub fn draw_document_text(
             .filter(|d| d.line == row + 1)
             .map(|d| (d.column - 1, d.column - 1 + d.width))
             .collect();
-        spans.extend(highlighted(line, &underlines, hscroll, text_width));
+        let found = doc
+            .find
+            .map(|needle| matches_on_line(line, needle))
+            .unwrap_or_default();
+        let marks = Marks {
+            underlines: &underlines,
+            selected: selected_on(doc.selection, row),
+            found: &found,
+        };
+        let alone;
+        let runs = match highlights {
+            Some(highlights) => highlights.line(row),
+            None => {
+                alone = graphql_document(line);
+                alone.line(0)
+            }
+        };
+        spans.extend(highlighted(line, runs, &marks, hscroll, view.width));
         rendered.push(Line::from(spans));
     }
     while rendered.len() < text_rows {
@@ -249,7 +305,7 @@ pub fn draw_document_text(
         .skip(hscroll)
         .take(col.saturating_sub(hscroll))
         .collect();
-    let x = inner.x as usize + gutter + Span::raw(sanitize_line(&before)).width();
+    let x = inner.x as usize + view.gutter + Span::raw(sanitize_line(&before)).width();
     let y = inner.y as usize + row - scroll;
     if x >= (inner.x + inner.width) as usize {
         return None;
@@ -258,47 +314,80 @@ pub fn draw_document_text(
     Some((x as u16, y as u16))
 }
 
-/// The completion list under the cursor (above it near the bottom).
+/// The chars of line `row` inside `selection`; a selection that goes on
+/// past the line's end marks one more (the line break).
+fn selected_on(
+    selection: Option<((usize, usize), (usize, usize))>,
+    row: usize,
+) -> Option<(usize, usize)> {
+    let ((start_row, start_col), (end_row, end_col)) = selection?;
+    if row < start_row || row > end_row {
+        return None;
+    }
+    let from = if row == start_row { start_col } else { 0 };
+    let to = if row == end_row { end_col } else { usize::MAX };
+    (to > from).then_some((from, to))
+}
+
+/// The completion list under the cursor (above it when there is more room
+/// there), inside `bounds` (the document's pane), as wide as its longest
+/// row needs when there is room.
 pub(crate) fn draw_completion(
     frame: &mut Frame,
     popup: &crate::graphql::completion::Completion,
     selected: usize,
-    cursor_x: u16,
-    cursor_y: u16,
+    (cursor_x, cursor_y): (u16, u16),
+    bounds: Rect,
 ) {
-    const ROWS: usize = 8;
-    let screen = frame.area();
-    let candidates = &popup.candidates;
-    let first = selected.saturating_sub(ROWS - 1);
-    let shown: Vec<_> = candidates
+    const MOST_ROWS: usize = 8;
+    let below = (bounds.y + bounds.height).saturating_sub(cursor_y + 1);
+    let above = cursor_y.saturating_sub(bounds.y);
+    let room = below.max(above).saturating_sub(2) as usize;
+    let rows = MOST_ROWS.min(room).min(popup.candidates.len());
+    if rows == 0 || bounds.width < 12 {
+        return;
+    }
+    let first = selected.saturating_sub(rows - 1);
+    let shown: Vec<_> = popup
+        .candidates
         .iter()
         .enumerate()
         .skip(first)
-        .take(ROWS)
+        .take(rows)
         .collect();
-    let label_width = shown
-        .iter()
-        .map(|(_, c)| c.label.chars().count())
-        .max()
-        .unwrap_or(0);
-    let detail_width = shown
-        .iter()
-        .map(|(_, c)| c.detail.chars().count())
-        .max()
-        .unwrap_or(0);
-    let width = (label_width + detail_width + 40)
-        .min(screen.width as usize)
-        .max(20) as u16;
-    let height = shown.len() as u16 + 2;
+    let widest = |text: fn(&crate::graphql::completion::Candidate) -> &str| {
+        shown
+            .iter()
+            .map(|(_, c)| Span::raw(sanitize_line(text(c))).width())
+            .max()
+            .unwrap_or(0)
+    };
+    let label_width = widest(|c| &c.label);
+    let detail_width = widest(|c| &c.detail);
+    let summary_width = widest(|c| &c.summary);
+    let title = format!(
+        " {}/{} · Tab insert · Esc close ",
+        selected + 1,
+        popup.candidates.len()
+    );
+    let summary_room = if summary_width > 0 {
+        summary_width + 2
+    } else {
+        0
+    };
+    let wanted = (label_width + 2 + detail_width + summary_room + 2).max(title.chars().count() + 2);
+    let width = (wanted as u16).min(bounds.width);
+    let height = rows as u16 + 2;
     let x = cursor_x
         .saturating_sub(popup.prefix_len as u16 + 1)
-        .min(screen.width.saturating_sub(width));
-    let y = if cursor_y + 1 + height <= screen.height {
+        .max(bounds.x)
+        .min(bounds.x + bounds.width - width);
+    let y = if below >= height || below >= above {
         cursor_y + 1
     } else {
-        cursor_y.saturating_sub(height)
+        cursor_y - height
     };
-    let area = Rect::new(x, y, width, height.min(screen.height));
+    let area = Rect::new(x, y, width, height);
     let lines: Vec<Line> = shown
         .iter()
         .map(|(index, c)| {
@@ -308,7 +397,7 @@ pub(crate) fn draw_completion(
             } else {
                 Style::new()
             };
-            Line::from(vec![
+            let mut spans = vec![
                 Span::styled(
                     format!("{:<label_width$}", sanitize_line(&c.label)),
                     base.bold(),
@@ -317,18 +406,16 @@ pub(crate) fn draw_completion(
                     format!("  {:<detail_width$}", sanitize_line(&c.detail)),
                     base.fg(if selected { Color::White } else { Color::Cyan }),
                 ),
-                Span::styled(
-                    format!("  {}", sanitize_line(&c.summary)),
+            ];
+            if summary_width > 0 {
+                spans.push(Span::styled(
+                    format!("  {:<summary_width$}", sanitize_line(&c.summary)),
                     if selected { base } else { dim() },
-                ),
-            ])
+                ));
+            }
+            Line::from(spans)
         })
         .collect();
-    let title = format!(
-        " {}/{} · Tab insert · Esc close ",
-        selected + 1,
-        candidates.len()
-    );
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines).block(
@@ -343,78 +430,98 @@ pub(crate) fn draw_completion(
 
 /// One line of GraphQL, highlighted, as a whole line.
 pub(crate) fn highlighted_line(line: &str) -> Line<'static> {
-    Line::from(highlighted(line, &[], 0, usize::MAX / 2))
+    let runs = graphql_document(line);
+    Line::from(highlighted(
+        line,
+        runs.line(0),
+        &Marks::default(),
+        0,
+        usize::MAX / 2,
+    ))
 }
 
-/// One line of GraphQL as styled spans, with `underlines` (char ranges)
-/// marked, starting at char `skip` and at most `width` chars.
+/// What is marked on a line, as char ranges: errors, the selection, find matches.
+#[derive(Default)]
+struct Marks<'a> {
+    underlines: &'a [(usize, usize)],
+    selected: Option<(usize, usize)>,
+    found: &'a [(usize, usize)],
+}
+
+/// A character as `sanitize_line` shows it (one for one, so char indexes
+/// stay those of the line).
+fn shown_char(c: char) -> char {
+    match c {
+        '\t' | '\u{2028}' | '\u{2029}' => ' ',
+        c if crate::text::is_unsafe(c) => '\u{fffd}',
+        c => c,
+    }
+}
+
+pub(crate) fn selection_style() -> Style {
+    Style::new().bg(Color::Blue).fg(Color::White)
+}
+
+pub(crate) fn found_style() -> Style {
+    Style::new().bg(Color::Yellow).fg(Color::Black)
+}
+
+/// One line of GraphQL as styled spans from its `runs`, with its `marks`,
+/// starting at char `skip` and at most `width` chars.
 fn highlighted(
     line: &str,
-    underlines: &[(usize, usize)],
+    runs: &[Run],
+    marks: &Marks,
     skip: usize,
     width: usize,
 ) -> Vec<Span<'static>> {
-    let clean = sanitize_line(line);
-    let mut spans = Vec::new();
+    let inside = |ranges: &[(usize, usize)], i: usize| ranges.iter().any(|&(s, e)| i >= s && i < e);
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut run = String::new();
+    let mut run_style = Style::new();
     let mut at = 0usize; // char index in the line
-    let end = skip + width;
+    let end = skip.saturating_add(width);
+    let chars = line.chars().count();
     // An error past the end of the line (at EOF) still shows a mark.
-    let eol_mark = underlines
-        .iter()
-        .any(|&(start, _)| start >= clean.chars().count());
-    for (kind, text) in graphql_line(&clean) {
-        let base = style_of(kind);
-        let mut run = String::new();
-        let mut run_underlined = false;
-        for c in text.chars() {
+    let eol_mark = marks.underlines.iter().any(|&(start, _)| start >= chars);
+    for piece in runs {
+        let base = style_of(piece.kind);
+        let text = line.get(piece.range.clone()).unwrap_or_default();
+        // Sanitized char by char, so char indexes stay those of the line.
+        for c in text.chars().map(shown_char) {
             let index = at;
             at += 1;
             if index < skip || index >= end {
                 continue;
             }
-            let underlined = underlines.iter().any(|&(s, e)| index >= s && index < e);
-            if underlined != run_underlined && !run.is_empty() {
-                spans.push(styled_run(std::mem::take(&mut run), base, run_underlined));
+            let mut style = base;
+            if inside(marks.found, index) {
+                style = style.patch(found_style());
             }
-            run_underlined = underlined;
+            if inside(marks.underlines, index) {
+                style = style
+                    .add_modifier(Modifier::UNDERLINED)
+                    .underline_color(Color::Red)
+                    .fg(Color::Red);
+            }
+            if marks.selected.is_some_and(|(s, e)| index >= s && index < e) {
+                style = style.patch(selection_style());
+            }
+            if style != run_style && !run.is_empty() {
+                spans.push(Span::styled(std::mem::take(&mut run), run_style));
+            }
+            run_style = style;
             run.push(c);
         }
-        if !run.is_empty() {
-            spans.push(styled_run(run, base, run_underlined));
-        }
+    }
+    if !run.is_empty() {
+        spans.push(Span::styled(run, run_style));
+    }
+    if marks.selected.is_some_and(|(_, e)| e > chars) && chars < end {
+        spans.push(Span::styled(" ", selection_style()));
     }
     if eol_mark {
         spans.push(Span::styled("◂", error_style()));
     }
     spans
-}
-
-fn styled_run(text: String, base: Style, underlined: bool) -> Span<'static> {
-    if underlined {
-        Span::styled(
-            text,
-            base.add_modifier(Modifier::UNDERLINED)
-                .underline_color(Color::Red)
-                .fg(Color::Red),
-        )
-    } else {
-        Span::styled(text, base)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::visible_from;
-
-    #[test]
-    fn a_document_that_fits_shows_from_its_first_line_and_the_cursor_stays_in_view() {
-        assert_eq!(visible_from(8, None, 9, 20), 0, "it fits: from line 1");
-        assert_eq!(visible_from(8, Some((2, 0)), 40, 20), 2, "up to the cursor");
-        assert_eq!(
-            visible_from(0, Some((39, 0)), 40, 20),
-            20,
-            "down to the cursor"
-        );
-        assert_eq!(visible_from(10, Some((15, 0)), 40, 20), 10, "as scrolled");
-    }
 }

@@ -1,6 +1,7 @@
 //! Everything that speaks HTTP to Buildkite. No UI code here.
 
 pub mod body;
+pub mod curl;
 pub mod error;
 pub mod graphql_api;
 pub mod http;

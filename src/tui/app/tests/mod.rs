@@ -106,6 +106,7 @@ pub(super) fn created(slug: &str) -> CreatedPortal {
     .unwrap()
 }
 
+mod editor;
 mod flows;
 mod large;
 mod panes;

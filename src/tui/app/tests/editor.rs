@@ -1,0 +1,204 @@
+//! The document editor as a person uses it: page and document moves, Tab,
+//! undo by word, clicks, the selection with copy / cut / paste, and find.
+
+use super::*;
+use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+
+fn with_mods(app: &mut App, code: KeyCode, modifiers: KeyModifiers) -> Vec<Command> {
+    app.update(Msg::Key(KeyEvent::new(code, modifiers)))
+}
+
+/// The app at 80x24 with a 60-line document open in the editor.
+fn editing_long_document() -> App {
+    let mut app = loaded();
+    app.update(Msg::Resize(80, 24));
+    let query: String = (1..=60).map(|i| format!("# line {i}\n")).collect();
+    app.update(Msg::PortalsPage(vec![portal("long", "Long", None, &query)]));
+    app.list.filter = "long".into();
+    app.list.refilter(None, 10);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Document);
+    app
+}
+
+fn cursor(app: &App) -> (usize, usize) {
+    app.selected_edit()
+        .map(PortalEdit::cursor)
+        .unwrap_or_default()
+}
+
+fn text(app: &App) -> String {
+    app.selected_edit()
+        .map(PortalEdit::text)
+        .unwrap_or_default()
+}
+
+#[test]
+fn page_keys_move_a_page_and_ctrl_home_end_go_to_the_ends_of_the_document() {
+    let mut app = editing_long_document();
+    let page = crate::tui::layout::inner_height(app.areas().document);
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(cursor(&app).0, page, "a page down, not to line 1");
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(cursor(&app).0, 2 * page);
+    press(&mut app, KeyCode::PageUp);
+    assert_eq!(cursor(&app).0, page);
+    press(&mut app, KeyCode::End);
+    assert_eq!(cursor(&app), (page, format!("# line {}", page + 1).len()));
+    press(&mut app, KeyCode::Home);
+    assert_eq!(cursor(&app), (page, 0), "Home is the line's start");
+    with_mods(&mut app, KeyCode::End, KeyModifiers::CONTROL);
+    assert_eq!(cursor(&app), (60, 0), "Ctrl-End: the document's end");
+    with_mods(&mut app, KeyCode::Home, KeyModifiers::CONTROL);
+    assert_eq!(cursor(&app), (0, 0), "Ctrl-Home: its start");
+    ctrl(&mut app, 'v');
+    assert_eq!(
+        cursor(&app),
+        (0, 0),
+        "Ctrl-v pastes (nothing copied), it does not move"
+    );
+    assert!(app.status.contains("Nothing copied"), "{}", app.status);
+}
+
+#[test]
+fn tab_indents_in_the_document_and_f6_or_shift_tab_leave_it() {
+    let mut app = editing_long_document();
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus, Focus::Document, "Tab stays in the document");
+    assert!(text(&app).starts_with("  # line 1"), "{}", text(&app));
+    press(&mut app, KeyCode::F(6));
+    assert_eq!(app.focus, Focus::Variables);
+    press(&mut app, KeyCode::BackTab);
+    assert_eq!(app.focus, Focus::Document);
+    press(&mut app, KeyCode::BackTab);
+    assert_eq!(app.focus, Focus::List);
+}
+
+#[test]
+fn undo_takes_back_a_word_or_a_run_of_deletions_at_a_time() {
+    let mut app = editing_long_document();
+    type_text(&mut app, "query Me");
+    ctrl(&mut app, 'z');
+    assert!(text(&app).starts_with("query # line 1"), "{}", text(&app));
+    ctrl(&mut app, 'z');
+    assert!(
+        text(&app).starts_with("# line 1"),
+        "two presses for two words"
+    );
+    ctrl(&mut app, 'y');
+    assert!(text(&app).starts_with("query # line 1"));
+    press(&mut app, KeyCode::End);
+    for _ in 0.."line 1".len() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    assert!(text(&app).starts_with("query # \n"));
+    ctrl(&mut app, 'z');
+    assert!(
+        text(&app).starts_with("query # line 1\n"),
+        "one undo for the run"
+    );
+}
+
+fn click(app: &mut App, kind: MouseEventKind, column: u16, row: u16) {
+    app.update(Msg::Mouse(MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    }));
+}
+
+#[test]
+fn a_click_places_the_cursor_and_a_drag_selects() {
+    let mut app = editing_long_document();
+    let inner = app
+        .areas()
+        .document
+        .inner(ratatui::layout::Margin::new(1, 1));
+    // `NN │ ` is the gutter: 5 columns for two-digit line numbers.
+    let text_x = inner.x + 5;
+    click(
+        &mut app,
+        MouseEventKind::Down(MouseButton::Left),
+        text_x + 2,
+        inner.y + 3,
+    );
+    assert_eq!(cursor(&app), (3, 2), "on the `l` of line 4");
+    click(
+        &mut app,
+        MouseEventKind::Drag(MouseButton::Left),
+        text_x + 6,
+        inner.y + 3,
+    );
+    let edit = app.selected_edit().expect("an edit");
+    assert_eq!(edit.selected_text().as_deref(), Some("line"));
+    press(&mut app, KeyCode::Esc);
+    click(
+        &mut app,
+        MouseEventKind::Down(MouseButton::Left),
+        text_x + 40,
+        inner.y,
+    );
+    assert_eq!(
+        app.focus,
+        Focus::Document,
+        "a click from the list focuses the document"
+    );
+    assert_eq!(cursor(&app), (0, "# line 1".len()), "past the end: at it");
+}
+
+fn copied(commands: &[Command], text: &str) -> bool {
+    commands
+        .iter()
+        .any(|c| matches!(c, Command::Copy(copied) if copied == text))
+}
+
+#[test]
+fn shift_arrows_select_and_ctrl_c_copies_x_cuts_v_pastes() {
+    let mut app = editing_long_document();
+    for _ in 0..6 {
+        with_mods(&mut app, KeyCode::Right, KeyModifiers::SHIFT);
+    }
+    let commands = ctrl(&mut app, 'c');
+    assert!(copied(&commands, "# line"), "{commands:?}");
+    assert!(
+        app.dialogs.is_empty(),
+        "with a selection Ctrl-c copies, it does not quit"
+    );
+    let commands = ctrl(&mut app, 'x');
+    assert!(
+        copied(&commands, "# line"),
+        "the cut goes to the clipboard too"
+    );
+    assert!(text(&app).starts_with(" 1\n"), "{}", text(&app));
+    with_mods(&mut app, KeyCode::End, KeyModifiers::CONTROL);
+    ctrl(&mut app, 'v');
+    assert!(text(&app).ends_with("# line 60\n# line"), "{}", text(&app));
+    ctrl(&mut app, 'z');
+    assert!(text(&app).ends_with("# line 60\n"), "the paste is one undo");
+    // Without a selection Ctrl-c is quit again (here it asks: work is unsaved).
+    ctrl(&mut app, 'c');
+    assert!(is_confirm(&app, |k| matches!(k, ConfirmKind::Quit { .. })));
+}
+
+#[test]
+fn find_jumps_to_matches_as_typed_and_again_with_f3_wrapping_around() {
+    let mut app = editing_long_document();
+    ctrl(&mut app, 'g');
+    type_text(&mut app, "line 5");
+    assert_eq!(cursor(&app), (4, 2), "the first match, while typing");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::F(3));
+    assert_eq!(cursor(&app), (49, 2), "`line 50`");
+    with_mods(&mut app, KeyCode::F(3), KeyModifiers::SHIFT);
+    assert_eq!(cursor(&app), (4, 2));
+    with_mods(&mut app, KeyCode::F(3), KeyModifiers::SHIFT);
+    assert_eq!(cursor(&app).0, 59 - 1, "back past the top: `line 59`");
+    assert!(app.status.contains("from the bottom"), "{}", app.status);
+    let edit = app.selected_edit().expect("an edit");
+    assert_eq!(edit.count_matches(), Some(11), "line 5 and 50-59");
+    ctrl(&mut app, 'g');
+    press(&mut app, KeyCode::Esc);
+    assert!(app.selected_edit().is_some_and(|e| e.find.is_none()));
+    assert_eq!(app.focus, Focus::Document, "Esc closes the find first");
+}

@@ -1,0 +1,406 @@
+//! Editing the document: keys, moves a page or to either end, selection
+//! with copy / cut / paste, undo by edit group, a click placing the cursor,
+//! and find in the document.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::{CursorMove, TextArea};
+
+use super::{indent_newline, insert_completion, paste_into, PortalEdit};
+use crate::tui::undo::EditClass;
+
+/// What a key in the document does, before the text area sees it.
+enum Step {
+    /// Moves the cursor (Shift extends the selection).
+    Move(Vec<CursorMove>),
+    Edit(EditClass),
+    /// Keys the text area has a meaning for that the app does not want
+    /// (its own undo, its emacs page moves): nothing happens.
+    Ignore,
+}
+
+impl PortalEdit {
+    /// Applies an editing key to the document. Enter keeps the line's indent,
+    /// one level deeper after an opening bracket; Tab indents.
+    pub fn key(&mut self, key: KeyEvent) {
+        let shift = key.modifiers.contains(KeyModifiers::SHIFT);
+        match self.step(key) {
+            Step::Move(moves) => {
+                self.undo.close();
+                if shift && !self.document.is_selecting() {
+                    self.document.start_selection();
+                } else if !shift {
+                    self.document.cancel_selection();
+                }
+                for m in moves {
+                    self.document.move_cursor(m);
+                }
+                // A page key moves the view with the cursor, as editors do.
+                match key.code {
+                    KeyCode::PageDown => self.scroll += self.page,
+                    KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(self.page),
+                    _ => {}
+                }
+            }
+            Step::Edit(class) => {
+                let changed = self.undo.edit(&mut self.document, class, |area| {
+                    if key.code == KeyCode::Enter && key.modifiers.is_empty() {
+                        indent_newline(area);
+                        true
+                    } else if key.code == KeyCode::Tab {
+                        area.insert_tab()
+                    } else {
+                        area.input(key)
+                    }
+                });
+                if changed {
+                    self.reparse();
+                } else if !self.document.is_selecting() {
+                    // A key the text area only moves with (Ctrl-a, Alt-f...).
+                    self.undo.close();
+                }
+            }
+            Step::Ignore => {}
+        }
+    }
+
+    fn step(&self, key: KeyEvent) -> Step {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = key.modifiers.contains(KeyModifiers::ALT);
+        let page = self.page.max(1);
+        match key.code {
+            KeyCode::PageDown => Step::Move(vec![CursorMove::Down; page]),
+            KeyCode::PageUp => Step::Move(vec![CursorMove::Up; page]),
+            KeyCode::Home if ctrl => Step::Move(vec![CursorMove::Top, CursorMove::Head]),
+            KeyCode::End if ctrl => Step::Move(vec![CursorMove::Bottom, CursorMove::End]),
+            KeyCode::Up => Step::Move(vec![CursorMove::Up]),
+            KeyCode::Down => Step::Move(vec![CursorMove::Down]),
+            KeyCode::Left if ctrl || alt => Step::Move(vec![CursorMove::WordBack]),
+            KeyCode::Right if ctrl || alt => Step::Move(vec![CursorMove::WordForward]),
+            KeyCode::Left => Step::Move(vec![CursorMove::Back]),
+            KeyCode::Right => Step::Move(vec![CursorMove::Forward]),
+            KeyCode::Home => Step::Move(vec![CursorMove::Head]),
+            KeyCode::End => Step::Move(vec![CursorMove::End]),
+            // The text area's own undo/redo and emacs page moves would
+            // bypass the edit groups or scroll a view it never draws.
+            KeyCode::Char('u' | 'r' | 'v') if ctrl => Step::Ignore,
+            KeyCode::Char('v') if alt => Step::Ignore,
+            KeyCode::Char(c) if !ctrl && !alt => Step::Edit(EditClass::Insert(c)),
+            KeyCode::Backspace | KeyCode::Delete => Step::Edit(EditClass::Delete),
+            KeyCode::Char('h' | 'd' | 'w') if ctrl => Step::Edit(EditClass::Delete),
+            _ => Step::Edit(EditClass::Other),
+        }
+    }
+
+    pub fn undo(&mut self) {
+        if self.undo.undo(&mut self.document) {
+            self.reparse();
+        }
+    }
+
+    pub fn redo(&mut self) {
+        if self.undo.redo(&mut self.document) {
+            self.reparse();
+        }
+    }
+
+    /// Inserts pasted text at the cursor (over the selection), its line
+    /// breaks made LF, as one undoable change.
+    pub fn paste(&mut self, text: &str) {
+        if self
+            .undo
+            .edit(&mut self.document, EditClass::Other, |area| {
+                paste_into(area, text)
+            })
+        {
+            self.reparse();
+        }
+    }
+
+    /// Replaces the document (after `$EDITOR`, a format), as one undoable change.
+    pub fn replace_text(&mut self, text: &str) {
+        self.undo
+            .edit(&mut self.document, EditClass::Other, |area| {
+                area.select_all();
+                area.cut();
+                area.insert_str(text);
+                true
+            });
+        self.reparse();
+    }
+
+    /// Replaces the `prefix_len` chars before the cursor with `insert`, and
+    /// puts the cursor `cursor` chars into it (a completion).
+    pub fn complete_with(&mut self, prefix_len: usize, insert: &str, cursor: usize) {
+        self.undo
+            .edit(&mut self.document, EditClass::Other, |area| {
+                insert_completion(area, prefix_len, insert, cursor);
+                true
+            });
+        self.reparse();
+    }
+
+    /// The selected text, if any (what copy takes).
+    pub fn selected_text(&self) -> Option<String> {
+        let ((start_row, start_col), (end_row, end_col)) = self.document.selection_range()?;
+        let lines = self.document.lines();
+        let mut text = String::new();
+        for row in start_row..=end_row {
+            let line = lines.get(row)?;
+            let from = if row == start_row { start_col } else { 0 };
+            let to = if row == end_row {
+                end_col
+            } else {
+                line.chars().count()
+            };
+            text.extend(line.chars().skip(from).take(to.saturating_sub(from)));
+            if row != end_row {
+                text.push('\n');
+            }
+        }
+        Some(text)
+    }
+
+    /// Copies the selection (kept for paste; the selection stays); None
+    /// when nothing is selected.
+    pub fn copy(&mut self) -> Option<String> {
+        let text = self.selected_text()?;
+        self.document.set_yank_text(text.clone());
+        Some(text)
+    }
+
+    /// Rows of text on screen: what PageUp and PageDown move by.
+    pub fn set_page(&mut self, rows: usize) {
+        self.page = rows.max(1);
+    }
+
+    /// Cuts the selection as one undoable change; None when nothing is selected.
+    pub fn cut(&mut self) -> Option<String> {
+        let text = self.selected_text()?;
+        if self
+            .undo
+            .edit(&mut self.document, EditClass::Other, TextArea::cut)
+        {
+            self.reparse();
+        }
+        Some(text)
+    }
+
+    /// Pastes what was copied or cut last (over the selection); false when
+    /// nothing was.
+    pub fn paste_copied(&mut self) -> bool {
+        if self.document.yank_text().is_empty() {
+            return false;
+        }
+        if self
+            .undo
+            .edit(&mut self.document, EditClass::Other, TextArea::paste)
+        {
+            self.reparse();
+        }
+        true
+    }
+
+    pub fn select_all(&mut self) {
+        self.undo.close();
+        self.document.select_all();
+    }
+
+    /// Puts the cursor at (row, column in chars), clamped to the text;
+    /// `extend` keeps the selection going (a drag).
+    pub fn place_cursor(&mut self, row: usize, column: usize, extend: bool) {
+        self.undo.close();
+        if extend && !self.document.is_selecting() {
+            self.document.start_selection();
+        } else if !extend {
+            self.document.cancel_selection();
+        }
+        jump(&mut self.document, row, column);
+    }
+
+    /// Moves to the next (or previous) match of the find, from the cursor
+    /// (`from_cursor`: the cursor's own place counts, as while typing),
+    /// wrapping around the document; ignores case. Returns whether a match
+    /// was found and whether the search went past an end.
+    pub fn find_next(&mut self, forward: bool, from_cursor: bool) -> Option<bool> {
+        let find = self.find.as_ref()?;
+        let from = if from_cursor {
+            find.origin
+        } else {
+            self.cursor()
+        };
+        let ((row, column), wrapped) = find_in(
+            self.document.lines(),
+            &find.needle,
+            from,
+            forward,
+            from_cursor,
+        )?;
+        self.undo.close();
+        self.document.cancel_selection();
+        jump(&mut self.document, row, column);
+        Some(wrapped)
+    }
+
+    /// How many matches of the find the document has (None: too large to count on every key).
+    pub fn count_matches(&self) -> Option<usize> {
+        let find = self.find.as_ref()?;
+        (self.size() <= super::EDITABLE_LIMIT).then(|| {
+            self.document
+                .lines()
+                .iter()
+                .map(|line| matches_on_line(line, &find.needle).len())
+                .sum()
+        })
+    }
+}
+
+/// Find in the document: what is looked for, and whether it is being typed.
+#[derive(Debug, Clone, Default)]
+pub struct Find {
+    pub needle: String,
+    /// Keys go to the needle (Enter keeps it, Esc closes the find).
+    pub typing: bool,
+    /// Where the cursor was when typing began: each letter searches from here.
+    pub origin: (usize, usize),
+    /// The needle came from the selection or the last find: the first key
+    /// typed replaces it.
+    pub prefilled: bool,
+}
+
+/// Every place `needle` occurs on `line`, as char ranges (case ignored).
+pub fn matches_on_line(line: &str, needle: &str) -> Vec<(usize, usize)> {
+    let needle: Vec<char> = needle.chars().flat_map(char::to_lowercase).collect();
+    if needle.is_empty() {
+        return Vec::new();
+    }
+    let hay: Vec<char> = line
+        .chars()
+        .map(|c| c.to_lowercase().next().unwrap_or(c))
+        .collect();
+    let mut found = Vec::new();
+    let mut at = 0;
+    while at + needle.len() <= hay.len() {
+        if hay[at..at + needle.len()] == needle[..] {
+            found.push((at, at + needle.len()));
+            at += needle.len();
+        } else {
+            at += 1;
+        }
+    }
+    found
+}
+
+/// The match after (or before) `from` (at it too, when `inclusive`),
+/// wrapping; with whether it wrapped.
+fn find_in(
+    lines: &[String],
+    needle: &str,
+    from: (usize, usize),
+    forward: bool,
+    inclusive: bool,
+) -> Option<((usize, usize), bool)> {
+    let count = lines.len();
+    if needle.is_empty() || count == 0 {
+        return None;
+    }
+    for step in 0..=count {
+        let row = if forward {
+            (from.0 + step) % count
+        } else {
+            (from.0 + count * 2 - step) % count
+        };
+        let wrapped = if forward {
+            from.0 + step >= count
+        } else {
+            step > from.0
+        };
+        let on_line = matches_on_line(&lines[row], needle);
+        let hit = if forward {
+            on_line
+                .iter()
+                .find(|(start, _)| step > 0 || *start > from.1 || (inclusive && *start == from.1))
+                .copied()
+        } else {
+            on_line
+                .iter()
+                .rev()
+                .find(|(start, _)| step > 0 || *start < from.1)
+                .copied()
+        };
+        // The whole document came round to the cursor's line: a match
+        // at or behind the cursor there still counts.
+        let hit = hit.or_else(|| (step == count).then(|| on_line.first().copied()).flatten());
+        if let Some((start, _)) = hit {
+            return Some(((row, start), wrapped));
+        }
+    }
+    None
+}
+
+/// Moves the cursor to (row, column), clamped; rows past what `Jump` holds
+/// are walked to.
+fn jump(area: &mut TextArea<'_>, row: usize, column: usize) {
+    let row = row.min(area.lines().len().saturating_sub(1));
+    let column = column.min(area.lines()[row].chars().count());
+    match (u16::try_from(row), u16::try_from(column)) {
+        (Ok(r), Ok(c)) => area.move_cursor(CursorMove::Jump(r, c)),
+        _ => {
+            area.move_cursor(CursorMove::Top);
+            for _ in 0..row {
+                area.move_cursor(CursorMove::Down);
+            }
+            area.move_cursor(CursorMove::Head);
+            for _ in 0..column {
+                area.move_cursor(CursorMove::Forward);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn find_goes_forward_and_back_and_wraps_around() {
+        let lines: Vec<String> = ["query Q {", "  name", "  slug name", "}"]
+            .map(str::to_owned)
+            .to_vec();
+        assert_eq!(
+            find_in(&lines, "NAME", (0, 0), true, false),
+            Some(((1, 2), false))
+        );
+        assert_eq!(
+            find_in(&lines, "name", (1, 2), true, false),
+            Some(((2, 7), false))
+        );
+        assert_eq!(
+            find_in(&lines, "name", (2, 7), true, false),
+            Some(((1, 2), true)),
+            "past the last match it starts again from the top"
+        );
+        assert_eq!(
+            find_in(&lines, "name", (1, 2), false, false),
+            Some(((2, 7), true))
+        );
+        assert_eq!(find_in(&lines, "nope", (0, 0), true, false), None);
+        let one: Vec<String> = vec!["name".into()];
+        assert_eq!(
+            find_in(&one, "name", (0, 0), true, false),
+            Some(((0, 0), true)),
+            "the only match, under the cursor, is found again"
+        );
+        assert_eq!(
+            find_in(&lines, "name", (1, 2), true, true),
+            Some(((1, 2), false)),
+            "while typing, the match at the cursor counts"
+        );
+    }
+
+    #[test]
+    fn matches_on_a_line_ignore_case_and_do_not_overlap() {
+        assert_eq!(matches_on_line("aAa aa", "aa"), [(0, 2), (4, 6)]);
+        assert_eq!(matches_on_line("Ünïcode ü", "ü"), [(0, 1), (8, 9)]);
+        assert!(matches_on_line("x", "").is_empty());
+    }
+}

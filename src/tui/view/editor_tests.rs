@@ -1,0 +1,133 @@
+//! The document pane's marks and the completion list's place, as drawn.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+use ratatui::Terminal;
+
+use super::draw;
+use super::tests::{ctrl, loaded, press, render, type_text, with_schema};
+use crate::tui::app::App;
+use crate::tui::message::Msg;
+
+fn buffer(app: &App) -> Buffer {
+    let mut terminal =
+        Terminal::new(TestBackend::new(app.screen.width, app.screen.height)).unwrap();
+    terminal.draw(|frame| draw(frame, app)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+/// The cells of screen row `y` whose background is `bg`, as text.
+fn cells_with_bg(buffer: &Buffer, y: u16, bg: Color) -> String {
+    (0..buffer.area.width)
+        .map(|x| &buffer[(x, y)])
+        .filter(|cell| cell.bg == bg)
+        .map(|cell| cell.symbol())
+        .collect()
+}
+
+/// The screen row where `text` is drawn first.
+fn row_of(buffer: &Buffer, text: &str) -> Option<u16> {
+    (0..buffer.area.height).find(|&y| {
+        let row: String = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol())
+            .collect();
+        row.contains(text)
+    })
+}
+
+#[test]
+fn the_selection_and_find_matches_are_marked_in_their_colours() {
+    let mut app = loaded(100, 26);
+    press(&mut app, KeyCode::Enter);
+    for _ in 0.."query".len() {
+        app.update(Msg::Key(KeyEvent::new(KeyCode::Right, KeyModifiers::SHIFT)));
+    }
+    let screen = buffer(&app);
+    let first_line = row_of(&screen, "1 │ query").expect("line 1 on screen");
+    assert_eq!(cells_with_bg(&screen, first_line, Color::Blue), "query");
+
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'g');
+    type_text(&mut app, "pipeline");
+    let screen = buffer(&app);
+    let line = row_of(&screen, "2 │   pipeline").expect("line 2 on screen");
+    assert_eq!(
+        cells_with_bg(&screen, line, Color::Yellow),
+        "pipelinepipeline",
+        "both matches on the line: the field and the `$pipelineSlug` in it"
+    );
+    insta::assert_snapshot!("find_typing", render(&app));
+}
+
+/// Opens the completion list on a new line at the end of the document.
+fn completing_at_the_bottom(width: u16, height: u16) -> App {
+    let mut app = loaded(width, height);
+    with_schema(&mut app);
+    press(&mut app, KeyCode::Enter);
+    for _ in 0..2 {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::End);
+    type_text(&mut app, "\nb");
+    assert!(app.completion.is_some(), "the list is open");
+    app
+}
+
+#[test]
+fn the_completion_list_stays_inside_the_document_at_80x24_and_140_columns() {
+    for (width, height) in [(80, 24), (140, 40)] {
+        let app = completing_at_the_bottom(width, height);
+        let document = app.areas().document;
+        let screen = buffer(&app);
+        let top = row_of(&screen, "Tab insert").expect("the list is drawn");
+        let bottom = row_of(&screen, "BuildConnection").expect("its row") + 1;
+        assert!(
+            top > document.y && bottom < document.y + document.height - 1,
+            "{width}x{height}: rows {top}..={bottom} inside the document's {document:?}"
+        );
+        // The whole description shows when there is room for it.
+        assert!(
+            row_of(&screen, "Newest first").is_some(),
+            "{width}x{height}"
+        );
+        insta::assert_snapshot!(format!("completion_{width}x{height}"), render(&app));
+    }
+}
+
+/// The foreground of the first cell of `text` where it is first drawn.
+fn fg_of(buffer: &Buffer, text: &str) -> Option<Color> {
+    (0..buffer.area.height).find_map(|y| {
+        let symbols: Vec<&str> = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol())
+            .collect();
+        let row: String = symbols.concat();
+        let byte = row.find(text)?;
+        // Cells hold one char each here (the document is ASCII).
+        let x = row[..byte].chars().count() as u16;
+        Some(buffer[(x, y)].fg)
+    })
+}
+
+#[test]
+fn operation_field_argument_and_type_names_have_colours_of_their_own() {
+    let mut app = loaded(100, 26);
+    press(&mut app, KeyCode::Enter);
+    let screen = buffer(&app);
+    let colour = |text: &str| fg_of(&screen, text).unwrap_or_else(|| panic!("{text} drawn"));
+    let operation = colour("GetBuilds(");
+    let variable = colour("$pipelineSlug:");
+    let type_name = colour("ID!");
+    let field = colour("pipeline(slug");
+    let argument = colour("slug: $");
+    let keyword = colour("query GetBuilds");
+    let all = [operation, variable, type_name, field, argument, keyword];
+    for (i, a) in all.iter().enumerate() {
+        for b in &all[i + 1..] {
+            assert_ne!(a, b, "each kind of name has its own colour: {all:?}");
+        }
+    }
+    assert_eq!(keyword, Color::Magenta);
+}
