@@ -58,6 +58,9 @@ pub struct Cli {
     /// Print machine-readable JSON
     #[arg(long, global = true)]
     json: bool,
+    /// With no command: show how the selected portal differs from its files in DIR (see `pull`)
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -459,6 +462,7 @@ async fn run(cli: Cli) -> Outcome {
                 token: session.settings.api_token.clone(),
             },
             warnings: std::mem::take(&mut session.warnings),
+            declared: cli.dir.as_deref().map(declared_portals).transpose()?,
         };
         // 0 after quitting, 128 + N after signal N, as a shell reports it.
         return Ok(crate::tui::run(services).await?);
@@ -507,6 +511,20 @@ async fn offer_sign_in(session: &mut Session) -> Result<(), Failure> {
         session.org()
     );
     auth::login(session, Output { json: false }).await.map(drop)
+}
+
+/// `--dir DIR` for the app: its portal files, or what to fix in them.
+fn declared_portals(dir: &std::path::Path) -> Result<crate::tui::declared::Declared, Failure> {
+    let files = crate::portfile::read_portals(dir).map_err(|problems| {
+        Failure(
+            format!("--dir {}:\n  {}", dir.display(), problems.join("\n  ")),
+            EXIT_USAGE,
+        )
+    })?;
+    Ok(crate::tui::declared::Declared {
+        dir: dir.to_path_buf(),
+        files,
+    })
 }
 
 #[derive(Clone, Copy)]
