@@ -275,6 +275,8 @@ fn draw_help(frame: &mut Frame, app: &App) {
 }
 
 #[cfg(test)]
+mod declared_tests;
+#[cfg(test)]
 mod editor_tests;
 #[cfg(test)]
 mod tests;
