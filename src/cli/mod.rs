@@ -13,11 +13,13 @@ use crate::secrets::TokenStore;
 use crate::text::{sanitize, to_json_pretty};
 use session::Session;
 
+mod audit;
 mod auth;
 mod check_complexity;
 mod check_dir;
 mod completions;
 mod doctor;
+mod history;
 mod invoke;
 mod plan;
 mod portals;
@@ -89,6 +91,9 @@ enum Command {
         #[command(subcommand)]
         action: AuthAction,
     },
+    /// The portal's recorded runs (app and command line): time, operation,
+    /// variables, token kind, status, duration; --json adds each answer's start
+    History { slug: String },
     /// Short-lived portal tokens: sign in as yourself, or use a portal secret
     Token {
         #[command(subcommand)]
@@ -109,6 +114,9 @@ enum Command {
         #[command(subcommand)]
         action: SchemaAction,
     },
+    /// Every portal's inventory (operations, mutation?, IP restricted?, user-invokable,
+    /// created by/at, validates?) and the policies it breaks; exit 1 when one fails
+    Audit,
     /// Check config, token store, file permissions, endpoints and token scopes
     Doctor,
     /// Run the Buildkite sandbox and print the shell lines that point bkportals at it
@@ -475,6 +483,8 @@ async fn run(cli: Cli) -> Outcome {
         Command::Update(args) => portals::update(&mut session, out, args).await,
         Command::Delete { slug, yes } => portals::delete(&mut session, out, &slug, yes).await,
         Command::Invoke(args) => invoke::invoke(&mut session, out, args).await,
+        Command::Audit => audit::audit(&session, out).await,
+        Command::History { slug } => history::history(&session, out, &slug),
         Command::Auth { action } => auth::auth(&mut session, out, action).await,
         Command::Token { action } => token::token(&mut session, out, action).await,
         Command::Schema {

@@ -12,6 +12,7 @@ pub mod clipboard;
 pub mod declared;
 pub mod dialogs;
 pub mod editor;
+mod history_hook;
 pub mod input;
 pub mod keymap;
 pub mod layout;
@@ -215,6 +216,7 @@ async fn start(services: Services) -> Started {
     app.declared = declared;
     app.offer_drafts(found, problems, open_token_dialog);
     let (draft_tx, draft_rx) = mpsc::unbounded_channel();
+    let history = crate::history::History::new(drafts.data_dir());
     let writer = tokio::spawn(runtime::draft_writer(drafts, org, draft_rx, tx.clone()));
     // A wait on Buildkite's rate limit shows on the status line.
     let notices_tx = tx.clone();
@@ -222,6 +224,7 @@ async fn start(services: Services) -> Started {
         let _ = notices_tx.send(Msg::Status(notice.to_string()));
     }));
     let runtime = Runtime {
+        history,
         rest,
         portals,
         store,
