@@ -3,6 +3,7 @@
 //! variables and type names. Also what the name under the cursor is, for the
 //! field popup.
 
+use super::fuzzy::Fuzzy;
 use super::lexer::{lex, Kind, Token};
 use super::schema::{GraphqlSchema, Member, TypeKind};
 
@@ -94,7 +95,7 @@ pub fn complete(
         .present
         .extend(keys_after(text_after(document, row, column)));
     let needle = prefix.to_lowercase();
-    let mut candidates: Vec<Candidate> = match &analysis.context {
+    let candidates: Vec<Candidate> = match &analysis.context {
         Context::Selection(ty) => schema.fields(ty).iter().map(field_candidate).collect(),
         Context::ArgumentName { parent, field } => {
             key_candidates(&schema.arguments(parent, field), &analysis, &before)
@@ -143,16 +144,24 @@ pub fn complete(
         Context::Nothing => Vec::new(),
     };
     // One letter picks names that start with it; more also find names that
-    // hold them (`id` finds `uuid`).
-    candidates.retain(|c| {
-        let label = c.label.trim_start_matches('$').to_lowercase();
-        label.starts_with(&needle) || (needle.len() > 1 && label.contains(&needle))
-    });
-    // Names that start with what was typed come first, then the rest.
-    candidates.sort_by_key(|c| {
-        let label = c.label.trim_start_matches('$').to_lowercase();
-        (!label.starts_with(&needle), label)
-    });
+    // hold them in order (`id` finds `uuid`), with the list's fuzzy matcher.
+    // Names that start with what was typed come first, then the best matches.
+    let mut fuzzy = Fuzzy::new(&needle);
+    let mut ranked: Vec<(bool, u16, String, Candidate)> = candidates
+        .into_iter()
+        .filter_map(|c| {
+            let label = c.label.trim_start_matches('$').to_lowercase();
+            let starts = label.starts_with(&needle);
+            let score = if starts || needle.chars().count() > 1 {
+                fuzzy.score(&label)?
+            } else {
+                return None;
+            };
+            Some((!starts, u16::MAX - score, label, c))
+        })
+        .collect();
+    ranked.sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
+    let candidates: Vec<Candidate> = ranked.into_iter().map(|(.., c)| c).collect();
     if candidates.is_empty() {
         return None;
     }
@@ -695,7 +704,11 @@ type BuildCreatePayload { build: Pipeline }
     #[test]
     fn fragments_and_inline_fragments_select_their_type() {
         assert_eq!(at("fragment F on Pipeline { sl| }"), ["slug"]);
-        assert_eq!(at("{ viewer { ... on User { em| } } }"), ["email"]);
+        assert_eq!(
+            at("{ viewer { ... on User { em| } } }"),
+            ["email", "__typename"],
+            "the prefix first, then names holding its letters in order"
+        );
         assert_eq!(at("{ viewer { ... on Us| } }"), ["User"]);
         assert_eq!(
             at("{ pipeline(slug: \"a\") @include(if: true) { name } viewer { user { e| } } }"),
