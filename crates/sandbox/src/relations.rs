@@ -399,6 +399,18 @@ pub(crate) fn kept(object: &GraphObject, args: &Args) -> bool {
                     .unwrap_or_default();
                 haystack.to_lowercase().contains(&needle)
             }
+            "repository" => {
+                let url = |v: Option<&Value>| {
+                    v.and_then(|v| v.get("url"))
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                };
+                url(object.json("repository")) == url(Some(wanted))
+            }
+            "team" => match object.json("__teams").and_then(Value::as_array) {
+                Some(teams) => teams.contains(wanted),
+                None => true,
+            },
             "createdAtFrom" => created_at(object).is_some_and(|at| Some(at) >= wanted.as_str()),
             "createdAtTo" => created_at(object).is_some_and(|at| Some(at) < wanted.as_str()),
             "type" => {
@@ -417,9 +429,12 @@ pub(crate) fn kept(object: &GraphObject, args: &Args) -> bool {
                 let have = object.json(name).map(list).unwrap_or_default();
                 texts().all(|t| have.iter().any(|h| h.as_str() == Some(t)))
             }
+            // Only a plain value compares: `priority: 5` is no filter on `{number: 0}`.
             _ => match object.json(name) {
-                Some(have) => list(wanted).contains(&have),
-                None => true,
+                Some(have @ (Value::String(_) | Value::Bool(_) | Value::Number(_))) => {
+                    list(wanted).contains(&have)
+                }
+                _ => true,
             },
         }
     })
@@ -433,5 +448,52 @@ fn list(value: &Value) -> Vec<&Value> {
     match value {
         Value::Array(items) => items.iter().collect(),
         other => vec![other],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn args(value: Value) -> Args {
+        value.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn filters_compare_plain_fields_and_ignore_the_rest() {
+        let job = GraphObject::new(
+            "JobTypeCommand",
+            None,
+            json!({"state": "FINISHED", "agentQueryRules": ["queue=default", "os=linux"],
+                   "priority": {"number": 0}, "createdAt": "2024-05-12T10:00:00.000Z"}),
+        );
+        assert!(kept(
+            &job,
+            &args(json!({"state": ["RUNNING", "FINISHED"], "first": 2}))
+        ));
+        assert!(!kept(&job, &args(json!({"state": "RUNNING"}))));
+        assert!(kept(
+            &job,
+            &args(json!({"type": ["COMMAND"], "agentQueryRules": ["os=linux"]}))
+        ));
+        assert!(!kept(&job, &args(json!({"type": ["WAIT"]}))));
+        assert!(!kept(
+            &job,
+            &args(json!({"agentQueryRules": ["queue=macos"]}))
+        ));
+        // An object-valued field is no filter; nor is an argument the job lacks.
+        assert!(kept(
+            &job,
+            &args(json!({"priority": 5, "concurrency": {"group": "x"}}))
+        ));
+        assert!(kept(
+            &job,
+            &args(json!({"createdAtFrom": "2024-05-12T00:00:00Z"}))
+        ));
+        assert!(!kept(
+            &job,
+            &args(json!({"createdAtTo": "2024-05-12T00:00:00Z"}))
+        ));
     }
 }

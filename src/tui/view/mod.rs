@@ -170,12 +170,20 @@ fn list_item(app: &App, portal: &Portal) -> ListItem<'static> {
     } else {
         " "
     };
+    // `!`: a policy `bkportals audit` fails (only those it can tell from the
+    // portal alone: the schema check runs when the document is opened).
+    let risky = if crate::audit::audit(portal, None).fails() {
+        "!"
+    } else {
+        " "
+    };
     ListItem::new(Line::from(vec![
         Span::styled(dirty.to_owned(), Style::new().fg(Color::Yellow)),
         Span::styled(
-            format!("{invokable}{token} "),
+            format!("{invokable}{token}"),
             Style::new().fg(Color::Yellow),
         ),
+        Span::styled(risky, Style::new().fg(Color::Red)),
         Span::raw(sanitize_line(&portal.name)),
         Span::styled(format!("  {}", sanitize_line(&portal.slug)), dim()),
     ]))
@@ -217,6 +225,10 @@ fn draw_help(frame: &mut Frame, app: &App) {
     if context == keymap::Context::List {
         notes.push(
             "Marks: U user-invokable · T token stored · ● unsaved · D draft waiting".to_owned(),
+        );
+        notes.push(
+            "! risky: a mutation open to any address, or a document that does not parse (bkportals audit)"
+                .to_owned(),
         );
     }
     notes.push(sanitize_line(&app.schema_note));
@@ -274,6 +286,8 @@ fn draw_help(frame: &mut Frame, app: &App) {
     frame.render_widget(Paragraph::new(lines).block(pane(title.into(), true)), popup);
 }
 
+#[cfg(test)]
+mod declared_tests;
 #[cfg(test)]
 mod editor_tests;
 #[cfg(test)]
