@@ -174,15 +174,7 @@ fn sign_in_as_me_and_run_with_my_permissions() {
         .expect("the authorization URL is on screen")
         .to_owned();
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let approved = runtime.block_on(async {
-        reqwest::Client::new()
-            .post(format!("{url}/approve"))
-            .form(&[("user", "jordan@example.com")])
-            .send()
-            .await
-            .unwrap()
-            .status()
-    });
+    let approved = runtime.block_on(common::approve_on_page(&url, "jordan@example.com", true));
     assert!(approved.is_success());
     // `a` only authorizes: nothing runs until asked.
     let screen = app.wait_for("Signed in: a token for who-am-i");

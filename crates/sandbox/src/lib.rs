@@ -4,6 +4,7 @@
 //! It shares no code with the client (`crate::buildkite`): both are written
 //! from Buildkite's docs, so a misread field cannot hide in a shared type.
 
+mod approval;
 mod complexity;
 mod connection;
 mod credentials;
@@ -102,6 +103,8 @@ pub(crate) struct Shared {
     base_url: String,
     minute: Duration,
     max_complexity: u64,
+    /// Approval-page sign-ins: session id -> user uuid.
+    sessions: Mutex<std::collections::HashMap<String, String>>,
 }
 
 struct Limits {
@@ -117,6 +120,10 @@ impl Shared {
     fn world(&self) -> MutexGuard<'_, World> {
         // A panic while holding the lock leaves data that is still usable.
         self.world.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn sessions(&self) -> MutexGuard<'_, std::collections::HashMap<String, String>> {
+        self.sessions.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn limits(&self) -> MutexGuard<'_, Limits> {
@@ -291,6 +298,7 @@ pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, String> {
         base_url: format!("http://{addr}"),
         minute: options.minute,
         max_complexity: options.max_complexity,
+        sessions: Mutex::default(),
     });
     // Built in the background: the server answers REST at once.
     tokio::spawn(graphql::schema());
@@ -374,9 +382,10 @@ fn router(shared: Arc<Shared>) -> Router {
             "/organizations/{org}/portals/{slug}/security/{list}/{name}",
             axum::routing::delete(security::delete),
         )
-        .route("/authorize/{code}", get(portal_tokens::authorize_page))
-        .route("/authorize/{code}/approve", post(portal_tokens::approve))
-        .route("/authorize/{code}/deny", post(portal_tokens::deny))
+        .route("/authorize/{code}", get(approval::authorize_page))
+        .route("/authorize/{code}/approve", post(approval::approve))
+        .route("/authorize/{code}/deny", post(approval::deny))
+        .route("/sign-in", post(approval::sign_in))
         .route("/v1", post(graphql_endpoint::endpoint))
         .fallback(rest::not_found)
         .layer(axum::middleware::from_fn_with_state(

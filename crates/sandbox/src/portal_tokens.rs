@@ -1,15 +1,14 @@
 //! Short-lived portal tokens, as Buildkite documents them: the user-invoked
-//! (device code) flow with its approval page, and ephemeral tokens from a
+//! (device code) flow (its approval page: `approval`), and ephemeral tokens from a
 //! portal secret.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Bytes;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
@@ -258,106 +257,4 @@ pub fn caller(shared: &Shared, portal: &PortalRecord, token: Option<&str>) -> Ca
         },
         None => Caller::Unknown,
     }
-}
-
-/// `GET /authorize/{code}`: the page a user approves a code on.
-pub async fn authorize_page(
-    State(shared): State<Arc<Shared>>,
-    Path(code): Path<String>,
-) -> Response {
-    let world = shared.world();
-    let Some(found) = world.codes.iter().find(|c| c.code == code) else {
-        return (
-            StatusCode::NOT_FOUND,
-            Html("<h1>Unknown or expired code</h1>".to_owned()),
-        )
-            .into_response();
-    };
-    let portal = world
-        .portals
-        .iter()
-        .find(|p| p.uuid == found.portal_uuid)
-        .map(|p| html_escape(&p.name))
-        .unwrap_or_default();
-    let users: String = world
-        .users
-        .iter()
-        .map(|u| {
-            format!(
-                "<option value=\"{}\">{} ({})</option>",
-                html_escape(&u.email),
-                html_escape(&u.name),
-                html_escape(&u.role)
-            )
-        })
-        .collect();
-    let code = html_escape(&code);
-    Html(format!(
-        "<!doctype html><title>Approve portal access</title><h1>Run “{portal}” as you?</h1>\
-         <p>Code <b>{code}</b> asks for a portal token that acts with your permissions.</p>\
-         <form method=post action=\"/authorize/{code}/approve\"><label>Signed in as <select name=user>{users}</select></label> \
-         <button>Approve</button></form><form method=post action=\"/authorize/{code}/deny\"><button>Deny</button></form>"
-    ))
-    .into_response()
-}
-
-/// `POST /authorize/{code}/approve` (form field `user`: an email; the first user by default).
-pub async fn approve(
-    State(shared): State<Arc<Shared>>,
-    Path(code): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
-) -> Response {
-    decide(&shared, &code, form.get("user").map(String::as_str), true)
-}
-
-/// `POST /authorize/{code}/deny`
-pub async fn deny(State(shared): State<Arc<Shared>>, Path(code): Path<String>) -> Response {
-    decide(&shared, &code, None, false)
-}
-
-fn decide(shared: &Shared, code: &str, email: Option<&str>, approve: bool) -> Response {
-    let mut world = shared.world();
-    let user = match email {
-        Some(email) => world.users.iter().find(|u| u.email == email),
-        None => world.users.first(),
-    }
-    .map(|u| (u.uuid.clone(), u.name.clone()));
-    let Some((user, name)) = user else {
-        return (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Html("<h1>No such user</h1>".to_owned()),
-        )
-            .into_response();
-    };
-    let now = Instant::now();
-    let Some(found) = world
-        .codes
-        .iter_mut()
-        .find(|c| c.code == code && c.expires > now)
-    else {
-        return (
-            StatusCode::NOT_FOUND,
-            Html("<h1>Unknown or expired code</h1>".to_owned()),
-        )
-            .into_response();
-    };
-    if approve {
-        found.approved_by = Some(user);
-        tracing::info!("code {code} approved as {name}");
-        Html(format!(
-            "<h1>Approved as {}</h1><p>You can close this tab.</p>",
-            html_escape(&name)
-        ))
-        .into_response()
-    } else {
-        found.denied = true;
-        Html("<h1>Denied</h1>".to_owned()).into_response()
-    }
-}
-
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
