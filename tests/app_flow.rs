@@ -173,7 +173,7 @@ async fn filter_paste_lines_from_a_terminal_save_run_and_quit() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_run_in_the_app_is_recorded_in_the_portals_history() {
+async fn a_run_in_the_app_is_recorded_in_the_history_and_copies_as_curl() {
     let sandbox = common::sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let mut steps = vec![Step::Show("4 portals in demo"), key(KeyCode::Char('/'))];
@@ -183,6 +183,9 @@ async fn a_run_in_the_app_is_recorded_in_the_portals_history() {
     steps.push(key(KeyCode::Enter));
     steps.push(ctrl('r'));
     steps.push(Step::Show("· HTTP 200 ·"));
+    // The answer has the focus: C copies the request as curl.
+    steps.push(key(KeyCode::Char('C')));
+    steps.push(Step::Show("Copied"));
     steps.push(key(KeyCode::Esc));
     steps.push(key(KeyCode::Char('q')));
     let mut console = Scripted::new(steps);
@@ -194,6 +197,16 @@ async fn a_run_in_the_app_is_recorded_in_the_portals_history() {
     let ended = tokio::time::timeout(Duration::from_secs(30), run).await;
     let screen = console.screen();
     assert!(ended.is_ok(), "the flow stopped:\n{screen}");
+    let url = format!(
+        "{}organizations/demo/portals/who-am-i",
+        sandbox.portal_endpoint()
+    );
+    assert_eq!(
+        console.copied,
+        [format!(
+            "curl -X POST '{url}' \\\n  -H \"Authorization: Bearer $TOKEN\" \\\n  -H 'Content-Type: application/json' \\\n  -H 'Accept: application/json' \\\n  --data-raw '{{}}'"
+        )]
+    );
     assert!(console.steps.is_empty(), "the whole script ran:\n{screen}");
 
     // The same history `bkportals history` reads, beside the drafts.

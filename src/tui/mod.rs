@@ -129,6 +129,16 @@ where
                     pending.extend(app.update(Msg::Copied(how)));
                     dirty = true;
                 }
+                Command::CopyCurl {
+                    slug,
+                    operation,
+                    variables,
+                } => {
+                    let url = runtime.portals.portal_url(&slug, operation.as_deref());
+                    let how = console.copy(&crate::buildkite::curl::invocation(&url, &variables));
+                    pending.extend(app.update(Msg::Copied(how)));
+                    dirty = true;
+                }
                 command => runtime.perform(command),
             }
         }
@@ -249,7 +259,10 @@ async fn start(services: Services) -> Started {
 /// Quit or a stop signal: what is pending reaches the disk first.
 async fn finish(mut runtime: Runtime, writer: tokio::task::JoinHandle<()>, pending: Vec<Command>) {
     for command in pending {
-        if !matches!(command, Command::OpenEditor { .. } | Command::Copy(_)) {
+        if !matches!(
+            command,
+            Command::OpenEditor { .. } | Command::Copy(_) | Command::CopyCurl { .. }
+        ) {
             runtime.perform(command);
         }
     }

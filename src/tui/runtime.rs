@@ -235,7 +235,7 @@ impl Runtime {
             Command::NoteTokenDialog(slug) => {
                 let _ = self.draft_tx.send(DraftOp::MarkTokenDialog(slug));
             }
-            Command::OpenEditor { .. } | Command::Copy(_) => {
+            Command::OpenEditor { .. } | Command::Copy(_) | Command::CopyCurl { .. } => {
                 unreachable!("the event loop does what needs the terminal itself")
             }
         }

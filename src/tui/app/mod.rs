@@ -25,6 +25,7 @@ use crate::graphql::schema::GraphqlSchema;
 use crate::secrets::TokenKind;
 
 mod creating;
+mod curl;
 mod dialog_actions;
 mod document;
 mod keys;

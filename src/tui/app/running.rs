@@ -499,6 +499,7 @@ impl App {
                 }
                 return vec![Command::Copy(view.body.raw().to_owned())];
             }
+            Some(Action::CopyCurl) => return self.copy_curl(),
             Some(Action::SaveBody) => self.dialogs.open(SaveResponse::dialog()),
             _ => {}
         }
