@@ -123,6 +123,7 @@ async fn services(sandbox: &bkportals::sandbox::RunningSandbox, dir: &std::path:
             token: Some(Secret::new(&sandbox.api_token)),
         },
         warnings: Vec::new(),
+        declared: None,
     }
 }
 

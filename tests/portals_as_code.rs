@@ -397,8 +397,9 @@ fn a_push_whose_answer_is_lost_stops_and_says_what_was_done() {
             .collect();
         std::fs::write(&path, renamed).unwrap();
     }
-    // Request 1 lists the portals, 2 is the first update, 3 is dropped.
-    let faulty = SandboxProcess::start_on(port, &state, &["--faults", "drop=3"]);
+    // Request 1 lists the portals; each update is a read (unchanged since the
+    // plan?) and a write: 2-3 the first, 4 is read, 5 (the second write) is dropped.
+    let faulty = SandboxProcess::start_on(port, &state, &["--faults", "drop=5"]);
     let pushed = home.command(&faulty.exports, &["push", &dir_arg, "--yes"]);
     assert_eq!(code(&pushed), Some(1), "{}", stderr(&pushed));
     let said = stderr(&pushed);
@@ -488,5 +489,41 @@ fn check_dir_applies_the_lint_rules_as_well_as_the_schema() {
     assert!(
         items.len() == 1 && items[0]["severity"] == "warning",
         "{items:?}"
+    );
+}
+
+#[test]
+fn pulling_again_takes_buildkites_changes_and_names_what_changed() {
+    let w = World::new();
+    assert_ok(&w.on_dir("pull", &[]));
+    assert_ok(&w.run(&["update", "who-am-i", "--description", "Changed there"]));
+    w.write("gone.toml", "uuid = \"0000\"\nname = \"Gone\"\n");
+    w.write("gone.graphql", "query Gone { viewer { user { name } } }\n");
+    let drifted = w.on_dir("plan", &[]);
+    assert!(
+        stdout(&drifted).contains("who-am-i changed on Buildkite since the last pull"),
+        "{}",
+        stdout(&drifted)
+    );
+
+    let again = w.on_dir("pull", &[]);
+    assert_ok(&again);
+    let said = stderr(&again);
+    assert!(said.contains("Changed: who-am-i."), "{said}");
+    assert!(
+        said.contains("gone.toml is not on Buildkite: `push` would create it"),
+        "{said}"
+    );
+    assert!(w
+        .read("who-am-i.toml")
+        .contains("description = \"Changed there\""));
+    std::fs::remove_file(w.file("gone.toml")).unwrap();
+    std::fs::remove_file(w.file("gone.graphql")).unwrap();
+    let planned = w.on_dir("plan", &[]);
+    assert_eq!(code(&planned), Some(0), "{}", stdout(&planned));
+    assert!(
+        !stdout(&planned).contains("changed on Buildkite"),
+        "{}",
+        stdout(&planned)
     );
 }

@@ -26,6 +26,7 @@ mod portals;
 mod prompt;
 mod pull;
 mod push;
+mod rotate;
 mod sandbox;
 mod schema;
 mod session;
@@ -59,6 +60,9 @@ pub struct Cli {
     /// Print machine-readable JSON
     #[arg(long, global = true)]
     json: bool,
+    /// With no command: show how the selected portal differs from its files in DIR (see `pull`)
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -130,6 +134,18 @@ enum Command {
     },
     /// Show the plan for DIR and apply it after a yes
     Push(PushArgs),
+    /// Rotate a portal's long-lived token: guided through its Security page (the new
+    /// token pasted or on stdin, checked, stored), or with --recreate through the API
+    Rotate {
+        slug: String,
+        /// Create a copy, delete the portal, rename the copy back (new UUID, secrets
+        /// gone); for a compromised portal
+        #[arg(long)]
+        recreate: bool,
+        /// With --recreate: do not ask to type the slug
+        #[arg(long, requires = "recreate")]
+        yes: bool,
+    },
     /// Print a shell completion script (portal slugs come from the last `list`),
     /// e.g. `bkportals completions bash > ~/.local/share/bash-completion/completions/bkportals`
     Completions {
@@ -454,6 +470,7 @@ async fn run(cli: Cli) -> Outcome {
                 token: session.settings.api_token.clone(),
             },
             warnings: std::mem::take(&mut session.warnings),
+            declared: cli.dir.as_deref().map(declared_portals).transpose()?,
         };
         // 0 after quitting, 128 + N after signal N, as a shell reports it.
         return Ok(crate::tui::run(services).await?);
@@ -479,6 +496,12 @@ async fn run(cli: Cli) -> Outcome {
         Command::Pull { dir } => pull::pull(&session, out, &dir).await,
         Command::Plan { dir, allow_delete } => plan::plan(&session, out, &dir, allow_delete).await,
         Command::Push(args) => push::push(&mut session, out, args).await,
+        Command::Rotate {
+            slug,
+            recreate: false,
+            ..
+        } => rotate::rotate(&mut session, out, &slug).await,
+        Command::Rotate { slug, yes, .. } => rotate::recreate(&mut session, out, &slug, yes).await,
         Command::Completions { .. } => completions::print_slugs(&session),
         Command::Sandbox(_) | Command::Doctor | Command::Check { .. } => {
             unreachable!("handled above")
@@ -498,6 +521,20 @@ async fn offer_sign_in(session: &mut Session) -> Result<(), Failure> {
         session.org()
     );
     auth::login(session, Output { json: false }).await.map(drop)
+}
+
+/// `--dir DIR` for the app: its portal files, or what to fix in them.
+fn declared_portals(dir: &std::path::Path) -> Result<crate::tui::declared::Declared, Failure> {
+    let files = crate::portfile::read_portals(dir).map_err(|problems| {
+        Failure(
+            format!("--dir {}:\n  {}", dir.display(), problems.join("\n  ")),
+            EXIT_USAGE,
+        )
+    })?;
+    Ok(crate::tui::declared::Declared {
+        dir: dir.to_path_buf(),
+        files,
+    })
 }
 
 #[derive(Clone, Copy)]

@@ -9,6 +9,7 @@
 pub mod app;
 pub mod body;
 pub mod clipboard;
+pub mod declared;
 pub mod dialogs;
 pub mod editor;
 mod history_hook;
@@ -50,6 +51,8 @@ pub struct Services {
     pub schema: crate::schema_cache::SchemaSource,
     /// What went wrong before the app started (a config file set aside...).
     pub warnings: Vec<String>,
+    /// `--dir DIR`: the portal files to compare the selected portal with.
+    pub declared: Option<declared::Declared>,
 }
 
 /// Runs the app in this process's terminal until the user quits (exit code
@@ -196,6 +199,7 @@ async fn start(services: Services) -> Started {
         drafts,
         schema,
         warnings,
+        declared,
     } = services;
     let store = Arc::new(Mutex::new(store));
     let earlier = {
@@ -219,6 +223,7 @@ async fn start(services: Services) -> Started {
         (Vec::new(), (Vec::new(), vec![problem]), None)
     });
     let mut app = App::new(&org, stored);
+    app.declared = declared;
     app.offer_drafts(found, problems, open_token_dialog);
     let (draft_tx, draft_rx) = mpsc::unbounded_channel();
     let history = crate::history::History::new(drafts.data_dir());

@@ -3,6 +3,7 @@
 //! variables and type names. Also what the name under the cursor is, for the
 //! field popup.
 
+use super::fuzzy::Fuzzy;
 use super::lexer::{lex, Kind, Token};
 use super::schema::{GraphqlSchema, Member, TypeKind};
 
@@ -18,6 +19,9 @@ pub struct Candidate {
     pub insert: String,
     /// Where the cursor goes, in chars from the start of `insert`.
     pub cursor: usize,
+    /// Chars before the typed prefix that `insert` replaces too (the space
+    /// after a value, when the insert brings its separating comma).
+    pub replace_before: usize,
 }
 
 /// Candidates for the word being typed, which starts `prefix_len` chars
@@ -46,8 +50,8 @@ enum Context {
     InputFieldName(String),
     /// A value of this (named) type is expected.
     Value(Option<String>),
-    /// After `$`: a variable.
-    Variable,
+    /// After `$`: a variable (of a type that fits this one, when known).
+    Variable(Option<String>),
     Nothing,
 }
 
@@ -72,6 +76,10 @@ type Variables = Vec<(String, String)>;
 struct Analysis {
     context: Context,
     variables: Variables,
+    /// Argument or input-field names already given in the list at the cursor.
+    present: Vec<String>,
+    /// The cursor follows a value with no comma after it.
+    after_value: bool,
 }
 
 /// Candidates at `(row, column)` (0-based, column in chars), best first.
@@ -82,26 +90,29 @@ pub fn complete(
     column: usize,
 ) -> Option<Completion> {
     let (before, prefix) = split_at_cursor(document, row, column)?;
-    let analysis = analyse(schema, &before)?;
+    let mut analysis = analyse(schema, &before)?;
+    analysis
+        .present
+        .extend(keys_after(text_after(document, row, column)));
     let needle = prefix.to_lowercase();
-    let mut candidates: Vec<Candidate> = match &analysis.context {
+    let candidates: Vec<Candidate> = match &analysis.context {
         Context::Selection(ty) => schema.fields(ty).iter().map(field_candidate).collect(),
-        Context::ArgumentName { parent, field } => schema
-            .arguments(parent, field)
-            .iter()
-            .map(key_candidate)
-            .collect(),
-        Context::InputFieldName(ty) => schema.input_fields(ty).iter().map(key_candidate).collect(),
+        Context::ArgumentName { parent, field } => {
+            key_candidates(&schema.arguments(parent, field), &analysis, &before)
+        }
+        Context::InputFieldName(ty) => key_candidates(&schema.input_fields(ty), &analysis, &before),
         Context::Value(ty) => value_candidates(schema, ty.as_deref(), &analysis.variables),
-        Context::Variable => analysis
+        Context::Variable(location) => analysis
             .variables
             .iter()
+            .filter(|(_, ty)| location.as_deref().is_none_or(|l| fits(ty, l)))
             .map(|(name, ty)| Candidate {
                 label: format!("${name}"),
                 detail: ty.clone(),
                 summary: String::new(),
                 insert: name.clone(),
                 cursor: name.chars().count(),
+                replace_before: 0,
             })
             .collect(),
         Context::TypeName { input_only } => schema
@@ -123,6 +134,7 @@ pub fn complete(
                 fits.then(|| Candidate {
                     detail: format!("{kind:?}").to_lowercase(),
                     summary: String::new(),
+                    replace_before: 0,
                     cursor: name.chars().count(),
                     insert: name.clone(),
                     label: name,
@@ -132,16 +144,24 @@ pub fn complete(
         Context::Nothing => Vec::new(),
     };
     // One letter picks names that start with it; more also find names that
-    // hold them (`id` finds `uuid`).
-    candidates.retain(|c| {
-        let label = c.label.trim_start_matches('$').to_lowercase();
-        label.starts_with(&needle) || (needle.len() > 1 && label.contains(&needle))
-    });
-    // Names that start with what was typed come first, then the rest.
-    candidates.sort_by_key(|c| {
-        let label = c.label.trim_start_matches('$').to_lowercase();
-        (!label.starts_with(&needle), label)
-    });
+    // hold them in order (`id` finds `uuid`), with the list's fuzzy matcher.
+    // Names that start with what was typed come first, then the best matches.
+    let mut fuzzy = Fuzzy::new(&needle);
+    let mut ranked: Vec<(bool, u16, String, Candidate)> = candidates
+        .into_iter()
+        .filter_map(|c| {
+            let label = c.label.trim_start_matches('$').to_lowercase();
+            let starts = label.starts_with(&needle);
+            let score = if starts || needle.chars().count() > 1 {
+                fuzzy.score(&label)?
+            } else {
+                return None;
+            };
+            Some((!starts, u16::MAX - score, label, c))
+        })
+        .collect();
+    ranked.sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
+    let candidates: Vec<Candidate> = ranked.into_iter().map(|(.., c)| c).collect();
     if candidates.is_empty() {
         return None;
     }
@@ -180,8 +200,8 @@ pub fn coordinate_at(
         Context::Selection(ty) => Some(format!("{ty}.{word}")),
         Context::ArgumentName { parent, field } => Some(format!("{parent}.{field}")),
         Context::InputFieldName(ty) => Some(format!("{ty}.{word}")),
-        Context::Value(Some(ty)) if schema.kind(&ty) == Some(TypeKind::Enum) => {
-            Some(format!("{ty}.{word}"))
+        Context::Value(Some(ty)) if schema.kind(&named(&ty)) == Some(TypeKind::Enum) => {
+            Some(format!("{}.{word}", named(&ty)))
         }
         _ => schema.kind(&word).map(|_| word),
     }
@@ -234,7 +254,7 @@ fn analyse(schema: &GraphqlSchema, before: &str) -> Option<Analysis> {
                         Frame::Selection(selection_after(schema, parent.as_deref(), &tokens[..i]))
                     }
                     Some(Frame::Arguments { .. } | Frame::Object(_) | Frame::List(_)) => {
-                        Frame::Object(value_type(schema, &stack, &tokens[..i]))
+                        Frame::Object(value_type(schema, &stack, &tokens[..i]).map(|t| named(&t)))
                     }
                     Some(Frame::Directive | Frame::VariableDefinitions) => Frame::Object(None),
                 };
@@ -255,7 +275,7 @@ fn analyse(schema: &GraphqlSchema, before: &str) -> Option<Analysis> {
             (Kind::Punct, "[") => {
                 let item = match stack.last() {
                     Some(Frame::Arguments { .. } | Frame::Object(_) | Frame::List(_)) => {
-                        value_type(schema, &stack, &tokens[..i])
+                        value_type(schema, &stack, &tokens[..i]).map(|t| list_item(&t))
                     }
                     _ => None,
                 };
@@ -289,7 +309,16 @@ fn analyse(schema: &GraphqlSchema, before: &str) -> Option<Analysis> {
         Some(_) => tokens.last().is_some_and(ends_value) || matches!(last, Some("(" | "{")),
     };
     let context = match stack.last() {
-        _ if last == Some("$") => Context::Variable,
+        _ if last == Some("$") => {
+            let before_dollar = &tokens[..tokens.len() - 1];
+            let at_list_item = matches!(stack.last(), Some(Frame::List(_)));
+            let location = if at_list_item || before_dollar.last().is_some_and(|t| t.text == ":") {
+                value_type(schema, &stack, before_dollar)
+            } else {
+                None
+            };
+            Context::Variable(location)
+        }
         None if last == Some("on") => Context::TypeName { input_only: false },
         None => Context::Nothing,
         Some(Frame::Selection(ty)) => match (last, ty) {
@@ -319,7 +348,74 @@ fn analyse(schema: &GraphqlSchema, before: &str) -> Option<Analysis> {
         Some(_) if last == Some(":") => Context::Value(value_type(schema, &stack, &tokens)),
         Some(_) => Context::Nothing,
     };
-    Some(Analysis { context, variables })
+    let after_value = tokens.last().is_some_and(ends_value)
+        && matches!(
+            stack.last(),
+            Some(Frame::Arguments { .. } | Frame::Object(_))
+        );
+    Some(Analysis {
+        context,
+        variables,
+        present: keys_before(&tokens),
+        after_value,
+    })
+}
+
+/// The keys (`name:`) given so far in the innermost open `( )` or `{ }`.
+fn keys_before(tokens: &[Token]) -> Vec<String> {
+    let mut depth = 0usize;
+    let mut keys = Vec::new();
+    for (i, token) in tokens.iter().enumerate().rev() {
+        match token.text.as_str() {
+            ")" | "}" | "]" => depth += 1,
+            "(" | "{" | "[" if depth == 0 => break,
+            "(" | "{" | "[" => depth -= 1,
+            ":" if depth == 0 && i > 0 && tokens[i - 1].kind == Kind::Name => {
+                keys.push(tokens[i - 1].text.clone());
+            }
+            _ => {}
+        }
+    }
+    keys
+}
+
+/// The keys given after the cursor, up to where its list closes.
+fn keys_after(after: String) -> Vec<String> {
+    let Ok(tokens) = lex(&after) else {
+        return Vec::new();
+    };
+    let mut depth = 0usize;
+    let mut keys = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        match token.text.as_str() {
+            "(" | "{" | "[" => depth += 1,
+            ")" | "}" | "]" if depth == 0 => break,
+            ")" | "}" | "]" => depth -= 1,
+            ":" if depth == 0 && i > 0 && tokens[i - 1].kind == Kind::Name => {
+                keys.push(tokens[i - 1].text.clone());
+            }
+            _ => {}
+        }
+    }
+    keys
+}
+
+/// The text after the cursor, the rest of the name under it left out.
+fn text_after(document: &str, row: usize, column: usize) -> String {
+    let mut after = String::new();
+    for (index, line) in document.split('\n').enumerate().skip(row) {
+        if index == row {
+            after.extend(
+                line.chars()
+                    .skip(column)
+                    .skip_while(|c| c.is_ascii_alphanumeric() || *c == '_'),
+            );
+        } else {
+            after.push('\n');
+            after.push_str(line);
+        }
+    }
+    after
 }
 
 fn ends_value(token: &Token) -> bool {
@@ -370,8 +466,8 @@ fn selection_after(
     schema.field_type(parent?, &name.text)
 }
 
-/// The named type of the value being written at the end of `before`, given
-/// the open brackets.
+/// The type (as written: `[BuildStates!]`) of the value being written at the
+/// end of `before`, given the open brackets.
 fn value_type(schema: &GraphqlSchema, stack: &[Frame], before: &[Token]) -> Option<String> {
     let key = before
         .iter()
@@ -389,7 +485,7 @@ fn value_type(schema: &GraphqlSchema, stack: &[Frame], before: &[Token]) -> Opti
                 .arguments(parent, field)
                 .into_iter()
                 .find(|a| a.name == key)?;
-            Some(named(&argument.ty))
+            Some(argument.ty.clone())
         }
         Frame::Object(Some(ty)) => {
             let key = key?;
@@ -397,7 +493,7 @@ fn value_type(schema: &GraphqlSchema, stack: &[Frame], before: &[Token]) -> Opti
                 .input_fields(ty)
                 .into_iter()
                 .find(|f| f.name == key)?;
-            Some(named(&field.ty))
+            Some(field.ty.clone())
         }
         Frame::List(item) => item.clone(),
         _ => None,
@@ -425,6 +521,37 @@ fn type_after(tokens: &[Token]) -> String {
     text
 }
 
+/// `[BuildStates!]!` → `BuildStates!`: the type of a list's items.
+fn list_item(ty: &str) -> String {
+    let ty = ty.strip_suffix('!').unwrap_or(ty);
+    match ty.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        Some(item) => item.to_owned(),
+        None => ty.to_owned(), // a single value stands for a list of one
+    }
+}
+
+/// A variable of type `variable` may be used where `location` is expected
+/// (GraphQL's rule, without defaults: a nullable variable does not fill a
+/// non-null place).
+fn fits(variable: &str, location: &str) -> bool {
+    let (variable, location) = (variable.trim(), location.trim());
+    match (variable.strip_suffix('!'), location.strip_suffix('!')) {
+        (None, Some(_)) => false,
+        (Some(variable), Some(location)) => fits(variable, location),
+        (Some(variable), None) => fits(variable, location),
+        (None, _) => {
+            match (
+                variable.strip_prefix('[').and_then(|v| v.strip_suffix(']')),
+                location.strip_prefix('[').and_then(|l| l.strip_suffix(']')),
+            ) {
+                (Some(v), Some(l)) => fits(v, l),
+                (None, None) => variable == location,
+                _ => false,
+            }
+        }
+    }
+}
+
 fn field_candidate(field: &Member) -> Candidate {
     let (insert, cursor) = if field.has_selection {
         (
@@ -440,18 +567,39 @@ fn field_candidate(field: &Member) -> Candidate {
         summary: field.summary.clone(),
         insert,
         cursor,
+        replace_before: 0,
     }
 }
 
-fn key_candidate(member: &Member) -> Candidate {
-    let insert = format!("{}: ", member.name);
-    Candidate {
-        label: member.name.clone(),
-        detail: member.ty.clone(),
-        summary: member.summary.clone(),
-        cursor: insert.chars().count(),
-        insert,
-    }
+/// Arguments (or input fields) not given yet; after a value on the same
+/// line each brings the comma that separates it.
+fn key_candidates(members: &[Member], analysis: &Analysis, before: &str) -> Vec<Candidate> {
+    let space: String = before
+        .chars()
+        .rev()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    let written = &before[..before.len() - space.len()];
+    let comma = analysis.after_value && !written.ends_with(['\n', ',']);
+    members
+        .iter()
+        .filter(|m| !analysis.present.contains(&m.name))
+        .map(|member| {
+            let insert = if comma {
+                format!(", {}: ", member.name)
+            } else {
+                format!("{}: ", member.name)
+            };
+            Candidate {
+                label: member.name.clone(),
+                detail: member.ty.clone(),
+                summary: member.summary.clone(),
+                cursor: insert.chars().count(),
+                insert,
+                replace_before: if comma { space.chars().count() } else { 0 },
+            }
+        })
+        .collect()
 }
 
 fn value_candidates(
@@ -465,8 +613,11 @@ fn value_candidates(
         summary: String::new(),
         insert: label.to_owned(),
         cursor: label.chars().count(),
+        replace_before: 0,
     };
-    let mut candidates: Vec<Candidate> = match ty {
+    let location = ty;
+    let named_ty = ty.map(named);
+    let mut candidates: Vec<Candidate> = match named_ty.as_deref() {
         Some("Boolean") => vec![simple("true", "Boolean"), simple("false", "Boolean")],
         Some(ty) => schema
             .enum_values(ty)
@@ -478,17 +629,18 @@ fn value_candidates(
             .collect(),
         None => Vec::new(),
     };
-    // Variables whose type names the same type.
+    // Variables whose type fits the place.
     candidates.extend(
         variables
             .iter()
-            .filter(|(_, var_ty)| ty.is_none_or(|ty| named(var_ty) == ty))
+            .filter(|(_, var_ty)| location.is_none_or(|location| fits(var_ty, location)))
             .map(|(name, var_ty)| Candidate {
                 label: format!("${name}"),
                 detail: var_ty.clone(),
                 summary: String::new(),
                 insert: format!("${name}"),
                 cursor: name.chars().count() + 1,
+                replace_before: 0,
             }),
     );
     candidates
@@ -552,7 +704,11 @@ type BuildCreatePayload { build: Pipeline }
     #[test]
     fn fragments_and_inline_fragments_select_their_type() {
         assert_eq!(at("fragment F on Pipeline { sl| }"), ["slug"]);
-        assert_eq!(at("{ viewer { ... on User { em| } } }"), ["email"]);
+        assert_eq!(
+            at("{ viewer { ... on User { em| } } }"),
+            ["email", "__typename"],
+            "the prefix first, then names holding its letters in order"
+        );
         assert_eq!(at("{ viewer { ... on Us| } }"), ["User"]);
         assert_eq!(
             at("{ pipeline(slug: \"a\") @include(if: true) { name } viewer { user { e| } } }"),
@@ -565,7 +721,17 @@ type BuildCreatePayload { build: Pipeline }
         assert_eq!(at("{ pipeline(|) { name } }"), ["slug", "state"]);
         assert_eq!(
             at("{ pipeline(slug: \"a\", s|) { name } }"),
-            ["slug", "state"]
+            ["state"],
+            "an argument given is not offered again"
+        );
+        assert_eq!(
+            at("{ pipeline(|, state: PASSED) { name } }"),
+            ["slug"],
+            "nor one given after the cursor"
+        );
+        assert_eq!(
+            at("mutation { buildCreate(input: { clean: true, | }) { build { name } } }"),
+            ["branch", "env", "pipelineID"]
         );
         assert_eq!(
             at("{ pipeline(slug: \"a\", state: |) { name } }"),
@@ -597,7 +763,7 @@ type BuildCreatePayload { build: Pipeline }
     fn variables_and_their_types() {
         assert_eq!(
             at("query Q($slug: ID!, $state: BuildStates) { pipeline(slug: $|) { name } }"),
-            ["$slug", "$state"]
+            ["$slug"]
         );
         assert_eq!(
             at("query Q($slug: ID!, $state: BuildStates) { pipeline(slug: $slug, state: |) { name } }"),
@@ -607,6 +773,53 @@ type BuildCreatePayload { build: Pipeline }
             at("query Q($s: Bu|) { viewer { user { name } } }"),
             ["BuildCreateInput", "BuildStates"]
         );
+    }
+
+    #[test]
+    fn only_variables_whose_type_fits_are_offered() {
+        let doc = |place: &str| {
+            format!("query Q($a: ID, $b: ID!, $c: [ID!], $s: BuildStates!, $l: [BuildStates!]) {{ {place} }}")
+        };
+        assert_eq!(
+            at(&doc("pipeline(slug: $|) { name }")),
+            ["$b"],
+            "ID! takes only ID!"
+        );
+        assert_eq!(
+            at(&doc("pipeline(slug: \"a\") { builds(state: |) { count } }")),
+            ["FAILED", "$l", "PASSED", "RUNNING"],
+            "a list place takes a list variable (GraphQL refuses a single one there)"
+        );
+        assert_eq!(
+            at(&doc(
+                "pipeline(slug: \"a\") { builds(state: [$|]) { count } }"
+            )),
+            ["$s"]
+        );
+        assert_eq!(
+            at(&doc("pipeline(slug: \"a\", state: $|) { name }")),
+            ["$s"]
+        );
+    }
+
+    #[test]
+    fn an_argument_after_a_value_brings_its_comma() {
+        let doc = "{ pipeline(slug: \"a\" st) { name } }";
+        let c = complete(&schema(), doc, 0, 23).expect("candidates");
+        assert_eq!(c.candidates[0].insert, ", state: ");
+        assert_eq!(
+            c.candidates[0].replace_before, 1,
+            "the space before it goes"
+        );
+        let doc = "{ pipeline(slug: \"a\", st) { name } }";
+        let c = complete(&schema(), doc, 0, 24).expect("candidates");
+        assert_eq!(
+            c.candidates[0].insert, "state: ",
+            "a comma is there already"
+        );
+        let doc = "{ pipeline(\n  slug: \"a\"\n  st) { name } }";
+        let c = complete(&schema(), doc, 2, 4).expect("candidates");
+        assert_eq!(c.candidates[0].insert, "state: ", "one per line needs none");
     }
 
     #[test]

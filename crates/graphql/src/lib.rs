@@ -4,6 +4,7 @@ pub mod completion;
 pub mod complexity;
 pub mod diagnostics;
 pub mod format;
+pub mod fuzzy;
 pub mod highlight;
 pub mod introspection;
 pub mod lexer;

@@ -1,7 +1,7 @@
 //! A document's operations and their variables, and turning typed-in text into
 //! the JSON a variable's type asks for. Pure: no I/O.
 
-use async_graphql_parser::types::{BaseType, DocumentOperations, OperationType, Type};
+use apollo_compiler::ast;
 use serde_json::Value;
 
 use super::schema::{GraphqlSchema, TypeKind};
@@ -25,49 +25,138 @@ pub struct Variable {
     ty: Type,
 }
 
+/// A variable's or input field's type: `[ID!]!`.
+#[derive(Debug, Clone, PartialEq)]
+struct Type {
+    base: BaseType,
+    nullable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum BaseType {
+    Named(String),
+    List(Box<Type>),
+}
+
+impl Type {
+    /// A type as the schema writes it (`[BuildStates!]`); None when it is not one.
+    fn new(text: &str) -> Option<Type> {
+        let text = text.trim();
+        let (inner, nullable) = match text.strip_suffix('!') {
+            Some(inner) => (inner.trim_end(), false),
+            None => (text, true),
+        };
+        let base = match inner.strip_prefix('[') {
+            Some(list) => BaseType::List(Box::new(Type::new(list.strip_suffix(']')?)?)),
+            None if !inner.is_empty()
+                && inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+            {
+                BaseType::Named(inner.to_owned())
+            }
+            None => return None,
+        };
+        Some(Type { base, nullable })
+    }
+
+    fn of(ty: &ast::Type) -> Type {
+        let (base, nullable) = match ty {
+            ast::Type::Named(name) => (BaseType::Named(name.to_string()), true),
+            ast::Type::NonNullNamed(name) => (BaseType::Named(name.to_string()), false),
+            ast::Type::List(item) => (BaseType::List(Box::new(Type::of(item))), true),
+            ast::Type::NonNullList(item) => (BaseType::List(Box::new(Type::of(item))), false),
+        };
+        Type { base, nullable }
+    }
+}
+
+impl std::fmt::Display for Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.base {
+            BaseType::Named(name) => f.write_str(name)?,
+            BaseType::List(item) => write!(f, "[{item}]")?,
+        }
+        if !self.nullable {
+            f.write_str("!")?;
+        }
+        Ok(())
+    }
+}
+
 /// The operations of `document`, in the order they appear. A document that
-/// does not parse yields the parser's message.
+/// does not parse yields its first syntax error, as the editor lists it.
 pub fn operations(document: &str) -> Result<Vec<Operation>, String> {
-    let doc = async_graphql_parser::parse_query(document).map_err(|e| e.to_string())?;
-    let mut found: Vec<(usize, Operation)> = doc
-        .operations
+    if let Some(first) = super::diagnostics::parse_diagnostics(document).first() {
+        return Err(format!(
+            "{}:{}: {}",
+            first.line, first.column, first.message
+        ));
+    }
+    let parsed = ast::Document::parse(document, "document.graphql")
+        .map_err(|with_errors| with_errors.errors.to_string())?;
+    Ok(parsed
+        .definitions
         .iter()
-        .map(|(name, op)| {
-            let kind = match op.node.ty {
-                OperationType::Query => "query",
-                OperationType::Mutation => "mutation",
-                OperationType::Subscription => "subscription",
-            };
-            let variables = op
-                .node
-                .variable_definitions
-                .iter()
-                .map(|v| {
-                    let def = &v.node;
-                    Variable {
-                        name: def.name.node.to_string(),
-                        type_name: def.var_type.node.to_string(),
-                        required: !def.var_type.node.nullable && def.default_value.is_none(),
-                        default: def
-                            .default_value
-                            .as_ref()
-                            .and_then(|d| d.node.clone().into_json().ok()),
-                        ty: def.var_type.node.clone(),
-                    }
-                })
-                .collect();
-            let operation = Operation {
-                name: name.map(|n| n.to_string()),
-                kind,
-                variables,
-            };
-            (op.pos.line * 100_000 + op.pos.column, operation)
+        .filter_map(|definition| match definition {
+            ast::Definition::OperationDefinition(op) => Some(operation(op)),
+            _ => None,
+        })
+        .collect())
+}
+
+fn operation(op: &ast::OperationDefinition) -> Operation {
+    let kind = match op.operation_type {
+        ast::OperationType::Query => "query",
+        ast::OperationType::Mutation => "mutation",
+        ast::OperationType::Subscription => "subscription",
+    };
+    let variables = op
+        .variables
+        .iter()
+        .map(|def| {
+            let ty = Type::of(&def.ty);
+            Variable {
+                name: def.name.to_string(),
+                type_name: ty.to_string(),
+                required: !ty.nullable && def.default_value.is_none(),
+                default: def.default_value.as_deref().and_then(to_json),
+                ty,
+            }
         })
         .collect();
-    if let DocumentOperations::Multiple(_) = doc.operations {
-        found.sort_by_key(|(pos, _)| *pos);
+    Operation {
+        name: op.name.as_ref().map(ToString::to_string),
+        kind,
+        variables,
     }
-    Ok(found.into_iter().map(|(_, op)| op).collect())
+}
+
+/// A constant GraphQL value as JSON; None when it holds a variable (not
+/// allowed in a default) or a number JSON cannot hold.
+fn to_json(value: &ast::Value) -> Option<Value> {
+    Some(match value {
+        ast::Value::Null => Value::Null,
+        ast::Value::Enum(name) => Value::String(name.to_string()),
+        ast::Value::Variable(_) => return None,
+        ast::Value::String(text) => Value::String(text.clone()),
+        ast::Value::Boolean(b) => Value::Bool(*b),
+        ast::Value::Int(int) => match int.try_to_i32() {
+            Ok(i) => Value::from(i),
+            Err(_) => serde_json::from_str(int.as_str()).ok()?,
+        },
+        ast::Value::Float(float) => Value::from(float.try_to_f64().ok()?),
+        ast::Value::List(items) => Value::Array(
+            items
+                .iter()
+                .map(|item| to_json(item))
+                .collect::<Option<_>>()?,
+        ),
+        ast::Value::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(name, value)| Some((name.to_string(), to_json(value)?)))
+                .collect::<Option<_>>()?,
+        ),
+    })
 }
 
 impl Variable {
@@ -455,6 +544,34 @@ mod tests {
             }
         }
         assert!(refused > 0, "the DateTime variable refuses the value");
+    }
+
+    #[test]
+    fn defaults_of_every_shape_become_json_and_list_types_keep_their_marks() {
+        let ops = operations(
+            "query ($a: [[ID!]]! = [[\"x\"]], $o: In = {n: 1.5, e: PASSED, l: [true, null]}) { a }",
+        )
+        .unwrap();
+        assert_eq!(ops[0].name, None);
+        let v = &ops[0].variables;
+        assert_eq!(v[0].type_name, "[[ID!]]!");
+        assert!(!v[0].required, "a default makes it optional");
+        assert_eq!(v[0].default, Some(json!([["x"]])));
+        assert_eq!(
+            v[1].default,
+            Some(json!({"n": 1.5, "e": "PASSED", "l": [true, null]}))
+        );
+    }
+
+    #[test]
+    fn a_document_fails_here_exactly_where_the_editor_says() {
+        let text = "query Q { a }\n}";
+        let editor = &crate::diagnostics::parse_diagnostics(text)[0];
+        let err = operations(text).unwrap_err();
+        assert_eq!(
+            err,
+            format!("{}:{}: {}", editor.line, editor.column, editor.message)
+        );
     }
 
     #[test]

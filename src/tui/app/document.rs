@@ -316,7 +316,11 @@ impl App {
                 }
                 let height = inner_height(self.areas().document);
                 if let Some(edit) = self.edit_for(slug) {
-                    edit.complete_with(popup.completion.prefix_len, &chosen.insert, chosen.cursor);
+                    edit.complete_with(
+                        popup.completion.prefix_len + chosen.replace_before,
+                        &chosen.insert,
+                        chosen.cursor,
+                    );
                     edit.follow_cursor(height);
                 }
             }

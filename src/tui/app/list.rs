@@ -2,6 +2,7 @@
 //! its scroll. Pure state; the app routes keys here.
 
 use crate::buildkite::Portal;
+use crate::graphql::fuzzy::Fuzzy;
 
 #[derive(Debug, Default)]
 pub struct PortalList {
@@ -84,14 +85,14 @@ impl PortalList {
 
     /// Recomputes the visible portals; keeps `keep` selected when it is still visible.
     pub fn refilter(&mut self, keep: Option<String>, height: usize) {
-        let needle = self.filter.to_lowercase();
-        let mut scored: Vec<(i64, usize)> = self
+        let mut fuzzy = Fuzzy::new(&self.filter);
+        let mut scored: Vec<(u16, usize)> = self
             .portals
             .iter()
             .enumerate()
-            .filter_map(|(i, p)| portal_score(p, &needle).map(|s| (s, i)))
+            .filter_map(|(i, p)| portal_score(p, &mut fuzzy).map(|s| (s, i)))
             .collect();
-        if !needle.is_empty() {
+        if !self.filter.is_empty() {
             scored.sort_by_key(|&(score, i)| (std::cmp::Reverse(score), i));
         }
         self.visible = scored.into_iter().map(|(_, i)| i).collect();
@@ -108,10 +109,7 @@ impl PortalList {
 }
 
 /// The best fuzzy score of the portal's name, slug or description.
-fn portal_score(portal: &Portal, needle: &str) -> Option<i64> {
-    if needle.is_empty() {
-        return Some(0);
-    }
+fn portal_score(portal: &Portal, fuzzy: &mut Fuzzy) -> Option<u16> {
     [
         Some(portal.name.as_str()),
         Some(portal.slug.as_str()),
@@ -119,41 +117,12 @@ fn portal_score(portal: &Portal, needle: &str) -> Option<i64> {
     ]
     .into_iter()
     .flatten()
-    .filter_map(|text| fuzzy_score(text, needle))
+    .filter_map(|text| fuzzy.score(text))
     .max()
 }
 
-/// Subsequence match, ignoring case: every character of `needle` in order.
-/// Contiguous runs and matches at word starts score higher; `None` when it
-/// does not match. `needle` must be lowercase.
+/// How well `haystack` matches `needle` with the list's matcher (higher is
+/// better); `None` when it does not match.
 pub fn fuzzy_score(haystack: &str, needle: &str) -> Option<i64> {
-    let mut score = 0i64;
-    let mut previous_matched = false;
-    let mut previous_char: Option<char> = None;
-    let mut wanted = needle.chars().peekable();
-    let mut length = 0i64;
-    for c in haystack.chars() {
-        length += 1;
-        let Some(&w) = wanted.peek() else {
-            previous_char = Some(c);
-            continue;
-        };
-        let matches = c == w || c.to_lowercase().eq(std::iter::once(w));
-        if matches {
-            score += 1;
-            if previous_matched {
-                score += 5;
-            }
-            if previous_char.is_none_or(|p| !p.is_alphanumeric()) {
-                score += 3;
-            }
-            wanted.next();
-        }
-        previous_matched = matches;
-        previous_char = Some(c);
-    }
-    if wanted.peek().is_some() {
-        return None;
-    }
-    Some(score * 100 - length)
+    Fuzzy::new(needle).score(haystack).map(i64::from)
 }

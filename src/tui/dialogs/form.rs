@@ -169,7 +169,12 @@ impl PortalForm {
                     return false;
                 }
                 if let Some(document) = &mut self.document {
-                    insert_completion(document, found.prefix_len, &chosen.insert, chosen.cursor);
+                    insert_completion(
+                        document,
+                        found.prefix_len + chosen.replace_before,
+                        &chosen.insert,
+                        chosen.cursor,
+                    );
                     self.document_changed();
                 }
             }

@@ -131,3 +131,27 @@ fn operation_field_argument_and_type_names_have_colours_of_their_own() {
     }
     assert_eq!(keyword, Color::Magenta);
 }
+
+#[test]
+fn the_list_cuts_slugs_with_an_ellipsis_marks_filter_matches_and_explains_its_markers() {
+    let mut app = loaded(80, 24);
+    let screen = render(&app);
+    assert!(screen.contains("Deploy web  dep…"), "{screen}");
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "rb");
+    let screen = buffer(&app);
+    let row = row_of(&screen, "UT Recent builds").expect("the match is listed");
+    let marked: String = (0..screen.area.width)
+        .map(|x| &screen[(x, row)])
+        .filter(|cell| cell.fg == Color::LightYellow)
+        .map(|cell| cell.symbol())
+        .collect();
+    assert_eq!(marked, "Rb", "the letters the filter matched");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::F(1));
+    let help = render(&app);
+    assert!(
+        help.contains("U user-invokable · T token stored · ● unsaved"),
+        "{help}"
+    );
+}

@@ -1,5 +1,6 @@
 //! Pure drawing from `&App`. Every string from the server is sanitized here.
 
+mod list_row;
 mod portal;
 mod run;
 
@@ -14,7 +15,6 @@ use ratatui::Frame;
 use super::app::{App, Focus, Loading};
 use super::keymap;
 use super::layout::{self, inner_height};
-use crate::buildkite::Portal;
 use crate::graphql::highlight::Kind;
 use crate::text::{sanitize, sanitize_line};
 
@@ -135,13 +135,16 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
     }
     // Only the rows on screen become list items.
     let height = inner_height(area);
+    // Inside the border, less the `▶ ` the list puts before each row.
+    let row_width = usize::from(area.width.saturating_sub(4));
+    let mut filter = crate::graphql::fuzzy::Fuzzy::new(&app.list.filter);
     let items: Vec<ListItem> = app
         .list
         .visible
         .iter()
         .skip(app.list.scroll)
         .take(height)
-        .map(|&i| list_item(app, &app.list.portals[i]))
+        .map(|&i| list_row::list_item(app, &app.list.portals[i], row_width, &mut filter))
         .collect();
     let list = List::new(items)
         .block(block)
@@ -154,39 +157,6 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
     let mut state =
         ListState::default().with_selected(app.list.selected.checked_sub(app.list.scroll));
     frame.render_stateful_widget(list, area, &mut state);
-}
-
-fn list_item(app: &App, portal: &Portal) -> ListItem<'static> {
-    let dirty = if app.is_dirty(&portal.slug) {
-        "●"
-    } else if app.has_pending_draft(&portal.slug) {
-        "D"
-    } else {
-        " "
-    };
-    let invokable = if portal.user_invokable { "U" } else { " " };
-    let token = if app.has_token(&portal.slug) {
-        "T"
-    } else {
-        " "
-    };
-    // `!`: a policy `bkportals audit` fails (only those it can tell from the
-    // portal alone: the schema check runs when the document is opened).
-    let risky = if crate::audit::audit(portal, None).fails() {
-        "!"
-    } else {
-        " "
-    };
-    ListItem::new(Line::from(vec![
-        Span::styled(dirty.to_owned(), Style::new().fg(Color::Yellow)),
-        Span::styled(
-            format!("{invokable}{token}"),
-            Style::new().fg(Color::Yellow),
-        ),
-        Span::styled(risky, Style::new().fg(Color::Red)),
-        Span::raw(sanitize_line(&portal.name)),
-        Span::styled(format!("  {}", sanitize_line(&portal.slug)), dim()),
-    ]))
 }
 
 fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
@@ -286,6 +256,8 @@ fn draw_help(frame: &mut Frame, app: &App) {
     frame.render_widget(Paragraph::new(lines).block(pane(title.into(), true)), popup);
 }
 
+#[cfg(test)]
+mod declared_tests;
 #[cfg(test)]
 mod editor_tests;
 #[cfg(test)]

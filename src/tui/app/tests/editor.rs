@@ -202,3 +202,31 @@ fn find_jumps_to_matches_as_typed_and_again_with_f3_wrapping_around() {
     assert!(app.selected_edit().is_some_and(|e| e.find.is_none()));
     assert_eq!(app.focus, Focus::Document, "Esc closes the find first");
 }
+
+#[test]
+fn an_argument_chosen_after_a_value_gets_its_comma_and_given_ones_are_not_offered() {
+    let mut app = loaded();
+    app.update(Msg::SchemaReady {
+        schema: GraphqlSchema::from_sdl(
+            "type Query { builds(branch: String, first: Int, state: String): Int }",
+        )
+        .expect("valid"),
+        fetched_at: Utc::now(),
+        fetched_now: false,
+    });
+    press(&mut app, KeyCode::Enter);
+    with_mods(&mut app, KeyCode::Char('a'), KeyModifiers::CONTROL);
+    press(&mut app, KeyCode::Delete);
+    type_text(&mut app, "{ builds(first: 1 ");
+    ctrl(&mut app, ' ');
+    let popup = app.completion.as_ref().expect("the list is open");
+    let labels: Vec<&str> = popup
+        .completion
+        .candidates
+        .iter()
+        .map(|c| c.label.as_str())
+        .collect();
+    assert_eq!(labels, ["branch", "state"], "`first` is given already");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(text(&app), "{ builds(first: 1, branch: ");
+}
