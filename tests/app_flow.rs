@@ -127,6 +127,34 @@ async fn services(sandbox: &bkportals::sandbox::RunningSandbox, dir: &std::path:
     }
 }
 
+/// Plays `steps` on the app over `sandbox` until it quits (with 0), or
+/// fails saying where the script stopped.
+async fn play(
+    sandbox: &bkportals::sandbox::RunningSandbox,
+    dir: &std::path::Path,
+    steps: Vec<Step>,
+) -> Scripted {
+    let mut console = Scripted::new(steps);
+    let run = bkportals::tui::run_on(
+        &mut console,
+        services(sandbox, dir).await,
+        std::future::pending(),
+    );
+    let ended = tokio::time::timeout(Duration::from_secs(30), run).await;
+    let screen = console.screen();
+    let next = console.steps.front().map(|step| match step {
+        Step::Show(text) => format!("waiting for {text:?}"),
+        Step::Key(key) => format!("key {key:?}"),
+        Step::Paste(_) => "a paste".into(),
+    });
+    match ended {
+        Ok(result) => assert_eq!(result.unwrap(), 0, "quit ends the app with 0"),
+        Err(_) => panic!("the flow stopped at {next:?}:\n{screen}"),
+    }
+    assert!(console.steps.is_empty(), "the whole script ran");
+    console
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn filter_paste_lines_from_a_terminal_save_run_and_quit() {
     let sandbox = common::sandbox().await;
@@ -146,24 +174,7 @@ async fn filter_paste_lines_from_a_terminal_save_run_and_quit() {
     steps.push(Step::Show("· HTTP 200 ·"));
     steps.push(key(KeyCode::Esc));
     steps.push(key(KeyCode::Char('q')));
-    let mut console = Scripted::new(steps);
-    let run = bkportals::tui::run_on(
-        &mut console,
-        services(&sandbox, dir.path()).await,
-        std::future::pending(),
-    );
-    let ended = tokio::time::timeout(Duration::from_secs(30), run).await;
-    let screen = console.screen();
-    let next = console.steps.front().map(|step| match step {
-        Step::Show(text) => format!("waiting for {text:?}"),
-        Step::Key(key) => format!("key {key:?}"),
-        Step::Paste(_) => "a paste".into(),
-    });
-    match ended {
-        Ok(result) => assert_eq!(result.unwrap(), 0, "quit ends the app with 0"),
-        Err(_) => panic!("the flow stopped at {next:?}:\n{screen}"),
-    }
-    assert!(console.steps.is_empty(), "the whole script ran");
+    play(&sandbox, dir.path(), steps).await;
     let saved = common::rest(&sandbox).get("who-am-i").await.unwrap();
     assert!(
         saved.query.starts_with("# pasted one\n# pasted two\n"),
@@ -188,15 +199,7 @@ async fn a_run_in_the_app_is_recorded_in_the_history_and_copies_as_curl() {
     steps.push(Step::Show("Copied"));
     steps.push(key(KeyCode::Esc));
     steps.push(key(KeyCode::Char('q')));
-    let mut console = Scripted::new(steps);
-    let run = bkportals::tui::run_on(
-        &mut console,
-        services(&sandbox, dir.path()).await,
-        std::future::pending(),
-    );
-    let ended = tokio::time::timeout(Duration::from_secs(30), run).await;
-    let screen = console.screen();
-    assert!(ended.is_ok(), "the flow stopped:\n{screen}");
+    let console = play(&sandbox, dir.path(), steps).await;
     let url = format!(
         "{}organizations/demo/portals/who-am-i",
         sandbox.portal_endpoint()
@@ -207,7 +210,6 @@ async fn a_run_in_the_app_is_recorded_in_the_history_and_copies_as_curl() {
             "curl -X POST '{url}' \\\n  -H \"Authorization: Bearer $TOKEN\" \\\n  -H 'Content-Type: application/json' \\\n  -H 'Accept: application/json' \\\n  --data-raw '{{}}'"
         )]
     );
-    assert!(console.steps.is_empty(), "the whole script ran:\n{screen}");
 
     // The same history `bkportals history` reads, beside the drafts.
     let history = bkportals::history::History::new(&dir.path().join("data"));
