@@ -169,6 +169,30 @@ fn pull_edit_plan_push_plan_round_trip() {
     );
     assert!(text.contains("+ create fresh"), "{text}");
     assert!(
+        text.contains("allowed_ips: 127.0.0.1/32; user_invokable: false"),
+        "{text}"
+    );
+    let json = w.on_dir("plan", &["--json"]);
+    assert_eq!(code(&json), Some(2));
+    let machine: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(machine["changes"], true);
+    let fresh = machine["portals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["slug"] == "fresh")
+        .unwrap();
+    assert_eq!(fresh["action"], "create");
+    assert_eq!(fresh["portal"]["name"], "Fresh");
+    let rename = machine["portals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["slug"] == "whoami")
+        .unwrap();
+    assert_eq!(rename["current_slug"], "who-am-i");
+    assert_eq!(machine["undeclared"][0]["slug"], "other-team");
+    assert!(
         text.contains(
             "keep recent-builds: no longer in the directory (push --allow-delete deletes it)"
         ),
