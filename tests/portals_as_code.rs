@@ -551,3 +551,48 @@ fn pulling_again_takes_buildkites_changes_and_names_what_changed() {
         stdout(&planned)
     );
 }
+
+#[test]
+fn a_portal_changed_while_the_push_runs_is_not_overwritten() {
+    let w = World::new();
+    assert_ok(&w.on_dir("pull", &[]));
+    w.write("fresh.toml", "name = \"Fresh\"\n");
+    w.write(
+        "fresh.graphql",
+        "query Fresh { viewer { user { name } } }\n",
+    );
+    for ext in ["graphql", "toml"] {
+        std::fs::remove_file(w.file(&format!("who-am-i.{ext}"))).unwrap();
+    }
+    // The create comes before the delete: its token command changes the
+    // portal about to be deleted, as a colleague would meanwhile.
+    let meanwhile =
+        "cat > /dev/null; \"$BIN_UNDER_TEST\" update who-am-i --description 'still needed'";
+    let dir = w.dir.to_string_lossy().into_owned();
+    let pushed = w
+        .home
+        .command_line(
+            &w.sandbox.exports,
+            &[
+                "push",
+                &dir,
+                "--yes",
+                "--allow-delete",
+                "--token-command",
+                meanwhile,
+            ],
+        )
+        .env("BIN_UNDER_TEST", home::BIN)
+        .output()
+        .unwrap();
+    assert_eq!(code(&pushed), Some(1), "{}", stderr(&pushed));
+    let said = stderr(&pushed);
+    assert!(
+        said.contains(
+            "`who-am-i` changed on Buildkite after the plan was made, so it was not overwritten"
+        ),
+        "{said}"
+    );
+    assert!(said.contains("done: create fresh\n"), "{said}");
+    assert_eq!(w.portal("who-am-i").unwrap()["description"], "still needed");
+}
