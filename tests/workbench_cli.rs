@@ -243,7 +243,7 @@ fn completions_come_from_the_command_definitions_and_slugs_from_the_last_list() 
     let script = stdout(&bash);
 
     // Subcommands and flags are clap's.
-    let commands = bash_complete(&home, env, &script, &["bkportals", "au"]);
+    let commands = bash_complete(&home, env, &script, &["bkportals", "aut"]);
     assert_eq!(commands, ["auth"]);
     let flags = bash_complete(&home, env, &script, &["bkportals", "invoke", "--op"]);
     assert_eq!(flags, ["--operation"]);

@@ -24,6 +24,7 @@ use crate::graphql::completion::Completion;
 use crate::graphql::schema::GraphqlSchema;
 use crate::secrets::TokenKind;
 
+mod complexity;
 mod creating;
 mod curl;
 mod dialog_actions;

@@ -324,7 +324,10 @@ impl App {
             slug: slug.clone(),
             operation: operation.clone(),
         });
-        self.say(format!("Running {slug}… Esc cancels."));
+        match self.complexity_warning(&slug, operation.as_deref(), &variables) {
+            Some(warning) => self.warn(format!("Running {slug}… {warning}")),
+            None => self.say(format!("Running {slug}… Esc cancels.")),
+        }
         vec![Command::Invoke {
             slug,
             operation,
