@@ -47,9 +47,10 @@ fn keystroke_in_2000_line_document(c: &mut Criterion) {
     app.init();
     // With a schema, as users have it: validation is asked for on every
     // change, and typing a name looks for completions.
-    let schema =
-        bkportals::graphql::schema::GraphqlSchema::from_sdl(&bkportals::sandbox::schema_sdl())
-            .expect("the sandbox schema loads");
+    let schema = bkportals::graphql::schema::GraphqlSchema::from_sdl(
+        &bkportals::sandbox::schema_sdl().expect("the sandbox schema builds"),
+    )
+    .expect("the sandbox schema loads");
     app.update(Msg::SchemaReady {
         schema,
         fetched_at: chrono::Utc::now(),

@@ -6,7 +6,9 @@
 //! sharing nothing with the client). They are re-exported under their
 //! module names. See ARCHITECTURE.md for who may import whom.
 
-pub use bkportals_client::{buildkite, config, drafts, fsutil, schema_cache, secrets, text};
+pub use bkportals_client::{
+    buildkite, config, drafts, fsutil, portfile, schema_cache, secrets, slug_cache, text,
+};
 pub use bkportals_graphql as graphql;
 pub use bkportals_sandbox as sandbox;
 

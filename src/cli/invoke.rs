@@ -14,6 +14,9 @@ use crate::secrets::TokenKind;
 use crate::text::sanitize_line;
 
 pub(super) async fn invoke(session: &mut Session, out: Output, args: InvokeArgs) -> Outcome {
+    if args.print_curl {
+        return print_curl(session, &args).await;
+    }
     let (token, kind) = match &args.token_env {
         Some(name) => (secret_from_env(name, "--token-env")?, None),
         None => {
@@ -54,6 +57,21 @@ pub(super) async fn invoke(session: &mut Session, out: Output, args: InvokeArgs)
     } else {
         EXIT_PORTAL_ERRORS
     })
+}
+
+/// The request `invoke` would send, as a curl command; nothing is sent to
+/// the portal and no token is needed.
+async fn print_curl(session: &Session, args: &InvokeArgs) -> Outcome {
+    let variables = build_variables(session, args).await?;
+    let url = session
+        .portal_client()?
+        .portal_url(&args.slug, args.operation.as_deref());
+    println!("{}", crate::buildkite::curl::invocation(&url, &variables));
+    eprintln!(
+        "Set {} to the portal's token first (`bkportals token list` shows which are stored).",
+        crate::buildkite::curl::TOKEN_VARIABLE
+    );
+    Ok(0)
 }
 
 /// The variables object: `--vars-file`, then each `--var` typed by the

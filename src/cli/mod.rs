@@ -13,9 +13,17 @@ use crate::secrets::TokenStore;
 use crate::text::{sanitize, to_json_pretty};
 use session::Session;
 
+mod auth;
+mod check_complexity;
+mod check_dir;
+mod completions;
 mod doctor;
 mod invoke;
+mod plan;
 mod portals;
+mod prompt;
+mod pull;
+mod push;
 mod sandbox;
 mod schema;
 mod session;
@@ -72,15 +80,21 @@ enum Command {
     },
     /// Run a portal's document and print the response
     Invoke(InvokeArgs),
+    /// The organization's API token: sign in (checked, then stored), status, sign out
+    Auth {
+        #[command(subcommand)]
+        action: AuthAction,
+    },
     /// Short-lived portal tokens: sign in as yourself, or use a portal secret
     Token {
         #[command(subcommand)]
         action: TokenAction,
     },
     /// Check GraphQL files against the organization's schema (or --schema FILE);
-    /// prints FILE:LINE:COL: message and exits 1 when any file has an error
+    /// prints FILE:LINE:COL: message and exits 1 when any file has an error.
+    /// A portals directory (see `pull`) also gets the lint rules
     Check {
-        #[arg(required = true, value_name = "FILE")]
+        #[arg(required = true, value_name = "FILE|DIR")]
         files: Vec<PathBuf>,
         /// Validate against this SDL file instead of the cached schema
         #[arg(long, value_name = "FILE.graphql")]
@@ -95,6 +109,49 @@ enum Command {
     Doctor,
     /// Run the Buildkite sandbox and print the shell lines that point bkportals at it
     Sandbox(SandboxArgs),
+    /// Write every portal into DIR as SLUG.graphql + SLUG.toml, and bkportals.lock
+    /// recording how each looked on Buildkite (never a token)
+    Pull { dir: PathBuf },
+    /// What `push DIR` would do: create, update, rename, delete, drift, blast radius;
+    /// exits 0 with no changes, 2 with changes, 1 on an error
+    Plan {
+        dir: PathBuf,
+        /// Plan deletes of portals the lock says DIR manages and DIR no longer has
+        #[arg(long)]
+        allow_delete: bool,
+    },
+    /// Show the plan for DIR and apply it after a yes
+    Push(PushArgs),
+    /// Print a shell completion script (portal slugs come from the last `list`),
+    /// e.g. `bkportals completions bash > ~/.local/share/bash-completion/completions/bkportals`
+    Completions {
+        #[arg(required_unless_present = "slugs")]
+        shell: Option<completions::CompletionShell>,
+        /// Print the last known portal slugs, one a line (the scripts call this)
+        #[arg(long, hide = true, conflicts_with = "shell")]
+        slugs: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+struct PushArgs {
+    dir: PathBuf,
+    /// Do not ask for confirmation (CI)
+    #[arg(long)]
+    yes: bool,
+    /// Overwrite portals that changed on Buildkite since the last pull
+    #[arg(long)]
+    force: bool,
+    /// Delete portals the lock says DIR manages and DIR no longer has
+    #[arg(long)]
+    allow_delete: bool,
+    /// Hand each new portal's token to this shell command on stdin (the slug in
+    /// $BKPORTALS_PORTAL_SLUG) instead of the token store
+    #[arg(long, value_name = "CMD")]
+    token_command: Option<String>,
+    /// Also print each new portal's token on stdout
+    #[arg(long)]
+    show_tokens: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -106,6 +163,17 @@ enum SchemaAction {
     },
     /// Fetch the schema again by introspection and cache it
     Refresh,
+}
+
+#[derive(Subcommand, Debug)]
+enum AuthAction {
+    /// Read an API access token (hidden prompt, or stdin), check it with
+    /// Buildkite, and store it for the organization (--org)
+    Login,
+    /// Where the API token comes from, whose it is, and which scopes it lacks
+    Status,
+    /// Forget the API token stored for the organization
+    Logout,
 }
 
 #[derive(Subcommand, Debug)]
@@ -131,6 +199,9 @@ enum TokenAction {
         #[arg(long, value_name = "MIN")]
         expires_in: Option<u32>,
     },
+    /// Store a portal's existing long-lived token (made in the web UI): read
+    /// without echo (or from stdin), checked with the portal, then stored
+    Add { slug: String },
     /// List stored portal tokens: kind and expiry, never the value
     List,
     /// Forget every stored token of a portal
@@ -199,6 +270,9 @@ struct InvokeArgs {
     /// Read the portal token from this environment variable instead of the token store
     #[arg(long, value_name = "NAME")]
     token_env: Option<String>,
+    /// Print the request as a curl command (token as $TOKEN) instead of sending it
+    #[arg(long)]
+    print_curl: bool,
 }
 
 #[derive(Args, Debug)]
@@ -244,6 +318,49 @@ enum SandboxAction {
         #[arg(long, value_name = "URL", env = "BUILDKITE_PORTAL_ENDPOINT")]
         sandbox: Option<String>,
     },
+    /// List a portal's long-lived tokens and secrets on a running sandbox (ids, first characters)
+    Security {
+        slug: String,
+        #[command(flatten)]
+        target: SandboxTarget,
+    },
+    /// Add a long-lived token to a portal (the Security page's "New token"); printed once
+    NewToken {
+        slug: String,
+        #[command(flatten)]
+        target: SandboxTarget,
+    },
+    /// Make a portal secret (at most two a portal); printed once
+    Secret {
+        slug: String,
+        #[command(flatten)]
+        target: SandboxTarget,
+    },
+    /// Remove a portal's long-lived token: its id, or 10 or more of its first characters
+    RemoveToken {
+        slug: String,
+        #[arg(value_name = "TOKEN-ID-OR-PREFIX")]
+        token: String,
+        #[command(flatten)]
+        target: SandboxTarget,
+    },
+    /// Remove a portal secret: its id, or 10 or more of its first characters
+    RemoveSecret {
+        slug: String,
+        #[arg(value_name = "SECRET-ID-OR-PREFIX")]
+        secret: String,
+        #[command(flatten)]
+        target: SandboxTarget,
+    },
+}
+
+/// Which running sandbox an administrator's command talks to; it signs in
+/// with $BUILDKITE_API_TOKEN (an administrator's, as the sandbox prints it).
+#[derive(Args, Debug)]
+struct SandboxTarget {
+    /// The sandbox [default: $BUILDKITE_PORTAL_ENDPOINT]
+    #[arg(long, value_name = "URL", env = "BUILDKITE_PORTAL_ENDPOINT")]
+    sandbox: Option<String>,
 }
 
 /// A failure to report: the message, and the exit code.
@@ -299,17 +416,25 @@ fn init_logging(default: &str) {
 
 async fn run(cli: Cli) -> Outcome {
     if let Some(Command::Sandbox(args)) = cli.command {
-        return sandbox::run_sandbox(args).await;
+        let out = Output { json: cli.json };
+        return sandbox::run_sandbox(args, cli.org.as_deref(), out).await;
     }
     if let Some(Command::Check { files, schema }) = &cli.command {
         let out = Output { json: cli.json };
         return schema::check(files, schema.as_deref(), cli.demo, cli.org.as_deref(), out).await;
+    }
+    if let Some(Command::Completions {
+        shell: Some(shell), ..
+    }) = cli.command
+    {
+        return completions::script(shell);
     }
     if let Some(Command::Doctor) = cli.command {
         return doctor::doctor(cli.demo, cli.org.as_deref(), Output { json: cli.json }).await;
     }
     let mut session = Session::open(cli.demo, cli.org.as_deref()).await?;
     let Some(command) = cli.command else {
+        offer_sign_in(&mut session).await?;
         let services = crate::tui::Services {
             rest: session.rest()?,
             portals: session.portal_client()?,
@@ -333,6 +458,7 @@ async fn run(cli: Cli) -> Outcome {
         Command::Update(args) => portals::update(&mut session, out, args).await,
         Command::Delete { slug, yes } => portals::delete(&mut session, out, &slug, yes).await,
         Command::Invoke(args) => invoke::invoke(&mut session, out, args).await,
+        Command::Auth { action } => auth::auth(&mut session, out, action).await,
         Command::Token { action } => token::token(&mut session, out, action).await,
         Command::Schema {
             action: SchemaAction::Show { coordinate },
@@ -340,10 +466,28 @@ async fn run(cli: Cli) -> Outcome {
         Command::Schema {
             action: SchemaAction::Refresh,
         } => schema::refresh(&session).await,
+        Command::Pull { dir } => pull::pull(&session, out, &dir).await,
+        Command::Plan { dir, allow_delete } => plan::plan(&session, out, &dir, allow_delete).await,
+        Command::Push(args) => push::push(&mut session, out, args).await,
+        Command::Completions { .. } => completions::print_slugs(&session),
         Command::Sandbox(_) | Command::Doctor | Command::Check { .. } => {
             unreachable!("handled above")
         }
     }
+}
+
+/// The app needs an API token: without one, a person at a terminal is asked
+/// for it (as `auth login` does) instead of being turned away.
+async fn offer_sign_in(session: &mut Session) -> Result<(), Failure> {
+    if session.settings.require_token().is_ok() || !prompt::interactive() {
+        return Ok(());
+    }
+    eprintln!(
+        "No API token for `{}`. Paste one to sign in (it is checked and stored, as \
+         `bkportals auth login` does), or press Ctrl-C.",
+        session.org()
+    );
+    auth::login(session, Output { json: false }).await.map(drop)
 }
 
 #[derive(Clone, Copy)]

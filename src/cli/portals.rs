@@ -13,6 +13,7 @@ use crate::text::{sanitize, sanitize_line};
 
 pub(super) async fn list(session: &Session, out: Output) -> Outcome {
     let portals = session.rest()?.list().await?;
+    session.remember_slugs(&portals);
     if out.json {
         out.print_json(&portals)?;
         return Ok(0);

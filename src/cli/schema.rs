@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
+use super::check_complexity::ComplexityReport;
 use super::session::{read_input, Session};
 use super::{warn, Failure, Outcome, Output, EXIT_FAILED, EXIT_USAGE};
 use crate::graphql::diagnostics::{parse_diagnostics, Diagnostic, DiagnosticKind};
@@ -98,7 +99,11 @@ pub(super) async fn show(session: &Session, coordinate: Option<&str>) -> Outcome
                 .into_iter()
                 .filter(|name| name.to_lowercase().contains(&wanted))
                 .collect();
-            near.sort();
+            // Closest first: names starting with the text, then the shortest.
+            near.sort_by_key(|name| {
+                let starts = name.to_lowercase().starts_with(&wanted);
+                (!starts, name.len(), name.clone())
+            });
             near.truncate(8);
             let hint = if near.is_empty() {
                 "; `bkportals schema show` prints every type".to_owned()
@@ -130,54 +135,40 @@ pub(super) async fn check(
             GraphqlSchema::from_sdl(&sdl)
                 .map_err(|e| Failure(format!("{}: {e}", path.display()), EXIT_USAGE))?
         }
-        None => {
-            let session = Session::open(demo, org)
-                .await
-                .map_err(|Failure(message, code)| {
-                    Failure(
-                        format!(
-                            "{message}\n(Or check against an SDL file: --schema FILE.graphql.)"
-                        ),
-                        code,
-                    )
-                })?;
-            session
-                .schema()
-                .await
-                .map_err(|e| {
-                    Failure(
-                        format!(
-                            "{e}\nPass --schema FILE.graphql to check against an SDL file instead."
-                        ),
-                        EXIT_FAILED,
-                    )
-                })?
-                .schema
-        }
+        None => organization_or_published_schema(demo, org).await?,
     };
+    if let Some(code) = super::check_dir::check_dirs(files, &schema, out)? {
+        return Ok(code);
+    }
     let mut report = Vec::new();
     let mut failed = 0;
     for file in files {
-        let diagnostics = match read_input(file, "the file") {
-            Ok(text) => schema.check(&text),
-            Err(Failure(message, _)) => vec![Diagnostic {
-                line: 1,
-                column: 1,
-                width: 1,
-                message,
-                kind: DiagnosticKind::Syntax,
-            }],
+        let (diagnostics, complexity) = match read_input(file, "the file") {
+            Ok(text) => (
+                schema.check(&text),
+                Some(ComplexityReport::of(&text, &schema)),
+            ),
+            Err(Failure(message, _)) => (
+                vec![Diagnostic {
+                    line: 1,
+                    column: 1,
+                    width: 1,
+                    message,
+                    kind: DiagnosticKind::Syntax,
+                }],
+                None,
+            ),
         };
-        if !diagnostics.is_empty() {
+        if !diagnostics.is_empty() || complexity.as_ref().is_some_and(ComplexityReport::failed) {
             failed += 1;
         }
-        report.push((file, diagnostics));
+        report.push((file, diagnostics, complexity));
     }
     if out.json {
         let items: Vec<_> = report
             .iter()
-            .flat_map(|(file, diagnostics)| {
-                diagnostics.iter().map(move |d| {
+            .flat_map(|(file, diagnostics, complexity)| {
+                let found = diagnostics.iter().map(move |d| {
                     json!({
                         "file": file.display().to_string(),
                         "line": d.line,
@@ -185,13 +176,14 @@ pub(super) async fn check(
                         "severity": "error",
                         "message": d.message,
                     })
-                })
+                });
+                found.chain(complexity.iter().flat_map(|c| c.items(file)))
             })
             .collect();
         out.print_json(&items)?;
     } else {
         let mut stdout = std::io::stdout().lock();
-        for (file, diagnostics) in &report {
+        for (file, diagnostics, complexity) in &report {
             for d in diagnostics {
                 writeln!(
                     stdout,
@@ -202,11 +194,30 @@ pub(super) async fn check(
                     sanitize_line(&d.message)
                 )?;
             }
+            for line in complexity.iter().flat_map(|c| c.lines(file)) {
+                writeln!(stdout, "{line}")?;
+            }
         }
     }
-    let problems: usize = report.iter().map(|(_, d)| d.len()).sum();
-    if failed == 0 {
+    for (file, _, complexity) in &report {
+        for line in complexity.iter().flat_map(|c| c.summary(file)) {
+            eprintln!("{line}");
+        }
+    }
+    let problems: usize = report
+        .iter()
+        .map(|(_, d, c)| d.len() + c.as_ref().map_or(0, ComplexityReport::problems))
+        .sum();
+    if failed == 0 && problems == 0 {
         eprintln!("{} checked, no problems.", plural(files.len(), "file"));
+        Ok(0)
+    } else if failed == 0 {
+        // Only warnings (complexity near the limit): they do not fail CI.
+        eprintln!(
+            "{} checked, no errors, {}.",
+            plural(files.len(), "file"),
+            plural(problems, "warning")
+        );
         Ok(0)
     } else {
         eprintln!(
@@ -217,6 +228,48 @@ pub(super) async fn check(
         );
         Ok(EXIT_FAILED)
     }
+}
+
+/// Buildkite's published schema, bundled: what `check` uses with no token,
+/// so a CI job can lint portal documents without credentials.
+const PUBLISHED_SCHEMA: &str = include_str!("../../assets/buildkite-schema.graphql");
+
+/// The organization's schema (cached or introspected) when it can be had;
+/// with no token (or no organization), the published one, said on stderr.
+async fn organization_or_published_schema(
+    demo: bool,
+    org: Option<&str>,
+) -> Result<GraphqlSchema, Failure> {
+    let session = match Session::open(demo, org).await {
+        Ok(session) => session,
+        Err(Failure(message, _)) => {
+            let reason = message.lines().next().unwrap_or_default().to_owned();
+            return published_schema(&reason);
+        }
+    };
+    match session.schema().await {
+        Ok(loaded) => Ok(loaded.schema),
+        Err(_) if session.settings.require_token().is_err() => {
+            published_schema(&format!("no API token for `{}`", session.settings.org))
+        }
+        Err(e) => Err(Failure(
+            format!("{e}\nPass --schema FILE.graphql to check against an SDL file instead."),
+            EXIT_FAILED,
+        )),
+    }
+}
+
+fn published_schema(reason: &str) -> Result<GraphqlSchema, Failure> {
+    eprintln!(
+        "Checking against Buildkite's published schema (bundled with bkportals), not the organization's: {}.",
+        sanitize_line(reason.trim_end_matches('.'))
+    );
+    GraphqlSchema::from_sdl(PUBLISHED_SCHEMA).map_err(|e| {
+        Failure(
+            format!("the bundled published schema does not load: {e}"),
+            EXIT_FAILED,
+        )
+    })
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -21,6 +21,7 @@ mod runtime;
 pub mod terminal;
 pub mod undo;
 pub mod view;
+pub mod wrap;
 
 use std::collections::HashMap;
 use std::future::Future;

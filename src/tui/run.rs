@@ -143,6 +143,48 @@ impl VariablesForm {
         remembered.insert(key, values);
     }
 
+    /// Whether row `i` holds the default the document gives it, as loaded:
+    /// drawn unlike a typed value.
+    pub fn shows_default(&self, i: usize) -> bool {
+        self.rows[i]
+            .default
+            .as_ref()
+            .is_some_and(|d| default_text(d) == self.inputs[i].value())
+    }
+
+    /// After the document changed: the operation chosen in `previous`
+    /// (by name, else by place) stays chosen, and so does the focused row.
+    pub fn keep_choice_of(&mut self, previous: &VariablesForm, remembered: &Remembered) {
+        if previous.slug != self.slug {
+            return;
+        }
+        let kept_by_name = previous
+            .operation_name()
+            .is_some_and(|name| self.select_operation(name, remembered));
+        let by_place = previous.op_index < self.operations.len();
+        if !kept_by_name && by_place && previous.op_index != self.op_index {
+            self.op_index = previous.op_index;
+            self.load_inputs(remembered);
+        }
+        self.row = previous.row.min(self.run_row());
+    }
+
+    /// Chooses the operation called `name`; false when there is none.
+    pub fn select_operation(&mut self, name: &str, remembered: &Remembered) -> bool {
+        let Some(i) = self
+            .operations
+            .iter()
+            .position(|o| o.name.as_deref() == Some(name))
+        else {
+            return false;
+        };
+        if i != self.op_index {
+            self.op_index = i;
+            self.load_inputs(remembered);
+        }
+        true
+    }
+
     pub fn has_picker(&self) -> bool {
         self.operations.len() > 1
     }

@@ -7,8 +7,10 @@ pub mod buildkite;
 pub mod config;
 pub mod drafts;
 pub mod fsutil;
+pub mod portfile;
 pub mod schema_cache;
 pub mod secrets;
+pub mod slug_cache;
 pub mod text;
 
 /// The pure GraphQL layer, under the name the client's modules use.

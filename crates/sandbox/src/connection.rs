@@ -1,12 +1,8 @@
-//! Relay connections of the sandbox's GraphQL: cursors, pages, and the
-//! connection types of pipelines and builds.
+//! Relay pagination of the sandbox's GraphQL: cursors and pages.
 
-use async_graphql::SimpleObject;
 use base64::Engine;
 
-use crate::graphql::{Build, Pipeline};
-
-#[derive(SimpleObject, Clone)]
+#[derive(Clone)]
 pub struct PageInfo {
     pub(crate) end_cursor: Option<String>,
     pub(crate) has_next_page: bool,
@@ -74,30 +70,4 @@ pub(crate) fn paginate<T>(
         has_previous_page: start > window.0,
     };
     Ok((page, info))
-}
-
-#[derive(SimpleObject)]
-pub struct PipelineConnection {
-    pub(crate) count: i32,
-    pub(crate) edges: Option<Vec<Option<PipelineEdge>>>,
-    pub(crate) page_info: Option<PageInfo>,
-}
-
-#[derive(SimpleObject)]
-pub struct PipelineEdge {
-    pub(crate) cursor: String,
-    pub(crate) node: Option<Pipeline>,
-}
-
-#[derive(SimpleObject)]
-pub struct BuildConnection {
-    pub(crate) count: i32,
-    pub(crate) edges: Option<Vec<Option<BuildEdge>>>,
-    pub(crate) page_info: Option<PageInfo>,
-}
-
-#[derive(SimpleObject)]
-pub struct BuildEdge {
-    pub(crate) cursor: String,
-    pub(crate) node: Option<Build>,
 }

@@ -6,6 +6,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::credentials::Credential;
+
 const SEED: &str = include_str!("../assets/sandbox-seed.json");
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -52,6 +54,9 @@ pub struct Pipeline {
     pub repository: String,
     pub default_branch: String,
     pub created_at: String,
+    /// The cluster (uuid) its builds run in.
+    #[serde(default)]
+    pub cluster: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -71,6 +76,94 @@ pub struct Build {
     pub finished_at: Option<String>,
 }
 
+/// Records GraphQL reads whole: `fields` holds their plain fields under
+/// Buildkite's GraphQL names (`exitStatus`, `connectionState`...); the typed
+/// members are their links to other records (uuids).
+pub type Fields = serde_json::Map<String, serde_json::Value>;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Job {
+    pub uuid: String,
+    pub build: String,
+    #[serde(default)]
+    pub agent: Option<String>,
+    #[serde(default)]
+    pub queue: Option<String>,
+    #[serde(flatten)]
+    pub fields: Fields,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Agent {
+    pub uuid: String,
+    #[serde(default)]
+    pub queue: Option<String>,
+    /// The job it is running now.
+    #[serde(default)]
+    pub job: Option<String>,
+    #[serde(flatten)]
+    pub fields: Fields,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Cluster {
+    pub uuid: String,
+    #[serde(default)]
+    pub default_queue: Option<String>,
+    #[serde(flatten)]
+    pub fields: Fields,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Queue {
+    pub uuid: String,
+    pub cluster: String,
+    #[serde(flatten)]
+    pub fields: Fields,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Team {
+    pub uuid: String,
+    pub members: Vec<TeamMember>,
+    /// Pipeline slugs and the team's access level to each.
+    pub pipelines: Vec<TeamPipeline>,
+    #[serde(flatten)]
+    pub fields: Fields,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub uuid: String,
+    pub user: String,
+    pub role: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TeamPipeline {
+    pub uuid: String,
+    pub pipeline: String,
+    pub access_level: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Artifact {
+    pub uuid: String,
+    pub job: String,
+    #[serde(flatten)]
+    pub fields: Fields,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Annotation {
+    pub uuid: String,
+    pub build: String,
+    #[serde(flatten)]
+    pub fields: Fields,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PortalRecord {
     pub uuid: String,
@@ -82,10 +175,16 @@ pub struct PortalRecord {
     pub user_invokable: bool,
     pub created_at: String,
     pub created_by: String,
-    pub token: String,
-    /// Portal secrets, for ephemeral tokens (`client_credentials`).
+    /// Long-lived service tokens (admin-level); the seed names one `token`.
+    #[serde(
+        rename = "tokens",
+        alias = "token",
+        deserialize_with = "crate::credentials::one_or_many"
+    )]
+    pub tokens: Vec<Credential>,
+    /// Portal secrets, for ephemeral tokens (`client_credentials`); at most two.
     #[serde(default)]
-    pub secrets: Vec<String>,
+    pub secrets: Vec<Credential>,
 }
 
 /// A code of the user-invoked (device code) flow.
@@ -117,6 +216,20 @@ pub struct World {
     pub api_tokens: Vec<ApiToken>,
     pub pipelines: Vec<Pipeline>,
     pub builds: Vec<Build>,
+    #[serde(default)]
+    pub jobs: Vec<Job>,
+    #[serde(default)]
+    pub agents: Vec<Agent>,
+    #[serde(default)]
+    pub clusters: Vec<Cluster>,
+    #[serde(default)]
+    pub queues: Vec<Queue>,
+    #[serde(default)]
+    pub teams: Vec<Team>,
+    #[serde(default)]
+    pub artifacts: Vec<Artifact>,
+    #[serde(default)]
+    pub annotations: Vec<Annotation>,
     pub portals: Vec<PortalRecord>,
     #[serde(skip)]
     pub codes: Vec<DeviceCode>,
@@ -247,8 +360,8 @@ impl World {
                 user_invokable: i % 5 == 0,
                 created_at: now_timestamp(),
                 created_by: user.clone(),
-                token: new_portal_token(),
-                secrets: vec![format!("bkps_{}", random_hex(20))],
+                tokens: vec![new_portal_token()],
+                secrets: vec![Credential::generate(crate::credentials::SECRET_PREFIX)],
             });
         }
     }
@@ -282,8 +395,9 @@ pub fn now_timestamp() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-pub fn new_portal_token() -> String {
-    format!("bkpt_{}", random_hex(20))
+/// The long-lived token a new portal gets.
+pub fn new_portal_token() -> Credential {
+    Credential::generate(crate::credentials::TOKEN_PREFIX)
 }
 
 /// `bytes` random bytes as lowercase hex.
@@ -308,6 +422,36 @@ mod tests {
         }
         for portal in &world.portals {
             assert_eq!(portal.slug, slugify(&portal.name), "{}", portal.name);
+        }
+        let has = |list: &[&str], uuid: &str| list.contains(&uuid);
+        let builds: Vec<&str> = world.builds.iter().map(|b| b.uuid.as_str()).collect();
+        let jobs: Vec<&str> = world.jobs.iter().map(|j| j.uuid.as_str()).collect();
+        let agents: Vec<&str> = world.agents.iter().map(|a| a.uuid.as_str()).collect();
+        let queues: Vec<&str> = world.queues.iter().map(|q| q.uuid.as_str()).collect();
+        let clusters: Vec<&str> = world.clusters.iter().map(|c| c.uuid.as_str()).collect();
+        for job in &world.jobs {
+            assert!(has(&builds, &job.build), "{job:?}");
+            assert!(job.agent.iter().all(|a| has(&agents, a)), "{job:?}");
+            assert!(job.queue.iter().all(|q| has(&queues, q)), "{job:?}");
+        }
+        for agent in &world.agents {
+            assert!(agent.queue.iter().all(|q| has(&queues, q)), "{agent:?}");
+            assert!(agent.job.iter().all(|j| has(&jobs, j)), "{agent:?}");
+        }
+        for queue in &world.queues {
+            assert!(has(&clusters, &queue.cluster), "{queue:?}");
+        }
+        for pipeline in &world.pipelines {
+            assert!(pipeline.cluster.iter().all(|c| has(&clusters, c)));
+        }
+        assert!(world.artifacts.iter().all(|a| has(&jobs, &a.job)));
+        assert!(world.annotations.iter().all(|a| has(&builds, &a.build)));
+        for team in &world.teams {
+            assert!(team.members.iter().all(|m| world.user(&m.user).is_some()));
+            assert!(team
+                .pipelines
+                .iter()
+                .all(|p| world.pipeline(&p.pipeline).is_some()));
         }
     }
 

@@ -64,11 +64,6 @@ impl App {
                 Some(generation) => FormSource::Edit(generation),
                 None => FormSource::Server(document.clone()),
             };
-            let row = self
-                .variables
-                .as_ref()
-                .filter(|f| f.slug == slug)
-                .map(|f| f.row);
             let mut form = VariablesForm::new(
                 &slug,
                 &document,
@@ -76,8 +71,8 @@ impl App {
                 &self.remembered,
                 self.schema.clone(),
             );
-            if let Some(row) = row {
-                form.row = row.min(form.run_row());
+            if let Some(previous) = &self.variables {
+                form.keep_choice_of(previous, &self.remembered);
             }
             self.variables = Some(form);
         }
@@ -169,13 +164,7 @@ impl App {
             self.schema.clone(),
         );
         if let Some(name) = self.variables.as_ref().and_then(|f| f.operation_name()) {
-            if let Some(i) = form
-                .operations
-                .iter()
-                .position(|o| o.name.as_deref() == Some(name))
-            {
-                form.op_index = i;
-            }
+            form.select_operation(name, &self.remembered);
         }
         if form.values().is_err() {
             self.say("The saved document needs values the form does not have: save first (s), or fill them in.");

@@ -11,6 +11,7 @@ use crate::graphql::highlight::json_line;
 use crate::text::sanitize_line;
 use crate::tui::app::{Answer, App, Focus};
 use crate::tui::run::VariablesForm;
+use crate::tui::wrap;
 
 pub fn draw_variables(frame: &mut Frame, app: &App, area: Rect) {
     let focused = app.focus == Focus::Variables && app.dialogs.is_empty();
@@ -58,29 +59,43 @@ pub fn draw_variables(frame: &mut Frame, app: &App, area: Rect) {
             )));
         }
         // Only the rows that fit are built: the window follows the focus, so
-        // a hundred thousand variables cost what a screenful does.
-        let room = (inner.height as usize).saturating_sub(lines.len()).max(1);
-        let first = match form.focused_input() {
-            Some(focused) => focused.saturating_sub(room - 1),
-            // On Run: the last rows, a blank line and the button.
-            None if form.on_run_button() => form.rows.len().saturating_sub(room.saturating_sub(2)),
-            None => 0,
+        // a hundred thousand variables cost what a screenful does. Two rows
+        // stay for the blank line and the Run button, unless the pane is tiny.
+        let width = inner.width as usize;
+        let left = (inner.height as usize).saturating_sub(lines.len());
+        let room = if left < 5 { left } else { left - 2 }.max(1);
+        let block = |i: usize| variable_block(form, i, selected(first_row + i), width);
+        let anchor = form
+            .focused_input()
+            .or_else(|| {
+                form.on_run_button()
+                    .then(|| form.rows.len().saturating_sub(1))
+            })
+            .unwrap_or(0);
+        let first = if form.rows.is_empty() {
+            0
+        } else {
+            first_shown(anchor, room, |i| block(i).0.len())
         };
         if first > 0 {
             lines.push(Line::from(Span::styled(format!("↑ {first} more"), dim())));
         }
-        for i in (first + usize::from(first > 0)..form.rows.len()).take(room) {
-            let row = first_row + i;
-            let y = inner.y as usize + lines.len();
-            let (line, at) = variable_line(form, i, selected(row), inner, y);
-            cursor = cursor.or(at);
-            lines.push(line);
-            if let Some(error) = &form.errors[i] {
-                lines.push(Line::from(Span::styled(
-                    format!("  ✗ {}", sanitize_line(error)),
-                    error_style(),
-                )));
+        let mut used = usize::from(first > 0);
+        for i in first..form.rows.len() {
+            let (block_lines, at) = block(i);
+            if used + block_lines.len() > room && i > first {
+                let left = form.rows.len() - i;
+                lines.push(Line::from(Span::styled(format!("↓ {left} more"), dim())));
+                break;
             }
+            if let Some((x, y)) = at {
+                let y = lines.len() + y;
+                if y < inner.height as usize {
+                    cursor = Some((inner.x + x as u16, inner.y + y as u16));
+                }
+            }
+            used += block_lines.len();
+            lines.extend(block_lines);
         }
         let run_style = if selected(form.run_row()) {
             Style::new().fg(Color::Black).bg(Color::Green).bold()
@@ -139,47 +154,113 @@ fn response_title(app: &App, answer: &Answer, slug: &str, running_here: bool) ->
     title
 }
 
-/// One variable's row: label, type, value (and choices when focused), and
-/// where the cursor goes when it is focused and on screen at row `y`.
-fn variable_line(
+/// The first row to show so that row `anchor` (and the rows before it, as
+/// many as fit) takes at most `room` lines, given each row's height; a line
+/// goes to "↑ n more" when rows are left out above.
+fn first_shown(anchor: usize, room: usize, height: impl Fn(usize) -> usize) -> usize {
+    let mut used = 0;
+    let mut first = anchor;
+    loop {
+        used += height(first);
+        if first == 0 {
+            return 0;
+        }
+        if used + height(first - 1) + 1 > room {
+            return first;
+        }
+        first -= 1;
+    }
+}
+
+/// Lines a focused value may take before it scrolls instead.
+const VALUE_LINES: usize = 4;
+
+/// One variable's lines: label, type and value (on lines of their own when
+/// the focused value does not fit beside them), its choices when focused,
+/// and its error, wrapped; with the cursor's column and line when focused.
+fn variable_block(
     form: &VariablesForm,
     i: usize,
     selected: bool,
-    inner: Rect,
-    y: usize,
-) -> (Line<'static>, Option<(u16, u16)>) {
+    width: usize,
+) -> (Vec<Line<'static>>, Option<(usize, usize)>) {
     let input = &form.rows[i];
     let required = if input.required { "*" } else { " " };
     let label = format!("{required}{} ", sanitize_line(&input.label()));
     let ty = format!("{} ", input.type_name);
     let value = sanitize_line(form.inputs[i].value());
-    let value_style = if selected {
+    let value_style = if form.shows_default(i) {
+        default_style()
+    } else if selected {
         Style::new().underlined()
     } else {
         Style::new()
     };
-    let prefix_width = label.chars().count() + ty.chars().count();
-    let mut cursor = None;
-    if selected {
-        let x = inner.x as usize + prefix_width + form.inputs[i].cursor();
-        if x < (inner.x + inner.width) as usize && y < (inner.y + inner.height) as usize {
-            cursor = Some((x as u16, y as u16));
-        }
-    }
-    let mut spans = vec![
+    let prefix = vec![
         Span::styled(label, Style::new().fg(Color::Yellow)),
         Span::styled(ty, dim()),
-        Span::styled(value, value_style),
     ];
+    let prefix_width: usize = prefix.iter().map(|s| wrap::width(&s.content)).sum();
+    let mut lines = Vec::new();
+    let mut cursor = None;
+    let before_cursor: String = value.chars().take(form.inputs[i].cursor()).collect();
+    if !selected {
+        let shown = wrap::cut(&value, width.saturating_sub(prefix_width));
+        let mut spans = prefix;
+        spans.push(Span::styled(shown, value_style));
+        lines.push(Line::from(spans));
+    } else if prefix_width + wrap::width(&value) < width {
+        cursor = Some((prefix_width + wrap::width(&before_cursor), 0));
+        let mut spans = prefix;
+        spans.push(Span::styled(value, value_style));
+        lines.push(Line::from(spans));
+    } else {
+        // The whole value below its label, a few lines of it, scrolled to
+        // the cursor; the indent leaves the cursor room at a line's end.
+        lines.push(Line::from(prefix));
+        let pieces = wrap::pieces(&value, width.saturating_sub(3));
+        let at = form.inputs[i].cursor();
+        let cursor_piece = pieces
+            .iter()
+            .rposition(|(start, _)| *start <= at)
+            .unwrap_or(0);
+        let first = cursor_piece.saturating_sub(VALUE_LINES - 1);
+        for (n, (start, piece)) in pieces.iter().enumerate().skip(first).take(VALUE_LINES) {
+            if n == cursor_piece {
+                let column: String = piece.chars().take(at - start).collect();
+                cursor = Some((2 + wrap::width(&column), lines.len()));
+            }
+            lines.push(Line::from(vec![
+                Span::raw("  "),
+                Span::styled(piece.clone(), value_style),
+            ]));
+        }
+    }
     if selected && !input.choices.is_empty() {
         let shown: Vec<&str> = input
             .choices
             .iter()
             .map(|c| if c.is_empty() { "∅" } else { c.as_str() })
             .collect();
-        spans.push(Span::styled(format!("  ←/→ {}", shown.join(" · ")), dim()));
+        let text = format!("  ←/→ {}", shown.join(" · "));
+        lines.push(Line::from(Span::styled(wrap::cut(&text, width), dim())));
     }
-    (Line::from(spans), cursor)
+    if let Some(error) = &form.errors[i] {
+        let wrapped = wrap::wrap(&sanitize_line(error), width.saturating_sub(4));
+        for (n, part) in wrapped.into_iter().enumerate() {
+            let lead = if n == 0 { "  ✗ " } else { "    " };
+            lines.push(Line::from(Span::styled(
+                format!("{lead}{part}"),
+                error_style(),
+            )));
+        }
+    }
+    (lines, cursor)
+}
+
+/// A value the document gives as default, not one typed.
+pub(crate) fn default_style() -> Style {
+    dim().italic()
 }
 
 pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {

@@ -436,3 +436,63 @@ fn completion_list_and_field_popup() {
     press(&mut app, KeyCode::F(2));
     insta::assert_snapshot!("field_popup", render(&app));
 }
+
+/// The cell at `(x, y)` of what `app` draws.
+fn cell_style(app: &App, x: u16, y: u16) -> ratatui::style::Style {
+    let mut terminal =
+        Terminal::new(TestBackend::new(app.screen.width, app.screen.height)).unwrap();
+    terminal.draw(|frame| draw(frame, app)).unwrap();
+    terminal.backend().buffer()[(x, y)].style()
+}
+
+/// Where `needle` starts on screen.
+fn find_on_screen(app: &App, needle: &str) -> Option<(u16, u16)> {
+    render(app).lines().enumerate().find_map(|(y, line)| {
+        let line = line.trim_matches('"');
+        let at = line.find(needle)?;
+        Some((line[..at].chars().count() as u16, y as u16))
+    })
+}
+
+#[test]
+fn a_long_value_shows_whole_on_focus_and_errors_wrap() {
+    let mut app = loaded(110, 40);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::F(6)); // Tab would indent the document
+    type_text(
+        &mut app,
+        "demo/a-pipeline-with-a-name-far-longer-than-the-pane-is-wide",
+    );
+    press(&mut app, KeyCode::Down);
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "five");
+    ctrl(&mut app, 'r');
+    insta::assert_snapshot!(render(&app));
+    press(&mut app, KeyCode::Up);
+    insta::assert_snapshot!("long_value_focused", render(&app));
+}
+
+#[test]
+fn a_default_value_looks_unlike_a_typed_one() {
+    let mut app = loaded(110, 30);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    let (x, y) = find_on_screen(&app, "$first Int 5").expect("the default is shown");
+    let default = cell_style(&app, x + 11, y);
+    let expected = super::run::default_style();
+    assert_eq!(
+        (default.fg, default.add_modifier),
+        (expected.fg, expected.add_modifier),
+        "the default is dim and italic"
+    );
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "7");
+    let typed = cell_style(&app, x + 11, y);
+    assert_ne!(typed.fg, default.fg, "a typed value is drawn as text");
+    assert!(!typed
+        .add_modifier
+        .contains(ratatui::style::Modifier::ITALIC));
+}

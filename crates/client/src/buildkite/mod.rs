@@ -1,6 +1,7 @@
 //! Everything that speaks HTTP to Buildkite. No UI code here.
 
 pub mod body;
+pub mod curl;
 pub mod error;
 pub mod graphql_api;
 pub mod http;
@@ -9,11 +10,13 @@ pub mod portal;
 pub mod rest;
 pub mod short_tokens;
 pub mod slug;
+pub mod token_check;
 
 pub use body::ResponseBody;
 pub use error::ApiError;
 pub use http::{ClientOptions, Notice, Notices, RateLimit};
 pub use invoke::{InvokeResponse, InvokeStream, PortalClient};
-pub use portal::{CreatedPortal, NewPortal, Portal, PortalChanges};
+pub use portal::{CreatedPortal, NewPortal, Portal, PortalChanges, PortalRecord};
 pub use rest::{AccessToken, RestClient};
 pub use short_tokens::{DeviceCode, Exchange, ShortLivedToken};
+pub use token_check::TokenCheck;

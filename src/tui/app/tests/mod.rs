@@ -109,6 +109,7 @@ pub(super) fn created(slug: &str) -> CreatedPortal {
 mod editor;
 mod flows;
 mod large;
+mod panes;
 mod schema;
 mod state_machine;
 mod trust;

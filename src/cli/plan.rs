@@ -1,0 +1,214 @@
+//! `plan DIR`: what `push DIR` would do, portal by portal, with the
+//! semantic document diff, the blast radius, drift and undeclared portals.
+//! Exit 0 no changes, 2 changes, 1 error (as `terraform plan -detailed-exitcode`).
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde_json::json;
+
+use super::session::Session;
+use super::{Failure, Outcome, Output, EXIT_FAILED};
+use crate::buildkite::PortalRecord;
+use crate::portfile::{self, Action, Drift, Lock, Plan, PlanInput, PortalFile};
+use crate::text::sanitize_line;
+
+/// `plan` found changes (0 none, 1 an error).
+pub(super) const EXIT_CHANGES: u8 = 2;
+
+/// A directory, its lock and Buildkite's portals, and the plan between them.
+pub(super) struct Loaded {
+    pub(super) files: Vec<PortalFile>,
+    pub(super) lock: Lock,
+    pub(super) remote: Vec<PortalRecord>,
+    pub(super) plan: Plan,
+}
+
+/// Reads DIR and Buildkite and plans; a directory that cannot be read, or a
+/// lock of another organization, is an error naming what to fix.
+pub(super) async fn load(
+    session: &Session,
+    dir: &Path,
+    allow_delete: bool,
+) -> Result<Loaded, Failure> {
+    let files = portfile::read_portals(dir).map_err(|problems| {
+        Failure(
+            format!(
+                "{} cannot be planned:\n  {}",
+                dir.display(),
+                problems.join("\n  ")
+            ),
+            EXIT_FAILED,
+        )
+    })?;
+    let lock = match Lock::read(dir).map_err(|e| Failure(e, EXIT_FAILED))? {
+        Some(lock) => {
+            check_org(&lock, session.org(), dir)?;
+            lock
+        }
+        None => Lock::new(session.org()),
+    };
+    let remote = session.rest()?.list_records().await?;
+    let plan = portfile::plan(&PlanInput {
+        files: &files,
+        lock: &lock,
+        remote: &remote,
+        allow_delete,
+    });
+    Ok(Loaded {
+        files,
+        lock,
+        remote,
+        plan,
+    })
+}
+
+pub(super) fn check_org(lock: &Lock, org: &str, dir: &Path) -> Result<(), Failure> {
+    if lock.org.is_empty() || lock.org == org {
+        return Ok(());
+    }
+    Err(Failure(
+        format!(
+            "{} belongs to organization `{}` (its {}), not `{org}`; pass --org {}",
+            dir.display(),
+            sanitize_line(&lock.org),
+            portfile::LOCK_FILE,
+            sanitize_line(&lock.org),
+        ),
+        EXIT_FAILED,
+    ))
+}
+
+/// `bkportals plan DIR [--allow-delete]`
+pub(super) async fn plan(
+    session: &Session,
+    out: Output,
+    dir: &Path,
+    allow_delete: bool,
+) -> Outcome {
+    let loaded = load(session, dir, allow_delete).await?;
+    let plan = &loaded.plan;
+    if out.json {
+        out.print_json(&plan_json(plan, session.org()))?;
+    } else {
+        print!("{}", describe(plan, session.org()));
+    }
+    if !plan.problems.is_empty() {
+        return Err(Failure(
+            format!(
+                "{} cannot be pushed as it is:\n  {}",
+                dir.display(),
+                plan.problems.join("\n  ")
+            ),
+            EXIT_FAILED,
+        ));
+    }
+    Ok(if plan.has_changes() { EXIT_CHANGES } else { 0 })
+}
+
+pub(super) fn plan_json(plan: &Plan, org: &str) -> serde_json::Value {
+    json!({
+        "organization": org,
+        "changes": plan.has_changes(),
+        "portals": plan.portals,
+        "undeclared": plan.undeclared,
+        "problems": plan.problems,
+    })
+}
+
+/// The plan for people: one block a portal, then a summary line.
+pub(super) fn describe(plan: &Plan, org: &str) -> String {
+    let mut text = String::new();
+    let line = sanitize_line;
+    let mut unchanged = Vec::new();
+    for item in &plan.portals {
+        let slug = line(&item.slug);
+        match &item.action {
+            Action::Unchanged => unchanged.push(slug.clone()),
+            Action::Create { .. } => {
+                let _ = writeln!(text, "+ create {slug}");
+            }
+            Action::Delete => {
+                let _ = writeln!(text, "- delete {slug}");
+            }
+            Action::DeleteNotAsked => {
+                let _ = writeln!(
+                    text,
+                    "  keep {slug}: no longer in the directory (push --allow-delete deletes it)"
+                );
+            }
+            Action::Update {
+                current_slug,
+                fields,
+                document,
+                ..
+            } => {
+                if *current_slug == item.slug {
+                    let _ = writeln!(text, "~ update {slug}");
+                } else {
+                    let _ = writeln!(text, "~ rename {} -> {slug}", line(current_slug));
+                }
+                // The slug is in the heading; the document gets its own summary.
+                for field in fields
+                    .iter()
+                    .filter(|f| !matches!(f.field, "slug" | "document"))
+                {
+                    let shown = |v: &Option<String>| {
+                        v.as_deref()
+                            .map_or("(none)".to_owned(), |v| format!("\"{}\"", line(v)))
+                    };
+                    let _ = writeln!(
+                        text,
+                        "    {}: {} -> {}",
+                        field.field,
+                        shown(&field.from),
+                        shown(&field.to)
+                    );
+                }
+                if !document.is_empty() {
+                    let _ = writeln!(text, "    document:");
+                    for change in document {
+                        let mark = if change.may_break_callers() { '!' } else { '+' };
+                        let _ = writeln!(text, "      {mark} {}", line(&change.to_string()));
+                    }
+                }
+            }
+        }
+        if let Some(drift) = item.drift {
+            let said = match drift {
+                Drift::Changed if item.is_change() => {
+                    "changed on Buildkite since the last pull: this push would overwrite that (push refuses without --force)"
+                }
+                Drift::Changed => "changed on Buildkite since the last pull, and matches the files",
+                Drift::Gone => "no longer on Buildkite: push would create it again, with a new UUID and token (push refuses without --force)",
+                Drift::Unrecorded => "not recorded by the last push: whether it changed on Buildkite is not known (push refuses without --force; pull records it)",
+            };
+            let _ = writeln!(text, "    ! {slug} {said}");
+        }
+        for effect in &item.blast_radius {
+            let _ = writeln!(text, "    blast radius: {}", line(effect));
+        }
+    }
+    if !unchanged.is_empty() {
+        let _ = writeln!(text, "= unchanged: {}", unchanged.join(", "));
+    }
+    if !plan.undeclared.is_empty() {
+        let names: Vec<String> = plan.undeclared.iter().map(|u| line(&u.slug)).collect();
+        let _ = writeln!(
+            text,
+            "? on Buildkite but not in the directory (never changed by push; pull takes them in): {}",
+            names.join(", ")
+        );
+    }
+    let count = |want: fn(&Action) -> bool| plan.portals.iter().filter(|p| want(&p.action)).count();
+    let _ = writeln!(
+        text,
+        "Plan for organization `{}`: {} to create, {} to update, {} to delete, {} unchanged.",
+        line(org),
+        count(|a| matches!(a, Action::Create { .. })),
+        count(|a| matches!(a, Action::Update { .. })),
+        count(|a| matches!(a, Action::Delete)),
+        unchanged.len(),
+    );
+    text
+}

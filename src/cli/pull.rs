@@ -1,0 +1,89 @@
+//! `pull DIR`: every portal of the organization as `SLUG.graphql` and
+//! `SLUG.toml`, and `bkportals.lock` recording each as Buildkite sent it.
+//! Portal records carry no token, so none reaches DIR.
+
+use std::path::Path;
+
+use serde_json::json;
+
+use super::plan::check_org;
+use super::session::Session;
+use super::{warn, Failure, Outcome, Output, EXIT_FAILED};
+use crate::portfile::{self, lint, Lock};
+
+/// `bkportals pull DIR`
+pub(super) async fn pull(session: &Session, out: Output, dir: &Path) -> Outcome {
+    if let Some(lock) = Lock::read(dir).map_err(|e| Failure(e, EXIT_FAILED))? {
+        check_org(&lock, session.org(), dir)?;
+    }
+    let records = session.rest()?.list_records().await?;
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Failure(
+            format!("could not create {}: {e}", dir.display()),
+            EXIT_FAILED,
+        )
+    })?;
+    let mut lock = Lock::new(session.org());
+    for record in &records {
+        let portal = &record.portal;
+        if !portfile::files::is_slug(&portal.slug) {
+            // A slug that is no file name (`../x`) is not written anywhere.
+            warn(format!(
+                "skipped a portal whose slug `{}` cannot be a file name",
+                portal.slug
+            ));
+            continue;
+        }
+        portfile::write_portal(dir, portal).map_err(|e| {
+            Failure(
+                format!(
+                    "could not write {}'s files in {}: {e}",
+                    portal.slug,
+                    dir.display()
+                ),
+                EXIT_FAILED,
+            )
+        })?;
+        lock.set(&portal.uuid, &portal.slug, &record.raw);
+    }
+    lock.write(dir).map_err(|e| {
+        Failure(
+            format!(
+                "could not write {}: {e}",
+                dir.join(portfile::LOCK_FILE).display()
+            ),
+            EXIT_FAILED,
+        )
+    })?;
+    warn_about_secrets(dir);
+    if out.json {
+        let slugs: Vec<&str> = lock.portals.iter().map(|e| e.slug.as_str()).collect();
+        out.print_json(&json!({ "directory": dir.display().to_string(), "portals": slugs }))?;
+    }
+    eprintln!(
+        "Pulled {} portals of `{}` into {} (no tokens). Commit it; `bkportals plan {}` shows what changes.",
+        lock.portals.len(),
+        session.org(),
+        dir.display(),
+        dir.display()
+    );
+    Ok(0)
+}
+
+/// A document on Buildkite may hold a token written into it: say where.
+fn warn_about_secrets(dir: &Path) {
+    for path in lint::files_to_scan(dir) {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        for (path, finding) in lint::secret_literals(&path, &text) {
+            warn(format!(
+                "{}:{}:{}: {}",
+                path.display(),
+                finding.line,
+                finding.column,
+                finding.message
+            ));
+        }
+    }
+}

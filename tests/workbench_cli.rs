@@ -1,0 +1,401 @@
+//! The workbench commands end to end: `auth`, `token add`, `completions`,
+//! `invoke --print-curl`, `history` and `audit`, the real binary in a private
+//! home against a `bkportals sandbox` child process over loopback HTTP.
+
+mod common;
+mod home;
+
+use common::{SandboxProcess, NO_PORTAL_SCOPES_TOKEN, READ_ONLY_TOKEN};
+use home::{assert_ok, stderr, stdout, Home};
+
+const API_TOKEN: &str = "bkua_sandbox_demo_all_scopes";
+
+/// The sandbox's exports without its API token: the person has none yet.
+fn without_token(sandbox: &SandboxProcess) -> Vec<(String, String)> {
+    sandbox
+        .exports
+        .iter()
+        .filter(|(name, _)| name != "BUILDKITE_API_TOKEN")
+        .cloned()
+        .collect()
+}
+
+fn org(sandbox: &SandboxProcess) -> String {
+    sandbox
+        .exports
+        .iter()
+        .find(|(name, _)| name == "BUILDKITE_ORGANIZATION_SLUG")
+        .map(|(_, v)| v.clone())
+        .expect("the sandbox names its organization")
+}
+
+#[test]
+fn auth_login_stores_a_checked_token_that_later_commands_use() {
+    let home = Home::new();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    let env = without_token(&sandbox);
+    let org = org(&sandbox);
+
+    let before = home.command(&env, &["list"]);
+    assert_eq!(before.status.code(), Some(1));
+    assert!(
+        stderr(&before).contains(&format!("run `bkportals auth login --org {org}`")),
+        "{}",
+        stderr(&before)
+    );
+
+    let login = home.command_with_stdin(&env, &["auth", "login"], &format!("{API_TOKEN}\n"));
+    assert_ok(&login);
+    assert!(
+        stderr(&login).contains(&format!("Signed in to `{org}` as ")),
+        "{}",
+        stderr(&login)
+    );
+    assert!(!stderr(&login).contains("lacks"), "{}", stderr(&login));
+    let store = std::fs::read_to_string(home.token_store()).unwrap();
+    assert!(store.contains(API_TOKEN), "stored in the file store");
+    assert!(!stderr(&login).contains(API_TOKEN) && !stdout(&login).contains(API_TOKEN));
+
+    // The stored token and the organization signed in to are used from now on.
+    let no_org: Vec<_> = env
+        .iter()
+        .filter(|(name, _)| name != "BUILDKITE_ORGANIZATION_SLUG")
+        .cloned()
+        .collect();
+    let list = home.command(&no_org, &["list"]);
+    assert_ok(&list);
+    assert!(stdout(&list).contains("recent-builds"), "{}", stdout(&list));
+
+    let status = home.command(&env, &["auth", "status", "--json"]);
+    assert_ok(&status);
+    let report: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(report["source"], "store");
+    assert_eq!(report["missing"], serde_json::json!([]));
+    assert!(!stdout(&status).contains(API_TOKEN));
+
+    // The environment wins over the store, and says so.
+    let shadowed = home.command(&sandbox.exports, &["list"]);
+    assert_ok(&shadowed);
+    assert!(
+        stderr(&shadowed)
+            .contains("BUILDKITE_API_TOKEN is set and is used instead of the API token stored"),
+        "{}",
+        stderr(&shadowed)
+    );
+
+    let logout = home.command(&env, &["auth", "logout"]);
+    assert_ok(&logout);
+    assert!(!std::fs::read_to_string(home.token_store())
+        .unwrap()
+        .contains(API_TOKEN));
+    let after = home.command(&env, &["auth", "status"]);
+    assert_eq!(after.status.code(), Some(1));
+    assert!(stderr(&after).contains("auth login"), "{}", stderr(&after));
+    let again = home.command(&env, &["auth", "logout"]);
+    assert_eq!(again.status.code(), Some(1), "nothing left to forget");
+}
+
+#[test]
+fn auth_login_names_the_access_a_token_lacks_and_refuses_a_wrong_token() {
+    let home = Home::new();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    let env = without_token(&sandbox);
+
+    let read_only = home.command_with_stdin(&env, &["auth", "login"], READ_ONLY_TOKEN);
+    assert_ok(&read_only);
+    let said = stderr(&read_only);
+    assert!(said.contains("the token lacks write_portals"), "{said}");
+    assert!(
+        said.contains("the token lacks graphql (GraphQL access"),
+        "{said}"
+    );
+    assert!(!said.contains("lacks read_portals"), "{said}");
+
+    let none = home.command_with_stdin(&env, &["auth", "login", "--json"], NO_PORTAL_SCOPES_TOKEN);
+    assert_ok(&none);
+    let report: serde_json::Value = serde_json::from_slice(&none.stdout).unwrap();
+    assert_eq!(
+        report["missing"],
+        serde_json::json!(["read_portals", "write_portals", "graphql"])
+    );
+
+    let wrong = home.command_with_stdin(&env, &["auth", "login"], "bkua_not_a_real_token");
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(
+        stderr(&wrong).contains("Buildkite refused this API token"),
+        "{}",
+        stderr(&wrong)
+    );
+    let store = std::fs::read_to_string(home.token_store()).unwrap();
+    assert!(!store.contains("bkua_not_a_real_token"));
+    assert!(
+        store.contains(NO_PORTAL_SCOPES_TOKEN),
+        "the earlier one is kept"
+    );
+
+    let empty = home.command_with_stdin(&env, &["auth", "login"], "  \n");
+    assert_eq!(empty.status.code(), Some(2));
+    assert!(
+        stderr(&empty).contains("no token was given"),
+        "{}",
+        stderr(&empty)
+    );
+}
+
+#[test]
+fn token_add_checks_the_token_with_the_portal_without_running_it_then_stores_it() {
+    let home = Home::new();
+    let state = home.path().join("state.json");
+    let sandbox = SandboxProcess::start(&state);
+    let env = &sandbox.exports;
+    let before = std::fs::read(&state).unwrap();
+
+    let wrong = home.command_with_stdin(env, &["token", "add", "trigger-main-build"], "bkpt_wrong");
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(
+        stderr(&wrong).contains("portal `trigger-main-build` refused this token"),
+        "{}",
+        stderr(&wrong)
+    );
+    assert!(
+        !home.token_store().exists()
+            || !std::fs::read_to_string(home.token_store())
+                .unwrap()
+                .contains("bkpt_wrong")
+    );
+
+    let added = home.command_with_stdin(
+        env,
+        &["token", "add", "trigger-main-build", "--json"],
+        "bkpt_sandbox_trigger_main_build\n",
+    );
+    assert_ok(&added);
+    let said: serde_json::Value = serde_json::from_slice(&added.stdout).unwrap();
+    assert_eq!(said["verified"], true);
+    assert!(!stdout(&added).contains("bkpt_sandbox_trigger_main_build"));
+    // The check did not run the portal's mutation: no build was made.
+    assert_eq!(
+        std::fs::read(&state).unwrap(),
+        before,
+        "the sandbox's world is unchanged"
+    );
+
+    let list = home.command(env, &["token", "list", "--json"]);
+    let entries: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(entries[0]["portal"], "trigger-main-build");
+    assert_eq!(entries[0]["kind"], "admin");
+
+    let unknown = home.command_with_stdin(env, &["token", "add", "no-such-portal"], "bkpt_x");
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        stderr(&unknown).contains("not found"),
+        "{}",
+        stderr(&unknown)
+    );
+}
+
+/// What the bash script offers for `words` (the last one being completed).
+fn bash_complete(
+    home: &Home,
+    env: &[(String, String)],
+    script: &str,
+    words: &[&str],
+) -> Vec<String> {
+    let bin_dir = std::path::Path::new(common::BIN).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    // As bash calls a completion function: the command, the word, the one before.
+    let program = format!(
+        "source ./bkportals.bash\nCOMP_WORDS=({})\nCOMP_CWORD={}\n_bkportals_with_slugs bkportals \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\nfor w in \"${{COMPREPLY[@]}}\"; do printf '%s\\n' \"$w\"; done\n",
+        quoted.join(" "),
+        words.len() - 1
+    );
+    std::fs::write(home.path().join("bkportals.bash"), script).unwrap();
+    let output = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(program)
+        .env_clear()
+        .env("PATH", path)
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("BKPORTALS_TOKEN_STORE", "file")
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .current_dir(home.path())
+        .output()
+        .expect("bash runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    stdout(&output).lines().map(str::to_owned).collect()
+}
+
+#[test]
+fn completions_come_from_the_command_definitions_and_slugs_from_the_last_list() {
+    let home = Home::new();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    let env = &sandbox.exports;
+    let bash = home.command(env, &["completions", "bash"]);
+    assert_ok(&bash);
+    let script = stdout(&bash);
+
+    // Subcommands and flags are clap's.
+    let commands = bash_complete(&home, env, &script, &["bkportals", "au"]);
+    assert_eq!(commands, ["auth"]);
+    let flags = bash_complete(&home, env, &script, &["bkportals", "invoke", "--op"]);
+    assert_eq!(flags, ["--operation"]);
+
+    // No slugs are known before a list.
+    let unknown = bash_complete(&home, env, &script, &["bkportals", "show", "re"]);
+    assert!(unknown.is_empty(), "{unknown:?}");
+    assert_ok(&home.command(env, &["list"]));
+    let cache =
+        std::fs::read_to_string(home.path().join("cache/bkportals/portal-slugs.json")).unwrap();
+    assert!(
+        !cache.contains("bkpt_") && !cache.contains("bkua_"),
+        "slugs only: {cache}"
+    );
+    assert_eq!(
+        bash_complete(&home, env, &script, &["bkportals", "show", "re"]),
+        ["recent-builds"]
+    );
+    assert_eq!(
+        bash_complete(
+            &home,
+            env,
+            &script,
+            &["bkportals", "--org", "x", "token", "add", "trig"]
+        ),
+        ["trigger-main-build"]
+    );
+    let all = bash_complete(&home, env, &script, &["bkportals", "invoke", ""]);
+    assert_eq!(all.len(), 4, "{all:?}");
+    // A slug goes only where a slug is asked for.
+    assert!(!bash_complete(
+        &home,
+        env,
+        &script,
+        &["bkportals", "show", "recent-builds", ""]
+    )
+    .contains(&"who-am-i".to_owned()));
+
+    // zsh and fish call the same slug list at the same places.
+    let zsh = stdout(&home.command(env, &["completions", "zsh"]));
+    // show, update, delete, invoke and four token commands at least.
+    assert!(
+        zsh.matches("':slug:_bkportals_slugs'").count() >= 8,
+        "{zsh}"
+    );
+    assert!(!zsh.contains("':slug:_default'"));
+    let fish = stdout(&home.command(env, &["completions", "fish"]));
+    assert!(
+        fish.contains("-a \"(bkportals completions --slugs 2>/dev/null)\""),
+        "{fish}"
+    );
+
+    let bad = home.command(env, &["completions", "powershell"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn check_reports_requested_complexity_warns_near_the_limit_and_fails_over_it() {
+    let home = Home::new();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    let env = &sandbox.exports;
+    let page = |first: u32| {
+        format!("query P{first} {{ organization(slug: \"demo\") {{ pipelines(first: {first}) {{ edges {{ node {{ slug }} }} }} }} }}\n")
+    };
+    std::fs::write(home.path().join("docs.graphql"), page(500)).unwrap();
+    std::fs::write(home.path().join("near.graphql"), page(45_000)).unwrap();
+    std::fs::write(
+        home.path().join("over.graphql"),
+        "query Over { organization(slug: \"demo\") { pipelines(first: 500) { edges { node {\n  builds(first: 500) { edges { node { number } } } } } } } }\n",
+    )
+    .unwrap();
+
+    // Against the organization's schema, fetched from the sandbox.
+    let docs = home.command(env, &["check", "docs.graphql"]);
+    assert_ok(&docs);
+    assert!(
+        stderr(&docs).contains("docs.graphql: query `P500` requests 503 complexity points"),
+        "{}",
+        stderr(&docs)
+    );
+
+    let near = home.command(env, &["check", "near.graphql"]);
+    assert_ok(&near);
+    assert_eq!(
+        stdout(&near),
+        "near.graphql:1:1: warning: query `P45000` requests 45,003 complexity points; near Buildkite's limit of 50,000 (ask for fewer items with first/last)\n"
+    );
+
+    let over = home.command(env, &["check", "--json", "docs.graphql", "over.graphql"]);
+    assert_eq!(over.status.code(), Some(1), "{}", stderr(&over));
+    let items: serde_json::Value = serde_json::from_slice(&over.stdout).unwrap();
+    assert_eq!(items.as_array().map(Vec::len), Some(1), "{items}");
+    assert_eq!(items[0]["file"], "over.graphql");
+    assert_eq!(items[0]["severity"], "error");
+    assert_eq!(items[0]["operation"], "Over");
+    // The figure in the docs' own error message for this shape of query.
+    assert_eq!(items[0]["complexity"], 251_503);
+}
+
+#[test]
+fn print_curl_gives_the_exact_request_without_the_token_and_it_runs() {
+    let home = Home::new();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    let env = &sandbox.exports;
+    assert_ok(&home.command_with_stdin(
+        env,
+        &["token", "add", "recent-builds"],
+        "bkpt_sandbox_recent_builds",
+    ));
+    let printed = home.command(
+        env,
+        &[
+            "invoke",
+            "recent-builds",
+            "--operation",
+            "GetBuilds",
+            "--var",
+            "pipelineSlug=demo/web-app",
+            "--var",
+            "branch=[\"main\"]",
+            "--print-curl",
+        ],
+    );
+    assert_ok(&printed);
+    let command = stdout(&printed);
+    assert!(!command.contains("bkpt_"), "never the token: {command}");
+    assert!(
+        command.contains("/organizations/demo/portals/recent-builds?operation_name=GetBuilds'"),
+        "{command}"
+    );
+    assert!(
+        command.contains("-H \"Authorization: Bearer $TOKEN\""),
+        "{command}"
+    );
+    // Typed from the document's definitions, as invoke sends them.
+    assert!(
+        command.contains(r#"--data-raw '{"pipelineSlug":"demo/web-app","branch":["main"]}'"#),
+        "{command}"
+    );
+
+    // The printed command is the request: curl gets the portal's answer.
+    let ran = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "curl -sS {}",
+            command.trim().trim_start_matches("curl ")
+        ))
+        .env("TOKEN", "bkpt_sandbox_recent_builds")
+        .output()
+        .expect("sh runs");
+    assert!(ran.status.success(), "{}", stderr(&ran));
+    let answer: serde_json::Value = serde_json::from_slice(&ran.stdout).expect("JSON");
+    assert!(answer["data"]["pipeline"]["name"].is_string(), "{answer}");
+    assert!(answer.get("errors").is_none(), "{answer}");
+}
