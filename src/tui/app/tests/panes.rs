@@ -14,7 +14,7 @@ fn the_chosen_operation_stays_chosen_while_the_document_changes() {
     let mut app = loaded();
     press(&mut app, KeyCode::Down); // recent-builds: GetBuilds, then Trigger
     press(&mut app, KeyCode::Enter);
-    press(&mut app, KeyCode::F(6)); // the variables form, on its picker (Tab indents)
+    press(&mut app, KeyCode::F(6)); // the variables form (Tab indents the document)
     press(&mut app, KeyCode::Right);
     let form = app.variables.as_ref().expect("a form");
     assert_eq!(form.operation_name(), Some("Trigger"));
