@@ -46,6 +46,10 @@ pub enum Action {
     PreviousMatch,
     CopyBody,
     SaveBody,
+    /// Long lines of the response wrap, or scroll sideways.
+    Wrap,
+    Left,
+    Right,
     /// The key goes to the pane's own editor (text, the variables form):
     /// listed so the help says what those keys do.
     Edit,
@@ -341,6 +345,24 @@ const RESPONSE: &[Binding] = &[
         "Enter/Space",
         Action::Fold,
         "fold or unfold the block",
+    ),
+    bind(
+        &[plain(KeyCode::Left), char('h')],
+        "←/h",
+        Action::Left,
+        "scroll left",
+    ),
+    bind(
+        &[plain(KeyCode::Right), char('l')],
+        "→/l",
+        Action::Right,
+        "scroll right",
+    ),
+    bind(
+        &[char('w')],
+        "w",
+        Action::Wrap,
+        "wrap long lines (or scroll sideways)",
     ),
     bind(&[char('/')], "/", Action::Search, "search"),
     bind(&[char('n')], "n", Action::NextMatch, "next match"),

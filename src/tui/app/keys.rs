@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent,
 use super::{App, Focus};
 use crate::tui::dialogs::{DeletePrompt, Dialog};
 use crate::tui::keymap::{self, Action, Context};
-use crate::tui::layout::{self, inner_height};
+use crate::tui::layout;
 use crate::tui::message::Command;
 
 const FOCUS_ORDER: [Focus; 4] = [
@@ -254,11 +254,11 @@ impl App {
                         }
                     }
                     Some(Focus::Response) => {
-                        let height = inner_height(areas.response);
+                        let height = self.response_body_height();
                         if let Some(answer) =
                             self.selected_slug().and_then(|s| self.answers.get_mut(&s))
                         {
-                            answer.view.move_cursor(by as isize, height);
+                            answer.view.scroll_by(by as isize, height);
                         }
                     }
                     _ => {}

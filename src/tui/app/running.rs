@@ -420,18 +420,19 @@ impl App {
 
     /// Rows the response pane gives to GraphQL errors before the body.
     pub fn response_header_rows(&self) -> usize {
-        self.selected_answer().map_or(0, |a| {
-            if a.view.errors.is_empty() {
-                0
-            } else {
-                a.view.errors.len().min(5) + 1
-            }
-        })
+        let width = usize::from(self.areas().response.width.saturating_sub(2));
+        self.selected_answer()
+            .map_or(0, |a| a.view.header_lines(width).len())
+    }
+
+    /// Rows of the response pane's body.
+    pub(super) fn response_body_height(&self) -> usize {
+        inner_height(self.areas().response).saturating_sub(self.response_header_rows())
     }
 
     /// Typing a search in the response; true when the key was taken.
     pub(super) fn response_search_key(&mut self, key: KeyEvent) -> bool {
-        let height = inner_height(self.areas().response);
+        let height = self.response_body_height();
         let Some(slug) = self.selected_slug() else {
             return false;
         };
@@ -445,11 +446,9 @@ impl App {
             KeyCode::Enter | KeyCode::Esc => {
                 let text = input.value().to_owned();
                 view.searching = None;
-                if key.code == KeyCode::Enter && !text.is_empty() {
-                    view.search = Some(text.clone());
-                    if !view.find(true, height) {
-                        self.say(format!("`{text}` is not in the response"));
-                    }
+                let typed = key.code == KeyCode::Enter && !text.is_empty();
+                if typed && !view.search_for(text.clone(), height) {
+                    self.say(format!("`{text}` is not in the response"));
                 }
             }
             _ => {
@@ -460,8 +459,7 @@ impl App {
     }
 
     pub(super) fn response_action(&mut self, action: Option<Action>) -> Vec<Command> {
-        let height =
-            inner_height(self.areas().response).saturating_sub(self.response_header_rows());
+        let height = self.response_body_height();
         let slug = self.selected_slug();
         let Some(view) = slug
             .and_then(|s| self.answers.get_mut(&s))
@@ -482,11 +480,23 @@ impl App {
             Some(Action::Bottom) => view.move_cursor(isize::MAX / 2, height),
             Some(Action::Fold) => view.toggle_fold(),
             Some(Action::Search) => view.searching = Some(LineInput::default()),
-            Some(action @ (Action::NextMatch | Action::PreviousMatch))
-                if !view.find(action == Action::NextMatch, height) =>
-            {
-                self.say("No match: search with /");
+            Some(action @ (Action::NextMatch | Action::PreviousMatch)) => {
+                let forward = action == Action::NextMatch;
+                let before = view.cursor;
+                if !view.find(forward, height) {
+                    self.say("No match: search with /");
+                } else if forward && view.cursor <= before {
+                    self.say("Search wrapped around to the top.");
+                } else if !forward && view.cursor >= before {
+                    self.say("Search wrapped around to the bottom.");
+                }
             }
+            Some(Action::Wrap) => {
+                view.wrap = !view.wrap;
+                view.column = 0;
+            }
+            Some(Action::Left) if !view.wrap => view.scroll_sideways(false),
+            Some(Action::Right) if !view.wrap => view.scroll_sideways(true),
             Some(Action::CopyBody) => {
                 if let Some(path) = view.body.source().spilled_to() {
                     let text = format!(

@@ -1,6 +1,7 @@
 //! Pure drawing from `&App`. Every string from the server is sanitized here.
 
 mod portal;
+mod response;
 mod run;
 
 pub(crate) use portal::{draw_completion, draw_document_text, highlighted_line, DocumentText};
@@ -29,7 +30,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     portal::draw_fields(frame, app, areas.fields);
     portal::draw_document(frame, app, areas.document);
     run::draw_variables(frame, app, areas.variables);
-    run::draw_response(frame, app, areas.response);
+    response::draw_response(frame, app, areas.response);
     draw_footer(frame, app, areas.footer);
     if let Some(dialog) = app.dialogs.front() {
         dialog.draw(frame, app);

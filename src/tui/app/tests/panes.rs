@@ -22,7 +22,8 @@ fn the_chosen_operation_stays_chosen_while_the_document_changes() {
     type_text(&mut app, "build-1");
     shift_tab(&mut app); // back to the document, and type in it
     assert_eq!(app.focus, Focus::Document);
-    type_text(&mut app, "# a comment\n");
+    type_text(&mut app, "# a comment");
+    press(&mut app, KeyCode::Enter);
     let form = app.variables.as_ref().expect("a form");
     assert_eq!(
         form.operation_name(),
@@ -32,4 +33,78 @@ fn the_chosen_operation_stays_chosen_while_the_document_changes() {
     assert_eq!(form.op_index, 1);
     assert_eq!(form.inputs[0].value(), "build-1", "and the value typed");
     assert_eq!(form.row, 1, "and the focused row");
+}
+
+/// Runs deploy-web (no variables, a stored token) and answers with `body`.
+fn answered(app: &mut App, body: &str) {
+    let commands = ctrl(app, 'r');
+    assert_eq!(names(&commands), ["invoke"]);
+    app.update(Msg::Invoked {
+        slug: "deploy-web".into(),
+        ran_as: None,
+        result: Ok(InvokeResponse {
+            status: 200,
+            elapsed: std::time::Duration::from_millis(5),
+            rate_limit: RateLimit::default(),
+            body: body.into(),
+            graphql: None,
+        }),
+    });
+    assert_eq!(app.focus, Focus::Response);
+}
+
+fn long_list(count: usize) -> String {
+    let items: Vec<String> = (0..count).map(|i| format!("{{\"n\":{i}}}")).collect();
+    format!("[{}]", items.join(","))
+}
+
+fn wheel(app: &mut App, kind: crossterm::event::MouseEventKind) {
+    let area = app.areas().response;
+    app.update(Msg::Mouse(crossterm::event::MouseEvent {
+        kind,
+        column: area.x + 2,
+        row: area.y + 2,
+        modifiers: KeyModifiers::NONE,
+    }));
+}
+
+#[test]
+fn the_mouse_wheel_scrolls_the_answer_at_once() {
+    use crossterm::event::MouseEventKind;
+    let mut app = loaded();
+    app.update(Msg::Resize(120, 40));
+    answered(&mut app, &long_list(200));
+    wheel(&mut app, MouseEventKind::ScrollDown);
+    let view = &app.selected_answer().expect("an answer").view;
+    assert_eq!(view.scroll, 3, "the first notch moves the view");
+    assert_eq!(view.cursor, 3, "the cursor stays on screen, at its top");
+    wheel(&mut app, MouseEventKind::ScrollUp);
+    let view = &app.selected_answer().expect("an answer").view;
+    assert_eq!(view.scroll, 0);
+    assert_eq!(view.cursor, 3, "a cursor on screen is left where it is");
+}
+
+#[test]
+fn search_steps_wrap_around_and_say_so() {
+    let mut app = loaded();
+    answered(&mut app, r#"{"a":"web","b":"x","c":"WEB"}"#);
+    type_text(&mut app, "/web");
+    press(&mut app, KeyCode::Enter);
+    let view = &app.selected_answer().expect("an answer").view;
+    assert_eq!(view.cursor, 1);
+    assert_eq!(view.match_position(), Some((1, 2)), "1 of 2, either case");
+    press(&mut app, KeyCode::Char('n'));
+    let view = &app.selected_answer().expect("an answer").view;
+    assert_eq!((view.cursor, view.match_position()), (3, Some((2, 2))));
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(app.selected_answer().expect("an answer").view.cursor, 1);
+    assert!(app.status.contains("wrapped"), "{}", app.status);
+    type_text(&mut app, "/WEB");
+    press(&mut app, KeyCode::Enter);
+    let view = &app.selected_answer().expect("an answer").view;
+    assert_eq!(
+        view.match_position(),
+        Some((1, 1)),
+        "capitals search exactly"
+    );
 }
