@@ -50,6 +50,10 @@ pub enum Action {
     Wrap,
     Left,
     Right,
+    /// The focused pane takes the whole screen, or gives it back.
+    Zoom,
+    /// The log of every status message of the session.
+    Messages,
     /// The key goes to the pane's own editor (text, the variables form):
     /// listed so the help says what those keys do.
     Edit,
@@ -140,6 +144,18 @@ pub const GLOBAL: &[Binding] = &[
     ),
     bind(&[plain(KeyCode::F(1))], "F1", Action::Help, "this help"),
     bind(
+        &[plain(KeyCode::F(6))],
+        "F6",
+        Action::Zoom,
+        "zoom: whole screen (again: back)",
+    ),
+    bind(
+        &[plain(KeyCode::F(7))],
+        "F7",
+        Action::Messages,
+        "all messages of this session",
+    ),
+    bind(
         &[ctrl('c')],
         "Ctrl-c",
         Action::Quit,
@@ -229,6 +245,12 @@ const LIST: &[Binding] = &[
         "Esc",
         Action::Back,
         "clear the filter",
+    ),
+    bind(
+        &[char('+')],
+        "+",
+        Action::Zoom,
+        "zoom the list (again: back)",
     ),
     bind(&[char('?')], "?", Action::Help, "this help"),
     bind(&[char('q')], "q", Action::Quit, "quit"),
@@ -379,6 +401,12 @@ const RESPONSE: &[Binding] = &[
         "Esc",
         Action::Back,
         "back to the list",
+    ),
+    bind(
+        &[char('+')],
+        "+",
+        Action::Zoom,
+        "zoom the answer (again: back)",
     ),
     bind(&[char('?')], "?", Action::Help, "this help"),
     bind(&[char('q')], "q", Action::Quit, "quit"),

@@ -51,8 +51,9 @@ impl App {
         if ctrl && key.code == KeyCode::Char('c') {
             return self.ask_to_quit();
         }
-        if self.show_help {
+        if self.show_help || self.show_messages {
             self.show_help = false;
+            self.show_messages = false;
             return Vec::new();
         }
         if self.list.filtering {
@@ -106,6 +107,14 @@ impl App {
             }
             Action::Help => {
                 self.show_help = true;
+                Vec::new()
+            }
+            Action::Zoom => {
+                self.zoomed = !self.zoomed;
+                Vec::new()
+            }
+            Action::Messages => {
+                self.show_messages = true;
                 Vec::new()
             }
             Action::Quit => self.ask_to_quit(),

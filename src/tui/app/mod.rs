@@ -29,6 +29,7 @@ mod dialog_actions;
 mod document;
 mod keys;
 pub mod list;
+mod messages;
 mod persist;
 mod running;
 mod saving;
@@ -122,6 +123,12 @@ pub struct App {
     /// F5 was pressed: say when the schema arrives.
     schema_asked: bool,
     pub show_help: bool,
+    /// The focused pane has the whole screen.
+    pub zoomed: bool,
+    /// Every message the status line said this session, oldest first.
+    pub messages: std::collections::VecDeque<String>,
+    /// The message log is open over the panes.
+    pub show_messages: bool,
     pub status: String,
     status_cause: Option<Cause>,
     /// A warning stays until the next key, whatever routine news comes.
@@ -160,6 +167,9 @@ impl App {
             schema_note: "loading the GraphQL schema…".into(),
             schema_asked: false,
             show_help: false,
+            zoomed: false,
+            messages: std::collections::VecDeque::new(),
+            show_messages: false,
             status: String::new(),
             status_cause: None,
             status_sticky: false,
@@ -275,10 +285,19 @@ impl App {
     }
 
     pub fn areas(&self) -> layout::Areas {
-        layout::areas(
-            self.screen,
-            matches!(self.focus, Focus::Variables | Focus::Response),
-        )
+        let focus = match self.focus {
+            Focus::List => layout::Pane::List,
+            Focus::Document => layout::Pane::Document,
+            Focus::Variables => layout::Pane::Variables,
+            Focus::Response => layout::Pane::Response,
+        };
+        let footer_rows = 1 + self.status_lines(self.screen.width).len() as u16;
+        let arrangement = layout::Arrangement {
+            focus,
+            zoomed: self.zoomed,
+            footer_rows,
+        };
+        layout::areas(self.screen, arrangement)
     }
 
     fn list_height(&self) -> usize {
@@ -288,6 +307,7 @@ impl App {
     /// Says `text` in the status line.
     fn say(&mut self, text: impl Into<String>) {
         self.status = text.into();
+        self.log_status();
         self.status_cause = None;
         self.status_sticky = false;
     }

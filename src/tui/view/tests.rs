@@ -566,3 +566,51 @@ fn an_html_answer_says_it_is_not_json() {
     );
     assert!(screen.contains("<head><title>502 Bad Gateway</title></head>"));
 }
+
+#[test]
+fn at_80_by_24_the_run_panes_take_turns_with_the_document_and_zoom() {
+    let mut app = loaded(80, 24);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "demo/web-app");
+    let screen = render(&app);
+    assert!(
+        screen.contains("demo/web-app"),
+        "the whole value shows: {screen}"
+    );
+    insta::assert_snapshot!("variables_at_80_by_24", screen);
+    answer_again(&mut app, BUILDS_BODY);
+    press(&mut app, KeyCode::Char('+'));
+    insta::assert_snapshot!("response_zoomed_at_80_by_24", render(&app));
+}
+
+/// Runs again, with the values already typed.
+fn answer_again(app: &mut App, body: &str) {
+    ctrl(app, 'r');
+    app.update(Msg::Invoked {
+        slug: "recent-builds".into(),
+        ran_as: None,
+        result: Ok(InvokeResponse {
+            status: 200,
+            elapsed: Duration::from_millis(42),
+            rate_limit: RateLimit::default(),
+            body: body.into(),
+            graphql: GraphqlEnvelope::parse(body),
+        }),
+    });
+}
+
+#[test]
+fn the_message_log_shows_every_message_in_full() {
+    let mut app = loaded(80, 24);
+    app.update(Msg::Status(
+        "The portal secret is not valid: Buildkite refused it (HTTP 401). Copy the secret again from the portal's Security page and paste it whole, or sign in instead.".into(),
+    ));
+    let screen = render(&app);
+    assert!(
+        screen.contains("paste it whole, or sign in") && screen.contains(" instead. "),
+        "a long message wraps below the keys: {screen}"
+    );
+    press(&mut app, KeyCode::F(7));
+    insta::assert_snapshot!("message_log", render(&app));
+}

@@ -108,3 +108,62 @@ fn search_steps_wrap_around_and_say_so() {
         "capitals search exactly"
     );
 }
+
+#[test]
+fn f6_zooms_whichever_pane_has_the_focus_and_gives_it_back() {
+    let mut app = loaded();
+    app.update(Msg::Resize(140, 40));
+    press(&mut app, KeyCode::Down);
+    for focus in [
+        Focus::List,
+        Focus::Document,
+        Focus::Variables,
+        Focus::Response,
+    ] {
+        while app.focus != focus {
+            press(&mut app, KeyCode::Tab);
+        }
+        press(&mut app, KeyCode::F(6));
+        let areas = app.areas();
+        let zoomed = match focus {
+            Focus::List => areas.list,
+            Focus::Document => areas.document,
+            Focus::Variables => areas.variables,
+            Focus::Response => areas.response,
+        };
+        assert_eq!(
+            (zoomed.width, zoomed.height),
+            (140, 40 - areas.footer.height),
+            "{focus:?} has the screen"
+        );
+        assert_eq!(areas.fields.width, 0, "the others are out of sight");
+        press(&mut app, KeyCode::F(6));
+        assert!(app.areas().list.width > 0, "and back");
+    }
+}
+
+#[test]
+fn at_80_by_24_every_pane_gets_room() {
+    let mut app = loaded();
+    app.update(Msg::Resize(80, 24));
+    press(&mut app, KeyCode::Down);
+    for focus in [
+        Focus::List,
+        Focus::Document,
+        Focus::Variables,
+        Focus::Response,
+    ] {
+        while app.focus != focus {
+            press(&mut app, KeyCode::Tab);
+        }
+        let areas = app.areas();
+        let pane = match focus {
+            Focus::List => areas.list,
+            Focus::Document => areas.document,
+            Focus::Variables => areas.variables,
+            Focus::Response => areas.response,
+        };
+        assert!(pane.height >= 14, "{focus:?} is {} rows tall", pane.height);
+        assert!(pane.width >= 24, "{focus:?} is {} columns wide", pane.width);
+    }
+}
