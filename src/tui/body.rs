@@ -112,6 +112,18 @@ impl Body {
         text
     }
 
+    /// How deep line `i` is nested (0 for the outermost value).
+    pub fn depth(&self, i: usize) -> usize {
+        self.lines.get(i).map_or(0, |l| l.depth as usize)
+    }
+
+    /// Line `i` as it is in the body (no indent added).
+    pub fn line_raw(&self, i: usize) -> &str {
+        self.lines
+            .get(i)
+            .map_or("", |l| &self.raw[l.start as usize..l.end as usize])
+    }
+
     /// The line that closes the block line `i` opens, if it opens one.
     pub fn closing(&self, i: usize) -> Option<usize> {
         self.lines

@@ -45,6 +45,9 @@ pub enum Action {
     NextMatch,
     PreviousMatch,
     CopyBody,
+    /// The value, or the JSON path, under the response's cursor.
+    CopyValue,
+    CopyPath,
     SaveBody,
     /// Long lines of the response wrap, or scroll sideways.
     Wrap,
@@ -391,10 +394,22 @@ const RESPONSE: &[Binding] = &[
     bind(&[char('N')], "N", Action::PreviousMatch, "previous match"),
     bind(&[char('c')], "c", Action::CopyBody, "copy the body"),
     bind(
+        &[char('y')],
+        "y",
+        Action::CopyValue,
+        "copy the value under the cursor",
+    ),
+    bind(
+        &[char('p')],
+        "p",
+        Action::CopyPath,
+        "copy its path (.data.builds[0].url)",
+    ),
+    bind(
         &[char('s')],
         "s",
         Action::SaveBody,
-        "save the body to a file",
+        "save it as shown to a file (asks before replacing)",
     ),
     bind(
         &[plain(KeyCode::Esc)],

@@ -75,6 +75,8 @@ pub enum Msg {
         result: Result<String, String>,
     },
     Status(String),
+    /// The file an answer was to be saved to exists (its absolute path).
+    SaveWouldOverwrite(String),
     Diagnosed {
         slug: String,
         generation: u64,
@@ -135,9 +137,12 @@ pub enum Command {
         slug: String,
         text: String,
     },
+    /// Saves an answer: pretty-printed as the viewer shows it when JSON.
+    /// An existing file is replaced only with `overwrite` (after asking).
     WriteFile {
         path: String,
         contents: crate::buildkite::ResponseBody,
+        overwrite: bool,
     },
     /// Keeps an unsaved edit on disk (debounced), or removes it once saved.
     WriteDraft(Box<crate::drafts::Draft>),

@@ -6,12 +6,14 @@
 //! pending messages is empty; the spinner clock runs only while something is
 //! in flight, so an idle app does no work at all.
 
+mod answer_file;
 pub mod app;
 pub mod body;
 pub mod clipboard;
 pub mod dialogs;
 pub mod editor;
 pub mod input;
+pub mod json_path;
 pub mod keymap;
 pub mod layout;
 pub mod message;

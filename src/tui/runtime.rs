@@ -190,10 +190,17 @@ impl Runtime {
                 secret,
             } => drop(tokio::spawn(cx.ephemeral(slug, portal_uuid, secret))),
             Command::ForgetToken(slug) => drop(tokio::spawn(cx.forget_token(slug))),
-            Command::WriteFile { path, contents } => {
+            Command::WriteFile {
+                path,
+                contents,
+                overwrite,
+            } => {
                 tokio::task::spawn_blocking(move || {
-                    let status = write_new_file(&path, contents.as_bytes());
-                    let _ = cx.tx.send(Msg::Status(status));
+                    let msg = match super::answer_file::save(&path, &contents, overwrite) {
+                        Ok(status) => Msg::Status(status),
+                        Err(super::answer_file::Exists(full)) => Msg::SaveWouldOverwrite(full),
+                    };
+                    let _ = cx.tx.send(msg);
                 });
             }
             Command::Diagnose {
@@ -518,52 +525,5 @@ async fn invoke(
             result: Err(error),
             ran_as,
         },
-    }
-}
-
-/// Writes an answer to a new file, readable by the owner only; an existing
-/// file is never overwritten. Says what happened, with the full path.
-fn write_new_file(path: &str, bytes: &[u8]) -> String {
-    use std::io::Write;
-    let full = std::path::absolute(path).unwrap_or_else(|_| path.into());
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let written = options
-        .open(&full)
-        .and_then(|mut file| file.write_all(bytes));
-    match written {
-        Ok(()) => format!("Saved the response to {}.", full.display()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => format!(
-            "{} exists: s again and give another name (nothing was overwritten).",
-            full.display()
-        ),
-        Err(e) => format!("Could not save to {}: {e}", full.display()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::write_new_file;
-
-    #[test]
-    fn a_saved_answer_never_overwrites_a_file_and_stays_private() {
-        let dir = tempfile::tempdir().expect("a temp dir");
-        let path = dir.path().join("response.json");
-        let path = path.to_str().expect("utf-8");
-        assert!(write_new_file(path, b"{}").starts_with("Saved the response to /"));
-        let again = write_new_file(path, b"[]");
-        assert!(again.contains("exists"), "{again}");
-        assert_eq!(std::fs::read(path).expect("written"), b"{}");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(path).expect("there").permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
     }
 }

@@ -438,6 +438,11 @@ impl App {
                 self.say(text);
                 Vec::new()
             }
+            Msg::SaveWouldOverwrite(path) => {
+                self.dialogs
+                    .open(super::dialogs::SaveResponse::overwrite(path));
+                Vec::new()
+            }
             Msg::Diagnosed {
                 slug,
                 generation,

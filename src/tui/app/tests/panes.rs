@@ -167,3 +167,69 @@ fn at_80_by_24_every_pane_gets_room() {
         assert!(pane.width >= 24, "{focus:?} is {} columns wide", pane.width);
     }
 }
+
+fn copied(commands: &[Command]) -> Option<&str> {
+    commands.iter().find_map(|c| match c {
+        Command::Copy(text) => Some(text.as_str()),
+        _ => None,
+    })
+}
+
+#[test]
+fn y_copies_the_value_under_the_cursor_and_p_its_path() {
+    let mut app = loaded();
+    answered(
+        &mut app,
+        r#"{"data":{"builds":[{"url":"https://buildkite.com/demo/web/builds/1"}]}}"#,
+    );
+    type_text(&mut app, "/url");
+    press(&mut app, KeyCode::Enter);
+    let value = press(&mut app, KeyCode::Char('y'));
+    assert_eq!(
+        copied(&value),
+        Some("https://buildkite.com/demo/web/builds/1")
+    );
+    let path = press(&mut app, KeyCode::Char('p'));
+    assert_eq!(copied(&path), Some(".data.builds[0].url"));
+}
+
+#[test]
+fn saving_asks_before_replacing_a_file() {
+    let mut app = loaded();
+    answered(&mut app, r#"{"a":1}"#);
+    press(&mut app, KeyCode::Char('s'));
+    let commands = press(&mut app, KeyCode::Enter);
+    match commands.as_slice() {
+        [Command::WriteFile {
+            path, overwrite, ..
+        }] => assert_eq!((path.as_str(), *overwrite), ("response.json", false)),
+        other => panic!("expected a write, got {other:?}"),
+    }
+    // The runtime found the file there: the dialog asks, Enter replaces.
+    app.update(Msg::SaveWouldOverwrite("/home/me/response.json".into()));
+    assert!(matches!(app.dialogs.front(), Some(Dialog::SaveResponse(_))));
+    let commands = press(&mut app, KeyCode::Enter);
+    match commands.as_slice() {
+        [Command::WriteFile {
+            path, overwrite, ..
+        }] => assert_eq!(
+            (path.as_str(), *overwrite),
+            ("/home/me/response.json", true)
+        ),
+        other => panic!("expected the replacing write, got {other:?}"),
+    }
+    // Asked again, a changed name is a new file, not a replacement.
+    app.update(Msg::SaveWouldOverwrite("/home/me/response.json".into()));
+    press(&mut app, KeyCode::Backspace);
+    let commands = press(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(
+            commands.as_slice(),
+            [Command::WriteFile {
+                overwrite: false,
+                ..
+            }]
+        ),
+        "{commands:?}"
+    );
+}
