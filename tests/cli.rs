@@ -37,7 +37,7 @@ fn create_list_show_update_invoke_delete() {
     assert_ok(&created);
     let token = stdout(&created).trim().to_owned();
     assert!(
-        token.starts_with("bkpt_"),
+        token.starts_with("bkpat_"),
         "the token is printed once: {token}"
     );
     assert!(

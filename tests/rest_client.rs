@@ -54,7 +54,7 @@ async fn create_get_update_delete_round_trip() {
         created.portal.slug, "nightly-report",
         "slug made from the name"
     );
-    assert!(created.token.expose().starts_with("bkpt_"));
+    assert!(created.token.expose().starts_with("bkpat_"));
     assert!(created.portal.user_invokable);
 
     // The slug made from the name is sent: a second portal of that name

@@ -62,7 +62,7 @@ fn create_copy_the_token_and_confirm() {
     let screen = app.wait_for("shows this token only once");
     let token = screen
         .split_whitespace()
-        .find(|w| w.starts_with("bkpt_"))
+        .find(|w| w.starts_with("bkpat_"))
         .expect("the token is on screen")
         .to_owned();
     app.send("c");

@@ -13,9 +13,11 @@ use crate::secrets::TokenStore;
 use crate::text::{sanitize, to_json_pretty};
 use session::Session;
 
+mod auth;
 mod doctor;
 mod invoke;
 mod portals;
+mod prompt;
 mod sandbox;
 mod schema;
 mod session;
@@ -72,6 +74,11 @@ enum Command {
     },
     /// Run a portal's document and print the response
     Invoke(InvokeArgs),
+    /// The organization's API token: sign in (checked, then stored), status, sign out
+    Auth {
+        #[command(subcommand)]
+        action: AuthAction,
+    },
     /// Short-lived portal tokens: sign in as yourself, or use a portal secret
     Token {
         #[command(subcommand)]
@@ -109,6 +116,17 @@ enum SchemaAction {
 }
 
 #[derive(Subcommand, Debug)]
+enum AuthAction {
+    /// Read an API access token (hidden prompt, or stdin), check it with
+    /// Buildkite, and store it for the organization (--org)
+    Login,
+    /// Where the API token comes from, whose it is, and which scopes it lacks
+    Status,
+    /// Forget the API token stored for the organization
+    Logout,
+}
+
+#[derive(Subcommand, Debug)]
 enum TokenAction {
     /// Get a token that runs the portal with your own permissions (user-invokable
     /// portals): approve a code in the browser, then the token is stored
@@ -131,6 +149,9 @@ enum TokenAction {
         #[arg(long, value_name = "MIN")]
         expires_in: Option<u32>,
     },
+    /// Store a portal's existing long-lived token (made in the web UI): read
+    /// without echo (or from stdin), checked with the portal, then stored
+    Add { slug: String },
     /// List stored portal tokens: kind and expiry, never the value
     List,
     /// Forget every stored token of a portal
@@ -244,6 +265,49 @@ enum SandboxAction {
         #[arg(long, value_name = "URL", env = "BUILDKITE_PORTAL_ENDPOINT")]
         sandbox: Option<String>,
     },
+    /// List a portal's long-lived tokens and secrets on a running sandbox (ids, first characters)
+    Security {
+        slug: String,
+        #[command(flatten)]
+        target: SandboxTarget,
+    },
+    /// Add a long-lived token to a portal (the Security page's "New token"); printed once
+    NewToken {
+        slug: String,
+        #[command(flatten)]
+        target: SandboxTarget,
+    },
+    /// Make a portal secret (at most two a portal); printed once
+    Secret {
+        slug: String,
+        #[command(flatten)]
+        target: SandboxTarget,
+    },
+    /// Remove a portal's long-lived token: its id, or 10 or more of its first characters
+    RemoveToken {
+        slug: String,
+        #[arg(value_name = "TOKEN-ID-OR-PREFIX")]
+        token: String,
+        #[command(flatten)]
+        target: SandboxTarget,
+    },
+    /// Remove a portal secret: its id, or 10 or more of its first characters
+    RemoveSecret {
+        slug: String,
+        #[arg(value_name = "SECRET-ID-OR-PREFIX")]
+        secret: String,
+        #[command(flatten)]
+        target: SandboxTarget,
+    },
+}
+
+/// Which running sandbox an administrator's command talks to; it signs in
+/// with $BUILDKITE_API_TOKEN (an administrator's, as the sandbox prints it).
+#[derive(Args, Debug)]
+struct SandboxTarget {
+    /// The sandbox [default: $BUILDKITE_PORTAL_ENDPOINT]
+    #[arg(long, value_name = "URL", env = "BUILDKITE_PORTAL_ENDPOINT")]
+    sandbox: Option<String>,
 }
 
 /// A failure to report: the message, and the exit code.
@@ -299,7 +363,8 @@ fn init_logging(default: &str) {
 
 async fn run(cli: Cli) -> Outcome {
     if let Some(Command::Sandbox(args)) = cli.command {
-        return sandbox::run_sandbox(args).await;
+        let out = Output { json: cli.json };
+        return sandbox::run_sandbox(args, cli.org.as_deref(), out).await;
     }
     if let Some(Command::Check { files, schema }) = &cli.command {
         let out = Output { json: cli.json };
@@ -310,6 +375,7 @@ async fn run(cli: Cli) -> Outcome {
     }
     let mut session = Session::open(cli.demo, cli.org.as_deref()).await?;
     let Some(command) = cli.command else {
+        offer_sign_in(&mut session).await?;
         let services = crate::tui::Services {
             rest: session.rest()?,
             portals: session.portal_client()?,
@@ -333,6 +399,7 @@ async fn run(cli: Cli) -> Outcome {
         Command::Update(args) => portals::update(&mut session, out, args).await,
         Command::Delete { slug, yes } => portals::delete(&mut session, out, &slug, yes).await,
         Command::Invoke(args) => invoke::invoke(&mut session, out, args).await,
+        Command::Auth { action } => auth::auth(&mut session, out, action).await,
         Command::Token { action } => token::token(&mut session, out, action).await,
         Command::Schema {
             action: SchemaAction::Show { coordinate },
@@ -344,6 +411,20 @@ async fn run(cli: Cli) -> Outcome {
             unreachable!("handled above")
         }
     }
+}
+
+/// The app needs an API token: without one, a person at a terminal is asked
+/// for it (as `auth login` does) instead of being turned away.
+async fn offer_sign_in(session: &mut Session) -> Result<(), Failure> {
+    if session.settings.require_token().is_ok() || !prompt::interactive() {
+        return Ok(());
+    }
+    eprintln!(
+        "No API token for `{}`. Paste one to sign in (it is checked and stored, as \
+         `bkportals auth login` does), or press Ctrl-C.",
+        session.org()
+    );
+    auth::login(session, Output { json: false }).await.map(drop)
 }
 
 #[derive(Clone, Copy)]

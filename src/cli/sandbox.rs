@@ -1,10 +1,25 @@
-//! `sandbox`: run the embedded Buildkite, or approve a sign-in code on one.
+//! `sandbox`: run the embedded Buildkite, or act on one as its web pages
+//! would (approve a sign-in code, a portal's Security page).
 
 use std::io::Write;
 
-use super::{Failure, Outcome, SandboxAction, SandboxArgs, EXIT_FAILED, EXIT_USAGE};
+use super::{Failure, Outcome, Output, SandboxAction, SandboxArgs, EXIT_FAILED, EXIT_USAGE};
 use crate::sandbox::{self, SandboxOptions};
 use crate::text::sanitize_line;
+
+mod security;
+
+/// The running sandbox's address, from `--sandbox` or $BUILDKITE_PORTAL_ENDPOINT.
+fn sandbox_url(sandbox: Option<&str>) -> Result<url::Url, Failure> {
+    let base = sandbox.ok_or_else(|| {
+        Failure(
+            "which sandbox? pass --sandbox URL or set BUILDKITE_PORTAL_ENDPOINT (the sandbox prints it)".into(),
+            EXIT_USAGE,
+        )
+    })?;
+    url::Url::parse(base)
+        .map_err(|e| Failure(format!("--sandbox {base}: not a URL ({e})"), EXIT_USAGE))
+}
 
 async fn approve_code(
     code: &str,
@@ -12,13 +27,7 @@ async fn approve_code(
     deny: bool,
     sandbox: Option<&str>,
 ) -> Outcome {
-    let base = sandbox.ok_or_else(|| {
-        Failure(
-            "which sandbox? pass --sandbox URL or set BUILDKITE_PORTAL_ENDPOINT (the sandbox prints it)".into(),
-            EXIT_USAGE,
-        )
-    })?;
-    let mut url = url::Url::parse(base)?;
+    let mut url = sandbox_url(sandbox)?;
     if let Ok(mut segments) = url.path_segments_mut() {
         segments
             .pop_if_empty()
@@ -53,7 +62,12 @@ async fn approve_code(
     }
 }
 
-pub(super) async fn run_sandbox(args: SandboxArgs) -> Outcome {
+pub(super) async fn run_sandbox(args: SandboxArgs, org: Option<&str>, out: Output) -> Outcome {
+    if let Some(action) = &args.action {
+        if let Some(outcome) = security::run(action, org, out).await {
+            return outcome;
+        }
+    }
     if let Some(SandboxAction::Approve {
         code,
         user,

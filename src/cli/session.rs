@@ -64,6 +64,17 @@ impl Session {
             org_flag,
             &mut store,
         )?;
+        if env_token_set() && store.has_api_token(&settings.org) {
+            // As Buildkite's `bk` does: say which token wins, so a stale
+            // variable is not mistaken for the token just stored.
+            let warning = format!(
+                "{} is set and is used instead of the API token stored for `{}`; unset it to use the stored one",
+                config::ENV_TOKEN,
+                settings.org
+            );
+            warn(&warning);
+            warnings.push(warning);
+        }
         Ok(Session {
             settings,
             store,
@@ -101,6 +112,11 @@ impl Session {
     pub(super) fn org(&self) -> &str {
         &self.settings.org
     }
+}
+
+/// Whether the API token comes from the environment rather than the store.
+pub(super) fn env_token_set() -> bool {
+    std::env::var(config::ENV_TOKEN).is_ok_and(|v| !v.trim().is_empty())
 }
 
 pub(super) fn read_input(path: &Path, what: &str) -> Result<String, Failure> {

@@ -1,12 +1,14 @@
-//! `token login`, `token ephemeral`, `token list` and `token forget`.
+//! `token login`, `token ephemeral`, `token add`, `token list` and `token forget`.
 
 use std::io::IsTerminal;
 use std::time::Duration;
 
 use serde_json::json;
 
+use super::prompt::read_token;
 use super::session::{secret_from_env, Session};
-use super::{Failure, Outcome, Output, TokenAction, EXIT_FAILED};
+use super::{warn, Failure, Outcome, Output, TokenAction, EXIT_FAILED};
+use crate::buildkite::{ApiError, TokenCheck};
 use crate::secrets::TokenKind;
 use crate::text::sanitize_line;
 
@@ -22,6 +24,7 @@ pub(super) async fn token(session: &mut Session, out: Output, action: TokenActio
             client_id,
             expires_in,
         } => ephemeral(session, out, &slug, &secret_env, client_id, expires_in).await,
+        TokenAction::Add { slug } => add(session, out, &slug).await,
         TokenAction::List => list(session, out),
         TokenAction::Forget { slug } => forget(session, &slug),
     }
@@ -124,6 +127,43 @@ async fn ephemeral(
     eprintln!(
         "Stored an ephemeral token for `{slug}` until {}.",
         sanitize_line(&granted.expires_at)
+    );
+    Ok(0)
+}
+
+async fn add(session: &mut Session, out: Output, slug: &str) -> Outcome {
+    let org = session.settings.org.clone();
+    let token = read_token(&format!(
+        "Long-lived token of portal `{slug}` (input hidden; from the portal's Security page): "
+    ))?;
+    let check = session
+        .portal_client()?
+        .check_token(slug, &token)
+        .await
+        .map_err(|e| match e {
+            ApiError::Unauthorized { message, .. } => Failure(
+                format!("portal `{slug}` refused this token ({message}): copy it again from the portal's Security page"),
+                EXIT_FAILED,
+            ),
+            other => other.into(),
+        })?;
+    let verified = match check {
+        TokenCheck::Accepted => true,
+        TokenCheck::AddressRefused(message) => {
+            warn(format!(
+                "portal `{slug}` does not take calls from this address ({}), so the token could not be checked; stored anyway",
+                sanitize_line(&message)
+            ));
+            false
+        }
+    };
+    session.store.set_portal_token(&org, slug, token)?;
+    if out.json {
+        out.print_json(&json!({ "portal": slug, "kind": TokenKind::Admin, "verified": verified }))?;
+    }
+    eprintln!(
+        "Stored the long-lived token of `{slug}` ({}); `bkportals invoke {slug}` uses it.",
+        session.store.describe()
     );
     Ok(0)
 }

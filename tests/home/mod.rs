@@ -58,6 +58,30 @@ impl Home {
     }
 }
 
+impl Home {
+    /// Runs `bkportals ARGS` with `input` on its stdin (a pipe).
+    pub fn command_with_stdin(
+        &self,
+        env: &[(String, String)],
+        args: &[&str],
+        input: &str,
+    ) -> Output {
+        use std::io::Write;
+        let mut child = self
+            .command_line(env, args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("bkportals starts");
+        let mut stdin = child.stdin.take().expect("stdin");
+        // A command that fails early closes its stdin: that is its answer.
+        let _ = stdin.write_all(input.as_bytes());
+        drop(stdin);
+        child.wait_with_output().expect("bkportals runs")
+    }
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }

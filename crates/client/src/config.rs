@@ -74,7 +74,7 @@ pub enum ConfigError {
         reason: String,
         source_name: String,
     },
-    #[error("no API token for organization `{org}`: set {ENV_TOKEN} (an API access token with the read_portals and write_portals scopes), or try the sandbox with --demo")]
+    #[error("no API token for organization `{org}`: run `bkportals auth login --org {org}` to store one (an API access token with the read_portals and write_portals scopes), set {ENV_TOKEN}, or try the sandbox with --demo")]
     NoToken { org: String },
 }
 

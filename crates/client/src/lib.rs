@@ -7,6 +7,7 @@ pub mod buildkite;
 pub mod config;
 pub mod drafts;
 pub mod fsutil;
+pub mod portfile;
 pub mod schema_cache;
 pub mod secrets;
 pub mod text;

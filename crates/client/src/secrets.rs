@@ -251,6 +251,25 @@ impl TokenStore {
         .map(drop)
     }
 
+    /// Whether an API token is stored for the organization (reads the file's
+    /// index only, never the keyring).
+    pub fn has_api_token(&self, org: &str) -> bool {
+        self.tokens.api.contains_key(org)
+    }
+
+    /// Forgets the organization's API token; says whether there was one.
+    pub fn forget_api_token(&mut self, org: &str) -> Result<bool, StoreError> {
+        self.update(|store| {
+            let key = api_key(org);
+            store.cache.remove(&key);
+            let removed = store.tokens.api.remove(org);
+            if let Some(Stored::InKeyring { .. }) = removed {
+                forget_in_keyring(&key);
+            }
+            Ok(removed.is_some())
+        })
+    }
+
     pub fn portal_token(&mut self, org: &str, portal: &str) -> Option<Secret> {
         let stored = self.tokens.portal.get(org)?.get(portal)?.clone();
         self.reveal(portal_key(org, portal), stored)
@@ -460,9 +479,7 @@ impl TokenStore {
         ] {
             self.cache.remove(&key);
             if let Some(Stored::InKeyring { .. }) = removed {
-                if let Ok(entry) = keyring::Entry::new(KEYRING_SERVICE, &key) {
-                    let _ = entry.delete_credential();
-                }
+                forget_in_keyring(&key);
             }
         }
         long.is_some() || short.is_some()
@@ -527,6 +544,12 @@ fn read_tokens(path: &Path) -> Result<StoredTokens, StoreError> {
         path: path.to_owned(),
         message: e.message().to_owned(),
     })
+}
+
+fn forget_in_keyring(key: &str) {
+    if let Ok(entry) = keyring::Entry::new(KEYRING_SERVICE, key) {
+        let _ = entry.delete_credential();
+    }
 }
 
 /// True when an OS keyring answers (a missing entry is an answer).

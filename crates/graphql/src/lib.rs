@@ -6,5 +6,7 @@ pub mod format;
 pub mod highlight;
 pub mod introspection;
 pub mod lexer;
+pub mod lint;
 pub mod schema;
+pub mod semantic_diff;
 pub mod variables;

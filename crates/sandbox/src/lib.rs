@@ -5,12 +5,14 @@
 //! from Buildkite's docs, so a misread field cannot hide in a shared type.
 
 mod connection;
+mod credentials;
 mod faults;
 mod graphql;
 mod limits;
 mod portal_endpoint;
 mod portal_tokens;
 mod rest;
+mod security;
 mod state;
 
 use std::net::SocketAddr;
@@ -23,6 +25,7 @@ use axum::Router;
 use tokio::sync::oneshot;
 
 pub use faults::FaultSpec;
+pub use security::NewCredential;
 pub use state::slugify;
 use state::World;
 
@@ -112,6 +115,7 @@ pub struct RunningSandbox {
     pub api_token: String,
     /// The seeded portals and their tokens, so a demo can invoke them.
     pub portal_tokens: Vec<(String, String)>,
+    shared: Arc<Shared>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -143,6 +147,40 @@ impl RunningSandbox {
             self.org_slug,
             self.api_token
         )
+    }
+
+    /// The Security page's "New token": another long-lived token for portal
+    /// `slug`; the earlier ones keep working until removed.
+    pub fn new_portal_token(&self, slug: &str) -> Result<NewCredential, String> {
+        self.add_credential(slug, credentials::Kind::Token)
+    }
+
+    /// The Security page's "New Secret" (refused when the portal has two).
+    pub fn new_portal_secret(&self, slug: &str) -> Result<NewCredential, String> {
+        self.add_credential(slug, credentials::Kind::Secret)
+    }
+
+    /// Removes a long-lived token of `slug`, named by its id or the start of its value.
+    pub fn remove_portal_token(&self, slug: &str, id_or_prefix: &str) -> Result<(), String> {
+        security::remove(&self.shared, slug, credentials::Kind::Token, id_or_prefix)
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+
+    /// Removes a secret of `slug`, named by its id or the start of its value.
+    pub fn remove_portal_secret(&self, slug: &str, id_or_prefix: &str) -> Result<(), String> {
+        security::remove(&self.shared, slug, credentials::Kind::Secret, id_or_prefix)
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+
+    fn add_credential(&self, slug: &str, kind: credentials::Kind) -> Result<NewCredential, String> {
+        security::add(&self.shared, slug, kind)
+            .map(|c| NewCredential {
+                id: c.id,
+                value: c.value,
+            })
+            .map_err(|e| e.to_string())
     }
 
     /// Waits until the server stops (it runs until the process ends).
@@ -186,7 +224,7 @@ pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, String> {
     let portal_tokens = world
         .portals
         .iter()
-        .map(|p| (p.slug.clone(), p.token.clone()))
+        .filter_map(|p| Some((p.slug.clone(), p.tokens.first()?.value.clone())))
         .collect();
 
     let shared = Arc::new(Shared {
@@ -206,7 +244,7 @@ pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, String> {
         tracing::info!("sandbox state is kept in {}", path.display());
     }
 
-    let mut app = router(shared);
+    let mut app = router(shared.clone());
     if options.faults != FaultSpec::default() {
         tracing::info!("injecting faults: {:?}", options.faults);
         let faults = faults::Faults::new(options.faults.clone());
@@ -231,6 +269,7 @@ pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, String> {
         org_slug,
         api_token,
         portal_tokens,
+        shared,
         shutdown: Some(tx),
         task: Some(task),
     })
@@ -259,6 +298,18 @@ fn router(shared: Arc<Shared>) -> Router {
         .route(
             "/organizations/{org}/portals/{slug}/tokens",
             post(portal_tokens::create_token),
+        )
+        .route(
+            "/organizations/{org}/portals/{slug}/security",
+            get(security::show),
+        )
+        .route(
+            "/organizations/{org}/portals/{slug}/security/{list}",
+            post(security::create),
+        )
+        .route(
+            "/organizations/{org}/portals/{slug}/security/{list}/{name}",
+            axum::routing::delete(security::delete),
         )
         .route("/authorize/{code}", get(portal_tokens::authorize_page))
         .route("/authorize/{code}/approve", post(portal_tokens::approve))

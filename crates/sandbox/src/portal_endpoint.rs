@@ -35,7 +35,7 @@ pub async fn invoke(
             None => return graphql_error(StatusCode::NOT_FOUND, "Portal not found"),
         }
     };
-    let caller = caller(&shared, &portal.uuid, &portal.token, bearer(&headers));
+    let caller = caller(&shared, &portal, bearer(&headers));
     let (viewer, admin) = match caller {
         Caller::Admin => (portal.created_by.clone(), true),
         Caller::User(user) => (user, false),

@@ -14,7 +14,7 @@ use axum::Json;
 use serde_json::json;
 
 use super::graphql::graphql_error;
-use super::state::{random_hex, DeviceCode, ShortToken};
+use super::state::{random_hex, DeviceCode, PortalRecord, ShortToken};
 use super::Shared;
 
 /// Codes live five minutes; user tokens twelve hours by default; ephemeral
@@ -140,7 +140,7 @@ pub async fn create_token(
                     "client_id must be the portal's UUID",
                 );
             }
-            if !portal.secrets.iter().any(|s| s == text("secret")) {
+            if !portal.secrets.iter().any(|s| s.value == text("secret")) {
                 return oauth_error(
                     StatusCode::UNAUTHORIZED,
                     "invalid_client",
@@ -215,25 +215,26 @@ fn redeem_code(
 
 /// Who a portal call runs as, from its bearer token.
 pub enum Caller {
-    /// The portal's long-lived token or an ephemeral one: admin-level.
+    /// One of the portal's long-lived tokens or an ephemeral one: admin-level.
     Admin,
     User(String),
     Expired,
     Unknown,
 }
 
-pub fn caller(shared: &Shared, portal_uuid: &str, long_lived: &str, token: Option<&str>) -> Caller {
+pub fn caller(shared: &Shared, portal: &PortalRecord, token: Option<&str>) -> Caller {
     let Some(token) = token else {
         return Caller::Unknown;
     };
-    if token == long_lived {
+    if portal.tokens.iter().any(|t| t.value == token) {
         return Caller::Admin;
     }
+    let portal_uuid = &portal.uuid;
     let world = shared.world();
     match world
         .short_tokens
         .iter()
-        .find(|t| t.token == token && t.portal_uuid == portal_uuid)
+        .find(|t| t.token == token && &t.portal_uuid == portal_uuid)
     {
         Some(t) if t.expires <= Instant::now() => Caller::Expired,
         Some(t) => match &t.user {

@@ -21,7 +21,7 @@ use super::Shared;
 type Reply = Result<Response, Response>;
 
 /// Buildkite's answer to a missing or unknown API token.
-const AUTHENTICATION_REQUIRED: &str = "Authentication required. Please supply a valid API Access Token: https://buildkite.com/docs/apis/rest-api#authentication";
+pub(crate) const AUTHENTICATION_REQUIRED: &str = "Authentication required. Please supply a valid API Access Token: https://buildkite.com/docs/apis/rest-api#authentication";
 
 pub(crate) fn message(status: StatusCode, text: impl Into<String>) -> Response {
     (status, Json(json!({ "message": text.into() }))).into_response()
@@ -141,7 +141,7 @@ fn portal_json(world: &World, portal: &PortalRecord, with_token: bool) -> Value 
         "user_invokable": portal.user_invokable,
     });
     if with_token {
-        value["token"] = json!(portal.token);
+        value["token"] = json!(portal.tokens.first().map(|t| t.value.as_str()));
     }
     value
 }
@@ -365,7 +365,7 @@ pub async fn create(
         user_invokable,
         created_at: now_timestamp(),
         created_by: token.user.clone(),
-        token: new_portal_token(),
+        tokens: vec![new_portal_token()],
         secrets: Vec::new(),
     };
     let body = portal_json(&world, &record, true);

@@ -6,6 +6,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::credentials::Credential;
+
 const SEED: &str = include_str!("../assets/sandbox-seed.json");
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -82,10 +84,16 @@ pub struct PortalRecord {
     pub user_invokable: bool,
     pub created_at: String,
     pub created_by: String,
-    pub token: String,
-    /// Portal secrets, for ephemeral tokens (`client_credentials`).
+    /// Long-lived service tokens (admin-level); the seed names one `token`.
+    #[serde(
+        rename = "tokens",
+        alias = "token",
+        deserialize_with = "crate::credentials::one_or_many"
+    )]
+    pub tokens: Vec<Credential>,
+    /// Portal secrets, for ephemeral tokens (`client_credentials`); at most two.
     #[serde(default)]
-    pub secrets: Vec<String>,
+    pub secrets: Vec<Credential>,
 }
 
 /// A code of the user-invoked (device code) flow.
@@ -247,8 +255,8 @@ impl World {
                 user_invokable: i % 5 == 0,
                 created_at: now_timestamp(),
                 created_by: user.clone(),
-                token: new_portal_token(),
-                secrets: vec![format!("bkps_{}", random_hex(20))],
+                tokens: vec![new_portal_token()],
+                secrets: vec![Credential::generate(crate::credentials::SECRET_PREFIX)],
             });
         }
     }
@@ -282,8 +290,9 @@ pub fn now_timestamp() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-pub fn new_portal_token() -> String {
-    format!("bkpt_{}", random_hex(20))
+/// The long-lived token a new portal gets.
+pub fn new_portal_token() -> Credential {
+    Credential::generate(crate::credentials::TOKEN_PREFIX)
 }
 
 /// `bytes` random bytes as lowercase hex.

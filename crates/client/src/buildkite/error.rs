@@ -158,9 +158,9 @@ pub(crate) struct ErrorContext {
 }
 
 pub(crate) const API_TOKEN_HINT: &str =
-    "set BUILDKITE_API_TOKEN to a valid API access token for this organization";
+    "store a valid API access token for this organization with `bkportals auth login` (or set BUILDKITE_API_TOKEN)";
 pub(crate) const PORTAL_TOKEN_HINT: &str =
-    "the portal token is missing, wrong or revoked; pass the right one with --token-env";
+    "the portal token is missing, wrong or revoked; store the right one with `bkportals token add SLUG` or pass it with --token-env";
 
 /// The `message` (REST) or first `errors[].message` (GraphQL) of a JSON error body.
 fn server_message(body: &[u8]) -> Option<String> {

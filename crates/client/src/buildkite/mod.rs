@@ -9,11 +9,13 @@ pub mod portal;
 pub mod rest;
 pub mod short_tokens;
 pub mod slug;
+pub mod token_check;
 
 pub use body::ResponseBody;
 pub use error::ApiError;
 pub use http::{ClientOptions, Notice, Notices, RateLimit};
 pub use invoke::{InvokeResponse, InvokeStream, PortalClient};
-pub use portal::{CreatedPortal, NewPortal, Portal, PortalChanges};
+pub use portal::{CreatedPortal, NewPortal, Portal, PortalChanges, PortalRecord};
 pub use rest::{AccessToken, RestClient};
 pub use short_tokens::{DeviceCode, Exchange, ShortLivedToken};
+pub use token_check::TokenCheck;

@@ -98,6 +98,22 @@ where
     Ok(serde_json::from_value(value).unwrap_or_default())
 }
 
+/// A portal and the JSON object Buildkite sent for it, every field kept
+/// (`bkportals pull` hashes it: the API has no version or updated_at).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortalRecord {
+    pub portal: Portal,
+    pub raw: serde_json::Value,
+}
+
+impl<'de> Deserialize<'de> for PortalRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = serde_json::Value::deserialize(deserializer)?;
+        let portal = Portal::deserialize(&raw).map_err(serde::de::Error::custom)?;
+        Ok(PortalRecord { portal, raw })
+    }
+}
+
 /// The create response: a portal plus its token, which is never returned again.
 #[derive(Debug, Clone, Deserialize)]
 pub struct CreatedPortal {

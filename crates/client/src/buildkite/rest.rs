@@ -5,7 +5,7 @@ use url::Url;
 
 use super::error::{ApiError, ErrorContext, API_TOKEN_HINT};
 use super::http::{check_endpoint, decode, next_link, same_origin, ClientOptions, Http, Notices};
-use super::portal::{CreatedPortal, NewPortal, Portal, PortalChanges};
+use super::portal::{CreatedPortal, NewPortal, Portal, PortalChanges, PortalRecord};
 use super::slug::slug_from_name;
 use crate::secrets::Secret;
 
@@ -103,7 +103,21 @@ impl RestClient {
     }
 
     /// Like [`list`](Self::list), handing over each page as it arrives.
-    pub async fn list_pages(&self, mut on_page: impl FnMut(Vec<Portal>)) -> Result<(), ApiError> {
+    pub async fn list_pages(&self, on_page: impl FnMut(Vec<Portal>)) -> Result<(), ApiError> {
+        self.pages(on_page).await
+    }
+
+    /// Every portal with the JSON Buildkite sent for it.
+    pub async fn list_records(&self) -> Result<Vec<PortalRecord>, ApiError> {
+        let mut all = Vec::new();
+        self.pages(|page| all.extend(page)).await?;
+        Ok(all)
+    }
+
+    async fn pages<T: serde::de::DeserializeOwned>(
+        &self,
+        mut on_page: impl FnMut(Vec<T>),
+    ) -> Result<(), ApiError> {
         let context = self.context(READ, None);
         let mut url = self.portals_url(None);
         url.query_pairs_mut()
@@ -137,6 +151,11 @@ impl RestClient {
     }
 
     pub async fn get(&self, slug: &str) -> Result<Portal, ApiError> {
+        self.get_record(slug).await.map(|record| record.portal)
+    }
+
+    /// One portal with the JSON Buildkite sent for it.
+    pub async fn get_record(&self, slug: &str) -> Result<PortalRecord, ApiError> {
         let request = self
             .http
             .request(Method::GET, self.portals_url(Some(slug)), &self.token);
@@ -247,6 +266,17 @@ impl RestClient {
 
     /// Sends only the given changes (`PortalChanges::diff` keeps what differs).
     pub async fn update(&self, slug: &str, changes: &PortalChanges) -> Result<Portal, ApiError> {
+        self.update_record(slug, changes)
+            .await
+            .map(|record| record.portal)
+    }
+
+    /// Like [`update`](Self::update), with the JSON Buildkite sent back.
+    pub async fn update_record(
+        &self,
+        slug: &str,
+        changes: &PortalChanges,
+    ) -> Result<PortalRecord, ApiError> {
         let request = self
             .http
             .request(Method::PUT, self.portals_url(Some(slug)), &self.token)

@@ -1,0 +1,207 @@
+//! `auth login`, `auth status`, `auth logout`: the API token of an
+//! organization, checked with `GET /v2/access-token` and kept in the token
+//! store. The environment (`BUILDKITE_API_TOKEN`) still wins over the store.
+
+use serde::Serialize;
+
+use super::prompt::read_token;
+use super::session::{env_token_set, Session};
+use super::{warn, AuthAction, Failure, Outcome, Output, EXIT_FAILED};
+use crate::buildkite::{AccessToken, ApiError, ClientOptions, RestClient};
+use crate::config::{Paths, ENV_TOKEN};
+use crate::secrets::Secret;
+use crate::text::sanitize_line;
+
+/// What bkportals needs of an API token, and what each one is for.
+const NEEDED: &[(&str, &str)] = &[
+    ("read_portals", "list and show portals"),
+    ("write_portals", "create, update and delete portals"),
+    (
+        "graphql",
+        "GraphQL access: the schema for check, validation and completion",
+    ),
+];
+
+const TOKEN_SETTINGS: &str = "https://buildkite.com/user/api-access-tokens";
+
+pub(super) async fn auth(session: &mut Session, out: Output, action: AuthAction) -> Outcome {
+    match action {
+        AuthAction::Login => login(session, out).await,
+        AuthAction::Status => status(session, out).await,
+        AuthAction::Logout => logout(session),
+    }
+}
+
+/// What a check of the token found, for `--json` (never the token).
+#[derive(Serialize)]
+struct Report {
+    organization: String,
+    source: &'static str,
+    user: Option<String>,
+    scopes: Vec<String>,
+    missing: Vec<&'static str>,
+}
+
+/// Reads a token, checks it, stores it for the session's organization, and
+/// leaves it in the session's settings so the caller can go on with it.
+pub(super) async fn login(session: &mut Session, out: Output) -> Outcome {
+    let org = session.org().to_owned();
+    let token = read_token(&format!(
+        "API access token for `{org}` (input hidden; make one at {TOKEN_SETTINGS}): "
+    ))?;
+    let info = check_token(session, &token).await?;
+    session.store.set_api_token(&org, token.clone())?;
+    session.settings.api_token = Some(token);
+    let report = report(&org, "store", &info);
+    if out.json {
+        out.print_json(&report)?;
+    }
+    let who = report
+        .user
+        .as_deref()
+        .map(|u| format!(" as {}", sanitize_line(u)))
+        .unwrap_or_default();
+    eprintln!(
+        "Signed in to `{org}`{who}; the API token is {}.",
+        session.store.describe()
+    );
+    say_missing(&report.missing);
+    if env_token_set() {
+        warn(format!(
+            "{ENV_TOKEN} is set in this shell: it is used instead of the stored token until you unset it"
+        ));
+    }
+    remember_organization(session, &org);
+    Ok(0)
+}
+
+async fn status(session: &mut Session, out: Output) -> Outcome {
+    let org = session.org().to_owned();
+    let source = if env_token_set() {
+        "environment"
+    } else if session.store.has_api_token(&org) {
+        "store"
+    } else {
+        "none"
+    };
+    let Some(token) = session.settings.api_token.clone().filter(|t| !t.is_empty()) else {
+        return Err(Failure(
+            format!("no API token for `{org}`: run `bkportals auth login --org {org}`"),
+            EXIT_FAILED,
+        ));
+    };
+    let info = check_token(session, &token).await?;
+    let report = report(&org, source, &info);
+    if out.json {
+        out.print_json(&report)?;
+        return Ok(0);
+    }
+    let from = match source {
+        "environment" => format!("from {ENV_TOKEN}"),
+        _ => session.store.describe(),
+    };
+    println!("organization: {}", sanitize_line(&org));
+    println!("token: {from}");
+    if let Some(user) = &report.user {
+        println!("user: {}", sanitize_line(user));
+    }
+    let scopes: Vec<String> = report.scopes.iter().map(|s| sanitize_line(s)).collect();
+    println!("scopes: {}", scopes.join(", "));
+    say_missing(&report.missing);
+    Ok(0)
+}
+
+fn logout(session: &mut Session) -> Outcome {
+    let org = session.org().to_owned();
+    let forgot = session.store.forget_api_token(&org)?;
+    if forgot {
+        eprintln!("Forgot the API token stored for `{org}`.");
+    } else {
+        eprintln!("No API token was stored for `{org}`.");
+    }
+    if env_token_set() {
+        warn(format!(
+            "{ENV_TOKEN} is still set in this shell, so commands keep using it"
+        ));
+    }
+    Ok(if forgot { 0 } else { EXIT_FAILED })
+}
+
+/// `GET /v2/access-token` with `token`: refused tokens say what to do.
+async fn check_token(session: &Session, token: &Secret) -> Result<AccessToken, Failure> {
+    let rest = RestClient::new(
+        session.settings.rest_endpoint.clone(),
+        session.org(),
+        token.clone(),
+        ClientOptions::default(),
+    )?;
+    rest.access_token().await.map_err(|e| match e {
+        ApiError::Unauthorized { message, .. } => Failure(
+            format!(
+                "Buildkite refused this API token ({message}): check it was copied whole, or make a new one at {TOKEN_SETTINGS}"
+            ),
+            EXIT_FAILED,
+        ),
+        other => other.into(),
+    })
+}
+
+fn report(org: &str, source: &'static str, info: &AccessToken) -> Report {
+    let missing = NEEDED
+        .iter()
+        .filter(|(scope, _)| !info.scopes.iter().any(|s| s == scope))
+        .map(|(scope, _)| *scope)
+        .collect();
+    Report {
+        organization: org.to_owned(),
+        source,
+        user: info
+            .user
+            .as_ref()
+            .and_then(|u| u.email.clone().or_else(|| u.name.clone())),
+        scopes: info.scopes.clone(),
+        missing,
+    }
+}
+
+fn say_missing(missing: &[&str]) {
+    for scope in missing {
+        let purpose = NEEDED
+            .iter()
+            .find(|(name, _)| name == scope)
+            .map_or("", |(_, purpose)| purpose);
+        warn(format!(
+            "the token lacks {scope} ({purpose}); add it in the token's settings at {TOKEN_SETTINGS}"
+        ));
+    }
+}
+
+/// With no config file yet, the organization signed in to becomes the
+/// default, so the next command needs no `--org`.
+fn remember_organization(session: &Session, org: &str) {
+    if session._sandbox.is_some() {
+        return;
+    }
+    let config_file = Paths::discover().config_file;
+    if config_file.exists() {
+        return;
+    }
+    let text = format!(
+        "default_profile = {}\n",
+        toml_string(org) // quoted: a slug is plain, but the file must parse whatever it is
+    );
+    match crate::fsutil::write_private_file(&config_file, text.as_bytes()) {
+        Ok(()) => eprintln!(
+            "`{org}` is now the default organization ({}).",
+            config_file.display()
+        ),
+        Err(e) => warn(format!(
+            "could not write {} ({e}); pass --org {org} to the next commands",
+            config_file.display()
+        )),
+    }
+}
+
+fn toml_string(text: &str) -> String {
+    serde_json::Value::String(text.to_owned()).to_string()
+}
