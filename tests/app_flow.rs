@@ -170,3 +170,63 @@ async fn filter_paste_lines_from_a_terminal_save_run_and_quit() {
         saved.query
     );
 }
+
+/// Plays `steps` to the end in the app over `dir`; the screen where it stopped.
+async fn play(
+    sandbox: &bkportals::sandbox::RunningSandbox,
+    dir: &std::path::Path,
+    steps: Vec<Step>,
+) -> Scripted {
+    let mut console = Scripted::new(steps);
+    let run = bkportals::tui::run_on(
+        &mut console,
+        services(sandbox, dir).await,
+        std::future::pending(),
+    );
+    let ended = tokio::time::timeout(Duration::from_secs(30), run).await;
+    assert!(
+        ended.is_ok() && console.steps.is_empty(),
+        "the script stopped:\n{}",
+        console.screen()
+    );
+    console
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn variables_typed_once_are_there_after_a_restart_and_only_in_a_private_file() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let to_the_form = || {
+        let mut steps = vec![Step::Show("4 portals in demo"), key(KeyCode::Char('/'))];
+        steps.extend(typed("recent"));
+        steps.push(key(KeyCode::Enter));
+        steps.push(key(KeyCode::Tab));
+        steps.push(key(KeyCode::Tab)); // the operation picker
+        steps.push(key(KeyCode::Down)); // $pipelineSlug
+        steps
+    };
+    let mut first = to_the_form();
+    first.extend(typed("demo/remembered-value"));
+    first.push(key(KeyCode::Esc));
+    first.push(key(KeyCode::Char('q')));
+    play(&sandbox, dir.path(), first).await;
+
+    let kept = dir.path().join("data/drafts/demo/form-values");
+    let text = std::fs::read_to_string(&kept).expect("the values are kept");
+    assert!(text.contains("demo/remembered-value"), "{text}");
+    for (_, token) in &sandbox.portal_tokens {
+        assert!(!text.contains(token.as_str()), "no token in {text}");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&kept).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "only its owner reads it");
+    }
+
+    let mut second = to_the_form();
+    second.push(Step::Show("demo/remembered-value"));
+    second.push(key(KeyCode::Esc));
+    second.push(key(KeyCode::Char('q')));
+    play(&sandbox, dir.path(), second).await;
+}

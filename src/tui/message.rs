@@ -144,6 +144,8 @@ pub enum Command {
         contents: crate::buildkite::ResponseBody,
         overwrite: bool,
     },
+    /// Keeps the variables forms' values on disk (debounced with the drafts).
+    WriteFormValues(super::run::Remembered),
     /// Keeps an unsaved edit on disk (debounced), or removes it once saved.
     WriteDraft(Box<crate::drafts::Draft>),
     RemoveDraft(String),
@@ -182,6 +184,7 @@ impl Command {
             Command::StoreToken { .. } => "store-token",
             Command::OpenEditor { .. } => "open-editor",
             Command::WriteFile { .. } => "write-file",
+            Command::WriteFormValues(_) => "write-form-values",
             Command::Diagnose { .. } => "diagnose",
             Command::LoadSchema { .. } => "load-schema",
             Command::WriteDraft(_) => "write-draft",

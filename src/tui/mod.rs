@@ -18,6 +18,7 @@ pub mod keymap;
 pub mod layout;
 pub mod message;
 pub mod modal;
+mod remembered;
 pub mod response;
 pub mod run;
 mod runtime;
@@ -197,20 +198,35 @@ async fn start(services: Services) -> Started {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .portal_slugs(&org);
-            let found = drafts.load(&org);
+            let (found, mut problems) = drafts.load(&org);
             let open_token_dialog = drafts.open_token_dialog(&org);
             if open_token_dialog.is_some() {
                 let _ = drafts.mark_token_dialog(&org, None);
             }
-            (stored, found, open_token_dialog)
+            let values = drafts.load_form_values(&org).map(|bytes| remembered::from_json(&bytes));
+            let values = match values {
+                Some(Ok(values)) => values,
+                Some(Err(why)) => {
+                    problems.push(format!("the variables' values kept from earlier could not be read ({why}); they start empty"));
+                    run::Remembered::new()
+                }
+                None => run::Remembered::new(),
+            };
+            (stored, (found, problems), open_token_dialog, values)
         })
         .await
     };
-    let (stored, (found, problems), open_token_dialog) = earlier.unwrap_or_else(|e| {
+    let (stored, (found, problems), open_token_dialog, values) = earlier.unwrap_or_else(|e| {
         let problem = format!("Could not read the drafts: {e}");
-        (Vec::new(), (Vec::new(), vec![problem]), None)
+        (
+            Vec::new(),
+            (Vec::new(), vec![problem]),
+            None,
+            run::Remembered::new(),
+        )
     });
     let mut app = App::new(&org, stored);
+    app.restore_form_values(values);
     app.offer_drafts(found, problems, open_token_dialog);
     let (draft_tx, draft_rx) = mpsc::unbounded_channel();
     let writer = tokio::spawn(runtime::draft_writer(drafts, org, draft_rx, tx.clone()));

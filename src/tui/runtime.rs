@@ -48,11 +48,24 @@ pub(super) enum DraftOp {
     /// Note (or clear) that a new token's dialog is open; written at once,
     /// in order with the rest.
     MarkTokenDialog(Option<String>),
+    /// The variables forms' values, written with the drafts.
+    FormValues(crate::tui::run::Remembered),
     /// Write everything pending now, then answer.
     Flush(tokio::sync::oneshot::Sender<()>),
 }
 
-type PendingDrafts = HashMap<String, Option<Box<crate::drafts::Draft>>>;
+/// Drafts by slug (`None`: remove it), and the forms' values, to write.
+#[derive(Default)]
+struct PendingDrafts {
+    drafts: HashMap<String, Option<Box<crate::drafts::Draft>>>,
+    form_values: Option<crate::tui::run::Remembered>,
+}
+
+impl PendingDrafts {
+    fn is_empty(&self) -> bool {
+        self.drafts.is_empty() && self.form_values.is_none()
+    }
+}
 
 /// Writes drafts once typing has paused for half a second (so within a
 /// second of it stopping), and everything pending when asked to flush.
@@ -62,7 +75,7 @@ pub(super) async fn draft_writer(
     mut ops: mpsc::UnboundedReceiver<DraftOp>,
     tx: mpsc::UnboundedSender<Msg>,
 ) {
-    let mut pending = PendingDrafts::new();
+    let mut pending = PendingDrafts::default();
     loop {
         let op = if pending.is_empty() {
             ops.recv().await
@@ -77,11 +90,12 @@ pub(super) async fn draft_writer(
         };
         match op {
             Some(DraftOp::Write(draft)) => {
-                pending.insert(draft.slug.clone(), Some(draft));
+                pending.drafts.insert(draft.slug.clone(), Some(draft));
             }
             Some(DraftOp::Remove(slug)) => {
-                pending.insert(slug, None);
+                pending.drafts.insert(slug, None);
             }
+            Some(DraftOp::FormValues(values)) => pending.form_values = Some(values),
             Some(DraftOp::MarkTokenDialog(slug)) => {
                 let (store, org) = (store.clone(), org.clone());
                 let _ = blocking(move || store.mark_token_dialog(&org, slug.as_deref())).await;
@@ -110,7 +124,13 @@ async fn write_drafts(
     let (store, org) = (store.clone(), org.to_owned());
     let failures = blocking(move || {
         let mut failures = Vec::new();
-        for (slug, draft) in pending {
+        if let Some(values) = pending.form_values {
+            let json = crate::tui::remembered::to_json(&values);
+            if let Err(e) = store.save_form_values(&org, &json) {
+                failures.push(format!("Could not keep the variables' values on disk: {e}"));
+            }
+        }
+        for (slug, draft) in pending.drafts {
             let result = match draft {
                 Some(mut draft) => {
                     draft.saved_at =
@@ -235,6 +255,9 @@ impl Runtime {
             }
             Command::RemoveDraft(slug) => {
                 let _ = self.draft_tx.send(DraftOp::Remove(slug));
+            }
+            Command::WriteFormValues(values) => {
+                let _ = self.draft_tx.send(DraftOp::FormValues(values));
             }
             Command::NoteTokenDialog(slug) => {
                 let _ = self.draft_tx.send(DraftOp::MarkTokenDialog(slug));

@@ -140,10 +140,12 @@ fn read_one(
     let (document_path, fields_path) = match paths {
         (None, None) => return Ok(None),
         (Some(doc), Some(fields)) => (doc, fields),
-        (Some(doc), None) => return Err(format!(
+        (Some(doc), None) => {
+            return Err(format!(
             "{}: no {stem}.{FIELDS_EXTENSION} beside it; add one with at least `name = \"...\"`",
             doc.display()
-        )),
+        ))
+        }
         (None, Some(fields)) => {
             return Err(format!(
                 "{}: no {stem}.{DOCUMENT_EXTENSION} beside it; add the portal's document",
