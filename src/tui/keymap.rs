@@ -53,6 +53,8 @@ pub enum Action {
     Wrap,
     Left,
     Right,
+    /// The variables as raw JSON, or the form again.
+    RawVariables,
     /// The focused pane takes the whole screen, or gives it back.
     Zoom,
     /// The log of every status message of the session.
@@ -319,6 +321,12 @@ const VARIABLES: &[Binding] = &[
         "Enter",
         Action::Edit,
         "next variable; on Run, runs the portal",
+    ),
+    bind(
+        &[ctrl('t')],
+        "Ctrl-t",
+        Action::RawVariables,
+        "raw JSON view (paste an object there to fill the form)",
     ),
     bind(
         &[plain(KeyCode::Esc)],

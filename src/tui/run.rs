@@ -30,6 +30,9 @@ pub struct VariablesForm {
     pub row: usize,
     /// Expands input objects and offers enum values when known.
     schema: Option<GraphqlSchema>,
+    /// The raw JSON view, while shown: the variables as they would be sent
+    /// (pretty), or the rows that stop them.
+    pub raw: Option<Vec<String>>,
 }
 
 /// The text a form was built from: an edit at one generation, or the
@@ -66,6 +69,7 @@ impl VariablesForm {
             errors: Vec::new(),
             row: 0,
             schema,
+            raw: None,
         };
         form.load_inputs(remembered);
         form
@@ -310,6 +314,52 @@ impl VariablesForm {
         }
     }
 
+    /// Shows the raw JSON view, or the form again.
+    pub fn toggle_raw(&mut self) {
+        if self.raw.take().is_none() {
+            self.refresh_raw();
+        }
+    }
+
+    fn refresh_raw(&mut self) {
+        let lines = match self.values() {
+            Ok(value) => serde_json::to_string_pretty(&value)
+                .unwrap_or_default()
+                .lines()
+                .map(str::to_owned)
+                .collect(),
+            Err(_) => self
+                .rows
+                .iter()
+                .zip(&self.errors)
+                .filter_map(|(row, error)| Some(format!("✗ {}: {}", row.label(), error.as_ref()?)))
+                .collect(),
+        };
+        self.raw = Some(lines);
+    }
+
+    /// Fills the form from a pasted JSON object of variables (input objects
+    /// reach their fields); how many rows it set, or why it is not one.
+    pub fn paste_json(&mut self, text: &str, remembered: &mut Remembered) -> Result<usize, String> {
+        let object: Value = serde_json::from_str(text).map_err(|e| format!("not JSON ({e})"))?;
+        if !object.is_object() {
+            return Err("not a JSON object of variables".to_owned());
+        }
+        let mut set = 0;
+        for (row, input) in self.rows.iter().zip(self.inputs.iter_mut()) {
+            let found = row.path.iter().try_fold(&object, |at, key| at.get(key));
+            if let Some(value) = found {
+                *input = LineInput::new(&default_text(value));
+                set += 1;
+            }
+        }
+        self.remember(remembered);
+        if self.raw.is_some() {
+            self.refresh_raw();
+        }
+        Ok(set)
+    }
+
     fn variable_required(&self, name: &str) -> bool {
         self.operation()
             .and_then(|op| op.variables.iter().find(|v| v.name == name))
@@ -327,6 +377,37 @@ fn default_text(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_raw_view_is_what_would_be_sent_and_a_pasted_object_fills_the_form() {
+        let mut remembered = Remembered::new();
+        let doc = "query A($slug: ID!, $first: Int = 5) { viewer { user { name } } }";
+        let mut form = VariablesForm::new(
+            "p",
+            doc,
+            FormSource::Server(doc.to_owned()),
+            &remembered,
+            None,
+        );
+        form.toggle_raw();
+        assert_eq!(
+            form.raw.as_deref(),
+            Some(&["✗ $slug: required (ID!)".to_owned()][..])
+        );
+        let set = form.paste_json(
+            r#"{"slug":"demo/web","first":7,"other":1}"#,
+            &mut remembered,
+        );
+        assert_eq!(set, Ok(2));
+        assert_eq!(
+            form.raw.as_ref().map(|l| l.join("\n")),
+            Some("{\n  \"slug\": \"demo/web\",\n  \"first\": 7\n}".to_owned())
+        );
+        assert!(form.paste_json("[1]", &mut remembered).is_err());
+        form.toggle_raw();
+        assert!(form.raw.is_none(), "back to the form");
+        assert_eq!(form.inputs[0].value(), "demo/web");
+    }
 
     #[test]
     fn variables_are_typed_and_errors_stay_at_their_field() {

@@ -291,11 +291,17 @@ impl App {
         match self.focus {
             Focus::Document => self.paste_into_document(text),
             Focus::Variables => {
-                if let Some(form) = &mut self.variables {
-                    if let Some(i) = form.focused_input() {
-                        form.inputs[i].paste(text);
-                        form.remember(&mut self.remembered);
+                let Some(form) = &mut self.variables else {
+                    return Vec::new();
+                };
+                if form.raw.is_some() {
+                    match form.paste_json(text, &mut self.remembered) {
+                        Ok(set) => self.say(format!("The pasted object set {set} variable(s).")),
+                        Err(why) => self.say(format!("Not pasted: {why}.")),
                     }
+                } else if let Some(i) = form.focused_input() {
+                    form.inputs[i].paste(text);
+                    form.remember(&mut self.remembered);
                 }
             }
             Focus::List | Focus::Response => {}

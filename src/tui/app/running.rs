@@ -92,6 +92,11 @@ impl App {
         };
         match key.code {
             _ if action == Some(Action::Back) => self.focus = Focus::List,
+            _ if action == Some(Action::RawVariables) => form.toggle_raw(),
+            // The raw view shows what would be sent; typing goes to the form.
+            _ if form.raw.is_some() => {
+                self.say("Ctrl-t back to the form to type; a pasted JSON object fills it.")
+            }
             KeyCode::Enter if form.on_run_button() => return self.run(),
             KeyCode::Enter => form.row = (form.row + 1).min(form.run_row()),
             _ => {

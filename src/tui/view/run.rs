@@ -6,7 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{dim, error_style, pane, spinner};
+use super::{dim, error_style, pane, spinner, style_of};
+use crate::graphql::highlight::json_line;
 use crate::text::sanitize_line;
 use crate::tui::app::{App, Focus};
 use crate::tui::run::VariablesForm;
@@ -27,6 +28,25 @@ pub fn draw_variables(frame: &mut Frame, app: &App, area: Rect) {
             "Fix the document's syntax errors to run it.",
             error_style(),
         )));
+    } else if let Some(raw) = &form.raw {
+        lines.push(Line::from(Span::styled(
+            "As sent (Ctrl-t: the form)",
+            dim(),
+        )));
+        for text in raw.iter().take(inner.height as usize) {
+            let text = sanitize_line(text);
+            let line = if text.starts_with('✗') {
+                Line::from(Span::styled(text, error_style()))
+            } else {
+                Line::from(
+                    json_line(&text)
+                        .into_iter()
+                        .map(|(k, t)| Span::styled(t.to_owned(), style_of(k)))
+                        .collect::<Vec<_>>(),
+                )
+            };
+            lines.push(line);
+        }
     } else if form.operations.is_empty() {
         lines.push(Line::from(Span::styled(
             "No operation in the document.",

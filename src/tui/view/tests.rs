@@ -614,3 +614,20 @@ fn the_message_log_shows_every_message_in_full() {
     press(&mut app, KeyCode::F(7));
     insta::assert_snapshot!("message_log", render(&app));
 }
+
+#[test]
+fn the_variables_as_raw_json() {
+    let mut app = loaded(120, 36);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "demo/web");
+    ctrl(&mut app, 't');
+    insta::assert_snapshot!(render(&app));
+    app.update(Msg::Paste(
+        r#"{"pipelineSlug":"demo/api","first":9}"#.into(),
+    ));
+    ctrl(&mut app, 't');
+    let screen = render(&app);
+    assert!(screen.contains("$pipelineSlug ID! demo/api"), "{screen}");
+    assert!(screen.contains("$first Int 9"), "{screen}");
+}
