@@ -398,6 +398,12 @@ const RESPONSE: &[Binding] = &[
         "wrap long lines (or scroll sideways)",
     ),
     bind(&[char('/')], "/", Action::Search, "search"),
+    bind(
+        &[char('|')],
+        "|",
+        Action::Filter,
+        "jq filter (empty: the whole answer)",
+    ),
     bind(&[char('n')], "n", Action::NextMatch, "next match"),
     bind(&[char('N')], "N", Action::PreviousMatch, "previous match"),
     bind(&[char('c')], "c", Action::CopyBody, "copy the body"),

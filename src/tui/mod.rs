@@ -12,6 +12,7 @@ pub mod body;
 pub mod clipboard;
 pub mod dialogs;
 pub mod editor;
+pub mod filter;
 pub mod input;
 pub mod json_path;
 pub mod keymap;

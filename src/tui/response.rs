@@ -28,6 +28,10 @@ pub struct ResponseView {
     pub wrap: bool,
     /// Columns scrolled sideways (when not wrapping).
     pub column: usize,
+    /// The jq filter whose result `body` shows, with the answer's own body.
+    pub filter: Option<(String, Body)>,
+    /// A jq filter being typed.
+    pub filtering: Option<LineInput>,
 }
 
 /// What a line above the body is.
@@ -64,7 +68,45 @@ impl ResponseView {
             searching: None,
             wrap: false,
             column: 0,
+            filter: None,
+            filtering: None,
         }
+    }
+
+    /// Shows what jq filter `text` makes of the answer (an empty one shows
+    /// the answer again); the message says what to fix when it fails.
+    pub fn apply_filter(&mut self, text: &str) -> Result<(), String> {
+        let text = text.trim();
+        if text.is_empty() {
+            if let Some((_, original)) = self.filter.take() {
+                self.body = original;
+                self.reset_position();
+            }
+            return Ok(());
+        }
+        let answer = self
+            .filter
+            .as_ref()
+            .map_or(&self.body, |(_, original)| original);
+        let result = Body::new(super::filter::run(text, answer.raw())?);
+        let previous = std::mem::replace(&mut self.body, result);
+        let original = self
+            .filter
+            .take()
+            .map_or(previous, |(_, original)| original);
+        self.filter = Some((text.to_owned(), original));
+        self.reset_position();
+        Ok(())
+    }
+
+    fn reset_position(&mut self) {
+        self.cursor = 0;
+        self.scroll = 0;
+        self.column = 0;
+        self.matches = match &self.search {
+            Some(needle) => self.body.matching_lines(needle),
+            None => Vec::new(),
+        };
     }
 
     /// The lines above the body in `width` columns: a note when the body is

@@ -449,6 +449,26 @@ impl App {
         let Some(view) = self.answers.get_mut(&slug).map(|a| &mut a.view) else {
             return false;
         };
+        if let Some(input) = &mut view.filtering {
+            match key.code {
+                KeyCode::Enter => {
+                    let text = input.value().to_owned();
+                    view.filtering = None;
+                    match view.apply_filter(&text) {
+                        Ok(()) if text.trim().is_empty() => self.say("The whole answer again."),
+                        Ok(()) => {
+                            self.say(format!("Filtered with `{}`: | changes it.", text.trim()))
+                        }
+                        Err(why) => self.say(format!("Not filtered: {why}.")),
+                    }
+                }
+                KeyCode::Esc => view.filtering = None,
+                _ => {
+                    input.key(key);
+                }
+            }
+            return true;
+        }
         let Some(input) = &mut view.searching else {
             return false;
         };
@@ -490,6 +510,10 @@ impl App {
             Some(Action::Bottom) => view.move_cursor(isize::MAX / 2, height),
             Some(Action::Fold) => view.toggle_fold(),
             Some(Action::Search) => view.searching = Some(LineInput::default()),
+            Some(Action::Filter) => {
+                let current = view.filter.as_ref().map_or("", |(text, _)| text.as_str());
+                view.filtering = Some(LineInput::new(current));
+            }
             Some(action @ (Action::NextMatch | Action::PreviousMatch)) => {
                 let forward = action == Action::NextMatch;
                 let before = view.cursor;

@@ -48,7 +48,12 @@ pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
     let view = &answer.view;
     let title = response_title(app, answer, slug.unwrap_or_default(), running_here);
     let mut block = pane(title, focused);
-    if let Some(input) = &view.searching {
+    if let Some(input) = &view.filtering {
+        block = block.title_bottom(Line::from(format!(
+            " jq: {}▏ (Enter; empty: the whole answer) ",
+            sanitize_line(input.value())
+        )));
+    } else if let Some(input) = &view.searching {
         block = block.title_bottom(Line::from(format!(" /{}▏ ", sanitize_line(input.value()))));
     } else if let Some(search) = &view.search {
         let position = match view.match_position() {
@@ -320,6 +325,9 @@ fn response_title(app: &App, answer: &Answer, slug: &str, running_here: bool) ->
             "· {} MB, kept on disk ",
             view.body.raw().len() >> 20
         ));
+    }
+    if let Some((filter, _)) = &view.filter {
+        title.push_str(&format!("· jq {} ", sanitize_line(filter)));
     }
     if view.body.truncated() {
         title.push_str(&format!(

@@ -233,3 +233,30 @@ fn saving_asks_before_replacing_a_file() {
         "{commands:?}"
     );
 }
+
+#[test]
+fn a_jq_filter_shows_its_result_in_the_pane_and_an_empty_one_the_answer() {
+    let mut app = loaded();
+    let body = r#"{"data":{"builds":[{"n":1,"state":"PASSED"},{"n":2,"state":"FAILED"}]}}"#;
+    answered(&mut app, body);
+    press(&mut app, KeyCode::Char('|'));
+    type_text(&mut app, r#".data.builds[] | select(.state == "FAILED")"#);
+    press(&mut app, KeyCode::Enter);
+    let view = &app.selected_answer().expect("an answer").view;
+    let shown: Vec<String> = (0..view.body.line_count())
+        .map(|i| view.body.line_text(i))
+        .collect();
+    assert_eq!(shown, ["{", "  \"n\": 2,", "  \"state\": \"FAILED\"", "}"]);
+    press(&mut app, KeyCode::Char('|'));
+    type_text(&mut app, " | nope(");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.status.starts_with("Not filtered:"), "{}", app.status);
+    let view = &app.selected_answer().expect("an answer").view;
+    assert_eq!(view.body.line_count(), 4, "the last result stays");
+    press(&mut app, KeyCode::Char('|'));
+    ctrl(&mut app, 'u');
+    press(&mut app, KeyCode::Enter);
+    let view = &app.selected_answer().expect("an answer").view;
+    assert!(view.filter.is_none());
+    assert_eq!(view.body.raw(), body, "the whole answer again");
+}
