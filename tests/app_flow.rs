@@ -230,3 +230,39 @@ async fn variables_typed_once_are_there_after_a_restart_and_only_in_a_private_fi
     second.push(key(KeyCode::Char('q')));
     play(&sandbox, dir.path(), second).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_is_kept_for_the_next_launch_privately_and_without_tokens() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let steps = vec![Step::Show("4 portals in demo"), key(KeyCode::Char('q'))];
+    play(&sandbox, dir.path(), steps).await;
+    let kept = dir.path().join("cache/portal-lists/demo.json");
+    let mut text = String::new();
+    for _ in 0..50 {
+        // Written on the blocking pool as the listing ends.
+        match std::fs::read_to_string(&kept) {
+            Ok(found) if !found.is_empty() => {
+                text = found;
+                break;
+            }
+            _ => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    }
+    assert!(text.contains("recent-builds"), "the list is kept: {text}");
+    for (_, token) in &sandbox.portal_tokens {
+        assert!(!text.contains(token.as_str()), "no token in the cache");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&kept).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "only its owner reads it");
+    }
+    let steps = vec![
+        Step::Show("Recent builds"),
+        Step::Show("4 portals in demo"),
+        key(KeyCode::Char('q')),
+    ];
+    play(&sandbox, dir.path(), steps).await;
+}

@@ -144,6 +144,8 @@ pub enum Command {
         contents: crate::buildkite::ResponseBody,
         overwrite: bool,
     },
+    /// Keeps the organization's list for the next launch (cache dir, 0600).
+    CacheList(Vec<Portal>),
     /// Keeps the variables forms' values on disk (debounced with the drafts).
     WriteFormValues(super::run::Remembered),
     /// Keeps an unsaved edit on disk (debounced), or removes it once saved.
@@ -185,6 +187,7 @@ impl Command {
             Command::OpenEditor { .. } => "open-editor",
             Command::WriteFile { .. } => "write-file",
             Command::WriteFormValues(_) => "write-form-values",
+            Command::CacheList(_) => "cache-list",
             Command::Diagnose { .. } => "diagnose",
             Command::LoadSchema { .. } => "load-schema",
             Command::WriteDraft(_) => "write-draft",

@@ -17,6 +17,7 @@ pub mod input;
 pub mod json_path;
 pub mod keymap;
 pub mod layout;
+mod list_cache;
 pub mod message;
 pub mod modal;
 mod remembered;
@@ -86,12 +87,14 @@ where
         writer,
         mut rx,
         warnings,
+        mut cached,
     } = start(services).await;
     let mut pending = Vec::new();
     let outcome = async {
         let size = console.terminal().size().map_err(io::Error::other)?;
         app.update(Msg::Resize(size.width, size.height));
         pending = app.init();
+        app.show_cached_list(std::mem::take(&mut cached));
         if !warnings.is_empty() {
             app.update(Msg::Status(format!("Warning: {}", warnings.join(" · "))));
         }
@@ -176,6 +179,8 @@ struct Started {
     writer: tokio::task::JoinHandle<()>,
     rx: mpsc::UnboundedReceiver<Msg>,
     warnings: Vec<String>,
+    /// The list of the last session, shown while the fresh one loads.
+    cached: Vec<crate::buildkite::Portal>,
 }
 
 /// The app and its runtime, with what the disk holds from earlier sessions:
@@ -194,7 +199,9 @@ async fn start(services: Services) -> Started {
     let store = Arc::new(Mutex::new(store));
     let earlier = {
         let (store, drafts, org) = (store.clone(), drafts.clone(), org.clone());
+        let cache_dir = schema.cache.cache_dir().to_owned();
         blocking(move || {
+            let cached = list_cache::load(&cache_dir, &org);
             let stored = store
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -213,19 +220,22 @@ async fn start(services: Services) -> Started {
                 }
                 None => run::Remembered::new(),
             };
-            (stored, (found, problems), open_token_dialog, values)
+            (stored, (found, problems), open_token_dialog, values, cached)
         })
         .await
     };
-    let (stored, (found, problems), open_token_dialog, values) = earlier.unwrap_or_else(|e| {
-        let problem = format!("Could not read the drafts: {e}");
-        (
-            Vec::new(),
-            (Vec::new(), vec![problem]),
-            None,
-            run::Remembered::new(),
-        )
-    });
+    let (stored, (found, problems), open_token_dialog, values, cached) =
+        earlier.unwrap_or_else(|e| {
+            let problem = format!("Could not read the drafts: {e}");
+            let none = run::Remembered::new();
+            (
+                Vec::new(),
+                (Vec::new(), vec![problem]),
+                None,
+                none,
+                Vec::new(),
+            )
+        });
     let mut app = App::new(&org, stored);
     app.restore_form_values(values);
     app.offer_drafts(found, problems, open_token_dialog);
@@ -255,6 +265,7 @@ async fn start(services: Services) -> Started {
         writer,
         rx,
         warnings,
+        cached,
     }
 }
 

@@ -256,6 +256,14 @@ impl Runtime {
             Command::RemoveDraft(slug) => {
                 let _ = self.draft_tx.send(DraftOp::Remove(slug));
             }
+            Command::CacheList(portals) => {
+                let dir = self.schema.cache.cache_dir().to_owned();
+                let org = cx.org.clone();
+                tokio::task::spawn_blocking(move || {
+                    // A cache: when it cannot be written, the next launch lists as before.
+                    let _ = super::list_cache::save(&dir, &org, &portals);
+                });
+            }
             Command::WriteFormValues(values) => {
                 let _ = self.draft_tx.send(DraftOp::FormValues(values));
             }

@@ -28,6 +28,7 @@ mod creating;
 mod dialog_actions;
 mod document;
 mod keys;
+mod launch;
 pub mod list;
 mod messages;
 mod persist;
@@ -381,10 +382,7 @@ impl App {
                 self.list.add_page(page, height);
                 Vec::new()
             }
-            Msg::PortalsLoaded => {
-                self.on_listed();
-                Vec::new()
-            }
+            Msg::PortalsLoaded => self.on_listed(),
             Msg::LoadFailed(message) => {
                 self.list.stale = false;
                 self.say_because(Cause::Load, format!("Could not load portals: {message}"));
@@ -489,7 +487,7 @@ impl App {
         }
     }
 
-    fn on_listed(&mut self) {
+    fn on_listed(&mut self) -> Vec<Command> {
         self.list.loaded();
         self.loading = Loading::Idle;
         self.resolved(Cause::Load);
@@ -500,6 +498,7 @@ impl App {
         let count = self.list.portals.len();
         let noun = if count == 1 { "portal" } else { "portals" };
         self.note(format!("{count} {noun} in {}", self.org));
+        self.cache_list()
     }
 
     fn reload(&mut self) -> Vec<Command> {

@@ -260,3 +260,33 @@ fn a_jq_filter_shows_its_result_in_the_pane_and_an_empty_one_the_answer() {
     assert!(view.filter.is_none());
     assert_eq!(view.body.raw(), body, "the whole answer again");
 }
+
+#[test]
+fn the_last_list_shows_at_launch_until_the_first_fresh_page_replaces_it() {
+    let mut app = App::new("demo", Vec::new());
+    assert_eq!(names(&app.init()), ["load", "load-schema"]);
+    app.show_cached_list(vec![
+        portal("old-one", "Old one", None, WHO),
+        portal("deploy-web", "Deploy web", None, WHO),
+    ]);
+    assert_eq!(app.list.portals.len(), 2, "names at once");
+    assert!(app.status.contains("refreshing"), "{}", app.status);
+    assert!(app.busy(), "the listing is still under way");
+    app.update(Msg::PortalsPage(vec![portal(
+        "deploy-web",
+        "Deploy web",
+        None,
+        WHO,
+    )]));
+    let slugs: Vec<&str> = app.list.portals.iter().map(|p| p.slug.as_str()).collect();
+    assert_eq!(
+        slugs,
+        ["deploy-web"],
+        "the fresh page replaced the cached list"
+    );
+    let commands = app.update(Msg::PortalsLoaded);
+    assert!(
+        matches!(commands.as_slice(), [Command::CacheList(list)] if list.len() == 1),
+        "the fresh list is kept for the next launch: {commands:?}"
+    );
+}
