@@ -140,19 +140,34 @@ fn response_viewer(c: &mut Criterion) {
                 .expect("draw");
         })
     });
-    app.update(key(KeyCode::Char('/')));
-    for c in "release 1".chars() {
-        app.update(key(KeyCode::Char(c)));
+    // Typing a search scans the body once; n/N then step through the lines
+    // found. A needle on almost every line, one on a few, one on none.
+    for (name, needle) in [
+        ("frequent", "release 1"),
+        ("rare", "release 123456"),
+        ("missing", "zebra"),
+    ] {
+        group.bench_function(format!("search typed ({name}): scan to a frame"), |b| {
+            b.iter(|| {
+                app.update(key(KeyCode::Char('/')));
+                for c in needle.chars() {
+                    app.update(key(KeyCode::Char(c)));
+                }
+                app.update(key(KeyCode::Enter));
+                terminal
+                    .draw(|f| bkportals::tui::view::draw(f, &app))
+                    .expect("draw");
+            })
+        });
+        group.bench_function(format!("search ({name}): next match"), |b| {
+            b.iter(|| {
+                app.update(key(KeyCode::Char('n')));
+                terminal
+                    .draw(|f| bkportals::tui::view::draw(f, &app))
+                    .expect("draw");
+            })
+        });
     }
-    app.update(key(KeyCode::Enter));
-    group.bench_function("search: next match", |b| {
-        b.iter(|| {
-            app.update(key(KeyCode::Char('n')));
-            terminal
-                .draw(|f| bkportals::tui::view::draw(f, &app))
-                .expect("draw");
-        })
-    });
     group.finish();
 }
 

@@ -229,3 +229,99 @@ async fn a_run_in_the_app_is_recorded_in_the_history_and_copies_as_curl() {
         assert!(!on_disk.contains(token.as_str()), "never the token");
     }
 }
+
+/// Plays `steps` to the end in the app over `dir`; the screen where it stopped.
+async fn play(
+    sandbox: &bkportals::sandbox::RunningSandbox,
+    dir: &std::path::Path,
+    steps: Vec<Step>,
+) -> Scripted {
+    let mut console = Scripted::new(steps);
+    let run = bkportals::tui::run_on(
+        &mut console,
+        services(sandbox, dir).await,
+        std::future::pending(),
+    );
+    let ended = tokio::time::timeout(Duration::from_secs(30), run).await;
+    assert!(
+        ended.is_ok() && console.steps.is_empty(),
+        "the script stopped:\n{}",
+        console.screen()
+    );
+    console
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn variables_typed_once_are_there_after_a_restart_and_only_in_a_private_file() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let to_the_form = || {
+        let mut steps = vec![Step::Show("4 portals in demo"), key(KeyCode::Char('/'))];
+        steps.extend(typed("recent"));
+        steps.push(key(KeyCode::Enter));
+        steps.push(key(KeyCode::Tab));
+        steps.push(key(KeyCode::F(6))); // the operation picker (Tab indents the document)
+        steps.push(key(KeyCode::Down)); // $pipelineSlug
+        steps
+    };
+    let mut first = to_the_form();
+    first.extend(typed("demo/remembered-value"));
+    first.push(key(KeyCode::Esc));
+    first.push(key(KeyCode::Char('q')));
+    play(&sandbox, dir.path(), first).await;
+
+    let kept = dir.path().join("data/drafts/demo/form-values");
+    let text = std::fs::read_to_string(&kept).expect("the values are kept");
+    assert!(text.contains("demo/remembered-value"), "{text}");
+    for (_, token) in &sandbox.portal_tokens {
+        assert!(!text.contains(token.as_str()), "no token in {text}");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&kept).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "only its owner reads it");
+    }
+
+    let mut second = to_the_form();
+    second.push(Step::Show("demo/remembered-value"));
+    second.push(key(KeyCode::Esc));
+    second.push(key(KeyCode::Char('q')));
+    play(&sandbox, dir.path(), second).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_is_kept_for_the_next_launch_privately_and_without_tokens() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let steps = vec![Step::Show("4 portals in demo"), key(KeyCode::Char('q'))];
+    play(&sandbox, dir.path(), steps).await;
+    let kept = dir.path().join("cache/portal-lists/demo.json");
+    let mut text = String::new();
+    for _ in 0..50 {
+        // Written on the blocking pool as the listing ends.
+        match std::fs::read_to_string(&kept) {
+            Ok(found) if !found.is_empty() => {
+                text = found;
+                break;
+            }
+            _ => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    }
+    assert!(text.contains("recent-builds"), "the list is kept: {text}");
+    for (_, token) in &sandbox.portal_tokens {
+        assert!(!text.contains(token.as_str()), "no token in the cache");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&kept).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "only its owner reads it");
+    }
+    let steps = vec![
+        Step::Show("Recent builds"),
+        Step::Show("4 portals in demo"),
+        key(KeyCode::Char('q')),
+    ];
+    play(&sandbox, dir.path(), steps).await;
+}

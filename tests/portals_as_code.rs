@@ -169,6 +169,30 @@ fn pull_edit_plan_push_plan_round_trip() {
     );
     assert!(text.contains("+ create fresh"), "{text}");
     assert!(
+        text.contains("allowed_ips: 127.0.0.1/32; user_invokable: false"),
+        "{text}"
+    );
+    let json = w.on_dir("plan", &["--json"]);
+    assert_eq!(code(&json), Some(2));
+    let machine: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(machine["changes"], true);
+    let fresh = machine["portals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["slug"] == "fresh")
+        .unwrap();
+    assert_eq!(fresh["action"], "create");
+    assert_eq!(fresh["portal"]["name"], "Fresh");
+    let rename = machine["portals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["slug"] == "whoami")
+        .unwrap();
+    assert_eq!(rename["current_slug"], "who-am-i");
+    assert_eq!(machine["undeclared"][0]["slug"], "other-team");
+    assert!(
         text.contains(
             "keep recent-builds: no longer in the directory (push --allow-delete deletes it)"
         ),
@@ -526,4 +550,49 @@ fn pulling_again_takes_buildkites_changes_and_names_what_changed() {
         "{}",
         stdout(&planned)
     );
+}
+
+#[test]
+fn a_portal_changed_while_the_push_runs_is_not_overwritten() {
+    let w = World::new();
+    assert_ok(&w.on_dir("pull", &[]));
+    w.write("fresh.toml", "name = \"Fresh\"\n");
+    w.write(
+        "fresh.graphql",
+        "query Fresh { viewer { user { name } } }\n",
+    );
+    for ext in ["graphql", "toml"] {
+        std::fs::remove_file(w.file(&format!("who-am-i.{ext}"))).unwrap();
+    }
+    // The create comes before the delete: its token command changes the
+    // portal about to be deleted, as a colleague would meanwhile.
+    let meanwhile =
+        "cat > /dev/null; \"$BIN_UNDER_TEST\" update who-am-i --description 'still needed'";
+    let dir = w.dir.to_string_lossy().into_owned();
+    let pushed = w
+        .home
+        .command_line(
+            &w.sandbox.exports,
+            &[
+                "push",
+                &dir,
+                "--yes",
+                "--allow-delete",
+                "--token-command",
+                meanwhile,
+            ],
+        )
+        .env("BIN_UNDER_TEST", home::BIN)
+        .output()
+        .unwrap();
+    assert_eq!(code(&pushed), Some(1), "{}", stderr(&pushed));
+    let said = stderr(&pushed);
+    assert!(
+        said.contains(
+            "`who-am-i` changed on Buildkite after the plan was made, so it was not overwritten"
+        ),
+        "{said}"
+    );
+    assert!(said.contains("done: create fresh\n"), "{said}");
+    assert_eq!(w.portal("who-am-i").unwrap()["description"], "still needed");
 }

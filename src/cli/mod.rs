@@ -400,6 +400,7 @@ type Outcome = Result<u8, Failure>;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    quiet_on_closed_stdout();
     match cli.command {
         Some(Command::Sandbox(_)) => init_logging("info"),
         Some(_) => init_logging("warn"),
@@ -549,6 +550,26 @@ impl Output {
         println!("{text}");
         Ok(())
     }
+}
+
+/// `bkportals plan --json | head` closes stdout early: stop quietly, as a
+/// Unix tool killed by SIGPIPE does, instead of a panic message. SIGPIPE
+/// itself stays ignored, so a child that closes its stdin (`--token-command`)
+/// cannot kill us between a write and its report.
+fn quiet_on_closed_stdout() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(128 + 13);
+        }
+        previous(info);
+    }));
 }
 
 /// `warning: ...` on stderr, made safe: warnings often quote a server.

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 
+use super::search;
 use crate::buildkite::ResponseBody;
 use crate::graphql::highlight::string_end;
 
@@ -111,6 +112,18 @@ impl Body {
         text
     }
 
+    /// How deep line `i` is nested (0 for the outermost value).
+    pub fn depth(&self, i: usize) -> usize {
+        self.lines.get(i).map_or(0, |l| l.depth as usize)
+    }
+
+    /// Line `i` as it is in the body (no indent added).
+    pub fn line_raw(&self, i: usize) -> &str {
+        self.lines
+            .get(i)
+            .map_or("", |l| &self.raw[l.start as usize..l.end as usize])
+    }
+
     /// The line that closes the block line `i` opens, if it opens one.
     pub fn closing(&self, i: usize) -> Option<usize> {
         self.lines
@@ -184,46 +197,47 @@ impl Body {
         }
     }
 
-    /// The next line (after `from`, or before it when `!forward`, wrapping)
-    /// whose body text contains `needle`; case-insensitive when the needle
-    /// is all lowercase. Unfolds what hides the match.
-    pub fn find(&mut self, needle: &str, from: usize, forward: bool) -> Option<usize> {
-        if needle.is_empty() || self.lines.is_empty() {
-            return None;
+    /// The lines whose body text contains `needle`, in order, each once;
+    /// case-insensitive when the needle is all lowercase. One memchr scan.
+    pub fn matching_lines(&self, needle: &str) -> Vec<u32> {
+        let mut lines = Vec::new();
+        if self.lines.is_empty() {
+            return lines;
         }
         let ignore_case = !needle.chars().any(char::is_uppercase);
         let bytes = self.raw.as_bytes();
-        let needle = needle.as_bytes();
-        let matches_at = |at: usize| {
-            bytes.len() - at >= needle.len()
-                && if ignore_case {
-                    bytes[at..at + needle.len()].eq_ignore_ascii_case(needle)
-                } else {
-                    &bytes[at..at + needle.len()] == needle
-                }
-        };
-        let line_of = |offset: usize| {
-            self.lines
-                .partition_point(|l| (l.start as usize) <= offset)
-                .saturating_sub(1)
-        };
-        let from_line = from.min(self.lines.len() - 1);
-        let found = if forward {
-            let start = self
-                .lines
-                .get(from_line + 1)
-                .map_or(bytes.len(), |l| l.start as usize);
-            (start..bytes.len())
-                .chain(0..start)
-                .find(|&at| matches_at(at))
-        } else {
-            let start = self.lines[from_line].start as usize;
-            (0..start)
-                .rev()
-                .chain((start..bytes.len()).rev())
-                .find(|&at| matches_at(at))
-        }?;
-        let line = line_of(found);
+        let mut line = 0usize;
+        search::each_match(bytes, needle.as_bytes(), ignore_case, 0, |at| {
+            line = self.line_of(at, line);
+            lines.push(line as u32);
+            // One hit a line is enough: go on from the next line.
+            Some(
+                self.lines
+                    .get(line + 1)
+                    .map_or(bytes.len(), |l| l.start as usize),
+            )
+        });
+        lines
+    }
+
+    /// The line holding byte `offset`, looked for from line `from` on (a
+    /// few steps forward, then a binary search of the rest).
+    fn line_of(&self, offset: usize, from: usize) -> usize {
+        let mut line = from;
+        for _ in 0..16 {
+            match self.lines.get(line + 1) {
+                Some(next) if next.start as usize <= offset => line += 1,
+                _ => return line,
+            }
+        }
+        let rest = &self.lines[line..];
+        line + rest
+            .partition_point(|l| (l.start as usize) <= offset)
+            .saturating_sub(1)
+    }
+
+    /// Unfolds every fold that hides `line`.
+    pub fn reveal(&mut self, line: usize) {
         let enclosing: Vec<u32> = self
             .folded
             .iter()
@@ -235,8 +249,34 @@ impl Body {
         for open in enclosing {
             self.folded.remove(&open);
         }
+    }
+
+    /// The next line (after `from`, or before it when `!forward`, wrapping)
+    /// whose body text contains `needle`. Unfolds what hides the match.
+    /// One search; a viewer keeps [`Body::matching_lines`] for its steps.
+    pub fn find(&mut self, needle: &str, from: usize, forward: bool) -> Option<usize> {
+        let lines = self.matching_lines(needle);
+        let line = next_match(&lines, from, forward)?;
+        self.reveal(line);
         Some(line)
     }
+}
+
+/// In sorted `lines`, the first after `from` (or the last before it),
+/// wrapping around at the ends.
+pub fn next_match(lines: &[u32], from: usize, forward: bool) -> Option<usize> {
+    let from = from as u32;
+    let found = if forward {
+        let after = lines.partition_point(|&l| l <= from);
+        lines.get(after).or(lines.first())
+    } else {
+        let before = lines.partition_point(|&l| l < from);
+        before
+            .checked_sub(1)
+            .and_then(|i| lines.get(i))
+            .or(lines.last())
+    };
+    found.map(|&l| l as usize)
 }
 
 fn text_lines(raw: &str) -> Vec<LineRef> {

@@ -47,7 +47,6 @@ pub enum Action {
     CopyBody,
     /// The request that ran (or would run) as a curl command, token as $TOKEN.
     CopyCurl,
-    SaveBody,
     /// Document editing: indent, the selection, find.
     Indent,
     Copy,
@@ -57,6 +56,20 @@ pub enum Action {
     Find,
     FindNext,
     FindPrevious,
+    /// The value, or the JSON path, under the response's cursor.
+    CopyValue,
+    CopyPath,
+    SaveBody,
+    /// Long lines of the response wrap, or scroll sideways.
+    Wrap,
+    Left,
+    Right,
+    /// The variables as raw JSON, or the form again.
+    RawVariables,
+    /// The focused pane takes the whole screen, or gives it back.
+    Zoom,
+    /// The log of every status message of the session.
+    Messages,
     /// The key goes to the pane's own editor (text, the variables form):
     /// listed so the help says what those keys do.
     Edit,
@@ -152,6 +165,18 @@ pub const GLOBAL: &[Binding] = &[
     ),
     bind(&[plain(KeyCode::F(1))], "F1", Action::Help, "this help"),
     bind(
+        &[plain(KeyCode::F(8))],
+        "F8",
+        Action::Zoom,
+        "zoom: whole screen (again: back)",
+    ),
+    bind(
+        &[plain(KeyCode::F(7))],
+        "F7",
+        Action::Messages,
+        "all messages of this session",
+    ),
+    bind(
         &[ctrl('c')],
         "Ctrl-c",
         Action::Quit,
@@ -241,6 +266,12 @@ const LIST: &[Binding] = &[
         "Esc",
         Action::Back,
         "clear the filter",
+    ),
+    bind(
+        &[char('+')],
+        "+",
+        Action::Zoom,
+        "zoom the list (again: back)",
     ),
     bind(&[char('?')], "?", Action::Help, "this help"),
     bind(&[char('q')], "q", Action::Quit, "quit"),
@@ -367,6 +398,12 @@ const VARIABLES: &[Binding] = &[
         "next variable; on Run, runs the portal",
     ),
     bind(
+        &[ctrl('t')],
+        "Ctrl-t",
+        Action::RawVariables,
+        "raw JSON view (paste an object there to fill the form)",
+    ),
+    bind(
         &[plain(KeyCode::Esc)],
         "Esc",
         Action::Back,
@@ -417,7 +454,31 @@ const RESPONSE: &[Binding] = &[
         Action::Fold,
         "fold or unfold the block",
     ),
+    bind(
+        &[plain(KeyCode::Left), char('h')],
+        "←/h",
+        Action::Left,
+        "scroll left",
+    ),
+    bind(
+        &[plain(KeyCode::Right), char('l')],
+        "→/l",
+        Action::Right,
+        "scroll right",
+    ),
+    bind(
+        &[char('w')],
+        "w",
+        Action::Wrap,
+        "wrap long lines (or scroll sideways)",
+    ),
     bind(&[char('/')], "/", Action::Search, "search"),
+    bind(
+        &[char('|')],
+        "|",
+        Action::Filter,
+        "jq filter (empty: the whole answer)",
+    ),
     bind(&[char('n')], "n", Action::NextMatch, "next match"),
     bind(&[char('N')], "N", Action::PreviousMatch, "previous match"),
     bind(&[char('c')], "c", Action::CopyBody, "copy the body"),
@@ -428,16 +489,34 @@ const RESPONSE: &[Binding] = &[
         "copy the request as curl (token as $TOKEN)",
     ),
     bind(
+        &[char('y')],
+        "y",
+        Action::CopyValue,
+        "copy the value under the cursor",
+    ),
+    bind(
+        &[char('p')],
+        "p",
+        Action::CopyPath,
+        "copy its path (.data.builds[0].url)",
+    ),
+    bind(
         &[char('s')],
         "s",
         Action::SaveBody,
-        "save the body to a file",
+        "save it as shown to a file (asks before replacing)",
     ),
     bind(
         &[plain(KeyCode::Esc)],
         "Esc",
         Action::Back,
         "back to the list",
+    ),
+    bind(
+        &[char('+')],
+        "+",
+        Action::Zoom,
+        "zoom the answer (again: back)",
     ),
     bind(&[char('?')], "?", Action::Help, "this help"),
     bind(&[char('q')], "q", Action::Quit, "quit"),

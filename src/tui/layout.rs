@@ -11,16 +11,82 @@ pub struct Areas {
     pub variables: Rect,
     pub response: Rect,
     pub footer: Rect,
+    /// The panes' names, on short screens where some are out of sight.
+    pub tabs: Rect,
 }
 
 /// Rows the portal's fields take (inside their border).
 pub const FIELD_ROWS: u16 = 5;
 
-/// `run_first` gives the variables and response panes the larger share
-/// (when one of them has the focus).
-pub fn areas(screen: Rect, run_first: bool) -> Areas {
+/// Below this height the screen is short: the document and the run panes
+/// take turns (as tabs) instead of sharing the rows.
+pub const SHORT_SCREEN: u16 = 30;
+
+/// The panes, for geometry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    List,
+    Document,
+    Variables,
+    Response,
+}
+
+/// What the geometry depends on besides the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arrangement {
+    /// The focused pane gets the larger share (or all of it, zoomed).
+    pub focus: Pane,
+    pub zoomed: bool,
+    /// Rows of the footer (a long message wraps onto more).
+    pub footer_rows: u16,
+}
+
+pub fn areas(screen: Rect, arrangement: Arrangement) -> Areas {
+    let footer_rows = arrangement
+        .footer_rows
+        .clamp(1, screen.height.saturating_sub(3).max(1));
     let [main, footer] =
-        Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(screen);
+        Layout::vertical([Constraint::Min(3), Constraint::Length(footer_rows)]).areas(screen);
+    let none = Rect::default();
+    let mut areas = Areas {
+        list: none,
+        fields: none,
+        document: none,
+        variables: none,
+        response: none,
+        footer,
+        tabs: none,
+    };
+    let run_first = matches!(arrangement.focus, Pane::Variables | Pane::Response);
+    if arrangement.zoomed {
+        match arrangement.focus {
+            Pane::List => areas.list = main,
+            Pane::Document => areas.document = main,
+            Pane::Variables => areas.variables = main,
+            Pane::Response => areas.response = main,
+        }
+        return areas;
+    }
+    if screen.height < SHORT_SCREEN {
+        let [tabs, rest] =
+            Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(main);
+        areas.tabs = tabs;
+        if run_first {
+            // The run panes take the whole width: the list can wait.
+            [areas.variables, areas.response] =
+                Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)])
+                    .areas(rest);
+        } else {
+            let [list, right] =
+                Layout::horizontal([Constraint::Percentage(30), Constraint::Percentage(70)])
+                    .areas(rest);
+            let [fields, document] =
+                Layout::vertical([Constraint::Length(FIELD_ROWS + 2), Constraint::Fill(1)])
+                    .areas(right);
+            (areas.list, areas.fields, areas.document) = (list, fields, document);
+        }
+        return areas;
+    }
     let [list, right] =
         Layout::horizontal([Constraint::Percentage(30), Constraint::Percentage(70)]).areas(main);
     let [fields, document, run] = Layout::vertical([
@@ -38,6 +104,7 @@ pub fn areas(screen: Rect, run_first: bool) -> Areas {
         variables,
         response,
         footer,
+        tabs: none,
     }
 }
 

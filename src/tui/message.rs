@@ -75,6 +75,8 @@ pub enum Msg {
         result: Result<String, String>,
     },
     Status(String),
+    /// The file an answer was to be saved to exists (its absolute path).
+    SaveWouldOverwrite(String),
     Diagnosed {
         slug: String,
         generation: u64,
@@ -141,10 +143,17 @@ pub enum Command {
         slug: String,
         text: String,
     },
+    /// Saves an answer: pretty-printed as the viewer shows it when JSON.
+    /// An existing file is replaced only with `overwrite` (after asking).
     WriteFile {
         path: String,
         contents: crate::buildkite::ResponseBody,
+        overwrite: bool,
     },
+    /// Keeps the organization's list for the next launch (cache dir, 0600).
+    CacheList(Vec<Portal>),
+    /// Keeps the variables forms' values on disk (debounced with the drafts).
+    WriteFormValues(super::run::Remembered),
     /// Keeps an unsaved edit on disk (debounced), or removes it once saved.
     WriteDraft(Box<crate::drafts::Draft>),
     RemoveDraft(String),
@@ -184,6 +193,8 @@ impl Command {
             Command::StoreToken { .. } => "store-token",
             Command::OpenEditor { .. } => "open-editor",
             Command::WriteFile { .. } => "write-file",
+            Command::WriteFormValues(_) => "write-form-values",
+            Command::CacheList(_) => "cache-list",
             Command::Diagnose { .. } => "diagnose",
             Command::LoadSchema { .. } => "load-schema",
             Command::WriteDraft(_) => "write-draft",

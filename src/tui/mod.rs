@@ -6,20 +6,27 @@
 //! pending messages is empty; the spinner clock runs only while something is
 //! in flight, so an idle app does no work at all.
 
+mod answer_file;
 pub mod app;
 pub mod body;
 pub mod clipboard;
 pub mod declared;
 pub mod dialogs;
 pub mod editor;
+pub mod filter;
 mod history_hook;
 pub mod input;
+pub mod json_path;
 pub mod keymap;
 pub mod layout;
+mod list_cache;
 pub mod message;
 pub mod modal;
+mod remembered;
+pub mod response;
 pub mod run;
 mod runtime;
+pub mod search;
 pub mod terminal;
 pub mod undo;
 pub mod view;
@@ -85,12 +92,14 @@ where
         writer,
         mut rx,
         warnings,
+        mut cached,
     } = start(services).await;
     let mut pending = Vec::new();
     let outcome = async {
         let size = console.terminal().size().map_err(io::Error::other)?;
         app.update(Msg::Resize(size.width, size.height));
         pending = app.init();
+        app.show_cached_list(std::mem::take(&mut cached));
         if !warnings.is_empty() {
             app.update(Msg::Status(format!("Warning: {}", warnings.join(" · "))));
         }
@@ -185,6 +194,8 @@ struct Started {
     writer: tokio::task::JoinHandle<()>,
     rx: mpsc::UnboundedReceiver<Msg>,
     warnings: Vec<String>,
+    /// The list of the last session, shown while the fresh one loads.
+    cached: Vec<crate::buildkite::Portal>,
 }
 
 /// The app and its runtime, with what the disk holds from earlier sessions:
@@ -204,26 +215,46 @@ async fn start(services: Services) -> Started {
     let store = Arc::new(Mutex::new(store));
     let earlier = {
         let (store, drafts, org) = (store.clone(), drafts.clone(), org.clone());
+        let cache_dir = schema.cache.cache_dir().to_owned();
         blocking(move || {
+            let cached = list_cache::load(&cache_dir, &org);
             let stored = store
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .portal_slugs(&org);
-            let found = drafts.load(&org);
+            let (found, mut problems) = drafts.load(&org);
             let open_token_dialog = drafts.open_token_dialog(&org);
             if open_token_dialog.is_some() {
                 let _ = drafts.mark_token_dialog(&org, None);
             }
-            (stored, found, open_token_dialog)
+            let values = drafts.load_form_values(&org).map(|bytes| remembered::from_json(&bytes));
+            let values = match values {
+                Some(Ok(values)) => values,
+                Some(Err(why)) => {
+                    problems.push(format!("the variables' values kept from earlier could not be read ({why}); they start empty"));
+                    run::Remembered::new()
+                }
+                None => run::Remembered::new(),
+            };
+            (stored, (found, problems), open_token_dialog, values, cached)
         })
         .await
     };
-    let (stored, (found, problems), open_token_dialog) = earlier.unwrap_or_else(|e| {
-        let problem = format!("Could not read the drafts: {e}");
-        (Vec::new(), (Vec::new(), vec![problem]), None)
-    });
+    let (stored, (found, problems), open_token_dialog, values, cached) =
+        earlier.unwrap_or_else(|e| {
+            let problem = format!("Could not read the drafts: {e}");
+            let none = run::Remembered::new();
+            (
+                Vec::new(),
+                (Vec::new(), vec![problem]),
+                None,
+                none,
+                Vec::new(),
+            )
+        });
     let mut app = App::new(&org, stored);
     app.declared = declared;
+    app.restore_form_values(values);
     app.offer_drafts(found, problems, open_token_dialog);
     let (draft_tx, draft_rx) = mpsc::unbounded_channel();
     let history = crate::history::History::new(drafts.data_dir());
@@ -253,6 +284,7 @@ async fn start(services: Services) -> Started {
         writer,
         rx,
         warnings,
+        cached,
     }
 }
 

@@ -1,17 +1,16 @@
-//! Test-invoking a portal: the variables form built from the chosen operation,
-//! and the response viewer (scroll, search, fold).
+//! Test-invoking a portal: the variables form built from the chosen
+//! operation. The response viewer is in `response.rs`.
 
 use std::collections::HashMap;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use serde_json::Value;
 
-use super::body::Body;
 use super::input::LineInput;
-use crate::buildkite::InvokeResponse;
 use crate::graphql::schema::GraphqlSchema;
 use crate::graphql::variables::{assemble, inputs, operations, Input, Operation};
-use crate::text::sanitize_line;
+
+pub use super::response::{HeaderKind, ResponseView};
 
 /// The variables form of one portal's document.
 #[derive(Debug)]
@@ -31,6 +30,9 @@ pub struct VariablesForm {
     pub row: usize,
     /// Expands input objects and offers enum values when known.
     schema: Option<GraphqlSchema>,
+    /// The raw JSON view, while shown: the variables as they would be sent
+    /// (pretty), or the rows that stop them.
+    pub raw: Option<Vec<String>>,
 }
 
 /// The text a form was built from: an edit at one generation, or the
@@ -67,6 +69,7 @@ impl VariablesForm {
             errors: Vec::new(),
             row: 0,
             schema,
+            raw: None,
         };
         form.load_inputs(remembered);
         form
@@ -311,6 +314,52 @@ impl VariablesForm {
         }
     }
 
+    /// Shows the raw JSON view, or the form again.
+    pub fn toggle_raw(&mut self) {
+        if self.raw.take().is_none() {
+            self.refresh_raw();
+        }
+    }
+
+    fn refresh_raw(&mut self) {
+        let lines = match self.values() {
+            Ok(value) => serde_json::to_string_pretty(&value)
+                .unwrap_or_default()
+                .lines()
+                .map(str::to_owned)
+                .collect(),
+            Err(_) => self
+                .rows
+                .iter()
+                .zip(&self.errors)
+                .filter_map(|(row, error)| Some(format!("✗ {}: {}", row.label(), error.as_ref()?)))
+                .collect(),
+        };
+        self.raw = Some(lines);
+    }
+
+    /// Fills the form from a pasted JSON object of variables (input objects
+    /// reach their fields); how many rows it set, or why it is not one.
+    pub fn paste_json(&mut self, text: &str, remembered: &mut Remembered) -> Result<usize, String> {
+        let object: Value = serde_json::from_str(text).map_err(|e| format!("not JSON ({e})"))?;
+        if !object.is_object() {
+            return Err("not a JSON object of variables".to_owned());
+        }
+        let mut set = 0;
+        for (row, input) in self.rows.iter().zip(self.inputs.iter_mut()) {
+            let found = row.path.iter().try_fold(&object, |at, key| at.get(key));
+            if let Some(value) = found {
+                *input = LineInput::new(&default_text(value));
+                set += 1;
+            }
+        }
+        self.remember(remembered);
+        if self.raw.is_some() {
+            self.refresh_raw();
+        }
+        Ok(set)
+    }
+
     fn variable_required(&self, name: &str) -> bool {
         self.operation()
             .and_then(|op| op.variables.iter().find(|v| v.name == name))
@@ -325,129 +374,39 @@ fn default_text(value: &Value) -> String {
     }
 }
 
-/// A response, indexed once, viewed with folds and search.
-#[derive(Debug)]
-pub struct ResponseView {
-    pub status: u16,
-    pub elapsed_ms: u128,
-    pub rate_limit: Option<(u64, u64)>,
-    pub errors: Vec<String>,
-    pub body: Body,
-    /// The highlighted line.
-    pub cursor: usize,
-    /// First visible row, counted in visible (unfolded) rows.
-    pub scroll: usize,
-    pub search: Option<String>,
-    pub searching: Option<LineInput>,
-}
-
-impl ResponseView {
-    pub fn new(response: InvokeResponse) -> ResponseView {
-        let errors = response
-            .graphql
-            .as_ref()
-            .map(|g| g.errors.iter().map(|e| sanitize_line(&e.message)).collect())
-            .unwrap_or_default();
-        ResponseView {
-            status: response.status,
-            elapsed_ms: response.elapsed.as_millis(),
-            rate_limit: response.rate_limit.remaining.zip(response.rate_limit.limit),
-            errors,
-            body: Body::new(response.body),
-            cursor: 0,
-            scroll: 0,
-            search: None,
-            searching: None,
-        }
-    }
-
-    /// The lines on screen, top to bottom, for a view `height` rows tall.
-    pub fn visible_lines(&self, height: usize) -> impl Iterator<Item = usize> + '_ {
-        let count = self.body.line_count();
-        let first = self.body.line_at_row(self.scroll);
-        std::iter::successors(Some(first), |&line| Some(self.body.next_visible(line)))
-            .take_while(move |&line| line < count)
-            .take(height)
-    }
-
-    pub fn toggle_fold(&mut self) {
-        self.body.toggle_fold(self.cursor);
-    }
-
-    pub fn move_cursor(&mut self, by: isize, height: usize) {
-        let count = self.body.visible_count();
-        if count == 0 {
-            return;
-        }
-        let row = self.body.row_of_line(self.cursor) as isize;
-        let next = row.saturating_add(by).clamp(0, count as isize - 1) as usize;
-        self.cursor = self.body.line_at_row(next);
-        self.follow(height);
-    }
-
-    fn follow(&mut self, height: usize) {
-        let row = self.body.row_of_line(self.cursor);
-        let height = height.max(1);
-        if row < self.scroll {
-            self.scroll = row;
-        } else if row >= self.scroll + height {
-            self.scroll = row + 1 - height;
-        }
-    }
-
-    /// Moves to the next (or previous) match of the search. False when none.
-    pub fn find(&mut self, forward: bool, height: usize) -> bool {
-        let Some(needle) = self.search.clone() else {
-            return false;
-        };
-        match self.body.find(&needle, self.cursor, forward) {
-            Some(line) => {
-                self.cursor = line;
-                self.follow(height);
-                true
-            }
-            None => false,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::buildkite::{invoke::GraphqlEnvelope, RateLimit};
-    use std::time::Duration;
-
-    fn response(body: &str) -> InvokeResponse {
-        InvokeResponse {
-            status: 200,
-            elapsed: Duration::from_millis(12),
-            rate_limit: RateLimit::default(),
-            body: body.into(),
-            graphql: GraphqlEnvelope::parse(body),
-        }
-    }
 
     #[test]
-    fn folding_hides_a_block_and_search_unfolds_it() {
-        let mut view = ResponseView::new(response(
-            r#"{"data":{"pipeline":{"name":"Web","builds":[1,2,3]}}}"#,
-        ));
-        let all = view.body.visible_count();
-        view.move_cursor(1, 20); // line 1: "data": {
-        view.toggle_fold();
-        assert_eq!(view.body.visible_count(), all - 9);
-        assert_eq!(view.visible_lines(20).count(), all - 9);
-        view.search = Some("web".into());
-        assert!(view.find(true, 20));
-        assert!(view.body.line_text(view.cursor).contains("Web"));
-        assert_eq!(view.body.visible_count(), all, "the match is unfolded");
-    }
-
-    #[test]
-    fn non_json_bodies_are_kept_as_text() {
-        let view = ResponseView::new(response("<html>Bad gateway</html>"));
-        assert!(!view.body.is_json());
-        assert_eq!(view.body.line_text(0), "<html>Bad gateway</html>");
+    fn the_raw_view_is_what_would_be_sent_and_a_pasted_object_fills_the_form() {
+        let mut remembered = Remembered::new();
+        let doc = "query A($slug: ID!, $first: Int = 5) { viewer { user { name } } }";
+        let mut form = VariablesForm::new(
+            "p",
+            doc,
+            FormSource::Server(doc.to_owned()),
+            &remembered,
+            None,
+        );
+        form.toggle_raw();
+        assert_eq!(
+            form.raw.as_deref(),
+            Some(&["✗ $slug: required (ID!)".to_owned()][..])
+        );
+        let set = form.paste_json(
+            r#"{"slug":"demo/web","first":7,"other":1}"#,
+            &mut remembered,
+        );
+        assert_eq!(set, Ok(2));
+        assert_eq!(
+            form.raw.as_ref().map(|l| l.join("\n")),
+            Some("{\n  \"slug\": \"demo/web\",\n  \"first\": 7\n}".to_owned())
+        );
+        assert!(form.paste_json("[1]", &mut remembered).is_err());
+        form.toggle_raw();
+        assert!(form.raw.is_none(), "back to the form");
+        assert_eq!(form.inputs[0].value(), "demo/web");
     }
 
     #[test]

@@ -48,11 +48,24 @@ pub(super) enum DraftOp {
     /// Note (or clear) that a new token's dialog is open; written at once,
     /// in order with the rest.
     MarkTokenDialog(Option<String>),
+    /// The variables forms' values, written with the drafts.
+    FormValues(crate::tui::run::Remembered),
     /// Write everything pending now, then answer.
     Flush(tokio::sync::oneshot::Sender<()>),
 }
 
-type PendingDrafts = HashMap<String, Option<Box<crate::drafts::Draft>>>;
+/// Drafts by slug (`None`: remove it), and the forms' values, to write.
+#[derive(Default)]
+struct PendingDrafts {
+    drafts: HashMap<String, Option<Box<crate::drafts::Draft>>>,
+    form_values: Option<crate::tui::run::Remembered>,
+}
+
+impl PendingDrafts {
+    fn is_empty(&self) -> bool {
+        self.drafts.is_empty() && self.form_values.is_none()
+    }
+}
 
 /// Writes drafts once typing has paused for half a second (so within a
 /// second of it stopping), and everything pending when asked to flush.
@@ -62,7 +75,7 @@ pub(super) async fn draft_writer(
     mut ops: mpsc::UnboundedReceiver<DraftOp>,
     tx: mpsc::UnboundedSender<Msg>,
 ) {
-    let mut pending = PendingDrafts::new();
+    let mut pending = PendingDrafts::default();
     loop {
         let op = if pending.is_empty() {
             ops.recv().await
@@ -77,11 +90,12 @@ pub(super) async fn draft_writer(
         };
         match op {
             Some(DraftOp::Write(draft)) => {
-                pending.insert(draft.slug.clone(), Some(draft));
+                pending.drafts.insert(draft.slug.clone(), Some(draft));
             }
             Some(DraftOp::Remove(slug)) => {
-                pending.insert(slug, None);
+                pending.drafts.insert(slug, None);
             }
+            Some(DraftOp::FormValues(values)) => pending.form_values = Some(values),
             Some(DraftOp::MarkTokenDialog(slug)) => {
                 let (store, org) = (store.clone(), org.clone());
                 let _ = blocking(move || store.mark_token_dialog(&org, slug.as_deref())).await;
@@ -110,7 +124,13 @@ async fn write_drafts(
     let (store, org) = (store.clone(), org.to_owned());
     let failures = blocking(move || {
         let mut failures = Vec::new();
-        for (slug, draft) in pending {
+        if let Some(values) = pending.form_values {
+            let json = crate::tui::remembered::to_json(&values);
+            if let Err(e) = store.save_form_values(&org, &json) {
+                failures.push(format!("Could not keep the variables' values on disk: {e}"));
+            }
+        }
+        for (slug, draft) in pending.drafts {
             let result = match draft {
                 Some(mut draft) => {
                     draft.saved_at =
@@ -193,10 +213,17 @@ impl Runtime {
                 secret,
             } => drop(tokio::spawn(cx.ephemeral(slug, portal_uuid, secret))),
             Command::ForgetToken(slug) => drop(tokio::spawn(cx.forget_token(slug))),
-            Command::WriteFile { path, contents } => {
+            Command::WriteFile {
+                path,
+                contents,
+                overwrite,
+            } => {
                 tokio::task::spawn_blocking(move || {
-                    let status = write_new_file(&path, contents.as_bytes());
-                    let _ = cx.tx.send(Msg::Status(status));
+                    let msg = match super::answer_file::save(&path, &contents, overwrite) {
+                        Ok(status) => Msg::Status(status),
+                        Err(super::answer_file::Exists(full)) => Msg::SaveWouldOverwrite(full),
+                    };
+                    let _ = cx.tx.send(msg);
                 });
             }
             Command::Diagnose {
@@ -231,6 +258,17 @@ impl Runtime {
             }
             Command::RemoveDraft(slug) => {
                 let _ = self.draft_tx.send(DraftOp::Remove(slug));
+            }
+            Command::CacheList(portals) => {
+                let dir = self.schema.cache.cache_dir().to_owned();
+                let org = cx.org.clone();
+                tokio::task::spawn_blocking(move || {
+                    // A cache: when it cannot be written, the next launch lists as before.
+                    let _ = super::list_cache::save(&dir, &org, &portals);
+                });
+            }
+            Command::WriteFormValues(values) => {
+                let _ = self.draft_tx.send(DraftOp::FormValues(values));
             }
             Command::NoteTokenDialog(slug) => {
                 let _ = self.draft_tx.send(DraftOp::MarkTokenDialog(slug));
@@ -533,52 +571,5 @@ async fn invoke(
             result: Err(error),
             ran_as,
         },
-    }
-}
-
-/// Writes an answer to a new file, readable by the owner only; an existing
-/// file is never overwritten. Says what happened, with the full path.
-fn write_new_file(path: &str, bytes: &[u8]) -> String {
-    use std::io::Write;
-    let full = std::path::absolute(path).unwrap_or_else(|_| path.into());
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let written = options
-        .open(&full)
-        .and_then(|mut file| file.write_all(bytes));
-    match written {
-        Ok(()) => format!("Saved the response to {}.", full.display()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => format!(
-            "{} exists: s again and give another name (nothing was overwritten).",
-            full.display()
-        ),
-        Err(e) => format!("Could not save to {}: {e}", full.display()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::write_new_file;
-
-    #[test]
-    fn a_saved_answer_never_overwrites_a_file_and_stays_private() {
-        let dir = tempfile::tempdir().expect("a temp dir");
-        let path = dir.path().join("response.json");
-        let path = path.to_str().expect("utf-8");
-        assert!(write_new_file(path, b"{}").starts_with("Saved the response to /"));
-        let again = write_new_file(path, b"[]");
-        assert!(again.contains("exists"), "{again}");
-        assert_eq!(std::fs::read(path).expect("written"), b"{}");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(path).expect("there").permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
     }
 }

@@ -110,6 +110,22 @@ impl DraftStore {
         }
     }
 
+    /// Where the values typed into the app's variables forms are kept for
+    /// `org` (no `.json` ending: `load` does not take it for a draft).
+    fn form_values_path(&self, org: &str) -> PathBuf {
+        self.dir.join(file_safe(org)).join("form-values")
+    }
+
+    /// Keeps the variables forms' values (written whole, atomically, 0600).
+    pub fn save_form_values(&self, org: &str, contents: &[u8]) -> std::io::Result<()> {
+        write_private_file(&self.form_values_path(org), contents)
+    }
+
+    /// The variables forms' values of an earlier session, if any.
+    pub fn load_form_values(&self, org: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.form_values_path(org)).ok()
+    }
+
     /// The portal whose token dialog was open when the app last stopped.
     pub fn open_token_dialog(&self, org: &str) -> Option<String> {
         let path = self.dir.join(file_safe(org)).join("open-token-dialog");

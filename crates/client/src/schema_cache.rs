@@ -47,6 +47,11 @@ impl SchemaCache {
         }
     }
 
+    /// The cache dir this cache's folder is in (for other caches beside it).
+    pub fn cache_dir(&self) -> &Path {
+        self.dir.parent().unwrap_or(&self.dir)
+    }
+
     /// The file for an endpoint. Every sandbox on loopback serves the same
     /// schema whatever its port, so they share one file.
     pub fn path(&self, endpoint: &Url) -> PathBuf {

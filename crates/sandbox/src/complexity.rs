@@ -275,3 +275,64 @@ fn items_returned(connection: &Value) -> u64 {
         .max()
         .unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const SDL: &str = "type Query { organization(slug: ID): Organization node(id: ID!): Node }
+        interface Node { id: ID! }
+        type Organization implements Node { id: ID! name: String
+          pipelines(first: Int, last: Int): PipelineConnection }
+        type PipelineConnection { count: Int! pageInfo: PageInfo
+          edges: [PipelineEdge] nodes: [Pipeline] }
+        type PageInfo { hasNextPage: Boolean! }
+        type PipelineEdge { node: Pipeline }
+        type Pipeline implements Node { id: ID! slug: String repository: Repository }
+        type Repository { url: String }";
+
+    fn count(document: &str, variables: Value, data: Option<Value>) -> u64 {
+        let index = TypeIndex::from_sdl(SDL).unwrap();
+        let document = async_graphql::parser::parse_query(document).unwrap();
+        let operation = crate::request_rules::select_operation(&document, None).unwrap();
+        complexity(
+            &index,
+            &document,
+            operation,
+            variables.as_object().unwrap(),
+            data.as_ref(),
+        )
+    }
+
+    #[test]
+    fn the_documented_example_is_503_requested_and_13_actual() {
+        let query = "query RecentPipelineSlugs { organization(slug: \"o\") {
+            pipelines(first: 500) { edges { node { slug } } } } }";
+        assert_eq!(count(query, json!({}), None), 503);
+        let edges: Vec<Value> = (0..10).map(|i| json!({ "node": { "slug": i } })).collect();
+        let data = json!({ "organization": { "pipelines": { "edges": edges } } });
+        assert_eq!(count(query, json!({}), Some(data)), 13);
+    }
+
+    #[test]
+    fn page_sizes_come_from_variables_defaults_or_500() {
+        let query =
+            "query Q($n: Int = 7) { organization { pipelines(first: $n) { nodes { slug } } } }";
+        // organization 1 + pipelines 1 + nodes 1 + 7 nodes
+        assert_eq!(count(query, json!({}), None), 10);
+        assert_eq!(count(query, json!({ "n": 2 }), None), 5);
+        let unpaged = "{ organization { pipelines { count pageInfo { hasNextPage } edges { node { repository { url } } } } } }";
+        // 1 + 1 + pageInfo 1 + edges 1 + 500 x (node 1 + repository 1)
+        assert_eq!(count(unpaged, json!({}), None), 1004);
+    }
+
+    #[test]
+    fn fragments_merge_and_narrowed_ones_count_the_costliest_type() {
+        let query = "{ organization { ...Org ... on Organization { pipelines(first: 2) { edges { node { slug } } } } }
+            node(id: \"x\") { ... on Pipeline { repository { url } } ... on Organization { name } } }
+            fragment Org on Organization { pipelines(first: 2) { edges { node { slug } } } }";
+        // organization 1 + pipelines (merged once) 1 + edges 1 + 2; node 1 + the Pipeline branch 1
+        assert_eq!(count(query, json!({}), None), 7);
+    }
+}

@@ -82,12 +82,16 @@ impl App {
             DialogAction::Conflict { choice, conflict } => {
                 return self.on_conflict_choice(choice, conflict)
             }
-            DialogAction::WriteResponse(path) => {
+            DialogAction::WriteResponse { path, overwrite } => {
                 let contents = self
                     .selected_answer()
                     .map(|a| a.view.body.source().clone())
                     .unwrap_or_else(|| String::new().into());
-                return vec![Command::WriteFile { path, contents }];
+                return vec![Command::WriteFile {
+                    path,
+                    contents,
+                    overwrite,
+                }];
             }
         }
         Vec::new()

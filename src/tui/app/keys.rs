@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent,
 use super::{App, Focus};
 use crate::tui::dialogs::{DeletePrompt, Dialog};
 use crate::tui::keymap::{self, Action, Context};
-use crate::tui::layout::{self, inner_height};
+use crate::tui::layout;
 use crate::tui::message::Command;
 
 const FOCUS_ORDER: [Focus; 4] = [
@@ -51,8 +51,9 @@ impl App {
         if ctrl && key.code == KeyCode::Char('c') && !self.document_has_selection() {
             return self.ask_to_quit();
         }
-        if self.show_help {
+        if self.show_help || self.show_messages {
             self.show_help = false;
+            self.show_messages = false;
             return Vec::new();
         }
         if self.list.filtering {
@@ -106,6 +107,14 @@ impl App {
             }
             Action::Help => {
                 self.show_help = true;
+                Vec::new()
+            }
+            Action::Zoom => {
+                self.zoomed = !self.zoomed;
+                Vec::new()
+            }
+            Action::Messages => {
+                self.show_messages = true;
                 Vec::new()
             }
             Action::Quit => self.ask_to_quit(),
@@ -263,11 +272,11 @@ impl App {
                         }
                     }
                     Some(Focus::Response) => {
-                        let height = inner_height(areas.response);
+                        let height = self.response_body_height();
                         if let Some(answer) =
                             self.selected_slug().and_then(|s| self.answers.get_mut(&s))
                         {
-                            answer.view.move_cursor(by as isize, height);
+                            answer.view.scroll_by(by as isize, height);
                         }
                     }
                     _ => {}
@@ -291,11 +300,17 @@ impl App {
         match self.focus {
             Focus::Document => self.paste_into_document(text),
             Focus::Variables => {
-                if let Some(form) = &mut self.variables {
-                    if let Some(i) = form.focused_input() {
-                        form.inputs[i].paste(text);
-                        form.remember(&mut self.remembered);
+                let Some(form) = &mut self.variables else {
+                    return Vec::new();
+                };
+                if form.raw.is_some() {
+                    match form.paste_json(text, &mut self.remembered) {
+                        Ok(set) => self.say(format!("The pasted object set {set} variable(s).")),
+                        Err(why) => self.say(format!("Not pasted: {why}.")),
                     }
+                } else if let Some(i) = form.focused_input() {
+                    form.inputs[i].paste(text);
+                    form.remember(&mut self.remembered);
                 }
             }
             Focus::List | Focus::Response => {}

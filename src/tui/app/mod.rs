@@ -30,7 +30,9 @@ mod curl;
 mod dialog_actions;
 mod document;
 mod keys;
+mod launch;
 pub mod list;
+mod messages;
 mod persist;
 mod running;
 mod saving;
@@ -126,6 +128,12 @@ pub struct App {
     /// F5 was pressed: say when the schema arrives.
     schema_asked: bool,
     pub show_help: bool,
+    /// The focused pane has the whole screen.
+    pub zoomed: bool,
+    /// Every message the status line said this session, oldest first.
+    pub messages: std::collections::VecDeque<String>,
+    /// The message log is open over the panes.
+    pub show_messages: bool,
     pub status: String,
     status_cause: Option<Cause>,
     /// A warning stays until the next key, whatever routine news comes.
@@ -165,6 +173,9 @@ impl App {
             schema_note: "loading the GraphQL schema…".into(),
             schema_asked: false,
             show_help: false,
+            zoomed: false,
+            messages: std::collections::VecDeque::new(),
+            show_messages: false,
             status: String::new(),
             status_cause: None,
             status_sticky: false,
@@ -280,10 +291,19 @@ impl App {
     }
 
     pub fn areas(&self) -> layout::Areas {
-        layout::areas(
-            self.screen,
-            matches!(self.focus, Focus::Variables | Focus::Response),
-        )
+        let focus = match self.focus {
+            Focus::List => layout::Pane::List,
+            Focus::Document => layout::Pane::Document,
+            Focus::Variables => layout::Pane::Variables,
+            Focus::Response => layout::Pane::Response,
+        };
+        let footer_rows = 1 + self.status_lines(self.screen.width).len() as u16;
+        let arrangement = layout::Arrangement {
+            focus,
+            zoomed: self.zoomed,
+            footer_rows,
+        };
+        layout::areas(self.screen, arrangement)
     }
 
     fn list_height(&self) -> usize {
@@ -293,6 +313,7 @@ impl App {
     /// Says `text` in the status line.
     fn say(&mut self, text: impl Into<String>) {
         self.status = text.into();
+        self.log_status();
         self.status_cause = None;
         self.status_sticky = false;
     }
@@ -366,10 +387,7 @@ impl App {
                 self.list.add_page(page, height);
                 Vec::new()
             }
-            Msg::PortalsLoaded => {
-                self.on_listed();
-                Vec::new()
-            }
+            Msg::PortalsLoaded => self.on_listed(),
             Msg::LoadFailed(message) => {
                 self.list.stale = false;
                 self.say_because(Cause::Load, format!("Could not load portals: {message}"));
@@ -423,6 +441,11 @@ impl App {
                 self.say(text);
                 Vec::new()
             }
+            Msg::SaveWouldOverwrite(path) => {
+                self.dialogs
+                    .open(super::dialogs::SaveResponse::overwrite(path));
+                Vec::new()
+            }
             Msg::Diagnosed {
                 slug,
                 generation,
@@ -469,7 +492,7 @@ impl App {
         }
     }
 
-    fn on_listed(&mut self) {
+    fn on_listed(&mut self) -> Vec<Command> {
         self.list.loaded();
         self.loading = Loading::Idle;
         self.resolved(Cause::Load);
@@ -480,6 +503,7 @@ impl App {
         let count = self.list.portals.len();
         let noun = if count == 1 { "portal" } else { "portals" };
         self.note(format!("{count} {noun} in {}", self.org));
+        self.cache_list()
     }
 
     fn reload(&mut self) -> Vec<Command> {

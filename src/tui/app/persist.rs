@@ -23,6 +23,8 @@ pub struct Marks {
     edits: HashMap<String, (u64, FieldDraft, bool)>,
     /// The creation form's revision, when a draft of it exists.
     creation: Option<u64>,
+    /// The variables forms' values.
+    form_values: crate::tui::run::Remembered,
 }
 
 impl App {
@@ -31,7 +33,17 @@ impl App {
         let mut commands = Vec::new();
         self.sync_edit_drafts(&mut commands);
         self.sync_creation_draft(&mut commands);
+        if self.remembered != self.persisted.form_values {
+            self.persisted.form_values = self.remembered.clone();
+            commands.push(Command::WriteFormValues(self.remembered.clone()));
+        }
         commands
+    }
+
+    /// The variables' values of an earlier session (already on disk).
+    pub fn restore_form_values(&mut self, values: crate::tui::run::Remembered) {
+        self.persisted.form_values = values.clone();
+        self.remembered = values;
     }
 
     fn sync_edit_drafts(&mut self, commands: &mut Vec<Command>) {

@@ -12,10 +12,15 @@ use crate::tui::dialogs::{
 };
 use crate::tui::editor::SYNC_PARSE_LIMIT;
 use crate::tui::input::LineInput;
+use crate::tui::json_path;
 use crate::tui::keymap::Action;
 use crate::tui::layout::inner_height;
 use crate::tui::message::Command;
 use crate::tui::run::{FormSource, ResponseView, VariablesForm};
+
+/// Text larger than this is not sent to a clipboard (terminals drop huge
+/// OSC 52 sequences).
+const COPY_LIMIT: usize = 16 << 20;
 
 impl App {
     /// Brings the form up to date with the document before it is used.
@@ -87,6 +92,11 @@ impl App {
         };
         match key.code {
             _ if action == Some(Action::Back) => self.focus = Focus::List,
+            _ if action == Some(Action::RawVariables) => form.toggle_raw(),
+            // The raw view shows what would be sent; typing goes to the form.
+            _ if form.raw.is_some() => {
+                self.say("Ctrl-t back to the form to type; a pasted JSON object fills it.")
+            }
             KeyCode::Enter if form.on_run_button() => return self.run(),
             KeyCode::Enter => form.row = (form.row + 1).min(form.run_row()),
             _ => {
@@ -423,24 +433,45 @@ impl App {
 
     /// Rows the response pane gives to GraphQL errors before the body.
     pub fn response_header_rows(&self) -> usize {
-        self.selected_answer().map_or(0, |a| {
-            if a.view.errors.is_empty() {
-                0
-            } else {
-                a.view.errors.len().min(5) + 1
-            }
-        })
+        let width = usize::from(self.areas().response.width.saturating_sub(2));
+        self.selected_answer()
+            .map_or(0, |a| a.view.header_lines(width).len())
+    }
+
+    /// Rows of the response pane's body.
+    pub(super) fn response_body_height(&self) -> usize {
+        inner_height(self.areas().response).saturating_sub(self.response_header_rows())
     }
 
     /// Typing a search in the response; true when the key was taken.
     pub(super) fn response_search_key(&mut self, key: KeyEvent) -> bool {
-        let height = inner_height(self.areas().response);
+        let height = self.response_body_height();
         let Some(slug) = self.selected_slug() else {
             return false;
         };
         let Some(view) = self.answers.get_mut(&slug).map(|a| &mut a.view) else {
             return false;
         };
+        if let Some(input) = &mut view.filtering {
+            match key.code {
+                KeyCode::Enter => {
+                    let text = input.value().to_owned();
+                    view.filtering = None;
+                    match view.apply_filter(&text) {
+                        Ok(()) if text.trim().is_empty() => self.say("The whole answer again."),
+                        Ok(()) => {
+                            self.say(format!("Filtered with `{}`: | changes it.", text.trim()))
+                        }
+                        Err(why) => self.say(format!("Not filtered: {why}.")),
+                    }
+                }
+                KeyCode::Esc => view.filtering = None,
+                _ => {
+                    input.key(key);
+                }
+            }
+            return true;
+        }
         let Some(input) = &mut view.searching else {
             return false;
         };
@@ -448,11 +479,9 @@ impl App {
             KeyCode::Enter | KeyCode::Esc => {
                 let text = input.value().to_owned();
                 view.searching = None;
-                if key.code == KeyCode::Enter && !text.is_empty() {
-                    view.search = Some(text.clone());
-                    if !view.find(true, height) {
-                        self.say(format!("`{text}` is not in the response"));
-                    }
+                let typed = key.code == KeyCode::Enter && !text.is_empty();
+                if typed && !view.search_for(text.clone(), height) {
+                    self.say(format!("`{text}` is not in the response"));
                 }
             }
             _ => {
@@ -463,8 +492,7 @@ impl App {
     }
 
     pub(super) fn response_action(&mut self, action: Option<Action>) -> Vec<Command> {
-        let height =
-            inner_height(self.areas().response).saturating_sub(self.response_header_rows());
+        let height = self.response_body_height();
         let slug = self.selected_slug();
         let Some(view) = slug
             .and_then(|s| self.answers.get_mut(&s))
@@ -485,11 +513,27 @@ impl App {
             Some(Action::Bottom) => view.move_cursor(isize::MAX / 2, height),
             Some(Action::Fold) => view.toggle_fold(),
             Some(Action::Search) => view.searching = Some(LineInput::default()),
-            Some(action @ (Action::NextMatch | Action::PreviousMatch))
-                if !view.find(action == Action::NextMatch, height) =>
-            {
-                self.say("No match: search with /");
+            Some(Action::Filter) => {
+                let current = view.filter.as_ref().map_or("", |(text, _)| text.as_str());
+                view.filtering = Some(LineInput::new(current));
             }
+            Some(action @ (Action::NextMatch | Action::PreviousMatch)) => {
+                let forward = action == Action::NextMatch;
+                let before = view.cursor;
+                if !view.find(forward, height) {
+                    self.say("No match: search with /");
+                } else if forward && view.cursor <= before {
+                    self.say("Search wrapped around to the top.");
+                } else if !forward && view.cursor >= before {
+                    self.say("Search wrapped around to the bottom.");
+                }
+            }
+            Some(Action::Wrap) => {
+                view.wrap = !view.wrap;
+                view.column = 0;
+            }
+            Some(Action::Left) if !view.wrap => view.scroll_sideways(false),
+            Some(Action::Right) if !view.wrap => view.scroll_sideways(true),
             Some(Action::CopyBody) => {
                 if let Some(path) = view.body.source().spilled_to() {
                     let text = format!(
@@ -503,6 +547,21 @@ impl App {
                 return vec![Command::Copy(view.body.raw().to_owned())];
             }
             Some(Action::CopyCurl) => return self.copy_curl(),
+            Some(action @ (Action::CopyValue | Action::CopyPath)) => {
+                let (found, what) = if action == Action::CopyValue {
+                    (json_path::value_at(&view.body, view.cursor), "value")
+                } else {
+                    (json_path::path_at(&view.body, view.cursor), "path")
+                };
+                match found {
+                    Some(text) if text.len() > COPY_LIMIT => self.say(format!(
+                        "That {what} is {} MB, too large for a clipboard: s saves the answer.",
+                        text.len() >> 20
+                    )),
+                    Some(text) => return vec![Command::Copy(text)],
+                    None => self.say("The answer is not JSON: c copies all of it."),
+                }
+            }
             Some(Action::SaveBody) => self.dialogs.open(SaveResponse::dialog()),
             _ => {}
         }

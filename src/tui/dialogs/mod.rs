@@ -119,7 +119,10 @@ pub enum DialogAction {
         choice: ConflictChoice,
         conflict: Conflict,
     },
-    WriteResponse(String),
+    WriteResponse {
+        path: String,
+        overwrite: bool,
+    },
 }
 
 /// What a dialog did with a key: the dialog to keep showing (if any) and

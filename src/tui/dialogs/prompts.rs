@@ -65,25 +65,41 @@ impl DeletePrompt {
     }
 }
 
-/// Save the answer's body to a file.
+/// Save the answer, as shown, to a file; asks again before replacing one.
 #[derive(Debug)]
 pub struct SaveResponse {
     pub path: LineInput,
+    /// The file exists (its absolute path): Enter on it replaces it.
+    pub exists: Option<String>,
 }
 
 impl SaveResponse {
     pub fn dialog() -> Dialog {
         Dialog::SaveResponse(SaveResponse {
             path: LineInput::new("response.json"),
+            exists: None,
+        })
+    }
+
+    /// Asked again: `path` exists.
+    pub fn overwrite(path: String) -> Dialog {
+        Dialog::SaveResponse(SaveResponse {
+            path: LineInput::new(&path),
+            exists: Some(path),
         })
     }
 
     pub fn key(mut self, key: KeyEvent) -> Step {
+        let typed = self.path.value().trim().to_owned();
         match key.code {
-            KeyCode::Esc => Step::close(),
-            KeyCode::Enter if !self.path.value().trim().is_empty() => Step::act(
-                DialogAction::WriteResponse(self.path.value().trim().to_owned()),
-            ),
+            KeyCode::Esc => Step::act(DialogAction::Status("Not saved.".into())),
+            KeyCode::Enter if !typed.is_empty() => {
+                let overwrite = self.exists.as_deref() == Some(typed.as_str());
+                Step::act(DialogAction::WriteResponse {
+                    path: typed,
+                    overwrite,
+                })
+            }
             _ => {
                 self.path.key(key);
                 Step::keep(Dialog::SaveResponse(self))
@@ -92,14 +108,23 @@ impl SaveResponse {
     }
 
     pub fn draw(&self, frame: &mut Frame) {
-        let lines = vec![Line::from("Save the response body to:")];
-        prompt(
-            frame,
-            " Save response ",
-            lines,
-            &self.path,
-            "Enter save · Esc cancel",
-            64,
-        );
+        let mut lines = vec![Line::from(
+            "Save the response as shown (JSON pretty-printed) to:",
+        )];
+        let footer = match &self.exists {
+            Some(path) => {
+                lines.push(Line::from(Span::styled(
+                    format!("{} exists.", sanitize_line(path)),
+                    crate::tui::view::error_style(),
+                )));
+                lines.push(Line::from(Span::styled(
+                    "Enter replaces it; or change the name.",
+                    dim(),
+                )));
+                "Enter replace · Esc cancel"
+            }
+            None => "Enter save · Esc cancel",
+        };
+        prompt(frame, " Save response ", lines, &self.path, footer, 64);
     }
 }

@@ -47,7 +47,7 @@ impl PortalEdit {
                         indent_newline(area);
                         true
                     } else if key.code == KeyCode::Tab {
-                        area.insert_tab()
+                        indent(area)
                     } else {
                         area.input(key)
                     }
@@ -335,6 +335,28 @@ fn find_in(
         }
     }
     None
+}
+
+/// Tab: two spaces at the cursor, or before every selected line (a
+/// selection is indented, not replaced).
+fn indent(area: &mut TextArea<'_>) -> bool {
+    let Some(((first, _), (last, last_col))) = area.selection_range() else {
+        return area.insert_tab();
+    };
+    // A selection ending at a line's start leaves that line alone.
+    let last = if last_col == 0 && last > first {
+        last - 1
+    } else {
+        last
+    };
+    let ratatui_textarea::DataCursor(row, column) = area.cursor();
+    area.cancel_selection();
+    for line in first..=last {
+        jump(area, line, 0);
+        area.insert_str("  ");
+    }
+    jump(area, row, column + 2);
+    true
 }
 
 /// Moves the cursor to (row, column), clamped; rows past what `Jump` holds

@@ -1,7 +1,9 @@
 //! Pure drawing from `&App`. Every string from the server is sanitized here.
 
 mod list_row;
+mod messages;
 mod portal;
+mod response;
 mod run;
 
 pub(crate) use portal::{draw_completion, draw_document_text, highlighted_line, DocumentText};
@@ -21,21 +23,59 @@ use crate::text::{sanitize, sanitize_line};
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 pub fn draw(frame: &mut Frame, app: &App) {
-    let areas = layout::areas(
-        frame.area(),
-        matches!(app.focus, Focus::Variables | Focus::Response),
-    );
-    draw_list(frame, app, areas.list);
-    portal::draw_fields(frame, app, areas.fields);
-    portal::draw_document(frame, app, areas.document);
-    run::draw_variables(frame, app, areas.variables);
-    run::draw_response(frame, app, areas.response);
+    let areas = app.areas();
+    // A pane out of sight (a short screen's other tab, or zoomed away) has
+    // no area and is not drawn.
+    let shown = |area: Rect| !area.is_empty();
+    if shown(areas.list) {
+        draw_list(frame, app, areas.list);
+    }
+    if shown(areas.fields) {
+        portal::draw_fields(frame, app, areas.fields);
+    }
+    if shown(areas.document) {
+        portal::draw_document(frame, app, areas.document);
+    }
+    if shown(areas.variables) {
+        run::draw_variables(frame, app, areas.variables);
+    }
+    if shown(areas.response) {
+        response::draw_response(frame, app, areas.response);
+    }
+    if shown(areas.tabs) {
+        draw_tabs(frame, app, areas.tabs);
+    }
     draw_footer(frame, app, areas.footer);
     if let Some(dialog) = app.dialogs.front() {
         dialog.draw(frame, app);
     } else if app.show_help {
         draw_help(frame, app);
+    } else if app.show_messages {
+        messages::draw_messages(frame, app);
     }
+}
+
+/// On a short screen: the panes' names, the focused one marked, and how
+/// to reach the others.
+fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
+    let names = [
+        (Focus::List, "Portals"),
+        (Focus::Document, "Document"),
+        (Focus::Variables, "Variables"),
+        (Focus::Response, "Response"),
+    ];
+    let mut spans = Vec::new();
+    for (focus, name) in names {
+        let style = if app.focus == focus {
+            Style::new().fg(Color::Black).bg(Color::Cyan).bold()
+        } else {
+            dim()
+        };
+        spans.push(Span::styled(format!(" {name} "), style));
+        spans.push(Span::raw(" "));
+    }
+    spans.push(Span::styled("Tab/Shift-Tab switch · F8 zoom", dim()));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 pub(crate) fn pane(title: String, focused: bool) -> Block<'static> {
@@ -160,26 +200,27 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
 }
 
 fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
-    let keys = if app.list.filtering {
-        "type to filter · Enter keep · Esc clear".to_owned()
-    } else {
-        keymap::footer(app.focus.context())
-    };
+    let keys = app.footer_keys();
     let busy = if app.busy() {
         format!("{} ", spinner(app))
     } else {
         String::new()
     };
-    let line = Line::from(vec![
+    let below = app.status_lines(area.width);
+    let mut first = vec![
         Span::styled(
             format!(" {keys} "),
             Style::new().fg(Color::Black).bg(Color::Cyan),
         ),
         Span::raw(" "),
         Span::raw(busy),
-        Span::raw(sanitize_line(&app.status)),
-    ]);
-    frame.render_widget(Paragraph::new(line), area);
+    ];
+    if below.is_empty() {
+        first.push(Span::raw(sanitize_line(&app.status)));
+    }
+    let mut lines = vec![Line::from(first)];
+    lines.extend(below.into_iter().map(|l| Line::from(format!(" {l}"))));
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// The focused pane's keys, then the keys of every pane, from the keymap;

@@ -133,7 +133,7 @@ pub fn draw_document(frame: &mut Frame, app: &App, area: Rect) {
     };
     let mut block = pane(title, focused);
     if let Some(edit) = edit {
-        block = block.title_bottom(position_line(edit, focused));
+        block = block.title_bottom(position_line(edit, focused, area.width));
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -167,8 +167,9 @@ pub fn draw_document(frame: &mut Frame, app: &App, area: Rect) {
 
 /// The bottom border: the find being typed or kept, and the cursor's
 /// line:column, on the right (the left is free for other notes).
-fn position_line(edit: &PortalEdit, focused: bool) -> Line<'static> {
+fn position_line(edit: &PortalEdit, focused: bool, width: u16) -> Line<'static> {
     let (row, column) = edit.cursor();
+    let position = format!(" Ln {}, Col {} ", row + 1, column + 1);
     let mut spans = Vec::new();
     if let Some(find) = &edit.find {
         let count = match edit.count_matches() {
@@ -181,17 +182,17 @@ fn position_line(edit: &PortalEdit, focused: bool) -> Line<'static> {
         } else {
             ("", " F3/Shift-F3 next/previous")
         };
-        spans.push(Span::styled(
-            format!(" find: {}{cursor}{count}", sanitize_line(&find.needle)),
-            Style::new().fg(Color::Yellow),
-        ));
-        if focused {
+        let found = format!(" find: {}{cursor}{count}", sanitize_line(&find.needle));
+        let used = Span::raw(&found).width() + position.chars().count() + 1;
+        spans.push(Span::styled(found, Style::new().fg(Color::Yellow)));
+        // The keys only when the border has room for them beside the rest.
+        if focused && used + keys.chars().count() + 4 <= usize::from(width) {
             spans.push(Span::styled(keys, dim()));
         }
         spans.push(Span::raw(" "));
     }
     spans.push(Span::styled(
-        format!(" Ln {}, Col {} ", row + 1, column + 1),
+        position,
         if focused { Style::new() } else { dim() },
     ));
     Line::from(spans).right_aligned()

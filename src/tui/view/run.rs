@@ -1,4 +1,4 @@
-//! The variables form and the response viewer.
+//! The variables form.
 
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Style};
@@ -9,7 +9,7 @@ use ratatui::Frame;
 use super::{dim, error_style, pane, spinner, style_of};
 use crate::graphql::highlight::json_line;
 use crate::text::sanitize_line;
-use crate::tui::app::{Answer, App, Focus};
+use crate::tui::app::{App, Focus};
 use crate::tui::run::VariablesForm;
 use crate::tui::wrap;
 
@@ -28,6 +28,25 @@ pub fn draw_variables(frame: &mut Frame, app: &App, area: Rect) {
             "Fix the document's syntax errors to run it.",
             error_style(),
         )));
+    } else if let Some(raw) = &form.raw {
+        lines.push(Line::from(Span::styled(
+            "As sent (Ctrl-t: the form)",
+            dim(),
+        )));
+        for text in raw.iter().take(inner.height as usize) {
+            let text = sanitize_line(text);
+            let line = if text.starts_with('✗') {
+                Line::from(Span::styled(text, error_style()))
+            } else {
+                Line::from(
+                    json_line(&text)
+                        .into_iter()
+                        .map(|(k, t)| Span::styled(t.to_owned(), style_of(k)))
+                        .collect::<Vec<_>>(),
+                )
+            };
+            lines.push(line);
+        }
     } else if form.operations.is_empty() {
         lines.push(Line::from(Span::styled(
             "No operation in the document.",
@@ -115,43 +134,6 @@ pub fn draw_variables(frame: &mut Frame, app: &App, area: Rect) {
     if let Some((x, y)) = cursor {
         frame.set_cursor_position(Position::new(x, y));
     }
-}
-
-/// The answer belongs to its portal (and operation): the title says which,
-/// with the status, the time and what else a person should know.
-fn response_title(app: &App, answer: &Answer, slug: &str, running_here: bool) -> String {
-    let view = &answer.view;
-    let of = match &answer.operation {
-        Some(operation) => format!("{slug} {operation}"),
-        None => slug.to_owned(),
-    };
-    let running = if running_here {
-        format!("{} running again… ", spinner(app))
-    } else {
-        String::new()
-    };
-    let mut title = format!(
-        " Response · {} · HTTP {} · {} ms {running}",
-        sanitize_line(&of),
-        view.status,
-        view.elapsed_ms
-    );
-    if let Some((remaining, limit)) = view.rate_limit {
-        title.push_str(&format!("· {remaining}/{limit} left "));
-    }
-    if view.body.source().spilled_to().is_some() {
-        title.push_str(&format!(
-            "· {} MB, kept on disk ",
-            view.body.raw().len() >> 20
-        ));
-    }
-    if view.body.truncated() {
-        title.push_str(&format!(
-            "· first {} lines shown, s saves all ",
-            crate::tui::body::MAX_LINES
-        ));
-    }
-    title
 }
 
 /// The first row to show so that row `anchor` (and the rows before it, as
@@ -261,87 +243,4 @@ fn variable_block(
 /// A value the document gives as default, not one typed.
 pub(crate) fn default_style() -> Style {
     dim().italic()
-}
-
-pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
-    let focused = app.focus == Focus::Response && app.dialogs.is_empty();
-    let slug = app.selected_portal().map(|p| p.slug.as_str());
-    let running_here = slug.is_some() && app.running.as_ref().map(|r| r.slug.as_str()) == slug;
-    let Some(answer) = app.selected_answer() else {
-        let block = pane(" Response ".into(), focused);
-        let hint = if running_here {
-            format!("{} Running…", spinner(app))
-        } else {
-            "Run the portal (Ctrl-r) to see its answer here.".to_owned()
-        };
-        frame.render_widget(Paragraph::new(Span::styled(hint, dim())).block(block), area);
-        return;
-    };
-    let view = &answer.view;
-    let title = response_title(app, answer, slug.unwrap_or_default(), running_here);
-    let mut block = pane(title, focused);
-    if let Some(input) = &view.searching {
-        block = block.title_bottom(Line::from(format!(" /{}▏ ", sanitize_line(input.value()))));
-    } else if let Some(search) = &view.search {
-        block = block.title_bottom(Line::from(Span::styled(
-            format!(" /{} (n/N) ", sanitize_line(search)),
-            dim(),
-        )));
-    }
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-
-    let mut lines: Vec<Line> = Vec::new();
-    let header = app.response_header_rows();
-    if header > 0 {
-        lines.push(Line::from(Span::styled(
-            format!(
-                "✗ {} GraphQL error{}:",
-                view.errors.len(),
-                if view.errors.len() == 1 { "" } else { "s" }
-            ),
-            error_style().bold(),
-        )));
-        for error in view.errors.iter().take(header - 1) {
-            lines.push(Line::from(Span::styled(
-                format!("  {error}"),
-                error_style(),
-            )));
-        }
-    }
-    let height = (inner.height as usize).saturating_sub(header);
-    let needle = view.search.as_ref().map(|s| s.to_lowercase());
-    let body = &view.body;
-    for index in view.visible_lines(height) {
-        let text = sanitize_line(&body.line_text(index));
-        let marker = match (body.closing(index).is_some(), body.is_folded(index)) {
-            (true, true) => "▸",
-            (true, false) => "▾",
-            _ => " ",
-        };
-        let mut spans = vec![Span::styled(marker.to_owned(), dim())];
-        if body.is_json() {
-            spans.extend(
-                json_line(&text)
-                    .into_iter()
-                    .map(|(k, t)| Span::styled(t.to_owned(), style_of(k))),
-            );
-        } else {
-            spans.push(Span::raw(text.clone()));
-        }
-        if body.is_folded(index) {
-            spans.push(Span::styled(" … ", dim().reversed()));
-        }
-        let mut line = Line::from(spans);
-        if focused && index == view.cursor {
-            line = line.style(Style::new().bg(Color::Rgb(40, 40, 60)));
-        } else if needle
-            .as_ref()
-            .is_some_and(|n| text.to_lowercase().contains(n))
-        {
-            line = line.style(Style::new().bg(Color::Rgb(60, 50, 0)));
-        }
-        lines.push(line);
-    }
-    frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -496,3 +496,138 @@ fn a_default_value_looks_unlike_a_typed_one() {
         .add_modifier
         .contains(ratatui::style::Modifier::ITALIC));
 }
+
+/// Runs the selected portal (its variable filled in) and answers with `body`.
+fn answer(app: &mut App, body: &str) {
+    press(app, KeyCode::Tab);
+    press(app, KeyCode::F(6)); // Tab would indent the document
+    type_text(app, "demo/web");
+    ctrl(app, 'r');
+    app.update(Msg::Invoked {
+        slug: "recent-builds".into(),
+        ran_as: None,
+        result: Ok(InvokeResponse {
+            status: 200,
+            elapsed: Duration::from_millis(42),
+            rate_limit: RateLimit::default(),
+            body: body.into(),
+            graphql: GraphqlEnvelope::parse(body),
+        }),
+    });
+}
+
+const BUILDS_BODY: &str = r#"{"data":{"pipeline":{"name":"Web","builds":[{"message":"Deploy web to production after the long-awaited review of the web team","branch":"main"},{"message":"Bump","branch":"web-fix"}]}},"errors":[{"message":"Field 'builds' is deprecated and will stop working for tokens that cannot create builds in the pipeline"}]}"#;
+
+#[test]
+fn search_marks_every_match_and_counts_them() {
+    let mut app = loaded(120, 36);
+    answer(&mut app, BUILDS_BODY);
+    type_text(&mut app, "/web\n");
+    insta::assert_snapshot!(render(&app));
+    let (x, y) = find_on_screen(&app, "Web\"").expect("the first match is on screen");
+    let current = cell_style(&app, x, y);
+    assert_eq!(current.bg, super::response::current_match_style().bg);
+    let (x, y) = find_on_screen(&app, "web-fix").expect("another match is on screen");
+    assert_eq!(cell_style(&app, x, y).bg, super::response::match_style().bg);
+    assert_ne!(
+        cell_style(&app, x + 3, y).bg,
+        super::response::match_style().bg,
+        "only the match is marked, not the rest of the word"
+    );
+}
+
+#[test]
+fn long_lines_wrap_or_scroll_sideways_and_folds_count_what_they_hide() {
+    let mut app = loaded(120, 36);
+    answer(&mut app, BUILDS_BODY);
+    press(&mut app, KeyCode::Char('w'));
+    insta::assert_snapshot!("response_wrapped", render(&app));
+    press(&mut app, KeyCode::Char('w'));
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter); // folds the first build
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Right);
+    insta::assert_snapshot!("response_folded_and_scrolled_sideways", render(&app));
+}
+
+#[test]
+fn an_html_answer_says_it_is_not_json() {
+    let mut app = loaded(120, 36);
+    answer(
+        &mut app,
+        "<html>\n<head><title>502 Bad Gateway</title></head>\n</html>",
+    );
+    let screen = render(&app);
+    assert!(
+        screen.contains("Not JSON (it looks like HTML): shown as text."),
+        "{screen}"
+    );
+    assert!(screen.contains("<head><title>502 Bad Gateway</title></head>"));
+}
+
+#[test]
+fn at_80_by_24_the_run_panes_take_turns_with_the_document_and_zoom() {
+    let mut app = loaded(80, 24);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::F(6)); // Tab would indent the document
+    type_text(&mut app, "demo/web-app");
+    let screen = render(&app);
+    assert!(
+        screen.contains("demo/web-app"),
+        "the whole value shows: {screen}"
+    );
+    insta::assert_snapshot!("variables_at_80_by_24", screen);
+    answer_again(&mut app, BUILDS_BODY);
+    press(&mut app, KeyCode::Char('+'));
+    insta::assert_snapshot!("response_zoomed_at_80_by_24", render(&app));
+}
+
+/// Runs again, with the values already typed.
+fn answer_again(app: &mut App, body: &str) {
+    ctrl(app, 'r');
+    app.update(Msg::Invoked {
+        slug: "recent-builds".into(),
+        ran_as: None,
+        result: Ok(InvokeResponse {
+            status: 200,
+            elapsed: Duration::from_millis(42),
+            rate_limit: RateLimit::default(),
+            body: body.into(),
+            graphql: GraphqlEnvelope::parse(body),
+        }),
+    });
+}
+
+#[test]
+fn the_message_log_shows_every_message_in_full() {
+    let mut app = loaded(80, 24);
+    app.update(Msg::Status(
+        "The portal secret is not valid: Buildkite refused it (HTTP 401). Copy the secret again from the portal's Security page and paste it whole, or sign in instead.".into(),
+    ));
+    let screen = render(&app);
+    assert!(
+        screen.contains("paste it whole, or sign in") && screen.contains(" instead. "),
+        "a long message wraps below the keys: {screen}"
+    );
+    press(&mut app, KeyCode::F(7));
+    insta::assert_snapshot!("message_log", render(&app));
+}
+
+#[test]
+fn the_variables_as_raw_json() {
+    let mut app = loaded(120, 36);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::F(6)); // Tab would indent the document
+    type_text(&mut app, "demo/web");
+    ctrl(&mut app, 't');
+    insta::assert_snapshot!(render(&app));
+    app.update(Msg::Paste(
+        r#"{"pipelineSlug":"demo/api","first":9}"#.into(),
+    ));
+    ctrl(&mut app, 't');
+    let screen = render(&app);
+    assert!(screen.contains("$pipelineSlug ID! demo/api"), "{screen}");
+    assert!(screen.contains("$first Int 9"), "{screen}");
+}

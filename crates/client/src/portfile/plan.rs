@@ -41,7 +41,6 @@ pub struct PlanItem {
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
     Create {
-        #[serde(skip)]
         portal: NewPortal,
     },
     Update {

@@ -230,3 +230,18 @@ fn an_argument_chosen_after_a_value_gets_its_comma_and_given_ones_are_not_offere
     press(&mut app, KeyCode::Enter);
     assert_eq!(text(&app), "{ builds(first: 1, branch: ");
 }
+
+#[test]
+fn tab_with_a_selection_indents_its_lines_instead_of_replacing_them() {
+    let mut app = editing_long_document();
+    with_mods(&mut app, KeyCode::Down, KeyModifiers::SHIFT);
+    with_mods(&mut app, KeyCode::Right, KeyModifiers::SHIFT);
+    press(&mut app, KeyCode::Tab);
+    assert!(
+        text(&app).starts_with("  # line 1\n  # line 2\n# line 3"),
+        "{}",
+        text(&app)
+    );
+    ctrl(&mut app, 'z');
+    assert!(text(&app).starts_with("# line 1\n# line 2\n"), "one undo");
+}

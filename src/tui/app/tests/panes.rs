@@ -14,7 +14,7 @@ fn the_chosen_operation_stays_chosen_while_the_document_changes() {
     let mut app = loaded();
     press(&mut app, KeyCode::Down); // recent-builds: GetBuilds, then Trigger
     press(&mut app, KeyCode::Enter);
-    press(&mut app, KeyCode::F(6)); // the variables form, on its picker (Tab indents)
+    press(&mut app, KeyCode::F(6)); // the variables form (Tab indents the document)
     press(&mut app, KeyCode::Right);
     let form = app.variables.as_ref().expect("a form");
     assert_eq!(form.operation_name(), Some("Trigger"));
@@ -22,7 +22,8 @@ fn the_chosen_operation_stays_chosen_while_the_document_changes() {
     type_text(&mut app, "build-1");
     shift_tab(&mut app); // back to the document, and type in it
     assert_eq!(app.focus, Focus::Document);
-    type_text(&mut app, "# a comment\n");
+    type_text(&mut app, "# a comment");
+    press(&mut app, KeyCode::Enter);
     let form = app.variables.as_ref().expect("a form");
     assert_eq!(
         form.operation_name(),
@@ -32,4 +33,260 @@ fn the_chosen_operation_stays_chosen_while_the_document_changes() {
     assert_eq!(form.op_index, 1);
     assert_eq!(form.inputs[0].value(), "build-1", "and the value typed");
     assert_eq!(form.row, 1, "and the focused row");
+}
+
+/// Runs deploy-web (no variables, a stored token) and answers with `body`.
+fn answered(app: &mut App, body: &str) {
+    let commands = ctrl(app, 'r');
+    assert_eq!(names(&commands), ["invoke"]);
+    app.update(Msg::Invoked {
+        slug: "deploy-web".into(),
+        ran_as: None,
+        result: Ok(InvokeResponse {
+            status: 200,
+            elapsed: std::time::Duration::from_millis(5),
+            rate_limit: RateLimit::default(),
+            body: body.into(),
+            graphql: None,
+        }),
+    });
+    assert_eq!(app.focus, Focus::Response);
+}
+
+fn long_list(count: usize) -> String {
+    let items: Vec<String> = (0..count).map(|i| format!("{{\"n\":{i}}}")).collect();
+    format!("[{}]", items.join(","))
+}
+
+fn wheel(app: &mut App, kind: crossterm::event::MouseEventKind) {
+    let area = app.areas().response;
+    app.update(Msg::Mouse(crossterm::event::MouseEvent {
+        kind,
+        column: area.x + 2,
+        row: area.y + 2,
+        modifiers: KeyModifiers::NONE,
+    }));
+}
+
+#[test]
+fn the_mouse_wheel_scrolls_the_answer_at_once() {
+    use crossterm::event::MouseEventKind;
+    let mut app = loaded();
+    app.update(Msg::Resize(120, 40));
+    answered(&mut app, &long_list(200));
+    wheel(&mut app, MouseEventKind::ScrollDown);
+    let view = &app.selected_answer().expect("an answer").view;
+    assert_eq!(view.scroll, 3, "the first notch moves the view");
+    assert_eq!(view.cursor, 3, "the cursor stays on screen, at its top");
+    wheel(&mut app, MouseEventKind::ScrollUp);
+    let view = &app.selected_answer().expect("an answer").view;
+    assert_eq!(view.scroll, 0);
+    assert_eq!(view.cursor, 3, "a cursor on screen is left where it is");
+}
+
+#[test]
+fn search_steps_wrap_around_and_say_so() {
+    let mut app = loaded();
+    answered(&mut app, r#"{"a":"web","b":"x","c":"WEB"}"#);
+    type_text(&mut app, "/web");
+    press(&mut app, KeyCode::Enter);
+    let view = &app.selected_answer().expect("an answer").view;
+    assert_eq!(view.cursor, 1);
+    assert_eq!(view.match_position(), Some((1, 2)), "1 of 2, either case");
+    press(&mut app, KeyCode::Char('n'));
+    let view = &app.selected_answer().expect("an answer").view;
+    assert_eq!((view.cursor, view.match_position()), (3, Some((2, 2))));
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(app.selected_answer().expect("an answer").view.cursor, 1);
+    assert!(app.status.contains("wrapped"), "{}", app.status);
+    type_text(&mut app, "/WEB");
+    press(&mut app, KeyCode::Enter);
+    let view = &app.selected_answer().expect("an answer").view;
+    assert_eq!(
+        view.match_position(),
+        Some((1, 1)),
+        "capitals search exactly"
+    );
+}
+
+#[test]
+fn f6_zooms_whichever_pane_has_the_focus_and_gives_it_back() {
+    let mut app = loaded();
+    app.update(Msg::Resize(140, 40));
+    press(&mut app, KeyCode::Down);
+    for focus in [
+        Focus::List,
+        Focus::Document,
+        Focus::Variables,
+        Focus::Response,
+    ] {
+        while app.focus != focus {
+            press(&mut app, KeyCode::F(6)); // Tab would indent the document
+        }
+        press(&mut app, KeyCode::F(8));
+        let areas = app.areas();
+        let zoomed = match focus {
+            Focus::List => areas.list,
+            Focus::Document => areas.document,
+            Focus::Variables => areas.variables,
+            Focus::Response => areas.response,
+        };
+        assert_eq!(
+            (zoomed.width, zoomed.height),
+            (140, 40 - areas.footer.height),
+            "{focus:?} has the screen"
+        );
+        assert_eq!(areas.fields.width, 0, "the others are out of sight");
+        press(&mut app, KeyCode::F(8));
+        assert!(app.areas().list.width > 0, "and back");
+    }
+}
+
+#[test]
+fn at_80_by_24_every_pane_gets_room() {
+    let mut app = loaded();
+    app.update(Msg::Resize(80, 24));
+    press(&mut app, KeyCode::Down);
+    for focus in [
+        Focus::List,
+        Focus::Document,
+        Focus::Variables,
+        Focus::Response,
+    ] {
+        while app.focus != focus {
+            press(&mut app, KeyCode::F(6)); // Tab would indent the document
+        }
+        let areas = app.areas();
+        let pane = match focus {
+            Focus::List => areas.list,
+            Focus::Document => areas.document,
+            Focus::Variables => areas.variables,
+            Focus::Response => areas.response,
+        };
+        assert!(pane.height >= 14, "{focus:?} is {} rows tall", pane.height);
+        assert!(pane.width >= 24, "{focus:?} is {} columns wide", pane.width);
+    }
+}
+
+fn copied(commands: &[Command]) -> Option<&str> {
+    commands.iter().find_map(|c| match c {
+        Command::Copy(text) => Some(text.as_str()),
+        _ => None,
+    })
+}
+
+#[test]
+fn y_copies_the_value_under_the_cursor_and_p_its_path() {
+    let mut app = loaded();
+    answered(
+        &mut app,
+        r#"{"data":{"builds":[{"url":"https://buildkite.com/demo/web/builds/1"}]}}"#,
+    );
+    type_text(&mut app, "/url");
+    press(&mut app, KeyCode::Enter);
+    let value = press(&mut app, KeyCode::Char('y'));
+    assert_eq!(
+        copied(&value),
+        Some("https://buildkite.com/demo/web/builds/1")
+    );
+    let path = press(&mut app, KeyCode::Char('p'));
+    assert_eq!(copied(&path), Some(".data.builds[0].url"));
+}
+
+#[test]
+fn saving_asks_before_replacing_a_file() {
+    let mut app = loaded();
+    answered(&mut app, r#"{"a":1}"#);
+    press(&mut app, KeyCode::Char('s'));
+    let commands = press(&mut app, KeyCode::Enter);
+    match commands.as_slice() {
+        [Command::WriteFile {
+            path, overwrite, ..
+        }] => assert_eq!((path.as_str(), *overwrite), ("response.json", false)),
+        other => panic!("expected a write, got {other:?}"),
+    }
+    // The runtime found the file there: the dialog asks, Enter replaces.
+    app.update(Msg::SaveWouldOverwrite("/home/me/response.json".into()));
+    assert!(matches!(app.dialogs.front(), Some(Dialog::SaveResponse(_))));
+    let commands = press(&mut app, KeyCode::Enter);
+    match commands.as_slice() {
+        [Command::WriteFile {
+            path, overwrite, ..
+        }] => assert_eq!(
+            (path.as_str(), *overwrite),
+            ("/home/me/response.json", true)
+        ),
+        other => panic!("expected the replacing write, got {other:?}"),
+    }
+    // Asked again, a changed name is a new file, not a replacement.
+    app.update(Msg::SaveWouldOverwrite("/home/me/response.json".into()));
+    press(&mut app, KeyCode::Backspace);
+    let commands = press(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(
+            commands.as_slice(),
+            [Command::WriteFile {
+                overwrite: false,
+                ..
+            }]
+        ),
+        "{commands:?}"
+    );
+}
+
+#[test]
+fn a_jq_filter_shows_its_result_in_the_pane_and_an_empty_one_the_answer() {
+    let mut app = loaded();
+    let body = r#"{"data":{"builds":[{"n":1,"state":"PASSED"},{"n":2,"state":"FAILED"}]}}"#;
+    answered(&mut app, body);
+    press(&mut app, KeyCode::Char('|'));
+    type_text(&mut app, r#".data.builds[] | select(.state == "FAILED")"#);
+    press(&mut app, KeyCode::Enter);
+    let view = &app.selected_answer().expect("an answer").view;
+    let shown: Vec<String> = (0..view.body.line_count())
+        .map(|i| view.body.line_text(i))
+        .collect();
+    assert_eq!(shown, ["{", "  \"n\": 2,", "  \"state\": \"FAILED\"", "}"]);
+    press(&mut app, KeyCode::Char('|'));
+    type_text(&mut app, " | nope(");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.status.starts_with("Not filtered:"), "{}", app.status);
+    let view = &app.selected_answer().expect("an answer").view;
+    assert_eq!(view.body.line_count(), 4, "the last result stays");
+    press(&mut app, KeyCode::Char('|'));
+    ctrl(&mut app, 'u');
+    press(&mut app, KeyCode::Enter);
+    let view = &app.selected_answer().expect("an answer").view;
+    assert!(view.filter.is_none());
+    assert_eq!(view.body.raw(), body, "the whole answer again");
+}
+
+#[test]
+fn the_last_list_shows_at_launch_until_the_first_fresh_page_replaces_it() {
+    let mut app = App::new("demo", Vec::new());
+    assert_eq!(names(&app.init()), ["load", "load-schema"]);
+    app.show_cached_list(vec![
+        portal("old-one", "Old one", None, WHO),
+        portal("deploy-web", "Deploy web", None, WHO),
+    ]);
+    assert_eq!(app.list.portals.len(), 2, "names at once");
+    assert!(app.status.contains("refreshing"), "{}", app.status);
+    assert!(app.busy(), "the listing is still under way");
+    app.update(Msg::PortalsPage(vec![portal(
+        "deploy-web",
+        "Deploy web",
+        None,
+        WHO,
+    )]));
+    let slugs: Vec<&str> = app.list.portals.iter().map(|p| p.slug.as_str()).collect();
+    assert_eq!(
+        slugs,
+        ["deploy-web"],
+        "the fresh page replaced the cached list"
+    );
+    let commands = app.update(Msg::PortalsLoaded);
+    assert!(
+        matches!(commands.as_slice(), [Command::CacheList(list)] if list.len() == 1),
+        "the fresh list is kept for the next launch: {commands:?}"
+    );
 }

@@ -1,0 +1,93 @@
+//! Saving an answer (`s` in the response pane): as the viewer shows it,
+//! JSON pretty-printed, to a file only its owner can read. An existing file
+//! is replaced only when the person said so after being asked. Run by the
+//! runtime on the blocking pool: it re-indexes the body there, off the loop.
+
+use std::io::{BufWriter, Write};
+
+use super::body::Body;
+use crate::buildkite::ResponseBody;
+
+/// The file exists and was left alone: its absolute path, to ask about.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Exists(pub String);
+
+/// Writes `contents` to `path`; says what happened, with the absolute path.
+pub fn save(path: &str, contents: &ResponseBody, overwrite: bool) -> Result<String, Exists> {
+    let full = std::path::absolute(path).unwrap_or_else(|_| path.into());
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if overwrite {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = match options.open(&full) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(Exists(full.display().to_string()));
+        }
+        Err(e) => return Ok(format!("Could not save to {}: {e}", full.display())),
+    };
+    let body = Body::new(contents.clone());
+    let written = write_shown(&body, BufWriter::new(file));
+    Ok(match written {
+        Ok(()) if body.is_json() => {
+            format!("Saved the response (pretty-printed) to {}.", full.display())
+        }
+        Ok(()) => format!("Saved the response to {}.", full.display()),
+        Err(e) => format!("Could not save to {}: {e}", full.display()),
+    })
+}
+
+/// The body as the viewer shows it: JSON line by line, pretty; text as sent.
+fn write_shown(body: &Body, mut out: impl Write) -> std::io::Result<()> {
+    if !body.is_json() || body.truncated() {
+        out.write_all(body.raw().as_bytes())?;
+        return out.flush();
+    }
+    for i in 0..body.line_count() {
+        out.write_all(body.line_text(i).as_bytes())?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_is_saved_pretty_privately_and_replaced_only_when_asked() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join("response.json");
+        let path = path.to_str().expect("utf-8");
+        let said = save(path, &r#"{"a":[1]}"#.to_owned().into(), false).expect("new file");
+        assert_eq!(
+            said,
+            format!("Saved the response (pretty-printed) to {path}.")
+        );
+        assert_eq!(
+            std::fs::read_to_string(path).expect("written"),
+            "{\n  \"a\": [\n    1\n  ]\n}\n"
+        );
+        let again = save(path, &"[]".to_owned().into(), false);
+        assert_eq!(again, Err(Exists(path.to_owned())), "asks first");
+        assert!(std::fs::read_to_string(path)
+            .expect("kept")
+            .contains("\"a\""));
+        save(path, &"<html>".to_owned().into(), true).expect("replaced");
+        assert_eq!(std::fs::read_to_string(path).expect("written"), "<html>");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(path).expect("there").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}

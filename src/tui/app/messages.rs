@@ -1,0 +1,59 @@
+//! Status messages are never cut: one too long for the footer's line wraps
+//! onto rows of its own, and every message of the session stays in a log
+//! (F7) that shows each in full.
+
+use super::App;
+use crate::text::sanitize_line;
+use crate::tui::keymap;
+use crate::tui::wrap;
+
+/// Messages the log keeps, the oldest dropped first.
+const LOG_SIZE: usize = 500;
+
+/// Rows a message may take below the keys before the log is the way to read it.
+pub const STATUS_ROWS: usize = 3;
+
+impl App {
+    /// Adds the status line to the log (a message said twice in a row once).
+    pub(super) fn log_status(&mut self) {
+        if self.status.is_empty() || self.messages.back() == Some(&self.status) {
+            return;
+        }
+        if self.messages.len() == LOG_SIZE {
+            self.messages.pop_front();
+        }
+        self.messages.push_back(self.status.clone());
+    }
+
+    /// The keys the footer names for what has the focus.
+    pub fn footer_keys(&self) -> String {
+        if self.list.filtering {
+            "type to filter · Enter keep · Esc clear".to_owned()
+        } else {
+            keymap::footer(self.focus.context())
+        }
+    }
+
+    /// The status message on rows of its own below the keys, wrapped to
+    /// `width`, when it does not fit beside them (none when it does); the
+    /// last row says where the rest is when even these are not enough.
+    pub fn status_lines(&self, width: u16) -> Vec<String> {
+        let width = usize::from(width);
+        let status = sanitize_line(&self.status);
+        // " keys " + " " + spinner + status
+        let beside = wrap::width(&self.footer_keys()) + 3 + 2 + wrap::width(&status);
+        if status.is_empty() || beside <= width {
+            return Vec::new();
+        }
+        let mut lines = wrap::wrap(&status, width.saturating_sub(1).max(1));
+        if lines.len() > STATUS_ROWS {
+            lines.truncate(STATUS_ROWS);
+            let hint = " … F7 shows it all";
+            let room = width.saturating_sub(1 + wrap::width(hint));
+            if let Some(last) = lines.last_mut() {
+                *last = format!("{}{hint}", wrap::cut(last, room).trim_end_matches('…'));
+            }
+        }
+        lines
+    }
+}

@@ -1,0 +1,272 @@
+//! A response, viewed: the body indexed once (`body.rs`), with a cursor,
+//! folds, search (lines found once, then stepped through), wrap and
+//! sideways scrolling, and the lines above the body.
+
+use super::body::{next_match, Body};
+use super::input::LineInput;
+use super::wrap::wrap;
+use crate::buildkite::InvokeResponse;
+use crate::text::sanitize_line;
+
+/// A response, indexed once, viewed with folds and search.
+#[derive(Debug)]
+pub struct ResponseView {
+    pub status: u16,
+    pub elapsed_ms: u128,
+    pub rate_limit: Option<(u64, u64)>,
+    pub errors: Vec<String>,
+    pub body: Body,
+    /// The highlighted line.
+    pub cursor: usize,
+    /// First visible row, counted in visible (unfolded) rows.
+    pub scroll: usize,
+    pub search: Option<String>,
+    /// The lines that hold the search, found once when it was typed.
+    pub matches: Vec<u32>,
+    pub searching: Option<LineInput>,
+    /// Long lines wrap instead of running past the edge.
+    pub wrap: bool,
+    /// Columns scrolled sideways (when not wrapping).
+    pub column: usize,
+    /// The jq filter whose result `body` shows, with the answer's own body.
+    pub filter: Option<(String, Body)>,
+    /// A jq filter being typed.
+    pub filtering: Option<LineInput>,
+}
+
+/// What a line above the body is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderKind {
+    Note,
+    ErrorCount,
+    Error,
+}
+
+/// Lines above the body at most.
+const HEADER_LINES: usize = 6;
+
+/// Columns a sideways step moves.
+pub const SIDE_STEP: usize = 8;
+
+impl ResponseView {
+    pub fn new(response: InvokeResponse) -> ResponseView {
+        let errors = response
+            .graphql
+            .as_ref()
+            .map(|g| g.errors.iter().map(|e| sanitize_line(&e.message)).collect())
+            .unwrap_or_default();
+        ResponseView {
+            status: response.status,
+            elapsed_ms: response.elapsed.as_millis(),
+            rate_limit: response.rate_limit.remaining.zip(response.rate_limit.limit),
+            errors,
+            body: Body::new(response.body),
+            cursor: 0,
+            scroll: 0,
+            search: None,
+            matches: Vec::new(),
+            searching: None,
+            wrap: false,
+            column: 0,
+            filter: None,
+            filtering: None,
+        }
+    }
+
+    /// Shows what jq filter `text` makes of the answer (an empty one shows
+    /// the answer again); the message says what to fix when it fails.
+    pub fn apply_filter(&mut self, text: &str) -> Result<(), String> {
+        let text = text.trim();
+        if text.is_empty() {
+            if let Some((_, original)) = self.filter.take() {
+                self.body = original;
+                self.reset_position();
+            }
+            return Ok(());
+        }
+        let answer = self
+            .filter
+            .as_ref()
+            .map_or(&self.body, |(_, original)| original);
+        let result = Body::new(super::filter::run(text, answer.raw())?);
+        let previous = std::mem::replace(&mut self.body, result);
+        let original = self
+            .filter
+            .take()
+            .map_or(previous, |(_, original)| original);
+        self.filter = Some((text.to_owned(), original));
+        self.reset_position();
+        Ok(())
+    }
+
+    fn reset_position(&mut self) {
+        self.cursor = 0;
+        self.scroll = 0;
+        self.column = 0;
+        self.matches = match &self.search {
+            Some(needle) => self.body.matching_lines(needle),
+            None => Vec::new(),
+        };
+    }
+
+    /// The lines above the body in `width` columns: a note when the body is
+    /// not JSON, then the GraphQL errors' messages, wrapped, not cut.
+    pub fn header_lines(&self, width: usize) -> Vec<(HeaderKind, String)> {
+        let mut lines = Vec::new();
+        if !self.body.is_json() {
+            let what = if self.body.raw().trim_start().starts_with('<') {
+                "Not JSON (it looks like HTML): shown as text."
+            } else {
+                "Not JSON: shown as text."
+            };
+            lines.push((HeaderKind::Note, what.to_owned()));
+        }
+        if !self.errors.is_empty() {
+            let count = self.errors.len();
+            let plural = if count == 1 { "" } else { "s" };
+            lines.push((
+                HeaderKind::ErrorCount,
+                format!("✗ {count} GraphQL error{plural}:"),
+            ));
+            for error in &self.errors {
+                for part in wrap(error, width.saturating_sub(2)) {
+                    lines.push((HeaderKind::Error, format!("  {part}")));
+                }
+            }
+        }
+        if lines.len() > HEADER_LINES {
+            lines.truncate(HEADER_LINES - 1);
+            lines.push((
+                HeaderKind::Error,
+                "  … the rest is in the body below".to_owned(),
+            ));
+        }
+        lines
+    }
+
+    /// Types the search `needle`: finds its lines and goes to the first
+    /// after the cursor. False when there is none.
+    pub fn search_for(&mut self, needle: String, height: usize) -> bool {
+        self.matches = self.body.matching_lines(&needle);
+        self.search = Some(needle);
+        self.find(true, height)
+    }
+
+    /// Where the cursor is among the matches: (k, N) for "k of N".
+    pub fn match_position(&self) -> Option<(usize, usize)> {
+        let at = self.matches.binary_search(&(self.cursor as u32)).ok()?;
+        Some((at + 1, self.matches.len()))
+    }
+
+    /// Scrolls the view by `rows` (the mouse wheel): the cursor stays on a
+    /// line on screen.
+    pub fn scroll_by(&mut self, rows: isize, height: usize) {
+        let count = self.body.visible_count();
+        let last = count.saturating_sub(height.max(1)) as isize;
+        self.scroll = (self.scroll as isize + rows).clamp(0, last.max(0)) as usize;
+        let row = self.body.row_of_line(self.cursor);
+        let bottom = (self.scroll + height.max(1) - 1).min(count.saturating_sub(1));
+        if row < self.scroll {
+            self.cursor = self.body.line_at_row(self.scroll);
+        } else if row > bottom {
+            self.cursor = self.body.line_at_row(bottom);
+        }
+    }
+
+    /// Sideways, when lines do not wrap.
+    pub fn scroll_sideways(&mut self, right: bool) {
+        self.column = if right {
+            self.column.saturating_add(SIDE_STEP)
+        } else {
+            self.column.saturating_sub(SIDE_STEP)
+        };
+    }
+
+    /// The lines on screen, top to bottom, for a view `height` rows tall.
+    pub fn visible_lines(&self, height: usize) -> impl Iterator<Item = usize> + '_ {
+        let count = self.body.line_count();
+        let first = self.body.line_at_row(self.scroll);
+        std::iter::successors(Some(first), |&line| Some(self.body.next_visible(line)))
+            .take_while(move |&line| line < count)
+            .take(height)
+    }
+
+    pub fn toggle_fold(&mut self) {
+        self.body.toggle_fold(self.cursor);
+    }
+
+    pub fn move_cursor(&mut self, by: isize, height: usize) {
+        let count = self.body.visible_count();
+        if count == 0 {
+            return;
+        }
+        let row = self.body.row_of_line(self.cursor) as isize;
+        let next = row.saturating_add(by).clamp(0, count as isize - 1) as usize;
+        self.cursor = self.body.line_at_row(next);
+        self.follow(height);
+    }
+
+    fn follow(&mut self, height: usize) {
+        let row = self.body.row_of_line(self.cursor);
+        let height = height.max(1);
+        if row < self.scroll {
+            self.scroll = row;
+        } else if row >= self.scroll + height {
+            self.scroll = row + 1 - height;
+        }
+    }
+
+    /// Moves to the next (or previous) match of the search, wrapping at
+    /// the ends, and unfolds what hides it. False when none. A binary
+    /// search of the lines found when the search was typed.
+    pub fn find(&mut self, forward: bool, height: usize) -> bool {
+        match next_match(&self.matches, self.cursor, forward) {
+            Some(line) => {
+                self.body.reveal(line);
+                self.cursor = line;
+                self.follow(height);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::buildkite::{invoke::GraphqlEnvelope, RateLimit};
+    use std::time::Duration;
+
+    fn response(body: &str) -> InvokeResponse {
+        InvokeResponse {
+            status: 200,
+            elapsed: Duration::from_millis(12),
+            rate_limit: RateLimit::default(),
+            body: body.into(),
+            graphql: GraphqlEnvelope::parse(body),
+        }
+    }
+
+    #[test]
+    fn folding_hides_a_block_and_search_unfolds_it() {
+        let mut view = ResponseView::new(response(
+            r#"{"data":{"pipeline":{"name":"Web","builds":[1,2,3]}}}"#,
+        ));
+        let all = view.body.visible_count();
+        view.move_cursor(1, 20); // line 1: "data": {
+        view.toggle_fold();
+        assert_eq!(view.body.visible_count(), all - 9);
+        assert_eq!(view.visible_lines(20).count(), all - 9);
+        assert!(view.search_for("web".into(), 20));
+        assert!(view.body.line_text(view.cursor).contains("Web"));
+        assert_eq!(view.body.visible_count(), all, "the match is unfolded");
+    }
+
+    #[test]
+    fn non_json_bodies_are_kept_as_text() {
+        let view = ResponseView::new(response("<html>Bad gateway</html>"));
+        assert!(!view.body.is_json());
+        assert_eq!(view.body.line_text(0), "<html>Bad gateway</html>");
+    }
+}

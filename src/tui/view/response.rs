@@ -1,0 +1,339 @@
+//! The response viewer: the answer's title, the lines above its body (not
+//! JSON, GraphQL errors), and the body, highlighted, with folds that say
+//! what they hide, search matches marked, long lines wrapped or scrolled
+//! sideways.
+
+use memchr::memmem;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::{dim, error_style, pane, spinner, style_of};
+use crate::graphql::highlight::json_line;
+use crate::text::sanitize_line;
+use crate::tui::app::{Answer, App, Focus};
+use crate::tui::run::{HeaderKind, ResponseView};
+use crate::tui::wrap;
+
+/// A match of the search.
+pub(crate) fn match_style() -> Style {
+    Style::new().fg(Color::Black).bg(Color::Yellow)
+}
+
+/// The match the cursor is on.
+pub(crate) fn current_match_style() -> Style {
+    Style::new().fg(Color::Black).bg(Color::LightRed).bold()
+}
+
+fn cursor_line_style() -> Style {
+    Style::new().bg(Color::Rgb(40, 40, 60))
+}
+
+pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
+    let focused = app.focus == Focus::Response && app.dialogs.is_empty();
+    let slug = app.selected_portal().map(|p| p.slug.as_str());
+    let running_here = slug.is_some() && app.running.as_ref().map(|r| r.slug.as_str()) == slug;
+    let Some(answer) = app.selected_answer() else {
+        let block = pane(" Response ".into(), focused);
+        let hint = if running_here {
+            format!("{} Running…", spinner(app))
+        } else {
+            "Run the portal (Ctrl-r) to see its answer here.".to_owned()
+        };
+        frame.render_widget(Paragraph::new(Span::styled(hint, dim())).block(block), area);
+        return;
+    };
+    let view = &answer.view;
+    let title = response_title(app, answer, slug.unwrap_or_default(), running_here);
+    let mut block = pane(title, focused);
+    if let Some(input) = &view.filtering {
+        block = block.title_bottom(Line::from(format!(
+            " jq: {}▏ (Enter; empty: the whole answer) ",
+            sanitize_line(input.value())
+        )));
+    } else if let Some(input) = &view.searching {
+        block = block.title_bottom(Line::from(format!(" /{}▏ ", sanitize_line(input.value()))));
+    } else if let Some(search) = &view.search {
+        let position = match view.match_position() {
+            Some((k, n)) => format!("{k} of {n}"),
+            None if view.matches.is_empty() => "no match".to_owned(),
+            None => format!("{} lines match", view.matches.len()),
+        };
+        block = block.title_bottom(Line::from(Span::styled(
+            format!(" /{} · {position} (n/N) ", sanitize_line(search)),
+            dim(),
+        )));
+    }
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let width = inner.width as usize;
+    let mut lines: Vec<Line> = view
+        .header_lines(width)
+        .into_iter()
+        .map(|(kind, text)| {
+            let style = match kind {
+                HeaderKind::Note => dim(),
+                HeaderKind::ErrorCount => error_style().bold(),
+                HeaderKind::Error => error_style(),
+            };
+            Line::from(Span::styled(wrap::cut(&sanitize_line(&text), width), style))
+        })
+        .collect();
+    let height = (inner.height as usize).saturating_sub(lines.len());
+    if view.wrap {
+        lines.extend(wrapped_body(view, focused, height, width));
+    } else {
+        for index in view.visible_lines(height) {
+            let current = focused && index == view.cursor;
+            let (marker, spans) = body_line(view, index, current);
+            let mut spans_shown = vec![marker];
+            spans_shown.extend(skip_columns(spans, view.column));
+            let mut line = Line::from(spans_shown);
+            if current {
+                line = line.style(cursor_line_style());
+            }
+            lines.push(line);
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The body with long lines wrapped: from the first visible line, or later
+/// when the cursor's line would not fit on screen otherwise.
+fn wrapped_body(
+    view: &ResponseView,
+    focused: bool,
+    height: usize,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let rows_of = |index: usize| {
+        let (marker, spans) = body_line(view, index, false);
+        wrap_spans(marker, spans, width).len()
+    };
+    let mut first = view.body.line_at_row(view.scroll);
+    let lines: Vec<usize> = view.visible_lines(height).collect();
+    let mut used = 0;
+    let cursor_fits = lines.iter().any(|&index| {
+        used += rows_of(index);
+        index == view.cursor && used <= height
+    });
+    if !cursor_fits && view.cursor >= first {
+        first = view.cursor;
+    }
+    let mut out = Vec::new();
+    let mut index = first;
+    while out.len() < height && index < view.body.line_count() {
+        let current = focused && index == view.cursor;
+        let (marker, spans) = body_line(view, index, current);
+        for mut line in wrap_spans(marker, spans, width) {
+            if current {
+                line = line.style(cursor_line_style());
+            }
+            out.push(line);
+        }
+        index = view.body.next_visible(index);
+    }
+    out.truncate(height);
+    out
+}
+
+/// Line `index` as spans: its fold marker, and its text (highlighted,
+/// matches marked, a fold saying how many lines it hides).
+fn body_line(
+    view: &ResponseView,
+    index: usize,
+    current: bool,
+) -> (Span<'static>, Vec<Span<'static>>) {
+    let body = &view.body;
+    let text = sanitize_line(&body.line_text(index));
+    let folded = body.is_folded(index);
+    let marker = match (body.closing(index), folded) {
+        (Some(_), true) => "▸",
+        (Some(_), false) => "▾",
+        _ => " ",
+    };
+    let runs: Vec<(Style, String)> = if body.is_json() {
+        json_line(&text)
+            .into_iter()
+            .map(|(k, t)| (style_of(k), t.to_owned()))
+            .collect()
+    } else {
+        vec![(Style::new(), text.clone())]
+    };
+    let ranges = view
+        .search
+        .as_deref()
+        .map(|needle| match_ranges(&text, needle))
+        .unwrap_or_default();
+    let style = if current {
+        current_match_style()
+    } else {
+        match_style()
+    };
+    let mut spans = mark_ranges(runs, &ranges, style);
+    if let (true, Some(close)) = (folded, body.closing(index)) {
+        let hidden = close - index;
+        let noun = if hidden == 1 { "line" } else { "lines" };
+        spans.push(Span::styled(
+            format!(" ⋯ {hidden} {noun} "),
+            dim().reversed(),
+        ));
+    }
+    (Span::styled(marker, dim()), spans)
+}
+
+/// Byte ranges of `needle` in `text`, ignoring ASCII case when the needle
+/// has no capitals (as the search does).
+pub(crate) fn match_ranges(text: &str, needle: &str) -> Vec<(usize, usize)> {
+    if needle.is_empty() {
+        return Vec::new();
+    }
+    let ignore_case = !needle.chars().any(char::is_uppercase);
+    let hay = if ignore_case {
+        text.to_ascii_lowercase()
+    } else {
+        text.to_owned()
+    };
+    memmem::find_iter(hay.as_bytes(), needle.as_bytes())
+        .map(|at| (at, at + needle.len()))
+        .filter(|&(a, b)| text.is_char_boundary(a) && text.is_char_boundary(b))
+        .collect()
+}
+
+/// `runs` as spans, with the bytes in `ranges` drawn in `style`.
+fn mark_ranges(
+    runs: Vec<(Style, String)>,
+    ranges: &[(usize, usize)],
+    style: Style,
+) -> Vec<Span<'static>> {
+    if ranges.is_empty() {
+        return runs.into_iter().map(|(s, t)| Span::styled(t, s)).collect();
+    }
+    let mut spans = Vec::new();
+    let mut offset = 0;
+    for (run_style, text) in runs {
+        let end = offset + text.len();
+        let mut cut = offset;
+        for &(a, b) in ranges.iter().filter(|(a, b)| *a < end && *b > offset) {
+            let (a, b) = (a.max(offset), b.min(end));
+            if a > cut {
+                spans.push(Span::styled(
+                    text[cut - offset..a - offset].to_owned(),
+                    run_style,
+                ));
+            }
+            spans.push(Span::styled(text[a - offset..b - offset].to_owned(), style));
+            cut = b;
+        }
+        if cut < end {
+            spans.push(Span::styled(text[cut - offset..].to_owned(), run_style));
+        }
+        offset = end;
+    }
+    spans
+}
+
+/// `spans` without their first `columns` columns (scrolled sideways).
+fn skip_columns(spans: Vec<Span<'static>>, columns: usize) -> Vec<Span<'static>> {
+    let mut left = columns;
+    let mut out = Vec::new();
+    for span in spans {
+        if left == 0 {
+            out.push(span);
+            continue;
+        }
+        let mut kept = String::new();
+        for c in span.content.chars() {
+            let w = wrap::width(c.encode_utf8(&mut [0; 4]));
+            if left >= w && left > 0 {
+                left -= w;
+            } else {
+                left = 0;
+                kept.push(c);
+            }
+        }
+        if !kept.is_empty() {
+            out.push(Span::styled(kept, span.style));
+        }
+    }
+    out
+}
+
+/// The marker and spans hard-wrapped into lines of `width` columns; the
+/// lines after the first start under the text, past the marker.
+fn wrap_spans(
+    marker: Span<'static>,
+    spans: Vec<Span<'static>>,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let room = width.saturating_sub(1).max(1);
+    let mut lines = vec![vec![marker]];
+    let mut used = 0;
+    for span in spans {
+        let mut piece = String::new();
+        for c in span.content.chars() {
+            let w = wrap::width(c.encode_utf8(&mut [0; 4]));
+            if used + w > room {
+                if !piece.is_empty() {
+                    let done = std::mem::take(&mut piece);
+                    if let Some(line) = lines.last_mut() {
+                        line.push(Span::styled(done, span.style));
+                    }
+                }
+                lines.push(vec![Span::raw(" ")]);
+                used = 0;
+            }
+            piece.push(c);
+            used += w;
+        }
+        if !piece.is_empty() {
+            if let Some(line) = lines.last_mut() {
+                line.push(Span::styled(piece, span.style));
+            }
+        }
+    }
+    lines.into_iter().map(Line::from).collect()
+}
+
+/// The answer belongs to its portal (and operation): the title says which,
+/// with the status, the time and what else a person should know.
+fn response_title(app: &App, answer: &Answer, slug: &str, running_here: bool) -> String {
+    let view = &answer.view;
+    let of = match &answer.operation {
+        Some(operation) => format!("{slug} {operation}"),
+        None => slug.to_owned(),
+    };
+    let running = if running_here {
+        format!("{} running again… ", spinner(app))
+    } else {
+        String::new()
+    };
+    let mut title = format!(
+        " Response · {} · HTTP {} · {} ms {running}",
+        sanitize_line(&of),
+        view.status,
+        view.elapsed_ms
+    );
+    if let Some((remaining, limit)) = view.rate_limit {
+        title.push_str(&format!("· {remaining}/{limit} left "));
+    }
+    if view.body.source().spilled_to().is_some() {
+        title.push_str(&format!(
+            "· {} MB, kept on disk ",
+            view.body.raw().len() >> 20
+        ));
+    }
+    if let Some((filter, _)) = &view.filter {
+        title.push_str(&format!("· jq {} ", sanitize_line(filter)));
+    }
+    if view.body.truncated() {
+        title.push_str(&format!(
+            "· first {} lines shown, s saves all ",
+            crate::tui::body::MAX_LINES
+        ));
+    }
+    title
+}
