@@ -70,6 +70,8 @@ pub enum Action {
     Zoom,
     /// The log of every status message of the session.
     Messages,
+    /// The selected portal's recorded runs.
+    History,
     /// The key goes to the pane's own editor (text, the variables form):
     /// listed so the help says what those keys do.
     Edit,
@@ -253,6 +255,12 @@ const LIST: &[Binding] = &[
         "D",
         Action::ReviewDrafts,
         "review drafts of an earlier session",
+    ),
+    bind(
+        &[char('H')],
+        "H",
+        Action::History,
+        "its recorded runs, to run again",
     ),
     bind(&[char('r')], "r", Action::Reload, "reload from Buildkite"),
     bind(
@@ -487,6 +495,12 @@ const RESPONSE: &[Binding] = &[
         "C",
         Action::CopyCurl,
         "copy the request as curl (token as $TOKEN)",
+    ),
+    bind(
+        &[char('H')],
+        "H",
+        Action::History,
+        "its recorded runs, to run again",
     ),
     bind(
         &[char('y')],

@@ -90,6 +90,11 @@ pub enum Msg {
     },
     /// Why no (fresh) schema could be had.
     SchemaUnavailable(String),
+    /// The recorded runs of `slug`, oldest first.
+    HistoryRead {
+        slug: String,
+        entries: Vec<crate::history::HistoryEntry>,
+    },
 }
 
 #[derive(Debug)]
@@ -171,6 +176,8 @@ pub enum Command {
     LoadSchema {
         refresh: bool,
     },
+    /// Reads the recorded runs of `slug` (`Msg::HistoryRead`).
+    ReadHistory(String),
 }
 
 impl Command {
@@ -200,6 +207,7 @@ impl Command {
             Command::WriteDraft(_) => "write-draft",
             Command::RemoveDraft(_) => "remove-draft",
             Command::NoteTokenDialog(_) => "note-token-dialog",
+            Command::ReadHistory(_) => "read-history",
         }
     }
 }

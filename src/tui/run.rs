@@ -342,15 +342,32 @@ impl VariablesForm {
     /// reach their fields); how many rows it set, or why it is not one.
     pub fn paste_json(&mut self, text: &str, remembered: &mut Remembered) -> Result<usize, String> {
         let object: Value = serde_json::from_str(text).map_err(|e| format!("not JSON ({e})"))?;
+        self.set_from(&object, false, remembered)
+    }
+
+    /// Fills the form with exactly `object`'s values (a recorded run): rows
+    /// it does not name are emptied, so what runs is what ran.
+    pub fn fill(&mut self, object: &Value, remembered: &mut Remembered) -> Result<usize, String> {
+        self.set_from(object, true, remembered)
+    }
+
+    fn set_from(
+        &mut self,
+        object: &Value,
+        clear_others: bool,
+        remembered: &mut Remembered,
+    ) -> Result<usize, String> {
         if !object.is_object() {
             return Err("not a JSON object of variables".to_owned());
         }
         let mut set = 0;
         for (row, input) in self.rows.iter().zip(self.inputs.iter_mut()) {
-            let found = row.path.iter().try_fold(&object, |at, key| at.get(key));
+            let found = row.path.iter().try_fold(object, |at, key| at.get(key));
             if let Some(value) = found {
                 *input = LineInput::new(&default_text(value));
                 set += 1;
+            } else if clear_others {
+                *input = LineInput::default();
             }
         }
         self.remember(remembered);

@@ -273,6 +273,13 @@ impl Runtime {
             Command::NoteTokenDialog(slug) => {
                 let _ = self.draft_tx.send(DraftOp::MarkTokenDialog(slug));
             }
+            Command::ReadHistory(slug) => {
+                let history = cx.history.clone();
+                tokio::task::spawn_blocking(move || {
+                    let entries = history.entries(&cx.org, &slug);
+                    let _ = cx.tx.send(Msg::HistoryRead { slug, entries });
+                });
+            }
             Command::OpenEditor { .. } | Command::Copy(_) | Command::CopyCurl { .. } => {
                 unreachable!("the event loop does what needs the terminal itself")
             }

@@ -93,6 +93,11 @@ impl App {
                     overwrite,
                 }];
             }
+            DialogAction::Rerun {
+                slug,
+                operation,
+                variables,
+            } => return self.rerun(slug, operation, variables),
         }
         Vec::new()
     }

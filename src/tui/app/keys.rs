@@ -185,6 +185,7 @@ impl App {
                 }
             }
             Action::Discard => self.ask_to_discard(),
+            Action::History => return self.open_history(),
             Action::Back if !self.list.filter.is_empty() => {
                 self.list.filter.clear();
                 let keep = self.list.selected_slug();

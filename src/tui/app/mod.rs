@@ -29,6 +29,7 @@ mod creating;
 mod curl;
 mod dialog_actions;
 mod document;
+mod history;
 mod keys;
 mod launch;
 pub mod list;
@@ -439,6 +440,10 @@ impl App {
             }
             Msg::Status(text) => {
                 self.say(text);
+                Vec::new()
+            }
+            Msg::HistoryRead { slug, entries } => {
+                self.on_history_read(slug, entries);
                 Vec::new()
             }
             Msg::SaveWouldOverwrite(path) => {

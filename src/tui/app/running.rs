@@ -24,7 +24,7 @@ const COPY_LIMIT: usize = 16 << 20;
 
 impl App {
     /// Brings the form up to date with the document before it is used.
-    fn focus_variables_form(&mut self) {
+    pub(super) fn focus_variables_form(&mut self) {
         let focus = self.focus;
         self.focus = Focus::Variables;
         self.sync_variables();
@@ -498,8 +498,10 @@ impl App {
             .and_then(|s| self.answers.get_mut(&s))
             .map(|a| &mut a.view)
         else {
-            if action == Some(Action::Back) {
-                self.focus = Focus::List;
+            match action {
+                Some(Action::Back) => self.focus = Focus::List,
+                Some(Action::History) => return self.open_history(),
+                _ => {}
             }
             return Vec::new();
         };
@@ -547,6 +549,7 @@ impl App {
                 return vec![Command::Copy(view.body.raw().to_owned())];
             }
             Some(Action::CopyCurl) => return self.copy_curl(),
+            Some(Action::History) => return self.open_history(),
             Some(action @ (Action::CopyValue | Action::CopyPath)) => {
                 let (found, what) = if action == Action::CopyValue {
                     (json_path::value_at(&view.body, view.cursor), "value")

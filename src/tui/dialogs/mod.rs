@@ -20,6 +20,7 @@ pub mod drafts;
 pub mod explain;
 pub mod form;
 mod frame;
+pub mod history;
 pub mod prompts;
 pub mod token;
 
@@ -29,6 +30,7 @@ pub use conflict::{Conflict, ConflictChoice};
 pub use drafts::DraftsDialog;
 pub use explain::Explain;
 pub use form::{FormMode, FormRow, PortalForm, NEW_PORTAL_TEMPLATE};
+pub use history::HistoryDialog;
 pub use prompts::{DeletePrompt, SaveResponse};
 pub use token::TokenDialog;
 
@@ -46,6 +48,7 @@ pub enum Dialog {
     Drafts(DraftsDialog),
     Explain(Explain),
     Conflict(Conflict),
+    History(HistoryDialog),
 }
 
 /// What a key in a dialog asks the app to do.
@@ -123,6 +126,13 @@ pub enum DialogAction {
         path: String,
         overwrite: bool,
     },
+    /// Enter in the history: the entry's operation and variables, run as
+    /// Ctrl-r runs.
+    Rerun {
+        slug: String,
+        operation: Option<String>,
+        variables: serde_json::Value,
+    },
 }
 
 /// What a dialog did with a key: the dialog to keep showing (if any) and
@@ -183,6 +193,7 @@ impl Dialog {
             Dialog::SecretPrompt(d) => Some(&d.slug),
             Dialog::SignIn(d) => Some(&d.slug),
             Dialog::Conflict(d) => Some(&d.slug),
+            Dialog::History(d) => Some(&d.slug),
             Dialog::Confirm(d) => d.kind.slug(),
             Dialog::SaveResponse(_) | Dialog::Drafts(_) | Dialog::Explain(_) => None,
         }
@@ -202,6 +213,7 @@ impl Dialog {
             Dialog::Drafts(d) => d.key(key),
             Dialog::Explain(d) => d.key(key),
             Dialog::Conflict(d) => d.key(key),
+            Dialog::History(d) => d.key(key),
         }
     }
 
@@ -231,6 +243,7 @@ impl Dialog {
             Dialog::Drafts(d) => d.draw(frame, app),
             Dialog::Explain(d) => d.draw(frame),
             Dialog::Conflict(d) => d.draw(frame, app),
+            Dialog::History(d) => d.draw(frame),
         }
     }
 }

@@ -109,6 +109,7 @@ pub(super) fn created(slug: &str) -> CreatedPortal {
 mod complexity;
 mod editor;
 mod flows;
+mod history;
 mod large;
 mod panes;
 mod schema;
