@@ -122,6 +122,110 @@ impl History {
     }
 }
 
+/// How a value differs between two answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    Added,
+    Removed,
+    Changed,
+}
+
+/// One difference between two answers, at a jq-style path (`.data.builds[0].url`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerChange {
+    pub path: String,
+    pub kind: ChangeKind,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// The structural difference of two JSON answers by path: values added,
+/// removed and changed; objects compare by key, arrays by index. Layout and
+/// key order are no change.
+pub fn diff_answers(before: &serde_json::Value, after: &serde_json::Value) -> Vec<AnswerChange> {
+    let mut changes = Vec::new();
+    diff_at(&mut String::new(), before, after, &mut changes);
+    changes
+}
+
+fn diff_at(
+    path: &mut String,
+    before: &serde_json::Value,
+    after: &serde_json::Value,
+    changes: &mut Vec<AnswerChange>,
+) {
+    use serde_json::Value;
+    let len = path.len();
+    match (before, after) {
+        (Value::Object(old), Value::Object(new)) => {
+            for (key, old_value) in old {
+                push_key(path, key);
+                match new.get(key) {
+                    Some(new_value) => diff_at(path, old_value, new_value, changes),
+                    None => changes.push(change(path, ChangeKind::Removed, Some(old_value), None)),
+                }
+                path.truncate(len);
+            }
+            for (key, new_value) in new.iter().filter(|(key, _)| !old.contains_key(*key)) {
+                push_key(path, key);
+                changes.push(change(path, ChangeKind::Added, None, Some(new_value)));
+                path.truncate(len);
+            }
+        }
+        (Value::Array(old), Value::Array(new)) => {
+            for i in 0..old.len().max(new.len()) {
+                path.push_str(&format!("[{i}]"));
+                match (old.get(i), new.get(i)) {
+                    (Some(o), Some(n)) => diff_at(path, o, n, changes),
+                    (Some(o), None) => {
+                        changes.push(change(path, ChangeKind::Removed, Some(o), None))
+                    }
+                    (None, Some(n)) => changes.push(change(path, ChangeKind::Added, None, Some(n))),
+                    (None, None) => {}
+                }
+                path.truncate(len);
+            }
+        }
+        (old, new) if old != new => {
+            changes.push(change(path, ChangeKind::Changed, Some(old), Some(new)))
+        }
+        _ => {}
+    }
+}
+
+fn change(
+    path: &str,
+    kind: ChangeKind,
+    before: Option<&serde_json::Value>,
+    after: Option<&serde_json::Value>,
+) -> AnswerChange {
+    AnswerChange {
+        path: if path.is_empty() {
+            ".".to_owned()
+        } else {
+            path.to_owned()
+        },
+        kind,
+        before: before.cloned(),
+        after: after.cloned(),
+    }
+}
+
+/// `.key` for an identifier, `.["any key"]` for anything else.
+fn push_key(path: &mut String, key: &str) {
+    let plain = key
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if plain {
+        path.push('.');
+        path.push_str(key);
+    } else {
+        path.push_str(&format!(".[{}]", serde_json::Value::from(key)));
+    }
+}
+
 /// The entry files of a portal, oldest first, with their sizes.
 fn entry_files(dir: &Path) -> Vec<(PathBuf, u64)> {
     let Ok(read) = std::fs::read_dir(dir) else {
@@ -214,6 +318,52 @@ mod tests {
         assert_eq!(file_name(".."), "%2E%2E");
         assert_eq!(file_name("a/b"), "a%2Fb");
         assert_eq!(file_name(""), "%");
+    }
+
+    #[test]
+    fn answers_differ_by_path_added_removed_changed() {
+        let before = serde_json::json!({
+            "data": {"builds": [{"url": "a", "state": "passed"}, {"url": "b"}], "odd key": 1, "gone": true}
+        });
+        let after = serde_json::json!({
+            "data": {"odd key": 2, "builds": [{"state": "failed", "url": "a"}], "new": null}
+        });
+        let changes: Vec<(String, ChangeKind)> = diff_answers(&before, &after)
+            .into_iter()
+            .map(|c| (c.path, c.kind))
+            .collect();
+        assert_eq!(
+            changes,
+            [
+                (".data.builds[0].state".to_owned(), ChangeKind::Changed),
+                (".data.builds[1]".to_owned(), ChangeKind::Removed),
+                (".data.[\"odd key\"]".to_owned(), ChangeKind::Changed),
+                (".data.gone".to_owned(), ChangeKind::Removed),
+                (".data.new".to_owned(), ChangeKind::Added),
+            ]
+        );
+        let state = &diff_answers(&before, &after)[0];
+        assert_eq!(state.before, Some(serde_json::json!("passed")));
+        assert_eq!(state.after, Some(serde_json::json!("failed")));
+    }
+
+    #[test]
+    fn equal_answers_have_no_difference_and_a_new_type_is_a_change() {
+        let answer = serde_json::json!({"data": {"a": [1, {"b": 2}]}});
+        assert!(diff_answers(&answer, &answer.clone()).is_empty());
+        let changes = diff_answers(
+            &serde_json::json!({"a": [1]}),
+            &serde_json::json!({"a": {"0": 1}}),
+        );
+        assert_eq!(changes.len(), 1);
+        assert_eq!(
+            (changes[0].path.as_str(), changes[0].kind),
+            (".a", ChangeKind::Changed)
+        );
+        assert_eq!(
+            diff_answers(&serde_json::json!(1), &serde_json::json!(2))[0].path,
+            "."
+        );
     }
 
     #[cfg(unix)]
