@@ -93,6 +93,7 @@ impl App {
                     overwrite,
                 }];
             }
+            DialogAction::CompareWithAnswer(dialog) => self.compare_with_answer(*dialog),
             DialogAction::Rerun {
                 slug,
                 operation,

@@ -5,6 +5,9 @@ use super::App;
 use crate::tui::dialogs::{Dialog, HistoryDialog};
 use crate::tui::message::Command;
 
+/// The largest answer on screen `d` compares (it is parsed on the event loop).
+const COMPARE_LIMIT: usize = 4 << 20;
+
 impl App {
     pub(super) fn open_history(&mut self) -> Vec<Command> {
         let Some(slug) = self.selected_slug() else {
@@ -32,6 +35,25 @@ impl App {
             .close_where(|d| matches!(d, Dialog::History(_)));
         self.dialogs
             .open(Dialog::History(HistoryDialog::new(slug, entries)));
+    }
+
+    /// `d` in the history without two marked runs: the selected run's
+    /// answer against the one on screen, when there is one small enough.
+    pub(super) fn compare_with_answer(&mut self, mut dialog: HistoryDialog) {
+        let answer = self
+            .answers
+            .get(&dialog.slug)
+            .map(|a| a.view.body.raw())
+            .filter(|raw| raw.len() <= COMPARE_LIMIT);
+        match answer {
+            Some(answer) => dialog.compare_with(answer),
+            None => self.say(format!(
+                "No answer of {} on screen to compare (or over {} MB): Space marks two runs, then d.",
+                dialog.slug,
+                COMPARE_LIMIT >> 20
+            )),
+        }
+        self.dialogs.open(Dialog::History(dialog));
     }
 
     /// Enter in the history: the variables form gets the entry's operation

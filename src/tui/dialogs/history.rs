@@ -1,6 +1,7 @@
 //! `H`: the selected portal's recorded runs, newest first. Enter runs the
 //! selected one again (its operation and variables); Space marks entries,
-//! and `d` compares two answers by JSON path.
+//! and `d` compares two marked answers (or the selected one with the answer
+//! on screen) by JSON path.
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::style::Style;
@@ -9,7 +10,7 @@ use ratatui::Frame;
 
 use super::frame::message;
 use super::{Dialog, DialogAction, Step};
-use crate::history::HistoryEntry;
+use crate::history::{diff_answers, ChangeKind, HistoryEntry};
 use crate::text::sanitize_line;
 use crate::tui::view::dim;
 
@@ -21,6 +22,9 @@ pub struct HistoryDialog {
     pub selected: usize,
     /// Marked entries (indexes into `entries`), at most two, to compare.
     pub marked: Vec<usize>,
+    /// The comparison shown instead of the list (`d`), and its scroll.
+    pub diff: Option<(String, Vec<String>)>,
+    pub diff_scroll: usize,
 }
 
 impl HistoryDialog {
@@ -32,10 +36,27 @@ impl HistoryDialog {
             entries,
             selected: 0,
             marked: Vec::new(),
+            diff: None,
+            diff_scroll: 0,
         }
     }
 
     pub fn key(mut self, key: KeyEvent) -> Step {
+        if let Some((_, lines)) = &self.diff {
+            let last = lines.len().saturating_sub(1);
+            match key.code {
+                KeyCode::Up | KeyCode::Char('k') => {
+                    self.diff_scroll = self.diff_scroll.saturating_sub(1)
+                }
+                KeyCode::Down | KeyCode::Char('j') => {
+                    self.diff_scroll = (self.diff_scroll + 1).min(last)
+                }
+                KeyCode::PageDown => self.diff_scroll = (self.diff_scroll + 10).min(last),
+                KeyCode::PageUp => self.diff_scroll = self.diff_scroll.saturating_sub(10),
+                _ => self.diff = None, // back to the list
+            }
+            return Step::keep(Dialog::History(self));
+        }
         let last = self.entries.len().saturating_sub(1);
         match key.code {
             KeyCode::Esc | KeyCode::Char('q') => return Step::close(),
@@ -44,6 +65,19 @@ impl HistoryDialog {
             KeyCode::Home | KeyCode::Char('g') => self.selected = 0,
             KeyCode::End | KeyCode::Char('G') => self.selected = last,
             KeyCode::Char(' ') => self.toggle_mark(),
+            KeyCode::Char('d') if self.marked.len() == 2 => {
+                // The older run (further down the list) is the "before".
+                let (newer, older) = (
+                    self.marked[0].min(self.marked[1]),
+                    self.marked[0].max(self.marked[1]),
+                );
+                let title = format!("run of {} → run of {}", self.at(older), self.at(newer));
+                let lines = diff_lines(&self.entries[older].answer, &self.entries[newer].answer);
+                self.show_diff(title, lines);
+            }
+            KeyCode::Char('d') => {
+                return Step::act(DialogAction::CompareWithAnswer(Box::new(self)))
+            }
             KeyCode::Enter => {
                 let Some(entry) = self.entries.get(self.selected) else {
                     return Step::close();
@@ -59,6 +93,33 @@ impl HistoryDialog {
         Step::keep(Dialog::History(self))
     }
 
+    fn at(&self, i: usize) -> String {
+        self.entries
+            .get(i)
+            .map_or_else(String::new, |e| e.at.clone())
+    }
+
+    /// Shows the comparison of the selected run's answer with `answer` (the
+    /// one on screen).
+    pub fn compare_with(&mut self, answer: &str) {
+        let Some(entry) = self.entries.get(self.selected) else {
+            return;
+        };
+        let title = format!("run of {} → the answer on screen", entry.at);
+        let lines = diff_lines(&entry.answer, answer);
+        self.show_diff(title, lines);
+    }
+
+    fn show_diff(&mut self, title: String, lines: Result<Vec<String>, String>) {
+        let lines = match lines {
+            Ok(lines) if lines.is_empty() => vec!["No difference.".to_owned()],
+            Ok(lines) => lines,
+            Err(why) => vec![why],
+        };
+        self.diff = Some((title, lines));
+        self.diff_scroll = 0;
+    }
+
     fn toggle_mark(&mut self) {
         if let Some(at) = self.marked.iter().position(|&i| i == self.selected) {
             self.marked.remove(at);
@@ -72,6 +133,25 @@ impl HistoryDialog {
 
     pub fn draw(&self, frame: &mut Frame) {
         let room = usize::from(frame.area().height.saturating_sub(8)).max(3);
+        if let Some((title, diff)) = &self.diff {
+            let mut lines = vec![Line::from(sanitize_line(title)), Line::default()];
+            lines.extend(
+                diff.iter()
+                    .skip(self.diff_scroll)
+                    .take(room)
+                    .map(|l| Line::from(sanitize_line(l))),
+            );
+            lines.push(Line::default());
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "{} difference(s) · ↑/↓ scroll · any other key: back to the runs",
+                    diff.len()
+                ),
+                dim(),
+            )));
+            message(frame, " History: answers compared ", lines, 96);
+            return;
+        }
         // The window of entries that holds the selected one.
         let start = self.selected.saturating_sub(room - 1);
         let mut lines = vec![
@@ -101,7 +181,7 @@ impl HistoryDialog {
         }
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(
-            "Enter run again · Space mark · ↑/↓ move · Esc close",
+            "Enter run again · Space mark · d compare two marked (or this one with the answer on screen) · Esc close",
             dim(),
         )));
         message(frame, " History ", lines, 96);
@@ -123,4 +203,33 @@ pub fn entry_line(entry: &HistoryEntry) -> String {
         status,
         entry.duration_ms
     )
+}
+
+/// The most of a value a comparison line shows.
+const VALUE_WIDTH: usize = 60;
+
+/// Two answers compared by JSON path, a line per difference (`+` added,
+/// `-` removed, `~` changed), or why they cannot be.
+pub fn diff_lines(before: &str, after: &str) -> Result<Vec<String>, String> {
+    let parse = |text: &str, which: &str| {
+        serde_json::from_str::<serde_json::Value>(text).map_err(|_| {
+            format!("The {which} answer is not whole JSON (an error, or cut at 64 KB in the history): nothing to compare by path.")
+        })
+    };
+    let before = parse(before, "older")?;
+    let after = parse(after, "newer")?;
+    let short = |value: &Option<serde_json::Value>| {
+        let text = value.as_ref().map(|v| v.to_string()).unwrap_or_default();
+        crate::tui::wrap::cut(&text, VALUE_WIDTH)
+    };
+    Ok(diff_answers(&before, &after)
+        .into_iter()
+        .map(|c| match c.kind {
+            ChangeKind::Added => format!("+ {}: {}", c.path, short(&c.after)),
+            ChangeKind::Removed => format!("- {}: {}", c.path, short(&c.before)),
+            ChangeKind::Changed => {
+                format!("~ {}: {} → {}", c.path, short(&c.before), short(&c.after))
+            }
+        })
+        .collect())
 }

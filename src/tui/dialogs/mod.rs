@@ -126,6 +126,9 @@ pub enum DialogAction {
         path: String,
         overwrite: bool,
     },
+    /// `d` in the history with fewer than two runs marked: the selected
+    /// run's answer against the one on screen (the app has it).
+    CompareWithAnswer(Box<HistoryDialog>),
     /// Enter in the history: the entry's operation and variables, run as
     /// Ctrl-r runs.
     Rerun {

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::history::HistoryEntry;
+use crate::tui::dialogs::HistoryDialog;
 
 fn entry(at: &str, operation: Option<&str>, variables: serde_json::Value) -> HistoryEntry {
     HistoryEntry {
@@ -191,4 +192,80 @@ fn a_late_history_of_another_portal_is_not_shown() {
         entries: vec![entry("2026-12-01T11:00:00Z", None, serde_json::json!({}))],
     });
     assert!(app.dialogs.front().is_none());
+}
+
+fn with_answer(at: &str, answer: &str) -> HistoryEntry {
+    let mut entry = entry(at, None, serde_json::json!({}));
+    entry.answer = answer.into();
+    entry
+}
+
+fn diff_shown(app: &App) -> Vec<String> {
+    match app.dialogs.front() {
+        Some(Dialog::History(HistoryDialog {
+            diff: Some((_, lines)),
+            ..
+        })) => lines.clone(),
+        other => panic!("expected the comparison, got {other:?}"),
+    }
+}
+
+#[test]
+fn d_compares_two_marked_answers_by_path() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('H'));
+    app.update(Msg::HistoryRead {
+        slug: "deploy-web".into(),
+        entries: vec![
+            with_answer("2026-12-01T10:00:00Z", r#"{"data":{"n":1,"gone":true}}"#),
+            with_answer("2026-12-01T10:30:00Z", "not json"),
+            with_answer(
+                "2026-12-01T11:00:00Z",
+                r#"{"data":{"n":2,"new":"\u001b[2Jx"}}"#,
+            ),
+        ],
+    });
+    press(&mut app, KeyCode::Char(' ')); // the newest
+    press(&mut app, KeyCode::End);
+    press(&mut app, KeyCode::Char(' ')); // the oldest
+    press(&mut app, KeyCode::Char('d'));
+    let lines = diff_shown(&app);
+    assert_eq!(lines[0], "~ .data.n: 1 → 2");
+    assert_eq!(lines[1], "- .data.gone: true");
+    assert!(lines[2].starts_with("+ .data.new: "), "{lines:?}");
+    let shown = screen(&app);
+    assert!(shown.contains("~ .data.n: 1 → 2"), "{shown}");
+    assert!(!shown.contains('\u{1b}'), "{shown}");
+    // Any other key goes back to the runs; one that is not JSON says so.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Char(' ')); // the middle one, replacing the first mark
+    press(&mut app, KeyCode::Char('d'));
+    assert!(diff_shown(&app)[0].contains("not whole JSON"));
+}
+
+#[test]
+fn d_without_marks_compares_the_run_with_the_answer_on_screen() {
+    let mut app = loaded();
+    let commands = ctrl(&mut app, 'r');
+    assert_eq!(names(&commands), ["invoke"]);
+    app.update(Msg::Invoked {
+        slug: "deploy-web".into(),
+        ran_as: None,
+        result: Ok(InvokeResponse {
+            status: 200,
+            elapsed: std::time::Duration::from_millis(5),
+            rate_limit: RateLimit::default(),
+            body: r#"{"data":{"n":3}}"#.into(),
+            graphql: None,
+        }),
+    });
+    assert_eq!(app.focus, Focus::Response);
+    press(&mut app, KeyCode::Char('H')); // from the response pane
+    app.update(Msg::HistoryRead {
+        slug: "deploy-web".into(),
+        entries: vec![with_answer("2026-12-01T10:00:00Z", r#"{"data":{"n":1}}"#)],
+    });
+    press(&mut app, KeyCode::Char('d'));
+    assert_eq!(diff_shown(&app), ["~ .data.n: 1 → 3"]);
 }
