@@ -144,19 +144,18 @@ pub fn complete(
         Context::Nothing => Vec::new(),
     };
     // One letter picks names that start with it; more also find names that
-    // hold them in order (`id` finds `uuid`), with the list's fuzzy matcher.
-    // Names that start with what was typed come first, then the best matches.
+    // hold them (`id` finds `uuid`). Names that start with what was typed
+    // come first, then the rest, each best first by the list's fuzzy matcher.
     let mut fuzzy = Fuzzy::new(&needle);
     let mut ranked: Vec<(bool, u16, String, Candidate)> = candidates
         .into_iter()
         .filter_map(|c| {
             let label = c.label.trim_start_matches('$').to_lowercase();
             let starts = label.starts_with(&needle);
-            let score = if starts || needle.chars().count() > 1 {
-                fuzzy.score(&label)?
-            } else {
+            if !starts && (needle.chars().count() < 2 || !label.contains(&needle)) {
                 return None;
-            };
+            }
+            let score = fuzzy.score(&label).unwrap_or(0);
             Some((!starts, u16::MAX - score, label, c))
         })
         .collect();
