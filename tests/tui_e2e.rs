@@ -284,7 +284,7 @@ fn schema_aware_editing_completes_validates_explains_and_formats() {
     app.send(END); // after `name`, inside `organization { }`
     app.send(ENTER);
     app.type_text("all: pip");
-    app.wait_for("pipelines  PipelineConnection");
+    app.wait_for("1/2 · Tab insert"); // pipelines, pipelineTemplates
     app.send(TAB);
     app.type_text("cx");
     let screen = app.wait_for("schema error");
