@@ -7,7 +7,8 @@
 //! module names. See ARCHITECTURE.md for who may import whom.
 
 pub use bkportals_client::{
-    buildkite, config, drafts, fsutil, portfile, schema_cache, secrets, slug_cache, text,
+    audit, buildkite, config, drafts, fsutil, history, portfile, schema_cache, secrets, slug_cache,
+    text,
 };
 pub use bkportals_graphql as graphql;
 pub use bkportals_sandbox as sandbox;

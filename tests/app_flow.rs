@@ -123,6 +123,7 @@ async fn services(sandbox: &bkportals::sandbox::RunningSandbox, dir: &std::path:
             token: Some(Secret::new(&sandbox.api_token)),
         },
         warnings: Vec::new(),
+        declared: None,
     }
 }
 
@@ -169,4 +170,60 @@ async fn filter_paste_lines_from_a_terminal_save_run_and_quit() {
         "each pasted line is a line of the saved document: {:?}",
         saved.query
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_in_the_app_is_recorded_in_the_history_and_copies_as_curl() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut steps = vec![Step::Show("4 portals in demo"), key(KeyCode::Char('/'))];
+    steps.extend(typed("who"));
+    steps.push(Step::Show("Portals · demo (1/4)"));
+    steps.push(key(KeyCode::Enter));
+    steps.push(key(KeyCode::Enter));
+    steps.push(ctrl('r'));
+    steps.push(Step::Show("· HTTP 200 ·"));
+    // The answer has the focus: C copies the request as curl.
+    steps.push(key(KeyCode::Char('C')));
+    steps.push(Step::Show("Copied"));
+    steps.push(key(KeyCode::Esc));
+    steps.push(key(KeyCode::Char('q')));
+    let mut console = Scripted::new(steps);
+    let run = bkportals::tui::run_on(
+        &mut console,
+        services(&sandbox, dir.path()).await,
+        std::future::pending(),
+    );
+    let ended = tokio::time::timeout(Duration::from_secs(30), run).await;
+    let screen = console.screen();
+    assert!(ended.is_ok(), "the flow stopped:\n{screen}");
+    let url = format!(
+        "{}organizations/demo/portals/who-am-i",
+        sandbox.portal_endpoint()
+    );
+    assert_eq!(
+        console.copied,
+        [format!(
+            "curl -X POST '{url}' \\\n  -H \"Authorization: Bearer $TOKEN\" \\\n  -H 'Content-Type: application/json' \\\n  -H 'Accept: application/json' \\\n  --data-raw '{{}}'"
+        )]
+    );
+    assert!(console.steps.is_empty(), "the whole script ran:\n{screen}");
+
+    // The same history `bkportals history` reads, beside the drafts.
+    let history = bkportals::history::History::new(&dir.path().join("data"));
+    let entries = history.entries(&sandbox.org_slug, "who-am-i");
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0].token, "admin");
+    assert_eq!(entries[0].status, Some(200));
+    // As sent: a document of one operation needs no operation_name.
+    assert_eq!(entries[0].operation, None);
+    assert!(
+        entries[0].answer.contains("\"viewer\""),
+        "{:?}",
+        entries[0].answer
+    );
+    let on_disk = format!("{entries:?}");
+    for (_, token) in &sandbox.portal_tokens {
+        assert!(!on_disk.contains(token.as_str()), "never the token");
+    }
 }

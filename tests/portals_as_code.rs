@@ -169,6 +169,30 @@ fn pull_edit_plan_push_plan_round_trip() {
     );
     assert!(text.contains("+ create fresh"), "{text}");
     assert!(
+        text.contains("allowed_ips: 127.0.0.1/32; user_invokable: false"),
+        "{text}"
+    );
+    let json = w.on_dir("plan", &["--json"]);
+    assert_eq!(code(&json), Some(2));
+    let machine: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(machine["changes"], true);
+    let fresh = machine["portals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["slug"] == "fresh")
+        .unwrap();
+    assert_eq!(fresh["action"], "create");
+    assert_eq!(fresh["portal"]["name"], "Fresh");
+    let rename = machine["portals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["slug"] == "whoami")
+        .unwrap();
+    assert_eq!(rename["current_slug"], "who-am-i");
+    assert_eq!(machine["undeclared"][0]["slug"], "other-team");
+    assert!(
         text.contains(
             "keep recent-builds: no longer in the directory (push --allow-delete deletes it)"
         ),
@@ -397,8 +421,9 @@ fn a_push_whose_answer_is_lost_stops_and_says_what_was_done() {
             .collect();
         std::fs::write(&path, renamed).unwrap();
     }
-    // Request 1 lists the portals, 2 is the first update, 3 is dropped.
-    let faulty = SandboxProcess::start_on(port, &state, &["--faults", "drop=3"]);
+    // Request 1 lists the portals; each update is a read (unchanged since the
+    // plan?) and a write: 2-3 the first, 4 is read, 5 (the second write) is dropped.
+    let faulty = SandboxProcess::start_on(port, &state, &["--faults", "drop=5"]);
     let pushed = home.command(&faulty.exports, &["push", &dir_arg, "--yes"]);
     assert_eq!(code(&pushed), Some(1), "{}", stderr(&pushed));
     let said = stderr(&pushed);
@@ -489,4 +514,85 @@ fn check_dir_applies_the_lint_rules_as_well_as_the_schema() {
         items.len() == 1 && items[0]["severity"] == "warning",
         "{items:?}"
     );
+}
+
+#[test]
+fn pulling_again_takes_buildkites_changes_and_names_what_changed() {
+    let w = World::new();
+    assert_ok(&w.on_dir("pull", &[]));
+    assert_ok(&w.run(&["update", "who-am-i", "--description", "Changed there"]));
+    w.write("gone.toml", "uuid = \"0000\"\nname = \"Gone\"\n");
+    w.write("gone.graphql", "query Gone { viewer { user { name } } }\n");
+    let drifted = w.on_dir("plan", &[]);
+    assert!(
+        stdout(&drifted).contains("who-am-i changed on Buildkite since the last pull"),
+        "{}",
+        stdout(&drifted)
+    );
+
+    let again = w.on_dir("pull", &[]);
+    assert_ok(&again);
+    let said = stderr(&again);
+    assert!(said.contains("Changed: who-am-i."), "{said}");
+    assert!(
+        said.contains("gone.toml is not on Buildkite: `push` would create it"),
+        "{said}"
+    );
+    assert!(w
+        .read("who-am-i.toml")
+        .contains("description = \"Changed there\""));
+    std::fs::remove_file(w.file("gone.toml")).unwrap();
+    std::fs::remove_file(w.file("gone.graphql")).unwrap();
+    let planned = w.on_dir("plan", &[]);
+    assert_eq!(code(&planned), Some(0), "{}", stdout(&planned));
+    assert!(
+        !stdout(&planned).contains("changed on Buildkite"),
+        "{}",
+        stdout(&planned)
+    );
+}
+
+#[test]
+fn a_portal_changed_while_the_push_runs_is_not_overwritten() {
+    let w = World::new();
+    assert_ok(&w.on_dir("pull", &[]));
+    w.write("fresh.toml", "name = \"Fresh\"\n");
+    w.write(
+        "fresh.graphql",
+        "query Fresh { viewer { user { name } } }\n",
+    );
+    for ext in ["graphql", "toml"] {
+        std::fs::remove_file(w.file(&format!("who-am-i.{ext}"))).unwrap();
+    }
+    // The create comes before the delete: its token command changes the
+    // portal about to be deleted, as a colleague would meanwhile.
+    let meanwhile =
+        "cat > /dev/null; \"$BIN_UNDER_TEST\" update who-am-i --description 'still needed'";
+    let dir = w.dir.to_string_lossy().into_owned();
+    let pushed = w
+        .home
+        .command_line(
+            &w.sandbox.exports,
+            &[
+                "push",
+                &dir,
+                "--yes",
+                "--allow-delete",
+                "--token-command",
+                meanwhile,
+            ],
+        )
+        .env("BIN_UNDER_TEST", home::BIN)
+        .output()
+        .unwrap();
+    assert_eq!(code(&pushed), Some(1), "{}", stderr(&pushed));
+    let said = stderr(&pushed);
+    assert!(
+        said.contains(
+            "`who-am-i` changed on Buildkite after the plan was made, so it was not overwritten"
+        ),
+        "{said}"
+    );
+    assert!(said.contains("done: create fresh\n"), "{said}");
+    assert_eq!(w.portal("who-am-i").unwrap()["description"], "still needed");
 }

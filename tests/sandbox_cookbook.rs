@@ -16,17 +16,26 @@ use serde_json::{json, Value};
 
 struct Cookbook {
     sandbox: RunningSandbox,
-    schema: GraphqlSchema,
+    schema: &'static GraphqlSchema,
 }
+
+/// The sandbox's schema as introspected over HTTP: the same for every sandbox,
+/// so fetched once for the whole file.
+static SCHEMA: tokio::sync::OnceCell<GraphqlSchema> = tokio::sync::OnceCell::const_new();
 
 impl Cookbook {
     async fn open() -> Cookbook {
         let sandbox = sandbox().await;
-        let endpoint = url::Url::parse(&sandbox.graphql_endpoint()).unwrap();
-        let sdl = fetch_schema_sdl(&endpoint, &Secret::new(&sandbox.api_token), quick_options())
-            .await
-            .expect("the sandbox describes its schema");
-        let schema = GraphqlSchema::from_sdl(&sdl).expect("the introspected SDL loads");
+        let schema = SCHEMA
+            .get_or_init(|| async {
+                let endpoint = url::Url::parse(&sandbox.graphql_endpoint()).unwrap();
+                let token = Secret::new(&sandbox.api_token);
+                let sdl = fetch_schema_sdl(&endpoint, &token, quick_options())
+                    .await
+                    .expect("the sandbox describes its schema");
+                GraphqlSchema::from_sdl(&sdl).expect("the introspected SDL loads")
+            })
+            .await;
         Cookbook { sandbox, schema }
     }
 
@@ -281,6 +290,8 @@ async fn teams_members_and_pipeline_access() {
         pipelines(first: 10) { edges { node { accessLevel pipeline { slug } } } }
       } }
     }
+    mobileTeam: pipelines(first: 10, team: "mobile") { edges { node { slug } } }
+    byRepository: pipelines(first: 10, repository: { url: "git@github.com:demo/infra.git" }) { count }
   }
   pipeline(slug: "demo/mobile-ios") { cluster { name } teams(first: 5) { edges { node { accessLevel team { name } } } } }
 }"#,
@@ -297,6 +308,10 @@ async fn teams_members_and_pipeline_access() {
     let platform = teams.iter().find(|t| t["slug"] == "platform").unwrap();
     assert_eq!(edges(&platform["members"]).len(), 2);
     assert_eq!(edges(&platform["pipelines"]).len(), 3);
+    let team_pipelines = edges(&org["mobileTeam"]);
+    assert_eq!(team_pipelines.len(), 1);
+    assert_eq!(team_pipelines[0]["slug"], "mobile-ios");
+    assert_eq!(org["byRepository"]["count"], 1);
     let mobile = &data["pipeline"];
     assert_eq!(mobile["cluster"]["name"], "macOS fleet");
     assert_eq!(edges(&mobile["teams"])[0]["team"]["name"], "Mobile");

@@ -351,3 +351,117 @@ async fn post_v1(sandbox: &bkportals::sandbox::RunningSandbox, query: &str) -> s
         .await
         .unwrap()
 }
+
+/// `{ ... }` selecting every field of `ty` that needs no argument: scalars and
+/// enums as they are, objects by `__typename`, and `nested` (by `Type.field`)
+/// as given, to walk on into the seeded records.
+fn every_field(
+    types: &HashMap<String, (&'static str, Members)>,
+    ty: &str,
+    nested: &HashMap<&str, String>,
+) -> String {
+    let (_, members) = &types[ty];
+    let mut names: Vec<&String> = members.keys().collect();
+    names.sort();
+    let mut selection = String::from("{ __typename");
+    for name in names {
+        let (field_type, args) = &members[name];
+        if let Some(custom) = nested.get(format!("{ty}.{name}").as_str()) {
+            selection.push_str(&format!(" {custom}"));
+            continue;
+        }
+        if args.values().any(|a| a.ends_with('!')) {
+            continue;
+        }
+        let base = field_type.trim_matches(|c| c == '[' || c == ']' || c == '!');
+        match types.get(base).map(|t| t.0) {
+            Some("scalar" | "enum") | None => selection.push_str(&format!(" {name}")),
+            _ => selection.push_str(&format!(" {name} {{ __typename }}")),
+        }
+    }
+    selection.push_str(" }");
+    selection
+}
+
+/// Every field that needs no argument, on every kind of seeded record,
+/// answers without an error: backed ones with data, the rest with empty values.
+#[tokio::test]
+async fn every_field_of_the_seeded_records_answers_without_an_error() {
+    let types = index(include_str!("../assets/buildkite-schema.graphql"));
+    let mut nested: HashMap<&str, String> = HashMap::new();
+    let leaf = |ty: &str| every_field(&types, ty, &HashMap::new());
+    nested.insert("JobTypeCommand.agent", format!("agent {}", leaf("Agent")));
+    nested.insert(
+        "JobTypeCommand.clusterQueue",
+        format!("clusterQueue {}", leaf("ClusterQueue")),
+    );
+    nested.insert(
+        "JobTypeCommand.artifacts",
+        format!(
+            "artifacts(first: 2) {{ edges {{ node {} }} }}",
+            leaf("Artifact")
+        ),
+    );
+    let job = every_field(&types, "JobTypeCommand", &nested);
+    nested.insert("Build.jobs", format!("jobs(first: 3) {{ count edges {{ node {{ ... on JobTypeCommand {job} ... on JobTypeWait {} }} }} }}", leaf("JobTypeWait")));
+    nested.insert(
+        "Build.annotations",
+        format!(
+            "annotations(first: 2) {{ edges {{ node {} }} }}",
+            leaf("Annotation")
+        ),
+    );
+    nested.insert(
+        "Build.createdBy",
+        format!("createdBy {{ ... on User {} }}", leaf("User")),
+    );
+    let build = every_field(&types, "Build", &nested);
+    nested.insert(
+        "Pipeline.builds",
+        format!("builds(first: 3) {{ edges {{ node {build} }} }}"),
+    );
+    nested.insert("Pipeline.cluster", format!("cluster {}", leaf("Cluster")));
+    let pipeline = every_field(&types, "Pipeline", &nested);
+    nested.insert(
+        "Team.members",
+        format!(
+            "members(first: 3) {{ edges {{ node {} }} }}",
+            leaf("TeamMember")
+        ),
+    );
+    let team = every_field(&types, "Team", &nested);
+    nested.insert(
+        "Organization.pipelines",
+        format!("pipelines(first: 4) {{ edges {{ node {pipeline} }} }}"),
+    );
+    nested.insert(
+        "Organization.agents",
+        format!("agents(first: 6) {{ edges {{ node {} }} }}", leaf("Agent")),
+    );
+    nested.insert(
+        "Organization.teams",
+        format!("teams(first: 2) {{ edges {{ node {team} }} }}"),
+    );
+    nested.insert(
+        "Organization.members",
+        format!(
+            "members(first: 2) {{ edges {{ node {} }} }}",
+            leaf("OrganizationMember")
+        ),
+    );
+    let organization = every_field(&types, "Organization", &nested);
+    let query = format!(
+        "{{ organization(slug: \"demo\") {organization} viewer {} }}",
+        leaf("Viewer")
+    );
+    let body = post_v1(&common::sandbox().await, &query).await;
+    assert!(body["errors"].is_null(), "{}", body["errors"]);
+    let org = &body["data"]["organization"];
+    assert_eq!(org["slug"], "demo");
+    assert!(
+        org.as_object().unwrap().len() > 20,
+        "every field is asked for: {org}"
+    );
+    let builds = &org["pipelines"]["edges"][0]["node"]["builds"]["edges"];
+    assert_eq!(builds.as_array().map(Vec::len), Some(3), "{org}");
+}

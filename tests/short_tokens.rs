@@ -11,14 +11,8 @@ use common::*;
 use serde_json::json;
 
 async fn approve(sandbox: &bkportals::sandbox::RunningSandbox, code: &str, user: &str, deny: bool) {
-    let action = if deny { "deny" } else { "approve" };
-    let response = reqwest::Client::new()
-        .post(format!("{}authorize/{code}/{action}", sandbox.base_url()))
-        .form(&[("user", user)])
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success());
+    let page = format!("{}authorize/{code}", sandbox.base_url());
+    assert!(approve_on_page(&page, user, !deny).await.is_success());
 }
 
 #[tokio::test]

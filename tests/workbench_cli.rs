@@ -243,7 +243,7 @@ fn completions_come_from_the_command_definitions_and_slugs_from_the_last_list() 
     let script = stdout(&bash);
 
     // Subcommands and flags are clap's.
-    let commands = bash_complete(&home, env, &script, &["bkportals", "au"]);
+    let commands = bash_complete(&home, env, &script, &["bkportals", "aut"]);
     assert_eq!(commands, ["auth"]);
     let flags = bash_complete(&home, env, &script, &["bkportals", "invoke", "--op"]);
     assert_eq!(flags, ["--operation"]);
@@ -398,4 +398,184 @@ fn print_curl_gives_the_exact_request_without_the_token_and_it_runs() {
     let answer: serde_json::Value = serde_json::from_slice(&ran.stdout).expect("JSON");
     assert!(answer["data"]["pipeline"]["name"].is_string(), "{answer}");
     assert!(answer.get("errors").is_none(), "{answer}");
+}
+
+/// Every file under `dir`, read as text.
+fn all_text_under(dir: &std::path::Path) -> String {
+    let mut text = String::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            text.push_str(&all_text_under(&path));
+        } else {
+            text.push_str(&std::fs::read_to_string(&path).unwrap_or_default());
+        }
+    }
+    text
+}
+
+#[test]
+fn history_records_each_run_with_its_token_kind_never_the_token() {
+    let home = Home::new();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    let mut env = sandbox.exports.clone();
+    env.push(("WHO_TOKEN".into(), "bkpt_sandbox_who_am_i".into()));
+    env.push(("WRONG_TOKEN".into(), "bkpt_wrong".into()));
+
+    let empty = home.command(&env, &["history", "who-am-i"]);
+    assert_ok(&empty);
+    assert!(
+        stderr(&empty).contains("No runs of `who-am-i`"),
+        "{}",
+        stderr(&empty)
+    );
+
+    assert_ok(&home.command(&env, &["invoke", "who-am-i", "--token-env", "WHO_TOKEN"]));
+    assert_ok(&home.command_with_stdin(
+        &env,
+        &["token", "add", "who-am-i"],
+        "bkpt_sandbox_who_am_i",
+    ));
+    assert_ok(&home.command(&env, &["invoke", "who-am-i", "--var", "unused=1"]));
+    let refused = home.command(&env, &["invoke", "who-am-i", "--token-env", "WRONG_TOKEN"]);
+    assert_eq!(refused.status.code(), Some(1));
+
+    // Each command was its own process: the history is on disk.
+    let listed = home.command(&env, &["history", "who-am-i", "--json"]);
+    assert_ok(&listed);
+    let entries: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let entries = entries.as_array().unwrap();
+    assert_eq!(entries.len(), 3, "{entries:?}");
+    let tokens: Vec<_> = entries
+        .iter()
+        .map(|e| e["token"].as_str().unwrap())
+        .collect();
+    assert_eq!(tokens, ["environment", "admin", "environment"]);
+    assert_eq!(entries[0]["status"], 200);
+    assert!(
+        entries[0]["answer"]
+            .as_str()
+            .unwrap()
+            .contains("\"viewer\""),
+        "{}",
+        entries[0]
+    );
+    assert_eq!(
+        entries[1]["variables"],
+        serde_json::json!({ "unused": "1" })
+    );
+    assert_eq!(entries[2]["status"], serde_json::Value::Null);
+    assert!(
+        entries[2]["error"]
+            .as_str()
+            .unwrap()
+            .contains("not authorized"),
+        "{}",
+        entries[2]
+    );
+
+    let history_dir = home.path().join("data/bkportals/history");
+    let recorded = all_text_under(&history_dir);
+    assert!(!recorded.is_empty());
+    assert!(!recorded.contains("bkpt_"), "no token value in the history");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&history_dir)
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "private: {mode:o}");
+    }
+
+    let table = home.command(&env, &["history", "who-am-i"]);
+    assert_ok(&table);
+    let lines: Vec<String> = stdout(&table).lines().map(str::to_owned).collect();
+    assert!(lines[0].starts_with("TIME"), "{lines:?}");
+    assert!(
+        lines[2].contains("admin") && lines[2].contains("200"),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("not authorized")),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn audit_lists_every_portal_and_fails_until_each_policy_holds() {
+    let home = Home::new();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    let env = &sandbox.exports;
+
+    let first = home.command(env, &["audit", "--json"]);
+    assert_eq!(first.status.code(), Some(1), "{}", stderr(&first));
+    let audits: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
+    let by_slug = |slug: &str| {
+        audits
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["slug"] == slug)
+            .cloned()
+            .unwrap_or_else(|| panic!("{slug} audited: {audits}"))
+    };
+    let trigger = by_slug("trigger-main-build");
+    assert_eq!(trigger["mutation"], true);
+    assert_eq!(trigger["ip_restricted"], false);
+    assert_eq!(trigger["validates"], true);
+    assert_eq!(trigger["operations"][0]["name"], "triggerBuild");
+    assert_eq!(trigger["created_by"], "Riley Admin");
+    assert_eq!(
+        trigger["findings"][0]["policy"],
+        "mutation-from-any-address"
+    );
+    let overview = by_slug("pipeline-overview");
+    assert_eq!(overview["ip_restricted"], true);
+    assert_eq!(overview["findings"], serde_json::json!([]));
+    assert_eq!(by_slug("who-am-i")["findings"][0]["severity"], "review");
+
+    // Restricting the mutations' addresses leaves only findings to review.
+    for slug in ["trigger-main-build", "recent-builds"] {
+        assert_ok(&home.command(env, &["update", slug, "--allowed-ips", "192.0.2.0/24"]));
+    }
+    let passing = home.command(env, &["audit"]);
+    assert_ok(&passing);
+    let table = stdout(&passing);
+    assert!(table.starts_with("SLUG"), "{table}");
+    assert!(
+        table.contains("! who-am-i: anyone in the organization"),
+        "{table}"
+    );
+    assert!(!table.contains('✗'), "{table}");
+
+    // A document that no longer validates fails again.
+    std::fs::write(
+        home.path().join("bad.graphql"),
+        "query Bad { viewer { nmae } }",
+    )
+    .unwrap();
+    assert_ok(&home.command(
+        env,
+        &[
+            "create",
+            "--name",
+            "Broken",
+            "--query-file",
+            "bad.graphql",
+            "--no-validate",
+        ],
+    ));
+    let broken = home.command(env, &["audit"]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(
+        stdout(&broken).contains("✗ broken: its document does not validate: 1:22:"),
+        "{}",
+        stdout(&broken)
+    );
+    assert!(
+        stderr(&broken).contains("1 of 5 portals fail a policy"),
+        "{}",
+        stderr(&broken)
+    );
 }

@@ -8,7 +8,10 @@ use libfuzzer_sys::fuzz_target;
 fn schema() -> &'static GraphqlSchema {
     static SCHEMA: std::sync::OnceLock<GraphqlSchema> = std::sync::OnceLock::new();
     SCHEMA.get_or_init(|| {
-        GraphqlSchema::from_sdl(&bkportals::sandbox::schema_sdl()).expect("the sandbox schema")
+        GraphqlSchema::from_sdl(
+            &bkportals::sandbox::schema_sdl().expect("the sandbox schema builds"),
+        )
+        .expect("the sandbox schema")
     })
 }
 

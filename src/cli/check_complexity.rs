@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use crate::graphql::complexity::{self, OperationComplexity, MAX_REQUESTED};
+use crate::graphql::complexity::{self, thousands, OperationComplexity, MAX_REQUESTED};
 use crate::graphql::schema::GraphqlSchema;
 use crate::text::sanitize_line;
 
@@ -97,17 +97,4 @@ impl ComplexityReport {
             })
             .collect()
     }
-}
-
-/// 251503 -> "251,503".
-pub(crate) fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

@@ -13,7 +13,7 @@ use super::{Cli, Outcome};
 const BIN: &str = "bkportals";
 
 /// Subcommands whose first argument is a portal slug.
-const SLUG_COMMANDS: &str = "show update delete invoke history";
+const SLUG_COMMANDS: &str = "show update delete invoke history rotate";
 /// `token` subcommands whose first argument is a portal slug.
 const TOKEN_SLUG_COMMANDS: &str = "login ephemeral add forget";
 

@@ -1,7 +1,7 @@
 //! `invoke`: run a portal's document and print the answer.
 
 use std::io::Write;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
@@ -10,6 +10,7 @@ use super::stream::{AnswerPrinter, Layout};
 use super::{Failure, InvokeArgs, Outcome, Output, EXIT_FAILED, EXIT_PORTAL_ERRORS, EXIT_USAGE};
 use crate::buildkite::{ApiError, InvokeStream};
 use crate::graphql::variables;
+use crate::history::{History, HistoryEntry, MAX_ANSWER};
 use crate::secrets::TokenKind;
 use crate::text::sanitize_line;
 
@@ -36,10 +37,14 @@ pub(super) async fn invoke(session: &mut Session, out: Output, args: InvokeArgs)
         }
     };
     let variables = build_variables(session, &args).await?;
+    let mut record = Record::start(session, &args, &variables, kind);
     let result = session
         .portal_client()?
         .invoke_streaming(&args.slug, args.operation.as_deref(), &variables, &token)
         .await;
+    if let Err(e) = &result {
+        record.finish(None, Some(e.to_string()));
+    }
     let answer = match (result, kind) {
         (Err(ApiError::Unauthorized { message, .. }), Some(TokenKind::User | TokenKind::Ephemeral)) => {
             return Err(Failure(
@@ -52,11 +57,74 @@ pub(super) async fn invoke(session: &mut Session, out: Output, args: InvokeArgs)
         }
         (result, _) => result?,
     };
-    Ok(if print_answer(out, answer).await? {
-        0
-    } else {
-        EXIT_PORTAL_ERRORS
-    })
+    let status = answer.status;
+    let printed = print_answer(out, answer, &mut record).await;
+    let error = printed.as_ref().err().map(|e| e.0.clone());
+    record.finish(Some(status), error);
+    Ok(if printed? { 0 } else { EXIT_PORTAL_ERRORS })
+}
+
+/// The history entry of this invocation, written once it ends however it ends.
+struct Record {
+    history: History,
+    org: String,
+    slug: String,
+    entry: HistoryEntry,
+    started: Instant,
+    answer: Vec<u8>,
+}
+
+impl Record {
+    fn start(
+        session: &Session,
+        args: &InvokeArgs,
+        variables: &Value,
+        kind: Option<TokenKind>,
+    ) -> Record {
+        let token = kind
+            .and_then(|k| serde_json::to_value(k).ok())
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_else(|| "environment".to_owned());
+        Record {
+            history: History::new(&session.data_dir),
+            org: session.org().to_owned(),
+            slug: args.slug.clone(),
+            entry: HistoryEntry {
+                at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                operation: args.operation.clone(),
+                variables: variables.clone(),
+                token,
+                status: None,
+                error: None,
+                duration_ms: 0,
+                answer: String::new(),
+                answer_bytes: 0,
+            },
+            started: Instant::now(),
+            answer: Vec::new(),
+        }
+    }
+
+    /// Keeps the start of the answer as it streams by.
+    fn push(&mut self, chunk: &[u8]) {
+        self.entry.answer_bytes += chunk.len() as u64;
+        let room = MAX_ANSWER.saturating_sub(self.answer.len());
+        self.answer
+            .extend_from_slice(&chunk[..chunk.len().min(room)]);
+    }
+
+    fn finish(&mut self, status: Option<u16>, error: Option<String>) {
+        let total = self.entry.answer_bytes;
+        self.entry
+            .keep_answer(&String::from_utf8_lossy(&self.answer));
+        self.entry.answer_bytes = total.max(self.entry.answer_bytes);
+        self.entry.status = status;
+        self.entry.error = error;
+        self.entry.duration_ms = self.started.elapsed().as_millis() as u64;
+        if let Err(e) = self.history.record(&self.org, &self.slug, &self.entry) {
+            super::warn(format!("the run was not recorded in the history: {e}"));
+        }
+    }
 }
 
 /// The request `invoke` would send, as a curl command; nothing is sent to
@@ -149,7 +217,11 @@ async fn variable_definitions(
 /// Prints the answer as it arrives, so a large one never sits in memory:
 /// the status first (on stderr, or at the head of the `--json` object), the
 /// body piece by piece, then its GraphQL errors. True when the run succeeded.
-async fn print_answer(out: Output, mut answer: InvokeStream) -> Result<bool, Failure> {
+async fn print_answer(
+    out: Output,
+    mut answer: InvokeStream,
+    record: &mut Record,
+) -> Result<bool, Failure> {
     let mut stdout = std::io::BufWriter::new(std::io::stdout());
     let layout = if out.json {
         let head = json!({ "status": answer.status, "rate_limit": answer.rate_limit }).to_string();
@@ -173,6 +245,7 @@ async fn print_answer(out: Output, mut answer: InvokeStream) -> Result<bool, Fai
     };
     let mut printer = AnswerPrinter::new(&mut stdout, layout);
     while let Some(chunk) = answer.next_chunk().await? {
+        record.push(&chunk);
         printer.push(&chunk)?;
     }
     let printed = printer.finish()?;

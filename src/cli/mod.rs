@@ -13,17 +13,20 @@ use crate::secrets::TokenStore;
 use crate::text::{sanitize, to_json_pretty};
 use session::Session;
 
+mod audit;
 mod auth;
 mod check_complexity;
 mod check_dir;
 mod completions;
 mod doctor;
+mod history;
 mod invoke;
 mod plan;
 mod portals;
 mod prompt;
 mod pull;
 mod push;
+mod rotate;
 mod sandbox;
 mod schema;
 mod session;
@@ -57,6 +60,9 @@ pub struct Cli {
     /// Print machine-readable JSON
     #[arg(long, global = true)]
     json: bool,
+    /// With no command: show how the selected portal differs from its files in DIR (see `pull`)
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -85,6 +91,9 @@ enum Command {
         #[command(subcommand)]
         action: AuthAction,
     },
+    /// The portal's recorded runs (app and command line): time, operation,
+    /// variables, token kind, status, duration; --json adds each answer's start
+    History { slug: String },
     /// Short-lived portal tokens: sign in as yourself, or use a portal secret
     Token {
         #[command(subcommand)]
@@ -105,6 +114,9 @@ enum Command {
         #[command(subcommand)]
         action: SchemaAction,
     },
+    /// Every portal's inventory (operations, mutation?, IP restricted?, user-invokable,
+    /// created by/at, validates?) and the policies it breaks; exit 1 when one fails
+    Audit,
     /// Check config, token store, file permissions, endpoints and token scopes
     Doctor,
     /// Run the Buildkite sandbox and print the shell lines that point bkportals at it
@@ -122,6 +134,18 @@ enum Command {
     },
     /// Show the plan for DIR and apply it after a yes
     Push(PushArgs),
+    /// Rotate a portal's long-lived token: guided through its Security page (the new
+    /// token pasted or on stdin, checked, stored), or with --recreate through the API
+    Rotate {
+        slug: String,
+        /// Create a copy, delete the portal, rename the copy back (new UUID, secrets
+        /// gone); for a compromised portal
+        #[arg(long)]
+        recreate: bool,
+        /// With --recreate: do not ask to type the slug
+        #[arg(long, requires = "recreate")]
+        yes: bool,
+    },
     /// Print a shell completion script (portal slugs come from the last `list`),
     /// e.g. `bkportals completions bash > ~/.local/share/bash-completion/completions/bkportals`
     Completions {
@@ -376,6 +400,7 @@ type Outcome = Result<u8, Failure>;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    quiet_on_closed_stdout();
     match cli.command {
         Some(Command::Sandbox(_)) => init_logging("info"),
         Some(_) => init_logging("warn"),
@@ -446,6 +471,7 @@ async fn run(cli: Cli) -> Outcome {
                 token: session.settings.api_token.clone(),
             },
             warnings: std::mem::take(&mut session.warnings),
+            declared: cli.dir.as_deref().map(declared_portals).transpose()?,
         };
         // 0 after quitting, 128 + N after signal N, as a shell reports it.
         return Ok(crate::tui::run(services).await?);
@@ -458,6 +484,8 @@ async fn run(cli: Cli) -> Outcome {
         Command::Update(args) => portals::update(&mut session, out, args).await,
         Command::Delete { slug, yes } => portals::delete(&mut session, out, &slug, yes).await,
         Command::Invoke(args) => invoke::invoke(&mut session, out, args).await,
+        Command::Audit => audit::audit(&session, out).await,
+        Command::History { slug } => history::history(&session, out, &slug),
         Command::Auth { action } => auth::auth(&mut session, out, action).await,
         Command::Token { action } => token::token(&mut session, out, action).await,
         Command::Schema {
@@ -469,6 +497,12 @@ async fn run(cli: Cli) -> Outcome {
         Command::Pull { dir } => pull::pull(&session, out, &dir).await,
         Command::Plan { dir, allow_delete } => plan::plan(&session, out, &dir, allow_delete).await,
         Command::Push(args) => push::push(&mut session, out, args).await,
+        Command::Rotate {
+            slug,
+            recreate: false,
+            ..
+        } => rotate::rotate(&mut session, out, &slug).await,
+        Command::Rotate { slug, yes, .. } => rotate::recreate(&mut session, out, &slug, yes).await,
         Command::Completions { .. } => completions::print_slugs(&session),
         Command::Sandbox(_) | Command::Doctor | Command::Check { .. } => {
             unreachable!("handled above")
@@ -490,6 +524,20 @@ async fn offer_sign_in(session: &mut Session) -> Result<(), Failure> {
     auth::login(session, Output { json: false }).await.map(drop)
 }
 
+/// `--dir DIR` for the app: its portal files, or what to fix in them.
+fn declared_portals(dir: &std::path::Path) -> Result<crate::tui::declared::Declared, Failure> {
+    let files = crate::portfile::read_portals(dir).map_err(|problems| {
+        Failure(
+            format!("--dir {}:\n  {}", dir.display(), problems.join("\n  ")),
+            EXIT_USAGE,
+        )
+    })?;
+    Ok(crate::tui::declared::Declared {
+        dir: dir.to_path_buf(),
+        files,
+    })
+}
+
 #[derive(Clone, Copy)]
 struct Output {
     json: bool,
@@ -502,6 +550,26 @@ impl Output {
         println!("{text}");
         Ok(())
     }
+}
+
+/// `bkportals plan --json | head` closes stdout early: stop quietly, as a
+/// Unix tool killed by SIGPIPE does, instead of a panic message. SIGPIPE
+/// itself stays ignored, so a child that closes its stdin (`--token-command`)
+/// cannot kill us between a write and its report.
+fn quiet_on_closed_stdout() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(128 + 13);
+        }
+        previous(info);
+    }));
 }
 
 /// `warning: ...` on stderr, made safe: warnings often quote a server.

@@ -125,8 +125,19 @@ pub(super) fn describe(plan: &Plan, org: &str) -> String {
         let slug = line(&item.slug);
         match &item.action {
             Action::Unchanged => unchanged.push(slug.clone()),
-            Action::Create { .. } => {
+            Action::Create { portal } => {
                 let _ = writeln!(text, "+ create {slug}");
+                let _ = writeln!(text, "    name: \"{}\"", line(&portal.name));
+                let ips = portal
+                    .allowed_ip_addresses
+                    .as_deref()
+                    .unwrap_or("any address");
+                let _ = writeln!(
+                    text,
+                    "    allowed_ips: {}; user_invokable: {}",
+                    line(ips),
+                    portal.user_invokable
+                );
             }
             Action::Delete => {
                 let _ = writeln!(text, "- delete {slug}");

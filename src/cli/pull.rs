@@ -10,6 +10,7 @@ use super::plan::check_org;
 use super::session::Session;
 use super::{warn, Failure, Outcome, Output, EXIT_FAILED};
 use crate::portfile::{self, lint, Lock};
+use crate::text::sanitize_line;
 
 /// `bkportals pull DIR`
 pub(super) async fn pull(session: &Session, out: Output, dir: &Path) -> Outcome {
@@ -23,7 +24,10 @@ pub(super) async fn pull(session: &Session, out: Output, dir: &Path) -> Outcome 
             EXIT_FAILED,
         )
     })?;
+    // Read before writing: what the directory declared that Buildkite lacks.
+    let declared = portfile::read_portals(dir).unwrap_or_default();
     let mut lock = Lock::new(session.org());
+    let mut changed = Vec::new();
     for record in &records {
         let portal = &record.portal;
         if !portfile::files::is_slug(&portal.slug) {
@@ -34,7 +38,7 @@ pub(super) async fn pull(session: &Session, out: Output, dir: &Path) -> Outcome 
             ));
             continue;
         }
-        portfile::write_portal(dir, portal).map_err(|e| {
+        let written = portfile::write_portal(dir, portal).map_err(|e| {
             Failure(
                 format!(
                     "could not write {}'s files in {}: {e}",
@@ -44,7 +48,21 @@ pub(super) async fn pull(session: &Session, out: Output, dir: &Path) -> Outcome 
                 EXIT_FAILED,
             )
         })?;
+        if written {
+            changed.push(portal.slug.clone());
+        }
         lock.set(&portal.uuid, &portal.slug, &record.raw);
+    }
+    for file in &declared {
+        let on_buildkite = records
+            .iter()
+            .any(|r| file.fields.uuid.as_deref() == Some(r.portal.uuid.as_str()));
+        if !on_buildkite && !records.iter().any(|r| r.portal.slug == file.slug) {
+            warn(format!(
+                "{} is not on Buildkite: `push` would create it; delete its two files if it should go",
+                file.fields_path.display()
+            ));
+        }
     }
     lock.write(dir).map_err(|e| {
         Failure(
@@ -58,7 +76,15 @@ pub(super) async fn pull(session: &Session, out: Output, dir: &Path) -> Outcome 
     warn_about_secrets(dir);
     if out.json {
         let slugs: Vec<&str> = lock.portals.iter().map(|e| e.slug.as_str()).collect();
-        out.print_json(&json!({ "directory": dir.display().to_string(), "portals": slugs }))?;
+        out.print_json(&json!({
+            "directory": dir.display().to_string(),
+            "portals": slugs,
+            "changed": changed,
+        }))?;
+    }
+    if !changed.is_empty() && changed.len() < lock.portals.len() {
+        let names: Vec<String> = changed.iter().map(|s| sanitize_line(s)).collect();
+        eprintln!("Changed: {}.", names.join(", "));
     }
     eprintln!(
         "Pulled {} portals of `{}` into {} (no tokens). Commit it; `bkportals plan {}` shows what changes.",

@@ -12,7 +12,7 @@ use serde_json::json;
 use super::plan::{describe, load, plan_json, Loaded};
 use super::session::Session;
 use super::{warn, Failure, Outcome, Output, PushArgs, EXIT_FAILED, EXIT_USAGE};
-use crate::buildkite::{ApiError, RestClient};
+use crate::buildkite::{ApiError, PortalRecord, RestClient};
 use crate::graphql::diagnostics::parse_diagnostics;
 use crate::portfile::{self, Action, Lock, PlanItem, PortalFile};
 use crate::secrets::Secret;
@@ -87,6 +87,7 @@ pub(super) async fn push(session: &mut Session, out: Output, args: PushArgs) -> 
         dir,
         lock,
         files: &files,
+        remote: &remote,
         args: &args,
         done: Vec::new(),
     };
@@ -104,7 +105,14 @@ pub(super) async fn push(session: &mut Session, out: Output, args: PushArgs) -> 
         Err((index, error)) => {
             let not_done: Vec<String> = steps[index + 1..].iter().map(|s| step_name(s)).collect();
             Err(Failure(
-                stopped_message(&done, steps[index], &error, &not_done),
+                stopped_message(
+                    "push",
+                    &done,
+                    &step_name(steps[index]),
+                    &error,
+                    &not_done,
+                    "The lock records what was done; `bkportals plan` shows what is left.",
+                ),
                 EXIT_FAILED,
             ))
         }
@@ -135,11 +143,15 @@ fn step_name(item: &PlanItem) -> String {
     }
 }
 
-fn stopped_message(
+/// What a run of writes that stopped at `failed` did and did not do; a
+/// lost answer is said to be unclear (it was not sent again).
+pub(super) fn stopped_message(
+    what: &str,
     done: &[String],
-    failed: &PlanItem,
+    failed: &str,
     error: &ApiError,
     not_done: &[String],
+    next: &str,
 ) -> String {
     let unclear = matches!(
         error,
@@ -153,9 +165,7 @@ fn stopped_message(
         }
     };
     format!(
-        "the push stopped at `{}`{}: {error}\n  done: {}\n  not done: {}\n\
-         The lock records what was done; `bkportals plan` shows what is left.",
-        step_name(failed),
+        "the {what} stopped at `{failed}`{}: {error}\n  done: {}\n  not done: {}\n{next}",
         if unclear {
             " (whether it happened is unclear; it was not sent again)"
         } else {
@@ -249,6 +259,8 @@ struct Pusher<'a> {
     dir: &'a Path,
     lock: Lock,
     files: &'a [PortalFile],
+    /// Buildkite's portals as planned against.
+    remote: &'a [PortalRecord],
     args: &'a PushArgs,
     done: Vec<String>,
 }
@@ -277,6 +289,26 @@ impl Pusher<'_> {
         Ok(())
     }
 
+    /// The plan may have been on screen for minutes: a portal changed on
+    /// Buildkite meanwhile is not overwritten (unless `--force`).
+    async fn unchanged_since_plan(&self, item: &PlanItem, slug: &str) -> Result<(), ApiError> {
+        let planned = self
+            .remote
+            .iter()
+            .find(|r| Some(&r.portal.uuid) == item.uuid.as_ref());
+        let (Some(planned), false) = (planned, self.args.force) else {
+            return Ok(());
+        };
+        let now = self.rest.get_record(slug).await?;
+        if portfile::record_hash(&now.raw) == portfile::record_hash(&planned.raw) {
+            return Ok(());
+        }
+        Err(ApiError::Refused(format!(
+            "`{}` changed on Buildkite after the plan was made, so it was not overwritten; run the push again to see the new plan (or pass --force)",
+            sanitize_line(slug)
+        )))
+    }
+
     fn write_lock(&self) {
         if let Err(e) = self.lock.write(self.dir) {
             warn(format!(
@@ -292,6 +324,7 @@ impl Pusher<'_> {
         current_slug: &str,
         changes: &crate::buildkite::PortalChanges,
     ) -> Result<(), ApiError> {
+        self.unchanged_since_plan(item, current_slug).await?;
         let record = self.rest.update_record(current_slug, changes).await?;
         let portal = &record.portal;
         self.lock.set(&portal.uuid, &portal.slug, &record.raw);
@@ -360,6 +393,7 @@ impl Pusher<'_> {
     }
 
     async fn delete(&mut self, item: &PlanItem) -> Result<(), ApiError> {
+        self.unchanged_since_plan(item, &item.slug).await?;
         self.rest.delete(&item.slug).await?;
         if let Some(uuid) = &item.uuid {
             self.lock.remove(uuid);

@@ -21,39 +21,84 @@ fn sandbox_url(sandbox: Option<&str>) -> Result<url::Url, Failure> {
         .map_err(|e| Failure(format!("--sandbox {base}: not a URL ({e})"), EXIT_USAGE))
 }
 
-async fn approve_code(
-    code: &str,
-    user: Option<&str>,
-    deny: bool,
-    sandbox: Option<&str>,
-) -> Outcome {
-    let mut url = sandbox_url(sandbox)?;
-    if let Ok(mut segments) = url.path_segments_mut() {
-        segments
-            .pop_if_empty()
-            .extend(["authorize", code, if deny { "deny" } else { "approve" }]);
-    }
-    let mut form = Vec::new();
-    if let Some(user) = user {
-        form.push(("user", user));
-    }
-    let response = reqwest::Client::new().post(url).form(&form).send().await?;
-    let status = response.status();
-    let text = response.text().await.unwrap_or_default();
-    let words: String = text
+/// The words of an HTML page, on one line, made safe for the terminal.
+fn page_words(html: &str) -> String {
+    let words: String = html
         .split(['<', '>'])
         .enumerate()
         .filter(|(i, _)| i % 2 == 0)
         .map(|(_, t)| t)
         .collect::<Vec<_>>()
         .join(" ");
-    let words = sanitize_line(
+    sanitize_line(
         words
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
             .trim(),
-    );
+    )
+}
+
+/// Signs in on the approval page as `user` (the sandbox's administrator
+/// when `None`), as a person does first: the session cookie.
+async fn sign_in(
+    client: &reqwest::Client,
+    base: &url::Url,
+    code: &str,
+    user: Option<&str>,
+) -> Result<String, Failure> {
+    let mut url = base.clone();
+    if let Ok(mut segments) = url.path_segments_mut() {
+        segments.pop_if_empty().push("sign-in");
+    }
+    let next = format!("/authorize/{code}");
+    let mut form = vec![("next", next.as_str())];
+    if let Some(user) = user {
+        form.push(("email", user));
+    }
+    let response = client.post(url).form(&form).send().await?;
+    let cookie = response
+        .headers()
+        .get(reqwest::header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned);
+    match cookie {
+        Some(cookie) if response.status().is_redirection() => Ok(cookie),
+        _ => {
+            let text = response.text().await.unwrap_or_default();
+            Err(Failure(
+                format!("signing in on the sandbox failed: {}", page_words(&text)),
+                EXIT_FAILED,
+            ))
+        }
+    }
+}
+
+async fn approve_code(
+    code: &str,
+    user: Option<&str>,
+    deny: bool,
+    sandbox: Option<&str>,
+) -> Outcome {
+    let base = sandbox_url(sandbox)?;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let cookie = sign_in(&client, &base, code, user).await?;
+    let mut url = base;
+    if let Ok(mut segments) = url.path_segments_mut() {
+        segments
+            .pop_if_empty()
+            .extend(["authorize", code, if deny { "deny" } else { "approve" }]);
+    }
+    let response = client
+        .post(url)
+        .header(reqwest::header::COOKIE, cookie)
+        .send()
+        .await?;
+    let status = response.status();
+    let words = page_words(&response.text().await.unwrap_or_default());
     if status.is_success() {
         eprintln!("{words}");
         Ok(0)

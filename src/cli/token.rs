@@ -9,7 +9,7 @@ use super::prompt::read_token;
 use super::session::{secret_from_env, Session};
 use super::{warn, Failure, Outcome, Output, TokenAction, EXIT_FAILED};
 use crate::buildkite::{ApiError, TokenCheck};
-use crate::secrets::TokenKind;
+use crate::secrets::{Secret, TokenKind};
 use crate::text::sanitize_line;
 
 /// How often `token login` asks whether the code was approved.
@@ -136,27 +136,7 @@ async fn add(session: &mut Session, out: Output, slug: &str) -> Outcome {
     let token = read_token(&format!(
         "Long-lived token of portal `{slug}` (input hidden; from the portal's Security page): "
     ))?;
-    let check = session
-        .portal_client()?
-        .check_token(slug, &token)
-        .await
-        .map_err(|e| match e {
-            ApiError::Unauthorized { message, .. } => Failure(
-                format!("portal `{slug}` refused this token ({message}): copy it again from the portal's Security page"),
-                EXIT_FAILED,
-            ),
-            other => other.into(),
-        })?;
-    let verified = match check {
-        TokenCheck::Accepted => true,
-        TokenCheck::AddressRefused(message) => {
-            warn(format!(
-                "portal `{slug}` does not take calls from this address ({}), so the token could not be checked; stored anyway",
-                sanitize_line(&message)
-            ));
-            false
-        }
-    };
+    let verified = verify(session, slug, &token).await?;
     session.store.set_portal_token(&org, slug, token)?;
     if out.json {
         out.print_json(&json!({ "portal": slug, "kind": TokenKind::Admin, "verified": verified }))?;
@@ -166,6 +146,32 @@ async fn add(session: &mut Session, out: Output, slug: &str) -> Outcome {
         session.store.describe()
     );
     Ok(0)
+}
+
+/// Asks the portal whether it takes `token` (nothing runs): an error when it
+/// refuses it; `false`, with a warning, when this address may not call it.
+pub(super) async fn verify(session: &Session, slug: &str, token: &Secret) -> Result<bool, Failure> {
+    let check = session
+        .portal_client()?
+        .check_token(slug, token)
+        .await
+        .map_err(|e| match e {
+            ApiError::Unauthorized { message, .. } => Failure(
+                format!("portal `{slug}` refused this token ({message}): copy it again from the portal's Security page"),
+                EXIT_FAILED,
+            ),
+            other => other.into(),
+        })?;
+    Ok(match check {
+        TokenCheck::Accepted => true,
+        TokenCheck::AddressRefused(message) => {
+            warn(format!(
+                "portal `{slug}` does not take calls from this address ({}), so the token could not be checked; stored anyway",
+                sanitize_line(&message)
+            ));
+            false
+        }
+    })
 }
 
 fn list(session: &Session, out: Output) -> Outcome {

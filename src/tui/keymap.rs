@@ -45,6 +45,8 @@ pub enum Action {
     NextMatch,
     PreviousMatch,
     CopyBody,
+    /// The request that ran (or would run) as a curl command, token as $TOKEN.
+    CopyCurl,
     SaveBody,
     /// Document editing: indent, the selection, find.
     Indent,
@@ -419,6 +421,12 @@ const RESPONSE: &[Binding] = &[
     bind(&[char('n')], "n", Action::NextMatch, "next match"),
     bind(&[char('N')], "N", Action::PreviousMatch, "previous match"),
     bind(&[char('c')], "c", Action::CopyBody, "copy the body"),
+    bind(
+        &[char('C')],
+        "C",
+        Action::CopyCurl,
+        "copy the request as curl (token as $TOKEN)",
+    ),
     bind(
         &[char('s')],
         "s",

@@ -124,6 +124,12 @@ pub enum Command {
         secret: Secret,
     },
     Copy(String),
+    /// Copies the run of `slug` as a curl command (the loop knows the endpoint).
+    CopyCurl {
+        slug: String,
+        operation: Option<String>,
+        variables: serde_json::Value,
+    },
     ForgetToken(String),
     /// Keeps a portal token typed for `slug` in the token store.
     StoreToken {
@@ -173,6 +179,7 @@ impl Command {
             Command::CancelSignIn => "cancel-sign-in",
             Command::Ephemeral { .. } => "ephemeral",
             Command::Copy(_) => "copy",
+            Command::CopyCurl { .. } => "copy-curl",
             Command::ForgetToken(_) => "forget-token",
             Command::StoreToken { .. } => "store-token",
             Command::OpenEditor { .. } => "open-editor",

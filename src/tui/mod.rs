@@ -9,8 +9,10 @@
 pub mod app;
 pub mod body;
 pub mod clipboard;
+pub mod declared;
 pub mod dialogs;
 pub mod editor;
+mod history_hook;
 pub mod input;
 pub mod keymap;
 pub mod layout;
@@ -49,6 +51,8 @@ pub struct Services {
     pub schema: crate::schema_cache::SchemaSource,
     /// What went wrong before the app started (a config file set aside...).
     pub warnings: Vec<String>,
+    /// `--dir DIR`: the portal files to compare the selected portal with.
+    pub declared: Option<declared::Declared>,
 }
 
 /// Runs the app in this process's terminal until the user quits (exit code
@@ -125,6 +129,16 @@ where
                     pending.extend(app.update(Msg::Copied(how)));
                     dirty = true;
                 }
+                Command::CopyCurl {
+                    slug,
+                    operation,
+                    variables,
+                } => {
+                    let url = runtime.portals.portal_url(&slug, operation.as_deref());
+                    let how = console.copy(&crate::buildkite::curl::invocation(&url, &variables));
+                    pending.extend(app.update(Msg::Copied(how)));
+                    dirty = true;
+                }
                 command => runtime.perform(command),
             }
         }
@@ -185,6 +199,7 @@ async fn start(services: Services) -> Started {
         drafts,
         schema,
         warnings,
+        declared,
     } = services;
     let store = Arc::new(Mutex::new(store));
     let earlier = {
@@ -208,8 +223,10 @@ async fn start(services: Services) -> Started {
         (Vec::new(), (Vec::new(), vec![problem]), None)
     });
     let mut app = App::new(&org, stored);
+    app.declared = declared;
     app.offer_drafts(found, problems, open_token_dialog);
     let (draft_tx, draft_rx) = mpsc::unbounded_channel();
+    let history = crate::history::History::new(drafts.data_dir());
     let writer = tokio::spawn(runtime::draft_writer(drafts, org, draft_rx, tx.clone()));
     // A wait on Buildkite's rate limit shows on the status line.
     let notices_tx = tx.clone();
@@ -217,6 +234,7 @@ async fn start(services: Services) -> Started {
         let _ = notices_tx.send(Msg::Status(notice.to_string()));
     }));
     let runtime = Runtime {
+        history,
         rest,
         portals,
         store,
@@ -241,7 +259,10 @@ async fn start(services: Services) -> Started {
 /// Quit or a stop signal: what is pending reaches the disk first.
 async fn finish(mut runtime: Runtime, writer: tokio::task::JoinHandle<()>, pending: Vec<Command>) {
     for command in pending {
-        if !matches!(command, Command::OpenEditor { .. } | Command::Copy(_)) {
+        if !matches!(
+            command,
+            Command::OpenEditor { .. } | Command::Copy(_) | Command::CopyCurl { .. }
+        ) {
             runtime.perform(command);
         }
     }

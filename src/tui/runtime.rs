@@ -135,6 +135,8 @@ async fn write_drafts(
 /// Performs commands: requests on tasks (a new one of a kind replaces the one
 /// in flight), token store and files on the blocking pool.
 pub(super) struct Runtime {
+    /// Where each run is recorded (as `bkportals invoke` records its own).
+    pub history: crate::history::History,
     pub rest: RestClient,
     pub portals: PortalClient,
     pub store: SharedStore,
@@ -157,6 +159,7 @@ impl Runtime {
             store: self.store.clone(),
             org: self.rest.organization().to_owned(),
             tx: self.tx.clone(),
+            history: self.history.clone(),
         }
     }
 
@@ -232,7 +235,7 @@ impl Runtime {
             Command::NoteTokenDialog(slug) => {
                 let _ = self.draft_tx.send(DraftOp::MarkTokenDialog(slug));
             }
-            Command::OpenEditor { .. } | Command::Copy(_) => {
+            Command::OpenEditor { .. } | Command::Copy(_) | Command::CopyCurl { .. } => {
                 unreachable!("the event loop does what needs the terminal itself")
             }
         }
@@ -258,6 +261,7 @@ struct Context {
     store: SharedStore,
     org: String,
     tx: mpsc::UnboundedSender<Msg>,
+    history: crate::history::History,
 }
 
 impl Context {
@@ -371,7 +375,8 @@ impl Context {
                 .flatten()
             }
         };
-        let message = invoke(&self.portals, slug, operation, variables, token).await;
+        let ran = (self.history.clone(), self.org.clone());
+        let message = invoke(&self.portals, slug, operation, variables, token, ran).await;
         self.send(message);
     }
 
@@ -483,14 +488,24 @@ async fn invoke(
     operation: Option<String>,
     variables: serde_json::Value,
     token: Option<(Secret, TokenKind)>,
+    (history, org): (crate::history::History, String),
 ) -> Msg {
+    let started = std::time::Instant::now();
     let (result, ran_as) = match token {
-        Some((token, kind)) => (
-            portals
+        Some((token, kind)) => {
+            let result = portals
                 .invoke(&slug, operation.as_deref(), &variables, &token)
-                .await,
-            Some(kind),
-        ),
+                .await;
+            let run = super::history_hook::Run {
+                operation: operation.as_deref(),
+                variables: &variables,
+                kind: Some(kind),
+                took: started.elapsed(),
+            };
+            let entry = super::history_hook::entry(&run, &result);
+            super::history_hook::record(history, org.clone(), slug.clone(), entry).await;
+            (result, Some(kind))
+        }
         None => (
             Err(crate::buildkite::ApiError::Unauthorized {
                 message: "no usable token is stored".into(),

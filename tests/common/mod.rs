@@ -140,3 +140,34 @@ impl Drop for SandboxProcess {
         let _ = self.child.wait();
     }
 }
+
+/// Approves (or denies) a sign-in code as a person does on the page at its
+/// `authorization_url`: signs in as the member `email`, then decides.
+pub async fn approve_on_page(
+    authorization_url: &str,
+    email: &str,
+    approve: bool,
+) -> reqwest::StatusCode {
+    let page = url::Url::parse(authorization_url).expect("an authorization URL");
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let signed_in = client
+        .post(page.join("/sign-in").unwrap())
+        .form(&[("email", email), ("next", page.path())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 303, "signing in sends back to the page");
+    let cookie = signed_in.headers()["set-cookie"].to_str().unwrap();
+    let session = cookie.split(';').next().unwrap().to_owned();
+    let action = if approve { "approve" } else { "deny" };
+    client
+        .post(format!("{authorization_url}/{action}"))
+        .header("cookie", session)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}

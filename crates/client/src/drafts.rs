@@ -58,6 +58,11 @@ impl DraftStore {
 
     /// The drafts of `org`, and a message for each file that could not be read
     /// (those are renamed `.corrupt` so they stop coming back).
+    /// The data dir the drafts live in (others keep their files beside them).
+    pub fn data_dir(&self) -> &Path {
+        self.dir.parent().unwrap_or(&self.dir)
+    }
+
     pub fn load(&self, org: &str) -> (Vec<Draft>, Vec<String>) {
         let dir = self.dir.join(file_safe(org));
         let Ok(entries) = std::fs::read_dir(&dir) else {

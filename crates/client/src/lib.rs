@@ -3,10 +3,12 @@
 //! token store, the schema cache, drafts on disk, and the sanitizer every
 //! server string passes. No UI.
 
+pub mod audit;
 pub mod buildkite;
 pub mod config;
 pub mod drafts;
 pub mod fsutil;
+pub mod history;
 pub mod portfile;
 pub mod schema_cache;
 pub mod secrets;

@@ -15,9 +15,12 @@ use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+
+use crate::limits::Usage;
+use crate::rate_answers::{scope_of_path, too_many, Scope};
 
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct FaultSpec {
@@ -64,16 +67,27 @@ impl FaultSpec {
     }
 }
 
+/// The limits the sandbox runs with, so that an injected 429 names them as
+/// the real one would.
+#[derive(Debug, Clone, Copy)]
+pub struct Ceilings {
+    pub rest: u32,
+    pub portal: u32,
+    pub graphql_points: u32,
+}
+
 /// The faults and how far along they are.
 pub struct Faults {
     spec: FaultSpec,
+    ceilings: Ceilings,
     bursts: Mutex<Vec<(u16, u64)>>,
     requests: AtomicU64,
 }
 
 impl Faults {
-    pub fn new(spec: FaultSpec) -> Arc<Faults> {
+    pub fn new(spec: FaultSpec, ceilings: Ceilings) -> Arc<Faults> {
         Arc::new(Faults {
+            ceilings,
             bursts: Mutex::new(spec.bursts.clone()),
             spec,
             requests: AtomicU64::new(0),
@@ -117,6 +131,23 @@ fn cut_body(prefix: Bytes) -> Body {
     Body::from_stream(head.chain(cut))
 }
 
+/// The 429 the endpoint at `path` answers when its limit is spent, a
+/// second before the window resets.
+fn limited(ceilings: Ceilings, path: &str) -> Response {
+    let scope = scope_of_path(path);
+    let limit = match scope {
+        Scope::Portal => ceilings.portal,
+        Scope::Graphql | Scope::GraphqlUser => ceilings.graphql_points,
+        Scope::Rest | Scope::RestUser => ceilings.rest,
+    };
+    let usage = Usage {
+        limit,
+        current: limit.saturating_add(1),
+        reset_secs: 1,
+    };
+    too_many(scope, &usage, axum::http::HeaderMap::new())
+}
+
 pub async fn inject(State(faults): State<Arc<Faults>>, request: Request, next: Next) -> Response {
     let count = faults.requests.fetch_add(1, Ordering::SeqCst) + 1;
     let spec = &faults.spec;
@@ -124,18 +155,11 @@ pub async fn inject(State(faults): State<Arc<Faults>>, request: Request, next: N
         tokio::time::sleep(latency).await;
     }
     if let Some(status) = faults.next_burst() {
-        let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut response = if status == 429 {
-            (code, r#"{"message":"You have exceeded your API rate limit. Please wait 1 seconds before making more requests.","scope":"rest","limit":200,"current":201,"reset":1}"#).into_response()
-        } else {
-            (code, format!(r#"{{"message":"fault injected: {status}"}}"#)).into_response()
-        };
         if status == 429 {
-            response
-                .headers_mut()
-                .insert("ratelimit-reset", HeaderValue::from_static("1"));
+            return limited(faults.ceilings, request.uri().path());
         }
-        return response;
+        let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        return (code, format!(r#"{{"message":"fault injected: {status}"}}"#)).into_response();
     }
     if every(spec.drop_every, count) {
         return dropped();

@@ -1,17 +1,14 @@
-//! The GraphQL endpoint (`/v1`) and the execution both it and the portal
-//! endpoint use, over Buildkite's whole published schema (`published_schema`).
+//! The execution `/v1` (`graphql_endpoint`) and the portal endpoint both
+//! use, over Buildkite's whole published schema (`published_schema`).
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::Engine;
 use serde_json::json;
 
-use super::rest::bearer;
 use super::Shared;
 
 pub type SandboxSchema = async_graphql::dynamic::Schema;
@@ -71,56 +68,6 @@ pub fn graphql_error(status: StatusCode, message: impl Into<String>) -> Response
         Json(json!({ "errors": [{ "message": message.into() }] })),
     )
         .into_response()
-}
-
-/// `POST /v1`: `{query, variables, operationName}` with an API token that has GraphQL access.
-pub async fn endpoint(
-    State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let token = {
-        let world = shared.world();
-        bearer(&headers).and_then(|t| world.token(t)).cloned()
-    };
-    let Some(token) = token else {
-        return graphql_error(
-            StatusCode::UNAUTHORIZED,
-            "Authentication required. Please supply a valid API Access Token",
-        );
-    };
-    if !token.scopes.iter().any(|s| s == "graphql") {
-        return graphql_error(
-            StatusCode::FORBIDDEN,
-            "This API Access Token does not have GraphQL access enabled",
-        );
-    }
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Body {
-        query: String,
-        #[serde(default)]
-        variables: Option<serde_json::Value>,
-        #[serde(default)]
-        operation_name: Option<String>,
-    }
-    let Ok(request) = serde_json::from_slice::<Body>(&body) else {
-        return graphql_error(
-            StatusCode::BAD_REQUEST,
-            "The body must be JSON with a `query` string, and optional `variables` and `operationName`",
-        );
-    };
-    let variables = request.variables.unwrap_or_else(|| json!({}));
-    let response = execute(
-        &shared,
-        token.user.clone(),
-        false,
-        &request.query,
-        request.operation_name.as_deref(),
-        variables,
-    )
-    .await;
-    Json(response).into_response()
 }
 
 pub fn global_id(kind: &str, uuid: &str) -> String {

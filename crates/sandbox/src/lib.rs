@@ -4,21 +4,31 @@
 //! It shares no code with the client (`crate::buildkite`): both are written
 //! from Buildkite's docs, so a misread field cannot hide in a shared type.
 
+mod approval;
+mod complexity;
 mod connection;
 mod credentials;
+mod document_run;
 mod faults;
 mod graphql;
+mod graphql_endpoint;
+mod http_rules;
 mod limits;
+mod listing;
 mod mutations;
 mod portal_endpoint;
 mod portal_tokens;
 mod published_schema;
+mod rate_answers;
 mod relations;
+mod request_rules;
 mod resolve;
 mod rest;
+mod rest_limits;
 mod schema_model;
 mod security;
 mod state;
+mod type_index;
 mod world_graph;
 
 use std::net::SocketAddr;
@@ -56,6 +66,14 @@ pub struct SandboxOptions {
     pub minute: Duration,
     /// Faults to inject (see `FaultSpec`); none by default.
     pub faults: FaultSpec,
+    /// The requested complexity one GraphQL query may have (Buildkite: 50,000).
+    pub max_complexity: u64,
+    /// Actual complexity points a window for the organization (Buildkite: 20,000)
+    /// and for one user (5,000), over GraphQL and portal calls.
+    pub org_complexity_points: u32,
+    pub user_complexity_points: u32,
+    /// Buildkite's complexity window is five minutes.
+    pub complexity_window: Duration,
 }
 
 impl Default for SandboxOptions {
@@ -70,6 +88,10 @@ impl Default for SandboxOptions {
             rate_window: Duration::from_secs(60),
             minute: Duration::from_secs(60),
             faults: FaultSpec::default(),
+            max_complexity: 50_000,
+            org_complexity_points: 20_000,
+            user_complexity_points: 5_000,
+            complexity_window: Duration::from_secs(300),
         }
     }
 }
@@ -80,18 +102,28 @@ pub(crate) struct Shared {
     state_file: Option<PathBuf>,
     base_url: String,
     minute: Duration,
+    max_complexity: u64,
+    /// Approval-page sign-ins: session id -> user uuid.
+    sessions: Mutex<std::collections::HashMap<String, String>>,
 }
 
 struct Limits {
     org: limits::RateLimiter,
     user: limits::RateLimiter,
     portal: limits::RateLimiter,
+    /// Complexity points of GraphQL and portal calls.
+    graphql_org: limits::RateLimiter,
+    graphql_user: limits::RateLimiter,
 }
 
 impl Shared {
     fn world(&self) -> MutexGuard<'_, World> {
         // A panic while holding the lock leaves data that is still usable.
         self.world.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn sessions(&self) -> MutexGuard<'_, std::collections::HashMap<String, String>> {
+        self.sessions.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn limits(&self) -> MutexGuard<'_, Limits> {
@@ -105,6 +137,13 @@ impl Shared {
             }
         }
     }
+}
+
+/// Builds the executable published schema, as a sandbox's first GraphQL
+/// request waits for it (for the `schema_build` benchmark).
+#[doc(hidden)]
+pub fn build_published_schema() -> Result<(), String> {
+    published_schema::build().map(drop)
 }
 
 /// The sandbox's GraphQL schema in SDL, as `/v1` introspection describes it:
@@ -246,10 +285,20 @@ pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, String> {
             org: limits::RateLimiter::new(options.org_rate_limit, options.rate_window),
             user: limits::RateLimiter::new(options.user_rate_limit, options.rate_window),
             portal: limits::RateLimiter::new(options.portal_rate_limit, options.rate_window),
+            graphql_org: limits::RateLimiter::new(
+                options.org_complexity_points,
+                options.complexity_window,
+            ),
+            graphql_user: limits::RateLimiter::new(
+                options.user_complexity_points,
+                options.complexity_window,
+            ),
         }),
         state_file: options.state_file.clone(),
         base_url: format!("http://{addr}"),
         minute: options.minute,
+        max_complexity: options.max_complexity,
+        sessions: Mutex::default(),
     });
     // Built in the background: the server answers REST at once.
     tokio::spawn(graphql::schema());
@@ -261,7 +310,12 @@ pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, String> {
     let mut app = router(shared.clone());
     if options.faults != FaultSpec::default() {
         tracing::info!("injecting faults: {:?}", options.faults);
-        let faults = faults::Faults::new(options.faults.clone());
+        let ceilings = faults::Ceilings {
+            rest: options.org_rate_limit,
+            portal: options.portal_rate_limit,
+            graphql_points: options.org_complexity_points,
+        };
+        let faults = faults::Faults::new(options.faults.clone(), ceilings);
         app = app.layer(axum::middleware::from_fn_with_state(faults, faults::inject));
     }
     let (tx, rx) = oneshot::channel::<()>();
@@ -292,7 +346,10 @@ pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, String> {
 fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/", get(rest::root))
-        .route("/v2/access-token", get(rest::access_token))
+        .route(
+            "/v2/access-token",
+            get(rest::access_token).delete(rest::revoke_access_token),
+        )
         .route(
             "/v2/organizations/{org}/portals",
             get(rest::list).post(rest::create),
@@ -325,10 +382,19 @@ fn router(shared: Arc<Shared>) -> Router {
             "/organizations/{org}/portals/{slug}/security/{list}/{name}",
             axum::routing::delete(security::delete),
         )
-        .route("/authorize/{code}", get(portal_tokens::authorize_page))
-        .route("/authorize/{code}/approve", post(portal_tokens::approve))
-        .route("/authorize/{code}/deny", post(portal_tokens::deny))
-        .route("/v1", post(graphql::endpoint))
+        .route("/authorize/{code}", get(approval::authorize_page))
+        .route("/authorize/{code}/approve", post(approval::approve))
+        .route("/authorize/{code}/deny", post(approval::deny))
+        .route("/sign-in", post(approval::sign_in))
+        .route("/v1", post(graphql_endpoint::endpoint))
         .fallback(rest::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            rest_limits::count,
+        ))
+        .layer(axum::middleware::from_fn(http_rules::apply))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            http_rules::BODY_LIMIT_BYTES,
+        ))
         .with_state(shared)
 }

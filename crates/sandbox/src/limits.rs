@@ -40,12 +40,22 @@ impl RateLimiter {
 
     /// Counts one request against `key` (rejected requests count too, as at Buildkite).
     pub fn hit(&mut self, key: &str, now: Instant) -> Usage {
+        self.spend(key, now, 1)
+    }
+
+    /// Where `key` stands, without counting anything.
+    pub fn peek(&mut self, key: &str, now: Instant) -> Usage {
+        self.spend(key, now, 0)
+    }
+
+    /// Counts `amount` (requests, or complexity points) against `key`.
+    pub fn spend(&mut self, key: &str, now: Instant, amount: u32) -> Usage {
         let window = self.window;
         let entry = self.counters.entry(key.to_owned()).or_insert((now, 0));
         if now.duration_since(entry.0) >= window {
             *entry = (now, 0);
         }
-        entry.1 += 1;
+        entry.1 = entry.1.saturating_add(amount);
         let left = window.saturating_sub(now.duration_since(entry.0));
         Usage {
             limit: self.limit,

@@ -4,16 +4,16 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 
-use super::graphql::{execute, graphql_error};
+use super::document_run::{run, Runner};
+use super::graphql::graphql_error;
 use super::portal_tokens::{caller, Caller};
+use super::rate_answers::count_portal_request;
 use super::rest::bearer;
 use super::Shared;
 
@@ -53,38 +53,21 @@ pub async fn invoke(
         }
     };
 
-    let usage = shared.limits().portal.hit(&org, Instant::now());
-    let mut rate = HeaderMap::new();
-    for (name, value) in [
-        ("ratelimit-remaining", usage.remaining().to_string()),
-        ("ratelimit-limit", usage.limit.to_string()),
-        ("ratelimit-reset", usage.reset_secs.to_string()),
-        ("ratelimit-scope", "portal".to_string()),
-    ] {
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            rate.insert(name, value);
-        }
-    }
+    let rate = match count_portal_request(&shared, &org) {
+        Ok(rate) => rate,
+        Err(limited) => return limited,
+    };
     let reply = |response: Response| (rate.clone(), response).into_response();
-    if usage.exceeded() {
-        return reply(graphql_error(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "You have exceeded your portal rate limit. Please wait {} seconds before making more requests.",
-                usage.reset_secs
-            ),
-        ));
-    }
 
     if let Some(refusal) = refused_address(&portal, peer) {
         return reply(refusal);
     }
 
     let variables = if body.iter().all(u8::is_ascii_whitespace) {
-        serde_json::json!({})
+        serde_json::Map::new()
     } else {
         match serde_json::from_slice::<serde_json::Value>(&body) {
-            Ok(value @ serde_json::Value::Object(_)) => value,
+            Ok(serde_json::Value::Object(map)) => map,
             _ => {
                 return reply(graphql_error(
                     StatusCode::BAD_REQUEST,
@@ -99,16 +82,21 @@ pub async fn invoke(
         return reply(refusal);
     }
 
-    let response = execute(
-        &shared,
+    let runner = Runner {
         viewer,
         admin,
+        include_stats: Runner::wants_stats(&headers),
+        budget_headers: false,
+    };
+    let answer = run(
+        &shared,
+        runner,
         &portal.query,
         operation.map(String::as_str),
         variables,
     )
     .await;
-    reply(Json(response).into_response())
+    reply(answer.into_response())
 }
 
 /// The 400 for a missing or unknown `operation_name`.

@@ -1,19 +1,19 @@
 //! Short-lived portal tokens, as Buildkite documents them: the user-invoked
-//! (device code) flow with its approval page, and ephemeral tokens from a
+//! (device code) flow (its approval page: `approval`), and ephemeral tokens from a
 //! portal secret.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Bytes;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
 use super::graphql::graphql_error;
+use super::rate_answers::count_portal_request;
 use super::state::{random_hex, DeviceCode, PortalRecord, ShortToken};
 use super::Shared;
 
@@ -43,16 +43,23 @@ fn later(shared: &Shared, minutes: u32) -> (Instant, String) {
     )
 }
 
-/// `POST /organizations/{org}/portals/{slug}/codes`
+/// `POST /organizations/{org}/portals/{slug}/codes`, counted as a portal request.
 pub async fn create_code(
     State(shared): State<Arc<Shared>>,
     Path((org, slug)): Path<(String, String)>,
 ) -> Response {
+    match count_portal_request(&shared, &org) {
+        Ok(rate) => (rate, code_answer(&shared, &org, &slug)).into_response(),
+        Err(limited) => limited,
+    }
+}
+
+fn code_answer(shared: &Shared, org: &str, slug: &str) -> Response {
     let mut world = shared.world();
     if world.organization.slug != org {
         return graphql_error(StatusCode::NOT_FOUND, "No organization found");
     }
-    let Some(portal) = world.portal(&slug).cloned() else {
+    let Some(portal) = world.portal(slug).cloned() else {
         return graphql_error(StatusCode::NOT_FOUND, "Portal not found");
     };
     if !portal.user_invokable {
@@ -63,7 +70,7 @@ pub async fn create_code(
     }
     let code = random_hex(4).to_uppercase();
     let secret = format!("bkpcs_{}", random_hex(16));
-    let (expires, expires_at) = later(&shared, CODE_MINUTES);
+    let (expires, expires_at) = later(shared, CODE_MINUTES);
     world.codes.retain(|c| c.expires > Instant::now());
     world.codes.push(DeviceCode {
         code: code.clone(),
@@ -83,13 +90,20 @@ pub async fn create_code(
     .into_response()
 }
 
-/// `POST /organizations/{org}/portals/{slug}/tokens`
+/// `POST /organizations/{org}/portals/{slug}/tokens`, counted as a portal request.
 pub async fn create_token(
     State(shared): State<Arc<Shared>>,
     Path((org, slug)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let Ok(request) = serde_json::from_slice::<serde_json::Value>(&body) else {
+    match count_portal_request(&shared, &org) {
+        Ok(rate) => (rate, token_answer(&shared, &org, &slug, &body)).into_response(),
+        Err(limited) => limited,
+    }
+}
+
+fn token_answer(shared: &Shared, org: &str, slug: &str, body: &[u8]) -> Response {
+    let Ok(request) = serde_json::from_slice::<serde_json::Value>(body) else {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_request",
@@ -114,7 +128,7 @@ pub async fn create_token(
     if world.organization.slug != org {
         return graphql_error(StatusCode::NOT_FOUND, "No organization found");
     }
-    let Some(portal) = world.portal(&slug).cloned() else {
+    let Some(portal) = world.portal(slug).cloned() else {
         return graphql_error(StatusCode::NOT_FOUND, "Portal not found");
     };
     let now = Instant::now();
@@ -163,7 +177,7 @@ pub async fn create_token(
         }
     };
     let token = format!("bkpat_{}", random_hex(20));
-    let (expires, expires_at) = later(&shared, minutes);
+    let (expires, expires_at) = later(shared, minutes);
     world.short_tokens.retain(|t| t.expires > now);
     world.short_tokens.push(ShortToken {
         token: token.clone(),
@@ -243,106 +257,4 @@ pub fn caller(shared: &Shared, portal: &PortalRecord, token: Option<&str>) -> Ca
         },
         None => Caller::Unknown,
     }
-}
-
-/// `GET /authorize/{code}`: the page a user approves a code on.
-pub async fn authorize_page(
-    State(shared): State<Arc<Shared>>,
-    Path(code): Path<String>,
-) -> Response {
-    let world = shared.world();
-    let Some(found) = world.codes.iter().find(|c| c.code == code) else {
-        return (
-            StatusCode::NOT_FOUND,
-            Html("<h1>Unknown or expired code</h1>".to_owned()),
-        )
-            .into_response();
-    };
-    let portal = world
-        .portals
-        .iter()
-        .find(|p| p.uuid == found.portal_uuid)
-        .map(|p| html_escape(&p.name))
-        .unwrap_or_default();
-    let users: String = world
-        .users
-        .iter()
-        .map(|u| {
-            format!(
-                "<option value=\"{}\">{} ({})</option>",
-                html_escape(&u.email),
-                html_escape(&u.name),
-                html_escape(&u.role)
-            )
-        })
-        .collect();
-    let code = html_escape(&code);
-    Html(format!(
-        "<!doctype html><title>Approve portal access</title><h1>Run “{portal}” as you?</h1>\
-         <p>Code <b>{code}</b> asks for a portal token that acts with your permissions.</p>\
-         <form method=post action=\"/authorize/{code}/approve\"><label>Signed in as <select name=user>{users}</select></label> \
-         <button>Approve</button></form><form method=post action=\"/authorize/{code}/deny\"><button>Deny</button></form>"
-    ))
-    .into_response()
-}
-
-/// `POST /authorize/{code}/approve` (form field `user`: an email; the first user by default).
-pub async fn approve(
-    State(shared): State<Arc<Shared>>,
-    Path(code): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
-) -> Response {
-    decide(&shared, &code, form.get("user").map(String::as_str), true)
-}
-
-/// `POST /authorize/{code}/deny`
-pub async fn deny(State(shared): State<Arc<Shared>>, Path(code): Path<String>) -> Response {
-    decide(&shared, &code, None, false)
-}
-
-fn decide(shared: &Shared, code: &str, email: Option<&str>, approve: bool) -> Response {
-    let mut world = shared.world();
-    let user = match email {
-        Some(email) => world.users.iter().find(|u| u.email == email),
-        None => world.users.first(),
-    }
-    .map(|u| (u.uuid.clone(), u.name.clone()));
-    let Some((user, name)) = user else {
-        return (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Html("<h1>No such user</h1>".to_owned()),
-        )
-            .into_response();
-    };
-    let now = Instant::now();
-    let Some(found) = world
-        .codes
-        .iter_mut()
-        .find(|c| c.code == code && c.expires > now)
-    else {
-        return (
-            StatusCode::NOT_FOUND,
-            Html("<h1>Unknown or expired code</h1>".to_owned()),
-        )
-            .into_response();
-    };
-    if approve {
-        found.approved_by = Some(user);
-        tracing::info!("code {code} approved as {name}");
-        Html(format!(
-            "<h1>Approved as {}</h1><p>You can close this tab.</p>",
-            html_escape(&name)
-        ))
-        .into_response()
-    } else {
-        found.denied = true;
-        Html("<h1>Denied</h1>".to_owned()).into_response()
-    }
-}
-
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

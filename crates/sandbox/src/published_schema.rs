@@ -25,10 +25,15 @@ const MODEL: &str = include_str!(concat!(env!("OUT_DIR"), "/published-schema.jso
 
 const BUILT_IN_SCALARS: [&str; 5] = ["String", "Int", "Float", "Boolean", "ID"];
 
+/// The vendored schema as plain data (also read by `type_index`).
+pub fn model() -> Result<SchemaModel, String> {
+    serde_json::from_str(MODEL)
+        .map_err(|e| format!("the vendored schema's model does not load: {e}"))
+}
+
 /// The executable schema: every type of the published SDL, one resolver for all.
 pub fn build() -> Result<Schema, String> {
-    let model: SchemaModel = serde_json::from_str(MODEL)
-        .map_err(|e| format!("the vendored schema's model does not load: {e}"))?;
+    let model = model()?;
     let catalog = Arc::new(catalog(&model.types));
     let mutation = model
         .types

@@ -63,9 +63,12 @@ impl Links<'_> {
         match name {
             "pipelines" => self.many(
                 world
-                    .pipelines
-                    .iter()
-                    .map(|p| Pipeline(p.uuid.clone()))
+                    .pipelines_in_order(
+                        self.args.get("search").and_then(Value::as_str),
+                        self.args.get("order").and_then(Value::as_str),
+                    )
+                    .into_iter()
+                    .map(|p| Pipeline(p.uuid))
                     .collect(),
             ),
             "agents" => self.many(world.agents.iter().map(|a| Agent(a.uuid.clone())).collect()),
@@ -118,9 +121,24 @@ impl Links<'_> {
         let world = self.world;
         let slug = pipeline_slug(world, uuid);
         match name {
-            "builds" => self.many(builds_newest_first(world, |b| {
-                Some(b.pipeline.as_str()) == slug
-            })),
+            "builds" => {
+                let Some(pipeline) = world.pipelines.iter().find(|p| p.uuid == uuid) else {
+                    return Ok(None);
+                };
+                // The branch filter is the world's (it knows `%default`).
+                let branches: Option<Vec<String>> = self
+                    .args
+                    .get("branch")
+                    .and_then(|b| serde_json::from_value(b.clone()).ok());
+                let builds = world
+                    .builds_of(pipeline, branches.as_deref())
+                    .into_iter()
+                    .map(|b| Record::Build(b.uuid))
+                    .collect();
+                let mut args = self.args.clone();
+                args.remove("branch");
+                records_connection(world, builds, &args)
+            }
             "jobs" => self.many(jobs_newest_first(world, |b| {
                 Some(b.pipeline.as_str()) == slug
             })),
@@ -330,11 +348,7 @@ fn pipeline_slug<'a>(world: &'a World, uuid: &str) -> Option<&'a str> {
 /// Builds Buildkite's way: newest first.
 fn builds_newest_first(world: &World, keep: impl Fn(&crate::state::Build) -> bool) -> Vec<Record> {
     let mut builds: Vec<&crate::state::Build> = world.builds.iter().filter(|b| keep(b)).collect();
-    builds.sort_by(|a, b| {
-        b.created_at
-            .cmp(&a.created_at)
-            .then(b.number.cmp(&a.number))
-    });
+    crate::listing::newest_builds_first(&mut builds);
     builds
         .into_iter()
         .map(|b| Record::Build(b.uuid.clone()))
@@ -385,6 +399,18 @@ pub(crate) fn kept(object: &GraphObject, args: &Args) -> bool {
                     .unwrap_or_default();
                 haystack.to_lowercase().contains(&needle)
             }
+            "repository" => {
+                let url = |v: Option<&Value>| {
+                    v.and_then(|v| v.get("url"))
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                };
+                url(object.json("repository")) == url(Some(wanted))
+            }
+            "team" => match object.json("__teams").and_then(Value::as_array) {
+                Some(teams) => teams.contains(wanted),
+                None => true,
+            },
             "createdAtFrom" => created_at(object).is_some_and(|at| Some(at) >= wanted.as_str()),
             "createdAtTo" => created_at(object).is_some_and(|at| Some(at) < wanted.as_str()),
             "type" => {
@@ -403,9 +429,12 @@ pub(crate) fn kept(object: &GraphObject, args: &Args) -> bool {
                 let have = object.json(name).map(list).unwrap_or_default();
                 texts().all(|t| have.iter().any(|h| h.as_str() == Some(t)))
             }
+            // Only a plain value compares: `priority: 5` is no filter on `{number: 0}`.
             _ => match object.json(name) {
-                Some(have) => list(wanted).contains(&have),
-                None => true,
+                Some(have @ (Value::String(_) | Value::Bool(_) | Value::Number(_))) => {
+                    list(wanted).contains(&have)
+                }
+                _ => true,
             },
         }
     })
@@ -419,5 +448,52 @@ fn list(value: &Value) -> Vec<&Value> {
     match value {
         Value::Array(items) => items.iter().collect(),
         other => vec![other],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn args(value: Value) -> Args {
+        value.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn filters_compare_plain_fields_and_ignore_the_rest() {
+        let job = GraphObject::new(
+            "JobTypeCommand",
+            None,
+            json!({"state": "FINISHED", "agentQueryRules": ["queue=default", "os=linux"],
+                   "priority": {"number": 0}, "createdAt": "2024-05-12T10:00:00.000Z"}),
+        );
+        assert!(kept(
+            &job,
+            &args(json!({"state": ["RUNNING", "FINISHED"], "first": 2}))
+        ));
+        assert!(!kept(&job, &args(json!({"state": "RUNNING"}))));
+        assert!(kept(
+            &job,
+            &args(json!({"type": ["COMMAND"], "agentQueryRules": ["os=linux"]}))
+        ));
+        assert!(!kept(&job, &args(json!({"type": ["WAIT"]}))));
+        assert!(!kept(
+            &job,
+            &args(json!({"agentQueryRules": ["queue=macos"]}))
+        ));
+        // An object-valued field is no filter; nor is an argument the job lacks.
+        assert!(kept(
+            &job,
+            &args(json!({"priority": 5, "concurrency": {"group": "x"}}))
+        ));
+        assert!(kept(
+            &job,
+            &args(json!({"createdAtFrom": "2024-05-12T00:00:00Z"}))
+        ));
+        assert!(!kept(
+            &job,
+            &args(json!({"createdAtTo": "2024-05-12T00:00:00Z"}))
+        ));
     }
 }

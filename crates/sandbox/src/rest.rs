@@ -1,16 +1,15 @@
 //! The portals REST API as Buildkite documents it: bearer tokens with scopes,
-//! pagination with `Link` headers, rate-limit headers, 4xx bodies with `message`.
+//! pagination with `Link` headers, 4xx bodies with `message` (rate limits: `rest_limits`).
 
 // Handlers return `Result<_, Response>`, axum's idiom; the size of the error is not a concern here.
 #![allow(clippy::result_large_err)]
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
@@ -33,13 +32,13 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-/// Checks the API token, counts the request against the rate limits and checks
-/// the scope. Returns the token and the rate-limit headers for the response.
+/// Checks the API token and its scope (`rest_limits` has counted the request
+/// and adds the rate-limit headers to whatever this handler answers).
 pub(crate) fn authorize(
     shared: &Shared,
     headers: &HeaderMap,
     scope: &str,
-) -> Result<(ApiToken, HeaderMap), Response> {
+) -> Result<ApiToken, Response> {
     let token = {
         let world = shared.world();
         bearer(headers).and_then(|t| world.token(t)).cloned()
@@ -47,61 +46,15 @@ pub(crate) fn authorize(
     let Some(token) = token else {
         return Err(message(StatusCode::UNAUTHORIZED, AUTHENTICATION_REQUIRED));
     };
-    let now = Instant::now();
-    let (org, user) = {
-        let mut limits = shared.limits();
-        let org = limits.org.hit("rest", now);
-        let user = limits.user.hit(&token.user, now);
-        (org, user)
-    };
-    let mut rate_headers = HeaderMap::new();
-    let mut set = |name: &'static str, value: String| {
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            rate_headers.insert(HeaderName::from_static(name), value);
-        }
-    };
-    set("ratelimit-scope", "rest".into());
-    set("ratelimit-remaining", org.remaining().to_string());
-    set("ratelimit-limit", org.limit.to_string());
-    set("ratelimit-reset", org.reset_secs.to_string());
-    set("ratelimit-user-scope", "rest_user".into());
-    set("ratelimit-user-remaining", user.remaining().to_string());
-    set("ratelimit-user-limit", user.limit.to_string());
-    set("ratelimit-user-reset", user.reset_secs.to_string());
-    let warning = "You have exceeded your API rate limit.";
-    if org.exceeded() {
-        set("ratelimit-warning", warning.into());
-    }
-    if user.exceeded() {
-        set("ratelimit-user-warning", warning.into());
-    }
-    let exceeded = if org.exceeded() {
-        Some(("rest", org))
-    } else if user.exceeded() {
-        Some(("rest_user", user))
-    } else {
-        None
-    };
-    if let Some((scope_name, usage)) = exceeded {
-        let body = json!({
-            "message": format!("You have exceeded your API rate limit. Please wait {} seconds before making more requests.", usage.reset_secs),
-            "scope": scope_name,
-            "limit": usage.limit,
-            "current": usage.current,
-            "reset": usage.reset_secs,
-        });
-        return Err((StatusCode::TOO_MANY_REQUESTS, rate_headers, Json(body)).into_response());
-    }
     if !token.scopes.iter().any(|s| s == scope) {
-        let reply = message(
+        return Err(message(
             StatusCode::FORBIDDEN,
             format!(
                 "Your access token does not have the `{scope}` scope required for this request"
             ),
-        );
-        return Err((rate_headers, reply).into_response());
+        ));
     }
-    Ok((token, rate_headers))
+    Ok(token)
 }
 
 fn check_org(world: &World, org: &str) -> Result<(), Response> {
@@ -171,13 +124,25 @@ pub async fn access_token(State(shared): State<Arc<Shared>>, headers: HeaderMap)
     .into_response())
 }
 
+/// `DELETE /v2/access-token`: the token that signs the request stops working.
+pub async fn revoke_access_token(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Reply {
+    let mut world = shared.world();
+    let token = bearer(&headers)
+        .filter(|t| world.token(t).is_some())
+        .ok_or_else(|| message(StatusCode::UNAUTHORIZED, AUTHENTICATION_REQUIRED))?
+        .to_owned();
+    world.api_tokens.retain(|t| t.token != token);
+    tracing::info!("an API token was revoked");
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
 pub async fn list(
     State(shared): State<Arc<Shared>>,
     Path(org): Path<String>,
     Query(params): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Reply {
-    let (_, rate) = authorize(&shared, &headers, "read_portals")?;
+    authorize(&shared, &headers, "read_portals")?;
     let world = shared.world();
     check_org(&world, &org)?;
     let number = |name: &str, default: usize| {
@@ -214,7 +179,7 @@ pub async fn list(
         links.push(link(1, "first"));
         links.push(link((page - 1).min(last_page), "prev"));
     }
-    let mut response = (rate, Json(items)).into_response();
+    let mut response = Json(items).into_response();
     if let Ok(value) = HeaderValue::from_str(&links.join(", ")) {
         if !links.is_empty() {
             response.headers_mut().insert("link", value);
@@ -228,11 +193,11 @@ pub async fn show(
     Path((org, slug)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Reply {
-    let (_, rate) = authorize(&shared, &headers, "read_portals")?;
+    authorize(&shared, &headers, "read_portals")?;
     let world = shared.world();
     check_org(&world, &org)?;
     let portal = world.portal(&slug).ok_or_else(portal_not_found)?;
-    Ok((rate, Json(portal_json(&world, portal, false))).into_response())
+    Ok(Json(portal_json(&world, portal, false)).into_response())
 }
 
 /// The fields a create or update may carry, checked for type.
@@ -320,7 +285,7 @@ pub async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Reply {
-    let (token, rate) = authorize(&shared, &headers, "write_portals")?;
+    let token = authorize(&shared, &headers, "write_portals")?;
     let fields = Fields::parse(&body)?;
     let name = fields.text("name")?.flatten();
     let query = fields.text("query")?.flatten();
@@ -372,7 +337,7 @@ pub async fn create(
     tracing::info!("created portal {}", record.slug);
     world.portals.push(record);
     shared.persist(&world);
-    Ok((StatusCode::CREATED, rate, Json(body)).into_response())
+    Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
 pub async fn update(
@@ -381,7 +346,7 @@ pub async fn update(
     headers: HeaderMap,
     body: Bytes,
 ) -> Reply {
-    let (_, rate) = authorize(&shared, &headers, "write_portals")?;
+    authorize(&shared, &headers, "write_portals")?;
     let fields = Fields::parse(&body)?;
     let mut world = shared.world();
     check_org(&world, &org)?;
@@ -422,7 +387,7 @@ pub async fn update(
     let body = portal_json(&world, &portal, false);
     world.portals[index] = portal;
     shared.persist(&world);
-    Ok((rate, Json(body)).into_response())
+    Ok(Json(body).into_response())
 }
 
 pub async fn delete(
@@ -430,7 +395,7 @@ pub async fn delete(
     Path((org, slug)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Reply {
-    let (_, rate) = authorize(&shared, &headers, "write_portals")?;
+    authorize(&shared, &headers, "write_portals")?;
     let mut world = shared.world();
     check_org(&world, &org)?;
     let index = world
@@ -441,5 +406,5 @@ pub async fn delete(
     world.portals.remove(index);
     shared.persist(&world);
     tracing::info!("deleted portal {slug}");
-    Ok((StatusCode::NO_CONTENT, rate).into_response())
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

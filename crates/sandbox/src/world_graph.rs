@@ -211,6 +211,19 @@ fn ci(world: &World, record: &Record) -> Option<(String, Value)> {
                 .map(|b| b.number)
                 .max();
             let url = format!("{WEB}/{}/{}", org.slug, p.slug);
+            // How `pipelines(team:)` may name a team with access to it.
+            let teams: Vec<String> = world
+                .teams
+                .iter()
+                .filter(|t| t.pipelines.iter().any(|tp| tp.pipeline == p.slug))
+                .flat_map(|t| {
+                    [
+                        t.uuid.clone(),
+                        global_id("Team", &t.uuid),
+                        field_text(&t.fields, "slug").to_owned(),
+                    ]
+                })
+                .collect();
             (
                 "Pipeline".into(),
                 json!({
@@ -224,7 +237,7 @@ fn ci(world: &World, record: &Record) -> Option<(String, Value)> {
                     "allowRebuilds": true, "defaultTimeoutInMinutes": 60, "tags": [],
                     "steps": { "yaml": "steps:\n  - command: \"buildkite-agent pipeline upload\"\n" },
                     "__search": format!("{} {}", p.name, p.slug),
-                    "__cluster": p.cluster,
+                    "__cluster": p.cluster, "__teams": teams,
                 }),
             )
         }

@@ -24,7 +24,9 @@ use crate::graphql::completion::Completion;
 use crate::graphql::schema::GraphqlSchema;
 use crate::secrets::TokenKind;
 
+mod complexity;
 mod creating;
+mod curl;
 mod dialog_actions;
 mod document;
 mod keys;
@@ -89,6 +91,8 @@ pub enum Cause {
 #[derive(Debug)]
 pub struct App {
     pub org: String,
+    /// `--dir DIR`: portal files the fields pane compares the selected portal with.
+    pub declared: Option<crate::tui::declared::Declared>,
     pub list: PortalList,
     /// Slugs of portals with a stored token.
     pub stored_tokens: Vec<String>,
@@ -139,6 +143,7 @@ pub struct App {
 impl App {
     pub fn new(org: &str, stored_tokens: Vec<String>) -> App {
         App {
+            declared: None,
             org: org.to_owned(),
             list: PortalList::default(),
             stored_tokens,

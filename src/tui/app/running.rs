@@ -324,7 +324,10 @@ impl App {
             slug: slug.clone(),
             operation: operation.clone(),
         });
-        self.say(format!("Running {slug}… Esc cancels."));
+        match self.complexity_warning(&slug, operation.as_deref(), &variables) {
+            Some(warning) => self.warn(format!("Running {slug}… {warning}")),
+            None => self.say(format!("Running {slug}… Esc cancels.")),
+        }
         vec![Command::Invoke {
             slug,
             operation,
@@ -499,6 +502,7 @@ impl App {
                 }
                 return vec![Command::Copy(view.body.raw().to_owned())];
             }
+            Some(Action::CopyCurl) => return self.copy_curl(),
             Some(Action::SaveBody) => self.dialogs.open(SaveResponse::dialog()),
             _ => {}
         }

@@ -18,7 +18,7 @@ pub(crate) fn matched_style() -> Style {
         .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
 }
 
-/// Columns the markers take: `●UT `.
+/// Columns the markers take: `●UT!`.
 const MARKS: usize = 4;
 
 /// The row of `portal`, `width` columns wide; `filter` marks what it matched.
@@ -41,6 +41,13 @@ pub(super) fn list_item(
     } else {
         " "
     };
+    // `!`: a policy `bkportals audit` fails (only those it can tell from the
+    // portal alone: the schema check runs when the document is opened).
+    let risky = if crate::audit::audit(portal, None).fails() {
+        "!"
+    } else {
+        " "
+    };
     let name = sanitize_line(&portal.name);
     let slug = sanitize_line(&portal.slug);
     let room = width.saturating_sub(MARKS);
@@ -50,9 +57,10 @@ pub(super) fn list_item(
     let mut spans = vec![
         Span::styled(dirty.to_owned(), Style::new().fg(Color::Yellow)),
         Span::styled(
-            format!("{invokable}{token} "),
+            format!("{invokable}{token}"),
             Style::new().fg(Color::Yellow),
         ),
+        Span::styled(risky, Style::new().fg(Color::Red)),
     ];
     let name_matches = filter.indices(&portal.name).unwrap_or_default();
     spans.extend(marked(&name, name_kept, &name_matches, Style::new()));

@@ -196,6 +196,10 @@ fn draw_help(frame: &mut Frame, app: &App) {
         notes.push(
             "Marks: U user-invokable · T token stored · ● unsaved · D draft waiting".to_owned(),
         );
+        notes.push(
+            "! risky: a mutation open to any address, or a document that does not parse (bkportals audit)"
+                .to_owned(),
+        );
     }
     notes.push(sanitize_line(&app.schema_note));
     notes.push("any key closes this".to_owned());
@@ -252,6 +256,8 @@ fn draw_help(frame: &mut Frame, app: &App) {
     frame.render_widget(Paragraph::new(lines).block(pane(title.into(), true)), popup);
 }
 
+#[cfg(test)]
+mod declared_tests;
 #[cfg(test)]
 mod editor_tests;
 #[cfg(test)]

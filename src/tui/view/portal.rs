@@ -76,6 +76,13 @@ pub fn draw_fields(frame: &mut Frame, app: &App, area: Rect) {
             Span::raw(format!("{}{created_by}", sanitize_line(&portal.created_at))),
         ]),
     ];
+    // With --dir, the difference from the portal's files takes the Created line.
+    if let (Some(declared), Some(created)) = (&app.declared, lines.last_mut()) {
+        *created = Line::from(vec![
+            label("File", false),
+            Span::raw(sanitize_line(&declared.summary(portal))),
+        ]);
+    }
     lines.push(match &server_error {
         Some((field, message)) => {
             let place = match field {

@@ -211,20 +211,25 @@ pub fn write_file(path: &Path, contents: &str) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Writes `SLUG.graphql` and `SLUG.toml` for a portal as Buildkite has it.
-pub fn write_portal(dir: &Path, portal: &Portal) -> std::io::Result<()> {
+/// Writes `SLUG.graphql` and `SLUG.toml` for a portal as Buildkite has it;
+/// says whether either changed (an unchanged file is left as it is).
+pub fn write_portal(dir: &Path, portal: &Portal) -> std::io::Result<bool> {
     let mut document = portal.query.clone();
     if !document.ends_with('\n') {
         document.push('\n');
     }
-    write_file(
-        &dir.join(format!("{}.{DOCUMENT_EXTENSION}", portal.slug)),
-        &document,
-    )?;
-    write_file(
-        &dir.join(format!("{}.{FIELDS_EXTENSION}", portal.slug)),
-        &PortalFields::of(portal).to_toml(),
-    )
+    let mut changed = false;
+    for (ext, text) in [
+        (DOCUMENT_EXTENSION, document),
+        (FIELDS_EXTENSION, PortalFields::of(portal).to_toml()),
+    ] {
+        let path = dir.join(format!("{}.{ext}", portal.slug));
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            write_file(&path, &text)?;
+            changed = true;
+        }
+    }
+    Ok(changed)
 }
 
 /// Records a created portal's UUID in its `SLUG.toml`, keeping the rest of
@@ -251,7 +256,8 @@ mod tests {
     #[test]
     fn a_written_portal_reads_back_the_same() {
         let dir = tempfile::tempdir().unwrap();
-        write_portal(dir.path(), &portal()).unwrap();
+        assert!(write_portal(dir.path(), &portal()).unwrap());
+        assert!(!write_portal(dir.path(), &portal()).unwrap(), "nothing new");
         let read = read_portals(dir.path()).unwrap();
         assert_eq!(read.len(), 1);
         assert_eq!(read[0].slug, "recent-builds");

@@ -10,4 +10,6 @@ pub mod plan;
 
 pub use files::{read_portals, write_portal, PortalFields, PortalFile};
 pub use lock::{record_hash, Lock, LockEntry, LOCK_FILE};
-pub use plan::{plan, Action, Drift, FieldChange, Plan, PlanInput, PlanItem};
+pub use plan::{
+    differences, plan, Action, Differences, Drift, FieldChange, Plan, PlanInput, PlanItem,
+};

@@ -41,7 +41,6 @@ pub struct PlanItem {
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
     Create {
-        #[serde(skip)]
         portal: NewPortal,
     },
     Update {
@@ -246,8 +245,25 @@ fn create_item(file: &PortalFile) -> PlanItem {
     }
 }
 
-fn update_item(file: &PortalFile, record: &PortalRecord, lock: &Lock) -> PlanItem {
-    let current = &record.portal;
+/// How a portal on Buildkite differs from its files.
+#[derive(Debug, Clone, Default)]
+pub struct Differences {
+    /// What an update would send.
+    pub changes: PortalChanges,
+    pub fields: Vec<FieldChange>,
+    /// The semantic summary of the document change; empty when it means the same.
+    pub document: Vec<Change>,
+}
+
+impl Differences {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+}
+
+/// What the files change in the portal (the plan's update, and the app's
+/// difference from a directory).
+pub fn differences(file: &PortalFile, current: &Portal) -> Differences {
     let fields = &file.fields;
     let text = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
     let same_document = semantic_diff::same_meaning(&current.query, &file.document);
@@ -271,14 +287,27 @@ fn update_item(file: &PortalFile, record: &PortalRecord, lock: &Lock) -> PlanIte
     } else {
         semantic_diff::diff(&current.query, &file.document)
     };
-    let field_changes = field_changes(current, &changes);
+    Differences {
+        fields: field_changes(current, &changes),
+        changes,
+        document,
+    }
+}
+
+fn update_item(file: &PortalFile, record: &PortalRecord, lock: &Lock) -> PlanItem {
+    let current = &record.portal;
+    let Differences {
+        changes,
+        fields,
+        document,
+    } = differences(file, current);
     let blast_radius = blast_radius(current, &changes, &document);
     let action = if changes.is_empty() {
         Action::Unchanged
     } else {
         Action::Update {
             current_slug: current.slug.clone(),
-            fields: field_changes,
+            fields,
             document,
             changes,
         }

@@ -106,6 +106,7 @@ pub(super) fn created(slug: &str) -> CreatedPortal {
     .unwrap()
 }
 
+mod complexity;
 mod editor;
 mod flows;
 mod large;

@@ -1,0 +1,230 @@
+//! Every portal invocation, kept per organization and portal in the data dir
+//! (`history/ORG/SLUG/`): when, which operation, the variables, which kind of
+//! token ran it (never its value), the status, how long, and the start of the
+//! answer. One private file per entry (0600, written atomically through
+//! `fsutil`), so processes recording at once never overwrite each other; the
+//! oldest entries go past [`MAX_ENTRIES`] or [`MAX_BYTES`] a portal.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::{Deserialize, Serialize};
+
+/// The most of an answer one entry keeps.
+pub const MAX_ANSWER: usize = 64 << 10;
+/// Entries kept per portal.
+pub const MAX_ENTRIES: usize = 100;
+/// Bytes kept per portal, all entries together.
+pub const MAX_BYTES: u64 = 2 << 20;
+
+/// One invocation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub operation: Option<String>,
+    pub variables: serde_json::Value,
+    /// Which kind of token ran it: `admin`, `user`, `ephemeral`, or
+    /// `environment` (`--token-env`). Never the token.
+    pub token: String,
+    /// The HTTP status; `None` when no answer came.
+    pub status: Option<u16>,
+    /// Why it failed, when it did without an answer to keep.
+    pub error: Option<String>,
+    pub duration_ms: u64,
+    /// The start of the answer, at most [`MAX_ANSWER`] bytes (lossy UTF-8).
+    pub answer: String,
+    /// The size of the whole answer.
+    pub answer_bytes: u64,
+}
+
+impl HistoryEntry {
+    /// Keeps the first [`MAX_ANSWER`] bytes of `answer` (cut on a character).
+    pub fn keep_answer(&mut self, answer: &str) {
+        self.answer_bytes = answer.len() as u64;
+        let mut end = answer.len().min(MAX_ANSWER);
+        while !answer.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.answer = answer[..end].to_owned();
+    }
+
+    pub fn answer_cut(&self) -> bool {
+        (self.answer.len() as u64) < self.answer_bytes
+    }
+}
+
+/// The history of every portal under one data dir.
+#[derive(Debug, Clone)]
+pub struct History {
+    dir: PathBuf,
+}
+
+/// Entries written in the same millisecond by one process stay in order.
+static SEQUENCE: AtomicU64 = AtomicU64::new(0);
+
+impl History {
+    pub fn new(data_dir: &Path) -> History {
+        History {
+            dir: data_dir.join("history"),
+        }
+    }
+
+    fn portal_dir(&self, org: &str, slug: &str) -> PathBuf {
+        self.dir.join(file_name(org)).join(file_name(slug))
+    }
+
+    /// Adds an entry, then drops the oldest past the bounds.
+    pub fn record(&self, org: &str, slug: &str, entry: &HistoryEntry) -> std::io::Result<()> {
+        let dir = self.portal_dir(org, slug);
+        let millis = chrono::Utc::now().timestamp_millis().max(0);
+        let name = format!(
+            "{millis:015}-{:010}-{:06}.json",
+            std::process::id(),
+            SEQUENCE.fetch_add(1, Ordering::Relaxed) % 1_000_000
+        );
+        let text = serde_json::to_vec(entry).map_err(std::io::Error::other)?;
+        crate::fsutil::write_private_file(&dir.join(name), &text)?;
+        self.trim(&dir)
+    }
+
+    /// The portal's entries, oldest first. Unreadable entries are skipped
+    /// (a newer version's, or a damaged one): history is a record, not a
+    /// reason to fail.
+    pub fn entries(&self, org: &str, slug: &str) -> Vec<HistoryEntry> {
+        entry_files(&self.portal_dir(org, slug))
+            .into_iter()
+            .filter_map(|(path, _)| {
+                let bytes = std::fs::read(path).ok()?;
+                serde_json::from_slice(&bytes).ok()
+            })
+            .collect()
+    }
+
+    fn trim(&self, dir: &Path) -> std::io::Result<()> {
+        let files = entry_files(dir);
+        let mut total: u64 = files.iter().map(|(_, size)| size).sum();
+        let mut count = files.len();
+        for (path, size) in files {
+            if count <= MAX_ENTRIES && total <= MAX_BYTES {
+                break;
+            }
+            match std::fs::remove_file(&path) {
+                // Another process trimmed it first.
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+            count -= 1;
+            total = total.saturating_sub(size);
+        }
+        Ok(())
+    }
+}
+
+/// The entry files of a portal, oldest first, with their sizes.
+fn entry_files(dir: &Path) -> Vec<(PathBuf, u64)> {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<(PathBuf, u64)> = read
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.ends_with(".json") && !name.starts_with('.')
+        })
+        .filter_map(|e| Some((e.path(), e.metadata().ok()?.len())))
+        .collect();
+    files.sort();
+    files
+}
+
+/// A slug as one safe path component: `%XX` for anything but letters,
+/// digits, `-` and `_` (so `.`, `..` and `/` cannot climb out).
+fn file_name(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    if out.is_empty() {
+        out.push('%');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(n: u64) -> HistoryEntry {
+        HistoryEntry {
+            at: "2026-12-01T10:00:00Z".into(),
+            operation: Some("Get".into()),
+            variables: serde_json::json!({ "n": n }),
+            token: "admin".into(),
+            status: Some(200),
+            error: None,
+            duration_ms: n,
+            answer: String::new(),
+            answer_bytes: 0,
+        }
+    }
+
+    #[test]
+    fn entries_come_back_in_order_and_the_oldest_go_past_the_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let history = History::new(dir.path());
+        for n in 0..(MAX_ENTRIES as u64 + 5) {
+            history.record("acme", "deploy", &entry(n)).unwrap();
+        }
+        let kept = history.entries("acme", "deploy");
+        assert_eq!(kept.len(), MAX_ENTRIES);
+        assert_eq!(kept[0].duration_ms, 5);
+        assert_eq!(kept.last().unwrap().duration_ms, MAX_ENTRIES as u64 + 4);
+        assert!(history.entries("acme", "other").is_empty());
+    }
+
+    #[test]
+    fn answers_are_cut_per_entry_and_bytes_bounded_per_portal() {
+        let dir = tempfile::tempdir().unwrap();
+        let history = History::new(dir.path());
+        let mut big = entry(1);
+        big.keep_answer(&"é".repeat(MAX_ANSWER));
+        assert!(big.answer.len() <= MAX_ANSWER && big.answer_cut());
+        assert_eq!(big.answer_bytes, 2 * MAX_ANSWER as u64);
+        for _ in 0..60 {
+            history.record("acme", "big", &big).unwrap();
+        }
+        let on_disk: u64 = entry_files(&history.portal_dir("acme", "big"))
+            .iter()
+            .map(|(_, size)| size)
+            .sum();
+        assert!(on_disk <= MAX_BYTES, "{on_disk}");
+        assert!(history.entries("acme", "big").len() < 60);
+    }
+
+    #[test]
+    fn a_slug_cannot_leave_the_history_dir() {
+        assert_eq!(file_name("recent-builds"), "recent-builds");
+        assert_eq!(file_name(".."), "%2E%2E");
+        assert_eq!(file_name("a/b"), "a%2Fb");
+        assert_eq!(file_name(""), "%");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn entries_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let history = History::new(dir.path());
+        history.record("acme", "deploy", &entry(1)).unwrap();
+        let (path, _) = entry_files(&history.portal_dir("acme", "deploy")).remove(0);
+        let mode = std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+}

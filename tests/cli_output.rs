@@ -1,0 +1,31 @@
+//! What the command line does with its own output channel.
+
+mod common;
+mod home;
+
+use std::process::Stdio;
+
+use home::Home;
+
+/// `bkportals … | head` closes the pipe before the output is all written:
+/// the command stops quietly, as Unix tools do, instead of printing a panic.
+#[test]
+fn a_closed_stdout_stops_the_command_without_a_panic() {
+    let home = Home::new();
+    // The published schema's SDL is far larger than a pipe's buffer, so the
+    // command is still writing when the reader has gone.
+    let mut child = home
+        .command_line(&[], &["--demo", "schema", "show"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("bkportals starts");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("bkportals ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+        "{stderr}"
+    );
+    assert_eq!(output.status.code(), Some(141), "{stderr}");
+}
