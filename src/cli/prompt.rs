@@ -55,19 +55,18 @@ pub(super) fn interactive() -> bool {
 }
 
 #[cfg(unix)]
+mod echo;
+
+#[cfg(unix)]
 fn read_line_without_echo(stdin: &std::io::Stdin) -> std::io::Result<String> {
-    use rustix::termios::{tcgetattr, tcsetattr, LocalModes, OptionalActions};
-    let saved = tcgetattr(stdin).map_err(std::io::Error::from)?;
-    let mut quiet = saved.clone();
-    // Enter still ends the line (ICANON stays); nothing typed is shown.
-    quiet.local_modes.remove(LocalModes::ECHO);
-    tcsetattr(stdin, OptionalActions::Now, &quiet).map_err(std::io::Error::from)?;
+    use std::os::fd::AsRawFd;
+    let quiet = echo::EchoOff::on(stdin.as_raw_fd())?;
     let mut line = String::new();
     let read = stdin.lock().read_line(&mut line);
     // Restored before any error is looked at: a terminal left silent is worse.
-    let restored = tcsetattr(stdin, OptionalActions::Now, &saved);
+    let restored = quiet.restore();
     read?;
-    restored.map_err(std::io::Error::from)?;
+    restored?;
     Ok(line)
 }
 

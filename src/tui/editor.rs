@@ -471,8 +471,15 @@ pub fn indent_newline(document: &mut TextArea<'static>) {
 
 /// Pastes into a document text area (the editor's, the create form's): CR
 /// and CRLF, as terminals send them, become line breaks, in one insertion.
+/// An empty paste changes nothing: the text area would delete the selection
+/// and still answer "unchanged", so the change would be neither drafted nor
+/// undoable.
 pub fn paste_into(area: &mut TextArea<'_>, text: &str) -> bool {
-    area.insert_str(super::input::multi_line_paste(text))
+    let text = super::input::multi_line_paste(text);
+    if text.is_empty() {
+        return false;
+    }
+    area.insert_str(text)
 }
 
 fn text_area(text: &str) -> TextArea<'static> {

@@ -9,12 +9,11 @@
 
 use std::collections::HashMap;
 
-use async_graphql_parser::types::{
-    DocumentOperations, ExecutableDocument, FragmentDefinition, OperationDefinition, OperationType,
-    Selection, SelectionSet,
+use apollo_compiler::ast::{
+    Definition, Document, Field, FragmentDefinition, OperationDefinition, OperationType, Selection,
+    Value,
 };
-use async_graphql_parser::Positioned;
-use async_graphql_value::{Name, Value};
+use apollo_compiler::{Name, Node};
 use serde_json::Value as Json;
 
 use super::schema::{GraphqlSchema, TypeKind};
@@ -70,59 +69,105 @@ pub fn requested(
     schema: Option<&GraphqlSchema>,
     variables: &Json,
 ) -> Result<Vec<OperationComplexity>, String> {
-    let doc = async_graphql_parser::parse_query(document).map_err(|e| e.to_string())?;
-    let mut found: Vec<OperationComplexity> = match &doc.operations {
-        DocumentOperations::Single(op) => vec![count_operation(&doc, None, op, schema, variables)],
-        DocumentOperations::Multiple(ops) => ops
-            .iter()
-            .map(|(name, op)| count_operation(&doc, Some(name), op, schema, variables))
-            .collect(),
-    };
-    found.sort_by_key(|o| (o.line, o.column));
-    Ok(found)
+    let doc = Document::parse(document, "document.graphql")
+        .map_err(|with_errors| with_errors.errors.to_string())?;
+    let (operations, fragments) = executable_parts(&doc)?;
+    let counted = operations
+        .into_iter()
+        .map(|op| count_operation(&doc, &fragments, op, schema, variables))
+        .collect();
+    Ok(counted)
 }
 
+/// The operations, in document order, and the fragments by name; an error
+/// for what no server would run: type definitions, no operation, an
+/// anonymous operation beside others, a name given twice.
+fn executable_parts(
+    doc: &Document,
+) -> Result<(Vec<&Node<OperationDefinition>>, Fragments<'_>), String> {
+    let mut operations: Vec<&Node<OperationDefinition>> = Vec::new();
+    let mut fragments = HashMap::new();
+    for definition in &doc.definitions {
+        match definition {
+            Definition::OperationDefinition(op) => {
+                if let Some(name) = &op.name {
+                    if operations
+                        .iter()
+                        .any(|seen| seen.name.as_ref() == Some(name))
+                    {
+                        return Err(format!("operation `{name}` is defined twice"));
+                    }
+                }
+                operations.push(op);
+            }
+            Definition::FragmentDefinition(fragment) => {
+                if fragments.insert(&fragment.name, &**fragment).is_some() {
+                    return Err(format!("fragment `{}` is defined twice", fragment.name));
+                }
+            }
+            _ => return Err("a query document holds only operations and fragments".into()),
+        }
+    }
+    if operations.is_empty() {
+        return Err("the document has no operation".into());
+    }
+    if operations.len() > 1 && operations.iter().any(|op| op.name.is_none()) {
+        return Err("an anonymous operation must be the only one in its document".into());
+    }
+    Ok((operations, fragments))
+}
+
+/// A document's fragments by name.
+type Fragments<'a> = HashMap<&'a Name, &'a FragmentDefinition>;
+
 fn count_operation(
-    doc: &ExecutableDocument,
-    name: Option<&Name>,
-    op: &Positioned<OperationDefinition>,
+    doc: &Document,
+    fragments: &Fragments<'_>,
+    op: &Node<OperationDefinition>,
     schema: Option<&GraphqlSchema>,
     variables: &Json,
 ) -> OperationComplexity {
-    let kind = match op.node.ty {
+    let kind = match op.operation_type {
         OperationType::Query => "query",
         OperationType::Mutation => "mutation",
         OperationType::Subscription => "subscription",
     };
     let mut values: HashMap<String, u64> = HashMap::new();
-    for definition in &op.node.variable_definitions {
-        let var = definition.node.name.node.as_str();
+    for definition in &op.variables {
+        let var = definition.name.as_str();
         let given = variables.get(var).and_then(Json::as_u64);
-        let default = definition
-            .node
-            .default_value
-            .as_ref()
-            .and_then(|d| d.node.clone().into_json().ok())
-            .and_then(|d| d.as_u64());
+        let default = definition.default_value.as_deref().and_then(whole_number);
         if let Some(value) = given.or(default) {
             values.insert(var.to_owned(), value);
         }
     }
     let counter = Counter {
         schema,
-        fragments: &doc.fragments,
+        fragments,
         variables: &values,
     };
     let root = schema
         .and_then(|s| s.root(kind))
         .unwrap_or_else(|| capitalized(kind));
-    let requested = counter.selections(&op.node.selection_set.node, &root, 1, Place::Plain, 0);
+    let requested = counter.selections(&op.selection_set, &root, 1, Place::Plain, 0);
+    let start = op
+        .line_column_range(&doc.sources)
+        .map_or((1, 1), |range| (range.start.line, range.start.column));
     OperationComplexity {
-        name: name.map(|n| n.to_string()),
+        name: op.name.as_ref().map(ToString::to_string),
         kind,
         requested,
-        line: op.pos.line,
-        column: op.pos.column,
+        line: start.0,
+        column: start.1,
+    }
+}
+
+/// A non-negative integer literal; `None` for anything else (a float, a
+/// negative number, a string).
+fn whole_number(value: &Value) -> Option<u64> {
+    match value {
+        Value::Int(int) => int.as_str().parse().ok(),
+        _ => None,
     }
 }
 
@@ -146,7 +191,7 @@ enum Place {
 
 struct Counter<'a> {
     schema: Option<&'a GraphqlSchema>,
-    fragments: &'a HashMap<Name, Positioned<FragmentDefinition>>,
+    fragments: &'a Fragments<'a>,
     variables: &'a HashMap<String, u64>,
 }
 
@@ -157,7 +202,7 @@ impl Counter<'_> {
     /// union or interface) are alternatives, so only the dearest counts.
     fn selections(
         &self,
-        set: &SelectionSet,
+        set: &[Selection],
         parent: &str,
         times: u64,
         place: Place,
@@ -168,28 +213,24 @@ impl Counter<'_> {
         }
         let mut total: u64 = 0;
         let mut alternatives: HashMap<String, u64> = HashMap::new();
-        for selection in &set.items {
-            let (on, inner) = match &selection.node {
+        for selection in set {
+            let (on, inner) = match selection {
                 Selection::Field(field) => {
-                    let cost = self.field(&field.node, parent, times, place, depth);
+                    let cost = self.field(field, parent, times, place, depth);
                     total = total.saturating_add(cost);
                     continue;
                 }
                 Selection::InlineFragment(fragment) => (
-                    fragment
-                        .node
-                        .type_condition
-                        .as_ref()
-                        .map(|c| c.node.on.node.to_string()),
-                    &fragment.node.selection_set.node,
+                    fragment.type_condition.as_ref().map(ToString::to_string),
+                    &fragment.selection_set,
                 ),
                 Selection::FragmentSpread(spread) => {
-                    let Some(fragment) = self.fragments.get(&spread.node.fragment_name.node) else {
+                    let Some(fragment) = self.fragments.get(&spread.fragment_name) else {
                         continue;
                     };
                     (
-                        Some(fragment.node.type_condition.node.on.node.to_string()),
-                        &fragment.node.selection_set.node,
+                        Some(fragment.type_condition.to_string()),
+                        &fragment.selection_set,
                     )
                 }
             };
@@ -205,16 +246,9 @@ impl Counter<'_> {
         total.saturating_add(alternatives.into_values().max().unwrap_or(0))
     }
 
-    fn field(
-        &self,
-        field: &async_graphql_parser::types::Field,
-        parent: &str,
-        times: u64,
-        place: Place,
-        depth: usize,
-    ) -> u64 {
-        let name = field.name.node.as_str();
-        let has_selection = !field.selection_set.node.items.is_empty();
+    fn field(&self, field: &Field, parent: &str, times: u64, place: Place, depth: usize) -> u64 {
+        let name = field.name.as_str();
+        let has_selection = !field.selection_set.is_empty();
         let ty = self.schema.and_then(|s| s.field_type(parent, name));
         let composite = match ty.as_deref().and_then(|t| self.schema?.kind(t)) {
             Some(TypeKind::Object | TypeKind::Interface | TypeKind::Union) => true,
@@ -236,7 +270,7 @@ impl Counter<'_> {
         };
         let inner_type = ty.unwrap_or_default();
         let inner = self.selections(
-            &field.selection_set.node,
+            &field.selection_set,
             &inner_type,
             count,
             inner_place,
@@ -248,27 +282,22 @@ impl Counter<'_> {
     /// The items a connection field asks for: `first` or `last` (the larger
     /// when both), [`DEFAULT_PAGE`] for a connection asked without them.
     /// `None` when the field is not a connection.
-    fn page_size(
-        &self,
-        field: &async_graphql_parser::types::Field,
-        ty: Option<&str>,
-    ) -> Option<u64> {
+    fn page_size(&self, field: &Field, ty: Option<&str>) -> Option<u64> {
         let mut asked: Option<u64> = None;
         let mut has_page_argument = false;
-        for (argument, value) in &field.arguments {
-            if !matches!(argument.node.as_str(), "first" | "last") {
+        for argument in &field.arguments {
+            if !matches!(argument.name.as_str(), "first" | "last") {
                 continue;
             }
             has_page_argument = true;
-            let items = match &value.node {
-                Value::Number(n) => n.as_u64(),
+            let items = match &*argument.value {
                 Value::Variable(var) => Some(
                     self.variables
                         .get(var.as_str())
                         .copied()
                         .unwrap_or(DEFAULT_PAGE),
                 ),
-                _ => None,
+                literal => whole_number(literal),
             };
             if let Some(items) = items {
                 asked = Some(asked.map_or(items, |a| a.max(items)));

@@ -142,3 +142,19 @@ fn near_the_limit_is_from_80_percent() {
     assert!(at(49_997).near_limit() && !at(49_997).over_limit());
     assert!(at(49_998).over_limit());
 }
+
+#[test]
+fn an_operation_starts_at_its_keyword_and_unrunnable_documents_are_refused() {
+    let document = "# leading comment\n\n  query Later { viewer { user { name } } }";
+    let found = requested(document, None, &Json::Null).unwrap();
+    assert_eq!((found[0].line, found[0].column), (3, 3));
+    for unrunnable in [
+        "type Query { a: Int }",
+        "fragment F on Viewer { user { name } }",
+        "{ viewer { user { name } } }\nquery A { viewer { user { name } } }",
+        "query A { viewer { user { name } } }\nquery A { viewer { user { name } } }",
+        "query A { viewer { ...F } }\nfragment F on Viewer { user { name } }\nfragment F on Viewer { user { name } }",
+    ] {
+        assert!(requested(unrunnable, None, &Json::Null).is_err(), "{unrunnable}");
+    }
+}

@@ -245,3 +245,17 @@ fn tab_with_a_selection_indents_its_lines_instead_of_replacing_them() {
     ctrl(&mut app, 'z');
     assert!(text(&app).starts_with("# line 1\n# line 2\n"), "one undo");
 }
+
+#[test]
+fn an_empty_paste_over_a_selection_changes_nothing() {
+    // Found by the state-machine test: the selection went, but the change
+    // was neither drafted nor undoable.
+    let mut app = editing_long_document();
+    ctrl(&mut app, 'a');
+    let before = text(&app);
+    assert!(before.contains("# line 60"));
+    app.update(Msg::Paste(String::new()));
+    app.update(Msg::Paste("\u{1b}".into())); // nothing left once made safe
+    assert_eq!(text(&app), before);
+    assert!(!app.selected_edit().is_some_and(PortalEdit::is_dirty));
+}

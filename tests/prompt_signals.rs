@@ -1,0 +1,62 @@
+//! The hidden-input prompts (`auth login`, `token add`, `rotate`) in a
+//! pseudo-terminal: Ctrl-C while a token is half typed ends the command with
+//! the terminal's echo back, as the shell needs it. Read from outside.
+#![cfg(unix)]
+
+mod common;
+mod pty;
+
+use pty::App;
+use rustix::termios::LocalModes;
+
+const CTRL_C: &str = "\x03";
+
+/// `auth login` waiting at its hidden prompt with half a token typed.
+fn at_the_prompt() -> App {
+    let mut app = App::launch(
+        &["auth", "login", "--org", "acme"],
+        &[("BKPORTALS_TOKEN_STORE", "file")],
+    );
+    assert!(
+        app.initial_modes.local.contains(LocalModes::ECHO),
+        "the terminal echoes to begin with"
+    );
+    app.wait_for("input hidden");
+    app.type_text("bkua_half_typed");
+    assert!(
+        !app.modes().local.contains(LocalModes::ECHO),
+        "echo is off while the token is typed"
+    );
+    app
+}
+
+#[test]
+fn ctrl_c_at_the_token_prompt_gives_the_terminal_its_echo_back() {
+    let mut app = at_the_prompt();
+    app.send(CTRL_C);
+    let status = app.wait_for_exit();
+    assert!(!status.success(), "Ctrl-C stops the command: {status:?}");
+    assert_eq!(
+        status.signal(),
+        Some("Interrupt"),
+        "as a shell reports Ctrl-C"
+    );
+    assert_eq!(app.modes(), app.initial_modes, "the terminal's settings");
+    assert!(
+        !app.text().contains("bkua_half_typed"),
+        "what was typed never showed"
+    );
+}
+
+#[test]
+fn sigterm_at_the_token_prompt_gives_the_terminal_its_echo_back() {
+    let mut app = at_the_prompt();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &app.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = app.wait_for_exit();
+    assert_eq!(status.signal(), Some("Terminated"), "{status:?}");
+    assert_eq!(app.modes(), app.initial_modes, "the terminal's settings");
+}
