@@ -49,20 +49,6 @@ fn index_in(body: &Body, open: usize, line: usize) -> usize {
     index
 }
 
-fn push_key(path: &mut String, key: &str) {
-    let simple = key
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if simple {
-        path.push('.');
-        path.push_str(key);
-    } else {
-        path.push_str(&format!("[{}]", serde_json::Value::from(key)));
-    }
-}
-
 /// The jq path of the value on `line`: `.` for the whole body.
 pub fn path_at(body: &Body, line: usize) -> Option<String> {
     if !body.is_json() || line >= body.line_count() {
@@ -82,7 +68,7 @@ pub fn path_at(body: &Body, line: usize) -> Option<String> {
     let mut path = String::new();
     for step in steps.iter().rev() {
         match step {
-            Step::Key(key) => push_key(&mut path, key),
+            Step::Key(key) => crate::history::push_path_key(&mut path, key),
             Step::Index(i) => path.push_str(&format!("[{i}]")),
         }
     }

@@ -159,7 +159,7 @@ fn diff_at(
     match (before, after) {
         (Value::Object(old), Value::Object(new)) => {
             for (key, old_value) in old {
-                push_key(path, key);
+                push_path_key(path, key);
                 match new.get(key) {
                     Some(new_value) => diff_at(path, old_value, new_value, changes),
                     None => changes.push(change(path, ChangeKind::Removed, Some(old_value), None)),
@@ -167,7 +167,7 @@ fn diff_at(
                 path.truncate(len);
             }
             for (key, new_value) in new.iter().filter(|(key, _)| !old.contains_key(*key)) {
-                push_key(path, key);
+                push_path_key(path, key);
                 changes.push(change(path, ChangeKind::Added, None, Some(new_value)));
                 path.truncate(len);
             }
@@ -211,18 +211,19 @@ fn change(
     }
 }
 
-/// `.key` for an identifier, `.["any key"]` for anything else.
-fn push_key(path: &mut String, key: &str) {
-    let plain = key
+/// Adds `key` to a jq path: `.key` for an identifier, `["any key"]` for
+/// anything else (the response viewer's paths use it too).
+pub fn push_path_key(path: &mut String, key: &str) {
+    let simple = key
         .chars()
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if plain {
+    if simple {
         path.push('.');
         path.push_str(key);
     } else {
-        path.push_str(&format!(".[{}]", serde_json::Value::from(key)));
+        path.push_str(&format!("[{}]", serde_json::Value::from(key)));
     }
 }
 
@@ -337,7 +338,7 @@ mod tests {
             [
                 (".data.builds[0].state".to_owned(), ChangeKind::Changed),
                 (".data.builds[1]".to_owned(), ChangeKind::Removed),
-                (".data.[\"odd key\"]".to_owned(), ChangeKind::Changed),
+                (".data[\"odd key\"]".to_owned(), ChangeKind::Changed),
                 (".data.gone".to_owned(), ChangeKind::Removed),
                 (".data.new".to_owned(), ChangeKind::Added),
             ]

@@ -247,20 +247,7 @@ fn d_compares_two_marked_answers_by_path() {
 #[test]
 fn d_without_marks_compares_the_run_with_the_answer_on_screen() {
     let mut app = loaded();
-    let commands = ctrl(&mut app, 'r');
-    assert_eq!(names(&commands), ["invoke"]);
-    app.update(Msg::Invoked {
-        slug: "deploy-web".into(),
-        ran_as: None,
-        result: Ok(InvokeResponse {
-            status: 200,
-            elapsed: std::time::Duration::from_millis(5),
-            rate_limit: RateLimit::default(),
-            body: r#"{"data":{"n":3}}"#.into(),
-            graphql: None,
-        }),
-    });
-    assert_eq!(app.focus, Focus::Response);
+    answered(&mut app, r#"{"data":{"n":3}}"#);
     press(&mut app, KeyCode::Char('H')); // from the response pane
     app.update(Msg::HistoryRead {
         slug: "deploy-web".into(),

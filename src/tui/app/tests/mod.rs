@@ -106,6 +106,24 @@ pub(super) fn created(slug: &str) -> CreatedPortal {
     .unwrap()
 }
 
+/// Runs deploy-web (no variables, a stored token) and answers with `body`.
+pub(super) fn answered(app: &mut App, body: &str) {
+    let commands = ctrl(app, 'r');
+    assert_eq!(names(&commands), ["invoke"]);
+    app.update(Msg::Invoked {
+        slug: "deploy-web".into(),
+        ran_as: None,
+        result: Ok(InvokeResponse {
+            status: 200,
+            elapsed: std::time::Duration::from_millis(5),
+            rate_limit: RateLimit::default(),
+            body: body.into(),
+            graphql: None,
+        }),
+    });
+    assert_eq!(app.focus, Focus::Response);
+}
+
 mod complexity;
 mod editor;
 mod flows;

@@ -35,24 +35,6 @@ fn the_chosen_operation_stays_chosen_while_the_document_changes() {
     assert_eq!(form.row, 1, "and the focused row");
 }
 
-/// Runs deploy-web (no variables, a stored token) and answers with `body`.
-fn answered(app: &mut App, body: &str) {
-    let commands = ctrl(app, 'r');
-    assert_eq!(names(&commands), ["invoke"]);
-    app.update(Msg::Invoked {
-        slug: "deploy-web".into(),
-        ran_as: None,
-        result: Ok(InvokeResponse {
-            status: 200,
-            elapsed: std::time::Duration::from_millis(5),
-            rate_limit: RateLimit::default(),
-            body: body.into(),
-            graphql: None,
-        }),
-    });
-    assert_eq!(app.focus, Focus::Response);
-}
-
 fn long_list(count: usize) -> String {
     let items: Vec<String> = (0..count).map(|i| format!("{{\"n\":{i}}}")).collect();
     format!("[{}]", items.join(","))
