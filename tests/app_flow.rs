@@ -230,27 +230,6 @@ async fn a_run_in_the_app_is_recorded_in_the_history_and_copies_as_curl() {
     }
 }
 
-/// Plays `steps` to the end in the app over `dir`; the screen where it stopped.
-async fn play(
-    sandbox: &bkportals::sandbox::RunningSandbox,
-    dir: &std::path::Path,
-    steps: Vec<Step>,
-) -> Scripted {
-    let mut console = Scripted::new(steps);
-    let run = bkportals::tui::run_on(
-        &mut console,
-        services(sandbox, dir).await,
-        std::future::pending(),
-    );
-    let ended = tokio::time::timeout(Duration::from_secs(30), run).await;
-    assert!(
-        ended.is_ok() && console.steps.is_empty(),
-        "the script stopped:\n{}",
-        console.screen()
-    );
-    console
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn variables_typed_once_are_there_after_a_restart_and_only_in_a_private_file() {
     let sandbox = common::sandbox().await;
