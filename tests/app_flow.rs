@@ -231,6 +231,36 @@ async fn a_run_in_the_app_is_recorded_in_the_history_and_copies_as_curl() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn h_lists_the_recorded_runs_and_enter_runs_one_again() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut steps = vec![Step::Show("4 portals in demo"), key(KeyCode::Char('/'))];
+    steps.extend(typed("who"));
+    steps.push(Step::Show("Portals · demo (1/4)"));
+    steps.push(key(KeyCode::Enter));
+    steps.push(key(KeyCode::Enter));
+    steps.push(ctrl('r'));
+    steps.push(Step::Show("· HTTP 200 ·"));
+    // The answer has the focus: H reads the history from disk.
+    steps.push(key(KeyCode::Char('H')));
+    steps.push(Step::Show("1 run(s) of who-am-i, newest first"));
+    steps.push(Step::Show("admin  200"));
+    steps.push(key(KeyCode::Enter)); // runs it again
+                                     // Reading the history cleared the first run's line: this is the second.
+    steps.push(Step::Show("who-am-i: HTTP 200 in"));
+    steps.push(key(KeyCode::Char('H')));
+    steps.push(Step::Show("2 run(s) of who-am-i, newest first"));
+    steps.push(key(KeyCode::Esc));
+    steps.push(key(KeyCode::Esc));
+    steps.push(key(KeyCode::Char('q')));
+    play(&sandbox, dir.path(), steps).await;
+    let history = bkportals::history::History::new(&dir.path().join("data"));
+    let entries = history.entries(&sandbox.org_slug, "who-am-i");
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    assert_eq!(entries[1].variables, entries[0].variables);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn variables_typed_once_are_there_after_a_restart_and_only_in_a_private_file() {
     let sandbox = common::sandbox().await;
     let dir = tempfile::tempdir().unwrap();

@@ -13,6 +13,7 @@ impl App {
         let Some(slug) = self.selected_slug() else {
             return Vec::new();
         };
+        self.say(format!("Reading the runs of {slug}…"));
         vec![Command::ReadHistory(slug)]
     }
 
@@ -31,6 +32,7 @@ impl App {
             ));
             return;
         }
+        self.say("");
         self.dialogs
             .close_where(|d| matches!(d, Dialog::History(_)));
         self.dialogs
