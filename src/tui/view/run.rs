@@ -29,111 +29,132 @@ pub fn draw_variables(frame: &mut Frame, app: &App, area: Rect) {
             error_style(),
         )));
     } else if let Some(raw) = &form.raw {
-        lines.push(Line::from(Span::styled(
-            "As sent (Ctrl-t: the form)",
-            dim(),
-        )));
-        for text in raw.iter().take(inner.height as usize) {
-            let text = sanitize_line(text);
-            let line = if text.starts_with('✗') {
-                Line::from(Span::styled(text, error_style()))
-            } else {
-                Line::from(
-                    json_line(&text)
-                        .into_iter()
-                        .map(|(k, t)| Span::styled(t.to_owned(), style_of(k)))
-                        .collect::<Vec<_>>(),
-                )
-            };
-            lines.push(line);
-        }
+        lines.extend(raw_lines(raw, inner.height as usize));
     } else if form.operations.is_empty() {
         lines.push(Line::from(Span::styled(
             "No operation in the document.",
             dim(),
         )));
     } else {
-        let selected = |row: usize| focused && form.row == row;
-        if form.has_picker() {
-            let name = form.operation_name().unwrap_or("(anonymous)");
-            let style = if selected(0) {
-                Style::new().reversed()
-            } else {
-                Style::new()
-            };
-            lines.push(Line::from(vec![
-                Span::styled("Operation ", dim()),
-                Span::styled(format!("◀ {} ▶", sanitize_line(name)), style),
-                Span::styled(
-                    format!(" {}/{}", form.op_index + 1, form.operations.len()),
-                    dim(),
-                ),
-            ]));
-        }
-        let first_row = usize::from(form.has_picker());
-        if form.rows.is_empty() {
-            lines.push(Line::from(Span::styled(
-                "This operation takes no variables.",
-                dim(),
-            )));
-        }
-        // Only the rows that fit are built: the window follows the focus, so
-        // a hundred thousand variables cost what a screenful does. Two rows
-        // stay for the blank line and the Run button, unless the pane is tiny.
-        let width = inner.width as usize;
-        let left = (inner.height as usize).saturating_sub(lines.len());
-        let room = if left < 5 { left } else { left - 2 }.max(1);
-        let block = |i: usize| variable_block(form, i, selected(first_row + i), width);
-        let anchor = form
-            .focused_input()
-            .or_else(|| {
-                form.on_run_button()
-                    .then(|| form.rows.len().saturating_sub(1))
-            })
-            .unwrap_or(0);
-        let first = if form.rows.is_empty() {
-            0
-        } else {
-            first_shown(anchor, room, |i| block(i).0.len())
-        };
-        if first > 0 {
-            lines.push(Line::from(Span::styled(format!("↑ {first} more"), dim())));
-        }
-        let mut used = usize::from(first > 0);
-        for i in first..form.rows.len() {
-            let (block_lines, at) = block(i);
-            if used + block_lines.len() > room && i > first {
-                let left = form.rows.len() - i;
-                lines.push(Line::from(Span::styled(format!("↓ {left} more"), dim())));
-                break;
-            }
-            if let Some((x, y)) = at {
-                let y = lines.len() + y;
-                if y < inner.height as usize {
-                    cursor = Some((inner.x + x as u16, inner.y + y as u16));
-                }
-            }
-            used += block_lines.len();
-            lines.extend(block_lines);
-        }
-        let run_style = if selected(form.run_row()) {
-            Style::new().fg(Color::Black).bg(Color::Green).bold()
-        } else {
-            Style::new().fg(Color::Green)
-        };
-        let running_here = app.running.as_ref().is_some_and(|r| r.slug == form.slug);
-        let label = if running_here {
-            format!(" {} Running… (Esc) ", spinner(app))
-        } else {
-            " ▶ Run (Ctrl-r) ".to_owned()
-        };
-        lines.push(Line::default());
-        lines.push(Line::from(Span::styled(label, run_style)));
+        cursor = form_lines(app, form, focused, inner, &mut lines);
     }
     frame.render_widget(Paragraph::new(lines), inner);
     if let Some((x, y)) = cursor {
         frame.set_cursor_position(Position::new(x, y));
     }
+}
+
+/// The variables as they would be sent (Ctrl-t), or what stops them.
+fn raw_lines(raw: &[String], height: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    lines.push(Line::from(Span::styled(
+        "As sent (Ctrl-t: the form)",
+        dim(),
+    )));
+    for text in raw.iter().take(height) {
+        let text = sanitize_line(text);
+        let line = if text.starts_with('✗') {
+            Line::from(Span::styled(text, error_style()))
+        } else {
+            Line::from(
+                json_line(&text)
+                    .into_iter()
+                    .map(|(k, t)| Span::styled(t.to_owned(), style_of(k)))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        lines.push(line);
+    }
+    lines
+}
+
+/// The picker, the rows that fit around the focus, and the Run button;
+/// where the cursor goes.
+fn form_lines(
+    app: &App,
+    form: &VariablesForm,
+    focused: bool,
+    inner: Rect,
+    lines: &mut Vec<Line<'static>>,
+) -> Option<(u16, u16)> {
+    let mut cursor = None;
+    let selected = |row: usize| focused && form.row == row;
+    if form.has_picker() {
+        let name = form.operation_name().unwrap_or("(anonymous)");
+        let style = if selected(0) {
+            Style::new().reversed()
+        } else {
+            Style::new()
+        };
+        lines.push(Line::from(vec![
+            Span::styled("Operation ", dim()),
+            Span::styled(format!("◀ {} ▶", sanitize_line(name)), style),
+            Span::styled(
+                format!(" {}/{}", form.op_index + 1, form.operations.len()),
+                dim(),
+            ),
+        ]));
+    }
+    let first_row = usize::from(form.has_picker());
+    if form.rows.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "This operation takes no variables.",
+            dim(),
+        )));
+    }
+    // Only the rows that fit are built: the window follows the focus, so
+    // a hundred thousand variables cost what a screenful does. Two rows
+    // stay for the blank line and the Run button, unless the pane is tiny.
+    let width = inner.width as usize;
+    let left = (inner.height as usize).saturating_sub(lines.len());
+    let room = if left < 5 { left } else { left - 2 }.max(1);
+    let block = |i: usize| variable_block(form, i, selected(first_row + i), width);
+    let anchor = form
+        .focused_input()
+        .or_else(|| {
+            form.on_run_button()
+                .then(|| form.rows.len().saturating_sub(1))
+        })
+        .unwrap_or(0);
+    let first = if form.rows.is_empty() {
+        0
+    } else {
+        first_shown(anchor, room, |i| block(i).0.len())
+    };
+    if first > 0 {
+        lines.push(Line::from(Span::styled(format!("↑ {first} more"), dim())));
+    }
+    let mut used = usize::from(first > 0);
+    for i in first..form.rows.len() {
+        let (block_lines, at) = block(i);
+        if used + block_lines.len() > room && i > first {
+            let left = form.rows.len() - i;
+            lines.push(Line::from(Span::styled(format!("↓ {left} more"), dim())));
+            break;
+        }
+        if let Some((x, y)) = at {
+            let y = lines.len() + y;
+            if y < inner.height as usize {
+                cursor = Some((inner.x + x as u16, inner.y + y as u16));
+            }
+        }
+        used += block_lines.len();
+        lines.extend(block_lines);
+    }
+    let run_style = if selected(form.run_row()) {
+        Style::new().fg(Color::Black).bg(Color::Green).bold()
+    } else {
+        Style::new().fg(Color::Green)
+    };
+    let running_here = app.running.as_ref().is_some_and(|r| r.slug == form.slug);
+    let label = if running_here {
+        format!(" {} Running… (Esc) ", spinner(app))
+    } else {
+        " ▶ Run (Ctrl-r) ".to_owned()
+    };
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(label, run_style)));
+    cursor
 }
 
 /// The first row to show so that row `anchor` (and the rows before it, as
