@@ -9,7 +9,7 @@ use std::process::{Command, Output, Stdio};
 use common::{SandboxProcess, BIN};
 
 const API_TOKEN: &str = "bkua_sandbox_demo_all_scopes";
-const PORTAL_TOKEN: &str = "bkpt_sandbox_recent_builds";
+const PORTAL_TOKEN: &str = "bkpat_sandbox_recent_builds";
 
 fn bkportals(home: &std::path::Path, env: &[(String, String)], args: &[&str]) -> Output {
     Command::new(BIN)

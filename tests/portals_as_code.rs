@@ -235,7 +235,7 @@ fn pull_edit_plan_push_plan_round_trip() {
             &w.sandbox.exports,
             &["invoke", "whoami", "--token-env", "OLD_TOKEN"],
         )
-        .env("OLD_TOKEN", "bkpt_sandbox_who_am_i")
+        .env("OLD_TOKEN", "bkpat_sandbox_who_am_i")
         .output()
         .unwrap();
     assert_ok(&ran);

@@ -8,7 +8,7 @@ mod home;
 use common::SandboxProcess;
 use home::{assert_ok, stderr, stdout, Home};
 
-const OLD_TOKEN: &str = "bkpt_sandbox_who_am_i";
+const OLD_TOKEN: &str = "bkpat_sandbox_who_am_i";
 const OLD_SECRET: &str = "bkps_sandbox_who_am_i";
 
 fn invoke_with(home: &Home, sandbox: &SandboxProcess, token: &str) -> std::process::Output {

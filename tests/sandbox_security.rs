@@ -133,7 +133,7 @@ async fn only_an_administrators_api_token_reaches_the_security_page() {
     assert_eq!(page["max_secrets"], 2);
     let text = page.to_string();
     assert!(
-        !text.contains("bkpt_sandbox_who_am_i") && !text.contains("bkps_sandbox_who_am_i"),
+        !text.contains("bkpat_sandbox_who_am_i") && !text.contains("bkps_sandbox_who_am_i"),
         "the page shows previews, never values: {text}"
     );
 
@@ -187,7 +187,7 @@ async fn the_sandbox_commands_rotate_a_token_from_a_shell() {
     );
     assert!(listing.contains(&new_token[..10]) && !listing.contains(&new_token));
 
-    let (code, _, said) = run(&["remove-token", "who-am-i", "bkpt_sandbox_who"]);
+    let (code, _, said) = run(&["remove-token", "who-am-i", "bkpat_sandbox_who"]);
     assert_eq!(code, Some(0), "{said}");
     assert!(said.contains("Removed"), "{said}");
 
@@ -202,7 +202,7 @@ async fn the_sandbox_commands_rotate_a_token_from_a_shell() {
             .json(&json!({}));
         async move { request.send().await.unwrap().status() }
     };
-    assert_eq!(portal("bkpt_sandbox_who_am_i".into()).await, 401);
+    assert_eq!(portal("bkpat_sandbox_who_am_i".into()).await, 401);
     assert_eq!(portal(new_token.clone()).await, 200);
 
     let (code, secret, said) = run(&["secret", "who-am-i"]);

@@ -167,12 +167,12 @@ fn token_add_checks_the_token_with_the_portal_without_running_it_then_stores_it(
     let added = home.command_with_stdin(
         env,
         &["token", "add", "trigger-main-build", "--json"],
-        "bkpt_sandbox_trigger_main_build\n",
+        "bkpat_sandbox_trigger_main_build\n",
     );
     assert_ok(&added);
     let said: serde_json::Value = serde_json::from_slice(&added.stdout).unwrap();
     assert_eq!(said["verified"], true);
-    assert!(!stdout(&added).contains("bkpt_sandbox_trigger_main_build"));
+    assert!(!stdout(&added).contains("bkpat_sandbox_trigger_main_build"));
     // The check did not run the portal's mutation: no build was made.
     assert_eq!(
         std::fs::read(&state).unwrap(),
@@ -351,7 +351,7 @@ fn print_curl_gives_the_exact_request_without_the_token_and_it_runs() {
     assert_ok(&home.command_with_stdin(
         env,
         &["token", "add", "recent-builds"],
-        "bkpt_sandbox_recent_builds",
+        "bkpat_sandbox_recent_builds",
     ));
     let printed = home.command(
         env,
@@ -391,7 +391,7 @@ fn print_curl_gives_the_exact_request_without_the_token_and_it_runs() {
             "curl -sS {}",
             command.trim().trim_start_matches("curl ")
         ))
-        .env("TOKEN", "bkpt_sandbox_recent_builds")
+        .env("TOKEN", "bkpat_sandbox_recent_builds")
         .output()
         .expect("sh runs");
     assert!(ran.status.success(), "{}", stderr(&ran));
@@ -419,7 +419,7 @@ fn history_records_each_run_with_its_token_kind_never_the_token() {
     let home = Home::new();
     let sandbox = SandboxProcess::start(&home.path().join("state.json"));
     let mut env = sandbox.exports.clone();
-    env.push(("WHO_TOKEN".into(), "bkpt_sandbox_who_am_i".into()));
+    env.push(("WHO_TOKEN".into(), "bkpat_sandbox_who_am_i".into()));
     env.push(("WRONG_TOKEN".into(), "bkpt_wrong".into()));
 
     let empty = home.command(&env, &["history", "who-am-i"]);
@@ -434,7 +434,7 @@ fn history_records_each_run_with_its_token_kind_never_the_token() {
     assert_ok(&home.command_with_stdin(
         &env,
         &["token", "add", "who-am-i"],
-        "bkpt_sandbox_who_am_i",
+        "bkpat_sandbox_who_am_i",
     ));
     assert_ok(&home.command(&env, &["invoke", "who-am-i", "--var", "unused=1"]));
     let refused = home.command(&env, &["invoke", "who-am-i", "--token-env", "WRONG_TOKEN"]);
