@@ -29,3 +29,21 @@ fn a_closed_stdout_stops_the_command_without_a_panic() {
     );
     assert_eq!(output.status.code(), Some(141), "{stderr}");
 }
+
+/// The same for a command that writes its output in one go.
+#[test]
+fn a_closed_stdout_ends_a_written_script_quietly_too() {
+    let home = Home::new();
+    // The reader is gone before the command starts.
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let output = home
+        .command_line(&[], &["completions", "bash"])
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("bkportals runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("error"), "{stderr}");
+    assert_eq!(output.status.code(), Some(141), "{stderr}");
+}

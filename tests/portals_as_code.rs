@@ -596,3 +596,38 @@ fn a_portal_changed_while_the_push_runs_is_not_overwritten() {
     assert!(said.contains("done: create fresh\n"), "{said}");
     assert_eq!(w.portal("who-am-i").unwrap()["description"], "still needed");
 }
+
+#[test]
+fn pull_keeps_files_edited_here_that_were_not_pushed() {
+    let w = World::new();
+    assert_ok(&w.on_dir("pull", &[]));
+    let edited = format!("{}# a note not pushed yet\n", w.read("who-am-i.graphql"));
+    w.write("who-am-i.graphql", &edited);
+
+    let again = w.on_dir("pull", &[]);
+    assert_eq!(again.status.code(), Some(1), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("who-am-i.graphql"),
+        "{}",
+        stderr(&again)
+    );
+    assert!(stderr(&again).contains("--force"), "{}", stderr(&again));
+    assert_eq!(w.read("who-am-i.graphql"), edited, "the edit is kept");
+
+    assert_ok(&w.on_dir("pull", &["--force"]));
+    assert!(!w.read("who-am-i.graphql").contains("not pushed yet"));
+}
+
+#[test]
+fn a_document_that_does_not_parse_is_an_error_for_plan_not_a_change() {
+    let w = World::new();
+    assert_ok(&w.on_dir("pull", &[]));
+    w.write("who-am-i.graphql", "query WhoAmI {\n  viewer {\n");
+    let planned = w.on_dir("plan", &[]);
+    assert_eq!(code(&planned), Some(1), "{}", stderr(&planned));
+    assert!(
+        stderr(&planned).contains("who-am-i.graphql:"),
+        "the file and its line are named: {}",
+        stderr(&planned)
+    );
+}

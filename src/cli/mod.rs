@@ -123,7 +123,12 @@ enum Command {
     Sandbox(SandboxArgs),
     /// Write every portal into DIR as SLUG.graphql + SLUG.toml, and bkportals.lock
     /// recording how each looked on Buildkite (never a token)
-    Pull { dir: PathBuf },
+    Pull {
+        dir: PathBuf,
+        /// Take Buildkite's versions over files changed here since the last pull
+        #[arg(long)]
+        force: bool,
+    },
     /// What `push DIR` would do: create, update, rename, delete, drift, blast radius;
     /// exits 0 with no changes, 2 with changes, 1 on an error
     Plan {
@@ -420,6 +425,8 @@ pub fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(code) => ExitCode::from(code),
+        // A write to stdout after `| head` closed it: quiet, as with println!.
+        Err(Failure(message, _)) if is_closed_pipe(&message) => ExitCode::from(128 + 13),
         Err(Failure(message, code)) => {
             // Messages quote what servers said: one last pass keeps the terminal ours.
             eprintln!("error: {}", sanitize(&message));
@@ -494,7 +501,7 @@ async fn run(cli: Cli) -> Outcome {
         Command::Schema {
             action: SchemaAction::Refresh,
         } => schema::refresh(&session).await,
-        Command::Pull { dir } => pull::pull(&session, out, &dir).await,
+        Command::Pull { dir, force } => pull::pull(&session, out, &dir, force).await,
         Command::Plan { dir, allow_delete } => plan::plan(&session, out, &dir, allow_delete).await,
         Command::Push(args) => push::push(&mut session, out, args).await,
         Command::Rotate {
@@ -550,6 +557,17 @@ impl Output {
         println!("{text}");
         Ok(())
     }
+}
+
+/// How a write to a closed pipe reads once it became a `Failure` (through
+/// `?` on an `io::Error`).
+fn is_closed_pipe(message: &str) -> bool {
+    #[cfg(unix)]
+    let from_the_system = std::io::Error::from_raw_os_error(libc::EPIPE).to_string();
+    #[cfg(not(unix))]
+    let from_the_system = String::new();
+    let kind = std::io::Error::from(std::io::ErrorKind::BrokenPipe).to_string();
+    message == from_the_system || message == kind
 }
 
 /// `bkportals plan --json | head` closes stdout early: stop quietly, as a

@@ -93,6 +93,14 @@ pub(super) async fn plan(
     } else {
         print!("{}", describe(plan, session.org()));
     }
+    // A document that does not parse is an error, not a change: a CI job
+    // reading exit 2 as "changes to review" would pass it on.
+    super::push::document_problems(&plan.portals, &loaded.files, None).map_err(|problems| {
+        Failure(
+            format!("{} cannot be pushed: {problems}", dir.display()),
+            EXIT_FAILED,
+        )
+    })?;
     if !plan.problems.is_empty() {
         return Err(Failure(
             format!(

@@ -9,15 +9,20 @@ use serde_json::json;
 use super::plan::check_org;
 use super::session::Session;
 use super::{warn, Failure, Outcome, Output, EXIT_FAILED};
+use crate::buildkite::PortalRecord;
 use crate::portfile::{self, lint, Lock};
 use crate::text::sanitize_line;
 
 /// `bkportals pull DIR`
-pub(super) async fn pull(session: &Session, out: Output, dir: &Path) -> Outcome {
-    if let Some(lock) = Lock::read(dir).map_err(|e| Failure(e, EXIT_FAILED))? {
-        check_org(&lock, session.org(), dir)?;
+pub(super) async fn pull(session: &Session, out: Output, dir: &Path, force: bool) -> Outcome {
+    let previous = Lock::read(dir).map_err(|e| Failure(e, EXIT_FAILED))?;
+    if let Some(lock) = &previous {
+        check_org(lock, session.org(), dir)?;
     }
     let records = session.rest()?.list_records().await?;
+    if !force {
+        refuse_to_drop_local_edits(dir, previous.as_ref(), &records)?;
+    }
     std::fs::create_dir_all(dir).map_err(|e| {
         Failure(
             format!("could not create {}: {e}", dir.display()),
@@ -94,6 +99,39 @@ pub(super) async fn pull(session: &Session, out: Output, dir: &Path) -> Outcome 
         dir.display()
     );
     Ok(0)
+}
+
+/// Files edited here while their portal stayed as it was on Buildkite are
+/// work not pushed yet: writing Buildkite's version over them would lose it.
+fn refuse_to_drop_local_edits(
+    dir: &Path,
+    lock: Option<&Lock>,
+    records: &[PortalRecord],
+) -> Result<(), Failure> {
+    let Some(lock) = lock else {
+        return Ok(());
+    };
+    let edited: Vec<String> = records
+        .iter()
+        .filter(|r| portfile::files::is_slug(&r.portal.slug))
+        .filter(|r| {
+            lock.entry(&r.portal.uuid)
+                .is_some_and(|e| e.sha256 == portfile::record_hash(&r.raw))
+        })
+        .flat_map(|r| portfile::files::differing_files(dir, &r.portal))
+        .map(|path| sanitize_line(&path.display().to_string()))
+        .collect();
+    if edited.is_empty() {
+        return Ok(());
+    }
+    Err(Failure(
+        format!(
+            "nothing was pulled: these files were changed here since the last pull, and Buildkite's versions were not, so pulling would throw the changes away:\n  {}\npush them (`bkportals plan {}` shows what would go), or pass --force to take Buildkite's versions",
+            edited.join("\n  "),
+            dir.display()
+        ),
+        EXIT_FAILED,
+    ))
 }
 
 /// A document on Buildkite may hold a token written into it: say where.

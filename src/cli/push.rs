@@ -182,16 +182,7 @@ async fn check_documents(
     items: &[PlanItem],
     files: &[PortalFile],
 ) -> Result<(), Failure> {
-    let sent: Vec<&PortalFile> = items
-        .iter()
-        .filter(|item| match &item.action {
-            Action::Create { .. } => true,
-            Action::Update { changes, .. } => changes.query.is_some(),
-            _ => false,
-        })
-        .filter_map(|item| files.iter().find(|f| f.slug == item.slug))
-        .collect();
-    if sent.is_empty() {
+    if documents_sent(items, files).is_empty() {
         return Ok(());
     }
     let schema = match session.schema().await {
@@ -201,11 +192,36 @@ async fn check_documents(
             None
         }
     };
+    document_problems(items, files, schema.as_ref())
+        .map_err(|problems| Failure(format!("nothing was sent: {problems}"), EXIT_FAILED))
+}
+
+/// The files whose documents a push sends: new portals', and changed ones.
+fn documents_sent<'a>(items: &[PlanItem], files: &'a [PortalFile]) -> Vec<&'a PortalFile> {
+    items
+        .iter()
+        .filter(|item| match &item.action {
+            Action::Create { .. } => true,
+            Action::Update { changes, .. } => changes.query.is_some(),
+            _ => false,
+        })
+        .filter_map(|item| files.iter().find(|f| f.slug == item.slug))
+        .collect()
+}
+
+/// Every syntax error (and, with a schema, validation error) of the
+/// documents a push sends, as "N errors in the documents to push: ..." with
+/// one `path:line:column: message` a line.
+pub(super) fn document_problems(
+    items: &[PlanItem],
+    files: &[PortalFile],
+    schema: Option<&crate::graphql::schema::GraphqlSchema>,
+) -> Result<(), String> {
     let mut problems = Vec::new();
-    for file in sent {
+    for file in documents_sent(items, files) {
         let mut diagnostics = parse_diagnostics(&file.document);
         if diagnostics.is_empty() {
-            if let Some(schema) = &schema {
+            if let Some(schema) = schema {
                 diagnostics = schema.validate(&file.document);
             }
         }
@@ -222,17 +238,14 @@ async fn check_documents(
     if problems.is_empty() {
         return Ok(());
     }
-    Err(Failure(
-        format!(
-            "nothing was sent: {} in the documents to push:\n  {}",
-            if problems.len() == 1 {
-                "1 error".to_owned()
-            } else {
-                format!("{} errors", problems.len())
-            },
-            problems.join("\n  ")
-        ),
-        EXIT_FAILED,
+    Err(format!(
+        "{} in the documents to push:\n  {}",
+        if problems.len() == 1 {
+            "1 error".to_owned()
+        } else {
+            format!("{} errors", problems.len())
+        },
+        problems.join("\n  ")
     ))
 }
 
@@ -248,7 +261,11 @@ fn confirm(org: &str, changes: usize) -> Result<(), Failure> {
     let mut answer = String::new();
     std::io::stdin().read_line(&mut answer)?;
     if answer.trim() != "yes" {
-        return Err(Failure("nothing was sent.".into(), EXIT_FAILED));
+        let said = sanitize_line(answer.trim());
+        return Err(Failure(
+            format!("nothing was sent: the answer was `{said}`, not `yes` (type the whole word to apply)"),
+            EXIT_FAILED,
+        ));
     }
     Ok(())
 }

@@ -214,22 +214,41 @@ pub fn write_file(path: &Path, contents: &str) -> std::io::Result<()> {
 /// Writes `SLUG.graphql` and `SLUG.toml` for a portal as Buildkite has it;
 /// says whether either changed (an unchanged file is left as it is).
 pub fn write_portal(dir: &Path, portal: &Portal) -> std::io::Result<bool> {
-    let mut document = portal.query.clone();
-    if !document.ends_with('\n') {
-        document.push('\n');
-    }
     let mut changed = false;
-    for (ext, text) in [
-        (DOCUMENT_EXTENSION, document),
-        (FIELDS_EXTENSION, PortalFields::of(portal).to_toml()),
-    ] {
-        let path = dir.join(format!("{}.{ext}", portal.slug));
+    for (path, text) in portal_files(dir, portal) {
         if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
             write_file(&path, &text)?;
             changed = true;
         }
     }
     Ok(changed)
+}
+
+/// The files of `portal` in `dir` that exist and say something else than
+/// `write_portal` would write.
+pub fn differing_files(dir: &Path, portal: &Portal) -> Vec<std::path::PathBuf> {
+    portal_files(dir, portal)
+        .into_iter()
+        .filter(|(path, text)| {
+            std::fs::read_to_string(path)
+                .ok()
+                .is_some_and(|on_disk| on_disk != *text)
+        })
+        .map(|(path, _)| path)
+        .collect()
+}
+
+/// The two files of `portal` and their contents.
+fn portal_files(dir: &Path, portal: &Portal) -> [(std::path::PathBuf, String); 2] {
+    let mut document = portal.query.clone();
+    if !document.ends_with('\n') {
+        document.push('\n');
+    }
+    let path = |ext: &str| dir.join(format!("{}.{ext}", portal.slug));
+    [
+        (path(DOCUMENT_EXTENSION), document),
+        (path(FIELDS_EXTENSION), PortalFields::of(portal).to_toml()),
+    ]
 }
 
 /// Records a created portal's UUID in its `SLUG.toml`, keeping the rest of
