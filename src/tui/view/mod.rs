@@ -74,7 +74,13 @@ fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
         spans.push(Span::styled(format!(" {name} "), style));
         spans.push(Span::raw(" "));
     }
-    spans.push(Span::styled("Tab/Shift-Tab switch · F8 zoom", dim()));
+    // In the document Tab indents: say the key that leaves it.
+    let switch = if app.focus == Focus::Document {
+        "F6/Shift-Tab switch · F8 zoom"
+    } else {
+        "Tab/Shift-Tab switch · F8 zoom"
+    };
+    spans.push(Span::styled(switch, dim()));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

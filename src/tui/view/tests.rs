@@ -571,7 +571,12 @@ fn an_html_answer_says_it_is_not_json() {
 fn at_80_by_24_the_run_panes_take_turns_with_the_document_and_zoom() {
     let mut app = loaded(80, 24);
     press(&mut app, KeyCode::Tab);
+    assert!(
+        render(&app).contains("F6/Shift-Tab switch"),
+        "in the document, where Tab indents, the strip names F6"
+    );
     press(&mut app, KeyCode::F(6)); // Tab would indent the document
+    assert!(render(&app).contains("Tab/Shift-Tab switch"));
     type_text(&mut app, "demo/web-app");
     let screen = render(&app);
     assert!(
