@@ -41,13 +41,7 @@ pub(super) fn list_item(
     } else {
         " "
     };
-    // `!`: a policy `bkportals audit` fails (only those it can tell from the
-    // portal alone: the schema check runs when the document is opened).
-    let risky = if crate::audit::audit(portal, None).fails() {
-        "!"
-    } else {
-        " "
-    };
+    let risky = if app.is_risky(portal) { "!" } else { " " };
     let name = sanitize_line(&portal.name);
     let slug = sanitize_line(&portal.slug);
     let room = width.saturating_sub(MARKS);
