@@ -2,23 +2,22 @@
 //! (50 pages of 100), from a private home: the time, and the command's own
 //! peak memory (from `wait4`), printed.
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+#[path = "../tests/home/mod.rs"]
+mod home;
 mod isolated;
 
-/// One `bkportals list --json` in `home`, its output in files there.
-fn list(environment: &[(String, std::ffi::OsString)], home: &std::path::Path) -> Command {
-    let mut command = Command::new(isolated::BIN);
-    command
-        .args(["list", "--json"])
-        .env_clear()
-        .envs(environment.iter().map(|(k, v)| (k, v)))
-        .current_dir(home)
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(home.join("stdout")).expect("stdout file"))
-        .stderr(std::fs::File::create(home.join("stderr")).expect("stderr file"));
+/// One `bkportals list --json` in `home` against `sandbox`, its output
+/// going to files there.
+fn list(home: &isolated::Home, sandbox: &isolated::SandboxProcess) -> Command {
+    let mut command = home.command_line(&sandbox.exports, &["list", "--json"]);
+    let file = |name: &str| std::fs::File::create(home.path().join(name)).expect("output file");
+    command.stdout(file("stdout")).stderr(file("stderr"));
     command
 }
 
@@ -53,17 +52,14 @@ fn own_peak_kb() -> i64 {
 }
 
 fn list_5000(c: &mut Criterion) {
-    let home = isolated::PrivateHome::new();
-    let sandbox = isolated::sandbox(home.path(), 5_000);
-    let environment = home.environment(&sandbox);
+    let home = isolated::Home::new();
+    let sandbox = isolated::sandbox(&home, 5_000);
     let run = || {
-        let status = list(&environment, home.path())
-            .status()
-            .expect("bkportals runs");
+        let status = list(&home, &sandbox).status().expect("bkportals runs");
         assert!(status.success(), "list failed");
     };
 
-    let peak_kb = peak_kb_of(list(&environment, home.path()));
+    let peak_kb = peak_kb_of(list(&home, &sandbox));
     let printed = std::fs::read(home.path().join("stdout")).expect("what list printed");
     assert!(printed.len() > 5_000 * 300, "all 5,000 portals are listed");
     // A child's peak starts from this process's memory at the fork: the

@@ -15,6 +15,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+#[path = "../tests/home/mod.rs"]
+mod home;
 mod isolated;
 
 fn portal(i: usize, query: String) -> Portal {
@@ -181,7 +185,7 @@ impl AppOnPty {
                 pixel_height: 0,
             })
             .expect("pty");
-        let mut command = CommandBuilder::new(isolated::BIN);
+        let mut command = CommandBuilder::new(common::BIN);
         command.env_clear();
         command.env("TERM", "xterm-256color");
         for (name, value) in environment {
@@ -269,9 +273,9 @@ fn all_listed(organization: &str) -> String {
 /// then process start to the first names on screen (the last session's
 /// list, from the cache that first run left) and to all 1,000 listed.
 fn launch_to_names_on_screen(c: &mut Criterion) {
-    let home = isolated::PrivateHome::new();
-    let sandbox = isolated::sandbox(home.path(), 1_000);
-    let environment = home.environment(&sandbox);
+    let home = isolated::Home::new();
+    let sandbox = isolated::sandbox(&home, 1_000);
+    let environment = isolated::environment(&home, &sandbox);
     let listed = all_listed(isolated::organization(&sandbox));
 
     let (mut app, _) = AppOnPty::launch(&environment);

@@ -1,22 +1,20 @@
 //! What the benches that run `bkportals` as a process share: a sandbox in a
 //! process of its own (the bench's memory stays out of the child's figures)
-//! and a private home, so a bench reads and writes nothing of the machine's.
+//! and the tests' private home, so a bench reads and writes nothing of the
+//! machine's own files.
 #![allow(dead_code)]
 
 use std::ffi::OsString;
-use std::path::Path;
 
-#[path = "../../tests/common/mod.rs"]
-mod common;
-
-pub use common::{SandboxProcess, BIN};
+pub use crate::common::SandboxProcess;
+pub use crate::home::Home;
 
 /// A `bkportals sandbox` process holding `portals` portals in all (the four
-/// seeded ones included), with rate limits no bench reaches.
-pub fn sandbox(state_dir: &Path, portals: usize) -> SandboxProcess {
+/// seeded ones included), with rate limits no bench reaches, its state in `home`.
+pub fn sandbox(home: &Home, portals: usize) -> SandboxProcess {
     let extra = portals.saturating_sub(4).to_string();
     SandboxProcess::start_with(
-        &state_dir.join("sandbox-state.json"),
+        &home.path().join("sandbox-state.json"),
         &[
             "--portals",
             &extra,
@@ -28,46 +26,15 @@ pub fn sandbox(state_dir: &Path, portals: usize) -> SandboxProcess {
     )
 }
 
-/// HOME and every XDG dir inside one temporary dir, the token store a file
-/// there, and the sandbox's endpoints, organization and API token (its
-/// GraphQL endpoint too, so the app loads the published schema it serves).
-/// The command gets only these and PATH: nothing of the caller's environment.
-pub struct PrivateHome {
-    dir: tempfile::TempDir,
-}
-
-impl PrivateHome {
-    pub fn new() -> PrivateHome {
-        PrivateHome {
-            dir: tempfile::tempdir().expect("a temporary dir"),
-        }
-    }
-
-    pub fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    /// The whole environment of a command run in this home against `sandbox`.
-    pub fn environment(&self, sandbox: &SandboxProcess) -> Vec<(String, OsString)> {
-        let home = self.dir.path();
-        let mut vars: Vec<(String, OsString)> = vec![
-            ("PATH".into(), std::env::var_os("PATH").unwrap_or_default()),
-            ("HOME".into(), home.into()),
-            ("XDG_CONFIG_HOME".into(), home.join("config").into()),
-            ("XDG_DATA_HOME".into(), home.join("data").into()),
-            ("XDG_CACHE_HOME".into(), home.join("cache").into()),
-            ("XDG_STATE_HOME".into(), home.join("state").into()),
-            ("TMPDIR".into(), home.into()),
-            ("BKPORTALS_TOKEN_STORE".into(), "file".into()),
-        ];
-        vars.extend(
-            sandbox
-                .exports
-                .iter()
-                .map(|(name, value)| (name.clone(), value.into())),
-        );
-        vars
-    }
+/// The whole environment of a command in `home` against `sandbox`: the
+/// home's, and the sandbox's endpoints (its GraphQL one too, so the app
+/// loads the published schema it serves), organization and API token.
+pub fn environment(home: &Home, sandbox: &SandboxProcess) -> Vec<(String, OsString)> {
+    let home = home.environment().into_iter();
+    let exports = sandbox.exports.iter().map(|(k, v)| (k.as_str(), v.into()));
+    home.chain(exports)
+        .map(|(name, value)| (name.to_owned(), value))
+        .collect()
 }
 
 /// The organization the sandbox serves.
