@@ -579,3 +579,62 @@ fn audit_lists_every_portal_and_fails_until_each_policy_holds() {
         stderr(&broken)
     );
 }
+
+#[test]
+fn invoke_checks_the_operation_and_required_variables_before_sending_anything() {
+    let home = Home::new();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    let mut env = sandbox.exports.clone();
+    env.push(("PORTAL_TOKEN".into(), "bkpat_sandbox_recent_builds".into()));
+    // One line per request on stderr: what was sent shows there.
+    env.push(("BKPORTALS_LOG".into(), "debug".into()));
+    let invoke = |extra: &[&str]| {
+        let mut args = vec!["invoke", "recent-builds", "--token-env", "PORTAL_TOKEN"];
+        args.extend_from_slice(extra);
+        let output = home.command(&env, &args);
+        let said = stderr(&output);
+        let error = said
+            .lines()
+            .find_map(|line| line.strip_prefix("error: "))
+            .map(str::to_owned);
+        (output.status.code(), error, said.contains("POST "))
+    };
+    let refused = |extra: &[&str]| {
+        let (code, error, sent) = invoke(extra);
+        assert_eq!(code, Some(2), "{extra:?}: a usage error, {error:?}");
+        assert!(!sent, "{extra:?}: nothing was sent");
+        error.expect("an error line")
+    };
+
+    // recent-builds holds GetBuilds($pipelineSlug: ID!, $branch: [String!])
+    // and triggerBuild($pipelineID: ID!, $branch: String = "main").
+    for print_curl in [false, true] {
+        let flag: &[&str] = if print_curl { &["--print-curl"] } else { &[] };
+        let with = |args: &[&'static str]| [args, flag].concat();
+        assert_eq!(
+            refused(&with(&[])),
+            "portal `recent-builds`'s document has 2 operations (GetBuilds, triggerBuild): pass --operation NAME to pick one"
+        );
+        assert_eq!(
+            refused(&with(&["--operation", "GetBuild"])),
+            "portal `recent-builds` has no operation `GetBuild`; its document has: GetBuilds, triggerBuild"
+        );
+        assert_eq!(
+            refused(&with(&["--operation", "GetBuilds", "--var", "branch=[\"main\"]"])),
+            "operation GetBuilds of portal `recent-builds` needs a required variable not given: $pipelineSlug (ID!): pass --var pipelineSlug=VALUE (or put it in --vars-file)"
+        );
+    }
+    // A default makes $branch optional; $pipelineID has none.
+    assert_eq!(
+        refused(&["--operation", "triggerBuild"]),
+        "operation triggerBuild of portal `recent-builds` needs a required variable not given: $pipelineID (ID!): pass --var pipelineID=VALUE (or put it in --vars-file)"
+    );
+    // A variables file gives it as well as --var does; null does not count.
+    let vars = home.path().join("vars.json");
+    std::fs::write(&vars, r#"{"pipelineSlug": null}"#).unwrap();
+    let vars = vars.to_str().unwrap();
+    refused(&["--operation", "GetBuilds", "--vars-file", vars]);
+    std::fs::write(vars, r#"{"pipelineSlug": "demo/web-app"}"#).unwrap();
+    let (code, error, sent) = invoke(&["--operation", "GetBuilds", "--vars-file", vars]);
+    assert_eq!((code, error, sent), (Some(0), None, true));
+}
