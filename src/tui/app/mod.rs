@@ -153,7 +153,7 @@ pub struct App {
 }
 
 impl App {
-    /// Whether `portal` fails a policy `bkportals audit` can tell from the
+    /// Whether `portal` fails or warns a policy `bkportals audit` can tell from the
     /// portal alone (the schema check runs when the document is opened).
     pub fn is_risky(&self, portal: &crate::buildkite::Portal) -> bool {
         use std::hash::{Hash, Hasher};
@@ -164,7 +164,7 @@ impl App {
         match memo.get(&portal.slug) {
             Some(&(hash, risky)) if hash == key => risky,
             _ => {
-                let risky = crate::audit::audit(portal, None).fails();
+                let risky = crate::audit::audit(portal, None).risky();
                 memo.insert(portal.slug.clone(), (key, risky));
                 risky
             }
