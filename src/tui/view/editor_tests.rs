@@ -137,16 +137,23 @@ fn the_list_cuts_slugs_with_an_ellipsis_marks_filter_matches_and_explains_its_ma
     let mut app = loaded(80, 24);
     let screen = render(&app);
     assert!(screen.contains("Deploy web  dep…"), "{screen}");
+    assert!(
+        screen.contains("Recent bu…  rec…"),
+        "a long name leaves its slug a few columns, cut, not dropped:\n{screen}"
+    );
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "rb");
     let screen = buffer(&app);
-    let row = row_of(&screen, "UT Recent builds").expect("the match is listed");
+    let row = row_of(&screen, "UT Recent bu").expect("the match is listed");
     let marked: String = (0..screen.area.width)
         .map(|x| &screen[(x, row)])
         .filter(|cell| cell.fg == Color::LightYellow)
         .map(|cell| cell.symbol())
         .collect();
-    assert_eq!(marked, "Rb", "the letters the filter matched");
+    assert_eq!(
+        marked, "Rbr",
+        "the letters the filter matched, in the name and what shows of the slug"
+    );
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::F(1));
     press(&mut app, KeyCode::End); // the legend is below the keys
