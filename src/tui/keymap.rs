@@ -418,6 +418,12 @@ const VARIABLES: &[Binding] = &[
         "raw JSON view (paste an object there to fill the form)",
     ),
     bind(
+        &[char('C')],
+        "C",
+        Action::CopyCurl,
+        "copy the request as curl, token as $TOKEN (raw view, picker or Run)",
+    ),
+    bind(
         &[plain(KeyCode::Esc)],
         "Esc",
         Action::Back,
