@@ -163,3 +163,40 @@ fn the_list_cuts_slugs_with_an_ellipsis_marks_filter_matches_and_explains_its_ma
         "{help}"
     );
 }
+
+#[test]
+fn an_unclosed_brace_is_underlined_where_it_opens_and_nowhere_else() {
+    let mut app = loaded(100, 26);
+    press(&mut app, KeyCode::Enter);
+    // Line 4 is `  }`, closing `pipeline {`: take it away.
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::End);
+    press(&mut app, KeyCode::Backspace);
+    let screen = buffer(&app);
+    let text = render(&app);
+    assert!(
+        text.contains("✗ 2:33 this `{` is never closed"),
+        "one error, at the `{{` of line 2:\n{text}"
+    );
+    assert!(!text.contains("end of the document"), "no cascade:\n{text}");
+    let underlined: Vec<(u16, u16, String)> = (0..screen.area.height)
+        .flat_map(|y| (0..screen.area.width).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            let cell = &screen[(x, y)];
+            cell.modifier.contains(ratatui::style::Modifier::UNDERLINED)
+                && cell.underline_color == Color::Red
+        })
+        .map(|(x, y)| (x, y, screen[(x, y)].symbol().to_owned()))
+        .collect();
+    let line_two = row_of(&screen, "2 │   pipeline(slug").expect("line 2 on screen");
+    assert_eq!(
+        underlined
+            .iter()
+            .map(|(_, y, s)| (*y, s.as_str()))
+            .collect::<Vec<_>>(),
+        [(line_two, "{")],
+        "only the `{{` that never closes is underlined in red"
+    );
+}
