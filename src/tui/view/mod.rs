@@ -243,10 +243,13 @@ fn draw_help(frame: &mut Frame, app: &App) {
         notes.push(
             "Marks: U user-invokable · T token stored · ● unsaved · D draft waiting".to_owned(),
         );
-        notes.push(
-            "! risky: a mutation open to any address, or a document that does not parse (bkportals audit)"
-                .to_owned(),
-        );
+        for note in [
+            "! risky (bkportals audit): a mutation open to any address,",
+            "  a document that does not parse or validate against the",
+            "  schema; the selected portal's fields say which",
+        ] {
+            notes.push(note.to_owned());
+        }
     }
     notes.push(sanitize_line(&app.schema_note));
     notes.push("any key closes this".to_owned());
