@@ -374,3 +374,43 @@ async fn c_on_the_variables_pane_copies_the_typed_variables_or_names_the_one_tha
         "the variables as typed, the token never"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_marks_a_document_the_schema_refuses_and_its_fields_say_why() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    // It parses (the sandbox takes it), but the schema has no such field.
+    common::rest(&sandbox)
+        .create(&bkportals::buildkite::NewPortal {
+            name: "Stale fields".into(),
+            query: "query Stale { viewer { user { nickname } } }".into(),
+            slug: None,
+            description: None,
+            allowed_ip_addresses: None,
+            user_invokable: false,
+        })
+        .await
+        .unwrap();
+    let mut steps = vec![Step::Show("5 portals in demo"), key(KeyCode::Char('/'))];
+    steps.extend(typed("stale"));
+    steps.push(Step::Show("▶    !Stale fields"));
+    steps.push(key(KeyCode::Enter)); // the filter closes on Stale fields
+                                     // Once the sandbox's schema has arrived (introspection over loopback).
+    steps.push(Step::Show("! its document does not validate: 1:31:"));
+    steps.push(key(KeyCode::Char('/')));
+    for _ in "stale".chars() {
+        steps.push(key(KeyCode::Backspace));
+    }
+    steps.extend(typed("who"));
+    steps.push(Step::Show("Portals · demo (1/5)"));
+    steps.push(key(KeyCode::Enter));
+    steps.push(Step::Show("Who am I"));
+    steps.push(key(KeyCode::Char('q')));
+    let console = play(&sandbox, dir.path(), steps).await;
+    let screen = console.screen();
+    assert!(
+        screen.contains("UT Who am I"),
+        "a document that validates is not marked:\n{screen}"
+    );
+    assert!(screen.contains("f edit fields"), "{screen}");
+}

@@ -35,6 +35,7 @@ mod launch;
 pub mod list;
 mod messages;
 mod persist;
+mod risk;
 mod running;
 mod saving;
 
@@ -97,9 +98,8 @@ pub struct App {
     /// `--dir DIR`: portal files the fields pane compares the selected portal with.
     pub declared: Option<crate::tui::declared::Declared>,
     pub list: PortalList,
-    /// Each listed portal's `!` (audit fails), by slug, with a hash of what it
-    /// was computed from: the list is drawn often, a document parsed once.
-    pub(crate) risk: std::cell::RefCell<HashMap<String, (u64, bool)>>,
+    /// Each listed portal's `!` (audit fails), worked out once (risk.rs).
+    pub(crate) risk: risk::Risks,
     /// Slugs of portals with a stored token.
     pub stored_tokens: Vec<String>,
     pub loading: Loading,
@@ -155,24 +155,6 @@ pub struct App {
 }
 
 impl App {
-    /// Whether `portal` fails or warns a policy `bkportals audit` can tell from the
-    /// portal alone (the schema check runs when the document is opened).
-    pub fn is_risky(&self, portal: &crate::buildkite::Portal) -> bool {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        (&portal.query, &portal.allowed_ip_addresses).hash(&mut hasher);
-        let key = hasher.finish();
-        let mut memo = self.risk.borrow_mut();
-        match memo.get(&portal.slug) {
-            Some(&(hash, risky)) if hash == key => risky,
-            _ => {
-                let risky = crate::audit::audit(portal, None).risky();
-                memo.insert(portal.slug.clone(), (key, risky));
-                risky
-            }
-        }
-    }
-
     pub fn new(org: &str, stored_tokens: Vec<String>) -> App {
         App {
             declared: None,

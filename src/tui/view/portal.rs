@@ -118,10 +118,20 @@ pub fn draw_fields(frame: &mut Frame, app: &App, area: Rect) {
                 area,
             )
         }
-        None => Line::from(Span::styled(
-            "f edit fields · Ctrl-s save · Ctrl-r run",
-            dim(),
-        )),
+        // Why the list marks it `!`, in place of the keys' reminder.
+        None => match app.risk_reasons(portal).join(" · ") {
+            reasons if !reasons.is_empty() => Line::from(Span::styled(
+                crate::tui::wrap::cut(
+                    &format!("! {}", sanitize_line(&reasons)),
+                    usize::from(area.width.saturating_sub(2)),
+                ),
+                error_style(),
+            )),
+            _ => Line::from(Span::styled(
+                "f edit fields · Ctrl-s save · Ctrl-r run",
+                dim(),
+            )),
+        },
     });
     let saving = if edit.is_some_and(|e| e.saving) {
         " · saving…"
