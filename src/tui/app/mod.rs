@@ -38,6 +38,7 @@ mod persist;
 mod running;
 mod saving;
 
+pub use launch::EXIT_NOT_SIGNED_IN;
 pub use list::{fuzzy_score, PortalList};
 pub use persist::NEW_PORTAL_DRAFT;
 
@@ -147,6 +148,8 @@ pub struct App {
     /// A portal whose token was lost, being deleted to be created again.
     recreating: Option<(String, Box<PortalForm>)>,
     pub quit: bool,
+    /// The process's exit status once `quit` (0, or `EXIT_NOT_SIGNED_IN`).
+    pub exit_code: u8,
     /// Spinner frame, advanced only while something is in flight.
     pub spinner: usize,
     pub screen: Rect,
@@ -205,6 +208,7 @@ impl App {
             run_after: None,
             recreating: None,
             quit: false,
+            exit_code: 0,
             spinner: 0,
             screen: Rect::new(0, 0, 80, 24),
         }
@@ -248,6 +252,9 @@ impl App {
             || self.running.is_some()
             || self.authorizing
             || self.dialogs.any(|d| matches!(d, Dialog::SignIn(_)))
+            || self
+                .dialogs
+                .any(|d| matches!(d, Dialog::ApiSignIn(d) if d.checking))
             || self.edits.values().any(|e| e.saving)
             || self
                 .dialogs
@@ -493,6 +500,7 @@ impl App {
                 self.on_schema_unavailable(reason);
                 Vec::new()
             }
+            Msg::ApiTokenChecked(result) => self.on_api_token_checked(result),
             Msg::Key(_) | Msg::Mouse(_) | Msg::Paste(_) | Msg::Resize(..) | Msg::Tick => Vec::new(),
         }
     }
