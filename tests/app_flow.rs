@@ -467,3 +467,43 @@ async fn a_refused_token_is_said_in_the_dialog_and_esc_leaves_not_signed_in() {
     .await;
     assert_eq!(stored_api_token(dir.path(), &sandbox.org_slug), None);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn c_on_the_variables_pane_copies_the_typed_variables_or_names_the_one_that_does_not_convert()
+{
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut steps = vec![Step::Show("4 portals in demo"), key(KeyCode::Char('/'))];
+    steps.extend(typed("overview"));
+    steps.push(Step::Show("Portals · demo (1/4)"));
+    steps.push(key(KeyCode::Enter));
+    steps.push(key(KeyCode::Enter)); // into the document
+    steps.push(key(KeyCode::F(6))); // the variables: `$first: Int = 10`
+    steps.push(Step::Show("$first"));
+    steps.push(key(KeyCode::Char('C'))); // on a value C is typed: "10C" is no Int
+    steps.push(key(KeyCode::Down)); // on Run, C is not typed: it copies
+    steps.push(key(KeyCode::Char('C')));
+    steps.push(Step::Show(
+        "Not copied: $first expects an Int (a whole number), got `10C`",
+    ));
+    steps.push(key(KeyCode::Up));
+    steps.push(key(KeyCode::Backspace));
+    steps.push(key(KeyCode::Char('2'))); // "102"
+    steps.push(ctrl('t')); // the raw JSON view: C copies there too
+    steps.push(key(KeyCode::Char('C')));
+    steps.push(Step::Show("Copied"));
+    steps.push(key(KeyCode::Esc));
+    steps.push(key(KeyCode::Char('q')));
+    let console = play(&sandbox, dir.path(), steps).await;
+    let url = format!(
+        "{}organizations/demo/portals/pipeline-overview",
+        sandbox.portal_endpoint()
+    );
+    assert_eq!(
+        console.copied,
+        [format!(
+            "curl -X POST '{url}' \\\n  -H \"Authorization: Bearer $TOKEN\" \\\n  -H 'Content-Type: application/json' \\\n  -H 'Accept: application/json' \\\n  --data-raw '{{\"first\":102}}'"
+        )],
+        "the variables as typed, the token never"
+    );
+}

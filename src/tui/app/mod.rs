@@ -133,6 +133,8 @@ pub struct App {
     /// F5 was pressed: say when the schema arrives.
     schema_asked: bool,
     pub show_help: bool,
+    /// The first line of the help shown (it scrolls when taller than the screen).
+    pub help_scroll: usize,
     /// The focused pane has the whole screen.
     pub zoomed: bool,
     /// Every message the status line said this session, oldest first.
@@ -199,6 +201,7 @@ impl App {
             schema_note: "loading the GraphQL schema…".into(),
             schema_asked: false,
             show_help: false,
+            help_scroll: 0,
             zoomed: false,
             messages: std::collections::VecDeque::new(),
             show_messages: false,

@@ -149,6 +149,7 @@ fn the_list_cuts_slugs_with_an_ellipsis_marks_filter_matches_and_explains_its_ma
     assert_eq!(marked, "Rb", "the letters the filter matched");
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::F(1));
+    press(&mut app, KeyCode::End); // the legend is below the keys
     let help = render(&app);
     assert!(
         help.contains("U user-invokable · T token stored · ● unsaved"),

@@ -180,7 +180,7 @@ fn position_line(edit: &PortalEdit, focused: bool, width: u16) -> Line<'static> 
         let (cursor, keys) = if find.typing {
             ("▏", " Enter keep · Esc close")
         } else {
-            ("", " F3/Shift-F3 next/previous")
+            ("", " F3/Ctrl-n next · Ctrl-p previous")
         };
         let found = format!(" find: {}{cursor}{count}", sanitize_line(&find.needle));
         let used = Span::raw(&found).width() + position.chars().count() + 1;

@@ -46,6 +46,20 @@ impl ResponseBody {
         }
     }
 
+    /// Adds `text` to the end: for a body that arrives piece by piece (the
+    /// app's view of an answer still coming). In place when the body is in
+    /// memory and not shared; otherwise (never in the app) into a new one.
+    pub fn append(&mut self, text: &str) {
+        if let Some(Inner::Memory(kept)) = Arc::get_mut(&mut self.inner) {
+            kept.push_str(text);
+            return;
+        }
+        let mut whole = String::with_capacity(self.len() + text.len());
+        whole.push_str(self);
+        whole.push_str(text);
+        *self = ResponseBody::from(whole);
+    }
+
     /// Where the body is kept when it was too large for memory.
     pub fn spilled_to(&self) -> Option<&Path> {
         match &*self.inner {
@@ -165,5 +179,25 @@ impl fmt::Debug for ResponseBody {
 impl fmt::Display for ResponseBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn appending_grows_a_body_in_place_and_leaves_a_shared_one_as_it_was() {
+        let mut body = ResponseBody::from("{\"a\":");
+        body.append("1}");
+        assert_eq!(body.as_str(), "{\"a\":1}");
+        let shared = body.clone();
+        body.append(" ");
+        assert_eq!(body.as_str(), "{\"a\":1} ");
+        assert_eq!(
+            shared.as_str(),
+            "{\"a\":1}",
+            "a copy given out does not change"
+        );
     }
 }

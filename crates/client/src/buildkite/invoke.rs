@@ -141,6 +141,7 @@ impl PortalClient {
                 &context,
             ));
         }
+        let options = self.http.options();
         Ok(InvokeStream {
             elapsed: opened.elapsed,
             opened,
@@ -148,6 +149,8 @@ impl PortalClient {
             status,
             rate_limit,
             started,
+            spill_bytes: options.spill_bytes,
+            keep_limit: options.max_spilled_bytes,
         })
     }
 
@@ -160,36 +163,12 @@ impl PortalClient {
         variables: &serde_json::Value,
         token: &Secret,
     ) -> Result<InvokeResponse, ApiError> {
-        let mut stream = self
+        let mut kept = self
             .invoke_streaming(slug, operation, variables, token)
-            .await?;
-        let options = self.http.options();
-        let limit = options.max_spilled_bytes;
-        let mut collector = BodyCollector::new(options.spill_bytes, limit);
-        let unkept = |e: Uncollected, host: &str| {
-            match e {
-            Uncollected::TooLarge => too_big(host, limit, "keeps"),
-            Uncollected::Disk(e) => ApiError::Refused(format!(
-                "the answer was too large for memory and could not be written to a temporary file: {e}"
-            )),
-        }
-        };
-        while let Some(chunk) = stream.next_chunk().await? {
-            collector
-                .push(&chunk)
-                .map_err(|e| unkept(e, stream.opened.host()))?;
-        }
-        let body = collector
-            .finish()
-            .map_err(|e| unkept(e, stream.opened.host()))?;
-        let graphql = GraphqlEnvelope::parse(&body);
-        Ok(InvokeResponse {
-            status: stream.status,
-            elapsed: stream.started.elapsed(),
-            rate_limit: stream.rate_limit,
-            body,
-            graphql,
-        })
+            .await?
+            .keeping();
+        while kept.next_chunk().await?.is_some() {}
+        kept.finish()
     }
 }
 
@@ -202,6 +181,9 @@ pub struct InvokeStream {
     /// From sending to the status line.
     pub elapsed: Duration,
     started: Instant,
+    /// How `keeping` keeps the body (the client's options).
+    spill_bytes: usize,
+    keep_limit: u64,
 }
 
 impl InvokeStream {
@@ -218,5 +200,93 @@ impl InvokeStream {
     /// From sending until now.
     pub fn elapsed_so_far(&self) -> Duration {
         self.started.elapsed()
+    }
+}
+
+impl InvokeStream {
+    /// The body kept as it is read, as `PortalClient::invoke` keeps it (in
+    /// memory up to `spill_bytes`, then in a private temporary file), while
+    /// each piece is also handed to the caller: the app shows an answer as
+    /// it arrives and views the whole once it is in.
+    pub fn keeping(self) -> KeptAnswer {
+        let collector = BodyCollector::new(self.spill_bytes, self.keep_limit);
+        KeptAnswer {
+            stream: self,
+            collector,
+            received: 0,
+        }
+    }
+}
+
+/// A portal's answer being read and kept (`InvokeStream::keeping`).
+pub struct KeptAnswer {
+    stream: InvokeStream,
+    collector: BodyCollector,
+    received: u64,
+}
+
+impl KeptAnswer {
+    /// The next piece of the body, already kept; `None` at its end. A cut
+    /// body is an unclear outcome (the portal may have run); one too large
+    /// to keep, or that the disk refuses, is refused.
+    pub async fn next_chunk(&mut self) -> Result<Option<bytes::Bytes>, ApiError> {
+        let Some(chunk) = self.stream.next_chunk().await? else {
+            return Ok(None);
+        };
+        self.received += chunk.len() as u64;
+        match self.collector.push(&chunk) {
+            Ok(()) => Ok(Some(chunk)),
+            Err(e) => Err(self.unkept(e)),
+        }
+    }
+
+    /// Body bytes read so far.
+    pub fn received(&self) -> u64 {
+        self.received
+    }
+
+    pub fn status(&self) -> u16 {
+        self.stream.status
+    }
+
+    pub fn rate_limit(&self) -> &RateLimit {
+        &self.stream.rate_limit
+    }
+
+    /// From sending to the status line.
+    pub fn elapsed(&self) -> Duration {
+        self.stream.elapsed
+    }
+
+    /// The whole answer, once `next_chunk` said it ended. Reads it as a
+    /// GraphQL envelope (a parse of the whole body: call it off an event loop).
+    pub fn finish(self) -> Result<InvokeResponse, ApiError> {
+        let elapsed = self.stream.started.elapsed();
+        let KeptAnswer {
+            stream, collector, ..
+        } = self;
+        let body = collector.finish().map_err(|e| unkept(e, &stream))?;
+        let graphql = GraphqlEnvelope::parse(&body);
+        Ok(InvokeResponse {
+            status: stream.status,
+            elapsed,
+            rate_limit: stream.rate_limit,
+            body,
+            graphql,
+        })
+    }
+
+    fn unkept(&self, e: Uncollected) -> ApiError {
+        unkept(e, &self.stream)
+    }
+}
+
+/// Why a body was not kept, as the person reads it.
+fn unkept(e: Uncollected, stream: &InvokeStream) -> ApiError {
+    match e {
+        Uncollected::TooLarge => too_big(stream.opened.host(), stream.keep_limit, "keeps"),
+        Uncollected::Disk(e) => ApiError::Refused(format!(
+            "the answer was too large for memory and could not be written to a temporary file: {e}"
+        )),
     }
 }

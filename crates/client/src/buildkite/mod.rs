@@ -15,7 +15,7 @@ pub mod token_check;
 pub use body::ResponseBody;
 pub use error::ApiError;
 pub use http::{ClientOptions, Notice, Notices, RateLimit};
-pub use invoke::{InvokeResponse, InvokeStream, PortalClient};
+pub use invoke::{InvokeResponse, InvokeStream, KeptAnswer, PortalClient};
 pub use portal::{CreatedPortal, NewPortal, Portal, PortalChanges, PortalRecord};
 pub use rest::{AccessToken, RestClient};
 pub use short_tokens::{DeviceCode, Exchange, ShortLivedToken};
