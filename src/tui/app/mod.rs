@@ -39,6 +39,7 @@ mod risk;
 mod running;
 mod saving;
 
+pub use launch::EXIT_NOT_SIGNED_IN;
 pub use list::{fuzzy_score, PortalList};
 pub use persist::NEW_PORTAL_DRAFT;
 
@@ -149,6 +150,8 @@ pub struct App {
     /// A portal whose token was lost, being deleted to be created again.
     recreating: Option<(String, Box<PortalForm>)>,
     pub quit: bool,
+    /// The process's exit status once `quit` (0, or `EXIT_NOT_SIGNED_IN`).
+    pub exit_code: u8,
     /// Spinner frame, advanced only while something is in flight.
     pub spinner: usize,
     pub screen: Rect,
@@ -190,6 +193,7 @@ impl App {
             run_after: None,
             recreating: None,
             quit: false,
+            exit_code: 0,
             spinner: 0,
             screen: Rect::new(0, 0, 80, 24),
         }
@@ -233,6 +237,9 @@ impl App {
             || self.running.is_some()
             || self.authorizing
             || self.dialogs.any(|d| matches!(d, Dialog::SignIn(_)))
+            || self
+                .dialogs
+                .any(|d| matches!(d, Dialog::ApiSignIn(d) if d.checking))
             || self.edits.values().any(|e| e.saving)
             || self
                 .dialogs
@@ -478,6 +485,7 @@ impl App {
                 self.on_schema_unavailable(reason);
                 Vec::new()
             }
+            Msg::ApiTokenChecked(result) => self.on_api_token_checked(result),
             Msg::Key(_) | Msg::Mouse(_) | Msg::Paste(_) | Msg::Resize(..) | Msg::Tick => Vec::new(),
         }
     }

@@ -163,6 +163,13 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
                     sanitize(message)
                 )
             }
+            Loading::Idle
+                if app
+                    .dialogs
+                    .any(|d| matches!(d, super::dialogs::Dialog::ApiSignIn(_))) =>
+            {
+                "Not signed in yet: the portals are listed once you are.".to_owned()
+            }
             Loading::Idle => {
                 "This organization has no portals yet.\n\nPress n to create the first one."
                     .to_owned()
