@@ -14,12 +14,17 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 mod common;
+mod fake;
+#[path = "app_flow/streamed.rs"]
+mod streamed;
 
 enum Step {
     Key(KeyEvent),
     Paste(&'static str),
     /// Waits until the screen shows this text.
     Show(&'static str),
+    /// Looks at the screen as it is now (and may act, e.g. let a server go on).
+    Check(Box<dyn FnOnce(&str) + Send>),
 }
 
 fn key(code: KeyCode) -> Step {
@@ -73,16 +78,20 @@ impl Console for Scripted {
     fn next_event(&mut self) -> impl Future<Output = Option<std::io::Result<Event>>> {
         // The loop draws before it waits: the screen is current here. When
         // the awaited text is not there yet, wait for the loop's next frame.
-        while let Some(Step::Show(text)) = self.steps.front() {
-            if !self.screen().contains(text) {
-                break;
+        loop {
+            match self.steps.front() {
+                Some(Step::Show(text)) if self.screen().contains(text) => {}
+                Some(Step::Check(_)) => {}
+                _ => break,
             }
-            self.steps.pop_front();
+            if let Some(Step::Check(check)) = self.steps.pop_front() {
+                check(&self.screen());
+            }
         }
         let event = match self.steps.front() {
             Some(Step::Key(key)) => Some(Event::Key(*key)),
             Some(Step::Paste(text)) => Some(Event::Paste(text.to_string())),
-            Some(Step::Show(_)) | None => None,
+            Some(Step::Show(_) | Step::Check(_)) | None => None,
         };
         if event.is_some() {
             self.steps.pop_front();
@@ -134,18 +143,20 @@ async fn play(
     dir: &std::path::Path,
     steps: Vec<Step>,
 ) -> Scripted {
+    play_on(services(sandbox, dir).await, steps).await
+}
+
+/// Plays `steps` on the app over `services`.
+async fn play_on(services: Services, steps: Vec<Step>) -> Scripted {
     let mut console = Scripted::new(steps);
-    let run = bkportals::tui::run_on(
-        &mut console,
-        services(sandbox, dir).await,
-        std::future::pending(),
-    );
+    let run = bkportals::tui::run_on(&mut console, services, std::future::pending());
     let ended = tokio::time::timeout(Duration::from_secs(30), run).await;
     let screen = console.screen();
     let next = console.steps.front().map(|step| match step {
         Step::Show(text) => format!("waiting for {text:?}"),
         Step::Key(key) => format!("key {key:?}"),
         Step::Paste(_) => "a paste".into(),
+        Step::Check(_) => "a check".into(),
     });
     match ended {
         Ok(result) => assert_eq!(result.unwrap(), 0, "quit ends the app with 0"),

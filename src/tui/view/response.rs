@@ -306,7 +306,7 @@ fn response_title(app: &App, answer: &Answer, slug: &str, running_here: bool) ->
         Some(operation) => format!("{slug} {operation}"),
         None => slug.to_owned(),
     };
-    let running = if running_here {
+    let running = if running_here && view.arrival.is_none() {
         format!("{} running again… ", spinner(app))
     } else {
         String::new()
@@ -325,6 +325,13 @@ fn response_title(app: &App, answer: &Answer, slug: &str, running_here: bool) ->
             "· {} MB, kept on disk ",
             view.body.raw().len() >> 20
         ));
+    }
+    if let Some(arrival) = &view.arrival {
+        let so_far = crate::tui::response::amount(arrival.received);
+        title.push_str(&match &arrival.stopped {
+            Some(why) => format!("· {why} after {so_far}, not whole "),
+            None => format!("· {} receiving {so_far}… ", spinner(app)),
+        });
     }
     if let Some((filter, _)) = &view.filter {
         title.push_str(&format!("· jq {} ", sanitize_line(filter)));
