@@ -14,6 +14,9 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 mod common;
+mod fake;
+#[path = "app_flow/streamed.rs"]
+mod streamed;
 
 enum Step {
     Key(KeyEvent),
@@ -23,6 +26,8 @@ enum Step {
     /// Waits until the screen shows the first text, then fails if it also
     /// shows the second.
     ShowWithout(&'static str, &'static str),
+    /// Looks at the screen as it is now (and may act, e.g. let a server go on).
+    Check(Box<dyn FnOnce(&str) + Send>),
 }
 
 fn key(code: KeyCode) -> Step {
@@ -84,19 +89,23 @@ impl Console for Scripted {
             assert!(!screen.contains(never.as_str()), "shown:\n{screen}");
         }
         loop {
+            let screen = self.screen();
             match self.steps.front() {
                 Some(Step::Show(text)) if screen.contains(text) => {}
                 Some(Step::ShowWithout(text, absent)) if screen.contains(text) => {
                     assert!(!screen.contains(absent), "{absent:?} is shown:\n{screen}");
                 }
+                Some(Step::Check(_)) => {}
                 _ => break,
             }
-            self.steps.pop_front();
+            if let Some(Step::Check(check)) = self.steps.pop_front() {
+                check(&screen);
+            }
         }
         let event = match self.steps.front() {
             Some(Step::Key(key)) => Some(Event::Key(*key)),
             Some(Step::Paste(text)) => Some(Event::Paste(text.to_string())),
-            Some(Step::Show(_) | Step::ShowWithout(..)) | None => None,
+            Some(Step::Show(_) | Step::ShowWithout(..) | Step::Check(_)) | None => None,
         };
         if event.is_some() {
             self.steps.pop_front();
@@ -162,6 +171,7 @@ async fn play_on(mut console: Scripted, services: Services, code: u8) -> Scripte
         Step::Show(text) | Step::ShowWithout(text, _) => format!("waiting for {text:?}"),
         Step::Key(key) => format!("key {key:?}"),
         Step::Paste(_) => "a paste".into(),
+        Step::Check(_) => "a check".into(),
     });
     match ended {
         Ok(result) => assert_eq!(result.unwrap(), code, "the app's exit code:\n{screen}"),

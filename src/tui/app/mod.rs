@@ -24,6 +24,7 @@ use crate::graphql::completion::Completion;
 use crate::graphql::schema::GraphqlSchema;
 use crate::secrets::TokenKind;
 
+mod arriving;
 mod complexity;
 mod creating;
 mod curl;
@@ -80,6 +81,8 @@ pub struct Answer {
 pub struct RunInFlight {
     pub slug: String,
     pub operation: Option<String>,
+    /// Its number: messages of an earlier run (cancelled) are told apart.
+    pub run: u64,
 }
 
 /// What the status line says, and why, so it can step aside for news and
@@ -413,6 +416,18 @@ impl App {
             Msg::Saved { slug, result } => self.on_saved(slug, result),
             Msg::Created { result, stored } => self.on_created(result, stored),
             Msg::Deleted { slug, result } => self.on_deleted(slug, result),
+            Msg::AnswerStarted { slug, run, head } => {
+                self.on_answer_started(slug, run, *head);
+                Vec::new()
+            }
+            Msg::AnswerPiece { slug, run, piece } => {
+                self.on_answer_piece(&slug, run, &piece);
+                Vec::new()
+            }
+            Msg::AnswerCut { slug, run, error } => {
+                self.on_answer_cut(slug, run, error);
+                Vec::new()
+            }
             Msg::Answered { slug, view, ran_as } => {
                 self.on_answered(slug, *view, ran_as);
                 Vec::new()

@@ -321,7 +321,7 @@ fn response_title(
         Some(operation) => format!("{slug} {operation}"),
         None => slug.to_owned(),
     };
-    let running = if running_here {
+    let running = if running_here && view.arrival.is_none() {
         format!("{} running again… ", spinner(app))
     } else {
         String::new()
@@ -335,6 +335,13 @@ fn response_title(
             "· {} MB, kept on disk ",
             view.body.raw().len() >> 20
         ));
+    }
+    if let Some(arrival) = &view.arrival {
+        let so_far = crate::tui::response::amount(arrival.received);
+        title.push_str(&match &arrival.stopped {
+            Some(why) => format!("· {why} after {so_far}, not whole "),
+            None => format!("· {} receiving {so_far}… ", spinner(app)),
+        });
     }
     if let Some((filter, _)) = &view.filter {
         title.push_str(&format!("· jq {} ", sanitize_line(filter)));
