@@ -1,5 +1,6 @@
 //! Pure drawing from `&App`. Every string from the server is sanitized here.
 
+mod fit;
 mod help;
 mod list_row;
 mod messages;
@@ -162,6 +163,13 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
                     sanitize(message)
                 )
             }
+            Loading::Idle
+                if app
+                    .dialogs
+                    .any(|d| matches!(d, super::dialogs::Dialog::ApiSignIn(_))) =>
+            {
+                "Not signed in yet: the portals are listed once you are.".to_owned()
+            }
             Loading::Idle => {
                 "This organization has no portals yet.\n\nPress n to create the first one."
                     .to_owned()
@@ -230,6 +238,8 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
+#[cfg(test)]
+mod cut_tests;
 #[cfg(test)]
 mod declared_tests;
 #[cfg(test)]
