@@ -1,7 +1,9 @@
 //! Dialogs at 80x24 and 140x40: the draft compared with Buildkite's
 //! version, the drafts' keys.
 
-use super::tests::{portal, render};
+use crossterm::event::KeyCode;
+
+use super::tests::{portal, press, render};
 use crate::tui::app::App;
 use crate::tui::message::Msg;
 
@@ -50,6 +52,64 @@ fn boxed(screen: &str, title: &str) -> Vec<Vec<char>> {
         .take_while(|r| r.get(left) == Some(&'│'))
         .map(|r| r[left + 1..right].to_vec())
         .collect()
+}
+
+fn compared(width: u16, height: u16) -> (Vec<Vec<char>>, String) {
+    let mut app = with_a_draft(width, height);
+    press(&mut app, KeyCode::Char('d'));
+    let screen = render(&app);
+    (boxed(&screen, "deploy-web: your draft beside"), screen)
+}
+
+#[test]
+fn the_draft_and_buildkites_version_fill_their_columns_at_both_sizes() {
+    for (width, height) in [(80, 24), (140, 40)] {
+        let (inside, screen) = compared(width, height);
+        let split_at: Vec<usize> = inside
+            .iter()
+            .filter_map(|row| {
+                let text: String = row.iter().collect();
+                text.find(" │ ").map(|at| text[..at].chars().count())
+            })
+            .collect();
+        assert!(split_at.len() >= 4, "{screen}");
+        assert!(
+            split_at.iter().all(|&at| at == split_at[0]),
+            "one divider column: {split_at:?}\n{screen}"
+        );
+        let inner = inside[0].len();
+        let (left, right) = (split_at[0], inner - split_at[0] - 3);
+        assert!(
+            right == left || right == left + 1,
+            "{width}x{height}: the columns split what there is ({left} and {right} of {inner})\n{screen}"
+        );
+        let header: String = inside[0].iter().collect();
+        assert!(header.starts_with("Yours") && header.contains(" │ Buildkite's now"));
+        let all: String = inside
+            .iter()
+            .map(|r| r.iter().collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            all.contains("e/Esc keep editing on top of theirs"),
+            "the keys wrap between groups, whole:\n{screen}"
+        );
+    }
+    let (inside, screen) = compared(80, 24);
+    let theirs = inside
+        .iter()
+        .find(|r| r.iter().collect::<String>().contains("query GetBuilds"))
+        .expect("Buildkite's document");
+    assert_eq!(
+        theirs.last(),
+        Some(&'…'),
+        "Buildkite's column reaches the border, its cut marked:\n{screen}"
+    );
+    let description: String = inside[1].iter().collect();
+    assert!(
+        description.starts_with("Description: Deploys the web app t…"),
+        "a value too long for its column ends in `…`:\n{screen}"
+    );
 }
 
 #[test]
