@@ -1,5 +1,5 @@
 //! Dialogs at 80x24 and 140x40: the draft compared with Buildkite's
-//! version, the drafts' keys.
+//! version, the drafts' keys, saving an answer.
 
 use crossterm::event::KeyCode;
 
@@ -132,4 +132,29 @@ fn the_drafts_keys_wrap_between_groups_at_80_columns() {
         ],
         "{screen}"
     );
+}
+
+#[test]
+fn the_save_dialog_offers_an_absolute_path_and_shows_a_long_one_whole_when_it_asks() {
+    let mut app = super::tests::loaded(80, 24);
+    super::tests::answer(&mut app, r#"{"data":{"a":1}}"#);
+    press(&mut app, KeyCode::Char('s'));
+    let screen = render(&app);
+    let inside: String = boxed(&screen, "Save response")
+        .iter()
+        .map(|r| r.iter().collect::<String>())
+        .collect();
+    assert!(inside.contains("/response.json"), "{screen}");
+    let long = "/home/someone/projects/platform/portals/answers/2026-12-01/response.json";
+    app.update(Msg::SaveWouldOverwrite(long.into()));
+    let screen = render(&app);
+    let rows: Vec<String> = boxed(&screen, "Save response")
+        .iter()
+        .map(|r| r.iter().collect::<String>().trim().to_owned())
+        .collect();
+    assert!(
+        rows.concat().contains(&format!("{long} exists.")),
+        "the path whole, wrapped if it must:\n{screen}"
+    );
+    assert!(screen.contains("Enter replace"), "it asks first:\n{screen}");
 }

@@ -180,11 +180,21 @@ fn saving_asks_before_replacing_a_file() {
     let mut app = loaded();
     answered(&mut app, r#"{"a":1}"#);
     press(&mut app, KeyCode::Char('s'));
+    let here = std::env::current_dir().expect("a working directory");
+    let offered = here.join("response.json").display().to_string();
+    match app.dialogs.front() {
+        Some(Dialog::SaveResponse(dialog)) => assert_eq!(
+            dialog.path.value(),
+            offered,
+            "the file offered by its absolute path"
+        ),
+        other => panic!("expected the save dialog, got {other:?}"),
+    }
     let commands = press(&mut app, KeyCode::Enter);
     match commands.as_slice() {
         [Command::WriteFile {
             path, overwrite, ..
-        }] => assert_eq!((path.as_str(), *overwrite), ("response.json", false)),
+        }] => assert_eq!((path.as_str(), *overwrite), (offered.as_str(), false)),
         other => panic!("expected a write, got {other:?}"),
     }
     // The runtime found the file there: the dialog asks, Enter replaces.
