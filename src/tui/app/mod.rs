@@ -26,6 +26,7 @@ use crate::secrets::TokenKind;
 
 mod arriving;
 mod complexity;
+mod copying;
 mod creating;
 mod curl;
 mod dialog_actions;
@@ -136,6 +137,8 @@ pub struct App {
     /// F5 was pressed: say when the schema arrives.
     schema_asked: bool,
     pub show_help: bool,
+    /// What `y` or `p` is copying, for the status once the clipboard answers.
+    copying: Option<String>,
     /// The first line of the help shown (it scrolls when taller than the screen).
     pub help_scroll: usize,
     /// The focused pane has the whole screen.
@@ -186,6 +189,7 @@ impl App {
             schema_note: "loading the GraphQL schema…".into(),
             schema_asked: false,
             show_help: false,
+            copying: None,
             help_scroll: 0,
             zoomed: false,
             messages: std::collections::VecDeque::new(),
@@ -452,6 +456,7 @@ impl App {
                     Some(Dialog::SignIn(sign_in)) => sign_in.copied = Some(how.clone()),
                     _ => {}
                 }
+                let how = self.copied_status(how);
                 self.say(how);
                 Vec::new()
             }

@@ -243,6 +243,8 @@ mod cut_tests;
 #[cfg(test)]
 mod declared_tests;
 #[cfg(test)]
+mod dialog_tests;
+#[cfg(test)]
 mod editor_tests;
 #[cfg(test)]
 mod help_tests;

@@ -280,6 +280,9 @@ pub fn draw_document_text(
         }
         None => None,
     };
+    // A blank document has nothing to mark (an end-of-line `◂` there would
+    // point at nothing); its one diagnostic says it is empty.
+    let blank = lines.len() <= 1 && lines.iter().all(|l| l.trim().is_empty());
     let mut rendered: Vec<Line> = Vec::with_capacity(text_rows + diagnostic_rows);
     for (row, line) in lines.iter().enumerate().skip(scroll).take(text_rows) {
         let has_error = diagnostics.iter().any(|d| d.line == row + 1);
@@ -290,7 +293,7 @@ pub fn draw_document_text(
         )];
         let underlines: Vec<(usize, usize)> = diagnostics
             .iter()
-            .filter(|d| d.line == row + 1)
+            .filter(|d| d.line == row + 1 && !blank)
             .map(|d| (d.column - 1, d.column - 1 + d.width))
             .collect();
         let found = doc

@@ -498,7 +498,7 @@ fn a_default_value_looks_unlike_a_typed_one() {
 }
 
 /// Runs the selected portal (its variable filled in) and answers with `body`.
-fn answer(app: &mut App, body: &str) {
+pub(super) fn answer(app: &mut App, body: &str) {
     press(app, KeyCode::Tab);
     press(app, KeyCode::F(6)); // Tab would indent the document
     type_text(app, "demo/web");
