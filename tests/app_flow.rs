@@ -414,3 +414,62 @@ async fn the_list_marks_a_document_the_schema_refuses_and_its_fields_say_why() {
     );
     assert!(screen.contains("f edit fields"), "{screen}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_document_border_counts_the_requested_complexity_as_you_type() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut steps = vec![Step::Show("4 portals in demo"), key(KeyCode::Char('/'))];
+    steps.extend(typed("overview"));
+    steps.push(Step::Show("Portals · demo (1/4)"));
+    steps.push(key(KeyCode::Enter));
+    steps.push(key(KeyCode::Enter)); // into the document
+    steps.push(key(KeyCode::End));
+    // 3 + 10 pipelines × 4, with `$first`'s default of 10.
+    steps.push(Step::Show(" PipelineOverview ~43 points "));
+    for _ in 0..3 {
+        steps.push(key(KeyCode::Left)); // before `) {`
+    }
+    steps.push(key(KeyCode::Char('0'))); // `$first: Int = 100`
+    steps.push(Step::Show(" PipelineOverview ~403 points "));
+    steps.extend(typed("00")); // 10,000 pipelines: near Buildkite's limit
+    steps.push(Step::Show(
+        " PipelineOverview ~40,003 points · near the 50,000 limit ",
+    ));
+    steps.push(key(KeyCode::Backspace));
+    steps.push(Step::Show(" PipelineOverview ~4,003 points "));
+    steps.push(ctrl('z'));
+    steps.push(ctrl('z'));
+    steps.push(Step::Show(" PipelineOverview ~43 points ")); // undone: as saved
+    steps.push(key(KeyCode::Esc));
+    steps.push(key(KeyCode::Char('q')));
+    play(&sandbox, dir.path(), steps).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_document_is_counted_off_the_input_path_and_shown_when_counted() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let padding = "# a comment line that makes the document larger than 16 KB\n".repeat(400);
+    common::rest(&sandbox)
+        .create(&bkportals::buildkite::NewPortal {
+            name: "Big one".into(),
+            query: format!("{padding}query Big {{ viewer {{ user {{ name }} }} }}\n"),
+            slug: None,
+            description: None,
+            allowed_ip_addresses: None,
+            user_invokable: false,
+        })
+        .await
+        .unwrap();
+    let mut steps = vec![Step::Show("5 portals in demo"), key(KeyCode::Char('/'))];
+    steps.extend(typed("big one"));
+    steps.push(Step::Show("Portals · demo (1/5)"));
+    steps.push(key(KeyCode::Enter));
+    steps.push(key(KeyCode::Enter)); // into the document
+    steps.push(ctrl('a')); // any key starts the edit
+    steps.push(Step::Show(" Big ~2 points "));
+    steps.push(key(KeyCode::Esc));
+    steps.push(key(KeyCode::Char('q')));
+    play(&sandbox, dir.path(), steps).await;
+}

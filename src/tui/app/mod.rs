@@ -39,6 +39,7 @@ mod risk;
 mod running;
 mod saving;
 
+pub use complexity::count_for_editor;
 pub use list::{fuzzy_score, PortalList};
 pub use persist::NEW_PORTAL_DRAFT;
 
@@ -464,6 +465,14 @@ impl App {
                 diagnostics,
             } => {
                 self.on_diagnosed(&slug, generation, diagnostics);
+                Vec::new()
+            }
+            Msg::Counted {
+                slug,
+                generation,
+                operations,
+            } => {
+                self.on_counted(&slug, generation, operations);
                 Vec::new()
             }
             Msg::SchemaReady {

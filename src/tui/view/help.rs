@@ -87,6 +87,14 @@ fn help_page(app: &App, screen: Rect) -> HelpPage {
                 .to_owned(),
         );
     }
+    if context == keymap::Context::Document {
+        use crate::graphql::complexity::{thousands, MAX_REQUESTED, WARN_FROM};
+        notes.push(format!(
+            "~503 points (bottom left): what the operation at the cursor requests, as Buildkite counts it before running; yellow from {}, red over {}, which Buildkite refuses",
+            thousands(WARN_FROM),
+            thousands(MAX_REQUESTED)
+        ));
+    }
     notes.push(sanitize_line(&app.schema_note));
 
     let width = screen.width.saturating_sub(2).min(MAX_WIDTH);
