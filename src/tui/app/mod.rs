@@ -42,6 +42,7 @@ mod running;
 mod saving;
 
 pub use launch::EXIT_NOT_SIGNED_IN;
+pub use complexity::count_for_editor;
 pub use list::{fuzzy_score, PortalList};
 pub use persist::NEW_PORTAL_DRAFT;
 
@@ -103,7 +104,7 @@ pub struct App {
     /// `--dir DIR`: portal files the fields pane compares the selected portal with.
     pub declared: Option<crate::tui::declared::Declared>,
     pub list: PortalList,
-    /// Each listed portal's `!` (audit fails), worked out once (risk.rs).
+    /// Each listed portal's `!` (audit warns or fails), worked out once (risk.rs).
     pub(crate) risk: risk::Risks,
     /// Slugs of portals with a stored token.
     pub stored_tokens: Vec<String>,
@@ -491,6 +492,14 @@ impl App {
                 diagnostics,
             } => {
                 self.on_diagnosed(&slug, generation, diagnostics);
+                Vec::new()
+            }
+            Msg::Counted {
+                slug,
+                generation,
+                operations,
+            } => {
+                self.on_counted(&slug, generation, operations);
                 Vec::new()
             }
             Msg::SchemaReady {

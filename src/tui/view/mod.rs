@@ -239,6 +239,8 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
 }
 
 #[cfg(test)]
+mod complexity_tests;
+#[cfg(test)]
 mod cut_tests;
 #[cfg(test)]
 mod declared_tests;
