@@ -66,24 +66,7 @@ pub(super) fn live_elsewhere(drafts_dir: &Path, pid: u32) -> bool {
 /// The lock on `path`, or `None` when another holder has it.
 #[cfg(unix)]
 fn try_lock(path: &Path) -> io::Result<Option<File>> {
-    use std::os::fd::AsRawFd;
-    use std::os::unix::fs::OpenOptionsExt;
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .open(path)?;
-    // SAFETY: `flock` only reads the descriptor, which `file` owns and keeps open.
-    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
-        return Ok(Some(file));
-    }
-    let error = io::Error::last_os_error();
-    match error.kind() {
-        io::ErrorKind::WouldBlock => Ok(None),
-        _ => Err(error),
-    }
+    crate::fsutil::try_lock_exclusive(path)
 }
 
 /// Elsewhere no lock is taken: every draft is offered, as before.
