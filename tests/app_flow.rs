@@ -14,6 +14,9 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 mod common;
+mod fake;
+#[path = "app_flow/streamed.rs"]
+mod streamed;
 
 enum Step {
     Key(KeyEvent),
@@ -23,6 +26,8 @@ enum Step {
     /// Waits until the screen shows the first text, then fails if it also
     /// shows the second.
     ShowWithout(&'static str, &'static str),
+    /// Looks at the screen as it is now (and may act, e.g. let a server go on).
+    Check(Box<dyn FnOnce(&str) + Send>),
 }
 
 fn key(code: KeyCode) -> Step {
@@ -84,19 +89,23 @@ impl Console for Scripted {
             assert!(!screen.contains(never.as_str()), "shown:\n{screen}");
         }
         loop {
+            let screen = self.screen();
             match self.steps.front() {
                 Some(Step::Show(text)) if screen.contains(text) => {}
                 Some(Step::ShowWithout(text, absent)) if screen.contains(text) => {
                     assert!(!screen.contains(absent), "{absent:?} is shown:\n{screen}");
                 }
+                Some(Step::Check(_)) => {}
                 _ => break,
             }
-            self.steps.pop_front();
+            if let Some(Step::Check(check)) = self.steps.pop_front() {
+                check(&screen);
+            }
         }
         let event = match self.steps.front() {
             Some(Step::Key(key)) => Some(Event::Key(*key)),
             Some(Step::Paste(text)) => Some(Event::Paste(text.to_string())),
-            Some(Step::Show(_) | Step::ShowWithout(..)) | None => None,
+            Some(Step::Show(_) | Step::ShowWithout(..) | Step::Check(_)) | None => None,
         };
         if event.is_some() {
             self.steps.pop_front();
@@ -162,6 +171,7 @@ async fn play_on(mut console: Scripted, services: Services, code: u8) -> Scripte
         Step::Show(text) | Step::ShowWithout(text, _) => format!("waiting for {text:?}"),
         Step::Key(key) => format!("key {key:?}"),
         Step::Paste(_) => "a paste".into(),
+        Step::Check(_) => "a check".into(),
     });
     match ended {
         Ok(result) => assert_eq!(result.unwrap(), code, "the app's exit code:\n{screen}"),
@@ -506,4 +516,44 @@ async fn c_on_the_variables_pane_copies_the_typed_variables_or_names_the_one_tha
         )],
         "the variables as typed, the token never"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_marks_a_document_the_schema_refuses_and_its_fields_say_why() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    // It parses (the sandbox takes it), but the schema has no such field.
+    common::rest(&sandbox)
+        .create(&bkportals::buildkite::NewPortal {
+            name: "Stale fields".into(),
+            query: "query Stale { viewer { user { nickname } } }".into(),
+            slug: None,
+            description: None,
+            allowed_ip_addresses: None,
+            user_invokable: false,
+        })
+        .await
+        .unwrap();
+    let mut steps = vec![Step::Show("5 portals in demo"), key(KeyCode::Char('/'))];
+    steps.extend(typed("stale"));
+    steps.push(Step::Show("▶    !Stale fields"));
+    steps.push(key(KeyCode::Enter)); // the filter closes on Stale fields
+                                     // Once the sandbox's schema has arrived (introspection over loopback).
+    steps.push(Step::Show("! its document does not validate: 1:31:"));
+    steps.push(key(KeyCode::Char('/')));
+    for _ in "stale".chars() {
+        steps.push(key(KeyCode::Backspace));
+    }
+    steps.extend(typed("who"));
+    steps.push(Step::Show("Portals · demo (1/5)"));
+    steps.push(key(KeyCode::Enter));
+    steps.push(Step::Show("Who am I"));
+    steps.push(key(KeyCode::Char('q')));
+    let console = play(&sandbox, dir.path(), steps).await;
+    let screen = console.screen();
+    assert!(
+        screen.contains("UT Who am I"),
+        "a document that validates is not marked:\n{screen}"
+    );
+    assert!(screen.contains("f edit fields"), "{screen}");
 }

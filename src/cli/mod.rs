@@ -142,6 +142,7 @@ enum Command {
     /// Rotate a portal's long-lived token: guided through its Security page (the new
     /// token pasted or on stdin, checked, stored), or with --recreate through the API
     Rotate {
+        /// The portal whose token to rotate, by its slug (as `bkportals list` shows it)
         slug: String,
         /// Create a copy, delete the portal, rename the copy back (new UUID, secrets
         /// gone); for a compromised portal

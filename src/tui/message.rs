@@ -43,6 +43,24 @@ pub enum Msg {
         /// Which stored token the call used (`None`: one typed for it).
         ran_as: Option<TokenKind>,
     },
+    /// The status of run `run` of `slug` is in; its body follows in pieces.
+    AnswerStarted {
+        slug: String,
+        run: u64,
+        head: Box<super::response::AnswerHead>,
+    },
+    /// More of the body of run `run` (a piece gathers many reads).
+    AnswerPiece {
+        slug: String,
+        run: u64,
+        piece: super::response::AnswerPiece,
+    },
+    /// The body of run `run` stopped before its end: what came stays, cut.
+    AnswerCut {
+        slug: String,
+        run: u64,
+        error: ApiError,
+    },
     /// An answer, already indexed for viewing (the runtime does it on a worker).
     Answered {
         slug: String,
@@ -121,6 +139,8 @@ pub enum Command {
         /// A token typed for this call; `None` uses the stored one.
         token: Option<Secret>,
         store_token: bool,
+        /// The app's number for this run (its answer's messages carry it).
+        run: u64,
     },
     CancelInvoke,
     SignIn {

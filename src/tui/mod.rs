@@ -27,6 +27,7 @@ pub mod response;
 pub mod run;
 mod runtime;
 pub mod search;
+pub mod stream;
 pub mod terminal;
 pub mod undo;
 pub mod view;

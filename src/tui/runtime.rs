@@ -205,8 +205,15 @@ impl Runtime {
                 variables,
                 token,
                 store_token,
+                run,
             } => {
-                let run = cx.invoke(slug, operation, variables, token, store_token);
+                let invocation = super::stream::Invocation {
+                    slug,
+                    operation,
+                    variables,
+                    run,
+                };
+                let run = cx.invoke(invocation, token, store_token);
                 replace(&mut self.invoke, tokio::spawn(run));
             }
             Command::CancelInvoke => cancel(&mut self.invoke),
@@ -412,16 +419,15 @@ impl Context {
 
     async fn invoke(
         self,
-        slug: String,
-        operation: Option<String>,
-        variables: serde_json::Value,
+        invocation: super::stream::Invocation,
         token: Option<Secret>,
         store_token: bool,
     ) {
+        let slug = &invocation.slug;
         let token = match token {
             Some(token) => {
                 if store_token {
-                    if let Err(e) = self.store_token(&slug, token.clone()).await {
+                    if let Err(e) = self.store_token(slug, token.clone()).await {
                         self.send(Msg::Status(format!("The token was not stored: {e}")));
                     }
                 }
@@ -438,8 +444,7 @@ impl Context {
             }
         };
         let ran = (self.history.clone(), self.org.clone());
-        let message = invoke(&self.portals, slug, operation, variables, token, ran).await;
-        self.send(message);
+        super::stream::invoke(&self.portals, invocation, token, ran, &self.tx).await;
     }
 
     async fn ephemeral(self, slug: String, portal_uuid: String, secret: Secret) {
@@ -551,60 +556,4 @@ async fn load_schema(
             });
         })
         .await;
-}
-
-/// Runs the portal with `token` (none: says a way to authorize is needed),
-/// and indexes the answer off the event loop.
-async fn invoke(
-    portals: &PortalClient,
-    slug: String,
-    operation: Option<String>,
-    variables: serde_json::Value,
-    token: Option<(Secret, TokenKind)>,
-    (history, org): (crate::history::History, String),
-) -> Msg {
-    let started = std::time::Instant::now();
-    let (result, ran_as) = match token {
-        Some((token, kind)) => {
-            let result = portals
-                .invoke(&slug, operation.as_deref(), &variables, &token)
-                .await;
-            let run = super::history_hook::Run {
-                operation: operation.as_deref(),
-                variables: &variables,
-                kind: Some(kind),
-                took: started.elapsed(),
-            };
-            let entry = super::history_hook::entry(&run, &result);
-            super::history_hook::record(history, org.clone(), slug.clone(), entry).await;
-            (result, Some(kind))
-        }
-        None => (
-            Err(crate::buildkite::ApiError::Unauthorized {
-                message: "no usable token is stored".into(),
-                hint: "choose a way to authorize",
-            }),
-            None,
-        ),
-    };
-    match result {
-        // Indexing a large answer takes a while: off the event loop, so the
-        // app stays responsive.
-        Ok(response) => {
-            match tokio::task::spawn_blocking(move || super::run::ResponseView::new(response)).await
-            {
-                Ok(view) => Msg::Answered {
-                    slug,
-                    view: Box::new(view),
-                    ran_as,
-                },
-                Err(e) => Msg::Status(format!("Reading the answer stopped: {e}")),
-            }
-        }
-        Err(error) => Msg::Invoked {
-            slug,
-            result: Err(error),
-            ran_as,
-        },
-    }
 }

@@ -24,6 +24,7 @@ use crate::graphql::completion::Completion;
 use crate::graphql::schema::GraphqlSchema;
 use crate::secrets::TokenKind;
 
+mod arriving;
 mod complexity;
 mod creating;
 mod curl;
@@ -35,6 +36,7 @@ mod launch;
 pub mod list;
 mod messages;
 mod persist;
+mod risk;
 mod running;
 mod saving;
 
@@ -79,6 +81,8 @@ pub struct Answer {
 pub struct RunInFlight {
     pub slug: String,
     pub operation: Option<String>,
+    /// Its number: messages of an earlier run (cancelled) are told apart.
+    pub run: u64,
 }
 
 /// What the status line says, and why, so it can step aside for news and
@@ -98,9 +102,8 @@ pub struct App {
     /// `--dir DIR`: portal files the fields pane compares the selected portal with.
     pub declared: Option<crate::tui::declared::Declared>,
     pub list: PortalList,
-    /// Each listed portal's `!` (audit fails), by slug, with a hash of what it
-    /// was computed from: the list is drawn often, a document parsed once.
-    pub(crate) risk: std::cell::RefCell<HashMap<String, (u64, bool)>>,
+    /// Each listed portal's `!` (audit fails), worked out once (risk.rs).
+    pub(crate) risk: risk::Risks,
     /// Slugs of portals with a stored token.
     pub stored_tokens: Vec<String>,
     pub loading: Loading,
@@ -158,24 +161,6 @@ pub struct App {
 }
 
 impl App {
-    /// Whether `portal` fails a policy `bkportals audit` can tell from the
-    /// portal alone (the schema check runs when the document is opened).
-    pub fn is_risky(&self, portal: &crate::buildkite::Portal) -> bool {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        (&portal.query, &portal.allowed_ip_addresses).hash(&mut hasher);
-        let key = hasher.finish();
-        let mut memo = self.risk.borrow_mut();
-        match memo.get(&portal.slug) {
-            Some(&(hash, risky)) if hash == key => risky,
-            _ => {
-                let risky = crate::audit::audit(portal, None).fails();
-                memo.insert(portal.slug.clone(), (key, risky));
-                risky
-            }
-        }
-    }
-
     pub fn new(org: &str, stored_tokens: Vec<String>) -> App {
         App {
             declared: None,
@@ -431,6 +416,18 @@ impl App {
             Msg::Saved { slug, result } => self.on_saved(slug, result),
             Msg::Created { result, stored } => self.on_created(result, stored),
             Msg::Deleted { slug, result } => self.on_deleted(slug, result),
+            Msg::AnswerStarted { slug, run, head } => {
+                self.on_answer_started(slug, run, *head);
+                Vec::new()
+            }
+            Msg::AnswerPiece { slug, run, piece } => {
+                self.on_answer_piece(&slug, run, &piece);
+                Vec::new()
+            }
+            Msg::AnswerCut { slug, run, error } => {
+                self.on_answer_cut(slug, run, error);
+                Vec::new()
+            }
             Msg::Answered { slug, view, ran_as } => {
                 self.on_answered(slug, *view, ran_as);
                 Vec::new()

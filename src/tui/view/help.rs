@@ -83,7 +83,7 @@ fn help_page(app: &App, screen: Rect) -> HelpPage {
             "Marks: U user-invokable · T token stored · ● unsaved · D draft waiting".to_owned(),
         );
         notes.push(
-            "! risky: a mutation open to any address, or a document that does not parse (bkportals audit)"
+            "! risky (what bkportals audit fails): a mutation open to any address, or a document that does not parse or validate against the schema; the selected portal's fields say which"
                 .to_owned(),
         );
     }

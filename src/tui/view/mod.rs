@@ -1,5 +1,6 @@
 //! Pure drawing from `&App`. Every string from the server is sanitized here.
 
+mod fit;
 mod help;
 mod list_row;
 mod messages;
@@ -237,6 +238,8 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
+#[cfg(test)]
+mod cut_tests;
 #[cfg(test)]
 mod declared_tests;
 #[cfg(test)]
