@@ -453,14 +453,14 @@ async fn a_token_lacking_a_scope_is_named_in_the_dialog_and_kept_only_when_asked
         pasted(common::NO_PORTAL_SCOPES_TOKEN),
         key(KeyCode::Enter),
         // Without read_portals nothing lists: no way to use it as it is.
-        Step::ShowWithout("the token lacks read_portals", "Ctrl-o"),
+        Step::ShowWithout("Buildkite accepted the token, but it lacks:", "Ctrl-o"),
         ctrl('u'),
         pasted(common::READ_ONLY_TOKEN),
         key(KeyCode::Enter),
-        Step::ShowWithout("the token lacks write_portals", "lacks read_portals"),
-        Step::Show("the token lacks graphql"),
+        Step::Show("Ctrl-o use it as it is"),
         // The token stays in the input: Enter checks it again.
         key(KeyCode::Enter),
+        Step::Show("Esc stop the check"),
         Step::Show("Ctrl-o use it as it is"),
         ctrl('o'),
         Step::Show("Signed in to demo"),

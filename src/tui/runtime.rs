@@ -106,6 +106,9 @@ pub(super) async fn draft_writer(
             }
             None => {
                 write_drafts(&store, &org, pending, &tx).await;
+                // What is left now is this session's leftovers: the next
+                // bkportals offers them.
+                let _ = blocking(move || store.release()).await;
                 return;
             }
         }

@@ -251,4 +251,6 @@ mod editor_tests;
 #[cfg(test)]
 mod help_tests;
 #[cfg(test)]
+mod sign_in_tests;
+#[cfg(test)]
 mod tests;
