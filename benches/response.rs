@@ -3,8 +3,9 @@
 //! `Pieces` gathers the reads, then the whole indexed (`Msg::Answered`).
 //! Request to first screen over a real loopback HTTP server, the real client
 //! and the runtime's own run task; from the last byte to the whole, indexed,
-//! in a frame; then a scroll step, a fold and a search step, each to a new
-//! frame. Peak memory is printed.
+//! in a frame; then a scroll step and a fold, each to a new frame. Peak
+//! memory is printed. Then searches in a 50 MB log: a needle on almost every
+//! line, on a few, on none.
 
 use std::time::{Duration, Instant};
 
@@ -293,24 +294,90 @@ fn response_viewer(c: &mut Criterion) {
                 .expect("draw");
         })
     });
-    // Typing a search scans the body once; n/N then step through the lines
-    // found. A needle on almost every line, one on a few, one on none.
-    for (name, needle) in [
-        ("frequent", "release 1"),
-        ("rare", "release 123456"),
-        ("missing", "zebra"),
+    drop(app);
+    group.finish();
+    search(c, &mut terminal);
+}
+
+/// A 50 MB log, one JSON string per line: every line of it says `passed`,
+/// one in 100,000 says `flaky`, none says `zebra`. Its line count too.
+fn fifty_megabyte_log() -> (String, usize) {
+    let mut body = String::with_capacity(52 << 20);
+    body.push_str(r#"{"data":{"job":{"log":["#);
+    let mut entries = 0;
+    while body.len() < 50 << 20 {
+        if entries > 0 {
+            body.push(',');
+        }
+        let note = if entries % 100_000 == 7 {
+            "flaky"
+        } else {
+            "steady"
+        };
+        body.push_str(&format!(
+            r#""step {entries} of deploy: tests passed on agent-{} ({note})""#,
+            entries % 64
+        ));
+        entries += 1;
+    }
+    body.push_str("]}}}");
+    // The frame around the entries: `{`, `"data": {`, `"job": {`, `"log": [`
+    // and the four closing lines.
+    (body, entries + 8)
+}
+
+/// How many lines the bottom edge of the response pane says match.
+fn matches_on_screen(terminal: &Terminal<TestBackend>) -> usize {
+    let buffer = terminal.backend().buffer();
+    let rows = (0..buffer.area.height).map(|y| {
+        (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol())
+            .collect::<String>()
+    });
+    let edge = rows
+        .filter_map(|row| Some(row.split_once(" · ")?.1.to_owned()))
+        .find(|rest| rest.contains("(n/N)"))
+        .expect("the response pane's bottom edge shows the search");
+    if edge.starts_with("no match") {
+        return 0;
+    }
+    let count = edge.split_once(" of ").map(|(_, n)| n).unwrap_or(&edge);
+    let digits: String = count.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().expect("a match count")
+}
+
+/// `/`, the needle and Enter, then a frame.
+fn type_search(app: &mut App, terminal: &mut Terminal<TestBackend>, needle: &str) {
+    app.update(key(KeyCode::Char('/')));
+    for c in needle.chars() {
+        app.update(key(KeyCode::Char(c)));
+    }
+    app.update(key(KeyCode::Enter));
+    terminal
+        .draw(|f| bkportals::tui::view::draw(f, app))
+        .expect("draw");
+}
+
+/// Typing a search scans the body once; n/N then step through the lines
+/// found. A needle on almost every line, one on a few, one on none.
+fn search(c: &mut Criterion, terminal: &mut Terminal<TestBackend>) {
+    let (body, lines) = fifty_megabyte_log();
+    let mut app = app_showing(body);
+    let mut group = c.benchmark_group("response viewer, 50 MB log, each step to a frame");
+    for (name, needle, matching) in [
+        ("almost every line", "passed", (lines - 8)..=lines),
+        ("a few lines", "flaky", 1..=20),
+        ("no line", "zebra", 0..=0),
     ] {
+        type_search(&mut app, terminal, needle);
+        let found = matches_on_screen(terminal);
+        assert!(
+            matching.contains(&found),
+            "{needle}: {found} of {lines} lines match, not {matching:?}"
+        );
+        println!("search `{needle}`: {found} of {lines} lines match");
         group.bench_function(format!("search typed ({name}): scan to a frame"), |b| {
-            b.iter(|| {
-                app.update(key(KeyCode::Char('/')));
-                for c in needle.chars() {
-                    app.update(key(KeyCode::Char(c)));
-                }
-                app.update(key(KeyCode::Enter));
-                terminal
-                    .draw(|f| bkportals::tui::view::draw(f, &app))
-                    .expect("draw");
-            })
+            b.iter(|| type_search(&mut app, terminal, needle))
         });
         group.bench_function(format!("search ({name}): next match"), |b| {
             b.iter(|| {

@@ -13,6 +13,7 @@ pub use bkportals_client::{
 pub use bkportals_graphql as graphql;
 pub use bkportals_sandbox as sandbox;
 
+pub mod api_token;
 pub mod cli;
 pub mod desktop;
 pub mod doctor;

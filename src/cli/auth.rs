@@ -7,22 +7,11 @@ use serde::Serialize;
 use super::prompt::read_token;
 use super::session::{env_token_set, Session};
 use super::{warn, AuthAction, Failure, Outcome, Output, EXIT_FAILED};
-use crate::buildkite::{AccessToken, ApiError, ClientOptions, RestClient};
+use crate::api_token::{self, Checked, SignInError, TOKEN_SETTINGS};
+use crate::buildkite::RestClient;
 use crate::config::{Paths, ENV_TOKEN};
 use crate::secrets::Secret;
 use crate::text::sanitize_line;
-
-/// What bkportals needs of an API token, and what each one is for.
-const NEEDED: &[(&str, &str)] = &[
-    ("read_portals", "list and show portals"),
-    ("write_portals", "create, update and delete portals"),
-    (
-        "graphql",
-        "GraphQL access: the schema for check, validation and completion",
-    ),
-];
-
-const TOKEN_SETTINGS: &str = "https://buildkite.com/user/api-access-tokens";
 
 pub(super) async fn auth(session: &mut Session, out: Output, action: AuthAction) -> Outcome {
     match action {
@@ -49,10 +38,18 @@ pub(super) async fn login(session: &mut Session, out: Output) -> Outcome {
     let token = read_token(&format!(
         "API access token for `{org}` (input hidden; make one at {TOKEN_SETTINGS}): "
     ))?;
-    let info = check_token(session, &token).await?;
-    session.store.set_api_token(&org, token.clone())?;
-    session.settings.api_token = Some(token);
-    let report = report(&org, "store", &info);
+    let rest = checking_client(session)?;
+    let store = &mut session.store;
+    // Stored even when it lacks a scope: the warnings below say what to add.
+    let keep = |token| std::future::ready(api_token::keep(store, &org, token));
+    let signed_in = api_token::sign_in(&rest, token, true, keep)
+        .await
+        .map_err(failure)?;
+    signed_in
+        .stored
+        .map_err(|e| Failure(format!("the token was not stored: {e}"), EXIT_FAILED))?;
+    session.settings.api_token = Some(signed_in.token);
+    let report = report(&org, "store", &signed_in.checked);
     if out.json {
         out.print_json(&report)?;
     }
@@ -90,8 +87,10 @@ async fn status(session: &mut Session, out: Output) -> Outcome {
             EXIT_FAILED,
         ));
     };
-    let info = check_token(session, &token).await?;
-    let report = report(&org, source, &info);
+    let checked = api_token::check(&checking_client(session)?, &token)
+        .await
+        .map_err(failure)?;
+    let report = report(&org, source, &checked);
     if out.json {
         out.print_json(&report)?;
         return Ok(0);
@@ -127,52 +126,32 @@ fn logout(session: &mut Session) -> Outcome {
     Ok(if forgot { 0 } else { EXIT_FAILED })
 }
 
-/// `GET /v2/access-token` with `token`: refused tokens say what to do.
-async fn check_token(session: &Session, token: &Secret) -> Result<AccessToken, Failure> {
-    let rest = RestClient::new(
-        session.settings.rest_endpoint.clone(),
-        session.org(),
-        token.clone(),
-        ClientOptions::default(),
-    )?;
-    rest.access_token().await.map_err(|e| match e {
-        ApiError::Unauthorized { message, .. } => Failure(
-            format!(
-                "Buildkite refused this API token ({message}): check it was copied whole, or make a new one at {TOKEN_SETTINGS}"
-            ),
-            EXIT_FAILED,
-        ),
-        other => other.into(),
-    })
+/// A client for the session's endpoint and organization, to check a token
+/// with (`api_token` gives it the token).
+fn checking_client(session: &Session) -> Result<RestClient, Failure> {
+    session.rest_with(Secret::new(""))
 }
 
-fn report(org: &str, source: &'static str, info: &AccessToken) -> Report {
-    let missing = NEEDED
-        .iter()
-        .filter(|(scope, _)| !info.scopes.iter().any(|s| s == scope))
-        .map(|(scope, _)| *scope)
-        .collect();
+fn failure(error: SignInError) -> Failure {
+    match error {
+        SignInError::Failed(e) => e.into(),
+        refused => Failure(refused.to_string(), EXIT_FAILED),
+    }
+}
+
+fn report(org: &str, source: &'static str, checked: &Checked) -> Report {
     Report {
         organization: org.to_owned(),
         source,
-        user: info
-            .user
-            .as_ref()
-            .and_then(|u| u.email.clone().or_else(|| u.name.clone())),
-        scopes: info.scopes.clone(),
-        missing,
+        user: checked.user.clone(),
+        scopes: checked.scopes.clone(),
+        missing: checked.missing.clone(),
     }
 }
 
 fn say_missing(missing: &[&str]) {
     for scope in missing {
-        let purpose = NEEDED
-            .iter()
-            .find(|(name, _)| name == scope)
-            .map_or("", |(_, purpose)| purpose);
-        warn(format!(
-            "the token lacks {scope} ({purpose}); add it in the token's settings at {TOKEN_SETTINGS}"
-        ));
+        warn(api_token::missing_advice(scope));
     }
 }
 

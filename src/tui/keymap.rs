@@ -339,17 +339,23 @@ const DOCUMENT: &[Binding] = &[
     bind(&[ctrl('a')], "Ctrl-a", Action::SelectAll, "select all"),
     bind(&[ctrl('g')], "Ctrl-g", Action::Find, "find in the document"),
     bind(
-        &[plain(KeyCode::F(3))],
-        "F3",
+        &[plain(KeyCode::F(3)), ctrl('n')],
+        "F3/Ctrl-n",
         Action::FindNext,
         "next match (wraps around)",
     ),
+    // tmux (and some terminals) send Shift-F3 as `ESC[1;2R`, which
+    // crossterm reads as a cursor position report and drops: Ctrl-p
+    // (as in micro) reaches the app everywhere.
     bind(
-        &[Key {
-            code: KeyCode::F(3),
-            modifiers: KeyModifiers::SHIFT,
-        }],
-        "Shift-F3",
+        &[
+            Key {
+                code: KeyCode::F(3),
+                modifiers: KeyModifiers::SHIFT,
+            },
+            ctrl('p'),
+        ],
+        "Shift-F3/Ctrl-p",
         Action::FindPrevious,
         "previous match",
     ),
@@ -410,6 +416,12 @@ const VARIABLES: &[Binding] = &[
         "Ctrl-t",
         Action::RawVariables,
         "raw JSON view (paste an object there to fill the form)",
+    ),
+    bind(
+        &[char('C')],
+        "C",
+        Action::CopyCurl,
+        "copy the request as curl, token as $TOKEN (raw view, picker or Run)",
     ),
     bind(
         &[plain(KeyCode::Esc)],
@@ -634,6 +646,25 @@ mod tests {
         assert_eq!(
             action(Context::Response, key(KeyCode::Char('n'), none)),
             Some(Action::NextMatch)
+        );
+    }
+
+    #[test]
+    fn find_previous_has_a_key_that_survives_tmux() {
+        // Shift-F3 stays, but tmux turns it into a sequence crossterm
+        // drops; Ctrl-p is a plain control byte.
+        let control = KeyModifiers::CONTROL;
+        assert_eq!(
+            action(Context::Document, key(KeyCode::Char('p'), control)),
+            Some(Action::FindPrevious)
+        );
+        assert_eq!(
+            action(Context::Document, key(KeyCode::F(3), KeyModifiers::SHIFT)),
+            Some(Action::FindPrevious)
+        );
+        assert_eq!(
+            action(Context::Document, key(KeyCode::Char('n'), control)),
+            Some(Action::FindNext)
         );
     }
 

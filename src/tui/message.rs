@@ -113,6 +113,8 @@ pub enum Msg {
         slug: String,
         entries: Vec<crate::history::HistoryEntry>,
     },
+    /// The sign-in dialog's token, checked (and, when good, stored).
+    ApiTokenChecked(Result<crate::api_token::SignedIn, crate::api_token::SignInError>),
 }
 
 #[derive(Debug)]
@@ -198,6 +200,15 @@ pub enum Command {
     },
     /// Reads the recorded runs of `slug` (`Msg::HistoryRead`).
     ReadHistory(String),
+    /// Checks an API token from the sign-in dialog and stores it when it
+    /// will do (`Msg::ApiTokenChecked`), as `bkportals auth login` does.
+    CheckApiToken {
+        token: Secret,
+        accept_missing: bool,
+    },
+    CancelApiTokenCheck,
+    /// From now on, calls to Buildkite (and the schema) use this API token.
+    UseApiToken(Secret),
 }
 
 impl Command {
@@ -228,6 +239,9 @@ impl Command {
             Command::RemoveDraft(_) => "remove-draft",
             Command::NoteTokenDialog(_) => "note-token-dialog",
             Command::ReadHistory(_) => "read-history",
+            Command::CheckApiToken { .. } => "check-api-token",
+            Command::CancelApiTokenCheck => "cancel-api-token-check",
+            Command::UseApiToken(_) => "use-api-token",
         }
     }
 }

@@ -165,6 +165,8 @@ pub(super) struct Runtime {
     pub load: Option<JoinHandle<()>>,
     pub invoke: Option<JoinHandle<()>>,
     pub sign_in: Option<JoinHandle<()>>,
+    /// The sign-in dialog's check of an API token.
+    pub api_sign_in: Option<JoinHandle<()>>,
     /// One diagnostics job per portal: a newer text makes the older job moot.
     pub diagnose: HashMap<String, JoinHandle<()>>,
     pub schema: crate::schema_cache::SchemaSource,
@@ -286,6 +288,18 @@ impl Runtime {
                     let entries = history.entries(&cx.org, &slug);
                     let _ = cx.tx.send(Msg::HistoryRead { slug, entries });
                 });
+            }
+            Command::CheckApiToken {
+                token,
+                accept_missing,
+            } => {
+                let check = cx.check_api_token(token, accept_missing);
+                replace(&mut self.api_sign_in, tokio::spawn(check));
+            }
+            Command::CancelApiTokenCheck => cancel(&mut self.api_sign_in),
+            Command::UseApiToken(token) => {
+                self.rest = self.rest.with_token(token.clone());
+                self.schema.token = Some(token);
             }
             Command::OpenEditor { .. } | Command::Copy(_) | Command::CopyCurl { .. } => {
                 unreachable!("the event loop does what needs the terminal itself")
@@ -455,6 +469,17 @@ impl Context {
                 .map(|()| granted.expires_at)
         })
         .await
+    }
+
+    /// The sign-in dialog's token: checked and stored by the code `bkportals
+    /// auth login` runs; the store call on the blocking pool.
+    async fn check_api_token(self, token: Secret, accept_missing: bool) {
+        let (store, org) = (self.store.clone(), self.org.clone());
+        let keep = |token| async move {
+            on_store(&store, move |s| crate::api_token::keep(s, &org, token)).await
+        };
+        let result = crate::api_token::sign_in(&self.rest, token, accept_missing, keep).await;
+        self.send(Msg::ApiTokenChecked(result));
     }
 
     /// The user-invoked flow: a code, the browser (when there is one), a

@@ -12,7 +12,7 @@ use crossterm::event::KeyCode;
 use futures_util::StreamExt;
 use tokio::sync::oneshot;
 
-use super::{common, ctrl, fake, key, play_on, services, typed, Step};
+use super::{common, ctrl, fake, key, play_on, services, typed, Scripted, Step};
 
 /// A body of builds, about 700 KB of compact JSON (a large answer for a
 /// debug build), with a last line to look for.
@@ -107,7 +107,7 @@ async fn run_slowly(
     steps.push(key(KeyCode::Esc));
     steps.push(key(KeyCode::Char('q')));
     let services = services_with_portal(&sandbox, dir.path(), &portal).await;
-    play_on(services, steps).await;
+    play_on(Scripted::new(steps), services, 0).await;
     (sandbox, dir)
 }
 

@@ -2,6 +2,7 @@
 //! of its own, the file token store, and nothing from the caller's environment.
 #![allow(dead_code)]
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -30,18 +31,28 @@ impl Home {
         self.path().join("config/bkportals/config.toml")
     }
 
+    /// The whole environment of a command in this home: PATH, HOME and the
+    /// XDG config, data, cache and state dirs inside it, the file token store.
+    pub fn environment(&self) -> Vec<(&'static str, OsString)> {
+        let home = self.path();
+        vec![
+            ("PATH", std::env::var_os("PATH").unwrap_or_default()),
+            ("HOME", home.into()),
+            ("XDG_CONFIG_HOME", home.join("config").into()),
+            ("XDG_DATA_HOME", home.join("data").into()),
+            ("XDG_CACHE_HOME", home.join("cache").into()),
+            ("XDG_STATE_HOME", home.join("state").into()),
+            ("BKPORTALS_TOKEN_STORE", "file".into()),
+        ]
+    }
+
     /// `bkportals ARGS` in this home with `env` set, not started yet.
     pub fn command_line(&self, env: &[(String, String)], args: &[&str]) -> Command {
         let mut command = Command::new(BIN);
         command
             .args(args)
             .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.path())
-            .env("XDG_CONFIG_HOME", self.path().join("config"))
-            .env("XDG_DATA_HOME", self.path().join("data"))
-            .env("XDG_CACHE_HOME", self.path().join("cache"))
-            .env("BKPORTALS_TOKEN_STORE", "file")
+            .envs(self.environment())
             .current_dir(self.path())
             .stdin(Stdio::null());
         for (name, value) in env {

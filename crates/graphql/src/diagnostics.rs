@@ -38,25 +38,54 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
 }
 
 /// The syntax errors of `document`, in document order. Empty when it parses.
+///
+/// A `{` that is never closed is reported where it opens, once, instead of
+/// the errors it causes after it (at the document's end, or where the next
+/// operation is read as a field of the open one): the errors are those of
+/// the document with the missing `}` put where its layout says it belongs.
 pub fn parse_diagnostics(document: &str) -> Vec<Diagnostic> {
-    let tree = apollo_parser::Parser::new(document).parse();
-    let mut errors: Vec<_> = tree.errors().collect();
+    let mut problems = syntax_errors(document);
+    let unclosed = if problems.is_empty() {
+        Vec::new()
+    } else {
+        unclosed_braces(document)
+    };
+    if !unclosed.is_empty() {
+        let mut closes: Vec<usize> = unclosed.iter().map(|u| u.close_at).collect();
+        closes.sort_unstable();
+        let mut repaired = String::with_capacity(document.len() + closes.len());
+        let mut from = 0;
+        for &at in &closes {
+            repaired.push_str(&document[from..at]);
+            repaired.push('}');
+            from = at;
+        }
+        repaired.push_str(&document[from..]);
+        problems = syntax_errors(&repaired);
+        for problem in &mut problems {
+            // Back to the document's offsets: less the `}` put before it.
+            let before = closes
+                .iter()
+                .enumerate()
+                .take_while(|&(k, &at)| at + k < problem.0)
+                .count();
+            problem.0 -= before;
+        }
+        problems.extend(
+            unclosed
+                .iter()
+                .map(|u| (u.open_at, 1, "this `{` is never closed".to_owned())),
+        );
+    }
     // Positions are found walking the text once, in order: a pasted
     // megabyte with an error on every line costs a megabyte, not one scan
     // from the start per error.
-    errors.sort_by_key(|error| error.index());
+    problems.sort_by_key(|&(at, _, _)| at);
     let mut position = Position::new(document);
-    // Few messages, often repeated: each is made readable once.
-    let mut messages = std::collections::HashMap::new();
-    let mut found: Vec<Diagnostic> = errors
+    let mut found: Vec<Diagnostic> = problems
         .into_iter()
-        .map(|error| {
-            let (line, column) = position.at(error.index());
-            let width = error.data().chars().count().max(1);
-            let message = messages
-                .entry(error.message())
-                .or_insert_with(|| readable(error.message()))
-                .clone();
+        .map(|(at, width, message)| {
+            let (line, column) = position.at(at);
             Diagnostic {
                 line,
                 column,
@@ -78,6 +107,104 @@ pub fn parse_diagnostics(document: &str) -> Vec<Diagnostic> {
     found.sort_by_key(|d| (d.line, d.column));
     found.dedup();
     found
+}
+
+/// The parser's errors: byte offset, width in chars, readable message.
+fn syntax_errors(document: &str) -> Vec<(usize, usize, String)> {
+    let tree = apollo_parser::Parser::new(document).parse();
+    // Few messages, often repeated: each is made readable once.
+    let mut messages = std::collections::HashMap::new();
+    tree.errors()
+        .map(|error| {
+            let message = messages
+                .entry(error.message())
+                .or_insert_with(|| readable(error.message()))
+                .clone();
+            let width = error.data().chars().count().max(1);
+            (error.index(), width, message)
+        })
+        .collect()
+}
+
+/// A `{` never closed, and where its `}` belongs (byte offsets).
+#[derive(Debug)]
+struct Unclosed {
+    open_at: usize,
+    close_at: usize,
+}
+
+/// The `{` that are never closed, in order (none when there are as many
+/// `}`). Which ones: a `}` that starts a line closes the open `{` of its
+/// indentation, so the `{` opened on lines indented deeper are the unclosed
+/// ones, closing just before it (as a reader would see it); else the
+/// outermost left open, closing at the end.
+fn unclosed_braces(document: &str) -> Vec<Unclosed> {
+    use apollo_parser::{Lexer, TokenKind};
+    let braces: Vec<(usize, bool)> = Lexer::new(document)
+        .flatten()
+        .take_while(|token| token.kind() != TokenKind::Eof)
+        .filter_map(|token| match token.kind() {
+            TokenKind::LCurly => Some((token.index(), true)),
+            TokenKind::RCurly => Some((token.index(), false)),
+            _ => None,
+        })
+        .collect();
+    let opens = braces.iter().filter(|(_, open)| *open).count();
+    let missing = opens.saturating_sub(braces.len() - opens);
+    if missing == 0 {
+        return Vec::new();
+    }
+    let mut open: Vec<usize> = Vec::new();
+    let mut unclosed = Vec::new();
+    for (at, is_open) in braces {
+        if is_open {
+            open.push(at);
+            continue;
+        }
+        if let Some(indent) = starts_line(document, at) {
+            while let Some(&inner) = open.last() {
+                if indent_of_line(document, inner) <= indent {
+                    break;
+                }
+                unclosed.push(Unclosed {
+                    open_at: inner,
+                    close_at: at,
+                });
+                open.pop();
+            }
+        }
+        open.pop();
+    }
+    unclosed.extend(open.into_iter().map(|open_at| Unclosed {
+        open_at,
+        close_at: document.len(),
+    }));
+    unclosed.truncate(missing);
+    unclosed.sort_unstable_by_key(|u| u.open_at);
+    unclosed
+}
+
+/// The start of the line holding byte `at`.
+fn line_start(document: &str, at: usize) -> usize {
+    document[..at].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// The indentation (in chars) of the line holding byte `at`.
+fn indent_of_line(document: &str, at: usize) -> usize {
+    let start = line_start(document, at);
+    document[start..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .count()
+}
+
+/// The indentation before byte `at` when nothing else is before it on its line.
+fn starts_line(document: &str, at: usize) -> Option<usize> {
+    let before = &document[line_start(document, at)..at];
+    before
+        .chars()
+        .all(|c| c == ' ' || c == '\t')
+        .then(|| before.chars().count())
 }
 
 /// The parser names tokens by kind (`R_CURLY`, `EOF`); people read `}`.
@@ -175,10 +302,67 @@ mod tests {
 
     #[test]
     fn token_kinds_read_as_the_characters() {
+        let diagnostics = parse_diagnostics("query { viewer(id: 1 { id } }");
+        assert!(
+            diagnostics[0].message.starts_with("expected `)`"),
+            "{diagnostics:?}"
+        );
+    }
+
+    fn at(diagnostic: &Diagnostic) -> (usize, usize, &str) {
+        (
+            diagnostic.line,
+            diagnostic.column,
+            diagnostic.message.as_str(),
+        )
+    }
+
+    #[test]
+    fn an_unclosed_brace_is_reported_where_it_opens_once() {
+        let never = "this `{` is never closed";
         let diagnostics = parse_diagnostics("query { viewer { id }");
         assert_eq!(
-            diagnostics[0].message,
-            "expected `}`, got the end of the document"
+            diagnostics.iter().map(at).collect::<Vec<_>>(),
+            [(1, 7, never)],
+            "the one left open, not the end of the document"
+        );
+        // The `}` on line 6 is indented as `pipeline`'s: `builds` is the one
+        // left open.
+        let doc = "query Q($a: ID!) {\n  pipeline(slug: $a) {\n    name\n    builds(first: 5) {\n      edges { node { url } }\n  }\n}\n";
+        let diagnostics = parse_diagnostics(doc);
+        assert_eq!(
+            diagnostics.iter().map(at).collect::<Vec<_>>(),
+            [(4, 22, never)]
+        );
+    }
+
+    #[test]
+    fn an_unclosed_brace_hides_the_cascade_after_it_not_other_errors() {
+        // Without the `}` of `viewer`, `query B(...)` reads as a field of A:
+        // the parser reports a row of errors on line 5.
+        let doc = "query A {\n  viewer { user { name }\n}\n\nquery B($x: ID!) {\n  build(slug: $x) { url }\n}\n";
+        let diagnostics = parse_diagnostics(doc);
+        assert_eq!(
+            diagnostics.iter().map(at).collect::<Vec<_>>(),
+            [(2, 10, "this `{` is never closed")],
+            "{diagnostics:?}"
+        );
+        let doc = "query A($x: ) { a }\nquery B {\n  b {\n    c\n}\nquery C { d(e: ) }\n";
+        let diagnostics = parse_diagnostics(doc);
+        let lines: Vec<usize> = diagnostics.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [1, 3, 6], "{diagnostics:?}");
+        assert_eq!(at(&diagnostics[1]), (3, 5, "this `{` is never closed"));
+        assert_eq!(diagnostics[2].column, 16, "after the brace, at its place");
+    }
+
+    #[test]
+    fn braces_in_strings_and_comments_do_not_count() {
+        let doc = "query { a(x: \"{\") { b } # {\n}";
+        assert!(parse_diagnostics(doc).is_empty());
+        let diagnostics = parse_diagnostics("query { a(x: \"{\") { b }");
+        assert_eq!(
+            diagnostics.iter().map(at).collect::<Vec<_>>(),
+            [(1, 7, "this `{` is never closed")]
         );
     }
 

@@ -1,9 +1,11 @@
-//! `C` on the response: the selected portal's request, with the variables
-//! form as it stands, copied as a curl command (the event loop builds it:
-//! it knows the portal endpoint). The token is `$TOKEN`, never its value.
+//! `C` on the response, and on the variables pane where it is not typed
+//! into a value: the selected portal's request, with the variables form as
+//! it stands, copied as a curl command (the event loop builds it: it knows
+//! the portal endpoint). The token is `$TOKEN`, never its value.
 
 use super::App;
 use crate::tui::message::Command;
+use crate::tui::run::VariablesForm;
 
 impl App {
     pub(super) fn copy_curl(&mut self) -> Vec<Command> {
@@ -20,7 +22,10 @@ impl App {
             None
         };
         let Ok(variables) = form.values() else {
-            self.say("Fix the variables first: the request is copied as it would run.");
+            let why = unconverted(form);
+            self.say(format!(
+                "Not copied: {why}. The request is copied as it would run; fix that first."
+            ));
             return Vec::new();
         };
         vec![Command::CopyCurl {
@@ -29,4 +34,34 @@ impl App {
             variables,
         }]
     }
+}
+
+/// The first row that does not convert and why (`values` just marked each),
+/// and how many others do not either.
+fn unconverted(form: &VariablesForm) -> String {
+    let mut bad = form
+        .rows
+        .iter()
+        .zip(&form.errors)
+        .filter_map(|(row, error)| Some((row.label(), error.as_deref()?)));
+    let Some((label, why)) = bad.next() else {
+        return "a variable does not convert".to_owned();
+    };
+    let others = bad.count();
+    let more = match others {
+        0 => String::new(),
+        1 => " (and 1 more)".to_owned(),
+        n => format!(" (and {n} more)"),
+    };
+    // The form's own words: "expects an Int ...", "required (ID!)".
+    let verb = if why.starts_with("required") {
+        "is "
+    } else {
+        ""
+    };
+    format!(
+        "{} {verb}{}{more}",
+        crate::text::sanitize_line(&label),
+        crate::text::sanitize_line(why)
+    )
 }

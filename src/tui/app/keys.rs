@@ -51,6 +51,9 @@ impl App {
         if ctrl && key.code == KeyCode::Char('c') && !self.document_has_selection() {
             return self.ask_to_quit();
         }
+        if self.show_help && self.scroll_help(key) {
+            return Vec::new();
+        }
         if self.show_help || self.show_messages {
             self.show_help = false;
             self.show_messages = false;
@@ -89,6 +92,24 @@ impl App {
         }
     }
 
+    /// A key that scrolls the help; false for the others (they close it).
+    fn scroll_help(&mut self, key: KeyEvent) -> bool {
+        let (total, rows) = crate::tui::view::help_extent(self);
+        let last = total.saturating_sub(rows);
+        let page = rows.saturating_sub(1).max(1);
+        let at = self.help_scroll.min(last);
+        self.help_scroll = match key.code {
+            KeyCode::Down | KeyCode::Char('j') => (at + 1).min(last),
+            KeyCode::Up | KeyCode::Char('k') => at.saturating_sub(1),
+            KeyCode::PageDown => (at + page).min(last),
+            KeyCode::PageUp => at.saturating_sub(page),
+            KeyCode::Home | KeyCode::Char('g') => 0,
+            KeyCode::End | KeyCode::Char('G') => last,
+            _ => return false,
+        };
+        true
+    }
+
     /// Actions that mean the same in every pane; None for the others.
     fn global_action(&mut self, action: Action) -> Option<Vec<Command>> {
         Some(match action {
@@ -107,6 +128,7 @@ impl App {
             }
             Action::Help => {
                 self.show_help = true;
+                self.help_scroll = 0;
                 Vec::new()
             }
             Action::Zoom => {

@@ -36,9 +36,11 @@ mod launch;
 pub mod list;
 mod messages;
 mod persist;
+mod risk;
 mod running;
 mod saving;
 
+pub use launch::EXIT_NOT_SIGNED_IN;
 pub use list::{fuzzy_score, PortalList};
 pub use persist::NEW_PORTAL_DRAFT;
 
@@ -100,9 +102,8 @@ pub struct App {
     /// `--dir DIR`: portal files the fields pane compares the selected portal with.
     pub declared: Option<crate::tui::declared::Declared>,
     pub list: PortalList,
-    /// Each listed portal's `!` (audit fails), by slug, with a hash of what it
-    /// was computed from: the list is drawn often, a document parsed once.
-    pub(crate) risk: std::cell::RefCell<HashMap<String, (u64, bool)>>,
+    /// Each listed portal's `!` (audit fails), worked out once (risk.rs).
+    pub(crate) risk: risk::Risks,
     /// Slugs of portals with a stored token.
     pub stored_tokens: Vec<String>,
     pub loading: Loading,
@@ -135,6 +136,8 @@ pub struct App {
     /// F5 was pressed: say when the schema arrives.
     schema_asked: bool,
     pub show_help: bool,
+    /// The first line of the help shown (it scrolls when taller than the screen).
+    pub help_scroll: usize,
     /// The focused pane has the whole screen.
     pub zoomed: bool,
     /// Every message the status line said this session, oldest first.
@@ -150,30 +153,14 @@ pub struct App {
     /// A portal whose token was lost, being deleted to be created again.
     recreating: Option<(String, Box<PortalForm>)>,
     pub quit: bool,
+    /// The process's exit status once `quit` (0, or `EXIT_NOT_SIGNED_IN`).
+    pub exit_code: u8,
     /// Spinner frame, advanced only while something is in flight.
     pub spinner: usize,
     pub screen: Rect,
 }
 
 impl App {
-    /// Whether `portal` fails a policy `bkportals audit` can tell from the
-    /// portal alone (the schema check runs when the document is opened).
-    pub fn is_risky(&self, portal: &crate::buildkite::Portal) -> bool {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        (&portal.query, &portal.allowed_ip_addresses).hash(&mut hasher);
-        let key = hasher.finish();
-        let mut memo = self.risk.borrow_mut();
-        match memo.get(&portal.slug) {
-            Some(&(hash, risky)) if hash == key => risky,
-            _ => {
-                let risky = crate::audit::audit(portal, None).fails();
-                memo.insert(portal.slug.clone(), (key, risky));
-                risky
-            }
-        }
-    }
-
     pub fn new(org: &str, stored_tokens: Vec<String>) -> App {
         App {
             declared: None,
@@ -199,6 +186,7 @@ impl App {
             schema_note: "loading the GraphQL schema…".into(),
             schema_asked: false,
             show_help: false,
+            help_scroll: 0,
             zoomed: false,
             messages: std::collections::VecDeque::new(),
             show_messages: false,
@@ -208,6 +196,7 @@ impl App {
             run_after: None,
             recreating: None,
             quit: false,
+            exit_code: 0,
             spinner: 0,
             screen: Rect::new(0, 0, 80, 24),
         }
@@ -251,6 +240,9 @@ impl App {
             || self.running.is_some()
             || self.authorizing
             || self.dialogs.any(|d| matches!(d, Dialog::SignIn(_)))
+            || self
+                .dialogs
+                .any(|d| matches!(d, Dialog::ApiSignIn(d) if d.checking))
             || self.edits.values().any(|e| e.saving)
             || self
                 .dialogs
@@ -508,6 +500,7 @@ impl App {
                 self.on_schema_unavailable(reason);
                 Vec::new()
             }
+            Msg::ApiTokenChecked(result) => self.on_api_token_checked(result),
             Msg::Key(_) | Msg::Mouse(_) | Msg::Paste(_) | Msg::Resize(..) | Msg::Tick => Vec::new(),
         }
     }

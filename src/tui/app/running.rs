@@ -99,6 +99,13 @@ impl App {
         match key.code {
             _ if action == Some(Action::Back) => self.focus = Focus::List,
             _ if action == Some(Action::RawVariables) => form.toggle_raw(),
+            // `C` is typed into a value; elsewhere (the raw view, the
+            // operation picker, Run) it copies the request as curl.
+            _ if action == Some(Action::CopyCurl)
+                && (form.raw.is_some() || form.focused_input().is_none()) =>
+            {
+                return self.copy_curl()
+            }
             // The raw view shows what would be sent; typing goes to the form.
             _ if form.raw.is_some() => {
                 self.say("Ctrl-t back to the form to type; a pasted JSON object fills it.")

@@ -137,21 +137,66 @@ fn the_list_cuts_slugs_with_an_ellipsis_marks_filter_matches_and_explains_its_ma
     let mut app = loaded(80, 24);
     let screen = render(&app);
     assert!(screen.contains("Deploy web  dep…"), "{screen}");
+    assert!(
+        screen.contains("Recent bu…  rec…"),
+        "a long name leaves its slug a few columns, cut, not dropped:\n{screen}"
+    );
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "rb");
     let screen = buffer(&app);
-    let row = row_of(&screen, "UT Recent builds").expect("the match is listed");
+    let row = row_of(&screen, "UT Recent bu").expect("the match is listed");
     let marked: String = (0..screen.area.width)
         .map(|x| &screen[(x, row)])
         .filter(|cell| cell.fg == Color::LightYellow)
         .map(|cell| cell.symbol())
         .collect();
-    assert_eq!(marked, "Rb", "the letters the filter matched");
+    assert_eq!(
+        marked, "Rbr",
+        "the letters the filter matched, in the name and what shows of the slug"
+    );
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::F(1));
+    press(&mut app, KeyCode::End); // the legend is below the keys
     let help = render(&app);
     assert!(
         help.contains("U user-invokable · T token stored · ● unsaved"),
         "{help}"
+    );
+}
+
+#[test]
+fn an_unclosed_brace_is_underlined_where_it_opens_and_nowhere_else() {
+    let mut app = loaded(100, 26);
+    press(&mut app, KeyCode::Enter);
+    // Line 4 is `  }`, closing `pipeline {`: take it away.
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::End);
+    press(&mut app, KeyCode::Backspace);
+    let screen = buffer(&app);
+    let text = render(&app);
+    assert!(
+        text.contains("✗ 2:33 this `{` is never closed"),
+        "one error, at the `{{` of line 2:\n{text}"
+    );
+    assert!(!text.contains("end of the document"), "no cascade:\n{text}");
+    let underlined: Vec<(u16, u16, String)> = (0..screen.area.height)
+        .flat_map(|y| (0..screen.area.width).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            let cell = &screen[(x, y)];
+            cell.modifier.contains(ratatui::style::Modifier::UNDERLINED)
+                && cell.underline_color == Color::Red
+        })
+        .map(|(x, y)| (x, y, screen[(x, y)].symbol().to_owned()))
+        .collect();
+    let line_two = row_of(&screen, "2 │   pipeline(slug").expect("line 2 on screen");
+    assert_eq!(
+        underlined
+            .iter()
+            .map(|(_, y, s)| (*y, s.as_str()))
+            .collect::<Vec<_>>(),
+        [(line_two, "{")],
+        "only the `{{` that never closes is underlined in red"
     );
 }

@@ -44,10 +44,12 @@ pub(super) fn list_item(
     let risky = if app.is_risky(portal) { "!" } else { " " };
     let name = sanitize_line(&portal.name);
     let slug = sanitize_line(&portal.slug);
-    let room = width.saturating_sub(MARKS);
-    let name_room = room.min(width_of(&name)).max(room.min(1));
+    let (name_room, slug_room) = share(
+        width.saturating_sub(MARKS),
+        width_of(&name),
+        width_of(&slug),
+    );
     let (name_kept, name) = cut(&name, name_room);
-    let slug_room = room.saturating_sub(width_of(&name) + 2);
     let mut spans = vec![
         Span::styled(dirty.to_owned(), Style::new().fg(Color::Yellow)),
         Span::styled(
@@ -58,7 +60,7 @@ pub(super) fn list_item(
     ];
     let name_matches = filter.indices(&portal.name).unwrap_or_default();
     spans.extend(marked(&name, name_kept, &name_matches, Style::new()));
-    if slug_room >= 2 {
+    if slug_room > 0 {
         let (slug_kept, slug) = cut(&slug, slug_room);
         let slug_matches = filter.indices(&portal.slug).unwrap_or_default();
         spans.push(Span::styled("  ", dim()));
@@ -71,26 +73,36 @@ fn width_of(text: &str) -> usize {
     Span::raw(text).width()
 }
 
-/// `text` cut to `width` columns, with `…` when it did not fit; and how many
-/// of its chars are kept.
+/// Columns for the name and for the slug (0: no slug) out of `room`, two
+/// going between them. When both do not fit, the name comes first, but the
+/// slug keeps a share (a quarter, at least four columns) and is cut with
+/// `…` rather than dropped.
+fn share(room: usize, name: usize, slug: usize) -> (usize, usize) {
+    const GAP: usize = 2;
+    /// Fewer columns than this say nothing of a slug.
+    const SLUG_MIN: usize = 4;
+    if name + GAP + slug <= room {
+        return (name, slug);
+    }
+    let text = room.saturating_sub(GAP);
+    let slug_share = slug.min((text / 4).max(SLUG_MIN));
+    if text < SLUG_MIN * 2 {
+        return (room.min(name).max(room.min(1)), 0);
+    }
+    let name_room = name.min(text - slug_share).max(1);
+    (name_room, text - name_room)
+}
+
+/// `text` cut to `width` columns (`wrap::cut`, with `…` when it did not
+/// fit), and how many of its chars are kept.
 fn cut(text: &str, width: usize) -> (usize, String) {
-    if width_of(text) <= width {
-        return (text.chars().count(), text.to_owned());
-    }
-    let mut kept = String::new();
-    let mut used = 0;
-    let mut count = 0;
-    for c in text.chars() {
-        let w = width_of(c.encode_utf8(&mut [0; 4]));
-        if used + w + 1 > width {
-            break;
-        }
-        kept.push(c);
-        used += w;
-        count += 1;
-    }
-    kept.push('…');
-    (count, kept)
+    let cut = crate::tui::wrap::cut(text, width);
+    let kept = if cut == text {
+        text.chars().count()
+    } else {
+        cut.chars().count().saturating_sub(1)
+    };
+    (kept, cut)
 }
 
 /// Spans of `text` with the chars at `matches` (below `kept`) marked.
@@ -125,7 +137,17 @@ fn styled(text: String, base: Style, matched: bool) -> Span<'static> {
 
 #[cfg(test)]
 mod tests {
-    use super::cut;
+    use super::{cut, share};
+
+    #[test]
+    fn a_long_name_leaves_the_slug_a_share_to_cut_rather_than_dropping_it() {
+        assert_eq!(share(40, 13, 13), (13, 13), "both fit");
+        assert_eq!(share(16, 13, 13), (10, 4), "both cut, the name less");
+        assert_eq!(share(42, 40, 30), (30, 10));
+        assert_eq!(share(16, 5, 13), (5, 9), "a short name leaves the rest");
+        assert_eq!(share(6, 13, 13), (6, 0), "too narrow for two");
+    }
+
     #[test]
     fn a_cut_ends_in_an_ellipsis_within_the_width() {
         assert_eq!(cut("deploy-web", 20), (10, "deploy-web".to_owned()));

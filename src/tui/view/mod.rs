@@ -1,22 +1,24 @@
 //! Pure drawing from `&App`. Every string from the server is sanitized here.
 
+mod fit;
+mod help;
 mod list_row;
 mod messages;
 mod portal;
 mod response;
 mod run;
 
+pub(crate) use help::help_extent;
 pub(crate) use portal::{draw_completion, draw_document_text, highlighted_line, DocumentText};
 
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, List, ListItem, ListState, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::app::{App, Focus, Loading};
-use super::keymap;
-use super::layout::{self, inner_height};
+use super::layout::inner_height;
 use crate::graphql::highlight::Kind;
 use crate::text::{sanitize, sanitize_line};
 
@@ -49,7 +51,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if let Some(dialog) = app.dialogs.front() {
         dialog.draw(frame, app);
     } else if app.show_help {
-        draw_help(frame, app);
+        help::draw_help(frame, app);
     } else if app.show_messages {
         messages::draw_messages(frame, app);
     }
@@ -161,6 +163,13 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
                     sanitize(message)
                 )
             }
+            Loading::Idle
+                if app
+                    .dialogs
+                    .any(|d| matches!(d, super::dialogs::Dialog::ApiSignIn(_))) =>
+            {
+                "Not signed in yet: the portals are listed once you are.".to_owned()
+            }
             Loading::Idle => {
                 "This organization has no portals yet.\n\nPress n to create the first one."
                     .to_owned()
@@ -229,83 +238,13 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-/// The focused pane's keys, then the keys of every pane, from the keymap;
-/// in two columns when one does not fit the screen.
-fn draw_help(frame: &mut Frame, app: &App) {
-    let context = app.focus.context();
-    let row = |b: &keymap::Binding| (b.label, b.help);
-    let mut rows: Vec<(&str, &str)> = keymap::bindings(context).iter().map(row).collect();
-    rows.push(("", ""));
-    rows.push(("Everywhere", ""));
-    rows.extend(keymap::GLOBAL.iter().map(row));
-    let mut notes = Vec::new();
-    if context == keymap::Context::List {
-        notes.push(
-            "Marks: U user-invokable · T token stored · ● unsaved · D draft waiting".to_owned(),
-        );
-        notes.push(
-            "! risky: a mutation open to any address, or a document that does not parse (bkportals audit)"
-                .to_owned(),
-        );
-    }
-    notes.push(sanitize_line(&app.schema_note));
-    notes.push("any key closes this".to_owned());
-
-    let screen = frame.area();
-    let room = usize::from(screen.height.saturating_sub(2)).saturating_sub(notes.len());
-    let columns = if rows.len() > room { 2 } else { 1 };
-    let per_column = rows.len().div_ceil(columns);
-    let width = (60 * columns as u16 + 2).min(screen.width);
-    let help_width = (usize::from(width.saturating_sub(2)) / columns).saturating_sub(15);
-    let cell = |(key, what): (&str, &str)| {
-        let style = if what.is_empty() {
-            dim()
-        } else {
-            Style::new().bold()
-        };
-        let mut what: String = what.chars().take(help_width).collect();
-        if what.chars().count() < help_width {
-            what = format!("{what:<help_width$}");
-        } else if help_width > 0 {
-            what.pop();
-            what.push('…');
-        }
-        vec![
-            Span::styled(format!("{key:<13} "), style),
-            Span::raw(format!("{what} ")),
-        ]
-    };
-    let mut lines: Vec<Line> = (0..per_column)
-        .map(|i| {
-            let mut spans = Vec::new();
-            for c in 0..columns {
-                if let Some(&r) = rows.get(c * per_column + i) {
-                    spans.extend(cell(r));
-                }
-            }
-            Line::from(spans)
-        })
-        .collect();
-    lines.extend(
-        notes
-            .into_iter()
-            .map(|n| Line::from(Span::styled(n, dim()))),
-    );
-    let height = (lines.len() as u16 + 2).min(screen.height);
-    let popup = layout::centered(screen, width, height);
-    frame.render_widget(Clear, popup);
-    let title = match app.focus {
-        Focus::List => " Keys · portal list ",
-        Focus::Document => " Keys · document ",
-        Focus::Variables => " Keys · variables ",
-        Focus::Response => " Keys · response ",
-    };
-    frame.render_widget(Paragraph::new(lines).block(pane(title.into(), true)), popup);
-}
-
+#[cfg(test)]
+mod cut_tests;
 #[cfg(test)]
 mod declared_tests;
 #[cfg(test)]
 mod editor_tests;
+#[cfg(test)]
+mod help_tests;
 #[cfg(test)]
 mod tests;

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 use ratatui::Frame;
 
+use super::fit::{fit_line, fit_title};
 use super::{dim, error_style, pane, style_of};
 use crate::graphql::diagnostics::Diagnostic;
 use crate::graphql::highlight::{graphql_document, Highlights, Run};
@@ -43,45 +44,60 @@ pub fn draw_fields(frame: &mut Frame, app: &App, area: Rect) {
         .unwrap_or_default();
     let yes_no = |b: bool| if b { "yes" } else { "no" };
     let mut lines = vec![
-        Line::from(vec![
-            label("Name", draft.name != base.name),
-            value(&draft.name, "(none)").bold(),
-            Span::raw("   "),
-            label("Slug", draft.slug != base.slug),
-            value(&draft.slug, "(none)"),
-        ]),
-        Line::from(vec![
-            label("Description", draft.description != base.description),
-            value(&draft.description, "none"),
-        ]),
-        Line::from(vec![
-            label("Allowed IPs", draft.allowed_ips != base.allowed_ips),
-            value(&draft.allowed_ips, "any address"),
-            Span::raw("   "),
-            label(
-                "User-invokable",
-                draft.user_invokable != base.user_invokable,
-            ),
-            Span::raw(yes_no(draft.user_invokable)),
-            Span::raw("   "),
-            label("Token", false),
-            Span::raw(if app.has_token(&portal.slug) {
-                "stored"
-            } else {
-                "not stored"
-            }),
-        ]),
-        Line::from(vec![
-            label("Created", false),
-            Span::raw(format!("{}{created_by}", sanitize_line(&portal.created_at))),
-        ]),
+        fit_line(
+            vec![
+                label("Name", draft.name != base.name),
+                value(&draft.name, "(none)").bold(),
+                Span::raw("   "),
+                label("Slug", draft.slug != base.slug),
+                value(&draft.slug, "(none)"),
+            ],
+            area,
+        ),
+        fit_line(
+            vec![
+                label("Description", draft.description != base.description),
+                value(&draft.description, "none"),
+            ],
+            area,
+        ),
+        fit_line(
+            vec![
+                label("Allowed IPs", draft.allowed_ips != base.allowed_ips),
+                value(&draft.allowed_ips, "any address"),
+                Span::raw("   "),
+                label(
+                    "User-invokable",
+                    draft.user_invokable != base.user_invokable,
+                ),
+                Span::raw(yes_no(draft.user_invokable)),
+                Span::raw("   "),
+                label("Token", false),
+                Span::raw(if app.has_token(&portal.slug) {
+                    "stored"
+                } else {
+                    "not stored"
+                }),
+            ],
+            area,
+        ),
+        fit_line(
+            vec![
+                label("Created", false),
+                Span::raw(format!("{}{created_by}", sanitize_line(&portal.created_at))),
+            ],
+            area,
+        ),
     ];
     // With --dir, the difference from the portal's files takes the Created line.
     if let (Some(declared), Some(created)) = (&app.declared, lines.last_mut()) {
-        *created = Line::from(vec![
-            label("File", false),
-            Span::raw(sanitize_line(&declared.summary(portal))),
-        ]);
+        *created = fit_line(
+            vec![
+                label("File", false),
+                Span::raw(sanitize_line(&declared.summary(portal))),
+            ],
+            area,
+        );
     }
     lines.push(match &server_error {
         Some((field, message)) => {
@@ -94,22 +110,35 @@ pub fn draw_fields(frame: &mut Frame, app: &App, area: Rect) {
                 Some(Field::Query) => "Document: ",
                 None => "",
             };
-            Line::from(Span::styled(
-                format!("✗ {place}{}", sanitize_line(message)),
-                error_style(),
-            ))
+            fit_line(
+                vec![Span::styled(
+                    format!("✗ {place}{}", sanitize_line(message)),
+                    error_style(),
+                )],
+                area,
+            )
         }
-        None => Line::from(Span::styled(
-            "f edit fields · Ctrl-s save · Ctrl-r run",
-            dim(),
-        )),
+        // Why the list marks it `!`, in place of the keys' reminder.
+        None => match app.risk_reasons(portal).join(" · ") {
+            reasons if !reasons.is_empty() => Line::from(Span::styled(
+                crate::tui::wrap::cut(
+                    &format!("! {}", sanitize_line(&reasons)),
+                    usize::from(area.width.saturating_sub(2)),
+                ),
+                error_style(),
+            )),
+            _ => Line::from(Span::styled(
+                "f edit fields · Ctrl-s save · Ctrl-r run",
+                dim(),
+            )),
+        },
     });
     let saving = if edit.is_some_and(|e| e.saving) {
         " · saving…"
     } else {
         ""
     };
-    let title = format!(" {}{saving} ", sanitize_line(&portal.name));
+    let title = fit_title(&format!(" {}{saving} ", sanitize_line(&portal.name)), area);
     frame.render_widget(Paragraph::new(lines).block(pane(title, false)), area);
 }
 
@@ -180,7 +209,7 @@ fn position_line(edit: &PortalEdit, focused: bool, width: u16) -> Line<'static> 
         let (cursor, keys) = if find.typing {
             ("▏", " Enter keep · Esc close")
         } else {
-            ("", " F3/Shift-F3 next/previous")
+            ("", " F3/Ctrl-n next · Ctrl-p previous")
         };
         let found = format!(" find: {}{cursor}{count}", sanitize_line(&find.needle));
         let used = Span::raw(&found).width() + position.chars().count() + 1;

@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::fit::fit_title;
 use super::{dim, error_style, pane, spinner, style_of};
 use crate::graphql::highlight::json_line;
 use crate::text::sanitize_line;
@@ -46,7 +47,14 @@ pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
         return;
     };
     let view = &answer.view;
-    let title = response_title(app, answer, slug.unwrap_or_default(), running_here);
+    let title = response_title(
+        app,
+        answer,
+        slug.unwrap_or_default(),
+        running_here,
+        usize::from(area.width.saturating_sub(2)),
+    );
+    let title = fit_title(&title, area);
     let mut block = pane(title, focused);
     if let Some(input) = &view.filtering {
         block = block.title_bottom(Line::from(format!(
@@ -300,7 +308,14 @@ fn wrap_spans(
 
 /// The answer belongs to its portal (and operation): the title says which,
 /// with the status, the time and what else a person should know.
-fn response_title(app: &App, answer: &Answer, slug: &str, running_here: bool) -> String {
+/// The answer's title, for a pane whose title has `width` columns.
+fn response_title(
+    app: &App,
+    answer: &Answer,
+    slug: &str,
+    running_here: bool,
+    width: usize,
+) -> String {
     let view = &answer.view;
     let of = match &answer.operation {
         Some(operation) => format!("{slug} {operation}"),
@@ -311,12 +326,7 @@ fn response_title(app: &App, answer: &Answer, slug: &str, running_here: bool) ->
     } else {
         String::new()
     };
-    let mut title = format!(
-        " Response · {} · HTTP {} · {} ms {running}",
-        sanitize_line(&of),
-        view.status,
-        view.elapsed_ms
-    );
+    let mut title = format!(" · HTTP {} · {} ms {running}", view.status, view.elapsed_ms);
     if let Some((remaining, limit)) = view.rate_limit {
         title.push_str(&format!("· {remaining}/{limit} left "));
     }
@@ -342,5 +352,21 @@ fn response_title(app: &App, answer: &Answer, slug: &str, running_here: bool) ->
             crate::tui::body::MAX_LINES
         ));
     }
-    title
+    // The slug and operation give way first, then the pane's name: the
+    // numbers after them are what changes from run to run.
+    let of = sanitize_line(&of);
+    let rest = wrap::width(&title);
+    for head in [" Response · ", " "] {
+        let room = width.saturating_sub(wrap::width(head) + rest);
+        if wrap::width(&of) <= room {
+            return format!("{head}{of}{title}");
+        }
+        if room >= SLUG_AT_LEAST {
+            return format!("{head}{}{title}", wrap::cut(&of, room));
+        }
+    }
+    format!(" {of}{title}") // the pane's title cuts it at its end
 }
+
+/// Columns of the slug worth keeping in the title before the numbers go.
+const SLUG_AT_LEAST: usize = 8;

@@ -366,7 +366,7 @@ fn line_separators_in_server_strings_keep_each_portal_on_its_row() {
     let rows: Vec<&str> = screen.lines().collect();
     let at = rows
         .iter()
-        .position(|row| row.contains("▶     First spills over"))
+        .position(|row| row.contains("▶     First spills"))
         .unwrap_or_else(|| panic!("the selected name is on one row:\n{screen}"));
     assert!(rows[at + 1].contains("Second"), "{screen}");
 }

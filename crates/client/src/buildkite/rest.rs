@@ -64,6 +64,15 @@ impl RestClient {
         &self.org
     }
 
+    /// The same client calling with another API token (a sign-in checks a
+    /// pasted one, then the app goes on with it).
+    pub fn with_token(&self, token: Secret) -> RestClient {
+        RestClient {
+            token,
+            ..self.clone()
+        }
+    }
+
     /// Where to say that a call waits on a rate limit.
     pub fn with_notices(mut self, notices: Notices) -> RestClient {
         self.http.set_notices(notices);

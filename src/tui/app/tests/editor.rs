@@ -204,6 +204,25 @@ fn find_jumps_to_matches_as_typed_and_again_with_f3_wrapping_around() {
 }
 
 #[test]
+fn ctrl_p_and_ctrl_n_find_previous_and_next_where_tmux_drops_shift_f3() {
+    let mut app = editing_long_document();
+    ctrl(&mut app, 'g');
+    type_text(&mut app, "line 5");
+    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'n');
+    assert_eq!(cursor(&app), (49, 2), "`line 50`");
+    ctrl(&mut app, 'p');
+    assert_eq!(cursor(&app), (4, 2), "back to `line 5`");
+    ctrl(&mut app, 'p');
+    assert_eq!(cursor(&app).0, 59 - 1, "back past the top: `line 59`");
+    assert!(app.status.contains("from the bottom"), "{}", app.status);
+    assert!(
+        text(&app).starts_with("# line 1\n"),
+        "the keys moved, they did not edit"
+    );
+}
+
+#[test]
 fn an_argument_chosen_after_a_value_gets_its_comma_and_given_ones_are_not_offered() {
     let mut app = loaded();
     app.update(Msg::SchemaReady {

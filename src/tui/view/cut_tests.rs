@@ -1,0 +1,96 @@
+//! At 80x24, text too long for its place ends in `…` (cut by display
+//! width), never clipped at a border without a sign.
+
+use std::time::Duration;
+
+use crossterm::event::KeyCode;
+
+use super::tests::{ctrl, portal, press, render, type_text};
+use crate::buildkite::{invoke::GraphqlEnvelope, InvokeResponse, RateLimit};
+use crate::tui::app::App;
+use crate::tui::message::Msg;
+
+/// The row of the screen where `text` is, up to the first border after it.
+fn cell_after<'a>(screen: &'a str, text: &str) -> &'a str {
+    let row = screen
+        .lines()
+        .find(|row| row.contains(text))
+        .unwrap_or_else(|| panic!("`{text}` on screen:\n{screen}"));
+    let from = row.find(text).unwrap_or(0);
+    let rest = &row[from..];
+    &rest[..rest.find(['│', '╮']).unwrap_or(rest.len())]
+}
+
+fn long_portal_app() -> App {
+    let slug = "weekly-release-train-status";
+    let mut app = App::new("demo", vec![slug.into()]);
+    app.update(Msg::Resize(80, 24));
+    app.init();
+    let mut long = portal(slug, "Weekly release train status", true);
+    long.description = Some(
+        "Everything the release captain looks at on Monday morning before the train leaves".into(),
+    );
+    app.update(Msg::PortalsPage(vec![long]));
+    app.update(Msg::PortalsLoaded);
+    app
+}
+
+#[test]
+fn the_fields_and_the_list_cut_with_an_ellipsis_at_80_columns() {
+    let app = long_portal_app();
+    let screen = render(&app);
+    let description = cell_after(&screen, "Description");
+    assert!(
+        description.ends_with('…') && description.contains("Everything the release"),
+        "the description ends in `…` inside the pane: `{description}`\n{screen}"
+    );
+    let ips = cell_after(&screen, "Allowed IPs");
+    assert!(ips.ends_with('…'), "the Token part is cut visibly: `{ips}`");
+    let row = cell_after(&screen, "▶");
+    assert!(
+        row.contains("Weekly") && row.contains("  wee") && row.ends_with('…'),
+        "the slug shows, cut, after the name: `{row}`"
+    );
+}
+
+#[test]
+fn the_response_title_keeps_its_numbers_and_cuts_the_slug_at_80_columns() {
+    let mut app = long_portal_app();
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::F(6));
+    type_text(&mut app, "demo/web");
+    ctrl(&mut app, 'r');
+    let body = r#"{"data":{"pipeline":null}}"#;
+    app.update(Msg::Invoked {
+        slug: "weekly-release-train-status".into(),
+        ran_as: None,
+        result: Ok(InvokeResponse {
+            status: 200,
+            elapsed: Duration::from_millis(1234),
+            rate_limit: RateLimit {
+                limit: Some(200),
+                remaining: Some(199),
+                ..RateLimit::default()
+            },
+            body: body.into(),
+            graphql: GraphqlEnvelope::parse(body),
+        }),
+    });
+    let screen = render(&app);
+    let title = cell_after(&screen, "weekly-");
+    assert!(
+        title.contains("HTTP 200 · 1234 ms · 199/200 left"),
+        "the time and the rate limit are whole: `{title}`\n{screen}"
+    );
+    assert!(
+        title.starts_with("weekly-… · HTTP"),
+        "the slug gives way, cut visibly: `{title}`\n{screen}"
+    );
+    press(&mut app, KeyCode::Char('+'));
+    let screen = render(&app);
+    let title = cell_after(&screen, "Response ·");
+    assert!(
+        title.contains("weekly-release-train-status · HTTP 200 · 1234 ms · 199/200 left"),
+        "zoomed, all of it fits: `{title}`\n{screen}"
+    );
+}
