@@ -3,9 +3,9 @@
 //! `Pieces` gathers the reads, then the whole indexed (`Msg::Answered`).
 //! Request to first screen over a real loopback HTTP server, the real client
 //! and the runtime's own run task; from the last byte to the whole, indexed,
-//! in a frame; then a scroll step, a fold and a search step, each to a new
-//! frame. Peak memory is printed. Then searches in a 50 MB log: a needle on
-//! almost every line, on a few, on none.
+//! in a frame; then a scroll step and a fold, each to a new frame. Peak
+//! memory is printed. Then searches in a 50 MB log: a needle on almost every
+//! line, on a few, on none.
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,8 @@
 //! A run of a portal, its answer forwarded to the app as it arrives: the
-//! status first (`Msg::AnswerStarted`), then the body in pieces gathered
-//! from many reads (`Msg::AnswerPiece`), then the whole, indexed on a worker
-//! (`Msg::Answered`), or why it stopped (`Msg::AnswerCut`). The body is kept
+//! status with the first piece (`Msg::AnswerStarted`), the body in pieces
+//! gathered from many reads (`Msg::AnswerPiece`), then the whole, indexed on
+//! a worker (`Msg::Answered`), or why it stopped (`Msg::AnswerCut`). An
+//! answer whole before its first piece is due goes as `Answered` alone. The body is kept
 //! as `bkportals invoke` keeps it (memory, past a size a private temporary
 //! file); the app holds a preview of at most `PREVIEW_BYTES` beside it.
 
@@ -192,17 +193,24 @@ pub async fn invoke(
         rate_limit: kept.rate_limit().clone(),
         ran_as: Some(kind),
     };
-    send(Msg::AnswerStarted {
-        slug: slug.clone(),
-        run,
-        head: Box::new(head),
-    });
-    let piece = |piece| Msg::AnswerPiece {
-        slug: slug.clone(),
-        run,
-        piece,
+    // The status goes with the first piece: an answer that is whole before
+    // a piece is due (most are small) is shown once, whole.
+    let started = std::sync::atomic::AtomicBool::new(false);
+    let shown = |piece| {
+        if !started.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            send(Msg::AnswerStarted {
+                slug: slug.clone(),
+                run,
+                head: Box::new(head.clone()),
+            });
+        }
+        send(Msg::AnswerPiece {
+            slug: slug.clone(),
+            run,
+            piece,
+        });
     };
-    let (kept, last) = match forward(kept, |p| send(piece(p))).await {
+    let (kept, last) = match forward(kept, shown).await {
         Ok(read) => read,
         Err(error) => {
             let result = Err(error);
@@ -213,7 +221,9 @@ pub async fn invoke(
             return;
         }
     };
-    send(piece(last));
+    if started.load(std::sync::atomic::Ordering::Relaxed) {
+        shown(last); // all of it is in: the view says it is being indexed
+    }
     // The envelope's parse and the index read the whole body: on a worker.
     let finished = tokio::task::spawn_blocking(move || kept.finish()).await;
     let result = finished.unwrap_or_else(|e| Err(ApiError::Refused(format!("it stopped: {e}"))));

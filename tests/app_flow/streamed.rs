@@ -84,15 +84,42 @@ async fn services_with_portal(
     services
 }
 
-/// Runs who-am-i from the list.
-fn run_who_am_i() -> Vec<Step> {
+/// Runs who-am-i from the list against a portal that holds the rest of
+/// `body` (`cut`: loses the connection there instead); once its first build
+/// is on screen, plays `then(go)`, where `go` lets the portal go on, then
+/// Esc and quit. The sandbox and the app's directory, after it quit.
+async fn run_slowly(
+    body: String,
+    cut: bool,
+    then: impl FnOnce(oneshot::Sender<()>) -> Vec<Step>,
+) -> (bkportals::sandbox::RunningSandbox, tempfile::TempDir) {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (portal, go) = slow_portal(body, 300_000, cut);
     let mut steps = vec![Step::Show("4 portals in demo"), key(KeyCode::Char('/'))];
     steps.extend(typed("who"));
     steps.push(Step::Show("Portals · demo (1/4)"));
     steps.push(key(KeyCode::Enter));
     steps.push(key(KeyCode::Enter));
     steps.push(ctrl('r'));
-    steps
+    steps.push(Step::Show("\"number\": 0,"));
+    steps.extend(then(go));
+    steps.push(key(KeyCode::Esc));
+    steps.push(key(KeyCode::Char('q')));
+    let services = services_with_portal(&sandbox, dir.path(), &portal).await;
+    play_on(Scripted::new(steps), services, 0).await;
+    (sandbox, dir)
+}
+
+/// The one run of who-am-i the app recorded.
+fn run_recorded(
+    sandbox: &bkportals::sandbox::RunningSandbox,
+    dir: &tempfile::TempDir,
+) -> bkportals::history::HistoryEntry {
+    let mut entries = bkportals::history::History::new(&dir.path().join("data"))
+        .entries(&sandbox.org_slug, "who-am-i");
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    entries.remove(0)
 }
 
 /// The first build number on screen (the response pane's top line or so).
@@ -106,111 +133,77 @@ fn first_build_shown(screen: &str) -> Option<u32> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_large_answer_shows_its_first_screen_while_the_rest_arrives_then_becomes_the_whole() {
-    let sandbox = common::sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
     let body = builds_body();
-    let (portal, go) = slow_portal(body.clone(), 300_000, false);
     let top = Arc::new(Mutex::new(None));
-    let mut steps = run_who_am_i();
-    // The rest is held by the portal: this screen is from before the end.
-    steps.push(Step::Show("Receiving the answer of who-am-i"));
-    steps.push(Step::Show("\"number\": 0,"));
-    steps.push(key(KeyCode::PageDown)); // scrolling works on what arrived
-    steps.push(key(KeyCode::PageDown));
-    let seen = top.clone();
-    steps.push(Step::Check(Box::new(move |screen| {
-        assert!(screen.contains("Receiving… "), "marked partial:\n{screen}");
-        assert!(!screen.contains("the last line"), "not the end yet");
-        let first = first_build_shown(screen).expect("builds on screen");
-        assert!(first > 0, "scrolled down:\n{screen}");
-        *seen.lock().unwrap() = Some(first);
-        let _ = go.send(());
-    })));
-    steps.push(Step::Show("who-am-i: HTTP 200 in"));
-    let seen = top.clone();
-    steps.push(Step::Check(Box::new(move |screen| {
-        assert!(!screen.contains("Receiving"), "whole now:\n{screen}");
-        assert_eq!(
-            first_build_shown(screen),
-            *seen.lock().unwrap(),
-            "where it was read"
-        );
-    })));
-    steps.push(key(KeyCode::Char('G')));
-    steps.push(Step::Show("\"end\": \"the last line\""));
-    steps.push(key(KeyCode::Char('/'))); // the indexed view: search
-    steps.extend(typed("build 19999"));
-    steps.push(key(KeyCode::Enter));
-    steps.push(Step::Show("1 of 1"));
-    steps.push(key(KeyCode::Esc));
-    steps.push(key(KeyCode::Char('q')));
-    let services = services_with_portal(&sandbox, dir.path(), &portal).await;
-    play_on(Scripted::new(steps), services, 0).await;
-
-    let history = bkportals::history::History::new(&dir.path().join("data"));
-    let entries = history.entries(&sandbox.org_slug, "who-am-i");
-    assert_eq!(entries.len(), 1, "{entries:?}");
-    assert_eq!(entries[0].status, Some(200));
-    assert_eq!(
-        entries[0].answer_bytes,
-        body.len() as u64,
-        "the whole answer"
-    );
+    let (sandbox, dir) = run_slowly(body.clone(), false, |go| {
+        // The rest is held by the portal: this screen is from before the end.
+        let mut steps = vec![Step::Show("Receiving the answer of who-am-i")];
+        steps.push(key(KeyCode::PageDown)); // scrolling works on what arrived
+        steps.push(key(KeyCode::PageDown));
+        let seen = top.clone();
+        steps.push(Step::Check(Box::new(move |screen| {
+            assert!(screen.contains("Receiving… "), "marked partial:\n{screen}");
+            assert!(!screen.contains("the last line"), "not the end yet");
+            let first = first_build_shown(screen).expect("builds on screen");
+            assert!(first > 0, "scrolled down:\n{screen}");
+            *seen.lock().unwrap() = Some(first);
+            let _ = go.send(());
+        })));
+        steps.push(Step::Show("who-am-i: HTTP 200 in"));
+        let seen = top.clone();
+        steps.push(Step::Check(Box::new(move |screen| {
+            assert!(!screen.contains("Receiving"), "whole now:\n{screen}");
+            let first = first_build_shown(screen);
+            assert_eq!(first, *seen.lock().unwrap(), "where it was read");
+        })));
+        steps.push(key(KeyCode::Char('G')));
+        steps.push(Step::Show("\"end\": \"the last line\""));
+        steps.push(key(KeyCode::Char('/'))); // the indexed view: search
+        steps.extend(typed("build 19999"));
+        steps.push(key(KeyCode::Enter));
+        steps.push(Step::Show("1 of 1"));
+        steps
+    })
+    .await;
+    let entry = run_recorded(&sandbox, &dir);
+    assert_eq!(entry.status, Some(200));
+    assert_eq!(entry.answer_bytes, body.len() as u64, "the whole answer");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_answer_cut_midway_stays_on_screen_marked_cut_never_whole() {
-    let sandbox = common::sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let (portal, go) = slow_portal(builds_body(), 300_000, true);
-    let mut steps = run_who_am_i();
-    steps.push(Step::Show("\"number\": 0,"));
-    steps.push(Step::Check(Box::new(move |_| {
-        let _ = go.send(());
-    })));
-    steps.push(Step::Show("The answer of who-am-i was cut after"));
-    steps.push(Step::Show("✗ Not the whole answer: cut after"));
-    steps.push(key(KeyCode::Char('s'))); // no save of a part as if whole
-    steps.push(Step::Show("Not the whole answer (cut after"));
-    steps.push(Step::Check(Box::new(|screen| {
-        assert!(
-            screen.contains("\"number\": 0,"),
-            "what arrived stays:\n{screen}"
-        );
-        assert!(!screen.contains("HTTP 200 in"), "never complete:\n{screen}");
-    })));
-    steps.push(key(KeyCode::Esc));
-    steps.push(key(KeyCode::Char('q')));
-    let services = services_with_portal(&sandbox, dir.path(), &portal).await;
-    play_on(Scripted::new(steps), services, 0).await;
-
-    let history = bkportals::history::History::new(&dir.path().join("data"));
-    let entries = history.entries(&sandbox.org_slug, "who-am-i");
-    assert_eq!(entries.len(), 1, "{entries:?}");
-    assert!(
-        entries[0].error.is_some(),
-        "recorded as failed: {entries:?}"
-    );
+    let (sandbox, dir) = run_slowly(builds_body(), true, |go| {
+        let mut steps = vec![Step::Check(Box::new(move |_| {
+            let _ = go.send(());
+        }))];
+        steps.push(Step::Show("The answer of who-am-i was cut after"));
+        steps.push(Step::Show("✗ Not the whole answer: cut after"));
+        steps.push(key(KeyCode::Char('s'))); // no save of a part as if whole
+        steps.push(Step::Show("Not the whole answer (cut after"));
+        steps.push(Step::Check(Box::new(|screen| {
+            let kept = screen.contains("\"number\": 0,");
+            assert!(kept, "what arrived stays:\n{screen}");
+            assert!(!screen.contains("HTTP 200 in"), "never complete:\n{screen}");
+        })));
+        steps
+    })
+    .await;
+    let entry = run_recorded(&sandbox, &dir);
+    assert!(entry.error.is_some(), "recorded as failed: {entry:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn esc_stops_an_answer_that_is_arriving() {
-    let sandbox = common::sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let (portal, go) = slow_portal(builds_body(), 300_000, false);
-    let mut steps = run_who_am_i();
-    steps.push(Step::Show("\"number\": 0,"));
-    steps.push(key(KeyCode::Esc));
-    steps.push(Step::Show("Run cancelled."));
-    steps.push(Step::Show("✗ Not the whole answer: cancelled after"));
-    steps.push(Step::Check(Box::new(move |screen| {
-        assert!(
-            screen.contains("\"number\": 0,"),
-            "what arrived stays:\n{screen}"
-        );
-        let _ = go.send(()); // the portal goes on: nobody reads it now
-    })));
-    steps.push(key(KeyCode::Char('q')));
-    let services = services_with_portal(&sandbox, dir.path(), &portal).await;
-    play_on(Scripted::new(steps), services, 0).await;
+    run_slowly(builds_body(), false, |go| {
+        let mut steps = vec![key(KeyCode::Esc)];
+        steps.push(Step::Show("Run cancelled."));
+        steps.push(Step::Show("✗ Not the whole answer: cancelled after"));
+        steps.push(Step::Check(Box::new(move |screen| {
+            let kept = screen.contains("\"number\": 0,");
+            assert!(kept, "what arrived stays:\n{screen}");
+            let _ = go.send(()); // the portal goes on: nobody reads it now
+        })));
+        steps
+    })
+    .await;
 }

@@ -149,3 +149,100 @@ pub(super) fn needs_whole(view: &ResponseView, action: Option<Action>) -> Option
         ),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{ctrl, loaded, press, KeyCode};
+    use super::*;
+    use crate::tui::message::{Command, Msg};
+
+    fn run_of(commands: &[Command]) -> u64 {
+        match commands {
+            [Command::Invoke { run, .. }] => *run,
+            other => panic!("expected a run, got {other:?}"),
+        }
+    }
+
+    fn piece(text: &str, received: u64) -> AnswerPiece {
+        AnswerPiece {
+            text: text.into(),
+            received,
+            complete: false,
+        }
+    }
+
+    fn started(app: &mut App, run: u64) {
+        let head = AnswerHead {
+            status: 200,
+            elapsed: std::time::Duration::from_millis(3),
+            rate_limit: Default::default(),
+            ran_as: None,
+        };
+        app.update(Msg::AnswerStarted {
+            slug: "deploy-web".into(),
+            run,
+            head: Box::new(head),
+        });
+    }
+
+    fn view(app: &App) -> &ResponseView {
+        &app.answers["deploy-web"].view
+    }
+
+    #[test]
+    fn a_new_run_stops_the_answer_arriving_and_what_the_old_run_still_sends_is_dropped() {
+        let mut app = loaded();
+        let first = run_of(&ctrl(&mut app, 'r'));
+        started(&mut app, first);
+        let text = r#"{"data":{"n":1,"#;
+        app.update(Msg::AnswerPiece {
+            slug: "deploy-web".into(),
+            run: first,
+            piece: piece(text, 4 << 20),
+        });
+        assert_eq!(app.focus, Focus::Response);
+        assert!(view(&app).header_lines(80)[0]
+            .1
+            .starts_with("Receiving… 4.0 MB so far"));
+        press(&mut app, KeyCode::Enter); // a fold needs the whole
+        assert!(
+            app.status.starts_with("Still receiving (4.0 MB so far)"),
+            "{}",
+            app.status
+        );
+
+        let second = run_of(&ctrl(&mut app, 'r'));
+        assert_ne!(second, first);
+        let stopped = view(&app).arrival.as_ref().and_then(|a| a.stopped.clone());
+        assert_eq!(stopped.as_deref(), Some(REPLACED));
+        // Sent by the first run before it was stopped: none of it is shown.
+        app.update(Msg::AnswerPiece {
+            slug: "deploy-web".into(),
+            run: first,
+            piece: piece(r#""m":2}}"#, 5 << 20),
+        });
+        let mut whole = ResponseView::new(crate::buildkite::InvokeResponse {
+            status: 200,
+            elapsed: std::time::Duration::from_millis(9),
+            rate_limit: Default::default(),
+            body: r#"{"data":{"n":1,"m":2}}"#.into(),
+            graphql: None,
+        });
+        whole.run = first;
+        app.update(Msg::Answered {
+            slug: "deploy-web".into(),
+            view: Box::new(whole),
+            ran_as: None,
+        });
+        assert_eq!(
+            view(&app).body.raw(),
+            text,
+            "the first run's answer is not taken"
+        );
+        assert_eq!(app.running.as_ref().map(|r| r.run), Some(second));
+
+        started(&mut app, second);
+        assert!(view(&app).is_arriving());
+        assert_eq!(view(&app).run, second);
+    }
+}
