@@ -494,6 +494,9 @@ async fn run(cli: Cli) -> Outcome {
         };
         // 0 after quitting, 128 + N after signal N, as a shell reports it.
         let code = crate::tui::run(services).await?;
+        if needs_sign_in && code != crate::tui::app::EXIT_NOT_SIGNED_IN {
+            auth::after_app_sign_in(&session);
+        }
         if code == crate::tui::app::EXIT_NOT_SIGNED_IN {
             let org = session.org();
             eprintln!(
