@@ -169,7 +169,9 @@ async fn denied_and_expired_codes_say_so() {
 #[tokio::test]
 async fn an_expired_token_is_refused_with_a_clear_message() {
     let sandbox = sandbox_with(SandboxOptions {
-        minute: Duration::from_millis(40),
+        // Long enough that the first call lands inside the token's minute on
+        // a loaded machine, short enough to wait out.
+        minute: Duration::from_millis(1000),
         ..Default::default()
     })
     .await;
@@ -188,7 +190,7 @@ async fn an_expired_token_is_refused_with_a_clear_message() {
         .invoke("who-am-i", None, &json!({}), &token.token)
         .await
         .is_ok());
-    tokio::time::sleep(Duration::from_millis(80)).await;
+    tokio::time::sleep(Duration::from_millis(2000)).await;
     let err = client
         .invoke("who-am-i", None, &json!({}), &token.token)
         .await
