@@ -1,16 +1,23 @@
-//! The response viewer on a 50 MB JSON body: from the last byte to a
-//! pretty-printed, highlighted, scrollable frame; then a scroll step and a
-//! fold, each to a new frame. Peak memory is printed. Then searches in a
-//! 50 MB log: a needle on almost every line, on a few, on none.
+//! The response viewer on a 50 MB JSON body, through the messages the
+//! runtime sends (`tui/stream.rs`): the status, the body in pieces as
+//! `Pieces` gathers the reads, then the whole indexed (`Msg::Answered`).
+//! Request to first screen over a real loopback HTTP server, the real client
+//! and the runtime's own run task; from the last byte to the whole, indexed,
+//! in a frame; then a scroll step and a fold, each to a new frame. Peak
+//! memory is printed. Then searches in a 50 MB log: a needle on almost every
+//! line, on a few, on none.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bkportals::buildkite::invoke::GraphqlEnvelope;
-use bkportals::buildkite::Portal;
+use bkportals::buildkite::{ClientOptions, Portal, PortalClient};
 use bkportals::buildkite::{InvokeResponse, RateLimit};
+use bkportals::secrets::{Secret, TokenKind};
 use bkportals::tui::app::App;
-use bkportals::tui::message::Msg;
+use bkportals::tui::message::{Command, Msg};
+use bkportals::tui::response::AnswerHead;
 use bkportals::tui::run::ResponseView;
+use bkportals::tui::stream::{Invocation, Pieces};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
@@ -33,23 +40,15 @@ fn fifty_megabytes() -> String {
     body
 }
 
-fn response(body: String) -> InvokeResponse {
-    InvokeResponse {
-        status: 200,
-        elapsed: Duration::from_millis(900),
-        rate_limit: RateLimit::default(),
-        graphql: GraphqlEnvelope::parse(&body),
-        body: body.into(),
-    }
-}
+/// The first build's line, pretty-printed: on the first screen.
+const FIRST_LINE: &str = "\"number\": 0,";
 
 fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
-/// The app as a run of the selected portal answers: the runtime indexes the
-/// answer on a worker (`ResponseView::new`) and sends `Msg::Answered`.
-fn app_showing(body: String) -> App {
+/// The app with portal `big` listed and Ctrl-r pressed: the run's command.
+fn app_running() -> (App, Invocation) {
     let mut app = App::new("demo", vec!["big".into()]);
     app.update(Msg::Resize(140, 40));
     let portal: Portal = serde_json::from_value(serde_json::json!({
@@ -60,18 +59,152 @@ fn app_showing(body: String) -> App {
     .expect("a portal");
     app.update(Msg::PortalsPage(vec![portal]));
     app.update(Msg::PortalsLoaded);
-    app.update(Msg::Key(KeyEvent::new(
+    let commands = app.update(Msg::Key(KeyEvent::new(
         KeyCode::Char('r'),
         KeyModifiers::CONTROL,
     )));
+    let invocation = commands.into_iter().find_map(|command| match command {
+        Command::Invoke {
+            slug,
+            operation,
+            variables,
+            run,
+            ..
+        } => Some(Invocation {
+            slug,
+            operation,
+            variables,
+            run,
+        }),
+        _ => None,
+    });
+    (app, invocation.expect("Ctrl-r runs the portal"))
+}
+
+/// The app once the body arrived as the runtime forwards it (the status,
+/// then the reads gathered into pieces), before the whole is indexed.
+fn app_received(body: &str) -> (App, u64) {
+    let (mut app, invocation) = app_running();
+    let (slug, run) = (invocation.slug, invocation.run);
+    let head = AnswerHead {
+        status: 200,
+        elapsed: Duration::from_millis(5),
+        rate_limit: RateLimit::default(),
+        ran_as: Some(TokenKind::Admin),
+    };
+    app.update(Msg::AnswerStarted {
+        slug: slug.clone(),
+        run,
+        head: Box::new(head),
+    });
+    let mut pieces = Pieces::default();
+    // Reads of the size hyper hands over on loopback.
+    for read in body.as_bytes().chunks(64 << 10) {
+        if let Some(piece) = pieces.push(read, Instant::now()) {
+            app.update(Msg::AnswerPiece {
+                slug: slug.clone(),
+                run,
+                piece,
+            });
+        }
+    }
+    let piece = pieces.finish();
+    app.update(Msg::AnswerPiece { slug, run, piece });
+    (app, run)
+}
+
+/// What the runtime does after the last byte: the envelope read
+/// (`KeptAnswer::finish`) and the index on a worker, then `Msg::Answered`.
+fn answered(app: &mut App, run: u64, body: String) {
+    let response = InvokeResponse {
+        status: 200,
+        elapsed: Duration::from_millis(900),
+        rate_limit: RateLimit::default(),
+        graphql: GraphqlEnvelope::parse(&body),
+        body: body.into(),
+    };
+    let mut view = ResponseView::new(response);
+    view.run = run;
     app.update(Msg::Answered {
         slug: "big".into(),
-        view: Box::new(ResponseView::new(response(body))),
-        ran_as: None,
+        view: Box::new(view),
+        ran_as: Some(TokenKind::Admin),
     });
+}
+
+/// The app showing the whole answer, as after a run.
+fn app_showing(body: String) -> App {
+    let (mut app, run) = app_received(&body);
+    answered(&mut app, run, body);
     app
 }
 
+/// A portal on loopback that answers every run with `body`.
+async fn loopback_portal(body: String) -> PortalClient {
+    let body = axum::body::Bytes::from(body);
+    let router = axum::Router::new().route(
+        "/organizations/{org}/portals/{slug}",
+        axum::routing::post(move || {
+            let body = body.clone();
+            async move { ([("content-type", "application/json")], body) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let base = format!("http://{}/", listener.local_addr().expect("its address"));
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    PortalClient::new(
+        base.parse().expect("a URL"),
+        "demo",
+        ClientOptions::default(),
+    )
+    .expect("a portal client")
+}
+
+/// From the request to the first frame that shows the body, through the
+/// runtime's run task (`stream::invoke`); then the run is seen to its end
+/// (recorded, indexed) before the next.
+async fn request_to_first_screen(
+    portals: &PortalClient,
+    history: &bkportals::history::History,
+    terminal: &mut Terminal<TestBackend>,
+) -> Duration {
+    let (mut app, invocation) = app_running();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let started = Instant::now();
+    let run = {
+        let (portals, history) = (portals.clone(), history.clone());
+        let token = Some((Secret::new("bkpt_bench"), TokenKind::Admin));
+        tokio::spawn(async move {
+            let ran = (history, "demo".to_owned());
+            bkportals::tui::stream::invoke(&portals, invocation, token, ran, &tx).await;
+        })
+    };
+    let mut first_screen = None;
+    while let Some(msg) = rx.recv().await {
+        let whole = matches!(msg, Msg::Answered { .. });
+        app.update(msg);
+        while let Ok(msg) = rx.try_recv() {
+            app.update(msg);
+        }
+        if first_screen.is_none() {
+            terminal
+                .draw(|f| bkportals::tui::view::draw(f, &app))
+                .expect("draw");
+            let buffer = terminal.backend().buffer();
+            let text: String = buffer.content.iter().map(|c| c.symbol()).collect();
+            if text.contains(FIRST_LINE) {
+                first_screen = Some(started.elapsed());
+            }
+        }
+        if whole {
+            break;
+        }
+    }
+    let _ = run.await;
+    first_screen.expect("the body reached the screen")
+}
 fn peak_rss_kb() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM"))?;
@@ -99,11 +232,31 @@ fn response_viewer(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("response viewer, 50 MB JSON");
     group.sample_size(10);
-    group.bench_function("last byte to first frame", |b| {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let portals = runtime.block_on(loopback_portal(body.clone()));
+    let history_dir = tempfile::tempdir().expect("a temporary directory");
+    let history = bkportals::history::History::new(history_dir.path());
+    group.bench_function(
+        "request to first screen (loopback server, client, runtime's run task)",
+        |b| {
+            b.iter_custom(|iterations| {
+                (0..iterations)
+                    .map(|_| {
+                        runtime.block_on(request_to_first_screen(&portals, &history, &mut terminal))
+                    })
+                    .sum()
+            })
+        },
+    );
+    group.bench_function("last byte to the whole, indexed, in a frame", |b| {
         b.iter_batched(
-            || body.clone(),
-            |body| {
-                let app = app_showing(body);
+            || (app_received(&body), body.clone()),
+            |((mut app, run), body)| {
+                answered(&mut app, run, body);
                 terminal
                     .draw(|f| bkportals::tui::view::draw(f, &app))
                     .expect("draw");

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::time::Duration;
 
-use bkportals::secrets::{Secret, TokenStore};
+use bkportals::secrets::{Backend, Secret, TokenStore};
 use bkportals::tui::terminal::Console;
 use bkportals::tui::Services;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
@@ -14,12 +14,20 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 mod common;
+mod fake;
+#[path = "app_flow/streamed.rs"]
+mod streamed;
 
 enum Step {
     Key(KeyEvent),
     Paste(&'static str),
     /// Waits until the screen shows this text.
     Show(&'static str),
+    /// Waits until the screen shows the first text, then fails if it also
+    /// shows the second.
+    ShowWithout(&'static str, &'static str),
+    /// Looks at the screen as it is now (and may act, e.g. let a server go on).
+    Check(Box<dyn FnOnce(&str) + Send>),
 }
 
 fn key(code: KeyCode) -> Step {
@@ -34,12 +42,51 @@ fn typed(text: &str) -> impl Iterator<Item = Step> + '_ {
     text.chars().map(|c| key(KeyCode::Char(c)))
 }
 
+/// The curl command `C` copies for `slug` with `body` (compact JSON).
+fn curl_of(sandbox: &bkportals::sandbox::RunningSandbox, slug: &str, body: &str) -> String {
+    let url = format!(
+        "{}organizations/demo/portals/{slug}",
+        sandbox.portal_endpoint()
+    );
+    format!(
+        "curl -X POST '{url}' \\\n  -H \"Authorization: Bearer $TOKEN\" \\\n  -H 'Content-Type: application/json' \\\n  -H 'Accept: application/json' \\\n  --data-raw '{body}'"
+    )
+}
+
+/// Makes a portal of `query` on the sandbox (it takes any that parses).
+async fn create_portal(sandbox: &bkportals::sandbox::RunningSandbox, name: &str, query: String) {
+    common::rest(sandbox)
+        .create(&bkportals::buildkite::NewPortal {
+            name: name.into(),
+            query,
+            slug: None,
+            description: None,
+            allowed_ip_addresses: None,
+            user_invokable: false,
+        })
+        .await
+        .unwrap();
+}
+
+/// Waits for `listed` portals, filters by `filter` until `shown` is on
+/// screen, and opens the one it keeps in the document.
+fn into_the_document(listed: &'static str, filter: &str, shown: &'static str) -> Vec<Step> {
+    let mut steps = vec![Step::Show(listed), key(KeyCode::Char('/'))];
+    steps.extend(typed(filter));
+    steps.push(Step::Show(shown));
+    steps.push(key(KeyCode::Enter)); // the filter closes on it
+    steps.push(key(KeyCode::Enter)); // into its document
+    steps
+}
+
 /// A terminal that plays `steps`: an event whenever the loop asks for one,
 /// but only once the screen shows what the script waits for.
 struct Scripted {
     terminal: Terminal<TestBackend>,
     steps: VecDeque<Step>,
     copied: Vec<String>,
+    /// Texts no frame may ever show (pasted tokens).
+    never: Vec<String>,
 }
 
 impl Scripted {
@@ -48,6 +95,7 @@ impl Scripted {
             terminal: Terminal::new(TestBackend::new(140, 40)).unwrap(),
             steps: steps.into_iter().collect(),
             copied: Vec::new(),
+            never: Vec::new(),
         }
     }
 
@@ -73,16 +121,28 @@ impl Console for Scripted {
     fn next_event(&mut self) -> impl Future<Output = Option<std::io::Result<Event>>> {
         // The loop draws before it waits: the screen is current here. When
         // the awaited text is not there yet, wait for the loop's next frame.
-        while let Some(Step::Show(text)) = self.steps.front() {
-            if !self.screen().contains(text) {
-                break;
+        let screen = self.screen();
+        for never in &self.never {
+            assert!(!screen.contains(never.as_str()), "shown:\n{screen}");
+        }
+        loop {
+            let screen = self.screen();
+            match self.steps.front() {
+                Some(Step::Show(text)) if screen.contains(text) => {}
+                Some(Step::ShowWithout(text, absent)) if screen.contains(text) => {
+                    assert!(!screen.contains(absent), "{absent:?} is shown:\n{screen}");
+                }
+                Some(Step::Check(_)) => {}
+                _ => break,
             }
-            self.steps.pop_front();
+            if let Some(Step::Check(check)) = self.steps.pop_front() {
+                check(&screen);
+            }
         }
         let event = match self.steps.front() {
             Some(Step::Key(key)) => Some(Event::Key(*key)),
             Some(Step::Paste(text)) => Some(Event::Paste(text.to_string())),
-            Some(Step::Show(_)) | None => None,
+            Some(Step::Show(_) | Step::ShowWithout(..) | Step::Check(_)) | None => None,
         };
         if event.is_some() {
             self.steps.pop_front();
@@ -124,6 +184,7 @@ async fn services(sandbox: &bkportals::sandbox::RunningSandbox, dir: &std::path:
         },
         warnings: Vec::new(),
         declared: None,
+        needs_sign_in: false,
     }
 }
 
@@ -134,21 +195,23 @@ async fn play(
     dir: &std::path::Path,
     steps: Vec<Step>,
 ) -> Scripted {
-    let mut console = Scripted::new(steps);
-    let run = bkportals::tui::run_on(
-        &mut console,
-        services(sandbox, dir).await,
-        std::future::pending(),
-    );
+    play_on(Scripted::new(steps), services(sandbox, dir).await, 0).await
+}
+
+/// Plays `console`'s script on the app with `services` until it ends with
+/// `code`, or fails saying where the script stopped.
+async fn play_on(mut console: Scripted, services: Services, code: u8) -> Scripted {
+    let run = bkportals::tui::run_on(&mut console, services, std::future::pending());
     let ended = tokio::time::timeout(Duration::from_secs(30), run).await;
     let screen = console.screen();
     let next = console.steps.front().map(|step| match step {
-        Step::Show(text) => format!("waiting for {text:?}"),
+        Step::Show(text) | Step::ShowWithout(text, _) => format!("waiting for {text:?}"),
         Step::Key(key) => format!("key {key:?}"),
         Step::Paste(_) => "a paste".into(),
+        Step::Check(_) => "a check".into(),
     });
     match ended {
-        Ok(result) => assert_eq!(result.unwrap(), 0, "quit ends the app with 0"),
+        Ok(result) => assert_eq!(result.unwrap(), code, "the app's exit code:\n{screen}"),
         Err(_) => panic!("the flow stopped at {next:?}:\n{screen}"),
     }
     assert!(console.steps.is_empty(), "the whole script ran");
@@ -200,16 +263,7 @@ async fn a_run_in_the_app_is_recorded_in_the_history_and_copies_as_curl() {
     steps.push(key(KeyCode::Esc));
     steps.push(key(KeyCode::Char('q')));
     let console = play(&sandbox, dir.path(), steps).await;
-    let url = format!(
-        "{}organizations/demo/portals/who-am-i",
-        sandbox.portal_endpoint()
-    );
-    assert_eq!(
-        console.copied,
-        [format!(
-            "curl -X POST '{url}' \\\n  -H \"Authorization: Bearer $TOKEN\" \\\n  -H 'Content-Type: application/json' \\\n  -H 'Accept: application/json' \\\n  --data-raw '{{}}'"
-        )]
-    );
+    assert_eq!(console.copied, [curl_of(&sandbox, "who-am-i", "{}")]);
 
     // The same history `bkportals history` reads, beside the drafts.
     let history = bkportals::history::History::new(&dir.path().join("data"));
@@ -335,16 +389,129 @@ async fn the_list_is_kept_for_the_next_launch_privately_and_without_tokens() {
     play(&sandbox, dir.path(), steps).await;
 }
 
+/// The app started without an API token (as `bkportals` at a terminal with
+/// none), its token store a file in `dir` so the test reads what was kept.
+async fn signed_out(
+    sandbox: &bkportals::sandbox::RunningSandbox,
+    dir: &std::path::Path,
+) -> Services {
+    let mut services = services(sandbox, dir).await;
+    services.rest = common::rest_with_token(sandbox, "");
+    services.store = TokenStore::open_with(&dir.join("tokens.toml"), Backend::File).unwrap();
+    services.schema.token = None;
+    services.needs_sign_in = true;
+    services
+}
+
+fn stored_api_token(dir: &std::path::Path, org: &str) -> Option<String> {
+    let mut store = TokenStore::open_with(&dir.join("tokens.toml"), Backend::File).unwrap();
+    store.api_token(org).map(|t| t.expose().to_owned())
+}
+
+/// The input line of a dialog holding `token`, masked.
+fn dots(token: &str) -> Step {
+    Step::Show(format!("› {}", "•".repeat(token.chars().count())).leak())
+}
+
+fn pasted(token: &str) -> Step {
+    Step::Paste(token.to_owned().leak())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_an_api_token_the_app_signs_in_in_a_dialog_and_lists() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let steps = vec![
+        Step::Show("Sign in to Buildkite"),
+        Step::Show("API access token for `demo`"),
+        Step::Show("write_portals"),
+        Step::Show("https://buildkite.com/user/api-access-tokens"),
+        pasted(&sandbox.api_token),
+        dots(&sandbox.api_token), // the token masked, a dot a character
+        key(KeyCode::Enter),
+        Step::ShowWithout("Signed in to demo", "Sign in to Buildkite"),
+        Step::Show("the token is stored"),
+        Step::Show("Who am I"), // the list loaded with the new token
+        key(KeyCode::Char('q')),
+    ];
+    let mut console = Scripted::new(steps);
+    console.never.push(sandbox.api_token.clone());
+    play_on(console, signed_out(&sandbox, dir.path()).await, 0).await;
+    assert_eq!(
+        stored_api_token(dir.path(), &sandbox.org_slug).as_deref(),
+        Some(sandbox.api_token.as_str()),
+        "stored as `bkportals auth login` stores it"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_lacking_a_scope_is_named_in_the_dialog_and_kept_only_when_asked() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let steps = vec![
+        Step::Show("Sign in to Buildkite"),
+        pasted(common::NO_PORTAL_SCOPES_TOKEN),
+        key(KeyCode::Enter),
+        // Without read_portals nothing lists: no way to use it as it is.
+        Step::ShowWithout("Buildkite accepted the token, but it lacks:", "Ctrl-o"),
+        ctrl('u'),
+        pasted(common::READ_ONLY_TOKEN),
+        key(KeyCode::Enter),
+        Step::Show("Ctrl-o use it as it is"),
+        // The token stays in the input: Enter checks it again.
+        key(KeyCode::Enter),
+        Step::Show("Esc stop the check"),
+        Step::Show("Ctrl-o use it as it is"),
+        ctrl('o'),
+        Step::Show("Signed in to demo"),
+        Step::Show("it lacks write_portals, graphql"),
+        Step::Show("Who am I"),
+        key(KeyCode::Char('q')),
+    ];
+    let mut console = Scripted::new(steps);
+    console.never.push(common::NO_PORTAL_SCOPES_TOKEN.into());
+    console.never.push(common::READ_ONLY_TOKEN.into());
+    play_on(console, signed_out(&sandbox, dir.path()).await, 0).await;
+    assert_eq!(
+        stored_api_token(dir.path(), &sandbox.org_slug).as_deref(),
+        Some(common::READ_ONLY_TOKEN),
+        "the one chosen as it is, not the first"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_token_is_said_in_the_dialog_and_esc_leaves_not_signed_in() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let wrong = "bkua_not_a_real_token";
+    let steps = vec![
+        Step::Show("Sign in to Buildkite"),
+        Step::Show("Not signed in yet"),
+        pasted(wrong),
+        key(KeyCode::Enter),
+        Step::Show("Buildkite refused this API token"),
+        Step::Show("check it was copied"),
+        // What was pasted is still there, to correct.
+        dots(wrong),
+        key(KeyCode::Esc),
+    ];
+    let mut console = Scripted::new(steps);
+    console.never.push(wrong.into());
+    play_on(
+        console,
+        signed_out(&sandbox, dir.path()).await,
+        bkportals::tui::app::EXIT_NOT_SIGNED_IN,
+    )
+    .await;
+    assert_eq!(stored_api_token(dir.path(), &sandbox.org_slug), None);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn c_on_the_variables_pane_copies_the_typed_variables_or_names_the_one_that_does_not_convert()
 {
     let sandbox = common::sandbox().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut steps = vec![Step::Show("4 portals in demo"), key(KeyCode::Char('/'))];
-    steps.extend(typed("overview"));
-    steps.push(Step::Show("Portals · demo (1/4)"));
-    steps.push(key(KeyCode::Enter));
-    steps.push(key(KeyCode::Enter)); // into the document
+    let mut steps = into_the_document("4 portals in demo", "overview", "Portals · demo (1/4)");
     steps.push(key(KeyCode::F(6))); // the variables: `$first: Int = 10`
     steps.push(Step::Show("$first"));
     steps.push(key(KeyCode::Char('C'))); // on a value C is typed: "10C" is no Int
@@ -362,15 +529,86 @@ async fn c_on_the_variables_pane_copies_the_typed_variables_or_names_the_one_tha
     steps.push(key(KeyCode::Esc));
     steps.push(key(KeyCode::Char('q')));
     let console = play(&sandbox, dir.path(), steps).await;
-    let url = format!(
-        "{}organizations/demo/portals/pipeline-overview",
-        sandbox.portal_endpoint()
-    );
     assert_eq!(
         console.copied,
-        [format!(
-            "curl -X POST '{url}' \\\n  -H \"Authorization: Bearer $TOKEN\" \\\n  -H 'Content-Type: application/json' \\\n  -H 'Accept: application/json' \\\n  --data-raw '{{\"first\":102}}'"
-        )],
+        [curl_of(&sandbox, "pipeline-overview", r#"{"first":102}"#)],
         "the variables as typed, the token never"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_marks_a_document_the_schema_refuses_and_its_fields_say_why() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    // It parses (the sandbox takes it), but the schema has no such field.
+    create_portal(
+        &sandbox,
+        "Stale fields",
+        "query Stale { viewer { user { nickname } } }".into(),
+    )
+    .await;
+    let mut steps = vec![Step::Show("5 portals in demo"), key(KeyCode::Char('/'))];
+    steps.extend(typed("stale"));
+    steps.push(Step::Show("▶    !Stale fields"));
+    steps.push(key(KeyCode::Enter)); // the filter closes on Stale fields
+                                     // Once the sandbox's schema has arrived (introspection over loopback).
+    steps.push(Step::Show("! its document does not validate: 1:31:"));
+    steps.push(key(KeyCode::Char('/')));
+    for _ in "stale".chars() {
+        steps.push(key(KeyCode::Backspace));
+    }
+    steps.extend(typed("who"));
+    steps.push(Step::Show("Portals · demo (1/5)"));
+    steps.push(key(KeyCode::Enter));
+    steps.push(Step::Show("Who am I"));
+    steps.push(key(KeyCode::Char('q')));
+    let console = play(&sandbox, dir.path(), steps).await;
+    let screen = console.screen();
+    assert!(
+        screen.contains("UT Who am I"),
+        "a document that validates is not marked:\n{screen}"
+    );
+    assert!(screen.contains("f edit fields"), "{screen}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_document_border_counts_the_requested_complexity_as_you_type() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut steps = into_the_document("4 portals in demo", "overview", "Portals · demo (1/4)");
+    steps.push(key(KeyCode::End));
+    // 3 + 10 pipelines × 4, with `$first`'s default of 10.
+    steps.push(Step::Show(" PipelineOverview ~43 points "));
+    for _ in 0..3 {
+        steps.push(key(KeyCode::Left)); // before `) {`
+    }
+    steps.push(key(KeyCode::Char('0'))); // `$first: Int = 100`
+    steps.push(Step::Show(" PipelineOverview ~403 points "));
+    steps.extend(typed("00")); // 10,000 pipelines: near Buildkite's limit
+    steps.push(Step::Show(
+        " PipelineOverview ~40,003 points · near the 50,000 limit ",
+    ));
+    steps.push(key(KeyCode::Backspace));
+    steps.push(Step::Show(" PipelineOverview ~4,003 points "));
+    steps.push(ctrl('z'));
+    steps.push(ctrl('z'));
+    steps.push(Step::Show(" PipelineOverview ~43 points ")); // undone: as saved
+    steps.push(key(KeyCode::Esc));
+    steps.push(key(KeyCode::Char('q')));
+    play(&sandbox, dir.path(), steps).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_document_is_counted_off_the_input_path_and_shown_when_counted() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let padding = "# a comment line that makes the document larger than 16 KB\n".repeat(400);
+    let query = format!("{padding}query Big {{ viewer {{ user {{ name }} }} }}\n");
+    create_portal(&sandbox, "Big one", query).await;
+    let mut steps = into_the_document("5 portals in demo", "big one", "Portals · demo (1/5)");
+    steps.push(ctrl('a')); // any key starts the edit
+    steps.push(Step::Show(" Big ~2 points "));
+    steps.push(key(KeyCode::Esc));
+    steps.push(key(KeyCode::Char('q')));
+    play(&sandbox, dir.path(), steps).await;
 }

@@ -136,9 +136,14 @@ fn create_list_show_update_invoke_delete() {
         stderr(&bad_var)
     );
 
+    // A required variable left out is caught before anything is sent.
     let missing_var = home.command(env, &["invoke", "ops-builds"]);
-    assert_eq!(missing_var.status.code(), Some(3), "GraphQL errors exit 3");
-    assert!(stderr(&missing_var).contains("GraphQL error:"));
+    assert_eq!(missing_var.status.code(), Some(2), "a usage error");
+    assert!(
+        stderr(&missing_var).contains("$pipelineSlug (ID!): pass --var pipelineSlug=VALUE"),
+        "{}",
+        stderr(&missing_var)
+    );
 
     let unconfirmed = home.command(env, &["delete", "ops-builds"]);
     assert_eq!(unconfirmed.status.code(), Some(2));

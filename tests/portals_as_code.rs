@@ -517,6 +517,55 @@ fn check_dir_applies_the_lint_rules_as_well_as_the_schema() {
 }
 
 #[test]
+fn check_dir_and_audit_both_warn_about_a_mutation_open_to_any_address() {
+    let w = World::new();
+    assert_ok(&w.on_dir("pull", &[]));
+    // trigger-main-build runs a mutation and allows every address.
+    let checked = w.on_dir("check", &["--json"]);
+    let audited = w.run(&["audit", "--json"]);
+    assert_eq!(code(&checked), Some(0), "{}", stderr(&checked));
+    assert_eq!(code(&audited), Some(0), "{}", stderr(&audited));
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&checked.stdout).unwrap();
+    let lint = items
+        .iter()
+        .find(|i| {
+            i["file"]
+                .as_str()
+                .unwrap_or("")
+                .ends_with("trigger-main-build.toml")
+        })
+        .unwrap_or_else(|| panic!("check names the portal's file: {items:?}"));
+    assert_eq!(lint["severity"], "warning", "{lint}");
+    let audits: Vec<serde_json::Value> = serde_json::from_slice(&audited.stdout).unwrap();
+    let trigger = audits
+        .iter()
+        .find(|a| a["slug"] == "trigger-main-build")
+        .expect("audited");
+    assert_eq!(
+        trigger["findings"][0]["policy"],
+        "mutation-from-any-address"
+    );
+    assert_eq!(trigger["findings"][0]["severity"], "warns");
+
+    // Restricted to an address range, neither says anything of it.
+    let fields = w.read("trigger-main-build.toml");
+    assert!(!fields.contains("allowed_ips"), "{fields}");
+    w.write(
+        "trigger-main-build.toml",
+        &format!("{fields}allowed_ips = [\"192.0.2.0/24\"]\n"),
+    );
+    let checked = w.on_dir("check", &["--json"]);
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&checked.stdout).unwrap();
+    assert!(
+        !items.iter().any(|i| i["file"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("trigger-main-build.toml")),
+        "{items:?}"
+    );
+}
+
+#[test]
 fn pulling_again_takes_buildkites_changes_and_names_what_changed() {
     let w = World::new();
     assert_ok(&w.on_dir("pull", &[]));

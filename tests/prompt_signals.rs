@@ -1,6 +1,7 @@
 //! The hidden-input prompts (`auth login`, `token add`, `rotate`) in a
 //! pseudo-terminal: Ctrl-C while a token is half typed ends the command with
-//! the terminal's echo back, as the shell needs it. Read from outside.
+//! the terminal's echo back, as the shell needs it; Ctrl-Z gives it back while
+//! the command is stopped. Read from outside.
 #![cfg(unix)]
 
 mod common;
@@ -59,4 +60,49 @@ fn sigterm_at_the_token_prompt_gives_the_terminal_its_echo_back() {
     let status = app.wait_for_exit();
     assert_eq!(status.signal(), Some("Terminated"), "{status:?}");
     assert_eq!(app.modes(), app.initial_modes, "the terminal's settings");
+}
+
+const CTRL_Z: &str = "\x1a";
+
+/// Ctrl-Z at the hidden prompt, under a shell with job control (a process
+/// the terminal itself started could not be stopped: its process group has
+/// no shell to come back to). The shell says the job stopped, waits for a
+/// line, then resumes it with `fg`.
+#[test]
+fn ctrl_z_at_the_token_prompt_gives_echo_back_while_stopped_and_takes_it_on_resume() {
+    let home = tempfile::tempdir().unwrap();
+    let script = r#"set -m; "$0" auth login --org acme; echo "[job stopped: $?]"; read _; fg"#;
+    let mut app = pty::App::run_in(
+        home.path(),
+        "sh",
+        &["-c", script, common::BIN],
+        &[("BKPORTALS_TOKEN_STORE", "file")],
+    );
+    assert!(app.initial_modes.local.contains(LocalModes::ECHO));
+    app.wait_for("input hidden");
+    app.type_text("bkua_half");
+    assert!(!app.modes().local.contains(LocalModes::ECHO), "echo off");
+
+    app.send(CTRL_Z);
+    app.wait_for("[job stopped: 148]"); // 128 + SIGTSTP
+    assert!(
+        app.modes().local.contains(LocalModes::ECHO),
+        "the shell gets a terminal that echoes while the prompt is stopped"
+    );
+
+    app.send("\r"); // the shell's `read`, then `fg`
+    app.wait_for("(resumed) Type the token again (input hidden)");
+    assert!(
+        !app.modes().local.contains(LocalModes::ECHO),
+        "echo off again once resumed"
+    );
+    app.type_text("bkua_again");
+    app.send(CTRL_C);
+    app.wait_for_exit();
+    assert_eq!(app.modes(), app.initial_modes, "the terminal's settings");
+    let screen = app.text();
+    assert!(
+        !screen.contains("bkua_half") && !screen.contains("bkua_again"),
+        "what was typed never showed:\n{screen}"
+    );
 }

@@ -56,9 +56,16 @@ fn a_guided_rotation_checks_and_stores_the_new_token_before_saying_to_remove_the
         said.contains("Callers signed in as themselves (user tokens) are not affected"),
         "{said}"
     );
-    let update_callers = said.find("4. Update every caller").unwrap();
+    // Piped, there is no paste prompt: the steps shown are numbered 1 to 4.
+    let steps: Vec<&str> = said
+        .lines()
+        .filter(|line| line.starts_with(|c: char| c.is_ascii_digit()))
+        .filter_map(|line| line.split_once(". ").map(|(number, _)| number))
+        .collect();
+    assert_eq!(steps, ["1", "2", "3", "4"], "{said}");
+    let update_callers = said.find("3. Update every caller").unwrap();
     let remove_old = said
-        .find("5. Only when every caller above uses the new token, remove the old one")
+        .find("4. Only when every caller above uses the new token, remove the old one")
         .unwrap();
     assert!(update_callers < remove_old, "{said}");
     assert!(
@@ -137,4 +144,20 @@ fn recreate_plans_first_then_makes_a_new_portal_under_the_same_slug() {
     assert_eq!(ephemeral.status.code(), Some(1), "{}", stderr(&ephemeral));
     assert_ok(&home.command(&sandbox.exports, &["invoke", "who-am-i"]));
     assert!(!stdout(&recreated).contains("bkpat_") && !stderr(&recreated).contains("bkpat_"));
+}
+
+#[test]
+fn rotate_help_says_what_slug_is() {
+    let home = Home::new();
+    let help = home.command(&[], &["rotate", "--help"]);
+    assert_ok(&help);
+    let text = stdout(&help);
+    let slug_line = text
+        .lines()
+        .find(|line| line.trim_start().starts_with("<SLUG>"))
+        .unwrap_or_else(|| panic!("no <SLUG> argument in:\n{text}"));
+    assert!(
+        slug_line.contains("The portal whose token to rotate, by its slug"),
+        "{slug_line}"
+    );
 }

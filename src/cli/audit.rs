@@ -1,6 +1,6 @@
 //! `audit`: every portal's inventory line and the policies it breaks
 //! (`crate::audit` has the rules); exit 1 when a policy fails, for a
-//! scheduled CI job.
+//! scheduled CI job (warnings and findings to review do not fail it).
 
 use std::io::Write;
 
@@ -80,7 +80,7 @@ fn print_table(audits: &[PortalAudit]) -> std::io::Result<()> {
         for f in &a.findings {
             let mark = match f.severity {
                 Severity::Fails => "✗",
-                Severity::Review => "!",
+                Severity::Warns | Severity::Review => "!",
             };
             writeln!(
                 stdout,

@@ -8,7 +8,7 @@ use super::prompt::read_token;
 use super::session::{env_token_set, Session};
 use super::{warn, AuthAction, Failure, Outcome, Output, EXIT_FAILED};
 use crate::api_token::{self, Checked, SignInError, TOKEN_SETTINGS};
-use crate::buildkite::{ClientOptions, RestClient};
+use crate::buildkite::RestClient;
 use crate::config::{Paths, ENV_TOKEN};
 use crate::secrets::Secret;
 use crate::text::sanitize_line;
@@ -127,14 +127,9 @@ fn logout(session: &mut Session) -> Outcome {
 }
 
 /// A client for the session's endpoint and organization, to check a token
-/// with (`sign_in` gives it the token).
+/// with (`api_token` gives it the token).
 fn checking_client(session: &Session) -> Result<RestClient, Failure> {
-    Ok(RestClient::new(
-        session.settings.rest_endpoint.clone(),
-        session.org(),
-        Secret::new(""),
-        ClientOptions::default(),
-    )?)
+    session.rest_with(Secret::new(""))
 }
 
 fn failure(error: SignInError) -> Failure {

@@ -143,30 +143,20 @@ async fn print_curl(session: &Session, args: &InvokeArgs) -> Outcome {
 }
 
 /// The variables object: `--vars-file`, then each `--var` typed by the
-/// portal's variable definitions when the API token can fetch the document.
+/// portal's variable definitions. When the API token can read the portal's
+/// document, the request is checked against it first, as Buildkite would:
+/// which operation runs, and that every required variable is given.
 async fn build_variables(session: &Session, args: &InvokeArgs) -> Result<Value, Failure> {
-    let mut object = match &args.vars_file {
-        Some(path) => {
-            let text = read_input(path, "the variables file")?;
-            match serde_json::from_str::<Value>(&text) {
-                Ok(Value::Object(map)) => map,
-                _ => {
-                    return Err(Failure(
-                        format!(
-                        "{} must hold a JSON object of variables, like {{\"branch\": \"main\"}}",
-                        path.display()
-                    ),
-                        EXIT_USAGE,
-                    ))
-                }
-            }
-        }
-        None => serde_json::Map::new(),
+    let mut object = vars_file_object(args)?;
+    let operation = match portal_operations(session, &args.slug).await {
+        Some(operations) => Some(chosen_operation(
+            &args.slug,
+            operations,
+            args.operation.as_deref(),
+        )?),
+        None => None,
     };
-    if args.vars.is_empty() {
-        return Ok(Value::Object(object));
-    }
-    let definitions = variable_definitions(session, &args.slug, args.operation.as_deref()).await;
+    let definitions = operation.as_ref().map_or(&[][..], |o| &o.variables[..]);
     for pair in &args.vars {
         let Some((name, text)) = pair.split_once('=') else {
             return Err(Failure(
@@ -183,35 +173,125 @@ async fn build_variables(session: &Session, args: &InvokeArgs) -> Result<Value, 
         };
         object.insert(name.to_owned(), value);
     }
+    if let Some(operation) = &operation {
+        required_variables_given(&args.slug, operation, &object)?;
+    }
     Ok(Value::Object(object))
 }
 
-async fn variable_definitions(
-    session: &Session,
-    slug: &str,
-    operation: Option<&str>,
-) -> Vec<variables::Variable> {
-    let Ok(rest) = session.rest() else {
-        return Vec::new();
+/// `--vars-file`'s object, or an empty one.
+fn vars_file_object(args: &InvokeArgs) -> Result<serde_json::Map<String, Value>, Failure> {
+    let Some(path) = &args.vars_file else {
+        return Ok(serde_json::Map::new());
     };
+    let text = read_input(path, "the variables file")?;
+    match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(Failure(
+            format!(
+                "{} must hold a JSON object of variables, like {{\"branch\": \"main\"}}",
+                path.display()
+            ),
+            EXIT_USAGE,
+        )),
+    }
+}
+
+/// The operations of the portal's document as Buildkite has it; None when
+/// it cannot be read (no API token, say) or does not parse: the portal
+/// itself then says what is wrong.
+async fn portal_operations(session: &Session, slug: &str) -> Option<Vec<variables::Operation>> {
+    let rest = session.rest().ok()?;
     let document = match rest.get(slug).await {
         Ok(portal) => portal.query,
         Err(e) => {
             tracing::warn!(
-                "variables are sent as text: could not fetch the portal's document ({})",
+                "variables are sent as text and not checked: could not fetch the portal's document ({})",
                 sanitize_line(&e.to_string())
             );
-            return Vec::new();
+            return None;
         }
     };
-    let operations = variables::operations(&document).unwrap_or_default();
-    let chosen = match operation {
-        Some(name) => operations
-            .into_iter()
-            .find(|o| o.name.as_deref() == Some(name)),
-        None => operations.into_iter().next(),
+    variables::operations(&document).ok()
+}
+
+/// How an operation is named in messages.
+fn operation_label(operation: &variables::Operation) -> String {
+    match &operation.name {
+        Some(name) => name.clone(),
+        None => format!("(an anonymous {})", operation.kind),
+    }
+}
+
+/// The operation `--operation` names, or the document's only one; a usage
+/// error naming the operations there are otherwise.
+fn chosen_operation(
+    slug: &str,
+    mut operations: Vec<variables::Operation>,
+    wanted: Option<&str>,
+) -> Result<variables::Operation, Failure> {
+    let at = match wanted {
+        Some(wanted) => operations
+            .iter()
+            .position(|o| o.name.as_deref() == Some(wanted)),
+        None if operations.len() == 1 => Some(0),
+        None => None,
     };
-    chosen.map(|o| o.variables).unwrap_or_default()
+    if let Some(at) = at {
+        return Ok(operations.swap_remove(at));
+    }
+    let names: Vec<String> = operations.iter().map(operation_label).collect();
+    let message = match wanted {
+        Some(wanted) if names.is_empty() => format!(
+            "portal `{slug}` has no operation `{}`: its document has none",
+            sanitize_line(wanted)
+        ),
+        Some(wanted) => format!(
+            "portal `{slug}` has no operation `{}`; its document has: {}",
+            sanitize_line(wanted),
+            names.join(", ")
+        ),
+        None if names.is_empty() => {
+            format!("portal `{slug}`'s document has no operation to run")
+        }
+        None => format!(
+            "portal `{slug}`'s document has {} operations ({}): pass --operation NAME to pick one",
+            names.len(),
+            names.join(", ")
+        ),
+    };
+    Err(Failure(message, EXIT_USAGE))
+}
+
+/// A usage error naming each required variable (non-null, no default) the
+/// variables do not give, with its type and the flag that gives it.
+fn required_variables_given(
+    slug: &str,
+    operation: &variables::Operation,
+    given: &serde_json::Map<String, Value>,
+) -> Result<(), Failure> {
+    let missing: Vec<String> = operation
+        .variables
+        .iter()
+        .filter(|v| v.required && given.get(&v.name).is_none_or(Value::is_null))
+        .map(|v| format!("${} ({}): pass --var {}=VALUE", v.name, v.type_name, v.name))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let noun = if missing.len() == 1 {
+        "a required variable"
+    } else {
+        "required variables"
+    };
+    Err(Failure(
+        format!(
+            "operation {} of portal `{slug}` needs {noun} not given: {} (or put it in --vars-file)",
+            operation_label(operation),
+            missing.join("; ")
+        ),
+        EXIT_USAGE,
+    ))
 }
 
 /// Prints the answer as it arrives, so a large one never sits in memory:

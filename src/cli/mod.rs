@@ -142,6 +142,7 @@ enum Command {
     /// Rotate a portal's long-lived token: guided through its Security page (the new
     /// token pasted or on stdin, checked, stored), or with --recreate through the API
     Rotate {
+        /// The portal whose token to rotate, by its slug (as `bkportals list` shows it)
         slug: String,
         /// Create a copy, delete the portal, rename the copy back (new UUID, secrets
         /// gone); for a compromised portal
@@ -466,9 +467,15 @@ async fn run(cli: Cli) -> Outcome {
     }
     let mut session = Session::open(cli.demo, cli.org.as_deref()).await?;
     let Some(command) = cli.command else {
-        offer_sign_in(&mut session).await?;
+        // Without a token, a person at a terminal signs in inside the app.
+        let needs_sign_in = session.settings.require_token().is_err() && prompt::interactive();
+        let rest = if needs_sign_in {
+            session.rest_with(crate::secrets::Secret::new(""))?
+        } else {
+            session.rest()?
+        };
         let services = crate::tui::Services {
-            rest: session.rest()?,
+            rest,
             portals: session.portal_client()?,
             store: std::mem::replace(&mut session.store, TokenStore::in_memory()),
             drafts: crate::drafts::DraftStore::new(&session.data_dir),
@@ -479,9 +486,19 @@ async fn run(cli: Cli) -> Outcome {
             },
             warnings: std::mem::take(&mut session.warnings),
             declared: cli.dir.as_deref().map(declared_portals).transpose()?,
+            needs_sign_in,
         };
         // 0 after quitting, 128 + N after signal N, as a shell reports it.
-        return Ok(crate::tui::run(services).await?);
+        let code = crate::tui::run(services).await?;
+        if code == crate::tui::app::EXIT_NOT_SIGNED_IN {
+            let org = session.org();
+            eprintln!(
+                "Not signed in to `{org}`. To sign in from the shell: `bkportals auth login --org {org}` \
+                 (or set {}), then start bkportals again.",
+                crate::config::ENV_TOKEN
+            );
+        }
+        return Ok(code);
     };
     let out = Output { json: cli.json };
     match command {
@@ -515,20 +532,6 @@ async fn run(cli: Cli) -> Outcome {
             unreachable!("handled above")
         }
     }
-}
-
-/// The app needs an API token: without one, a person at a terminal is asked
-/// for it (as `auth login` does) instead of being turned away.
-async fn offer_sign_in(session: &mut Session) -> Result<(), Failure> {
-    if session.settings.require_token().is_ok() || !prompt::interactive() {
-        return Ok(());
-    }
-    eprintln!(
-        "No API token for `{}`. Paste one to sign in (it is checked and stored, as \
-         `bkportals auth login` does), or press Ctrl-C.",
-        session.org()
-    );
-    auth::login(session, Output { json: false }).await.map(drop)
 }
 
 /// `--dir DIR` for the app: its portal files, or what to fix in them.

@@ -41,15 +41,25 @@ fn security_page(session: &Session, slug: &str) -> String {
 pub(super) async fn rotate(session: &mut Session, out: Output, slug: &str) -> Outcome {
     let portal = session.rest()?.get(slug).await?;
     let page = sanitize_line(&security_page(session, slug));
+    let mut step = Steps::default();
     eprintln!(
         "Rotating the long-lived token of `{}`.\n\
-         1. On the portal's Security page press \"New token\" and copy it:\n\n  {page}\n",
-        sanitize_line(slug)
+         {} On the portal's Security page press \"New token\" and copy it:\n\n  {page}\n",
+        sanitize_line(slug),
+        step.next()
     );
-    if std::io::stdin().is_terminal() && crate::desktop::open_in_browser(&page) {
+    let at_terminal = std::io::stdin().is_terminal();
+    if at_terminal && crate::desktop::open_in_browser(&page) {
         eprintln!("(opened in your browser)");
     }
-    let new_token = read_token("2. Paste the new token (input hidden): ")?;
+    // The prompt is shown (and numbered) only at a terminal; piped, the
+    // token is read without one.
+    let prompt = if at_terminal {
+        format!("{} Paste the new token (input hidden): ", step.next())
+    } else {
+        String::new()
+    };
+    let new_token = read_token(&prompt)?;
     let verified = token::verify(session, slug, &new_token).await?;
     let org = session.org().to_owned();
     session.store.set_portal_token(&org, slug, new_token)?;
@@ -63,25 +73,39 @@ pub(super) async fn rotate(session: &mut Session, out: Output, slug: &str) -> Ou
         }))?;
     }
     eprintln!(
-        "3. The new token {} and is {}.\n{}",
+        "{} The new token {} and is {}.\n{}",
+        step.next(),
         if verified {
             "works (the portal took it)"
         } else {
             "could not be checked from here"
         },
         session.store.describe(),
-        callers(&portal, &endpoint)
+        callers(step.next(), &portal, &endpoint)
     );
     eprintln!(
-        "5. Only when every caller above uses the new token, remove the old one on the Security page:\n  {page}"
+        "{} Only when every caller above uses the new token, remove the old one on the Security page:\n  {page}",
+        step.next()
     );
     Ok(0)
 }
 
+/// Numbers the steps as they are shown ("1.", "2.", ...), so one left out
+/// leaves no gap.
+#[derive(Default)]
+struct Steps(usize);
+
+impl Steps {
+    fn next(&mut self) -> String {
+        self.0 += 1;
+        format!("{}.", self.0)
+    }
+}
+
 /// Who holds the old token and must get the new one, and who is not affected.
-fn callers(portal: &Portal, endpoint: &str) -> String {
+fn callers(step: String, portal: &Portal, endpoint: &str) -> String {
     let mut said = format!(
-        "4. Update every caller that sends the old long-lived token to\n  {}\n  \
+        "{step} Update every caller that sends the old long-lived token to\n  {}\n  \
          (CI secrets, scripts, services: bkportals cannot see them; this machine's token store is done).",
         sanitize_line(endpoint)
     );

@@ -86,7 +86,11 @@ impl Session {
     }
 
     pub(super) fn rest(&self) -> Result<RestClient, Failure> {
-        let token = self.settings.require_token()?.clone();
+        self.rest_with(self.settings.require_token()?.clone())
+    }
+
+    /// A client of the session's endpoint and organization calling with `token`.
+    pub(super) fn rest_with(&self, token: Secret) -> Result<RestClient, Failure> {
         // A wait on the rate limit is said on stderr (the app replaces this
         // with its status line).
         let options = ClientOptions {

@@ -31,6 +31,9 @@ pub struct Body {
     is_json: bool,
     /// Opening lines whose block is folded away.
     folded: BTreeSet<u32>,
+    /// While the body arrives (`Body::arriving`): where indexing stopped.
+    /// `None` once the body is whole.
+    growing: Option<Liner>,
 }
 
 impl Body {
@@ -40,17 +43,53 @@ impl Body {
         let is_json = looks_json
             && raw.len() < u32::MAX as usize
             && serde_json::from_str::<serde::de::IgnoredAny>(&raw).is_ok();
-        let lines = if is_json {
-            json_lines(&raw)
-        } else {
-            text_lines(&raw)
-        };
+        let mut lines = Vec::new();
+        Liner::default().advance(raw.as_bytes(), is_json, true, &mut lines);
         Body {
             raw,
             lines,
             is_json,
             folded: BTreeSet::new(),
+            growing: None,
         }
+    }
+
+    /// A body that arrives piece by piece (`append`), indexed as it comes:
+    /// as JSON when it starts like JSON (checked only once it is whole, by
+    /// `Body::new`), lines numbered as `Body::new` numbers them.
+    pub fn arriving() -> Body {
+        Body {
+            raw: ResponseBody::from(String::new()),
+            lines: Vec::new(),
+            is_json: false,
+            folded: BTreeSet::new(),
+            growing: Some(Liner::default()),
+        }
+    }
+
+    /// Adds a piece of an arriving body and indexes the lines it ends.
+    pub fn append(&mut self, text: &str) {
+        let Some(liner) = &mut self.growing else {
+            return;
+        };
+        self.raw.append(text);
+        let bytes = self.raw.as_bytes();
+        if self.raw.len() >= u32::MAX as usize {
+            return; // offsets are 32-bit: the rest waits for the whole
+        }
+        let first = bytes.iter().position(|b| !b.is_ascii_whitespace());
+        let Some(first) = first else {
+            return; // nothing but spaces yet: JSON or not is not known
+        };
+        if liner.at == 0 && liner.line_start.is_none() {
+            self.is_json = matches!(bytes[first], b'{' | b'[');
+        }
+        liner.advance(bytes, self.is_json, false, &mut self.lines);
+    }
+
+    /// The body is still arriving: what it holds is not all of it.
+    pub fn is_partial(&self) -> bool {
+        self.growing.is_some()
     }
 
     pub fn raw(&self) -> &str {
@@ -279,116 +318,138 @@ pub fn next_match(lines: &[u32], from: usize, forward: bool) -> Option<usize> {
     found.map(|&l| l as usize)
 }
 
-fn text_lines(raw: &str) -> Vec<LineRef> {
-    let mut lines = Vec::new();
-    let mut start = 0usize;
-    for (i, b) in raw.bytes().enumerate() {
-        if lines.len() >= MAX_LINES {
-            return lines;
+/// Where indexing stands: lines are pushed as they end, so a body is
+/// indexed the same whether it comes whole or piece by piece (what is shown
+/// while an answer arrives keeps its line numbers once the whole is in).
+#[derive(Debug, Default)]
+struct Liner {
+    /// The next byte to look at.
+    at: usize,
+    /// Lines of JSON blocks not closed yet.
+    open: Vec<usize>,
+    depth: u16,
+    /// Where the line being read starts.
+    line_start: Option<usize>,
+}
+
+impl Liner {
+    /// Indexes `bytes` from where it stopped. Until `whole` (no more bytes
+    /// follow), it stops before a token that may go on in the next piece
+    /// and leaves the line being read out.
+    fn advance(&mut self, bytes: &[u8], json: bool, whole: bool, lines: &mut Vec<LineRef>) {
+        if json {
+            self.json(bytes, whole, lines);
+        } else {
+            self.text(bytes, whole, lines);
         }
-        if b == b'\n' {
+        if whole && lines.is_empty() {
+            push_line(lines, bytes, 0, 0, 0);
+        }
+    }
+
+    fn text(&mut self, bytes: &[u8], whole: bool, lines: &mut Vec<LineRef>) {
+        for newline in memchr::memchr_iter(b'\n', &bytes[self.at..]) {
+            if lines.len() >= MAX_LINES {
+                return;
+            }
+            let end = self.at + newline;
             lines.push(LineRef {
-                start: start as u32,
-                end: i as u32,
+                start: self.line_start.unwrap_or(0) as u32,
+                end: end as u32,
                 closing: NONE,
                 depth: 0,
             });
-            start = i + 1;
+            self.line_start = Some(end + 1);
+        }
+        self.at = bytes.len();
+        let start = self.line_start.unwrap_or(0);
+        if whole && lines.len() < MAX_LINES && (start < bytes.len() || lines.is_empty()) {
+            lines.push(LineRef {
+                start: start as u32,
+                end: bytes.len() as u32,
+                closing: NONE,
+                depth: 0,
+            });
         }
     }
-    if start < raw.len() || lines.is_empty() {
-        lines.push(LineRef {
-            start: start as u32,
-            end: raw.len() as u32,
-            closing: NONE,
-            depth: 0,
-        });
-    }
-    lines
-}
 
-/// Splits valid JSON into pretty-printed lines in one pass over its bytes.
-fn json_lines(raw: &str) -> Vec<LineRef> {
-    let bytes = raw.as_bytes();
-    let mut lines: Vec<LineRef> = Vec::new();
-    let mut open: Vec<usize> = Vec::new();
-    let mut depth: u16 = 0;
-    let mut line_start: Option<usize> = None;
-    let mut i = 0;
-    let next_non_space = |mut j: usize| {
-        while j < bytes.len() && bytes[j].is_ascii_whitespace() {
-            j += 1;
-        }
-        j
-    };
-    let push = |lines: &mut Vec<LineRef>, start: usize, end: usize, depth: u16| {
-        lines.push(LineRef {
-            start: start as u32,
-            end: end as u32,
-            closing: NONE,
-            depth,
-        });
-    };
-    while i < bytes.len() && lines.len() < MAX_LINES {
-        let b = bytes[i];
-        match b {
-            b'"' => {
-                line_start.get_or_insert(i);
-                i = string_end(bytes, i);
-                continue;
+    /// Splits JSON into pretty-printed lines in one pass over its bytes.
+    fn json(&mut self, bytes: &[u8], whole: bool, lines: &mut Vec<LineRef>) {
+        let next_non_space = |mut j: usize| {
+            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                j += 1;
             }
-            b'{' | b'[' => {
-                let start = *line_start.get_or_insert(i);
-                let after = next_non_space(i + 1);
-                let empty = after < bytes.len() && matches!(bytes[after], b'}' | b']');
-                if empty {
-                    i = after + 1;
+            j
+        };
+        let mut i = self.at;
+        while i < bytes.len() && lines.len() < MAX_LINES {
+            match bytes[i] {
+                b'"' => {
+                    let end = string_end(bytes, i);
+                    // A string that may close in the next piece.
+                    if !whole && end >= bytes.len() {
+                        break;
+                    }
+                    self.line_start.get_or_insert(i);
+                    i = end;
                     continue;
                 }
-                push(&mut lines, start, i + 1, depth);
-                open.push(lines.len() - 1);
-                depth = depth.saturating_add(1);
-                line_start = None;
-            }
-            b'}' | b']' => {
-                if let Some(start) = line_start.take() {
-                    push(&mut lines, start, i, depth);
+                b'{' | b'[' => {
+                    let after = next_non_space(i + 1);
+                    if !whole && after >= bytes.len() {
+                        break; // empty or not: the next piece says
+                    }
+                    let start = *self.line_start.get_or_insert(i);
+                    if after < bytes.len() && matches!(bytes[after], b'}' | b']') {
+                        i = after + 1;
+                        continue;
+                    }
+                    push_line(lines, bytes, start, i + 1, self.depth);
+                    self.open.push(lines.len() - 1);
+                    self.depth = self.depth.saturating_add(1);
+                    self.line_start = None;
                 }
-                depth = depth.saturating_sub(1);
-                if let Some(opener) = open.pop() {
-                    lines[opener].closing = lines.len() as u32;
+                b'}' | b']' => {
+                    if let Some(start) = self.line_start.take() {
+                        push_line(lines, bytes, start, i, self.depth);
+                    }
+                    self.depth = self.depth.saturating_sub(1);
+                    if let Some(opener) = self.open.pop() {
+                        lines[opener].closing = lines.len() as u32;
+                    }
+                    self.line_start = Some(i);
                 }
-                line_start = Some(i);
+                b',' => {
+                    let start = self.line_start.take().unwrap_or(i);
+                    push_line(lines, bytes, start, i + 1, self.depth);
+                }
+                b if b.is_ascii_whitespace() => {}
+                _ => {
+                    self.line_start.get_or_insert(i);
+                }
             }
-            b',' => {
-                let start = line_start.take().unwrap_or(i);
-                push(&mut lines, start, i + 1, depth);
-            }
-            b if b.is_ascii_whitespace() => {}
-            _ => {
-                line_start.get_or_insert(i);
+            i += 1;
+        }
+        self.at = i;
+        if whole && lines.len() < MAX_LINES {
+            if let Some(start) = self.line_start.take() {
+                push_line(lines, bytes, start, bytes.len(), self.depth);
             }
         }
-        i += 1;
     }
-    if let Some(start) = line_start {
-        push(&mut lines, start, bytes.len(), depth);
+}
+
+/// A line from `start` to `end`, without the spaces before the next token.
+fn push_line(lines: &mut Vec<LineRef>, bytes: &[u8], start: usize, mut end: usize, depth: u16) {
+    while end > start && bytes[end - 1].is_ascii_whitespace() {
+        end -= 1;
     }
-    for line in &mut lines {
-        // Trailing spaces of a line that ended at the next token.
-        while line.end > line.start && bytes[line.end as usize - 1].is_ascii_whitespace() {
-            line.end -= 1;
-        }
-    }
-    if lines.is_empty() {
-        lines.push(LineRef {
-            start: 0,
-            end: 0,
-            closing: NONE,
-            depth: 0,
-        });
-    }
-    lines
+    lines.push(LineRef {
+        start: start as u32,
+        end: end as u32,
+        closing: NONE,
+        depth,
+    });
 }
 
 #[cfg(test)]
@@ -470,6 +531,45 @@ mod tests {
         assert_eq!(body.find("name", 4, true), Some(2), "wraps around");
         assert_eq!(body.find("Name", 2, true), Some(2), "uppercase is exact");
         assert_eq!(body.find("zzz", 0, true), None);
+    }
+
+    #[test]
+    fn a_body_arriving_in_pieces_has_the_lines_of_the_whole_but_the_last() {
+        for raw in [
+            r#"{"data":{"pipeline":{"name":"Wéb: \"app\"","tags":[],"builds":[1,{"n":2}],"o":{ }}},"errors":null}"#,
+            "{\n  \"a\" :  [ 1 , 2 ],\n  \"b\": \"x\\\"}\"\n}",
+            "<html>\nBad gateway\n</html>\n",
+        ] {
+            let whole = Body::new(raw.to_owned());
+            for cut in (0..=raw.len()).filter(|&i| raw.is_char_boundary(i)) {
+                let mut arriving = Body::arriving();
+                arriving.append(&raw[..cut]);
+                arriving.append(&raw[cut..]);
+                assert!(arriving.is_partial());
+                assert_eq!(arriving.is_json(), whole.is_json(), "{raw} cut at {cut}");
+                let shown = arriving.line_count();
+                assert!(shown + 1 >= whole.line_count(), "{raw} cut at {cut}");
+                for i in 0..shown {
+                    assert_eq!(arriving.line_text(i), whole.line_text(i), "{raw} at {cut}");
+                    assert_eq!(arriving.closing(i), whole.closing(i), "{raw} at {cut}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_arriving_string_or_block_waits_for_the_piece_that_ends_it() {
+        let mut body = Body::arriving();
+        body.append("  ");
+        assert_eq!(body.line_count(), 0, "spaces say nothing yet");
+        body.append(r#"{"message":"a long str"#);
+        assert!(body.is_json());
+        assert_eq!(body.line_count(), 1, "only `{{` so far");
+        body.append(r#"ing","list":["#);
+        assert_eq!(body.line_text(1), r#"  "message": "a long string","#);
+        assert_eq!(body.line_count(), 2, "`[` may be `[]`: not known yet");
+        body.append("]}");
+        assert_eq!(body.line_text(2), r#"  "list": []"#);
     }
 
     #[test]

@@ -43,6 +43,24 @@ pub enum Msg {
         /// Which stored token the call used (`None`: one typed for it).
         ran_as: Option<TokenKind>,
     },
+    /// The status of run `run` of `slug` is in; its body follows in pieces.
+    AnswerStarted {
+        slug: String,
+        run: u64,
+        head: Box<super::response::AnswerHead>,
+    },
+    /// More of the body of run `run` (a piece gathers many reads).
+    AnswerPiece {
+        slug: String,
+        run: u64,
+        piece: super::response::AnswerPiece,
+    },
+    /// The body of run `run` stopped before its end: what came stays, cut.
+    AnswerCut {
+        slug: String,
+        run: u64,
+        error: ApiError,
+    },
     /// An answer, already indexed for viewing (the runtime does it on a worker).
     Answered {
         slug: String,
@@ -82,6 +100,13 @@ pub enum Msg {
         generation: u64,
         diagnostics: Vec<crate::graphql::diagnostics::Diagnostic>,
     },
+    /// The requested complexity of a large document (counted with its
+    /// diagnostics, off the input path); empty when it does not parse.
+    Counted {
+        slug: String,
+        generation: u64,
+        operations: Vec<crate::graphql::complexity::OperationComplexity>,
+    },
     /// A GraphQL schema to validate against: from the cache, or fetched now.
     SchemaReady {
         schema: GraphqlSchema,
@@ -95,6 +120,8 @@ pub enum Msg {
         slug: String,
         entries: Vec<crate::history::HistoryEntry>,
     },
+    /// The sign-in dialog's token, checked (and, when good, stored).
+    ApiTokenChecked(Result<crate::api_token::SignedIn, crate::api_token::SignInError>),
 }
 
 #[derive(Debug)]
@@ -119,6 +146,8 @@ pub enum Command {
         /// A token typed for this call; `None` uses the stored one.
         token: Option<Secret>,
         store_token: bool,
+        /// The app's number for this run (its answer's messages carry it).
+        run: u64,
     },
     CancelInvoke,
     SignIn {
@@ -178,6 +207,15 @@ pub enum Command {
     },
     /// Reads the recorded runs of `slug` (`Msg::HistoryRead`).
     ReadHistory(String),
+    /// Checks an API token from the sign-in dialog and stores it when it
+    /// will do (`Msg::ApiTokenChecked`), as `bkportals auth login` does.
+    CheckApiToken {
+        token: Secret,
+        accept_missing: bool,
+    },
+    CancelApiTokenCheck,
+    /// From now on, calls to Buildkite (and the schema) use this API token.
+    UseApiToken(Secret),
 }
 
 impl Command {
@@ -208,6 +246,9 @@ impl Command {
             Command::RemoveDraft(_) => "remove-draft",
             Command::NoteTokenDialog(_) => "note-token-dialog",
             Command::ReadHistory(_) => "read-history",
+            Command::CheckApiToken { .. } => "check-api-token",
+            Command::CancelApiTokenCheck => "cancel-api-token-check",
+            Command::UseApiToken(_) => "use-api-token",
         }
     }
 }

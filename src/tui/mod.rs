@@ -27,6 +27,7 @@ pub mod response;
 pub mod run;
 mod runtime;
 pub mod search;
+pub mod stream;
 pub mod terminal;
 pub mod undo;
 pub mod view;
@@ -60,6 +61,9 @@ pub struct Services {
     pub warnings: Vec<String>,
     /// `--dir DIR`: the portal files to compare the selected portal with.
     pub declared: Option<declared::Declared>,
+    /// No API token yet: the app opens on the sign-in dialog and loads
+    /// nothing until it is signed in (`rest` and `schema` get the token then).
+    pub needs_sign_in: bool,
 }
 
 /// Runs the app in this process's terminal until the user quits (exit code
@@ -93,13 +97,18 @@ where
         mut rx,
         warnings,
         mut cached,
+        needs_sign_in,
     } = start(services).await;
     let mut pending = Vec::new();
     let outcome = async {
         let size = console.terminal().size().map_err(io::Error::other)?;
         app.update(Msg::Resize(size.width, size.height));
-        pending = app.init();
-        app.show_cached_list(std::mem::take(&mut cached));
+        if needs_sign_in {
+            pending = app.ask_for_api_token();
+        } else {
+            pending = app.init();
+            app.show_cached_list(std::mem::take(&mut cached));
+        }
         if !warnings.is_empty() {
             app.update(Msg::Status(format!("Warning: {}", warnings.join(" · "))));
         }
@@ -155,7 +164,7 @@ where
             continue;
         }
         if app.quit {
-            return Ok(0);
+            return Ok(app.exit_code);
         }
         if dirty {
             console
@@ -196,6 +205,7 @@ struct Started {
     warnings: Vec<String>,
     /// The list of the last session, shown while the fresh one loads.
     cached: Vec<crate::buildkite::Portal>,
+    needs_sign_in: bool,
 }
 
 /// The app and its runtime, with what the disk holds from earlier sessions:
@@ -211,6 +221,7 @@ async fn start(services: Services) -> Started {
         schema,
         warnings,
         declared,
+        needs_sign_in,
     } = services;
     let store = Arc::new(Mutex::new(store));
     let earlier = {
@@ -274,6 +285,7 @@ async fn start(services: Services) -> Started {
         load: None,
         invoke: None,
         sign_in: None,
+        api_sign_in: None,
         diagnose: HashMap::new(),
         schema,
         load_schema: None,
@@ -285,6 +297,7 @@ async fn start(services: Services) -> Started {
         rx,
         warnings,
         cached,
+        needs_sign_in,
     }
 }
 

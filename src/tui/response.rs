@@ -5,7 +5,8 @@
 use super::body::{next_match, Body};
 use super::input::LineInput;
 use super::wrap::wrap;
-use crate::buildkite::InvokeResponse;
+use crate::buildkite::{InvokeResponse, RateLimit};
+use crate::secrets::TokenKind;
 use crate::text::sanitize_line;
 
 /// A response, indexed once, viewed with folds and search.
@@ -32,6 +33,53 @@ pub struct ResponseView {
     pub filter: Option<(String, Body)>,
     /// A jq filter being typed.
     pub filtering: Option<LineInput>,
+    /// While the body arrives, and when it stopped before its end: the
+    /// view shows what came, marked as not the whole answer.
+    pub arrival: Option<Arrival>,
+    /// The run this answer is of (0: not from a numbered run).
+    pub run: u64,
+}
+
+/// An answer still arriving, or one that stopped before its end.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Arrival {
+    /// Body bytes received so far.
+    pub received: u64,
+    /// The last byte is in: the whole is being indexed.
+    pub complete: bool,
+    /// Why it stopped before its end ("cut", "cancelled"): never complete.
+    pub stopped: Option<String>,
+}
+
+/// What an answer's status line says, sent as soon as it is in.
+#[derive(Debug, Clone)]
+pub struct AnswerHead {
+    pub status: u16,
+    /// From sending to the status line.
+    pub elapsed: std::time::Duration,
+    pub rate_limit: RateLimit,
+    /// Which stored token the run used (`None`: one typed for it).
+    pub ran_as: Option<TokenKind>,
+}
+
+/// A piece of an arriving body, as the runtime forwards it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AnswerPiece {
+    /// Text to show (empty once the runtime's preview is full).
+    pub text: String,
+    /// Body bytes received so far, shown or not.
+    pub received: u64,
+    /// The last byte is in.
+    pub complete: bool,
+}
+
+/// A size as people read it: bytes, KB or MB.
+pub fn amount(bytes: u64) -> String {
+    match bytes {
+        0..1024 => format!("{bytes} bytes"),
+        1024..1_048_576 => format!("{} KB", bytes >> 10),
+        _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
+    }
 }
 
 /// What a line above the body is.
@@ -70,7 +118,95 @@ impl ResponseView {
             column: 0,
             filter: None,
             filtering: None,
+            arrival: None,
+            run: 0,
         }
+    }
+
+    /// The view of an answer whose status is in and whose body follows
+    /// (`arrived`), for run `run`.
+    pub fn arriving(head: &AnswerHead, run: u64) -> ResponseView {
+        let mut view = ResponseView::new(InvokeResponse {
+            status: head.status,
+            elapsed: head.elapsed,
+            rate_limit: head.rate_limit.clone(),
+            body: String::new().into(),
+            graphql: None,
+        });
+        view.body = Body::arriving();
+        view.arrival = Some(Arrival::default());
+        view.run = run;
+        view
+    }
+
+    /// Shows a piece of the arriving body.
+    pub fn arrived(&mut self, piece: &AnswerPiece) {
+        let Some(arrival) = &mut self.arrival else {
+            return;
+        };
+        if arrival.stopped.is_some() {
+            return;
+        }
+        self.body.append(&piece.text);
+        arrival.received = piece.received;
+        arrival.complete = piece.complete;
+    }
+
+    /// The body will not arrive whole (`why`: cut, cancelled...): what
+    /// came stays, marked so.
+    pub fn stop_arriving(&mut self, why: &str) {
+        if let Some(arrival) = &mut self.arrival {
+            if arrival.stopped.is_none() {
+                arrival.stopped = Some(why.to_owned());
+                arrival.complete = false;
+            }
+        }
+    }
+
+    /// The body is coming still (not stopped).
+    pub fn is_arriving(&self) -> bool {
+        self.arrival.as_ref().is_some_and(|a| a.stopped.is_none())
+    }
+
+    /// Takes the place the reader was at in `earlier` (the same answer as
+    /// it arrived): the lines are numbered alike.
+    pub fn keep_position_of(&mut self, earlier: &ResponseView) {
+        let last = self.body.line_count().saturating_sub(1);
+        self.cursor = earlier.cursor.min(last);
+        self.scroll = earlier
+            .scroll
+            .min(self.body.visible_count().saturating_sub(1));
+        self.wrap = earlier.wrap;
+        self.column = earlier.column;
+    }
+
+    /// The line above the body that says the answer is not whole yet (or
+    /// will not be).
+    fn arrival_line(&self) -> Option<(HeaderKind, String)> {
+        let arrival = self.arrival.as_ref()?;
+        let so_far = amount(arrival.received);
+        let shown = self.body.raw().len() as u64;
+        Some(match (&arrival.stopped, arrival.complete) {
+            (Some(why), _) => (
+                HeaderKind::Error,
+                format!("✗ Not the whole answer: {why} after {so_far}. What arrived is shown."),
+            ),
+            (None, true) => (
+                HeaderKind::Note,
+                format!("All {so_far} received; indexing it (folds, search, copy and save then)…"),
+            ),
+            (None, false) if shown < arrival.received => (
+                HeaderKind::Note,
+                format!(
+                    "Receiving… {so_far} so far; the first {} are shown until all of it is in. Esc cancels.",
+                    amount(shown)
+                ),
+            ),
+            (None, false) => (
+                HeaderKind::Note,
+                format!("Receiving… {so_far} so far, shown as it arrives. Esc cancels."),
+            ),
+        })
     }
 
     /// Shows what jq filter `text` makes of the answer (an empty one shows
@@ -113,7 +249,11 @@ impl ResponseView {
     /// not JSON, then the GraphQL errors' messages, wrapped, not cut.
     pub fn header_lines(&self, width: usize) -> Vec<(HeaderKind, String)> {
         let mut lines = Vec::new();
-        if !self.body.is_json() {
+        if let Some((kind, text)) = self.arrival_line() {
+            lines.extend(wrap(&text, width).into_iter().map(|part| (kind, part)));
+        }
+        let nothing_yet = self.body.is_partial() && self.body.raw().trim().is_empty();
+        if !self.body.is_json() && !nothing_yet {
             let what = if self.body.raw().trim_start().starts_with('<') {
                 "Not JSON (it looks like HTML): shown as text."
             } else {

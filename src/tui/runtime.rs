@@ -106,6 +106,9 @@ pub(super) async fn draft_writer(
             }
             None => {
                 write_drafts(&store, &org, pending, &tx).await;
+                // What is left now is this session's leftovers: the next
+                // bkportals offers them.
+                let _ = blocking(move || store.release()).await;
                 return;
             }
         }
@@ -165,6 +168,8 @@ pub(super) struct Runtime {
     pub load: Option<JoinHandle<()>>,
     pub invoke: Option<JoinHandle<()>>,
     pub sign_in: Option<JoinHandle<()>>,
+    /// The sign-in dialog's check of an API token.
+    pub api_sign_in: Option<JoinHandle<()>>,
     /// One diagnostics job per portal: a newer text makes the older job moot.
     pub diagnose: HashMap<String, JoinHandle<()>>,
     pub schema: crate::schema_cache::SchemaSource,
@@ -200,8 +205,15 @@ impl Runtime {
                 variables,
                 token,
                 store_token,
+                run,
             } => {
-                let run = cx.invoke(slug, operation, variables, token, store_token);
+                let invocation = super::stream::Invocation {
+                    slug,
+                    operation,
+                    variables,
+                    run,
+                };
+                let run = cx.invoke(invocation, token, store_token);
                 replace(&mut self.invoke, tokio::spawn(run));
             }
             Command::CancelInvoke => cancel(&mut self.invoke),
@@ -237,15 +249,24 @@ impl Runtime {
                 }
                 let key = slug.clone();
                 let job = tokio::task::spawn_blocking(move || {
-                    let diagnostics = match schema {
+                    let diagnostics = match &schema {
                         Some(schema) => schema.check(&text),
                         None => crate::graphql::diagnostics::parse_diagnostics(&text),
                     };
                     let _ = cx.tx.send(Msg::Diagnosed {
-                        slug,
+                        slug: slug.clone(),
                         generation,
                         diagnostics,
                     });
+                    // Smaller documents are counted on the input path.
+                    if text.len() > super::editor::SYNC_PARSE_LIMIT {
+                        let operations = super::app::count_for_editor(&text, schema.as_ref());
+                        let _ = cx.tx.send(Msg::Counted {
+                            slug,
+                            generation,
+                            operations,
+                        });
+                    }
                 });
                 self.diagnose.insert(key, job);
             }
@@ -279,6 +300,18 @@ impl Runtime {
                     let entries = history.entries(&cx.org, &slug);
                     let _ = cx.tx.send(Msg::HistoryRead { slug, entries });
                 });
+            }
+            Command::CheckApiToken {
+                token,
+                accept_missing,
+            } => {
+                let check = cx.check_api_token(token, accept_missing);
+                replace(&mut self.api_sign_in, tokio::spawn(check));
+            }
+            Command::CancelApiTokenCheck => cancel(&mut self.api_sign_in),
+            Command::UseApiToken(token) => {
+                self.rest = self.rest.with_token(token.clone());
+                self.schema.token = Some(token);
             }
             Command::OpenEditor { .. } | Command::Copy(_) | Command::CopyCurl { .. } => {
                 unreachable!("the event loop does what needs the terminal itself")
@@ -395,16 +428,15 @@ impl Context {
 
     async fn invoke(
         self,
-        slug: String,
-        operation: Option<String>,
-        variables: serde_json::Value,
+        invocation: super::stream::Invocation,
         token: Option<Secret>,
         store_token: bool,
     ) {
+        let slug = &invocation.slug;
         let token = match token {
             Some(token) => {
                 if store_token {
-                    if let Err(e) = self.store_token(&slug, token.clone()).await {
+                    if let Err(e) = self.store_token(slug, token.clone()).await {
                         self.send(Msg::Status(format!("The token was not stored: {e}")));
                     }
                 }
@@ -421,8 +453,7 @@ impl Context {
             }
         };
         let ran = (self.history.clone(), self.org.clone());
-        let message = invoke(&self.portals, slug, operation, variables, token, ran).await;
-        self.send(message);
+        super::stream::invoke(&self.portals, invocation, token, ran, &self.tx).await;
     }
 
     async fn ephemeral(self, slug: String, portal_uuid: String, secret: Secret) {
@@ -450,6 +481,17 @@ impl Context {
                 .map(|()| granted.expires_at)
         })
         .await
+    }
+
+    /// The sign-in dialog's token: checked and stored by the code `bkportals
+    /// auth login` runs; the store call on the blocking pool.
+    async fn check_api_token(self, token: Secret, accept_missing: bool) {
+        let (store, org) = (self.store.clone(), self.org.clone());
+        let keep = |token| async move {
+            on_store(&store, move |s| crate::api_token::keep(s, &org, token)).await
+        };
+        let result = crate::api_token::sign_in(&self.rest, token, accept_missing, keep).await;
+        self.send(Msg::ApiTokenChecked(result));
     }
 
     /// The user-invoked flow: a code, the browser (when there is one), a
@@ -523,60 +565,4 @@ async fn load_schema(
             });
         })
         .await;
-}
-
-/// Runs the portal with `token` (none: says a way to authorize is needed),
-/// and indexes the answer off the event loop.
-async fn invoke(
-    portals: &PortalClient,
-    slug: String,
-    operation: Option<String>,
-    variables: serde_json::Value,
-    token: Option<(Secret, TokenKind)>,
-    (history, org): (crate::history::History, String),
-) -> Msg {
-    let started = std::time::Instant::now();
-    let (result, ran_as) = match token {
-        Some((token, kind)) => {
-            let result = portals
-                .invoke(&slug, operation.as_deref(), &variables, &token)
-                .await;
-            let run = super::history_hook::Run {
-                operation: operation.as_deref(),
-                variables: &variables,
-                kind: Some(kind),
-                took: started.elapsed(),
-            };
-            let entry = super::history_hook::entry(&run, &result);
-            super::history_hook::record(history, org.clone(), slug.clone(), entry).await;
-            (result, Some(kind))
-        }
-        None => (
-            Err(crate::buildkite::ApiError::Unauthorized {
-                message: "no usable token is stored".into(),
-                hint: "choose a way to authorize",
-            }),
-            None,
-        ),
-    };
-    match result {
-        // Indexing a large answer takes a while: off the event loop, so the
-        // app stays responsive.
-        Ok(response) => {
-            match tokio::task::spawn_blocking(move || super::run::ResponseView::new(response)).await
-            {
-                Ok(view) => Msg::Answered {
-                    slug,
-                    view: Box::new(view),
-                    ran_as,
-                },
-                Err(e) => Msg::Status(format!("Reading the answer stopped: {e}")),
-            }
-        }
-        Err(error) => Msg::Invoked {
-            slug,
-            result: Err(error),
-            ran_as,
-        },
-    }
 }

@@ -62,6 +62,16 @@ impl App {
 
     /// Runs in `home`, so a later run finds what this one left there.
     pub fn launch_in(home: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> App {
+        App::run_in(home, common::BIN, args, env)
+    }
+
+    /// `program` (a shell around bkportals, say) in the terminal, in `home`.
+    pub fn run_in(
+        home: &std::path::Path,
+        program: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> App {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 40,
@@ -70,7 +80,7 @@ impl App {
                 pixel_height: 0,
             })
             .expect("a pseudo-terminal");
-        let mut command = CommandBuilder::new(common::BIN);
+        let mut command = CommandBuilder::new(program);
         command.args(args);
         command.env("TERM", "xterm-256color");
         command.env("HOME", home);

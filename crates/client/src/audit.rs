@@ -2,10 +2,11 @@
 //! (the portal and the schema come in), so `bkportals audit` and the app's
 //! list apply the same rules.
 //!
-//! Policies that fail: a mutation open to any address (anyone holding the
-//! token can change the organization from anywhere), and a document that
-//! does not parse or validate (every call fails). To review, not a failure:
-//! a user-invokable portal (anyone in the organization can sign in to it).
+//! The policy that fails: a document that does not parse or validate (every
+//! call fails). A warning: a mutation open to any address (anyone holding
+//! the token can change the organization from anywhere), by the rule
+//! `check DIR` applies too ([`OpenMutation`]). To review, not a failure: a
+//! user-invokable portal (anyone in the organization can sign in to it).
 
 use serde::Serialize;
 
@@ -16,10 +17,38 @@ use crate::graphql::variables;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
-    /// A policy fails: `audit` exits 1.
+    /// A policy fails: `audit` exits 1 (`check DIR`: an error).
     Fails,
+    /// To fix, yet nothing fails for it (`check DIR`: a warning).
+    Warns,
     /// Worth a look; not a failure.
     Review,
+}
+
+impl Severity {
+    /// The same severity in `check DIR`'s words.
+    pub fn in_lint(self) -> crate::graphql::lint::Severity {
+        match self {
+            Severity::Fails => crate::graphql::lint::Severity::Error,
+            Severity::Warns | Severity::Review => crate::graphql::lint::Severity::Warning,
+        }
+    }
+}
+
+/// A document holding a mutation on a portal that any address may call:
+/// one rule for `audit` and `check DIR`, so the two never disagree on it.
+/// A warning in both, as the portals-as-code issue has it: worth fixing (set
+/// the allowed IP addresses), yet a portal may be meant for callers whose
+/// addresses are not known, so it fails no run or CI job by itself.
+pub struct OpenMutation;
+
+impl OpenMutation {
+    pub const POLICY: &'static str = "mutation-from-any-address";
+    pub const SEVERITY: Severity = Severity::Warns;
+
+    pub fn applies(has_mutation: bool, ip_restricted: bool) -> bool {
+        has_mutation && !ip_restricted
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -58,9 +87,10 @@ impl PortalAudit {
         self.findings.iter().any(|f| f.severity == Severity::Fails)
     }
 
-    /// Anything found at all: the app's list marks these.
+    /// A policy fails or warns (not only a finding to review): the app's
+    /// list marks these `!`.
     pub fn risky(&self) -> bool {
-        !self.findings.is_empty()
+        self.findings.iter().any(|f| f.severity != Severity::Review)
     }
 }
 
@@ -96,10 +126,10 @@ pub fn audit(portal: &Portal, schema: Option<&GraphqlSchema>) -> PortalAudit {
         (None, None) => None,
     };
     let mut findings = Vec::new();
-    if mutation && !ip_restricted {
+    if OpenMutation::applies(mutation, ip_restricted) {
         findings.push(Finding {
-            policy: "mutation-from-any-address",
-            severity: Severity::Fails,
+            policy: OpenMutation::POLICY,
+            severity: OpenMutation::SEVERITY,
             message: "runs a mutation from any address: set its allowed IP addresses".into(),
         });
     }
@@ -129,5 +159,52 @@ pub fn audit(portal: &Portal, schema: Option<&GraphqlSchema>) -> PortalAudit {
         created_at: portal.created_at.clone(),
         validates,
         findings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn portal(query: &str, ips: Option<&str>, user_invokable: bool) -> Portal {
+        Portal {
+            uuid: "u".into(),
+            slug: "p".into(),
+            organization_uuid: "o".into(),
+            name: "P".into(),
+            description: None,
+            query: query.into(),
+            allowed_ip_addresses: ips.map(str::to_owned),
+            user_invokable,
+            created_at: "2024-08-26T03:22:45.555Z".into(),
+            created_by: None,
+        }
+    }
+
+    #[test]
+    fn an_open_mutation_warns_and_is_marked_but_fails_nothing() {
+        let open = audit(&portal("mutation M { a }", None, false), None);
+        assert_eq!(open.findings[0].policy, OpenMutation::POLICY);
+        assert_eq!(open.findings[0].severity, Severity::Warns);
+        assert!(open.risky() && !open.fails());
+        let restricted = audit(
+            &portal("mutation M { a }", Some("192.0.2.0/24"), false),
+            None,
+        );
+        assert!(restricted.findings.is_empty());
+        // check DIR says it in its own words: a warning.
+        assert_eq!(
+            OpenMutation::SEVERITY.in_lint(),
+            crate::graphql::lint::Severity::Warning
+        );
+    }
+
+    #[test]
+    fn only_a_broken_document_fails_and_a_user_invokable_portal_is_not_marked() {
+        let broken = audit(&portal("query Q {", None, false), None);
+        assert!(broken.fails() && broken.risky());
+        let shared = audit(&portal("query Q { a }", None, true), None);
+        assert_eq!(shared.findings[0].severity, Severity::Review);
+        assert!(!shared.risky() && !shared.fails());
     }
 }

@@ -1,7 +1,9 @@
 //! Echo off while a token is typed, and back on by every way out: the end of
 //! the line, an error, a panic (`Drop`), and the signals that end a process
 //! (Ctrl-C's SIGINT, SIGTERM, SIGHUP, SIGQUIT), whose default action would
-//! hand the shell a terminal that shows nothing typed.
+//! hand the shell a terminal that shows nothing typed. Ctrl-Z (SIGTSTP)
+//! gives echo back for as long as the process is stopped, and takes it away
+//! again when the shell resumes it (`fg`).
 
 use std::cell::UnsafeCell;
 use std::io;
@@ -57,10 +59,14 @@ impl EchoOff {
             handled: Vec::new(),
             active: true,
         };
+        let ending = restore_then_stop as extern "C" fn(libc::c_int);
         guard.handled = STOP_SIGNALS
             .into_iter()
-            .filter_map(take_if_default)
+            .filter_map(|signal| take_if_default(signal, ending))
             .collect();
+        guard
+            .handled
+            .extend(take_if_default(libc::SIGTSTP, echo_while_stopped));
         let mut quiet = saved;
         quiet.c_lflag &= !libc::ECHO;
         // SAFETY: a valid termios for a descriptor we were given.
@@ -102,12 +108,15 @@ impl Drop for EchoOff {
     }
 }
 
-/// Gives `signal` our handler when it has its default action (one that is
+/// Gives `signal` the `handler` when it has its default action (one that is
 /// ignored, or handled by someone else, is left as it is), returning what it
 /// had.
-fn take_if_default(signal: libc::c_int) -> Option<(libc::c_int, libc::sigaction)> {
-    // SAFETY: plain sigaction calls with initialised structures; the handler
-    // only makes async-signal-safe calls.
+fn take_if_default(
+    signal: libc::c_int,
+    handler: extern "C" fn(libc::c_int),
+) -> Option<(libc::c_int, libc::sigaction)> {
+    // SAFETY: plain sigaction calls with initialised structures; the
+    // handlers only make async-signal-safe calls.
     unsafe {
         let mut previous = MaybeUninit::<libc::sigaction>::zeroed().assume_init();
         if libc::sigaction(signal, std::ptr::null(), &mut previous) != 0
@@ -115,10 +124,55 @@ fn take_if_default(signal: libc::c_int) -> Option<(libc::c_int, libc::sigaction)
         {
             return None;
         }
+        install(signal, handler).then_some((signal, previous))
+    }
+}
+
+/// `handler` for `signal`, every other signal held off while it runs.
+/// Async-signal-safe (the stop handler calls it again on resume).
+fn install(signal: libc::c_int, handler: extern "C" fn(libc::c_int)) -> bool {
+    // SAFETY: an initialised sigaction structure; sigaction, sigfillset are
+    // async-signal-safe.
+    unsafe {
         let mut ours = MaybeUninit::<libc::sigaction>::zeroed().assume_init();
-        ours.sa_sigaction = restore_then_stop as extern "C" fn(libc::c_int) as libc::sighandler_t;
+        ours.sa_sigaction = handler as libc::sighandler_t;
         libc::sigfillset(&mut ours.sa_mask);
-        (libc::sigaction(signal, &ours, std::ptr::null_mut()) == 0).then_some((signal, previous))
+        libc::sigaction(signal, &ours, std::ptr::null_mut()) == 0
+    }
+}
+
+/// Said when the shell resumes the prompt: what was typed before Ctrl-Z was
+/// dropped by the terminal, and the prompt itself scrolled away.
+const RESUMED: &[u8] = b"(resumed) Type the token again (input hidden): ";
+
+/// Ctrl-Z: the saved settings back (echo on) while stopped, the stop itself
+/// as its default action does it, and on resume echo off again and this
+/// handler back in place.
+extern "C" fn echo_while_stopped(signal: libc::c_int) {
+    // SAFETY: tcsetattr, write, sigaction, pthread_sigmask and raise are
+    // async-signal-safe; the cell holds settings whenever ARMED is true.
+    unsafe {
+        let armed = ARMED.load(Ordering::SeqCst);
+        let fd = SAVED_FD.load(Ordering::SeqCst);
+        if armed {
+            libc::tcsetattr(fd, libc::TCSANOW, (*SAVED.0.get()).as_ptr());
+            libc::write(2, b"\n".as_ptr().cast(), 1);
+        }
+        libc::signal(signal, libc::SIG_DFL);
+        let mut only_this = MaybeUninit::<libc::sigset_t>::zeroed().assume_init();
+        libc::sigemptyset(&mut only_this);
+        libc::sigaddset(&mut only_this, signal);
+        let mut held = MaybeUninit::<libc::sigset_t>::zeroed().assume_init();
+        libc::pthread_sigmask(libc::SIG_UNBLOCK, &only_this, &mut held);
+        libc::raise(signal); // stopped here until SIGCONT
+        libc::pthread_sigmask(libc::SIG_SETMASK, &held, std::ptr::null_mut());
+        if armed && ARMED.load(Ordering::SeqCst) {
+            install(signal, echo_while_stopped);
+            let mut quiet = *(*SAVED.0.get()).as_ptr();
+            quiet.c_lflag &= !libc::ECHO;
+            libc::tcsetattr(fd, libc::TCSANOW, &quiet);
+            libc::write(2, RESUMED.as_ptr().cast(), RESUMED.len());
+        }
     }
 }
 

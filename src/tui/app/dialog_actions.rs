@@ -99,6 +99,7 @@ impl App {
                 operation,
                 variables,
             } => return self.rerun(slug, operation, variables),
+            DialogAction::ApiSignIn(action) => return self.on_api_sign_in(action),
         }
         Vec::new()
     }

@@ -466,6 +466,7 @@ impl App {
             self.say("GraphQL schema fetched: documents are validated against it.");
         }
         self.schema = Some(schema);
+        self.forget_risks();
         for edit in self.edits.values_mut() {
             edit.revalidate();
         }

@@ -45,6 +45,7 @@ impl App {
         let answer = self
             .answers
             .get(&dialog.slug)
+            .filter(|a| a.view.arrival.is_none()) // a part is not the answer
             .map(|a| a.view.body.raw())
             .filter(|raw| raw.len() <= COMPARE_LIMIT);
         match answer {

@@ -1,11 +1,90 @@
-//! Launch: the list of the last session is drawn at once (from the cache
+//! Launch: signing in first when there is no API token (the sign-in
+//! dialog), then the list of the last session drawn at once (from the cache
 //! dir), said to be refreshing, and replaced by the first fresh page.
 
 use super::App;
+use crate::api_token::{SignInError, SignedIn};
 use crate::buildkite::Portal;
+use crate::text::sanitize_line;
+use crate::tui::dialogs::{ApiSignIn, ApiSignInAction, Dialog};
 use crate::tui::message::Command;
 
+/// The exit status when the sign-in dialog was left without signing in.
+pub const EXIT_NOT_SIGNED_IN: u8 = 1;
+
 impl App {
+    /// Started without an API token: the sign-in dialog, and nothing loads
+    /// until it is signed in.
+    pub fn ask_for_api_token(&mut self) -> Vec<Command> {
+        self.dialogs
+            .open(Dialog::ApiSignIn(ApiSignIn::new(&self.org)));
+        self.say(format!("Not signed in to {}.", self.org));
+        Vec::new()
+    }
+
+    pub(super) fn on_api_sign_in(&mut self, action: ApiSignInAction) -> Vec<Command> {
+        match action {
+            ApiSignInAction::Check {
+                token,
+                accept_missing,
+            } => {
+                self.say("Checking the token with Buildkite…");
+                vec![Command::CheckApiToken {
+                    token,
+                    accept_missing,
+                }]
+            }
+            ApiSignInAction::Cancel => {
+                self.say("Check stopped: Enter checks the token again.");
+                vec![Command::CancelApiTokenCheck]
+            }
+            ApiSignInAction::Leave => {
+                self.quit = true;
+                self.exit_code = EXIT_NOT_SIGNED_IN;
+                Vec::new()
+            }
+        }
+    }
+
+    /// The check's answer: signed in (the dialog closes, the list and the
+    /// schema load with the token), or why not, said in the dialog.
+    pub(super) fn on_api_token_checked(
+        &mut self,
+        result: Result<SignedIn, SignInError>,
+    ) -> Vec<Command> {
+        let Some(Dialog::ApiSignIn(dialog)) = self.dialogs.front_mut() else {
+            return Vec::new(); // left meanwhile
+        };
+        let signed_in = match result {
+            Ok(signed_in) => signed_in,
+            Err(error) => {
+                dialog.failed(&error);
+                self.say("Not signed in: the dialog says why.");
+                return Vec::new();
+            }
+        };
+        self.dialogs.take_front();
+        let who = signed_in
+            .checked
+            .user
+            .as_deref()
+            .map(|u| format!(" as {}", sanitize_line(u)))
+            .unwrap_or_default();
+        let kept = match &signed_in.stored {
+            Ok(()) => "the token is stored (`bkportals auth status` shows it)".to_owned(),
+            Err(e) => format!("the token was not stored ({e}), so it lasts this session only"),
+        };
+        let lacking = match signed_in.checked.missing.as_slice() {
+            [] => String::new(),
+            missing => format!("; it lacks {}", missing.join(", ")),
+        };
+        let mut commands = vec![Command::UseApiToken(signed_in.token)];
+        commands.extend(self.init());
+        // Until the next key: routine news of the listing does not hide it.
+        self.warn(format!("Signed in to {}{who}; {kept}{lacking}.", self.org));
+        commands
+    }
+
     /// Shows `portals`, the list as the last session left it, until the
     /// listing under way (`init` started it) replaces it.
     pub fn show_cached_list(&mut self, portals: Vec<Portal>) {

@@ -24,6 +24,7 @@ use crate::graphql::completion::Completion;
 use crate::graphql::schema::GraphqlSchema;
 use crate::secrets::TokenKind;
 
+mod arriving;
 mod complexity;
 mod copying;
 mod creating;
@@ -36,9 +37,12 @@ mod launch;
 pub mod list;
 mod messages;
 mod persist;
+mod risk;
 mod running;
 mod saving;
 
+pub use complexity::count_for_editor;
+pub use launch::EXIT_NOT_SIGNED_IN;
 pub use list::{fuzzy_score, PortalList};
 pub use persist::NEW_PORTAL_DRAFT;
 
@@ -79,6 +83,8 @@ pub struct Answer {
 pub struct RunInFlight {
     pub slug: String,
     pub operation: Option<String>,
+    /// Its number: messages of an earlier run (cancelled) are told apart.
+    pub run: u64,
 }
 
 /// What the status line says, and why, so it can step aside for news and
@@ -98,9 +104,8 @@ pub struct App {
     /// `--dir DIR`: portal files the fields pane compares the selected portal with.
     pub declared: Option<crate::tui::declared::Declared>,
     pub list: PortalList,
-    /// Each listed portal's `!` (audit fails), by slug, with a hash of what it
-    /// was computed from: the list is drawn often, a document parsed once.
-    pub(crate) risk: std::cell::RefCell<HashMap<String, (u64, bool)>>,
+    /// Each listed portal's `!` (audit warns or fails), worked out once (risk.rs).
+    pub(crate) risk: risk::Risks,
     /// Slugs of portals with a stored token.
     pub stored_tokens: Vec<String>,
     pub loading: Loading,
@@ -152,30 +157,14 @@ pub struct App {
     /// A portal whose token was lost, being deleted to be created again.
     recreating: Option<(String, Box<PortalForm>)>,
     pub quit: bool,
+    /// The process's exit status once `quit` (0, or `EXIT_NOT_SIGNED_IN`).
+    pub exit_code: u8,
     /// Spinner frame, advanced only while something is in flight.
     pub spinner: usize,
     pub screen: Rect,
 }
 
 impl App {
-    /// Whether `portal` fails a policy `bkportals audit` can tell from the
-    /// portal alone (the schema check runs when the document is opened).
-    pub fn is_risky(&self, portal: &crate::buildkite::Portal) -> bool {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        (&portal.query, &portal.allowed_ip_addresses).hash(&mut hasher);
-        let key = hasher.finish();
-        let mut memo = self.risk.borrow_mut();
-        match memo.get(&portal.slug) {
-            Some(&(hash, risky)) if hash == key => risky,
-            _ => {
-                let risky = crate::audit::audit(portal, None).fails();
-                memo.insert(portal.slug.clone(), (key, risky));
-                risky
-            }
-        }
-    }
-
     pub fn new(org: &str, stored_tokens: Vec<String>) -> App {
         App {
             declared: None,
@@ -212,6 +201,7 @@ impl App {
             run_after: None,
             recreating: None,
             quit: false,
+            exit_code: 0,
             spinner: 0,
             screen: Rect::new(0, 0, 80, 24),
         }
@@ -255,6 +245,9 @@ impl App {
             || self.running.is_some()
             || self.authorizing
             || self.dialogs.any(|d| matches!(d, Dialog::SignIn(_)))
+            || self
+                .dialogs
+                .any(|d| matches!(d, Dialog::ApiSignIn(d) if d.checking))
             || self.edits.values().any(|e| e.saving)
             || self
                 .dialogs
@@ -428,6 +421,18 @@ impl App {
             Msg::Saved { slug, result } => self.on_saved(slug, result),
             Msg::Created { result, stored } => self.on_created(result, stored),
             Msg::Deleted { slug, result } => self.on_deleted(slug, result),
+            Msg::AnswerStarted { slug, run, head } => {
+                self.on_answer_started(slug, run, *head);
+                Vec::new()
+            }
+            Msg::AnswerPiece { slug, run, piece } => {
+                self.on_answer_piece(&slug, run, &piece);
+                Vec::new()
+            }
+            Msg::AnswerCut { slug, run, error } => {
+                self.on_answer_cut(slug, run, error);
+                Vec::new()
+            }
             Msg::Answered { slug, view, ran_as } => {
                 self.on_answered(slug, *view, ran_as);
                 Vec::new()
@@ -489,6 +494,14 @@ impl App {
                 self.on_diagnosed(&slug, generation, diagnostics);
                 Vec::new()
             }
+            Msg::Counted {
+                slug,
+                generation,
+                operations,
+            } => {
+                self.on_counted(&slug, generation, operations);
+                Vec::new()
+            }
             Msg::SchemaReady {
                 schema,
                 fetched_at,
@@ -501,6 +514,7 @@ impl App {
                 self.on_schema_unavailable(reason);
                 Vec::new()
             }
+            Msg::ApiTokenChecked(result) => self.on_api_token_checked(result),
             Msg::Key(_) | Msg::Mouse(_) | Msg::Paste(_) | Msg::Resize(..) | Msg::Tick => Vec::new(),
         }
     }

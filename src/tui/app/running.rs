@@ -17,6 +17,12 @@ use crate::tui::layout::inner_height;
 use crate::tui::message::Command;
 use crate::tui::run::{FormSource, ResponseView, VariablesForm};
 
+/// Numbers each run, so messages of one cancelled are told apart.
+fn next_run() -> u64 {
+    static RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 impl App {
     /// Brings the form up to date with the document before it is used.
     pub(super) fn focus_variables_form(&mut self) {
@@ -118,7 +124,7 @@ impl App {
         let Some(slug) = self.selected_slug() else {
             return Vec::new();
         };
-        if self.running.is_some() {
+        if self.running.is_some() && !self.answer_arriving() {
             self.say("Already running: Esc cancels.");
             return Vec::new();
         }
@@ -332,9 +338,12 @@ impl App {
         } else {
             None
         };
+        self.replace_arriving();
+        let run = next_run();
         self.running = Some(RunInFlight {
             slug: slug.clone(),
             operation: operation.clone(),
+            run,
         });
         match self.complexity_warning(&slug, operation.as_deref(), &variables) {
             Some(warning) => self.warn(format!("Running {slug}… {warning}")),
@@ -346,10 +355,12 @@ impl App {
             variables,
             token,
             store_token,
+            run,
         }]
     }
 
     pub(super) fn cancel_run(&mut self) -> Vec<Command> {
+        self.stop_arriving("cancelled");
         self.running = None;
         self.say("Run cancelled.");
         vec![Command::CancelInvoke]
@@ -388,11 +399,24 @@ impl App {
         view: ResponseView,
         ran_as: Option<TokenKind>,
     ) {
-        if self.running.as_ref().map(|r| r.slug.as_str()) != Some(slug.as_str()) {
+        let run = self.running.as_ref().filter(|r| r.slug == slug);
+        // A view of a numbered run answers that run only (0: not numbered).
+        if run.is_none_or(|r| view.run != 0 && view.run != r.run) {
             return;
         }
+        let mut view = view;
+        let streamed = self.answers.get(&slug).map(|a| &a.view);
+        let streamed = streamed.filter(|v| v.arrival.is_some() && v.run == view.run);
+        let focus = streamed.map(|earlier| {
+            view.keep_position_of(earlier);
+            self.focus
+        });
         let operation = self.running.take().and_then(|r| r.operation);
         self.on_answer(slug, view, ran_as, operation);
+        // Shown since its first piece: the focus stays where the reader put it.
+        if let Some(focus) = focus {
+            self.focus = focus;
+        }
     }
 
     fn on_answer(
@@ -507,6 +531,10 @@ impl App {
             }
             return Vec::new();
         };
+        if let Some(why) = super::arriving::needs_whole(view, action) {
+            self.say(why);
+            return Vec::new();
+        }
         match action {
             Some(Action::Back) => self.focus = Focus::List,
             Some(Action::Down) => view.move_cursor(1, height),

@@ -13,6 +13,7 @@ use super::app::App;
 use crate::drafts::Draft;
 use crate::secrets::Secret;
 
+pub mod api_sign_in;
 pub mod authorize;
 pub mod confirm;
 pub mod conflict;
@@ -24,6 +25,7 @@ pub mod history;
 pub mod prompts;
 pub mod token;
 
+pub use api_sign_in::{ApiSignIn, ApiSignInAction};
 pub use authorize::{AuthChoice, Authorize, SecretPrompt, SignIn, TokenPrompt};
 pub use confirm::{Confirm, ConfirmKind};
 pub use conflict::{Conflict, ConflictChoice};
@@ -49,6 +51,7 @@ pub enum Dialog {
     Explain(Explain),
     Conflict(Conflict),
     History(HistoryDialog),
+    ApiSignIn(ApiSignIn),
 }
 
 /// What a key in a dialog asks the app to do.
@@ -136,6 +139,8 @@ pub enum DialogAction {
         operation: Option<String>,
         variables: serde_json::Value,
     },
+    /// The sign-in dialog's Enter, Ctrl-o and Esc.
+    ApiSignIn(ApiSignInAction),
 }
 
 /// What a dialog did with a key: the dialog to keep showing (if any) and
@@ -178,8 +183,9 @@ impl Step {
 
 impl Dialog {
     /// A dialog nothing may displace or close but its own confirmation.
+    /// (The app behind the sign-in dialog has nothing to show without it.)
     pub fn pinned(&self) -> bool {
-        matches!(self, Dialog::Token(_))
+        matches!(self, Dialog::Token(_) | Dialog::ApiSignIn(_))
     }
 
     /// The portal this dialog is about, when it is about one.
@@ -198,7 +204,10 @@ impl Dialog {
             Dialog::Conflict(d) => Some(&d.slug),
             Dialog::History(d) => Some(&d.slug),
             Dialog::Confirm(d) => d.kind.slug(),
-            Dialog::SaveResponse(_) | Dialog::Drafts(_) | Dialog::Explain(_) => None,
+            Dialog::SaveResponse(_)
+            | Dialog::Drafts(_)
+            | Dialog::Explain(_)
+            | Dialog::ApiSignIn(_) => None,
         }
     }
 
@@ -217,6 +226,7 @@ impl Dialog {
             Dialog::Explain(d) => d.key(key),
             Dialog::Conflict(d) => d.key(key),
             Dialog::History(d) => d.key(key),
+            Dialog::ApiSignIn(d) => d.key(key),
         }
     }
 
@@ -228,6 +238,7 @@ impl Dialog {
             Dialog::TokenPrompt(d) => d.input.paste(text.trim()),
             Dialog::SecretPrompt(d) => d.input.paste(text.trim()),
             Dialog::SaveResponse(d) => d.path.paste(text),
+            Dialog::ApiSignIn(d) => d.paste(text),
             _ => {}
         }
     }
@@ -247,6 +258,7 @@ impl Dialog {
             Dialog::Explain(d) => d.draw(frame),
             Dialog::Conflict(d) => d.draw(frame, app),
             Dialog::History(d) => d.draw(frame),
+            Dialog::ApiSignIn(d) => d.draw(frame, app),
         }
     }
 }

@@ -163,6 +163,13 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
                     sanitize(message)
                 )
             }
+            Loading::Idle
+                if app
+                    .dialogs
+                    .any(|d| matches!(d, super::dialogs::Dialog::ApiSignIn(_))) =>
+            {
+                "Not signed in yet: the portals are listed once you are.".to_owned()
+            }
             Loading::Idle => {
                 "This organization has no portals yet.\n\nPress n to create the first one."
                     .to_owned()
@@ -232,6 +239,8 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
 }
 
 #[cfg(test)]
+mod complexity_tests;
+#[cfg(test)]
 mod cut_tests;
 #[cfg(test)]
 mod declared_tests;
@@ -241,5 +250,7 @@ mod dialog_tests;
 mod editor_tests;
 #[cfg(test)]
 mod help_tests;
+#[cfg(test)]
+mod sign_in_tests;
 #[cfg(test)]
 mod tests;

@@ -9,6 +9,7 @@ use ratatui::Frame;
 
 use super::fit::{fit_line, fit_title};
 use super::{dim, error_style, pane, style_of};
+use crate::graphql::complexity::{thousands, OperationComplexity, MAX_REQUESTED};
 use crate::graphql::diagnostics::Diagnostic;
 use crate::graphql::highlight::{graphql_document, Highlights, Run};
 use crate::text::sanitize_line;
@@ -118,10 +119,20 @@ pub fn draw_fields(frame: &mut Frame, app: &App, area: Rect) {
                 area,
             )
         }
-        None => Line::from(Span::styled(
-            "f edit fields · Ctrl-s save · Ctrl-r run",
-            dim(),
-        )),
+        // Why the list marks it `!`, in place of the keys' reminder.
+        None => match app.risk_reasons(portal).join(" · ") {
+            reasons if !reasons.is_empty() => fit_line(
+                vec![Span::styled(
+                    format!("! {}", sanitize_line(&reasons)),
+                    error_style(),
+                )],
+                area,
+            ),
+            _ => Line::from(Span::styled(
+                "f edit fields · Ctrl-s save · Ctrl-r run",
+                dim(),
+            )),
+        },
     });
     let saving = if edit.is_some_and(|e| e.saving) {
         " · saving…"
@@ -152,7 +163,15 @@ pub fn draw_document(frame: &mut Frame, app: &App, area: Rect) {
     };
     let mut block = pane(title, focused);
     if let Some(edit) = edit {
-        block = block.title_bottom(position_line(edit, focused, area.width));
+        let position = position_line(edit, focused, area.width);
+        let room = usize::from(area.width).saturating_sub(position.width() + 3);
+        if let Some(requested) = app
+            .editing_complexity(edit)
+            .and_then(|op| complexity_note(&op, room))
+        {
+            block = block.title_bottom(requested);
+        }
+        block = block.title_bottom(position);
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -215,6 +234,38 @@ fn position_line(edit: &PortalEdit, focused: bool, width: u16) -> Line<'static> 
         if focused { Style::new() } else { dim() },
     ));
     Line::from(spans).right_aligned()
+}
+
+/// The bottom border's left: what the operation being edited requests, as
+/// Buildkite counts it before running (`~503 points`), yellow from where
+/// `check` warns, red over the limit Buildkite refuses; its name first when
+/// there is room. `None` when even the figure does not fit in `room`.
+fn complexity_note(op: &OperationComplexity, room: usize) -> Option<Line<'static>> {
+    let unit = if op.requested == 1 { "point" } else { "points" };
+    let figure = format!("~{} {unit}", thousands(op.requested));
+    let (verdict, style) = if op.over_limit() {
+        (
+            format!(" · over {}: refused", thousands(MAX_REQUESTED)),
+            error_style().bold(),
+        )
+    } else if op.near_limit() {
+        (
+            format!(" · near the {} limit", thousands(MAX_REQUESTED)),
+            Style::new().fg(Color::Yellow).bold(),
+        )
+    } else {
+        (String::new(), dim())
+    };
+    let mut longest_first = Vec::new();
+    if let Some(name) = &op.name {
+        longest_first.push(format!(" {} {figure}{verdict} ", sanitize_line(name)));
+    }
+    longest_first.push(format!(" {figure}{verdict} "));
+    longest_first.push(format!(" {figure} "));
+    longest_first
+        .into_iter()
+        .find(|text| Span::raw(text).width() <= room)
+        .map(|text| Line::from(Span::styled(text, style)).left_aligned())
 }
 
 /// A GraphQL document to draw: numbered, highlighted lines, errors

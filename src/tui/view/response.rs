@@ -312,9 +312,8 @@ fn wrap_spans(
 }
 
 /// The answer belongs to its portal (and operation): the title says which,
-/// with the status, the time and what else a person should know.
-/// The answer's title, for a pane whose title has `width` columns: what
-/// ran, how it went, and a jq filter's name and way back when one is on.
+/// with the status, the time and what else a person should know (a jq
+/// filter by its text), fitted to `width` columns.
 fn response_title(
     app: &App,
     answer: &Answer,
@@ -335,7 +334,7 @@ fn response_title(
         format!("HTTP {}", view.status),
         format!("{} ms", view.elapsed_ms),
     ];
-    if running_here {
+    if running_here && view.arrival.is_none() {
         facts.push(format!("{} running again…", spinner(app)));
     }
     if let Some((remaining, limit)) = view.rate_limit {
@@ -343,6 +342,13 @@ fn response_title(
     }
     if view.body.source().spilled_to().is_some() {
         facts.push(format!("{} MB, kept on disk", view.body.raw().len() >> 20));
+    }
+    if let Some(arrival) = &view.arrival {
+        let so_far = crate::tui::response::amount(arrival.received);
+        facts.push(match &arrival.stopped {
+            Some(why) => format!("{why} after {so_far}, not whole"),
+            None => format!("{} receiving {so_far}…", spinner(app)),
+        });
     }
     if view.body.truncated() {
         facts.push(format!(

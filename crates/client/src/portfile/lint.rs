@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::files::PortalFile;
+use crate::audit::OpenMutation;
 use crate::graphql::lint::{has_mutation, lint_document};
 pub use crate::graphql::lint::{Finding, Severity};
 
@@ -18,13 +19,14 @@ pub fn lint_portal(portal: &PortalFile) -> Vec<(PathBuf, Finding)> {
         .into_iter()
         .map(|f| (portal.document_path.clone(), f))
         .collect();
-    if portal.fields.allowed_ip_addresses().is_none() && has_mutation(&portal.document) {
+    let ip_restricted = portal.fields.allowed_ip_addresses().is_some();
+    if OpenMutation::applies(has_mutation(&portal.document), ip_restricted) {
         found.push((
             portal.fields_path.clone(),
             Finding {
                 line: 1,
                 column: 1,
-                severity: Severity::Warning,
+                severity: OpenMutation::SEVERITY.in_lint(),
                 message: "the document holds a mutation and any address may call the portal; set allowed_ips to the callers' ranges".into(),
             },
         ));

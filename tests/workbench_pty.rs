@@ -1,0 +1,109 @@
+//! The workbench's app flows in a real terminal: the binary in a
+//! pseudo-terminal, in a private home without an API token, against a
+//! `bkportals sandbox` process the test starts. Sign in through the dialog,
+//! run a portal, open its history, run an entry again, copy the request as
+//! curl (OSC 52), all read from a vt100 screen. (Each step's logic is tested
+//! in process in app_flow.rs; this is what only the real terminal shows.)
+
+use base64::Engine;
+
+mod common;
+mod home;
+mod pty;
+
+use common::SandboxProcess;
+use home::{assert_ok, Home};
+use pty::{App, CTRL_R, END, ENTER, ESC};
+
+const API_TOKEN: &str = "bkua_sandbox_demo_all_scopes";
+/// who-am-i's long-lived token in the sandbox's seed.
+const WHO_AM_I_TOKEN: &str = "bkpat_sandbox_who_am_i";
+
+/// Text pasted as a terminal sends it with bracketed paste on.
+fn bracketed(text: &str) -> String {
+    format!("\x1b[200~{text}\x1b[201~")
+}
+
+/// Every text copied through the terminal (OSC 52) in `raw`, decoded.
+fn osc52_copies(raw: &str) -> Vec<String> {
+    raw.split("\x1b]52;c;")
+        .skip(1)
+        .filter_map(|rest| rest.split('\x07').next())
+        .filter_map(|encoded| {
+            base64::engine::general_purpose::STANDARD
+                .decode(encoded)
+                .ok()
+        })
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .collect()
+}
+
+#[test]
+fn sign_in_run_history_rerun_and_copy_as_curl_in_a_real_terminal() {
+    let home = Home::new();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    let env: Vec<(String, String)> = sandbox
+        .exports
+        .iter()
+        .filter(|(name, _)| name != "BUILDKITE_API_TOKEN")
+        .cloned()
+        .collect();
+    // The portal's token is stored beforehand, as a person would with
+    // `token add`; the API token is what the app has to ask for.
+    let added = home.command_with_stdin(&env, &["token", "add", "who-am-i"], WHO_AM_I_TOKEN);
+    assert_ok(&added);
+    let mut app_env: Vec<(&str, &str)> =
+        env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    // Empty is unset: nothing from the caller's shell may sign it in.
+    app_env.push(("BUILDKITE_API_TOKEN", ""));
+    app_env.push(("BKPORTALS_TOKEN_STORE", "file"));
+    let mut app = App::launch_in(home.path(), &[], &app_env);
+
+    let screen = app.wait_for("Sign in to Buildkite");
+    assert!(
+        screen.contains("https://buildkite.com/user/api-access-tokens"),
+        "{screen}"
+    );
+    assert!(screen.contains("Not signed in yet"), "{screen}");
+    app.send(&bracketed(API_TOKEN));
+    app.wait_for(&format!("› {}", "•".repeat(API_TOKEN.len())));
+    app.send(ENTER);
+    app.wait_for("Signed in to demo");
+    let screen = app.wait_for("Who am I");
+    assert!(!screen.contains("Sign in to Buildkite"), "{screen}");
+    let store = std::fs::read_to_string(home.token_store()).unwrap();
+    assert!(store.contains(API_TOKEN), "kept in the token store");
+
+    app.send(END); // who-am-i
+    app.send(CTRL_R);
+    app.wait_for("· HTTP 200 ·");
+    // The answer has the focus: H opens the portal's history.
+    app.send("H");
+    app.wait_for("1 run(s) of who-am-i, newest first");
+    app.send(ENTER); // runs the entry again
+    app.wait_for("who-am-i: HTTP 200 in");
+    app.send("H");
+    app.wait_for("2 run(s) of who-am-i, newest first");
+    app.send(ESC);
+    app.wait_until_gone("2 run(s) of who-am-i");
+
+    app.send("C");
+    let screen = app.wait_for("Copied through the terminal (OSC 52)");
+    assert!(screen.contains("Copied"), "{screen}");
+    let raw = String::from_utf8_lossy(&app.raw.lock().unwrap()).into_owned();
+    let copies = osc52_copies(&raw);
+    let [curl] = copies.as_slice() else {
+        panic!("one copy through the terminal: {copies:?}");
+    };
+    assert!(curl.starts_with("curl -X POST '"), "{curl}");
+    assert!(
+        curl.contains("/organizations/demo/portals/who-am-i'"),
+        "{curl}"
+    );
+    assert!(curl.contains("Authorization: Bearer $TOKEN"), "{curl}");
+    for token in [API_TOKEN, WHO_AM_I_TOKEN] {
+        assert!(!curl.contains(token), "no token value in {curl}");
+        assert!(!raw.contains(token), "{token} never reached the terminal");
+    }
+    app.quit();
+}
