@@ -161,27 +161,7 @@ fn creation_form(app: &App) -> &crate::tui::dialogs::PortalForm {
 
 /// The worker's part of each `Diagnose`; what the app asks next.
 fn diagnose_on_the_worker(app: &mut App, commands: Vec<Command>) -> Vec<Command> {
-    let mut next = Vec::new();
-    for command in commands {
-        if let Command::Diagnose {
-            slug,
-            generation,
-            text,
-            schema,
-        } = command
-        {
-            let diagnostics = match schema {
-                Some(schema) => schema.check(&text),
-                None => crate::graphql::diagnostics::parse_diagnostics(&text),
-            };
-            next.extend(app.update(Msg::Diagnosed {
-                slug,
-                generation,
-                diagnostics,
-            }));
-        }
-    }
-    next
+    super::schema::run_diagnose_and_follow(app, commands).1
 }
 
 #[test]
