@@ -25,13 +25,17 @@ fn a_second_bkportals_leaves_the_first_ones_live_draft_alone_until_it_ends() {
         std::thread::sleep(Duration::from_millis(50));
     }
 
-    let second = App::launch_in(home.path(), &["--demo"], &[]);
+    let mut second = App::launch_in(home.path(), &["--demo"], &[]);
     second.wait_for("who-am-i is being edited in another bkportals");
     let screen = second.wait_for("Portals · demo (4)");
     assert!(
         !screen.contains("from an earlier session"),
         "the live draft is not offered:\n{screen}"
     );
+    // Nor edited here: that would overwrite the first one's draft.
+    second.send(pty::END); // who-am-i
+    second.send(pty::ENTER);
+    second.wait_for("edit it there");
     second.quit();
 
     first.child.kill().unwrap(); // ended without a word: its lock goes with it

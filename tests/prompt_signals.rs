@@ -76,7 +76,10 @@ fn ctrl_z_at_the_token_prompt_gives_echo_back_while_stopped_and_takes_it_on_resu
         home.path(),
         "sh",
         &["-c", script, common::BIN],
-        &[("BKPORTALS_TOKEN_STORE", "file")],
+        &[
+            ("BKPORTALS_TOKEN_STORE", "file"),
+            ("BUILDKITE_REST_API_ENDPOINT", "http://127.0.0.1:9/"),
+        ],
     );
     assert!(app.initial_modes.local.contains(LocalModes::ECHO));
     app.wait_for("input hidden");
@@ -97,8 +100,12 @@ fn ctrl_z_at_the_token_prompt_gives_echo_back_while_stopped_and_takes_it_on_resu
         "echo off again once resumed"
     );
     app.type_text("bkua_again");
-    app.send(CTRL_C);
-    app.wait_for_exit();
+    app.send("\r");
+    // The line typed after resuming is the token: it goes to be checked
+    // (against a port where nothing listens, so the check fails at once).
+    app.wait_for("could not reach 127.0.0.1");
+    let status = app.wait_for_exit();
+    assert_eq!(status.exit_code(), 1, "{status:?}");
     assert_eq!(app.modes(), app.initial_modes, "the terminal's settings");
     let screen = app.text();
     assert!(

@@ -542,12 +542,20 @@ fn audit_lists_every_portal_and_fails_when_a_document_is_broken() {
         table.contains("! trigger-main-build: runs a mutation from any address"),
         "{table}"
     );
+    // A CI job that wants no open mutation at all asks for warnings to fail.
+    let strict = home.command(env, &["audit", "--strict"]);
+    assert_eq!(strict.status.code(), Some(1), "{}", stderr(&strict));
+    assert!(
+        stderr(&strict).contains("2 of 4 portals fail or warn a policy"),
+        "{}",
+        stderr(&strict)
+    );
 
     // Restricting the mutations' addresses leaves only findings to review.
     for slug in ["trigger-main-build", "recent-builds"] {
         assert_ok(&home.command(env, &["update", slug, "--allowed-ips", "192.0.2.0/24"]));
     }
-    let passing = home.command(env, &["audit"]);
+    let passing = home.command(env, &["audit", "--strict"]);
     assert_ok(&passing);
     let table = stdout(&passing);
     assert!(table.starts_with("SLUG"), "{table}");

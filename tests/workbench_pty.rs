@@ -38,26 +38,56 @@ fn osc52_copies(raw: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn sign_in_run_history_rerun_and_copy_as_curl_in_a_real_terminal() {
-    let home = Home::new();
-    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
-    let env: Vec<(String, String)> = sandbox
+/// The sandbox's environment without an API token.
+fn without_token(sandbox: &SandboxProcess) -> Vec<(String, String)> {
+    sandbox
         .exports
         .iter()
         .filter(|(name, _)| name != "BUILDKITE_API_TOKEN")
         .cloned()
-        .collect();
-    // The portal's token is stored beforehand, as a person would with
-    // `token add`; the API token is what the app has to ask for.
-    let added = home.command_with_stdin(&env, &["token", "add", "who-am-i"], WHO_AM_I_TOKEN);
-    assert_ok(&added);
+        .collect()
+}
+
+/// bkportals with no command, in `home`, with `env` and no API token.
+fn signed_out_app(home: &Home, env: &[(String, String)]) -> App {
     let mut app_env: Vec<(&str, &str)> =
         env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     // Empty is unset: nothing from the caller's shell may sign it in.
     app_env.push(("BUILDKITE_API_TOKEN", ""));
     app_env.push(("BKPORTALS_TOKEN_STORE", "file"));
-    let mut app = App::launch_in(home.path(), &[], &app_env);
+    App::launch_in(home.path(), &[], &app_env)
+}
+
+#[test]
+fn esc_in_the_sign_in_dialog_leaves_with_the_command_to_sign_in_from_the_shell() {
+    let home = Home::new();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    let mut app = signed_out_app(&home, &without_token(&sandbox));
+    app.wait_for("Sign in to Buildkite");
+    app.send(ESC);
+    let status = app.wait_for_exit();
+    assert_eq!(status.exit_code(), 1, "not signed in: {status:?}");
+    app.assert_terminal_restored();
+    let screen = app.text();
+    assert!(
+        screen.contains(
+            "Not signed in to `demo`. To sign in from the shell: `bkportals auth login --org demo`"
+        ),
+        "{screen}"
+    );
+    assert!(!home.token_store().exists(), "nothing stored");
+}
+
+#[test]
+fn sign_in_run_history_rerun_and_copy_as_curl_in_a_real_terminal() {
+    let home = Home::new();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    let env = without_token(&sandbox);
+    // The portal's token is stored beforehand, as a person would with
+    // `token add`; the API token is what the app has to ask for.
+    let added = home.command_with_stdin(&env, &["token", "add", "who-am-i"], WHO_AM_I_TOKEN);
+    assert_ok(&added);
+    let mut app = signed_out_app(&home, &env);
 
     let screen = app.wait_for("Sign in to Buildkite");
     assert!(
@@ -105,5 +135,18 @@ fn sign_in_run_history_rerun_and_copy_as_curl_in_a_real_terminal() {
         assert!(!curl.contains(token), "no token value in {curl}");
         assert!(!raw.contains(token), "{token} never reached the terminal");
     }
-    app.quit();
+    app.send(ESC);
+    app.send("q");
+    let status = app.wait_for_exit();
+    assert!(status.success(), "{status:?}");
+    app.assert_terminal_restored();
+    // As after `auth login`: with no config file, the organization signed
+    // in to becomes the default.
+    let screen = app.text();
+    assert!(
+        screen.contains("`demo` is now the default organization"),
+        "{screen}"
+    );
+    let config = std::fs::read_to_string(home.config_file()).unwrap();
+    assert!(config.contains("default_profile = \"demo\""), "{config}");
 }

@@ -1,6 +1,7 @@
 //! `audit`: every portal's inventory line and the policies it breaks
 //! (`crate::audit` has the rules); exit 1 when a policy fails, for a
-//! scheduled CI job (warnings and findings to review do not fail it).
+//! scheduled CI job (warnings do not fail it unless `--strict`; findings to
+//! review never do).
 
 use std::io::Write;
 
@@ -9,7 +10,7 @@ use super::{warn, Outcome, Output, EXIT_FAILED};
 use crate::audit::{audit as audit_portal, PortalAudit, Severity};
 use crate::text::sanitize_line;
 
-pub(super) async fn audit(session: &Session, out: Output) -> Outcome {
+pub(super) async fn audit(session: &Session, out: Output, strict: bool) -> Outcome {
     let portals = session.rest()?.list().await?;
     session.remember_slugs(&portals);
     let schema = match session.schema().await {
@@ -25,14 +26,18 @@ pub(super) async fn audit(session: &Session, out: Output) -> Outcome {
         .iter()
         .map(|p| audit_portal(p, schema.as_ref()))
         .collect();
-    let failing = audits.iter().filter(|a| a.fails()).count();
+    let failing = audits
+        .iter()
+        .filter(|a| a.fails() || (strict && a.warns()))
+        .count();
     if out.json {
         out.print_json(&audits)?;
     } else {
         print_table(&audits)?;
     }
     if failing > 0 {
-        eprintln!("{failing} of {} portals fail a policy.", audits.len());
+        let what = if strict { "fail or warn" } else { "fail" };
+        eprintln!("{failing} of {} portals {what} a policy.", audits.len());
         Ok(EXIT_FAILED)
     } else {
         eprintln!("{} portals, no policy fails.", audits.len());

@@ -155,6 +155,17 @@ fn say_missing(missing: &[&str]) {
     }
 }
 
+/// After the app's sign-in dialog stored a token, what `login` does next:
+/// with no config file yet, the organization becomes the default.
+pub(super) fn after_app_sign_in(session: &Session) {
+    let org = session.org();
+    let stored = crate::secrets::TokenStore::open(&Paths::discover().token_store())
+        .is_ok_and(|store| store.has_api_token(org));
+    if stored {
+        remember_organization(session, org);
+    }
+}
+
 /// With no config file yet, the organization signed in to becomes the
 /// default, so the next command needs no `--org`.
 fn remember_organization(session: &Session, org: &str) {

@@ -116,7 +116,11 @@ enum Command {
     },
     /// Every portal's inventory (operations, mutation?, IP restricted?, user-invokable,
     /// created by/at, validates?) and the policies it breaks; exit 1 when one fails
-    Audit,
+    Audit {
+        /// Fail (exit 1) on warnings too, such as a mutation open to any address
+        #[arg(long)]
+        strict: bool,
+    },
     /// Check config, token store, file permissions, endpoints and token scopes
     Doctor,
     /// Run the Buildkite sandbox and print the shell lines that point bkportals at it
@@ -490,6 +494,9 @@ async fn run(cli: Cli) -> Outcome {
         };
         // 0 after quitting, 128 + N after signal N, as a shell reports it.
         let code = crate::tui::run(services).await?;
+        if needs_sign_in && code != crate::tui::app::EXIT_NOT_SIGNED_IN {
+            auth::after_app_sign_in(&session);
+        }
         if code == crate::tui::app::EXIT_NOT_SIGNED_IN {
             let org = session.org();
             eprintln!(
@@ -508,7 +515,7 @@ async fn run(cli: Cli) -> Outcome {
         Command::Update(args) => portals::update(&mut session, out, args).await,
         Command::Delete { slug, yes } => portals::delete(&mut session, out, &slug, yes).await,
         Command::Invoke(args) => invoke::invoke(&mut session, out, args).await,
-        Command::Audit => audit::audit(&session, out).await,
+        Command::Audit { strict } => audit::audit(&session, out, strict).await,
         Command::History { slug } => history::history(&session, out, &slug),
         Command::Auth { action } => auth::auth(&mut session, out, action).await,
         Command::Token { action } => token::token(&mut session, out, action).await,

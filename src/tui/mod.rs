@@ -233,7 +233,11 @@ async fn start(services: Services) -> Started {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .portal_slugs(&org);
-            let (found, mut problems) = drafts.load(&org);
+            let crate::drafts::Loaded {
+                drafts: found,
+                mut problems,
+                elsewhere,
+            } = drafts.load_all(&org);
             let open_token_dialog = drafts.open_token_dialog(&org);
             if open_token_dialog.is_some() {
                 let _ = drafts.mark_token_dialog(&org, None);
@@ -247,17 +251,17 @@ async fn start(services: Services) -> Started {
                 }
                 None => run::Remembered::new(),
             };
-            (stored, (found, problems), open_token_dialog, values, cached)
+            (stored, (found, problems, elsewhere), open_token_dialog, values, cached)
         })
         .await
     };
-    let (stored, (found, problems), open_token_dialog, values, cached) =
-        earlier.unwrap_or_else(|e| {
+    let (stored, (found, problems, elsewhere), open_token_dialog, values, cached) = earlier
+        .unwrap_or_else(|e| {
             let problem = format!("Could not read the drafts: {e}");
             let none = run::Remembered::new();
             (
                 Vec::new(),
-                (Vec::new(), vec![problem]),
+                (Vec::new(), vec![problem], Vec::new()),
                 None,
                 none,
                 Vec::new(),
@@ -267,6 +271,7 @@ async fn start(services: Services) -> Started {
     app.declared = declared;
     app.restore_form_values(values);
     app.offer_drafts(found, problems, open_token_dialog);
+    app.leave_drafts_elsewhere(elsewhere);
     let (draft_tx, draft_rx) = mpsc::unbounded_channel();
     let history = crate::history::History::new(drafts.data_dir());
     let writer = tokio::spawn(runtime::draft_writer(drafts, org, draft_rx, tx.clone()));

@@ -87,6 +87,11 @@ impl PortalAudit {
         self.findings.iter().any(|f| f.severity == Severity::Fails)
     }
 
+    /// A policy warns (`audit --strict` fails for it).
+    pub fn warns(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Warns)
+    }
+
     /// A policy fails or warns (not only a finding to review): the app's
     /// list marks these `!`.
     pub fn risky(&self) -> bool {

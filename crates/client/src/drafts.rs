@@ -47,6 +47,17 @@ struct Found {
     draft: Draft,
 }
 
+/// What `DraftStore::load_all` found.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Left by earlier sessions, by slug.
+    pub drafts: Vec<Draft>,
+    /// What to tell about the others: unreadable files, drafts in use elsewhere.
+    pub problems: Vec<String>,
+    /// The slugs of the drafts another running bkportals owns.
+    pub elsewhere: Vec<String>,
+}
+
 /// The drafts folder of one data dir.
 #[derive(Debug, Clone)]
 pub struct DraftStore {
@@ -101,12 +112,19 @@ impl DraftStore {
     /// coming back) and each draft another running bkportals is editing
     /// (left alone: it is offered once that one ends).
     pub fn load(&self, org: &str) -> (Vec<Draft>, Vec<String>) {
+        let loaded = self.load_all(org);
+        (loaded.drafts, loaded.problems)
+    }
+
+    /// As `load`, with the slugs of the drafts another bkportals owns.
+    pub fn load_all(&self, org: &str) -> Loaded {
         let dir = self.dir.join(file_safe(org));
         let Ok(entries) = std::fs::read_dir(&dir) else {
-            return (Vec::new(), Vec::new());
+            return Loaded::default();
         };
         let mut drafts = Vec::new();
         let mut problems = Vec::new();
+        let mut elsewhere = Vec::new();
         for entry in entries.flatten() {
             let path = entry.path();
             if path.extension().and_then(|e| e.to_str()) != Some("json") {
@@ -121,10 +139,13 @@ impl DraftStore {
                 Ok(Found {
                     owner: Some(pid),
                     draft,
-                }) if owner::live_elsewhere(&self.dir, pid) => problems.push(format!(
-                    "the draft of {} is being edited in another bkportals still running (process {pid}); it is offered here once that one ends",
-                    draft.slug
-                )),
+                }) if owner::live_elsewhere(&self.dir, pid) => {
+                    problems.push(format!(
+                        "the draft of {} is being edited in another bkportals still running (process {pid}); it is offered here once that one ends",
+                        draft.slug
+                    ));
+                    elsewhere.push(draft.slug);
+                }
                 Ok(found) => drafts.push(found.draft),
                 Err(why) => {
                     let aside = path.with_extension("json.corrupt");
@@ -138,7 +159,11 @@ impl DraftStore {
             }
         }
         drafts.sort_by(|a, b| a.slug.cmp(&b.slug));
-        (drafts, problems)
+        Loaded {
+            drafts,
+            problems,
+            elsewhere,
+        }
     }
 
     /// Notes that a new portal's token dialog is open (the token itself is in
@@ -272,6 +297,7 @@ mod tests {
             )),
             "{problems:?}"
         );
+        assert_eq!(store.load_all("acme").elsewhere, ["deploy"]);
         drop(running); // it ended (the kernel drops the lock of a dead process too)
         let (drafts, problems) = store.load("acme");
         assert_eq!(drafts, [draft("deploy")]);

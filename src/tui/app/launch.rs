@@ -85,6 +85,23 @@ impl App {
         commands
     }
 
+    /// Drafts another running bkportals owns (`DraftStore::load_all`): their
+    /// portals are left to it.
+    pub fn leave_drafts_elsewhere(&mut self, slugs: Vec<String>) {
+        self.drafts_elsewhere = slugs;
+    }
+
+    /// Whether `slug` is left to another running bkportals (and says so).
+    pub(super) fn edited_elsewhere(&mut self, slug: &str) -> bool {
+        if !self.drafts_elsewhere.iter().any(|s| s == slug) {
+            return false;
+        }
+        self.warn(format!(
+            "{slug} is being edited in another bkportals still running: edit it there (here it would overwrite that draft), or start this one again once that one has ended."
+        ));
+        true
+    }
+
     /// Shows `portals`, the list as the last session left it, until the
     /// listing under way (`init` started it) replaces it.
     pub fn show_cached_list(&mut self, portals: Vec<Portal>) {

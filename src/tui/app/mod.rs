@@ -126,6 +126,9 @@ pub struct App {
     /// Drafts from an earlier session not decided on yet: their portals
     /// cannot be edited until each is restored or discarded.
     pub pending_drafts: Vec<Draft>,
+    /// Portals whose draft another running bkportals owns: not edited here,
+    /// which would overwrite that draft on disk.
+    pub drafts_elsewhere: Vec<String>,
     /// The drafts were offered once, after the first listing.
     drafts_offered: bool,
     persisted: persist::Marks,
@@ -183,6 +186,7 @@ impl App {
             authorizing: false,
             answers: HashMap::new(),
             pending_drafts: Vec::new(),
+            drafts_elsewhere: Vec::new(),
             drafts_offered: false,
             persisted: persist::Marks::default(),
             completion: None,
@@ -572,7 +576,7 @@ impl App {
     /// an edit now would overwrite that draft on disk.
     fn edit_for(&mut self, slug: &str) -> Option<&mut PortalEdit> {
         if !self.edits.contains_key(slug) {
-            if self.has_pending_draft(slug) {
+            if self.has_pending_draft(slug) || self.drafts_elsewhere.iter().any(|s| s == slug) {
                 return None;
             }
             let portal = self.list.find(slug)?;
@@ -584,7 +588,13 @@ impl App {
     /// Before an edit of `slug` starts: when a draft of an earlier session
     /// waits for it, shows that draft's dialog instead and says why.
     fn blocked_by_draft(&mut self, slug: &str) -> bool {
-        if self.edits.contains_key(slug) || !self.has_pending_draft(slug) {
+        if self.edits.contains_key(slug) {
+            return false;
+        }
+        if self.edited_elsewhere(slug) {
+            return true;
+        }
+        if !self.has_pending_draft(slug) {
             return false;
         }
         self.review_drafts(Some(slug));

@@ -129,6 +129,7 @@ mod editor;
 mod flows;
 mod history;
 mod large;
+mod launch;
 mod panes;
 mod schema;
 mod state_machine;

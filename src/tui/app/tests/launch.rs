@@ -1,0 +1,87 @@
+//! Launch: the sign-in dialog's steps as commands, and portals left to
+//! another running bkportals.
+
+use super::*;
+use crate::api_token::{Checked, SignInError, SignedIn};
+use crate::secrets::Secret;
+
+fn signing_in() -> App {
+    let mut app = App::new("demo", Vec::new());
+    assert!(app.ask_for_api_token().is_empty(), "nothing loads yet");
+    app.update(Msg::Paste("bkua_pasted".into()));
+    app
+}
+
+#[test]
+fn a_good_token_closes_the_dialog_and_loads_with_it() {
+    let mut app = signing_in();
+    assert_eq!(names(&press(&mut app, KeyCode::Enter)), ["check-api-token"]);
+    assert!(app.busy(), "the spinner runs while it is checked");
+    let commands = app.update(Msg::ApiTokenChecked(Ok(SignedIn {
+        token: Secret::new("bkua_pasted"),
+        checked: Checked {
+            user: Some("ada@example.com".into()),
+            scopes: vec![
+                "read_portals".into(),
+                "write_portals".into(),
+                "graphql".into(),
+            ],
+            missing: Vec::new(),
+        },
+        stored: Ok(()),
+    })));
+    assert_eq!(names(&commands), ["use-api-token", "load", "load-schema"]);
+    assert!(app.dialogs.is_empty());
+    assert!(
+        app.status.contains("Signed in to demo as ada@example.com"),
+        "{}",
+        app.status
+    );
+}
+
+#[test]
+fn esc_stops_a_check_first_then_leaves_not_signed_in() {
+    let mut app = signing_in();
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        names(&press(&mut app, KeyCode::Esc)),
+        ["cancel-api-token-check"]
+    );
+    assert!(!app.quit, "still in the dialog");
+    // A late answer to the stopped check changes nothing but the dialog's note.
+    app.update(Msg::ApiTokenChecked(Err(SignInError::Refused("no".into()))));
+    assert!(matches!(app.dialogs.front(), Some(Dialog::ApiSignIn(_))));
+    assert!(press(&mut app, KeyCode::Esc).is_empty());
+    assert!(app.quit);
+    assert_eq!(app.exit_code, EXIT_NOT_SIGNED_IN);
+}
+
+#[test]
+fn ctrl_c_in_the_sign_in_dialog_leaves_as_esc_does() {
+    let mut app = signing_in();
+    ctrl(&mut app, 'c');
+    assert!(app.quit);
+    assert_eq!(app.exit_code, EXIT_NOT_SIGNED_IN);
+}
+
+#[test]
+fn a_portal_whose_draft_another_bkportals_owns_is_not_edited_here() {
+    let mut app = loaded();
+    let slug = app.selected_portal().unwrap().slug.clone();
+    app.leave_drafts_elsewhere(vec![slug.clone()]);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::List, "its document stays closed");
+    assert!(
+        app.status.contains(&format!(
+            "{slug} is being edited in another bkportals still running"
+        )),
+        "{}",
+        app.status
+    );
+    press(&mut app, KeyCode::Char('e')); // the fields form
+    assert!(
+        app.edits.is_empty(),
+        "no edit here would overwrite its draft"
+    );
+    assert!(app.dialogs.is_empty(), "{:?}", app.dialogs.front());
+}
