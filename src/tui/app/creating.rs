@@ -47,7 +47,12 @@ impl App {
     }
 
     /// Ctrl-s in the form.
-    pub(super) fn submit_form(&mut self, form: Box<PortalForm>, confirmed: bool) -> Vec<Command> {
+    pub(super) fn submit_form(
+        &mut self,
+        mut form: Box<PortalForm>,
+        confirmed: bool,
+    ) -> Vec<Command> {
+        form.settle_diagnostics();
         if form.submitting {
             self.dialogs.open(Dialog::Form(form));
             return Vec::new();

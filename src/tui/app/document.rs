@@ -393,15 +393,26 @@ impl App {
                 });
             }
         }
-        if let (Some(schema), Some(form)) = (schema, self.creation_form_mut()) {
-            if form.document_diagnostics.is_empty() && form.schema_checked != Some(form.generation)
-            {
-                form.schema_checked = Some(form.generation);
+        if let Some(form) = self.creation_form_mut() {
+            let generation = Some(form.generation);
+            let parse_owed = form.parse_pending && form.parse_requested != generation;
+            let validation_owed = schema.is_some()
+                && !form.parse_pending
+                && form.document_diagnostics.is_empty()
+                && form.schema_checked != generation;
+            if (parse_owed || validation_owed) && !form.awaiting_diagnostics {
+                form.awaiting_diagnostics = true;
+                if form.parse_pending {
+                    form.parse_requested = generation;
+                }
+                if schema.is_some() {
+                    form.schema_checked = generation;
+                }
                 commands.push(Command::Diagnose {
                     slug: CREATION_KEY.to_owned(),
                     generation: form.generation,
                     text: form.document_text(),
-                    schema: Some(schema),
+                    schema,
                 });
             }
         }
@@ -428,10 +439,7 @@ impl App {
     ) {
         if slug == CREATION_KEY {
             if let Some(form) = self.creation_form_mut() {
-                if form.generation == generation {
-                    form.schema_diagnostics = diagnostics;
-                    form.schema_verdict = Some(generation);
-                }
+                form.diagnosed(generation, diagnostics);
             }
         } else if let Some(edit) = self.edits.get_mut(slug) {
             edit.diagnosed(generation, diagnostics);

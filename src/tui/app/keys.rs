@@ -245,6 +245,19 @@ impl App {
     }
 
     pub(super) fn on_mouse(&mut self, mouse: MouseEvent) {
+        if self.show_help && self.dialogs.is_empty() {
+            // The wheel scrolls the help over the panes; the panes under it
+            // take nothing.
+            let step = match mouse.kind {
+                MouseEventKind::ScrollDown => Some(KeyCode::Down),
+                MouseEventKind::ScrollUp => Some(KeyCode::Up),
+                _ => None,
+            };
+            for code in step.into_iter().cycle().take(3) {
+                self.scroll_help(KeyEvent::from(code));
+            }
+            return;
+        }
         let areas = self.areas();
         let (column, row) = (mouse.column, mouse.row);
         let pane = [

@@ -12,11 +12,13 @@ use ratatui_textarea::TextArea;
 use super::{Dialog, DialogAction, Step};
 use crate::buildkite::NewPortal;
 use crate::graphql::completion::{self, Completion};
-use crate::graphql::diagnostics::{parse_diagnostics, Diagnostic};
+use crate::graphql::diagnostics::{parse_diagnostics, Diagnostic, DiagnosticKind};
 use crate::graphql::schema::GraphqlSchema;
 use crate::text::sanitize_line;
 use crate::tui::app::App;
-use crate::tui::editor::{indent_newline, insert_completion, paste_into, Field, FieldDraft};
+use crate::tui::editor::{
+    indent_newline, insert_completion, paste_into, Field, FieldDraft, SYNC_PARSE_LIMIT,
+};
 use crate::tui::input::LineInput;
 use crate::tui::layout::centered;
 use crate::tui::view::{
@@ -52,8 +54,15 @@ pub struct PortalForm {
     pub user_invokable: bool,
     /// Only when creating: the document.
     pub document: Option<TextArea<'static>>,
-    /// Syntax errors, found as you type.
+    /// Syntax errors, found as you type (a large document's by the worker).
     pub document_diagnostics: Vec<Diagnostic>,
+    /// The document is over `SYNC_PARSE_LIMIT` and changed since it was
+    /// parsed: the worker parses it (`document_diagnostics` stay until then).
+    pub parse_pending: bool,
+    /// The generation last sent to the worker to be parsed.
+    pub parse_requested: Option<u64>,
+    /// A job for the document is with the worker: the next waits for it.
+    pub awaiting_diagnostics: bool,
     /// Schema errors of the document at `generation`, from the worker.
     pub schema_diagnostics: Vec<Diagnostic>,
     /// Counts changes of the document, so late diagnostics are dropped.
@@ -83,8 +92,8 @@ impl PortalForm {
         let mut area = TextArea::new(document.split('\n').map(str::to_owned).collect());
         area.set_tab_length(2);
         let mut form = PortalForm::with_fields(FormMode::Create, fields);
-        form.document_diagnostics = parse_diagnostics(document);
         form.document = Some(area);
+        form.parse_document();
         form
     }
 
@@ -109,6 +118,9 @@ impl PortalForm {
             user_invokable: draft.user_invokable,
             document: None,
             document_diagnostics: Vec::new(),
+            parse_pending: false,
+            parse_requested: None,
+            awaiting_diagnostics: false,
             schema_diagnostics: Vec::new(),
             generation: 0,
             schema_checked: None,
@@ -140,9 +152,52 @@ impl PortalForm {
     }
 
     fn document_changed(&mut self) {
-        self.document_diagnostics = parse_diagnostics(&self.document_text());
+        self.parse_document();
         self.schema_diagnostics.clear();
         self.generation += 1;
+    }
+
+    /// Parses a small document here; a large one (a paste) is left to the
+    /// worker, as the editor's is, so the input path stays quick.
+    fn parse_document(&mut self) {
+        let size = self.document.as_ref().map_or(0, |d| {
+            let lines = d.lines();
+            lines.iter().map(String::len).sum::<usize>() + lines.len().saturating_sub(1)
+        });
+        if size <= SYNC_PARSE_LIMIT {
+            self.document_diagnostics = parse_diagnostics(&self.document_text());
+            self.parse_pending = false;
+        } else {
+            self.parse_pending = true;
+        }
+    }
+
+    /// Before submitting: a parse still with the worker is done here, once.
+    pub fn settle_diagnostics(&mut self) {
+        if self.parse_pending {
+            self.document_diagnostics = parse_diagnostics(&self.document_text());
+            self.parse_pending = false;
+        }
+    }
+
+    /// The worker's diagnostics of the document at `generation` (late ones
+    /// are dropped): syntax errors, or, with a schema, its verdict.
+    pub fn diagnosed(&mut self, generation: u64, diagnostics: Vec<Diagnostic>) {
+        self.awaiting_diagnostics = false;
+        if generation != self.generation {
+            return;
+        }
+        let (syntax, schema): (Vec<Diagnostic>, Vec<Diagnostic>) = diagnostics
+            .into_iter()
+            .partition(|d| d.kind == DiagnosticKind::Syntax);
+        if self.parse_pending {
+            self.document_diagnostics = syntax;
+            self.parse_pending = false;
+        }
+        self.schema_diagnostics = schema;
+        if self.schema_checked == Some(generation) {
+            self.schema_verdict = Some(generation);
+        }
     }
 
     /// A key while the completion list is open; true when it was used.

@@ -20,8 +20,10 @@ pub fn wrapped_rows(lines: &[Line], width: u16) -> u16 {
     rows.min(usize::from(u16::MAX)) as u16
 }
 
-/// A box as tall as its wrapped lines.
+/// A box as tall as its wrapped lines (at most `width` wide: less on a
+/// narrow screen, and its rows counted at the width it gets).
 pub fn message(frame: &mut Frame, title: &str, lines: Vec<Line<'static>>, width: u16) {
+    let width = width.min(frame.area().width);
     let area = centered(frame.area(), width, wrapped_rows(&lines, width) + 2);
     frame.render_widget(Clear, area);
     frame.render_widget(

@@ -8,7 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
-use super::frame::message;
+use super::frame::{key_lines, message};
 use super::{Dialog, DialogAction, Step};
 use crate::history::{diff_answers, ChangeKind, HistoryEntry};
 use crate::text::sanitize_line;
@@ -180,11 +180,12 @@ impl HistoryDialog {
             )));
         }
         lines.push(Line::default());
-        lines.push(Line::from(Span::styled(
+        let width = frame.area().width.min(96);
+        lines.extend(key_lines(
             "Enter run again · Space mark · d compare two marked (or this one with the answer on screen) · Esc close",
-            dim(),
-        )));
-        message(frame, " History ", lines, 96);
+            usize::from(width.saturating_sub(2)),
+        ));
+        message(frame, " History ", lines, width);
     }
 }
 

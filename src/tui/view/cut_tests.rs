@@ -94,3 +94,42 @@ fn the_response_title_keeps_its_numbers_and_cuts_the_slug_at_80_columns() {
         "zoomed, all of it fits: `{title}`\n{screen}"
     );
 }
+
+#[test]
+fn a_filtered_answer_says_so_by_what_and_how_to_clear_at_80_columns() {
+    let mut app = super::tests::loaded(80, 24);
+    super::tests::answer(
+        &mut app,
+        r#"{"data":{"pipeline":{"builds":[{"n":1},{"n":2}]}}}"#,
+    );
+    type_text(&mut app, "|.data.pipeline.builds[]\n");
+    let screen = render(&app);
+    let title = cell_after(&screen, "filtered");
+    assert!(
+        title.starts_with("filtered by jq `.data.p") && title.contains("HTTP 200 · 42 ms"),
+        "beside the pane, the filter gives way only so far: `{title}`\n{screen}"
+    );
+    assert!(
+        screen.contains("| Ctrl-u Enter: the whole answer"),
+        "its bottom edge says how to clear it:\n{screen}"
+    );
+    press(&mut app, KeyCode::Char('+'));
+    let screen = render(&app);
+    let title = cell_after(&screen, "filtered by");
+    assert!(
+        title.contains(
+            "filtered by jq `.data.pipeline.builds[]` · recent-builds · HTTP 200 · 42 ms"
+        ),
+        "zoomed, the whole filter and the slug: `{title}`\n{screen}"
+    );
+    press(&mut app, KeyCode::Char('+'));
+    press(&mut app, KeyCode::Char('|'));
+    ctrl(&mut app, 'u');
+    press(&mut app, KeyCode::Enter);
+    let screen = render(&app);
+    assert!(!screen.contains("filtered by"), "cleared:\n{screen}");
+    assert!(
+        screen.contains("Response · recent-builds · HTTP 200"),
+        "{screen}"
+    );
+}

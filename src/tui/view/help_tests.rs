@@ -6,6 +6,7 @@ use crossterm::event::KeyCode;
 use super::tests::{loaded, press, render};
 use crate::tui::app::App;
 use crate::tui::keymap::{self, Context};
+use crate::tui::message::Msg;
 
 /// The words of the help's body as drawn, top to bottom (only inside its
 /// box, whatever the panes behind it show).
@@ -154,4 +155,25 @@ fn the_list_help_explains_the_marks_at_80_columns() {
         "! risky (what bkportals audit warns about or fails): a mutation open to any address, or a document that does not parse or validate against the schema; the selected portal's fields say which"
     ));
     assert!(reads_whole(&all, "review drafts of an earlier session"));
+}
+
+#[test]
+fn the_mouse_wheel_scrolls_the_help_not_the_panes_under_it() {
+    use crossterm::event::{KeyModifiers, MouseEvent, MouseEventKind};
+    let mut app = help_in_document(80, 24);
+    let top = render(&app);
+    let wheel = |kind| {
+        Msg::Mouse(MouseEvent {
+            kind,
+            column: 40,
+            row: 12,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    app.update(wheel(MouseEventKind::ScrollDown));
+    let scrolled = render(&app);
+    assert!(scrolled.contains("4–"), "three lines down:\n{scrolled}");
+    app.update(wheel(MouseEventKind::ScrollUp));
+    assert_eq!(render(&app), top);
+    assert!(app.show_help);
 }

@@ -58,11 +58,16 @@ pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
     let mut block = pane(title, focused);
     if let Some(input) = &view.filtering {
         block = block.title_bottom(Line::from(format!(
-            " jq: {}▏ (Enter; empty: the whole answer) ",
+            " jq: {}▏ (Enter; Ctrl-u Enter: the whole answer) ",
             sanitize_line(input.value())
         )));
     } else if let Some(input) = &view.searching {
         block = block.title_bottom(Line::from(format!(" /{}▏ ", sanitize_line(input.value()))));
+    } else if let (None, Some(_)) = (&view.search, &view.filter) {
+        block = block.title_bottom(Line::from(Span::styled(
+            " | Ctrl-u Enter: the whole answer ",
+            dim(),
+        )));
     } else if let Some(search) = &view.search {
         let position = match view.match_position() {
             Some((k, n)) => format!("{k} of {n}"),
@@ -307,8 +312,8 @@ fn wrap_spans(
 }
 
 /// The answer belongs to its portal (and operation): the title says which,
-/// with the status, the time and what else a person should know.
-/// The answer's title, for a pane whose title has `width` columns.
+/// with the status, the time and what else a person should know (a jq
+/// filter by its text), fitted to `width` columns.
 fn response_title(
     app: &App,
     answer: &Answer,
@@ -317,56 +322,73 @@ fn response_title(
     width: usize,
 ) -> String {
     let view = &answer.view;
-    let of = match &answer.operation {
+    let of = sanitize_line(&match &answer.operation {
         Some(operation) => format!("{slug} {operation}"),
         None => slug.to_owned(),
-    };
-    let running = if running_here && view.arrival.is_none() {
-        format!("{} running again… ", spinner(app))
-    } else {
-        String::new()
-    };
-    let mut title = format!(" · HTTP {} · {} ms {running}", view.status, view.elapsed_ms);
+    });
+    let filter = view
+        .filter
+        .as_ref()
+        .map(|(filter, _)| sanitize_line(filter));
+    let mut facts = vec![
+        format!("HTTP {}", view.status),
+        format!("{} ms", view.elapsed_ms),
+    ];
+    if running_here && view.arrival.is_none() {
+        facts.push(format!("{} running again…", spinner(app)));
+    }
     if let Some((remaining, limit)) = view.rate_limit {
-        title.push_str(&format!("· {remaining}/{limit} left "));
+        facts.push(format!("{remaining}/{limit} left"));
     }
     if view.body.source().spilled_to().is_some() {
-        title.push_str(&format!(
-            "· {} MB, kept on disk ",
-            view.body.raw().len() >> 20
-        ));
+        facts.push(format!("{} MB, kept on disk", view.body.raw().len() >> 20));
     }
     if let Some(arrival) = &view.arrival {
         let so_far = crate::tui::response::amount(arrival.received);
-        title.push_str(&match &arrival.stopped {
-            Some(why) => format!("· {why} after {so_far}, not whole "),
-            None => format!("· {} receiving {so_far}… ", spinner(app)),
+        facts.push(match &arrival.stopped {
+            Some(why) => format!("{why} after {so_far}, not whole"),
+            None => format!("{} receiving {so_far}…", spinner(app)),
         });
     }
-    if let Some((filter, _)) = &view.filter {
-        title.push_str(&format!("· jq {} ", sanitize_line(filter)));
-    }
     if view.body.truncated() {
-        title.push_str(&format!(
-            "· first {} lines shown, s saves all ",
+        facts.push(format!(
+            "first {} lines shown, s saves all",
             crate::tui::body::MAX_LINES
         ));
     }
-    // The slug and operation give way first, then the pane's name: the
-    // numbers after them are what changes from run to run.
-    let of = sanitize_line(&of);
-    let rest = wrap::width(&title);
-    for head in [" Response · ", " "] {
-        let room = width.saturating_sub(wrap::width(head) + rest);
-        if wrap::width(&of) <= room {
-            return format!("{head}{of}{title}");
-        }
+    let title = |named: bool, of: &str, filter_width: usize| {
+        let parts: Vec<String> = named
+            .then(|| "Response".to_owned())
+            .into_iter()
+            .chain(
+                filter
+                    .as_deref()
+                    .map(|f| format!("filtered by jq `{}`", wrap::cut(f, filter_width))),
+            )
+            .chain((!of.is_empty()).then(|| of.to_owned()))
+            .chain(facts.iter().cloned())
+            .collect();
+        format!(" {} ", parts.join(" · "))
+    };
+    let full = title(true, &of, FILTER_SHOWN);
+    if wrap::width(&full) <= width {
+        return full;
+    }
+    // What gives way, in turn: the slug and operation, the pane's name,
+    // the filter's text; the numbers change from run to run and stay.
+    for named in [true, false] {
+        let room = width.saturating_sub(wrap::width(&title(named, "", FILTER_SHOWN)) + 3);
         if room >= SLUG_AT_LEAST {
-            return format!("{head}{}{title}", wrap::cut(&of, room));
+            return title(named, &wrap::cut(&of, room), FILTER_SHOWN);
         }
     }
-    format!(" {of}{title}") // the pane's title cuts it at its end
+    let shown = filter.as_deref().map_or(0, wrap::width).min(FILTER_SHOWN);
+    let over = wrap::width(&title(false, "", FILTER_SHOWN)).saturating_sub(width);
+    title(false, "", shown.saturating_sub(over).max(SLUG_AT_LEAST))
 }
+
+/// Columns of a jq filter the title shows.
+const FILTER_SHOWN: usize = 30;
 
 /// Columns of the slug worth keeping in the title before the numbers go.
 const SLUG_AT_LEAST: usize = 8;

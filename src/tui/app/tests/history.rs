@@ -69,6 +69,20 @@ fn screen(app: &App) -> String {
 }
 
 #[test]
+fn at_80_columns_the_history_keys_wrap_between_groups() {
+    let mut app = history_open();
+    app.update(Msg::Resize(80, 24));
+    let shown = screen(&app);
+    assert!(
+        shown.contains("│Enter run again · Space mark ")
+            && shown.contains(
+                "│d compare two marked (or this one with the answer on screen) · Esc close"
+            ),
+        "{shown}"
+    );
+}
+
+#[test]
 fn h_lists_the_runs_newest_first() {
     let app = history_open();
     let Some(Dialog::History(dialog)) = app.dialogs.front() else {

@@ -133,3 +133,90 @@ fn an_answer_indexed_on_the_worker_is_shown_unless_the_run_was_cancelled() {
         app.status
     );
 }
+
+/// The creation form open, its document focused.
+fn creating_in_the_document(app: &mut App) {
+    press(app, KeyCode::Char('n'));
+    type_text(app, "Big");
+    for _ in 0..10 {
+        match app.dialogs.front() {
+            Some(Dialog::Form(form))
+                if form.focused() == crate::tui::dialogs::FormRow::Document =>
+            {
+                return
+            }
+            Some(Dialog::Form(_)) => drop(press(app, KeyCode::Tab)),
+            other => panic!("expected the creation form, got {other:?}"),
+        }
+    }
+    panic!("Tab never reached the document");
+}
+
+fn creation_form(app: &App) -> &crate::tui::dialogs::PortalForm {
+    match app.dialogs.front() {
+        Some(Dialog::Form(form)) => form,
+        other => panic!("expected the creation form, got {other:?}"),
+    }
+}
+
+/// The worker's part of each `Diagnose`; what the app asks next.
+fn diagnose_on_the_worker(app: &mut App, commands: Vec<Command>) -> Vec<Command> {
+    super::schema::run_diagnose_and_follow(app, commands).1
+}
+
+#[test]
+fn a_large_paste_in_the_creation_form_is_parsed_on_the_worker_and_keeps_its_diagnostics() {
+    let mut app = showing("query { viewer { id } }");
+    creating_in_the_document(&mut app);
+    // Past the size parsed on the input path (a 1 MiB paste in the bench).
+    let mut broken = big_document(4 * crate::tui::editor::SYNC_PARSE_LIMIT);
+    broken.push_str("query Unclosed {\n  viewer {\n");
+    let commands = app.update(Msg::Paste(broken));
+    let form = creation_form(&app);
+    assert!(
+        form.parse_pending && form.document_diagnostics.is_empty(),
+        "not parsed on the input path"
+    );
+    assert_eq!(
+        names(&commands)
+            .iter()
+            .filter(|n| **n == "diagnose")
+            .count(),
+        1,
+        "{commands:?}"
+    );
+    // Typing while the worker parses sends nothing more until it answers.
+    let typed = press(&mut app, KeyCode::Char('x'));
+    assert!(!names(&typed).contains(&"diagnose"), "{typed:?}");
+    // Late (the text before `x`): not the verdict, and the new text goes out.
+    let next = diagnose_on_the_worker(&mut app, commands);
+    assert!(creation_form(&app).parse_pending);
+    assert_eq!(names(&next), ["diagnose"]);
+    diagnose_on_the_worker(&mut app, next);
+    let form = creation_form(&app);
+    assert!(!form.parse_pending);
+    assert!(
+        form.document_diagnostics
+            .iter()
+            .any(|d| d.message.contains("never closed")),
+        "{:?}",
+        form.document_diagnostics
+    );
+}
+
+#[test]
+fn submitting_while_the_worker_parses_checks_the_document_first() {
+    let mut app = showing("query { viewer { id } }");
+    creating_in_the_document(&mut app);
+    let mut broken = big_document(4 * crate::tui::editor::SYNC_PARSE_LIMIT);
+    broken.push_str("query Unclosed {\n");
+    app.update(Msg::Paste(broken));
+    press(&mut app, KeyCode::Up); // to a field, so Ctrl-s is not typed
+    let commands = ctrl(&mut app, 's');
+    assert!(!names(&commands).contains(&"create"), "{commands:?}");
+    assert!(
+        app.status.contains("syntax error"),
+        "the parse the worker had not finished was done: {}",
+        app.status
+    );
+}

@@ -11,7 +11,16 @@ pub(super) fn test_schema() -> GraphqlSchema {
 
 /// Runs the diagnostics the app asked for, as the runtime's worker would.
 pub(super) fn run_diagnose(app: &mut App, commands: Vec<Command>) -> usize {
+    run_diagnose_and_follow(app, commands).0
+}
+
+/// `run_diagnose`, with the commands the answers lead to.
+pub(super) fn run_diagnose_and_follow(
+    app: &mut App,
+    commands: Vec<Command>,
+) -> (usize, Vec<Command>) {
     let mut ran = 0;
+    let mut next = Vec::new();
     for command in commands {
         if let Command::Diagnose {
             slug,
@@ -25,14 +34,14 @@ pub(super) fn run_diagnose(app: &mut App, commands: Vec<Command>) -> usize {
                 None => crate::graphql::diagnostics::parse_diagnostics(&text),
             };
             ran += 1;
-            app.update(Msg::Diagnosed {
+            next.extend(app.update(Msg::Diagnosed {
                 slug,
                 generation,
                 diagnostics,
-            });
+            }));
         }
     }
-    ran
+    (ran, next)
 }
 
 #[test]
