@@ -340,6 +340,7 @@ fn response_title(
         let so_far = crate::tui::response::amount(arrival.received);
         title.push_str(&match &arrival.stopped {
             Some(why) => format!("· {why} after {so_far}, not whole "),
+            None if arrival.complete => format!("· all {so_far} in, indexing… "),
             None => format!("· {} receiving {so_far}… ", spinner(app)),
         });
     }
