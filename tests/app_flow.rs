@@ -42,6 +42,43 @@ fn typed(text: &str) -> impl Iterator<Item = Step> + '_ {
     text.chars().map(|c| key(KeyCode::Char(c)))
 }
 
+/// The curl command `C` copies for `slug` with `body` (compact JSON).
+fn curl_of(sandbox: &bkportals::sandbox::RunningSandbox, slug: &str, body: &str) -> String {
+    let url = format!(
+        "{}organizations/demo/portals/{slug}",
+        sandbox.portal_endpoint()
+    );
+    format!(
+        "curl -X POST '{url}' \\\n  -H \"Authorization: Bearer $TOKEN\" \\\n  -H 'Content-Type: application/json' \\\n  -H 'Accept: application/json' \\\n  --data-raw '{body}'"
+    )
+}
+
+/// Makes a portal of `query` on the sandbox (it takes any that parses).
+async fn create_portal(sandbox: &bkportals::sandbox::RunningSandbox, name: &str, query: String) {
+    common::rest(sandbox)
+        .create(&bkportals::buildkite::NewPortal {
+            name: name.into(),
+            query,
+            slug: None,
+            description: None,
+            allowed_ip_addresses: None,
+            user_invokable: false,
+        })
+        .await
+        .unwrap();
+}
+
+/// Waits for `listed` portals, filters by `filter` until `shown` is on
+/// screen, and opens the one it keeps in the document.
+fn into_the_document(listed: &'static str, filter: &str, shown: &'static str) -> Vec<Step> {
+    let mut steps = vec![Step::Show(listed), key(KeyCode::Char('/'))];
+    steps.extend(typed(filter));
+    steps.push(Step::Show(shown));
+    steps.push(key(KeyCode::Enter)); // the filter closes on it
+    steps.push(key(KeyCode::Enter)); // into its document
+    steps
+}
+
 /// A terminal that plays `steps`: an event whenever the loop asks for one,
 /// but only once the screen shows what the script waits for.
 struct Scripted {
@@ -89,6 +126,7 @@ impl Console for Scripted {
             assert!(!screen.contains(never.as_str()), "shown:\n{screen}");
         }
         loop {
+            let screen = self.screen();
             match self.steps.front() {
                 Some(Step::Show(text)) if screen.contains(text) => {}
                 Some(Step::ShowWithout(text, absent)) if screen.contains(text) => {
@@ -225,16 +263,7 @@ async fn a_run_in_the_app_is_recorded_in_the_history_and_copies_as_curl() {
     steps.push(key(KeyCode::Esc));
     steps.push(key(KeyCode::Char('q')));
     let console = play(&sandbox, dir.path(), steps).await;
-    let url = format!(
-        "{}organizations/demo/portals/who-am-i",
-        sandbox.portal_endpoint()
-    );
-    assert_eq!(
-        console.copied,
-        [format!(
-            "curl -X POST '{url}' \\\n  -H \"Authorization: Bearer $TOKEN\" \\\n  -H 'Content-Type: application/json' \\\n  -H 'Accept: application/json' \\\n  --data-raw '{{}}'"
-        )]
-    );
+    assert_eq!(console.copied, [curl_of(&sandbox, "who-am-i", "{}")]);
 
     // The same history `bkportals history` reads, beside the drafts.
     let history = bkportals::history::History::new(&dir.path().join("data"));
@@ -424,14 +453,14 @@ async fn a_token_lacking_a_scope_is_named_in_the_dialog_and_kept_only_when_asked
         pasted(common::NO_PORTAL_SCOPES_TOKEN),
         key(KeyCode::Enter),
         // Without read_portals nothing lists: no way to use it as it is.
-        Step::ShowWithout("the token lacks read_portals", "Ctrl-o"),
+        Step::ShowWithout("Buildkite accepted the token, but it lacks:", "Ctrl-o"),
         ctrl('u'),
         pasted(common::READ_ONLY_TOKEN),
         key(KeyCode::Enter),
-        Step::ShowWithout("the token lacks write_portals", "lacks read_portals"),
-        Step::Show("the token lacks graphql"),
+        Step::Show("Ctrl-o use it as it is"),
         // The token stays in the input: Enter checks it again.
         key(KeyCode::Enter),
+        Step::Show("Esc stop the check"),
         Step::Show("Ctrl-o use it as it is"),
         ctrl('o'),
         Step::Show("Signed in to demo"),
@@ -482,11 +511,7 @@ async fn c_on_the_variables_pane_copies_the_typed_variables_or_names_the_one_tha
 {
     let sandbox = common::sandbox().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut steps = vec![Step::Show("4 portals in demo"), key(KeyCode::Char('/'))];
-    steps.extend(typed("overview"));
-    steps.push(Step::Show("Portals · demo (1/4)"));
-    steps.push(key(KeyCode::Enter));
-    steps.push(key(KeyCode::Enter)); // into the document
+    let mut steps = into_the_document("4 portals in demo", "overview", "Portals · demo (1/4)");
     steps.push(key(KeyCode::F(6))); // the variables: `$first: Int = 10`
     steps.push(Step::Show("$first"));
     steps.push(key(KeyCode::Char('C'))); // on a value C is typed: "10C" is no Int
@@ -504,15 +529,9 @@ async fn c_on_the_variables_pane_copies_the_typed_variables_or_names_the_one_tha
     steps.push(key(KeyCode::Esc));
     steps.push(key(KeyCode::Char('q')));
     let console = play(&sandbox, dir.path(), steps).await;
-    let url = format!(
-        "{}organizations/demo/portals/pipeline-overview",
-        sandbox.portal_endpoint()
-    );
     assert_eq!(
         console.copied,
-        [format!(
-            "curl -X POST '{url}' \\\n  -H \"Authorization: Bearer $TOKEN\" \\\n  -H 'Content-Type: application/json' \\\n  -H 'Accept: application/json' \\\n  --data-raw '{{\"first\":102}}'"
-        )],
+        [curl_of(&sandbox, "pipeline-overview", r#"{"first":102}"#)],
         "the variables as typed, the token never"
     );
 }
@@ -522,17 +541,12 @@ async fn the_list_marks_a_document_the_schema_refuses_and_its_fields_say_why() {
     let sandbox = common::sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     // It parses (the sandbox takes it), but the schema has no such field.
-    common::rest(&sandbox)
-        .create(&bkportals::buildkite::NewPortal {
-            name: "Stale fields".into(),
-            query: "query Stale { viewer { user { nickname } } }".into(),
-            slug: None,
-            description: None,
-            allowed_ip_addresses: None,
-            user_invokable: false,
-        })
-        .await
-        .unwrap();
+    create_portal(
+        &sandbox,
+        "Stale fields",
+        "query Stale { viewer { user { nickname } } }".into(),
+    )
+    .await;
     let mut steps = vec![Step::Show("5 portals in demo"), key(KeyCode::Char('/'))];
     steps.extend(typed("stale"));
     steps.push(Step::Show("▶    !Stale fields"));
@@ -555,4 +569,46 @@ async fn the_list_marks_a_document_the_schema_refuses_and_its_fields_say_why() {
         "a document that validates is not marked:\n{screen}"
     );
     assert!(screen.contains("f edit fields"), "{screen}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_document_border_counts_the_requested_complexity_as_you_type() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut steps = into_the_document("4 portals in demo", "overview", "Portals · demo (1/4)");
+    steps.push(key(KeyCode::End));
+    // 3 + 10 pipelines × 4, with `$first`'s default of 10.
+    steps.push(Step::Show(" PipelineOverview ~43 points "));
+    for _ in 0..3 {
+        steps.push(key(KeyCode::Left)); // before `) {`
+    }
+    steps.push(key(KeyCode::Char('0'))); // `$first: Int = 100`
+    steps.push(Step::Show(" PipelineOverview ~403 points "));
+    steps.extend(typed("00")); // 10,000 pipelines: near Buildkite's limit
+    steps.push(Step::Show(
+        " PipelineOverview ~40,003 points · near the 50,000 limit ",
+    ));
+    steps.push(key(KeyCode::Backspace));
+    steps.push(Step::Show(" PipelineOverview ~4,003 points "));
+    steps.push(ctrl('z'));
+    steps.push(ctrl('z'));
+    steps.push(Step::Show(" PipelineOverview ~43 points ")); // undone: as saved
+    steps.push(key(KeyCode::Esc));
+    steps.push(key(KeyCode::Char('q')));
+    play(&sandbox, dir.path(), steps).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_document_is_counted_off_the_input_path_and_shown_when_counted() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let padding = "# a comment line that makes the document larger than 16 KB\n".repeat(400);
+    let query = format!("{padding}query Big {{ viewer {{ user {{ name }} }} }}\n");
+    create_portal(&sandbox, "Big one", query).await;
+    let mut steps = into_the_document("5 portals in demo", "big one", "Portals · demo (1/5)");
+    steps.push(ctrl('a')); // any key starts the edit
+    steps.push(Step::Show(" Big ~2 points "));
+    steps.push(key(KeyCode::Esc));
+    steps.push(key(KeyCode::Char('q')));
+    play(&sandbox, dir.path(), steps).await;
 }

@@ -9,8 +9,11 @@ use serde_json::json;
 
 use super::session::Session;
 use super::{Failure, Outcome, Output, EXIT_FAILED};
-use crate::buildkite::PortalRecord;
-use crate::portfile::{self, Action, Drift, Lock, Plan, PlanInput, PortalFile};
+use crate::buildkite::{NewPortal, PortalRecord};
+use crate::graphql::semantic_diff::Change;
+use crate::portfile::{
+    self, Action, Drift, FieldChange, Lock, Plan, PlanInput, PlanItem, PortalFile,
+};
 use crate::text::sanitize_line;
 
 /// `plan` found changes (0 none, 1 an error).
@@ -127,26 +130,12 @@ pub(super) fn plan_json(plan: &Plan, org: &str) -> serde_json::Value {
 /// The plan for people: one block a portal, then a summary line.
 pub(super) fn describe(plan: &Plan, org: &str) -> String {
     let mut text = String::new();
-    let line = sanitize_line;
     let mut unchanged = Vec::new();
     for item in &plan.portals {
-        let slug = line(&item.slug);
+        let slug = sanitize_line(&item.slug);
         match &item.action {
-            Action::Unchanged => unchanged.push(slug.clone()),
-            Action::Create { portal } => {
-                let _ = writeln!(text, "+ create {slug}");
-                let _ = writeln!(text, "    name: \"{}\"", line(&portal.name));
-                let ips = portal
-                    .allowed_ip_addresses
-                    .as_deref()
-                    .unwrap_or("any address");
-                let _ = writeln!(
-                    text,
-                    "    allowed_ips: {}; user_invokable: {}",
-                    line(ips),
-                    portal.user_invokable
-                );
-            }
+            Action::Unchanged => unchanged.push(slug),
+            Action::Create { portal } => describe_create(&mut text, &slug, portal),
             Action::Delete => {
                 let _ = writeln!(text, "- delete {slug}");
             }
@@ -161,73 +150,122 @@ pub(super) fn describe(plan: &Plan, org: &str) -> String {
                 fields,
                 document,
                 ..
-            } => {
-                if *current_slug == item.slug {
-                    let _ = writeln!(text, "~ update {slug}");
-                } else {
-                    let _ = writeln!(text, "~ rename {} -> {slug}", line(current_slug));
-                }
-                // The slug is in the heading; the document gets its own summary.
-                for field in fields
-                    .iter()
-                    .filter(|f| !matches!(f.field, "slug" | "document"))
-                {
-                    let shown = |v: &Option<String>| {
-                        v.as_deref()
-                            .map_or("(none)".to_owned(), |v| format!("\"{}\"", line(v)))
-                    };
-                    let _ = writeln!(
-                        text,
-                        "    {}: {} -> {}",
-                        field.field,
-                        shown(&field.from),
-                        shown(&field.to)
-                    );
-                }
-                if !document.is_empty() {
-                    let _ = writeln!(text, "    document:");
-                    for change in document {
-                        let mark = if change.may_break_callers() { '!' } else { '+' };
-                        let _ = writeln!(text, "      {mark} {}", line(&change.to_string()));
-                    }
-                }
-            }
+            } => describe_update(&mut text, item, current_slug, fields, document),
         }
-        if let Some(drift) = item.drift {
-            let said = match drift {
-                Drift::Changed if item.is_change() => {
-                    "changed on Buildkite since the last pull: this push would overwrite that (push refuses without --force)"
-                }
-                Drift::Changed => "changed on Buildkite since the last pull, and matches the files",
-                Drift::Gone => "no longer on Buildkite: push would create it again, with a new UUID and token (push refuses without --force)",
-                Drift::Unrecorded => "not recorded by the last push: whether it changed on Buildkite is not known (push refuses without --force; pull records it)",
-            };
-            let _ = writeln!(text, "    ! {slug} {said}");
-        }
-        for effect in &item.blast_radius {
-            let _ = writeln!(text, "    blast radius: {}", line(effect));
+        describe_consequences(&mut text, item);
+    }
+    describe_rest(&mut text, plan, &unchanged);
+    describe_totals(&mut text, plan, org, unchanged.len());
+    text
+}
+
+/// `+ create SLUG` with its name, addresses and user-invokable.
+fn describe_create(text: &mut String, slug: &str, portal: &NewPortal) {
+    let line = sanitize_line;
+    let _ = writeln!(text, "+ create {slug}");
+    let _ = writeln!(text, "    name: \"{}\"", line(&portal.name));
+    let ips = portal
+        .allowed_ip_addresses
+        .as_deref()
+        .unwrap_or("any address");
+    let _ = writeln!(
+        text,
+        "    allowed_ips: {}; user_invokable: {}",
+        line(ips),
+        portal.user_invokable
+    );
+}
+
+/// `~ update SLUG` (or `~ rename OLD -> SLUG`), each field old -> new, and
+/// the document's semantic changes (`!` where callers may break).
+fn describe_update(
+    text: &mut String,
+    item: &PlanItem,
+    current_slug: &str,
+    fields: &[FieldChange],
+    document: &[Change],
+) {
+    let line = sanitize_line;
+    let slug = line(&item.slug);
+    if current_slug == item.slug {
+        let _ = writeln!(text, "~ update {slug}");
+    } else {
+        let _ = writeln!(text, "~ rename {} -> {slug}", line(current_slug));
+    }
+    // The slug is in the heading; the document gets its own summary.
+    for field in fields
+        .iter()
+        .filter(|f| !matches!(f.field, "slug" | "document"))
+    {
+        let shown = |v: &Option<String>| {
+            v.as_deref()
+                .map_or("(none)".to_owned(), |v| format!("\"{}\"", line(v)))
+        };
+        let _ = writeln!(
+            text,
+            "    {}: {} -> {}",
+            field.field,
+            shown(&field.from),
+            shown(&field.to)
+        );
+    }
+    if !document.is_empty() {
+        let _ = writeln!(text, "    document:");
+        for change in document {
+            let mark = if change.may_break_callers() { '!' } else { '+' };
+            let _ = writeln!(text, "      {mark} {}", line(&change.to_string()));
         }
     }
+}
+
+/// Under a portal's action: its drift from Buildkite, and its blast radius.
+fn describe_consequences(text: &mut String, item: &PlanItem) {
+    let slug = sanitize_line(&item.slug);
+    if let Some(drift) = item.drift {
+        let said = match drift {
+            Drift::Changed if item.is_change() => {
+                "changed on Buildkite since the last pull: this push would overwrite that (push refuses without --force)"
+            }
+            Drift::Changed => "changed on Buildkite since the last pull, and matches the files",
+            Drift::Gone => "no longer on Buildkite: push would create it again, with a new UUID and token (push refuses without --force)",
+            Drift::Unrecorded => "not recorded by the last push: whether it changed on Buildkite is not known (push refuses without --force; pull records it)",
+        };
+        let _ = writeln!(text, "    ! {slug} {said}");
+    }
+    for effect in &item.blast_radius {
+        let _ = writeln!(text, "    blast radius: {}", sanitize_line(effect));
+    }
+}
+
+/// The portals left as they are, and those on Buildkite the directory
+/// does not declare.
+fn describe_rest(text: &mut String, plan: &Plan, unchanged: &[String]) {
     if !unchanged.is_empty() {
         let _ = writeln!(text, "= unchanged: {}", unchanged.join(", "));
     }
     if !plan.undeclared.is_empty() {
-        let names: Vec<String> = plan.undeclared.iter().map(|u| line(&u.slug)).collect();
+        let names: Vec<String> = plan
+            .undeclared
+            .iter()
+            .map(|u| sanitize_line(&u.slug))
+            .collect();
         let _ = writeln!(
             text,
             "? on Buildkite but not in the directory (never changed by push; pull takes them in): {}",
             names.join(", ")
         );
     }
+}
+
+/// The last line: how many portals each action takes.
+fn describe_totals(text: &mut String, plan: &Plan, org: &str, unchanged: usize) {
     let count = |want: fn(&Action) -> bool| plan.portals.iter().filter(|p| want(&p.action)).count();
     let _ = writeln!(
         text,
-        "Plan for organization `{}`: {} to create, {} to update, {} to delete, {} unchanged.",
-        line(org),
+        "Plan for organization `{}`: {} to create, {} to update, {} to delete, {unchanged} unchanged.",
+        sanitize_line(org),
         count(|a| matches!(a, Action::Create { .. })),
         count(|a| matches!(a, Action::Update { .. })),
         count(|a| matches!(a, Action::Delete)),
-        unchanged.len(),
     );
-    text
 }

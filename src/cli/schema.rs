@@ -140,13 +140,37 @@ pub(super) async fn check(
     if let Some(code) = super::check_dir::check_dirs(files, &schema, out)? {
         return Ok(code);
     }
-    let mut report = Vec::new();
-    let mut failed = 0;
-    for file in files {
-        let (diagnostics, complexity) = match read_input(file, "the file") {
+    let report: Vec<FileReport> = files
+        .iter()
+        .map(|file| FileReport::of(file, &schema))
+        .collect();
+    if out.json {
+        print_json_report(&report, out)?;
+    } else {
+        print_report(&report)?;
+    }
+    for file in &report {
+        for line in file.complexity.iter().flat_map(|c| c.summary(file.path)) {
+            eprintln!("{line}");
+        }
+    }
+    Ok(summarize(&report))
+}
+
+/// What `check` found in one file: its errors, and the complexity of its
+/// operations (none when the file could not be read).
+struct FileReport<'a> {
+    path: &'a Path,
+    diagnostics: Vec<Diagnostic>,
+    complexity: Option<ComplexityReport>,
+}
+
+impl FileReport<'_> {
+    fn of<'a>(path: &'a Path, schema: &GraphqlSchema) -> FileReport<'a> {
+        let (diagnostics, complexity) = match read_input(path, "the file") {
             Ok(text) => (
                 schema.check(&text),
-                Some(ComplexityReport::of(&text, &schema)),
+                Some(ComplexityReport::of(&text, schema)),
             ),
             Err(Failure(message, _)) => (
                 vec![Diagnostic {
@@ -159,74 +183,90 @@ pub(super) async fn check(
                 None,
             ),
         };
-        if !diagnostics.is_empty() || complexity.as_ref().is_some_and(ComplexityReport::failed) {
-            failed += 1;
-        }
-        report.push((file, diagnostics, complexity));
-    }
-    if out.json {
-        let items: Vec<_> = report
-            .iter()
-            .flat_map(|(file, diagnostics, complexity)| {
-                let found = diagnostics.iter().map(move |d| {
-                    json!({
-                        "file": file.display().to_string(),
-                        "line": d.line,
-                        "column": d.column,
-                        "severity": "error",
-                        "message": d.message,
-                    })
-                });
-                found.chain(complexity.iter().flat_map(|c| c.items(file)))
-            })
-            .collect();
-        out.print_json(&items)?;
-    } else {
-        let mut stdout = std::io::stdout().lock();
-        for (file, diagnostics, complexity) in &report {
-            for d in diagnostics {
-                writeln!(
-                    stdout,
-                    "{}:{}:{}: {}",
-                    file.display(),
-                    d.line,
-                    d.column,
-                    sanitize_line(&d.message)
-                )?;
-            }
-            for line in complexity.iter().flat_map(|c| c.lines(file)) {
-                writeln!(stdout, "{line}")?;
-            }
+        FileReport {
+            path,
+            diagnostics,
+            complexity,
         }
     }
-    for (file, _, complexity) in &report {
-        for line in complexity.iter().flat_map(|c| c.summary(file)) {
-            eprintln!("{line}");
-        }
+
+    /// An error: a diagnostic, or complexity over the limit.
+    fn failed(&self) -> bool {
+        !self.diagnostics.is_empty()
+            || self
+                .complexity
+                .as_ref()
+                .is_some_and(ComplexityReport::failed)
     }
-    let problems: usize = report
+
+    /// Errors and warnings.
+    fn problems(&self) -> usize {
+        self.diagnostics.len()
+            + self
+                .complexity
+                .as_ref()
+                .map_or(0, ComplexityReport::problems)
+    }
+}
+
+fn print_json_report(report: &[FileReport], out: Output) -> Result<(), Failure> {
+    let items: Vec<_> = report
         .iter()
-        .map(|(_, d, c)| d.len() + c.as_ref().map_or(0, ComplexityReport::problems))
-        .sum();
+        .flat_map(|file| {
+            let found = file.diagnostics.iter().map(move |d| {
+                json!({
+                    "file": file.path.display().to_string(),
+                    "line": d.line,
+                    "column": d.column,
+                    "severity": "error",
+                    "message": d.message,
+                })
+            });
+            found.chain(file.complexity.iter().flat_map(|c| c.items(file.path)))
+        })
+        .collect();
+    out.print_json(&items)
+}
+
+/// `FILE:LINE:COL: message`, a line each.
+fn print_report(report: &[FileReport]) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    for file in report {
+        for d in &file.diagnostics {
+            writeln!(
+                stdout,
+                "{}:{}:{}: {}",
+                file.path.display(),
+                d.line,
+                d.column,
+                sanitize_line(&d.message)
+            )?;
+        }
+        for line in file.complexity.iter().flat_map(|c| c.lines(file.path)) {
+            writeln!(stdout, "{line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// The last line on stderr, and the exit code: 1 when a file has an error.
+fn summarize(report: &[FileReport]) -> u8 {
+    let failed = report.iter().filter(|f| f.failed()).count();
+    let problems: usize = report.iter().map(FileReport::problems).sum();
+    let files = plural(report.len(), "file");
     if failed == 0 && problems == 0 {
-        eprintln!("{} checked, no problems.", plural(files.len(), "file"));
-        Ok(0)
+        eprintln!("{files} checked, no problems.");
+        0
     } else if failed == 0 {
         // Only warnings (complexity near the limit): they do not fail CI.
         eprintln!(
-            "{} checked, no errors, {}.",
-            plural(files.len(), "file"),
+            "{files} checked, no errors, {}.",
             plural(problems, "warning")
         );
-        Ok(0)
+        0
     } else {
-        eprintln!(
-            "{} in {} of {}.",
-            plural(problems, "problem"),
-            failed,
-            plural(files.len(), "file")
-        );
-        Ok(EXIT_FAILED)
+        eprintln!("{} in {failed} of {files}.", plural(problems, "problem"));
+        EXIT_FAILED
     }
 }
 

@@ -4,6 +4,7 @@
 use ratatui_textarea::TextArea;
 
 use crate::buildkite::{Portal, PortalChanges};
+use crate::graphql::complexity::OperationComplexity;
 use crate::graphql::diagnostics::{parse_diagnostics, Diagnostic, DiagnosticKind};
 use crate::graphql::highlight::{graphql_document, Highlights};
 use crate::tui::undo::UndoGroups;
@@ -107,6 +108,9 @@ pub struct PortalEdit {
     /// The document's highlighting at a revision: lexed once per change,
     /// then each frame reads only the lines on screen.
     highlights: std::cell::RefCell<Option<(u64, Highlights)>>,
+    /// The requested complexity of each operation at a generation (empty:
+    /// it does not parse); kept by `App::editing_complexity`.
+    pub requested: std::cell::RefCell<Option<(u64, Vec<OperationComplexity>)>>,
 }
 
 /// Documents up to this size are parsed on every keystroke; larger ones are
@@ -140,6 +144,7 @@ impl PortalEdit {
             find: None,
             dirty_at: std::cell::Cell::new(None),
             highlights: std::cell::RefCell::new(None),
+            requested: std::cell::RefCell::new(None),
         };
         if portal.query.len() <= SYNC_PARSE_LIMIT {
             edit.diagnostics = parse_diagnostics(&portal.query);

@@ -100,6 +100,13 @@ pub enum Msg {
         generation: u64,
         diagnostics: Vec<crate::graphql::diagnostics::Diagnostic>,
     },
+    /// The requested complexity of a large document (counted with its
+    /// diagnostics, off the input path); empty when it does not parse.
+    Counted {
+        slug: String,
+        generation: u64,
+        operations: Vec<crate::graphql::complexity::OperationComplexity>,
+    },
     /// A GraphQL schema to validate against: from the cache, or fetched now.
     SchemaReady {
         schema: GraphqlSchema,

@@ -106,6 +106,9 @@ pub(super) async fn draft_writer(
             }
             None => {
                 write_drafts(&store, &org, pending, &tx).await;
+                // What is left now is this session's leftovers: the next
+                // bkportals offers them.
+                let _ = blocking(move || store.release()).await;
                 return;
             }
         }
@@ -246,15 +249,24 @@ impl Runtime {
                 }
                 let key = slug.clone();
                 let job = tokio::task::spawn_blocking(move || {
-                    let diagnostics = match schema {
+                    let diagnostics = match &schema {
                         Some(schema) => schema.check(&text),
                         None => crate::graphql::diagnostics::parse_diagnostics(&text),
                     };
                     let _ = cx.tx.send(Msg::Diagnosed {
-                        slug,
+                        slug: slug.clone(),
                         generation,
                         diagnostics,
                     });
+                    // Smaller documents are counted on the input path.
+                    if text.len() > super::editor::SYNC_PARSE_LIMIT {
+                        let operations = super::app::count_for_editor(&text, schema.as_ref());
+                        let _ = cx.tx.send(Msg::Counted {
+                            slug,
+                            generation,
+                            operations,
+                        });
+                    }
                 });
                 self.diagnose.insert(key, job);
             }

@@ -1,6 +1,8 @@
 //! Unsaved edits on disk: one private JSON file per portal, written
 //! atomically, so nothing typed is lost to a quit, a crash or a signal.
 //! A damaged file is set aside (renamed `.corrupt`) and reported, never fatal.
+//! Each file names the process that wrote it (`drafts/owner.rs`), so a draft
+//! another bkportals is still editing is not offered as abandoned.
 
 use std::path::{Path, PathBuf};
 
@@ -8,6 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::buildkite::Portal;
 use crate::fsutil::write_private_file;
+
+mod owner;
 
 /// An unsaved edit of one portal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,6 +27,24 @@ pub struct Draft {
     pub allowed_ips: String,
     pub user_invokable: bool,
     pub saved_at: String,
+}
+
+/// A draft as written: with the process that owns it (absent in files
+/// written before owners were recorded: those are offered).
+#[derive(Serialize)]
+struct Owned<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owner: Option<u32>,
+    #[serde(flatten)]
+    draft: &'a Draft,
+}
+
+#[derive(Deserialize)]
+struct Found {
+    #[serde(default)]
+    owner: Option<u32>,
+    #[serde(flatten)]
+    draft: Draft,
 }
 
 /// The drafts folder of one data dir.
@@ -44,9 +66,22 @@ impl DraftStore {
             .join(format!("{}.json", file_safe(slug)))
     }
 
+    /// Writes `draft`, owned by this process until `release`. (Without the
+    /// owner's lock it is written unowned: another bkportals would offer it
+    /// as abandoned, as all drafts were before owners were recorded.)
     pub fn save(&self, draft: &Draft) -> std::io::Result<()> {
-        let json = serde_json::to_vec_pretty(draft).map_err(std::io::Error::other)?;
+        let owned = Owned {
+            owner: owner::hold(&self.dir).ok(),
+            draft,
+        };
+        let json = serde_json::to_vec_pretty(&owned).map_err(std::io::Error::other)?;
         write_private_file(&self.path(&draft.org, &draft.slug), &json)
+    }
+
+    /// This process writes no more drafts: from now on they are an earlier
+    /// session's, offered to the next bkportals.
+    pub fn release(&self) {
+        owner::release(&self.dir);
     }
 
     pub fn remove(&self, org: &str, slug: &str) -> std::io::Result<()> {
@@ -56,13 +91,15 @@ impl DraftStore {
         }
     }
 
-    /// The drafts of `org`, and a message for each file that could not be read
-    /// (those are renamed `.corrupt` so they stop coming back).
     /// The data dir the drafts live in (others keep their files beside them).
     pub fn data_dir(&self) -> &Path {
         self.dir.parent().unwrap_or(&self.dir)
     }
 
+    /// The drafts of `org` left by earlier sessions, and a message for each
+    /// file that could not be read (those are renamed `.corrupt` so they stop
+    /// coming back) and each draft another running bkportals is editing
+    /// (left alone: it is offered once that one ends).
     pub fn load(&self, org: &str) -> (Vec<Draft>, Vec<String>) {
         let dir = self.dir.join(file_safe(org));
         let Ok(entries) = std::fs::read_dir(&dir) else {
@@ -78,10 +115,17 @@ impl DraftStore {
             let parsed = std::fs::read(&path)
                 .map_err(|e| e.to_string())
                 .and_then(|bytes| {
-                    serde_json::from_slice::<Draft>(&bytes).map_err(|e| e.to_string())
+                    serde_json::from_slice::<Found>(&bytes).map_err(|e| e.to_string())
                 });
             match parsed {
-                Ok(draft) => drafts.push(draft),
+                Ok(Found {
+                    owner: Some(pid),
+                    draft,
+                }) if owner::live_elsewhere(&self.dir, pid) => problems.push(format!(
+                    "the draft of {} is being edited in another bkportals still running (process {pid}); it is offered here once that one ends",
+                    draft.slug
+                )),
+                Ok(found) => drafts.push(found.draft),
                 Err(why) => {
                     let aside = path.with_extension("json.corrupt");
                     let _ = std::fs::rename(&path, &aside);
@@ -203,6 +247,58 @@ mod tests {
         assert!(dir.path().join("drafts/acme/broken.json.corrupt").exists());
         store.remove("acme", "deploy").unwrap();
         assert_eq!(store.load("acme").0.len(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_draft_another_running_bkportals_owns_is_offered_only_once_it_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = DraftStore::new(dir.path());
+        let other = std::process::id().wrapping_add(1);
+        // That process holds its lock, as a running bkportals does.
+        let running = owner::lock_as(&store.dir, other);
+        let owned = Owned {
+            owner: Some(other),
+            draft: &draft("deploy"),
+        };
+        let json = serde_json::to_vec(&owned).unwrap();
+        write_private_file(&store.path("acme", "deploy"), &json).unwrap();
+        let (drafts, problems) = store.load("acme");
+        assert!(drafts.is_empty(), "not offered as abandoned: {drafts:?}");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains(&format!(
+                "deploy is being edited in another bkportals still running (process {other})"
+            )),
+            "{problems:?}"
+        );
+        drop(running); // it ended (the kernel drops the lock of a dead process too)
+        let (drafts, problems) = store.load("acme");
+        assert_eq!(drafts, [draft("deploy")]);
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn drafts_name_their_writer_and_unowned_older_files_still_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = DraftStore::new(dir.path());
+        store.save(&draft("deploy")).unwrap();
+        let text = std::fs::read_to_string(dir.path().join("drafts/acme/deploy.json")).unwrap();
+        let written: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(written["owner"], std::process::id());
+        // A file from before owners were recorded.
+        let older = serde_json::to_vec(&draft("older")).unwrap();
+        std::fs::write(dir.path().join("drafts/acme/older.json"), older).unwrap();
+        let (drafts, problems) = store.load("acme");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(drafts, [draft("deploy"), draft("older")]);
+        store.release();
+        assert!(
+            !dir.path()
+                .join(format!("drafts/.owners/{}.lock", std::process::id()))
+                .exists(),
+            "released, the lock file goes"
+        );
     }
 
     #[test]

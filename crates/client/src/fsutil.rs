@@ -48,3 +48,28 @@ fn private_open_options() -> std::fs::OpenOptions {
     }
     options
 }
+
+/// An advisory exclusive `flock` on `path` (made 0600 when missing), held
+/// while the returned file is open; `None` when another holder has it. The
+/// kernel drops it when the process dies, so a crash never leaves it held.
+#[cfg(unix)]
+pub fn try_lock_exclusive(path: &Path) -> std::io::Result<Option<std::fs::File>> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(path)?;
+    // SAFETY: `flock` only reads the descriptor, which `file` owns and keeps open.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+        return Ok(Some(file));
+    }
+    let error = std::io::Error::last_os_error();
+    match error.kind() {
+        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted => Ok(None),
+        _ => Err(error),
+    }
+}

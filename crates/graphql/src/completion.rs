@@ -7,6 +7,9 @@ use super::fuzzy::Fuzzy;
 use super::lexer::{lex, Kind, Token};
 use super::schema::{GraphqlSchema, Member, TypeKind};
 
+mod walk;
+use walk::{context_at_end, Walk};
+
 /// One thing that may be inserted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
@@ -237,124 +240,16 @@ fn analyse(schema: &GraphqlSchema, before: &str) -> Option<Analysis> {
         .into_iter()
         .filter(|t| t.kind != Kind::Comment)
         .collect();
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut variables: Variables = Vec::new();
-    // At the top level: the root type the next `{` selects from.
-    let mut next_selection: Option<String> = schema.root("query");
-    let text = |i: usize| tokens.get(i).map(|t| t.text.as_str());
-    for (i, token) in tokens.iter().enumerate() {
-        let prev = i.checked_sub(1).and_then(text);
-        let prev2 = i.checked_sub(2).and_then(text);
-        match (token.kind.clone(), token.text.as_str()) {
-            (Kind::Punct, "{") => {
-                let frame = match stack.last() {
-                    None => Frame::Selection(next_selection.take()),
-                    Some(Frame::Selection(parent)) => {
-                        Frame::Selection(selection_after(schema, parent.as_deref(), &tokens[..i]))
-                    }
-                    Some(Frame::Arguments { .. } | Frame::Object(_) | Frame::List(_)) => {
-                        Frame::Object(value_type(schema, &stack, &tokens[..i]).map(|t| named(&t)))
-                    }
-                    Some(Frame::Directive | Frame::VariableDefinitions) => Frame::Object(None),
-                };
-                stack.push(frame);
-            }
-            (Kind::Punct, "(") => {
-                let frame = match stack.last() {
-                    None => Frame::VariableDefinitions,
-                    Some(_) if prev2 == Some("@") => Frame::Directive,
-                    Some(Frame::Selection(parent)) => Frame::Arguments {
-                        parent: parent.clone(),
-                        field: prev.unwrap_or_default().to_owned(),
-                    },
-                    Some(_) => Frame::Directive,
-                };
-                stack.push(frame);
-            }
-            (Kind::Punct, "[") => {
-                let item = match stack.last() {
-                    Some(Frame::Arguments { .. } | Frame::Object(_) | Frame::List(_)) => {
-                        value_type(schema, &stack, &tokens[..i]).map(|t| list_item(&t))
-                    }
-                    _ => None,
-                };
-                stack.push(Frame::List(item));
-            }
-            (Kind::Punct, "}" | ")" | "]") => {
-                stack.pop();
-            }
-            (Kind::Name, name) if stack.is_empty() => match name {
-                "query" | "mutation" | "subscription" if prev != Some("on") => {
-                    next_selection = schema.root(name);
-                    variables.clear();
-                }
-                "fragment" => variables.clear(),
-                _ if prev == Some("on") => next_selection = Some(name.to_owned()),
-                _ => {}
-            },
-            (Kind::Name, name) => {
-                if let (Some(Frame::VariableDefinitions), Some("$")) = (stack.last(), prev) {
-                    let ty = type_after(&tokens[i + 1..]);
-                    variables.push((name.to_owned(), ty));
-                }
-            }
-            _ => {}
-        }
-    }
-    let last = tokens.last().map(|t| t.text.as_str());
-    let last2 = tokens.len().checked_sub(2).and_then(text);
-    let at_key = match last {
-        None => true,
-        Some(_) => tokens.last().is_some_and(ends_value) || matches!(last, Some("(" | "{")),
-    };
-    let context = match stack.last() {
-        _ if last == Some("$") => {
-            let before_dollar = &tokens[..tokens.len() - 1];
-            let at_list_item = matches!(stack.last(), Some(Frame::List(_)));
-            let location = if at_list_item || before_dollar.last().is_some_and(|t| t.text == ":") {
-                value_type(schema, &stack, before_dollar)
-            } else {
-                None
-            };
-            Context::Variable(location)
-        }
-        None if last == Some("on") => Context::TypeName { input_only: false },
-        None => Context::Nothing,
-        Some(Frame::Selection(ty)) => match (last, ty) {
-            (Some("on"), _) if last2 == Some("...") => Context::TypeName { input_only: false },
-            (Some(":"), Some(ty)) => Context::Selection(ty.clone()), // after an alias
-            (Some("@" | "..."), _) => Context::Nothing,
-            (_, Some(ty)) => Context::Selection(ty.clone()),
-            (_, None) => Context::Nothing,
-        },
-        Some(Frame::VariableDefinitions) => match last {
-            Some(":" | "[") => Context::TypeName { input_only: true },
-            _ => Context::Nothing,
-        },
-        Some(Frame::Arguments {
-            parent: Some(parent),
-            field,
-        }) if at_key => Context::ArgumentName {
-            parent: parent.clone(),
-            field: field.clone(),
-        },
-        Some(Frame::Arguments { parent: None, .. }) if at_key => Context::Nothing,
-        Some(Frame::Object(Some(ty))) if at_key => Context::InputFieldName(ty.clone()),
-        Some(Frame::Directive) if at_key => Context::Nothing,
-        Some(Frame::List(item)) if matches!(last, Some("[")) || at_key => {
-            Context::Value(item.clone())
-        }
-        Some(_) if last == Some(":") => Context::Value(value_type(schema, &stack, &tokens)),
-        Some(_) => Context::Nothing,
-    };
+    let walk = Walk::through(schema, &tokens);
+    let context = context_at_end(schema, &tokens, &walk.stack);
     let after_value = tokens.last().is_some_and(ends_value)
         && matches!(
-            stack.last(),
+            walk.stack.last(),
             Some(Frame::Arguments { .. } | Frame::Object(_))
         );
     Some(Analysis {
         context,
-        variables,
+        variables: walk.variables,
         present: keys_before(&tokens),
         after_value,
     })

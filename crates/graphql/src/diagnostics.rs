@@ -37,6 +37,9 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
     .join(", ")
 }
 
+/// What an empty (or blank) document is told.
+pub const EMPTY_DOCUMENT: &str = "the document is empty: a portal needs at least one operation";
+
 /// The syntax errors of `document`, in document order. Empty when it parses.
 ///
 /// A `{` that is never closed is reported where it opens, once, instead of
@@ -44,6 +47,16 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
 /// operation is read as a field of the open one): the errors are those of
 /// the document with the missing `}` put where its layout says it belongs.
 pub fn parse_diagnostics(document: &str) -> Vec<Diagnostic> {
+    if document.trim().is_empty() {
+        // One message that says what to do, not the parser's `<EOF>`.
+        return vec![Diagnostic {
+            line: 1,
+            column: 1,
+            width: 1,
+            message: EMPTY_DOCUMENT.into(),
+            kind: DiagnosticKind::Syntax,
+        }];
+    }
     let mut problems = syntax_errors(document);
     let unclosed = if problems.is_empty() {
         Vec::new()
@@ -95,15 +108,6 @@ pub fn parse_diagnostics(document: &str) -> Vec<Diagnostic> {
             }
         })
         .collect();
-    if found.is_empty() && document.trim().is_empty() {
-        found.push(Diagnostic {
-            line: 1,
-            column: 1,
-            width: 1,
-            message: "the document is empty: a portal needs at least one operation".into(),
-            kind: DiagnosticKind::Syntax,
-        });
-    }
     found.sort_by_key(|d| (d.line, d.column));
     found.dedup();
     found
@@ -368,7 +372,14 @@ mod tests {
 
     #[test]
     fn an_empty_document_is_a_diagnostic() {
-        assert_eq!(parse_diagnostics("  \n").len(), 1);
+        for blank in ["", "  \n"] {
+            let diagnostics = parse_diagnostics(blank);
+            assert_eq!(
+                diagnostics.iter().map(at).collect::<Vec<_>>(),
+                [(1, 1, EMPTY_DOCUMENT)],
+                "one message, not the parser's `Unexpected <EOF>`"
+            );
+        }
     }
 
     #[test]

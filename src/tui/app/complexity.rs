@@ -1,8 +1,20 @@
-//! A run's requested complexity (`graphql::complexity`), said on the status
-//! line when it nears or passes Buildkite's limit, before Buildkite refuses it.
+//! Requested complexity (`graphql::complexity`): a run's, said on the status
+//! line when it nears or passes Buildkite's limit, before Buildkite refuses
+//! it; and the operation being edited's, for the document pane's border.
 
-use super::App;
-use crate::graphql::complexity::{self, thousands, MAX_REQUESTED};
+use serde_json::Value;
+
+use super::{App, Focus};
+use crate::graphql::complexity::{self, thousands, OperationComplexity, MAX_REQUESTED};
+use crate::graphql::schema::GraphqlSchema;
+use crate::tui::editor::{PortalEdit, SYNC_PARSE_LIMIT};
+
+/// The editor's count of a document: each operation with the variables'
+/// defaults (what `check` counts); none when the document does not parse.
+/// Documents over `SYNC_PARSE_LIMIT` are counted on the diagnostics worker.
+pub fn count_for_editor(text: &str, schema: Option<&GraphqlSchema>) -> Vec<OperationComplexity> {
+    complexity::requested(text, schema, &Value::Null).unwrap_or_default()
+}
 
 impl App {
     /// The warning for running `operation` of `slug`'s saved document (what
@@ -34,5 +46,55 @@ impl App {
             thousands(op.requested),
             thousands(MAX_REQUESTED)
         ))
+    }
+
+    /// The requested complexity of the operation being edited in `edit`:
+    /// the one the variables pane has chosen while it has the focus, else
+    /// the one the cursor is in. Counted once per generation of the text
+    /// (which a new schema also moves); a large document shows the worker's
+    /// latest count. `None` when the document does not parse.
+    pub fn editing_complexity(&self, edit: &PortalEdit) -> Option<OperationComplexity> {
+        let mut counted = edit.requested.borrow_mut();
+        let current = matches!(&*counted, Some((generation, _)) if *generation == edit.generation);
+        if !current && edit.size() <= SYNC_PARSE_LIMIT {
+            let operations = count_for_editor(&edit.text(), self.schema.as_ref());
+            *counted = Some((edit.generation, operations));
+        }
+        let operations = &counted.as_ref()?.1;
+        let chosen = self
+            .variables
+            .as_ref()
+            .filter(|form| self.focus == Focus::Variables && form.slug == edit.base.slug)
+            .and_then(|form| form.operation_name())
+            .and_then(|name| {
+                operations
+                    .iter()
+                    .find(|op| op.name.as_deref() == Some(name))
+            });
+        let (row, column) = edit.cursor();
+        let at_cursor = || {
+            operations
+                .iter()
+                .rev()
+                .find(|op| (op.line - 1, op.column - 1) <= (row, column))
+                .or(operations.first())
+        };
+        chosen.or_else(at_cursor).cloned()
+    }
+
+    /// The worker counted `slug`'s large document at `generation`: kept
+    /// unless a newer count is already there.
+    pub(super) fn on_counted(
+        &mut self,
+        slug: &str,
+        generation: u64,
+        operations: Vec<OperationComplexity>,
+    ) {
+        if let Some(edit) = self.edits.get(slug) {
+            let mut counted = edit.requested.borrow_mut();
+            if counted.as_ref().is_none_or(|(kept, _)| *kept <= generation) {
+                *counted = Some((generation, operations));
+            }
+        }
     }
 }

@@ -59,7 +59,7 @@ impl App {
             Ok(signed_in) => signed_in,
             Err(error) => {
                 dialog.failed(&error);
-                self.say("The token was not signed in with: the dialog says why.");
+                self.say("Not signed in: the dialog says why.");
                 return Vec::new();
             }
         };

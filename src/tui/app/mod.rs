@@ -26,6 +26,7 @@ use crate::secrets::TokenKind;
 
 mod arriving;
 mod complexity;
+mod copying;
 mod creating;
 mod curl;
 mod dialog_actions;
@@ -41,6 +42,7 @@ mod running;
 mod saving;
 
 pub use launch::EXIT_NOT_SIGNED_IN;
+pub use complexity::count_for_editor;
 pub use list::{fuzzy_score, PortalList};
 pub use persist::NEW_PORTAL_DRAFT;
 
@@ -102,7 +104,7 @@ pub struct App {
     /// `--dir DIR`: portal files the fields pane compares the selected portal with.
     pub declared: Option<crate::tui::declared::Declared>,
     pub list: PortalList,
-    /// Each listed portal's `!` (audit fails), worked out once (risk.rs).
+    /// Each listed portal's `!` (audit warns or fails), worked out once (risk.rs).
     pub(crate) risk: risk::Risks,
     /// Slugs of portals with a stored token.
     pub stored_tokens: Vec<String>,
@@ -136,6 +138,8 @@ pub struct App {
     /// F5 was pressed: say when the schema arrives.
     schema_asked: bool,
     pub show_help: bool,
+    /// What `y` or `p` is copying, for the status once the clipboard answers.
+    copying: Option<String>,
     /// The first line of the help shown (it scrolls when taller than the screen).
     pub help_scroll: usize,
     /// The focused pane has the whole screen.
@@ -186,6 +190,7 @@ impl App {
             schema_note: "loading the GraphQL schema…".into(),
             schema_asked: false,
             show_help: false,
+            copying: None,
             help_scroll: 0,
             zoomed: false,
             messages: std::collections::VecDeque::new(),
@@ -452,6 +457,7 @@ impl App {
                     Some(Dialog::SignIn(sign_in)) => sign_in.copied = Some(how.clone()),
                     _ => {}
                 }
+                let how = self.copied_status(how);
                 self.say(how);
                 Vec::new()
             }
@@ -486,6 +492,14 @@ impl App {
                 diagnostics,
             } => {
                 self.on_diagnosed(&slug, generation, diagnostics);
+                Vec::new()
+            }
+            Msg::Counted {
+                slug,
+                generation,
+                operations,
+            } => {
+                self.on_counted(&slug, generation, operations);
                 Vec::new()
             }
             Msg::SchemaReady {

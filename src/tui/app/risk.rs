@@ -1,4 +1,4 @@
-//! The list's `!`: a portal that fails or warns a policy of `bkportals audit` (the
+//! The list's `!`: a portal `bkportals audit` warns about or fails (the
 //! same `audit`, so the two agree): a mutation open to any address, or a
 //! document that does not parse or, with the schema loaded, does not
 //! validate against it. Worked out once per (document, allowed IPs, schema)
@@ -18,7 +18,7 @@ use crate::buildkite::Portal;
 pub(crate) struct Risks(std::cell::RefCell<HashMap<String, (u64, Vec<String>)>>);
 
 impl App {
-    /// Whether `portal` fails or warns a policy `bkportals audit` checks.
+    /// Whether `bkportals audit` warns about `portal` or fails it.
     pub fn is_risky(&self, portal: &Portal) -> bool {
         self.with_risks(portal, |reasons| !reasons.is_empty())
     }
@@ -46,6 +46,7 @@ impl App {
         let reasons: Vec<String> = crate::audit::audit(portal, self.schema.as_ref())
             .findings
             .into_iter()
+            // What `PortalAudit::risky` counts: all but the notes to review.
             .filter(|f| f.severity != Severity::Review)
             .map(|f| f.message)
             .collect();

@@ -12,7 +12,6 @@ use crate::tui::dialogs::{
 };
 use crate::tui::editor::SYNC_PARSE_LIMIT;
 use crate::tui::input::LineInput;
-use crate::tui::json_path;
 use crate::tui::keymap::Action;
 use crate::tui::layout::inner_height;
 use crate::tui::message::Command;
@@ -23,10 +22,6 @@ fn next_run() -> u64 {
     static RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
-
-/// Text larger than this is not sent to a clipboard (terminals drop huge
-/// OSC 52 sequences).
-const COPY_LIMIT: usize = 16 << 20;
 
 impl App {
     /// Brings the form up to date with the document before it is used.
@@ -586,19 +581,7 @@ impl App {
             Some(Action::CopyCurl) => return self.copy_curl(),
             Some(Action::History) => return self.open_history(),
             Some(action @ (Action::CopyValue | Action::CopyPath)) => {
-                let (found, what) = if action == Action::CopyValue {
-                    (json_path::value_at(&view.body, view.cursor), "value")
-                } else {
-                    (json_path::path_at(&view.body, view.cursor), "path")
-                };
-                match found {
-                    Some(text) if text.len() > COPY_LIMIT => self.say(format!(
-                        "That {what} is {} MB, too large for a clipboard: s saves the answer.",
-                        text.len() >> 20
-                    )),
-                    Some(text) => return vec![Command::Copy(text)],
-                    None => self.say("The answer is not JSON: c copies all of it."),
-                }
+                return self.copy_under_cursor(action == Action::CopyValue);
             }
             Some(Action::SaveBody) => self.dialogs.open(SaveResponse::dialog()),
             _ => {}

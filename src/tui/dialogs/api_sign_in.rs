@@ -10,7 +10,7 @@ use ratatui::Frame;
 
 use super::frame::{masked, prompt};
 use super::{Dialog, DialogAction, Step};
-use crate::api_token::{missing_advice, SignInError, NEEDED, TOKEN_SETTINGS};
+use crate::api_token::{SignInError, NEEDED, TOKEN_SETTINGS};
 use crate::secrets::Secret;
 use crate::text::sanitize_line;
 use crate::tui::app::App;
@@ -199,16 +199,26 @@ impl ApiSignIn {
             None => return lines,
             Some(Problem::Said(said)) => lines.extend(text(&format!("✗ {said}"), error_style())),
             Some(Problem::Lacking { missing, can_list }) => {
-                lines.extend(text("✗ Buildkite accepted the token, but:", error_style()));
+                lines.extend(text(
+                    "✗ Buildkite accepted the token, but it lacks:",
+                    error_style(),
+                ));
                 for scope in missing {
-                    lines.extend(text(&format!("  {}", missing_advice(scope)), warning));
+                    let purpose = NEEDED
+                        .iter()
+                        .find(|(name, _)| name == scope)
+                        .map_or("", |(_, purpose)| purpose);
+                    lines.extend(text(&format!("  {scope:<14} {purpose}"), warning));
                 }
                 let then = if *can_list {
-                    "Edit its scopes there and press Enter to check again, paste another, or Ctrl-o to use it as it is."
+                    "and press Enter to check again, paste another, or Ctrl-o to use it as it is."
                 } else {
-                    "Edit its scopes there and press Enter to check again, or paste another."
+                    "and press Enter to check again, or paste another."
                 };
-                lines.extend(text(then, Style::new()));
+                lines.extend(text(
+                    &format!("Add them in the token's settings at {TOKEN_SETTINGS} {then}"),
+                    Style::new(),
+                ));
             }
         }
         lines.push(Line::default());

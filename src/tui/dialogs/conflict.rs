@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
+use super::frame::key_lines;
 use super::{Dialog, DialogAction, Step};
 use crate::buildkite::Portal;
 use crate::text::sanitize_line;
@@ -14,6 +15,7 @@ use crate::tui::app::App;
 use crate::tui::editor::FieldDraft;
 use crate::tui::layout::centered;
 use crate::tui::view::{dim, pane};
+use crate::tui::wrap;
 
 #[derive(Debug)]
 pub struct Conflict {
@@ -68,16 +70,24 @@ impl Conflict {
         let Some(edit) = app.edits.get(&self.slug) else {
             return;
         };
-        let half = (inner.width as usize).saturating_sub(3) / 2;
-        let cell = |text: &str| {
-            let clean = sanitize_line(text);
-            let cut: String = clean.chars().take(half).collect();
-            format!("{cut:<half$}")
+        // The columns share what the ` │ ` between them leaves, the right
+        // one taking an odd column, so both reach their edge.
+        let text_width = usize::from(inner.width).saturating_sub(3);
+        let (left_width, right_width) = (text_width / 2, text_width - text_width / 2);
+        let fit = |text: &str, width: usize| {
+            let cut = wrap::cut(&sanitize_line(text), width);
+            let pad = width.saturating_sub(wrap::width(&cut));
+            format!("{cut}{}", " ".repeat(pad))
         };
+        let cell = |text: &str| fit(text, left_width);
+        let right = |text: &str| fit(text, right_width);
         let mut lines = vec![Line::from(vec![
             Span::styled(cell("Yours"), Style::new().bold().fg(Color::Yellow)),
             Span::raw(" │ "),
-            Span::styled(cell("Buildkite's now"), Style::new().bold().fg(Color::Cyan)),
+            Span::styled(
+                right("Buildkite's now"),
+                Style::new().bold().fg(Color::Cyan),
+            ),
         ])];
         let (mine, theirs) = (&edit.fields, FieldDraft::of(&self.server));
         let yes_no = |b: bool| if b { "yes" } else { "no" };
@@ -96,17 +106,21 @@ impl Conflict {
             lines.push(Line::from(vec![
                 Span::raw(cell(&format!("{label}: {a}"))),
                 Span::raw(" │ "),
-                Span::raw(cell(&format!("{label}: {b}"))),
+                Span::raw(right(&format!("{label}: {b}"))),
             ]));
         }
         lines.push(Line::from(Span::styled("Document:", dim())));
         let ours = edit.document.lines();
         let theirs_doc: Vec<&str> = self.server.query.split('\n').collect();
-        let rows = (inner.height as usize).saturating_sub(lines.len() + 2);
+        let keys = key_lines(
+            "y save yours (your changed fields over theirs) · t take Buildkite's · e/Esc keep editing on top of theirs",
+            usize::from(inner.width),
+        );
+        let rows = (inner.height as usize).saturating_sub(lines.len() + 1 + keys.len());
         for i in 0..ours.len().max(theirs_doc.len()).min(rows) {
             let a = ours.get(i).map_or("", String::as_str);
             let b = theirs_doc.get(i).copied().unwrap_or("");
-            let (left, right) = if a == b {
+            let (left, theirs_style) = if a == b {
                 (Style::new(), Style::new())
             } else {
                 (Style::new().fg(Color::Yellow), Style::new().fg(Color::Cyan))
@@ -114,17 +128,12 @@ impl Conflict {
             lines.push(Line::from(vec![
                 Span::styled(cell(a), left),
                 Span::raw(" │ "),
-                Span::styled(cell(b), right),
+                Span::styled(right(b), theirs_style),
             ]));
         }
-        while (lines.len() as u16) < inner.height.saturating_sub(1) {
-            lines.push(Line::default());
-        }
-        lines.truncate(inner.height.saturating_sub(1) as usize);
-        lines.push(Line::from(Span::styled(
-            "y save yours (your changed fields over theirs) · t take Buildkite's · e/Esc keep editing on top of theirs",
-            dim(),
-        )));
+        let above_keys = usize::from(inner.height).saturating_sub(keys.len());
+        lines.resize(above_keys, Line::default());
+        lines.extend(keys);
         frame.render_widget(Paragraph::new(lines), inner);
     }
 }

@@ -6,12 +6,15 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
-use super::frame::message;
+use super::frame::{key_lines, message};
 use super::{Dialog, DialogAction, Step};
 use crate::drafts::Draft;
 use crate::text::sanitize_line;
 use crate::tui::app::App;
 use crate::tui::view::dim;
+
+/// The dialog's width, when the screen has it.
+const WIDTH: u16 = 80;
 
 #[derive(Debug)]
 pub struct DraftsDialog {
@@ -93,10 +96,11 @@ impl DraftsDialog {
             ]));
         }
         lines.push(Line::default());
-        lines.push(Line::from(Span::styled(
+        let width = frame.area().width.min(WIDTH);
+        lines.extend(key_lines(
             "r restore · d compare with Buildkite's version · x discard · Esc later (D reviews)",
-            dim(),
-        )));
-        message(frame, " Drafts ", lines, 80);
+            usize::from(width.saturating_sub(2)),
+        ));
+        message(frame, " Drafts ", lines, width);
     }
 }

@@ -11,6 +11,7 @@ use crate::text::sanitize_line;
 use crate::tui::input::LineInput;
 use crate::tui::layout::centered;
 use crate::tui::view::{dim, pane};
+use crate::tui::wrap;
 
 /// The rows `lines` take once wrapped inside a bordered box `width` wide.
 pub fn wrapped_rows(lines: &[Line], width: u16) -> u16 {
@@ -59,6 +60,35 @@ pub fn prompt(
     }
 }
 
+/// A dialog's line of keys (`r restore · d compare · …`) as dim lines of
+/// at most `width` columns, broken between key groups, never inside one
+/// (a group wider than a line alone is broken between words).
+pub fn key_lines(keys: &str, width: usize) -> Vec<Line<'static>> {
+    const BETWEEN: &str = " · ";
+    let width = width.max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for group in keys.split(BETWEEN) {
+        let joined = wrap::width(&line) + wrap::width(BETWEEN) + wrap::width(group);
+        if line.is_empty() || joined > width {
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            let mut parts = wrap::wrap(group, width);
+            line = parts.pop().unwrap_or_default();
+            lines.extend(parts);
+        } else {
+            line.push_str(BETWEEN);
+            line.push_str(group);
+        }
+    }
+    lines.push(line);
+    lines
+        .into_iter()
+        .map(|l| Line::from(Span::styled(l, dim())))
+        .collect()
+}
+
 /// A masked copy of a secret input, to draw.
 pub fn masked(input: &LineInput) -> LineInput {
     LineInput::new(&"•".repeat(input.value().chars().count()))
@@ -77,4 +107,35 @@ pub fn choice_lines<'a>(
         };
         Line::from(Span::styled(format!("{marker}{label}"), style))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_lines;
+
+    fn texts(keys: &str, width: usize) -> Vec<String> {
+        key_lines(keys, width)
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn keys_wrap_between_groups() {
+        let keys =
+            "r restore · d compare with Buildkite's version · x discard · Esc later (D reviews)";
+        assert_eq!(
+            texts(keys, 78),
+            [
+                "r restore · d compare with Buildkite's version · x discard",
+                "Esc later (D reviews)"
+            ]
+        );
+        assert_eq!(texts(keys, 200), [keys]);
+        assert_eq!(
+            texts("a · bbbb cccc", 6),
+            ["a", "bbbb", "cccc"],
+            "a group wider than the line breaks between words"
+        );
+    }
 }

@@ -73,10 +73,20 @@ pub struct SaveResponse {
     pub exists: Option<String>,
 }
 
+/// The save dialog's width (less on a narrower screen).
+const SAVE_WIDTH: u16 = 72;
+
+/// The file offered when `s` opens the dialog, in the working directory.
+const DEFAULT_NAME: &str = "response.json";
+
 impl SaveResponse {
+    /// Offers `response.json` in the working directory by its absolute
+    /// path, so what is offered is what the status line reports after.
     pub fn dialog() -> Dialog {
+        let offered = std::path::absolute(DEFAULT_NAME)
+            .map_or_else(|_| DEFAULT_NAME.to_owned(), |p| p.display().to_string());
         Dialog::SaveResponse(SaveResponse {
-            path: LineInput::new("response.json"),
+            path: LineInput::new(&offered),
             exists: None,
         })
     }
@@ -113,10 +123,15 @@ impl SaveResponse {
         )];
         let footer = match &self.exists {
             Some(path) => {
-                lines.push(Line::from(Span::styled(
-                    format!("{} exists.", sanitize_line(path)),
-                    crate::tui::view::error_style(),
-                )));
+                // A long path wraps rather than running past the box.
+                let text = format!("{} exists.", sanitize_line(path));
+                lines.extend(
+                    crate::tui::wrap::wrap(&text, usize::from(SAVE_WIDTH - 2))
+                        .into_iter()
+                        .map(|part| {
+                            Line::from(Span::styled(part, crate::tui::view::error_style()))
+                        }),
+                );
                 lines.push(Line::from(Span::styled(
                     "Enter replaces it; or change the name.",
                     dim(),
@@ -125,6 +140,13 @@ impl SaveResponse {
             }
             None => "Enter save · Esc cancel",
         };
-        prompt(frame, " Save response ", lines, &self.path, footer, 64);
+        prompt(
+            frame,
+            " Save response ",
+            lines,
+            &self.path,
+            footer,
+            SAVE_WIDTH,
+        );
     }
 }

@@ -200,3 +200,22 @@ fn an_unclosed_brace_is_underlined_where_it_opens_and_nowhere_else() {
         "only the `{{` that never closes is underlined in red"
     );
 }
+
+#[test]
+fn an_emptied_document_says_so_without_a_stray_end_of_line_mark() {
+    let mut app = loaded(100, 26);
+    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'a');
+    press(&mut app, KeyCode::Backspace);
+    let screen = render(&app);
+    let line_one = screen
+        .lines()
+        .find(|row| row.contains("1 │"))
+        .expect("line 1 on screen");
+    assert!(!line_one.contains('◂'), "nothing to point at:\n{screen}");
+    assert!(
+        screen.contains("✗ 1:1 the document is empty: a portal needs at least one operation"),
+        "{screen}"
+    );
+    assert!(!screen.contains("<EOF>"), "{screen}");
+}

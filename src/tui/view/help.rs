@@ -83,9 +83,17 @@ fn help_page(app: &App, screen: Rect) -> HelpPage {
             "Marks: U user-invokable · T token stored · ● unsaved · D draft waiting".to_owned(),
         );
         notes.push(
-            "! risky (what bkportals audit fails): a mutation open to any address, or a document that does not parse or validate against the schema; the selected portal's fields say which"
+            "! risky (what bkportals audit warns about or fails): a mutation open to any address, or a document that does not parse or validate against the schema; the selected portal's fields say which"
                 .to_owned(),
         );
+    }
+    if context == keymap::Context::Document {
+        use crate::graphql::complexity::{thousands, MAX_REQUESTED, WARN_FROM};
+        notes.push(format!(
+            "~503 points (bottom left): what the operation at the cursor requests, as Buildkite counts it before running; yellow from {}, red over {}, which Buildkite refuses",
+            thousands(WARN_FROM),
+            thousands(MAX_REQUESTED)
+        ));
     }
     notes.push(sanitize_line(&app.schema_note));
 

@@ -151,7 +151,7 @@ fn the_list_help_explains_the_marks_at_80_columns() {
     let all: Vec<String> = pages.iter().flat_map(|p| words(p)).collect();
     assert!(reads_whole(
         &all,
-        "! risky (what bkportals audit fails): a mutation open to any address, or a document that does not parse or validate against the schema; the selected portal's fields say which"
+        "! risky (what bkportals audit warns about or fails): a mutation open to any address, or a document that does not parse or validate against the schema; the selected portal's fields say which"
     ));
     assert!(reads_whole(&all, "review drafts of an earlier session"));
 }

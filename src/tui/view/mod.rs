@@ -239,12 +239,18 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
 }
 
 #[cfg(test)]
+mod complexity_tests;
+#[cfg(test)]
 mod cut_tests;
 #[cfg(test)]
 mod declared_tests;
 #[cfg(test)]
+mod dialog_tests;
+#[cfg(test)]
 mod editor_tests;
 #[cfg(test)]
 mod help_tests;
+#[cfg(test)]
+mod sign_in_tests;
 #[cfg(test)]
 mod tests;

@@ -9,6 +9,7 @@ use ratatui::Frame;
 
 use super::fit::{fit_line, fit_title};
 use super::{dim, error_style, pane, style_of};
+use crate::graphql::complexity::{thousands, OperationComplexity, MAX_REQUESTED};
 use crate::graphql::diagnostics::Diagnostic;
 use crate::graphql::highlight::{graphql_document, Highlights, Run};
 use crate::text::sanitize_line;
@@ -120,13 +121,13 @@ pub fn draw_fields(frame: &mut Frame, app: &App, area: Rect) {
         }
         // Why the list marks it `!`, in place of the keys' reminder.
         None => match app.risk_reasons(portal).join(" · ") {
-            reasons if !reasons.is_empty() => Line::from(Span::styled(
-                crate::tui::wrap::cut(
-                    &format!("! {}", sanitize_line(&reasons)),
-                    usize::from(area.width.saturating_sub(2)),
-                ),
-                error_style(),
-            )),
+            reasons if !reasons.is_empty() => fit_line(
+                vec![Span::styled(
+                    format!("! {}", sanitize_line(&reasons)),
+                    error_style(),
+                )],
+                area,
+            ),
             _ => Line::from(Span::styled(
                 "f edit fields · Ctrl-s save · Ctrl-r run",
                 dim(),
@@ -162,7 +163,15 @@ pub fn draw_document(frame: &mut Frame, app: &App, area: Rect) {
     };
     let mut block = pane(title, focused);
     if let Some(edit) = edit {
-        block = block.title_bottom(position_line(edit, focused, area.width));
+        let position = position_line(edit, focused, area.width);
+        let room = usize::from(area.width).saturating_sub(position.width() + 3);
+        if let Some(requested) = app
+            .editing_complexity(edit)
+            .and_then(|op| complexity_note(&op, room))
+        {
+            block = block.title_bottom(requested);
+        }
+        block = block.title_bottom(position);
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -227,6 +236,38 @@ fn position_line(edit: &PortalEdit, focused: bool, width: u16) -> Line<'static> 
     Line::from(spans).right_aligned()
 }
 
+/// The bottom border's left: what the operation being edited requests, as
+/// Buildkite counts it before running (`~503 points`), yellow from where
+/// `check` warns, red over the limit Buildkite refuses; its name first when
+/// there is room. `None` when even the figure does not fit in `room`.
+fn complexity_note(op: &OperationComplexity, room: usize) -> Option<Line<'static>> {
+    let unit = if op.requested == 1 { "point" } else { "points" };
+    let figure = format!("~{} {unit}", thousands(op.requested));
+    let (verdict, style) = if op.over_limit() {
+        (
+            format!(" · over {}: refused", thousands(MAX_REQUESTED)),
+            error_style().bold(),
+        )
+    } else if op.near_limit() {
+        (
+            format!(" · near the {} limit", thousands(MAX_REQUESTED)),
+            Style::new().fg(Color::Yellow).bold(),
+        )
+    } else {
+        (String::new(), dim())
+    };
+    let mut longest_first = Vec::new();
+    if let Some(name) = &op.name {
+        longest_first.push(format!(" {} {figure}{verdict} ", sanitize_line(name)));
+    }
+    longest_first.push(format!(" {figure}{verdict} "));
+    longest_first.push(format!(" {figure} "));
+    longest_first
+        .into_iter()
+        .find(|text| Span::raw(text).width() <= room)
+        .map(|text| Line::from(Span::styled(text, style)).left_aligned())
+}
+
 /// A GraphQL document to draw: numbered, highlighted lines, errors
 /// underlined and listed under the text, the selection and find matches marked.
 #[derive(Default)]
@@ -280,6 +321,9 @@ pub fn draw_document_text(
         }
         None => None,
     };
+    // A blank document has nothing to mark (an end-of-line `◂` there would
+    // point at nothing); its one diagnostic says it is empty.
+    let blank = lines.len() <= 1 && lines.iter().all(|l| l.trim().is_empty());
     let mut rendered: Vec<Line> = Vec::with_capacity(text_rows + diagnostic_rows);
     for (row, line) in lines.iter().enumerate().skip(scroll).take(text_rows) {
         let has_error = diagnostics.iter().any(|d| d.line == row + 1);
@@ -290,7 +334,7 @@ pub fn draw_document_text(
         )];
         let underlines: Vec<(usize, usize)> = diagnostics
             .iter()
-            .filter(|d| d.line == row + 1)
+            .filter(|d| d.line == row + 1 && !blank)
             .map(|d| (d.column - 1, d.column - 1 + d.width))
             .collect();
         let found = doc

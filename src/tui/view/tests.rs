@@ -438,7 +438,7 @@ fn completion_list_and_field_popup() {
 }
 
 /// The cell at `(x, y)` of what `app` draws.
-fn cell_style(app: &App, x: u16, y: u16) -> ratatui::style::Style {
+pub(super) fn cell_style(app: &App, x: u16, y: u16) -> ratatui::style::Style {
     let mut terminal =
         Terminal::new(TestBackend::new(app.screen.width, app.screen.height)).unwrap();
     terminal.draw(|frame| draw(frame, app)).unwrap();
@@ -446,7 +446,7 @@ fn cell_style(app: &App, x: u16, y: u16) -> ratatui::style::Style {
 }
 
 /// Where `needle` starts on screen.
-fn find_on_screen(app: &App, needle: &str) -> Option<(u16, u16)> {
+pub(super) fn find_on_screen(app: &App, needle: &str) -> Option<(u16, u16)> {
     render(app).lines().enumerate().find_map(|(y, line)| {
         let line = line.trim_matches('"');
         let at = line.find(needle)?;
@@ -498,7 +498,7 @@ fn a_default_value_looks_unlike_a_typed_one() {
 }
 
 /// Runs the selected portal (its variable filled in) and answers with `body`.
-fn answer(app: &mut App, body: &str) {
+pub(super) fn answer(app: &mut App, body: &str) {
     press(app, KeyCode::Tab);
     press(app, KeyCode::F(6)); // Tab would indent the document
     type_text(app, "demo/web");

@@ -1,6 +1,8 @@
 //! The token store's lock: one writer at a time, across processes.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
+#[cfg(not(unix))]
+use std::fs::OpenOptions;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -51,24 +53,7 @@ impl StoreLock {
 /// process dies, so a crash never leaves the store locked.
 #[cfg(unix)]
 fn try_lock(path: &Path) -> io::Result<Option<StoreLock>> {
-    use std::os::fd::AsRawFd;
-    use std::os::unix::fs::OpenOptionsExt;
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .open(path)?;
-    // SAFETY: `flock` only reads the descriptor, which `file` owns and keeps open.
-    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
-        return Ok(Some(StoreLock { _file: file }));
-    }
-    let error = io::Error::last_os_error();
-    match error.kind() {
-        io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted => Ok(None),
-        _ => Err(error),
-    }
+    Ok(crate::fsutil::try_lock_exclusive(path)?.map(|file| StoreLock { _file: file }))
 }
 
 /// Elsewhere: the lock is the file's existence, removed when dropped.

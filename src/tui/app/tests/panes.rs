@@ -176,15 +176,63 @@ fn y_copies_the_value_under_the_cursor_and_p_its_path() {
 }
 
 #[test]
+fn y_and_p_say_what_they_copied_but_never_the_value() {
+    let mut app = loaded();
+    let secret = "bkua_0123456789abcdef0123456789abcdef01234567";
+    answered(
+        &mut app,
+        &format!(r#"{{"data":{{"viewer":{{"token":"{secret}"}}}}}}"#),
+    );
+    type_text(&mut app, "/token");
+    press(&mut app, KeyCode::Enter);
+    let value = press(&mut app, KeyCode::Char('y'));
+    assert_eq!(copied(&value), Some(secret), "the value itself is copied");
+    app.update(Msg::Copied("Copied to the system clipboard.".into()));
+    assert_eq!(
+        app.status,
+        format!(
+            "Copied the value of .data.viewer.token ({} bytes) to the system clipboard.",
+            secret.len()
+        )
+    );
+    assert!(
+        app.messages.iter().all(|m| !m.contains(secret)),
+        "nor logged"
+    );
+    press(&mut app, KeyCode::Char('p'));
+    app.update(Msg::Copied(
+        "Could not copy: no system clipboard and the terminal could not be written.".into(),
+    ));
+    assert_eq!(
+        app.status,
+        "Could not copy the path .data.viewer.token: no system clipboard and the terminal could not be written."
+    );
+    // Another copy (the whole body, `c`) says only how it went.
+    press(&mut app, KeyCode::Char('c'));
+    app.update(Msg::Copied("Copied to the system clipboard.".into()));
+    assert_eq!(app.status, "Copied to the system clipboard.");
+}
+
+#[test]
 fn saving_asks_before_replacing_a_file() {
     let mut app = loaded();
     answered(&mut app, r#"{"a":1}"#);
     press(&mut app, KeyCode::Char('s'));
+    let here = std::env::current_dir().expect("a working directory");
+    let offered = here.join("response.json").display().to_string();
+    match app.dialogs.front() {
+        Some(Dialog::SaveResponse(dialog)) => assert_eq!(
+            dialog.path.value(),
+            offered,
+            "the file offered by its absolute path"
+        ),
+        other => panic!("expected the save dialog, got {other:?}"),
+    }
     let commands = press(&mut app, KeyCode::Enter);
     match commands.as_slice() {
         [Command::WriteFile {
             path, overwrite, ..
-        }] => assert_eq!((path.as_str(), *overwrite), ("response.json", false)),
+        }] => assert_eq!((path.as_str(), *overwrite), (offered.as_str(), false)),
         other => panic!("expected a write, got {other:?}"),
     }
     // The runtime found the file there: the dialog asks, Enter replaces.

@@ -1,0 +1,160 @@
+//! Dialogs at 80x24 and 140x40: the draft compared with Buildkite's
+//! version, the drafts' keys, saving an answer.
+
+use crossterm::event::KeyCode;
+
+use super::tests::{portal, press, render};
+use crate::tui::app::App;
+use crate::tui::message::Msg;
+
+/// A session that finds a draft of `deploy-web` (its description and
+/// document changed) from an earlier one.
+fn with_a_draft(width: u16, height: u16) -> App {
+    let deploy = portal("deploy-web", "Deploy web", false);
+    let mut edit = crate::tui::editor::PortalEdit::new(&deploy);
+    edit.fields.description = "Deploys the web app to production".into();
+    edit.replace_text("query Deploy {\n  viewer { user { name } }\n}\n");
+    let mut draft = edit.to_draft("demo");
+    draft.saved_at = "2026-11-23T10:00:00Z".into();
+    let mut app = App::new("demo", Vec::new());
+    app.update(Msg::Resize(width, height));
+    app.offer_drafts(vec![draft], Vec::new(), None);
+    app.init();
+    app.update(Msg::PortalsPage(vec![
+        portal("recent-builds", "Recent builds", true),
+        deploy,
+    ]));
+    app.update(Msg::PortalsLoaded);
+    app
+}
+
+/// The rows inside the box whose top border holds `title`, as chars.
+fn boxed(screen: &str, title: &str) -> Vec<Vec<char>> {
+    let rows: Vec<Vec<char>> = screen
+        .lines()
+        .map(|r| r.trim_matches('"').chars().collect())
+        .collect();
+    let (top, row) = rows
+        .iter()
+        .enumerate()
+        .find(|(_, r)| r.iter().collect::<String>().contains(title))
+        .unwrap_or_else(|| panic!("`{title}` on screen:\n{screen}"));
+    let text: String = row.iter().collect();
+    let start = text.find(&format!("╭ {title}")).unwrap_or(0);
+    let left = text[..start].chars().count();
+    let right = row
+        .iter()
+        .skip(left + 1)
+        .position(|&c| c == '╮')
+        .map_or(row.len(), |at| left + 1 + at);
+    rows[top + 1..]
+        .iter()
+        .take_while(|r| r.get(left) == Some(&'│'))
+        .map(|r| r[left + 1..right].to_vec())
+        .collect()
+}
+
+fn compared(width: u16, height: u16) -> (Vec<Vec<char>>, String) {
+    let mut app = with_a_draft(width, height);
+    press(&mut app, KeyCode::Char('d'));
+    let screen = render(&app);
+    (boxed(&screen, "deploy-web: your draft beside"), screen)
+}
+
+#[test]
+fn the_draft_and_buildkites_version_fill_their_columns_at_both_sizes() {
+    for (width, height) in [(80, 24), (140, 40)] {
+        let (inside, screen) = compared(width, height);
+        let split_at: Vec<usize> = inside
+            .iter()
+            .filter_map(|row| {
+                let text: String = row.iter().collect();
+                text.find(" │ ").map(|at| text[..at].chars().count())
+            })
+            .collect();
+        assert!(split_at.len() >= 4, "{screen}");
+        assert!(
+            split_at.iter().all(|&at| at == split_at[0]),
+            "one divider column: {split_at:?}\n{screen}"
+        );
+        let inner = inside[0].len();
+        let (left, right) = (split_at[0], inner - split_at[0] - 3);
+        assert!(
+            right == left || right == left + 1,
+            "{width}x{height}: the columns split what there is ({left} and {right} of {inner})\n{screen}"
+        );
+        let header: String = inside[0].iter().collect();
+        assert!(header.starts_with("Yours") && header.contains(" │ Buildkite's now"));
+        let all: String = inside
+            .iter()
+            .map(|r| r.iter().collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            all.contains("e/Esc keep editing on top of theirs"),
+            "the keys wrap between groups, whole:\n{screen}"
+        );
+    }
+    let (inside, screen) = compared(80, 24);
+    let theirs = inside
+        .iter()
+        .find(|r| r.iter().collect::<String>().contains("query GetBuilds"))
+        .expect("Buildkite's document");
+    assert_eq!(
+        theirs.last(),
+        Some(&'…'),
+        "Buildkite's column reaches the border, its cut marked:\n{screen}"
+    );
+    let description: String = inside[1].iter().collect();
+    assert!(
+        description.starts_with("Description: Deploys the web app t…"),
+        "a value too long for its column ends in `…`:\n{screen}"
+    );
+}
+
+#[test]
+fn the_drafts_keys_wrap_between_groups_at_80_columns() {
+    let app = with_a_draft(80, 24);
+    let screen = render(&app);
+    let inside: Vec<String> = boxed(&screen, "Drafts")
+        .iter()
+        .map(|r| r.iter().collect::<String>().trim_end().to_owned())
+        .collect();
+    let keys: Vec<&String> = inside
+        .iter()
+        .skip_while(|row| !row.starts_with("r restore"))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "r restore · d compare with Buildkite's version · x discard",
+            "Esc later (D reviews)"
+        ],
+        "{screen}"
+    );
+}
+
+#[test]
+fn the_save_dialog_offers_an_absolute_path_and_shows_a_long_one_whole_when_it_asks() {
+    let mut app = super::tests::loaded(80, 24);
+    super::tests::answer(&mut app, r#"{"data":{"a":1}}"#);
+    press(&mut app, KeyCode::Char('s'));
+    let screen = render(&app);
+    let inside: String = boxed(&screen, "Save response")
+        .iter()
+        .map(|r| r.iter().collect::<String>())
+        .collect();
+    assert!(inside.contains("/response.json"), "{screen}");
+    let long = "/home/someone/projects/platform/portals/answers/2026-12-01/response.json";
+    app.update(Msg::SaveWouldOverwrite(long.into()));
+    let screen = render(&app);
+    let rows: Vec<String> = boxed(&screen, "Save response")
+        .iter()
+        .map(|r| r.iter().collect::<String>().trim().to_owned())
+        .collect();
+    assert!(
+        rows.concat().contains(&format!("{long} exists.")),
+        "the path whole, wrapped if it must:\n{screen}"
+    );
+    assert!(screen.contains("Enter replace"), "it asks first:\n{screen}");
+}
