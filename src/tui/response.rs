@@ -176,6 +176,7 @@ impl ResponseView {
         self.scroll = earlier
             .scroll
             .min(self.body.visible_count().saturating_sub(1));
+        self.body.keep_folds_of(&earlier.body);
         self.wrap = earlier.wrap;
         self.column = earlier.column;
     }
@@ -193,7 +194,7 @@ impl ResponseView {
             ),
             (None, true) => (
                 HeaderKind::Note,
-                format!("All {so_far} received; indexing it (folds, search, copy and save then)…"),
+                format!("All {so_far} received; indexing it (search, copy and save then)…"),
             ),
             (None, false) if shown < arrival.received => (
                 HeaderKind::Note,
@@ -459,10 +460,28 @@ mod tests {
         });
         arriving.move_cursor(5, 3);
         arriving.wrap = true;
+        arriving.body.toggle_fold(2); // `"builds": [` is not closed yet
+        assert!(
+            !arriving.body.is_folded(2),
+            "a block still open does not fold"
+        );
         let mut whole = ResponseView::new(response(text));
         whole.keep_position_of(&arriving);
         assert_eq!((whole.cursor, whole.scroll, whole.wrap), (5, 3, true));
         assert_eq!(whole.body.line_text(5), arriving.body.line_text(5));
+
+        let mut arriving = ResponseView::arriving(&head, 2);
+        arriving.arrived(&AnswerPiece {
+            text: r#"{"a":{"b":1},"c":"#.into(),
+            received: 17,
+            complete: false,
+        });
+        arriving.move_cursor(1, 10);
+        arriving.toggle_fold(); // `"a": {` arrived whole
+        let mut whole = ResponseView::new(response(r#"{"a":{"b":1},"c":2}"#));
+        whole.keep_position_of(&arriving);
+        assert!(whole.body.is_folded(1), "the fold is kept");
+        assert_eq!(whole.body.visible_count(), 4);
     }
 
     #[test]

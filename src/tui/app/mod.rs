@@ -41,8 +41,8 @@ mod risk;
 mod running;
 mod saving;
 
-pub use launch::EXIT_NOT_SIGNED_IN;
 pub use complexity::count_for_editor;
+pub use launch::EXIT_NOT_SIGNED_IN;
 pub use list::{fuzzy_score, PortalList};
 pub use persist::NEW_PORTAL_DRAFT;
 
