@@ -2,10 +2,10 @@
 //! status with the first piece (`Msg::AnswerStarted`), the body in pieces
 //! gathered from many reads (`Msg::AnswerPiece`), then the whole, indexed on
 //! a worker (`Msg::Answered`), or why it stopped (`Msg::AnswerCut`). An
-//! answer whole before its first piece is due goes as `Answered` alone. The body is kept
-//! as `bkportals invoke` keeps it (memory, past a size a private temporary
-//! file); the app holds a preview of at most `PREVIEW_BYTES` beside it.
-
+//! answer whole before its first piece is due goes as `Answered` alone. The
+//! body is kept as `bkportals invoke` keeps it (memory, past a size a
+//! private temporary file); the app holds a preview of at most
+//! `PREVIEW_BYTES` beside it.
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
