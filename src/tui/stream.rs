@@ -6,6 +6,7 @@
 //! body is kept as `bkportals invoke` keeps it (memory, past a size a
 //! private temporary file); the app holds a preview of at most
 //! `PREVIEW_BYTES` beside it.
+
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
