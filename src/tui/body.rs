@@ -181,6 +181,18 @@ impl Body {
         }
     }
 
+    /// Folds `earlier` has, where this body's blocks are the same (the
+    /// whole answer after the view of it arriving).
+    pub fn keep_folds_of(&mut self, earlier: &Body) {
+        for &open in &earlier.folded {
+            if self.closing(open as usize).is_some()
+                && self.closing(open as usize) == earlier.closing(open as usize)
+            {
+                self.folded.insert(open);
+            }
+        }
+    }
+
     /// Folds that hide lines: those not inside another fold.
     fn outer_folds(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
         let mut hidden_until = 0usize;

@@ -176,6 +176,7 @@ impl ResponseView {
         self.scroll = earlier
             .scroll
             .min(self.body.visible_count().saturating_sub(1));
+        self.body.keep_folds_of(&earlier.body);
         self.wrap = earlier.wrap;
         self.column = earlier.column;
     }
@@ -193,7 +194,7 @@ impl ResponseView {
             ),
             (None, true) => (
                 HeaderKind::Note,
-                format!("All {so_far} received; indexing it (folds, search, copy and save then)…"),
+                format!("All {so_far} received; indexing it (search, copy and save then)…"),
             ),
             (None, false) if shown < arrival.received => (
                 HeaderKind::Note,
@@ -401,6 +402,86 @@ mod tests {
         assert!(view.search_for("web".into(), 20));
         assert!(view.body.line_text(view.cursor).contains("Web"));
         assert_eq!(view.body.visible_count(), all, "the match is unfolded");
+    }
+
+    #[test]
+    fn an_arriving_answer_says_it_is_partial_and_a_stopped_one_says_so_as_an_error() {
+        let head = AnswerHead {
+            status: 200,
+            elapsed: Duration::from_millis(4),
+            rate_limit: RateLimit::default(),
+            ran_as: None,
+        };
+        let mut view = ResponseView::arriving(&head, 7);
+        assert_eq!(
+            view.header_lines(80),
+            [(
+                HeaderKind::Note,
+                "Receiving… 0 bytes so far, shown as it arrives. Esc cancels.".to_owned()
+            )],
+            "no `Not JSON` before anything came"
+        );
+        let piece = |text: &str, received| AnswerPiece {
+            text: text.into(),
+            received,
+            complete: false,
+        };
+        view.arrived(&piece(r#"{"data":{"a":1,"#, 3 << 20));
+        assert_eq!(view.body.line_text(2), r#"    "a": 1,"#);
+        let (kind, text) = &view.header_lines(200)[0];
+        assert_eq!(*kind, HeaderKind::Note);
+        assert!(text.contains("the first 15 bytes are shown"), "{text}");
+        view.stop_arriving("cut");
+        view.arrived(&piece(r#""b":2}}"#, 4 << 20));
+        assert_eq!(view.body.line_count(), 3, "nothing is added once stopped");
+        let (kind, text) = &view.header_lines(200)[0];
+        assert_eq!(*kind, HeaderKind::Error, "drawn in the error style");
+        assert_eq!(
+            text,
+            "✗ Not the whole answer: cut after 3.0 MB. What arrived is shown."
+        );
+        assert!(!view.is_arriving());
+    }
+
+    #[test]
+    fn the_whole_answer_takes_the_place_the_reader_was_at_in_the_arriving_one() {
+        let head = AnswerHead {
+            status: 200,
+            elapsed: Duration::from_millis(4),
+            rate_limit: RateLimit::default(),
+            ran_as: None,
+        };
+        let text = r#"{"data":{"builds":[1,2,3,4,5,6,7,8,9]}}"#;
+        let mut arriving = ResponseView::arriving(&head, 1);
+        arriving.arrived(&AnswerPiece {
+            text: text[..30].into(),
+            received: 30,
+            complete: false,
+        });
+        arriving.move_cursor(5, 3);
+        arriving.wrap = true;
+        arriving.body.toggle_fold(2); // `"builds": [` is not closed yet
+        assert!(
+            !arriving.body.is_folded(2),
+            "a block still open does not fold"
+        );
+        let mut whole = ResponseView::new(response(text));
+        whole.keep_position_of(&arriving);
+        assert_eq!((whole.cursor, whole.scroll, whole.wrap), (5, 3, true));
+        assert_eq!(whole.body.line_text(5), arriving.body.line_text(5));
+
+        let mut arriving = ResponseView::arriving(&head, 2);
+        arriving.arrived(&AnswerPiece {
+            text: r#"{"a":{"b":1},"c":"#.into(),
+            received: 17,
+            complete: false,
+        });
+        arriving.move_cursor(1, 10);
+        arriving.toggle_fold(); // `"a": {` arrived whole
+        let mut whole = ResponseView::new(response(r#"{"a":{"b":1},"c":2}"#));
+        whole.keep_position_of(&arriving);
+        assert!(whole.body.is_folded(1), "the fold is kept");
+        assert_eq!(whole.body.visible_count(), 4);
     }
 
     #[test]

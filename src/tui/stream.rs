@@ -2,9 +2,10 @@
 //! status with the first piece (`Msg::AnswerStarted`), the body in pieces
 //! gathered from many reads (`Msg::AnswerPiece`), then the whole, indexed on
 //! a worker (`Msg::Answered`), or why it stopped (`Msg::AnswerCut`). An
-//! answer whole before its first piece is due goes as `Answered` alone. The body is kept
-//! as `bkportals invoke` keeps it (memory, past a size a private temporary
-//! file); the app holds a preview of at most `PREVIEW_BYTES` beside it.
+//! answer whole before its first piece is due goes as `Answered` alone. The
+//! body is kept as `bkportals invoke` keeps it (memory, past a size a
+//! private temporary file); the app holds a preview of at most
+//! `PREVIEW_BYTES` beside it.
 
 use std::time::{Duration, Instant};
 
@@ -224,24 +225,33 @@ pub async fn invoke(
     if started.load(std::sync::atomic::Ordering::Relaxed) {
         shown(last); // all of it is in: the view says it is being indexed
     }
-    // The envelope's parse and the index read the whole body: on a worker.
-    let finished = tokio::task::spawn_blocking(move || kept.finish()).await;
-    let result = finished.unwrap_or_else(|e| Err(ApiError::Refused(format!("it stopped: {e}"))));
+    let result = finish(kept).await;
     record(&result).await;
-    let response = match result {
-        Ok(response) => response,
-        Err(error) => return send(Msg::AnswerCut { slug, run, error }),
-    };
+    send(match result {
+        Ok(response) => answered(response, slug, run, kind).await,
+        Err(error) => Msg::AnswerCut { slug, run, error },
+    });
+}
+
+/// The whole answer once the last byte is in: the envelope's parse reads
+/// all of it, so on a worker.
+async fn finish(kept: KeptAnswer) -> Result<InvokeResponse, ApiError> {
+    let finished = tokio::task::spawn_blocking(move || kept.finish()).await;
+    finished.unwrap_or_else(|e| Err(ApiError::Refused(format!("it stopped: {e}"))))
+}
+
+/// The answer indexed for viewing (on a worker: it reads all of it).
+async fn answered(response: InvokeResponse, slug: String, run: u64, kind: TokenKind) -> Msg {
     match tokio::task::spawn_blocking(move || ResponseView::new(response)).await {
         Ok(mut view) => {
             view.run = run;
-            send(Msg::Answered {
+            Msg::Answered {
                 slug,
                 view: Box::new(view),
                 ran_as: Some(kind),
-            });
+            }
         }
-        Err(e) => send(Msg::Status(format!("Reading the answer stopped: {e}"))),
+        Err(e) => Msg::Status(format!("Reading the answer stopped: {e}")),
     }
 }
 

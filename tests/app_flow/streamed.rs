@@ -73,6 +73,9 @@ async fn services_with_portal(
     let mut services = services(sandbox, dir).await;
     let options = ClientOptions {
         request_timeout: Duration::from_secs(20),
+        // Past this the body goes to the private temporary file, as large
+        // answers do: streaming keeps that.
+        spill_bytes: 256 << 10,
         ..common::quick_options()
     };
     services.portals = PortalClient::new(
@@ -153,6 +156,7 @@ async fn a_large_answer_shows_its_first_screen_while_the_rest_arrives_then_becom
         let seen = top.clone();
         steps.push(Step::Check(Box::new(move |screen| {
             assert!(!screen.contains("Receiving"), "whole now:\n{screen}");
+            assert!(screen.contains("kept on disk"), "spilled:\n{screen}");
             let first = first_build_shown(screen);
             assert_eq!(first, *seen.lock().unwrap(), "where it was read");
         })));

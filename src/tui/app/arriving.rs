@@ -1,7 +1,8 @@
 //! An answer shown as it arrives: the runtime's `AnswerStarted`, pieces and
 //! cut (`tui/stream.rs`); `Answered` (running.rs) then puts the whole,
-//! indexed, in its place where the reader was. While it arrives, or once it
-//! stopped before its end, what needs the whole answer says so.
+//! indexed, in its place where the reader was (folds of blocks that had
+//! arrived whole too). While it arrives, or once it stopped before its end,
+//! what needs the whole answer says so.
 
 use super::{Answer, App, Cause, Focus};
 use crate::buildkite::ApiError;
@@ -124,8 +125,7 @@ pub(super) fn needs_whole(view: &ResponseView, action: Option<Action>) -> Option
     let needs = matches!(
         action,
         Some(
-            Action::Fold
-                | Action::Search
+            Action::Search
                 | Action::Filter
                 | Action::NextMatch
                 | Action::PreviousMatch
@@ -140,11 +140,11 @@ pub(super) fn needs_whole(view: &ResponseView, action: Option<Action>) -> Option
     }
     Some(match &arrival.stopped {
         Some(why) => format!(
-            "Not the whole answer ({why} after {}): folds, search, copy and save need all of it; Ctrl-r runs it again.",
+            "Not the whole answer ({why} after {}): search, copy and save need all of it; Ctrl-r runs it again.",
             amount(arrival.received)
         ),
         None => format!(
-            "Still receiving ({} so far): folds, search, copy and save work once all of it is in.",
+            "Still receiving ({} so far): search, copy and save work once all of it is in.",
             amount(arrival.received)
         ),
     })
@@ -204,7 +204,7 @@ mod tests {
         assert!(view(&app).header_lines(80)[0]
             .1
             .starts_with("Receiving… 4.0 MB so far"));
-        press(&mut app, KeyCode::Enter); // a fold needs the whole
+        press(&mut app, KeyCode::Char('/')); // a search needs the whole
         assert!(
             app.status.starts_with("Still receiving (4.0 MB so far)"),
             "{}",

@@ -347,6 +347,7 @@ fn response_title(
         let so_far = crate::tui::response::amount(arrival.received);
         facts.push(match &arrival.stopped {
             Some(why) => format!("{why} after {so_far}, not whole"),
+            None if arrival.complete => format!("all {so_far} in, indexing…"),
             None => format!("{} receiving {so_far}…", spinner(app)),
         });
     }
