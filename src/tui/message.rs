@@ -3,7 +3,7 @@
 use crossterm::event::{KeyEvent, MouseEvent};
 use serde_json::Value;
 
-use crate::buildkite::{ApiError, CreatedPortal, InvokeResponse, NewPortal, Portal, PortalChanges};
+use crate::buildkite::{ApiError, CreatedPortal, NewPortal, Portal, PortalChanges};
 use crate::graphql::schema::GraphqlSchema;
 use crate::secrets::{Secret, TokenKind};
 
@@ -36,12 +36,11 @@ pub enum Msg {
         slug: String,
         result: Result<(), ApiError>,
     },
-    /// The run of `slug` ended without an answer to show.
-    Invoked {
+    /// The run of `slug` ended without an answer to show (no token, or no
+    /// status came back); an answer comes as `AnswerStarted`/`Answered`.
+    RunFailed {
         slug: String,
-        result: Result<InvokeResponse, ApiError>,
-        /// Which stored token the call used (`None`: one typed for it).
-        ran_as: Option<TokenKind>,
+        error: ApiError,
     },
     /// The status of run `run` of `slug` is in; its body follows in pieces.
     AnswerStarted {

@@ -156,11 +156,7 @@ pub async fn invoke(
             message: "no usable token is stored".into(),
             hint: "choose a way to authorize",
         };
-        return send(Msg::Invoked {
-            slug,
-            result: Err(error),
-            ran_as: None,
-        });
+        return send(Msg::RunFailed { slug, error });
     };
     let started = Instant::now();
     let record = |result: &Result<InvokeResponse, ApiError>| {
@@ -181,11 +177,10 @@ pub async fn invoke(
         Err(error) => {
             let result = Err(error);
             record(&result).await;
-            return send(Msg::Invoked {
-                slug,
-                result,
-                ran_as: Some(kind),
-            });
+            if let Err(error) = result {
+                send(Msg::RunFailed { slug, error });
+            }
+            return;
         }
     };
     let head = AnswerHead {

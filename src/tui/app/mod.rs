@@ -441,11 +441,7 @@ impl App {
                 self.on_answered(slug, *view, ran_as);
                 Vec::new()
             }
-            Msg::Invoked {
-                slug,
-                result,
-                ran_as,
-            } => self.on_invoked(slug, result, ran_as),
+            Msg::RunFailed { slug, error } => self.on_run_failed(slug, error),
             msg @ (Msg::SignInStarted { .. } | Msg::SignInProgress { .. }) => {
                 self.on_sign_in_progress(msg);
                 Vec::new()
@@ -626,3 +622,18 @@ impl App {
 
 #[cfg(test)]
 mod tests;
+
+/// The message the runtime sends once an answer is whole and indexed
+/// (`tui/stream.rs`), for tests that hand the app an answer.
+#[cfg(test)]
+pub(crate) fn answer_for_test(
+    slug: &str,
+    ran_as: Option<crate::secrets::TokenKind>,
+    response: crate::buildkite::InvokeResponse,
+) -> Msg {
+    Msg::Answered {
+        slug: slug.into(),
+        view: Box::new(crate::tui::run::ResponseView::new(response)),
+        ran_as,
+    }
+}

@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{Answer, App, Cause, Focus, RunInFlight};
-use crate::buildkite::{ApiError, InvokeResponse};
+use crate::buildkite::ApiError;
 use crate::secrets::{Secret, TokenKind};
 use crate::tui::dialogs::{
     AuthChoice, Authorize, Confirm, ConfirmKind, Dialog, SaveResponse, SecretPrompt, SignIn,
@@ -367,27 +367,18 @@ impl App {
     }
 
     /// The run of `slug` failed before an answer.
-    pub(super) fn on_invoked(
-        &mut self,
-        slug: String,
-        result: Result<InvokeResponse, ApiError>,
-        ran_as: Option<TokenKind>,
-    ) -> Vec<Command> {
+    pub(super) fn on_run_failed(&mut self, slug: String, error: ApiError) -> Vec<Command> {
         if self.running.as_ref().map(|r| r.slug.as_str()) != Some(slug.as_str()) {
             return Vec::new(); // cancelled: the answer is no longer wanted
         }
-        let run = self.running.take();
-        match result {
-            Ok(response) => {
-                let view = ResponseView::new(response);
-                self.on_answer(slug, view, ran_as, run.and_then(|r| r.operation));
-            }
-            Err(error @ ApiError::Unauthorized { .. }) => {
+        self.running = None;
+        match error {
+            error @ ApiError::Unauthorized { .. } => {
                 self.say(format!("The token for {slug} was refused: {error}"));
                 self.stored_tokens.retain(|s| *s != slug);
                 self.open_authorize(&slug, false);
             }
-            Err(error) => self.say_because(Cause::Run, format!("Run of {slug} failed: {error}")),
+            error => self.say_because(Cause::Run, format!("Run of {slug} failed: {error}")),
         }
         Vec::new()
     }

@@ -61,10 +61,10 @@ fn the_response_title_keeps_its_numbers_and_cuts_the_slug_at_80_columns() {
     type_text(&mut app, "demo/web");
     ctrl(&mut app, 'r');
     let body = r#"{"data":{"pipeline":null}}"#;
-    app.update(Msg::Invoked {
-        slug: "weekly-release-train-status".into(),
-        ran_as: None,
-        result: Ok(InvokeResponse {
+    app.update(crate::tui::app::answer_for_test(
+        "weekly-release-train-status",
+        None,
+        InvokeResponse {
             status: 200,
             elapsed: Duration::from_millis(1234),
             rate_limit: RateLimit {
@@ -74,8 +74,8 @@ fn the_response_title_keeps_its_numbers_and_cuts_the_slug_at_80_columns() {
             },
             body: body.into(),
             graphql: GraphqlEnvelope::parse(body),
-        }),
-    });
+        },
+    ));
     let screen = render(&app);
     let title = cell_after(&screen, "weekly-");
     assert!(

@@ -250,10 +250,10 @@ fn variables_form_and_response_with_errors() {
     type_text(&mut app, "demo/web-app");
     ctrl(&mut app, 'r');
     let body = r#"{"data":{"pipeline":null},"errors":[{"message":"Pipeline not found"}]}"#;
-    app.update(Msg::Invoked {
-        slug: "recent-builds".into(),
-        ran_as: Some(crate::secrets::TokenKind::Admin),
-        result: Ok(InvokeResponse {
+    app.update(crate::tui::app::answer_for_test(
+        "recent-builds",
+        Some(crate::secrets::TokenKind::Admin),
+        InvokeResponse {
             status: 200,
             elapsed: Duration::from_millis(42),
             rate_limit: RateLimit {
@@ -264,8 +264,8 @@ fn variables_form_and_response_with_errors() {
             },
             body: body.into(),
             graphql: GraphqlEnvelope::parse(body),
-        }),
-    });
+        },
+    ));
     insta::assert_snapshot!("response", render(&app));
 }
 
@@ -503,17 +503,17 @@ pub(super) fn answer(app: &mut App, body: &str) {
     press(app, KeyCode::F(6)); // Tab would indent the document
     type_text(app, "demo/web");
     ctrl(app, 'r');
-    app.update(Msg::Invoked {
-        slug: "recent-builds".into(),
-        ran_as: None,
-        result: Ok(InvokeResponse {
+    app.update(crate::tui::app::answer_for_test(
+        "recent-builds",
+        None,
+        InvokeResponse {
             status: 200,
             elapsed: Duration::from_millis(42),
             rate_limit: RateLimit::default(),
             body: body.into(),
             graphql: GraphqlEnvelope::parse(body),
-        }),
-    });
+        },
+    ));
 }
 
 const BUILDS_BODY: &str = r#"{"data":{"pipeline":{"name":"Web","builds":[{"message":"Deploy web to production after the long-awaited review of the web team","branch":"main"},{"message":"Bump","branch":"web-fix"}]}},"errors":[{"message":"Field 'builds' is deprecated and will stop working for tokens that cannot create builds in the pipeline"}]}"#;
@@ -592,17 +592,17 @@ fn at_80_by_24_the_run_panes_take_turns_with_the_document_and_zoom() {
 /// Runs again, with the values already typed.
 fn answer_again(app: &mut App, body: &str) {
     ctrl(app, 'r');
-    app.update(Msg::Invoked {
-        slug: "recent-builds".into(),
-        ran_as: None,
-        result: Ok(InvokeResponse {
+    app.update(crate::tui::app::answer_for_test(
+        "recent-builds",
+        None,
+        InvokeResponse {
             status: 200,
             elapsed: Duration::from_millis(42),
             rate_limit: RateLimit::default(),
             body: body.into(),
             graphql: GraphqlEnvelope::parse(body),
-        }),
-    });
+        },
+    ));
 }
 
 #[test]

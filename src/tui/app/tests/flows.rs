@@ -312,17 +312,17 @@ fn invoke_without_a_stored_token_asks_for_one() {
         other => panic!("expected invoke with the typed token, got {other:?}"),
     }
     assert!(app.has_token("who-am-i"));
-    app.update(Msg::Invoked {
-        slug: "who-am-i".into(),
-        ran_as: None,
-        result: Ok(InvokeResponse {
+    app.update(crate::tui::app::answer_for_test(
+        "who-am-i",
+        None,
+        InvokeResponse {
             status: 200,
             elapsed: std::time::Duration::from_millis(5),
             rate_limit: RateLimit::default(),
             body: r#"{"data":{"viewer":{"user":{"name":"Riley"}}}}"#.into(),
             graphql: None,
-        }),
-    });
+        },
+    ));
     assert_eq!(app.focus, Focus::Response);
     let body = &app.selected_answer().unwrap().view.body;
     assert!((0..body.line_count()).any(|i| body.line_text(i).contains("Riley")));
@@ -485,17 +485,17 @@ fn the_footer_says_which_identity_a_run_used() {
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Char('k'));
     ctrl(&mut app, 'r');
-    app.update(Msg::Invoked {
-        slug: "deploy-web".into(),
-        ran_as: Some(crate::secrets::TokenKind::User),
-        result: Ok(InvokeResponse {
+    app.update(crate::tui::app::answer_for_test(
+        "deploy-web",
+        Some(crate::secrets::TokenKind::User),
+        InvokeResponse {
             status: 200,
             elapsed: std::time::Duration::from_millis(5),
             rate_limit: RateLimit::default(),
             body: "{}".into(),
             graphql: None,
-        }),
-    });
+        },
+    ));
     assert!(app.status.contains("your user token"), "{}", app.status);
 }
 

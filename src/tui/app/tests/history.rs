@@ -119,13 +119,12 @@ fn enter_runs_the_selected_entry_again_with_its_variables() {
     }
     assert!(app.dialogs.front().is_none());
     // The newest run had no `first`: running it again leaves it out.
-    app.update(Msg::Invoked {
+    app.update(Msg::RunFailed {
         slug: "recent-builds".into(),
-        result: Err(ApiError::Network {
+        error: ApiError::Network {
             host: "h".into(),
             message: "down".into(),
-        }),
-        ran_as: None,
+        },
     });
     press(&mut app, KeyCode::Esc);
     let app = &mut app;

@@ -110,17 +110,17 @@ pub(super) fn created(slug: &str) -> CreatedPortal {
 pub(super) fn answered(app: &mut App, body: &str) {
     let commands = ctrl(app, 'r');
     assert_eq!(names(&commands), ["invoke"]);
-    app.update(Msg::Invoked {
-        slug: "deploy-web".into(),
-        ran_as: None,
-        result: Ok(InvokeResponse {
+    app.update(crate::tui::app::answer_for_test(
+        "deploy-web",
+        None,
+        InvokeResponse {
             status: 200,
             elapsed: std::time::Duration::from_millis(5),
             rate_limit: RateLimit::default(),
             body: body.into(),
             graphql: None,
-        }),
-    });
+        },
+    ));
     assert_eq!(app.focus, Focus::Response);
 }
 

@@ -135,13 +135,12 @@ impl Server {
                 })),
                 ran_as: None,
             },
-            (Command::Invoke { slug, .. }, Outcome::Refused) => Msg::Invoked {
+            (Command::Invoke { slug, .. }, Outcome::Refused) => Msg::RunFailed {
                 slug,
-                ran_as: None,
-                result: Err(ApiError::Unauthorized {
+                error: ApiError::Unauthorized {
                     message: "refused".into(),
                     hint: "",
-                }),
+                },
             },
             (Command::SignIn { slug }, outcome) => Msg::SignedIn {
                 slug,
@@ -390,13 +389,12 @@ fn run_case(steps: Vec<Step>) -> Result<(), TestCaseError> {
             }
             Step::Stray(i) => {
                 let slug = app.list.portals[i % app.list.portals.len()].slug.clone();
-                app.update(Msg::Invoked {
+                app.update(Msg::RunFailed {
                     slug,
-                    ran_as: None,
-                    result: Err(ApiError::Unauthorized {
+                    error: ApiError::Unauthorized {
                         message: "late".into(),
                         hint: "",
-                    }),
+                    },
                 })
             }
         };

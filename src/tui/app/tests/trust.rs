@@ -285,13 +285,12 @@ fn answers_and_refusals_belong_to_the_portal_that_ran() {
     // A refusal arriving while another portal is selected names its own.
     ctrl(&mut app, 'r');
     select(&mut app, "who-am-i");
-    app.update(Msg::Invoked {
+    app.update(Msg::RunFailed {
         slug: "deploy-web".into(),
-        ran_as: Some(TokenKind::Admin),
-        result: Err(ApiError::Unauthorized {
+        error: ApiError::Unauthorized {
             message: "bad token".into(),
             hint: "",
-        }),
+        },
     });
     assert!(app.status.contains("deploy-web"), "{}", app.status);
     assert!(!app.has_token("deploy-web"));
@@ -344,13 +343,12 @@ fn late_messages_wait_behind_the_new_token_dialog() {
         slug: "deploy-web".into(),
         result: Ok(theirs),
     });
-    app.update(Msg::Invoked {
+    app.update(Msg::RunFailed {
         slug: "recent-builds".into(),
-        ran_as: None,
-        result: Err(ApiError::Unauthorized {
+        error: ApiError::Unauthorized {
             message: "no".into(),
             hint: "",
-        }),
+        },
     });
     assert!(matches!(app.dialogs.front(), Some(Dialog::Token(_))));
     for code in [KeyCode::Esc, KeyCode::Char('x'), KeyCode::Tab] {
