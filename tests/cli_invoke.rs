@@ -90,3 +90,52 @@ fn variables_the_document_does_not_declare_or_of_the_wrong_type_are_refused_from
         ]
     );
 }
+
+#[test]
+fn an_answer_that_is_not_json_is_printed_made_safe_and_fails() {
+    let home = Home::new();
+    let sandbox = common::SandboxProcess::start_with(
+        &home.path().join("state.json"),
+        &["--faults", "garbage=1"],
+    );
+    let mut env = sandbox.exports.clone();
+    env.push(("PORTAL_TOKEN".into(), "bkpat_sandbox_who_am_i".into()));
+    let args = ["invoke", "who-am-i", "--token-env", "PORTAL_TOKEN"];
+
+    let output = home.command(&env, &args);
+    let said = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(
+        stdout(&output).contains("502 Bad Gateway"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(
+        error_line(&output).as_deref(),
+        Some("the answer is not JSON (text/plain; charset=utf-8): the portal, or a proxy in front of it, sent something else (printed as it came, made safe)"),
+        "{said}"
+    );
+    // The portal's document could not be read either (the same fault): a
+    // plain warning line, not a log line with a timestamp and a level.
+    assert!(
+        said.lines().any(|l| l.starts_with(
+            "warning: variables are sent as text and not checked: could not fetch the portal's document"
+        )),
+        "{said}"
+    );
+    assert!(!said.contains(" WARN "), "{said}");
+
+    // For scripts: the body as a JSON string, and the same failure.
+    let mut json_args = vec!["--json"];
+    json_args.extend(args);
+    let output = home.command(&env, &json_args);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(printed["status"], 200);
+    assert!(
+        printed["body"]
+            .as_str()
+            .is_some_and(|body| body.contains("502 Bad Gateway")),
+        "{printed}"
+    );
+}

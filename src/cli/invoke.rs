@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use super::session::{read_input, secret_from_env, Session};
 use super::stream::{AnswerPrinter, Layout};
 use super::{Failure, InvokeArgs, Outcome, Output, EXIT_FAILED, EXIT_PORTAL_ERRORS, EXIT_USAGE};
+use crate::buildkite::invoke::GraphqlEnvelope;
 use crate::buildkite::{ApiError, InvokeStream};
 use crate::graphql::variables;
 use crate::history::{History, HistoryEntry, MAX_ANSWER};
@@ -437,7 +438,8 @@ fn required_variables_given(
 
 /// Prints the answer as it arrives, so a large one never sits in memory:
 /// the status first (on stderr, or at the head of the `--json` object), the
-/// body piece by piece, then its GraphQL errors. True when the run succeeded.
+/// body piece by piece, then its GraphQL errors. True when the run succeeded;
+/// an error when the answer is not a GraphQL answer (exit 1).
 async fn print_answer(
     out: Output,
     mut answer: InvokeStream,
@@ -464,6 +466,7 @@ async fn print_answer(
         eprintln!("{summary}");
         Layout::Pretty
     };
+    let content_type = answer.content_type().map(str::to_owned);
     let mut printer = AnswerPrinter::new(&mut stdout, layout);
     while let Some(chunk) = answer.next_chunk().await? {
         record.push(&chunk);
@@ -481,11 +484,48 @@ async fn print_answer(
     for error in &printed.errors {
         eprintln!("GraphQL error: {}", sanitize_line(&error.message));
     }
+    if !printed.incomplete_json {
+        if let Some(why) = not_a_graphql_answer(record, answer.status, content_type.as_deref()) {
+            return Err(Failure(why, EXIT_FAILED));
+        }
+    }
     Ok(
         (200..300).contains(&answer.status)
             && printed.errors.is_empty()
             && !printed.incomplete_json,
     )
+}
+
+/// Why the answer (its start, as the record keeps it) is not a GraphQL
+/// answer, when it is not: text (a proxy's error page, say) instead of
+/// JSON, nothing at all, or, from a 2xx, JSON with neither `data` nor
+/// `errors`. A cut JSON answer is said by the printer already.
+fn not_a_graphql_answer(
+    record: &Record,
+    status: u16,
+    content_type: Option<&str>,
+) -> Option<String> {
+    let kept = String::from_utf8_lossy(&record.answer);
+    let sent_as = content_type
+        .map(|t| format!(" ({})", sanitize_line(t)))
+        .unwrap_or_default();
+    let start = kept.trim_start();
+    match start.chars().next() {
+        None => Some(format!("the answer is empty{sent_as}")),
+        Some('{' | '[') => {
+            // A long answer is not read back whole here: its start is JSON.
+            let whole = record.answer.len() as u64 == record.entry.answer_bytes;
+            let graphql = !whole || GraphqlEnvelope::parse(start).is_some();
+            (!graphql && (200..300).contains(&status)).then(|| {
+                format!(
+                    "the answer is JSON{sent_as} but not a GraphQL answer: it has neither `data` nor `errors`"
+                )
+            })
+        }
+        Some(_) => Some(format!(
+            "the answer is not JSON{sent_as}: the portal, or a proxy in front of it, sent something else (printed as it came, made safe)"
+        )),
+    }
 }
 
 pub(super) fn human_duration(d: Duration) -> String {

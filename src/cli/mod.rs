@@ -1,7 +1,8 @@
 //! The command line: `list`, `show`, `create`, `update`, `delete`, `invoke`, `sandbox`.
 //!
 //! Results go to stdout (`--json` for scripts), messages and errors to stderr.
-//! Exit codes: 0 done, 1 failed, 2 bad usage, 3 the portal answered with errors.
+//! Exit codes: 0 done, 1 failed (also an answer that is not GraphQL JSON), 2 bad
+//! usage, 3 the portal answered with errors.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -48,7 +49,8 @@ const EXIT_PORTAL_ERRORS: u8 = 3;
 BUILDKITE_ORGANIZATION_SLUG, BUILDKITE_REST_API_ENDPOINT, BUILDKITE_GRAPHQL_ENDPOINT, \
 BUILDKITE_PORTAL_ENDPOINT), then ~/.config/bkportals/config.toml.\n\
 Try it without an account: bkportals --demo list\n\
-Exit codes: 0 done, 1 failed, 2 bad usage, 3 the portal answered with errors."
+Exit codes: 0 done, 1 failed (also an answer that is not GraphQL JSON), 2 bad usage, \
+3 the portal answered with errors."
 )]
 pub struct Cli {
     /// Run against an embedded Buildkite sandbox (no account needed)
