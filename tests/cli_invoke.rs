@@ -139,3 +139,23 @@ fn an_answer_that_is_not_json_is_printed_made_safe_and_fails() {
         "{printed}"
     );
 }
+
+#[test]
+fn an_int_past_32_bits_is_said_to_be_out_of_range() {
+    let home = Home::new();
+    let output = home.command(
+        &[],
+        &[
+            "--demo",
+            "invoke",
+            "pipeline-overview",
+            "--var",
+            "first=99999999999",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(
+        error_line(&output).as_deref(),
+        Some("--var $first: `99999999999` is out of the 32-bit Int range (−2,147,483,648 to 2,147,483,647)")
+    );
+}
