@@ -518,7 +518,7 @@ async fn run(cli: Cli) -> Outcome {
         Command::Delete { slug, yes } => portals::delete(&mut session, out, &slug, yes).await,
         Command::Invoke(args) => invoke::invoke(&mut session, out, args).await,
         Command::Audit { strict } => audit::audit(&session, out, strict).await,
-        Command::History { slug } => history::history(&session, out, &slug),
+        Command::History { slug } => history::history(&session, out, &slug).await,
         Command::Auth { action } => auth::auth(&mut session, out, action).await,
         Command::Token { action } => token::token(&mut session, out, action).await,
         Command::Schema {
