@@ -46,3 +46,43 @@ fn a_slug_that_names_no_portal_is_said_to_be_one() {
         stderr(&unknown)
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn the_app_without_a_terminal_says_so_and_points_at_the_commands() {
+    use std::os::unix::process::CommandExt;
+    let home = Home::new();
+    let mut command = home.command_line(&[], &["--demo"]);
+    // A session of its own: no controlling terminal, as under cron or CI.
+    // SAFETY: setsid is async-signal-safe and touches no memory of ours.
+    unsafe {
+        command.pre_exec(|| {
+            libc::setsid();
+            Ok(())
+        });
+    }
+    let output = command.output().expect("bkportals runs");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let error = error_line(&output).expect("an error line");
+    assert!(error.starts_with("the app needs a terminal"), "{error}");
+    assert!(error.contains("`bkportals --help`"), "{error}");
+    assert!(!error.contains("os error"), "{error}");
+}
+
+#[test]
+fn demo_says_it_ignores_org() {
+    let home = Home::new();
+    let listed = home.command(&[], &["--demo", "--org", "no such", "list"]);
+    assert_ok(&listed);
+    assert!(
+        stderr(&listed)
+            .lines()
+            .any(|l| l == "warning: --demo uses the sandbox's organization `demo`; --org `no such` is ignored"),
+        "{}",
+        stderr(&listed)
+    );
+    // The sandbox's own organization named: nothing to say.
+    let same = home.command(&[], &["--demo", "--org", "demo", "list"]);
+    assert_ok(&same);
+    assert!(!stderr(&same).contains("warning"), "{}", stderr(&same));
+}

@@ -471,6 +471,15 @@ async fn run(cli: Cli) -> Outcome {
     if let Some(Command::Doctor) = cli.command {
         return doctor::doctor(cli.demo, cli.org.as_deref(), Output { json: cli.json }).await;
     }
+    if cli.command.is_none() && !has_terminal() {
+        return Err(Failure(
+            "the app needs a terminal, and this process has none (its input is redirected, with no \
+             controlling terminal): run it in a terminal, or run a command (`bkportals --help` lists \
+             them, e.g. `bkportals --demo list`)"
+                .into(),
+            EXIT_USAGE,
+        ));
+    }
     let mut session = Session::open(cli.demo, cli.org.as_deref()).await?;
     let Some(command) = cli.command else {
         // Without a token, a person at a terminal signs in inside the app.
@@ -541,6 +550,20 @@ async fn run(cli: Cli) -> Outcome {
             unreachable!("handled above")
         }
     }
+}
+
+/// Whether the app has a terminal to draw on and read keys from: standard
+/// input, or else the controlling terminal (as the app's terminal code uses).
+fn has_terminal() -> bool {
+    let controlling = || {
+        cfg!(unix)
+            && std::fs::File::options()
+                .read(true)
+                .write(true)
+                .open("/dev/tty")
+                .is_ok()
+    };
+    std::io::stdin().is_terminal() || controlling()
 }
 
 /// `--dir DIR` for the app: its portal files, or what to fix in them.
