@@ -101,9 +101,9 @@ enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
-    /// Check GraphQL files against the organization's schema (or --schema FILE);
-    /// prints FILE:LINE:COL: message and exits 1 when any file has an error.
-    /// A portals directory (see `pull`) also gets the lint rules
+    /// Check GraphQL files against the organization's schema (or --schema FILE)
+    /// and the lint rules; prints FILE:LINE:COL: error|warning: message and exits 1
+    /// on any error. A portals directory (see `pull`) also gets the portal rules
     Check {
         #[arg(required = true, value_name = "FILE|DIR")]
         files: Vec<PathBuf>,
