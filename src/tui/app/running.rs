@@ -3,12 +3,13 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use super::complexity::complexity_warning;
 use super::{Answer, App, Cause, Focus, RunInFlight};
 use crate::buildkite::ApiError;
 use crate::secrets::{Secret, TokenKind};
 use crate::tui::dialogs::{
-    AuthChoice, Authorize, Confirm, ConfirmKind, Dialog, SaveResponse, SecretPrompt, SignIn,
-    TokenPrompt,
+    AuthChoice, Authorize, Confirm, ConfirmKind, Dialog, PendingRun, SaveResponse, SecretPrompt,
+    SignIn, TokenPrompt,
 };
 use crate::tui::editor::SYNC_PARSE_LIMIT;
 use crate::tui::input::LineInput;
@@ -321,6 +322,9 @@ impl App {
         }
     }
 
+    /// Sends the form's run of `slug`; one over the complexity limit of
+    /// what Buildkite runs is asked about first, never sent or dropped
+    /// silently.
     fn start_invoke(
         &mut self,
         slug: String,
@@ -338,14 +342,46 @@ impl App {
         } else {
             None
         };
+        let counted = self.run_complexity(&slug, operation.as_deref(), &variables);
+        let warning = counted.as_ref().and_then(complexity_warning);
+        let run = PendingRun {
+            slug,
+            operation,
+            variables,
+            token,
+            store_token,
+        };
+        match (counted, warning) {
+            (Some(op), Some(why)) if op.over_limit() => {
+                self.dialogs.open(Confirm::dialog(ConfirmKind::OverLimit {
+                    run: Box::new(run),
+                    why,
+                }));
+                Vec::new()
+            }
+            (_, warning) => self.send_run(run, warning),
+        }
+    }
+
+    /// Sends `run`; `warning` (near or over the limit) is said with it and
+    /// again with its answer.
+    pub(super) fn send_run(&mut self, run: PendingRun, warning: Option<String>) -> Vec<Command> {
+        let PendingRun {
+            slug,
+            operation,
+            variables,
+            token,
+            store_token,
+        } = run;
         self.replace_arriving();
         let run = next_run();
         self.running = Some(RunInFlight {
             slug: slug.clone(),
             operation: operation.clone(),
             run,
+            warning: warning.clone(),
         });
-        match self.complexity_warning(&slug, operation.as_deref(), &variables) {
+        match warning {
             Some(warning) => self.warn(format!("Running {slug}… {warning}")),
             None => self.say(format!("Running {slug}… Esc cancels.")),
         }
@@ -357,6 +393,21 @@ impl App {
             store_token,
             run,
         }]
+    }
+
+    /// Esc on the question about a run over the limit: nothing is sent,
+    /// but a token typed to be stored for it still is.
+    pub(super) fn run_declined(&mut self, run: PendingRun) -> Vec<Command> {
+        self.say(
+            "Not run: ask for fewer items (smaller `first:` arguments) to stay under the limit.",
+        );
+        match run.token {
+            Some(token) if run.store_token => vec![Command::StoreToken {
+                slug: run.slug,
+                token,
+            }],
+            _ => Vec::new(),
+        }
     }
 
     pub(super) fn cancel_run(&mut self) -> Vec<Command> {
@@ -371,14 +422,15 @@ impl App {
         if self.running.as_ref().map(|r| r.slug.as_str()) != Some(slug.as_str()) {
             return Vec::new(); // cancelled: the answer is no longer wanted
         }
-        self.running = None;
+        let warning = self.running.take().and_then(|r| r.warning);
+        let also = warning.map_or_else(String::new, |w| format!(" {w}"));
         match error {
             error @ ApiError::Unauthorized { .. } => {
                 self.say(format!("The token for {slug} was refused: {error}"));
                 self.stored_tokens.retain(|s| *s != slug);
                 self.open_authorize(&slug, false);
             }
-            error => self.say_because(Cause::Run, format!("Run of {slug} failed: {error}")),
+            error => self.say_because(Cause::Run, format!("Run of {slug} failed: {error}{also}")),
         }
         Vec::new()
     }
@@ -402,8 +454,11 @@ impl App {
             view.keep_position_of(earlier);
             self.focus
         });
-        let operation = self.running.take().and_then(|r| r.operation);
-        self.on_answer(slug, view, ran_as, operation);
+        let (operation, warning) = self
+            .running
+            .take()
+            .map_or((None, None), |r| (r.operation, r.warning));
+        self.on_answer(slug, view, ran_as, operation, warning);
         // Shown since its first piece: the focus stays where the reader put it.
         if let Some(focus) = focus {
             self.focus = focus;
@@ -416,6 +471,7 @@ impl App {
         view: ResponseView,
         ran_as: Option<TokenKind>,
         operation: Option<String>,
+        warning: Option<String>,
     ) {
         self.resolved(Cause::Run);
         let identity = match ran_as {
@@ -434,7 +490,11 @@ impl App {
                 view.errors.len()
             )
         };
-        self.say(text);
+        match warning {
+            // What was said when it was sent stays said with its answer.
+            Some(warning) => self.warn(format!("{text} {warning}")),
+            None => self.say(text),
+        }
         if self.selected_slug().as_deref() == Some(slug.as_str()) {
             self.focus = Focus::Response;
         }

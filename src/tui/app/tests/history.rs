@@ -56,7 +56,7 @@ fn invokes(commands: &[Command]) -> Vec<&Command> {
         .collect()
 }
 
-fn screen(app: &App) -> String {
+pub(super) fn screen(app: &App) -> String {
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(
         app.screen.width,
         app.screen.height,
