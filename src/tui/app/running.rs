@@ -18,6 +18,10 @@ use crate::tui::layout::inner_height;
 use crate::tui::message::Command;
 use crate::tui::run::{FormSource, ResponseView, VariablesForm};
 
+/// Why the saved version of a document cannot run with the values kept.
+const SAVED_NEEDS_VALUES: &str =
+    "it needs variables the form has no values for. Save first (s), or fill them in.";
+
 /// Numbers each run, so messages of one cancelled are told apart.
 fn next_run() -> u64 {
     static RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -134,9 +138,11 @@ impl App {
         if self.edits.get(&slug).is_some_and(|e| e.document_dirty())
             || self.has_pending_draft(&slug)
         {
+            let saved = self.saved_run_summary(&slug);
             self.dialogs.open(Confirm::dialog(ConfirmKind::Run {
                 slug,
                 document: true,
+                saved,
             }));
             return Vec::new();
         }
@@ -168,15 +174,13 @@ impl App {
         }
     }
 
-    /// Runs the version of `slug` saved on Buildkite, with the values typed
-    /// so far for its variables.
-    pub(super) fn run_saved(&mut self, slug: String) -> Vec<Command> {
-        let Some(portal) = self.list.find(&slug) else {
-            return Vec::new();
-        };
-        let document = portal.query.clone();
+    /// The variables form of `slug`'s document as saved on Buildkite, on
+    /// the operation chosen on screen when it has one of that name, with
+    /// the values remembered for it.
+    fn saved_form(&self, slug: &str) -> Option<VariablesForm> {
+        let document = self.list.find(slug)?.query.clone();
         let mut form = VariablesForm::new(
-            &slug,
+            slug,
             &document,
             FormSource::Server(document.clone()),
             &self.remembered,
@@ -185,8 +189,55 @@ impl App {
         if let Some(name) = self.variables.as_ref().and_then(|f| f.operation_name()) {
             form.select_operation(name, &self.remembered);
         }
+        Some(form)
+    }
+
+    /// What running the saved version of `slug` sends, said before it is
+    /// chosen (its form is not the one on screen): the operation and each
+    /// variable's value; a variable named like a secret shows no value.
+    fn saved_run_summary(&self, slug: &str) -> String {
+        let Some(mut form) = self.saved_form(slug) else {
+            return String::new();
+        };
+        let operation = form.operation().map_or_else(
+            || "the saved document".to_owned(),
+            |op| match &op.name {
+                Some(name) => format!("the saved {} `{name}`", op.kind),
+                None => format!("the saved {}", op.kind),
+            },
+        );
+        let Ok(serde_json::Value::Object(variables)) = form.values() else {
+            return format!("r cannot run {operation} yet: {SAVED_NEEDS_VALUES}");
+        };
+        if variables.is_empty() {
+            return format!("r runs {operation}, with no variables.");
+        }
+        let values: Vec<String> = variables
+            .iter()
+            .map(|(name, value)| {
+                let lower = name.to_lowercase();
+                let shown = if ["secret", "token", "password"]
+                    .iter()
+                    .any(|word| lower.contains(word))
+                {
+                    "(hidden)".to_owned()
+                } else {
+                    crate::tui::wrap::cut(&value.to_string(), 40)
+                };
+                format!("${name} = {shown}")
+            })
+            .collect();
+        format!("r runs {operation} with {}.", values.join(", "))
+    }
+
+    /// Runs the version of `slug` saved on Buildkite, with the values the
+    /// run dialog named (remembered for its operation).
+    pub(super) fn run_saved(&mut self, slug: String) -> Vec<Command> {
+        let Some(mut form) = self.saved_form(&slug) else {
+            return Vec::new();
+        };
         if form.values().is_err() {
-            self.say("The saved document needs values the form does not have: save first (s), or fill them in.");
+            self.say(format!("Not run: {SAVED_NEEDS_VALUES}"));
             return Vec::new();
         }
         if !self.has_token(&slug) {

@@ -35,7 +35,13 @@ pub enum ConfirmKind {
     Quit { unsaved: Vec<String> },
     /// Ctrl-r while the portal has unsaved changes: Buildkite runs the saved
     /// document, not the one on screen.
-    Run { slug: String, document: bool },
+    /// `saved`: what `r` (run the saved version) sends, said in full as
+    /// its values are not the ones on screen.
+    Run {
+        slug: String,
+        document: bool,
+        saved: String,
+    },
     /// A run whose requested complexity is over Buildkite's limit: sent
     /// only when the user says so. `why` gives the figure and the limit.
     OverLimit { run: Box<PendingRun>, why: String },
@@ -185,7 +191,11 @@ impl Confirm {
                 ],
                 60,
             ),
-            ConfirmKind::Run { slug, document } => (
+            ConfirmKind::Run {
+                slug,
+                document,
+                saved,
+            } => (
                 " Run with unsaved changes? ",
                 vec![
                     Line::from(format!(
@@ -194,6 +204,7 @@ impl Confirm {
                         if *document { " to its document" } else { "" }
                     )),
                     Line::from("Buildkite runs the document saved on it, not the one on screen."),
+                    Line::from(sanitize_line(saved)),
                     Line::default(),
                     Line::from("s save, then run · r run the saved version · Esc cancel"),
                 ],
