@@ -99,6 +99,8 @@ pub enum Cause {
     Variables,
     Save,
     Run,
+    /// What find in the document said: gone when the find is closed.
+    Find,
 }
 
 #[derive(Debug)]
