@@ -32,7 +32,7 @@ pub use conflict::{Conflict, ConflictChoice};
 pub use drafts::DraftsDialog;
 pub use explain::Explain;
 pub use form::{FormMode, FormRow, PortalForm, NEW_PORTAL_TEMPLATE};
-pub use history::HistoryDialog;
+pub use history::{Comparison, HistoryDialog};
 pub use prompts::{DeletePrompt, SaveResponse};
 pub use token::TokenDialog;
 
