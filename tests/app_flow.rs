@@ -519,7 +519,7 @@ async fn c_on_the_variables_pane_copies_the_typed_variables_or_names_the_one_tha
     steps.push(key(KeyCode::Down)); // on Run, C is not typed: it copies
     steps.push(key(KeyCode::Char('C')));
     steps.push(Step::Show(
-        "Not copied: $first expects an Int (a whole number), got `10C`",
+        "Nothing copied: $first expects an Int (a whole number), got `10C`",
     ));
     steps.push(key(KeyCode::Up));
     steps.push(key(KeyCode::Backspace));

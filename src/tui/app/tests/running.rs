@@ -1,4 +1,5 @@
-//! Ctrl-r as the user meets it: what a run of the saved version will send.
+//! Ctrl-r and `C` as the user meets them: what a run of the saved version
+//! will send, and why nothing was copied.
 
 use super::history::screen;
 use super::*;
@@ -95,5 +96,19 @@ fn the_run_dialog_says_when_the_saved_version_lacks_values() {
         app.status.starts_with("Not run: it needs variables"),
         "{}",
         app.status
+    );
+}
+
+#[test]
+fn c_with_a_missing_value_says_nothing_was_copied_and_what_to_fix() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Down); // recent-builds: `$pipelineSlug: ID!` empty
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::F(6)); // on the operation picker, C is not typed
+    let commands = press(&mut app, KeyCode::Char('C'));
+    assert!(names(&commands).is_empty(), "{:?}", names(&commands));
+    assert_eq!(
+        app.status,
+        "Nothing copied: $pipelineSlug is required (ID!). Fix it in the variables form, then C copies the request."
     );
 }
