@@ -61,3 +61,53 @@ fn moving_into_a_default_makes_it_a_value_to_edit() {
     type_text(&mut app, "0");
     assert!(render(&app).contains("$first Int 50 "), "{}", render(&app));
 }
+
+/// The text of `screen`'s row holding `text`, from it to the first border.
+fn cell_from<'a>(screen: &'a str, text: &str) -> &'a str {
+    let row = screen
+        .lines()
+        .find(|row| row.contains(text))
+        .unwrap_or_else(|| panic!("`{text}` on screen:\n{screen}"));
+    let rest = &row[row.find(text).unwrap_or(0)..];
+    &rest[..rest.find(['│', '╮', '╯']).unwrap_or(rest.len())]
+}
+
+#[test]
+fn at_80_columns_the_variables_pane_wraps_what_it_says_and_cuts_values_visibly() {
+    let mut app = loaded(110, 30); // the variables pane beside the document
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::End);
+    type_text(&mut app, "{"); // the document no longer parses
+    let shown = render(&app);
+    assert!(
+        shown.contains("Fix the document") && shown.contains("errors to run it."),
+        "the whole sentence, wrapped:\n{shown}"
+    );
+    super::tests::ctrl(&mut app, 'z');
+    app.update(crate::tui::message::Msg::Resize(80, 24));
+
+    press(&mut app, KeyCode::F(6)); // on `$pipelineSlug`
+    type_text(
+        &mut app,
+        "demo/a-pipeline-with-a-name-far-longer-than-the-pane-is-wide",
+    );
+    press(&mut app, KeyCode::Down);
+    type_text(&mut app, "many");
+    super::tests::ctrl(&mut app, 't'); // the raw JSON view
+    let shown = render(&app);
+    assert!(
+        shown.contains("expects an Int") && shown.contains("got `many`"),
+        "the error wraps, all of it:\n{shown}"
+    );
+    super::tests::ctrl(&mut app, 't');
+    for _ in 0.."many".len() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    super::tests::ctrl(&mut app, 't');
+    let shown = render(&app);
+    let value = cell_from(&shown, "\"pipelineSlug\"");
+    assert!(
+        value.trim_end().ends_with('…'),
+        "cut visibly: `{value}`\n{shown}"
+    );
+}
