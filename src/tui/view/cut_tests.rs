@@ -133,3 +133,28 @@ fn a_filtered_answer_says_so_by_what_and_how_to_clear_at_80_columns() {
         "{screen}"
     );
 }
+
+#[test]
+fn the_empty_response_pane_and_the_jq_prompt_keep_their_ends() {
+    let mut app = super::tests::loaded(80, 24);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::F(6)); // the run panes, the response beside the variables
+    let screen = render(&app);
+    assert!(
+        screen.contains("to see its answer") && screen.contains("here."),
+        "wrapped, full stop and all:\n{screen}"
+    );
+
+    let mut app = super::tests::loaded(140, 40);
+    super::tests::answer(&mut app, r#"{"data":{"n":1}}"#);
+    type_text(&mut app, "|.data");
+    let screen = render(&app);
+    let row = screen
+        .lines()
+        .find(|row| row.contains(" jq: .data▏"))
+        .unwrap_or_else(|| panic!("the jq prompt:\n{screen}"));
+    assert!(
+        row.contains("▏ (Enter; Ctrl-u Enter: the whole answer) ─") || row.contains("▏ (Enter) ─"),
+        "the hint whole or shortened, never clipped: `{row}`"
+    );
+}

@@ -254,3 +254,5 @@ mod help_tests;
 mod sign_in_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod variables_tests;
