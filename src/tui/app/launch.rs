@@ -91,9 +91,15 @@ impl App {
         self.drafts_elsewhere = slugs;
     }
 
+    /// Whether another running bkportals owns the draft of `slug` (the
+    /// list marks it `E`).
+    pub fn is_edited_elsewhere(&self, slug: &str) -> bool {
+        self.drafts_elsewhere.iter().any(|s| s == slug)
+    }
+
     /// Whether `slug` is left to another running bkportals (and says so).
     pub(super) fn edited_elsewhere(&mut self, slug: &str) -> bool {
-        if !self.drafts_elsewhere.iter().any(|s| s == slug) {
+        if !self.is_edited_elsewhere(slug) {
             return false;
         }
         self.warn(format!(

@@ -572,7 +572,7 @@ impl App {
     /// an edit now would overwrite that draft on disk.
     fn edit_for(&mut self, slug: &str) -> Option<&mut PortalEdit> {
         if !self.edits.contains_key(slug) {
-            if self.has_pending_draft(slug) || self.drafts_elsewhere.iter().any(|s| s == slug) {
+            if self.has_pending_draft(slug) || self.is_edited_elsewhere(slug) {
                 return None;
             }
             let portal = self.list.find(slug)?;

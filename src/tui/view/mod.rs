@@ -251,6 +251,8 @@ mod editor_tests;
 #[cfg(test)]
 mod help_tests;
 #[cfg(test)]
+mod marks_tests;
+#[cfg(test)]
 mod sign_in_tests;
 #[cfg(test)]
 mod tests;
