@@ -325,11 +325,20 @@ impl App {
             Focus::Response => layout::Pane::Response,
         };
         let footer_rows = 1 + self.status_lines(self.screen.width).len() as u16;
-        let arrangement = layout::Arrangement {
+        let mut arrangement = layout::Arrangement {
             focus,
             zoomed: self.zoomed,
             footer_rows,
+            field_rows: layout::FIELD_ROWS,
         };
+        let areas = layout::areas(self.screen, arrangement);
+        // The reasons for a `!` take the fields pane's last rows, more of
+        // them when one does not hold them all (the pane's width stays).
+        let wanted = crate::tui::view::field_rows(self, areas.fields);
+        if wanted == arrangement.field_rows {
+            return areas;
+        }
+        arrangement.field_rows = wanted;
         layout::areas(self.screen, arrangement)
     }
 

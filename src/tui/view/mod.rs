@@ -9,7 +9,9 @@ mod response;
 mod run;
 
 pub(crate) use help::help_extent;
-pub(crate) use portal::{draw_completion, draw_document_text, highlighted_line, DocumentText};
+pub(crate) use portal::{
+    draw_completion, draw_document_text, field_rows, highlighted_line, DocumentText,
+};
 
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
