@@ -359,7 +359,7 @@ async fn the_list_is_kept_for_the_next_launch_privately_and_without_tokens() {
     let dir = tempfile::tempdir().unwrap();
     let steps = vec![Step::Show("4 portals in demo"), key(KeyCode::Char('q'))];
     play(&sandbox, dir.path(), steps).await;
-    let kept = dir.path().join("cache/portal-lists/demo.json");
+    let kept = dir.path().join("cache/portal-lists/demo.jsonl");
     let mut text = String::new();
     for _ in 0..50 {
         // Written on the blocking pool as the listing ends.

@@ -105,6 +105,9 @@ pub struct PortalEdit {
     pub find: Option<Find>,
     /// `document_dirty` at a revision.
     dirty_at: std::cell::Cell<Option<(u64, bool)>>,
+    /// `size()` at a revision: asked on every key and frame, and summing a
+    /// 20 MB document's lines each time showed in the frame's time.
+    size_at: std::cell::Cell<Option<(u64, usize)>>,
     /// The document's highlighting at a revision: lexed once per change,
     /// then each frame reads only the lines on screen.
     highlights: std::cell::RefCell<Option<(u64, Highlights)>>,
@@ -143,6 +146,7 @@ impl PortalEdit {
             page: 10,
             find: None,
             dirty_at: std::cell::Cell::new(None),
+            size_at: std::cell::Cell::new(None),
             highlights: std::cell::RefCell::new(None),
             requested: std::cell::RefCell::new(None),
         };
@@ -163,8 +167,15 @@ impl PortalEdit {
 
     /// The document's size in bytes, without joining its lines.
     pub fn size(&self) -> usize {
+        if let Some((revision, size)) = self.size_at.get() {
+            if revision == self.revision {
+                return size;
+            }
+        }
         let lines = self.document.lines();
-        lines.iter().map(String::len).sum::<usize>() + lines.len().saturating_sub(1)
+        let size = lines.iter().map(String::len).sum::<usize>() + lines.len().saturating_sub(1);
+        self.size_at.set(Some((self.revision, size)));
+        size
     }
 
     pub fn document_dirty(&self) -> bool {

@@ -36,6 +36,9 @@ pub enum Msg {
         slug: String,
         result: Result<(), ApiError>,
     },
+    /// The cached list's portals after the first screen's worth, read once
+    /// the app is up (`tui/list_cache.rs`).
+    CachedListRest(Vec<Portal>),
     /// The run of `slug` ended without an answer to show (no token, or no
     /// status came back); an answer comes as `AnswerStarted`/`Answered`.
     RunFailed {

@@ -256,8 +256,8 @@ async fn start(services: Services) -> Started {
         })
         .await
     };
-    let (stored, (found, problems, elsewhere), open_token_dialog, values, cached) = earlier
-        .unwrap_or_else(|e| {
+    let (stored, (found, problems, elsewhere), open_token_dialog, values, (cached, cached_rest)) =
+        earlier.unwrap_or_else(|e| {
             let problem = format!("Could not read the drafts: {e}");
             let none = run::Remembered::new();
             (
@@ -265,9 +265,17 @@ async fn start(services: Services) -> Started {
                 (Vec::new(), vec![problem], Vec::new()),
                 None,
                 none,
-                Vec::new(),
+                (Vec::new(), list_cache::Rest::default()),
             )
         });
+    // The rest of the cached list is read while the first frame is drawn.
+    let rest_tx = tx.clone();
+    tokio::task::spawn_blocking(move || {
+        let portals = cached_rest.portals();
+        if !portals.is_empty() {
+            let _ = rest_tx.send(Msg::CachedListRest(portals));
+        }
+    });
     let mut app = App::new(&org, stored);
     app.declared = declared;
     app.restore_form_values(values);

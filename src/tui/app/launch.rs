@@ -120,7 +120,20 @@ impl App {
         self.list.add_page(portals, height);
         // The first fresh page still replaces the whole list.
         self.list.stale = reloading;
+        self.list.from_cache = true;
         self.note("The list as last seen; refreshing from Buildkite…");
+    }
+
+    /// The rest of the cached list, after its first screen's worth: added
+    /// unless a fresh page has replaced the cached list meanwhile.
+    pub fn show_rest_of_cached_list(&mut self, rest: Vec<Portal>) {
+        if !self.list.from_cache {
+            return;
+        }
+        let height = self.list_height();
+        let reloading = std::mem::take(&mut self.list.stale);
+        self.list.add_page(rest, height);
+        self.list.stale = reloading;
     }
 
     /// The fresh list, for the next launch.

@@ -19,6 +19,8 @@ pub struct PortalList {
     pub stale: bool,
     /// The portal to select again once a reload brings it back.
     pub reselect: Option<String>,
+    /// What is shown is the last session's list, not a fresh page yet.
+    pub from_cache: bool,
 }
 
 impl PortalList {
@@ -47,6 +49,7 @@ impl PortalList {
         let keep = self.reselect.clone().or_else(|| self.selected_slug());
         if std::mem::take(&mut self.stale) {
             self.portals.clear();
+            self.from_cache = false;
         }
         self.portals.extend(page);
         self.refilter(keep, height);
@@ -57,6 +60,7 @@ impl PortalList {
         if std::mem::take(&mut self.stale) {
             self.portals.clear(); // the organization has no portals now
             self.visible.clear();
+            self.from_cache = false;
         }
         self.reselect = None;
     }

@@ -424,6 +424,10 @@ impl App {
                 Vec::new()
             }
             Msg::PortalsLoaded => self.on_listed(),
+            Msg::CachedListRest(rest) => {
+                self.show_rest_of_cached_list(rest);
+                Vec::new()
+            }
             Msg::LoadFailed(message) => {
                 self.list.stale = false;
                 self.say_because(Cause::Load, format!("Could not load portals: {message}"));

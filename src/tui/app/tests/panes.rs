@@ -292,6 +292,23 @@ fn a_jq_filter_shows_its_result_in_the_pane_and_an_empty_one_the_answer() {
 }
 
 #[test]
+fn the_rest_of_the_last_list_joins_its_first_screen_unless_a_fresh_page_came_first() {
+    let mut app = App::new("demo", Vec::new());
+    app.init();
+    app.show_cached_list(vec![portal("old-one", "Old one", None, WHO)]);
+    app.update(Msg::CachedListRest(vec![portal(
+        "old-two", "Old two", None, WHO,
+    )]));
+    let slugs: Vec<&str> = app.list.portals.iter().map(|p| p.slug.as_str()).collect();
+    assert_eq!(slugs, ["old-one", "old-two"], "the whole cached list");
+    assert!(app.list.stale, "the first fresh page still replaces it");
+    app.update(Msg::PortalsPage(vec![portal("fresh", "Fresh", None, WHO)]));
+    app.update(Msg::CachedListRest(vec![portal("late", "Late", None, WHO)]));
+    let slugs: Vec<&str> = app.list.portals.iter().map(|p| p.slug.as_str()).collect();
+    assert_eq!(slugs, ["fresh"], "no cached portal joins a fresh list");
+}
+
+#[test]
 fn the_last_list_shows_at_launch_until_the_first_fresh_page_replaces_it() {
     let mut app = App::new("demo", Vec::new());
     assert_eq!(names(&app.init()), ["load", "load-schema"]);
