@@ -4,6 +4,7 @@
 
 use super::App;
 use crate::text::sanitize_line;
+use crate::tui::dialogs::Dialog;
 use crate::tui::keymap;
 use crate::tui::wrap;
 
@@ -27,7 +28,10 @@ impl App {
 
     /// The keys the footer names for what has the focus.
     pub fn footer_keys(&self) -> String {
-        if self.list.filtering {
+        if let Some(Dialog::Form(form)) = self.dialogs.front() {
+            // Not the pane's behind it: those do nothing while it is open.
+            form.keys().to_owned()
+        } else if self.list.filtering {
             "type to filter · Enter keep · Esc clear".to_owned()
         } else {
             keymap::footer(self.focus.context())
