@@ -382,6 +382,7 @@ impl App {
     }
 
     pub fn update(&mut self, msg: Msg) -> Vec<Command> {
+        let before = self.status_before();
         let mut commands = match msg {
             Msg::Key(key) => {
                 self.status_sticky = false;
@@ -402,6 +403,7 @@ impl App {
             }
             other => self.on_result(other),
         };
+        self.clear_stale_status(before);
         self.sync_variables();
         self.edit_focused_document();
         if self.focus != Focus::Document

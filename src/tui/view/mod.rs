@@ -257,4 +257,6 @@ mod marks_tests;
 #[cfg(test)]
 mod sign_in_tests;
 #[cfg(test)]
+mod status_tests;
+#[cfg(test)]
 mod tests;
