@@ -32,11 +32,37 @@ fn a_second_bkportals_leaves_the_first_ones_live_draft_alone_until_it_ends() {
         !screen.contains("from an earlier session"),
         "the live draft is not offered:\n{screen}"
     );
-    // Nor edited here: that would overwrite the first one's draft.
+    // Nor edited here: that would overwrite the first one's draft. The list
+    // marks it `E`, and neither its document nor its fields open.
+    let row = screen
+        .lines()
+        .find(|row| row.contains("Who am I"))
+        .unwrap_or_default();
+    let marks: String = row
+        .split("Who am I")
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .rev()
+        .take(5)
+        .collect();
+    assert!(marks.contains('E'), "marked E: {row:?}\n{screen}");
+    let written = std::fs::read(&draft).unwrap();
     second.send(pty::END); // who-am-i
     second.send(pty::ENTER);
     second.wait_for("edit it there");
+    second.type_text("f");
+    // Had the fields form opened, this would be typed into its name.
+    second.type_text("/who");
+    let screen = second.wait_for("/who▏");
+    assert!(!screen.contains("Fields of"), "{screen}");
+    second.send(pty::ESC);
     second.quit();
+    assert_eq!(
+        std::fs::read(&draft).unwrap(),
+        written,
+        "the second wrote nothing over the first one's draft"
+    );
 
     first.child.kill().unwrap(); // ended without a word: its lock goes with it
     first.wait_for_exit();

@@ -561,8 +561,12 @@ fn audit_lists_every_portal_and_fails_when_a_document_is_broken() {
     assert!(table.starts_with("SLUG"), "{table}");
     assert!(!table.contains("mutation-from-any-address"), "{table}");
     assert!(
-        table.contains("! who-am-i: anyone in the organization"),
+        table.contains("? who-am-i: anyone in the organization"),
         "{table}"
+    );
+    assert!(
+        !table.contains("! who-am-i"),
+        "not marked as a warning: {table}"
     );
     assert!(!table.contains('✗'), "{table}");
 

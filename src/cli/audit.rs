@@ -83,9 +83,11 @@ fn print_table(audits: &[PortalAudit]) -> std::io::Result<()> {
     }
     for a in audits {
         for f in &a.findings {
+            // A note to review is not a warning: the app's `!` leaves it out too.
             let mark = match f.severity {
                 Severity::Fails => "✗",
-                Severity::Warns | Severity::Review => "!",
+                Severity::Warns => "!",
+                Severity::Review => "?",
             };
             writeln!(
                 stdout,

@@ -15,7 +15,8 @@ pub struct Areas {
     pub tabs: Rect,
 }
 
-/// Rows the portal's fields take (inside their border).
+/// Rows the portal's fields take (inside their border), when the reasons
+/// for its `!` fit on the last one.
 pub const FIELD_ROWS: u16 = 5;
 
 /// Below this height the screen is short: the document and the run panes
@@ -39,6 +40,9 @@ pub struct Arrangement {
     pub zoomed: bool,
     /// Rows of the footer (a long message wraps onto more).
     pub footer_rows: u16,
+    /// Rows inside the fields pane: `FIELD_ROWS`, more for several reasons
+    /// of a `!`.
+    pub field_rows: u16,
 }
 
 pub fn areas(screen: Rect, arrangement: Arrangement) -> Areas {
@@ -80,9 +84,11 @@ pub fn areas(screen: Rect, arrangement: Arrangement) -> Areas {
             let [list, right] =
                 Layout::horizontal([Constraint::Percentage(30), Constraint::Percentage(70)])
                     .areas(rest);
-            let [fields, document] =
-                Layout::vertical([Constraint::Length(FIELD_ROWS + 2), Constraint::Fill(1)])
-                    .areas(right);
+            let [fields, document] = Layout::vertical([
+                Constraint::Length(arrangement.field_rows + 2),
+                Constraint::Fill(1),
+            ])
+            .areas(right);
             (areas.list, areas.fields, areas.document) = (list, fields, document);
         }
         return areas;
@@ -90,7 +96,7 @@ pub fn areas(screen: Rect, arrangement: Arrangement) -> Areas {
     let [list, right] =
         Layout::horizontal([Constraint::Percentage(30), Constraint::Percentage(70)]).areas(main);
     let [fields, document, run] = Layout::vertical([
-        Constraint::Length(FIELD_ROWS + 2),
+        Constraint::Length(arrangement.field_rows + 2),
         Constraint::Percentage(if run_first { 25 } else { 55 }),
         Constraint::Fill(1),
     ])

@@ -90,6 +90,7 @@ pub async fn run_on<C: Console>(
 where
     <C::Backend as ratatui::backend::Backend>::Error: Send + Sync + 'static,
 {
+    let rest_endpoint = services.rest.endpoint().clone();
     let Started {
         mut app,
         mut runtime,
@@ -104,7 +105,7 @@ where
         let size = console.terminal().size().map_err(io::Error::other)?;
         app.update(Msg::Resize(size.width, size.height));
         if needs_sign_in {
-            pending = app.ask_for_api_token();
+            pending = app.ask_for_api_token(&rest_endpoint);
         } else {
             pending = app.init();
             app.show_cached_list(std::mem::take(&mut cached));

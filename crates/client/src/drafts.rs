@@ -141,7 +141,7 @@ impl DraftStore {
                     draft,
                 }) if owner::live_elsewhere(&self.dir, pid) => {
                     problems.push(format!(
-                        "the draft of {} is being edited in another bkportals still running (process {pid}); it is offered here once that one ends",
+                        "the draft of {} is being edited in another bkportals still running (process {pid}), so it is not edited here (marked E in the list); it is offered here once that one ends.",
                         draft.slug
                     ));
                     elsewhere.push(draft.slug);
@@ -297,6 +297,7 @@ mod tests {
             )),
             "{problems:?}"
         );
+        assert!(problems[0].ends_with("once that one ends."), "{problems:?}");
         assert_eq!(store.load_all("acme").elsewhere, ["deploy"]);
         drop(running); // it ended (the kernel drops the lock of a dead process too)
         let (drafts, problems) = store.load("acme");

@@ -92,9 +92,13 @@ impl App {
         }
     }
 
-    /// A key that scrolls the help; false for the others (they close it).
+    /// A key that scrolls the help; false for the others (they close it),
+    /// and for every key when the help fits (it says "any key closes this").
     fn scroll_help(&mut self, key: KeyEvent) -> bool {
         let (total, rows) = crate::tui::view::help_extent(self);
+        if total <= rows {
+            return false;
+        }
         let last = total.saturating_sub(rows);
         let page = rows.saturating_sub(1).max(1);
         let at = self.help_scroll.min(last);

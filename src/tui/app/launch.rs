@@ -14,10 +14,11 @@ pub const EXIT_NOT_SIGNED_IN: u8 = 1;
 
 impl App {
     /// Started without an API token: the sign-in dialog, and nothing loads
-    /// until it is signed in.
-    pub fn ask_for_api_token(&mut self) -> Vec<Command> {
+    /// until it is signed in. `endpoint`: the REST endpoint the token is for
+    /// (when not Buildkite's, the dialog does not send people there).
+    pub fn ask_for_api_token(&mut self, endpoint: &url::Url) -> Vec<Command> {
         self.dialogs
-            .open(Dialog::ApiSignIn(ApiSignIn::new(&self.org)));
+            .open(Dialog::ApiSignIn(ApiSignIn::new(&self.org, endpoint)));
         self.say(format!("Not signed in to {}.", self.org));
         Vec::new()
     }
@@ -91,9 +92,15 @@ impl App {
         self.drafts_elsewhere = slugs;
     }
 
+    /// Whether another running bkportals owns the draft of `slug` (the
+    /// list marks it `E`).
+    pub fn is_edited_elsewhere(&self, slug: &str) -> bool {
+        self.drafts_elsewhere.iter().any(|s| s == slug)
+    }
+
     /// Whether `slug` is left to another running bkportals (and says so).
     pub(super) fn edited_elsewhere(&mut self, slug: &str) -> bool {
-        if !self.drafts_elsewhere.iter().any(|s| s == slug) {
+        if !self.is_edited_elsewhere(slug) {
             return false;
         }
         self.warn(format!(

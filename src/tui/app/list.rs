@@ -25,7 +25,11 @@ pub struct PortalList {
 
 impl PortalList {
     pub fn selected_portal(&self) -> Option<&Portal> {
-        self.visible.get(self.selected).map(|&i| &self.portals[i])
+        // `get`: geometry (the fields pane's rows) asks while a page is
+        // being added, before `visible` is made again.
+        self.visible
+            .get(self.selected)
+            .and_then(|&i| self.portals.get(i))
     }
 
     pub fn selected_slug(&self) -> Option<String> {

@@ -4,6 +4,7 @@
 
 use super::App;
 use crate::text::sanitize_line;
+use crate::tui::dialogs::Dialog;
 use crate::tui::keymap;
 use crate::tui::wrap;
 
@@ -13,7 +14,36 @@ const LOG_SIZE: usize = 500;
 /// Rows a message may take below the keys before the log is the way to read it.
 pub const STATUS_ROWS: usize = 3;
 
+/// The status line and the dialogs before an update, to tell whether it
+/// opened a dialog without a word of its own (`App::clear_stale_status`).
+pub(super) struct StatusBefore {
+    status: String,
+    dialogs: usize,
+    front: Option<std::mem::Discriminant<Dialog>>,
+}
+
 impl App {
+    pub(super) fn status_before(&self) -> StatusBefore {
+        StatusBefore {
+            status: self.status.clone(),
+            dialogs: self.dialogs.len(),
+            front: self.dialogs.front().map(std::mem::discriminant),
+        }
+    }
+
+    /// A dialog opened now, saying nothing: the news of an earlier step
+    /// would read as being about it, so it goes (F7 still has it). What is
+    /// said until its cause is resolved stays.
+    pub(super) fn clear_stale_status(&mut self, before: StatusBefore) {
+        let front = self.dialogs.front().map(std::mem::discriminant);
+        let opened = self.dialogs.len() > before.dialogs
+            || (self.dialogs.len() == before.dialogs && front.is_some() && front != before.front);
+        if opened && self.status == before.status && self.status_cause.is_none() {
+            self.status.clear();
+            self.status_sticky = false;
+        }
+    }
+
     /// Adds the status line to the log (a message said twice in a row once).
     pub(super) fn log_status(&mut self) {
         if self.status.is_empty() || self.messages.back() == Some(&self.status) {
@@ -27,7 +57,10 @@ impl App {
 
     /// The keys the footer names for what has the focus.
     pub fn footer_keys(&self) -> String {
-        if self.list.filtering {
+        if let Some(Dialog::Form(form)) = self.dialogs.front() {
+            // Not the pane's behind it: those do nothing while it is open.
+            form.keys().to_owned()
+        } else if self.list.filtering {
             "type to filter · Enter keep · Esc clear".to_owned()
         } else {
             keymap::footer(self.focus.context())

@@ -330,11 +330,20 @@ impl App {
             Focus::Response => layout::Pane::Response,
         };
         let footer_rows = 1 + self.status_lines(self.screen.width).len() as u16;
-        let arrangement = layout::Arrangement {
+        let mut arrangement = layout::Arrangement {
             focus,
             zoomed: self.zoomed,
             footer_rows,
+            field_rows: layout::FIELD_ROWS,
         };
+        let areas = layout::areas(self.screen, arrangement);
+        // The reasons for a `!` take the fields pane's last rows, more of
+        // them when one does not hold them all (the pane's width stays).
+        let wanted = crate::tui::view::field_rows(self, areas.fields);
+        if wanted == arrangement.field_rows {
+            return areas;
+        }
+        arrangement.field_rows = wanted;
         layout::areas(self.screen, arrangement)
     }
 
@@ -378,6 +387,7 @@ impl App {
     }
 
     pub fn update(&mut self, msg: Msg) -> Vec<Command> {
+        let before = self.status_before();
         let mut commands = match msg {
             Msg::Key(key) => {
                 self.status_sticky = false;
@@ -398,6 +408,7 @@ impl App {
             }
             other => self.on_result(other),
         };
+        self.clear_stale_status(before);
         self.sync_variables();
         self.edit_focused_document();
         if self.focus != Focus::Document
@@ -581,7 +592,7 @@ impl App {
     /// an edit now would overwrite that draft on disk.
     fn edit_for(&mut self, slug: &str) -> Option<&mut PortalEdit> {
         if !self.edits.contains_key(slug) {
-            if self.has_pending_draft(slug) || self.drafts_elsewhere.iter().any(|s| s == slug) {
+            if self.has_pending_draft(slug) || self.is_edited_elsewhere(slug) {
                 return None;
             }
             let portal = self.list.find(slug)?;

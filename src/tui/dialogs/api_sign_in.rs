@@ -51,15 +51,38 @@ pub struct ApiSignIn {
     pub input: LineInput,
     pub checking: bool,
     pub problem: Option<Problem>,
+    /// The REST endpoint's host (and port) when it is not Buildkite's (a
+    /// sandbox): its tokens are not made on buildkite.com.
+    pub elsewhere: Option<String>,
 }
 
 impl ApiSignIn {
-    pub fn new(org: &str) -> ApiSignIn {
+    /// Signing in to `org` at the REST endpoint `endpoint`.
+    pub fn new(org: &str, endpoint: &url::Url) -> ApiSignIn {
+        let host = endpoint.host_str().unwrap_or_default();
+        let buildkite = host == "buildkite.com" || host.ends_with(".buildkite.com");
         ApiSignIn {
             org: org.to_owned(),
             input: LineInput::secret(),
             checking: false,
             problem: None,
+            elsewhere: (!buildkite).then(|| match endpoint.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host.to_owned(),
+            }),
+        }
+    }
+
+    /// Where a token for this endpoint comes from, in a sentence.
+    fn where_to_make_one(&self, org: &str) -> String {
+        match &self.elsewhere {
+            None => format!(
+                "Make one at {TOKEN_SETTINGS} (New API Access Token, organization `{org}`)."
+            ),
+            Some(server) => format!(
+                "This app talks to {}, not to Buildkite, so a token made on buildkite.com will not do: a `bkportals sandbox` prints its token as it starts (BUILDKITE_API_TOKEN); another server, ask whoever runs it.",
+                sanitize_line(server)
+            ),
         }
     }
 
@@ -157,10 +180,7 @@ impl ApiSignIn {
         for (scope, purpose) in NEEDED {
             lines.extend(text(&format!("  {scope:<14} {purpose}"), dim()));
         }
-        lines.extend(text(
-            &format!("Make one at {TOKEN_SETTINGS} (New API Access Token, organization `{org}`)."),
-            Style::new(),
-        ));
+        lines.extend(text(&self.where_to_make_one(&org), Style::new()));
         lines.push(Line::default());
         lines.extend(self.problem_lines(&text));
         let label = if self.checking {
@@ -177,7 +197,7 @@ impl ApiSignIn {
         let footer = if self.checking {
             "Esc stop the check".to_owned()
         } else {
-            format!("Enter check and sign in{use_as_is} · Esc leave")
+            format!("Enter check and sign in{use_as_is} · Ctrl-u clear · Esc leave")
         };
         prompt(
             frame,
@@ -215,10 +235,11 @@ impl ApiSignIn {
                 } else {
                     "and press Enter to check again, or paste another."
                 };
-                lines.extend(text(
-                    &format!("Add them in the token's settings at {TOKEN_SETTINGS} {then}"),
-                    Style::new(),
-                ));
+                let place = match &self.elsewhere {
+                    None => format!("in the token's settings at {TOKEN_SETTINGS}"),
+                    Some(server) => format!("to the token on {}", sanitize_line(server)),
+                };
+                lines.extend(text(&format!("Add them {place} {then}"), Style::new()));
             }
         }
         lines.push(Line::default());
@@ -235,9 +256,13 @@ mod tests {
         KeyEvent::new(code, KeyModifiers::NONE)
     }
 
+    fn buildkite() -> url::Url {
+        url::Url::parse(crate::config::DEFAULT_REST_ENDPOINT).unwrap()
+    }
+
     #[test]
     fn the_pasted_token_never_shows_in_debug_nor_in_the_action() {
-        let mut dialog = ApiSignIn::new("acme");
+        let mut dialog = ApiSignIn::new("acme", &buildkite());
         dialog.paste("  bkua_secret_value\n");
         let step = dialog.key(key(KeyCode::Enter));
         let shown = format!("{step:?}");
@@ -251,7 +276,7 @@ mod tests {
 
     #[test]
     fn two_words_are_not_a_token_and_stay_to_be_corrected() {
-        let mut dialog = ApiSignIn::new("acme");
+        let mut dialog = ApiSignIn::new("acme", &buildkite());
         dialog.paste("bkua_one bkua_two");
         let step = dialog.key(key(KeyCode::Enter));
         assert!(step.action.is_none(), "nothing is sent");

@@ -83,6 +83,18 @@ pub struct PortalForm {
 }
 
 impl PortalForm {
+    /// Its keys, said at its bottom and in the app's footer behind it.
+    pub fn keys(&self) -> &'static str {
+        match self.mode {
+            FormMode::Create => {
+                "Tab next field · Ctrl-s create · Esc close (kept for later) · Ctrl-d discard"
+            }
+            FormMode::EditFields { .. } => {
+                "Tab next field · Ctrl-s save · Esc close (kept unsaved)"
+            }
+        }
+    }
+
     pub fn create() -> PortalForm {
         PortalForm::new_creation(&FieldDraft::default(), NEW_PORTAL_TEMPLATE)
     }
@@ -511,12 +523,7 @@ pub fn draw(frame: &mut Frame, app: &App, form: &PortalForm) {
             }
         }
     }
-    let keys = match form.mode {
-        FormMode::Create => {
-            "Tab next field · Ctrl-s create · Esc close (kept for later) · Ctrl-d discard"
-        }
-        FormMode::EditFields { .. } => "Tab next field · Ctrl-s save · Esc close (kept unsaved)",
-    };
+    let keys = form.keys();
     let footer = match &form.server_error {
         Some((None, message)) => Line::from(Span::styled(
             format!("✗ {}", sanitize_line(message)),

@@ -158,3 +158,22 @@ fn the_save_dialog_offers_an_absolute_path_and_shows_a_long_one_whole_when_it_as
     );
     assert!(screen.contains("Enter replace"), "it asks first:\n{screen}");
 }
+
+#[test]
+fn the_footer_behind_the_new_portal_form_names_the_forms_keys_not_the_lists() {
+    let mut app = super::tests::loaded(120, 32);
+    press(&mut app, KeyCode::Char('n'));
+    let screen = render(&app);
+    let footer = screen.lines().last().unwrap_or_default();
+    assert!(footer.contains("Ctrl-s create"), "{footer}");
+    assert!(
+        !footer.contains("/ filter") && !footer.contains("Enter edit"),
+        "{footer}"
+    );
+    press(&mut app, KeyCode::Esc);
+    let screen = render(&app);
+    assert!(
+        screen.contains(" / filter · Enter edit"),
+        "the list's again: {screen}"
+    );
+}

@@ -80,10 +80,10 @@ fn help_page(app: &App, screen: Rect) -> HelpPage {
     let mut notes = Vec::new();
     if context == keymap::Context::List {
         notes.push(
-            "Marks: U user-invokable · T token stored · ● unsaved · D draft waiting".to_owned(),
+            "Marks: U user-invokable · T token stored · ● unsaved · D draft waiting · E being edited in another bkportals still running (not editable here until it ends)".to_owned(),
         );
         notes.push(
-            "! risky (what bkportals audit warns about or fails): a mutation open to any address, or a document that does not parse or validate against the schema; the selected portal's fields say which"
+            "! risky (what bkportals audit warns about or fails): a mutation open to any address, or a document that does not parse or validate against the schema; the selected portal's fields say which (a user-invokable portal, which audit lists for review with `?`, is marked U, not !)"
                 .to_owned(),
         );
     }

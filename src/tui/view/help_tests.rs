@@ -53,9 +53,14 @@ fn cut_in(app: &App, screen: &str) -> bool {
         .any(|w| w.contains('…') && !note.contains(&w.as_str()))
 }
 
-/// The help's screens from its top to its end, scrolling a page at a time.
+/// The help's screens from its top to its end, scrolling a page at a time
+/// (one screen when it fits: then a key would close it).
 fn every_page(app: &mut App) -> Vec<String> {
     let mut pages = vec![render(app)];
+    let (total, rows) = super::help_extent(app);
+    if total <= rows {
+        return pages;
+    }
     for _ in 0..10 {
         press(app, KeyCode::PageDown);
         let page = render(app);
@@ -176,4 +181,28 @@ fn the_mouse_wheel_scrolls_the_help_not_the_panes_under_it() {
     app.update(wheel(MouseEventKind::ScrollUp));
     assert_eq!(render(&app), top);
     assert!(app.show_help);
+}
+
+#[test]
+fn a_help_that_fits_closes_on_any_key_as_it_says_and_one_that_scrolls_says_which_keys_do() {
+    let mut app = loaded(140, 40);
+    press(&mut app, KeyCode::F(1));
+    let screen = render(&app);
+    assert!(screen.contains("any key closes this"), "{screen}");
+    press(&mut app, KeyCode::Down);
+    assert!(!app.show_help, "↓ closed it, as the help says");
+    press(&mut app, KeyCode::F(1));
+    press(&mut app, KeyCode::End);
+    assert!(!app.show_help, "End too");
+
+    let mut app = help_in_document(80, 24);
+    let screen = render(&app);
+    assert!(
+        screen.contains("↑/↓ PgUp/PgDn Home/End scroll · other keys close"),
+        "{screen}"
+    );
+    press(&mut app, KeyCode::End);
+    assert!(app.show_help, "End scrolled it, as the help says");
+    press(&mut app, KeyCode::Char('x'));
+    assert!(!app.show_help, "another key closed it");
 }

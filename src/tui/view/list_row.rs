@@ -18,7 +18,7 @@ pub(crate) fn matched_style() -> Style {
         .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
 }
 
-/// Columns the markers take: `●UT!`.
+/// Columns the markers take: `●UT!` (`D` or `E` in place of `●`).
 const MARKS: usize = 4;
 
 /// The row of `portal`, `width` columns wide; `filter` marks what it matched.
@@ -32,6 +32,8 @@ pub(super) fn list_item(
         "●"
     } else if app.has_pending_draft(&portal.slug) {
         "D"
+    } else if app.is_edited_elsewhere(&portal.slug) {
+        "E"
     } else {
         " "
     };

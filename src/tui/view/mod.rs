@@ -9,7 +9,9 @@ mod response;
 mod run;
 
 pub(crate) use help::help_extent;
-pub(crate) use portal::{draw_completion, draw_document_text, highlighted_line, DocumentText};
+pub(crate) use portal::{
+    draw_completion, draw_document_text, field_rows, highlighted_line, DocumentText,
+};
 
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -251,7 +253,11 @@ mod editor_tests;
 #[cfg(test)]
 mod help_tests;
 #[cfg(test)]
+mod marks_tests;
+#[cfg(test)]
 mod sign_in_tests;
+#[cfg(test)]
+mod status_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

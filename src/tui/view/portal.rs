@@ -101,7 +101,7 @@ pub fn draw_fields(frame: &mut Frame, app: &App, area: Rect) {
             area,
         );
     }
-    lines.push(match &server_error {
+    lines.extend(match &server_error {
         Some((field, message)) => {
             let place = match field {
                 Some(Field::Name) => "Name: ",
@@ -112,27 +112,27 @@ pub fn draw_fields(frame: &mut Frame, app: &App, area: Rect) {
                 Some(Field::Query) => "Document: ",
                 None => "",
             };
-            fit_line(
+            vec![fit_line(
                 vec![Span::styled(
                     format!("✗ {place}{}", sanitize_line(message)),
                     error_style(),
                 )],
                 area,
-            )
+            )]
         }
         // Why the list marks it `!`, in place of the keys' reminder.
-        None => match app.risk_reasons(portal).join(" · ") {
-            reasons if !reasons.is_empty() => fit_line(
-                vec![Span::styled(
-                    format!("! {}", sanitize_line(&reasons)),
-                    error_style(),
-                )],
-                area,
-            ),
-            _ => Line::from(Span::styled(
+        None => match app.risk_reasons(portal) {
+            reasons if !reasons.is_empty() => {
+                let room = inner_rows(area).saturating_sub(FIELD_LINES).max(1);
+                reason_lines(&reasons, inner_width(area), room)
+                    .into_iter()
+                    .map(|line| fit_line(vec![Span::styled(line, error_style())], area))
+                    .collect()
+            }
+            _ => vec![Line::from(Span::styled(
                 "f edit fields · Ctrl-s save · Ctrl-r run",
                 dim(),
-            )),
+            ))],
         },
     });
     let saving = if edit.is_some_and(|e| e.saving) {
@@ -142,6 +142,83 @@ pub fn draw_fields(frame: &mut Frame, app: &App, area: Rect) {
     };
     let title = fit_title(&format!(" {}{saving} ", sanitize_line(&portal.name)), area);
     frame.render_widget(Paragraph::new(lines).block(pane(title, false)), area);
+}
+
+/// Lines of fields above the last rows (the keys, a server's refusal, or
+/// the reasons for a `!`).
+const FIELD_LINES: usize = 4;
+
+/// Most rows the reasons for a `!` take: the document keeps the rest.
+const MOST_REASON_ROWS: u16 = 4;
+/// On a short screen, where the document has fewer rows to give.
+const MOST_REASON_ROWS_SHORT: u16 = 2;
+
+fn inner_rows(area: Rect) -> usize {
+    usize::from(area.height.saturating_sub(2))
+}
+
+fn inner_width(area: Rect) -> usize {
+    usize::from(area.width.saturating_sub(2))
+}
+
+/// Rows inside the fields pane at `area` (its width is what counts): the
+/// fields, then the reasons for the selected portal's `!`, each on its own
+/// lines, wrapped, within `MOST_REASON_ROWS`.
+pub(crate) fn field_rows(app: &App, area: Rect) -> u16 {
+    let normal = crate::tui::layout::FIELD_ROWS;
+    let Some(portal) = app.selected_portal() else {
+        return normal;
+    };
+    if area.width <= 2
+        || app
+            .selected_edit()
+            .is_some_and(|e| e.server_error.is_some())
+    {
+        return normal;
+    }
+    let reasons = app.risk_reasons(portal);
+    if reasons.is_empty() {
+        return normal;
+    }
+    let most = if app.screen.height < crate::tui::layout::SHORT_SCREEN {
+        MOST_REASON_ROWS_SHORT
+    } else {
+        MOST_REASON_ROWS
+    };
+    let lines = reason_lines(&reasons, inner_width(area), usize::from(most)).len();
+    FIELD_LINES as u16 + (lines as u16).clamp(1, most)
+}
+
+/// `reasons`, each `! ` and its words wrapped to `width`, in at most `room`
+/// lines: when wrapped they do not fit, one cut line each, and past `room`
+/// reasons a last line saying how many more.
+fn reason_lines(reasons: &[String], width: usize, room: usize) -> Vec<String> {
+    let reasons: Vec<String> = reasons.iter().map(|r| sanitize_line(r)).collect();
+    let wrapped: Vec<String> = reasons
+        .iter()
+        .flat_map(|reason| {
+            crate::tui::wrap::wrap(reason, width.saturating_sub(2))
+                .into_iter()
+                .enumerate()
+                .map(|(i, part)| format!("{} {part}", if i == 0 { "!" } else { " " }))
+        })
+        .collect();
+    if wrapped.len() <= room {
+        return wrapped;
+    }
+    let mut lines: Vec<String> = reasons
+        .iter()
+        .map(|reason| crate::tui::wrap::cut(&format!("! {reason}"), width))
+        .collect();
+    if lines.len() > room {
+        let kept = room.saturating_sub(1);
+        let more = lines.len() - kept;
+        lines.truncate(kept);
+        lines.push(format!(
+            "! and {more} more: `bkportals audit` lists them all"
+        ));
+    }
+    lines
 }
 
 pub fn draw_document(frame: &mut Frame, app: &App, area: Rect) {

@@ -11,7 +11,7 @@ const PASTED: &str = "bkua_0123456789abcdef0123456789abcdef";
 fn signing_in(width: u16, height: u16) -> App {
     let mut app = App::new("acme", Vec::new());
     app.update(Msg::Resize(width, height));
-    app.ask_for_api_token();
+    app.ask_for_api_token(&url::Url::parse(crate::config::DEFAULT_REST_ENDPOINT).unwrap());
     app.update(Msg::Paste(PASTED.into()));
     app
 }
@@ -41,4 +41,47 @@ fn sign_in_dialog_naming_the_scopes_a_token_lacks_80x24() {
     let screen = render(&app);
     assert!(!screen.contains(PASTED), "{screen}");
     insta::assert_snapshot!(screen);
+}
+
+/// The screen's text as one run of words (box borders and row ends left
+/// out), for sentences the dialog wraps.
+fn flowed(screen: &str) -> String {
+    screen
+        .replace(['│', '"'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn signing_in_to_a_sandbox_does_not_send_people_to_buildkite_com() {
+    let mut app = App::new("demo", Vec::new());
+    app.update(Msg::Resize(100, 30));
+    app.ask_for_api_token(&url::Url::parse("http://127.0.0.1:9100/").unwrap());
+    let screen = render(&app);
+    let text = flowed(&screen);
+    assert!(!text.contains("buildkite.com/user"), "{screen}");
+    assert!(
+        text.contains("This app talks to 127.0.0.1:9100, not to Buildkite"),
+        "{screen}"
+    );
+    assert!(
+        text.contains("a `bkportals sandbox` prints its token as it starts"),
+        "{screen}"
+    );
+    assert!(text.contains("Ctrl-u clear"), "its keys: {screen}");
+}
+
+#[test]
+fn signing_in_to_buildkite_names_its_token_page_and_every_key() {
+    let app = signing_in(100, 30);
+    let text = flowed(&render(&app));
+    assert!(
+        text.contains("Make one at https://buildkite.com/user/api-access-tokens"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Enter check and sign in · Ctrl-u clear · Esc leave"),
+        "{text}"
+    );
 }

@@ -64,6 +64,11 @@ impl RestClient {
         &self.org
     }
 
+    /// The REST endpoint it calls.
+    pub fn endpoint(&self) -> &Url {
+        &self.base
+    }
+
     /// The same client calling with another API token (a sign-in checks a
     /// pasted one, then the app goes on with it).
     pub fn with_token(&self, token: Secret) -> RestClient {

@@ -5,9 +5,16 @@ use super::*;
 use crate::api_token::{Checked, SignInError, SignedIn};
 use crate::secrets::Secret;
 
+fn buildkite_endpoint() -> url::Url {
+    url::Url::parse(crate::config::DEFAULT_REST_ENDPOINT).unwrap()
+}
+
 fn signing_in() -> App {
     let mut app = App::new("demo", Vec::new());
-    assert!(app.ask_for_api_token().is_empty(), "nothing loads yet");
+    assert!(
+        app.ask_for_api_token(&buildkite_endpoint()).is_empty(),
+        "nothing loads yet"
+    );
     app.update(Msg::Paste("bkua_pasted".into()));
     app
 }
