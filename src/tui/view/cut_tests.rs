@@ -11,7 +11,7 @@ use crate::tui::app::App;
 use crate::tui::message::Msg;
 
 /// The row of the screen where `text` is, up to the first border after it.
-fn cell_after<'a>(screen: &'a str, text: &str) -> &'a str {
+pub(super) fn cell_after<'a>(screen: &'a str, text: &str) -> &'a str {
     let row = screen
         .lines()
         .find(|row| row.contains(text))

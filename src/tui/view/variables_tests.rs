@@ -62,16 +62,6 @@ fn moving_into_a_default_makes_it_a_value_to_edit() {
     assert!(render(&app).contains("$first Int 50 "), "{}", render(&app));
 }
 
-/// The text of `screen`'s row holding `text`, from it to the first border.
-fn cell_from<'a>(screen: &'a str, text: &str) -> &'a str {
-    let row = screen
-        .lines()
-        .find(|row| row.contains(text))
-        .unwrap_or_else(|| panic!("`{text}` on screen:\n{screen}"));
-    let rest = &row[row.find(text).unwrap_or(0)..];
-    &rest[..rest.find(['│', '╮', '╯']).unwrap_or(rest.len())]
-}
-
 #[test]
 fn at_80_columns_the_variables_pane_wraps_what_it_says_and_cuts_values_visibly() {
     let mut app = loaded(110, 30); // the variables pane beside the document
@@ -105,7 +95,7 @@ fn at_80_columns_the_variables_pane_wraps_what_it_says_and_cuts_values_visibly()
     }
     super::tests::ctrl(&mut app, 't');
     let shown = render(&app);
-    let value = cell_from(&shown, "\"pipelineSlug\"");
+    let value = super::cut_tests::cell_after(&shown, "\"pipelineSlug\"");
     assert!(
         value.trim_end().ends_with('…'),
         "cut visibly: `{value}`\n{shown}"
