@@ -278,3 +278,25 @@ fn an_empty_paste_over_a_selection_changes_nothing() {
     assert_eq!(text(&app), before);
     assert!(!app.selected_edit().is_some_and(PortalEdit::is_dirty));
 }
+
+#[test]
+fn ctrl_c_says_how_much_it_copied_and_where_in_one_message() {
+    let mut app = editing_long_document();
+    for _ in 0..6 {
+        with_mods(&mut app, KeyCode::Right, KeyModifiers::SHIFT);
+    }
+    ctrl(&mut app, 'c');
+    app.update(Msg::Copied(
+        "Copied to the system clipboard and through the terminal (OSC 52).".into(),
+    ));
+    assert_eq!(
+        app.status,
+        "Copied 6 characters to the system clipboard and through the terminal (OSC 52)."
+    );
+    ctrl(&mut app, 'x');
+    app.update(Msg::Copied("Copied to the system clipboard.".into()));
+    assert_eq!(
+        app.status,
+        "Copied the 6 characters cut to the system clipboard."
+    );
+}
