@@ -300,3 +300,38 @@ fn ctrl_c_says_how_much_it_copied_and_where_in_one_message() {
         "Copied the 6 characters cut to the system clipboard."
     );
 }
+
+#[test]
+fn a_paste_after_enter_keeps_its_own_indent_instead_of_adding_it_to_enters() {
+    let mut app = loaded();
+    app.update(Msg::Resize(80, 24));
+    let query = "query Me {\n  viewer {\n    user { id }\n  }\n}\n";
+    app.update(Msg::PortalsPage(vec![portal(
+        "indent", "Indent", None, query,
+    )]));
+    app.list.filter = "indent".into();
+    app.list.refilter(None, 10);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::End);
+    press(&mut app, KeyCode::Enter); // "    " after `viewer {`
+    app.update(Msg::Paste("    name\n    email".into()));
+    assert!(
+        text(&app).contains("  viewer {\n    name\n    email\n    user { id }"),
+        "{}",
+        text(&app)
+    );
+    ctrl(&mut app, 'z');
+    assert!(
+        text(&app).contains("  viewer {\n    \n    user"),
+        "one undo takes the paste back, Enter's indent with it: {}",
+        text(&app)
+    );
+    // A paste without an indent of its own goes after Enter's.
+    app.update(Msg::Paste("name".into()));
+    assert!(
+        text(&app).contains("  viewer {\n    name\n"),
+        "{}",
+        text(&app)
+    );
+}
