@@ -495,7 +495,30 @@ pub fn paste_into(area: &mut TextArea<'_>, text: &str) -> bool {
     if text.is_empty() {
         return false;
     }
-    area.insert_str(text)
+    let unindented = drop_auto_indent(area, &text);
+    area.insert_str(text) || unindented
+}
+
+/// On a line that holds only its indent (as Enter leaves it), a paste
+/// that brings its own indent replaces that one: the two would add up.
+fn drop_auto_indent(area: &mut TextArea<'_>, text: &str) -> bool {
+    if area.is_selecting() || !text.starts_with([' ', '\t']) {
+        return false;
+    }
+    let ratatui_textarea::DataCursor(row, column) = area.cursor();
+    let Some(line) = area.lines().get(row) else {
+        return false;
+    };
+    let only_indent =
+        !line.is_empty() && line.chars().all(|c| c == ' ') && column == line.chars().count();
+    if !only_indent {
+        return false;
+    }
+    // Backspaces, not a line cut: those would replace what Ctrl-v pastes.
+    for _ in 0..column {
+        area.delete_char();
+    }
+    true
 }
 
 fn text_area(text: &str) -> TextArea<'static> {

@@ -48,7 +48,7 @@ impl App {
         vec![Command::Copy(text)]
     }
 
-    /// The clipboard's answer, naming what `y` or `p` copied.
+    /// The clipboard's answer, naming what `y`, `p` or Ctrl-c/Ctrl-x copied.
     pub(super) fn copied_status(&mut self, how: String) -> String {
         let Some(what) = self.copying.take() else {
             return how;

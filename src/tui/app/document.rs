@@ -121,6 +121,12 @@ impl App {
                 let chars = text.chars().count();
                 let done = if cut { "Cut" } else { "Copied" };
                 self.say(format!("{done} {chars} characters (Ctrl-v pastes them)."));
+                // The clipboard's answer says both: how many, and where to.
+                self.copying = Some(if cut {
+                    format!("the {chars} characters cut")
+                } else {
+                    format!("{chars} characters")
+                });
                 vec![Command::Copy(text)]
             }
             None => {

@@ -146,7 +146,8 @@ pub struct App {
     /// F5 was pressed: say when the schema arrives.
     schema_asked: bool,
     pub show_help: bool,
-    /// What `y` or `p` is copying, for the status once the clipboard answers.
+    /// What `y`, `p` or a document's Ctrl-c is copying, for the status once
+    /// the clipboard answers.
     copying: Option<String>,
     /// The first line of the help shown (it scrolls when taller than the screen).
     pub help_scroll: usize,

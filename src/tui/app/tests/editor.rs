@@ -278,3 +278,60 @@ fn an_empty_paste_over_a_selection_changes_nothing() {
     assert_eq!(text(&app), before);
     assert!(!app.selected_edit().is_some_and(PortalEdit::is_dirty));
 }
+
+#[test]
+fn ctrl_c_says_how_much_it_copied_and_where_in_one_message() {
+    let mut app = editing_long_document();
+    for _ in 0..6 {
+        with_mods(&mut app, KeyCode::Right, KeyModifiers::SHIFT);
+    }
+    ctrl(&mut app, 'c');
+    app.update(Msg::Copied(
+        "Copied to the system clipboard and through the terminal (OSC 52).".into(),
+    ));
+    assert_eq!(
+        app.status,
+        "Copied 6 characters to the system clipboard and through the terminal (OSC 52)."
+    );
+    ctrl(&mut app, 'x');
+    app.update(Msg::Copied("Copied to the system clipboard.".into()));
+    assert_eq!(
+        app.status,
+        "Copied the 6 characters cut to the system clipboard."
+    );
+}
+
+#[test]
+fn a_paste_after_enter_keeps_its_own_indent_instead_of_adding_it_to_enters() {
+    let mut app = loaded();
+    app.update(Msg::Resize(80, 24));
+    let query = "query Me {\n  viewer {\n    user { id }\n  }\n}\n";
+    app.update(Msg::PortalsPage(vec![portal(
+        "indent", "Indent", None, query,
+    )]));
+    app.list.filter = "indent".into();
+    app.list.refilter(None, 10);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::End);
+    press(&mut app, KeyCode::Enter); // "    " after `viewer {`
+    app.update(Msg::Paste("    name\n    email".into()));
+    assert!(
+        text(&app).contains("  viewer {\n    name\n    email\n    user { id }"),
+        "{}",
+        text(&app)
+    );
+    ctrl(&mut app, 'z');
+    assert!(
+        text(&app).contains("  viewer {\n    \n    user"),
+        "one undo takes the paste back, Enter's indent with it: {}",
+        text(&app)
+    );
+    // A paste without an indent of its own goes after Enter's.
+    app.update(Msg::Paste("name".into()));
+    assert!(
+        text(&app).contains("  viewer {\n    name\n"),
+        "{}",
+        text(&app)
+    );
+}
