@@ -269,3 +269,18 @@ fn d_without_marks_compares_the_run_with_the_answer_on_screen() {
     press(&mut app, KeyCode::Char('d'));
     assert_eq!(diff_shown(&app), ["~ .data.n: 1 → 3"]);
 }
+
+#[test]
+fn a_run_without_an_operation_name_reads_as_the_cli_prints_it() {
+    let mut app = history_open();
+    app.update(Msg::HistoryRead {
+        slug: "recent-builds".into(),
+        entries: vec![entry("2026-12-01T12:00:00Z", None, serde_json::json!({}))],
+    });
+    let shown = screen(&app);
+    assert!(
+        shown.contains("2026-12-01T12:00:00Z  -  admin  200  42 ms"),
+        "{shown}"
+    );
+    assert!(!shown.contains("(only operation)"), "{shown}");
+}
