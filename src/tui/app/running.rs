@@ -665,9 +665,18 @@ impl App {
             Some(Action::Wrap) => {
                 view.wrap = !view.wrap;
                 view.column = 0;
+                let wrapping = view.wrap;
+                self.say(if wrapping {
+                    "Lines wrap (w again: they scroll sideways)."
+                } else {
+                    "Lines do not wrap: ←/→ scroll sideways (w wraps them)."
+                });
             }
             Some(Action::Left) if !view.wrap => view.scroll_sideways(false),
             Some(Action::Right) if !view.wrap => view.scroll_sideways(true),
+            Some(Action::Left | Action::Right) => {
+                self.say("Wrap is on (w), so lines do not scroll sideways: w turns it off.");
+            }
             Some(Action::CopyBody) => {
                 if let Some(path) = view.body.source().spilled_to() {
                     let text = format!(

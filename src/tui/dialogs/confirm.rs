@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
-use super::frame::message;
+use super::frame::{key_lines, message};
 use super::{Dialog, DialogAction, PortalForm, Step};
 use crate::secrets::Secret;
 use crate::text::sanitize_line;
@@ -266,40 +266,32 @@ impl Confirm {
     }
 }
 
-/// Which changes of `slug` can be thrown away, and the keys for each.
+/// Which changes of `slug` can be thrown away, and the keys for each, in
+/// words.
 fn discard_text(
     slug: &str,
     document: bool,
     fields: bool,
 ) -> (&'static str, Vec<Line<'static>>, u16) {
-    let mut keys = Vec::new();
-    if document {
-        keys.push("d the document");
-    }
-    if fields {
-        keys.push("f the fields");
-    }
-    keys.push(if document && fields {
-        "a both"
-    } else {
-        "y discard"
-    });
-    (
-        " Discard changes? ",
-        vec![
-            Line::from(format!(
-                "Throw away the unsaved changes of `{}`?",
-                sanitize_line(slug)
-            )),
-            Line::from(Span::styled(
-                "Buildkite's version comes back; this cannot be undone.",
-                dim(),
-            )),
-            Line::default(),
-            Line::from(format!("{} · Esc keep", keys.join(" · "))),
-        ],
-        64,
-    )
+    const WIDTH: u16 = 64;
+    let keys = match (document, fields) {
+        (true, true) => "d discard the document's changes · f discard the fields' changes · a discard both · Esc keep them",
+        (true, false) => "y (or d) discard the document's changes · Esc keep them",
+        _ => "y (or f) discard the fields' changes · Esc keep them",
+    };
+    let mut lines = vec![
+        Line::from(format!(
+            "Throw away the unsaved changes of `{}`?",
+            sanitize_line(slug)
+        )),
+        Line::from(Span::styled(
+            "Buildkite's version comes back; this cannot be undone.",
+            dim(),
+        )),
+        Line::default(),
+    ];
+    lines.extend(key_lines(keys, usize::from(WIDTH - 2)));
+    (" Discard changes? ", lines, WIDTH)
 }
 
 /// A document with errors, about to be sent: what is wrong and what asks.

@@ -223,7 +223,8 @@ pub fn entry_line(entry: &HistoryEntry) -> String {
     format!(
         "{}  {}  {}  {}  {} ms",
         entry.at,
-        entry.operation.as_deref().unwrap_or("(only operation)"),
+        // `-` as `bkportals history` prints it: the document's only operation.
+        entry.operation.as_deref().unwrap_or("-"),
         entry.token,
         status,
         entry.duration_ms

@@ -177,3 +177,18 @@ fn the_footer_behind_the_new_portal_form_names_the_forms_keys_not_the_lists() {
         "the list's again: {screen}"
     );
 }
+
+#[test]
+fn the_discard_dialog_says_what_each_key_throws_away() {
+    let mut app = super::tests::loaded(120, 32);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('#'));
+    press(&mut app, KeyCode::BackTab); // to the list
+    press(&mut app, KeyCode::Char('x'));
+    let screen = render(&app);
+    assert!(
+        screen.contains("y (or d) discard the document's changes · Esc keep them"),
+        "{screen}"
+    );
+    assert!(!screen.contains("y discard"), "{screen}");
+}

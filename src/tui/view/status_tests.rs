@@ -1,7 +1,28 @@
-//! What the status line says, as drawn: news of an earlier step does not
-//! stay beside a new question.
+//! What the status line says, as drawn: a key that does nothing says why,
+//! and news of an earlier step does not stay beside a new question.
 
-use super::tests::{ctrl, loaded, render};
+use crossterm::event::KeyCode;
+
+use super::tests::{answer, ctrl, loaded, press, render};
+
+#[test]
+fn scrolling_sideways_while_lines_wrap_says_wrap_is_on() {
+    let mut app = loaded(120, 36);
+    answer(
+        &mut app,
+        r#"{"data":{"viewer":{"name":"a long enough name"}}}"#,
+    );
+    press(&mut app, KeyCode::Char('w'));
+    press(&mut app, KeyCode::Char('l'));
+    let screen = render(&app);
+    assert!(screen.contains("Wrap is on (w)"), "{screen}");
+    press(&mut app, KeyCode::Char('w'));
+    let screen = render(&app);
+    assert!(
+        screen.contains("Lines do not wrap: ←/→ scroll sideways"),
+        "{screen}"
+    );
+}
 
 #[test]
 fn a_dialog_opened_after_earlier_news_does_not_stand_beside_it() {

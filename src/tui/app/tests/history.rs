@@ -288,3 +288,18 @@ fn an_answer_equal_to_the_one_on_screen_counts_no_difference() {
     );
     assert!(shown.contains("Esc: back to the runs"), "{shown}");
 }
+
+#[test]
+fn a_run_without_an_operation_name_reads_as_the_cli_prints_it() {
+    let mut app = history_open();
+    app.update(Msg::HistoryRead {
+        slug: "recent-builds".into(),
+        entries: vec![entry("2026-12-01T12:00:00Z", None, serde_json::json!({}))],
+    });
+    let shown = screen(&app);
+    assert!(
+        shown.contains("2026-12-01T12:00:00Z  -  admin  200  42 ms"),
+        "{shown}"
+    );
+    assert!(!shown.contains("(only operation)"), "{shown}");
+}
