@@ -516,11 +516,12 @@ async fn c_on_the_variables_pane_copies_the_typed_variables_or_names_the_one_tha
     let mut steps = into_the_document("4 portals in demo", "overview", "Portals · demo (1/4)");
     steps.push(key(KeyCode::F(6))); // the variables: `$first: Int = 10`
     steps.push(Step::Show("$first"));
+    steps.push(key(KeyCode::End)); // into the default: it is edited, not replaced
     steps.push(key(KeyCode::Char('C'))); // on a value C is typed: "10C" is no Int
     steps.push(key(KeyCode::Down)); // on Run, C is not typed: it copies
     steps.push(key(KeyCode::Char('C')));
     steps.push(Step::Show(
-        "Not copied: $first expects an Int (a whole number), got `10C`",
+        "Nothing copied: $first expects an Int (a whole number), got `10C`",
     ));
     steps.push(key(KeyCode::Up));
     steps.push(key(KeyCode::Backspace));

@@ -33,8 +33,9 @@ fn check_without_a_token_uses_the_published_schema_and_says_so() {
     let typo = home.command(&[], &["check", "typo.graphql"]);
     assert_eq!(typo.status.code(), Some(1), "{}", stderr(&typo));
     assert!(
-        stdout(&typo)
-            .contains("typo.graphql:1:38: type `Organization` does not have a field `clusterz`"),
+        stdout(&typo).contains(
+            "typo.graphql:1:38: error: type `Organization` does not have a field `clusterz`"
+        ),
         "{}",
         stdout(&typo)
     );

@@ -339,7 +339,8 @@ fn token_login_approve_invoke_list_forget() {
         &["sandbox", "approve", &code, "--as", "jordan@example.com"],
     );
     assert_ok(&approve);
-    assert!(stderr(&approve).contains("Approved as Jordan Builder"));
+    // A shell line, not the browser page's words.
+    assert_eq!(stderr(&approve), "Approved as Jordan Builder.\n");
     let status = login.wait().unwrap();
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(status.success(), "{rest:?}");

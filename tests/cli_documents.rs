@@ -52,11 +52,11 @@ fn check_lints_files_and_exits_1_on_errors() {
     assert_eq!(failed.status.code(), Some(1), "{}", stderr(&failed));
     let lines = stdout(&failed);
     assert!(
-        lines.contains("bad.graphql:1:10: unused variable: `$unused`"),
+        lines.contains("bad.graphql:1:10: error: unused variable: `$unused`"),
         "{lines}"
     );
     assert!(
-        lines.contains("bad.graphql:2:19: type `User` does not have a field `nmae`"),
+        lines.contains("bad.graphql:2:19: error: type `User` does not have a field `nmae`"),
         "{lines}"
     );
     assert!(!lines.contains("good.graphql"), "{lines}");
@@ -102,9 +102,101 @@ fn check_lints_files_and_exits_1_on_errors() {
     );
     assert_eq!(missing.status.code(), Some(1));
     assert!(
-        stdout(&missing).contains("nope.graphql:1:1: could not read"),
+        stdout(&missing).contains("nope.graphql:1:1: error: could not read"),
         "{}",
         stdout(&missing)
+    );
+}
+
+#[test]
+fn check_says_files_and_directories_in_one_shape_with_counts_that_add_up() {
+    let home = Home::new();
+    std::fs::write(
+        home.path().join("schema.graphql"),
+        "type Query { viewer: Viewer }\ntype Viewer { user: User }\ntype User { name: String age: Int }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        home.path().join("unclosed.graphql"),
+        "query Unclosed {\n  viewer { user { name } }\n",
+    )
+    .unwrap();
+    let dir = home.path().join("pdir");
+    std::fs::create_dir(&dir).unwrap();
+    // a.graphql has no a.toml, and an unused variable: both are said.
+    std::fs::write(
+        dir.join("a.graphql"),
+        "query A($x: Int) { viewer { user { name } } }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("b.graphql"),
+        "query B { viewer { user { name } } }\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("b.toml"), "name = \"B\"\n").unwrap();
+
+    let checked = home.command(
+        &[],
+        &[
+            "check",
+            "--schema",
+            "schema.graphql",
+            "unclosed.graphql",
+            "pdir",
+        ],
+    );
+    assert_eq!(checked.status.code(), Some(1), "{}", stderr(&checked));
+    let text = stdout(&checked);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(
+        lines[0].starts_with("unclosed.graphql:") && lines[0].contains(": error: "),
+        "{text}"
+    );
+    assert!(lines[0].contains("never closed"), "{text}");
+    assert_eq!(
+        lines[1],
+        "pdir/a.graphql:1:1: error: no a.toml beside it; add one with at least `name = \"...\"`"
+    );
+    assert_eq!(lines[2], "pdir/a.graphql:1:9: error: unused variable: `$x`");
+    // unclosed.graphql, pdir/a.graphql, pdir/b.graphql and pdir/b.toml.
+    assert!(
+        stderr(&checked).ends_with("4 files checked: 3 errors, 0 warnings (in 2 files).\n"),
+        "{}",
+        stderr(&checked)
+    );
+
+    // Each file with one problem: three of three, in the same shape.
+    std::fs::write(dir.join("a.toml"), "name = \"A\"\n").unwrap();
+    std::fs::write(
+        dir.join("b.graphql"),
+        "query B($y: Int) { viewer { user { name } } }\n",
+    )
+    .unwrap();
+    let files = home.command(
+        &[],
+        &[
+            "check",
+            "--schema",
+            "schema.graphql",
+            "unclosed.graphql",
+            "pdir/a.graphql",
+            "pdir/b.graphql",
+        ],
+    );
+    assert_eq!(files.status.code(), Some(1), "{}", stderr(&files));
+    assert!(
+        stdout(&files)
+            .lines()
+            .all(|l| l.contains(": error: ") || l.contains(": warning: ")),
+        "{}",
+        stdout(&files)
+    );
+    assert!(
+        stderr(&files).ends_with("3 files checked: 3 errors, 0 warnings (in 3 files).\n"),
+        "{}",
+        stderr(&files)
     );
 }
 

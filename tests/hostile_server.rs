@@ -249,7 +249,8 @@ fn no_command_lets_a_hostile_server_write_to_the_terminal() {
         (vec!["show", "missing"], 1),
         (create.to_vec(), 0),
         (invoke.to_vec(), 3),
-        (invoke_text.to_vec(), 0),
+        // Text where a GraphQL answer belongs: printed made safe, and a failure.
+        (invoke_text.to_vec(), 1),
         (invoke_big.to_vec(), 0),
         (vec!["token", "login", "deploy"], 0),
         (vec!["token", "login", "refused"], 1),

@@ -436,7 +436,10 @@ fn history_records_each_run_with_its_token_kind_never_the_token() {
         &["token", "add", "who-am-i"],
         "bkpat_sandbox_who_am_i",
     ));
-    assert_ok(&home.command(&env, &["invoke", "who-am-i", "--var", "unused=1"]));
+    // A variable WhoAmI does not declare is refused, and not recorded.
+    let undeclared = home.command(&env, &["invoke", "who-am-i", "--var", "unused=1"]);
+    assert_eq!(undeclared.status.code(), Some(2), "{}", stderr(&undeclared));
+    assert_ok(&home.command(&env, &["invoke", "who-am-i"]));
     let refused = home.command(&env, &["invoke", "who-am-i", "--token-env", "WRONG_TOKEN"]);
     assert_eq!(refused.status.code(), Some(1));
 
@@ -460,10 +463,7 @@ fn history_records_each_run_with_its_token_kind_never_the_token() {
         "{}",
         entries[0]
     );
-    assert_eq!(
-        entries[1]["variables"],
-        serde_json::json!({ "unused": "1" })
-    );
+    assert_eq!(entries[1]["variables"], serde_json::json!({}));
     assert_eq!(entries[2]["status"], serde_json::Value::Null);
     assert!(
         entries[2]["error"]

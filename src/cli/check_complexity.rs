@@ -1,12 +1,14 @@
 //! `check`'s report of requested complexity: each operation's count (on
 //! stderr), and a warning near Buildkite's limit or an error over it (with
-//! the file's other findings, also in `--json`).
+//! the file's other findings, also in `--json`, where they add `operation`
+//! and `complexity`).
 
 use std::path::Path;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::graphql::complexity::{self, thousands, OperationComplexity, MAX_REQUESTED};
+use crate::graphql::lint::{Finding, Severity};
 use crate::graphql::schema::GraphqlSchema;
 use crate::text::sanitize_line;
 
@@ -23,21 +25,14 @@ impl ComplexityReport {
         ComplexityReport { operations }
     }
 
-    /// An operation over the limit fails the file.
-    pub(super) fn failed(&self) -> bool {
-        self.operations.iter().any(OperationComplexity::over_limit)
-    }
-
-    pub(super) fn problems(&self) -> usize {
-        self.flagged().count()
-    }
-
-    fn flagged(&self) -> impl Iterator<Item = (&OperationComplexity, &'static str, String)> {
+    /// A warning near the limit and an error over it, each with its
+    /// operation, as `check` lists its findings.
+    pub(super) fn findings(&self) -> impl Iterator<Item = (Finding, &OperationComplexity)> {
         self.operations.iter().filter_map(|op| {
             let (severity, why) = if op.over_limit() {
-                ("error", "Buildkite refuses a query over")
+                (Severity::Error, "Buildkite refuses a query over")
             } else if op.near_limit() {
-                ("warning", "near Buildkite's limit of")
+                (Severity::Warning, "near Buildkite's limit of")
             } else {
                 return None;
             };
@@ -47,40 +42,14 @@ impl ComplexityReport {
                 thousands(op.requested),
                 thousands(MAX_REQUESTED)
             );
-            Some((op, severity, message))
+            let finding = Finding {
+                line: op.line,
+                column: op.column,
+                severity,
+                message,
+            };
+            Some((finding, op))
         })
-    }
-
-    /// `FILE:LINE:COL: error: ...` lines, as `check` prints its findings.
-    pub(super) fn lines(&self, file: &Path) -> Vec<String> {
-        self.flagged()
-            .map(|(op, severity, message)| {
-                format!(
-                    "{}:{}:{}: {severity}: {message}",
-                    file.display(),
-                    op.line,
-                    op.column
-                )
-            })
-            .collect()
-    }
-
-    /// The `--json` items: the fields of the other findings, plus
-    /// `operation` and `complexity`.
-    pub(super) fn items(&self, file: &Path) -> Vec<Value> {
-        self.flagged()
-            .map(|(op, severity, message)| {
-                json!({
-                    "file": file.display().to_string(),
-                    "line": op.line,
-                    "column": op.column,
-                    "severity": severity,
-                    "message": message,
-                    "operation": op.name,
-                    "complexity": op.requested,
-                })
-            })
-            .collect()
     }
 
     /// Each operation's count, for stderr.

@@ -2,15 +2,19 @@
 
 use super::invoke::human_duration;
 use super::session::Session;
-use super::{Outcome, Output};
+use super::{Failure, Outcome, Output, EXIT_FAILED};
+use crate::buildkite::ApiError;
 use crate::history::History;
 use crate::text::sanitize_line;
 
 /// Variables are shown on one line, cut to this many characters.
 const VARIABLES_WIDTH: usize = 60;
 
-pub(super) fn history(session: &Session, out: Output, slug: &str) -> Outcome {
+pub(super) async fn history(session: &Session, out: Output, slug: &str) -> Outcome {
     let entries = History::new(&session.data_dir).entries(session.org(), slug);
+    if entries.is_empty() {
+        portal_exists(session, slug).await?;
+    }
     if out.json {
         out.print_json(&entries)?;
         return Ok(0);
@@ -50,6 +54,26 @@ pub(super) fn history(session: &Session, out: Output, slug: &str) -> Outcome {
         crate::history::MAX_ANSWER >> 10
     );
     Ok(0)
+}
+
+/// With no recorded run, whether the slug names a portal at all: an error
+/// when Buildkite says it has none, so a mistyped slug is not taken for a
+/// portal never run. When it cannot be asked (no API token, offline), the
+/// caller says only that no run is recorded.
+async fn portal_exists(session: &Session, slug: &str) -> Result<(), Failure> {
+    let Ok(rest) = session.rest() else {
+        return Ok(());
+    };
+    match rest.get(slug).await {
+        Err(ApiError::NotFound { .. }) => Err(Failure(
+            format!(
+                "organization `{}` has no portal `{slug}`, and no run of one is recorded: `bkportals list` shows its portals",
+                session.org()
+            ),
+            EXIT_FAILED,
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn cut(text: &str, width: usize) -> String {

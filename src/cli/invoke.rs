@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use super::session::{read_input, secret_from_env, Session};
 use super::stream::{AnswerPrinter, Layout};
 use super::{Failure, InvokeArgs, Outcome, Output, EXIT_FAILED, EXIT_PORTAL_ERRORS, EXIT_USAGE};
+use crate::buildkite::invoke::GraphqlEnvelope;
 use crate::buildkite::{ApiError, InvokeStream};
 use crate::graphql::variables;
 use crate::history::{History, HistoryEntry, MAX_ANSWER};
@@ -18,6 +19,9 @@ pub(super) async fn invoke(session: &mut Session, out: Output, args: InvokeArgs)
     if args.print_curl {
         return print_curl(session, &args).await;
     }
+    // Checked before the token is looked up: a portal that does not exist
+    // or a usage error is said as such, and nothing is announced or sent.
+    let variables = build_variables(session, &args).await?;
     let (token, kind) = match &args.token_env {
         Some(name) => (secret_from_env(name, "--token-env")?, None),
         None => {
@@ -36,7 +40,6 @@ pub(super) async fn invoke(session: &mut Session, out: Output, args: InvokeArgs)
             (token, Some(kind))
         }
     };
-    let variables = build_variables(session, &args).await?;
     let mut record = Record::start(session, &args, &variables, kind);
     let result = session
         .portal_client()?
@@ -142,13 +145,15 @@ async fn print_curl(session: &Session, args: &InvokeArgs) -> Outcome {
     Ok(0)
 }
 
-/// The variables object: `--vars-file`, then each `--var` typed by the
-/// portal's variable definitions. When the API token can read the portal's
-/// document, the request is checked against it first, as Buildkite would:
-/// which operation runs, and that every required variable is given.
+/// The variables object: `--vars-file`, then each `--var` (which wins over
+/// the file). When the API token can read the portal's document, the request
+/// is checked against it first, as Buildkite would: which operation runs,
+/// that each variable given is one it declares and has a value of its type
+/// (`--var` text and the file's JSON alike), and that every required one is
+/// given.
 async fn build_variables(session: &Session, args: &InvokeArgs) -> Result<Value, Failure> {
-    let mut object = vars_file_object(args)?;
-    let operation = match portal_operations(session, &args.slug).await {
+    let given = given_variables(args)?;
+    let operation = match portal_operations(session, &args.slug).await? {
         Some(operations) => Some(chosen_operation(
             &args.slug,
             operations,
@@ -156,7 +161,47 @@ async fn build_variables(session: &Session, args: &InvokeArgs) -> Result<Value, 
         )?),
         None => None,
     };
-    let definitions = operation.as_ref().map_or(&[][..], |o| &o.variables[..]);
+    let mut object = serde_json::Map::new();
+    for variable in given {
+        variable.refuse_control_characters()?;
+        let value = match &operation {
+            Some(operation) => variable.typed(&args.slug, operation)?,
+            None => variable.untyped(),
+        };
+        object.insert(variable.name, value);
+    }
+    if let Some(operation) = &operation {
+        required_variables_given(&args.slug, operation, &object)?;
+    }
+    Ok(Value::Object(object))
+}
+
+/// One variable as the user gave it, before it is checked.
+struct GivenVariable {
+    name: String,
+    /// The flag it came from, which messages start with.
+    flag: &'static str,
+    value: GivenValue,
+}
+
+enum GivenValue {
+    /// `--var NAME=TEXT`: typed from the text.
+    Text(String),
+    /// A member of `--vars-file`: JSON already.
+    Json(Value),
+}
+
+/// `--vars-file`'s members, then each `--var`; a name given twice keeps its
+/// last value.
+fn given_variables(args: &InvokeArgs) -> Result<Vec<GivenVariable>, Failure> {
+    let mut given: Vec<GivenVariable> = vars_file_object(args)?
+        .into_iter()
+        .map(|(name, value)| GivenVariable {
+            name,
+            flag: "--vars-file",
+            value: GivenValue::Json(value),
+        })
+        .collect();
     for pair in &args.vars {
         let Some((name, text)) = pair.split_once('=') else {
             return Err(Failure(
@@ -164,19 +209,101 @@ async fn build_variables(session: &Session, args: &InvokeArgs) -> Result<Value, 
                 EXIT_USAGE,
             ));
         };
-        let name = name.trim().trim_start_matches('$');
-        let value = match definitions.iter().find(|v| v.name == name) {
-            Some(definition) => definition
-                .coerce(text)
-                .map_err(|e| Failure(format!("--var {e}"), EXIT_USAGE))?,
-            None => Value::String(text.to_owned()),
+        let name = name.trim().trim_start_matches('$').to_owned();
+        given.retain(|g| g.name != name);
+        given.push(GivenVariable {
+            name,
+            flag: "--var",
+            value: GivenValue::Text(text.to_owned()),
+        });
+    }
+    Ok(given)
+}
+
+impl GivenVariable {
+    /// A terminal acts on control characters (an escape sequence in a
+    /// build message shows up wherever it is printed): refused, however
+    /// it was given. Tabs and line breaks are text.
+    fn refuse_control_characters(&self) -> Result<(), Failure> {
+        let found = first_control_character(&self.name).or_else(|| match &self.value {
+            GivenValue::Text(text) => first_control_character(text),
+            GivenValue::Json(value) => control_character_in_json(value),
+        });
+        match found {
+            None => Ok(()),
+            Some(c) => Err(Failure(
+                format!(
+                    "{} ${}: holds the control character U+{:04X}; remove it (terminals act on such characters)",
+                    self.flag,
+                    sanitize_line(&self.name),
+                    u32::from(c)
+                ),
+                EXIT_USAGE,
+            )),
+        }
+    }
+
+    /// The value typed by the operation's definition of the variable; a
+    /// usage error when the operation declares no such variable or the
+    /// value is not of its type.
+    fn typed(&self, slug: &str, operation: &variables::Operation) -> Result<Value, Failure> {
+        let Some(definition) = operation.variables.iter().find(|v| v.name == self.name) else {
+            let declared: Vec<String> = operation
+                .variables
+                .iter()
+                .map(|v| format!("${} ({})", v.name, v.type_name))
+                .collect();
+            let declared = if declared.is_empty() {
+                "it declares none".to_owned()
+            } else {
+                format!("it declares {}", declared.join(", "))
+            };
+            return Err(Failure(
+                format!(
+                    "{} ${}: operation {} of portal `{slug}` has no such variable; {declared}",
+                    self.flag,
+                    sanitize_line(&self.name),
+                    operation_label(operation)
+                ),
+                EXIT_USAGE,
+            ));
         };
-        object.insert(name.to_owned(), value);
+        let typed = match &self.value {
+            GivenValue::Text(text) => definition.coerce(text),
+            // JSON text is what `--var` would be given for the same value;
+            // a string is its text, and the text "null" stays a string.
+            GivenValue::Json(Value::String(text)) if text.trim() == "null" => {
+                Ok(Value::String(text.clone()))
+            }
+            GivenValue::Json(Value::String(text)) => definition.coerce(text),
+            GivenValue::Json(other) => definition.coerce(&other.to_string()),
+        };
+        typed.map_err(|e| Failure(format!("{} {e}", self.flag), EXIT_USAGE))
     }
-    if let Some(operation) = &operation {
-        required_variables_given(&args.slug, operation, &object)?;
+
+    /// As sent when the document is not known: `--var` as text, the file's JSON as it is.
+    fn untyped(&self) -> Value {
+        match &self.value {
+            GivenValue::Text(text) => Value::String(text.clone()),
+            GivenValue::Json(value) => value.clone(),
+        }
     }
-    Ok(Value::Object(object))
+}
+
+fn first_control_character(text: &str) -> Option<char> {
+    text.chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+fn control_character_in_json(value: &Value) -> Option<char> {
+    match value {
+        Value::String(text) => first_control_character(text),
+        Value::Array(items) => items.iter().find_map(control_character_in_json),
+        Value::Object(members) => members.iter().find_map(|(key, value)| {
+            first_control_character(key).or_else(|| control_character_in_json(value))
+        }),
+        _ => None,
+    }
 }
 
 /// `--vars-file`'s object, or an empty one.
@@ -199,20 +326,35 @@ fn vars_file_object(args: &InvokeArgs) -> Result<serde_json::Map<String, Value>,
 
 /// The operations of the portal's document as Buildkite has it; None when
 /// it cannot be read (no API token, say) or does not parse: the portal
-/// itself then says what is wrong.
-async fn portal_operations(session: &Session, slug: &str) -> Option<Vec<variables::Operation>> {
-    let rest = session.rest().ok()?;
+/// itself then says what is wrong. A portal Buildkite does not have is an
+/// error: no token or variable would make it run.
+async fn portal_operations(
+    session: &Session,
+    slug: &str,
+) -> Result<Option<Vec<variables::Operation>>, Failure> {
+    let Ok(rest) = session.rest() else {
+        return Ok(None);
+    };
     let document = match rest.get(slug).await {
         Ok(portal) => portal.query,
+        Err(ApiError::NotFound { .. }) => {
+            return Err(Failure(
+                format!(
+                    "organization `{}` has no portal `{slug}`: `bkportals list` shows its portals",
+                    session.org()
+                ),
+                EXIT_FAILED,
+            ))
+        }
         Err(e) => {
-            tracing::warn!(
-                "variables are sent as text and not checked: could not fetch the portal's document ({})",
-                sanitize_line(&e.to_string())
-            );
-            return None;
+            // A plain `warning:` line, as the CLI's others (no log line).
+            super::warn(format!(
+                "variables are sent as text and not checked: could not fetch the portal's document ({e})"
+            ));
+            return Ok(None);
         }
     };
-    variables::operations(&document).ok()
+    Ok(variables::operations(&document).ok())
 }
 
 /// How an operation is named in messages.
@@ -296,7 +438,8 @@ fn required_variables_given(
 
 /// Prints the answer as it arrives, so a large one never sits in memory:
 /// the status first (on stderr, or at the head of the `--json` object), the
-/// body piece by piece, then its GraphQL errors. True when the run succeeded.
+/// body piece by piece, then its GraphQL errors. True when the run succeeded;
+/// an error when the answer is not a GraphQL answer (exit 1).
 async fn print_answer(
     out: Output,
     mut answer: InvokeStream,
@@ -323,6 +466,7 @@ async fn print_answer(
         eprintln!("{summary}");
         Layout::Pretty
     };
+    let content_type = answer.content_type().map(str::to_owned);
     let mut printer = AnswerPrinter::new(&mut stdout, layout);
     while let Some(chunk) = answer.next_chunk().await? {
         record.push(&chunk);
@@ -340,11 +484,48 @@ async fn print_answer(
     for error in &printed.errors {
         eprintln!("GraphQL error: {}", sanitize_line(&error.message));
     }
+    if !printed.incomplete_json {
+        if let Some(why) = not_a_graphql_answer(record, answer.status, content_type.as_deref()) {
+            return Err(Failure(why, EXIT_FAILED));
+        }
+    }
     Ok(
         (200..300).contains(&answer.status)
             && printed.errors.is_empty()
             && !printed.incomplete_json,
     )
+}
+
+/// Why the answer (its start, as the record keeps it) is not a GraphQL
+/// answer, when it is not: text (a proxy's error page, say) instead of
+/// JSON, nothing at all, or, from a 2xx, JSON with neither `data` nor
+/// `errors`. A cut JSON answer is said by the printer already.
+fn not_a_graphql_answer(
+    record: &Record,
+    status: u16,
+    content_type: Option<&str>,
+) -> Option<String> {
+    let kept = String::from_utf8_lossy(&record.answer);
+    let sent_as = content_type
+        .map(|t| format!(" ({})", sanitize_line(t)))
+        .unwrap_or_default();
+    let start = kept.trim_start();
+    match start.chars().next() {
+        None => Some(format!("the answer is empty{sent_as}")),
+        Some('{' | '[') => {
+            // A long answer is not read back whole here: its start is JSON.
+            let whole = record.answer.len() as u64 == record.entry.answer_bytes;
+            let graphql = !whole || GraphqlEnvelope::parse(start).is_some();
+            (!graphql && (200..300).contains(&status)).then(|| {
+                format!(
+                    "the answer is JSON{sent_as} but not a GraphQL answer: it has neither `data` nor `errors`"
+                )
+            })
+        }
+        Some(_) => Some(format!(
+            "the answer is not JSON{sent_as}: the portal, or a proxy in front of it, sent something else (printed as it came, made safe)"
+        )),
+    }
 }
 
 pub(super) fn human_duration(d: Duration) -> String {

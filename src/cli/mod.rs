@@ -1,7 +1,8 @@
 //! The command line: `list`, `show`, `create`, `update`, `delete`, `invoke`, `sandbox`.
 //!
 //! Results go to stdout (`--json` for scripts), messages and errors to stderr.
-//! Exit codes: 0 done, 1 failed, 2 bad usage, 3 the portal answered with errors.
+//! Exit codes: 0 done, 1 failed (also an answer that is not GraphQL JSON), 2 bad
+//! usage, 3 the portal answered with errors.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -48,7 +49,8 @@ const EXIT_PORTAL_ERRORS: u8 = 3;
 BUILDKITE_ORGANIZATION_SLUG, BUILDKITE_REST_API_ENDPOINT, BUILDKITE_GRAPHQL_ENDPOINT, \
 BUILDKITE_PORTAL_ENDPOINT), then ~/.config/bkportals/config.toml.\n\
 Try it without an account: bkportals --demo list\n\
-Exit codes: 0 done, 1 failed, 2 bad usage, 3 the portal answered with errors."
+Exit codes: 0 done, 1 failed (also an answer that is not GraphQL JSON), 2 bad usage, \
+3 the portal answered with errors."
 )]
 pub struct Cli {
     /// Run against an embedded Buildkite sandbox (no account needed)
@@ -99,9 +101,9 @@ enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
-    /// Check GraphQL files against the organization's schema (or --schema FILE);
-    /// prints FILE:LINE:COL: message and exits 1 when any file has an error.
-    /// A portals directory (see `pull`) also gets the lint rules
+    /// Check GraphQL files against the organization's schema (or --schema FILE)
+    /// and the lint rules; prints FILE:LINE:COL: error|warning: message and exits 1
+    /// on any error. A portals directory (see `pull`) also gets the portal rules
     Check {
         #[arg(required = true, value_name = "FILE|DIR")]
         files: Vec<PathBuf>,
@@ -469,6 +471,15 @@ async fn run(cli: Cli) -> Outcome {
     if let Some(Command::Doctor) = cli.command {
         return doctor::doctor(cli.demo, cli.org.as_deref(), Output { json: cli.json }).await;
     }
+    if cli.command.is_none() && !has_terminal() {
+        return Err(Failure(
+            "the app needs a terminal, and this process has none (its input is redirected, with no \
+             controlling terminal): run it in a terminal, or run a command (`bkportals --help` lists \
+             them, e.g. `bkportals --demo list`)"
+                .into(),
+            EXIT_USAGE,
+        ));
+    }
     let mut session = Session::open(cli.demo, cli.org.as_deref()).await?;
     let Some(command) = cli.command else {
         // Without a token, a person at a terminal signs in inside the app.
@@ -516,7 +527,7 @@ async fn run(cli: Cli) -> Outcome {
         Command::Delete { slug, yes } => portals::delete(&mut session, out, &slug, yes).await,
         Command::Invoke(args) => invoke::invoke(&mut session, out, args).await,
         Command::Audit { strict } => audit::audit(&session, out, strict).await,
-        Command::History { slug } => history::history(&session, out, &slug),
+        Command::History { slug } => history::history(&session, out, &slug).await,
         Command::Auth { action } => auth::auth(&mut session, out, action).await,
         Command::Token { action } => token::token(&mut session, out, action).await,
         Command::Schema {
@@ -539,6 +550,20 @@ async fn run(cli: Cli) -> Outcome {
             unreachable!("handled above")
         }
     }
+}
+
+/// Whether the app has a terminal to draw on and read keys from: standard
+/// input, or else the controlling terminal (as the app's terminal code uses).
+fn has_terminal() -> bool {
+    let controlling = || {
+        cfg!(unix)
+            && std::fs::File::options()
+                .read(true)
+                .write(true)
+                .open("/dev/tty")
+                .is_ok()
+    };
+    std::io::stdin().is_terminal() || controlling()
 }
 
 /// `--dir DIR` for the app: its portal files, or what to fix in them.

@@ -39,6 +39,30 @@ fn page_words(html: &str) -> String {
     )
 }
 
+/// The `<h1>` of an approval page as one sentence, made safe for the
+/// terminal; the page's words when it has no heading.
+fn outcome_line(html: &str) -> String {
+    let heading = html
+        .split_once("<h1>")
+        .and_then(|(_, rest)| rest.split_once("</h1>"))
+        .map(|(heading, _)| page_words(heading))
+        .filter(|heading| !heading.is_empty());
+    let Some(heading) = heading else {
+        return page_words(html);
+    };
+    // The sandbox escapes what it puts in the page (a user's name).
+    let heading = heading
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&");
+    if heading.ends_with(['.', '!', '?']) {
+        heading
+    } else {
+        format!("{heading}.")
+    }
+}
+
 /// Signs in on the approval page as `user` (the sandbox's administrator
 /// when `None`), as a person does first: the session cookie.
 async fn sign_in(
@@ -98,12 +122,17 @@ async fn approve_code(
         .send()
         .await?;
     let status = response.status();
-    let words = page_words(&response.text().await.unwrap_or_default());
+    let page = response.text().await.unwrap_or_default();
     if status.is_success() {
-        eprintln!("{words}");
+        // The page's heading as a shell line ("Approved as Jordan Builder."),
+        // not its words for a browser ("You can close this tab").
+        eprintln!("{}", outcome_line(&page));
         Ok(0)
     } else {
-        Err(Failure(format!("the sandbox said: {words}"), EXIT_FAILED))
+        Err(Failure(
+            format!("the sandbox said: {}", page_words(&page)),
+            EXIT_FAILED,
+        ))
     }
 }
 

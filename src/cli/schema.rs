@@ -1,15 +1,11 @@
 //! `check` and `schema`: GraphQL documents against the organization's schema,
 //! and the validation `create`/`update` run before sending a document.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use serde_json::json;
-
-use super::check_complexity::ComplexityReport;
 use super::session::{read_input, Session};
 use super::{warn, Failure, Outcome, Output, EXIT_FAILED, EXIT_USAGE};
-use crate::graphql::diagnostics::{parse_diagnostics, Diagnostic, DiagnosticKind};
+use crate::graphql::diagnostics::parse_diagnostics;
 use crate::graphql::schema::GraphqlSchema;
 use crate::schema_cache::{LoadedSchema, SchemaCache};
 use crate::text::{sanitize, sanitize_line};
@@ -121,7 +117,7 @@ pub(super) async fn show(session: &Session, coordinate: Option<&str>) -> Outcome
     }
 }
 
-/// `bkportals check FILE... [--schema FILE]`: exit 1 when any file has an error.
+/// `bkportals check FILE|DIR... [--schema FILE]`: exit 1 when anything is an error.
 pub(super) async fn check(
     files: &[PathBuf],
     schema_file: Option<&Path>,
@@ -137,137 +133,7 @@ pub(super) async fn check(
         }
         None => organization_or_published_schema(demo, org).await?,
     };
-    if let Some(code) = super::check_dir::check_dirs(files, &schema, out)? {
-        return Ok(code);
-    }
-    let report: Vec<FileReport> = files
-        .iter()
-        .map(|file| FileReport::of(file, &schema))
-        .collect();
-    if out.json {
-        print_json_report(&report, out)?;
-    } else {
-        print_report(&report)?;
-    }
-    for file in &report {
-        for line in file.complexity.iter().flat_map(|c| c.summary(file.path)) {
-            eprintln!("{line}");
-        }
-    }
-    Ok(summarize(&report))
-}
-
-/// What `check` found in one file: its errors, and the complexity of its
-/// operations (none when the file could not be read).
-struct FileReport<'a> {
-    path: &'a Path,
-    diagnostics: Vec<Diagnostic>,
-    complexity: Option<ComplexityReport>,
-}
-
-impl FileReport<'_> {
-    fn of<'a>(path: &'a Path, schema: &GraphqlSchema) -> FileReport<'a> {
-        let (diagnostics, complexity) = match read_input(path, "the file") {
-            Ok(text) => (
-                schema.check(&text),
-                Some(ComplexityReport::of(&text, schema)),
-            ),
-            Err(Failure(message, _)) => (
-                vec![Diagnostic {
-                    line: 1,
-                    column: 1,
-                    width: 1,
-                    message,
-                    kind: DiagnosticKind::Syntax,
-                }],
-                None,
-            ),
-        };
-        FileReport {
-            path,
-            diagnostics,
-            complexity,
-        }
-    }
-
-    /// An error: a diagnostic, or complexity over the limit.
-    fn failed(&self) -> bool {
-        !self.diagnostics.is_empty()
-            || self
-                .complexity
-                .as_ref()
-                .is_some_and(ComplexityReport::failed)
-    }
-
-    /// Errors and warnings.
-    fn problems(&self) -> usize {
-        self.diagnostics.len()
-            + self
-                .complexity
-                .as_ref()
-                .map_or(0, ComplexityReport::problems)
-    }
-}
-
-fn print_json_report(report: &[FileReport], out: Output) -> Result<(), Failure> {
-    let items: Vec<_> = report
-        .iter()
-        .flat_map(|file| {
-            let found = file.diagnostics.iter().map(move |d| {
-                json!({
-                    "file": file.path.display().to_string(),
-                    "line": d.line,
-                    "column": d.column,
-                    "severity": "error",
-                    "message": d.message,
-                })
-            });
-            found.chain(file.complexity.iter().flat_map(|c| c.items(file.path)))
-        })
-        .collect();
-    out.print_json(&items)
-}
-
-/// `FILE:LINE:COL: message`, a line each.
-fn print_report(report: &[FileReport]) -> std::io::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    for file in report {
-        for d in &file.diagnostics {
-            writeln!(
-                stdout,
-                "{}:{}:{}: {}",
-                file.path.display(),
-                d.line,
-                d.column,
-                sanitize_line(&d.message)
-            )?;
-        }
-        for line in file.complexity.iter().flat_map(|c| c.lines(file.path)) {
-            writeln!(stdout, "{line}")?;
-        }
-    }
-    Ok(())
-}
-
-/// The last line on stderr, and the exit code: 1 when a file has an error.
-fn summarize(report: &[FileReport]) -> u8 {
-    let failed = report.iter().filter(|f| f.failed()).count();
-    let problems: usize = report.iter().map(FileReport::problems).sum();
-    let files = plural(report.len(), "file");
-    if failed == 0 && problems == 0 {
-        eprintln!("{files} checked, no problems.");
-        0
-    } else if failed == 0 {
-        // Only warnings (complexity near the limit): they do not fail CI.
-        eprintln!(
-            "{files} checked, no errors, {}.",
-            plural(problems, "warning")
-        );
-        0
-    } else {
-        eprintln!("{} in {failed} of {files}.", plural(problems, "problem"));
-        EXIT_FAILED
-    }
+    super::check_dir::check_paths(files, &schema, out)
 }
 
 /// Buildkite's published schema, bundled: what `check` uses with no token,
@@ -310,14 +176,6 @@ fn published_schema(reason: &str) -> Result<GraphqlSchema, Failure> {
             EXIT_FAILED,
         )
     })
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 /// Before `create`/`update` send a document: refuse syntax and validation

@@ -25,6 +25,15 @@ impl Session {
     pub(super) async fn open(demo: bool, org_flag: Option<&str>) -> Result<Session, Failure> {
         if demo {
             let sandbox = sandbox::start(SandboxOptions::default()).await?;
+            let mut warnings = Vec::new();
+            if let Some(org) = org_flag.filter(|org| *org != sandbox.org_slug) {
+                let warning = format!(
+                    "--demo uses the sandbox's organization `{}`; --org `{org}` is ignored",
+                    sandbox.org_slug
+                );
+                warn(&warning);
+                warnings.push(warning);
+            }
             let mut store = TokenStore::in_memory();
             for (slug, token) in &sandbox.portal_tokens {
                 store.set_portal_token(&sandbox.org_slug, slug, Secret::new(token))?;
@@ -43,7 +52,7 @@ impl Session {
                 // Sandbox drafts stay apart from a real organization's.
                 data_dir: Paths::discover().data_dir.join("sandbox"),
                 cache_dir: Paths::discover().cache_dir,
-                warnings: Vec::new(),
+                warnings,
                 _sandbox: Some(sandbox),
             });
         }

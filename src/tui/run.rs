@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::Value;
 
 use super::input::LineInput;
@@ -24,6 +24,10 @@ pub struct VariablesForm {
     /// One per variable, or per field of an input-object variable.
     pub rows: Vec<Input>,
     pub inputs: Vec<LineInput>,
+    /// Per row: still showing the document's default, as loaded. The first
+    /// character typed replaces it (as a placeholder), Backspace clears it;
+    /// moving the cursor into it makes it a value like any other.
+    defaulted: Vec<bool>,
     pub errors: Vec<Option<String>>,
     /// Focused row: 0 is the operation picker when there are several, then
     /// one row per variable, then the Run button.
@@ -66,6 +70,7 @@ impl VariablesForm {
             op_index: 0,
             rows: Vec::new(),
             inputs: Vec::new(),
+            defaulted: Vec::new(),
             errors: Vec::new(),
             row: 0,
             schema,
@@ -130,7 +135,18 @@ impl VariablesForm {
                 LineInput::new(&value)
             })
             .collect();
+        self.defaulted = (0..self.rows.len())
+            .map(|i| self.default_value_at(i))
+            .collect();
         self.errors = vec![None; self.inputs.len()];
+    }
+
+    /// Whether row `i`'s value is the default the document gives it.
+    fn default_value_at(&self, i: usize) -> bool {
+        self.rows[i]
+            .default
+            .as_ref()
+            .is_some_and(|d| default_text(d) == self.inputs[i].value())
     }
 
     pub fn remember(&self, remembered: &mut Remembered) {
@@ -146,13 +162,52 @@ impl VariablesForm {
         remembered.insert(key, values);
     }
 
-    /// Whether row `i` holds the default the document gives it, as loaded:
-    /// drawn unlike a typed value.
+    /// Whether row `i` still shows the default the document gives it, as
+    /// loaded and not edited: drawn unlike a typed value.
     pub fn shows_default(&self, i: usize) -> bool {
-        self.rows[i]
-            .default
-            .as_ref()
-            .is_some_and(|d| default_text(d) == self.inputs[i].value())
+        self.defaulted.get(i).copied().unwrap_or(false) && self.default_value_at(i)
+    }
+
+    /// An editing key on row `i`: over a default still shown, a character
+    /// or a paste replaces it and Backspace / Delete / Ctrl-u clear it; any
+    /// other key (the cursor moving into it) leaves it to edit as typed.
+    fn edit_input(&mut self, i: usize, key: KeyEvent) -> bool {
+        if self.shows_default(i) {
+            let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+            match key.code {
+                KeyCode::Char(c) if !ctrl && !c.is_control() => {
+                    self.inputs[i] = LineInput::default()
+                }
+                KeyCode::Backspace | KeyCode::Delete => {
+                    self.inputs[i] = LineInput::default();
+                    self.defaulted[i] = false;
+                    return true;
+                }
+                KeyCode::Char('u') if ctrl => self.inputs[i] = LineInput::default(),
+                _ => {}
+            }
+        }
+        let handled = self.inputs[i].key(key);
+        if handled {
+            self.defaulted[i] = false;
+        }
+        handled
+    }
+
+    /// Pasted text into the focused row (over a default still shown, in
+    /// its place); false when no value is focused.
+    pub fn paste_into_focused(&mut self, text: &str, remembered: &mut Remembered) -> bool {
+        let Some(i) = self.focused_input() else {
+            return false;
+        };
+        if self.shows_default(i) {
+            self.inputs[i] = LineInput::default();
+        }
+        self.defaulted[i] = false;
+        self.inputs[i].paste(text);
+        self.errors[i] = None;
+        self.remember(remembered);
+        true
     }
 
     /// After the document changed: the operation chosen in `previous`
@@ -246,6 +301,7 @@ impl VariablesForm {
                     (None, _) => 0,
                 };
                 self.inputs[index] = LineInput::new(&choices[next]);
+                self.defaulted[index] = false;
                 self.errors[index] = None;
                 self.remember(remembered);
             }
@@ -253,7 +309,7 @@ impl VariablesForm {
                 let Some(index) = self.focused_input() else {
                     return false;
                 };
-                if !self.inputs[index].key(key) {
+                if !self.edit_input(index, key) {
                     return false;
                 }
                 self.errors[index] = None;
@@ -361,13 +417,16 @@ impl VariablesForm {
             return Err("not a JSON object of variables".to_owned());
         }
         let mut set = 0;
-        for (row, input) in self.rows.iter().zip(self.inputs.iter_mut()) {
+        let rows = self.rows.iter().zip(self.inputs.iter_mut());
+        for ((row, input), defaulted) in rows.zip(self.defaulted.iter_mut()) {
             let found = row.path.iter().try_fold(object, |at, key| at.get(key));
             if let Some(value) = found {
                 *input = LineInput::new(&default_text(value));
+                *defaulted = false;
                 set += 1;
             } else if clear_others {
                 *input = LineInput::default();
+                *defaulted = false;
             }
         }
         self.remember(remembered);

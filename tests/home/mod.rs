@@ -101,6 +101,14 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// The `error: ` line of a run, without its prefix.
+pub fn error_line(output: &Output) -> Option<String> {
+    stderr(output)
+        .lines()
+        .find_map(|line| line.strip_prefix("error: "))
+        .map(str::to_owned)
+}
+
 pub fn assert_ok(output: &Output) {
     assert!(
         output.status.success(),

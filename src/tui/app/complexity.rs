@@ -17,37 +17,23 @@ pub fn count_for_editor(text: &str, schema: Option<&GraphqlSchema>) -> Vec<Opera
 }
 
 impl App {
-    /// The warning for running `operation` of `slug`'s saved document (what
-    /// Buildkite runs) with `variables`; `None` when it is well under.
-    pub(super) fn complexity_warning(
+    /// What running `operation` of `slug`'s saved document (what Buildkite
+    /// runs) with `variables` requests; `None` when it cannot be counted.
+    pub(super) fn run_complexity(
         &self,
         slug: &str,
         operation: Option<&str>,
         variables: &serde_json::Value,
-    ) -> Option<String> {
+    ) -> Option<OperationComplexity> {
         let portal = self.list.portals.iter().find(|p| p.slug == slug)?;
         let counted = complexity::requested(&portal.query, self.schema.as_ref(), variables).ok()?;
-        let op = match operation {
+        match operation {
             Some(name) => counted
                 .into_iter()
-                .find(|o| o.name.as_deref() == Some(name))?,
-            None => counted.into_iter().next()?,
-        };
-        let verdict = if op.over_limit() {
-            "Buildkite refuses over"
-        } else if op.near_limit() {
-            "near Buildkite's limit of"
-        } else {
-            return None;
-        };
-        Some(format!(
-            "{} requests {} complexity points ({verdict} {}).",
-            op.label(),
-            thousands(op.requested),
-            thousands(MAX_REQUESTED)
-        ))
+                .find(|o| o.name.as_deref() == Some(name)),
+            None => counted.into_iter().next(),
+        }
     }
-
     /// The requested complexity of the operation being edited in `edit`:
     /// the one the variables pane has chosen while it has the focus, else
     /// the one the cursor is in. Counted once per generation of the text
@@ -97,4 +83,22 @@ impl App {
             }
         }
     }
+}
+
+/// What a run near or over the limit is told: the figure and the limit;
+/// `None` when it is well under.
+pub fn complexity_warning(op: &OperationComplexity) -> Option<String> {
+    let verdict = if op.over_limit() {
+        "Buildkite refuses over"
+    } else if op.near_limit() {
+        "near Buildkite's limit of"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "{} requests {} complexity points ({verdict} {}).",
+        op.label(),
+        thousands(op.requested),
+        thousands(MAX_REQUESTED)
+    ))
 }

@@ -24,7 +24,7 @@ impl App {
         let Ok(variables) = form.values() else {
             let why = unconverted(form);
             self.say(format!(
-                "Not copied: {why}. The request is copied as it would run; fix that first."
+                "Nothing copied: {why}. Fix it in the variables form, then C copies the request."
             ));
             return Vec::new();
         };

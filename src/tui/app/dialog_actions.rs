@@ -30,6 +30,10 @@ impl App {
                 return commands;
             }
             DialogAction::RunSaved(slug) => return self.run_saved(slug),
+            DialogAction::RunAnyway { run, why } => {
+                return self.send_run(*run, Some(format!("{why} Sent anyway.")))
+            }
+            DialogAction::RunDeclined(run) => return self.run_declined(*run),
             DialogAction::Discard {
                 slug,
                 document,

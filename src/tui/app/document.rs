@@ -35,6 +35,10 @@ impl App {
         if self.completion.is_some() && self.completion_key(&slug, key) {
             return Vec::new();
         }
+        // A find kept open (after Enter or F3) closes before Esc leaves.
+        if action == Some(Action::Back) && self.close_find(&slug) {
+            return Vec::new();
+        }
         let height = inner_height(self.areas().document);
         match action {
             Some(Action::Back) => self.focus = Focus::List,
@@ -176,6 +180,7 @@ impl App {
         match key.code {
             KeyCode::Esc => {
                 edit.find = None;
+                self.resolved(Cause::Find);
                 return true;
             }
             KeyCode::Enter => {
@@ -184,7 +189,8 @@ impl App {
                 if needle.is_empty() {
                     edit.find = None;
                 } else if edit.count_matches() == Some(0) {
-                    self.say(format!("No match for “{}”.", sanitize_line(&needle)));
+                    let text = format!("No match for “{}”.", sanitize_line(&needle));
+                    self.say_because(Cause::Find, text);
                 }
                 return true;
             }
@@ -215,14 +221,35 @@ impl App {
         let found = edit.find_next(forward, false);
         edit.follow_cursor(height);
         match found {
-            None => self.say(format!("No match for “{}”.", sanitize_line(&needle))),
-            Some(true) => self.say(if forward {
-                "Found again from the top."
-            } else {
-                "Found again from the bottom."
-            }),
-            Some(false) => self.resolved(Cause::Save),
+            None => {
+                let text = format!("No match for “{}”.", sanitize_line(&needle));
+                self.say_because(Cause::Find, text);
+            }
+            Some(true) => self.say_because(
+                Cause::Find,
+                if forward {
+                    "Found again from the top."
+                } else {
+                    "Found again from the bottom."
+                },
+            ),
+            Some(false) => {
+                self.resolved(Cause::Save);
+                self.resolved(Cause::Find);
+            }
         }
+    }
+
+    /// Closes `slug`'s find, with what it said; false when none was open.
+    fn close_find(&mut self, slug: &str) -> bool {
+        let Some(edit) = self.edits.get_mut(slug) else {
+            return false;
+        };
+        if edit.find.take().is_none() {
+            return false;
+        }
+        self.resolved(Cause::Find);
+        true
     }
 
     /// A click (or drag, `extend`) in the document pane at screen (column,

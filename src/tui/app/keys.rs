@@ -348,9 +348,8 @@ impl App {
                         Ok(set) => self.say(format!("The pasted object set {set} variable(s).")),
                         Err(why) => self.say(format!("Not pasted: {why}.")),
                     }
-                } else if let Some(i) = form.focused_input() {
-                    form.inputs[i].paste(text);
-                    form.remember(&mut self.remembered);
+                } else {
+                    form.paste_into_focused(text, &mut self.remembered);
                 }
             }
             Focus::List | Focus::Response => {}

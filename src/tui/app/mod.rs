@@ -85,6 +85,9 @@ pub struct RunInFlight {
     pub operation: Option<String>,
     /// Its number: messages of an earlier run (cancelled) are told apart.
     pub run: u64,
+    /// Said when it was sent (near or over the complexity limit): said
+    /// again with its answer, which would otherwise replace it.
+    pub warning: Option<String>,
 }
 
 /// What the status line says, and why, so it can step aside for news and
@@ -96,6 +99,8 @@ pub enum Cause {
     Variables,
     Save,
     Run,
+    /// What find in the document said: gone when the find is closed.
+    Find,
 }
 
 #[derive(Debug)]

@@ -3,12 +3,13 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
+use super::complexity::complexity_warning;
 use super::{Answer, App, Cause, Focus, RunInFlight};
 use crate::buildkite::ApiError;
 use crate::secrets::{Secret, TokenKind};
 use crate::tui::dialogs::{
-    AuthChoice, Authorize, Confirm, ConfirmKind, Dialog, SaveResponse, SecretPrompt, SignIn,
-    TokenPrompt,
+    AuthChoice, Authorize, Confirm, ConfirmKind, Dialog, PendingRun, SaveResponse, SecretPrompt,
+    SignIn, TokenPrompt,
 };
 use crate::tui::editor::SYNC_PARSE_LIMIT;
 use crate::tui::input::LineInput;
@@ -16,6 +17,10 @@ use crate::tui::keymap::Action;
 use crate::tui::layout::inner_height;
 use crate::tui::message::Command;
 use crate::tui::run::{FormSource, ResponseView, VariablesForm};
+
+/// Why the saved version of a document cannot run with the values kept.
+const SAVED_NEEDS_VALUES: &str =
+    "it needs variables the form has no values for. Save first (s), or fill them in.";
 
 /// Numbers each run, so messages of one cancelled are told apart.
 fn next_run() -> u64 {
@@ -133,9 +138,11 @@ impl App {
         if self.edits.get(&slug).is_some_and(|e| e.document_dirty())
             || self.has_pending_draft(&slug)
         {
+            let saved = self.saved_run_summary(&slug);
             self.dialogs.open(Confirm::dialog(ConfirmKind::Run {
                 slug,
                 document: true,
+                saved,
             }));
             return Vec::new();
         }
@@ -167,15 +174,13 @@ impl App {
         }
     }
 
-    /// Runs the version of `slug` saved on Buildkite, with the values typed
-    /// so far for its variables.
-    pub(super) fn run_saved(&mut self, slug: String) -> Vec<Command> {
-        let Some(portal) = self.list.find(&slug) else {
-            return Vec::new();
-        };
-        let document = portal.query.clone();
+    /// The variables form of `slug`'s document as saved on Buildkite, on
+    /// the operation chosen on screen when it has one of that name, with
+    /// the values remembered for it.
+    fn saved_form(&self, slug: &str) -> Option<VariablesForm> {
+        let document = self.list.find(slug)?.query.clone();
         let mut form = VariablesForm::new(
-            &slug,
+            slug,
             &document,
             FormSource::Server(document.clone()),
             &self.remembered,
@@ -184,8 +189,55 @@ impl App {
         if let Some(name) = self.variables.as_ref().and_then(|f| f.operation_name()) {
             form.select_operation(name, &self.remembered);
         }
+        Some(form)
+    }
+
+    /// What running the saved version of `slug` sends, said before it is
+    /// chosen (its form is not the one on screen): the operation and each
+    /// variable's value; a variable named like a secret shows no value.
+    fn saved_run_summary(&self, slug: &str) -> String {
+        let Some(mut form) = self.saved_form(slug) else {
+            return String::new();
+        };
+        let operation = form.operation().map_or_else(
+            || "the saved document".to_owned(),
+            |op| match &op.name {
+                Some(name) => format!("the saved {} `{name}`", op.kind),
+                None => format!("the saved {}", op.kind),
+            },
+        );
+        let Ok(serde_json::Value::Object(variables)) = form.values() else {
+            return format!("r cannot run {operation} yet: {SAVED_NEEDS_VALUES}");
+        };
+        if variables.is_empty() {
+            return format!("r runs {operation}, with no variables.");
+        }
+        let values: Vec<String> = variables
+            .iter()
+            .map(|(name, value)| {
+                let lower = name.to_lowercase();
+                let shown = if ["secret", "token", "password"]
+                    .iter()
+                    .any(|word| lower.contains(word))
+                {
+                    "(hidden)".to_owned()
+                } else {
+                    crate::tui::wrap::cut(&value.to_string(), 40)
+                };
+                format!("${name} = {shown}")
+            })
+            .collect();
+        format!("r runs {operation} with {}.", values.join(", "))
+    }
+
+    /// Runs the version of `slug` saved on Buildkite, with the values the
+    /// run dialog named (remembered for its operation).
+    pub(super) fn run_saved(&mut self, slug: String) -> Vec<Command> {
+        let Some(mut form) = self.saved_form(&slug) else {
+            return Vec::new();
+        };
         if form.values().is_err() {
-            self.say("The saved document needs values the form does not have: save first (s), or fill them in.");
+            self.say(format!("Not run: {SAVED_NEEDS_VALUES}"));
             return Vec::new();
         }
         if !self.has_token(&slug) {
@@ -321,6 +373,9 @@ impl App {
         }
     }
 
+    /// Sends the form's run of `slug`; one over the complexity limit of
+    /// what Buildkite runs is asked about first, never sent or dropped
+    /// silently.
     fn start_invoke(
         &mut self,
         slug: String,
@@ -338,14 +393,46 @@ impl App {
         } else {
             None
         };
+        let counted = self.run_complexity(&slug, operation.as_deref(), &variables);
+        let warning = counted.as_ref().and_then(complexity_warning);
+        let run = PendingRun {
+            slug,
+            operation,
+            variables,
+            token,
+            store_token,
+        };
+        match (counted, warning) {
+            (Some(op), Some(why)) if op.over_limit() => {
+                self.dialogs.open(Confirm::dialog(ConfirmKind::OverLimit {
+                    run: Box::new(run),
+                    why,
+                }));
+                Vec::new()
+            }
+            (_, warning) => self.send_run(run, warning),
+        }
+    }
+
+    /// Sends `run`; `warning` (near or over the limit) is said with it and
+    /// again with its answer.
+    pub(super) fn send_run(&mut self, run: PendingRun, warning: Option<String>) -> Vec<Command> {
+        let PendingRun {
+            slug,
+            operation,
+            variables,
+            token,
+            store_token,
+        } = run;
         self.replace_arriving();
         let run = next_run();
         self.running = Some(RunInFlight {
             slug: slug.clone(),
             operation: operation.clone(),
             run,
+            warning: warning.clone(),
         });
-        match self.complexity_warning(&slug, operation.as_deref(), &variables) {
+        match warning {
             Some(warning) => self.warn(format!("Running {slug}… {warning}")),
             None => self.say(format!("Running {slug}… Esc cancels.")),
         }
@@ -357,6 +444,21 @@ impl App {
             store_token,
             run,
         }]
+    }
+
+    /// Esc on the question about a run over the limit: nothing is sent,
+    /// but a token typed to be stored for it still is.
+    pub(super) fn run_declined(&mut self, run: PendingRun) -> Vec<Command> {
+        self.say(
+            "Not run: ask for fewer items (smaller `first:` arguments) to stay under the limit.",
+        );
+        match run.token {
+            Some(token) if run.store_token => vec![Command::StoreToken {
+                slug: run.slug,
+                token,
+            }],
+            _ => Vec::new(),
+        }
     }
 
     pub(super) fn cancel_run(&mut self) -> Vec<Command> {
@@ -371,14 +473,15 @@ impl App {
         if self.running.as_ref().map(|r| r.slug.as_str()) != Some(slug.as_str()) {
             return Vec::new(); // cancelled: the answer is no longer wanted
         }
-        self.running = None;
+        let warning = self.running.take().and_then(|r| r.warning);
+        let also = warning.map_or_else(String::new, |w| format!(" {w}"));
         match error {
             error @ ApiError::Unauthorized { .. } => {
                 self.say(format!("The token for {slug} was refused: {error}"));
                 self.stored_tokens.retain(|s| *s != slug);
                 self.open_authorize(&slug, false);
             }
-            error => self.say_because(Cause::Run, format!("Run of {slug} failed: {error}")),
+            error => self.say_because(Cause::Run, format!("Run of {slug} failed: {error}{also}")),
         }
         Vec::new()
     }
@@ -402,8 +505,11 @@ impl App {
             view.keep_position_of(earlier);
             self.focus
         });
-        let operation = self.running.take().and_then(|r| r.operation);
-        self.on_answer(slug, view, ran_as, operation);
+        let (operation, warning) = self
+            .running
+            .take()
+            .map_or((None, None), |r| (r.operation, r.warning));
+        self.on_answer(slug, view, ran_as, operation, warning);
         // Shown since its first piece: the focus stays where the reader put it.
         if let Some(focus) = focus {
             self.focus = focus;
@@ -416,6 +522,7 @@ impl App {
         view: ResponseView,
         ran_as: Option<TokenKind>,
         operation: Option<String>,
+        warning: Option<String>,
     ) {
         self.resolved(Cause::Run);
         let identity = match ran_as {
@@ -434,7 +541,11 @@ impl App {
                 view.errors.len()
             )
         };
-        self.say(text);
+        match warning {
+            // What was said when it was sent stays said with its answer.
+            Some(warning) => self.warn(format!("{text} {warning}")),
+            None => self.say(text),
+        }
         if self.selected_slug().as_deref() == Some(slug.as_str()) {
             self.focus = Focus::Response;
         }

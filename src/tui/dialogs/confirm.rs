@@ -7,6 +7,7 @@ use ratatui::Frame;
 
 use super::frame::{key_lines, message};
 use super::{Dialog, DialogAction, PortalForm, Step};
+use crate::secrets::Secret;
 use crate::text::sanitize_line;
 use crate::tui::view::{dim, error_style};
 
@@ -34,7 +35,16 @@ pub enum ConfirmKind {
     Quit { unsaved: Vec<String> },
     /// Ctrl-r while the portal has unsaved changes: Buildkite runs the saved
     /// document, not the one on screen.
-    Run { slug: String, document: bool },
+    /// `saved`: what `r` (run the saved version) sends, said in full as
+    /// its values are not the ones on screen.
+    Run {
+        slug: String,
+        document: bool,
+        saved: String,
+    },
+    /// A run whose requested complexity is over Buildkite's limit: sent
+    /// only when the user says so. `why` gives the figure and the limit.
+    OverLimit { run: Box<PendingRun>, why: String },
     /// Throw away unsaved changes of one portal.
     Discard {
         slug: String,
@@ -49,9 +59,21 @@ pub enum ConfirmKind {
     CreatedWithoutToken { slug: String, form: Box<PortalForm> },
 }
 
+/// A run ready to send, held while a dialog asks about it.
+#[derive(Debug)]
+pub struct PendingRun {
+    pub slug: String,
+    pub operation: Option<String>,
+    pub variables: serde_json::Value,
+    /// A token typed for this run (never shown: `Secret`'s `Debug` hides it).
+    pub token: Option<Secret>,
+    pub store_token: bool,
+}
+
 impl ConfirmKind {
     pub fn slug(&self) -> Option<&str> {
         match self {
+            ConfirmKind::OverLimit { run, .. } => Some(&run.slug),
             ConfirmKind::Save { slug, .. }
             | ConfirmKind::Run { slug, .. }
             | ConfirmKind::Discard { slug, .. } => Some(slug),
@@ -89,6 +111,10 @@ impl Confirm {
                 Step::act(DialogAction::RunSaved(slug))
             }
             ConfirmKind::Run { .. } if key.code == KeyCode::Esc => status("Not run."),
+            ConfirmKind::OverLimit { run, why } if yes || key.code == KeyCode::Enter => {
+                Step::act(DialogAction::RunAnyway { run, why })
+            }
+            ConfirmKind::OverLimit { run, .. } if no => Step::act(DialogAction::RunDeclined(run)),
             ConfirmKind::Discard {
                 slug,
                 document,
@@ -165,7 +191,11 @@ impl Confirm {
                 ],
                 60,
             ),
-            ConfirmKind::Run { slug, document } => (
+            ConfirmKind::Run {
+                slug,
+                document,
+                saved,
+            } => (
                 " Run with unsaved changes? ",
                 vec![
                     Line::from(format!(
@@ -174,10 +204,23 @@ impl Confirm {
                         if *document { " to its document" } else { "" }
                     )),
                     Line::from("Buildkite runs the document saved on it, not the one on screen."),
+                    Line::from(sanitize_line(saved)),
                     Line::default(),
                     Line::from("s save, then run · r run the saved version · Esc cancel"),
                 ],
                 66,
+            ),
+            ConfirmKind::OverLimit { why, .. } => (
+                " Over the complexity limit ",
+                vec![
+                    Line::from(Span::styled(sanitize_line(why), error_style())),
+                    Line::from(
+                        "Buildkite will most likely refuse it, with an error instead of data.",
+                    ),
+                    Line::default(),
+                    Line::from("Enter/y send anyway · Esc cancel"),
+                ],
+                90,
             ),
             ConfirmKind::Discard {
                 slug,

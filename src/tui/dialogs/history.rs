@@ -23,8 +23,20 @@ pub struct HistoryDialog {
     /// Marked entries (indexes into `entries`), at most two, to compare.
     pub marked: Vec<usize>,
     /// The comparison shown instead of the list (`d`), and its scroll.
-    pub diff: Option<(String, Vec<String>)>,
+    pub diff: Option<Comparison>,
     pub diff_scroll: usize,
+}
+
+/// Two answers compared: what the dialog shows instead of the runs.
+#[derive(Debug)]
+pub struct Comparison {
+    pub title: String,
+    /// A line per difference, or one line saying there is none (or why
+    /// the answers cannot be compared).
+    pub lines: Vec<String>,
+    /// How many differences `lines` holds: the footer's count, which the
+    /// line saying there are none must not add to.
+    pub differences: usize,
 }
 
 impl HistoryDialog {
@@ -42,7 +54,7 @@ impl HistoryDialog {
     }
 
     pub fn key(mut self, key: KeyEvent) -> Step {
-        if let Some((_, lines)) = &self.diff {
+        if let Some(Comparison { lines, .. }) = &self.diff {
             let last = lines.len().saturating_sub(1);
             match key.code {
                 KeyCode::Up | KeyCode::Char('k') => {
@@ -111,12 +123,19 @@ impl HistoryDialog {
     }
 
     fn show_diff(&mut self, title: String, lines: Result<Vec<String>, String>) {
-        let lines = match lines {
-            Ok(lines) if lines.is_empty() => vec!["No difference.".to_owned()],
-            Ok(lines) => lines,
-            Err(why) => vec![why],
+        let (lines, differences) = match lines {
+            Ok(lines) if lines.is_empty() => (vec!["No difference.".to_owned()], 0),
+            Ok(lines) => {
+                let count = lines.len();
+                (lines, count)
+            }
+            Err(why) => (vec![why], 0),
         };
-        self.diff = Some((title, lines));
+        self.diff = Some(Comparison {
+            title,
+            lines,
+            differences,
+        });
         self.diff_scroll = 0;
     }
 
@@ -133,22 +152,27 @@ impl HistoryDialog {
 
     pub fn draw(&self, frame: &mut Frame) {
         let room = usize::from(frame.area().height.saturating_sub(8)).max(3);
-        if let Some((title, diff)) = &self.diff {
-            let mut lines = vec![Line::from(sanitize_line(title)), Line::default()];
+        if let Some(comparison) = &self.diff {
+            let mut lines = vec![
+                Line::from(sanitize_line(&comparison.title)),
+                Line::default(),
+            ];
             lines.extend(
-                diff.iter()
+                comparison
+                    .lines
+                    .iter()
                     .skip(self.diff_scroll)
                     .take(room)
                     .map(|l| Line::from(sanitize_line(l))),
             );
             lines.push(Line::default());
-            lines.push(Line::from(Span::styled(
-                format!(
-                    "{} difference(s) · ↑/↓ scroll · any other key: back to the runs",
-                    diff.len()
-                ),
-                dim(),
-            )));
+            let footer = match comparison.differences {
+                0 => "Esc: back to the runs".to_owned(),
+                count => {
+                    format!("{count} difference(s) · ↑/↓ scroll · any other key: back to the runs")
+                }
+            };
+            lines.push(Line::from(Span::styled(footer, dim())));
             message(frame, " History: answers compared ", lines, 96);
             return;
         }

@@ -27,12 +27,12 @@ pub mod token;
 
 pub use api_sign_in::{ApiSignIn, ApiSignInAction};
 pub use authorize::{AuthChoice, Authorize, SecretPrompt, SignIn, TokenPrompt};
-pub use confirm::{Confirm, ConfirmKind};
+pub use confirm::{Confirm, ConfirmKind, PendingRun};
 pub use conflict::{Conflict, ConflictChoice};
 pub use drafts::DraftsDialog;
 pub use explain::Explain;
 pub use form::{FormMode, FormRow, PortalForm, NEW_PORTAL_TEMPLATE};
-pub use history::HistoryDialog;
+pub use history::{Comparison, HistoryDialog};
 pub use prompts::{DeletePrompt, SaveResponse};
 pub use token::TokenDialog;
 
@@ -79,6 +79,13 @@ pub enum DialogAction {
     SaveThenRun(String),
     /// Ctrl-r with unsaved changes: run the version saved on Buildkite.
     RunSaved(String),
+    /// Yes to sending a run over the complexity limit (`why` says by how much).
+    RunAnyway {
+        run: Box<PendingRun>,
+        why: String,
+    },
+    /// No to sending it.
+    RunDeclined(Box<PendingRun>),
     Discard {
         slug: String,
         document: bool,

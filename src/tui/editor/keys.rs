@@ -243,14 +243,31 @@ impl PortalEdit {
 
     /// How many matches of the find the document has (None: too large to count on every key).
     pub fn count_matches(&self) -> Option<usize> {
+        self.match_position().map(|(_, total)| total)
+    }
+
+    /// Which match (from 1) the cursor is at the start of, if any, and how
+    /// many there are; None when too large to count on every key.
+    pub fn match_position(&self) -> Option<(Option<usize>, usize)> {
         let find = self.find.as_ref()?;
-        (self.size() <= super::EDITABLE_LIMIT).then(|| {
-            self.document
-                .lines()
-                .iter()
-                .map(|line| matches_on_line(line, &find.needle).len())
-                .sum()
-        })
+        if self.size() > super::EDITABLE_LIMIT {
+            return None;
+        }
+        let (row, column) = self.cursor();
+        let (mut before, mut current, mut total) = (0, None, 0);
+        for (i, line) in self.document.lines().iter().enumerate() {
+            let on_line = matches_on_line(line, &find.needle);
+            total += on_line.len();
+            if i < row {
+                before += on_line.len();
+            } else if i == row {
+                before += on_line.iter().filter(|(start, _)| *start < column).count();
+                if on_line.iter().any(|(start, _)| *start == column) {
+                    current = Some(before + 1);
+                }
+            }
+        }
+        Some((current, total))
     }
 }
 

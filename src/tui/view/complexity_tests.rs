@@ -91,3 +91,37 @@ fn several_operations_show_the_one_the_cursor_is_in_and_none_when_it_does_not_pa
         render(&app)
     );
 }
+
+#[test]
+fn the_verdict_stays_on_the_border_at_80_columns_and_while_find_is_open() {
+    let mut app = super::tests::sized(80, 24);
+    let mut listed = portal("deep", "Deep", false);
+    listed.query = nested("DeepPipelineBuildsOverview", 100);
+    app.update(Msg::PortalsPage(vec![listed]));
+    app.update(Msg::PortalsLoaded);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Home);
+    let shown = render(&app);
+    let border = shown
+        .lines()
+        .find(|row| row.contains("~50,303 points"))
+        .unwrap_or_else(|| panic!("the figure on the border:\n{shown}"));
+    assert!(
+        !border.contains("DeepPipelineBuildsOverview") && border.contains("refused"),
+        "the name goes first, the verdict stays: {border}"
+    );
+    assert_eq!(foreground_of(&app, "~50,303 points"), Some(Color::Red));
+    super::tests::ctrl(&mut app, 'g');
+    super::tests::type_text(&mut app, "builds");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::F(3));
+    let shown = render(&app);
+    let border = shown
+        .lines()
+        .find(|row| row.contains("find: builds"))
+        .unwrap_or_else(|| panic!("the find on the border:\n{shown}"));
+    assert!(
+        border.contains("~50,303 points · refused") || border.contains("over 50,000: refused"),
+        "{border}"
+    );
+}

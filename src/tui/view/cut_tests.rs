@@ -11,7 +11,7 @@ use crate::tui::app::App;
 use crate::tui::message::Msg;
 
 /// The row of the screen where `text` is, up to the first border after it.
-fn cell_after<'a>(screen: &'a str, text: &str) -> &'a str {
+pub(super) fn cell_after<'a>(screen: &'a str, text: &str) -> &'a str {
     let row = screen
         .lines()
         .find(|row| row.contains(text))
@@ -131,5 +131,30 @@ fn a_filtered_answer_says_so_by_what_and_how_to_clear_at_80_columns() {
     assert!(
         screen.contains("Response · recent-builds · HTTP 200"),
         "{screen}"
+    );
+}
+
+#[test]
+fn the_empty_response_pane_and_the_jq_prompt_keep_their_ends() {
+    let mut app = super::tests::loaded(80, 24);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::F(6)); // the run panes, the response beside the variables
+    let screen = render(&app);
+    assert!(
+        screen.contains("to see its answer") && screen.contains("here."),
+        "wrapped, full stop and all:\n{screen}"
+    );
+
+    let mut app = super::tests::loaded(140, 40);
+    super::tests::answer(&mut app, r#"{"data":{"n":1}}"#);
+    type_text(&mut app, "|.data");
+    let screen = render(&app);
+    let row = screen
+        .lines()
+        .find(|row| row.contains(" jq: .data▏"))
+        .unwrap_or_else(|| panic!("the jq prompt:\n{screen}"));
+    assert!(
+        row.contains("▏ (Enter; Ctrl-u Enter: the whole answer) ─") || row.contains("▏ (Enter) ─"),
+        "the hint whole or shortened, never clipped: `{row}`"
     );
 }

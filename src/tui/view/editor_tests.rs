@@ -219,3 +219,43 @@ fn an_emptied_document_says_so_without_a_stray_end_of_line_mark() {
     );
     assert!(!screen.contains("<EOF>"), "{screen}");
 }
+
+#[test]
+fn find_counts_the_match_at_the_cursor_and_esc_closes_it_before_leaving() {
+    let mut app = loaded(110, 26);
+    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'g');
+    type_text(&mut app, "pipeline");
+    assert!(
+        render(&app).contains("find: pipeline▏ · 1 of 3"),
+        "{}",
+        render(&app)
+    );
+    press(&mut app, KeyCode::Enter); // kept
+    press(&mut app, KeyCode::F(3));
+    assert!(
+        render(&app).contains("find: pipeline · 2 of 3"),
+        "{}",
+        render(&app)
+    );
+    press(&mut app, KeyCode::F(3));
+    press(&mut app, KeyCode::F(3));
+    let shown = render(&app);
+    assert!(shown.contains("find: pipeline · 1 of 3"), "{shown}");
+    assert!(shown.contains("Found again from the top."), "{shown}");
+
+    press(&mut app, KeyCode::Esc);
+    let shown = render(&app);
+    assert_eq!(
+        app.focus,
+        crate::tui::app::Focus::Document,
+        "still in the document"
+    );
+    assert!(!shown.contains("find: pipeline"), "{shown}");
+    assert!(
+        !shown.contains("Found again"),
+        "its status goes with it:\n{shown}"
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.focus, crate::tui::app::Focus::List, "then Esc leaves");
+}

@@ -260,3 +260,5 @@ mod sign_in_tests;
 mod status_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod variables_tests;

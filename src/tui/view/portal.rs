@@ -15,6 +15,7 @@ use crate::graphql::highlight::{graphql_document, Highlights, Run};
 use crate::text::sanitize_line;
 use crate::tui::app::{App, Focus};
 use crate::tui::editor::{matches_on_line, viewport, Field, FieldDraft, PortalEdit};
+use crate::tui::wrap;
 
 pub fn draw_fields(frame: &mut Frame, app: &App, area: Rect) {
     let Some(portal) = app.selected_portal() else {
@@ -240,13 +241,23 @@ pub fn draw_document(frame: &mut Frame, app: &App, area: Rect) {
     };
     let mut block = pane(title, focused);
     if let Some(edit) = edit {
-        let position = position_line(edit, focused, area.width);
-        let room = usize::from(area.width).saturating_sub(position.width() + 3);
-        if let Some(requested) = app
-            .editing_complexity(edit)
-            .and_then(|op| complexity_note(&op, room))
-        {
-            block = block.title_bottom(requested);
+        // The complexity verdict is never dropped: the find's keys and the
+        // cursor's place give way to its shortest form first.
+        let note = app.editing_complexity(edit).map(|op| complexity_notes(&op));
+        let kept = note
+            .as_ref()
+            .and_then(|(texts, verdict, _)| texts.last().filter(|_| *verdict))
+            .map_or(0, |text| Span::raw(text).width() + 1);
+        let border = usize::from(area.width).saturating_sub(2);
+        let position = position_line(edit, focused, border.saturating_sub(kept));
+        let room = border.saturating_sub(position.width() + 1);
+        if let Some((texts, verdict, style)) = note {
+            let fitting = texts.iter().find(|text| Span::raw(*text).width() <= room);
+            let shown = fitting.or_else(|| texts.last().filter(|_| verdict));
+            if let Some(text) = shown {
+                block = block
+                    .title_bottom(Line::from(Span::styled(text.clone(), style)).left_aligned());
+            }
         }
         block = block.title_bottom(position);
     }
@@ -280,69 +291,87 @@ pub fn draw_document(frame: &mut Frame, app: &App, area: Rect) {
     }
 }
 
-/// The bottom border: the find being typed or kept, and the cursor's
-/// line:column, on the right (the left is free for other notes).
-fn position_line(edit: &PortalEdit, focused: bool, width: u16) -> Line<'static> {
+/// The bottom border: the find being typed or kept (which match the
+/// cursor is on, of how many), and the cursor's line:column, on the right
+/// (the left is free for other notes), in at most `room` columns: the
+/// find's keys go first, then the cursor's place, then the needle is cut.
+fn position_line(edit: &PortalEdit, focused: bool, room: usize) -> Line<'static> {
     let (row, column) = edit.cursor();
-    let position = format!(" Ln {}, Col {} ", row + 1, column + 1);
-    let mut spans = Vec::new();
-    if let Some(find) = &edit.find {
-        let count = match edit.count_matches() {
-            Some(1) => " · 1 match".to_owned(),
-            Some(n) => format!(" · {n} matches"),
-            None => String::new(),
-        };
-        let (cursor, keys) = if find.typing {
-            ("▏", " Enter keep · Esc close")
-        } else {
-            ("", " F3/Ctrl-n next · Ctrl-p previous")
-        };
-        let found = format!(" find: {}{cursor}{count}", sanitize_line(&find.needle));
-        let used = Span::raw(&found).width() + position.chars().count() + 1;
-        spans.push(Span::styled(found, Style::new().fg(Color::Yellow)));
-        // The keys only when the border has room for them beside the rest.
-        if focused && used + keys.chars().count() + 4 <= usize::from(width) {
-            spans.push(Span::styled(keys, dim()));
-        }
-        spans.push(Span::raw(" "));
-    }
-    spans.push(Span::styled(
-        position,
+    let position = Span::styled(
+        format!(" Ln {}, Col {} ", row + 1, column + 1),
         if focused { Style::new() } else { dim() },
-    ));
-    Line::from(spans).right_aligned()
+    );
+    let Some(find) = &edit.find else {
+        return Line::from(position).right_aligned();
+    };
+    let count = match edit.match_position() {
+        Some((Some(k), n)) => format!(" · {k} of {n}"),
+        Some((None, 1)) => " · 1 match".to_owned(),
+        Some((None, n)) => format!(" · {n} matches"),
+        None => String::new(),
+    };
+    let (cursor, keys) = if find.typing {
+        ("▏", " Enter keep · Esc close")
+    } else {
+        ("", " F3/Ctrl-n next · Ctrl-p previous · Esc close")
+    };
+    let found = |needle: &str| {
+        Span::styled(
+            format!(" find: {needle}{cursor}{count} "),
+            Style::new().fg(Color::Yellow),
+        )
+    };
+    let needle = sanitize_line(&find.needle);
+    let mut widest = vec![found(&needle)];
+    if focused {
+        widest.push(Span::styled(format!("{} ", keys.trim_start()), dim()));
+    }
+    widest.push(position.clone());
+    let candidates = [widest, vec![found(&needle), position], vec![found(&needle)]];
+    let fitting = candidates
+        .into_iter()
+        .map(Line::from)
+        .find(|line| line.width() <= room);
+    fitting
+        .unwrap_or_else(|| {
+            // Even the find alone is too wide: its needle is cut.
+            let fixed = found("").width();
+            Line::from(found(&wrap::cut(&needle, room.saturating_sub(fixed))))
+        })
+        .right_aligned()
 }
 
 /// The bottom border's left: what the operation being edited requests, as
 /// Buildkite counts it before running (`~503 points`), yellow from where
-/// `check` warns, red over the limit Buildkite refuses; its name first when
-/// there is room. `None` when even the figure does not fit in `room`.
-fn complexity_note(op: &OperationComplexity, room: usize) -> Option<Line<'static>> {
+/// `check` warns, red over the limit Buildkite refuses. The texts it may
+/// take, longest first (its name first, then without it, then with the
+/// verdict shortened: the verdict itself is never dropped), whether it has
+/// a verdict, and its style.
+fn complexity_notes(op: &OperationComplexity) -> (Vec<String>, bool, Style) {
     let unit = if op.requested == 1 { "point" } else { "points" };
     let figure = format!("~{} {unit}", thousands(op.requested));
-    let (verdict, style) = if op.over_limit() {
+    let (verdict, short, style) = if op.over_limit() {
         (
             format!(" · over {}: refused", thousands(MAX_REQUESTED)),
+            " · refused",
             error_style().bold(),
         )
     } else if op.near_limit() {
         (
             format!(" · near the {} limit", thousands(MAX_REQUESTED)),
+            " · near limit",
             Style::new().fg(Color::Yellow).bold(),
         )
     } else {
-        (String::new(), dim())
+        (String::new(), "", dim())
     };
     let mut longest_first = Vec::new();
     if let Some(name) = &op.name {
         longest_first.push(format!(" {} {figure}{verdict} ", sanitize_line(name)));
     }
     longest_first.push(format!(" {figure}{verdict} "));
-    longest_first.push(format!(" {figure} "));
-    longest_first
-        .into_iter()
-        .find(|text| Span::raw(text).width() <= room)
-        .map(|text| Line::from(Span::styled(text, style)).left_aligned())
+    longest_first.push(format!(" {figure}{short} "));
+    (longest_first, !verdict.is_empty(), style)
 }
 
 /// A GraphQL document to draw: numbered, highlighted lines, errors

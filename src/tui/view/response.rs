@@ -43,7 +43,12 @@ pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
         } else {
             "Run the portal (Ctrl-r) to see its answer here.".to_owned()
         };
-        frame.render_widget(Paragraph::new(Span::styled(hint, dim())).block(block), area);
+        // Wrapped: a narrow pane shows all of it, full stop included.
+        let lines: Vec<Line> = wrap::wrap(&hint, usize::from(area.width.saturating_sub(2)))
+            .into_iter()
+            .map(|part| Line::from(Span::styled(part, dim())))
+            .collect();
+        frame.render_widget(Paragraph::new(lines).block(block), area);
         return;
     };
     let view = &answer.view;
@@ -57,9 +62,9 @@ pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
     let title = fit_title(&title, area);
     let mut block = pane(title, focused);
     if let Some(input) = &view.filtering {
-        block = block.title_bottom(Line::from(format!(
-            " jq: {}▏ (Enter; Ctrl-u Enter: the whole answer) ",
-            sanitize_line(input.value())
+        block = block.title_bottom(Line::from(jq_prompt(
+            &sanitize_line(input.value()),
+            usize::from(area.width.saturating_sub(2)),
         )));
     } else if let Some(input) = &view.searching {
         block = block.title_bottom(Line::from(format!(" /{}▏ ", sanitize_line(input.value()))));
@@ -393,3 +398,28 @@ const FILTER_SHOWN: usize = 30;
 
 /// Columns of the slug worth keeping in the title before the numbers go.
 const SLUG_AT_LEAST: usize = 8;
+
+/// The jq filter being typed, on the bottom border's `room` columns: the
+/// hint shortens before the filter is cut (from its start, so the end
+/// being typed stays in view), never clipped without a sign.
+fn jq_prompt(filter: &str, room: usize) -> String {
+    let hints = [
+        " (Enter; Ctrl-u Enter: the whole answer) ",
+        " (Enter) ",
+        " ",
+    ];
+    for hint in hints {
+        let text = format!(" jq: {filter}▏{hint}");
+        if wrap::width(&text) <= room {
+            return text;
+        }
+    }
+    let fixed = wrap::width(" jq: ▏ ");
+    let reversed: String = filter.chars().rev().collect();
+    let tail: String = wrap::cut(&reversed, room.saturating_sub(fixed))
+        .chars()
+        .rev()
+        .collect();
+    // The cut's `…` ends the reversed text: it now starts the filter.
+    format!(" jq: {tail}▏ ")
+}

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::fit::fit_spans;
 use super::{dim, error_style, pane, spinner, style_of};
 use crate::graphql::highlight::json_line;
 use crate::text::sanitize_line;
@@ -23,18 +24,14 @@ pub fn draw_variables(frame: &mut Frame, app: &App, area: Rect) {
     };
     let mut lines: Vec<Line> = Vec::new();
     let mut cursor: Option<(u16, u16)> = None;
+    let width = usize::from(inner.width);
     if form.parse_error.is_some() {
-        lines.push(Line::from(Span::styled(
-            "Fix the document's syntax errors to run it.",
-            error_style(),
-        )));
+        let text = "Fix the document's syntax errors to run it.";
+        lines.extend(wrapped(text, width, error_style()));
     } else if let Some(raw) = &form.raw {
-        lines.extend(raw_lines(raw, inner.height as usize));
+        lines.extend(raw_lines(raw, inner.height as usize, width));
     } else if form.operations.is_empty() {
-        lines.push(Line::from(Span::styled(
-            "No operation in the document.",
-            dim(),
-        )));
+        lines.extend(wrapped("No operation in the document.", width, dim()));
     } else {
         cursor = form_lines(app, form, focused, inner, &mut lines);
     }
@@ -44,26 +41,43 @@ pub fn draw_variables(frame: &mut Frame, app: &App, area: Rect) {
     }
 }
 
-/// The variables as they would be sent (Ctrl-t), or what stops them.
-fn raw_lines(raw: &[String], height: usize) -> Vec<Line<'static>> {
-    let mut lines = Vec::new();
-    lines.push(Line::from(Span::styled(
-        "As sent (Ctrl-t: the form)",
+/// A message of the pane, wrapped to `width`: all of it shows.
+fn wrapped(text: &str, width: usize, style: Style) -> Vec<Line<'static>> {
+    wrap::wrap(text, width)
+        .into_iter()
+        .map(|part| Line::from(Span::styled(part, style)))
+        .collect()
+}
+
+/// The variables as they would be sent (Ctrl-t), or what stops them, in
+/// `width` columns: an error wraps (it says what to fix), a JSON line too
+/// long is cut with `…`.
+fn raw_lines(raw: &[String], height: usize, width: usize) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(Span::styled(
+        wrap::cut("As sent (Ctrl-t: the form)", width),
         dim(),
-    )));
-    for text in raw.iter().take(height) {
+    ))];
+    for text in raw {
+        if lines.len() > height {
+            break;
+        }
         let text = sanitize_line(text);
-        let line = if text.starts_with('✗') {
-            Line::from(Span::styled(text, error_style()))
+        if text.starts_with('✗') {
+            let wrapped = wrap::wrap(&text, width.saturating_sub(2).max(1));
+            for (n, part) in wrapped.into_iter().enumerate() {
+                let lead = if n == 0 { "" } else { "  " };
+                lines.push(Line::from(Span::styled(
+                    format!("{lead}{part}"),
+                    error_style(),
+                )));
+            }
         } else {
-            Line::from(
-                json_line(&text)
-                    .into_iter()
-                    .map(|(k, t)| Span::styled(t.to_owned(), style_of(k)))
-                    .collect::<Vec<_>>(),
-            )
-        };
-        lines.push(line);
+            let spans = json_line(&text)
+                .into_iter()
+                .map(|(k, t)| Span::styled(t.to_owned(), style_of(k)))
+                .collect();
+            lines.push(Line::from(fit_spans(spans, width)));
+        }
     }
     lines
 }
@@ -97,10 +111,8 @@ fn form_lines(
     }
     let first_row = usize::from(form.has_picker());
     if form.rows.is_empty() {
-        lines.push(Line::from(Span::styled(
-            "This operation takes no variables.",
-            dim(),
-        )));
+        let width = usize::from(inner.width);
+        lines.extend(wrapped("This operation takes no variables.", width, dim()));
     }
     // Only the rows that fit are built: the window follows the focus, so
     // a hundred thousand variables cost what a screenful does. Two rows

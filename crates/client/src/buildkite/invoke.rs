@@ -201,6 +201,14 @@ impl InvokeStream {
     pub fn elapsed_so_far(&self) -> Duration {
         self.started.elapsed()
     }
+
+    /// The `Content-Type` the server gave the answer, when it gave one.
+    pub fn content_type(&self) -> Option<&str> {
+        self.opened
+            .headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+    }
 }
 
 impl InvokeStream {

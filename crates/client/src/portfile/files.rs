@@ -94,12 +94,27 @@ pub fn is_slug(text: &str) -> bool {
 /// Every portal the directory declares, by slug; or every problem found,
 /// each naming its file and what to fix.
 pub fn read_portals(dir: &Path) -> Result<Vec<PortalFile>, Vec<String>> {
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        vec![format!(
-            "could not read the directory {}: {e}",
-            dir.display()
-        )]
-    })?;
+    let (portals, problems) = read_each_portal(dir).map_err(|problem| vec![problem])?;
+    if problems.is_empty() {
+        Ok(portals)
+    } else {
+        Err(problems
+            .into_iter()
+            .map(|(path, problem)| format!("{}: {problem}", path.display()))
+            .collect())
+    }
+}
+
+/// A file of a portals directory that does not read as part of a portal,
+/// and what to fix.
+pub type FileProblem = (PathBuf, String);
+
+/// Every portal of the directory that reads whole, and apart from them a
+/// problem with each file that does not, so one broken portal does not hide
+/// the others (`check DIR`). Err when the directory itself cannot be read.
+pub fn read_each_portal(dir: &Path) -> Result<(Vec<PortalFile>, Vec<FileProblem>), String> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("could not read the directory {}: {e}", dir.display()))?;
     let mut stems: BTreeMap<String, (Option<PathBuf>, Option<PathBuf>)> = BTreeMap::new();
     for entry in entries.flatten() {
         let path = entry.path();
@@ -125,57 +140,53 @@ pub fn read_portals(dir: &Path) -> Result<Vec<PortalFile>, Vec<String>> {
             Err(problem) => problems.push(problem),
         }
     }
-    if problems.is_empty() {
-        Ok(portals)
-    } else {
-        Err(problems)
-    }
+    Ok((portals, problems))
 }
 
 fn read_one(
     dir: &Path,
     stem: &str,
     paths: (Option<PathBuf>, Option<PathBuf>),
-) -> Result<Option<PortalFile>, String> {
+) -> Result<Option<PortalFile>, FileProblem> {
     let (document_path, fields_path) = match paths {
         (None, None) => return Ok(None),
         (Some(doc), Some(fields)) => (doc, fields),
         (Some(doc), None) => {
-            return Err(format!(
-            "{}: no {stem}.{FIELDS_EXTENSION} beside it; add one with at least `name = \"...\"`",
-            doc.display()
-        ))
+            return Err((
+                doc,
+                format!(
+                "no {stem}.{FIELDS_EXTENSION} beside it; add one with at least `name = \"...\"`"
+            ),
+            ))
         }
         (None, Some(fields)) => {
-            return Err(format!(
-                "{}: no {stem}.{DOCUMENT_EXTENSION} beside it; add the portal's document",
-                fields.display()
+            return Err((
+                fields,
+                format!("no {stem}.{DOCUMENT_EXTENSION} beside it; add the portal's document"),
             ))
         }
     };
     if !is_slug(stem) {
-        return Err(format!(
-            "{}: `{stem}` is not a slug Buildkite accepts (lowercase letters, digits and dashes); rename the files",
-            dir.join(stem).display()
+        return Err((
+            dir.join(stem),
+            format!("`{stem}` is not a slug Buildkite accepts (lowercase letters, digits and dashes); rename the files"),
         ));
     }
-    let read =
-        |path: &Path| std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()));
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).map_err(|e| (path.to_path_buf(), e.to_string()))
+    };
     let fields_text = read(&fields_path)?;
     let fields: PortalFields = toml::from_str(&fields_text)
-        .map_err(|e| format!("{}: {}", fields_path.display(), one_line(&e.to_string())))?;
+        .map_err(|e| (fields_path.clone(), one_line(&e.to_string())))?;
     if fields.name.trim().is_empty() {
-        return Err(format!(
-            "{}: `name` is empty; Buildkite needs a name",
-            fields_path.display()
+        return Err((
+            fields_path,
+            "`name` is empty; Buildkite needs a name".to_owned(),
         ));
     }
     let document = read(&document_path)?;
     if document.trim().is_empty() {
-        return Err(format!(
-            "{}: the document is empty",
-            document_path.display()
-        ));
+        return Err((document_path, "the document is empty".to_owned()));
     }
     Ok(Some(PortalFile {
         slug: stem.to_owned(),

@@ -8,7 +8,7 @@ pub mod lint;
 pub mod lock;
 pub mod plan;
 
-pub use files::{read_portals, write_portal, PortalFields, PortalFile};
+pub use files::{read_each_portal, read_portals, write_portal, PortalFields, PortalFile};
 pub use lock::{record_hash, Lock, LockEntry, LOCK_FILE};
 pub use plan::{
     differences, plan, Action, Differences, Drift, FieldChange, Plan, PlanInput, PlanItem,

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::history::HistoryEntry;
-use crate::tui::dialogs::HistoryDialog;
+use crate::tui::dialogs::{Comparison, HistoryDialog};
 
 fn entry(at: &str, operation: Option<&str>, variables: serde_json::Value) -> HistoryEntry {
     HistoryEntry {
@@ -56,7 +56,7 @@ fn invokes(commands: &[Command]) -> Vec<&Command> {
         .collect()
 }
 
-fn screen(app: &App) -> String {
+pub(super) fn screen(app: &App) -> String {
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(
         app.screen.width,
         app.screen.height,
@@ -216,7 +216,7 @@ fn with_answer(at: &str, answer: &str) -> HistoryEntry {
 fn diff_shown(app: &App) -> Vec<String> {
     match app.dialogs.front() {
         Some(Dialog::History(HistoryDialog {
-            diff: Some((_, lines)),
+            diff: Some(Comparison { lines, .. }),
             ..
         })) => lines.clone(),
         other => panic!("expected the comparison, got {other:?}"),
@@ -268,6 +268,25 @@ fn d_without_marks_compares_the_run_with_the_answer_on_screen() {
     });
     press(&mut app, KeyCode::Char('d'));
     assert_eq!(diff_shown(&app), ["~ .data.n: 1 → 3"]);
+}
+
+#[test]
+fn an_answer_equal_to_the_one_on_screen_counts_no_difference() {
+    let mut app = loaded();
+    answered(&mut app, r#"{"data":{"n":3}}"#);
+    press(&mut app, KeyCode::Char('H'));
+    app.update(Msg::HistoryRead {
+        slug: "deploy-web".into(),
+        entries: vec![with_answer("2026-12-01T10:00:00Z", r#"{"data": {"n": 3}}"#)],
+    });
+    press(&mut app, KeyCode::Char('d'));
+    let shown = screen(&app);
+    assert!(shown.contains("No difference."), "{shown}");
+    assert!(
+        !shown.contains("difference(s)"),
+        "no count of one above a body saying there is none: {shown}"
+    );
+    assert!(shown.contains("Esc: back to the runs"), "{shown}");
 }
 
 #[test]

@@ -131,6 +131,7 @@ mod history;
 mod large;
 mod launch;
 mod panes;
+mod running;
 mod schema;
 mod state_machine;
 mod trust;

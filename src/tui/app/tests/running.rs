@@ -1,0 +1,114 @@
+//! Ctrl-r and `C` as the user meets them: what a run of the saved version
+//! will send, and why nothing was copied.
+
+use super::history::screen;
+use super::*;
+
+/// recent-builds with `$pipelineSlug` of GetBuilds typed as `demo/old`,
+/// then its operation renamed in the editor (unsaved) and given `demo/new`.
+fn renamed_with_values() -> App {
+    let mut app = loaded();
+    app.update(Msg::Resize(120, 30));
+    press(&mut app, KeyCode::Down); // recent-builds
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::F(6));
+    press(&mut app, KeyCode::Down);
+    type_text(&mut app, "demo/old");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Enter); // the document again
+    press(&mut app, KeyCode::Home);
+    for _ in 0.."query ".len() {
+        press(&mut app, KeyCode::Right);
+    }
+    type_text(&mut app, "My"); // query MyGetBuilds
+    press(&mut app, KeyCode::F(6));
+    assert_eq!(
+        app.variables.as_ref().and_then(|f| f.operation_name()),
+        Some("MyGetBuilds")
+    );
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Up); // to the picker, wherever the focus was kept
+    }
+    press(&mut app, KeyCode::Down);
+    type_text(&mut app, "demo/new");
+    app
+}
+
+#[test]
+fn the_run_dialog_names_the_values_the_saved_version_sends() {
+    let mut app = renamed_with_values();
+    assert!(ctrl(&mut app, 'r').is_empty(), "asks first");
+    let expected = r#"r runs the saved query `GetBuilds` with $pipelineSlug = "demo/old"."#;
+    assert!(
+        is_confirm(
+            &app,
+            |k| matches!(k, ConfirmKind::Run { saved, .. } if saved == expected)
+        ),
+        "{:?}",
+        app.dialogs.front()
+    );
+    let shown = screen(&app);
+    assert!(
+        shown.contains("$pipelineSlug =") && shown.contains(r#""demo/old"."#),
+        "{shown}"
+    );
+    let commands = press(&mut app, KeyCode::Char('r'));
+    let sent = commands.iter().find_map(|c| match c {
+        Command::Invoke {
+            operation,
+            variables,
+            ..
+        } => Some((operation.clone(), variables.clone())),
+        _ => None,
+    });
+    assert_eq!(
+        sent,
+        Some((
+            Some("GetBuilds".to_owned()),
+            serde_json::json!({"pipelineSlug": "demo/old"})
+        )),
+        "what the dialog said, not the form on screen"
+    );
+}
+
+#[test]
+fn the_run_dialog_says_when_the_saved_version_lacks_values() {
+    let mut app = loaded();
+    app.update(Msg::Resize(120, 30));
+    press(&mut app, KeyCode::Down); // recent-builds, nothing typed
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "# mine\n");
+    assert!(ctrl(&mut app, 'r').is_empty());
+    assert!(
+        is_confirm(&app, |k| matches!(
+            k,
+            ConfirmKind::Run { saved, .. } if saved.starts_with("r cannot run the saved ")
+                && saved.contains(" yet: it needs variables the form has no values for.")
+        )),
+        "{:?}",
+        app.dialogs.front()
+    );
+    assert!(
+        press(&mut app, KeyCode::Char('r')).is_empty(),
+        "and it does not run"
+    );
+    assert!(
+        app.status.starts_with("Not run: it needs variables"),
+        "{}",
+        app.status
+    );
+}
+
+#[test]
+fn c_with_a_missing_value_says_nothing_was_copied_and_what_to_fix() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Down); // recent-builds: `$pipelineSlug: ID!` empty
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::F(6)); // on the operation picker, C is not typed
+    let commands = press(&mut app, KeyCode::Char('C'));
+    assert!(names(&commands).is_empty(), "{:?}", names(&commands));
+    assert_eq!(
+        app.status,
+        "Nothing copied: $pipelineSlug is required (ID!). Fix it in the variables form, then C copies the request."
+    );
+}

@@ -1,0 +1,161 @@
+//! `invoke` as a new user meets it: variables checked against the portal's
+//! document (`--var` and `--vars-file` alike), answers that are not GraphQL,
+//! and what it says about a portal that does not exist. The real binary in a
+//! private home, against `--demo`'s sandbox or a `bkportals sandbox` child
+//! process, over loopback HTTP.
+
+mod common;
+mod home;
+
+use home::{error_line, stderr, stdout, Home};
+
+/// `bkportals --demo history SLUG --json`: the runs recorded for the portal.
+fn recorded(home: &Home, slug: &str) -> Vec<serde_json::Value> {
+    let listed = home.command(&[], &["--demo", "history", slug, "--json"]);
+    home::assert_ok(&listed);
+    serde_json::from_slice(&listed.stdout).expect("a JSON array")
+}
+
+#[test]
+fn variables_the_document_does_not_declare_or_of_the_wrong_type_are_refused_from_flags_and_files() {
+    let home = Home::new();
+    // pipeline-overview holds PipelineOverview($first: Int = 10).
+    let invoke = |extra: &[&str]| {
+        let mut args = vec!["--demo", "invoke", "pipeline-overview"];
+        args.extend_from_slice(extra);
+        home.command(&[], &args)
+    };
+    let refused = |extra: &[&str]| {
+        let output = invoke(extra);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{extra:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            !stderr(&output).contains("Using "),
+            "{extra:?}: no token is announced when nothing is sent: {}",
+            stderr(&output)
+        );
+        error_line(&output).expect("an error line")
+    };
+
+    assert_eq!(
+        refused(&["--var", "nosuch=1"]),
+        "--var $nosuch: operation PipelineOverview of portal `pipeline-overview` has no such variable; it declares $first (Int)"
+    );
+    let vars = home.path().join("vars.json");
+    let vars_arg = vars.to_str().unwrap();
+    std::fs::write(&vars, r#"{"nosuch": 1}"#).unwrap();
+    assert_eq!(
+        refused(&["--vars-file", vars_arg]),
+        "--vars-file $nosuch: operation PipelineOverview of portal `pipeline-overview` has no such variable; it declares $first (Int)"
+    );
+    // The file is typed as --var is, with the same message.
+    assert_eq!(
+        refused(&["--var", "first=x"]),
+        "--var $first: expects an Int (a whole number), got `x`"
+    );
+    std::fs::write(&vars, r#"{"first": "x"}"#).unwrap();
+    assert_eq!(
+        refused(&["--vars-file", vars_arg]),
+        "--vars-file $first: expects an Int (a whole number), got `x`"
+    );
+    // A --var wins over the file's value of the same name.
+    let overridden = invoke(&["--vars-file", vars_arg, "--var", "first=2"]);
+    home::assert_ok(&overridden);
+
+    // A control character is refused, and never echoed back raw.
+    let escape = invoke(&["--var", "first=\u{1b}[31mred"]);
+    assert_eq!(escape.status.code(), Some(2), "{}", stderr(&escape));
+    assert!(!stderr(&escape).contains('\u{1b}'), "{:?}", stderr(&escape));
+    assert_eq!(
+        error_line(&escape).as_deref(),
+        Some("--var $first: holds the control character U+001B; remove it (terminals act on such characters)")
+    );
+
+    // Refused runs were not sent, so not recorded; a typed one is, typed.
+    std::fs::write(&vars, r#"{"first": 3}"#).unwrap();
+    let sent = invoke(&["--vars-file", vars_arg]);
+    home::assert_ok(&sent);
+    assert!(stdout(&sent).contains("\"pipelines\""), "{}", stdout(&sent));
+    let runs = recorded(&home, "pipeline-overview");
+    let variables: Vec<&serde_json::Value> = runs.iter().map(|r| &r["variables"]).collect();
+    assert_eq!(
+        variables,
+        [
+            &serde_json::json!({ "first": 2 }),
+            &serde_json::json!({ "first": 3 })
+        ]
+    );
+}
+
+#[test]
+fn an_answer_that_is_not_json_is_printed_made_safe_and_fails() {
+    let home = Home::new();
+    let sandbox = common::SandboxProcess::start_with(
+        &home.path().join("state.json"),
+        &["--faults", "garbage=1"],
+    );
+    let mut env = sandbox.exports.clone();
+    env.push(("PORTAL_TOKEN".into(), "bkpat_sandbox_who_am_i".into()));
+    let args = ["invoke", "who-am-i", "--token-env", "PORTAL_TOKEN"];
+
+    let output = home.command(&env, &args);
+    let said = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(
+        stdout(&output).contains("502 Bad Gateway"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(
+        error_line(&output).as_deref(),
+        Some("the answer is not JSON (text/plain; charset=utf-8): the portal, or a proxy in front of it, sent something else (printed as it came, made safe)"),
+        "{said}"
+    );
+    // The portal's document could not be read either (the same fault): a
+    // plain warning line, not a log line with a timestamp and a level.
+    assert!(
+        said.lines().any(|l| l.starts_with(
+            "warning: variables are sent as text and not checked: could not fetch the portal's document"
+        )),
+        "{said}"
+    );
+    assert!(!said.contains(" WARN "), "{said}");
+
+    // For scripts: the body as a JSON string, and the same failure.
+    let mut json_args = vec!["--json"];
+    json_args.extend(args);
+    let output = home.command(&env, &json_args);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(printed["status"], 200);
+    assert!(
+        printed["body"]
+            .as_str()
+            .is_some_and(|body| body.contains("502 Bad Gateway")),
+        "{printed}"
+    );
+}
+
+#[test]
+fn an_int_past_32_bits_is_said_to_be_out_of_range() {
+    let home = Home::new();
+    let output = home.command(
+        &[],
+        &[
+            "--demo",
+            "invoke",
+            "pipeline-overview",
+            "--var",
+            "first=99999999999",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(
+        error_line(&output).as_deref(),
+        Some("--var $first: `99999999999` is out of the 32-bit Int range (−2,147,483,648 to 2,147,483,647)")
+    );
+}

@@ -1,0 +1,88 @@
+//! What the command line says when a new user gets something wrong: a slug
+//! that names no portal, the app started with no terminal, flags `--demo`
+//! does not use. The real binary in a private home, against `--demo`'s
+//! sandbox over loopback HTTP.
+
+mod common;
+mod home;
+
+use home::{assert_ok, error_line, stderr, Home};
+
+#[test]
+fn a_slug_that_names_no_portal_is_said_to_be_one() {
+    let home = Home::new();
+
+    let invoked = home.command(&[], &["--demo", "invoke", "no-such-portal"]);
+    assert_eq!(invoked.status.code(), Some(1), "{}", stderr(&invoked));
+    assert_eq!(
+        error_line(&invoked).as_deref(),
+        Some("organization `demo` has no portal `no-such-portal`: `bkportals list` shows its portals")
+    );
+    assert!(!stderr(&invoked).contains("token"), "{}", stderr(&invoked));
+
+    let history = home.command(&[], &["--demo", "history", "no-such"]);
+    assert_eq!(history.status.code(), Some(1), "{}", stderr(&history));
+    assert_eq!(
+        error_line(&history).as_deref(),
+        Some("organization `demo` has no portal `no-such`, and no run of one is recorded: `bkportals list` shows its portals")
+    );
+    // A portal that exists and never ran: nothing wrong, nothing recorded.
+    let never_run = home.command(&[], &["--demo", "history", "who-am-i"]);
+    assert_ok(&never_run);
+    assert!(
+        stderr(&never_run).contains("No runs of `who-am-i` are recorded yet"),
+        "{}",
+        stderr(&never_run)
+    );
+    // With no API token Buildkite cannot be asked: only no run is said.
+    let unknown = home.command(
+        &[("BUILDKITE_ORGANIZATION_SLUG".into(), "demo".into())],
+        &["history", "no-such"],
+    );
+    assert_ok(&unknown);
+    assert!(
+        stderr(&unknown).contains("No runs of `no-such` are recorded yet"),
+        "{}",
+        stderr(&unknown)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_app_without_a_terminal_says_so_and_points_at_the_commands() {
+    use std::os::unix::process::CommandExt;
+    let home = Home::new();
+    let mut command = home.command_line(&[], &["--demo"]);
+    // A session of its own: no controlling terminal, as under cron or CI.
+    // SAFETY: setsid is async-signal-safe and touches no memory of ours.
+    unsafe {
+        command.pre_exec(|| {
+            libc::setsid();
+            Ok(())
+        });
+    }
+    let output = command.output().expect("bkportals runs");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let error = error_line(&output).expect("an error line");
+    assert!(error.starts_with("the app needs a terminal"), "{error}");
+    assert!(error.contains("`bkportals --help`"), "{error}");
+    assert!(!error.contains("os error"), "{error}");
+}
+
+#[test]
+fn demo_says_it_ignores_org() {
+    let home = Home::new();
+    let listed = home.command(&[], &["--demo", "--org", "no such", "list"]);
+    assert_ok(&listed);
+    assert!(
+        stderr(&listed)
+            .lines()
+            .any(|l| l == "warning: --demo uses the sandbox's organization `demo`; --org `no such` is ignored"),
+        "{}",
+        stderr(&listed)
+    );
+    // The sandbox's own organization named: nothing to say.
+    let same = home.command(&[], &["--demo", "--org", "demo", "list"]);
+    assert_ok(&same);
+    assert!(!stderr(&same).contains("warning"), "{}", stderr(&same));
+}
