@@ -38,6 +38,17 @@ fn ctrl(c: char) -> Step {
     Step::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
 
+/// From the list to a run of who-am-i: filter, open, run.
+fn run_who_am_i() -> Vec<Step> {
+    let mut steps = vec![Step::Show("4 portals in demo"), key(KeyCode::Char('/'))];
+    steps.extend(typed("who"));
+    steps.push(Step::Show("Portals · demo (1/4)"));
+    steps.push(key(KeyCode::Enter));
+    steps.push(key(KeyCode::Enter));
+    steps.push(ctrl('r'));
+    steps
+}
+
 fn typed(text: &str) -> impl Iterator<Item = Step> + '_ {
     text.chars().map(|c| key(KeyCode::Char(c)))
 }
@@ -250,12 +261,7 @@ async fn filter_paste_lines_from_a_terminal_save_run_and_quit() {
 async fn a_run_in_the_app_is_recorded_in_the_history_and_copies_as_curl() {
     let sandbox = common::sandbox().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut steps = vec![Step::Show("4 portals in demo"), key(KeyCode::Char('/'))];
-    steps.extend(typed("who"));
-    steps.push(Step::Show("Portals · demo (1/4)"));
-    steps.push(key(KeyCode::Enter));
-    steps.push(key(KeyCode::Enter));
-    steps.push(ctrl('r'));
+    let mut steps = run_who_am_i();
     steps.push(Step::Show("· HTTP 200 ·"));
     // The answer has the focus: C copies the request as curl.
     steps.push(key(KeyCode::Char('C')));
@@ -288,12 +294,7 @@ async fn a_run_in_the_app_is_recorded_in_the_history_and_copies_as_curl() {
 async fn h_lists_the_recorded_runs_and_enter_runs_one_again() {
     let sandbox = common::sandbox().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut steps = vec![Step::Show("4 portals in demo"), key(KeyCode::Char('/'))];
-    steps.extend(typed("who"));
-    steps.push(Step::Show("Portals · demo (1/4)"));
-    steps.push(key(KeyCode::Enter));
-    steps.push(key(KeyCode::Enter));
-    steps.push(ctrl('r'));
+    let mut steps = run_who_am_i();
     steps.push(Step::Show("· HTTP 200 ·"));
     // The answer has the focus: H reads the history from disk.
     steps.push(key(KeyCode::Char('H')));

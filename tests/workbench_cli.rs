@@ -10,14 +10,8 @@ use home::{assert_ok, stderr, stdout, Home};
 
 const API_TOKEN: &str = "bkua_sandbox_demo_all_scopes";
 
-/// The sandbox's exports without its API token: the person has none yet.
 fn without_token(sandbox: &SandboxProcess) -> Vec<(String, String)> {
-    sandbox
-        .exports
-        .iter()
-        .filter(|(name, _)| name != "BUILDKITE_API_TOKEN")
-        .cloned()
-        .collect()
+    sandbox.exports_without_api_token()
 }
 
 fn org(sandbox: &SandboxProcess) -> String {

@@ -38,14 +38,8 @@ fn osc52_copies(raw: &str) -> Vec<String> {
         .collect()
 }
 
-/// The sandbox's environment without an API token.
 fn without_token(sandbox: &SandboxProcess) -> Vec<(String, String)> {
-    sandbox
-        .exports
-        .iter()
-        .filter(|(name, _)| name != "BUILDKITE_API_TOKEN")
-        .cloned()
-        .collect()
+    sandbox.exports_without_api_token()
 }
 
 /// bkportals with no command, in `home`, with `env` and no API token.

@@ -12,7 +12,7 @@ use crossterm::event::KeyCode;
 use futures_util::StreamExt;
 use tokio::sync::oneshot;
 
-use super::{common, ctrl, fake, key, play_on, services, typed, Scripted, Step};
+use super::{common, fake, key, play_on, services, typed, Scripted, Step};
 
 /// A body of builds, about 700 KB of compact JSON (a large answer for a
 /// debug build), with a last line to look for.
@@ -99,12 +99,7 @@ async fn run_slowly(
     let sandbox = common::sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let (portal, go) = slow_portal(body, 300_000, cut);
-    let mut steps = vec![Step::Show("4 portals in demo"), key(KeyCode::Char('/'))];
-    steps.extend(typed("who"));
-    steps.push(Step::Show("Portals · demo (1/4)"));
-    steps.push(key(KeyCode::Enter));
-    steps.push(key(KeyCode::Enter));
-    steps.push(ctrl('r'));
+    let mut steps = super::run_who_am_i();
     steps.push(Step::Show("\"number\": 0,"));
     steps.extend(then(go));
     steps.push(key(KeyCode::Esc));

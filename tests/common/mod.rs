@@ -79,6 +79,16 @@ pub struct SandboxProcess {
 }
 
 impl SandboxProcess {
+    /// The exports without the API token: a person who has none yet.
+    #[allow(dead_code)] // not every test binary signs in
+    pub fn exports_without_api_token(&self) -> Vec<(String, String)> {
+        self.exports
+            .iter()
+            .filter(|(name, _)| name != "BUILDKITE_API_TOKEN")
+            .cloned()
+            .collect()
+    }
+
     pub fn start(state: &std::path::Path) -> SandboxProcess {
         SandboxProcess::start_with(state, &[])
     }
