@@ -92,7 +92,7 @@ fn search_steps_wrap_around_and_say_so() {
 }
 
 #[test]
-fn f6_zooms_whichever_pane_has_the_focus_and_gives_it_back() {
+fn f8_zooms_whichever_pane_has_the_focus_and_gives_it_back() {
     let mut app = loaded();
     app.update(Msg::Resize(140, 40));
     press(&mut app, KeyCode::Down);
