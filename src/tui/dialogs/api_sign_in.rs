@@ -94,16 +94,6 @@ impl ApiSignIn {
                 missing: checked.missing.clone(),
                 can_list: checked.can_list(),
             },
-            // Not Buildkite (a sandbox): its refusal names that server, not
-            // buildkite.com's token page.
-            SignInError::Refused(message) => match &self.elsewhere {
-                Some(server) => Problem::Said(format!(
-                    "{} refused this API token ({}): check it was copied whole; a bkportals sandbox prints the token it accepts as it starts.",
-                    sanitize_line(server),
-                    sanitize_line(message)
-                )),
-                None => Problem::Said(error.to_string()),
-            },
             other => Problem::Said(other.to_string()),
         });
     }
@@ -194,11 +184,7 @@ impl ApiSignIn {
         lines.push(Line::default());
         lines.extend(self.problem_lines(&text));
         let label = if self.checking {
-            let with = self
-                .elsewhere
-                .as_deref()
-                .map_or("Buildkite".to_owned(), sanitize_line);
-            format!("{} Checking the token with {with}…", spinner(app))
+            format!("{} Checking the token with Buildkite…", spinner(app))
         } else {
             "Paste the token (it is never shown):".to_owned()
         };
@@ -299,23 +285,5 @@ mod tests {
         };
         assert!(matches!(&dialog.problem, Some(Problem::Said(s)) if s.contains("not one token")));
         assert_eq!(dialog.input.value(), "bkua_one bkua_two");
-    }
-
-    #[test]
-    fn a_refusal_by_a_server_that_is_not_buildkite_names_that_server() {
-        let sandbox = url::Url::parse("http://127.0.0.1:4000/").unwrap();
-        let mut dialog = ApiSignIn::new("demo", &sandbox);
-        dialog.failed(&SignInError::Refused("unauthorized".into()));
-        let Some(Problem::Said(said)) = &dialog.problem else {
-            panic!("a refusal is said");
-        };
-        assert!(said.contains("127.0.0.1:4000 refused"), "{said}");
-        assert!(!said.contains("buildkite.com"), "{said}");
-        let mut dialog = ApiSignIn::new("demo", &buildkite());
-        dialog.failed(&SignInError::Refused("unauthorized".into()));
-        assert!(
-            matches!(&dialog.problem, Some(Problem::Said(s)) if s.contains(TOKEN_SETTINGS)),
-            "Buildkite's refusal says where to make a token"
-        );
     }
 }
