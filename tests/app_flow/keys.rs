@@ -34,3 +34,23 @@ async fn ctrl_c_in_the_jq_prompt_closes_it_and_the_app_stays() {
     steps.push(ctrl('c'));
     play(&sandbox, dir.path(), steps).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn f1_opens_the_help_over_the_jq_prompt_and_esc_returns_to_it_as_typed() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut steps = answered();
+    steps.push(key(KeyCode::Char('|')));
+    steps.extend(typed(".data"));
+    steps.push(Step::Show("jq: .data▏"));
+    steps.push(key(KeyCode::F(1)));
+    steps.push(Step::Show("Keys · response"));
+    steps.push(key(KeyCode::Esc));
+    steps.push(Step::ShowWithout("jq: .data▏", "Keys · response"));
+    steps.extend(typed(".viewer"));
+    steps.push(key(KeyCode::Enter));
+    steps.push(Step::Show("Filtered with `.data.viewer`"));
+    steps.push(key(KeyCode::Esc));
+    steps.push(key(KeyCode::Char('q')));
+    play(&sandbox, dir.path(), steps).await;
+}

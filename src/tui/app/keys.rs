@@ -61,6 +61,11 @@ impl App {
             self.show_messages = false;
             return Vec::new();
         }
+        // F1 opens the help over a prompt too; the prompt waits under it,
+        // as typed, for the key that closes the help.
+        if keymap::global(key) == Some(Action::Help) && self.prompt_open() {
+            return self.global_action(Action::Help).unwrap_or_default();
+        }
         if self.list.filtering {
             self.filter_key(key);
             return Vec::new();

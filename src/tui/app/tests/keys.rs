@@ -76,3 +76,30 @@ fn ctrl_c_in_a_dialog_closes_it_as_esc_does() {
     ctrl(&mut app, 'c');
     assert!(!app.quit && app.dialogs.is_empty());
 }
+
+#[test]
+fn f1_opens_the_help_over_a_prompt_and_closing_it_returns_to_the_prompt_as_typed() {
+    let mut app = loaded();
+    answered(&mut app, r#"{"data":{"a":1}}"#);
+    press(&mut app, KeyCode::Char('|'));
+    type_text(&mut app, ".data");
+    press(&mut app, KeyCode::F(1));
+    assert!(app.show_help, "F1 opened the help");
+    assert_eq!(jq_prompt(&app).as_deref(), Some(".data"));
+    press(&mut app, KeyCode::Esc);
+    assert!(!app.show_help, "Esc closed the help");
+    assert_eq!(jq_prompt(&app).as_deref(), Some(".data"), "not the prompt");
+    type_text(&mut app, ".a");
+    assert_eq!(jq_prompt(&app).as_deref(), Some(".data.a"));
+    press(&mut app, KeyCode::Esc);
+    // The list's filter: F1 is the help, `?` is typed.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "who?");
+    assert!(!app.show_help);
+    press(&mut app, KeyCode::F(1));
+    assert!(app.show_help);
+    press(&mut app, KeyCode::Char('x')); // closes the help, typed nowhere
+    assert!(!app.show_help && app.list.filtering);
+    assert_eq!(app.list.filter, "who?");
+}
