@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 use super::{App, Focus};
-use crate::tui::dialogs::{DeletePrompt, Dialog};
+use crate::tui::dialogs::{is_ctrl_c, DeletePrompt, Dialog};
 use crate::tui::keymap::{self, Action, Context};
 use crate::tui::layout;
 use crate::tui::message::Command;
@@ -440,8 +440,4 @@ impl App {
             existing,
         }))
     }
-}
-
-fn is_ctrl_c(key: KeyEvent) -> bool {
-    key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL)
 }
