@@ -15,6 +15,8 @@ use ratatui::Terminal;
 
 mod common;
 mod fake;
+#[path = "app_flow/keys.rs"]
+mod keys;
 #[path = "app_flow/streamed.rs"]
 mod streamed;
 
