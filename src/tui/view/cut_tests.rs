@@ -201,3 +201,27 @@ fn a_filtered_answer_keeps_its_time_and_rate_limit_whole_at_80_and_140_columns()
         );
     }
 }
+
+#[test]
+fn a_document_error_too_long_for_the_pane_ends_in_an_ellipsis_at_80x24() {
+    let mut app = super::tests::loaded(80, 24);
+    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'a');
+    type_text(
+        &mut app,
+        "query Q($pipelineSlug: ID!) { pipeline(slug: $pipelineSlug) { name } }\n(",
+    );
+    let screen = render(&app);
+    let row = screen
+        .lines()
+        .find(|row| row.contains("✗ 2:1"))
+        .unwrap_or_else(|| panic!("an error line:\n{screen}"));
+    let inside = row
+        .split('│')
+        .find(|cell| cell.contains("✗ 2:1"))
+        .unwrap_or_default();
+    assert!(
+        inside.trim_end().ends_with('…'),
+        "the message ends in `…` inside the pane: `{row}`\n{screen}"
+    );
+}
