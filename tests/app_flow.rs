@@ -495,7 +495,7 @@ async fn a_refused_token_is_said_in_the_dialog_and_esc_leaves_not_signed_in() {
         pasted(wrong),
         key(KeyCode::Enter),
         Step::Show("Buildkite refused this API token"),
-        Step::Show("check it was copied"),
+        Step::Show("copied whole"),
         // What was pasted is still there, to correct.
         dots(wrong),
         key(KeyCode::Esc),

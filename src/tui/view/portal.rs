@@ -466,19 +466,19 @@ pub fn draw_document_text(
     while rendered.len() < text_rows {
         rendered.push(Line::default());
     }
-    for d in diagnostics.iter().take(diagnostic_rows) {
+    let shown = diagnostics.len().min(diagnostic_rows);
+    for (i, d) in diagnostics.iter().take(shown).enumerate() {
+        // The last row shown counts those left out, whole: the message gives way.
+        let more = match diagnostics.len() - shown {
+            hidden if hidden > 0 && i + 1 == shown => format!("  (+{hidden} more)"),
+            _ => String::new(),
+        };
+        let message = format!("✗ {}:{} {}", d.line, d.column, sanitize_line(&d.message));
+        let room = usize::from(inner.width).saturating_sub(wrap::width(&more));
         rendered.push(Line::from(Span::styled(
-            format!("✗ {}:{} {}", d.line, d.column, sanitize_line(&d.message)),
+            wrap::cut(&message, room) + &more,
             error_style(),
         )));
-    }
-    if diagnostics.len() > diagnostic_rows && diagnostic_rows > 0 {
-        if let Some(last) = rendered.last_mut() {
-            last.spans.push(Span::styled(
-                format!("  (+{} more)", diagnostics.len() - diagnostic_rows),
-                error_style(),
-            ));
-        }
     }
     frame.render_widget(Paragraph::new(rendered), inner);
 

@@ -303,3 +303,28 @@ fn a_run_without_an_operation_name_reads_as_the_cli_prints_it() {
     );
     assert!(!shown.contains("(only operation)"), "{shown}");
 }
+
+#[test]
+fn d_compares_the_answer_itself_while_a_jq_filter_is_shown() {
+    let mut app = loaded();
+    answered(&mut app, r#"{"data":{"n":3,"name":"web"}}"#);
+    press(&mut app, KeyCode::Char('|'));
+    type_text(&mut app, ".data.n");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('H'));
+    app.update(Msg::HistoryRead {
+        slug: "deploy-web".into(),
+        entries: vec![with_answer(
+            "2026-12-01T10:00:00Z",
+            r#"{"data":{"n":1,"name":"web"}}"#,
+        )],
+    });
+    press(&mut app, KeyCode::Char('d'));
+    assert_eq!(
+        diff_shown(&app),
+        ["~ .data.n: 1 → 3"],
+        "the recorded answer against the answer, not the filter's `3`"
+    );
+    let shown = screen(&app);
+    assert!(shown.contains("~ .data.n: 1 → 3"), "{shown}");
+}

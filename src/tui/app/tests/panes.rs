@@ -337,3 +337,21 @@ fn the_last_list_shows_at_launch_until_the_first_fresh_page_replaces_it() {
         "the fresh list is kept for the next launch: {commands:?}"
     );
 }
+
+#[test]
+fn a_jq_filter_whose_result_is_null_or_a_number_shows_it_as_json() {
+    let mut app = loaded();
+    answered(&mut app, r#"{"data":{"n":3}}"#);
+    for (filter, result) in [(".data.missing", "null"), (".data.n", "3")] {
+        press(&mut app, KeyCode::Char('|'));
+        ctrl(&mut app, 'u');
+        type_text(&mut app, filter);
+        press(&mut app, KeyCode::Enter);
+        let view = &app.selected_answer().expect("an answer").view;
+        assert!(view.body.is_json(), "{filter}");
+        assert_eq!(view.body.line_text(0), result);
+        let shown = super::history::screen(&app);
+        assert!(!shown.contains("Not JSON"), "{filter}: {shown}");
+        assert!(shown.contains(&format!("│ {result} ")), "{filter}: {shown}");
+    }
+}
