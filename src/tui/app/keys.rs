@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent,
 
 use super::{App, Focus};
 use crate::tui::dialogs::{is_ctrl_c, DeletePrompt, Dialog};
+use crate::tui::input::typed_char;
 use crate::tui::keymap::{self, Action, Context};
 use crate::tui::layout;
 use crate::tui::message::Command;
@@ -37,7 +38,6 @@ impl App {
         } else {
             key
         };
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if let Some(dialog) = self.dialogs.take_front() {
             let step = dialog.key(key);
             if let Some(keep) = step.keep {
@@ -82,7 +82,7 @@ impl App {
                 // The list takes Tab (insert) before it can move the focus.
                 return self.document_key(key, None);
             }
-            if !matches!(key.code, KeyCode::Char(_)) || ctrl {
+            if typed_char(key).is_none() {
                 // Ctrl-s and the like act as usual and close the list.
                 self.completion = None;
             }
