@@ -108,3 +108,30 @@ async fn alt_q_types_nothing_in_the_document_and_altgr_still_types() {
     steps.push(key(KeyCode::Char('y')));
     play(&sandbox, dir.path(), steps).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_a_in_the_list_opens_no_authorize_dialog_and_alt_types_no_filter() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let steps = vec![
+        Step::Show("4 portals in demo"),
+        ctrl('a'),
+        with('a', KeyModifiers::ALT),
+        Step::ShowWithout("Portals · demo (4)", "How should runs of"),
+        // The plain letter still does.
+        key(KeyCode::Char('a')),
+        Step::Show("How should runs of"),
+        key(KeyCode::Esc),
+        Step::ShowWithout("Portals · demo (4)", "How should runs of"),
+        key(KeyCode::Char('/')),
+        key(KeyCode::Char('w')),
+        with('q', KeyModifiers::ALT),
+        key(KeyCode::Char('h')),
+        key(KeyCode::Char('o')),
+        Step::Show("/who"),
+        Step::Show("Portals · demo (1/4)"),
+        key(KeyCode::Enter),
+        key(KeyCode::Char('q')),
+    ];
+    play(&sandbox, dir.path(), steps).await;
+}

@@ -277,3 +277,36 @@ fn alt_letters_type_nothing_in_the_variables_form() {
     let form = app.variables.as_ref().expect("the variables form");
     assert_eq!(form.inputs[0].value(), "demo");
 }
+
+#[test]
+fn modified_letters_in_the_list_are_not_its_letters() {
+    let mut app = loaded();
+    for modifiers in MODIFIED {
+        // (Ctrl-r runs, Ctrl-c quits, Ctrl-s saves: they are not here.)
+        for c in ['a', 'd', 'n', 'f', 'x', 'e', 'H', 'D', 'q', 'j', 'G'] {
+            let commands = with(&mut app, c, modifiers);
+            assert!(commands.is_empty(), "{modifiers:?} {c}: {commands:?}");
+            assert!(app.dialogs.is_empty(), "{modifiers:?} {c} opened a dialog");
+            assert!(!app.quit, "{modifiers:?} {c} quit");
+            assert_eq!((app.focus, app.list.selected), (Focus::List, 0));
+        }
+    }
+    // The filter: Alt-letters type nothing, AltGr's do.
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "who");
+    with(&mut app, 'a', KeyModifiers::ALT);
+    assert_eq!(app.list.filter, "who");
+    with(&mut app, 'é', CTRL_ALT);
+    assert_eq!(app.list.filter, "whoé");
+}
+
+#[test]
+fn ctrl_g_in_a_long_help_is_not_g() {
+    let mut app = loaded();
+    app.update(Msg::Resize(60, 12)); // the list's help does not fit
+    press(&mut app, KeyCode::F(1));
+    press(&mut app, KeyCode::End);
+    assert!(app.show_help && app.help_scroll > 0, "End scrolled it");
+    ctrl(&mut app, 'g');
+    assert!(!app.show_help, "Ctrl-g closed it, as other keys do");
+}
