@@ -149,6 +149,8 @@ pub struct App {
     /// What `y`, `p` or a document's Ctrl-c is copying, for the status once
     /// the clipboard answers.
     copying: Option<String>,
+    /// Where `s` saved an answer last in this session: offered next time.
+    last_save_path: Option<String>,
     /// The first line of the help shown (it scrolls when taller than the screen).
     pub help_scroll: usize,
     /// The focused pane has the whole screen.
@@ -201,6 +203,7 @@ impl App {
             schema_asked: false,
             show_help: false,
             copying: None,
+            last_save_path: None,
             help_scroll: 0,
             zoomed: false,
             messages: std::collections::VecDeque::new(),

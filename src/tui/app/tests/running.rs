@@ -112,3 +112,19 @@ fn c_with_a_missing_value_says_nothing_was_copied_and_what_to_fix() {
         "Nothing copied: $pipelineSlug is required (ID!). Fix it in the variables form, then C copies the request."
     );
 }
+
+#[test]
+fn c_says_it_copied_a_curl_command_with_a_placeholder_for_the_token() {
+    let mut app = loaded();
+    answered(&mut app, r#"{"data":{}}"#);
+    let commands = press(&mut app, KeyCode::Char('C'));
+    assert_eq!(names(&commands), ["copy-curl"]);
+    app.update(Msg::Copied(
+        "Copied through the terminal (OSC 52); no system clipboard here, so this works only if your terminal accepts OSC 52.".into(),
+    ));
+    assert_eq!(
+        app.status,
+        "Copied a curl command for deploy-web ($TOKEN in place of its token) through the terminal (OSC 52); no system clipboard here, so this works only if your terminal accepts OSC 52."
+    );
+    assert!(!app.status.contains("bkpt_"), "never the token");
+}
