@@ -15,6 +15,8 @@ use ratatui::Terminal;
 
 mod common;
 mod fake;
+#[path = "app_flow/keys.rs"]
+mod keys;
 #[path = "app_flow/streamed.rs"]
 mod streamed;
 
@@ -496,7 +498,7 @@ async fn a_refused_token_is_said_in_the_dialog_and_esc_leaves_not_signed_in() {
         pasted(wrong),
         key(KeyCode::Enter),
         Step::Show("Buildkite refused this API token"),
-        Step::Show("check it was copied"),
+        Step::Show("copied whole"),
         // What was pasted is still there, to correct.
         dots(wrong),
         key(KeyCode::Esc),

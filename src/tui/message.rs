@@ -95,6 +95,12 @@ pub enum Msg {
         result: Result<String, String>,
     },
     Status(String),
+    /// The draft writer was refused the draft of `slug` (a portal, or the
+    /// new portal's key): another running bkportals edits it.
+    DraftEditedElsewhere {
+        slug: String,
+        pid: Option<u32>,
+    },
     /// The file an answer was to be saved to exists (its absolute path).
     SaveWouldOverwrite(String),
     Diagnosed {

@@ -29,14 +29,16 @@ impl Focus {
 
 impl App {
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        // Ctrl-c closes what is open as Esc does, so a quit never takes
+        // what was typed there; the pinned dialogs take Ctrl-c themselves
+        // (the token dialog asks, saying whether the token would be lost).
+        let key = if is_ctrl_c(key) && self.something_closes() {
+            KeyEvent::from(KeyCode::Esc)
+        } else {
+            key
+        };
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if let Some(dialog) = self.dialogs.take_front() {
-            // The token dialog takes Ctrl-c itself: it asks, and says
-            // whether the token would be lost.
-            if ctrl && key.code == KeyCode::Char('c') && !dialog.pinned() {
-                self.dialogs.put_back(dialog);
-                return self.ask_to_quit();
-            }
             let step = dialog.key(key);
             if let Some(keep) = step.keep {
                 self.dialogs.put_back(keep);
@@ -48,7 +50,7 @@ impl App {
             self.follow_fields_form();
             return commands;
         }
-        if ctrl && key.code == KeyCode::Char('c') && !self.document_has_selection() {
+        if is_ctrl_c(key) && !self.document_has_selection() {
             return self.ask_to_quit();
         }
         if self.show_help && self.scroll_help(key) {
@@ -90,6 +92,31 @@ impl App {
             Focus::Variables => self.variables_key(key, action),
             Focus::Response => self.response_action(action),
         }
+    }
+
+    /// A dialog Ctrl-c closes, an overlay, or a prompt being typed: what
+    /// Ctrl-c closes (as Esc) rather than quitting.
+    fn something_closes(&self) -> bool {
+        match self.dialogs.front() {
+            Some(dialog) => !dialog.pinned(),
+            None => self.show_help || self.show_messages || self.prompt_open(),
+        }
+    }
+
+    /// A one-line prompt typed into outside a dialog: the list's filter,
+    /// the response's search or jq filter, the document's find.
+    pub(super) fn prompt_open(&self) -> bool {
+        let answer = self
+            .selected_slug()
+            .and_then(|slug| self.answers.get(&slug));
+        let find_typing = self.focus == Focus::Document
+            && self
+                .selected_edit()
+                .and_then(|edit| edit.find.as_ref())
+                .is_some_and(|find| find.typing);
+        self.list.filtering
+            || answer.is_some_and(|a| a.view.searching.is_some() || a.view.filtering.is_some())
+            || find_typing
     }
 
     /// A key that scrolls the help; false for the others (they close it),
@@ -408,4 +435,8 @@ impl App {
             existing,
         }))
     }
+}
+
+fn is_ctrl_c(key: KeyEvent) -> bool {
+    key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL)
 }

@@ -321,7 +321,7 @@ impl App {
                 .dialogs
                 .any(|d| matches!(d, Dialog::Form(f) if typed(f)));
         if creating {
-            unsaved.push("the new portal".to_owned());
+            unsaved.push(persist::NEW_PORTAL_UNSAVED.to_owned());
         }
         unsaved
     }
@@ -501,6 +501,10 @@ impl App {
                 self.say(text);
                 Vec::new()
             }
+            Msg::DraftEditedElsewhere { slug, pid } => {
+                self.draft_refused(slug, pid);
+                Vec::new()
+            }
             Msg::HistoryRead { slug, entries } => {
                 self.on_history_read(slug, entries);
                 Vec::new()
@@ -637,7 +641,10 @@ impl App {
             self.quit = true;
         } else {
             self.dialogs.open(super::dialogs::Confirm::dialog(
-                super::dialogs::ConfirmKind::Quit { unsaved },
+                super::dialogs::ConfirmKind::Quit {
+                    not_on_disk: self.not_on_disk(&unsaved),
+                    unsaved,
+                },
             ));
         }
         Vec::new()

@@ -159,7 +159,7 @@ fn quitting_with_unsaved_changes_asks_first() {
     assert!(!app.quit);
     assert!(is_confirm(&app, |k| matches!(
         k,
-        ConfirmKind::Quit { unsaved } if unsaved == &["deploy-web"]
+        ConfirmKind::Quit { unsaved, .. } if unsaved == &["deploy-web"]
     )));
     press(&mut app, KeyCode::Char('y'));
     assert!(app.quit);

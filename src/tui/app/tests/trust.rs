@@ -606,7 +606,7 @@ fn an_untouched_creation_does_not_hold_up_quitting_and_the_question_names_what_i
     press(&mut app, KeyCode::Char('q'));
     assert!(is_confirm(&app, |k| matches!(
         k,
-        ConfirmKind::Quit { unsaved } if unsaved == &["deploy-web", "the new portal"]
+        ConfirmKind::Quit { unsaved, .. } if unsaved == &["deploy-web", "the new portal"]
     )));
 }
 
