@@ -151,6 +151,8 @@ pub struct App {
     copying: Option<String>,
     /// Where `s` saved an answer last in this session: offered next time.
     last_save_path: Option<String>,
+    /// The requested complexity of the document viewed without an edit.
+    viewed_count: std::cell::RefCell<Option<complexity::ViewedCount>>,
     /// The first line of the help shown (it scrolls when taller than the screen).
     pub help_scroll: usize,
     /// The focused pane has the whole screen.
@@ -204,6 +206,7 @@ impl App {
             show_help: false,
             copying: None,
             last_save_path: None,
+            viewed_count: std::cell::RefCell::new(None),
             help_scroll: 0,
             zoomed: false,
             messages: std::collections::VecDeque::new(),
