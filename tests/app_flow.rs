@@ -268,6 +268,9 @@ async fn a_run_in_the_app_is_recorded_in_the_history_and_copies_as_curl() {
     // The answer has the focus: C copies the request as curl.
     steps.push(key(KeyCode::Char('C')));
     steps.push(Step::Show("Copied"));
+    steps.push(Step::Show(
+        "Copied a curl command for who-am-i ($TOKEN in place of its token).",
+    ));
     steps.push(key(KeyCode::Esc));
     steps.push(key(KeyCode::Char('q')));
     let console = play(&sandbox, dir.path(), steps).await;
