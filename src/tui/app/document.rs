@@ -504,6 +504,7 @@ impl App {
             self.say("GraphQL schema fetched: documents are validated against it.");
         }
         self.schema = Some(schema);
+        *self.viewed_count.get_mut() = None; // counted with the schema it had
         self.forget_risks();
         for edit in self.edits.values_mut() {
             edit.revalidate();

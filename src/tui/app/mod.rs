@@ -149,6 +149,10 @@ pub struct App {
     /// What `y`, `p` or a document's Ctrl-c is copying, for the status once
     /// the clipboard answers.
     copying: Option<String>,
+    /// Where `s` saved an answer last in this session: offered next time.
+    last_save_path: Option<String>,
+    /// The requested complexity of the document viewed without an edit.
+    viewed_count: std::cell::RefCell<Option<complexity::ViewedCount>>,
     /// The first line of the help shown (it scrolls when taller than the screen).
     pub help_scroll: usize,
     /// The focused pane has the whole screen.
@@ -201,6 +205,8 @@ impl App {
             schema_asked: false,
             show_help: false,
             copying: None,
+            last_save_path: None,
+            viewed_count: std::cell::RefCell::new(None),
             help_scroll: 0,
             zoomed: false,
             messages: std::collections::VecDeque::new(),

@@ -240,25 +240,28 @@ pub fn draw_document(frame: &mut Frame, app: &App, area: Rect) {
         ),
     };
     let mut block = pane(title, focused);
-    if let Some(edit) = edit {
-        // The complexity verdict is never dropped: the find's keys and the
-        // cursor's place give way to its shortest form first.
-        let note = app.editing_complexity(edit).map(|op| complexity_notes(&op));
-        let kept = note
-            .as_ref()
-            .and_then(|(texts, verdict, _)| texts.last().filter(|_| *verdict))
-            .map_or(0, |text| Span::raw(text).width() + 1);
-        let border = usize::from(area.width).saturating_sub(2);
-        let position = position_line(edit, focused, border.saturating_sub(kept));
-        let room = border.saturating_sub(position.width() + 1);
-        if let Some((texts, verdict, style)) = note {
-            let fitting = texts.iter().find(|text| Span::raw(*text).width() <= room);
-            let shown = fitting.or_else(|| texts.last().filter(|_| verdict));
-            if let Some(text) = shown {
-                block = block
-                    .title_bottom(Line::from(Span::styled(text.clone(), style)).left_aligned());
-            }
+    // The complexity verdict is never dropped: the find's keys and the
+    // cursor's place (an edit's) give way to its shortest form first.
+    let note = match edit {
+        Some(edit) => app.editing_complexity(edit),
+        None => app.viewing_complexity(portal),
+    }
+    .map(|op| complexity_notes(&op));
+    let kept = note
+        .as_ref()
+        .and_then(|(texts, verdict, _)| texts.last().filter(|_| *verdict))
+        .map_or(0, |text| Span::raw(text).width() + 1);
+    let border = usize::from(area.width).saturating_sub(2);
+    let position = edit.map(|edit| position_line(edit, focused, border.saturating_sub(kept)));
+    let room = border.saturating_sub(position.as_ref().map_or(0, |p| p.width() + 1));
+    if let Some((texts, verdict, style)) = note {
+        let fitting = texts.iter().find(|text| Span::raw(*text).width() <= room);
+        if let Some(text) = fitting.or_else(|| texts.last().filter(|_| verdict)) {
+            block =
+                block.title_bottom(Line::from(Span::styled(text.clone(), style)).left_aligned());
         }
+    }
+    if let Some(position) = position {
         block = block.title_bottom(position);
     }
     let inner = block.inner(area);

@@ -355,3 +355,34 @@ fn a_jq_filter_whose_result_is_null_or_a_number_shows_it_as_json() {
         assert!(shown.contains(&format!("│ {result} ")), "{filter}: {shown}");
     }
 }
+
+#[test]
+fn s_offers_the_path_the_last_save_of_the_session_used() {
+    let mut app = loaded();
+    answered(&mut app, r#"{"a":1}"#);
+    press(&mut app, KeyCode::Char('s'));
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "/tmp/bkportals-answers/builds.json");
+    let commands = press(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(commands.as_slice(), [Command::WriteFile { path, .. }] if path == "/tmp/bkportals-answers/builds.json"),
+        "{commands:?}"
+    );
+    app.update(Msg::Status(
+        "Saved the response (pretty-printed) to /tmp/bkportals-answers/builds.json.".into(),
+    ));
+    press(&mut app, KeyCode::Char('s'));
+    match app.dialogs.front() {
+        Some(Dialog::SaveResponse(dialog)) => assert_eq!(
+            dialog.path.value(),
+            "/tmp/bkportals-answers/builds.json",
+            "the last path used, not response.json again"
+        ),
+        other => panic!("expected the save dialog, got {other:?}"),
+    }
+    let shown = super::history::screen(&app);
+    assert!(
+        shown.contains("/tmp/bkportals-answers/builds.json"),
+        "{shown}"
+    );
+}
