@@ -571,6 +571,15 @@ pub fn action(context: Context, key: KeyEvent) -> Option<Action> {
         .map(|b| b.action)
 }
 
+/// The binding of `key` among the keys that work everywhere, whatever
+/// the pane (F1 over a prompt, where the pane's own letters are typed).
+pub fn global(key: KeyEvent) -> Option<Action> {
+    GLOBAL
+        .iter()
+        .find(|b| b.keys.iter().any(|k| k.matches(key)))
+        .map(|b| b.action)
+}
+
 /// The few keys the footer names for each pane, with one word each; the
 /// keys themselves come from the bindings.
 fn footer_actions(context: Context) -> &'static [(Action, &'static str)] {

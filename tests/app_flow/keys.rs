@@ -4,7 +4,7 @@
 
 use crossterm::event::KeyCode;
 
-use super::{common, ctrl, key, play, run_who_am_i, typed, Step};
+use super::{common, ctrl, into_the_document, key, play, run_who_am_i, typed, Step};
 
 /// A run of who-am-i, its answer in front with the focus.
 fn answered() -> Vec<Step> {
@@ -32,5 +32,50 @@ async fn ctrl_c_in_the_jq_prompt_closes_it_and_the_app_stays() {
     steps.push(Step::ShowWithout("Not saved.", "Save response"));
     // With nothing open, Ctrl-c quits as before (exit 0: the script ends).
     steps.push(ctrl('c'));
+    play(&sandbox, dir.path(), steps).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn f1_opens_the_help_over_the_jq_prompt_and_esc_returns_to_it_as_typed() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut steps = answered();
+    steps.push(key(KeyCode::Char('|')));
+    steps.extend(typed(".data"));
+    steps.push(Step::Show("jq: .data▏"));
+    steps.push(key(KeyCode::F(1)));
+    steps.push(Step::Show("Keys · response"));
+    steps.push(key(KeyCode::Esc));
+    steps.push(Step::ShowWithout("jq: .data▏", "Keys · response"));
+    steps.extend(typed(".viewer"));
+    steps.push(key(KeyCode::Enter));
+    steps.push(Step::Show("Filtered with `.data.viewer`"));
+    steps.push(key(KeyCode::Esc));
+    steps.push(key(KeyCode::Char('q')));
+    play(&sandbox, dir.path(), steps).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_r_in_run_with_unsaved_changes_runs_nothing() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut steps = into_the_document("4 portals in demo", "who", "Portals · demo (1/4)");
+    steps.extend(typed("# note"));
+    steps.push(Step::Show("● modified"));
+    steps.push(ctrl('r'));
+    steps.push(Step::Show("Run with unsaved changes?"));
+    // Pressed again, Ctrl-r is not `r` (run the saved version).
+    steps.push(ctrl('r'));
+    steps.push(ctrl('s'));
+    steps.push(Step::ShowWithout("Run with unsaved changes?", "HTTP 200"));
+    steps.push(key(KeyCode::Esc));
+    steps.push(Step::ShowWithout("Not run.", "HTTP 200"));
+    steps.push(Step::Check(Box::new(|screen| {
+        assert!(!screen.contains("Saved who-am-i"), "{screen}");
+    })));
+    steps.push(key(KeyCode::Esc));
+    steps.push(key(KeyCode::Char('q')));
+    steps.push(Step::Show("Quit"));
+    steps.push(key(KeyCode::Char('y')));
     play(&sandbox, dir.path(), steps).await;
 }

@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 use super::{App, Focus};
-use crate::tui::dialogs::{DeletePrompt, Dialog};
+use crate::tui::dialogs::{is_ctrl_c, DeletePrompt, Dialog};
 use crate::tui::keymap::{self, Action, Context};
 use crate::tui::layout;
 use crate::tui::message::Command;
@@ -60,6 +60,11 @@ impl App {
             self.show_help = false;
             self.show_messages = false;
             return Vec::new();
+        }
+        // F1 opens the help over a prompt too; the prompt waits under it,
+        // as typed, for the key that closes the help.
+        if keymap::global(key) == Some(Action::Help) && self.prompt_open() {
+            return self.global_action(Action::Help).unwrap_or_default();
         }
         if self.list.filtering {
             self.filter_key(key);
@@ -435,8 +440,4 @@ impl App {
             existing,
         }))
     }
-}
-
-fn is_ctrl_c(key: KeyEvent) -> bool {
-    key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL)
 }

@@ -59,17 +59,12 @@ pub struct ApiSignIn {
 impl ApiSignIn {
     /// Signing in to `org` at the REST endpoint `endpoint`.
     pub fn new(org: &str, endpoint: &url::Url) -> ApiSignIn {
-        let host = endpoint.host_str().unwrap_or_default();
-        let buildkite = host == "buildkite.com" || host.ends_with(".buildkite.com");
         ApiSignIn {
             org: org.to_owned(),
             input: LineInput::secret(),
             checking: false,
             problem: None,
-            elsewhere: (!buildkite).then(|| match endpoint.port() {
-                Some(port) => format!("{host}:{port}"),
-                None => host.to_owned(),
-            }),
+            elsewhere: crate::api_token::other_server(endpoint),
         }
     }
 

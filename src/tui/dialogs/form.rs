@@ -387,7 +387,8 @@ impl PortalForm {
                 let row = self.focused();
                 let handled = match row {
                     FormRow::UserInvokable => {
-                        if matches!(key.code, KeyCode::Char(' ') | KeyCode::Enter) {
+                        let toggles = matches!(key.code, KeyCode::Char(' ') | KeyCode::Enter);
+                        if toggles && !super::is_modified_letter(key) {
                             self.user_invokable = !self.user_invokable;
                             true
                         } else {

@@ -76,3 +76,131 @@ fn ctrl_c_in_a_dialog_closes_it_as_esc_does() {
     ctrl(&mut app, 'c');
     assert!(!app.quit && app.dialogs.is_empty());
 }
+
+#[test]
+fn f1_opens_the_help_over_a_prompt_and_closing_it_returns_to_the_prompt_as_typed() {
+    let mut app = loaded();
+    answered(&mut app, r#"{"data":{"a":1}}"#);
+    press(&mut app, KeyCode::Char('|'));
+    type_text(&mut app, ".data");
+    press(&mut app, KeyCode::F(1));
+    assert!(app.show_help, "F1 opened the help");
+    assert_eq!(jq_prompt(&app).as_deref(), Some(".data"));
+    press(&mut app, KeyCode::Esc);
+    assert!(!app.show_help, "Esc closed the help");
+    assert_eq!(jq_prompt(&app).as_deref(), Some(".data"), "not the prompt");
+    type_text(&mut app, ".a");
+    assert_eq!(jq_prompt(&app).as_deref(), Some(".data.a"));
+    press(&mut app, KeyCode::Esc);
+    // The list's filter: F1 is the help, `?` is typed.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "who?");
+    assert!(!app.show_help);
+    press(&mut app, KeyCode::F(1));
+    assert!(app.show_help);
+    press(&mut app, KeyCode::Char('x')); // closes the help, typed nowhere
+    assert!(!app.show_help && app.list.filtering);
+    assert_eq!(app.list.filter, "who?");
+}
+
+fn with(app: &mut App, c: char, modifiers: KeyModifiers) -> Vec<Command> {
+    app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), modifiers)))
+}
+
+const MODIFIED: [KeyModifiers; 3] = [
+    KeyModifiers::CONTROL,
+    KeyModifiers::ALT,
+    KeyModifiers::CONTROL.union(KeyModifiers::ALT),
+];
+
+#[test]
+fn ctrl_r_in_run_with_unsaved_changes_is_not_r() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "# note\n");
+    assert!(ctrl(&mut app, 'r').is_empty());
+    let asking = |app: &App| is_confirm(app, |k| matches!(k, ConfirmKind::Run { .. }));
+    assert!(asking(&app));
+    for modifiers in MODIFIED {
+        for c in ['r', 's'] {
+            assert!(with(&mut app, c, modifiers).is_empty(), "{modifiers:?} {c}");
+            assert!(asking(&app), "still asking after {modifiers:?} {c}");
+        }
+    }
+    assert_eq!(names(&press(&mut app, KeyCode::Char('r'))), ["invoke"]);
+}
+
+#[test]
+fn modified_letters_answer_no_question_in_a_dialog() {
+    // Discard: Ctrl-a is not "all", Ctrl-y not "yes".
+    let mut app = loaded();
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "# note\n");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('x'));
+    let discarding = |app: &App| is_confirm(app, |k| matches!(k, ConfirmKind::Discard { .. }));
+    assert!(discarding(&app));
+    for modifiers in MODIFIED {
+        for c in ['a', 'd', 'y', 'n'] {
+            with(&mut app, c, modifiers);
+            assert!(discarding(&app), "still asking after {modifiers:?} {c}");
+        }
+    }
+    assert!(app.selected_edit().unwrap().is_dirty(), "nothing discarded");
+    // The history: Alt-q (tmux's Esc then q) is not q, Ctrl-d not d.
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('H'));
+    app.update(Msg::HistoryRead {
+        slug: "deploy-web".into(),
+        entries: vec![crate::history::HistoryEntry {
+            at: "2026-12-01T10:00:00Z".into(),
+            operation: None,
+            variables: serde_json::json!({}),
+            token: "admin".into(),
+            status: Some(200),
+            error: None,
+            duration_ms: 42,
+            answer: r#"{"data":{}}"#.into(),
+            answer_bytes: 11,
+        }],
+    });
+    let history = |app: &App| matches!(app.dialogs.front(), Some(Dialog::History(_)));
+    assert!(history(&app));
+    with(&mut app, 'q', KeyModifiers::ALT);
+    with(&mut app, 'd', KeyModifiers::CONTROL);
+    assert!(history(&app), "the history stays");
+    press(&mut app, KeyCode::Char('q'));
+    assert!(!history(&app));
+}
+
+#[test]
+fn modified_letters_in_the_token_and_creation_dialogs_are_not_their_letters() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Nightly");
+    // Ctrl-Space on User-invokable does not tick it; Space does.
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Tab);
+    }
+    ctrl(&mut app, ' ');
+    let ticked = |app: &App| match app.dialogs.front() {
+        Some(Dialog::Form(form)) => form.user_invokable,
+        other => panic!("expected the form, got {other:?}"),
+    };
+    assert!(!ticked(&app));
+    press(&mut app, KeyCode::Char(' '));
+    assert!(ticked(&app));
+    ctrl(&mut app, 's');
+    app.update(Msg::Created {
+        result: Ok(created("nightly")),
+        stored: Ok(()),
+    });
+    // Alt-q does not ask to quit, Ctrl-s does not untick the store.
+    with(&mut app, 'q', KeyModifiers::ALT);
+    with(&mut app, 's', KeyModifiers::CONTROL);
+    match app.dialogs.front() {
+        Some(Dialog::Token(token)) => assert!(!token.quitting && token.store),
+        other => panic!("the token dialog stays: {other:?}"),
+    }
+}

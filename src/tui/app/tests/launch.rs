@@ -56,7 +56,10 @@ fn esc_stops_a_check_first_then_leaves_not_signed_in() {
     );
     assert!(!app.quit, "still in the dialog");
     // A late answer to the stopped check changes nothing but the dialog's note.
-    app.update(Msg::ApiTokenChecked(Err(SignInError::Refused("no".into()))));
+    app.update(Msg::ApiTokenChecked(Err(SignInError::Refused {
+        message: "no".into(),
+        server: None,
+    })));
     assert!(matches!(app.dialogs.front(), Some(Dialog::ApiSignIn(_))));
     assert!(press(&mut app, KeyCode::Esc).is_empty());
     assert!(app.quit);
