@@ -15,6 +15,7 @@ fn entry(at: &str, operation: Option<&str>, variables: serde_json::Value) -> His
         duration_ms: 42,
         answer: r#"{"data":{}}"#.into(),
         answer_bytes: 11,
+        cancelled: false,
     }
 }
 

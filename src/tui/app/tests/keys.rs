@@ -163,6 +163,7 @@ fn modified_letters_answer_no_question_in_a_dialog() {
             duration_ms: 42,
             answer: r#"{"data":{}}"#.into(),
             answer_bytes: 11,
+            cancelled: false,
         }],
     });
     let history = |app: &App| matches!(app.dialogs.front(), Some(Dialog::History(_)));
