@@ -20,6 +20,7 @@ pub mod json_path;
 pub mod keymap;
 pub mod layout;
 mod list_cache;
+pub mod memory;
 pub mod message;
 pub mod modal;
 mod remembered;
