@@ -10,6 +10,17 @@ fn with(c: char, modifiers: KeyModifiers) -> Step {
     Step::Key(KeyEvent::new(KeyCode::Char(c), modifiers))
 }
 
+/// From the document, with an unsaved edit: to the list, quit, and yes to
+/// losing the edit.
+fn quit_from_the_document_unsaved() -> Vec<Step> {
+    vec![
+        key(KeyCode::Esc),
+        key(KeyCode::Char('q')),
+        Step::Show("Quit"),
+        key(KeyCode::Char('y')),
+    ]
+}
+
 /// A run of who-am-i, its answer in front with the focus.
 fn answered() -> Vec<Step> {
     let mut steps = run_who_am_i();
@@ -77,10 +88,7 @@ async fn ctrl_r_in_run_with_unsaved_changes_runs_nothing() {
     steps.push(Step::Check(Box::new(|screen| {
         assert!(!screen.contains("Saved who-am-i"), "{screen}");
     })));
-    steps.push(key(KeyCode::Esc));
-    steps.push(key(KeyCode::Char('q')));
-    steps.push(Step::Show("Quit"));
-    steps.push(key(KeyCode::Char('y')));
+    steps.extend(quit_from_the_document_unsaved());
     play(&sandbox, dir.path(), steps).await;
 }
 
@@ -102,10 +110,7 @@ async fn alt_q_types_nothing_in_the_document_and_altgr_still_types() {
     steps.push(with('q', KeyModifiers::ALT));
     steps.push(Step::ShowWithout("find: Who", "find: Whoq"));
     steps.push(key(KeyCode::Esc));
-    steps.push(key(KeyCode::Esc));
-    steps.push(key(KeyCode::Char('q')));
-    steps.push(Step::Show("Quit"));
-    steps.push(key(KeyCode::Char('y')));
+    steps.extend(quit_from_the_document_unsaved());
     play(&sandbox, dir.path(), steps).await;
 }
 

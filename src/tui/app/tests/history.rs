@@ -4,7 +4,11 @@ use super::*;
 use crate::history::HistoryEntry;
 use crate::tui::dialogs::{Comparison, HistoryDialog};
 
-fn entry(at: &str, operation: Option<&str>, variables: serde_json::Value) -> HistoryEntry {
+pub(super) fn entry(
+    at: &str,
+    operation: Option<&str>,
+    variables: serde_json::Value,
+) -> HistoryEntry {
     HistoryEntry {
         at: at.into(),
         operation: operation.map(str::to_owned),

@@ -153,18 +153,11 @@ fn modified_letters_answer_no_question_in_a_dialog() {
     press(&mut app, KeyCode::Char('H'));
     app.update(Msg::HistoryRead {
         slug: "deploy-web".into(),
-        entries: vec![crate::history::HistoryEntry {
-            at: "2026-12-01T10:00:00Z".into(),
-            operation: None,
-            variables: serde_json::json!({}),
-            token: "admin".into(),
-            status: Some(200),
-            error: None,
-            duration_ms: 42,
-            answer: r#"{"data":{}}"#.into(),
-            answer_bytes: 11,
-            cancelled: false,
-        }],
+        entries: vec![super::history::entry(
+            "2026-12-01T10:00:00Z",
+            None,
+            serde_json::json!({}),
+        )],
     });
     let history = |app: &App| matches!(app.dialogs.front(), Some(Dialog::History(_)));
     assert!(history(&app));
