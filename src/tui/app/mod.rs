@@ -513,6 +513,10 @@ impl App {
                 self.draft_refused(slug, pid);
                 Vec::new()
             }
+            Msg::DraftFreed { slug, left_draft } => {
+                self.draft_freed(slug, left_draft);
+                Vec::new()
+            }
             Msg::HistoryRead { slug, entries } => {
                 self.on_history_read(slug, entries);
                 Vec::new()
