@@ -417,7 +417,8 @@ pub fn main() -> ExitCode {
         Some(Command::Sandbox(_)) => init_logging("info"),
         Some(_) => init_logging("warn"),
         // The app owns the terminal: log lines on stderr would tear the screen.
-        None => {}
+        // It stays open idle: freed memory should not stay in per-thread arenas.
+        None => crate::tui::memory::share_arenas(),
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

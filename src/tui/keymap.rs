@@ -709,6 +709,37 @@ mod tests {
     }
 
     #[test]
+    fn a_letter_with_ctrl_or_alt_is_never_the_plain_letters_key() {
+        let modified = [
+            KeyModifiers::CONTROL,
+            KeyModifiers::ALT,
+            KeyModifiers::CONTROL | KeyModifiers::ALT,
+        ];
+        for context in [
+            Context::List,
+            Context::Document,
+            Context::Variables,
+            Context::Response,
+        ] {
+            for binding in bindings(context) {
+                for k in binding.keys {
+                    let KeyCode::Char(c) = k.code else { continue };
+                    if !k.modifiers.is_empty() {
+                        continue;
+                    }
+                    for m in modified {
+                        assert_ne!(
+                            action(context, key(KeyCode::Char(c), m)),
+                            Some(binding.action),
+                            "{context:?}: {m:?} {c} acts as {c}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_footer_reads_as_key_and_word() {
         assert_eq!(
             footer(Context::List),

@@ -15,6 +15,9 @@ pub enum Msg {
     Resize(u16, u16),
     /// The spinner's clock; sent only while a request is in flight.
     Tick,
+    /// Nothing else is waiting: work the app does in slices goes on (a
+    /// search's count, `App::has_idle_work`).
+    Idle,
     PortalsPage(Vec<Portal>),
     PortalsLoaded,
     LoadFailed(String),

@@ -324,6 +324,9 @@ impl Runtime {
                 tokio::task::spawn_blocking(move || {
                     // A cache: when it cannot be written, the next launch lists as before.
                     let _ = super::list_cache::save(&dir, &org, &portals);
+                    // The listing is over (its pages, this file's text): freed.
+                    drop(portals);
+                    super::memory::release_freed();
                 });
             }
             Command::WriteFormValues(values) => {
@@ -603,4 +606,6 @@ async fn load_schema(
             });
         })
         .await;
+    // What the load parsed on the way (the answer, the SDL, parse trees) is freed.
+    tokio::task::spawn_blocking(super::memory::release_freed);
 }

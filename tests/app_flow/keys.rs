@@ -2,9 +2,13 @@
 //! met them: Ctrl-c in a prompt, F1 under a prompt, Ctrl- and Alt-letters
 //! taken for plain ones.
 
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::{common, ctrl, into_the_document, key, play, run_who_am_i, typed, Step};
+
+fn with(c: char, modifiers: KeyModifiers) -> Step {
+    Step::Key(KeyEvent::new(KeyCode::Char(c), modifiers))
+}
 
 /// A run of who-am-i, its answer in front with the focus.
 fn answered() -> Vec<Step> {
@@ -77,5 +81,57 @@ async fn ctrl_r_in_run_with_unsaved_changes_runs_nothing() {
     steps.push(key(KeyCode::Char('q')));
     steps.push(Step::Show("Quit"));
     steps.push(key(KeyCode::Char('y')));
+    play(&sandbox, dir.path(), steps).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alt_q_types_nothing_in_the_document_and_altgr_still_types() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut steps = into_the_document("4 portals in demo", "who", "Portals · demo (1/4)");
+    steps.push(Step::Show("1 │ query WhoAmI {"));
+    steps.push(key(KeyCode::Char('x')));
+    // What tmux sends for Esc then q, pressed quickly.
+    steps.push(with('q', KeyModifiers::ALT));
+    // AltGr as some platforms report it: Ctrl and Alt together.
+    steps.push(with('@', KeyModifiers::CONTROL | KeyModifiers::ALT));
+    steps.push(Step::ShowWithout("1 │ x@query WhoAmI {", "xq"));
+    // Nor in the find's prompt.
+    steps.push(ctrl('g'));
+    steps.extend(typed("Who"));
+    steps.push(with('q', KeyModifiers::ALT));
+    steps.push(Step::ShowWithout("find: Who", "find: Whoq"));
+    steps.push(key(KeyCode::Esc));
+    steps.push(key(KeyCode::Esc));
+    steps.push(key(KeyCode::Char('q')));
+    steps.push(Step::Show("Quit"));
+    steps.push(key(KeyCode::Char('y')));
+    play(&sandbox, dir.path(), steps).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_a_in_the_list_opens_no_authorize_dialog_and_alt_types_no_filter() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let steps = vec![
+        Step::Show("4 portals in demo"),
+        ctrl('a'),
+        with('a', KeyModifiers::ALT),
+        Step::ShowWithout("Portals · demo (4)", "How should runs of"),
+        // The plain letter still does.
+        key(KeyCode::Char('a')),
+        Step::Show("How should runs of"),
+        key(KeyCode::Esc),
+        Step::ShowWithout("Portals · demo (4)", "How should runs of"),
+        key(KeyCode::Char('/')),
+        key(KeyCode::Char('w')),
+        with('q', KeyModifiers::ALT),
+        key(KeyCode::Char('h')),
+        key(KeyCode::Char('o')),
+        Step::Show("/who"),
+        Step::Show("Portals · demo (1/4)"),
+        key(KeyCode::Enter),
+        key(KeyCode::Char('q')),
+    ];
     play(&sandbox, dir.path(), steps).await;
 }

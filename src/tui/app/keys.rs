@@ -1,10 +1,11 @@
 //! Keys, pastes and the mouse: dialogs first, then the filter and the
 //! response search, then the focused pane's keymap.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 
 use super::{App, Focus};
-use crate::tui::dialogs::{is_ctrl_c, DeletePrompt, Dialog};
+use crate::tui::dialogs::{is_ctrl_c, is_modified_letter, DeletePrompt, Dialog};
+use crate::tui::input::typed_char;
 use crate::tui::keymap::{self, Action, Context};
 use crate::tui::layout;
 use crate::tui::message::Command;
@@ -37,7 +38,6 @@ impl App {
         } else {
             key
         };
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if let Some(dialog) = self.dialogs.take_front() {
             let step = dialog.key(key);
             if let Some(keep) = step.keep {
@@ -82,7 +82,7 @@ impl App {
                 // The list takes Tab (insert) before it can move the focus.
                 return self.document_key(key, None);
             }
-            if !matches!(key.code, KeyCode::Char(_)) || ctrl {
+            if typed_char(key).is_none() {
                 // Ctrl-s and the like act as usual and close the list.
                 self.completion = None;
             }
@@ -134,6 +134,9 @@ impl App {
         let last = total.saturating_sub(rows);
         let page = rows.saturating_sub(1).max(1);
         let at = self.help_scroll.min(last);
+        if is_modified_letter(key) {
+            return false; // Ctrl-g is not g
+        }
         self.help_scroll = match key.code {
             KeyCode::Down | KeyCode::Char('j') => (at + 1).min(last),
             KeyCode::Up | KeyCode::Char('k') => at.saturating_sub(1),
@@ -209,8 +212,8 @@ impl App {
             }
             KeyCode::Down => list.move_selection(1, height),
             KeyCode::Up => list.move_selection(-1, height),
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                list.filter.push(c);
+            _ if typed_char(key).is_some() => {
+                list.filter.extend(typed_char(key));
                 list.refilter(None, height);
             }
             _ => {}

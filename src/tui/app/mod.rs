@@ -40,6 +40,7 @@ mod persist;
 mod risk;
 mod running;
 mod saving;
+mod searching;
 
 pub use complexity::count_for_editor;
 pub use launch::EXIT_NOT_SIGNED_IN;
@@ -413,6 +414,10 @@ impl App {
                 self.spinner = self.spinner.wrapping_add(1);
                 Vec::new()
             }
+            Msg::Idle => {
+                self.count_matches_on();
+                Vec::new()
+            }
             other => self.on_result(other),
         };
         self.clear_stale_status(before);
@@ -546,7 +551,12 @@ impl App {
                 Vec::new()
             }
             Msg::ApiTokenChecked(result) => self.on_api_token_checked(result),
-            Msg::Key(_) | Msg::Mouse(_) | Msg::Paste(_) | Msg::Resize(..) | Msg::Tick => Vec::new(),
+            Msg::Key(_)
+            | Msg::Mouse(_)
+            | Msg::Paste(_)
+            | Msg::Resize(..)
+            | Msg::Tick
+            | Msg::Idle => Vec::new(),
         }
     }
 

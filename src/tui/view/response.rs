@@ -74,10 +74,14 @@ pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
             dim(),
         )));
     } else if let Some(search) = &view.search {
+        // While the count goes on, N is what is counted so far, with a `+`.
+        let more = if view.matches.is_complete() { "" } else { "+" };
+        let counted = view.matches.found().len();
         let position = match view.match_position() {
-            Some((k, n)) => format!("{k} of {n}"),
-            None if view.matches.is_empty() => "no match".to_owned(),
-            None => format!("{} lines match", view.matches.len()),
+            Some((k, n)) => format!("{k} of {n}{more}"),
+            None if counted == 0 && more.is_empty() => "no match".to_owned(),
+            None if counted == 0 => "counting…".to_owned(),
+            None => format!("{counted}{more} lines match"),
         };
         block = block.title_bottom(Line::from(Span::styled(
             format!(" /{} · {position} (n/N) ", sanitize_line(search)),

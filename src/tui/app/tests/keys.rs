@@ -205,3 +205,109 @@ fn modified_letters_in_the_token_and_creation_dialogs_are_not_their_letters() {
         other => panic!("the token dialog stays: {other:?}"),
     }
 }
+
+const CTRL_ALT: KeyModifiers = KeyModifiers::CONTROL.union(KeyModifiers::ALT);
+
+#[test]
+fn alt_letters_type_nothing_and_ctrl_alt_ones_type_as_altgr_does() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Document);
+    with(&mut app, 'q', KeyModifiers::ALT);
+    assert!(
+        !app.selected_edit().unwrap().is_dirty(),
+        "Alt-q typed nothing"
+    );
+    with(&mut app, '@', CTRL_ALT);
+    with(&mut app, '€', CTRL_ALT);
+    with(&mut app, 'Q', KeyModifiers::SHIFT);
+    assert_eq!(app.selected_edit().unwrap().text(), format!("@€Q{WHO}"));
+    // The document's find.
+    ctrl(&mut app, 'g');
+    type_text(&mut app, "vi");
+    with(&mut app, 'q', KeyModifiers::ALT);
+    let needle = |app: &App| {
+        app.selected_edit()
+            .unwrap()
+            .find
+            .as_ref()
+            .unwrap()
+            .needle
+            .clone()
+    };
+    assert_eq!(needle(&app), "vi");
+    // A one-line prompt: the jq filter.
+    let mut app = loaded();
+    answered(&mut app, r#"{"data":{"a":1}}"#);
+    press(&mut app, KeyCode::Char('|'));
+    type_text(&mut app, ".data ");
+    with(&mut app, 'q', KeyModifiers::ALT);
+    with(&mut app, '|', CTRL_ALT);
+    assert_eq!(jq_prompt(&app).as_deref(), Some(".data |"));
+    // The creation form: its name and its document.
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Nightly");
+    with(&mut app, 'q', KeyModifiers::ALT);
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Tab);
+    }
+    with(&mut app, 'q', KeyModifiers::ALT);
+    with(&mut app, '@', CTRL_ALT);
+    match app.dialogs.front() {
+        Some(Dialog::Form(form)) => {
+            assert_eq!(form.name.value(), "Nightly");
+            assert!(
+                form.document_text().starts_with('@'),
+                "{}",
+                form.document_text()
+            );
+        }
+        other => panic!("expected the form, got {other:?}"),
+    }
+}
+
+#[test]
+fn alt_letters_type_nothing_in_the_variables_form() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Down); // recent-builds: $pipelineSlug first
+    ctrl(&mut app, 'r'); // a required variable is empty: the focus goes to it
+    assert_eq!(app.focus, Focus::Variables);
+    type_text(&mut app, "demo");
+    with(&mut app, 'q', KeyModifiers::ALT);
+    let form = app.variables.as_ref().expect("the variables form");
+    assert_eq!(form.inputs[0].value(), "demo");
+}
+
+#[test]
+fn modified_letters_in_the_list_are_not_its_letters() {
+    let mut app = loaded();
+    for modifiers in MODIFIED {
+        // (Ctrl-r runs, Ctrl-c quits, Ctrl-s saves: they are not here.)
+        for c in ['a', 'd', 'n', 'f', 'x', 'e', 'H', 'D', 'q', 'j', 'G'] {
+            let commands = with(&mut app, c, modifiers);
+            assert!(commands.is_empty(), "{modifiers:?} {c}: {commands:?}");
+            assert!(app.dialogs.is_empty(), "{modifiers:?} {c} opened a dialog");
+            assert!(!app.quit, "{modifiers:?} {c} quit");
+            assert_eq!((app.focus, app.list.selected), (Focus::List, 0));
+        }
+    }
+    // The filter: Alt-letters type nothing, AltGr's do.
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "who");
+    with(&mut app, 'a', KeyModifiers::ALT);
+    assert_eq!(app.list.filter, "who");
+    with(&mut app, 'é', CTRL_ALT);
+    assert_eq!(app.list.filter, "whoé");
+}
+
+#[test]
+fn ctrl_g_in_a_long_help_is_not_g() {
+    let mut app = loaded();
+    app.update(Msg::Resize(60, 12)); // the list's help does not fit
+    press(&mut app, KeyCode::F(1));
+    press(&mut app, KeyCode::End);
+    assert!(app.show_help && app.help_scroll > 0, "End scrolled it");
+    ctrl(&mut app, 'g');
+    assert!(!app.show_help, "Ctrl-g closed it, as other keys do");
+}
