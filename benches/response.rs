@@ -343,7 +343,22 @@ fn matches_on_screen(terminal: &Terminal<TestBackend>) -> usize {
     }
     let count = edge.split_once(" of ").map(|(_, n)| n).unwrap_or(&edge);
     let digits: String = count.chars().take_while(char::is_ascii_digit).collect();
+    assert!(
+        !count[digits.len()..].starts_with('+'),
+        "the count is done: {edge}"
+    );
     digits.parse().expect("a match count")
+}
+
+/// The count goes on while the event loop has nothing else to do, a frame
+/// after each slice, until every matching line is counted.
+fn count_to_the_end(app: &mut App, terminal: &mut Terminal<TestBackend>) {
+    while app.has_idle_work() {
+        app.update(Msg::Idle);
+        terminal
+            .draw(|f| bkportals::tui::view::draw(f, app))
+            .expect("draw");
+    }
 }
 
 /// `/`, the needle and Enter, then a frame.
@@ -358,8 +373,9 @@ fn type_search(app: &mut App, terminal: &mut Terminal<TestBackend>, needle: &str
         .expect("draw");
 }
 
-/// Typing a search scans the body once; n/N then step through the lines
-/// found. A needle on almost every line, one on a few, one on none.
+/// Typing a search counts its lines for a slice and goes to the first
+/// match; the count goes on as the app idles; n/N step through the lines.
+/// A needle on almost every line, one on a few, one on none.
 fn search(c: &mut Criterion, terminal: &mut Terminal<TestBackend>) {
     let (body, lines) = fifty_megabyte_log();
     let mut app = app_showing(body);
@@ -370,6 +386,7 @@ fn search(c: &mut Criterion, terminal: &mut Terminal<TestBackend>) {
         ("no line", "zebra", 0..=0),
     ] {
         type_search(&mut app, terminal, needle);
+        count_to_the_end(&mut app, terminal);
         let found = matches_on_screen(terminal);
         assert!(
             matching.contains(&found),
@@ -378,6 +395,12 @@ fn search(c: &mut Criterion, terminal: &mut Terminal<TestBackend>) {
         println!("search `{needle}`: {found} of {lines} lines match");
         group.bench_function(format!("search typed ({name}): scan to a frame"), |b| {
             b.iter(|| type_search(&mut app, terminal, needle))
+        });
+        group.bench_function(format!("search typed ({name}): to the exact count"), |b| {
+            b.iter(|| {
+                type_search(&mut app, terminal, needle);
+                count_to_the_end(&mut app, terminal);
+            })
         });
         group.bench_function(format!("search ({name}): next match"), |b| {
             b.iter(|| {

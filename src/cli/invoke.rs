@@ -102,6 +102,7 @@ impl Record {
                 duration_ms: 0,
                 answer: String::new(),
                 answer_bytes: 0,
+                cancelled: false,
             },
             started: Instant::now(),
             answer: Vec::new(),

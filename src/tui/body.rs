@@ -6,7 +6,6 @@
 
 use std::collections::BTreeSet;
 
-use super::search;
 use crate::buildkite::ResponseBody;
 use crate::graphql::highlight::string_end;
 
@@ -39,9 +38,8 @@ pub struct Body {
 impl Body {
     pub fn new(raw: impl Into<ResponseBody>) -> Body {
         let raw = raw.into();
-        let looks_json = raw.trim_start().starts_with(['{', '[']);
-        let is_json = looks_json
-            && raw.len() < u32::MAX as usize
+        // Any JSON value counts, `null` or `3` too (a jq filter's result).
+        let is_json = raw.len() < u32::MAX as usize
             && serde_json::from_str::<serde::de::IgnoredAny>(&raw).is_ok();
         let mut lines = Vec::new();
         Liner::default().advance(raw.as_bytes(), is_json, true, &mut lines);
@@ -248,32 +246,22 @@ impl Body {
         }
     }
 
+    /// Where line `i` starts in the body.
+    pub fn line_start(&self, i: usize) -> Option<usize> {
+        self.lines.get(i).map(|l| l.start as usize)
+    }
+
     /// The lines whose body text contains `needle`, in order, each once;
     /// case-insensitive when the needle is all lowercase. One memchr scan.
     pub fn matching_lines(&self, needle: &str) -> Vec<u32> {
-        let mut lines = Vec::new();
-        if self.lines.is_empty() {
-            return lines;
-        }
-        let ignore_case = !needle.chars().any(char::is_uppercase);
-        let bytes = self.raw.as_bytes();
-        let mut line = 0usize;
-        search::each_match(bytes, needle.as_bytes(), ignore_case, 0, |at| {
-            line = self.line_of(at, line);
-            lines.push(line as u32);
-            // One hit a line is enough: go on from the next line.
-            Some(
-                self.lines
-                    .get(line + 1)
-                    .map_or(bytes.len(), |l| l.start as usize),
-            )
-        });
-        lines
+        super::matching::MatchingLines::all(self, needle)
+            .found()
+            .to_vec()
     }
 
     /// The line holding byte `offset`, looked for from line `from` on (a
     /// few steps forward, then a binary search of the rest).
-    fn line_of(&self, offset: usize, from: usize) -> usize {
+    pub fn line_of(&self, offset: usize, from: usize) -> usize {
         let mut line = from;
         for _ in 0..16 {
             match self.lines.get(line + 1) {

@@ -15,6 +15,9 @@ pub enum Msg {
     Resize(u16, u16),
     /// The spinner's clock; sent only while a request is in flight.
     Tick,
+    /// Nothing else is waiting: work the app does in slices goes on (a
+    /// search's count, `App::has_idle_work`).
+    Idle,
     PortalsPage(Vec<Portal>),
     PortalsLoaded,
     LoadFailed(String),
@@ -95,6 +98,12 @@ pub enum Msg {
         result: Result<String, String>,
     },
     Status(String),
+    /// The draft writer was refused the draft of `slug` (a portal, or the
+    /// new portal's key): another running bkportals edits it.
+    DraftEditedElsewhere {
+        slug: String,
+        pid: Option<u32>,
+    },
     /// The file an answer was to be saved to exists (its absolute path).
     SaveWouldOverwrite(String),
     Diagnosed {

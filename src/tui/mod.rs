@@ -20,6 +20,7 @@ pub mod json_path;
 pub mod keymap;
 pub mod layout;
 mod list_cache;
+pub mod matching;
 pub mod memory;
 pub mod message;
 pub mod modal;
@@ -193,6 +194,8 @@ where
             },
             Some(msg) = rx.recv() => msg,
             _ = spinner.tick(), if app.busy() => Msg::Tick,
+            // Last: only when nothing else is ready.
+            _ = std::future::ready(()), if app.has_idle_work() => Msg::Idle,
         };
         *pending = app.update(msg);
         // Apply everything already queued before drawing once.

@@ -1,13 +1,15 @@
 //! A response, viewed: the body indexed once (`body.rs`), with a cursor,
-//! folds, search (lines found once, then stepped through), wrap and
+//! folds, search (its lines counted in slices, `matching.rs`), wrap and
 //! sideways scrolling, and the lines above the body.
 
-use super::body::{next_match, Body};
+use super::body::Body;
 use super::input::LineInput;
+use super::matching::{MatchingLines, SLICE};
 use super::wrap::wrap;
 use crate::buildkite::{InvokeResponse, RateLimit};
 use crate::secrets::TokenKind;
 use crate::text::sanitize_line;
+use std::time::Duration;
 
 /// A response, indexed once, viewed with folds and search.
 #[derive(Debug)]
@@ -22,8 +24,10 @@ pub struct ResponseView {
     /// First visible row, counted in visible (unfolded) rows.
     pub scroll: usize,
     pub search: Option<String>,
-    /// The lines that hold the search, found once when it was typed.
-    pub matches: Vec<u32>,
+    /// The lines that hold the search, counted from the top in slices.
+    pub matches: MatchingLines,
+    /// How long a slice of that count takes (at least a chunk of the body).
+    pub count_slice: Duration,
     pub searching: Option<LineInput>,
     /// Long lines wrap instead of running past the edge.
     pub wrap: bool,
@@ -112,7 +116,8 @@ impl ResponseView {
             cursor: 0,
             scroll: 0,
             search: None,
-            matches: Vec::new(),
+            matches: MatchingLines::default(),
+            count_slice: SLICE,
             searching: None,
             wrap: false,
             column: 0,
@@ -210,6 +215,13 @@ impl ResponseView {
         })
     }
 
+    /// The answer's own body, whether or not a jq filter's result is shown.
+    pub fn answer_body(&self) -> &Body {
+        self.filter
+            .as_ref()
+            .map_or(&self.body, |(_, original)| original)
+    }
+
     /// Shows what jq filter `text` makes of the answer (an empty one shows
     /// the answer again); the message says what to fix when it fails.
     pub fn apply_filter(&mut self, text: &str) -> Result<(), String> {
@@ -221,11 +233,7 @@ impl ResponseView {
             }
             return Ok(());
         }
-        let answer = self
-            .filter
-            .as_ref()
-            .map_or(&self.body, |(_, original)| original);
-        let result = Body::new(super::filter::run(text, answer.raw())?);
+        let result = Body::new(super::filter::run(text, self.answer_body().raw())?);
         let previous = std::mem::replace(&mut self.body, result);
         let original = self
             .filter
@@ -241,9 +249,21 @@ impl ResponseView {
         self.scroll = 0;
         self.column = 0;
         self.matches = match &self.search {
-            Some(needle) => self.body.matching_lines(needle),
-            None => Vec::new(),
+            Some(needle) => self.count_from_the_top(needle),
+            None => MatchingLines::default(),
         };
+    }
+
+    /// The first slice of a count of `needle`'s lines.
+    fn count_from_the_top(&self, needle: &str) -> MatchingLines {
+        let mut lines = MatchingLines::new(needle);
+        lines.count_for(&self.body, self.count_slice);
+        lines
+    }
+
+    /// Counts on for a slice: true while some of the body is not counted.
+    pub fn count_matches_on(&mut self) -> bool {
+        !self.matches.count_for(&self.body, self.count_slice)
     }
 
     /// The lines above the body in `width` columns: a note when the body is
@@ -285,18 +305,20 @@ impl ResponseView {
         lines
     }
 
-    /// Types the search `needle`: finds its lines and goes to the first
-    /// after the cursor. False when there is none.
+    /// Types the search `needle`: counts its lines for a slice (the rest
+    /// as the app idles) and goes to the first after the cursor. False
+    /// when there is none.
     pub fn search_for(&mut self, needle: String, height: usize) -> bool {
-        self.matches = self.body.matching_lines(&needle);
+        self.matches = self.count_from_the_top(&needle);
         self.search = Some(needle);
         self.find(true, height)
     }
 
-    /// Where the cursor is among the matches: (k, N) for "k of N".
+    /// Where the cursor is among the matches: (k, N) for "k of N", N the
+    /// lines counted so far (all of them once `matches.is_complete()`).
     pub fn match_position(&self) -> Option<(usize, usize)> {
-        let at = self.matches.binary_search(&(self.cursor as u32)).ok()?;
-        Some((at + 1, self.matches.len()))
+        let at = self.matches.index_of(self.cursor)?;
+        Some((at + 1, self.matches.found().len()))
     }
 
     /// Scrolls the view by `rows` (the mouse wheel): the cursor stays on a
@@ -359,9 +381,14 @@ impl ResponseView {
 
     /// Moves to the next (or previous) match of the search, wrapping at
     /// the ends, and unfolds what hides it. False when none. A binary
-    /// search of the lines found when the search was typed.
+    /// search of the lines counted, or a scan on from the cursor past them.
     pub fn find(&mut self, forward: bool, height: usize) -> bool {
-        match next_match(&self.matches, self.cursor, forward) {
+        let found = if forward {
+            self.matches.next_after(&self.body, self.cursor)
+        } else {
+            self.matches.previous_before(&self.body, self.cursor)
+        };
+        match found {
             Some(line) => {
                 self.body.reveal(line);
                 self.cursor = line;

@@ -76,6 +76,10 @@ pub(super) async fn draft_writer(
     tx: mpsc::UnboundedSender<Msg>,
 ) {
     let mut pending = PendingDrafts::default();
+    // The portals this process has claimed: checked when their first draft
+    // comes, at once, so an instance editing the same portal is refused
+    // before either has typed much.
+    let mut claimed = std::collections::HashSet::new();
     loop {
         let op = if pending.is_empty() {
             ops.recv().await
@@ -90,9 +94,13 @@ pub(super) async fn draft_writer(
         };
         match op {
             Some(DraftOp::Write(draft)) => {
-                pending.drafts.insert(draft.slug.clone(), Some(draft));
+                if claimed.contains(&draft.slug) || claim(&store, &org, &draft.slug, &tx).await {
+                    claimed.insert(draft.slug.clone());
+                    pending.drafts.insert(draft.slug.clone(), Some(draft));
+                }
             }
             Some(DraftOp::Remove(slug)) => {
+                claimed.remove(&slug);
                 pending.drafts.insert(slug, None);
             }
             Some(DraftOp::FormValues(values)) => pending.form_values = Some(values),
@@ -115,6 +123,21 @@ pub(super) async fn draft_writer(
     }
 }
 
+/// Whether this process may write the draft of `slug`; when another
+/// bkportals edits it, the app is told (and nothing is written).
+async fn claim(store: &DraftStore, org: &str, slug: &str, tx: &mpsc::UnboundedSender<Msg>) -> bool {
+    let (store, org, key) = (store.clone(), org.to_owned(), slug.to_owned());
+    match blocking(move || store.claim(&org, &key)).await {
+        Ok(Ok(crate::drafts::Claim::Elsewhere(pid))) => {
+            let slug = slug.to_owned();
+            let _ = tx.send(Msg::DraftEditedElsewhere { slug, pid });
+            false
+        }
+        // Written as before: a failure to write is said when it is written.
+        _ => true,
+    }
+}
+
 async fn write_drafts(
     store: &DraftStore,
     org: &str,
@@ -125,8 +148,8 @@ async fn write_drafts(
         return;
     }
     let (store, org) = (store.clone(), org.to_owned());
-    let failures = blocking(move || {
-        let mut failures = Vec::new();
+    let outcome = blocking(move || {
+        let (mut failures, mut refusals) = (Vec::new(), Vec::new());
         if let Some(values) = pending.form_values {
             let json = crate::tui::remembered::to_json(&values);
             if let Err(e) = store.save_form_values(&org, &json) {
@@ -142,16 +165,31 @@ async fn write_drafts(
                 }
                 None => store.remove(&org, &slug),
             };
-            if let Err(e) = result {
-                failures.push(format!("Could not keep the draft of {slug} on disk: {e}"));
+            match result {
+                Ok(()) => {}
+                Err(e) => match crate::drafts::EditedElsewhere::in_error(&e) {
+                    Some(refused) => refusals.push((slug, refused.0)),
+                    None => {
+                        failures.push(format!("Could not keep the draft of {slug} on disk: {e}"))
+                    }
+                },
             }
         }
-        failures
+        (failures, refusals)
     })
     .await
-    .unwrap_or_else(|e| vec![format!("Could not keep the drafts on disk: {e}")]);
+    .unwrap_or_else(|e| {
+        (
+            vec![format!("Could not keep the drafts on disk: {e}")],
+            Vec::new(),
+        )
+    });
+    let (failures, refusals) = outcome;
     for failure in failures {
         let _ = tx.send(Msg::Status(failure));
+    }
+    for (slug, pid) in refusals {
+        let _ = tx.send(Msg::DraftEditedElsewhere { slug, pid });
     }
 }
 

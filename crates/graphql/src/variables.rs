@@ -342,6 +342,12 @@ fn is_whole_number(text: &str) -> bool {
     !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
 }
 
+/// A list's value that was meant as JSON: it starts as JSON does, or has a
+/// list's bracket in it (`notjson[`), which a single item seldom has.
+fn looks_like_json(trimmed: &str) -> bool {
+    trimmed.starts_with(['[', '{', '"']) || trimmed.contains(['[', ']'])
+}
+
 fn coerce(text: &str, ty: &Type, enum_values: &[String]) -> Result<Value, String> {
     let trimmed = text.trim();
     if trimmed == "null" {
@@ -361,6 +367,12 @@ fn coerce(text: &str, ty: &Type, enum_values: &[String]) -> Result<Value, String
                         other => coerce(&other.to_string(), inner, enum_values),
                     })
                     .collect::<Result<_, _>>()?,
+            )),
+            // Meant as JSON (brackets, braces, quotes), it must be JSON: a
+            // broken list taken as one item would be sent without a word.
+            Err(e) if looks_like_json(trimmed) => Err(format!(
+                "is a list ({ty}), and {} is not JSON ({e}): write it as a JSON list, like [\"a\", \"b\"], or one item without brackets or quotes",
+                shown(trimmed)
             )),
             // GraphQL accepts a single value where a list is expected.
             _ => Ok(Value::Array(vec![coerce(text, inner, enum_values)?])),
@@ -446,6 +458,15 @@ mod tests {
         assert_eq!(v[1].coerce("7").unwrap(), json!(7));
         assert_eq!(v[2].coerce("main").unwrap(), json!(["main"]));
         assert_eq!(v[2].coerce(r#"["a","b"]"#).unwrap(), json!(["a", "b"]));
+        for broken in ["notjson[", r#"["a", "b""#, "{nope", r#""open"#] {
+            let why = v[2].coerce(broken).unwrap_err();
+            assert!(
+                why.starts_with("$branch: is a list ([String!]), and `")
+                    && why.contains("is not JSON")
+                    && why.contains(r#"write it as a JSON list, like ["a", "b"], or one item"#),
+                "{broken}: {why}"
+            );
+        }
         assert_eq!(v[3].coerce("true").unwrap(), json!(true));
         assert_eq!(v[3].coerce("null").unwrap(), json!(null));
     }

@@ -40,6 +40,7 @@ mod persist;
 mod risk;
 mod running;
 mod saving;
+mod searching;
 
 pub use complexity::count_for_editor;
 pub use launch::EXIT_NOT_SIGNED_IN;
@@ -149,6 +150,10 @@ pub struct App {
     /// What `y`, `p` or a document's Ctrl-c is copying, for the status once
     /// the clipboard answers.
     copying: Option<String>,
+    /// Where `s` saved an answer last in this session: offered next time.
+    last_save_path: Option<String>,
+    /// The requested complexity of the document viewed without an edit.
+    viewed_count: std::cell::RefCell<Option<complexity::ViewedCount>>,
     /// The first line of the help shown (it scrolls when taller than the screen).
     pub help_scroll: usize,
     /// The focused pane has the whole screen.
@@ -201,6 +206,8 @@ impl App {
             schema_asked: false,
             show_help: false,
             copying: None,
+            last_save_path: None,
+            viewed_count: std::cell::RefCell::new(None),
             help_scroll: 0,
             zoomed: false,
             messages: std::collections::VecDeque::new(),
@@ -318,7 +325,7 @@ impl App {
                 .dialogs
                 .any(|d| matches!(d, Dialog::Form(f) if typed(f)));
         if creating {
-            unsaved.push("the new portal".to_owned());
+            unsaved.push(persist::NEW_PORTAL_UNSAVED.to_owned());
         }
         unsaved
     }
@@ -405,6 +412,10 @@ impl App {
             }
             Msg::Tick => {
                 self.spinner = self.spinner.wrapping_add(1);
+                Vec::new()
+            }
+            Msg::Idle => {
+                self.count_matches_on();
                 Vec::new()
             }
             other => self.on_result(other),
@@ -498,6 +509,10 @@ impl App {
                 self.say(text);
                 Vec::new()
             }
+            Msg::DraftEditedElsewhere { slug, pid } => {
+                self.draft_refused(slug, pid);
+                Vec::new()
+            }
             Msg::HistoryRead { slug, entries } => {
                 self.on_history_read(slug, entries);
                 Vec::new()
@@ -536,7 +551,12 @@ impl App {
                 Vec::new()
             }
             Msg::ApiTokenChecked(result) => self.on_api_token_checked(result),
-            Msg::Key(_) | Msg::Mouse(_) | Msg::Paste(_) | Msg::Resize(..) | Msg::Tick => Vec::new(),
+            Msg::Key(_)
+            | Msg::Mouse(_)
+            | Msg::Paste(_)
+            | Msg::Resize(..)
+            | Msg::Tick
+            | Msg::Idle => Vec::new(),
         }
     }
 
@@ -634,7 +654,10 @@ impl App {
             self.quit = true;
         } else {
             self.dialogs.open(super::dialogs::Confirm::dialog(
-                super::dialogs::ConfirmKind::Quit { unsaved },
+                super::dialogs::ConfirmKind::Quit {
+                    not_on_disk: self.not_on_disk(&unsaved),
+                    unsaved,
+                },
             ));
         }
         Vec::new()

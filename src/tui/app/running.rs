@@ -694,7 +694,9 @@ impl App {
             Some(action @ (Action::CopyValue | Action::CopyPath)) => {
                 return self.copy_under_cursor(action == Action::CopyValue);
             }
-            Some(Action::SaveBody) => self.dialogs.open(SaveResponse::dialog()),
+            Some(Action::SaveBody) => self
+                .dialogs
+                .open(SaveResponse::dialog(self.last_save_path.as_deref())),
             _ => {}
         }
         Vec::new()

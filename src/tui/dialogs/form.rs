@@ -258,8 +258,8 @@ impl PortalForm {
     fn complete_after(&mut self, key: KeyEvent) {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let asked = ctrl && key.code == KeyCode::Char(' ');
-        let typed_name =
-            !ctrl && matches!(key.code, KeyCode::Char(c) if c.is_ascii_alphanumeric() || c == '_');
+        let typed_name = crate::tui::input::typed_char(key)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
         self.completion = None;
         let (Some(schema), Some(document)) = (&self.schema, &self.document) else {
             return;
@@ -387,7 +387,8 @@ impl PortalForm {
                 let row = self.focused();
                 let handled = match row {
                     FormRow::UserInvokable => {
-                        if matches!(key.code, KeyCode::Char(' ') | KeyCode::Enter) {
+                        let toggles = matches!(key.code, KeyCode::Char(' ') | KeyCode::Enter);
+                        if toggles && !super::is_modified_letter(key) {
                             self.user_invokable = !self.user_invokable;
                             true
                         } else {
@@ -401,9 +402,14 @@ impl PortalForm {
                         {
                             false
                         } else if let Some(document) = &mut self.document {
+                            let typed = crate::tui::input::typed_char(key);
                             let changed = if key.code == KeyCode::Enter && key.modifiers.is_empty()
                             {
                                 indent_newline(document);
+                                true
+                            } else if let Some(c) = typed {
+                                // The text area types nothing with Ctrl and Alt (AltGr).
+                                document.insert_char(c);
                                 true
                             } else {
                                 document.input(key)

@@ -6,6 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::{CursorMove, TextArea};
 
 use super::{indent_newline, insert_completion, paste_into, PortalEdit};
+use crate::tui::input::typed_char;
 use crate::tui::undo::EditClass;
 
 /// What a key in the document does, before the text area sees it.
@@ -46,6 +47,10 @@ impl PortalEdit {
                     if key.code == KeyCode::Enter && key.modifiers.is_empty() {
                         indent_newline(area);
                         true
+                    } else if let EditClass::Insert(c) = class {
+                        // The text area types nothing with Ctrl and Alt (AltGr).
+                        area.insert_char(c);
+                        true
                     } else if key.code == KeyCode::Tab {
                         indent(area)
                     } else {
@@ -67,6 +72,9 @@ impl PortalEdit {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let alt = key.modifiers.contains(KeyModifiers::ALT);
         let page = self.page.max(1);
+        if let Some(c) = typed_char(key) {
+            return Step::Edit(EditClass::Insert(c));
+        }
         match key.code {
             KeyCode::PageDown => Step::Move(vec![CursorMove::Down; page]),
             KeyCode::PageUp => Step::Move(vec![CursorMove::Up; page]),
@@ -84,7 +92,6 @@ impl PortalEdit {
             // bypass the edit groups or scroll a view it never draws.
             KeyCode::Char('u' | 'r' | 'v') if ctrl => Step::Ignore,
             KeyCode::Char('v') if alt => Step::Ignore,
-            KeyCode::Char(c) if !ctrl && !alt => Step::Edit(EditClass::Insert(c)),
             KeyCode::Backspace | KeyCode::Delete => Step::Edit(EditClass::Delete),
             KeyCode::Char('h' | 'd' | 'w') if ctrl => Step::Edit(EditClass::Delete),
             _ => Step::Edit(EditClass::Other),

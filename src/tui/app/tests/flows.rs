@@ -159,7 +159,7 @@ fn quitting_with_unsaved_changes_asks_first() {
     assert!(!app.quit);
     assert!(is_confirm(&app, |k| matches!(
         k,
-        ConfirmKind::Quit { unsaved } if unsaved == &["deploy-web"]
+        ConfirmKind::Quit { unsaved, .. } if unsaved == &["deploy-web"]
     )));
     press(&mut app, KeyCode::Char('y'));
     assert!(app.quit);
@@ -613,8 +613,12 @@ fn drafts_of_deleted_portals_are_kept_until_discarded() {
         matches!(next.dialogs.front(), Some(Dialog::Drafts { .. })),
         "still offered"
     );
+    assert!(
+        press(&mut next, KeyCode::Char('x')).is_empty(),
+        "asked first"
+    );
     assert_eq!(
-        names(&press(&mut next, KeyCode::Char('x'))),
+        names(&press(&mut next, KeyCode::Char('y'))),
         ["remove-draft"]
     );
     assert!(next.dialogs.is_empty());

@@ -91,6 +91,56 @@ fn search_steps_wrap_around_and_say_so() {
     );
 }
 
+/// What the response pane's bottom edge says of the search: "k of N".
+fn search_edge(app: &App) -> String {
+    let backend = ratatui::backend::TestBackend::new(app.screen.width, app.screen.height);
+    let mut terminal = ratatui::Terminal::new(backend).expect("a test terminal");
+    terminal
+        .draw(|frame| crate::tui::view::draw(frame, app))
+        .expect("drawn");
+    let screen = terminal.backend().to_string();
+    screen
+        .lines()
+        .find_map(|row| {
+            let (_, rest) = row.split_once("/passed · ")?;
+            Some(rest.split_once(" (n/N)")?.0.to_owned())
+        })
+        .unwrap_or_else(|| panic!("no search on the edge:\n{screen}"))
+}
+
+#[test]
+fn a_search_on_many_lines_says_it_is_still_counting_until_the_idle_app_has_counted_all() {
+    let mut app = loaded();
+    app.update(Msg::Resize(120, 40));
+    let entries: Vec<String> = (0..60_000)
+        .map(|i| format!("\"step {i} of deploy: tests passed\""))
+        .collect();
+    answered(&mut app, &format!("[{}]", entries.join(",")));
+    let view = &mut app.answers.get_mut("deploy-web").expect("an answer").view;
+    view.count_slice = std::time::Duration::ZERO; // a slice is one chunk
+    type_text(&mut app, "/passed");
+    press(&mut app, KeyCode::Enter);
+    let view = &app.selected_answer().expect("an answer").view;
+    let counted = view.matches.found().len();
+    assert!(counted > 1 && counted < 60_000, "{counted}");
+    assert_eq!(view.cursor, 1, "the first match, at once");
+    assert_eq!(search_edge(&app), format!("1 of {counted}+"));
+    assert!(app.has_idle_work());
+
+    press(&mut app, KeyCode::Char('N'));
+    let view = &app.selected_answer().expect("an answer").view;
+    assert_eq!(view.cursor, 60_000, "the last entry, past what is counted");
+    assert!(app.status.contains("wrapped"), "{}", app.status);
+    assert_eq!(search_edge(&app), format!("{counted}+ lines match"));
+
+    while app.has_idle_work() {
+        app.update(Msg::Idle);
+    }
+    assert_eq!(search_edge(&app), "60000 of 60000");
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(search_edge(&app), "1 of 60000", "wraps to the top");
+}
+
 #[test]
 fn f8_zooms_whichever_pane_has_the_focus_and_gives_it_back() {
     let mut app = loaded();
@@ -335,5 +385,54 @@ fn the_last_list_shows_at_launch_until_the_first_fresh_page_replaces_it() {
     assert!(
         matches!(commands.as_slice(), [Command::CacheList(list)] if list.len() == 1),
         "the fresh list is kept for the next launch: {commands:?}"
+    );
+}
+
+#[test]
+fn a_jq_filter_whose_result_is_null_or_a_number_shows_it_as_json() {
+    let mut app = loaded();
+    answered(&mut app, r#"{"data":{"n":3}}"#);
+    for (filter, result) in [(".data.missing", "null"), (".data.n", "3")] {
+        press(&mut app, KeyCode::Char('|'));
+        ctrl(&mut app, 'u');
+        type_text(&mut app, filter);
+        press(&mut app, KeyCode::Enter);
+        let view = &app.selected_answer().expect("an answer").view;
+        assert!(view.body.is_json(), "{filter}");
+        assert_eq!(view.body.line_text(0), result);
+        let shown = super::history::screen(&app);
+        assert!(!shown.contains("Not JSON"), "{filter}: {shown}");
+        assert!(shown.contains(&format!("│ {result} ")), "{filter}: {shown}");
+    }
+}
+
+#[test]
+fn s_offers_the_path_the_last_save_of_the_session_used() {
+    let mut app = loaded();
+    answered(&mut app, r#"{"a":1}"#);
+    press(&mut app, KeyCode::Char('s'));
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "/tmp/bkportals-answers/builds.json");
+    let commands = press(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(commands.as_slice(), [Command::WriteFile { path, .. }] if path == "/tmp/bkportals-answers/builds.json"),
+        "{commands:?}"
+    );
+    app.update(Msg::Status(
+        "Saved the response (pretty-printed) to /tmp/bkportals-answers/builds.json.".into(),
+    ));
+    press(&mut app, KeyCode::Char('s'));
+    match app.dialogs.front() {
+        Some(Dialog::SaveResponse(dialog)) => assert_eq!(
+            dialog.path.value(),
+            "/tmp/bkportals-answers/builds.json",
+            "the last path used, not response.json again"
+        ),
+        other => panic!("expected the save dialog, got {other:?}"),
+    }
+    let shown = super::history::screen(&app);
+    assert!(
+        shown.contains("/tmp/bkportals-answers/builds.json"),
+        "{shown}"
     );
 }
