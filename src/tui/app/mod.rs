@@ -426,6 +426,7 @@ impl App {
         self.clear_stale_status(before);
         self.sync_variables();
         self.edit_focused_document();
+        self.resolve_closed_find();
         if self.focus != Focus::Document
             || !self.dialogs.is_empty()
             || self.completion.as_ref().map(|c| &c.slug) != self.selected_slug().as_ref()
