@@ -97,6 +97,18 @@ fn the_completion_list_stays_inside_the_document_at_80x24_and_140_columns() {
     }
 }
 
+#[test]
+fn a_description_the_completion_list_has_no_room_for_is_cut_with_an_ellipsis() {
+    let app = completing_at_the_bottom(48, 24);
+    let shown = render(&app);
+    let row = shown
+        .lines()
+        .find(|line| line.contains("BuildConnection"))
+        .unwrap_or_else(|| panic!("its row:\n{shown}"));
+    assert!(row.contains("…│"), "{row}\n{shown}");
+    assert!(!row.contains("Newest first"), "{row}");
+}
+
 /// The foreground of the first cell of `text` where it is first drawn.
 fn fg_of(buffer: &Buffer, text: &str) -> Option<Color> {
     (0..buffer.area.height).find_map(|y| {

@@ -1,5 +1,6 @@
 //! Pure drawing from `&App`. Every string from the server is sanitized here.
 
+mod completion;
 mod fit;
 mod help;
 mod list_row;
@@ -8,10 +9,9 @@ mod portal;
 mod response;
 mod run;
 
+pub(crate) use completion::draw_completion;
 pub(crate) use help::help_extent;
-pub(crate) use portal::{
-    draw_completion, draw_document_text, field_rows, highlighted_line, DocumentText,
-};
+pub(crate) use portal::{draw_document_text, field_rows, highlighted_line, DocumentText};
 
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
