@@ -118,3 +118,36 @@ fn a_run_cancelled_in_the_app_is_listed_as_cancelled() {
         stdout(&json)
     );
 }
+
+#[test]
+fn history_counts_one_run_and_several_runs_in_good_english() {
+    let home = Home::new();
+    let history = bkportals::history::History::new(&home.path().join("data/bkportals/sandbox"));
+    let entry = bkportals::history::HistoryEntry {
+        at: "2026-12-01T10:00:00Z".into(),
+        operation: None,
+        variables: serde_json::json!({}),
+        token: "admin".into(),
+        status: Some(200),
+        error: None,
+        duration_ms: 40,
+        answer: "{}".into(),
+        answer_bytes: 2,
+        cancelled: false,
+    };
+    history.record("demo", "who-am-i", &entry).unwrap();
+    let one = home.command(&[], &["--demo", "history", "who-am-i"]);
+    assert_ok(&one);
+    assert!(
+        stderr(&one).contains("1 run of `who-am-i` ·"),
+        "{}",
+        stderr(&one)
+    );
+    history.record("demo", "who-am-i", &entry).unwrap();
+    let two = home.command(&[], &["--demo", "history", "who-am-i"]);
+    assert!(
+        stderr(&two).contains("2 runs of `who-am-i` ·"),
+        "{}",
+        stderr(&two)
+    );
+}

@@ -104,14 +104,20 @@ fn two_bkportals_started_together_never_overwrite_each_others_draft() {
         written,
         "the second wrote nothing over the first one's draft"
     );
+    // The first ends: the second is told, and still writes nothing over
+    // the draft the first left.
+    first.child.kill().unwrap();
+    first.wait_for_exit();
+    second.wait_for("has ended and left its draft on disk");
+    second.type_text("!");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(std::fs::read(&draft).unwrap(), written);
     second.send(pty::CTRL_C);
     second.wait_for("Quitting loses this edit");
     second.type_text("y");
     second.wait_for_exit();
     assert_eq!(std::fs::read(&draft).unwrap(), written);
 
-    first.child.kill().unwrap();
-    first.wait_for_exit();
     let third = App::launch_in(home.path(), &["--demo"], &[]);
     third.wait_for("unsaved edit(s) from an earlier session");
     third.quit();

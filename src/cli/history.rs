@@ -55,8 +55,8 @@ pub(super) async fn history(session: &Session, out: Output, slug: &str) -> Outco
         }
     }
     eprintln!(
-        "{} runs of `{slug}` · `--json` gives each answer's start (up to {} KB)",
-        entries.len(),
+        "{} of `{slug}` · `--json` gives each answer's start (up to {} KB)",
+        super::plural(entries.len(), "run"),
         crate::history::MAX_ANSWER >> 10
     );
     Ok(0)

@@ -104,6 +104,12 @@ pub enum Msg {
         slug: String,
         pid: Option<u32>,
     },
+    /// The instance that held `slug` has ended; `left_draft`: its draft of
+    /// it is on disk (an earlier session's now).
+    DraftFreed {
+        slug: String,
+        left_draft: bool,
+    },
     /// The file an answer was to be saved to exists (its absolute path).
     SaveWouldOverwrite(String),
     /// The answer could not be saved to `path` (as typed): `error` says why.

@@ -80,23 +80,36 @@ pub(super) async fn draft_writer(
     // comes, at once, so an instance editing the same portal is refused
     // before either has typed much.
     let mut claimed = std::collections::HashSet::new();
+    // Those refused: looked at again now and then, to tell the app once the
+    // other instance has ended.
+    let mut refused = std::collections::HashSet::new();
     loop {
-        let op = if pending.is_empty() {
-            ops.recv().await
+        let wait = if !pending.is_empty() {
+            Some(Duration::from_millis(500))
+        } else if !refused.is_empty() {
+            Some(Duration::from_secs(2))
         } else {
-            match tokio::time::timeout(Duration::from_millis(500), ops.recv()).await {
+            None
+        };
+        let op = match wait {
+            None => ops.recv().await,
+            Some(wait) => match tokio::time::timeout(wait, ops.recv()).await {
                 Ok(op) => op,
                 Err(_) => {
                     write_drafts(&store, &org, std::mem::take(&mut pending), &tx).await;
+                    recheck_refused(&store, &org, &mut refused, &tx).await;
                     continue;
                 }
-            }
+            },
         };
         match op {
+            Some(DraftOp::Write(draft)) if refused.contains(&draft.slug) => {}
             Some(DraftOp::Write(draft)) => {
                 if claimed.contains(&draft.slug) || claim(&store, &org, &draft.slug, &tx).await {
                     claimed.insert(draft.slug.clone());
                     pending.drafts.insert(draft.slug.clone(), Some(draft));
+                } else {
+                    refused.insert(draft.slug.clone());
                 }
             }
             Some(DraftOp::Remove(slug)) => {
@@ -135,6 +148,36 @@ async fn claim(store: &DraftStore, org: &str, slug: &str, tx: &mpsc::UnboundedSe
         }
         // Written as before: a failure to write is said when it is written.
         _ => true,
+    }
+}
+
+/// Tells the app of each refused portal whose other instance has ended
+/// (`Msg::DraftFreed`), and whether that one left its draft on disk.
+async fn recheck_refused(
+    store: &DraftStore,
+    org: &str,
+    refused: &mut std::collections::HashSet<String>,
+    tx: &mpsc::UnboundedSender<Msg>,
+) {
+    if refused.is_empty() {
+        return;
+    }
+    let (store, org, slugs) = (store.clone(), org.to_owned(), refused.clone());
+    let freed = blocking(move || {
+        slugs
+            .into_iter()
+            .filter(|slug| !store.edited_elsewhere(&org, slug))
+            .map(|slug| {
+                let left_draft = store.has_draft(&org, &slug);
+                (slug, left_draft)
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .unwrap_or_default();
+    for (slug, left_draft) in freed {
+        refused.remove(&slug);
+        let _ = tx.send(Msg::DraftFreed { slug, left_draft });
     }
 }
 

@@ -92,6 +92,16 @@ impl DraftStore {
         claim::claim(&self.claim_path(org, slug))
     }
 
+    /// Whether another running bkportals edits `slug` now.
+    pub fn edited_elsewhere(&self, org: &str, slug: &str) -> bool {
+        claim::held_elsewhere(&self.claim_path(org, slug)).is_some()
+    }
+
+    /// Whether a draft of `slug` is on disk.
+    pub fn has_draft(&self, org: &str, slug: &str) -> bool {
+        self.path(org, slug).exists()
+    }
+
     /// Writes `draft`, owned by this process until `release`. (Without the
     /// owner's lock it is written unowned: another bkportals would offer it
     /// as abandoned, as all drafts were before owners were recorded.) When

@@ -441,6 +441,7 @@ impl App {
             drafts,
             selected,
             existing,
+            discarding: false,
         }))
     }
 }

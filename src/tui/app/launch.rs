@@ -129,6 +129,25 @@ impl App {
         self.drafts_elsewhere.push(slug);
     }
 
+    /// The instance that held `slug` has ended. Without a draft of it on
+    /// disk, this edit is kept on disk from now on; with one (its edit, now
+    /// an earlier session's), this edit stays in memory so that draft is not
+    /// overwritten, and the next start offers it.
+    pub(super) fn draft_freed(&mut self, slug: String, left_draft: bool) {
+        if left_draft {
+            self.warn(format!(
+                "The other bkportals editing {slug} has ended and left its draft on disk. Your edit here is still in memory only (writing it would overwrite that draft): save it to Buildkite (Ctrl-s); the next start offers that draft to compare with."
+            ));
+            return;
+        }
+        self.drafts_elsewhere.retain(|s| *s != slug);
+        // Written at the next sync, as if never written.
+        self.persisted.forget(&slug);
+        self.say(format!(
+            "The other bkportals editing {slug} has ended: your edit here is kept on disk again."
+        ));
+    }
+
     /// Of the `unsaved` edits (as the quit dialog names them), those kept in
     /// memory only because another bkportals edits them.
     pub(super) fn not_on_disk(&self, unsaved: &[String]) -> Vec<String> {

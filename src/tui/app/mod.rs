@@ -248,9 +248,12 @@ impl App {
         }
         self.pending_drafts = drafts;
         if let Some(slug) = open_token_dialog {
-            self.warn(format!(
-                "bkportals stopped while showing the new token of {slug}: it is in the token store (`bkportals token list`)."
-            ));
+            self.warn(if self.has_token(&slug) {
+                format!("bkportals stopped while showing the new token of {slug}: it is in the token store (`bkportals token list`).")
+            } else {
+                // The store did not keep it (a --demo store lives in memory, as its sandbox does).
+                format!("bkportals stopped while showing the new token of {slug}, and the token store does not have it: it cannot be shown again (`bkportals rotate {slug}` makes a new one; with --demo, the sandbox starts afresh and that portal is gone).")
+            });
         } else if let Some(problem) = problems.first() {
             self.warn(format!("Note: {problem}"));
         } else if self.create_draft.is_some() {
@@ -513,6 +516,10 @@ impl App {
             }
             Msg::DraftEditedElsewhere { slug, pid } => {
                 self.draft_refused(slug, pid);
+                Vec::new()
+            }
+            Msg::DraftFreed { slug, left_draft } => {
+                self.draft_freed(slug, left_draft);
                 Vec::new()
             }
             Msg::HistoryRead { slug, entries } => {

@@ -30,6 +30,16 @@ pub struct Marks {
     form_values: crate::tui::run::Remembered,
 }
 
+impl Marks {
+    /// `key`'s draft counts as never sent: the next sync writes it.
+    pub(super) fn forget(&mut self, key: &str) {
+        self.edits.remove(key);
+        if key == NEW_PORTAL_DRAFT {
+            self.creation = None;
+        }
+    }
+}
+
 impl App {
     /// Drafts to write or remove after this update.
     pub(super) fn sync_drafts(&mut self) -> Vec<Command> {

@@ -311,7 +311,7 @@ fn quit_text(unsaved: &[String], not_on_disk: &[String]) -> Vec<Line<'static>> {
     if !not_on_disk.is_empty() {
         lines.push(Line::from(Span::styled(
             format!(
-                "Not on disk: {}, which another bkportals is editing. Quitting loses this edit.",
+                "Not on disk: {} (another bkportals edits it, or left its draft of it, which this edit would overwrite). Quitting loses this edit.",
                 sanitize_line(&not_on_disk.join(", "))
             ),
             error_style(),

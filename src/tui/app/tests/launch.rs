@@ -137,3 +137,47 @@ fn an_edit_another_bkportals_also_started_stays_here_in_memory_and_quit_says_so(
     assert!(screen.contains("Quitting loses this edit"), "{screen}");
     assert!(!screen.contains("They stay on disk"), "{screen}");
 }
+
+#[test]
+fn once_the_other_bkportals_ends_without_a_draft_the_edit_here_goes_to_disk_again() {
+    let mut app = loaded();
+    let slug = app.selected_portal().unwrap().slug.clone();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('x'));
+    app.update(Msg::DraftEditedElsewhere {
+        slug: slug.clone(),
+        pid: None,
+    });
+    // It ended having saved (or dropped) its edit: no draft of it is left.
+    let commands = app.update(Msg::DraftFreed {
+        slug: slug.clone(),
+        left_draft: false,
+    });
+    assert!(app.status.contains("kept on disk again"), "{}", app.status);
+    assert!(!app.is_edited_elsewhere(&slug));
+    assert_eq!(names(&commands), ["write-draft"], "written at once");
+}
+
+#[test]
+fn once_the_other_bkportals_ends_leaving_its_draft_the_edit_here_still_does_not_overwrite_it() {
+    let mut app = loaded();
+    let slug = app.selected_portal().unwrap().slug.clone();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('x'));
+    app.update(Msg::DraftEditedElsewhere {
+        slug: slug.clone(),
+        pid: None,
+    });
+    let commands = app.update(Msg::DraftFreed {
+        slug: slug.clone(),
+        left_draft: true,
+    });
+    assert!(commands.is_empty(), "{commands:?}");
+    assert!(
+        app.status.contains("has ended and left its draft on disk"),
+        "{}",
+        app.status
+    );
+    let commands = press(&mut app, KeyCode::Char('y'));
+    assert!(!names(&commands).contains(&"write-draft"), "{commands:?}");
+}
