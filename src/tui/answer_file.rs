@@ -8,12 +8,18 @@ use std::io::{BufWriter, Write};
 use super::body::Body;
 use crate::buildkite::ResponseBody;
 
-/// The file exists and was left alone: its absolute path, to ask about.
+/// Why nothing was saved.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Exists(pub String);
+pub enum NotSaved {
+    /// The file exists and was left alone: its absolute path, to ask about.
+    Exists(String),
+    /// It could not be written: what to say (with the absolute path), so
+    /// the path can be offered again to be corrected.
+    Failed(String),
+}
 
 /// Writes `contents` to `path`; says what happened, with the absolute path.
-pub fn save(path: &str, contents: &ResponseBody, overwrite: bool) -> Result<String, Exists> {
+pub fn save(path: &str, contents: &ResponseBody, overwrite: bool) -> Result<String, NotSaved> {
     let full = std::path::absolute(path).unwrap_or_else(|_| path.into());
     let mut options = std::fs::OpenOptions::new();
     options.write(true);
@@ -30,9 +36,14 @@ pub fn save(path: &str, contents: &ResponseBody, overwrite: bool) -> Result<Stri
     let file = match options.open(&full) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            return Err(Exists(full.display().to_string()));
+            return Err(NotSaved::Exists(full.display().to_string()));
         }
-        Err(e) => return Ok(format!("Could not save to {}: {e}", full.display())),
+        Err(e) => {
+            return Err(NotSaved::Failed(format!(
+                "Could not save to {}: {e}",
+                full.display()
+            )))
+        }
     };
     let body = Body::new(contents.clone());
     let written = write_shown(&body, BufWriter::new(file));
@@ -41,7 +52,12 @@ pub fn save(path: &str, contents: &ResponseBody, overwrite: bool) -> Result<Stri
             format!("Saved the response (pretty-printed) to {}.", full.display())
         }
         Ok(()) => format!("Saved the response to {}.", full.display()),
-        Err(e) => format!("Could not save to {}: {e}", full.display()),
+        Err(e) => {
+            return Err(NotSaved::Failed(format!(
+                "Could not save to {}: {e}",
+                full.display()
+            )))
+        }
     })
 }
 
@@ -77,7 +93,7 @@ mod tests {
             "{\n  \"a\": [\n    1\n  ]\n}\n"
         );
         let again = save(path, &"[]".to_owned().into(), false);
-        assert_eq!(again, Err(Exists(path.to_owned())), "asks first");
+        assert_eq!(again, Err(NotSaved::Exists(path.to_owned())), "asks first");
         assert!(std::fs::read_to_string(path)
             .expect("kept")
             .contains("\"a\""));
@@ -88,6 +104,17 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(path).expect("there").permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
+        }
+        let missing = dir.path().join("no-such-dir").join("x.json");
+        let missing = missing.to_str().expect("utf-8");
+        match save(missing, &"[]".to_owned().into(), false) {
+            Err(NotSaved::Failed(why)) => {
+                assert!(
+                    why.starts_with(&format!("Could not save to {missing}: ")),
+                    "{why}"
+                )
+            }
+            other => panic!("a directory that is not there fails the save: {other:?}"),
         }
     }
 }

@@ -112,6 +112,11 @@ pub enum Msg {
     },
     /// The file an answer was to be saved to exists (its absolute path).
     SaveWouldOverwrite(String),
+    /// The answer could not be saved to `path` (as typed): `error` says why.
+    SaveFailed {
+        path: String,
+        error: String,
+    },
     Diagnosed {
         slug: String,
         generation: u64,

@@ -29,6 +29,8 @@ pub struct ResponseView {
     /// How long a slice of that count takes (at least a chunk of the body).
     pub count_slice: Duration,
     pub searching: Option<LineInput>,
+    /// What a search prompt closed with Esc or Ctrl-c held: `/` starts with it.
+    pub search_cancelled: String,
     /// Long lines wrap instead of running past the edge.
     pub wrap: bool,
     /// Columns scrolled sideways (when not wrapping).
@@ -37,6 +39,9 @@ pub struct ResponseView {
     pub filter: Option<(String, Body)>,
     /// A jq filter being typed.
     pub filtering: Option<LineInput>,
+    /// What a jq prompt closed with Esc or Ctrl-c held: `|` starts with it
+    /// rather than with the filter in force.
+    pub filter_cancelled: Option<String>,
     /// While the body arrives, and when it stopped before its end: the
     /// view shows what came, marked as not the whole answer.
     pub arrival: Option<Arrival>,
@@ -119,10 +124,12 @@ impl ResponseView {
             matches: MatchingLines::default(),
             count_slice: SLICE,
             searching: None,
+            search_cancelled: String::new(),
             wrap: false,
             column: 0,
             filter: None,
             filtering: None,
+            filter_cancelled: None,
             arrival: None,
             run: 0,
         }

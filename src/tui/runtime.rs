@@ -314,7 +314,12 @@ impl Runtime {
                 tokio::task::spawn_blocking(move || {
                     let msg = match super::answer_file::save(&path, &contents, overwrite) {
                         Ok(status) => Msg::Status(status),
-                        Err(super::answer_file::Exists(full)) => Msg::SaveWouldOverwrite(full),
+                        Err(super::answer_file::NotSaved::Exists(full)) => {
+                            Msg::SaveWouldOverwrite(full)
+                        }
+                        Err(super::answer_file::NotSaved::Failed(error)) => {
+                            Msg::SaveFailed { path, error }
+                        }
                     };
                     let _ = cx.tx.send(msg);
                 });

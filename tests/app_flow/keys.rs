@@ -140,3 +140,49 @@ async fn ctrl_a_in_the_list_opens_no_authorize_dialog_and_alt_types_no_filter() 
     ];
     play(&sandbox, dir.path(), steps).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_prompt_closed_with_ctrl_c_or_esc_opens_again_with_what_was_typed() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut steps = answered();
+    // The search.
+    steps.push(key(KeyCode::Char('/')));
+    steps.extend(typed("Rile"));
+    steps.push(Step::Show(" /Rile▏ "));
+    steps.push(ctrl('c'));
+    steps.push(Step::ShowWithout("· HTTP 200 ·", "/Rile▏"));
+    steps.push(key(KeyCode::Char('/')));
+    steps.push(Step::Show(" /Rile▏ "));
+    steps.push(key(KeyCode::Esc));
+    // The jq prompt: the addition, not the filter in force.
+    steps.push(key(KeyCode::Char('|')));
+    steps.extend(typed(".data"));
+    steps.push(key(KeyCode::Enter));
+    steps.push(Step::Show("Filtered with `.data`"));
+    steps.push(key(KeyCode::Char('|')));
+    steps.extend(typed(" | length"));
+    steps.push(Step::Show("jq: .data | length▏"));
+    steps.push(ctrl('c'));
+    steps.push(Step::ShowWithout("jq `.data` ·", "jq: .data | length▏"));
+    steps.push(key(KeyCode::Char('|')));
+    steps.push(Step::Show("jq: .data | length▏"));
+    steps.push(key(KeyCode::Esc));
+    // The save dialog: the path typed, then a save that fails keeps it.
+    steps.push(key(KeyCode::Char('s')));
+    steps.push(Step::Show("Save response"));
+    steps.push(ctrl('u'));
+    steps.extend(typed("/nonexist/x.json"));
+    steps.push(ctrl('c'));
+    steps.push(Step::ShowWithout("Not saved.", "Save response"));
+    steps.push(key(KeyCode::Char('s')));
+    steps.push(Step::Show("› /nonexist/x.json "));
+    steps.push(key(KeyCode::Enter));
+    steps.push(Step::Show("Could not save to /nonexist/x.json:"));
+    steps.push(Step::Show("Change the path, or Esc."));
+    steps.push(Step::Show("› /nonexist/x.json "));
+    steps.push(key(KeyCode::Esc));
+    steps.push(Step::ShowWithout("Not saved.", "Save response"));
+    steps.push(ctrl('c'));
+    play(&sandbox, dir.path(), steps).await;
+}

@@ -86,6 +86,12 @@ impl App {
             DialogAction::Conflict { choice, conflict } => {
                 return self.on_conflict_choice(choice, conflict)
             }
+            DialogAction::SaveCancelled(path) => {
+                self.say("Not saved.");
+                if !path.trim().is_empty() {
+                    self.last_save_path = Some(path);
+                }
+            }
             DialogAction::WriteResponse { path, overwrite } => {
                 self.last_save_path = Some(
                     std::path::absolute(&path)

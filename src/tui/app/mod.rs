@@ -150,7 +150,8 @@ pub struct App {
     /// What `y`, `p` or a document's Ctrl-c is copying, for the status once
     /// the clipboard answers.
     copying: Option<String>,
-    /// Where `s` saved an answer last in this session: offered next time.
+    /// Where `s` saved an answer last in this session, or the path its
+    /// dialog was closed with unsaved: offered next time.
     last_save_path: Option<String>,
     /// The requested complexity of the document viewed without an edit.
     viewed_count: std::cell::RefCell<Option<complexity::ViewedCount>>,
@@ -528,6 +529,13 @@ impl App {
             Msg::SaveWouldOverwrite(path) => {
                 self.dialogs
                     .open(super::dialogs::SaveResponse::overwrite(path));
+                Vec::new()
+            }
+            Msg::SaveFailed { path, error } => {
+                // The dialog again, with the path as typed to correct.
+                self.say(error.clone());
+                self.dialogs
+                    .open(super::dialogs::SaveResponse::failed(&path, error));
                 Vec::new()
             }
             Msg::Diagnosed {

@@ -585,6 +585,7 @@ impl App {
                 KeyCode::Enter => {
                     let text = input.value().to_owned();
                     view.filtering = None;
+                    view.filter_cancelled = None;
                     match view.apply_filter(&text) {
                         Ok(()) if text.trim().is_empty() => self.say("The whole answer again."),
                         Ok(()) => {
@@ -593,7 +594,10 @@ impl App {
                         Err(why) => self.say(format!("Not filtered: {why}.")),
                     }
                 }
-                KeyCode::Esc => view.filtering = None,
+                KeyCode::Esc => {
+                    view.filter_cancelled = Some(input.value().to_owned());
+                    view.filtering = None;
+                }
                 _ => {
                     input.key(key);
                 }
@@ -608,6 +612,7 @@ impl App {
                 let text = input.value().to_owned();
                 view.searching = None;
                 let typed = key.code == KeyCode::Enter && !text.is_empty();
+                view.search_cancelled = if typed { String::new() } else { text.clone() };
                 if typed && !view.search_for(text.clone(), height) {
                     self.say(format!("`{text}` is not in the response"));
                 }
@@ -646,10 +651,11 @@ impl App {
             Some(Action::Top) => view.move_cursor(isize::MIN / 2, height),
             Some(Action::Bottom) => view.move_cursor(isize::MAX / 2, height),
             Some(Action::Fold) => view.toggle_fold(),
-            Some(Action::Search) => view.searching = Some(LineInput::default()),
+            Some(Action::Search) => view.searching = Some(LineInput::new(&view.search_cancelled)),
             Some(Action::Filter) => {
                 let current = view.filter.as_ref().map_or("", |(text, _)| text.as_str());
-                view.filtering = Some(LineInput::new(current));
+                let start = view.filter_cancelled.as_deref().unwrap_or(current);
+                view.filtering = Some(LineInput::new(start));
             }
             Some(action @ (Action::NextMatch | Action::PreviousMatch)) => {
                 let forward = action == Action::NextMatch;

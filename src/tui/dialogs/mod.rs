@@ -136,6 +136,8 @@ pub enum DialogAction {
         path: String,
         overwrite: bool,
     },
+    /// The save dialog closed unsaved, with this path typed in it.
+    SaveCancelled(String),
     /// `d` in the history with fewer than two runs marked: the selected
     /// run's answer against the one on screen (the app has it).
     CompareWithAnswer(Box<HistoryDialog>),

@@ -71,6 +71,8 @@ pub struct SaveResponse {
     pub path: LineInput,
     /// The file exists (its absolute path): Enter on it replaces it.
     pub exists: Option<String>,
+    /// Why the last try to save to the path failed.
+    pub error: Option<String>,
 }
 
 /// The save dialog's width (less on a narrower screen).
@@ -94,6 +96,7 @@ impl SaveResponse {
         Dialog::SaveResponse(SaveResponse {
             path: LineInput::new(&offered),
             exists: None,
+            error: None,
         })
     }
 
@@ -102,13 +105,24 @@ impl SaveResponse {
         Dialog::SaveResponse(SaveResponse {
             path: LineInput::new(&path),
             exists: Some(path),
+            error: None,
+        })
+    }
+
+    /// Offered again after saving to `path` (as typed) failed with `error`.
+    pub fn failed(path: &str, error: String) -> Dialog {
+        Dialog::SaveResponse(SaveResponse {
+            path: LineInput::new(path),
+            exists: None,
+            error: Some(error),
         })
     }
 
     pub fn key(mut self, key: KeyEvent) -> Step {
         let typed = self.path.value().trim().to_owned();
         match key.code {
-            KeyCode::Esc => Step::act(DialogAction::Status("Not saved.".into())),
+            // What was typed is offered when `s` opens the dialog again.
+            KeyCode::Esc => Step::act(DialogAction::SaveCancelled(self.path.value().to_owned())),
             KeyCode::Enter if !typed.is_empty() => {
                 let overwrite = self.exists.as_deref() == Some(typed.as_str());
                 Step::act(DialogAction::WriteResponse {
@@ -146,6 +160,14 @@ impl SaveResponse {
             }
             None => "Enter save · Esc cancel",
         };
+        if let Some(error) = &self.error {
+            lines.extend(
+                crate::tui::wrap::wrap(&sanitize_line(error), usize::from(SAVE_WIDTH - 2))
+                    .into_iter()
+                    .map(|part| Line::from(Span::styled(part, crate::tui::view::error_style()))),
+            );
+            lines.push(Line::from(Span::styled("Change the path, or Esc.", dim())));
+        }
         prompt(
             frame,
             " Save response ",
