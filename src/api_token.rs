@@ -164,16 +164,16 @@ pub async fn check(rest: &RestClient, token: &Secret) -> Result<Checked, SignInE
     Ok(Checked::from_answer(&info))
 }
 
+/// The start of the list of scopes a token lacks, naming the server that
+/// accepted it (`other_server`; None is Buildkite).
+pub fn accepted_but_lacking(server: Option<&str>) -> String {
+    let server = server.map_or_else(|| "Buildkite".to_owned(), crate::text::sanitize_line);
+    format!("{server} accepted the token, but it lacks:")
+}
+
 /// The server `endpoint` names (`host:port`) when it is not Buildkite's
 /// (a sandbox, say), whose tokens are not made on buildkite.com.
-pub fn other_server(endpoint: &url::Url) -> Option<String> {
-    let host = endpoint.host_str().unwrap_or_default();
-    let buildkite = host == "buildkite.com" || host.ends_with(".buildkite.com");
-    (!buildkite).then(|| match endpoint.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host.to_owned(),
-    })
-}
+pub use crate::buildkite::http::other_server;
 
 /// The store step of `sign_in`: the organization's API token.
 pub fn keep(store: &mut TokenStore, org: &str, token: Secret) -> Result<(), String> {
