@@ -57,15 +57,18 @@ impl Checked {
     }
 }
 
-/// What a missing scope costs, and where to add it.
-pub fn missing_advice(scope: &str) -> String {
+/// What a missing scope costs, and where to add it: Buildkite's token
+/// settings, or the server that checked the token (`other_server`).
+pub fn missing_advice(scope: &str, server: Option<&str>) -> String {
     let purpose = NEEDED
         .iter()
         .find(|(name, _)| *name == scope)
         .map_or("", |(_, purpose)| purpose);
-    format!(
-        "the token lacks {scope} ({purpose}); add it in the token's settings at {TOKEN_SETTINGS}"
-    )
+    let place = match server {
+        None => format!("in the token's settings at {TOKEN_SETTINGS}"),
+        Some(server) => format!("to the token on {}", crate::text::sanitize_line(server)),
+    };
+    format!("the token lacks {scope} ({purpose}); add it {place}")
 }
 
 /// A token checked, and whether it reached the token store.
@@ -113,7 +116,7 @@ impl std::fmt::Display for SignInError {
                 crate::text::sanitize_line(message)
             ),
             SignInError::Lacking(checked) => {
-                let advice: Vec<String> = checked.missing.iter().map(|s| missing_advice(s)).collect();
+                let advice: Vec<String> = checked.missing.iter().map(|s| missing_advice(s, None)).collect();
                 write!(f, "{}", advice.join("; "))
             }
             SignInError::Failed(e) => write!(f, "the token could not be checked: {e}"),
