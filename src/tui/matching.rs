@@ -14,8 +14,9 @@ use super::search;
 /// under 5 ms.
 pub const SLICE: Duration = Duration::from_millis(2);
 
-/// Bytes scanned between looks at the clock.
-const CHUNK: usize = 1 << 20;
+/// Bytes scanned between looks at the clock: a chunk where every line
+/// matches takes well under a millisecond.
+const CHUNK: usize = 256 << 10;
 
 /// Bytes the first look back from a line covers (then twice as many).
 const FIRST_LOOK_BACK: usize = 64 << 10;
@@ -275,7 +276,7 @@ mod tests {
 
     #[test]
     fn steps_past_the_count_find_what_the_whole_count_would() {
-        // Far past the count is more than a chunk (1 MB) on.
+        // Far past the count is more than a chunk (256 KB) on.
         let body = log(150_000, |i| i % 50_000 == 7 || i == 149_999);
         let whole = MatchingLines::all(&body, "flaky");
         assert_eq!(whole.found(), [7, 50_007, 100_007, 149_999]);

@@ -441,7 +441,8 @@ impl VariablesForm {
     }
 }
 
-fn default_text(value: &Value) -> String {
+/// A default as the form shows it (a string without its quotes).
+pub(crate) fn default_text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         other => other.to_string(),

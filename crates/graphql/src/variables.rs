@@ -305,15 +305,23 @@ pub fn assemble(rows: &[Input], values: &[Option<Value>]) -> Value {
     Value::Object(object)
 }
 
-/// What was typed, quoted for a one-line message: control characters
-/// escaped, long values cut.
+/// What was typed, quoted for a one-line message as it was typed (quotes
+/// and backslashes untouched): only what would act on a terminal (control
+/// characters, bidirectional overrides) is escaped; long values are cut.
 fn shown(text: &str) -> String {
     const MOST: usize = 40;
-    let mut quoted: String = text
-        .chars()
-        .take(MOST)
-        .flat_map(char::escape_debug)
-        .collect();
+    let acts_on_terminal = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    let mut quoted = String::new();
+    for c in text.chars().take(MOST) {
+        if acts_on_terminal(c) {
+            quoted.extend(c.escape_debug());
+        } else {
+            quoted.push(c);
+        }
+    }
     if text.chars().count() > MOST {
         quoted.push('…');
     }
@@ -458,6 +466,16 @@ mod tests {
         assert_eq!(v[1].coerce("7").unwrap(), json!(7));
         assert_eq!(v[2].coerce("main").unwrap(), json!(["main"]));
         assert_eq!(v[2].coerce(r#"["a","b"]"#).unwrap(), json!(["a", "b"]));
+        let why = v[2].coerce(r#"["main", "feature"#).unwrap_err();
+        assert!(
+            why.contains(r#"and `["main", "feature` is not JSON"#),
+            "quoted as typed, without added backslashes: {why}"
+        );
+        let why = v[2].coerce("[\"a\u{1b}[2J\u{202e}").unwrap_err();
+        assert!(
+            why.contains(r#"`["a\u{1b}[2J\u{202e}` is not JSON"#),
+            "what acts on a terminal is escaped: {why}"
+        );
         for broken in ["notjson[", r#"["a", "b""#, "{nope", r#""open"#] {
             let why = v[2].coerce(broken).unwrap_err();
             assert!(

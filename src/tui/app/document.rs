@@ -486,6 +486,19 @@ impl App {
         }
     }
 
+    /// What a find said ("Found again from the top.") goes when no find is
+    /// open on the document shown, however it closed (Esc, Enter on an
+    /// empty needle, another portal).
+    pub(super) fn resolve_closed_find(&mut self) {
+        let open = self
+            .selected_slug()
+            .and_then(|slug| self.edits.get(&slug))
+            .is_some_and(|edit| edit.find.is_some());
+        if !open {
+            self.resolved(Cause::Find);
+        }
+    }
+
     pub(super) fn on_schema(
         &mut self,
         schema: GraphqlSchema,

@@ -247,9 +247,12 @@ impl App {
         }
         self.pending_drafts = drafts;
         if let Some(slug) = open_token_dialog {
-            self.warn(format!(
-                "bkportals stopped while showing the new token of {slug}: it is in the token store (`bkportals token list`)."
-            ));
+            self.warn(if self.has_token(&slug) {
+                format!("bkportals stopped while showing the new token of {slug}: it is in the token store (`bkportals token list`).")
+            } else {
+                // The store did not keep it (a --demo store lives in memory, as its sandbox does).
+                format!("bkportals stopped while showing the new token of {slug}, and the token store does not have it: it cannot be shown again (`bkportals rotate {slug}` makes a new one; with --demo, the sandbox starts afresh and that portal is gone).")
+            });
         } else if let Some(problem) = problems.first() {
             self.warn(format!("Note: {problem}"));
         } else if self.create_draft.is_some() {
@@ -423,6 +426,7 @@ impl App {
         self.clear_stale_status(before);
         self.sync_variables();
         self.edit_focused_document();
+        self.resolve_closed_find();
         if self.focus != Focus::Document
             || !self.dialogs.is_empty()
             || self.completion.as_ref().map(|c| &c.slug) != self.selected_slug().as_ref()

@@ -314,9 +314,9 @@ fn position_line(edit: &PortalEdit, focused: bool, room: usize) -> Line<'static>
         None => String::new(),
     };
     let (cursor, keys) = if find.typing {
-        ("▏", " Enter keep · Esc close")
+        ("▏", "Enter keep · Esc close")
     } else {
-        ("", " F3/Ctrl-n next · Ctrl-p previous · Esc close")
+        ("", "F3/Ctrl-n next · Ctrl-p previous · Esc close")
     };
     let found = |needle: &str| {
         Span::styled(
@@ -327,7 +327,8 @@ fn position_line(edit: &PortalEdit, focused: bool, room: usize) -> Line<'static>
     let needle = sanitize_line(&find.needle);
     let mut widest = vec![found(&needle)];
     if focused {
-        widest.push(Span::styled(format!("{} ", keys.trim_start()), dim()));
+        // Its keys follow the count after a separator, as the count does the needle.
+        widest.push(Span::styled(format!("· {keys} "), dim()));
     }
     widest.push(position.clone());
     let candidates = [widest, vec![found(&needle), position], vec![found(&needle)]];

@@ -219,7 +219,26 @@ fn variable_block(
     let mut lines = Vec::new();
     let mut cursor = None;
     let before_cursor: String = value.chars().take(form.inputs[i].cursor()).collect();
-    if !selected {
+    // Left empty, the variable is not sent: the document's default applies.
+    let default_applies = input
+        .default
+        .as_ref()
+        .filter(|_| value.is_empty())
+        .map(|d| {
+            format!(
+                "default {} applies",
+                sanitize_line(&crate::tui::run::default_text(d))
+            )
+        });
+    if let Some(note) = default_applies {
+        let shown = wrap::cut(&note, width.saturating_sub(prefix_width));
+        if selected {
+            cursor = Some((prefix_width, 0));
+        }
+        let mut spans = prefix;
+        spans.push(Span::styled(shown, default_style()));
+        lines.push(Line::from(spans));
+    } else if !selected {
         let shown = wrap::cut(&value, width.saturating_sub(prefix_width));
         let mut spans = prefix;
         spans.push(Span::styled(shown, value_style));

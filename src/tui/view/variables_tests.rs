@@ -50,6 +50,22 @@ fn backspace_on_a_default_clears_it() {
 }
 
 #[test]
+fn a_cleared_default_says_it_still_applies_until_something_is_typed() {
+    let mut app = on_the_default();
+    press(&mut app, KeyCode::Backspace);
+    let shown = render(&app);
+    assert!(shown.contains("$first Int default 5 applies"), "{shown}");
+    assert!(
+        is_italic(&app, "$first Int default", 11),
+        "drawn as a default"
+    );
+    type_text(&mut app, "3");
+    let shown = render(&app);
+    assert!(shown.contains("$first Int 3 "), "{shown}");
+    assert!(!shown.contains("default 5 applies"), "{shown}");
+}
+
+#[test]
 fn moving_into_a_default_makes_it_a_value_to_edit() {
     let mut app = on_the_default();
     press(&mut app, KeyCode::Home);

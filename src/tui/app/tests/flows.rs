@@ -650,3 +650,28 @@ fn no_token_shows_in_the_debug_of_any_state() {
     });
     assert!(!format!("{app:?}").contains("bkpt_new"));
 }
+
+#[test]
+fn a_token_dialog_open_when_bkportals_stopped_is_said_as_the_store_has_it() {
+    let mut stored = App::new("demo", vec!["nightly".into()]);
+    stored.offer_drafts(Vec::new(), Vec::new(), Some("nightly".into()));
+    assert!(
+        stored.status.contains("it is in the token store"),
+        "{}",
+        stored.status
+    );
+    // A --demo store lives in memory: the next start has no such token.
+    let mut lost = App::new("demo", Vec::new());
+    lost.offer_drafts(Vec::new(), Vec::new(), Some("nightly".into()));
+    assert!(
+        lost.status.contains("the token store does not have it"),
+        "{}",
+        lost.status
+    );
+    assert!(
+        lost.status.contains("bkportals rotate nightly"),
+        "{}",
+        lost.status
+    );
+    assert!(!lost.status.contains("it is in the token store"));
+}

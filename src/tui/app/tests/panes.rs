@@ -257,10 +257,43 @@ fn y_and_p_say_what_they_copied_but_never_the_value() {
         app.status,
         "Could not copy the path .data.viewer.token: no system clipboard and the terminal could not be written."
     );
-    // Another copy (the whole body, `c`) says only how it went.
-    press(&mut app, KeyCode::Char('c'));
+    // `c` copies the whole body, and says so with its size.
+    let body = press(&mut app, KeyCode::Char('c'));
+    let size = copied(&body).map(str::len).unwrap_or_default();
     app.update(Msg::Copied("Copied to the system clipboard.".into()));
-    assert_eq!(app.status, "Copied to the system clipboard.");
+    assert_eq!(
+        app.status,
+        format!("Copied the answer's body ({size} bytes) to the system clipboard.")
+    );
+    assert!(!app.status.contains(secret));
+}
+
+#[test]
+fn on_a_jq_filters_result_p_copies_a_jq_path_and_c_says_it_copied_the_result() {
+    let mut app = loaded();
+    answered(&mut app, r#"{"data":{"builds":[{"n":1},{"n":2}]}}"#);
+    press(&mut app, KeyCode::Char('|'));
+    type_text(&mut app, ".data.builds");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down);
+    let path = press(&mut app, KeyCode::Char('p'));
+    assert_eq!(copied(&path), Some(".[0]"), "a path jq takes, not `[0]`");
+    app.update(Msg::Copied("Copied to the system clipboard.".into()));
+    assert_eq!(app.status, "Copied the path .[0] to the system clipboard.");
+
+    let result = press(&mut app, KeyCode::Char('c'));
+    let text = copied(&result).unwrap_or_default().to_owned();
+    assert!(text.starts_with('[') && !text.contains("data"), "{text}");
+    app.update(Msg::Copied(
+        "Copied through the terminal (OSC 52); no system clipboard here, so this works only if your terminal accepts OSC 52.".into(),
+    ));
+    assert_eq!(
+        app.status,
+        format!(
+            "Copied the jq filter's result ({} bytes) through the terminal (OSC 52); no system clipboard here, so this works only if your terminal accepts OSC 52.",
+            text.len()
+        )
+    );
 }
 
 #[test]

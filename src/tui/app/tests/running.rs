@@ -161,7 +161,28 @@ fn a_list_value_that_is_broken_json_is_refused_and_a_plain_word_is_one_item() {
         "{shown}"
     );
     assert!(flowed.contains("write it as a JSON list"), "{shown}");
+    // A broken list is quoted as it was typed, without added backslashes.
     for _ in 0.."notjson[".len() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, r#"["main", "feature"#);
+    ctrl(&mut app, 'r');
+    let shown = screen(&app);
+    // Each row without the quotes TestBackend puts around it, words rejoined.
+    let flowed = shown
+        .lines()
+        .map(|row| row.trim_matches('"').replace('│', " "))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flowed.contains(r#"`["main", "feature` is not JSON"#),
+        "{shown}"
+    );
+    assert!(!shown.contains('\\'), "{shown}");
+    for _ in 0..r#"["main", "feature"#.len() {
         press(&mut app, KeyCode::Backspace);
     }
     type_text(&mut app, "main");
