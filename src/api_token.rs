@@ -57,15 +57,18 @@ impl Checked {
     }
 }
 
-/// What a missing scope costs, and where to add it.
-pub fn missing_advice(scope: &str) -> String {
+/// What a missing scope costs, and where to add it: Buildkite's token
+/// settings, or the server that checked the token (`other_server`).
+pub fn missing_advice(scope: &str, server: Option<&str>) -> String {
     let purpose = NEEDED
         .iter()
         .find(|(name, _)| *name == scope)
         .map_or("", |(_, purpose)| purpose);
-    format!(
-        "the token lacks {scope} ({purpose}); add it in the token's settings at {TOKEN_SETTINGS}"
-    )
+    let place = match server {
+        None => format!("in the token's settings at {TOKEN_SETTINGS}"),
+        Some(server) => format!("to the token on {}", crate::text::sanitize_line(server)),
+    };
+    format!("the token lacks {scope} ({purpose}); add it {place}")
 }
 
 /// A token checked, and whether it reached the token store.
@@ -113,7 +116,7 @@ impl std::fmt::Display for SignInError {
                 crate::text::sanitize_line(message)
             ),
             SignInError::Lacking(checked) => {
-                let advice: Vec<String> = checked.missing.iter().map(|s| missing_advice(s)).collect();
+                let advice: Vec<String> = checked.missing.iter().map(|s| missing_advice(s, None)).collect();
                 write!(f, "{}", advice.join("; "))
             }
             SignInError::Failed(e) => write!(f, "the token could not be checked: {e}"),
@@ -164,16 +167,16 @@ pub async fn check(rest: &RestClient, token: &Secret) -> Result<Checked, SignInE
     Ok(Checked::from_answer(&info))
 }
 
+/// The start of the list of scopes a token lacks, naming the server that
+/// accepted it (`other_server`; None is Buildkite).
+pub fn accepted_but_lacking(server: Option<&str>) -> String {
+    let server = server.map_or_else(|| "Buildkite".to_owned(), crate::text::sanitize_line);
+    format!("{server} accepted the token, but it lacks:")
+}
+
 /// The server `endpoint` names (`host:port`) when it is not Buildkite's
 /// (a sandbox, say), whose tokens are not made on buildkite.com.
-pub fn other_server(endpoint: &url::Url) -> Option<String> {
-    let host = endpoint.host_str().unwrap_or_default();
-    let buildkite = host == "buildkite.com" || host.ends_with(".buildkite.com");
-    (!buildkite).then(|| match endpoint.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host.to_owned(),
-    })
-}
+pub use crate::buildkite::http::other_server;
 
 /// The store step of `sign_in`: the organization's API token.
 pub fn keep(store: &mut TokenStore, org: &str, token: Secret) -> Result<(), String> {

@@ -456,12 +456,23 @@ async fn without_an_api_token_the_app_signs_in_in_a_dialog_and_lists() {
 async fn a_token_lacking_a_scope_is_named_in_the_dialog_and_kept_only_when_asked() {
     let sandbox = common::sandbox().await;
     let dir = tempfile::tempdir().unwrap();
+    // The sandbox accepted it, not Buildkite: the server is named.
+    let server =
+        bkportals::api_token::other_server(&url::Url::parse(&sandbox.rest_endpoint()).unwrap())
+            .expect("the sandbox is not Buildkite");
     let steps = vec![
         Step::Show("Sign in to Buildkite"),
         pasted(common::NO_PORTAL_SCOPES_TOKEN),
         key(KeyCode::Enter),
         // Without read_portals nothing lists: no way to use it as it is.
-        Step::ShowWithout("Buildkite accepted the token, but it lacks:", "Ctrl-o"),
+        Step::ShowWithout("accepted the token, but it lacks:", "Ctrl-o"),
+        Step::Check(Box::new(move |screen| {
+            assert!(
+                screen.contains(&format!("{server} accepted the token, but it lacks:")),
+                "{screen}"
+            );
+            assert!(!screen.contains("Buildkite accepted"), "{screen}");
+        })),
         ctrl('u'),
         pasted(common::READ_ONLY_TOKEN),
         key(KeyCode::Enter),

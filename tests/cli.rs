@@ -373,8 +373,9 @@ fn token_login_approve_invoke_list_forget() {
 
     let forget = home.command(&env, &["token", "forget", "who-am-i"]);
     assert_ok(&forget);
+    // A missing token is a failure, not bad usage.
     let again = home.command(&env, &["invoke", "who-am-i"]);
-    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(again.status.code(), Some(1));
     assert!(
         stderr(&again).contains("token login who-am-i"),
         "{}",

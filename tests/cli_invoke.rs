@@ -171,3 +171,72 @@ fn an_int_past_32_bits_is_said_to_be_out_of_range() {
         Some("--var $first: `99999999999` is out of the 32-bit Int range (−2,147,483,648 to 2,147,483,647)")
     );
 }
+
+#[test]
+fn a_missing_token_is_a_failure_with_advice_that_fits_the_portal() {
+    let home = Home::new();
+    let sandbox = common::SandboxProcess::start(&home.path().join("state.json"));
+
+    // Not user-invokable: no `token login`, which would be refused.
+    let admin_only = home.command(&sandbox.exports, &["invoke", "pipeline-overview"]);
+    assert_eq!(admin_only.status.code(), Some(1), "{}", stderr(&admin_only));
+    assert_eq!(
+        error_line(&admin_only).as_deref(),
+        Some(
+            "no token stored for portal `pipeline-overview`: get one with \
+             `bkportals token ephemeral pipeline-overview --secret-env NAME` with a portal secret in the environment variable NAME; \
+             or `bkportals token add pipeline-overview` to store its long-lived token, or pass it with `--token-env NAME`"
+        )
+    );
+
+    // User-invokable: signing in with your own permissions comes first.
+    let user = home.command(&sandbox.exports, &["invoke", "who-am-i"]);
+    assert_eq!(user.status.code(), Some(1), "{}", stderr(&user));
+    let said = error_line(&user).unwrap_or_default();
+    assert!(
+        said.starts_with(
+            "no token stored for portal `who-am-i`: get one with `bkportals token login who-am-i` (your own permissions); or `bkportals token ephemeral who-am-i --secret-env NAME`"
+        ),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_stale_ephemeral_token_is_refused_with_the_whole_command_that_gets_another() {
+    let home = Home::new();
+    let state = home.path().join("state.json");
+    let sandbox = common::SandboxProcess::start(&state);
+    let got = home
+        .command_line(
+            &sandbox.exports,
+            &[
+                "token",
+                "ephemeral",
+                "trigger-main-build",
+                "--secret-env",
+                "SECRET",
+            ],
+        )
+        .env("SECRET", "bkps_sandbox_trigger_main_build")
+        .output()
+        .unwrap();
+    home::assert_ok(&got);
+    drop(sandbox);
+
+    // A restarted sandbox has forgotten the tokens it granted.
+    let sandbox = common::SandboxProcess::start(&state);
+    let refused = home.command(&sandbox.exports, &["invoke", "trigger-main-build"]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    let said = error_line(&refused).unwrap_or_default();
+    assert!(
+        said.starts_with("the stored short-lived token was refused ("),
+        "{said}"
+    );
+    assert!(
+        said.contains(
+            "get one with `bkportals token ephemeral trigger-main-build --secret-env NAME` with a portal secret in the environment variable NAME"
+        ),
+        "{said}"
+    );
+    assert!(!said.contains("token login"), "not user-invokable: {said}");
+}

@@ -151,3 +151,69 @@ fn history_counts_one_run_and_several_runs_in_good_english() {
         stderr(&two)
     );
 }
+
+#[test]
+fn allowed_ips_that_are_not_cidr_blocks_are_refused_before_anything_is_sent() {
+    let home = Home::new();
+    let query = home.path().join("q.graphql");
+    std::fs::write(&query, "query Q { viewer { user { name } } }").unwrap();
+    let query = query.to_str().unwrap();
+    let how = "; give space-separated blocks, each an address, `/` and a prefix length of at most 32 for IPv4 or 128 for IPv6 (a bare address is one address)";
+
+    let created = home.command(
+        &[],
+        &[
+            "--demo",
+            "create",
+            "--name",
+            "X y",
+            "--query-file",
+            query,
+            "--allowed-ips",
+            "10.0.0.0/33",
+        ],
+    );
+    assert_eq!(created.status.code(), Some(2), "{}", stderr(&created));
+    assert_eq!(
+        error_line(&created),
+        Some(format!(
+            "--allowed-ips: `10.0.0.0/33` is not a CIDR block like 192.0.2.0/24{how}"
+        ))
+    );
+    // Nothing was sent: no slug hint, no answer of the server's.
+    assert!(!stderr(&created).contains("slug"), "{}", stderr(&created));
+    assert!(
+        !stderr(&created).contains("rejected"),
+        "{}",
+        stderr(&created)
+    );
+
+    let updated = home.command(
+        &[],
+        &[
+            "--demo",
+            "update",
+            "who-am-i",
+            "--allowed-ips",
+            "192.0.2.0/24 nope 10.1/8",
+        ],
+    );
+    assert_eq!(updated.status.code(), Some(2), "{}", stderr(&updated));
+    assert_eq!(
+        error_line(&updated),
+        Some(format!("--allowed-ips: not CIDR blocks: nope, 10.1/8{how}"))
+    );
+
+    // Good blocks and bare addresses still go through.
+    let fine = home.command(
+        &[],
+        &[
+            "--demo",
+            "update",
+            "who-am-i",
+            "--allowed-ips",
+            "192.0.2.0/24 2001:db8::/32 10.1.2.3",
+        ],
+    );
+    assert_ok(&fine);
+}

@@ -91,8 +91,10 @@ fn a_wait_on_the_rate_limit_is_said_on_stderr() {
     let list = bkportals(home.path(), &sandbox.exports, &["list"]);
     assert!(list.status.success(), "{}", stderr(&list));
     let said = stderr(&list);
+    // The sandbox is not Buildkite: the notice names its address.
+    let address = format!("127.0.0.1:{}", sandbox.port());
     assert!(
-        said.starts_with("rate-limited by Buildkite; continuing in 1 s\n")
+        said.starts_with(&format!("rate-limited by {address}; continuing in 1 s\n"))
             && said.matches("rate-limited").count() == 1,
         "said once, before the list: {said}"
     );

@@ -67,6 +67,17 @@ async fn create_get_update_delete_round_trip() {
         again.to_string(),
         "rejected by Buildkite: Validation failed: Slug has already been taken (the slug `nightly-report` was made from the name; give another slug)"
     );
+    // An error about something else gets no hint about the slug.
+    let bad_ips = client
+        .create(&NewPortal {
+            allowed_ip_addresses: Some("10.0.0.0/33".into()),
+            ..new_portal("X y")
+        })
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(bad_ips.contains("`10.0.0.0/33`"), "{bad_ips}");
+    assert!(!bad_ips.contains("slug"), "{bad_ips}");
     let named = client
         .create(&NewPortal {
             slug: Some("nightly-report-2".into()),

@@ -104,6 +104,9 @@ fn auth_login_names_the_access_a_token_lacks_and_refuses_a_wrong_token() {
         "{said}"
     );
     assert!(!said.contains("lacks read_portals"), "{said}");
+    // The sandbox checked it, not Buildkite: no link to buildkite.com.
+    assert!(said.contains("add it to the token on 127.0.0.1:"), "{said}");
+    assert!(!said.contains("buildkite.com"), "{said}");
 
     let none = home.command_with_stdin(&env, &["auth", "login", "--json"], NO_PORTAL_SCOPES_TOKEN);
     assert_ok(&none);

@@ -62,7 +62,7 @@ pub(super) async fn login(session: &mut Session, out: Output) -> Outcome {
         "Signed in to `{org}`{who}; the API token is {}.",
         session.store.describe()
     );
-    say_missing(&report.missing);
+    say_missing(session, &report.missing);
     if env_token_set() {
         warn(format!(
             "{ENV_TOKEN} is set in this shell: it is used instead of the stored token until you unset it"
@@ -106,7 +106,7 @@ async fn status(session: &mut Session, out: Output) -> Outcome {
     }
     let scopes: Vec<String> = report.scopes.iter().map(|s| sanitize_line(s)).collect();
     println!("scopes: {}", scopes.join(", "));
-    say_missing(&report.missing);
+    say_missing(session, &report.missing);
     Ok(0)
 }
 
@@ -149,9 +149,10 @@ fn report(org: &str, source: &'static str, checked: &Checked) -> Report {
     }
 }
 
-fn say_missing(missing: &[&str]) {
+fn say_missing(session: &Session, missing: &[&str]) {
+    let server = api_token::other_server(&session.settings.rest_endpoint);
     for scope in missing {
-        warn(api_token::missing_advice(scope));
+        warn(api_token::missing_advice(scope, server.as_deref()));
     }
 }
 

@@ -21,21 +21,28 @@ pub(super) async fn invoke(session: &mut Session, out: Output, args: InvokeArgs)
     }
     // Checked before the token is looked up: a portal that does not exist
     // or a usage error is said as such, and nothing is announced or sent.
-    let variables = build_variables(session, &args).await?;
+    let Checked {
+        variables,
+        user_invokable,
+    } = build_variables(session, &args).await?;
     let (token, kind) = match &args.token_env {
         Some(name) => (secret_from_env(name, "--token-env")?, None),
         None => {
             let org = session.settings.org.clone();
-            let (token, kind) = session.store.best_portal_token(&org, &args.slug).ok_or_else(|| {
-                Failure(
-                    format!(
-                        "no token stored for portal `{}`: run `bkportals token login {}` (user-invokable portals), \
-                         or put the portal's token in an environment variable and pass --token-env NAME",
-                        args.slug, args.slug
-                    ),
-                    EXIT_USAGE,
-                )
-            })?;
+            // Not a usage error: the command is right, a token is missing.
+            let (token, kind) = session
+                .store
+                .best_portal_token(&org, &args.slug)
+                .ok_or_else(|| {
+                    Failure(
+                        format!(
+                            "no token stored for portal `{}`: {}",
+                            args.slug,
+                            ways_to_a_token(&args.slug, user_invokable, None)
+                        ),
+                        EXIT_FAILED,
+                    )
+                })?;
             eprintln!("Using {kind}.");
             (token, Some(kind))
         }
@@ -49,11 +56,15 @@ pub(super) async fn invoke(session: &mut Session, out: Output, args: InvokeArgs)
         record.finish(None, Some(e.to_string()));
     }
     let answer = match (result, kind) {
-        (Err(ApiError::Unauthorized { message, .. }), Some(TokenKind::User | TokenKind::Ephemeral)) => {
+        (
+            Err(ApiError::Unauthorized { message, .. }),
+            Some(TokenKind::User | TokenKind::Ephemeral),
+        ) => {
             return Err(Failure(
                 format!(
-                    "the stored short-lived token was refused ({message}): get a new one with `bkportals token login {}` or `bkportals token ephemeral {}`",
-                    args.slug, args.slug
+                    "the stored short-lived token was refused ({}): {}",
+                    sanitize_line(&message),
+                    ways_to_a_token(&args.slug, user_invokable, kind)
                 ),
                 EXIT_FAILED,
             ))
@@ -65,6 +76,36 @@ pub(super) async fn invoke(session: &mut Session, out: Output, args: InvokeArgs)
     let error = printed.as_ref().err().map(|e| e.0.clone());
     record.finish(Some(status), error);
     Ok(if printed? { 0 } else { EXIT_PORTAL_ERRORS })
+}
+
+/// How to get a token for portal `slug`, as commands to run: `token login`
+/// only when the portal is user-invokable (or not known), an ephemeral token
+/// from a portal secret, or the long-lived one. After a refused short-lived
+/// token (`refused`), a new one of its kind comes first.
+fn ways_to_a_token(slug: &str, user_invokable: Option<bool>, refused: Option<TokenKind>) -> String {
+    let login = format!("`bkportals token login {slug}` (your own permissions)");
+    let login = match user_invokable {
+        Some(true) => Some(login),
+        Some(false) => None,
+        None => Some(format!("{login}, if the portal is user-invokable")),
+    };
+    let ephemeral = format!(
+        "`bkportals token ephemeral {slug} --secret-env NAME` with a portal secret in the environment variable NAME"
+    );
+    let long_lived = format!(
+        "`bkportals token add {slug}` to store its long-lived token, or pass it with `--token-env NAME`"
+    );
+    let ways: Vec<String> = match refused {
+        Some(TokenKind::Ephemeral) => [Some(ephemeral), login, Some(long_lived)]
+            .into_iter()
+            .flatten()
+            .collect(),
+        _ => [login, Some(ephemeral), Some(long_lived)]
+            .into_iter()
+            .flatten()
+            .collect(),
+    };
+    format!("get one with {}", ways.join("; or "))
 }
 
 /// The history entry of this invocation, written once it ends however it ends.
@@ -134,7 +175,7 @@ impl Record {
 /// The request `invoke` would send, as a curl command; nothing is sent to
 /// the portal and no token is needed.
 async fn print_curl(session: &Session, args: &InvokeArgs) -> Outcome {
-    let variables = build_variables(session, args).await?;
+    let variables = build_variables(session, args).await?.variables;
     let url = session
         .portal_client()?
         .portal_url(&args.slug, args.operation.as_deref());
@@ -152,9 +193,12 @@ async fn print_curl(session: &Session, args: &InvokeArgs) -> Outcome {
 /// that each variable given is one it declares and has a value of its type
 /// (`--var` text and the file's JSON alike), and that every required one is
 /// given.
-async fn build_variables(session: &Session, args: &InvokeArgs) -> Result<Value, Failure> {
+async fn build_variables(session: &Session, args: &InvokeArgs) -> Result<Checked, Failure> {
     let given = given_variables(args)?;
-    let operation = match portal_operations(session, &args.slug).await? {
+    let portal = known_portal(session, &args.slug).await?;
+    let user_invokable = portal.as_ref().map(|p| p.user_invokable);
+    let operations = portal.and_then(|p| variables::operations(&p.query).ok());
+    let operation = match operations {
         Some(operations) => Some(chosen_operation(
             &args.slug,
             operations,
@@ -174,7 +218,17 @@ async fn build_variables(session: &Session, args: &InvokeArgs) -> Result<Value, 
     if let Some(operation) = &operation {
         required_variables_given(&args.slug, operation, &object)?;
     }
-    Ok(Value::Object(object))
+    Ok(Checked {
+        variables: Value::Object(object),
+        user_invokable,
+    })
+}
+
+/// The request's variables once checked, and what was learnt of the portal.
+struct Checked {
+    variables: Value,
+    /// None when the portal could not be read.
+    user_invokable: Option<bool>,
 }
 
 /// One variable as the user gave it, before it is checked.
@@ -345,37 +399,34 @@ fn json_error_reason(e: &serde_json::Error) -> String {
     sanitize_line(reason)
 }
 
-/// The operations of the portal's document as Buildkite has it; None when
-/// it cannot be read (no API token, say) or does not parse: the portal
-/// itself then says what is wrong. A portal Buildkite does not have is an
+/// The portal as Buildkite has it; None when it cannot be read (no API
+/// token, say): the portal itself then says what is wrong. A portal
+/// Buildkite does not have is an
 /// error: no token or variable would make it run.
-async fn portal_operations(
+async fn known_portal(
     session: &Session,
     slug: &str,
-) -> Result<Option<Vec<variables::Operation>>, Failure> {
+) -> Result<Option<crate::buildkite::Portal>, Failure> {
     let Ok(rest) = session.rest() else {
         return Ok(None);
     };
-    let document = match rest.get(slug).await {
-        Ok(portal) => portal.query,
-        Err(ApiError::NotFound { .. }) => {
-            return Err(Failure(
-                format!(
-                    "organization `{}` has no portal `{slug}`: `bkportals list` shows its portals",
-                    session.org()
-                ),
-                EXIT_FAILED,
-            ))
-        }
+    match rest.get(slug).await {
+        Ok(portal) => Ok(Some(portal)),
+        Err(ApiError::NotFound { .. }) => Err(Failure(
+            format!(
+                "organization `{}` has no portal `{slug}`: `bkportals list` shows its portals",
+                session.org()
+            ),
+            EXIT_FAILED,
+        )),
         Err(e) => {
             // A plain `warning:` line, as the CLI's others (no log line).
             super::warn(format!(
                 "variables are sent as text and not checked: could not fetch the portal's document ({e})"
             ));
-            return Ok(None);
+            Ok(None)
         }
-    };
-    Ok(variables::operations(&document).ok())
+    }
 }
 
 /// How an operation is named in messages.

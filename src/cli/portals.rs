@@ -104,7 +104,24 @@ fn describe(session: &Session, p: &Portal) -> String {
     )
 }
 
+/// `--allowed-ips` checked here as the app checks it as you type, so a
+/// wrong block is said before anything is sent.
+fn checked_allowed_ips(list: Option<String>) -> Result<Option<String>, Failure> {
+    match list.as_deref().and_then(crate::tui::dialogs::form::cidr_error) {
+        None => Ok(list),
+        Some(wrong) => Err(Failure(
+            format!(
+                "--allowed-ips: {}; give space-separated blocks, each an address, `/` and a prefix length \
+                 of at most 32 for IPv4 or 128 for IPv6 (a bare address is one address)",
+                sanitize_line(&wrong)
+            ),
+            EXIT_USAGE,
+        )),
+    }
+}
+
 pub(super) async fn create(session: &mut Session, out: Output, args: CreateArgs) -> Outcome {
+    let allowed_ips = checked_allowed_ips(args.allowed_ips)?;
     let query = read_input(&args.query_file, "the query file")?;
     if !args.no_validate {
         schema::refuse_invalid(session, &query).await?;
@@ -114,7 +131,7 @@ pub(super) async fn create(session: &mut Session, out: Output, args: CreateArgs)
         query,
         slug: args.slug,
         description: args.description,
-        allowed_ip_addresses: args.allowed_ips,
+        allowed_ip_addresses: allowed_ips,
         user_invokable: args.user_invokable,
     };
     let created = session.rest()?.create(&new).await?;
@@ -140,6 +157,7 @@ pub(super) async fn create(session: &mut Session, out: Output, args: CreateArgs)
 }
 
 pub(super) async fn update(session: &mut Session, out: Output, args: UpdateArgs) -> Outcome {
+    let allowed_ips = checked_allowed_ips(args.allowed_ips)?;
     let query = match &args.query_file {
         Some(path) => Some(read_input(path, "the query file")?),
         None => None,
@@ -152,7 +170,7 @@ pub(super) async fn update(session: &mut Session, out: Output, args: UpdateArgs)
         slug: args.new_slug,
         description: args.description,
         query,
-        allowed_ip_addresses: args.allowed_ips,
+        allowed_ip_addresses: allowed_ips,
         user_invokable: args.user_invokable,
     };
     let rest = session.rest()?;

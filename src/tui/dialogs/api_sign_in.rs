@@ -221,7 +221,7 @@ impl ApiSignIn {
             Some(Problem::Lacking { missing, can_list }) => {
                 lines.extend(text(
                     "✗ ",
-                    "Buildkite accepted the token, but it lacks:",
+                    &crate::api_token::accepted_but_lacking(self.elsewhere.as_deref()),
                     error_style(),
                 ));
                 for scope in missing {

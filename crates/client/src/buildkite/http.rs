@@ -59,16 +59,23 @@ impl Default for ClientOptions {
 /// Something the person should know while a call goes on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
-    /// Buildkite answered 429: the call waits for the limit to reset, then goes on.
-    RateLimited { wait: Duration },
+    /// The server answered 429: the call waits for the limit to reset, then
+    /// goes on. `server` is named when it is not Buildkite (`other_server`).
+    RateLimited {
+        wait: Duration,
+        server: Option<String>,
+    },
 }
 
 impl fmt::Display for Notice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Notice::RateLimited { wait } => write!(
+            Notice::RateLimited { wait, server } => write!(
                 f,
-                "rate-limited by Buildkite; continuing in {} s",
+                "rate-limited by {}; continuing in {} s",
+                server
+                    .as_deref()
+                    .map_or_else(|| "Buildkite".to_owned(), crate::text::sanitize_line),
                 wait.as_secs()
             ),
         }
@@ -153,6 +160,17 @@ fn is_loopback(url: &Url) -> bool {
         Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
         None => false,
     }
+}
+
+/// The server `endpoint` names (`host:port`) when it is not Buildkite's
+/// (a sandbox, say): messages name it rather than say "Buildkite".
+pub fn other_server(endpoint: &Url) -> Option<String> {
+    let host = endpoint.host_str().unwrap_or_default();
+    let buildkite = host == "buildkite.com" || host.ends_with(".buildkite.com");
+    (!buildkite).then(|| match endpoint.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    })
 }
 
 /// True when both URLs name the same scheme, host and port.
@@ -439,7 +457,10 @@ impl Http {
                     if wait > self.options.max_rate_limit_wait {
                         return outcome.map_err(|f| target.error(f));
                     }
-                    self.options.notices.tell(&Notice::RateLimited { wait });
+                    let server = other_server(request.url());
+                    self.options
+                        .notices
+                        .tell(&Notice::RateLimited { wait, server });
                     tokio::time::sleep(wait).await;
                     // A wait we announced is not the server being slow.
                     deadline = Instant::now() + self.options.request_timeout;

@@ -211,7 +211,9 @@ impl RestClient {
             (Err(lost @ ApiError::OutcomeUnknown { .. }), Some(slug)) => {
                 Err(self.read_back_after_lost_create(&sent, slug, lost).await)
             }
-            (Err(ApiError::Validation { message }), Some(slug)) if made_from_name => {
+            (Err(ApiError::Validation { message }), Some(slug))
+                if made_from_name && may_be_about_the_slug(&message) =>
+            {
                 Err(ApiError::Validation {
                     message: format!(
                         "{message} (the slug `{slug}` was made from the name; give another slug)"
@@ -334,5 +336,35 @@ impl RestClient {
         self.http
             .success(answer, &self.context(WRITE, Some(slug)))?;
         Ok(())
+    }
+}
+
+/// Whether a refused create may be about its slug: the answer names the
+/// slug, or does not say what failed (a cut answer, say). An error about
+/// another field gets no hint about the slug.
+fn may_be_about_the_slug(message: &str) -> bool {
+    let lower = message.to_lowercase();
+    let reason = lower
+        .rsplit_once("validation failed:")
+        .map(|(_, reason)| reason.trim_matches(|c: char| c.is_whitespace() || "\"}".contains(c)));
+    lower.contains("slug") || reason.is_some_and(str::is_empty)
+}
+
+#[cfg(test)]
+mod slug_hint_tests {
+    use super::may_be_about_the_slug;
+
+    #[test]
+    fn only_an_error_that_may_be_about_the_slug_gets_the_hint() {
+        assert!(may_be_about_the_slug(
+            "Validation failed: Slug has already been taken"
+        ));
+        assert!(may_be_about_the_slug(
+            r#"Unprocessable Entity: {"message":"Validation failed:"#
+        ));
+        assert!(!may_be_about_the_slug(
+            "Validation failed: Allowed ip addresses contains `10.0.0.0/33`, which is not a valid CIDR block"
+        ));
+        assert!(!may_be_about_the_slug("Name can't be blank"));
     }
 }
