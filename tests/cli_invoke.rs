@@ -62,6 +62,11 @@ fn variables_the_document_does_not_declare_or_of_the_wrong_type_are_refused_from
         refused(&["--vars-file", vars_arg]),
         "--vars-file $first: expects an Int (a whole number), got `x`"
     );
+    // Quoted as typed, not with added backslashes.
+    assert_eq!(
+        refused(&["--var", r#"{"first": 1}"#]),
+        r#"--var `{"first": 1}` needs the form NAME=VALUE"#
+    );
     // A --var wins over the file's value of the same name.
     let overridden = invoke(&["--vars-file", vars_arg, "--var", "first=2"]);
     home::assert_ok(&overridden);

@@ -260,7 +260,10 @@ fn given_variables(args: &InvokeArgs) -> Result<Vec<GivenVariable>, Failure> {
     for pair in &args.vars {
         let Some((name, text)) = pair.split_once('=') else {
             return Err(Failure(
-                format!("--var {pair:?} needs the form NAME=VALUE"),
+                format!(
+                    "--var `{}` needs the form NAME=VALUE",
+                    crate::text::sanitize_line(pair)
+                ),
                 EXIT_USAGE,
             ));
         };
