@@ -176,6 +176,15 @@ impl AppOnPty {
     /// Starts the app with exactly `environment` (and TERM); the instant of
     /// the start comes back with it.
     fn launch(environment: &[(String, OsString)]) -> (AppOnPty, Instant) {
+        AppOnPty::launch_program(common::BIN, &[], environment)
+    }
+
+    /// Starts `program` with `args` the same way (the floor of `launch`).
+    fn launch_program(
+        program: &str,
+        args: &[&str],
+        environment: &[(String, OsString)],
+    ) -> (AppOnPty, Instant) {
         use portable_pty::{native_pty_system, CommandBuilder, PtySize};
         let pty = native_pty_system()
             .openpty(PtySize {
@@ -185,7 +194,8 @@ impl AppOnPty {
                 pixel_height: 0,
             })
             .expect("pty");
-        let mut command = CommandBuilder::new(common::BIN);
+        let mut command = CommandBuilder::new(program);
+        command.args(args);
         command.env_clear();
         command.env("TERM", "xterm-256color");
         for (name, value) in environment {
@@ -338,6 +348,19 @@ fn launch_to_names_on_screen(c: &mut Criterion) {
         "all 1000 portals listed",
         &|screen| screen.contains(&listed),
     );
+    // The floor the launch target is set against: a process that prints one
+    // line, started and read the same way.
+    group.bench_function("process start to one printed line (echo)", |b| {
+        b.iter_custom(|iterations| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iterations {
+                let (mut echo, started) =
+                    AppOnPty::launch_program("echo", &["one line"], &environment);
+                total += echo.wait_for("the line", |screen| screen.contains("one line")) - started;
+            }
+            total
+        })
+    });
     group.finish();
 }
 

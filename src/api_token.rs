@@ -80,8 +80,12 @@ pub struct SignedIn {
 /// Why a token was not signed in with.
 #[derive(Debug)]
 pub enum SignInError {
-    /// Buildkite refused the token (401): its message, as sent.
-    Refused(String),
+    /// The server refused the token (401): its message, as sent, and the
+    /// server when it is not Buildkite (`other_server`).
+    Refused {
+        message: String,
+        server: Option<String>,
+    },
     /// Accepted, but lacking scopes bkportals needs; not stored.
     Lacking(Checked),
     /// The check itself failed (network, server, endpoint).
@@ -91,9 +95,21 @@ pub enum SignInError {
 impl std::fmt::Display for SignInError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            SignInError::Refused(message) => write!(
+            SignInError::Refused {
+                message,
+                server: None,
+            } => write!(
                 f,
                 "Buildkite refused this API token ({}): check it was copied whole, or make a new one at {TOKEN_SETTINGS}",
+                crate::text::sanitize_line(message)
+            ),
+            SignInError::Refused {
+                message,
+                server: Some(server),
+            } => write!(
+                f,
+                "{} refused this API token ({}): check it was copied whole (a `bkportals sandbox` prints its token as it starts; another server, ask whoever runs it)",
+                crate::text::sanitize_line(server),
                 crate::text::sanitize_line(message)
             ),
             SignInError::Lacking(checked) => {
@@ -139,13 +155,61 @@ pub async fn check(rest: &RestClient, token: &Secret) -> Result<Checked, SignInE
         .access_token()
         .await
         .map_err(|e| match e {
-            ApiError::Unauthorized { message, .. } => SignInError::Refused(message),
+            ApiError::Unauthorized { message, .. } => SignInError::Refused {
+                message,
+                server: other_server(rest.endpoint()),
+            },
             other => SignInError::Failed(other),
         })?;
     Ok(Checked::from_answer(&info))
 }
 
+/// The server `endpoint` names (`host:port`) when it is not Buildkite's
+/// (a sandbox, say), whose tokens are not made on buildkite.com.
+pub fn other_server(endpoint: &url::Url) -> Option<String> {
+    let host = endpoint.host_str().unwrap_or_default();
+    let buildkite = host == "buildkite.com" || host.ends_with(".buildkite.com");
+    (!buildkite).then(|| match endpoint.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    })
+}
+
 /// The store step of `sign_in`: the organization's API token.
 pub fn keep(store: &mut TokenStore, org: &str, token: Secret) -> Result<(), String> {
     store.set_api_token(org, token).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused_by(endpoint: &str) -> String {
+        let endpoint = url::Url::parse(endpoint).unwrap();
+        SignInError::Refused {
+            message: "Authentication required\u{1b}[2J".into(),
+            server: other_server(&endpoint),
+        }
+        .to_string()
+    }
+
+    #[test]
+    fn a_refusal_says_where_to_get_a_token_of_the_server_that_refused() {
+        let buildkite = refused_by("https://api.buildkite.com/v2/");
+        assert!(
+            buildkite.starts_with("Buildkite refused this API token (Authentication required"),
+            "{buildkite}"
+        );
+        assert!(buildkite.ends_with(TOKEN_SETTINGS), "{buildkite}");
+        let sandbox = refused_by("http://127.0.0.1:9100/v2/");
+        assert!(
+            sandbox.starts_with("127.0.0.1:9100 refused this API token"),
+            "{sandbox}"
+        );
+        assert!(!sandbox.contains("buildkite.com"), "{sandbox}");
+        assert!(
+            !sandbox.contains('\u{1b}'),
+            "what the server sent is sanitized"
+        );
+    }
 }

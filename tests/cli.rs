@@ -185,8 +185,9 @@ fn sandbox_state_survives_a_restart() {
 #[test]
 fn missing_settings_say_what_to_set() {
     let home = Home::new();
+    // No organization is a usage error: the command means nothing without one.
     let no_org = home.command(&[], &["list"]);
-    assert_eq!(no_org.status.code(), Some(1));
+    assert_eq!(no_org.status.code(), Some(2), "{}", stderr(&no_org));
     assert!(
         stderr(&no_org).contains("BUILDKITE_ORGANIZATION_SLUG"),
         "{}",
@@ -211,8 +212,8 @@ fn a_broken_config_file_is_named_with_line_and_column() {
     let output = home.command(&[], &["list"]);
     assert_eq!(
         output.status.code(),
-        Some(1),
-        "no organization without the file"
+        Some(2),
+        "no organization without the file: a usage error"
     );
     let message = stderr(&output);
     assert!(

@@ -75,6 +75,18 @@ fn variables_the_document_does_not_declare_or_of_the_wrong_type_are_refused_from
         Some("--var $first: holds the control character U+001B; remove it (terminals act on such characters)")
     );
 
+    // A file that is not JSON is said to be so, with where and why.
+    std::fs::write(&vars, "{bad").unwrap();
+    assert_eq!(
+        refused(&["--vars-file", vars_arg]),
+        format!("{vars_arg}:1:2: does not parse as JSON: key must be a string")
+    );
+    // JSON that is not an object says what the file must hold.
+    std::fs::write(&vars, "[1]").unwrap();
+    assert_eq!(
+        refused(&["--vars-file", vars_arg]),
+        format!("{vars_arg} must hold a JSON object of variables, like {{\"branch\": \"main\"}}")
+    );
     // Refused runs were not sent, so not recorded; a typed one is, typed.
     std::fs::write(&vars, r#"{"first": 3}"#).unwrap();
     let sent = invoke(&["--vars-file", vars_arg]);

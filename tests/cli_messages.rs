@@ -6,7 +6,7 @@
 mod common;
 mod home;
 
-use home::{assert_ok, error_line, stderr, Home};
+use home::{assert_ok, error_line, stderr, stdout, Home};
 
 #[test]
 fn a_slug_that_names_no_portal_is_said_to_be_one() {
@@ -85,4 +85,69 @@ fn demo_says_it_ignores_org() {
     let same = home.command(&[], &["--demo", "--org", "demo", "list"]);
     assert_ok(&same);
     assert!(!stderr(&same).contains("warning"), "{}", stderr(&same));
+}
+
+#[test]
+fn a_run_cancelled_in_the_app_is_listed_as_cancelled() {
+    let home = Home::new();
+    let history = bkportals::history::History::new(&home.path().join("data/bkportals/sandbox"));
+    let entry = bkportals::history::HistoryEntry {
+        at: "2026-12-01T10:00:00Z".into(),
+        operation: None,
+        variables: serde_json::json!({}),
+        token: "admin".into(),
+        status: Some(200),
+        error: None,
+        duration_ms: 40,
+        answer: "{\"data\":".into(),
+        answer_bytes: 1234,
+        cancelled: true,
+    };
+    history.record("demo", "who-am-i", &entry).unwrap();
+    let listed = home.command(&[], &["--demo", "history", "who-am-i"]);
+    assert_ok(&listed);
+    assert!(
+        stdout(&listed).contains("\n    cancelled in the app after 1234 bytes of the answer"),
+        "{}",
+        stdout(&listed)
+    );
+    let json = home.command(&[], &["--demo", "history", "who-am-i", "--json"]);
+    assert!(
+        stdout(&json).contains("\"cancelled\": true"),
+        "{}",
+        stdout(&json)
+    );
+}
+
+#[test]
+fn history_counts_one_run_and_several_runs_in_good_english() {
+    let home = Home::new();
+    let history = bkportals::history::History::new(&home.path().join("data/bkportals/sandbox"));
+    let entry = bkportals::history::HistoryEntry {
+        at: "2026-12-01T10:00:00Z".into(),
+        operation: None,
+        variables: serde_json::json!({}),
+        token: "admin".into(),
+        status: Some(200),
+        error: None,
+        duration_ms: 40,
+        answer: "{}".into(),
+        answer_bytes: 2,
+        cancelled: false,
+    };
+    history.record("demo", "who-am-i", &entry).unwrap();
+    let one = home.command(&[], &["--demo", "history", "who-am-i"]);
+    assert_ok(&one);
+    assert!(
+        stderr(&one).contains("1 run of `who-am-i` ·"),
+        "{}",
+        stderr(&one)
+    );
+    history.record("demo", "who-am-i", &entry).unwrap();
+    let two = home.command(&[], &["--demo", "history", "who-am-i"]);
+    assert!(
+        stderr(&two).contains("2 runs of `who-am-i` ·"),
+        "{}",
+        stderr(&two)
+    );
 }

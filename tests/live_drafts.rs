@@ -71,3 +71,56 @@ fn a_second_bkportals_leaves_the_first_ones_live_draft_alone_until_it_ends() {
     third.wait_for("who-am-i");
     third.quit();
 }
+
+/// Both started before either edited: the one that edits second is told at
+/// once, keeps its edit in memory, and writes nothing over the first one's
+/// draft; its quit question says that quitting loses that edit.
+#[test]
+fn two_bkportals_started_together_never_overwrite_each_others_draft() {
+    let home = tempfile::tempdir().unwrap();
+    let mut first = App::launch_in(home.path(), &["--demo"], &[]);
+    first.wait_for("4 portals in demo");
+    let mut second = App::launch_in(home.path(), &["--demo"], &[]);
+    second.wait_for("4 portals in demo");
+
+    first.type_into_who_am_i(" first: name");
+    let draft = home
+        .path()
+        .join("data/bkportals/sandbox/drafts/demo/who-am-i.json");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !draft.exists() {
+        assert!(Instant::now() < deadline, "the first never wrote its draft");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let written = std::fs::read(&draft).unwrap();
+
+    second.type_into_who_am_i(" second: name");
+    second.wait_for("who-am-i is being edited in another bkportals too");
+    second.type_text(" more");
+    // Longer than the draft writer's pause: anything it would write is written.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        std::fs::read(&draft).unwrap(),
+        written,
+        "the second wrote nothing over the first one's draft"
+    );
+    // The first ends: the second is told, and still writes nothing over
+    // the draft the first left.
+    first.child.kill().unwrap();
+    first.wait_for_exit();
+    second.wait_for("has ended and left its draft on disk");
+    second.type_text("!");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(std::fs::read(&draft).unwrap(), written);
+    second.send(pty::CTRL_C);
+    second.wait_for("Quitting loses this edit");
+    second.type_text("y");
+    second.wait_for_exit();
+    assert_eq!(std::fs::read(&draft).unwrap(), written);
+
+    let third = App::launch_in(home.path(), &["--demo"], &[]);
+    third.wait_for("unsaved edit(s) from an earlier session");
+    third.quit();
+    let offered = String::from_utf8_lossy(&written).into_owned();
+    assert!(offered.contains("first: name"), "{offered}");
+}

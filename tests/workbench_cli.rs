@@ -115,10 +115,17 @@ fn auth_login_names_the_access_a_token_lacks_and_refuses_a_wrong_token() {
 
     let wrong = home.command_with_stdin(&env, &["auth", "login"], "bkua_not_a_real_token");
     assert_eq!(wrong.status.code(), Some(1));
+    // The sandbox refused it, and its tokens are not made on buildkite.com.
+    let said = stderr(&wrong);
+    assert!(said.contains("127.0.0.1:"), "{said}");
+    assert!(said.contains("refused this API token"), "{said}");
     assert!(
-        stderr(&wrong).contains("Buildkite refused this API token"),
-        "{}",
-        stderr(&wrong)
+        said.contains("a `bkportals sandbox` prints its token"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("buildkite.com/user/api-access-tokens"),
+        "{said}"
     );
     let store = std::fs::read_to_string(home.token_store()).unwrap();
     assert!(!store.contains("bkua_not_a_real_token"));

@@ -112,7 +112,10 @@ fn sign_in_run_history_rerun_and_copy_as_curl_in_a_real_terminal() {
     app.wait_until_gone("2 run(s) of who-am-i");
 
     app.send("C");
-    let screen = app.wait_for("Copied through the terminal (OSC 52)");
+    // It says what it copied: a curl command, the token a placeholder.
+    let screen = app.wait_for(
+        "Copied a curl command for who-am-i ($TOKEN in place of its token) through the terminal (OSC 52)",
+    );
     assert!(screen.contains("Copied"), "{screen}");
     let raw = String::from_utf8_lossy(&app.raw.lock().unwrap()).into_owned();
     let copies = osc52_copies(&raw);

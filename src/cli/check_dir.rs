@@ -183,15 +183,15 @@ impl Checked {
             .count();
         let warnings = self.found.len() - errors;
         let with_problems: BTreeSet<&PathBuf> = self.found.iter().map(|f| &f.file).collect();
-        let files = plural(self.files.len(), "file");
+        let files = super::plural(self.files.len(), "file");
         if self.found.is_empty() {
             eprintln!("{files} checked: no problems.");
         } else {
             eprintln!(
                 "{files} checked: {}, {} (in {}).",
-                plural(errors, "error"),
-                plural(warnings, "warning"),
-                plural(with_problems.len(), "file")
+                super::plural(errors, "error"),
+                super::plural(warnings, "warning"),
+                super::plural(with_problems.len(), "file")
             );
         }
         if errors > 0 {
@@ -209,14 +209,6 @@ fn error(message: String) -> Finding {
         column: 1,
         severity: Severity::Error,
         message,
-    }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
     }
 }
 

@@ -47,10 +47,16 @@ pub(super) async fn history(session: &Session, out: Output, slug: &str) -> Outco
         if let Some(error) = &entry.error {
             println!("    {}", sanitize_line(error));
         }
+        if entry.cancelled {
+            println!(
+                "    cancelled in the app after {} bytes of the answer",
+                entry.answer_bytes
+            );
+        }
     }
     eprintln!(
-        "{} runs of `{slug}` · `--json` gives each answer's start (up to {} KB)",
-        entries.len(),
+        "{} of `{slug}` · `--json` gives each answer's start (up to {} KB)",
+        super::plural(entries.len(), "run"),
         crate::history::MAX_ANSWER >> 10
     );
     Ok(0)

@@ -102,6 +102,7 @@ impl Record {
                 duration_ms: 0,
                 answer: String::new(),
                 answer_bytes: 0,
+                cancelled: false,
             },
             started: Instant::now(),
             answer: Vec::new(),
@@ -314,7 +315,17 @@ fn vars_file_object(args: &InvokeArgs) -> Result<serde_json::Map<String, Value>,
     let text = read_input(path, "the variables file")?;
     match serde_json::from_str::<Value>(&text) {
         Ok(Value::Object(map)) => Ok(map),
-        _ => Err(Failure(
+        Err(e) => Err(Failure(
+            format!(
+                "{}:{}:{}: does not parse as JSON: {}",
+                path.display(),
+                e.line(),
+                e.column(),
+                json_error_reason(&e)
+            ),
+            EXIT_USAGE,
+        )),
+        Ok(_) => Err(Failure(
             format!(
                 "{} must hold a JSON object of variables, like {{\"branch\": \"main\"}}",
                 path.display()
@@ -322,6 +333,16 @@ fn vars_file_object(args: &InvokeArgs) -> Result<serde_json::Map<String, Value>,
             EXIT_USAGE,
         )),
     }
+}
+
+/// What serde_json says is wrong, without its own "at line L column C"
+/// (the message gives the place first, as `FILE:LINE:COL`).
+fn json_error_reason(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let reason = text
+        .rsplit_once(" at line ")
+        .map_or(text.as_str(), |(r, _)| r);
+    sanitize_line(reason)
 }
 
 /// The operations of the portal's document as Buildkite has it; None when

@@ -417,7 +417,8 @@ pub fn main() -> ExitCode {
         Some(Command::Sandbox(_)) => init_logging("info"),
         Some(_) => init_logging("warn"),
         // The app owns the terminal: log lines on stderr would tear the screen.
-        None => {}
+        // It stays open idle: freed memory should not stay in per-thread arenas.
+        None => crate::tui::memory::share_arenas(),
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -628,4 +629,13 @@ fn quiet_on_closed_stdout() {
 /// `warning: ...` on stderr, made safe: warnings often quote a server.
 fn warn(message: impl std::fmt::Display) {
     eprintln!("warning: {}", sanitize(&message.to_string()));
+}
+
+/// `1 run`, `2 runs`: a count with its noun agreeing.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }

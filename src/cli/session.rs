@@ -72,7 +72,8 @@ impl Session {
             |name| std::env::var(name).ok(),
             org_flag,
             &mut store,
-        )?;
+        )
+        .map_err(setting_failure)?;
         if env_token_set() && store.has_api_token(&settings.org) {
             // As Buildkite's `bk` does: say which token wins, so a stale
             // variable is not mistaken for the token just stored.
@@ -134,6 +135,16 @@ impl Session {
     pub(super) fn org(&self) -> &str {
         &self.settings.org
     }
+}
+
+/// No organization chosen is a usage error (exit 2): the command cannot
+/// mean anything until one is given. The rest fail (exit 1).
+fn setting_failure(e: config::ConfigError) -> Failure {
+    let code = match e {
+        config::ConfigError::NoOrganization { .. } => EXIT_USAGE,
+        _ => EXIT_FAILED,
+    };
+    Failure(e.to_string(), code)
 }
 
 /// Whether the API token comes from the environment rather than the store.

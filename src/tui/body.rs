@@ -38,9 +38,8 @@ pub struct Body {
 impl Body {
     pub fn new(raw: impl Into<ResponseBody>) -> Body {
         let raw = raw.into();
-        let looks_json = raw.trim_start().starts_with(['{', '[']);
-        let is_json = looks_json
-            && raw.len() < u32::MAX as usize
+        // Any JSON value counts, `null` or `3` too (a jq filter's result).
+        let is_json = raw.len() < u32::MAX as usize
             && serde_json::from_str::<serde::de::IgnoredAny>(&raw).is_ok();
         let mut lines = Vec::new();
         Liner::default().advance(raw.as_bytes(), is_json, true, &mut lines);

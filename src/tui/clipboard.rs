@@ -6,15 +6,15 @@ use std::io::Write;
 use base64::Engine;
 
 pub struct Clipboard {
-    /// Kept for the app's lifetime: on X11 the owner must stay alive.
-    system: Option<arboard::Clipboard>,
+    /// Kept for the app's lifetime once made: on X11 the owner must stay
+    /// alive. Made at the first copy, not at launch: on X11 it connects to
+    /// the display and starts a thread, which the first frame need not wait for.
+    system: Option<Option<arboard::Clipboard>>,
 }
 
 impl Clipboard {
     pub fn new() -> Clipboard {
-        Clipboard {
-            system: arboard::Clipboard::new().ok(),
-        }
+        Clipboard { system: None }
     }
 
     /// Copies `text`; says how it went, for the person who pressed the key.
@@ -27,6 +27,7 @@ impl Clipboard {
             .is_ok();
         let system = self
             .system
+            .get_or_insert_with(|| arboard::Clipboard::new().ok())
             .as_mut()
             .is_some_and(|c| c.set_text(text.to_owned()).is_ok());
         match (system, terminal) {

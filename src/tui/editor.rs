@@ -11,7 +11,7 @@ use crate::tui::undo::UndoGroups;
 
 mod keys;
 mod viewport;
-pub use keys::{matches_on_line, Find};
+pub use keys::{edit_document, matches_on_line, Find, Keyed};
 pub use viewport::{viewport, Viewport};
 
 /// A portal field, to place a server message next to it.
@@ -521,7 +521,7 @@ fn drop_auto_indent(area: &mut TextArea<'_>, text: &str) -> bool {
     true
 }
 
-fn text_area(text: &str) -> TextArea<'static> {
+pub(crate) fn text_area(text: &str) -> TextArea<'static> {
     let mut area = TextArea::new(text.split('\n').map(str::to_owned).collect());
     if text.len() <= EDITABLE_LIMIT {
         // Each setting redoes the screen map: spare large, read-only ones.

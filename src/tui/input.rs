@@ -25,6 +25,18 @@ impl std::fmt::Debug for LineInput {
     }
 }
 
+/// The character a key types: none with Ctrl or Alt held (tmux sends Esc
+/// then q, pressed quickly, as Alt-q), but one with both, which is how some
+/// platforms report AltGr (editors type those too).
+pub fn typed_char(key: KeyEvent) -> Option<char> {
+    let KeyCode::Char(c) = key.code else {
+        return None;
+    };
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    (ctrl == alt && !c.is_control()).then_some(c)
+}
+
 impl LineInput {
     pub fn new(value: &str) -> LineInput {
         LineInput {
@@ -61,6 +73,12 @@ impl LineInput {
     pub fn key(&mut self, key: KeyEvent) -> bool {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let len = self.value.chars().count();
+        if let Some(c) = typed_char(key) {
+            let at = self.byte_at(self.cursor);
+            self.value.insert(at, c);
+            self.cursor += 1;
+            return true;
+        }
         match key.code {
             KeyCode::Char('u') if ctrl => {
                 let at = self.byte_at(self.cursor);
@@ -69,11 +87,6 @@ impl LineInput {
             }
             KeyCode::Char('a') if ctrl => self.cursor = 0,
             KeyCode::Char('e') if ctrl => self.cursor = len,
-            KeyCode::Char(c) if !ctrl && !c.is_control() => {
-                let at = self.byte_at(self.cursor);
-                self.value.insert(at, c);
-                self.cursor += 1;
-            }
             KeyCode::Backspace if self.cursor > 0 => {
                 let at = self.byte_at(self.cursor - 1);
                 self.value.remove(at);

@@ -72,8 +72,10 @@ pub fn path_at(body: &Body, line: usize) -> Option<String> {
             Step::Index(i) => path.push_str(&format!("[{i}]")),
         }
     }
-    if path.is_empty() {
-        path.push('.');
+    // jq paths start with `.`: `.`, `.a.b`, and `.[0]` or `.["odd key"]`
+    // for a first step in brackets (a bare `[0]` is an array in jq).
+    if !path.starts_with('.') {
+        path.insert(0, '.');
     }
     Some(path)
 }
@@ -155,6 +157,21 @@ mod tests {
         assert_eq!(path_at(&body, odd).as_deref(), Some(".data[\"odd key\"]"));
         let closing = line_with(&body, "],");
         assert_eq!(path_at(&body, closing).as_deref(), Some(".data.builds"));
+    }
+
+    #[test]
+    fn a_path_from_a_top_level_array_or_odd_key_still_starts_with_a_dot() {
+        let body = Body::new(r#"[{"a":{"b":1}},[2]]"#.to_owned());
+        assert_eq!(path_at(&body, 0).as_deref(), Some("."));
+        let first = line_with(&body, "{");
+        assert_eq!(path_at(&body, first).as_deref(), Some(".[0]"));
+        let b = line_with(&body, "\"b\"");
+        assert_eq!(path_at(&body, b).as_deref(), Some(".[0].a.b"));
+        let two = line_with(&body, "2");
+        assert_eq!(path_at(&body, two).as_deref(), Some(".[1][0]"));
+        let body = Body::new(r#"{"odd key":{"x-y":true}}"#.to_owned());
+        let x = line_with(&body, "x-y");
+        assert_eq!(path_at(&body, x).as_deref(), Some(r#".["odd key"]["x-y"]"#));
     }
 
     #[test]

@@ -98,6 +98,18 @@ pub enum Msg {
         result: Result<String, String>,
     },
     Status(String),
+    /// The draft writer was refused the draft of `slug` (a portal, or the
+    /// new portal's key): another running bkportals edits it.
+    DraftEditedElsewhere {
+        slug: String,
+        pid: Option<u32>,
+    },
+    /// The instance that held `slug` has ended; `left_draft`: its draft of
+    /// it is on disk (an earlier session's now).
+    DraftFreed {
+        slug: String,
+        left_draft: bool,
+    },
     /// The file an answer was to be saved to exists (its absolute path).
     SaveWouldOverwrite(String),
     Diagnosed {

@@ -21,6 +21,7 @@ pub mod keymap;
 pub mod layout;
 mod list_cache;
 pub mod matching;
+pub mod memory;
 pub mod message;
 pub mod modal;
 mod remembered;
@@ -99,6 +100,7 @@ where
         mut rx,
         warnings,
         mut cached,
+        cached_rest,
         needs_sign_in,
     } = start(services).await;
     let mut pending = Vec::new();
@@ -114,6 +116,11 @@ where
         if !warnings.is_empty() {
             app.update(Msg::Status(format!("Warning: {}", warnings.join(" · "))));
         }
+        // The first frame comes first: what `init` asked for (the listing,
+        // the schema) and the rest of the cached list would share the CPU
+        // with it. Their answers arrive as messages, so the frame is the same.
+        draw(console, &app)?;
+        read_rest_of_cached_list(cached_rest, runtime.tx.clone());
         drive(console, &mut app, &mut runtime, &mut rx, &mut pending, stop).await
     }
     .await;
@@ -135,7 +142,8 @@ where
 {
     let mut spinner = tokio::time::interval(Duration::from_millis(120));
     let mut stop = std::pin::pin!(stop);
-    let mut dirty = true;
+    // `run_on` drew the first frame; performing commands changes nothing on screen.
+    let mut dirty = false;
     loop {
         for command in std::mem::take(pending) {
             match command {
@@ -169,10 +177,7 @@ where
             return Ok(app.exit_code);
         }
         if dirty {
-            console
-                .terminal()
-                .draw(|frame| view::draw(frame, app))
-                .map_err(io::Error::other)?;
+            draw(console, app)?;
             dirty = false;
         }
         let msg = tokio::select! {
@@ -201,6 +206,28 @@ where
     }
 }
 
+fn draw<C: Console>(console: &mut C, app: &App) -> io::Result<()>
+where
+    <C::Backend as ratatui::backend::Backend>::Error: Send + Sync + 'static,
+{
+    console
+        .terminal()
+        .draw(|frame| view::draw(frame, app))
+        .map(drop)
+        .map_err(io::Error::other)
+}
+
+/// The cached list after its first screen's worth, parsed off the event
+/// loop and shown when it arrives.
+fn read_rest_of_cached_list(rest: list_cache::Rest, tx: mpsc::UnboundedSender<Msg>) {
+    tokio::task::spawn_blocking(move || {
+        let portals = rest.portals();
+        if !portals.is_empty() {
+            let _ = tx.send(Msg::CachedListRest(portals));
+        }
+    });
+}
+
 struct Started {
     app: App,
     runtime: Runtime,
@@ -209,6 +236,8 @@ struct Started {
     warnings: Vec<String>,
     /// The list of the last session, shown while the fresh one loads.
     cached: Vec<crate::buildkite::Portal>,
+    /// The rest of it, read once the first frame is drawn.
+    cached_rest: list_cache::Rest,
     needs_sign_in: bool,
 }
 
@@ -271,14 +300,6 @@ async fn start(services: Services) -> Started {
                 (Vec::new(), list_cache::Rest::default()),
             )
         });
-    // The rest of the cached list is read while the first frame is drawn.
-    let rest_tx = tx.clone();
-    tokio::task::spawn_blocking(move || {
-        let portals = cached_rest.portals();
-        if !portals.is_empty() {
-            let _ = rest_tx.send(Msg::CachedListRest(portals));
-        }
-    });
     let mut app = App::new(&org, stored);
     app.declared = declared;
     app.restore_form_values(values);
@@ -314,6 +335,7 @@ async fn start(services: Services) -> Started {
         rx,
         warnings,
         cached,
+        cached_rest,
         needs_sign_in,
     }
 }

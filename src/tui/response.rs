@@ -215,6 +215,13 @@ impl ResponseView {
         })
     }
 
+    /// The answer's own body, whether or not a jq filter's result is shown.
+    pub fn answer_body(&self) -> &Body {
+        self.filter
+            .as_ref()
+            .map_or(&self.body, |(_, original)| original)
+    }
+
     /// Shows what jq filter `text` makes of the answer (an empty one shows
     /// the answer again); the message says what to fix when it fails.
     pub fn apply_filter(&mut self, text: &str) -> Result<(), String> {
@@ -226,11 +233,7 @@ impl ResponseView {
             }
             return Ok(());
         }
-        let answer = self
-            .filter
-            .as_ref()
-            .map_or(&self.body, |(_, original)| original);
-        let result = Body::new(super::filter::run(text, answer.raw())?);
+        let result = Body::new(super::filter::run(text, self.answer_body().raw())?);
         let previous = std::mem::replace(&mut self.body, result);
         let original = self
             .filter

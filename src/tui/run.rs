@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::Value;
 
-use super::input::LineInput;
+use super::input::{typed_char, LineInput};
 use crate::graphql::schema::GraphqlSchema;
 use crate::graphql::variables::{assemble, inputs, operations, Input, Operation};
 
@@ -175,9 +175,7 @@ impl VariablesForm {
         if self.shows_default(i) {
             let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
             match key.code {
-                KeyCode::Char(c) if !ctrl && !c.is_control() => {
-                    self.inputs[i] = LineInput::default()
-                }
+                _ if typed_char(key).is_some() => self.inputs[i] = LineInput::default(),
                 KeyCode::Backspace | KeyCode::Delete => {
                     self.inputs[i] = LineInput::default();
                     self.defaulted[i] = false;

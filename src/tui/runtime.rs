@@ -76,23 +76,44 @@ pub(super) async fn draft_writer(
     tx: mpsc::UnboundedSender<Msg>,
 ) {
     let mut pending = PendingDrafts::default();
+    // The portals this process has claimed: checked when their first draft
+    // comes, at once, so an instance editing the same portal is refused
+    // before either has typed much.
+    let mut claimed = std::collections::HashSet::new();
+    // Those refused: looked at again now and then, to tell the app once the
+    // other instance has ended.
+    let mut refused = std::collections::HashSet::new();
     loop {
-        let op = if pending.is_empty() {
-            ops.recv().await
+        let wait = if !pending.is_empty() {
+            Some(Duration::from_millis(500))
+        } else if !refused.is_empty() {
+            Some(Duration::from_secs(2))
         } else {
-            match tokio::time::timeout(Duration::from_millis(500), ops.recv()).await {
+            None
+        };
+        let op = match wait {
+            None => ops.recv().await,
+            Some(wait) => match tokio::time::timeout(wait, ops.recv()).await {
                 Ok(op) => op,
                 Err(_) => {
                     write_drafts(&store, &org, std::mem::take(&mut pending), &tx).await;
+                    recheck_refused(&store, &org, &mut refused, &tx).await;
                     continue;
                 }
-            }
+            },
         };
         match op {
+            Some(DraftOp::Write(draft)) if refused.contains(&draft.slug) => {}
             Some(DraftOp::Write(draft)) => {
-                pending.drafts.insert(draft.slug.clone(), Some(draft));
+                if claimed.contains(&draft.slug) || claim(&store, &org, &draft.slug, &tx).await {
+                    claimed.insert(draft.slug.clone());
+                    pending.drafts.insert(draft.slug.clone(), Some(draft));
+                } else {
+                    refused.insert(draft.slug.clone());
+                }
             }
             Some(DraftOp::Remove(slug)) => {
+                claimed.remove(&slug);
                 pending.drafts.insert(slug, None);
             }
             Some(DraftOp::FormValues(values)) => pending.form_values = Some(values),
@@ -115,6 +136,51 @@ pub(super) async fn draft_writer(
     }
 }
 
+/// Whether this process may write the draft of `slug`; when another
+/// bkportals edits it, the app is told (and nothing is written).
+async fn claim(store: &DraftStore, org: &str, slug: &str, tx: &mpsc::UnboundedSender<Msg>) -> bool {
+    let (store, org, key) = (store.clone(), org.to_owned(), slug.to_owned());
+    match blocking(move || store.claim(&org, &key)).await {
+        Ok(Ok(crate::drafts::Claim::Elsewhere(pid))) => {
+            let slug = slug.to_owned();
+            let _ = tx.send(Msg::DraftEditedElsewhere { slug, pid });
+            false
+        }
+        // Written as before: a failure to write is said when it is written.
+        _ => true,
+    }
+}
+
+/// Tells the app of each refused portal whose other instance has ended
+/// (`Msg::DraftFreed`), and whether that one left its draft on disk.
+async fn recheck_refused(
+    store: &DraftStore,
+    org: &str,
+    refused: &mut std::collections::HashSet<String>,
+    tx: &mpsc::UnboundedSender<Msg>,
+) {
+    if refused.is_empty() {
+        return;
+    }
+    let (store, org, slugs) = (store.clone(), org.to_owned(), refused.clone());
+    let freed = blocking(move || {
+        slugs
+            .into_iter()
+            .filter(|slug| !store.edited_elsewhere(&org, slug))
+            .map(|slug| {
+                let left_draft = store.has_draft(&org, &slug);
+                (slug, left_draft)
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .unwrap_or_default();
+    for (slug, left_draft) in freed {
+        refused.remove(&slug);
+        let _ = tx.send(Msg::DraftFreed { slug, left_draft });
+    }
+}
+
 async fn write_drafts(
     store: &DraftStore,
     org: &str,
@@ -125,8 +191,8 @@ async fn write_drafts(
         return;
     }
     let (store, org) = (store.clone(), org.to_owned());
-    let failures = blocking(move || {
-        let mut failures = Vec::new();
+    let outcome = blocking(move || {
+        let (mut failures, mut refusals) = (Vec::new(), Vec::new());
         if let Some(values) = pending.form_values {
             let json = crate::tui::remembered::to_json(&values);
             if let Err(e) = store.save_form_values(&org, &json) {
@@ -142,16 +208,31 @@ async fn write_drafts(
                 }
                 None => store.remove(&org, &slug),
             };
-            if let Err(e) = result {
-                failures.push(format!("Could not keep the draft of {slug} on disk: {e}"));
+            match result {
+                Ok(()) => {}
+                Err(e) => match crate::drafts::EditedElsewhere::in_error(&e) {
+                    Some(refused) => refusals.push((slug, refused.0)),
+                    None => {
+                        failures.push(format!("Could not keep the draft of {slug} on disk: {e}"))
+                    }
+                },
             }
         }
-        failures
+        (failures, refusals)
     })
     .await
-    .unwrap_or_else(|e| vec![format!("Could not keep the drafts on disk: {e}")]);
+    .unwrap_or_else(|e| {
+        (
+            vec![format!("Could not keep the drafts on disk: {e}")],
+            Vec::new(),
+        )
+    });
+    let (failures, refusals) = outcome;
     for failure in failures {
         let _ = tx.send(Msg::Status(failure));
+    }
+    for (slug, pid) in refusals {
+        let _ = tx.send(Msg::DraftEditedElsewhere { slug, pid });
     }
 }
 
@@ -286,6 +367,9 @@ impl Runtime {
                 tokio::task::spawn_blocking(move || {
                     // A cache: when it cannot be written, the next launch lists as before.
                     let _ = super::list_cache::save(&dir, &org, &portals);
+                    // The listing is over (its pages, this file's text): freed.
+                    drop(portals);
+                    super::memory::release_freed();
                 });
             }
             Command::WriteFormValues(values) => {
@@ -565,4 +649,6 @@ async fn load_schema(
             });
         })
         .await;
+    // What the load parsed on the way (the answer, the SDL, parse trees) is freed.
+    tokio::task::spawn_blocking(super::memory::release_freed);
 }

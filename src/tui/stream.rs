@@ -158,6 +158,13 @@ pub async fn invoke(
         };
         return send(Msg::RunFailed { slug, error });
     };
+    // Until it ends, dropping this task (Esc, a new run) records it cancelled.
+    let mut unfinished = history_hook::Unfinished::new(
+        (history.clone(), org.clone(), slug.clone()),
+        operation.clone(),
+        variables.clone(),
+        Some(kind),
+    );
     let started = Instant::now();
     let record = |result: &Result<InvokeResponse, ApiError>| {
         let ran = history_hook::Run {
@@ -175,6 +182,7 @@ pub async fn invoke(
     let kept = match opened {
         Ok(stream) => stream.keeping(),
         Err(error) => {
+            unfinished.finished();
             let result = Err(error);
             record(&result).await;
             if let Err(error) = result {
@@ -183,6 +191,7 @@ pub async fn invoke(
             return;
         }
     };
+    unfinished.status(kept.status());
     let head = AnswerHead {
         status: kept.status(),
         elapsed: kept.elapsed(),
@@ -192,7 +201,8 @@ pub async fn invoke(
     // The status goes with the first piece: an answer that is whole before
     // a piece is due (most are small) is shown once, whole.
     let started = std::sync::atomic::AtomicBool::new(false);
-    let shown = |piece| {
+    let mut shown = |piece: AnswerPiece| {
+        unfinished.piece(&piece);
         if !started.swap(true, std::sync::atomic::Ordering::Relaxed) {
             send(Msg::AnswerStarted {
                 slug: slug.clone(),
@@ -206,9 +216,10 @@ pub async fn invoke(
             piece,
         });
     };
-    let (kept, last) = match forward(kept, shown).await {
+    let (kept, last) = match forward(kept, &mut shown).await {
         Ok(read) => read,
         Err(error) => {
+            unfinished.finished();
             let result = Err(error);
             record(&result).await;
             if let Err(error) = result {
@@ -221,6 +232,7 @@ pub async fn invoke(
         shown(last); // all of it is in: the view says it is being indexed
     }
     let result = finish(kept).await;
+    unfinished.finished(); // before the await: the record below is on its way
     record(&result).await;
     send(match result {
         Ok(response) => answered(response, slug, run, kind).await,

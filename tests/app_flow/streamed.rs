@@ -206,3 +206,47 @@ async fn esc_stops_an_answer_that_is_arriving() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_cancelled_while_it_arrives_is_recorded_as_cancelled_and_h_says_so() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (portal, go) = slow_portal(builds_body(), 300_000, false);
+    let history = bkportals::history::History::new(&dir.path().join("data"));
+    let (recorded, org) = (history.clone(), sandbox.org_slug.clone());
+    let mut steps = super::run_who_am_i();
+    steps.push(Step::Show("\"number\": 0,"));
+    steps.push(key(KeyCode::Esc));
+    steps.push(Step::Show("Run cancelled."));
+    steps.push(Step::Check(Box::new(move |_| {
+        // The record is written on the blocking pool: H reads it once it is there.
+        for _ in 0..400 {
+            if !recorded.entries(&org, "who-am-i").is_empty() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        let _ = go.send(()); // the portal goes on: nobody reads it now
+    })));
+    steps.push(key(KeyCode::Char('H')));
+    steps.push(Step::Show("  -  admin  200 cancelled  "));
+    steps.push(key(KeyCode::Esc)); // the history
+    steps.push(key(KeyCode::Esc));
+    steps.push(key(KeyCode::Char('q')));
+    let services = services_with_portal(&sandbox, dir.path(), &portal).await;
+    play_on(Scripted::new(steps), services, 0).await;
+    let entry = run_recorded(&sandbox, &dir);
+    assert!(entry.cancelled, "{entry:?}");
+    assert_eq!(entry.status, Some(200));
+    assert_eq!(entry.error, None);
+    assert!(entry
+        .answer
+        .starts_with(r#"{"data":{"builds":[{"number":0,"#));
+    // What had reached the app by Esc (the first piece at least), not the whole.
+    assert!(
+        entry.answer_bytes >= entry.answer.len() as u64
+            && entry.answer_bytes < builds_body().len() as u64,
+        "what had arrived, not the whole: {}",
+        entry.answer_bytes
+    );
+}

@@ -14,6 +14,7 @@ pub const ENTER: &str = "\r";
 pub const ESC: &str = "\x1b";
 pub const CTRL_S: &str = "\x13";
 pub const CTRL_R: &str = "\x12";
+pub const CTRL_C: &str = "\x03";
 pub const DOWN: &str = "\x1b[B";
 pub const END: &str = "\x1b[F";
 pub const BACKSPACE: &str = "\x7f";

@@ -2,7 +2,9 @@
 //! atomically, so nothing typed is lost to a quit, a crash or a signal.
 //! A damaged file is set aside (renamed `.corrupt`) and reported, never fatal.
 //! Each file names the process that wrote it (`drafts/owner.rs`), so a draft
-//! another bkportals is still editing is not offered as abandoned.
+//! another bkportals is still editing is not offered as abandoned, and a
+//! lock per portal (`drafts/claim.rs`) lets only one running bkportals write
+//! a portal's draft.
 
 use std::path::{Path, PathBuf};
 
@@ -11,7 +13,10 @@ use serde::{Deserialize, Serialize};
 use crate::buildkite::Portal;
 use crate::fsutil::write_private_file;
 
+mod claim;
 mod owner;
+
+pub use claim::Claim;
 
 /// An unsaved edit of one portal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -77,10 +82,35 @@ impl DraftStore {
             .join(format!("{}.json", file_safe(slug)))
     }
 
+    fn claim_path(&self, org: &str, slug: &str) -> PathBuf {
+        claim::lock_path(&self.dir, &file_safe(org), &file_safe(slug))
+    }
+
+    /// Makes this process the one that edits `slug` (until `remove` or
+    /// `release`), unless another running bkportals does.
+    pub fn claim(&self, org: &str, slug: &str) -> std::io::Result<Claim> {
+        claim::claim(&self.claim_path(org, slug))
+    }
+
+    /// Whether another running bkportals edits `slug` now.
+    pub fn edited_elsewhere(&self, org: &str, slug: &str) -> bool {
+        claim::held_elsewhere(&self.claim_path(org, slug)).is_some()
+    }
+
+    /// Whether a draft of `slug` is on disk.
+    pub fn has_draft(&self, org: &str, slug: &str) -> bool {
+        self.path(org, slug).exists()
+    }
+
     /// Writes `draft`, owned by this process until `release`. (Without the
     /// owner's lock it is written unowned: another bkportals would offer it
-    /// as abandoned, as all drafts were before owners were recorded.)
+    /// as abandoned, as all drafts were before owners were recorded.) When
+    /// another running bkportals edits the portal, nothing is written: the
+    /// error says so (`DraftStore::is_edited_elsewhere`).
     pub fn save(&self, draft: &Draft) -> std::io::Result<()> {
+        if let Claim::Elsewhere(pid) = self.claim(&draft.org, &draft.slug)? {
+            return Err(std::io::Error::other(EditedElsewhere(pid)));
+        }
         let owned = Owned {
             owner: owner::hold(&self.dir).ok(),
             draft,
@@ -92,14 +122,23 @@ impl DraftStore {
     /// This process writes no more drafts: from now on they are an earlier
     /// session's, offered to the next bkportals.
     pub fn release(&self) {
+        claim::release_all(&self.dir);
         owner::release(&self.dir);
     }
 
+    /// Removes the draft of `slug`, unless another running bkportals edits
+    /// that portal: then its draft is left as it is.
     pub fn remove(&self, org: &str, slug: &str) -> std::io::Result<()> {
-        match std::fs::remove_file(self.path(org, slug)) {
+        let claim = self.claim_path(org, slug);
+        if claim::held_elsewhere(&claim).is_some() {
+            return Ok(());
+        }
+        let removed = match std::fs::remove_file(self.path(org, slug)) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
-        }
+        };
+        claim::release(&claim);
+        removed
     }
 
     /// The data dir the drafts live in (others keep their files beside them).
@@ -140,10 +179,7 @@ impl DraftStore {
                     owner: Some(pid),
                     draft,
                 }) if owner::live_elsewhere(&self.dir, pid) => {
-                    problems.push(format!(
-                        "the draft of {} is being edited in another bkportals still running (process {pid}), so it is not edited here (marked E in the list); it is offered here once that one ends.",
-                        draft.slug
-                    ));
+                    problems.push(edited_elsewhere_note(&draft.slug, Some(pid)));
                     elsewhere.push(draft.slug);
                 }
                 Ok(found) => drafts.push(found.draft),
@@ -158,12 +194,40 @@ impl DraftStore {
                 }
             }
         }
+        // Portals another instance edits whose draft it has not written yet.
+        for (slug, pid) in self.claimed_elsewhere(org) {
+            if !elsewhere.contains(&slug) {
+                problems.push(edited_elsewhere_note(&slug, pid));
+                drafts.retain(|d| d.slug != slug);
+                elsewhere.push(slug);
+            }
+        }
         drafts.sort_by(|a, b| a.slug.cmp(&b.slug));
         Loaded {
             drafts,
             problems,
             elsewhere,
         }
+    }
+
+    /// The portals of `org` another running bkportals has claimed, with its
+    /// process number when known.
+    fn claimed_elsewhere(&self, org: &str) -> Vec<(String, Option<u32>)> {
+        let dir = self.dir.join(".owners").join(file_safe(org));
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .filter_map(|entry| {
+                let path = entry.path();
+                let slug = path.file_name()?.to_str()?.strip_suffix(".lock")?;
+                match claim::held_elsewhere(&path)? {
+                    Claim::Elsewhere(pid) => Some((slug.to_owned(), pid)),
+                    Claim::Ours => None,
+                }
+            })
+            .collect()
     }
 
     /// Notes that a new portal's token dialog is open (the token itself is in
@@ -200,6 +264,36 @@ impl DraftStore {
         let path = self.dir.join(file_safe(org)).join("open-token-dialog");
         std::fs::read_to_string(path).ok().filter(|s| !s.is_empty())
     }
+}
+
+/// Why `DraftStore::save` wrote nothing: another running bkportals (this
+/// process number, when known) edits that portal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EditedElsewhere(pub Option<u32>);
+
+impl std::fmt::Display for EditedElsewhere {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(pid) => write!(f, "another bkportals (process {pid}) is editing it"),
+            None => write!(f, "another bkportals is editing it"),
+        }
+    }
+}
+
+impl std::error::Error for EditedElsewhere {}
+
+impl EditedElsewhere {
+    /// The refusal inside an error from `DraftStore::save`, if it is one.
+    pub fn in_error(error: &std::io::Error) -> Option<EditedElsewhere> {
+        error.get_ref()?.downcast_ref::<EditedElsewhere>().copied()
+    }
+}
+
+fn edited_elsewhere_note(slug: &str, pid: Option<u32>) -> String {
+    let process = pid.map(|p| format!(" (process {p})")).unwrap_or_default();
+    format!(
+        "the draft of {slug} is being edited in another bkportals still running{process}, so it is not edited here (marked E in the list); it is offered here once that one ends."
+    )
 }
 
 /// Slugs are safe already; this keeps any other name inside its folder,
@@ -303,6 +397,51 @@ mod tests {
         let (drafts, problems) = store.load("acme");
         assert_eq!(drafts, [draft("deploy")]);
         assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_portal_another_running_bkportals_edits_is_neither_written_nor_removed_here() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = DraftStore::new(dir.path());
+        // Both started before either edited; the other one edited first.
+        let other = std::process::id().wrapping_add(1);
+        let theirs = claim::lock_as(&store.claim_path("acme", "deploy"), other);
+        let mut their_draft = draft("deploy");
+        their_draft.document = "query Theirs { viewer { user { name } } }".into();
+        let json = serde_json::to_vec(&their_draft).unwrap();
+        write_private_file(&store.path("acme", "deploy"), &json).unwrap();
+
+        let refused = store.save(&draft("deploy")).unwrap_err();
+        assert_eq!(
+            EditedElsewhere::in_error(&refused),
+            Some(EditedElsewhere(Some(other)))
+        );
+        assert_eq!(
+            refused.to_string(),
+            format!("another bkportals (process {other}) is editing it")
+        );
+        store.remove("acme", "deploy").unwrap();
+        let loaded = store.load_all("acme");
+        assert_eq!(loaded.elsewhere, ["deploy"]);
+        assert!(loaded.drafts.is_empty(), "{:?}", loaded.drafts);
+        assert!(
+            loaded.problems[0].contains(&format!("(process {other})")),
+            "{:?}",
+            loaded.problems
+        );
+        let kept: Draft =
+            serde_json::from_slice(&std::fs::read(store.path("acme", "deploy")).unwrap()).unwrap();
+        assert_eq!(kept, their_draft, "their draft is untouched");
+
+        // A portal they claimed but whose draft they have not written yet.
+        let _also = claim::lock_as(&store.claim_path("acme", "web"), other);
+        assert_eq!(store.load_all("acme").elsewhere.len(), 2);
+
+        drop(theirs); // it ended
+        assert_eq!(store.claim("acme", "deploy").unwrap(), Claim::Ours);
+        store.save(&draft("deploy")).unwrap();
+        assert_eq!(store.load_all("acme").drafts, [draft("deploy")]);
     }
 
     #[test]

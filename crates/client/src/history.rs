@@ -36,6 +36,12 @@ pub struct HistoryEntry {
     pub answer: String,
     /// The size of the whole answer.
     pub answer_bytes: u64,
+    /// Stopped in the app before it ended (Esc, or a new run): `answer`
+    /// and `answer_bytes` are what had arrived. Absent in entries written
+    /// before it existed, and left out when false, so either version reads
+    /// the other's files.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cancelled: bool,
 }
 
 impl HistoryEntry {
@@ -277,7 +283,25 @@ mod tests {
             duration_ms: n,
             answer: String::new(),
             answer_bytes: 0,
+            cancelled: false,
         }
+    }
+
+    #[test]
+    fn a_cancelled_run_is_marked_and_older_entries_read_as_not_cancelled() {
+        let dir = tempfile::tempdir().unwrap();
+        let history = History::new(dir.path());
+        let mut cancelled = entry(1);
+        cancelled.cancelled = true;
+        history.record("acme", "deploy", &entry(0)).unwrap();
+        history.record("acme", "deploy", &cancelled).unwrap();
+        let kept = history.entries("acme", "deploy");
+        assert_eq!(kept, [entry(0), cancelled]);
+        let written = serde_json::to_string(&entry(0)).unwrap();
+        assert!(!written.contains("cancelled"), "as before: {written}");
+        let old = r#"{"at":"2026-01-01T00:00:00Z","operation":null,"variables":{},"token":"admin","status":200,"error":null,"duration_ms":3,"answer":"","answer_bytes":0}"#;
+        let read: HistoryEntry = serde_json::from_str(old).unwrap();
+        assert!(!read.cancelled);
     }
 
     #[test]

@@ -52,9 +52,16 @@ impl GraphqlSchema {
     /// Parses and validates SDL. The error names the first problems and where.
     pub fn from_sdl(sdl: &str) -> Result<GraphqlSchema, String> {
         match Schema::parse_and_validate(sdl, "schema.graphql") {
-            Ok(valid) => Ok(GraphqlSchema {
-                inner: Arc::new(valid),
-            }),
+            Ok(valid) => {
+                // A document's diagnostics point into the document; the
+                // schema keeps a copy of its SDL only to point into it (the
+                // published schema's is 260 KB), which a valid one never needs.
+                let mut schema = valid.into_inner();
+                schema.sources = Default::default();
+                Ok(GraphqlSchema {
+                    inner: Arc::new(Valid::assume_valid(schema)),
+                })
+            }
             Err(with_errors) => {
                 let problems: Vec<String> = with_errors
                     .errors

@@ -305,15 +305,23 @@ pub fn assemble(rows: &[Input], values: &[Option<Value>]) -> Value {
     Value::Object(object)
 }
 
-/// What was typed, quoted for a one-line message: control characters
-/// escaped, long values cut.
+/// What was typed, quoted for a one-line message as it was typed (quotes
+/// and backslashes untouched): only what would act on a terminal (control
+/// characters, bidirectional overrides) is escaped; long values are cut.
 fn shown(text: &str) -> String {
     const MOST: usize = 40;
-    let mut quoted: String = text
-        .chars()
-        .take(MOST)
-        .flat_map(char::escape_debug)
-        .collect();
+    let acts_on_terminal = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    let mut quoted = String::new();
+    for c in text.chars().take(MOST) {
+        if acts_on_terminal(c) {
+            quoted.extend(c.escape_debug());
+        } else {
+            quoted.push(c);
+        }
+    }
     if text.chars().count() > MOST {
         quoted.push('…');
     }
@@ -342,6 +350,12 @@ fn is_whole_number(text: &str) -> bool {
     !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
 }
 
+/// A list's value that was meant as JSON: it starts as JSON does, or has a
+/// list's bracket in it (`notjson[`), which a single item seldom has.
+fn looks_like_json(trimmed: &str) -> bool {
+    trimmed.starts_with(['[', '{', '"']) || trimmed.contains(['[', ']'])
+}
+
 fn coerce(text: &str, ty: &Type, enum_values: &[String]) -> Result<Value, String> {
     let trimmed = text.trim();
     if trimmed == "null" {
@@ -361,6 +375,12 @@ fn coerce(text: &str, ty: &Type, enum_values: &[String]) -> Result<Value, String
                         other => coerce(&other.to_string(), inner, enum_values),
                     })
                     .collect::<Result<_, _>>()?,
+            )),
+            // Meant as JSON (brackets, braces, quotes), it must be JSON: a
+            // broken list taken as one item would be sent without a word.
+            Err(e) if looks_like_json(trimmed) => Err(format!(
+                "is a list ({ty}), and {} is not JSON ({e}): write it as a JSON list, like [\"a\", \"b\"], or one item without brackets or quotes",
+                shown(trimmed)
             )),
             // GraphQL accepts a single value where a list is expected.
             _ => Ok(Value::Array(vec![coerce(text, inner, enum_values)?])),
@@ -446,6 +466,25 @@ mod tests {
         assert_eq!(v[1].coerce("7").unwrap(), json!(7));
         assert_eq!(v[2].coerce("main").unwrap(), json!(["main"]));
         assert_eq!(v[2].coerce(r#"["a","b"]"#).unwrap(), json!(["a", "b"]));
+        let why = v[2].coerce(r#"["main", "feature"#).unwrap_err();
+        assert!(
+            why.contains(r#"and `["main", "feature` is not JSON"#),
+            "quoted as typed, without added backslashes: {why}"
+        );
+        let why = v[2].coerce("[\"a\u{1b}[2J\u{202e}").unwrap_err();
+        assert!(
+            why.contains(r#"`["a\u{1b}[2J\u{202e}` is not JSON"#),
+            "what acts on a terminal is escaped: {why}"
+        );
+        for broken in ["notjson[", r#"["a", "b""#, "{nope", r#""open"#] {
+            let why = v[2].coerce(broken).unwrap_err();
+            assert!(
+                why.starts_with("$branch: is a list ([String!]), and `")
+                    && why.contains("is not JSON")
+                    && why.contains(r#"write it as a JSON list, like ["a", "b"], or one item"#),
+                "{broken}: {why}"
+            );
+        }
         assert_eq!(v[3].coerce("true").unwrap(), json!(true));
         assert_eq!(v[3].coerce("null").unwrap(), json!(null));
     }

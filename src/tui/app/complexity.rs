@@ -1,13 +1,24 @@
 //! Requested complexity (`graphql::complexity`): a run's, said on the status
 //! line when it nears or passes Buildkite's limit, before Buildkite refuses
-//! it; and the operation being edited's, for the document pane's border.
+//! it; and the operation being edited's (or viewed's, before an edit), for
+//! the document pane's border.
 
 use serde_json::Value;
 
 use super::{App, Focus};
+use crate::buildkite::Portal;
 use crate::graphql::complexity::{self, thousands, OperationComplexity, MAX_REQUESTED};
 use crate::graphql::schema::GraphqlSchema;
 use crate::tui::editor::{PortalEdit, SYNC_PARSE_LIMIT};
+
+/// A saved document's count, while it is viewed without an edit: kept for
+/// its portal and text (the schema's arrival empties it).
+#[derive(Debug)]
+pub struct ViewedCount {
+    slug: String,
+    query: String,
+    operations: Vec<OperationComplexity>,
+}
 
 /// The editor's count of a document: each operation with the variables'
 /// defaults (what `check` counts); none when the document does not parse.
@@ -47,17 +58,49 @@ impl App {
             *counted = Some((edit.generation, operations));
         }
         let operations = &counted.as_ref()?.1;
+        self.operation_shown(&edit.base.slug, operations, edit.cursor())
+    }
+
+    /// The requested complexity of `portal`'s saved document while it is
+    /// viewed without an edit, as `editing_complexity` gives it with the
+    /// cursor at the start (documents over `SYNC_PARSE_LIMIT`: once opened).
+    pub fn viewing_complexity(&self, portal: &Portal) -> Option<OperationComplexity> {
+        if portal.query.len() > SYNC_PARSE_LIMIT {
+            return None;
+        }
+        let mut kept = self.viewed_count.borrow_mut();
+        let current = kept
+            .as_ref()
+            .is_some_and(|k| k.slug == portal.slug && k.query == portal.query);
+        if !current {
+            *kept = Some(ViewedCount {
+                slug: portal.slug.clone(),
+                query: portal.query.clone(),
+                operations: count_for_editor(&portal.query, self.schema.as_ref()),
+            });
+        }
+        let operations = &kept.as_ref()?.operations;
+        self.operation_shown(&portal.slug, operations, (0, 0))
+    }
+
+    /// Of `slug`'s counted `operations`: the one the variables pane has
+    /// chosen while it has the focus, else the one at `(row, column)`.
+    fn operation_shown(
+        &self,
+        slug: &str,
+        operations: &[OperationComplexity],
+        (row, column): (usize, usize),
+    ) -> Option<OperationComplexity> {
         let chosen = self
             .variables
             .as_ref()
-            .filter(|form| self.focus == Focus::Variables && form.slug == edit.base.slug)
+            .filter(|form| self.focus == Focus::Variables && form.slug == slug)
             .and_then(|form| form.operation_name())
             .and_then(|name| {
                 operations
                     .iter()
                     .find(|op| op.name.as_deref() == Some(name))
             });
-        let (row, column) = edit.cursor();
         let at_cursor = || {
             operations
                 .iter()

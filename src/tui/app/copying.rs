@@ -1,6 +1,7 @@
-//! `y` and `p` in the response: the value, or the JSON path, under the
-//! cursor to the clipboard, and a status that says which was copied: the
-//! path and the value's size, never the value itself (it may be a secret).
+//! `y`, `p` and `c` in the response: the value, or the JSON path, under
+//! the cursor, or the whole body shown, to the clipboard, and a status that
+//! says which was copied: the path and the size, never the value itself
+//! (it may be a secret).
 
 use super::App;
 use crate::text::sanitize_line;
@@ -46,6 +47,31 @@ impl App {
             format!("the path {path}")
         });
         vec![Command::Copy(text)]
+    }
+
+    /// `c`: the body shown (the answer's, or its jq filter's result) to
+    /// the clipboard, and a status that says which and its size.
+    pub(super) fn copy_body(&mut self) -> Vec<Command> {
+        let Some(view) = self.selected_answer().map(|a| &a.view) else {
+            return Vec::new();
+        };
+        if let Some(path) = view.body.source().spilled_to() {
+            let text = format!(
+                "The body is {} MB, too large for a clipboard; s saves it (it is in {} until then).",
+                view.body.raw().len() >> 20,
+                path.display()
+            );
+            self.say(text);
+            return Vec::new();
+        }
+        let body = view.body.raw().to_owned();
+        let what = if view.filter.is_some() {
+            "the jq filter's result"
+        } else {
+            "the answer's body"
+        };
+        self.copying = Some(format!("{what} ({})", size(body.len())));
+        vec![Command::Copy(body)]
     }
 
     /// The clipboard's answer, naming what `y`, `p` or Ctrl-c/Ctrl-x copied.

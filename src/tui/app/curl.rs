@@ -28,6 +28,11 @@ impl App {
             ));
             return Vec::new();
         };
+        // The clipboard's answer names it: a command, its token a placeholder.
+        self.copying = Some(format!(
+            "a curl command for {} ($TOKEN in place of its token)",
+            crate::text::sanitize_line(&slug)
+        ));
         vec![Command::CopyCurl {
             slug,
             operation,

@@ -87,6 +87,10 @@ impl App {
                 return self.on_conflict_choice(choice, conflict)
             }
             DialogAction::WriteResponse { path, overwrite } => {
+                self.last_save_path = Some(
+                    std::path::absolute(&path)
+                        .map_or_else(|_| path.clone(), |p| p.display().to_string()),
+                );
                 let contents = self
                     .selected_answer()
                     .map(|a| a.view.body.source().clone())

@@ -2,7 +2,7 @@
 //! diagnostics asked of the worker; the schema they are checked against.
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{App, Cause, CompletionPopup, Focus};
 use crate::graphql::completion;
@@ -11,6 +11,7 @@ use crate::graphql::schema::GraphqlSchema;
 use crate::text::sanitize_line;
 use crate::tui::dialogs::{Dialog, Explain, FormMode};
 use crate::tui::editor::{Find, EDITABLE_LIMIT};
+use crate::tui::input::typed_char;
 use crate::tui::keymap::Action;
 use crate::tui::layout::inner_height;
 use crate::tui::message::Command;
@@ -20,7 +21,6 @@ pub const CREATION_KEY: &str = "\u{0}new portal";
 
 impl App {
     pub(super) fn document_key(&mut self, key: KeyEvent, action: Option<Action>) -> Vec<Command> {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let Some(slug) = self.selected_slug() else {
             self.focus = Focus::List;
             return Vec::new();
@@ -98,10 +98,8 @@ impl App {
                     self.resolved(Cause::Save); // "Saved" no longer holds
                 }
                 // Typing a name opens the list by itself.
-                if let KeyCode::Char(c) = key.code {
-                    if !ctrl && (c.is_ascii_alphanumeric() || c == '_') {
-                        self.open_completion(&slug, false);
-                    }
+                if typed_char(key).is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    self.open_completion(&slug, false);
                 }
             }
         }
@@ -170,10 +168,9 @@ impl App {
         let Some(find) = edit.find.as_mut().filter(|f| f.typing) else {
             return false;
         };
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let typed = typed_char(key);
         if std::mem::take(&mut find.prefilled)
-            && matches!(key.code, KeyCode::Char(_) | KeyCode::Backspace)
-            && !ctrl
+            && (typed.is_some() || key.code == KeyCode::Backspace)
         {
             find.needle.clear();
         }
@@ -197,7 +194,7 @@ impl App {
             KeyCode::Backspace => {
                 find.needle.pop();
             }
-            KeyCode::Char(c) if !ctrl => find.needle.push(c),
+            _ if typed.is_some() => find.needle.extend(typed),
             _ => {
                 // Anything else ends the typing and acts as usual.
                 find.typing = false;
@@ -489,6 +486,19 @@ impl App {
         }
     }
 
+    /// What a find said ("Found again from the top.") goes when no find is
+    /// open on the document shown, however it closed (Esc, Enter on an
+    /// empty needle, another portal).
+    pub(super) fn resolve_closed_find(&mut self) {
+        let open = self
+            .selected_slug()
+            .and_then(|slug| self.edits.get(&slug))
+            .is_some_and(|edit| edit.find.is_some());
+        if !open {
+            self.resolved(Cause::Find);
+        }
+    }
+
     pub(super) fn on_schema(
         &mut self,
         schema: GraphqlSchema,
@@ -507,6 +517,7 @@ impl App {
             self.say("GraphQL schema fetched: documents are validated against it.");
         }
         self.schema = Some(schema);
+        *self.viewed_count.get_mut() = None; // counted with the schema it had
         self.forget_risks();
         for edit in self.edits.values_mut() {
             edit.revalidate();

@@ -40,13 +40,14 @@ impl App {
     }
 
     /// `d` in the history without two marked runs: the selected run's
-    /// answer against the one on screen, when there is one small enough.
+    /// answer against the one on screen, when there is one small enough
+    /// (the answer itself, not a jq filter's view of it: runs record answers).
     pub(super) fn compare_with_answer(&mut self, mut dialog: HistoryDialog) {
         let answer = self
             .answers
             .get(&dialog.slug)
             .filter(|a| a.view.arrival.is_none()) // a part is not the answer
-            .map(|a| a.view.body.raw())
+            .map(|a| a.view.answer_body().raw())
             .filter(|raw| raw.len() <= COMPARE_LIMIT);
         match answer {
             Some(answer) => dialog.compare_with(answer),

@@ -1,10 +1,11 @@
 //! Keys, pastes and the mouse: dialogs first, then the filter and the
 //! response search, then the focused pane's keymap.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 
 use super::{App, Focus};
-use crate::tui::dialogs::{DeletePrompt, Dialog};
+use crate::tui::dialogs::{is_ctrl_c, is_modified_letter, DeletePrompt, Dialog};
+use crate::tui::input::typed_char;
 use crate::tui::keymap::{self, Action, Context};
 use crate::tui::layout;
 use crate::tui::message::Command;
@@ -29,14 +30,15 @@ impl Focus {
 
 impl App {
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        // Ctrl-c closes what is open as Esc does, so a quit never takes
+        // what was typed there; the pinned dialogs take Ctrl-c themselves
+        // (the token dialog asks, saying whether the token would be lost).
+        let key = if is_ctrl_c(key) && self.something_closes() {
+            KeyEvent::from(KeyCode::Esc)
+        } else {
+            key
+        };
         if let Some(dialog) = self.dialogs.take_front() {
-            // The token dialog takes Ctrl-c itself: it asks, and says
-            // whether the token would be lost.
-            if ctrl && key.code == KeyCode::Char('c') && !dialog.pinned() {
-                self.dialogs.put_back(dialog);
-                return self.ask_to_quit();
-            }
             let step = dialog.key(key);
             if let Some(keep) = step.keep {
                 self.dialogs.put_back(keep);
@@ -48,7 +50,7 @@ impl App {
             self.follow_fields_form();
             return commands;
         }
-        if ctrl && key.code == KeyCode::Char('c') && !self.document_has_selection() {
+        if is_ctrl_c(key) && !self.document_has_selection() {
             return self.ask_to_quit();
         }
         if self.show_help && self.scroll_help(key) {
@@ -58,6 +60,11 @@ impl App {
             self.show_help = false;
             self.show_messages = false;
             return Vec::new();
+        }
+        // F1 opens the help over a prompt too; the prompt waits under it,
+        // as typed, for the key that closes the help.
+        if keymap::global(key) == Some(Action::Help) && self.prompt_open() {
+            return self.global_action(Action::Help).unwrap_or_default();
         }
         if self.list.filtering {
             self.filter_key(key);
@@ -75,7 +82,7 @@ impl App {
                 // The list takes Tab (insert) before it can move the focus.
                 return self.document_key(key, None);
             }
-            if !matches!(key.code, KeyCode::Char(_)) || ctrl {
+            if typed_char(key).is_none() {
                 // Ctrl-s and the like act as usual and close the list.
                 self.completion = None;
             }
@@ -92,6 +99,31 @@ impl App {
         }
     }
 
+    /// A dialog Ctrl-c closes, an overlay, or a prompt being typed: what
+    /// Ctrl-c closes (as Esc) rather than quitting.
+    fn something_closes(&self) -> bool {
+        match self.dialogs.front() {
+            Some(dialog) => !dialog.pinned(),
+            None => self.show_help || self.show_messages || self.prompt_open(),
+        }
+    }
+
+    /// A one-line prompt typed into outside a dialog: the list's filter,
+    /// the response's search or jq filter, the document's find.
+    pub(super) fn prompt_open(&self) -> bool {
+        let answer = self
+            .selected_slug()
+            .and_then(|slug| self.answers.get(&slug));
+        let find_typing = self.focus == Focus::Document
+            && self
+                .selected_edit()
+                .and_then(|edit| edit.find.as_ref())
+                .is_some_and(|find| find.typing);
+        self.list.filtering
+            || answer.is_some_and(|a| a.view.searching.is_some() || a.view.filtering.is_some())
+            || find_typing
+    }
+
     /// A key that scrolls the help; false for the others (they close it),
     /// and for every key when the help fits (it says "any key closes this").
     fn scroll_help(&mut self, key: KeyEvent) -> bool {
@@ -102,6 +134,9 @@ impl App {
         let last = total.saturating_sub(rows);
         let page = rows.saturating_sub(1).max(1);
         let at = self.help_scroll.min(last);
+        if is_modified_letter(key) {
+            return false; // Ctrl-g is not g
+        }
         self.help_scroll = match key.code {
             KeyCode::Down | KeyCode::Char('j') => (at + 1).min(last),
             KeyCode::Up | KeyCode::Char('k') => at.saturating_sub(1),
@@ -177,8 +212,8 @@ impl App {
             }
             KeyCode::Down => list.move_selection(1, height),
             KeyCode::Up => list.move_selection(-1, height),
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                list.filter.push(c);
+            _ if typed_char(key).is_some() => {
+                list.filter.extend(typed_char(key));
                 list.refilter(None, height);
             }
             _ => {}
@@ -406,6 +441,7 @@ impl App {
             drafts,
             selected,
             existing,
+            discarding: false,
         }))
     }
 }

@@ -109,6 +109,61 @@ impl App {
         true
     }
 
+    /// The draft writer could not write the draft of `slug`: another
+    /// running bkportals edits it too (both started before either edited).
+    /// The edit here stays, in memory only; no draft of it is written or
+    /// removed from now on, so the other one's draft is kept as it is.
+    pub(super) fn draft_refused(&mut self, slug: String, pid: Option<u32>) {
+        if self.is_edited_elsewhere(&slug) {
+            return;
+        }
+        let process = pid.map(|p| format!(" (process {p})")).unwrap_or_default();
+        let what = if slug == super::persist::NEW_PORTAL_DRAFT {
+            "A new portal is being written".to_owned()
+        } else {
+            format!("{slug} is being edited")
+        };
+        self.warn(format!(
+            "{what} in another bkportals too{process}: this edit is not kept on disk, so that one's draft is not overwritten. Save it to Buildkite, or quit that one first, before quitting here."
+        ));
+        self.drafts_elsewhere.push(slug);
+    }
+
+    /// The instance that held `slug` has ended. Without a draft of it on
+    /// disk, this edit is kept on disk from now on; with one (its edit, now
+    /// an earlier session's), this edit stays in memory so that draft is not
+    /// overwritten, and the next start offers it.
+    pub(super) fn draft_freed(&mut self, slug: String, left_draft: bool) {
+        if left_draft {
+            self.warn(format!(
+                "The other bkportals editing {slug} has ended and left its draft on disk. Your edit here is still in memory only (writing it would overwrite that draft): save it to Buildkite (Ctrl-s); the next start offers that draft to compare with."
+            ));
+            return;
+        }
+        self.drafts_elsewhere.retain(|s| *s != slug);
+        // Written at the next sync, as if never written.
+        self.persisted.forget(&slug);
+        self.say(format!(
+            "The other bkportals editing {slug} has ended: your edit here is kept on disk again."
+        ));
+    }
+
+    /// Of the `unsaved` edits (as the quit dialog names them), those kept in
+    /// memory only because another bkportals edits them.
+    pub(super) fn not_on_disk(&self, unsaved: &[String]) -> Vec<String> {
+        unsaved
+            .iter()
+            .filter(|name| {
+                let key = match name.as_str() {
+                    super::persist::NEW_PORTAL_UNSAVED => super::persist::NEW_PORTAL_DRAFT,
+                    slug => slug,
+                };
+                self.is_edited_elsewhere(key)
+            })
+            .cloned()
+            .collect()
+    }
+
     /// Shows `portals`, the list as the last session left it, until the
     /// listing under way (`init` started it) replaces it.
     pub fn show_cached_list(&mut self, portals: Vec<Portal>) {

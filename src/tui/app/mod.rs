@@ -150,6 +150,10 @@ pub struct App {
     /// What `y`, `p` or a document's Ctrl-c is copying, for the status once
     /// the clipboard answers.
     copying: Option<String>,
+    /// Where `s` saved an answer last in this session: offered next time.
+    last_save_path: Option<String>,
+    /// The requested complexity of the document viewed without an edit.
+    viewed_count: std::cell::RefCell<Option<complexity::ViewedCount>>,
     /// The first line of the help shown (it scrolls when taller than the screen).
     pub help_scroll: usize,
     /// The focused pane has the whole screen.
@@ -202,6 +206,8 @@ impl App {
             schema_asked: false,
             show_help: false,
             copying: None,
+            last_save_path: None,
+            viewed_count: std::cell::RefCell::new(None),
             help_scroll: 0,
             zoomed: false,
             messages: std::collections::VecDeque::new(),
@@ -241,9 +247,12 @@ impl App {
         }
         self.pending_drafts = drafts;
         if let Some(slug) = open_token_dialog {
-            self.warn(format!(
-                "bkportals stopped while showing the new token of {slug}: it is in the token store (`bkportals token list`)."
-            ));
+            self.warn(if self.has_token(&slug) {
+                format!("bkportals stopped while showing the new token of {slug}: it is in the token store (`bkportals token list`).")
+            } else {
+                // The store did not keep it (a --demo store lives in memory, as its sandbox does).
+                format!("bkportals stopped while showing the new token of {slug}, and the token store does not have it: it cannot be shown again (`bkportals rotate {slug}` makes a new one; with --demo, the sandbox starts afresh and that portal is gone).")
+            });
         } else if let Some(problem) = problems.first() {
             self.warn(format!("Note: {problem}"));
         } else if self.create_draft.is_some() {
@@ -319,7 +328,7 @@ impl App {
                 .dialogs
                 .any(|d| matches!(d, Dialog::Form(f) if typed(f)));
         if creating {
-            unsaved.push("the new portal".to_owned());
+            unsaved.push(persist::NEW_PORTAL_UNSAVED.to_owned());
         }
         unsaved
     }
@@ -417,6 +426,7 @@ impl App {
         self.clear_stale_status(before);
         self.sync_variables();
         self.edit_focused_document();
+        self.resolve_closed_find();
         if self.focus != Focus::Document
             || !self.dialogs.is_empty()
             || self.completion.as_ref().map(|c| &c.slug) != self.selected_slug().as_ref()
@@ -501,6 +511,14 @@ impl App {
             }
             Msg::Status(text) => {
                 self.say(text);
+                Vec::new()
+            }
+            Msg::DraftEditedElsewhere { slug, pid } => {
+                self.draft_refused(slug, pid);
+                Vec::new()
+            }
+            Msg::DraftFreed { slug, left_draft } => {
+                self.draft_freed(slug, left_draft);
                 Vec::new()
             }
             Msg::HistoryRead { slug, entries } => {
@@ -644,7 +662,10 @@ impl App {
             self.quit = true;
         } else {
             self.dialogs.open(super::dialogs::Confirm::dialog(
-                super::dialogs::ConfirmKind::Quit { unsaved },
+                super::dialogs::ConfirmKind::Quit {
+                    not_on_disk: self.not_on_disk(&unsaved),
+                    unsaved,
+                },
             ));
         }
         Vec::new()

@@ -16,6 +16,9 @@ use crate::tui::message::Command;
 /// spaces), so it cannot collide with a portal's draft.
 pub const NEW_PORTAL_DRAFT: &str = "new portal";
 
+/// How the quit dialog names the portal being created.
+pub const NEW_PORTAL_UNSAVED: &str = "the new portal";
+
 /// What was last sent to disk.
 #[derive(Debug, Default)]
 pub struct Marks {
@@ -25,6 +28,16 @@ pub struct Marks {
     creation: Option<u64>,
     /// The variables forms' values.
     form_values: crate::tui::run::Remembered,
+}
+
+impl Marks {
+    /// `key`'s draft counts as never sent: the next sync writes it.
+    pub(super) fn forget(&mut self, key: &str) {
+        self.edits.remove(key);
+        if key == NEW_PORTAL_DRAFT {
+            self.creation = None;
+        }
+    }
 }
 
 impl App {
@@ -55,7 +68,9 @@ impl App {
             }
             let dirty = edit.is_dirty();
             let was_dirty = previous.is_some_and(|(_, _, d)| *d);
-            if dirty {
+            if self.drafts_elsewhere.contains(slug) {
+                // Another bkportals edits it: its draft is not ours to touch.
+            } else if dirty {
                 commands.push(Command::WriteDraft(Box::new(edit.to_draft(&self.org))));
             } else if was_dirty {
                 commands.push(Command::RemoveDraft(slug.clone()));
@@ -80,6 +95,9 @@ impl App {
             _ => None,
         });
         let form = open.or(self.create_draft.as_deref());
+        if self.drafts_elsewhere.iter().any(|s| s == NEW_PORTAL_DRAFT) {
+            return; // another bkportals is writing a new portal: its draft stays
+        }
         match (form, self.persisted.creation) {
             // A form nobody typed into yet is not worth a draft.
             (Some(form), None) if form.revision == 0 => {}

@@ -677,24 +677,15 @@ impl App {
             Some(Action::Left | Action::Right) => {
                 self.say("Wrap is on (w), so lines do not scroll sideways: w turns it off.");
             }
-            Some(Action::CopyBody) => {
-                if let Some(path) = view.body.source().spilled_to() {
-                    let text = format!(
-                        "The body is {} MB, too large for a clipboard; s saves it (it is in {} until then).",
-                        view.body.raw().len() >> 20,
-                        path.display()
-                    );
-                    self.say(text);
-                    return Vec::new();
-                }
-                return vec![Command::Copy(view.body.raw().to_owned())];
-            }
+            Some(Action::CopyBody) => return self.copy_body(),
             Some(Action::CopyCurl) => return self.copy_curl(),
             Some(Action::History) => return self.open_history(),
             Some(action @ (Action::CopyValue | Action::CopyPath)) => {
                 return self.copy_under_cursor(action == Action::CopyValue);
             }
-            Some(Action::SaveBody) => self.dialogs.open(SaveResponse::dialog()),
+            Some(Action::SaveBody) => self
+                .dialogs
+                .open(SaveResponse::dialog(self.last_save_path.as_deref())),
             _ => {}
         }
         Vec::new()

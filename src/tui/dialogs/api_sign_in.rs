@@ -59,17 +59,12 @@ pub struct ApiSignIn {
 impl ApiSignIn {
     /// Signing in to `org` at the REST endpoint `endpoint`.
     pub fn new(org: &str, endpoint: &url::Url) -> ApiSignIn {
-        let host = endpoint.host_str().unwrap_or_default();
-        let buildkite = host == "buildkite.com" || host.ends_with(".buildkite.com");
         ApiSignIn {
             org: org.to_owned(),
             input: LineInput::secret(),
             checking: false,
             problem: None,
-            elsewhere: (!buildkite).then(|| match endpoint.port() {
-                Some(port) => format!("{host}:{port}"),
-                None => host.to_owned(),
-            }),
+            elsewhere: crate::api_token::other_server(endpoint),
         }
     }
 
@@ -163,24 +158,29 @@ impl ApiSignIn {
     pub fn draw(&self, frame: &mut Frame, app: &App) {
         let width = WIDTH.min(frame.area().width);
         let columns = usize::from(width.saturating_sub(2));
-        // Wrapped to the box; an indented line stays indented.
-        let text = |text: &str, style: Style| -> Vec<Line<'static>> {
-            let body = text.trim_start();
-            let indent = " ".repeat(text.len() - body.len());
-            wrap(body, columns.saturating_sub(indent.len()))
+        // `body` wrapped to the box after `lead` (a scope's name, `✗ `): the
+        // lines it wraps onto keep its indent, under its first word.
+        let text = |lead: &str, body: &str, style: Style| -> Vec<Line<'static>> {
+            let hang = " ".repeat(crate::tui::wrap::width(lead));
+            wrap(body, columns.saturating_sub(hang.len()))
                 .into_iter()
-                .map(|l| Line::from(Span::styled(format!("{indent}{l}"), style)))
+                .enumerate()
+                .map(|(i, l)| {
+                    let lead = if i == 0 { lead } else { &hang };
+                    Line::from(Span::styled(format!("{lead}{l}"), style))
+                })
                 .collect()
         };
         let org = sanitize_line(&self.org);
         let mut lines = text(
+            "",
             &format!("bkportals needs a Buildkite API access token for `{org}`, with:"),
             Style::new(),
         );
         for (scope, purpose) in NEEDED {
-            lines.extend(text(&format!("  {scope:<14} {purpose}"), dim()));
+            lines.extend(text(&format!("  {scope:<14} "), purpose, dim()));
         }
-        lines.extend(text(&self.where_to_make_one(&org), Style::new()));
+        lines.extend(text("", &self.where_to_make_one(&org), Style::new()));
         lines.push(Line::default());
         lines.extend(self.problem_lines(&text));
         let label = if self.checking {
@@ -211,16 +211,17 @@ impl ApiSignIn {
 
     fn problem_lines(
         &self,
-        text: &dyn Fn(&str, Style) -> Vec<Line<'static>>,
+        text: &dyn Fn(&str, &str, Style) -> Vec<Line<'static>>,
     ) -> Vec<Line<'static>> {
         let warning = Style::new().fg(Color::Yellow);
         let mut lines = Vec::new();
         match &self.problem {
             None => return lines,
-            Some(Problem::Said(said)) => lines.extend(text(&format!("✗ {said}"), error_style())),
+            Some(Problem::Said(said)) => lines.extend(text("✗ ", said, error_style())),
             Some(Problem::Lacking { missing, can_list }) => {
                 lines.extend(text(
-                    "✗ Buildkite accepted the token, but it lacks:",
+                    "✗ ",
+                    "Buildkite accepted the token, but it lacks:",
                     error_style(),
                 ));
                 for scope in missing {
@@ -228,7 +229,7 @@ impl ApiSignIn {
                         .iter()
                         .find(|(name, _)| name == scope)
                         .map_or("", |(_, purpose)| purpose);
-                    lines.extend(text(&format!("  {scope:<14} {purpose}"), warning));
+                    lines.extend(text(&format!("  {scope:<14} "), purpose, warning));
                 }
                 let then = if *can_list {
                     "and press Enter to check again, paste another, or Ctrl-o to use it as it is."
@@ -239,7 +240,7 @@ impl ApiSignIn {
                     None => format!("in the token's settings at {TOKEN_SETTINGS}"),
                     Some(server) => format!("to the token on {}", sanitize_line(server)),
                 };
-                lines.extend(text(&format!("Add them {place} {then}"), Style::new()));
+                lines.extend(text("", &format!("Add them {place} {then}"), Style::new()));
             }
         }
         lines.push(Line::default());

@@ -32,7 +32,12 @@ pub enum ConfirmKind {
         summary: String,
     },
     /// What is unsaved: portal slugs, and "the new portal".
-    Quit { unsaved: Vec<String> },
+    /// `not_on_disk`: those of them another running bkportals edits too, so
+    /// their drafts were not written (quitting loses them).
+    Quit {
+        unsaved: Vec<String>,
+        not_on_disk: Vec<String>,
+    },
     /// Ctrl-r while the portal has unsaved changes: Buildkite runs the saved
     /// document, not the one on screen.
     /// `saved`: what `r` (run the saved version) sends, said in full as
@@ -178,19 +183,10 @@ impl Confirm {
                 false,
                 "Create anyway?  y create · n keep editing",
             ),
-            ConfirmKind::Quit { unsaved } => (
-                " Quit? ",
-                vec![
-                    Line::from(format!("Unsaved: {}.", sanitize_line(&unsaved.join(", ")))),
-                    Line::from(Span::styled(
-                        "They stay on disk as drafts: the next start offers them.",
-                        dim(),
-                    )),
-                    Line::default(),
-                    Line::from("Quit now?  y quit · n stay"),
-                ],
-                60,
-            ),
+            ConfirmKind::Quit {
+                unsaved,
+                not_on_disk,
+            } => (" Quit? ", quit_text(unsaved, not_on_disk), 60),
             ConfirmKind::Run {
                 slug,
                 document,
@@ -295,6 +291,37 @@ fn discard_text(
 }
 
 /// A document with errors, about to be sent: what is wrong and what asks.
+/// The quit question: what is unsaved, and what of it quitting loses.
+fn quit_text(unsaved: &[String], not_on_disk: &[String]) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(format!(
+        "Unsaved: {}.",
+        sanitize_line(&unsaved.join(", "))
+    ))];
+    if not_on_disk.len() < unsaved.len() {
+        let they = if not_on_disk.is_empty() {
+            "They"
+        } else {
+            "The others"
+        };
+        lines.push(Line::from(Span::styled(
+            format!("{they} stay on disk as drafts: the next start offers them."),
+            dim(),
+        )));
+    }
+    if !not_on_disk.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "Not on disk: {} (another bkportals edits it, or left its draft of it, which this edit would overwrite). Quitting loses this edit.",
+                sanitize_line(&not_on_disk.join(", "))
+            ),
+            error_style(),
+        )));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from("Quit now?  y quit · n stay"));
+    lines
+}
+
 fn errors_text(
     title: &'static str,
     summary: &str,

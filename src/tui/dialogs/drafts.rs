@@ -11,7 +11,7 @@ use super::{Dialog, DialogAction, Step};
 use crate::drafts::Draft;
 use crate::text::sanitize_line;
 use crate::tui::app::App;
-use crate::tui::view::dim;
+use crate::tui::view::{dim, error_style};
 
 /// The dialog's width, when the screen has it.
 const WIDTH: u16 = 80;
@@ -22,6 +22,9 @@ pub struct DraftsDialog {
     pub selected: usize,
     /// Slugs that exist on Buildkite (as listed when the dialog opened).
     pub existing: Vec<String>,
+    /// `x` was pressed: the selected draft goes only once `y` confirms it
+    /// (a draft is all that is left of that edit).
+    pub discarding: bool,
 }
 
 impl DraftsDialog {
@@ -30,6 +33,9 @@ impl DraftsDialog {
             return Step::close();
         };
         let exists = self.existing.contains(&slug);
+        if self.discarding {
+            return self.confirm_discard(key, slug);
+        }
         match key.code {
             KeyCode::Esc => Step::act(DialogAction::DraftsLater(self.drafts)),
             KeyCode::Up => {
@@ -41,13 +47,8 @@ impl DraftsDialog {
                 Step::keep(Dialog::Drafts(self))
             }
             KeyCode::Char('x') => {
-                self.drafts.remove(self.selected);
-                self.selected = self.selected.min(self.drafts.len().saturating_sub(1));
-                let keep = (!self.drafts.is_empty()).then_some(Dialog::Drafts(self));
-                Step {
-                    keep,
-                    action: Some(DialogAction::DiscardDraft(slug)),
-                }
+                self.discarding = true;
+                Step::keep(Dialog::Drafts(self))
             }
             KeyCode::Char('r') | KeyCode::Char('d') if !exists => Step::keep_and(
                 Dialog::Drafts(self),
@@ -64,6 +65,24 @@ impl DraftsDialog {
                 })
             }
             _ => Step::keep(Dialog::Drafts(self)),
+        }
+    }
+
+    /// After `x`: `y` discards the selected draft, any other key keeps it.
+    fn confirm_discard(mut self, key: KeyEvent, slug: String) -> Step {
+        self.discarding = false;
+        if key.code != KeyCode::Char('y') {
+            return Step::keep_and(
+                Dialog::Drafts(self),
+                DialogAction::Status(format!("Kept the draft of {slug}.")),
+            );
+        }
+        self.drafts.remove(self.selected);
+        self.selected = self.selected.min(self.drafts.len().saturating_sub(1));
+        let keep = (!self.drafts.is_empty()).then_some(Dialog::Drafts(self));
+        Step {
+            keep,
+            action: Some(DialogAction::DiscardDraft(slug)),
         }
     }
 
@@ -97,6 +116,25 @@ impl DraftsDialog {
         }
         lines.push(Line::default());
         let width = frame.area().width.min(WIDTH);
+        if let Some(draft) = self
+            .discarding
+            .then(|| self.drafts.get(self.selected))
+            .flatten()
+        {
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "Discard the draft of {}? Its edit is lost: this cannot be undone.",
+                    sanitize_line(&draft.slug)
+                ),
+                error_style(),
+            )));
+            lines.extend(key_lines(
+                "y discard · any other key keeps it",
+                usize::from(width.saturating_sub(2)),
+            ));
+            message(frame, " Drafts ", lines, width);
+            return;
+        }
         lines.extend(key_lines(
             "r restore · d compare with Buildkite's version · x discard · Esc later (D reviews)",
             usize::from(width.saturating_sub(2)),

@@ -17,10 +17,11 @@ use crate::graphql::schema::GraphqlSchema;
 use crate::text::sanitize_line;
 use crate::tui::app::App;
 use crate::tui::editor::{
-    indent_newline, insert_completion, paste_into, Field, FieldDraft, SYNC_PARSE_LIMIT,
+    edit_document, insert_completion, paste_into, Field, FieldDraft, Keyed, SYNC_PARSE_LIMIT,
 };
 use crate::tui::input::LineInput;
 use crate::tui::layout::centered;
+use crate::tui::undo::{EditClass, UndoGroups};
 use crate::tui::view::{
     dim, draw_completion, draw_document_text, error_style, pane, spinner, DocumentText,
 };
@@ -54,6 +55,8 @@ pub struct PortalForm {
     pub user_invokable: bool,
     /// Only when creating: the document.
     pub document: Option<TextArea<'static>>,
+    /// The document's undo, by word or change, as the portal's editor has.
+    pub document_undo: UndoGroups,
     /// Syntax errors, found as you type (a large document's by the worker).
     pub document_diagnostics: Vec<Diagnostic>,
     /// The document is over `SYNC_PARSE_LIMIT` and changed since it was
@@ -101,10 +104,8 @@ impl PortalForm {
 
     /// A creation with these values (a fresh one, or one kept on disk).
     pub fn new_creation(fields: &FieldDraft, document: &str) -> PortalForm {
-        let mut area = TextArea::new(document.split('\n').map(str::to_owned).collect());
-        area.set_tab_length(2);
         let mut form = PortalForm::with_fields(FormMode::Create, fields);
-        form.document = Some(area);
+        form.document = Some(crate::tui::editor::text_area(document));
         form.parse_document();
         form
     }
@@ -129,6 +130,7 @@ impl PortalForm {
             allowed_ips: LineInput::new(&draft.allowed_ips),
             user_invokable: draft.user_invokable,
             document: None,
+            document_undo: UndoGroups::default(),
             document_diagnostics: Vec::new(),
             parse_pending: false,
             parse_requested: None,
@@ -236,12 +238,15 @@ impl PortalForm {
                     return false;
                 }
                 if let Some(document) = &mut self.document {
-                    insert_completion(
-                        document,
-                        found.prefix_len + chosen.replace_before,
-                        &chosen.insert,
-                        chosen.cursor,
-                    );
+                    self.document_undo.edit(document, EditClass::Other, |area| {
+                        insert_completion(
+                            area,
+                            found.prefix_len + chosen.replace_before,
+                            &chosen.insert,
+                            chosen.cursor,
+                        );
+                        true
+                    });
                     self.document_changed();
                 }
             }
@@ -258,8 +263,8 @@ impl PortalForm {
     fn complete_after(&mut self, key: KeyEvent) {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let asked = ctrl && key.code == KeyCode::Char(' ');
-        let typed_name =
-            !ctrl && matches!(key.code, KeyCode::Char(c) if c.is_ascii_alphanumeric() || c == '_');
+        let typed_name = crate::tui::input::typed_char(key)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
         self.completion = None;
         let (Some(schema), Some(document)) = (&self.schema, &self.document) else {
             return;
@@ -289,7 +294,8 @@ impl PortalForm {
             FormRow::AllowedIps => self.allowed_ips.paste(text),
             FormRow::Document => {
                 if let Some(doc) = &mut self.document {
-                    paste_into(doc, text);
+                    let undo = &mut self.document_undo;
+                    undo.edit(doc, EditClass::Other, |area| paste_into(area, text));
                     self.document_changed();
                 }
             }
@@ -387,7 +393,8 @@ impl PortalForm {
                 let row = self.focused();
                 let handled = match row {
                     FormRow::UserInvokable => {
-                        if matches!(key.code, KeyCode::Char(' ') | KeyCode::Enter) {
+                        let toggles = matches!(key.code, KeyCode::Char(' ') | KeyCode::Enter);
+                        if toggles && !super::is_modified_letter(key) {
                             self.user_invokable = !self.user_invokable;
                             true
                         } else {
@@ -401,12 +408,15 @@ impl PortalForm {
                         {
                             false
                         } else if let Some(document) = &mut self.document {
-                            let changed = if key.code == KeyCode::Enter && key.modifiers.is_empty()
-                            {
-                                indent_newline(document);
-                                true
-                            } else {
-                                document.input(key)
+                            let undo = &mut self.document_undo;
+                            let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+                            let changed = match key.code {
+                                KeyCode::Char('z') if ctrl => undo.undo(document),
+                                KeyCode::Char('y') if ctrl => undo.redo(document),
+                                _ => {
+                                    let keyed = edit_document(document, undo, FORM_PAGE, key);
+                                    keyed == Keyed::Changed
+                                }
                             };
                             if changed {
                                 self.document_changed();
@@ -439,6 +449,10 @@ impl PortalForm {
 
 /// A key in the form: Ctrl-s submits, Esc closes (values kept), Ctrl-d
 /// throws a paused creation away, Enter on a one-line field moves on.
+/// Rows PageUp and PageDown move in the form's document (about what the
+/// form shows of it at 80x24).
+const FORM_PAGE: usize = 8;
+
 pub fn key(mut form: Box<PortalForm>, key: KeyEvent) -> Step {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl && key.code == KeyCode::Char('s') {

@@ -215,10 +215,12 @@ impl HistoryDialog {
 
 /// One entry as the list shows it: time, operation, token kind, status, duration.
 pub fn entry_line(entry: &HistoryEntry) -> String {
-    let status = match (entry.status, &entry.error) {
-        (Some(status), _) => status.to_string(),
-        (None, Some(_)) => "failed".to_owned(),
-        (None, None) => "-".to_owned(),
+    let status = match (entry.status, &entry.error, entry.cancelled) {
+        (Some(status), _, true) => format!("{status} cancelled"),
+        (None, _, true) => "cancelled".to_owned(),
+        (Some(status), _, false) => status.to_string(),
+        (None, Some(_), false) => "failed".to_owned(),
+        (None, None, false) => "-".to_owned(),
     };
     format!(
         "{}  {}  {}  {}  {} ms",

@@ -6,7 +6,7 @@
 //! of `Dialog`; the actions it needs in `DialogAction`, carried out in
 //! `app/dialog_actions.rs`.
 
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 
 use super::app::App;
@@ -219,6 +219,15 @@ impl Dialog {
     }
 
     pub fn key(self, key: KeyEvent) -> Step {
+        // A letter with Ctrl or Alt is not that letter (Ctrl-r in "Run with
+        // unsaved changes?" is not `r`): the dialogs that answer to letters
+        // get a key they have no use for. Ctrl-c reaches only the pinned
+        // dialogs (the app closes the others with it): the token's asks.
+        let key = if self.answers_to_letters() && is_modified_letter(key) && !is_ctrl_c(key) {
+            KeyEvent::from(KeyCode::Null)
+        } else {
+            key
+        };
         match self {
             Dialog::Form(form) => form::key(form, key),
             Dialog::Token(d) => d.key(key),
@@ -235,6 +244,21 @@ impl Dialog {
             Dialog::History(d) => d.key(key),
             Dialog::ApiSignIn(d) => d.key(key),
         }
+    }
+
+    /// A dialog whose letters are answers or moves, with no text typed in it.
+    fn answers_to_letters(&self) -> bool {
+        matches!(
+            self,
+            Dialog::Token(_)
+                | Dialog::Confirm(_)
+                | Dialog::Authorize(_)
+                | Dialog::SignIn(_)
+                | Dialog::Drafts(_)
+                | Dialog::Explain(_)
+                | Dialog::Conflict(_)
+                | Dialog::History(_)
+        )
     }
 
     /// Pasted text, into the focused input of the dialog (if it has one).
@@ -268,4 +292,17 @@ impl Dialog {
             Dialog::ApiSignIn(d) => d.draw(frame, app),
         }
     }
+}
+
+/// A character typed with Ctrl or Alt held.
+pub fn is_modified_letter(key: KeyEvent) -> bool {
+    matches!(key.code, KeyCode::Char(_))
+        && key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+}
+
+/// Ctrl-c: the app closes what is open with it, or quits.
+pub fn is_ctrl_c(key: KeyEvent) -> bool {
+    key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL)
 }

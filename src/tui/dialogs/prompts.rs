@@ -80,11 +80,17 @@ const SAVE_WIDTH: u16 = 72;
 const DEFAULT_NAME: &str = "response.json";
 
 impl SaveResponse {
-    /// Offers `response.json` in the working directory by its absolute
-    /// path, so what is offered is what the status line reports after.
-    pub fn dialog() -> Dialog {
-        let offered = std::path::absolute(DEFAULT_NAME)
-            .map_or_else(|_| DEFAULT_NAME.to_owned(), |p| p.display().to_string());
+    /// Offers the path of the last save in this session (`last`), else
+    /// `response.json` in the working directory, by its absolute path, so
+    /// what is offered is what the status line reports after.
+    pub fn dialog(last: Option<&str>) -> Dialog {
+        let offered = last.map_or_else(
+            || {
+                std::path::absolute(DEFAULT_NAME)
+                    .map_or_else(|_| DEFAULT_NAME.to_owned(), |p| p.display().to_string())
+            },
+            str::to_owned,
+        );
         Dialog::SaveResponse(SaveResponse {
             path: LineInput::new(&offered),
             exists: None,

@@ -6,7 +6,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::{CursorMove, TextArea};
 
 use super::{indent_newline, insert_completion, paste_into, PortalEdit};
-use crate::tui::undo::EditClass;
+use crate::tui::input::typed_char;
+use crate::tui::undo::{EditClass, UndoGroups};
 
 /// What a key in the document does, before the text area sees it.
 enum Step {
@@ -18,76 +19,110 @@ enum Step {
     Ignore,
 }
 
-impl PortalEdit {
-    /// Applies an editing key to the document. Enter keeps the line's indent,
-    /// one level deeper after an opening bracket; Tab indents.
-    pub fn key(&mut self, key: KeyEvent) {
-        let shift = key.modifiers.contains(KeyModifiers::SHIFT);
-        match self.step(key) {
-            Step::Move(moves) => {
-                self.undo.close();
-                if shift && !self.document.is_selecting() {
-                    self.document.start_selection();
-                } else if !shift {
-                    self.document.cancel_selection();
-                }
-                for m in moves {
-                    self.document.move_cursor(m);
-                }
-                // A page key moves the view with the cursor, as editors do.
-                match key.code {
-                    KeyCode::PageDown => self.scroll += self.page,
-                    KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(self.page),
-                    _ => {}
-                }
-            }
-            Step::Edit(class) => {
-                let changed = self.undo.edit(&mut self.document, class, |area| {
-                    if key.code == KeyCode::Enter && key.modifiers.is_empty() {
-                        indent_newline(area);
-                        true
-                    } else if key.code == KeyCode::Tab {
-                        indent(area)
-                    } else {
-                        area.input(key)
-                    }
-                });
-                if changed {
-                    self.reparse();
-                } else if !self.document.is_selecting() {
-                    // A key the text area only moves with (Ctrl-a, Alt-f...).
-                    self.undo.close();
-                }
-            }
-            Step::Ignore => {}
-        }
-    }
+/// What `edit_document` did with a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keyed {
+    Moved,
+    Changed,
+    Unchanged,
+}
 
-    fn step(&self, key: KeyEvent) -> Step {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        let alt = key.modifiers.contains(KeyModifiers::ALT);
-        let page = self.page.max(1);
-        match key.code {
-            KeyCode::PageDown => Step::Move(vec![CursorMove::Down; page]),
-            KeyCode::PageUp => Step::Move(vec![CursorMove::Up; page]),
-            KeyCode::Home if ctrl => Step::Move(vec![CursorMove::Top, CursorMove::Head]),
-            KeyCode::End if ctrl => Step::Move(vec![CursorMove::Bottom, CursorMove::End]),
-            KeyCode::Up => Step::Move(vec![CursorMove::Up]),
-            KeyCode::Down => Step::Move(vec![CursorMove::Down]),
-            KeyCode::Left if ctrl || alt => Step::Move(vec![CursorMove::WordBack]),
-            KeyCode::Right if ctrl || alt => Step::Move(vec![CursorMove::WordForward]),
-            KeyCode::Left => Step::Move(vec![CursorMove::Back]),
-            KeyCode::Right => Step::Move(vec![CursorMove::Forward]),
-            KeyCode::Home => Step::Move(vec![CursorMove::Head]),
-            KeyCode::End => Step::Move(vec![CursorMove::End]),
-            // The text area's own undo/redo and emacs page moves would
-            // bypass the edit groups or scroll a view it never draws.
-            KeyCode::Char('u' | 'r' | 'v') if ctrl => Step::Ignore,
-            KeyCode::Char('v') if alt => Step::Ignore,
-            KeyCode::Char(c) if !ctrl && !alt => Step::Edit(EditClass::Insert(c)),
-            KeyCode::Backspace | KeyCode::Delete => Step::Edit(EditClass::Delete),
-            KeyCode::Char('h' | 'd' | 'w') if ctrl => Step::Edit(EditClass::Delete),
-            _ => Step::Edit(EditClass::Other),
+/// Applies an editing key to a document, as every document editor of the
+/// app does (the portal's, the creation form's): Enter keeps the line's
+/// indent, one level deeper after an opening bracket; Tab indents; moves
+/// by `page` rows, to either end, by word; typing and deleting grouped for
+/// undo in `undo`.
+pub fn edit_document(
+    document: &mut TextArea<'static>,
+    undo: &mut UndoGroups,
+    page: usize,
+    key: KeyEvent,
+) -> Keyed {
+    let shift = key.modifiers.contains(KeyModifiers::SHIFT);
+    match step(key, page) {
+        Step::Move(moves) => {
+            undo.close();
+            if shift && !document.is_selecting() {
+                document.start_selection();
+            } else if !shift {
+                document.cancel_selection();
+            }
+            for m in moves {
+                document.move_cursor(m);
+            }
+            Keyed::Moved
+        }
+        Step::Edit(class) => {
+            let changed = undo.edit(document, class, |area| {
+                if key.code == KeyCode::Enter && key.modifiers.is_empty() {
+                    indent_newline(area);
+                    true
+                } else if let EditClass::Insert(c) = class {
+                    // The text area types nothing with Ctrl and Alt (AltGr).
+                    area.insert_char(c);
+                    true
+                } else if key.code == KeyCode::Tab {
+                    indent(area)
+                } else {
+                    area.input(key)
+                }
+            });
+            if changed {
+                Keyed::Changed
+            } else {
+                if !document.is_selecting() {
+                    // A key the text area only moves with (Ctrl-a, Alt-f...).
+                    undo.close();
+                }
+                Keyed::Unchanged
+            }
+        }
+        Step::Ignore => Keyed::Unchanged,
+    }
+}
+
+fn step(key: KeyEvent, page: usize) -> Step {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    let page = page.max(1);
+    if let Some(c) = typed_char(key) {
+        return Step::Edit(EditClass::Insert(c));
+    }
+    match key.code {
+        KeyCode::PageDown => Step::Move(vec![CursorMove::Down; page]),
+        KeyCode::PageUp => Step::Move(vec![CursorMove::Up; page]),
+        KeyCode::Home if ctrl => Step::Move(vec![CursorMove::Top, CursorMove::Head]),
+        KeyCode::End if ctrl => Step::Move(vec![CursorMove::Bottom, CursorMove::End]),
+        KeyCode::Up => Step::Move(vec![CursorMove::Up]),
+        KeyCode::Down => Step::Move(vec![CursorMove::Down]),
+        KeyCode::Left if ctrl || alt => Step::Move(vec![CursorMove::WordBack]),
+        KeyCode::Right if ctrl || alt => Step::Move(vec![CursorMove::WordForward]),
+        KeyCode::Left => Step::Move(vec![CursorMove::Back]),
+        KeyCode::Right => Step::Move(vec![CursorMove::Forward]),
+        KeyCode::Home => Step::Move(vec![CursorMove::Head]),
+        KeyCode::End => Step::Move(vec![CursorMove::End]),
+        // The text area's own undo/redo and emacs page moves would
+        // bypass the edit groups or scroll a view it never draws.
+        KeyCode::Char('u' | 'r' | 'v') if ctrl => Step::Ignore,
+        KeyCode::Char('v') if alt => Step::Ignore,
+        KeyCode::Backspace | KeyCode::Delete => Step::Edit(EditClass::Delete),
+        KeyCode::Char('h' | 'd' | 'w') if ctrl => Step::Edit(EditClass::Delete),
+        _ => Step::Edit(EditClass::Other),
+    }
+}
+
+impl PortalEdit {
+    /// Applies an editing key to the document (`edit_document`); a page key
+    /// moves the view with the cursor, as editors do.
+    pub fn key(&mut self, key: KeyEvent) {
+        match edit_document(&mut self.document, &mut self.undo, self.page, key) {
+            Keyed::Moved => match key.code {
+                KeyCode::PageDown => self.scroll += self.page,
+                KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(self.page),
+                _ => {}
+            },
+            Keyed::Changed => self.reparse(),
+            Keyed::Unchanged => {}
         }
     }
 

@@ -125,3 +125,30 @@ fn the_verdict_stays_on_the_border_at_80_columns_and_while_find_is_open() {
         "{border}"
     );
 }
+
+#[test]
+fn a_document_viewed_from_the_list_shows_its_complexity_before_any_edit() {
+    let mut app = sized(140, 40);
+    let mut listed = portal("deep", "Deep", false);
+    listed.query = nested("Deep", 500);
+    let mut light = portal("light", "Light", false);
+    light.query = nested("Light", 1);
+    app.update(Msg::PortalsPage(vec![listed, light]));
+    app.update(Msg::PortalsLoaded);
+    assert!(app.selected_edit().is_none(), "only viewed");
+    assert_eq!(
+        foreground_of(&app, " Deep ~251,503 points · over 50,000: refused "),
+        Some(Color::Red)
+    );
+    press(&mut app, KeyCode::Down);
+    let screen = render(&app);
+    assert!(screen.contains(" Light ~506 points "), "{screen}");
+    assert!(
+        !screen.contains("Deep ~"),
+        "the selected portal's: {screen}"
+    );
+    assert!(
+        !screen.contains("Ln 1, Col 1"),
+        "no cursor place without an edit: {screen}"
+    );
+}

@@ -158,3 +158,70 @@ fn the_empty_response_pane_and_the_jq_prompt_keep_their_ends() {
         "the hint whole or shortened, never clipped: `{row}`"
     );
 }
+
+#[test]
+fn a_filtered_answer_keeps_its_time_and_rate_limit_whole_at_80_and_140_columns() {
+    let filter = ".data.pipeline.builds[] | select(.n > 1) | {number: .n}";
+    for (width, height) in [(80, 24), (140, 40)] {
+        let mut app = super::tests::loaded(width, height);
+        press(&mut app, KeyCode::Tab);
+        press(&mut app, KeyCode::F(6));
+        type_text(&mut app, "demo/web");
+        ctrl(&mut app, 'r');
+        let body = r#"{"data":{"pipeline":{"builds":[{"n":1},{"n":2}]}}}"#;
+        app.update(crate::tui::app::answer_for_test(
+            "recent-builds",
+            None,
+            InvokeResponse {
+                status: 200,
+                elapsed: Duration::from_millis(1234),
+                rate_limit: RateLimit {
+                    limit: Some(5000),
+                    remaining: Some(4999),
+                    ..RateLimit::default()
+                },
+                body: body.into(),
+                graphql: GraphqlEnvelope::parse(body),
+            },
+        ));
+        type_text(&mut app, &format!("|{filter}\n"));
+        let screen = render(&app);
+        let title = cell_after(&screen, "HTTP 200");
+        assert!(
+            title.starts_with("HTTP 200 · 1234 ms · 4999/5000 left "),
+            "{width} columns: the time and the rate limit are whole: `{title}`\n{screen}"
+        );
+        let row = screen
+            .lines()
+            .find(|row| row.contains("HTTP 200"))
+            .unwrap_or_default();
+        assert!(
+            row.contains(" jq `.data.") || row.contains(" jq · HTTP 200"),
+            "{width} columns: the title still says a filter is on: `{row}`\n{screen}"
+        );
+    }
+}
+
+#[test]
+fn a_document_error_too_long_for_the_pane_ends_in_an_ellipsis_at_80x24() {
+    let mut app = super::tests::loaded(80, 24);
+    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'a');
+    type_text(
+        &mut app,
+        "query Q($pipelineSlug: ID!) { pipeline(slug: $pipelineSlug) { name } }\n(",
+    );
+    let screen = render(&app);
+    let row = screen
+        .lines()
+        .find(|row| row.contains("✗ 2:1"))
+        .unwrap_or_else(|| panic!("an error line:\n{screen}"));
+    let inside = row
+        .split('│')
+        .find(|cell| cell.contains("✗ 2:1"))
+        .unwrap_or_default();
+    assert!(
+        inside.trim_end().ends_with('…'),
+        "the message ends in `…` inside the pane: `{row}`\n{screen}"
+    );
+}

@@ -259,3 +259,31 @@ fn find_counts_the_match_at_the_cursor_and_esc_closes_it_before_leaving() {
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.focus, crate::tui::app::Focus::List, "then Esc leaves");
 }
+
+#[test]
+fn the_find_border_separates_its_keys_and_its_news_goes_however_it_closes() {
+    let mut app = loaded(110, 26);
+    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'g');
+    type_text(&mut app, "pipeline");
+    let shown = render(&app);
+    assert!(
+        shown.contains("find: pipeline▏ · 1 of 3 · Enter keep · Esc close"),
+        "{shown}"
+    );
+    press(&mut app, KeyCode::Enter);
+    for _ in 0..3 {
+        press(&mut app, KeyCode::F(3));
+    }
+    let shown = render(&app);
+    assert!(shown.contains("find: pipeline · 1 of 3"), "{shown}");
+    assert!(shown.contains("Found again from the top."), "{shown}");
+
+    // Reopened, emptied and kept with Enter: the find closes, and so does its news.
+    ctrl(&mut app, 'g');
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Enter);
+    let shown = render(&app);
+    assert!(!shown.contains("find: "), "{shown}");
+    assert!(!shown.contains("Found again"), "{shown}");
+}

@@ -100,7 +100,9 @@ fn help_page(app: &App, screen: Rect) -> HelpPage {
     let width = screen.width.saturating_sub(2).min(MAX_WIDTH);
     let inner = usize::from(width.saturating_sub(2));
     let columns = if inner >= TWO_COLUMNS_FROM { 2 } else { 1 };
-    let column_width = (inner + 1).saturating_sub(GUTTER * (columns - 1)) / columns;
+    // The columns and their gutter fill the inside, never past it (one
+    // column more would be clipped without its `…`).
+    let column_width = inner.saturating_sub(GUTTER * (columns - 1)) / columns;
     let key_width = rows
         .iter()
         .filter(|(_, what)| !what.is_empty())

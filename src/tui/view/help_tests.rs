@@ -206,3 +206,42 @@ fn a_help_that_fits_closes_on_any_key_as_it_says_and_one_that_scrolls_says_which
     press(&mut app, KeyCode::Char('x'));
     assert!(!app.show_help, "another key closed it");
 }
+
+#[test]
+fn at_80_by_24_every_panes_help_reads_whole_up_to_its_last_character() {
+    use crate::tui::app::Focus;
+    let mut app = loaded(80, 24);
+    press(&mut app, KeyCode::Enter);
+    for focus in [
+        Focus::Variables,
+        Focus::Response,
+        Focus::List,
+        Focus::Document,
+    ] {
+        // F6 moves pane by pane until this one.
+        for _ in 0..4 {
+            if app.focus == focus {
+                break;
+            }
+            press(&mut app, KeyCode::F(6));
+        }
+        assert_eq!(app.focus, focus);
+        press(&mut app, KeyCode::F(1));
+        let pages = every_page(&mut app);
+        let all: Vec<String> = pages.iter().flat_map(|p| words(p)).collect();
+        for binding in keymap::bindings(app.focus.context())
+            .iter()
+            .chain(keymap::GLOBAL)
+        {
+            assert!(
+                reads_whole(&all, binding.help),
+                "{focus:?}: `{}` reads whole, its last character too: {}\n{}",
+                binding.label,
+                binding.help,
+                pages.join("\n")
+            );
+        }
+        press(&mut app, KeyCode::Esc);
+        assert!(!app.show_help);
+    }
+}

@@ -19,14 +19,23 @@ pub fn draw_messages(frame: &mut Frame, app: &App) {
     // From the newest back, as many as fit.
     let mut lines: Vec<Line> = Vec::new();
     for message in app.messages.iter().rev() {
-        let mut wrapped: Vec<Line> = wrap::wrap(&sanitize_line(message), text_width)
+        let mut parts = wrap::wrap(&sanitize_line(message), text_width);
+        let free = room.saturating_sub(1).saturating_sub(lines.len()).max(1);
+        if parts.len() > free {
+            if !lines.is_empty() {
+                break;
+            }
+            // The newest alone is taller than the screen: its end is cut, visibly.
+            parts.truncate(free);
+            if let Some(last) = parts.last_mut() {
+                *last = wrap::cut(&format!("{last} …"), text_width);
+            }
+        }
+        let mut wrapped: Vec<Line> = parts
             .into_iter()
             .enumerate()
             .map(|(i, part)| Line::from(format!("{} {part}", if i == 0 { "•" } else { " " })))
             .collect();
-        if lines.len() + wrapped.len() > room.saturating_sub(1) && !lines.is_empty() {
-            break;
-        }
         wrapped.extend(lines);
         lines = wrapped;
     }

@@ -240,25 +240,28 @@ pub fn draw_document(frame: &mut Frame, app: &App, area: Rect) {
         ),
     };
     let mut block = pane(title, focused);
-    if let Some(edit) = edit {
-        // The complexity verdict is never dropped: the find's keys and the
-        // cursor's place give way to its shortest form first.
-        let note = app.editing_complexity(edit).map(|op| complexity_notes(&op));
-        let kept = note
-            .as_ref()
-            .and_then(|(texts, verdict, _)| texts.last().filter(|_| *verdict))
-            .map_or(0, |text| Span::raw(text).width() + 1);
-        let border = usize::from(area.width).saturating_sub(2);
-        let position = position_line(edit, focused, border.saturating_sub(kept));
-        let room = border.saturating_sub(position.width() + 1);
-        if let Some((texts, verdict, style)) = note {
-            let fitting = texts.iter().find(|text| Span::raw(*text).width() <= room);
-            let shown = fitting.or_else(|| texts.last().filter(|_| verdict));
-            if let Some(text) = shown {
-                block = block
-                    .title_bottom(Line::from(Span::styled(text.clone(), style)).left_aligned());
-            }
+    // The complexity verdict is never dropped: the find's keys and the
+    // cursor's place (an edit's) give way to its shortest form first.
+    let note = match edit {
+        Some(edit) => app.editing_complexity(edit),
+        None => app.viewing_complexity(portal),
+    }
+    .map(|op| complexity_notes(&op));
+    let kept = note
+        .as_ref()
+        .and_then(|(texts, verdict, _)| texts.last().filter(|_| *verdict))
+        .map_or(0, |text| Span::raw(text).width() + 1);
+    let border = usize::from(area.width).saturating_sub(2);
+    let position = edit.map(|edit| position_line(edit, focused, border.saturating_sub(kept)));
+    let room = border.saturating_sub(position.as_ref().map_or(0, |p| p.width() + 1));
+    if let Some((texts, verdict, style)) = note {
+        let fitting = texts.iter().find(|text| Span::raw(*text).width() <= room);
+        if let Some(text) = fitting.or_else(|| texts.last().filter(|_| verdict)) {
+            block =
+                block.title_bottom(Line::from(Span::styled(text.clone(), style)).left_aligned());
         }
+    }
+    if let Some(position) = position {
         block = block.title_bottom(position);
     }
     let inner = block.inner(area);
@@ -311,9 +314,9 @@ fn position_line(edit: &PortalEdit, focused: bool, room: usize) -> Line<'static>
         None => String::new(),
     };
     let (cursor, keys) = if find.typing {
-        ("▏", " Enter keep · Esc close")
+        ("▏", "Enter keep · Esc close")
     } else {
-        ("", " F3/Ctrl-n next · Ctrl-p previous · Esc close")
+        ("", "F3/Ctrl-n next · Ctrl-p previous · Esc close")
     };
     let found = |needle: &str| {
         Span::styled(
@@ -324,7 +327,8 @@ fn position_line(edit: &PortalEdit, focused: bool, room: usize) -> Line<'static>
     let needle = sanitize_line(&find.needle);
     let mut widest = vec![found(&needle)];
     if focused {
-        widest.push(Span::styled(format!("{} ", keys.trim_start()), dim()));
+        // Its keys follow the count after a separator, as the count does the needle.
+        widest.push(Span::styled(format!("· {keys} "), dim()));
     }
     widest.push(position.clone());
     let candidates = [widest, vec![found(&needle), position], vec![found(&needle)]];
@@ -466,19 +470,19 @@ pub fn draw_document_text(
     while rendered.len() < text_rows {
         rendered.push(Line::default());
     }
-    for d in diagnostics.iter().take(diagnostic_rows) {
+    let shown = diagnostics.len().min(diagnostic_rows);
+    for (i, d) in diagnostics.iter().take(shown).enumerate() {
+        // The last row shown counts those left out, whole: the message gives way.
+        let more = match diagnostics.len() - shown {
+            hidden if hidden > 0 && i + 1 == shown => format!("  (+{hidden} more)"),
+            _ => String::new(),
+        };
+        let message = format!("✗ {}:{} {}", d.line, d.column, sanitize_line(&d.message));
+        let room = usize::from(inner.width).saturating_sub(wrap::width(&more));
         rendered.push(Line::from(Span::styled(
-            format!("✗ {}:{} {}", d.line, d.column, sanitize_line(&d.message)),
+            wrap::cut(&message, room) + &more,
             error_style(),
         )));
-    }
-    if diagnostics.len() > diagnostic_rows && diagnostic_rows > 0 {
-        if let Some(last) = rendered.last_mut() {
-            last.spans.push(Span::styled(
-                format!("  (+{} more)", diagnostics.len() - diagnostic_rows),
-                error_style(),
-            ));
-        }
     }
     frame.render_widget(Paragraph::new(rendered), inner);
 

@@ -366,39 +366,54 @@ fn response_title(
             crate::tui::body::MAX_LINES
         ));
     }
-    let title = |named: bool, of: &str, filter_width: usize| {
+    let title = |named: bool, of: &str, label: Option<&str>| {
         let parts: Vec<String> = named
             .then(|| "Response".to_owned())
             .into_iter()
-            .chain(
-                filter
-                    .as_deref()
-                    .map(|f| format!("filtered by jq `{}`", wrap::cut(f, filter_width))),
-            )
+            .chain(label.map(str::to_owned))
             .chain((!of.is_empty()).then(|| of.to_owned()))
             .chain(facts.iter().cloned())
             .collect();
         format!(" {} ", parts.join(" · "))
     };
-    let full = title(true, &of, FILTER_SHOWN);
+    let label = |prefix: &str, text_width: usize| {
+        filter
+            .as_deref()
+            .map(|f| format!("{prefix} `{}`", wrap::cut(f, text_width)))
+    };
+    let full_label = label("filtered by jq", FILTER_SHOWN);
+    let full = title(true, &of, full_label.as_deref());
     if wrap::width(&full) <= width {
         return full;
     }
     // What gives way, in turn: the slug and operation, the pane's name,
-    // the filter's text; the numbers change from run to run and stay.
+    // the filter's text, then its words down to `jq`; the numbers change
+    // from run to run and stay whole.
     for named in [true, false] {
-        let room = width.saturating_sub(wrap::width(&title(named, "", FILTER_SHOWN)) + 3);
+        let room = width.saturating_sub(wrap::width(&title(named, "", full_label.as_deref())) + 3);
         if room >= SLUG_AT_LEAST {
-            return title(named, &wrap::cut(&of, room), FILTER_SHOWN);
+            return title(named, &wrap::cut(&of, room), full_label.as_deref());
         }
     }
-    let shown = filter.as_deref().map_or(0, wrap::width).min(FILTER_SHOWN);
-    let over = wrap::width(&title(false, "", FILTER_SHOWN)).saturating_sub(width);
-    title(false, "", shown.saturating_sub(over).max(SLUG_AT_LEAST))
+    let Some(filter) = filter.as_deref() else {
+        return title(false, "", None);
+    };
+    let least = wrap::width(filter).min(FILTER_AT_LEAST);
+    for prefix in ["filtered by jq", "jq"] {
+        let fixed = wrap::width(&title(false, "", label(prefix, 0).as_deref()));
+        let room = width.saturating_sub(fixed).min(FILTER_SHOWN);
+        if room >= least {
+            return title(false, "", label(prefix, room).as_deref());
+        }
+    }
+    title(false, "", Some("jq"))
 }
 
 /// Columns of a jq filter the title shows.
 const FILTER_SHOWN: usize = 30;
+
+/// Columns of a jq filter's text worth keeping before its words shorten.
+const FILTER_AT_LEAST: usize = 8;
 
 /// Columns of the slug worth keeping in the title before the numbers go.
 const SLUG_AT_LEAST: usize = 8;

@@ -85,3 +85,40 @@ fn signing_in_to_buildkite_names_its_token_page_and_every_key() {
         "{text}"
     );
 }
+
+#[test]
+fn a_scope_whose_purpose_wraps_keeps_it_under_the_purpose_at_80x24() {
+    let mut app = signing_in(80, 24);
+    app.update(Msg::ApiTokenChecked(Err(SignInError::Lacking(Checked {
+        user: Some("ada@example.com".into()),
+        scopes: vec!["read_portals".into()],
+        missing: vec!["graphql"],
+    }))));
+    let screen = render(&app);
+    let rows: Vec<Vec<char>> = screen.lines().map(|r| r.chars().collect()).collect();
+    let mut wrapped = 0;
+    for (i, row) in rows.iter().enumerate() {
+        let text: String = row.iter().collect();
+        let Some(at) = text.find("GraphQL access") else {
+            continue;
+        };
+        let purpose_column = text[..at].chars().count();
+        let next: String = rows[i + 1].iter().collect();
+        let first_letter = next
+            .chars()
+            .enumerate()
+            .skip(2) // the screen's `"` and the box's `│`
+            .find(|(_, c)| !c.is_whitespace())
+            .map(|(column, _)| column);
+        assert_eq!(
+            first_letter,
+            Some(purpose_column),
+            "the wrapped word lines up under the purpose:\n{text}\n{next}\n{screen}"
+        );
+        wrapped += 1;
+    }
+    assert_eq!(
+        wrapped, 2,
+        "the list of scopes and the lacking one:\n{screen}"
+    );
+}

@@ -46,3 +46,29 @@ fn a_dialog_opened_after_earlier_news_does_not_stand_beside_it() {
         "F7 still has it"
     );
 }
+
+#[test]
+fn a_message_taller_than_the_screen_ends_in_an_ellipsis_in_the_log() {
+    let mut app = loaded(80, 24);
+    app.update(crate::tui::message::Msg::Status("word ".repeat(400)));
+    press(&mut app, KeyCode::F(7));
+    let screen = render(&app);
+    let rows: Vec<&str> = screen.lines().collect();
+    let last_text = rows
+        .iter()
+        .rposition(|row| row.contains("word"))
+        .unwrap_or_else(|| panic!("the message is shown:\n{screen}"));
+    assert!(
+        rows[last_text].contains("word …"),
+        "its last row shown says it goes on: {}\n{screen}",
+        rows[last_text]
+    );
+    assert!(
+        rows[last_text + 1].contains("any key closes this"),
+        "the log's own last line stays:\n{screen}"
+    );
+    assert!(
+        rows[last_text + 2].contains("╰"),
+        "then the log's bottom border:\n{screen}"
+    );
+}

@@ -65,13 +65,13 @@ pub(super) fn live_elsewhere(drafts_dir: &Path, pid: u32) -> bool {
 
 /// The lock on `path`, or `None` when another holder has it.
 #[cfg(unix)]
-fn try_lock(path: &Path) -> io::Result<Option<File>> {
+pub(super) fn try_lock(path: &Path) -> io::Result<Option<File>> {
     crate::fsutil::try_lock_exclusive(path)
 }
 
 /// Elsewhere no lock is taken: every draft is offered, as before.
 #[cfg(not(unix))]
-fn try_lock(path: &Path) -> io::Result<Option<File>> {
+pub(super) fn try_lock(path: &Path) -> io::Result<Option<File>> {
     std::fs::OpenOptions::new()
         .write(true)
         .create(true)

@@ -335,3 +335,58 @@ fn a_paste_after_enter_keeps_its_own_indent_instead_of_adding_it_to_enters() {
         text(&app)
     );
 }
+
+/// The creation form's document edits as the portal's editor does: the
+/// same moves, and undo by word.
+#[test]
+fn the_creation_forms_document_has_the_editors_moves_and_undo() {
+    use crate::tui::dialogs::{FormRow, NEW_PORTAL_TEMPLATE};
+    let form = |app: &App| match app.dialogs.front() {
+        Some(Dialog::Form(form)) => (form.focused(), form.document_text()),
+        other => panic!("the form, got {other:?}"),
+    };
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('n'));
+    for _ in 0..10 {
+        if form(&app).0 == FormRow::Document {
+            break;
+        }
+        press(&mut app, KeyCode::Tab);
+    }
+    assert_eq!(form(&app).0, FormRow::Document);
+    with_mods(&mut app, KeyCode::End, KeyModifiers::CONTROL);
+    type_text(&mut app, "# two words");
+    assert_eq!(
+        form(&app).1,
+        format!("{NEW_PORTAL_TEMPLATE}# two words"),
+        "typed at the document's end"
+    );
+    ctrl(&mut app, 'z');
+    assert_eq!(
+        form(&app).1,
+        format!("{NEW_PORTAL_TEMPLATE}# two "),
+        "a word undone"
+    );
+    for _ in 0..3 {
+        ctrl(&mut app, 'z');
+    }
+    assert_eq!(
+        form(&app).1,
+        NEW_PORTAL_TEMPLATE,
+        "all of it, a group at a time"
+    );
+    ctrl(&mut app, 'y');
+    let redone = form(&app).1;
+    assert!(
+        redone.len() > NEW_PORTAL_TEMPLATE.len()
+            && format!("{NEW_PORTAL_TEMPLATE}# two words").starts_with(&redone),
+        "and redone: {redone:?}"
+    );
+    with_mods(&mut app, KeyCode::Home, KeyModifiers::CONTROL);
+    type_text(&mut app, "#");
+    assert!(
+        form(&app).1.starts_with("#query GetBuilds"),
+        "{}",
+        form(&app).1
+    );
+}

@@ -159,7 +159,7 @@ fn quitting_with_unsaved_changes_asks_first() {
     assert!(!app.quit);
     assert!(is_confirm(&app, |k| matches!(
         k,
-        ConfirmKind::Quit { unsaved } if unsaved == &["deploy-web"]
+        ConfirmKind::Quit { unsaved, .. } if unsaved == &["deploy-web"]
     )));
     press(&mut app, KeyCode::Char('y'));
     assert!(app.quit);
@@ -613,8 +613,12 @@ fn drafts_of_deleted_portals_are_kept_until_discarded() {
         matches!(next.dialogs.front(), Some(Dialog::Drafts { .. })),
         "still offered"
     );
+    assert!(
+        press(&mut next, KeyCode::Char('x')).is_empty(),
+        "asked first"
+    );
     assert_eq!(
-        names(&press(&mut next, KeyCode::Char('x'))),
+        names(&press(&mut next, KeyCode::Char('y'))),
         ["remove-draft"]
     );
     assert!(next.dialogs.is_empty());
@@ -645,4 +649,29 @@ fn no_token_shows_in_the_debug_of_any_state() {
         stored: Ok(()),
     });
     assert!(!format!("{app:?}").contains("bkpt_new"));
+}
+
+#[test]
+fn a_token_dialog_open_when_bkportals_stopped_is_said_as_the_store_has_it() {
+    let mut stored = App::new("demo", vec!["nightly".into()]);
+    stored.offer_drafts(Vec::new(), Vec::new(), Some("nightly".into()));
+    assert!(
+        stored.status.contains("it is in the token store"),
+        "{}",
+        stored.status
+    );
+    // A --demo store lives in memory: the next start has no such token.
+    let mut lost = App::new("demo", Vec::new());
+    lost.offer_drafts(Vec::new(), Vec::new(), Some("nightly".into()));
+    assert!(
+        lost.status.contains("the token store does not have it"),
+        "{}",
+        lost.status
+    );
+    assert!(
+        lost.status.contains("bkportals rotate nightly"),
+        "{}",
+        lost.status
+    );
+    assert!(!lost.status.contains("it is in the token store"));
 }

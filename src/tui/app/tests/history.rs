@@ -4,7 +4,11 @@ use super::*;
 use crate::history::HistoryEntry;
 use crate::tui::dialogs::{Comparison, HistoryDialog};
 
-fn entry(at: &str, operation: Option<&str>, variables: serde_json::Value) -> HistoryEntry {
+pub(super) fn entry(
+    at: &str,
+    operation: Option<&str>,
+    variables: serde_json::Value,
+) -> HistoryEntry {
     HistoryEntry {
         at: at.into(),
         operation: operation.map(str::to_owned),
@@ -15,6 +19,7 @@ fn entry(at: &str, operation: Option<&str>, variables: serde_json::Value) -> His
         duration_ms: 42,
         answer: r#"{"data":{}}"#.into(),
         answer_bytes: 11,
+        cancelled: false,
     }
 }
 
@@ -302,4 +307,29 @@ fn a_run_without_an_operation_name_reads_as_the_cli_prints_it() {
         "{shown}"
     );
     assert!(!shown.contains("(only operation)"), "{shown}");
+}
+
+#[test]
+fn d_compares_the_answer_itself_while_a_jq_filter_is_shown() {
+    let mut app = loaded();
+    answered(&mut app, r#"{"data":{"n":3,"name":"web"}}"#);
+    press(&mut app, KeyCode::Char('|'));
+    type_text(&mut app, ".data.n");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('H'));
+    app.update(Msg::HistoryRead {
+        slug: "deploy-web".into(),
+        entries: vec![with_answer(
+            "2026-12-01T10:00:00Z",
+            r#"{"data":{"n":1,"name":"web"}}"#,
+        )],
+    });
+    press(&mut app, KeyCode::Char('d'));
+    assert_eq!(
+        diff_shown(&app),
+        ["~ .data.n: 1 → 3"],
+        "the recorded answer against the answer, not the filter's `3`"
+    );
+    let shown = screen(&app);
+    assert!(shown.contains("~ .data.n: 1 → 3"), "{shown}");
 }

@@ -56,7 +56,10 @@ fn esc_stops_a_check_first_then_leaves_not_signed_in() {
     );
     assert!(!app.quit, "still in the dialog");
     // A late answer to the stopped check changes nothing but the dialog's note.
-    app.update(Msg::ApiTokenChecked(Err(SignInError::Refused("no".into()))));
+    app.update(Msg::ApiTokenChecked(Err(SignInError::Refused {
+        message: "no".into(),
+        server: None,
+    })));
     assert!(matches!(app.dialogs.front(), Some(Dialog::ApiSignIn(_))));
     assert!(press(&mut app, KeyCode::Esc).is_empty());
     assert!(app.quit);
@@ -91,4 +94,90 @@ fn a_portal_whose_draft_another_bkportals_owns_is_not_edited_here() {
         "no edit here would overwrite its draft"
     );
     assert!(app.dialogs.is_empty(), "{:?}", app.dialogs.front());
+}
+
+#[test]
+fn an_edit_another_bkportals_also_started_stays_here_in_memory_and_quit_says_so() {
+    let mut app = loaded();
+    let slug = app.selected_portal().unwrap().slug.clone();
+    press(&mut app, KeyCode::Enter);
+    let commands = press(&mut app, KeyCode::Char('x'));
+    assert!(names(&commands).contains(&"write-draft"), "{commands:?}");
+    // The draft writer found the portal claimed by another instance.
+    app.update(Msg::DraftEditedElsewhere {
+        slug: slug.clone(),
+        pid: Some(4242),
+    });
+    assert!(
+        app.status.contains(&format!(
+            "{slug} is being edited in another bkportals too (process 4242): this edit is not kept on disk"
+        )),
+        "{}",
+        app.status
+    );
+    assert!(app.is_edited_elsewhere(&slug), "the list marks it E");
+    // Typing goes on here, and no draft is written or removed for it.
+    let commands = press(&mut app, KeyCode::Char('y'));
+    assert!(!names(&commands).contains(&"write-draft"), "{commands:?}");
+    assert!(app.edits[&slug].is_dirty());
+    // Back to the saved text: the draft on disk (theirs) is not removed.
+    press(&mut app, KeyCode::Backspace);
+    let commands = press(&mut app, KeyCode::Backspace);
+    assert!(!app.edits[&slug].is_dirty());
+    assert!(!names(&commands).contains(&"remove-draft"), "{commands:?}");
+    type_text(&mut app, "z");
+    app.focus = Focus::List;
+    ctrl(&mut app, 'c');
+    let quit = app.dialogs.front().expect("the quit question");
+    assert!(matches!(
+        quit,
+        Dialog::Confirm(c) if matches!(&c.kind, ConfirmKind::Quit { not_on_disk, .. } if not_on_disk == std::slice::from_ref(&slug))
+    ));
+    let screen = super::history::screen(&app);
+    assert!(screen.contains("Quitting loses this edit"), "{screen}");
+    assert!(!screen.contains("They stay on disk"), "{screen}");
+}
+
+#[test]
+fn once_the_other_bkportals_ends_without_a_draft_the_edit_here_goes_to_disk_again() {
+    let mut app = loaded();
+    let slug = app.selected_portal().unwrap().slug.clone();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('x'));
+    app.update(Msg::DraftEditedElsewhere {
+        slug: slug.clone(),
+        pid: None,
+    });
+    // It ended having saved (or dropped) its edit: no draft of it is left.
+    let commands = app.update(Msg::DraftFreed {
+        slug: slug.clone(),
+        left_draft: false,
+    });
+    assert!(app.status.contains("kept on disk again"), "{}", app.status);
+    assert!(!app.is_edited_elsewhere(&slug));
+    assert_eq!(names(&commands), ["write-draft"], "written at once");
+}
+
+#[test]
+fn once_the_other_bkportals_ends_leaving_its_draft_the_edit_here_still_does_not_overwrite_it() {
+    let mut app = loaded();
+    let slug = app.selected_portal().unwrap().slug.clone();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('x'));
+    app.update(Msg::DraftEditedElsewhere {
+        slug: slug.clone(),
+        pid: None,
+    });
+    let commands = app.update(Msg::DraftFreed {
+        slug: slug.clone(),
+        left_draft: true,
+    });
+    assert!(commands.is_empty(), "{commands:?}");
+    assert!(
+        app.status.contains("has ended and left its draft on disk"),
+        "{}",
+        app.status
+    );
+    let commands = press(&mut app, KeyCode::Char('y'));
+    assert!(!names(&commands).contains(&"write-draft"), "{commands:?}");
 }

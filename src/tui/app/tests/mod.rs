@@ -128,6 +128,7 @@ mod complexity;
 mod editor;
 mod flows;
 mod history;
+mod keys;
 mod large;
 mod launch;
 mod panes;

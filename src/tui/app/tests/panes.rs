@@ -257,10 +257,43 @@ fn y_and_p_say_what_they_copied_but_never_the_value() {
         app.status,
         "Could not copy the path .data.viewer.token: no system clipboard and the terminal could not be written."
     );
-    // Another copy (the whole body, `c`) says only how it went.
-    press(&mut app, KeyCode::Char('c'));
+    // `c` copies the whole body, and says so with its size.
+    let body = press(&mut app, KeyCode::Char('c'));
+    let size = copied(&body).map(str::len).unwrap_or_default();
     app.update(Msg::Copied("Copied to the system clipboard.".into()));
-    assert_eq!(app.status, "Copied to the system clipboard.");
+    assert_eq!(
+        app.status,
+        format!("Copied the answer's body ({size} bytes) to the system clipboard.")
+    );
+    assert!(!app.status.contains(secret));
+}
+
+#[test]
+fn on_a_jq_filters_result_p_copies_a_jq_path_and_c_says_it_copied_the_result() {
+    let mut app = loaded();
+    answered(&mut app, r#"{"data":{"builds":[{"n":1},{"n":2}]}}"#);
+    press(&mut app, KeyCode::Char('|'));
+    type_text(&mut app, ".data.builds");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down);
+    let path = press(&mut app, KeyCode::Char('p'));
+    assert_eq!(copied(&path), Some(".[0]"), "a path jq takes, not `[0]`");
+    app.update(Msg::Copied("Copied to the system clipboard.".into()));
+    assert_eq!(app.status, "Copied the path .[0] to the system clipboard.");
+
+    let result = press(&mut app, KeyCode::Char('c'));
+    let text = copied(&result).unwrap_or_default().to_owned();
+    assert!(text.starts_with('[') && !text.contains("data"), "{text}");
+    app.update(Msg::Copied(
+        "Copied through the terminal (OSC 52); no system clipboard here, so this works only if your terminal accepts OSC 52.".into(),
+    ));
+    assert_eq!(
+        app.status,
+        format!(
+            "Copied the jq filter's result ({} bytes) through the terminal (OSC 52); no system clipboard here, so this works only if your terminal accepts OSC 52.",
+            text.len()
+        )
+    );
 }
 
 #[test]
@@ -385,5 +418,54 @@ fn the_last_list_shows_at_launch_until_the_first_fresh_page_replaces_it() {
     assert!(
         matches!(commands.as_slice(), [Command::CacheList(list)] if list.len() == 1),
         "the fresh list is kept for the next launch: {commands:?}"
+    );
+}
+
+#[test]
+fn a_jq_filter_whose_result_is_null_or_a_number_shows_it_as_json() {
+    let mut app = loaded();
+    answered(&mut app, r#"{"data":{"n":3}}"#);
+    for (filter, result) in [(".data.missing", "null"), (".data.n", "3")] {
+        press(&mut app, KeyCode::Char('|'));
+        ctrl(&mut app, 'u');
+        type_text(&mut app, filter);
+        press(&mut app, KeyCode::Enter);
+        let view = &app.selected_answer().expect("an answer").view;
+        assert!(view.body.is_json(), "{filter}");
+        assert_eq!(view.body.line_text(0), result);
+        let shown = super::history::screen(&app);
+        assert!(!shown.contains("Not JSON"), "{filter}: {shown}");
+        assert!(shown.contains(&format!("│ {result} ")), "{filter}: {shown}");
+    }
+}
+
+#[test]
+fn s_offers_the_path_the_last_save_of_the_session_used() {
+    let mut app = loaded();
+    answered(&mut app, r#"{"a":1}"#);
+    press(&mut app, KeyCode::Char('s'));
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "/tmp/bkportals-answers/builds.json");
+    let commands = press(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(commands.as_slice(), [Command::WriteFile { path, .. }] if path == "/tmp/bkportals-answers/builds.json"),
+        "{commands:?}"
+    );
+    app.update(Msg::Status(
+        "Saved the response (pretty-printed) to /tmp/bkportals-answers/builds.json.".into(),
+    ));
+    press(&mut app, KeyCode::Char('s'));
+    match app.dialogs.front() {
+        Some(Dialog::SaveResponse(dialog)) => assert_eq!(
+            dialog.path.value(),
+            "/tmp/bkportals-answers/builds.json",
+            "the last path used, not response.json again"
+        ),
+        other => panic!("expected the save dialog, got {other:?}"),
+    }
+    let shown = super::history::screen(&app);
+    assert!(
+        shown.contains("/tmp/bkportals-answers/builds.json"),
+        "{shown}"
     );
 }

@@ -112,3 +112,91 @@ fn c_with_a_missing_value_says_nothing_was_copied_and_what_to_fix() {
         "Nothing copied: $pipelineSlug is required (ID!). Fix it in the variables form, then C copies the request."
     );
 }
+
+#[test]
+fn c_says_it_copied_a_curl_command_with_a_placeholder_for_the_token() {
+    let mut app = loaded();
+    answered(&mut app, r#"{"data":{}}"#);
+    let commands = press(&mut app, KeyCode::Char('C'));
+    assert_eq!(names(&commands), ["copy-curl"]);
+    app.update(Msg::Copied(
+        "Copied through the terminal (OSC 52); no system clipboard here, so this works only if your terminal accepts OSC 52.".into(),
+    ));
+    assert_eq!(
+        app.status,
+        "Copied a curl command for deploy-web ($TOKEN in place of its token) through the terminal (OSC 52); no system clipboard here, so this works only if your terminal accepts OSC 52."
+    );
+    assert!(!app.status.contains("bkpt_"), "never the token");
+}
+
+#[test]
+fn a_list_value_that_is_broken_json_is_refused_and_a_plain_word_is_one_item() {
+    let mut app = App::new("demo", vec!["tagged".into()]);
+    app.init();
+    app.update(Msg::Resize(120, 30));
+    app.update(Msg::PortalsPage(vec![portal(
+        "tagged",
+        "Tagged",
+        None,
+        "query Tagged($branches: [String!]) { viewer { user { name } } }",
+    )]));
+    app.update(Msg::PortalsLoaded);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::F(6));
+    type_text(&mut app, "notjson[");
+    let commands = ctrl(&mut app, 'r');
+    assert!(
+        invoked(&commands).is_none(),
+        "not sent: {:?}",
+        names(&commands)
+    );
+    let shown = screen(&app);
+    let flowed = shown
+        .replace(['│', '"'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flowed.contains("is a list ([String!]), and `notjson[` is not JSON"),
+        "{shown}"
+    );
+    assert!(flowed.contains("write it as a JSON list"), "{shown}");
+    // A broken list is quoted as it was typed, without added backslashes.
+    for _ in 0.."notjson[".len() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, r#"["main", "feature"#);
+    ctrl(&mut app, 'r');
+    let shown = screen(&app);
+    // Each row without the quotes TestBackend puts around it, words rejoined.
+    let flowed = shown
+        .lines()
+        .map(|row| row.trim_matches('"').replace('│', " "))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flowed.contains(r#"`["main", "feature` is not JSON"#),
+        "{shown}"
+    );
+    assert!(!shown.contains('\\'), "{shown}");
+    for _ in 0..r#"["main", "feature"#.len() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "main");
+    let commands = ctrl(&mut app, 'r');
+    assert_eq!(
+        invoked(&commands),
+        Some(&serde_json::json!({"branches": ["main"]})),
+        "a plain word is a list of one"
+    );
+}
+
+fn invoked(commands: &[Command]) -> Option<&serde_json::Value> {
+    commands.iter().find_map(|c| match c {
+        Command::Invoke { variables, .. } => Some(variables),
+        _ => None,
+    })
+}

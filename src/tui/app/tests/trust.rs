@@ -122,6 +122,40 @@ fn with_draft_of_deploy_web() -> App {
     next
 }
 
+#[test]
+fn x_in_the_drafts_dialog_asks_before_a_draft_is_thrown_away() {
+    let mut app = with_draft_of_deploy_web();
+    assert!(
+        press(&mut app, KeyCode::Char('x')).is_empty(),
+        "nothing yet"
+    );
+    let screen = super::history::screen(&app);
+    assert!(
+        screen.contains("Discard the draft of deploy-web? Its edit is lost"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("y discard · any other key keeps it"),
+        "{screen}"
+    );
+    // A stray key keeps it.
+    assert!(press(&mut app, KeyCode::Char('x')).is_empty());
+    assert!(
+        app.status.contains("Kept the draft of deploy-web"),
+        "{}",
+        app.status
+    );
+    assert!(!super::history::screen(&app).contains("Discard the draft"));
+    assert!(matches!(app.dialogs.front(), Some(Dialog::Drafts(_))));
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(
+        names(&press(&mut app, KeyCode::Char('y'))),
+        ["remove-draft"]
+    );
+    assert!(app.dialogs.is_empty());
+    assert!(!app.has_pending_draft("deploy-web"));
+}
+
 // 2
 #[test]
 fn drafts_left_for_later_stay_on_disk_and_come_back_before_their_portal_is_edited() {
@@ -606,7 +640,7 @@ fn an_untouched_creation_does_not_hold_up_quitting_and_the_question_names_what_i
     press(&mut app, KeyCode::Char('q'));
     assert!(is_confirm(&app, |k| matches!(
         k,
-        ConfirmKind::Quit { unsaved } if unsaved == &["deploy-web", "the new portal"]
+        ConfirmKind::Quit { unsaved, .. } if unsaved == &["deploy-web", "the new portal"]
     )));
 }
 
