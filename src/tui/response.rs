@@ -28,6 +28,10 @@ pub struct ResponseView {
     pub matches: MatchingLines,
     /// How long a slice of that count takes (at least a chunk of the body).
     pub count_slice: Duration,
+    /// A typed search whose first slice found no match after the cursor:
+    /// the count goes on as the app idles and goes to the first match it
+    /// meets (the view's height, to keep it on screen).
+    pub finding: Option<usize>,
     pub searching: Option<LineInput>,
     /// What a search prompt closed with Esc or Ctrl-c held: `/` starts with it.
     pub search_cancelled: String,
@@ -123,6 +127,7 @@ impl ResponseView {
             search: None,
             matches: MatchingLines::default(),
             count_slice: SLICE,
+            finding: None,
             searching: None,
             search_cancelled: String::new(),
             wrap: false,
@@ -252,6 +257,7 @@ impl ResponseView {
     }
 
     fn reset_position(&mut self) {
+        self.finding = None;
         self.cursor = 0;
         self.scroll = 0;
         self.column = 0;
@@ -268,9 +274,25 @@ impl ResponseView {
         lines
     }
 
-    /// Counts on for a slice: true while some of the body is not counted.
-    pub fn count_matches_on(&mut self) -> bool {
-        !self.matches.count_for(&self.body, self.count_slice)
+    /// Counts on for a slice. For a typed search still looking for its
+    /// first match (`finding`), once the count has one after the cursor or
+    /// is done: whether it went to one (false: the search is not in the
+    /// body).
+    pub fn count_matches_on(&mut self) -> Option<bool> {
+        self.matches.count_for(&self.body, self.count_slice);
+        let height = self.finding?;
+        if !self.matches.is_complete() && !self.counted_match_after_cursor() {
+            return None;
+        }
+        self.finding = None;
+        Some(self.find(true, height))
+    }
+
+    fn counted_match_after_cursor(&self) -> bool {
+        self.matches
+            .found()
+            .last()
+            .is_some_and(|&line| line as usize > self.cursor)
     }
 
     /// The lines above the body in `width` columns: a note when the body is
@@ -318,7 +340,14 @@ impl ResponseView {
     pub fn search_for(&mut self, needle: String, height: usize) -> bool {
         self.matches = self.count_from_the_top(&needle);
         self.search = Some(needle);
-        self.find(true, height)
+        self.finding = None;
+        if self.matches.is_complete() || self.counted_match_after_cursor() {
+            return self.find(true, height);
+        }
+        // Not met yet: looking on from the cursor would scan the rest of
+        // the body now; the idle count goes to it instead, a slice a frame.
+        self.finding = Some(height);
+        true
     }
 
     /// Where the cursor is among the matches: (k, N) for "k of N", N the
@@ -390,6 +419,8 @@ impl ResponseView {
     /// the ends, and unfolds what hides it. False when none. A binary
     /// search of the lines counted, or a scan on from the cursor past them.
     pub fn find(&mut self, forward: bool, height: usize) -> bool {
+        // n or N goes on from here: no jump later.
+        self.finding = None;
         let found = if forward {
             self.matches.next_after(&self.body, self.cursor)
         } else {

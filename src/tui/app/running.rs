@@ -614,7 +614,7 @@ impl App {
                 let typed = key.code == KeyCode::Enter && !text.is_empty();
                 view.search_cancelled = if typed { String::new() } else { text.clone() };
                 if typed && !view.search_for(text.clone(), height) {
-                    self.say(format!("`{text}` is not in the response"));
+                    self.say(super::searching::not_in_the_response(&text));
                 }
             }
             _ => {

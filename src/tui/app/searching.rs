@@ -26,8 +26,18 @@ impl App {
                     .find(|(_, a)| !a.view.matches.is_complete())
                     .map(|(slug, _)| slug.clone())
             });
-        if let Some(answer) = slug.and_then(|slug| self.answers.get_mut(&slug)) {
-            answer.view.count_matches_on();
+        let Some(view) = slug.and_then(|slug| self.answers.get_mut(&slug)) else {
+            return;
+        };
+        let view = &mut view.view;
+        if view.count_matches_on() == Some(false) {
+            let needle = view.search.clone().unwrap_or_default();
+            self.say(not_in_the_response(&needle));
         }
     }
+}
+
+/// What a typed search that matches nothing says.
+pub(super) fn not_in_the_response(needle: &str) -> String {
+    format!("`{needle}` is not in the response")
 }

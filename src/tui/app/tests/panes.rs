@@ -93,6 +93,10 @@ fn search_steps_wrap_around_and_say_so() {
 
 /// What the response pane's bottom edge says of the search: "k of N".
 fn search_edge(app: &App) -> String {
+    search_edge_of(app, "passed")
+}
+
+fn search_edge_of(app: &App, needle: &str) -> String {
     let backend = ratatui::backend::TestBackend::new(app.screen.width, app.screen.height);
     let mut terminal = ratatui::Terminal::new(backend).expect("a test terminal");
     terminal
@@ -102,7 +106,7 @@ fn search_edge(app: &App) -> String {
     screen
         .lines()
         .find_map(|row| {
-            let (_, rest) = row.split_once("/passed · ")?;
+            let (_, rest) = row.split_once(&format!("/{needle} · "))?;
             Some(rest.split_once(" (n/N)")?.0.to_owned())
         })
         .unwrap_or_else(|| panic!("no search on the edge:\n{screen}"))
@@ -139,6 +143,50 @@ fn a_search_on_many_lines_says_it_is_still_counting_until_the_idle_app_has_count
     assert_eq!(search_edge(&app), "60000 of 60000");
     press(&mut app, KeyCode::Char('n'));
     assert_eq!(search_edge(&app), "1 of 60000", "wraps to the top");
+}
+
+/// A search whose first slice meets no match goes to the first one the idle
+/// count meets, or says there is none once it has counted all: typing it
+/// never waits for a scan of the whole answer.
+#[test]
+fn a_search_found_only_far_down_is_gone_to_as_the_idle_app_counts() {
+    let mut app = loaded();
+    app.update(Msg::Resize(120, 40));
+    let entries: Vec<String> = (0..60_000)
+        .map(|i| match i {
+            59_000 => "\"step 59000: flaky\"".to_owned(),
+            i => format!("\"step {i} of deploy: tests passed\""),
+        })
+        .collect();
+    answered(&mut app, &format!("[{}]", entries.join(",")));
+    let view = &mut app.answers.get_mut("deploy-web").expect("an answer").view;
+    view.count_slice = std::time::Duration::ZERO; // a slice is one chunk
+    for (needle, found) in [("flaky", Some(59_001)), ("zebra", None)] {
+        type_text(&mut app, &format!("/{needle}"));
+        press(&mut app, KeyCode::Enter);
+        let view = &app.selected_answer().expect("an answer").view;
+        assert!(!view.matches.is_complete(), "{needle}: one slice counted");
+        assert!(
+            !app.status.contains("is not in the response"),
+            "not said before it is known: {}",
+            app.status
+        );
+        while app.has_idle_work() {
+            app.update(Msg::Idle);
+        }
+        let view = &app.selected_answer().expect("an answer").view;
+        match found {
+            Some(line) => {
+                assert_eq!(view.cursor, line, "{needle}: gone to");
+                assert_eq!(search_edge_of(&app, needle), "1 of 1");
+            }
+            None => assert!(
+                app.status.contains("`zebra` is not in the response"),
+                "{}",
+                app.status
+            ),
+        }
+    }
 }
 
 #[test]
