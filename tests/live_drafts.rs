@@ -10,20 +10,24 @@ mod pty;
 
 use pty::App;
 
+/// The path of who-am-i's draft in `home`, once the first one has written it.
+fn draft_written_in(home: &std::path::Path) -> std::path::PathBuf {
+    let draft = home.join("data/bkportals/sandbox/drafts/demo/who-am-i.json");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !draft.exists() {
+        assert!(Instant::now() < deadline, "the first never wrote its draft");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    draft
+}
+
 #[test]
 fn a_second_bkportals_leaves_the_first_ones_live_draft_alone_until_it_ends() {
     let home = tempfile::tempdir().unwrap();
     let mut first = App::launch_in(home.path(), &["--demo"], &[]);
     first.wait_for("4 portals in demo");
     first.type_into_who_am_i(" live: name");
-    let draft = home
-        .path()
-        .join("data/bkportals/sandbox/drafts/demo/who-am-i.json");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !draft.exists() {
-        assert!(Instant::now() < deadline, "the first never wrote its draft");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let draft = draft_written_in(home.path());
 
     let mut second = App::launch_in(home.path(), &["--demo"], &[]);
     second.wait_for("who-am-i is being edited in another bkportals");
@@ -84,14 +88,7 @@ fn two_bkportals_started_together_never_overwrite_each_others_draft() {
     second.wait_for("4 portals in demo");
 
     first.type_into_who_am_i(" first: name");
-    let draft = home
-        .path()
-        .join("data/bkportals/sandbox/drafts/demo/who-am-i.json");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !draft.exists() {
-        assert!(Instant::now() < deadline, "the first never wrote its draft");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let draft = draft_written_in(home.path());
     let written = std::fs::read(&draft).unwrap();
 
     second.type_into_who_am_i(" second: name");

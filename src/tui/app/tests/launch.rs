@@ -138,8 +138,9 @@ fn an_edit_another_bkportals_also_started_stays_here_in_memory_and_quit_says_so(
     assert!(!screen.contains("They stay on disk"), "{screen}");
 }
 
-#[test]
-fn once_the_other_bkportals_ends_without_a_draft_the_edit_here_goes_to_disk_again() {
+/// An edit here whose draft the writer was refused: another instance
+/// edits the portal.
+fn edited_here_refused_on_disk() -> (App, String) {
     let mut app = loaded();
     let slug = app.selected_portal().unwrap().slug.clone();
     press(&mut app, KeyCode::Enter);
@@ -148,6 +149,12 @@ fn once_the_other_bkportals_ends_without_a_draft_the_edit_here_goes_to_disk_agai
         slug: slug.clone(),
         pid: None,
     });
+    (app, slug)
+}
+
+#[test]
+fn once_the_other_bkportals_ends_without_a_draft_the_edit_here_goes_to_disk_again() {
+    let (mut app, slug) = edited_here_refused_on_disk();
     // It ended having saved (or dropped) its edit: no draft of it is left.
     let commands = app.update(Msg::DraftFreed {
         slug: slug.clone(),
@@ -160,14 +167,7 @@ fn once_the_other_bkportals_ends_without_a_draft_the_edit_here_goes_to_disk_agai
 
 #[test]
 fn once_the_other_bkportals_ends_leaving_its_draft_the_edit_here_still_does_not_overwrite_it() {
-    let mut app = loaded();
-    let slug = app.selected_portal().unwrap().slug.clone();
-    press(&mut app, KeyCode::Enter);
-    press(&mut app, KeyCode::Char('x'));
-    app.update(Msg::DraftEditedElsewhere {
-        slug: slug.clone(),
-        pid: None,
-    });
+    let (mut app, slug) = edited_here_refused_on_disk();
     let commands = app.update(Msg::DraftFreed {
         slug: slug.clone(),
         left_draft: true,
