@@ -37,18 +37,8 @@ pub fn sanitize_line(text: &str) -> String {
         .collect()
 }
 
-/// Would move, recolour or reorder what a terminal shows instead of being
-/// shown: control characters (ESC, C1, DEL...) and bidi controls.
-pub fn is_unsafe(c: char) -> bool {
-    c.is_control() || is_bidi_control(c)
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(c,
-        '\u{202A}'..='\u{202E}' // embeddings and overrides
-        | '\u{2066}'..='\u{2069}' // isolates
-        | '\u{200E}' | '\u{200F}' | '\u{061C}') // marks
-}
+use bkportals_graphql::terminal::is_bidi_control;
+pub use bkportals_graphql::terminal::is_unsafe;
 
 /// Characters JSON allows raw in a string that a terminal must not get raw.
 /// (JSON escapes C0 controls itself.)

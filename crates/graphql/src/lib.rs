@@ -11,4 +11,5 @@ pub mod lexer;
 pub mod lint;
 pub mod schema;
 pub mod semantic_diff;
+pub mod terminal;
 pub mod variables;

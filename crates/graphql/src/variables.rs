@@ -310,10 +310,7 @@ pub fn assemble(rows: &[Input], values: &[Option<Value>]) -> Value {
 /// characters, bidirectional overrides) is escaped; long values are cut.
 fn shown(text: &str) -> String {
     const MOST: usize = 40;
-    let acts_on_terminal = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
+    let acts_on_terminal = crate::terminal::is_unsafe;
     let mut quoted = String::new();
     for c in text.chars().take(MOST) {
         if acts_on_terminal(c) {
