@@ -119,7 +119,11 @@ where
         // The first frame comes first: what `init` asked for (the listing,
         // the schema) and the rest of the cached list would share the CPU
         // with it. Their answers arrive as messages, so the frame is the same.
+        // Names first: the `!` marks (a parse of each document shown) come
+        // in the next frame, drawn once the commands are on their way.
+        app.risk.deferred.set(true);
         draw(console, &app)?;
+        app.risk.deferred.set(false);
         read_rest_of_cached_list(cached_rest, runtime.tx.clone());
         drive(console, &mut app, &mut runtime, &mut rx, &mut pending, stop).await
     }
@@ -142,8 +146,8 @@ where
 {
     let mut spinner = tokio::time::interval(Duration::from_millis(120));
     let mut stop = std::pin::pin!(stop);
-    // `run_on` drew the first frame; performing commands changes nothing on screen.
-    let mut dirty = false;
+    // `run_on` drew the first frame without the list's marks: the next has them.
+    let mut dirty = true;
     loop {
         for command in std::mem::take(pending) {
             match command {

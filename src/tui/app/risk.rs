@@ -15,7 +15,12 @@ use crate::buildkite::Portal;
 /// the document and allowed IPs they were found in. Emptied when the schema
 /// changes.
 #[derive(Debug, Default)]
-pub(crate) struct Risks(std::cell::RefCell<HashMap<String, (u64, Vec<String>)>>);
+pub(crate) struct Risks {
+    found: std::cell::RefCell<HashMap<String, (u64, Vec<String>)>>,
+    /// The launch's first frame: names first, the marks (a parse of each
+    /// document on screen) in the frame after it.
+    pub(crate) deferred: std::cell::Cell<bool>,
+}
 
 impl App {
     /// Whether `bkportals audit` warns about `portal` or fails it.
@@ -30,16 +35,19 @@ impl App {
 
     /// A new schema: documents are checked against it when next drawn.
     pub(super) fn forget_risks(&self) {
-        self.risk.0.borrow_mut().clear();
+        self.risk.found.borrow_mut().clear();
     }
 
     fn with_risks<T>(&self, portal: &Portal, read: impl FnOnce(&[String]) -> T) -> T {
         let key = document_key(portal);
-        let mut memo = self.risk.0.borrow_mut();
+        let mut memo = self.risk.found.borrow_mut();
         if let Some((hash, reasons)) = memo.get(&portal.slug) {
             if *hash == key {
                 return read(reasons);
             }
+        }
+        if self.risk.deferred.get() {
+            return read(&[]);
         }
         let reasons: Vec<String> = crate::audit::audit(portal, self.schema.as_ref())
             .findings
