@@ -103,6 +103,8 @@ pub struct PortalEdit {
     page: usize,
     /// Find in the document (Ctrl-g), while open.
     pub find: Option<Find>,
+    /// What the last find closed held: Ctrl-g starts with it.
+    pub last_needle: String,
     /// `document_dirty` at a revision.
     dirty_at: std::cell::Cell<Option<(u64, bool)>>,
     /// `size()` at a revision: asked on every key and frame, and summing a
@@ -145,6 +147,7 @@ impl PortalEdit {
             undo: UndoGroups::default(),
             page: 10,
             find: None,
+            last_needle: String::new(),
             dirty_at: std::cell::Cell::new(None),
             size_at: std::cell::Cell::new(None),
             highlights: std::cell::RefCell::new(None),

@@ -150,7 +150,7 @@ impl App {
         let selected = edit.selected_text().filter(|t| !t.contains('\n'));
         let needle = selected
             .or_else(|| edit.find.as_ref().map(|f| f.needle.clone()))
-            .unwrap_or_default();
+            .unwrap_or_else(|| edit.last_needle.clone());
         edit.find = Some(Find {
             prefilled: !needle.is_empty(),
             needle,
@@ -176,6 +176,7 @@ impl App {
         }
         match key.code {
             KeyCode::Esc => {
+                edit.last_needle = std::mem::take(&mut find.needle);
                 edit.find = None;
                 self.resolved(Cause::Find);
                 return true;
@@ -242,9 +243,10 @@ impl App {
         let Some(edit) = self.edits.get_mut(slug) else {
             return false;
         };
-        if edit.find.take().is_none() {
+        let Some(find) = edit.find.take() else {
             return false;
-        }
+        };
+        edit.last_needle = find.needle;
         self.resolved(Cause::Find);
         true
     }

@@ -104,8 +104,14 @@ impl App {
     fn something_closes(&self) -> bool {
         match self.dialogs.front() {
             Some(dialog) => !dialog.pinned(),
-            None => self.show_help || self.show_messages || self.prompt_open(),
+            None => self.show_help || self.show_messages || self.prompt_open() || self.find_open(),
         }
+    }
+
+    /// The document's find is open (typed, or kept after Enter or a next).
+    fn find_open(&self) -> bool {
+        self.focus == Focus::Document
+            && self.selected_edit().is_some_and(|edit| edit.find.is_some())
     }
 
     /// A one-line prompt typed into outside a dialog: the list's filter,

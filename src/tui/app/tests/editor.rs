@@ -390,3 +390,27 @@ fn the_creation_forms_document_has_the_editors_moves_and_undo() {
         form(&app).1
     );
 }
+
+/// Ctrl-c closes the document's find (typed or kept after a next), as Esc
+/// does, and never quits; Ctrl-g opens it again with what it held.
+#[test]
+fn ctrl_c_closes_the_find_and_ctrl_g_brings_its_text_back() {
+    let mut app = editing_long_document();
+    ctrl(&mut app, 'g');
+    type_text(&mut app, "line");
+    ctrl(&mut app, 'n');
+    assert!(app.selected_edit().unwrap().find.is_some());
+    ctrl(&mut app, 'c');
+    assert!(!app.quit, "the find closes, the app stays");
+    assert!(app.dialogs.is_empty(), "{:?}", app.dialogs.front());
+    assert!(app.selected_edit().unwrap().find.is_none());
+    ctrl(&mut app, 'g');
+    let find = app.selected_edit().unwrap().find.as_ref().expect("open");
+    assert_eq!(find.needle, "line", "what it held");
+    // Closed while typed, too.
+    type_text(&mut app, "s 4");
+    press(&mut app, KeyCode::Esc);
+    ctrl(&mut app, 'g');
+    let find = app.selected_edit().unwrap().find.as_ref().expect("open");
+    assert_eq!(find.needle, "s 4");
+}
