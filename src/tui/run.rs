@@ -324,6 +324,15 @@ impl VariablesForm {
     }
 
     /// The variables object, or how many rows have errors (shown at each).
+    /// After `values` refused: the first value that did not do, and why
+    /// (`$name: why`), for a message outside the form.
+    pub fn first_problem(&self) -> Option<String> {
+        self.errors
+            .iter()
+            .zip(&self.rows)
+            .find_map(|(error, row)| Some(format!("{}: {}", row.label(), error.as_ref()?)))
+    }
+
     pub fn values(&mut self) -> Result<Value, usize> {
         let mut bad = 0;
         let mut values: Vec<Option<Value>> = Vec::with_capacity(self.rows.len());

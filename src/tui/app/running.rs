@@ -18,9 +18,19 @@ use crate::tui::layout::inner_height;
 use crate::tui::message::Command;
 use crate::tui::run::{FormSource, ResponseView, VariablesForm};
 
-/// Why the saved version of a document cannot run with the values kept.
-const SAVED_NEEDS_VALUES: &str =
-    "it needs variables the form has no values for. Save first (s), or fill them in.";
+/// Why the saved version of a document cannot run with the values kept
+/// (`values` refused them): the first that does not do, else that some are
+/// missing.
+fn saved_needs_values(form: &VariablesForm) -> String {
+    match form.first_problem() {
+        Some(problem) => format!(
+            "{}. Save first (s), or correct it in the form.",
+            crate::text::sanitize_line(&problem)
+        ),
+        None => "it needs variables the form has no values for. Save first (s), or fill them in."
+            .to_owned(),
+    }
+}
 
 /// Numbers each run, so messages of one cancelled are told apart.
 fn next_run() -> u64 {
@@ -207,7 +217,10 @@ impl App {
             },
         );
         let Ok(serde_json::Value::Object(variables)) = form.values() else {
-            return format!("r cannot run {operation} yet: {SAVED_NEEDS_VALUES}");
+            return format!(
+                "r cannot run {operation} yet: {}",
+                saved_needs_values(&form)
+            );
         };
         if variables.is_empty() {
             return format!("r runs {operation}, with no variables.");
@@ -237,7 +250,7 @@ impl App {
             return Vec::new();
         };
         if form.values().is_err() {
-            self.say(format!("Not run: {SAVED_NEEDS_VALUES}"));
+            self.say(format!("Not run: {}", saved_needs_values(&form)));
             return Vec::new();
         }
         if !self.has_token(&slug) {

@@ -83,7 +83,7 @@ fn the_run_dialog_says_when_the_saved_version_lacks_values() {
         is_confirm(&app, |k| matches!(
             k,
             ConfirmKind::Run { saved, .. } if saved.starts_with("r cannot run the saved ")
-                && saved.contains(" yet: it needs variables the form has no values for.")
+                && saved.contains(" yet: $id: required (ID!). Save first (s), or correct it in the form.")
         )),
         "{:?}",
         app.dialogs.front()
@@ -93,7 +93,7 @@ fn the_run_dialog_says_when_the_saved_version_lacks_values() {
         "and it does not run"
     );
     assert!(
-        app.status.starts_with("Not run: it needs variables"),
+        app.status.starts_with("Not run: $id: required"),
         "{}",
         app.status
     );
@@ -199,4 +199,47 @@ fn invoked(commands: &[Command]) -> Option<&serde_json::Value> {
         Command::Invoke { variables, .. } => Some(variables),
         _ => None,
     })
+}
+
+#[test]
+fn the_run_dialog_names_a_value_the_saved_version_cannot_take() {
+    let mut app = loaded();
+    app.update(Msg::Resize(120, 30));
+    press(&mut app, KeyCode::Down); // recent-builds
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "# mine\n"); // an unsaved change
+    press(&mut app, KeyCode::F(6));
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Up); // to the picker
+    }
+    for _ in 0..2 {
+        if app.variables.as_ref().and_then(|f| f.operation_name()) != Some("GetBuilds") {
+            press(&mut app, KeyCode::Right);
+        }
+    }
+    assert_eq!(
+        app.variables.as_ref().and_then(|f| f.operation_name()),
+        Some("GetBuilds")
+    );
+    press(&mut app, KeyCode::Down);
+    type_text(&mut app, "demo/old");
+    press(&mut app, KeyCode::Down);
+    type_text(&mut app, "99999999999999999999");
+    assert!(ctrl(&mut app, 'r').is_empty());
+    assert!(
+        is_confirm(&app, |k| matches!(
+            k,
+            ConfirmKind::Run { saved, .. } if saved.contains("$first: ")
+                && saved.contains("32-bit")
+                && !saved.contains("has no values for")
+        )),
+        "{:?}",
+        app.dialogs.front()
+    );
+    press(&mut app, KeyCode::Char('r'));
+    assert!(
+        app.status.starts_with("Not run: $first: "),
+        "{}",
+        app.status
+    );
 }
