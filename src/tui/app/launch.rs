@@ -134,17 +134,23 @@ impl App {
     /// an earlier session's), this edit stays in memory so that draft is not
     /// overwritten, and the next start offers it.
     pub(super) fn draft_freed(&mut self, slug: String, left_draft: bool) {
+        let what = if slug == super::persist::NEW_PORTAL_DRAFT {
+            "the new portal".to_owned()
+        } else {
+            slug.clone()
+        };
         if left_draft {
             self.warn(format!(
-                "The other bkportals editing {slug} has ended and left its draft on disk. Your edit here is still in memory only (writing it would overwrite that draft): save it to Buildkite (Ctrl-s); the next start offers that draft to compare with."
+                "The other bkportals editing {what} has ended and left its draft on disk. Your edit here is still in memory only (writing it would overwrite that draft): save it to Buildkite (Ctrl-s); the next start offers that draft to compare with."
             ));
             return;
         }
         self.drafts_elsewhere.retain(|s| *s != slug);
         // Written at the next sync, as if never written.
         self.persisted.forget(&slug);
+        // It saved, discarded or ended: its draft is gone either way.
         self.say(format!(
-            "The other bkportals editing {slug} has ended: your edit here is kept on disk again."
+            "The other bkportals no longer has a draft of {what}: your edit here is kept on disk again."
         ));
     }
 

@@ -160,6 +160,11 @@ fn once_the_other_bkportals_ends_without_a_draft_the_edit_here_goes_to_disk_agai
         slug: slug.clone(),
         left_draft: false,
     });
+    assert!(
+        app.status.contains("no longer has a draft of"),
+        "it may only have saved: {}",
+        app.status
+    );
     assert!(app.status.contains("kept on disk again"), "{}", app.status);
     assert!(!app.is_edited_elsewhere(&slug));
     assert_eq!(names(&commands), ["write-draft"], "written at once");
