@@ -127,11 +127,12 @@ impl DraftStore {
     }
 
     /// Removes the draft of `slug`, unless another running bkportals edits
-    /// that portal: then its draft is left as it is.
+    /// that portal: then its draft is left as it is, and the error says so
+    /// (`EditedElsewhere::in_error`).
     pub fn remove(&self, org: &str, slug: &str) -> std::io::Result<()> {
         let claim = self.claim_path(org, slug);
-        if claim::held_elsewhere(&claim).is_some() {
-            return Ok(());
+        if let Some(Claim::Elsewhere(pid)) = claim::held_elsewhere(&claim) {
+            return Err(std::io::Error::other(EditedElsewhere(pid)));
         }
         let removed = match std::fs::remove_file(self.path(org, slug)) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
@@ -421,7 +422,11 @@ mod tests {
             refused.to_string(),
             format!("another bkportals (process {other}) is editing it")
         );
-        store.remove("acme", "deploy").unwrap();
+        let kept = store.remove("acme", "deploy").unwrap_err();
+        assert_eq!(
+            EditedElsewhere::in_error(&kept),
+            Some(EditedElsewhere(Some(other)))
+        );
         let loaded = store.load_all("acme");
         assert_eq!(loaded.elsewhere, ["deploy"]);
         assert!(loaded.drafts.is_empty(), "{:?}", loaded.drafts);

@@ -118,6 +118,16 @@ impl App {
             return;
         }
         let process = pid.map(|p| format!(" (process {p})")).unwrap_or_default();
+        let editing_here =
+            self.edits.contains_key(&slug) || slug == super::persist::NEW_PORTAL_DRAFT;
+        if !editing_here {
+            // A discard of a draft another instance has restored meanwhile.
+            self.warn(format!(
+                "The draft of {slug} was not discarded: another bkportals{process} is editing {slug} and has that draft (marked E here)."
+            ));
+            self.drafts_elsewhere.push(slug);
+            return;
+        }
         let what = if slug == super::persist::NEW_PORTAL_DRAFT {
             "A new portal is being written".to_owned()
         } else {

@@ -186,3 +186,22 @@ fn once_the_other_bkportals_ends_leaving_its_draft_the_edit_here_still_does_not_
     let commands = press(&mut app, KeyCode::Char('y'));
     assert!(!names(&commands).contains(&"write-draft"), "{commands:?}");
 }
+
+#[test]
+fn a_discard_another_bkportals_refused_is_said_and_marks_the_portal() {
+    let mut app = loaded();
+    let slug = app.selected_portal().unwrap().slug.clone();
+    // No edit of it here: the draft writer was removing its draft.
+    app.update(Msg::DraftEditedElsewhere {
+        slug: slug.clone(),
+        pid: Some(7),
+    });
+    assert!(
+        app.status.contains(&format!(
+            "The draft of {slug} was not discarded: another bkportals (process 7) is editing {slug}"
+        )),
+        "{}",
+        app.status
+    );
+    assert!(app.is_edited_elsewhere(&slug));
+}
