@@ -57,7 +57,11 @@ impl App {
             self.dialogs.open(Dialog::Form(form));
             return Vec::new();
         }
-        if let Some((_, problem)) = form.problem() {
+        if let Some((row, problem)) = form.problem() {
+            // The field to fix takes the focus.
+            if let Some(at) = form.rows().iter().position(|r| *r == row) {
+                form.focus = at;
+            }
             self.say(format!("Cannot submit yet: {problem}."));
             self.dialogs.open(Dialog::Form(form));
             return Vec::new();

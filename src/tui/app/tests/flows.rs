@@ -675,3 +675,25 @@ fn a_token_dialog_open_when_bkportals_stopped_is_said_as_the_store_has_it() {
     );
     assert!(!lost.status.contains("it is in the token store"));
 }
+
+#[test]
+fn a_refused_submit_puts_the_focus_on_the_field_to_fix() {
+    use crate::tui::dialogs::FormRow;
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Nightly");
+    while !matches!(app.dialogs.front(), Some(Dialog::Form(f)) if f.focused() == FormRow::AllowedIps)
+    {
+        press(&mut app, KeyCode::Tab);
+    }
+    type_text(&mut app, "10.0.0.0/33");
+    press(&mut app, KeyCode::BackTab);
+    press(&mut app, KeyCode::BackTab); // on the slug now
+    ctrl(&mut app, 's');
+    assert!(app.status.contains("Cannot submit yet"), "{}", app.status);
+    assert!(
+        matches!(app.dialogs.front(), Some(Dialog::Form(f)) if f.focused() == FormRow::AllowedIps),
+        "{:?}",
+        app.dialogs.front()
+    );
+}
