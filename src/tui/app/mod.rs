@@ -102,6 +102,8 @@ pub enum Cause {
     Run,
     /// What find in the document said: gone when the find is closed.
     Find,
+    /// What the response's search said: gone once a search finds.
+    Search,
 }
 
 #[derive(Debug)]

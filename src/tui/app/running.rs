@@ -627,7 +627,9 @@ impl App {
                 let typed = key.code == KeyCode::Enter && !text.is_empty();
                 view.search_cancelled = if typed { String::new() } else { text.clone() };
                 if typed && !view.search_for(text.clone(), height) {
-                    self.say(super::searching::not_in_the_response(&text));
+                    self.say_because(Cause::Search, super::searching::not_in_the_response(&text));
+                } else if typed {
+                    self.resolved(Cause::Search);
                 }
             }
             _ => {
@@ -674,11 +676,13 @@ impl App {
                 let forward = action == Action::NextMatch;
                 let before = view.cursor;
                 if !view.find(forward, height) {
-                    self.say("No match: search with /");
+                    self.say_because(Cause::Search, "No match: search with /");
                 } else if forward && view.cursor <= before {
-                    self.say("Search wrapped around to the top.");
+                    self.say_because(Cause::Search, "Search wrapped around to the top.");
                 } else if !forward && view.cursor >= before {
-                    self.say("Search wrapped around to the bottom.");
+                    self.say_because(Cause::Search, "Search wrapped around to the bottom.");
+                } else {
+                    self.resolved(Cause::Search);
                 }
             }
             Some(Action::Wrap) => {

@@ -32,7 +32,7 @@ impl App {
         let view = &mut view.view;
         if view.count_matches_on() == Some(false) {
             let needle = view.search.clone().unwrap_or_default();
-            self.say(not_in_the_response(&needle));
+            self.say_because(super::Cause::Search, not_in_the_response(&needle));
         }
     }
 }

@@ -517,3 +517,31 @@ fn s_offers_the_path_the_last_save_of_the_session_used() {
         "{shown}"
     );
 }
+
+#[test]
+fn what_a_search_said_goes_once_a_search_finds() {
+    let mut app = loaded();
+    app.update(Msg::Resize(120, 40));
+    answered(&mut app, r#"{"data": {"branch": "main"}}"#);
+    type_text(&mut app, "/zzz");
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        app.status.contains("`zzz` is not in the response"),
+        "{}",
+        app.status
+    );
+    press(&mut app, KeyCode::Char('n'));
+    assert!(
+        app.status.contains("No match: search with /"),
+        "{}",
+        app.status
+    );
+    type_text(&mut app, "/main");
+    press(&mut app, KeyCode::Enter);
+    assert!(!app.status.contains("No match"), "{}", app.status);
+    assert!(
+        !app.status.contains("not in the response"),
+        "{}",
+        app.status
+    );
+}
