@@ -144,11 +144,7 @@ impl App {
     /// an earlier session's), this edit stays in memory so that draft is not
     /// overwritten, and the next start offers it.
     pub(super) fn draft_freed(&mut self, slug: String, left_draft: bool) {
-        let what = if slug == super::persist::NEW_PORTAL_DRAFT {
-            "the new portal".to_owned()
-        } else {
-            slug.clone()
-        };
+        let what = super::persist::draft_name(&slug).to_owned();
         if left_draft {
             self.warn(format!(
                 "The other bkportals editing {what} has ended and left its draft on disk. Your edit here is still in memory only (writing it would overwrite that draft): save it to Buildkite (Ctrl-s); the next start offers that draft to compare with."
@@ -167,15 +163,12 @@ impl App {
     /// Of the `unsaved` edits (as the quit dialog names them), those kept in
     /// memory only because another bkportals edits them.
     pub(super) fn not_on_disk(&self, unsaved: &[String]) -> Vec<String> {
+        let elsewhere: Vec<&str> = (self.drafts_elsewhere.iter())
+            .map(|key| super::persist::draft_name(key))
+            .collect();
         unsaved
             .iter()
-            .filter(|name| {
-                let key = match name.as_str() {
-                    super::persist::NEW_PORTAL_UNSAVED => super::persist::NEW_PORTAL_DRAFT,
-                    slug => slug,
-                };
-                self.is_edited_elsewhere(key)
-            })
+            .filter(|name| elsewhere.contains(&name.as_str()))
             .cloned()
             .collect()
     }

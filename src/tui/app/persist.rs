@@ -19,6 +19,15 @@ pub const NEW_PORTAL_DRAFT: &str = "new portal";
 /// How the quit dialog names the portal being created.
 pub const NEW_PORTAL_UNSAVED: &str = "the new portal";
 
+/// What a draft's key names in a message: its portal, or the new portal.
+pub fn draft_name(key: &str) -> &str {
+    if key == NEW_PORTAL_DRAFT {
+        NEW_PORTAL_UNSAVED
+    } else {
+        key
+    }
+}
+
 /// What was last sent to disk.
 #[derive(Debug, Default)]
 pub struct Marks {
