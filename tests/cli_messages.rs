@@ -87,9 +87,16 @@ fn demo_says_it_ignores_org() {
     assert!(!stderr(&same).contains("warning"), "{}", stderr(&same));
 }
 
-#[test]
-fn a_run_cancelled_in_the_app_is_listed_as_cancelled() {
-    let home = Home::new();
+/// The demo's history, and a run of who-am-i to record in it.
+fn a_run_of_who_am_i(
+    home: &Home,
+    answer: &str,
+    answer_bytes: u64,
+    cancelled: bool,
+) -> (
+    bkportals::history::History,
+    bkportals::history::HistoryEntry,
+) {
     let history = bkportals::history::History::new(&home.path().join("data/bkportals/sandbox"));
     let entry = bkportals::history::HistoryEntry {
         at: "2026-12-01T10:00:00Z".into(),
@@ -99,10 +106,17 @@ fn a_run_cancelled_in_the_app_is_listed_as_cancelled() {
         status: Some(200),
         error: None,
         duration_ms: 40,
-        answer: "{\"data\":".into(),
-        answer_bytes: 1234,
-        cancelled: true,
+        answer: answer.into(),
+        answer_bytes,
+        cancelled,
     };
+    (history, entry)
+}
+
+#[test]
+fn a_run_cancelled_in_the_app_is_listed_as_cancelled() {
+    let home = Home::new();
+    let (history, entry) = a_run_of_who_am_i(&home, "{\"data\":", 1234, true);
     history.record("demo", "who-am-i", &entry).unwrap();
     let listed = home.command(&[], &["--demo", "history", "who-am-i"]);
     assert_ok(&listed);
@@ -122,19 +136,7 @@ fn a_run_cancelled_in_the_app_is_listed_as_cancelled() {
 #[test]
 fn history_counts_one_run_and_several_runs_in_good_english() {
     let home = Home::new();
-    let history = bkportals::history::History::new(&home.path().join("data/bkportals/sandbox"));
-    let entry = bkportals::history::HistoryEntry {
-        at: "2026-12-01T10:00:00Z".into(),
-        operation: None,
-        variables: serde_json::json!({}),
-        token: "admin".into(),
-        status: Some(200),
-        error: None,
-        duration_ms: 40,
-        answer: "{}".into(),
-        answer_bytes: 2,
-        cancelled: false,
-    };
+    let (history, entry) = a_run_of_who_am_i(&home, "{}", 2, false);
     history.record("demo", "who-am-i", &entry).unwrap();
     let one = home.command(&[], &["--demo", "history", "who-am-i"]);
     assert_ok(&one);
