@@ -117,7 +117,7 @@ impl App {
                 if let Some(edit) = self.edits.get_mut(&slug) {
                     edit.save_failed();
                     edit.server_error = Some(match &error {
-                        ApiError::Validation { message } => {
+                        ApiError::Validation { message, .. } => {
                             (Field::of_message(message), message.clone())
                         }
                         _ => (None, message.clone()),

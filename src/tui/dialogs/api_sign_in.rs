@@ -236,10 +236,7 @@ impl ApiSignIn {
                 } else {
                     "and press Enter to check again, or paste another."
                 };
-                let place = match &self.elsewhere {
-                    None => format!("in the token's settings at {TOKEN_SETTINGS}"),
-                    Some(server) => format!("to the token on {}", sanitize_line(server)),
-                };
+                let place = crate::buildkite::http::token_settings(self.elsewhere.as_deref());
                 lines.extend(text("", &format!("Add them {place} {then}"), Style::new()));
             }
         }
