@@ -109,6 +109,9 @@ pub enum Cause {
 #[derive(Debug)]
 pub struct App {
     pub org: String,
+    /// The server the session talks to when it is not Buildkite
+    /// (`other_server`): what the app says names it (`server_name`).
+    pub server: Option<String>,
     /// `--dir DIR`: portal files the fields pane compares the selected portal with.
     pub declared: Option<crate::tui::declared::Declared>,
     pub list: PortalList,
@@ -187,6 +190,7 @@ impl App {
             declared: None,
             risk: Default::default(),
             org: org.to_owned(),
+            server: None,
             list: PortalList::default(),
             stored_tokens,
             loading: Loading::Idle,
