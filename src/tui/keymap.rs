@@ -402,6 +402,11 @@ const DOCUMENT: &[Binding] = &[
     ),
 ];
 
+/// Said when a letter is typed on the variables' operation picker, which
+/// takes no text: the keys of `VARIABLES` that act there.
+pub const PICKER_KEYS: &str =
+    "The operation picker takes ←/→ to choose the operation, ↓ to its variables, C to copy the request as curl.";
+
 const VARIABLES: &[Binding] = &[
     bind(&[], "↑/↓", Action::Edit, "move between variables"),
     bind(
@@ -414,7 +419,7 @@ const VARIABLES: &[Binding] = &[
         &[],
         "type",
         Action::Edit,
-        "edit the value (JSON for lists and objects)",
+        "edit the value (JSON for lists and objects); on the operation picker, says its keys",
     ),
     bind(
         &[],
