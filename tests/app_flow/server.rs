@@ -80,3 +80,28 @@ async fn the_cached_list_the_help_and_a_save_conflict_name_the_sandbox() {
     steps.push(key(KeyCode::Char('q')));
     play_never_saying_buildkite(&sandbox, dir.path(), steps).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_run_save_and_discard_questions_and_a_refusal_name_the_sandbox() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut steps = into_the_document("4 portals in demo", "who", "Portals · demo (1/4)");
+    steps.push(Step::Paste("{ unclosed\r"));
+    steps.push(Step::Show("● modified"));
+    steps.push(ctrl('r'));
+    steps.push(shows(&sandbox, "{server} runs the document saved on it"));
+    steps.push(key(KeyCode::Esc));
+    steps.push(ctrl('s'));
+    steps.push(shows(&sandbox, "{server} will refuse a document"));
+    steps.push(key(KeyCode::Char('y')));
+    steps.push(shows(
+        &sandbox,
+        "Not saved: rejected by {server}: Validation failed",
+    ));
+    steps.push(key(KeyCode::Esc)); // to the list
+    steps.push(key(KeyCode::Char('x')));
+    steps.push(shows(&sandbox, "{server}'s version comes back"));
+    steps.push(key(KeyCode::Char('y')));
+    steps.push(key(KeyCode::Char('q')));
+    play_never_saying_buildkite(&sandbox, dir.path(), steps).await;
+}

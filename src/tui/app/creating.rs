@@ -207,6 +207,7 @@ impl App {
             .open(Confirm::dialog(ConfirmKind::CreatedWithoutToken {
                 slug,
                 form,
+                server: self.server_name(),
             }));
         commands
     }
