@@ -39,3 +39,36 @@ fn a_refused_create_names_the_sandbox_that_refused_it() {
         stderr(&create)
     );
 }
+
+#[test]
+fn a_created_portals_token_is_said_to_be_shown_once_by_the_sandbox() {
+    let home = Home::new();
+    let sandbox = SandboxProcess::start(&home.path().join("state.json"));
+    std::fs::write(
+        home.path().join("q.graphql"),
+        "query Me { viewer { user { name } } }",
+    )
+    .unwrap();
+    let create = home.command(
+        &sandbox.exports,
+        &[
+            "create",
+            "--name",
+            "Fresh",
+            "--query-file",
+            "q.graphql",
+            "--no-validate",
+        ],
+    );
+    assert!(create.status.success(), "{}", stderr(&create));
+    let once = format!(
+        "Its token is shown this once; {} cannot show it again:",
+        sandbox.server_name()
+    );
+    assert!(stderr(&create).contains(&once), "{}", stderr(&create));
+    assert!(
+        !stderr(&create).contains("Buildkite"),
+        "{}",
+        stderr(&create)
+    );
+}
