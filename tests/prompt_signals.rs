@@ -113,3 +113,22 @@ fn ctrl_z_at_the_token_prompt_gives_echo_back_while_stopped_and_takes_it_on_resu
         "what was typed never showed:\n{screen}"
     );
 }
+
+#[test]
+fn against_a_sandbox_the_token_prompt_names_it_not_buildkite() {
+    let state = tempfile::tempdir().unwrap();
+    let sandbox = common::SandboxProcess::start(&state.path().join("state.json"));
+    let exports = sandbox.exports_without_api_token();
+    let mut env: Vec<(&str, &str)> = exports
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    env.push(("BKPORTALS_TOKEN_STORE", "file"));
+    let mut app = App::launch(&["auth", "login"], &env);
+    // The sandbox's own organization, and its address where the link was.
+    let named = format!("(input hidden; {}'s, not one", sandbox.server_name());
+    app.wait_for(&named);
+    assert!(!app.text().contains("api-access-tokens"), "{}", app.text());
+    app.send(CTRL_C);
+    app.wait_for_exit();
+}

@@ -35,8 +35,16 @@ struct Report {
 /// leaves it in the session's settings so the caller can go on with it.
 pub(super) async fn login(session: &mut Session, out: Output) -> Outcome {
     let org = session.org().to_owned();
+    let server = api_token::other_server(&session.settings.rest_endpoint);
+    let make_one = match &server {
+        None => format!("make one at {TOKEN_SETTINGS}"),
+        Some(_) => format!(
+            "{}'s, not one from buildkite.com: a `bkportals sandbox` prints its token as it starts",
+            session.server_name()
+        ),
+    };
     let token = read_token(&format!(
-        "API access token for `{org}` (input hidden; make one at {TOKEN_SETTINGS}): "
+        "API access token for `{org}` (input hidden; {make_one}): "
     ))?;
     let rest = checking_client(session)?;
     let store = &mut session.store;
