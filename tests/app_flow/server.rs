@@ -105,3 +105,22 @@ async fn the_run_save_and_discard_questions_and_a_refusal_name_the_sandbox() {
     steps.push(key(KeyCode::Char('q')));
     play_never_saying_buildkite(&sandbox, dir.path(), steps).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_portals_token_is_said_to_be_shown_once_by_the_sandbox() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut steps = vec![
+        Step::Show("4 portals in demo"),
+        key(KeyCode::Char('n')),
+        Step::Show("Ctrl-s create"),
+    ];
+    steps.extend(super::typed("Fresh one"));
+    steps.push(ctrl('s'));
+    steps.push(Step::Show("was created. Its token:"));
+    steps.push(shows(&sandbox, "{server} shows this token only once"));
+    steps.push(key(KeyCode::Enter));
+    steps.push(Step::Show("Portal fresh-one created; its token is stored."));
+    steps.push(key(KeyCode::Char('q')));
+    play_never_saying_buildkite(&sandbox, dir.path(), steps).await;
+}
