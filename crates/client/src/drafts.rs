@@ -97,6 +97,12 @@ impl DraftStore {
         claim::held_elsewhere(&self.claim_path(org, slug)).is_some()
     }
 
+    /// Blocks until no other running bkportals edits `slug`: for a thread
+    /// of its own, which sleeps meanwhile.
+    pub fn wait_until_not_edited_elsewhere(&self, org: &str, slug: &str) -> std::io::Result<()> {
+        claim::wait_free(&self.claim_path(org, slug))
+    }
+
     /// Whether a draft of `slug` is on disk.
     pub fn has_draft(&self, org: &str, slug: &str) -> bool {
         self.path(org, slug).exists()
@@ -447,6 +453,29 @@ mod tests {
         assert_eq!(store.claim("acme", "deploy").unwrap(), Claim::Ours);
         store.save(&draft("deploy")).unwrap();
         assert_eq!(store.load_all("acme").drafts, [draft("deploy")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_wait_for_a_portal_edited_elsewhere_ends_when_the_other_lets_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = DraftStore::new(dir.path());
+        let other = std::process::id().wrapping_add(1);
+        let theirs = claim::lock_as(&store.claim_path("acme", "deploy"), other);
+        let (done_tx, done) = std::sync::mpsc::channel();
+        let waiting = store.clone();
+        std::thread::spawn(move || {
+            let _ = done_tx.send(waiting.wait_until_not_edited_elsewhere("acme", "deploy"));
+        });
+        let early = done.recv_timeout(std::time::Duration::from_millis(200));
+        assert!(early.is_err(), "it waits while they edit: {early:?}");
+        drop(theirs); // it ended
+        let ended = done.recv_timeout(std::time::Duration::from_secs(10));
+        assert!(matches!(ended, Ok(Ok(()))), "{ended:?}");
+        assert!(
+            !store.edited_elsewhere("acme", "deploy"),
+            "nothing held by the wait"
+        );
     }
 
     #[test]
