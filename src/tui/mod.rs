@@ -293,6 +293,7 @@ async fn start(services: Services, rows: usize) -> Started {
     };
     let mut app = App::new(&org, stored);
     app.declared = declared;
+    app.server = crate::buildkite::http::other_server(rest.endpoint());
     app.restore_form_values(values);
     app.offer_drafts(found, problems, open_token_dialog);
     app.leave_drafts_elsewhere(elsewhere);

@@ -109,6 +109,9 @@ pub enum Cause {
 #[derive(Debug)]
 pub struct App {
     pub org: String,
+    /// The server the session talks to when it is not Buildkite
+    /// (`other_server`): what the app says names it (`server_name`).
+    pub server: Option<String>,
     /// `--dir DIR`: portal files the fields pane compares the selected portal with.
     pub declared: Option<crate::tui::declared::Declared>,
     pub list: PortalList,
@@ -192,6 +195,7 @@ impl App {
             risk: Default::default(),
             names_first: std::cell::Cell::new(false),
             org: org.to_owned(),
+            server: None,
             list: PortalList::default(),
             stored_tokens,
             loading: Loading::Idle,

@@ -1,5 +1,5 @@
-//! Yours and Buildkite's version side by side: after a save found the
-//! portal changed on Buildkite, or to compare a restored draft.
+//! Yours and the server's version side by side: after a save found the
+//! portal changed on the server, or to compare a restored draft.
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::style::{Color, Style};
@@ -59,10 +59,11 @@ impl Conflict {
         );
         frame.render_widget(Clear, area);
         let slug = sanitize_line(&self.slug);
+        let server = app.server_name();
         let title = if self.changed {
-            format!(" {slug} changed on Buildkite since you loaded it ")
+            format!(" {slug} changed on {server} since you loaded it ")
         } else {
-            format!(" {slug}: your draft beside Buildkite's version ")
+            format!(" {slug}: your draft beside {server}'s version ")
         };
         let block = pane(title, true);
         let inner = block.inner(area);
@@ -85,7 +86,7 @@ impl Conflict {
             Span::styled(cell("Yours"), Style::new().bold().fg(Color::Yellow)),
             Span::raw(" │ "),
             Span::styled(
-                right("Buildkite's now"),
+                right(&format!("{server}'s now")),
                 Style::new().bold().fg(Color::Cyan),
             ),
         ])];
@@ -113,7 +114,7 @@ impl Conflict {
         let ours = edit.document.lines();
         let theirs_doc: Vec<&str> = self.server.query.split('\n').collect();
         let keys = key_lines(
-            "y save yours (your changed fields over theirs) · t take Buildkite's · e/Esc keep editing on top of theirs",
+            &format!("y save yours (your changed fields over theirs) · t take {server}'s · e/Esc keep editing on top of theirs"),
             usize::from(inner.width),
         );
         let rows = (inner.height as usize).saturating_sub(lines.len() + 1 + keys.len());

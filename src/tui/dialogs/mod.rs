@@ -279,9 +279,9 @@ impl Dialog {
     pub fn draw(&self, frame: &mut Frame, app: &App) {
         match self {
             Dialog::Form(form) => form::draw(frame, app, form),
-            Dialog::Token(d) => d.draw(frame),
+            Dialog::Token(d) => d.draw(frame, &app.server_name()),
             Dialog::Delete(d) => d.draw(frame),
-            Dialog::Confirm(d) => d.draw(frame),
+            Dialog::Confirm(d) => d.draw(frame, &app.server_name()),
             Dialog::Authorize(d) => d.draw(frame),
             Dialog::TokenPrompt(d) => d.draw(frame),
             Dialog::SecretPrompt(d) => d.draw(frame),

@@ -73,9 +73,7 @@ impl fmt::Display for Notice {
             Notice::RateLimited { wait, server } => write!(
                 f,
                 "rate-limited by {}; continuing in {} s",
-                server
-                    .as_deref()
-                    .map_or_else(|| "Buildkite".to_owned(), crate::text::sanitize_line),
+                server_said(server.as_deref()),
                 wait.as_secs()
             ),
         }
@@ -171,6 +169,24 @@ pub fn other_server(endpoint: &Url) -> Option<String> {
         Some(port) => format!("{host}:{port}"),
         None => host.to_owned(),
     })
+}
+
+/// How messages name a server: "Buildkite", or the other server
+/// (`other_server`) made safe to print.
+pub fn server_said(other: Option<&str>) -> String {
+    other.map_or_else(|| "Buildkite".to_owned(), crate::text::sanitize_line)
+}
+
+/// Where a person makes (or edits) a Buildkite API access token.
+pub const TOKEN_SETTINGS: &str = "https://buildkite.com/user/api-access-tokens";
+
+/// Where a token's scopes are changed, to follow "add it": Buildkite's
+/// token settings, or the other server (`other_server`).
+pub fn token_settings(other: Option<&str>) -> String {
+    match other {
+        None => format!("in the token's settings at {TOKEN_SETTINGS}"),
+        Some(_) => format!("to the token on {}", server_said(other)),
+    }
 }
 
 /// True when both URLs name the same scheme, host and port.

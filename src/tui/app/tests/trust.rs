@@ -85,6 +85,7 @@ fn the_fields_form_stays_with_its_portal_after_a_slug_change_and_a_refusal() {
         slug: "who-am-i".into(),
         result: Err(ApiError::Validation {
             message: "Validation failed: Slug has already been taken".into(),
+            server: None,
         }),
     });
     assert!(
