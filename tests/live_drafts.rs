@@ -121,3 +121,69 @@ fn two_bkportals_started_together_never_overwrite_each_others_draft() {
     let offered = String::from_utf8_lossy(&written).into_owned();
     assert!(offered.contains("first: name"), "{offered}");
 }
+
+/// Waits until the draft at `path` holds `text`.
+fn draft_holds(path: &std::path::Path, text: &str) -> Vec<u8> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let written = std::fs::read(path).unwrap_or_default();
+        if String::from_utf8_lossy(&written).contains(text) {
+            return written;
+        }
+        assert!(Instant::now() < deadline, "the draft never held {text:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Two started after a session that left a draft: both offer it. The one
+/// that restores it second, from the list it showed before the first did,
+/// is told and restores nothing: the older copy would be edited while the
+/// first one's newer edit waits on disk.
+#[test]
+fn a_draft_another_bkportals_restored_meanwhile_is_not_restored_from_an_older_list() {
+    let home = tempfile::tempdir().unwrap();
+    let mut earlier = App::launch_in(home.path(), &["--demo"], &[]);
+    earlier.wait_for("4 portals in demo");
+    earlier.type_into_who_am_i(" earlier: name");
+    let draft = draft_written_in(home.path());
+    draft_holds(&draft, "earlier: name");
+    earlier.child.kill().unwrap();
+    earlier.wait_for_exit();
+
+    let mut first = App::launch_in(home.path(), &["--demo"], &[]);
+    first.wait_for("unsaved edit(s) from an earlier session");
+    let mut second = App::launch_in(home.path(), &["--demo"], &[]);
+    second.wait_for("unsaved edit(s) from an earlier session");
+    first.send("r");
+    first.wait_for("Restored the draft of who-am-i");
+    first.type_text("#first ");
+    let written = draft_holds(&draft, "#first ");
+
+    second.send("r");
+    let screen = second.wait_for("The draft of who-am-i was not restored");
+    assert!(
+        screen.contains(&format!(
+            "another bkportals still running (process {})",
+            first.pid()
+        )),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("unsaved edit(s) from an earlier session"),
+        "still offered, not restored:\n{screen}"
+    );
+    assert!(!screen.contains("● modified"), "{screen}");
+    // Nor discarded from under the first one.
+    second.send("x");
+    second.send("y");
+    second.wait_for("The draft of who-am-i was not discarded");
+    second.send(pty::ESC);
+    second.quit();
+    assert_eq!(
+        std::fs::read(&draft).unwrap(),
+        written,
+        "the first one's draft is untouched"
+    );
+    first.child.kill().unwrap();
+    first.wait_for_exit();
+}

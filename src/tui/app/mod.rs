@@ -36,6 +36,7 @@ mod keys;
 mod launch;
 pub mod list;
 mod messages;
+mod offered;
 mod persist;
 mod risk;
 mod running;
@@ -520,6 +521,11 @@ impl App {
                 self.draft_refused(slug, pid);
                 Vec::new()
             }
+            Msg::DraftTaken {
+                shown,
+                purpose,
+                now,
+            } => self.on_draft_taken(*shown, purpose, now),
             Msg::DraftFreed { slug, left_draft } => {
                 self.draft_freed(slug, left_draft);
                 Vec::new()

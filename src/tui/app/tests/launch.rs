@@ -206,16 +206,6 @@ fn a_discard_another_bkportals_refused_is_said_and_marks_the_portal() {
     assert!(app.is_edited_elsewhere(&slug));
 }
 
-/// The screen's rows rejoined as one text (the quotes TestBackend puts
-/// around each row gone, runs of spaces one), to find a wrapped message.
-fn flowed(screen: &str) -> String {
-    let rows: Vec<&str> = screen.lines().map(|row| row.trim_matches('"')).collect();
-    rows.join(" ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 #[test]
 fn a_warning_said_while_the_creation_form_is_open_is_on_screen_beside_the_form() {
     let mut app = loaded();
