@@ -13,11 +13,7 @@ use pty::App;
 /// The path of who-am-i's draft in `home`, once the first one has written it.
 fn draft_written_in(home: &std::path::Path) -> std::path::PathBuf {
     let draft = home.join("data/bkportals/sandbox/drafts/demo/who-am-i.json");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !draft.exists() {
-        assert!(Instant::now() < deadline, "the first never wrote its draft");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    draft_holds(&draft, "");
     draft
 }
 
@@ -122,15 +118,18 @@ fn two_bkportals_started_together_never_overwrite_each_others_draft() {
     assert!(offered.contains("first: name"), "{offered}");
 }
 
-/// Waits until the draft at `path` holds `text`.
+/// Waits until the draft at `path` is written and holds `text`; its bytes.
 fn draft_holds(path: &std::path::Path, text: &str) -> Vec<u8> {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let written = std::fs::read(path).unwrap_or_default();
-        if String::from_utf8_lossy(&written).contains(text) {
-            return written;
+        match std::fs::read(path) {
+            Ok(written) if String::from_utf8_lossy(&written).contains(text) => return written,
+            _ => assert!(
+                Instant::now() < deadline,
+                "the draft {} never held {text:?}",
+                path.display()
+            ),
         }
-        assert!(Instant::now() < deadline, "the draft never held {text:?}");
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -172,6 +171,7 @@ fn a_draft_another_bkportals_restored_meanwhile_is_not_restored_from_an_older_li
         screen.contains("unsaved edit(s) from an earlier session"),
         "still offered, not restored:\n{screen}"
     );
+    assert!(screen.contains("(taken by another bkportals)"), "{screen}");
     assert!(!screen.contains("● modified"), "{screen}");
     // Nor discarded from under the first one.
     second.send("x");

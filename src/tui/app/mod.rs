@@ -138,6 +138,9 @@ pub struct App {
     /// Portals whose draft another running bkportals owns: not edited here,
     /// which would overwrite that draft on disk.
     pub drafts_elsewhere: Vec<String>,
+    /// Offered drafts another running bkportals took after the drafts
+    /// dialog listed them (`Msg::DraftTaken`): the dialog says so.
+    pub drafts_taken_elsewhere: Vec<String>,
     /// The drafts were offered once, after the first listing.
     drafts_offered: bool,
     persisted: persist::Marks,
@@ -202,6 +205,7 @@ impl App {
             answers: HashMap::new(),
             pending_drafts: Vec::new(),
             drafts_elsewhere: Vec::new(),
+            drafts_taken_elsewhere: Vec::new(),
             drafts_offered: false,
             persisted: persist::Marks::default(),
             completion: None,

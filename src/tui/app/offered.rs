@@ -22,6 +22,7 @@ impl App {
         // Built again below from what is still offered.
         self.dialogs.close_where(|d| matches!(d, Dialog::Drafts(_)));
         let done = purpose.done();
+        self.drafts_taken_elsewhere.retain(|s| *s != slug);
         match now {
             OnDisk::Unchanged => return self.use_draft(shown, purpose),
             OnDisk::Changed(now) => {
@@ -43,6 +44,7 @@ impl App {
             }
             OnDisk::Elsewhere(pid) => {
                 let process = pid.map(|p| format!(" (process {p})")).unwrap_or_default();
+                self.drafts_taken_elsewhere.push(slug.clone());
                 self.warn(format!(
                     "The draft of {slug} was not {done}: since this list was shown, another bkportals still running{process} has taken it (to edit or compare it). Edit it there; here it stays listed as it was, and r, d or x looks at it again."
                 ));

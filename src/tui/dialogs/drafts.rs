@@ -119,7 +119,7 @@ impl DraftsDialog {
         )
     }
 
-    pub fn draw(&self, frame: &mut Frame, _app: &App) {
+    pub fn draw(&self, frame: &mut Frame, app: &App) {
         let mut lines = vec![
             Line::from(format!(
                 "{} unsaved edit(s) from an earlier session:",
@@ -129,7 +129,9 @@ impl DraftsDialog {
         ];
         for (i, draft) in self.drafts.iter().enumerate() {
             let marker = if i == self.selected { "› " } else { "  " };
-            let note = if self.existing.contains(&draft.slug) {
+            let note = if app.drafts_taken_elsewhere.contains(&draft.slug) {
+                "  (taken by another bkportals)"
+            } else if self.existing.contains(&draft.slug) {
                 ""
             } else {
                 "  (deleted on Buildkite)"

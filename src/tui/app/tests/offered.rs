@@ -32,7 +32,12 @@ fn r_on_a_draft_another_bkportals_took_meanwhile_restores_nothing_and_says_so() 
     );
     assert!(drafts_in_front(&app), "{:?}", app.dialogs.front());
     assert!(app.has_pending_draft("deploy-web"));
-    let shown = flowed(&super::history::screen(&app));
+    let screen = super::history::screen(&app);
+    assert!(
+        screen.contains("deploy-web  saved") && screen.contains("(taken by another bkportals)"),
+        "the listing says so:\n{screen}"
+    );
+    let shown = flowed(&screen);
     assert!(
         shown.contains(
             "The draft of deploy-web was not restored: since this list was shown, another bkportals still running (process 4242) has taken it"
