@@ -1,7 +1,8 @@
 //! Two bkportals in the same home: the second must not offer the first's
 //! live edit as a draft "from an earlier session" (restoring it there would
 //! fork the edit). Once the first has ended, however it ended, it is offered.
-//! The real binary in pseudo-terminals, `--demo` each.
+//! The drafts dialog acts on the draft as it is on disk now, and comparing
+//! one only looks. The real binary in pseudo-terminals, `--demo` each.
 
 use std::time::{Duration, Instant};
 
@@ -134,12 +135,9 @@ fn draft_holds(path: &std::path::Path, text: &str) -> Vec<u8> {
     }
 }
 
-/// Two started after a session that left a draft: both offer it. The one
-/// that restores it second, from the list it showed before the first did,
-/// is told and restores nothing: the older copy would be edited while the
-/// first one's newer edit waits on disk.
-#[test]
-fn a_draft_another_bkportals_restored_meanwhile_is_not_restored_from_an_older_list() {
+/// A home where a bkportals ended without a word, leaving a draft of
+/// who-am-i; that draft's path.
+fn left_by_an_earlier_session() -> (tempfile::TempDir, std::path::PathBuf) {
     let home = tempfile::tempdir().unwrap();
     let mut earlier = App::launch_in(home.path(), &["--demo"], &[]);
     earlier.wait_for("4 portals in demo");
@@ -148,6 +146,16 @@ fn a_draft_another_bkportals_restored_meanwhile_is_not_restored_from_an_older_li
     draft_holds(&draft, "earlier: name");
     earlier.child.kill().unwrap();
     earlier.wait_for_exit();
+    (home, draft)
+}
+
+/// Two started after a session that left a draft: both offer it. The one
+/// that restores it second, from the list it showed before the first did,
+/// is told and restores nothing: the older copy would be edited while the
+/// first one's newer edit waits on disk.
+#[test]
+fn a_draft_another_bkportals_restored_meanwhile_is_not_restored_from_an_older_list() {
+    let (home, draft) = left_by_an_earlier_session();
 
     let mut first = App::launch_in(home.path(), &["--demo"], &[]);
     first.wait_for("unsaved edit(s) from an earlier session");
@@ -186,4 +194,33 @@ fn a_draft_another_bkportals_restored_meanwhile_is_not_restored_from_an_older_li
     );
     first.child.kill().unwrap();
     first.wait_for_exit();
+}
+
+/// Comparing a draft only looks: Esc goes back to the drafts dialog with
+/// the draft still offered, and its file is as it was, then and after quitting.
+#[test]
+fn comparing_a_draft_then_esc_leaves_it_offered_and_untouched_on_disk() {
+    let (home, draft) = left_by_an_earlier_session();
+    let written = std::fs::read(&draft).unwrap();
+    let mut app = App::launch_in(home.path(), &["--demo"], &[]);
+    app.wait_for("unsaved edit(s) from an earlier session");
+    app.send("d");
+    app.wait_for("your draft beside Buildkite's version");
+    app.send(pty::ESC);
+    app.wait_for("Nothing restored: the draft of who-am-i is still offered");
+    let screen = app.wait_for("unsaved edit(s) from an earlier session");
+    assert!(!screen.contains("● modified"), "not restored:\n{screen}");
+    // Longer than the draft writer's pause: anything it would write is written.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        std::fs::read(&draft).unwrap(),
+        written,
+        "looking wrote nothing"
+    );
+    app.send(pty::ESC); // later
+    app.quit();
+    assert_eq!(std::fs::read(&draft).unwrap(), written);
+    let next = App::launch_in(home.path(), &["--demo"], &[]);
+    next.wait_for("unsaved edit(s) from an earlier session");
+    next.quit();
 }
