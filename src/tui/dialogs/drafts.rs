@@ -151,44 +151,26 @@ impl DraftsDialog {
         }
         lines.push(Line::default());
         let width = frame.area().width.min(WIDTH);
-        if let Some(draft) = self
-            .checking
-            .then(|| self.drafts.get(self.selected))
-            .flatten()
-        {
+        let keys_width = usize::from(width.saturating_sub(2));
+        let slug =
+            (self.drafts.get(self.selected)).map_or(String::new(), |d| sanitize_line(&d.slug));
+        if self.checking {
             lines.push(Line::from(Span::styled(
-                format!(
-                    "Looking at the draft of {} on disk as it is now…",
-                    sanitize_line(&draft.slug)
-                ),
+                format!("Looking at the draft of {slug} on disk as it is now…"),
                 dim(),
             )));
-            message(frame, " Drafts ", lines, width);
-            return;
-        }
-        if let Some(draft) = self
-            .discarding
-            .then(|| self.drafts.get(self.selected))
-            .flatten()
-        {
+        } else if self.discarding {
             lines.push(Line::from(Span::styled(
-                format!(
-                    "Discard the draft of {}? Its edit is lost: this cannot be undone.",
-                    sanitize_line(&draft.slug)
-                ),
+                format!("Discard the draft of {slug}? Its edit is lost: this cannot be undone."),
                 error_style(),
             )));
+            lines.extend(key_lines("y discard · any other key keeps it", keys_width));
+        } else {
             lines.extend(key_lines(
-                "y discard · any other key keeps it",
-                usize::from(width.saturating_sub(2)),
+                "r restore · d compare with Buildkite's version · x discard · Esc later (D reviews)",
+                keys_width,
             ));
-            message(frame, " Drafts ", lines, width);
-            return;
         }
-        lines.extend(key_lines(
-            "r restore · d compare with Buildkite's version · x discard · Esc later (D reviews)",
-            usize::from(width.saturating_sub(2)),
-        ));
         message(frame, " Drafts ", lines, width);
     }
 }
