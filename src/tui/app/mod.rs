@@ -115,6 +115,10 @@ pub struct App {
     pub list: PortalList,
     /// Each listed portal's `!` (audit warns or fails), worked out once (risk.rs).
     pub(crate) risk: risk::Risks,
+    /// The launch's first frame: names first. What needs a parse of a
+    /// document (the list's `!` marks, the complexity figure) is drawn in
+    /// the frame right after it.
+    pub(crate) names_first: std::cell::Cell<bool>,
     /// Slugs of portals with a stored token.
     pub stored_tokens: Vec<String>,
     pub loading: Loading,
@@ -190,6 +194,7 @@ impl App {
         App {
             declared: None,
             risk: Default::default(),
+            names_first: std::cell::Cell::new(false),
             org: org.to_owned(),
             list: PortalList::default(),
             stored_tokens,
