@@ -45,6 +45,10 @@ async fn on_store<T: Send + 'static, E: Display>(
 pub(super) enum DraftOp {
     Write(Box<crate::drafts::Draft>),
     Remove(String),
+    /// Looks at an offered draft as it is on disk now (`DraftStore::take`).
+    Take(Box<crate::drafts::Draft>, crate::tui::dialogs::DraftUse),
+    /// A draft taken only to look at: its portal is no longer claimed here.
+    Release(String),
     /// Note (or clear) that a new token's dialog is open; written at once,
     /// in order with the rest.
     MarkTokenDialog(Option<String>),
@@ -122,6 +126,30 @@ pub(super) async fn draft_writer(
                 claimed.remove(&slug);
                 pending.drafts.insert(slug, None);
             }
+            Some(DraftOp::Take(shown, purpose)) => {
+                let (store2, draft) = (store.clone(), shown.clone());
+                let now = blocking(move || store2.take(&draft))
+                    .await
+                    .unwrap_or_else(|e| {
+                        crate::drafts::OnDisk::Unreadable(format!(
+                            "its draft could not be read ({e})"
+                        ))
+                    });
+                if now == crate::drafts::OnDisk::Unchanged {
+                    claimed.insert(shown.slug.clone());
+                }
+                let _ = tx.send(Msg::DraftTaken {
+                    shown,
+                    purpose,
+                    now,
+                });
+            }
+            Some(DraftOp::Release(slug)) if !pending.drafts.contains_key(&slug) => {
+                claimed.remove(&slug);
+                let (store, org) = (store.clone(), org.clone());
+                let _ = blocking(move || store.release_claim(&org, &slug)).await;
+            }
+            Some(DraftOp::Release(_)) => {}
             Some(DraftOp::FormValues(values)) => pending.form_values = Some(values),
             Some(DraftOp::MarkTokenDialog(slug)) => {
                 let (store, org) = (store.clone(), org.clone());
@@ -390,6 +418,12 @@ impl Runtime {
             }
             Command::RemoveDraft(slug) => {
                 let _ = self.draft_tx.send(DraftOp::Remove(slug));
+            }
+            Command::TakeDraft { draft, purpose } => {
+                let _ = self.draft_tx.send(DraftOp::Take(draft, purpose));
+            }
+            Command::ReleaseDraft(slug) => {
+                let _ = self.draft_tx.send(DraftOp::Release(slug));
             }
             Command::CacheList(portals) => {
                 let dir = self.schema.cache.cache_dir().to_owned();

@@ -36,6 +36,7 @@ mod keys;
 mod launch;
 pub mod list;
 mod messages;
+mod offered;
 mod persist;
 mod risk;
 mod running;
@@ -144,6 +145,9 @@ pub struct App {
     /// Portals whose draft another running bkportals owns: not edited here,
     /// which would overwrite that draft on disk.
     pub drafts_elsewhere: Vec<String>,
+    /// Offered drafts another running bkportals took after the drafts
+    /// dialog listed them (`Msg::DraftTaken`): the dialog says so.
+    pub drafts_taken_elsewhere: Vec<String>,
     /// The drafts were offered once, after the first listing.
     drafts_offered: bool,
     persisted: persist::Marks,
@@ -210,6 +214,7 @@ impl App {
             answers: HashMap::new(),
             pending_drafts: Vec::new(),
             drafts_elsewhere: Vec::new(),
+            drafts_taken_elsewhere: Vec::new(),
             drafts_offered: false,
             persisted: persist::Marks::default(),
             completion: None,
@@ -529,6 +534,11 @@ impl App {
                 self.draft_refused(slug, pid);
                 Vec::new()
             }
+            Msg::DraftTaken {
+                shown,
+                purpose,
+                now,
+            } => self.on_draft_taken(*shown, purpose, now),
             Msg::DraftFreed { slug, left_draft } => {
                 self.draft_freed(slug, left_draft);
                 Vec::new()
