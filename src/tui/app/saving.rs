@@ -72,6 +72,7 @@ impl App {
                     slug,
                     server: Box::new(server),
                     changed: true,
+                    draft: None,
                 }));
                 Vec::new()
             }
@@ -194,9 +195,18 @@ impl App {
         choice: ConflictChoice,
         conflict: Conflict,
     ) -> Vec<Command> {
-        let Conflict { slug, server, .. } = conflict;
+        let Conflict {
+            slug,
+            server,
+            draft,
+            ..
+        } = conflict;
         if let Some(existing) = self.list.find_mut(&slug) {
             *existing = (*server).clone();
+        }
+        if let Some(draft) = draft {
+            // A choice restores the draft compared: from now on it is an edit.
+            self.restored(&slug, *draft);
         }
         let Some(edit) = self.edits.get_mut(&slug) else {
             return Vec::new();

@@ -12,7 +12,7 @@ use super::{Dialog, DialogAction, Step};
 use crate::buildkite::Portal;
 use crate::text::sanitize_line;
 use crate::tui::app::App;
-use crate::tui::editor::FieldDraft;
+use crate::tui::editor::{FieldDraft, PortalEdit};
 use crate::tui::layout::centered;
 use crate::tui::view::{dim, pane};
 use crate::tui::wrap;
@@ -24,6 +24,10 @@ pub struct Conflict {
     /// Buildkite's version differs from the one the edit started from. When
     /// false, this only compares (a draft with an unchanged portal).
     pub changed: bool,
+    /// A draft from the drafts dialog, compared before it is restored: a
+    /// choice here restores it, Esc offers it there again. (Otherwise the
+    /// edit compared is the app's.)
+    pub draft: Option<Box<PortalEdit>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +42,9 @@ pub enum ConflictChoice {
 
 impl Conflict {
     pub fn key(self, key: KeyEvent) -> Step {
+        if key.code == KeyCode::Esc && self.draft.is_some() {
+            return Step::act(DialogAction::BackToDrafts(self.slug));
+        }
         let choice = match key.code {
             KeyCode::Char('y') | KeyCode::Char('k') => ConflictChoice::KeepMine,
             KeyCode::Char('t') => ConflictChoice::TakeTheirs,
@@ -68,7 +75,7 @@ impl Conflict {
         let block = pane(title, true);
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let Some(edit) = app.edits.get(&self.slug) else {
+        let Some(edit) = self.draft.as_deref().or_else(|| app.edits.get(&self.slug)) else {
             return;
         };
         // The columns share what the ` │ ` between them leaves, the right
@@ -113,10 +120,12 @@ impl Conflict {
         lines.push(Line::from(Span::styled("Document:", dim())));
         let ours = edit.document.lines();
         let theirs_doc: Vec<&str> = self.server.query.split('\n').collect();
-        let keys = key_lines(
-            &format!("y save yours (your changed fields over theirs) · t take {server}'s · e/Esc keep editing on top of theirs"),
-            usize::from(inner.width),
-        );
+        let keys = if self.draft.is_some() {
+            format!("y restore and save yours (your changed fields over theirs) · t take {server}'s · e restore it, to edit on top of theirs · Esc back to the drafts (nothing restored)")
+        } else {
+            format!("y save yours (your changed fields over theirs) · t take {server}'s · e/Esc keep editing on top of theirs")
+        };
+        let keys = key_lines(&keys, usize::from(inner.width));
         let rows = (inner.height as usize).saturating_sub(lines.len() + 1 + keys.len());
         for i in 0..ours.len().max(theirs_doc.len()).min(rows) {
             let a = ours.get(i).map_or("", String::as_str);

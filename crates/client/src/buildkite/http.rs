@@ -197,7 +197,10 @@ pub fn same_origin(a: &Url, b: &Url) -> bool {
 /// The HTTP client every Buildkite client shares.
 #[derive(Clone)]
 pub struct Http {
-    client: reqwest::Client,
+    /// Built at the first request, shared by every clone: building one
+    /// (TLS roots and all) is a good part of a launch, whose first frame
+    /// sends nothing.
+    client: std::sync::Arc<std::sync::OnceLock<reqwest::Client>>,
     options: ClientOptions,
 }
 
@@ -398,15 +401,23 @@ pub(crate) fn too_big(host: &str, limit: u64, verb: &str) -> ApiError {
 
 impl Http {
     pub fn new(options: ClientOptions) -> Http {
-        let client = reqwest::Client::builder()
-            .connect_timeout(options.connect_timeout)
-            .timeout(options.request_timeout)
-            // Never follow redirects: a token must reach only the configured host.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("bkportals/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .unwrap_or_else(|_| reqwest::Client::new());
-        Http { client, options }
+        Http {
+            client: Default::default(),
+            options,
+        }
+    }
+
+    fn client(&self) -> &reqwest::Client {
+        self.client.get_or_init(|| {
+            reqwest::Client::builder()
+                .connect_timeout(self.options.connect_timeout)
+                .timeout(self.options.request_timeout)
+                // Never follow redirects: a token must reach only the configured host.
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(concat!("bkportals/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .unwrap_or_else(|_| reqwest::Client::new())
+        })
     }
 
     pub fn options(&self) -> &ClientOptions {
@@ -423,7 +434,7 @@ impl Http {
 
     /// A request without credentials.
     pub fn bare(&self, method: Method, url: Url) -> RequestBuilder {
-        self.client
+        self.client()
             .request(method, url)
             .header(reqwest::header::ACCEPT, "application/json")
     }

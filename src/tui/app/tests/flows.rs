@@ -585,7 +585,7 @@ fn unsaved_edits_follow_to_disk_and_come_back() {
     )]));
     next.update(Msg::PortalsLoaded);
     assert!(matches!(next.dialogs.front(), Some(Dialog::Drafts { .. })));
-    press(&mut next, KeyCode::Char('r'));
+    press_on_draft(&mut next, KeyCode::Char('r'));
     assert!(next.dialogs.is_empty());
     assert!(next.is_dirty("deploy-web"));
     assert!(next.selected_document().unwrap().ends_with(' '));
@@ -621,7 +621,7 @@ fn drafts_of_deleted_portals_are_kept_until_discarded() {
         "asked first"
     );
     assert_eq!(
-        names(&press(&mut next, KeyCode::Char('y'))),
+        names(&press_on_draft(&mut next, KeyCode::Char('y'))),
         ["remove-draft"]
     );
     assert!(next.dialogs.is_empty());
