@@ -124,3 +124,31 @@ async fn a_new_portals_token_is_said_to_be_shown_once_by_the_sandbox() {
     steps.push(key(KeyCode::Char('q')));
     play_never_saying_buildkite(&sandbox, dir.path(), steps).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_drafts_of_an_earlier_session_are_offered_beside_the_sandboxs_versions() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = into_the_document("4 portals in demo", "who", "Portals · demo (1/4)");
+    first.push(Step::Paste("# a draft\r"));
+    first.push(Step::Show("● modified"));
+    first.push(key(KeyCode::Esc));
+    first.push(key(KeyCode::Char('q')));
+    first.push(Step::Show("stay on disk as drafts"));
+    first.push(key(KeyCode::Char('y')));
+    play_never_saying_buildkite(&sandbox, dir.path(), first).await;
+    common::rest(&sandbox).delete("who-am-i").await.unwrap();
+
+    let steps = vec![
+        shows(&sandbox, "(deleted on {server})"),
+        shows(&sandbox, "d compare with {server}'s version"),
+        key(KeyCode::Char('r')),
+        shows(
+            &sandbox,
+            "who-am-i no longer exists on {server}: x discards its draft",
+        ),
+        key(KeyCode::Esc),
+        key(KeyCode::Char('q')),
+    ];
+    play_never_saying_buildkite(&sandbox, dir.path(), steps).await;
+}

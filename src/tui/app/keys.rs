@@ -449,6 +449,7 @@ impl App {
             existing,
             discarding: false,
             checking: false,
+            server: self.server_name(),
         }))
     }
 }

@@ -38,7 +38,8 @@ impl App {
             OnDisk::Gone => {
                 self.pending_drafts.retain(|d| d.slug != slug);
                 self.warn(format!(
-                    "The draft of {slug} was not {done}: it is no longer on disk (since this list was shown, another bkportals restored and saved it, or discarded it). {slug} is as Buildkite has it."
+                    "The draft of {slug} was not {done}: it is no longer on disk (since this list was shown, another bkportals restored and saved it, or discarded it). {slug} is as {} has it.",
+                    self.server_name()
                 ));
                 self.offer_drafts_again(None);
             }
@@ -67,8 +68,9 @@ impl App {
             return self.discard_draft(slug);
         }
         let Some(server) = self.list.find(&slug).cloned() else {
+            let server = self.server_name();
             self.say(format!(
-                "{slug} no longer exists on Buildkite: x discards its draft, Esc keeps it."
+                "{slug} no longer exists on {server}: x discards its draft, Esc keeps it."
             ));
             self.offer_drafts_again(Some(&slug));
             return vec![Command::ReleaseDraft(slug)];

@@ -31,6 +31,8 @@ pub struct DraftsDialog {
     /// The selected draft is being looked at on disk (`Msg::DraftTaken`
     /// answers): keys wait.
     pub checking: bool,
+    /// The server the portals are on, as said (`App::server_name`).
+    pub server: String,
 }
 
 /// What a choice in the dialog does with a draft, once it is found on disk
@@ -80,12 +82,13 @@ impl DraftsDialog {
                 self.discarding = true;
                 Step::keep(Dialog::Drafts(self))
             }
-            KeyCode::Char('r') | KeyCode::Char('d') if !exists => Step::keep_and(
-                Dialog::Drafts(self),
-                DialogAction::Status(format!(
-                    "{slug} no longer exists on Buildkite: x discards its draft, Esc keeps it."
-                )),
-            ),
+            KeyCode::Char('r') | KeyCode::Char('d') if !exists => {
+                let said = format!(
+                    "{slug} no longer exists on {}: x discards its draft, Esc keeps it.",
+                    self.server
+                );
+                Step::keep_and(Dialog::Drafts(self), DialogAction::Status(said))
+            }
             KeyCode::Char('r') => self.take(DraftUse::Restore),
             KeyCode::Char('d') => self.take(DraftUse::Compare),
             _ => Step::keep(Dialog::Drafts(self)),
@@ -130,11 +133,11 @@ impl DraftsDialog {
         for (i, draft) in self.drafts.iter().enumerate() {
             let marker = if i == self.selected { "› " } else { "  " };
             let note = if app.drafts_taken_elsewhere.contains(&draft.slug) {
-                "  (taken by another bkportals)"
+                "  (taken by another bkportals)".to_owned()
             } else if self.existing.contains(&draft.slug) {
-                ""
+                String::new()
             } else {
-                "  (deleted on Buildkite)"
+                format!("  (deleted on {})", self.server)
             };
             let style = if i == self.selected {
                 Style::new().bold()
@@ -166,10 +169,11 @@ impl DraftsDialog {
             )));
             lines.extend(key_lines("y discard · any other key keeps it", keys_width));
         } else {
-            lines.extend(key_lines(
-                "r restore · d compare with Buildkite's version · x discard · Esc later (D reviews)",
-                keys_width,
-            ));
+            let keys = format!(
+                "r restore · d compare with {}'s version · x discard · Esc later (D reviews)",
+                self.server
+            );
+            lines.extend(key_lines(&keys, keys_width));
         }
         message(frame, " Drafts ", lines, width);
     }
