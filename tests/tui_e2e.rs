@@ -217,7 +217,8 @@ fn saving_over_a_change_made_elsewhere_shows_the_conflict() {
     assert!(colleague.status.success(), "{colleague:?}");
 
     app.send(CTRL_S);
-    let screen = app.wait_for("changed on Buildkite since you loaded it");
+    let changed = format!("changed on {} since you loaded it", sandbox.server_name());
+    let screen = app.wait_for(&changed);
     assert!(screen.contains("Changed elsewhere"), "{screen}");
     app.send("e");
     app.wait_for("your changes are kept");

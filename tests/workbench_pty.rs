@@ -57,7 +57,7 @@ fn esc_in_the_sign_in_dialog_leaves_with_the_command_to_sign_in_from_the_shell()
     let home = Home::new();
     let sandbox = SandboxProcess::start(&home.path().join("state.json"));
     let mut app = signed_out_app(&home, &without_token(&sandbox));
-    app.wait_for("Sign in to Buildkite");
+    app.wait_for(&format!("Sign in to {}", sandbox.server_name()));
     app.send(ESC);
     let status = app.wait_for_exit();
     assert_eq!(status.exit_code(), 1, "not signed in: {status:?}");
@@ -83,8 +83,9 @@ fn sign_in_run_history_rerun_and_copy_as_curl_in_a_real_terminal() {
     assert_ok(&added);
     let mut app = signed_out_app(&home, &env);
 
-    let screen = app.wait_for("Sign in to Buildkite");
-    // A sandbox is not Buildkite: its token is not made on buildkite.com.
+    // A sandbox is not Buildkite: the dialog names it, and its token is not
+    // made on buildkite.com.
+    let screen = app.wait_for(&format!("Sign in to {}", sandbox.server_name()));
     assert!(screen.contains("not to Buildkite"), "{screen}");
     assert!(screen.contains("prints its token"), "{screen}");
     assert!(!screen.contains("api-access-tokens"), "{screen}");
@@ -94,7 +95,7 @@ fn sign_in_run_history_rerun_and_copy_as_curl_in_a_real_terminal() {
     app.send(ENTER);
     app.wait_for("Signed in to demo");
     let screen = app.wait_for("Who am I");
-    assert!(!screen.contains("Sign in to Buildkite"), "{screen}");
+    assert!(!screen.contains("Sign in to "), "{screen}");
     let store = std::fs::read_to_string(home.token_store()).unwrap();
     assert!(store.contains(API_TOKEN), "kept in the token store");
 
