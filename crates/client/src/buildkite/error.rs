@@ -290,6 +290,31 @@ mod tests {
     }
 
     #[test]
+    fn buildkites_endpoints_say_buildkite_and_any_other_is_named() {
+        let rejected_at = |endpoint: &str| {
+            let endpoint = url::Url::parse(endpoint).unwrap();
+            let context = ErrorContext {
+                server: super::super::http::other_server(&endpoint),
+                ..context()
+            };
+            ApiError::from_status(422, b"{}", None, &context).to_string()
+        };
+        for endpoint in [
+            "https://api.buildkite.com/",
+            "https://portal.buildkite.com/",
+            "https://graphql.buildkite.com/v1",
+        ] {
+            let said = rejected_at(endpoint);
+            assert!(
+                said.starts_with("rejected by Buildkite: "),
+                "{endpoint}: {said}"
+            );
+        }
+        let said = rejected_at("http://127.0.0.1:8088/");
+        assert!(said.starts_with("rejected by 127.0.0.1:8088: "), "{said}");
+    }
+
+    #[test]
     fn rate_limited_says_when_to_retry() {
         let err = ApiError::from_status(429, b"{}", Some(42), &context());
         assert!(err.to_string().contains("try again in 42s"), "{err}");
