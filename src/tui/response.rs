@@ -11,6 +11,9 @@ use crate::secrets::TokenKind;
 use crate::text::sanitize_line;
 use std::time::Duration;
 
+mod incremental;
+pub use incremental::SearchStart;
+
 /// A response, indexed once, viewed with folds and search.
 #[derive(Debug)]
 pub struct ResponseView {
@@ -33,6 +36,8 @@ pub struct ResponseView {
     /// meets (the view's height, to keep it on screen).
     pub finding: Option<usize>,
     pub searching: Option<LineInput>,
+    /// Where the search being typed started (`incremental.rs`).
+    pub search_start: Option<SearchStart>,
     /// What a search prompt closed with Esc or Ctrl-c held: `/` starts with it.
     pub search_cancelled: String,
     /// Long lines wrap instead of running past the edge.
@@ -129,6 +134,7 @@ impl ResponseView {
             count_slice: SLICE,
             finding: None,
             searching: None,
+            search_start: None,
             search_cancelled: String::new(),
             wrap: false,
             column: 0,

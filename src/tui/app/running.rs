@@ -620,20 +620,28 @@ impl App {
         let Some(input) = &mut view.searching else {
             return false;
         };
+        let text = input.value().to_owned();
         match key.code {
             KeyCode::Enter | KeyCode::Esc => {
-                let text = input.value().to_owned();
-                view.searching = None;
                 let typed = key.code == KeyCode::Enter && !text.is_empty();
+                view.end_search(key.code == KeyCode::Enter, height);
                 view.search_cancelled = if typed { String::new() } else { text.clone() };
-                if typed && !view.search_for(text.clone(), height) {
+                if typed && view.search_missing() {
                     self.say_because(Cause::Search, super::searching::not_in_the_response(&text));
-                } else if typed {
+                } else if typed && view.finding.is_none() {
                     self.resolved(Cause::Search);
                 }
             }
             _ => {
                 input.key(key);
+                let now = input.value().to_owned();
+                // Incremental: each change searches again from the start.
+                if now != text
+                    && view.search_typed(&now, height) == Some(true)
+                    && view.finding.is_none()
+                {
+                    self.resolved(Cause::Search);
+                }
             }
         }
         true
@@ -666,7 +674,7 @@ impl App {
             Some(Action::Top) => view.move_cursor(isize::MIN / 2, height),
             Some(Action::Bottom) => view.move_cursor(isize::MAX / 2, height),
             Some(Action::Fold) => view.toggle_fold(),
-            Some(Action::Search) => view.searching = Some(LineInput::new(&view.search_cancelled)),
+            Some(Action::Search) => view.start_search(height),
             Some(Action::Filter) => {
                 let current = view.filter.as_ref().map_or("", |(text, _)| text.as_str());
                 let start = view.filter_cancelled.as_deref().unwrap_or(current);

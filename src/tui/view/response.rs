@@ -67,24 +67,27 @@ pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
             usize::from(area.width.saturating_sub(2)),
         )));
     } else if let Some(input) = &view.searching {
-        block = block.title_bottom(Line::from(format!(" /{}▏ ", sanitize_line(input.value()))));
+        // Searched as typed: what the text typed so far finds.
+        let found = match &view.search {
+            Some(_) if !input.value().is_empty() => format!(" · {}", search_position(view)),
+            _ => String::new(),
+        };
+        block = block.title_bottom(Line::from(format!(
+            " /{}▏{found} ",
+            sanitize_line(input.value())
+        )));
     } else if let (None, Some(_)) = (&view.search, &view.filter) {
         block = block.title_bottom(Line::from(Span::styled(
             " | Ctrl-u Enter: the whole answer ",
             dim(),
         )));
     } else if let Some(search) = &view.search {
-        // While the count goes on, N is what is counted so far, with a `+`.
-        let more = if view.matches.is_complete() { "" } else { "+" };
-        let counted = view.matches.found().len();
-        let position = match view.match_position() {
-            Some((k, n)) => format!("{k} of {n}{more}"),
-            None if counted == 0 && more.is_empty() => "no match".to_owned(),
-            None if counted == 0 => "counting…".to_owned(),
-            None => format!("{counted}{more} lines match"),
-        };
         block = block.title_bottom(Line::from(Span::styled(
-            format!(" /{} · {position} (n/N) ", sanitize_line(search)),
+            format!(
+                " /{} · {} (n/N) ",
+                sanitize_line(search),
+                search_position(view)
+            ),
             dim(),
         )));
     }
@@ -121,6 +124,19 @@ pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
         }
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Where the cursor is among the search's matches: "k of N", N with a `+`
+/// while the count goes on (what is counted so far).
+fn search_position(view: &ResponseView) -> String {
+    let more = if view.matches.is_complete() { "" } else { "+" };
+    let counted = view.matches.found().len();
+    match view.match_position() {
+        Some((k, n)) => format!("{k} of {n}{more}"),
+        None if counted == 0 && more.is_empty() => "no match".to_owned(),
+        None if counted == 0 => "counting…".to_owned(),
+        None => format!("{counted}{more} lines match"),
+    }
 }
 
 /// The body with long lines wrapped: from the first visible line, or later

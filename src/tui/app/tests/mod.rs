@@ -132,6 +132,7 @@ mod keys;
 mod large;
 mod launch;
 mod panes;
+mod response_search;
 mod running;
 mod schema;
 mod state_machine;
