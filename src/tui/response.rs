@@ -262,15 +262,18 @@ impl ResponseView {
         Ok(())
     }
 
+    /// Another body is shown (a filter's result, or the answer again): from
+    /// its top, and the search typed over the body before ends, so nothing
+    /// shown speaks of it; `/` offers its text again.
     fn reset_position(&mut self) {
         self.finding = None;
         self.cursor = 0;
         self.scroll = 0;
         self.column = 0;
-        self.matches = match &self.search {
-            Some(needle) => self.count_from_the_top(needle),
-            None => MatchingLines::default(),
-        };
+        if let Some(needle) = self.search.take() {
+            self.search_cancelled = needle;
+        }
+        self.matches = MatchingLines::default();
     }
 
     /// The first slice of a count of `needle`'s lines.

@@ -599,11 +599,24 @@ impl App {
                     let text = input.value().to_owned();
                     view.filtering = None;
                     view.filter_cancelled = None;
+                    let (searched, was_filtered) = (view.search.clone(), view.filter.is_some());
+                    let ended = |searched: Option<String>| match searched {
+                        Some(needle) => format!(
+                            " The search `{}` ended: / searches again.",
+                            crate::text::sanitize_line(&needle)
+                        ),
+                        None => String::new(),
+                    };
                     match view.apply_filter(&text) {
-                        Ok(()) if text.trim().is_empty() => self.say("The whole answer again."),
-                        Ok(()) => {
-                            self.say(format!("Filtered with `{}`: | changes it.", text.trim()))
+                        Ok(()) if text.trim().is_empty() => {
+                            let ended = ended(searched.filter(|_| was_filtered));
+                            self.say(format!("The whole answer again.{ended}"))
                         }
+                        Ok(()) => self.say(format!(
+                            "Filtered with `{}`: | changes it.{}",
+                            text.trim(),
+                            ended(searched)
+                        )),
                         Err(why) => self.say(format!("Not filtered: {why}.")),
                     }
                 }

@@ -76,20 +76,23 @@ pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
             " /{}▏{found} ",
             sanitize_line(input.value())
         )));
-    } else if let (None, Some(_)) = (&view.search, &view.filter) {
-        block = block.title_bottom(Line::from(Span::styled(
-            " | Ctrl-u Enter: the whole answer ",
-            dim(),
-        )));
-    } else if let Some(search) = &view.search {
-        block = block.title_bottom(Line::from(Span::styled(
+    } else {
+        let search = view.search.as_ref().map(|search| {
             format!(
-                " /{} · {} (n/N) ",
+                "/{} · {} (n/N)",
                 sanitize_line(search),
                 search_position(view)
-            ),
-            dim(),
-        )));
+            )
+        });
+        let room = usize::from(area.width.saturating_sub(2));
+        let edge = match (search, &view.filter) {
+            (search, Some(_)) => Some(filtered_edge(search.as_deref(), room)),
+            (Some(search), None) => Some(format!(" {search} ")),
+            (None, None) => None,
+        };
+        if let Some(edge) = edge {
+            block = block.title_bottom(Line::from(Span::styled(edge, dim())));
+        }
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -124,6 +127,34 @@ pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
         }
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The bottom edge under a jq filter, in `room` columns: how to clear it
+/// always, after a search in its result when one is on (cut first).
+fn filtered_edge(search: Option<&str>, room: usize) -> String {
+    let hints = [
+        "| Ctrl-u Enter: the whole answer",
+        "| Ctrl-u Enter: all",
+        "| Ctrl-u ⏎: all",
+    ];
+    if let Some(search) = search {
+        for hint in hints {
+            let both = format!(" {search} · {hint} ");
+            if wrap::width(&both) <= room {
+                return both;
+            }
+        }
+        let hint = hints[1];
+        let left = room.saturating_sub(wrap::width(hint) + 5);
+        if left >= 8 {
+            return format!(" {} · {hint} ", wrap::cut(search, left));
+        }
+    }
+    hints
+        .iter()
+        .map(|hint| format!(" {hint} "))
+        .find(|edge| wrap::width(edge) <= room)
+        .unwrap_or_else(|| format!(" {} ", hints[2]))
 }
 
 /// Where the cursor is among the search's matches: "k of N", N with a `+`

@@ -6,7 +6,7 @@ use crossterm::event::KeyCode;
 
 use super::response::{current_match_style, match_style};
 use super::tests::BUILDS_BODY;
-use super::tests::{answer, cell_style, find_on_screen, loaded, press, render, type_text};
+use super::tests::{answer, cell_style, ctrl, find_on_screen, loaded, press, render, type_text};
 
 #[test]
 fn a_search_being_typed_marks_its_matches_and_says_where_it_is_before_enter() {
@@ -27,4 +27,49 @@ fn a_search_being_typed_marks_its_matches_and_says_where_it_is_before_enter() {
         current_match_style().bg,
         "Esc: nothing marked"
     );
+}
+
+/// The bottom edge of the response pane (the rightmost pane's, lowest).
+fn response_edge(screen: &str) -> String {
+    let row = screen
+        .lines()
+        .rfind(|row| row.contains("╯╰"))
+        .unwrap_or_else(|| panic!("no bottom edge:\n{screen}"));
+    let at = row.rfind("╯╰").map_or(0, |at| at + "╯╰".len());
+    row[at..].to_owned()
+}
+
+#[test]
+fn under_a_jq_filter_the_edge_says_how_to_clear_it_not_the_search_before() {
+    let mut app = loaded(120, 36);
+    answer(&mut app, BUILDS_BODY);
+    type_text(&mut app, "/web\n");
+    assert!(response_edge(&render(&app)).contains("/web · 1 of 3"));
+    type_text(&mut app, "|.data.pipeline.builds\n");
+    assert!(
+        app.status
+            .contains("The search `web` ended: / searches again."),
+        "{}",
+        app.status
+    );
+    let edge = response_edge(&render(&app));
+    assert!(edge.contains("| Ctrl-u Enter: the whole answer"), "{edge}");
+    assert!(!edge.contains("web"), "the search before is gone: {edge}");
+    // A search in the filtered result: both, the way out kept.
+    press(&mut app, KeyCode::Char('/'));
+    ctrl(&mut app, 'u'); // `/` offered `web` again
+    type_text(&mut app, "branch\n");
+    let screen = render(&app);
+    let edge = response_edge(&screen);
+    assert!(
+        edge.contains("/branch · 1 of 2 (n/N) · | Ctrl-u Enter: all"),
+        "{edge}"
+    );
+    insta::assert_snapshot!(screen);
+    // The whole answer again: no filter, nothing about one.
+    type_text(&mut app, "|");
+    ctrl(&mut app, 'u');
+    press(&mut app, KeyCode::Enter);
+    let edge = response_edge(&render(&app));
+    assert!(!edge.contains("Ctrl-u"), "{edge}");
 }
