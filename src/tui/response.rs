@@ -233,6 +233,18 @@ impl ResponseView {
         })
     }
 
+    /// What the pane shows, as `s` saves it: the response, or a jq filter's
+    /// result (said so, since it is not the whole response).
+    pub fn shown_as(&self) -> String {
+        match &self.filter {
+            Some((filter, _)) => format!(
+                "the jq filter `{}`'s result (not the whole response)",
+                sanitize_line(filter)
+            ),
+            None => "the response".to_owned(),
+        }
+    }
+
     /// The answer's own body, whether or not a jq filter's result is shown.
     pub fn answer_body(&self) -> &Body {
         self.filter

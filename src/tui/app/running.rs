@@ -727,9 +727,10 @@ impl App {
             Some(action @ (Action::CopyValue | Action::CopyPath)) => {
                 return self.copy_under_cursor(action == Action::CopyValue);
             }
-            Some(Action::SaveBody) => self
-                .dialogs
-                .open(SaveResponse::dialog(self.last_save_path.as_deref())),
+            Some(Action::SaveBody) => self.dialogs.open(SaveResponse::dialog(
+                self.last_save_path.as_deref(),
+                view.shown_as(),
+            )),
             _ => {}
         }
         Vec::new()

@@ -113,3 +113,44 @@ fn typing_a_search_in_a_large_answer_counts_a_slice_a_key_and_the_rest_when_idle
         app.status
     );
 }
+
+/// `s` under a jq filter saves its result, and the dialog and the status
+/// after say so (and where), not "the response".
+#[test]
+fn s_on_a_jq_result_says_it_saved_the_filtered_result_and_where() {
+    let mut app = loaded();
+    app.update(Msg::Resize(120, 40));
+    answered(&mut app, r#"{"data":{"builds":[{"n":1},{"n":2}]}}"#);
+    type_text(&mut app, "|.data.builds[1]");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('s'));
+    let shown = super::history::screen(&app);
+    assert!(
+        shown.contains("Save the jq filter `.data.builds[1]`'s result (not the whole"),
+        "{shown}"
+    );
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let file = dir.path().join("second.json").display().to_string();
+    ctrl(&mut app, 'u');
+    type_text(&mut app, &file);
+    let commands = press(&mut app, KeyCode::Enter);
+    // What the runtime does with the command, on the blocking pool.
+    let said = match commands.as_slice() {
+        [Command::WriteFile {
+            path,
+            contents,
+            overwrite,
+            what,
+        }] => crate::tui::answer_file::save(path, contents, *overwrite, what),
+        other => panic!("expected a write, got {other:?}"),
+    };
+    app.update(Msg::Status(said.expect("saved")));
+    assert_eq!(
+        app.status,
+        format!(
+            "Saved the jq filter `.data.builds[1]`'s result (not the whole response), pretty-printed, to {file}."
+        )
+    );
+    let written = std::fs::read_to_string(&file).expect("written");
+    assert_eq!(written, "{\n  \"n\": 2\n}\n", "the result, not the answer");
+}
