@@ -378,14 +378,102 @@ fn response_title(
     width: usize,
 ) -> String {
     let view = &answer.view;
-    let of = sanitize_line(&match &answer.operation {
-        Some(operation) => format!("{slug} {operation}"),
-        None => slug.to_owned(),
-    });
+    let slug = sanitize_line(slug);
+    let operation = answer.operation.as_deref().map(sanitize_line);
     let filter = view
         .filter
         .as_ref()
         .map(|(filter, _)| sanitize_line(filter));
+    let facts = title_facts(app, view, running_here);
+    // The slug (maybe cut) then the operation, whole or cut.
+    let of = |slug: &str, operation: &str| -> String {
+        [slug, operation]
+            .into_iter()
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let parted = |named: bool, of: &str, label: Option<&str>, between: &str| {
+        let parts: Vec<String> = named
+            .then(|| "Response".to_owned())
+            .into_iter()
+            .chain(label.map(str::to_owned))
+            .chain((!of.is_empty()).then(|| of.to_owned()))
+            .chain(facts.iter().cloned())
+            .collect();
+        format!(" {} ", parts.join(between))
+    };
+    let title = |named: bool, of: &str, label: Option<&str>| parted(named, of, label, " · ");
+    let label = |prefix: &str, text_width: usize| {
+        filter
+            .as_deref()
+            .map(|f| format!("{prefix} `{}`", wrap::cut(f, text_width)))
+    };
+    let fits = |title: &String| wrap::width(title) <= width;
+    let op = operation.as_deref().unwrap_or_default();
+    let full_label = label("filtered by jq", FILTER_SHOWN);
+    let full = title(true, &of(&slug, op), full_label.as_deref());
+    if fits(&full) {
+        return full;
+    }
+    // What gives way, in turn: the pane's name and the slug (cut, then
+    // gone), the filter's text, then its words down to `jq`, and only then
+    // the operation's name, which says which answer this is; the numbers
+    // change from run to run and stay whole.
+    for named in [true, false] {
+        let made = fit_with(&slug, SLUG_AT_LEAST, width, |slug| {
+            title(named, &of(slug, op), full_label.as_deref())
+        });
+        if let Some(made) = made {
+            return made;
+        }
+    }
+    let alone = title(false, op, full_label.as_deref());
+    if fits(&alone) {
+        return alone;
+    }
+    let short_label = filter.as_ref().map(|_| "jq");
+    if let Some(filter) = filter.as_deref() {
+        let least = wrap::width(filter).min(FILTER_AT_LEAST);
+        for prefix in ["filtered by jq", "jq"] {
+            let shown = wrap::cut(filter, FILTER_SHOWN);
+            let made = fit_with(&shown, least, width, |shown| {
+                title(false, op, Some(&format!("{prefix} `{shown}`")))
+            });
+            if let Some(made) = made {
+                return made;
+            }
+        }
+    }
+    // Last, the filter as `jq`, then the parts closer together, the
+    // operation whole, then cut.
+    let spaced = title(false, op, short_label);
+    if fits(&spaced) {
+        return spaced;
+    }
+    let close = |op: &str| parted(false, op, short_label, "·");
+    fit_with(op, OPERATION_AT_LEAST, width, close).unwrap_or_else(|| close(""))
+}
+
+/// `make` of `text` cut (with `…`) to the most columns that make it fit
+/// `width`, keeping at least `least` of them (all, when shorter); `None`
+/// when even that is too wide.
+fn fit_with(
+    text: &str,
+    least: usize,
+    width: usize,
+    make: impl Fn(&str) -> String,
+) -> Option<String> {
+    let whole = wrap::width(text);
+    (least.min(whole)..=whole)
+        .rev()
+        .map(|columns| make(&wrap::cut(text, columns)))
+        .find(|made| wrap::width(made) <= width)
+}
+
+/// The title's numbers and states: status, time, rate limit, what the body
+/// is (on disk, arriving, cut to its first lines).
+fn title_facts(app: &App, view: &ResponseView, running_here: bool) -> Vec<String> {
     let mut facts = vec![
         format!("HTTP {}", view.status),
         format!("{} ms", view.elapsed_ms),
@@ -413,48 +501,12 @@ fn response_title(
             crate::tui::body::MAX_LINES
         ));
     }
-    let title = |named: bool, of: &str, label: Option<&str>| {
-        let parts: Vec<String> = named
-            .then(|| "Response".to_owned())
-            .into_iter()
-            .chain(label.map(str::to_owned))
-            .chain((!of.is_empty()).then(|| of.to_owned()))
-            .chain(facts.iter().cloned())
-            .collect();
-        format!(" {} ", parts.join(" · "))
-    };
-    let label = |prefix: &str, text_width: usize| {
-        filter
-            .as_deref()
-            .map(|f| format!("{prefix} `{}`", wrap::cut(f, text_width)))
-    };
-    let full_label = label("filtered by jq", FILTER_SHOWN);
-    let full = title(true, &of, full_label.as_deref());
-    if wrap::width(&full) <= width {
-        return full;
-    }
-    // What gives way, in turn: the slug and operation, the pane's name,
-    // the filter's text, then its words down to `jq`; the numbers change
-    // from run to run and stay whole.
-    for named in [true, false] {
-        let room = width.saturating_sub(wrap::width(&title(named, "", full_label.as_deref())) + 3);
-        if room >= SLUG_AT_LEAST {
-            return title(named, &wrap::cut(&of, room), full_label.as_deref());
-        }
-    }
-    let Some(filter) = filter.as_deref() else {
-        return title(false, "", None);
-    };
-    let least = wrap::width(filter).min(FILTER_AT_LEAST);
-    for prefix in ["filtered by jq", "jq"] {
-        let fixed = wrap::width(&title(false, "", label(prefix, 0).as_deref()));
-        let room = width.saturating_sub(fixed).min(FILTER_SHOWN);
-        if room >= least {
-            return title(false, "", label(prefix, room).as_deref());
-        }
-    }
-    title(false, "", Some("jq"))
+    facts
 }
+
+/// Columns of the operation's name kept, at the very least, when nothing
+/// else is left to give way.
+const OPERATION_AT_LEAST: usize = 4;
 
 /// Columns of a jq filter the title shows.
 const FILTER_SHOWN: usize = 30;

@@ -73,3 +73,80 @@ fn under_a_jq_filter_the_edge_says_how_to_clear_it_not_the_search_before() {
     let edge = response_edge(&render(&app));
     assert!(!edge.contains("Ctrl-u"), "{edge}");
 }
+
+/// recent-builds as the demo has it: two operations, so the answer is of
+/// one of them and the title names it.
+fn two_operations_at_80_by_24() -> crate::tui::app::App {
+    use crate::tui::message::Msg;
+    let mut app = super::tests::sized(80, 24);
+    let mut builds = super::tests::portal("recent-builds", "Recent builds", true);
+    builds.query = "query GetBuilds($pipelineSlug: ID!) { pipeline(slug: $pipelineSlug) { name } }\nmutation triggerBuild($id: ID!) { buildCreate(input: {pipelineID: $id}) { build { url } } }".into();
+    app.update(Msg::PortalsPage(vec![builds]));
+    app.update(Msg::PortalsLoaded);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::F(6));
+    press(&mut app, KeyCode::Down); // past the operation picker
+    type_text(&mut app, "demo/web");
+    super::tests::ctrl(&mut app, 'r');
+    let body = r#"{"data":{"pipeline":{"name":"Web","builds":[1,2]}}}"#;
+    app.update(crate::tui::app::answer_for_test(
+        "recent-builds",
+        None,
+        crate::buildkite::InvokeResponse {
+            status: 200,
+            elapsed: std::time::Duration::from_millis(1234),
+            rate_limit: crate::buildkite::RateLimit {
+                limit: Some(200),
+                remaining: Some(199),
+                ..Default::default()
+            },
+            body: body.into(),
+            graphql: crate::buildkite::invoke::GraphqlEnvelope::parse(body),
+        },
+    ));
+    app
+}
+
+#[test]
+fn the_response_title_keeps_the_operation_name_on_a_narrow_pane() {
+    let mut app = two_operations_at_80_by_24();
+    let screen = render(&app);
+    let title = super::cut_tests::cell_after(&screen, "GetBuilds");
+    for whole in ["GetBuilds", "HTTP 200", "1234 ms", "199/200 left"] {
+        assert!(
+            title.contains(whole),
+            "`{whole}` whole: `{title}`\n{screen}"
+        );
+    }
+    assert!(
+        screen
+            .lines()
+            .nth(1)
+            .is_some_and(|row| row.contains("╭ GetBuilds")),
+        "the slug and the pane's name gave way first:\n{screen}"
+    );
+    insta::assert_snapshot!("title_at_80_by_24", screen);
+    // Under a jq filter: the filter's words shorten, the operation stays.
+    type_text(&mut app, "|.data.pipeline.builds\n");
+    let screen = render(&app);
+    let title = super::cut_tests::cell_after(&screen, "jq");
+    for whole in ["GetBuilds", "HTTP 200", "1234 ms", "199/200 left"] {
+        assert!(
+            title.contains(whole),
+            "`{whole}` whole: `{title}`\n{screen}"
+        );
+    }
+}
+
+#[test]
+fn a_wider_pane_cuts_the_slug_with_an_ellipsis_before_the_operation() {
+    let mut app = two_operations_at_80_by_24();
+    app.update(crate::tui::message::Msg::Resize(100, 24));
+    let screen = render(&app);
+    let title = super::cut_tests::cell_after(&screen, "GetBuilds ·");
+    assert!(
+        title.starts_with("GetBuilds · HTTP 200 · 1234 ms · 199/200 left"),
+        "`{title}`\n{screen}"
+    );
+    assert!(screen.contains("╭ recent-bu… GetBuilds · HTTP"), "{screen}");
+}
