@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::fit::fit_title;
+use super::fit::{edge_marked, fit_title};
 use super::{dim, error_style, pane, spinner, style_of};
 use crate::graphql::highlight::json_line;
 use crate::text::sanitize_line;
@@ -118,7 +118,11 @@ pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
             let current = focused && index == view.cursor;
             let (marker, spans) = body_line(view, index, current);
             let mut spans_shown = vec![marker];
-            spans_shown.extend(skip_columns(spans, view.column));
+            // Past the pane's edges: `›` at the right, `‹` at the left.
+            let any = spans.iter().any(|span| !span.content.is_empty());
+            let shown = skip_columns(spans, view.column);
+            let room = width.saturating_sub(1);
+            spans_shown.extend(edge_marked(shown, room, view.column > 0 && any));
             let mut line = Line::from(spans_shown);
             if current {
                 line = line.style(cursor_line_style());

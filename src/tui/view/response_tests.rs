@@ -150,3 +150,77 @@ fn a_wider_pane_cuts_the_slug_with_an_ellipsis_before_the_operation() {
     );
     assert!(screen.contains("╭ recent-bu… GetBuilds · HTTP"), "{screen}");
 }
+
+/// Where `mark` is drawn on the row that holds `near`, and its style.
+fn mark_after(app: &crate::tui::app::App, near: &str, mark: char) -> ratatui::style::Style {
+    let screen = render(app);
+    let (y, row) = screen
+        .lines()
+        .enumerate()
+        .find(|(_, row)| row.contains(near))
+        .unwrap_or_else(|| panic!("`{near}` on screen:\n{screen}"));
+    let row = row.trim_matches('"');
+    let at = row
+        .find(near)
+        .and_then(|from| row[from..].find(mark).map(|i| from + i))
+        .or_else(|| row.find(mark))
+        .unwrap_or_else(|| panic!("`{mark}` on `{row}`"));
+    let x = row[..at].chars().count() as u16;
+    cell_style(app, x, y as u16)
+}
+
+#[test]
+fn a_response_line_past_the_edge_ends_in_a_dim_mark_and_one_scrolled_starts_with_one() {
+    let mut app = loaded(120, 36);
+    answer(&mut app, BUILDS_BODY);
+    let screen = render(&app);
+    assert!(screen.contains("\"Deploy web to production›│"), "{screen}");
+    assert!(
+        screen.contains("\"branch\": \"main\"  "),
+        "a line that fits has none"
+    );
+    let style = mark_after(&app, "to production›", '›');
+    assert_eq!(style.fg, super::dim().fg, "dim, not text");
+    for _ in 0..2 {
+        press(&mut app, KeyCode::Right);
+    }
+    let screen = render(&app);
+    assert!(
+        screen.contains("│ ‹e\": \"Deploy web to production after the long-›│"),
+        "both ends marked: {screen}"
+    );
+    let style = mark_after(&app, "‹e\": \"Deploy", '‹');
+    assert_eq!(style.fg, super::dim().fg);
+    // Wrapped, a long line goes on below: no marks.
+    press(&mut app, KeyCode::Char('w'));
+    let screen = render(&app);
+    assert!(!screen.contains('›') && !screen.contains('‹'), "{screen}");
+}
+
+#[test]
+fn a_document_line_past_the_edge_ends_in_a_dim_mark_and_one_scrolled_starts_with_one() {
+    let mut app = loaded(120, 36);
+    press(&mut app, KeyCode::Enter); // the document
+    app.update(crate::tui::message::Msg::Key(
+        crossterm::event::KeyEvent::new(KeyCode::End, crossterm::event::KeyModifiers::CONTROL),
+    ));
+    type_text(&mut app, "\n# ");
+    type_text(&mut app, &"long ".repeat(30));
+    let screen = render(&app);
+    let row = screen
+        .lines()
+        .find(|row| row.contains("long long"))
+        .unwrap_or_else(|| panic!("the comment:\n{screen}"));
+    assert!(row.contains("│ ‹"), "scrolled to the cursor: `{row}`");
+    assert_eq!(mark_after(&app, "long long", '‹').fg, super::dim().fg);
+    press(&mut app, KeyCode::Home);
+    let screen = render(&app);
+    let row = screen
+        .lines()
+        .find(|row| row.contains("# long"))
+        .unwrap_or_else(|| panic!("the comment:\n{screen}"));
+    assert!(row.contains(" ›│"), "goes on past the edge: `{row}`");
+    assert!(!row.contains('‹'), "not scrolled: `{row}`");
+    assert_eq!(mark_after(&app, "# long", '›').fg, super::dim().fg);
+    insta::assert_snapshot!("document_line_past_the_edge", screen);
+}
