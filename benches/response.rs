@@ -361,21 +361,44 @@ fn count_to_the_end(app: &mut App, terminal: &mut Terminal<TestBackend>) {
     }
 }
 
-/// `/`, the needle and Enter, then a frame.
-fn type_search(app: &mut App, terminal: &mut Terminal<TestBackend>, needle: &str) {
-    app.update(key(KeyCode::Char('/')));
-    for c in needle.chars() {
-        app.update(key(KeyCode::Char(c)));
-    }
-    app.update(key(KeyCode::Enter));
+/// `key`, then a frame.
+fn step(app: &mut App, terminal: &mut Terminal<TestBackend>, code: KeyCode) {
+    app.update(key(code));
     terminal
         .draw(|f| bkportals::tui::view::draw(f, app))
         .expect("draw");
 }
 
-/// Typing a search counts its lines for a slice and goes to the first
-/// match; the count goes on as the app idles; n/N step through the lines.
-/// A needle on almost every line, one on a few, one on none.
+/// `/`, the needle and Enter, a frame after each key (the search goes on
+/// as it is typed).
+fn type_search(app: &mut App, terminal: &mut Terminal<TestBackend>, needle: &str) {
+    step(app, terminal, KeyCode::Char('/'));
+    for c in needle.chars() {
+        step(app, terminal, KeyCode::Char(c));
+    }
+    step(app, terminal, KeyCode::Enter);
+}
+
+/// The last key of `needle` typed, to a frame: the step of typing a search
+/// (each key counts the needle typed so far for a slice from the top and
+/// goes to its first match). The rest of the typing is not timed.
+fn last_key_typed(app: &mut App, terminal: &mut Terminal<TestBackend>, needle: &str) -> Duration {
+    let (typed, last) = needle.split_at(needle.len() - 1);
+    step(app, terminal, KeyCode::Char('/'));
+    for c in typed.chars() {
+        step(app, terminal, KeyCode::Char(c));
+    }
+    let last = last.chars().next().expect("a needle");
+    let start = Instant::now();
+    step(app, terminal, KeyCode::Char(last));
+    let took = start.elapsed();
+    step(app, terminal, KeyCode::Enter);
+    took
+}
+
+/// Typing a search counts its lines for a slice at each key and goes to the
+/// first match; the count goes on as the app idles; n/N step through the
+/// lines. A needle on almost every line, one on a few, one on none.
 fn search(c: &mut Criterion, terminal: &mut Terminal<TestBackend>) {
     let (body, lines) = fifty_megabyte_log();
     let mut app = app_showing(body);
@@ -393,8 +416,27 @@ fn search(c: &mut Criterion, terminal: &mut Terminal<TestBackend>) {
             "{needle}: {found} of {lines} lines match, not {matching:?}"
         );
         println!("search `{needle}`: {found} of {lines} lines match");
-        group.bench_function(format!("search typed ({name}): scan to a frame"), |b| {
-            b.iter(|| type_search(&mut app, terminal, needle))
+        group.bench_function(format!("search typed ({name}): a key to a frame"), |b| {
+            b.iter_custom(|iters| {
+                (0..iters)
+                    .map(|_| last_key_typed(&mut app, terminal, needle))
+                    .sum()
+            })
+        });
+        group.bench_function(format!("search typed ({name}): Enter to a frame"), |b| {
+            b.iter_custom(|iters| {
+                (0..iters)
+                    .map(|_| {
+                        step(&mut app, terminal, KeyCode::Char('/'));
+                        for c in needle.chars() {
+                            step(&mut app, terminal, KeyCode::Char(c));
+                        }
+                        let start = Instant::now();
+                        step(&mut app, terminal, KeyCode::Enter);
+                        start.elapsed()
+                    })
+                    .sum()
+            })
         });
         group.bench_function(format!("search typed ({name}): to the exact count"), |b| {
             b.iter(|| {

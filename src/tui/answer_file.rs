@@ -18,8 +18,14 @@ pub enum NotSaved {
     Failed(String),
 }
 
-/// Writes `contents` to `path`; says what happened, with the absolute path.
-pub fn save(path: &str, contents: &ResponseBody, overwrite: bool) -> Result<String, NotSaved> {
+/// Writes `contents` (`what`: the response, or a jq filter's result) to
+/// `path`; says what happened: what was saved, and the absolute path.
+pub fn save(
+    path: &str,
+    contents: &ResponseBody,
+    overwrite: bool,
+    what: &str,
+) -> Result<String, NotSaved> {
     let full = std::path::absolute(path).unwrap_or_else(|_| path.into());
     let mut options = std::fs::OpenOptions::new();
     options.write(true);
@@ -49,9 +55,9 @@ pub fn save(path: &str, contents: &ResponseBody, overwrite: bool) -> Result<Stri
     let written = write_shown(&body, BufWriter::new(file));
     Ok(match written {
         Ok(()) if body.is_json() => {
-            format!("Saved the response (pretty-printed) to {}.", full.display())
+            format!("Saved {what}, pretty-printed, to {}.", full.display())
         }
-        Ok(()) => format!("Saved the response to {}.", full.display()),
+        Ok(()) => format!("Saved {what} to {}.", full.display()),
         Err(e) => {
             return Err(NotSaved::Failed(format!(
                 "Could not save to {}: {e}",
@@ -83,21 +89,27 @@ mod tests {
         let dir = tempfile::tempdir().expect("a temp dir");
         let path = dir.path().join("response.json");
         let path = path.to_str().expect("utf-8");
-        let said = save(path, &r#"{"a":[1]}"#.to_owned().into(), false).expect("new file");
+        let said = save(
+            path,
+            &r#"{"a":[1]}"#.to_owned().into(),
+            false,
+            "the response",
+        )
+        .expect("new file");
         assert_eq!(
             said,
-            format!("Saved the response (pretty-printed) to {path}.")
+            format!("Saved the response, pretty-printed, to {path}.")
         );
         assert_eq!(
             std::fs::read_to_string(path).expect("written"),
             "{\n  \"a\": [\n    1\n  ]\n}\n"
         );
-        let again = save(path, &"[]".to_owned().into(), false);
+        let again = save(path, &"[]".to_owned().into(), false, "the response");
         assert_eq!(again, Err(NotSaved::Exists(path.to_owned())), "asks first");
         assert!(std::fs::read_to_string(path)
             .expect("kept")
             .contains("\"a\""));
-        save(path, &"<html>".to_owned().into(), true).expect("replaced");
+        save(path, &"<html>".to_owned().into(), true, "the response").expect("replaced");
         assert_eq!(std::fs::read_to_string(path).expect("written"), "<html>");
         #[cfg(unix)]
         {
@@ -107,7 +119,7 @@ mod tests {
         }
         let missing = dir.path().join("no-such-dir").join("x.json");
         let missing = missing.to_str().expect("utf-8");
-        match save(missing, &"[]".to_owned().into(), false) {
+        match save(missing, &"[]".to_owned().into(), false, "the response") {
             Err(NotSaved::Failed(why)) => {
                 assert!(
                     why.starts_with(&format!("Could not save to {missing}: ")),

@@ -179,6 +179,16 @@ impl Body {
         }
     }
 
+    /// The folds as they are (a few a reader made), to put back later.
+    pub fn folds(&self) -> BTreeSet<u32> {
+        self.folded.clone()
+    }
+
+    /// Puts back folds taken from this same body with [`Body::folds`].
+    pub fn restore_folds(&mut self, folds: BTreeSet<u32>) {
+        self.folded = folds;
+    }
+
     /// Folds `earlier` has, where this body's blocks are the same (the
     /// whole answer after the view of it arriving).
     pub fn keep_folds_of(&mut self, earlier: &Body) {

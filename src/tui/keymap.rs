@@ -508,7 +508,12 @@ const RESPONSE: &[Binding] = &[
         Action::Wrap,
         "wrap long lines (or scroll sideways)",
     ),
-    bind(&[char('/')], "/", Action::Search, "search"),
+    bind(
+        &[char('/')],
+        "/",
+        Action::Search,
+        "search as you type (Esc: back to where you were, Enter: stay)",
+    ),
     bind(
         &[char('|')],
         "|",

@@ -212,6 +212,9 @@ pub enum Command {
         path: String,
         contents: crate::buildkite::ResponseBody,
         overwrite: bool,
+        /// What it is, as the status then says: the response, or a jq
+        /// filter's result.
+        what: String,
     },
     /// Keeps the organization's list for the next launch (cache dir, 0600).
     CacheList(Vec<Portal>),

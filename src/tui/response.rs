@@ -11,6 +11,9 @@ use crate::secrets::TokenKind;
 use crate::text::sanitize_line;
 use std::time::Duration;
 
+mod incremental;
+pub use incremental::SearchStart;
+
 /// A response, indexed once, viewed with folds and search.
 #[derive(Debug)]
 pub struct ResponseView {
@@ -33,6 +36,8 @@ pub struct ResponseView {
     /// meets (the view's height, to keep it on screen).
     pub finding: Option<usize>,
     pub searching: Option<LineInput>,
+    /// Where the search being typed started (`incremental.rs`).
+    pub search_start: Option<SearchStart>,
     /// What a search prompt closed with Esc or Ctrl-c held: `/` starts with it.
     pub search_cancelled: String,
     /// Long lines wrap instead of running past the edge.
@@ -129,6 +134,7 @@ impl ResponseView {
             count_slice: SLICE,
             finding: None,
             searching: None,
+            search_start: None,
             search_cancelled: String::new(),
             wrap: false,
             column: 0,
@@ -227,6 +233,18 @@ impl ResponseView {
         })
     }
 
+    /// What the pane shows, as `s` saves it: the response, or a jq filter's
+    /// result (said so, since it is not the whole response).
+    pub fn shown_as(&self) -> String {
+        match &self.filter {
+            Some((filter, _)) => format!(
+                "the jq filter `{}`'s result (not the whole response)",
+                sanitize_line(filter)
+            ),
+            None => "the response".to_owned(),
+        }
+    }
+
     /// The answer's own body, whether or not a jq filter's result is shown.
     pub fn answer_body(&self) -> &Body {
         self.filter
@@ -256,15 +274,18 @@ impl ResponseView {
         Ok(())
     }
 
+    /// Another body is shown (a filter's result, or the answer again): from
+    /// its top, and the search typed over the body before ends, so nothing
+    /// shown speaks of it; `/` offers its text again.
     fn reset_position(&mut self) {
         self.finding = None;
         self.cursor = 0;
         self.scroll = 0;
         self.column = 0;
-        self.matches = match &self.search {
-            Some(needle) => self.count_from_the_top(needle),
-            None => MatchingLines::default(),
-        };
+        if let Some(needle) = self.search.take() {
+            self.search_cancelled = needle;
+        }
+        self.matches = MatchingLines::default();
     }
 
     /// The first slice of a count of `needle`'s lines.

@@ -363,9 +363,10 @@ impl Runtime {
                 path,
                 contents,
                 overwrite,
+                what,
             } => {
                 tokio::task::spawn_blocking(move || {
-                    let msg = match super::answer_file::save(&path, &contents, overwrite) {
+                    let msg = match super::answer_file::save(&path, &contents, overwrite, &what) {
                         Ok(status) => Msg::Status(status),
                         Err(super::answer_file::NotSaved::Exists(full)) => {
                             Msg::SaveWouldOverwrite(full)

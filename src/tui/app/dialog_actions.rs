@@ -85,7 +85,11 @@ impl App {
                     self.last_save_path = Some(path);
                 }
             }
-            DialogAction::WriteResponse { path, overwrite } => {
+            DialogAction::WriteResponse {
+                path,
+                overwrite,
+                what,
+            } => {
                 self.last_save_path = Some(
                     std::path::absolute(&path)
                         .map_or_else(|_| path.clone(), |p| p.display().to_string()),
@@ -98,6 +102,7 @@ impl App {
                     path,
                     contents,
                     overwrite,
+                    what,
                 }];
             }
             DialogAction::CompareWithAnswer(dialog) => self.compare_with_answer(*dialog),
@@ -109,5 +114,11 @@ impl App {
             DialogAction::ApiSignIn(action) => return self.on_api_sign_in(action),
         }
         Vec::new()
+    }
+
+    /// What `s` saves of the shown answer (`ResponseView::shown_as`).
+    pub(super) fn shown_answer(&self) -> String {
+        self.selected_answer()
+            .map_or_else(|| "the response".to_owned(), |a| a.view.shown_as())
     }
 }

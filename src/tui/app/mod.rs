@@ -548,15 +548,20 @@ impl App {
                 Vec::new()
             }
             Msg::SaveWouldOverwrite(path) => {
-                self.dialogs
-                    .open(super::dialogs::SaveResponse::overwrite(path));
+                self.dialogs.open(super::dialogs::SaveResponse::overwrite(
+                    path,
+                    self.shown_answer(),
+                ));
                 Vec::new()
             }
             Msg::SaveFailed { path, error } => {
                 // The dialog again, with the path as typed to correct.
                 self.say(error.clone());
-                self.dialogs
-                    .open(super::dialogs::SaveResponse::failed(&path, error));
+                self.dialogs.open(super::dialogs::SaveResponse::failed(
+                    &path,
+                    error,
+                    self.shown_answer(),
+                ));
                 Vec::new()
             }
             Msg::Diagnosed {

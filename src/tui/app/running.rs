@@ -602,11 +602,24 @@ impl App {
                     let text = input.value().to_owned();
                     view.filtering = None;
                     view.filter_cancelled = None;
+                    let (searched, was_filtered) = (view.search.clone(), view.filter.is_some());
+                    let ended = |searched: Option<String>| match searched {
+                        Some(needle) => format!(
+                            " The search `{}` ended: / searches again.",
+                            crate::text::sanitize_line(&needle)
+                        ),
+                        None => String::new(),
+                    };
                     match view.apply_filter(&text) {
-                        Ok(()) if text.trim().is_empty() => self.say("The whole answer again."),
-                        Ok(()) => {
-                            self.say(format!("Filtered with `{}`: | changes it.", text.trim()))
+                        Ok(()) if text.trim().is_empty() => {
+                            let ended = ended(searched.filter(|_| was_filtered));
+                            self.say(format!("The whole answer again.{ended}"))
                         }
+                        Ok(()) => self.say(format!(
+                            "Filtered with `{}`: | changes it.{}",
+                            text.trim(),
+                            ended(searched)
+                        )),
                         Err(why) => self.say(format!("Not filtered: {why}.")),
                     }
                 }
@@ -623,20 +636,28 @@ impl App {
         let Some(input) = &mut view.searching else {
             return false;
         };
+        let text = input.value().to_owned();
         match key.code {
             KeyCode::Enter | KeyCode::Esc => {
-                let text = input.value().to_owned();
-                view.searching = None;
                 let typed = key.code == KeyCode::Enter && !text.is_empty();
+                view.end_search(key.code == KeyCode::Enter, height);
                 view.search_cancelled = if typed { String::new() } else { text.clone() };
-                if typed && !view.search_for(text.clone(), height) {
+                if typed && view.search_missing() {
                     self.say_because(Cause::Search, super::searching::not_in_the_response(&text));
-                } else if typed {
+                } else if typed && view.finding.is_none() {
                     self.resolved(Cause::Search);
                 }
             }
             _ => {
                 input.key(key);
+                let now = input.value().to_owned();
+                // Incremental: each change searches again from the start.
+                if now != text
+                    && view.search_typed(&now, height) == Some(true)
+                    && view.finding.is_none()
+                {
+                    self.resolved(Cause::Search);
+                }
             }
         }
         true
@@ -669,7 +690,7 @@ impl App {
             Some(Action::Top) => view.move_cursor(isize::MIN / 2, height),
             Some(Action::Bottom) => view.move_cursor(isize::MAX / 2, height),
             Some(Action::Fold) => view.toggle_fold(),
-            Some(Action::Search) => view.searching = Some(LineInput::new(&view.search_cancelled)),
+            Some(Action::Search) => view.start_search(height),
             Some(Action::Filter) => {
                 let current = view.filter.as_ref().map_or("", |(text, _)| text.as_str());
                 let start = view.filter_cancelled.as_deref().unwrap_or(current);
@@ -709,9 +730,10 @@ impl App {
             Some(action @ (Action::CopyValue | Action::CopyPath)) => {
                 return self.copy_under_cursor(action == Action::CopyValue);
             }
-            Some(Action::SaveBody) => self
-                .dialogs
-                .open(SaveResponse::dialog(self.last_save_path.as_deref())),
+            Some(Action::SaveBody) => self.dialogs.open(SaveResponse::dialog(
+                self.last_save_path.as_deref(),
+                view.shown_as(),
+            )),
             _ => {}
         }
         Vec::new()

@@ -30,7 +30,8 @@ impl App {
             return;
         };
         let view = &mut view.view;
-        if view.count_matches_on() == Some(false) {
+        // While the prompt is open its edge says "no match"; Enter says it.
+        if view.count_matches_on() == Some(false) && view.searching.is_none() {
             let needle = view.search.clone().unwrap_or_default();
             self.say_because(super::Cause::Search, not_in_the_response(&needle));
         }

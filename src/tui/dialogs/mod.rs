@@ -134,6 +134,8 @@ pub enum DialogAction {
         conflict: Conflict,
     },
     WriteResponse {
+        /// What is saved, for the status after (`ResponseView::shown_as`).
+        what: String,
         path: String,
         overwrite: bool,
     },

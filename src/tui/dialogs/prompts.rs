@@ -73,6 +73,8 @@ pub struct SaveResponse {
     pub exists: Option<String>,
     /// Why the last try to save to the path failed.
     pub error: Option<String>,
+    /// What is saved: the response, or a jq filter's result (`shown_as`).
+    pub what: String,
 }
 
 /// The save dialog's width (less on a narrower screen).
@@ -85,7 +87,7 @@ impl SaveResponse {
     /// Offers the path of the last save in this session (`last`), else
     /// `response.json` in the working directory, by its absolute path, so
     /// what is offered is what the status line reports after.
-    pub fn dialog(last: Option<&str>) -> Dialog {
+    pub fn dialog(last: Option<&str>, what: String) -> Dialog {
         let offered = last.map_or_else(
             || {
                 std::path::absolute(DEFAULT_NAME)
@@ -97,24 +99,27 @@ impl SaveResponse {
             path: LineInput::new(&offered),
             exists: None,
             error: None,
+            what,
         })
     }
 
     /// Asked again: `path` exists.
-    pub fn overwrite(path: String) -> Dialog {
+    pub fn overwrite(path: String, what: String) -> Dialog {
         Dialog::SaveResponse(SaveResponse {
             path: LineInput::new(&path),
             exists: Some(path),
             error: None,
+            what,
         })
     }
 
     /// Offered again after saving to `path` (as typed) failed with `error`.
-    pub fn failed(path: &str, error: String) -> Dialog {
+    pub fn failed(path: &str, error: String, what: String) -> Dialog {
         Dialog::SaveResponse(SaveResponse {
             path: LineInput::new(path),
             exists: None,
             error: Some(error),
+            what,
         })
     }
 
@@ -128,6 +133,7 @@ impl SaveResponse {
                 Step::act(DialogAction::WriteResponse {
                     path: typed,
                     overwrite,
+                    what: self.what,
                 })
             }
             _ => {
@@ -138,9 +144,12 @@ impl SaveResponse {
     }
 
     pub fn draw(&self, frame: &mut Frame) {
-        let mut lines = vec![Line::from(
-            "Save the response as shown (JSON pretty-printed) to:",
-        )];
+        // A long filter wraps rather than running past the box.
+        let what = format!("Save {} as shown (JSON pretty-printed) to:", self.what);
+        let mut lines: Vec<Line> = crate::tui::wrap::wrap(&what, usize::from(SAVE_WIDTH - 2))
+            .into_iter()
+            .map(Line::from)
+            .collect();
         let footer = match &self.exists {
             Some(path) => {
                 // A long path wraps rather than running past the box.

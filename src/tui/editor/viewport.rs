@@ -18,7 +18,8 @@ pub struct Viewport {
     pub gutter: usize,
     /// Columns of text.
     pub width: usize,
-    /// Chars scrolled off to the left (the cursor's line is kept in view).
+    /// Chars scrolled off to the left (the cursor's line is kept in view,
+    /// left of the last column).
     pub hscroll: usize,
 }
 
@@ -39,7 +40,10 @@ pub fn viewport(
     let first = visible_from(scroll, cursor, lines, rows);
     let gutter = lines.to_string().len() + 3;
     let width = (inner.width as usize).saturating_sub(gutter).max(1);
+    // The last column is kept for the `›` of a line that goes on past it,
+    // so the cursor stays left of it.
     let hscroll = match cursor {
+        Some((_, column)) if width > 2 && column + 1 >= width => column + 2 - width,
         Some((_, column)) if column >= width => column + 1 - width,
         _ => 0,
     };

@@ -36,6 +36,85 @@ pub(crate) fn fit_line(spans: Vec<Span<'static>>, area: Rect) -> Line<'static> {
     Line::from(fit_spans(spans, usize::from(area.width.saturating_sub(2))))
 }
 
+/// A line's `spans` (from where it is scrolled to) in `room` columns,
+/// marked where it goes on past them: a dim `›` in the last column when
+/// more follows, a dim `‹` in the first when some is scrolled off to the left
+/// (`cut_left`). The text under a mark gives way to it.
+pub(crate) fn edge_marked(
+    spans: Vec<Span<'static>>,
+    room: usize,
+    cut_left: bool,
+) -> Vec<Span<'static>> {
+    let total: usize = spans.iter().map(Span::width).sum();
+    let mut out = if total > room && room > 0 {
+        let mut kept = take_columns(spans, room - 1);
+        kept.push(Span::styled(MORE_RIGHT, super::dim()));
+        kept
+    } else {
+        spans
+    };
+    if cut_left && room > 1 {
+        out = drop_first_column(out);
+    }
+    out
+}
+
+/// Marks that a line continues past its pane's edges, as `edge_marked` draws.
+pub(crate) const MORE_RIGHT: &str = "›";
+pub(crate) const MORE_LEFT: &str = "‹";
+
+/// The first `columns` columns of `spans`; a wide character that would
+/// cross the end gives way to a space, so what follows lands at `columns`.
+fn take_columns(spans: Vec<Span<'static>>, columns: usize) -> Vec<Span<'static>> {
+    let mut out = Vec::new();
+    let mut used = 0;
+    for span in spans {
+        let mut kept = String::new();
+        for c in span.content.chars() {
+            let w = wrap::width(c.encode_utf8(&mut [0; 4]));
+            if used + w > columns {
+                break;
+            }
+            kept.push(c);
+            used += w;
+        }
+        let full = kept.len() == span.content.len();
+        if !kept.is_empty() {
+            out.push(Span::styled(kept, span.style));
+        }
+        if !full {
+            break;
+        }
+    }
+    if used < columns {
+        out.push(Span::raw(" ".repeat(columns - used)));
+    }
+    out
+}
+
+/// `spans` with their first column replaced by a dim `‹` (a wide character
+/// there by `‹` and a space).
+fn drop_first_column(spans: Vec<Span<'static>>) -> Vec<Span<'static>> {
+    let mut out = vec![Span::styled(MORE_LEFT, super::dim())];
+    let mut dropped = 0;
+    for span in spans {
+        if dropped > 0 {
+            out.push(span);
+            continue;
+        }
+        let mut chars = span.content.chars();
+        let Some(first) = chars.next() else {
+            continue;
+        };
+        dropped = wrap::width(first.encode_utf8(&mut [0; 4])).max(1);
+        let rest: String = " ".repeat(dropped - 1) + chars.as_str();
+        if !rest.is_empty() {
+            out.push(Span::styled(rest, span.style));
+        }
+    }
+    out
+}
+
 /// A pane's title fitted between its corners.
 pub(crate) fn fit_title(title: &str, area: Rect) -> String {
     wrap::cut(title, usize::from(area.width.saturating_sub(2)))

@@ -255,6 +255,8 @@ mod help_tests;
 #[cfg(test)]
 mod marks_tests;
 #[cfg(test)]
+mod response_tests;
+#[cfg(test)]
 mod sign_in_tests;
 #[cfg(test)]
 mod status_tests;

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::fit::{fit_line, fit_title};
+use super::fit::{edge_marked, fit_line, fit_title};
 use super::{dim, draw_completion, error_style, pane, style_of};
 use crate::graphql::complexity::{thousands, OperationComplexity, MAX_REQUESTED};
 use crate::graphql::diagnostics::Diagnostic;
@@ -464,7 +464,14 @@ pub fn draw_document_text(
                 alone.line(0)
             }
         };
-        spans.extend(highlighted(line, runs, &marks, hscroll, view.width));
+        // One char more than fits, so a line going on past the edge shows
+        // its `›` (and `‹` when scrolled sideways).
+        let text = highlighted(line, runs, &marks, hscroll, view.width + 1);
+        spans.extend(edge_marked(
+            text,
+            view.width,
+            hscroll > 0 && !line.is_empty(),
+        ));
         rendered.push(Line::from(spans));
     }
     while rendered.len() < text_rows {

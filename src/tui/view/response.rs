@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::fit::fit_title;
+use super::fit::{edge_marked, fit_title};
 use super::{dim, error_style, pane, spinner, style_of};
 use crate::graphql::highlight::json_line;
 use crate::text::sanitize_line;
@@ -67,26 +67,32 @@ pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
             usize::from(area.width.saturating_sub(2)),
         )));
     } else if let Some(input) = &view.searching {
-        block = block.title_bottom(Line::from(format!(" /{}▏ ", sanitize_line(input.value()))));
-    } else if let (None, Some(_)) = (&view.search, &view.filter) {
-        block = block.title_bottom(Line::from(Span::styled(
-            " | Ctrl-u Enter: the whole answer ",
-            dim(),
-        )));
-    } else if let Some(search) = &view.search {
-        // While the count goes on, N is what is counted so far, with a `+`.
-        let more = if view.matches.is_complete() { "" } else { "+" };
-        let counted = view.matches.found().len();
-        let position = match view.match_position() {
-            Some((k, n)) => format!("{k} of {n}{more}"),
-            None if counted == 0 && more.is_empty() => "no match".to_owned(),
-            None if counted == 0 => "counting…".to_owned(),
-            None => format!("{counted}{more} lines match"),
+        // Searched as typed: what the text typed so far finds.
+        let found = match &view.search {
+            Some(_) if !input.value().is_empty() => format!(" · {}", search_position(view)),
+            _ => String::new(),
         };
-        block = block.title_bottom(Line::from(Span::styled(
-            format!(" /{} · {position} (n/N) ", sanitize_line(search)),
-            dim(),
+        block = block.title_bottom(Line::from(format!(
+            " /{}▏{found} ",
+            sanitize_line(input.value())
         )));
+    } else {
+        let search = view.search.as_ref().map(|search| {
+            format!(
+                "/{} · {} (n/N)",
+                sanitize_line(search),
+                search_position(view)
+            )
+        });
+        let room = usize::from(area.width.saturating_sub(2));
+        let edge = match (search, &view.filter) {
+            (search, Some(_)) => Some(filtered_edge(search.as_deref(), room)),
+            (Some(search), None) => Some(format!(" {search} ")),
+            (None, None) => None,
+        };
+        if let Some(edge) = edge {
+            block = block.title_bottom(Line::from(Span::styled(edge, dim())));
+        }
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -112,7 +118,11 @@ pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
             let current = focused && index == view.cursor;
             let (marker, spans) = body_line(view, index, current);
             let mut spans_shown = vec![marker];
-            spans_shown.extend(skip_columns(spans, view.column));
+            // Past the pane's edges: `›` at the right, `‹` at the left.
+            let any = spans.iter().any(|span| !span.content.is_empty());
+            let shown = skip_columns(spans, view.column);
+            let room = width.saturating_sub(1);
+            spans_shown.extend(edge_marked(shown, room, view.column > 0 && any));
             let mut line = Line::from(spans_shown);
             if current {
                 line = line.style(cursor_line_style());
@@ -121,6 +131,47 @@ pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
         }
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The bottom edge under a jq filter, in `room` columns: how to clear it
+/// always, after a search in its result when one is on (cut first).
+fn filtered_edge(search: Option<&str>, room: usize) -> String {
+    let hints = [
+        "| Ctrl-u Enter: the whole answer",
+        "| Ctrl-u Enter: all",
+        "| Ctrl-u ⏎: all",
+    ];
+    if let Some(search) = search {
+        for hint in hints {
+            let both = format!(" {search} · {hint} ");
+            if wrap::width(&both) <= room {
+                return both;
+            }
+        }
+        let hint = hints[1];
+        let left = room.saturating_sub(wrap::width(hint) + 5);
+        if left >= 8 {
+            return format!(" {} · {hint} ", wrap::cut(search, left));
+        }
+    }
+    hints
+        .iter()
+        .map(|hint| format!(" {hint} "))
+        .find(|edge| wrap::width(edge) <= room)
+        .unwrap_or_else(|| format!(" {} ", hints[2]))
+}
+
+/// Where the cursor is among the search's matches: "k of N", N with a `+`
+/// while the count goes on (what is counted so far).
+fn search_position(view: &ResponseView) -> String {
+    let more = if view.matches.is_complete() { "" } else { "+" };
+    let counted = view.matches.found().len();
+    match view.match_position() {
+        Some((k, n)) => format!("{k} of {n}{more}"),
+        None if counted == 0 && more.is_empty() => "no match".to_owned(),
+        None if counted == 0 => "counting…".to_owned(),
+        None => format!("{counted}{more} lines match"),
+    }
 }
 
 /// The body with long lines wrapped: from the first visible line, or later
@@ -331,14 +382,102 @@ fn response_title(
     width: usize,
 ) -> String {
     let view = &answer.view;
-    let of = sanitize_line(&match &answer.operation {
-        Some(operation) => format!("{slug} {operation}"),
-        None => slug.to_owned(),
-    });
+    let slug = sanitize_line(slug);
+    let operation = answer.operation.as_deref().map(sanitize_line);
     let filter = view
         .filter
         .as_ref()
         .map(|(filter, _)| sanitize_line(filter));
+    let facts = title_facts(app, view, running_here);
+    // The slug (maybe cut) then the operation, whole or cut.
+    let of = |slug: &str, operation: &str| -> String {
+        [slug, operation]
+            .into_iter()
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let parted = |named: bool, of: &str, label: Option<&str>, between: &str| {
+        let parts: Vec<String> = named
+            .then(|| "Response".to_owned())
+            .into_iter()
+            .chain(label.map(str::to_owned))
+            .chain((!of.is_empty()).then(|| of.to_owned()))
+            .chain(facts.iter().cloned())
+            .collect();
+        format!(" {} ", parts.join(between))
+    };
+    let title = |named: bool, of: &str, label: Option<&str>| parted(named, of, label, " · ");
+    let label = |prefix: &str, text_width: usize| {
+        filter
+            .as_deref()
+            .map(|f| format!("{prefix} `{}`", wrap::cut(f, text_width)))
+    };
+    let fits = |title: &String| wrap::width(title) <= width;
+    let op = operation.as_deref().unwrap_or_default();
+    let full_label = label("filtered by jq", FILTER_SHOWN);
+    let full = title(true, &of(&slug, op), full_label.as_deref());
+    if fits(&full) {
+        return full;
+    }
+    // What gives way, in turn: the pane's name and the slug (cut, then
+    // gone), the filter's text, then its words down to `jq`, and only then
+    // the operation's name, which says which answer this is; the numbers
+    // change from run to run and stay whole.
+    for named in [true, false] {
+        let made = fit_with(&slug, SLUG_AT_LEAST, width, |slug| {
+            title(named, &of(slug, op), full_label.as_deref())
+        });
+        if let Some(made) = made {
+            return made;
+        }
+    }
+    let alone = title(false, op, full_label.as_deref());
+    if fits(&alone) {
+        return alone;
+    }
+    let short_label = filter.as_ref().map(|_| "jq");
+    if let Some(filter) = filter.as_deref() {
+        let least = wrap::width(filter).min(FILTER_AT_LEAST);
+        for prefix in ["filtered by jq", "jq"] {
+            let shown = wrap::cut(filter, FILTER_SHOWN);
+            let made = fit_with(&shown, least, width, |shown| {
+                title(false, op, Some(&format!("{prefix} `{shown}`")))
+            });
+            if let Some(made) = made {
+                return made;
+            }
+        }
+    }
+    // Last, the filter as `jq`, then the parts closer together, the
+    // operation whole, then cut.
+    let spaced = title(false, op, short_label);
+    if fits(&spaced) {
+        return spaced;
+    }
+    let close = |op: &str| parted(false, op, short_label, "·");
+    fit_with(op, OPERATION_AT_LEAST, width, close).unwrap_or_else(|| close(""))
+}
+
+/// `make` of `text` cut (with `…`) to the most columns that make it fit
+/// `width`, keeping at least `least` of them (all, when shorter); `None`
+/// when even that is too wide.
+fn fit_with(
+    text: &str,
+    least: usize,
+    width: usize,
+    make: impl Fn(&str) -> String,
+) -> Option<String> {
+    let whole = wrap::width(text);
+    (least.min(whole)..=whole)
+        .rev()
+        .map(|columns| make(&wrap::cut(text, columns)))
+        .find(|made| wrap::width(made) <= width)
+}
+
+/// The title's numbers and states: status, time, rate limit, what the body
+/// is (on disk, arriving, cut to its first lines).
+fn title_facts(app: &App, view: &ResponseView, running_here: bool) -> Vec<String> {
     let mut facts = vec![
         format!("HTTP {}", view.status),
         format!("{} ms", view.elapsed_ms),
@@ -366,48 +505,12 @@ fn response_title(
             crate::tui::body::MAX_LINES
         ));
     }
-    let title = |named: bool, of: &str, label: Option<&str>| {
-        let parts: Vec<String> = named
-            .then(|| "Response".to_owned())
-            .into_iter()
-            .chain(label.map(str::to_owned))
-            .chain((!of.is_empty()).then(|| of.to_owned()))
-            .chain(facts.iter().cloned())
-            .collect();
-        format!(" {} ", parts.join(" · "))
-    };
-    let label = |prefix: &str, text_width: usize| {
-        filter
-            .as_deref()
-            .map(|f| format!("{prefix} `{}`", wrap::cut(f, text_width)))
-    };
-    let full_label = label("filtered by jq", FILTER_SHOWN);
-    let full = title(true, &of, full_label.as_deref());
-    if wrap::width(&full) <= width {
-        return full;
-    }
-    // What gives way, in turn: the slug and operation, the pane's name,
-    // the filter's text, then its words down to `jq`; the numbers change
-    // from run to run and stay whole.
-    for named in [true, false] {
-        let room = width.saturating_sub(wrap::width(&title(named, "", full_label.as_deref())) + 3);
-        if room >= SLUG_AT_LEAST {
-            return title(named, &wrap::cut(&of, room), full_label.as_deref());
-        }
-    }
-    let Some(filter) = filter.as_deref() else {
-        return title(false, "", None);
-    };
-    let least = wrap::width(filter).min(FILTER_AT_LEAST);
-    for prefix in ["filtered by jq", "jq"] {
-        let fixed = wrap::width(&title(false, "", label(prefix, 0).as_deref()));
-        let room = width.saturating_sub(fixed).min(FILTER_SHOWN);
-        if room >= least {
-            return title(false, "", label(prefix, room).as_deref());
-        }
-    }
-    title(false, "", Some("jq"))
+    facts
 }
+
+/// Columns of the operation's name kept, at the very least, when nothing
+/// else is left to give way.
+const OPERATION_AT_LEAST: usize = 4;
 
 /// Columns of a jq filter the title shows.
 const FILTER_SHOWN: usize = 30;

@@ -518,7 +518,7 @@ pub(super) fn answer(app: &mut App, body: &str) {
     ));
 }
 
-const BUILDS_BODY: &str = r#"{"data":{"pipeline":{"name":"Web","builds":[{"message":"Deploy web to production after the long-awaited review of the web team","branch":"main"},{"message":"Bump","branch":"web-fix"}]}},"errors":[{"message":"Field 'builds' is deprecated and will stop working for tokens that cannot create builds in the pipeline"}]}"#;
+pub(super) const BUILDS_BODY: &str = r#"{"data":{"pipeline":{"name":"Web","builds":[{"message":"Deploy web to production after the long-awaited review of the web team","branch":"main"},{"message":"Bump","branch":"web-fix"}]}},"errors":[{"message":"Field 'builds' is deprecated and will stop working for tokens that cannot create builds in the pipeline"}]}"#;
 
 #[test]
 fn search_marks_every_match_and_counts_them() {

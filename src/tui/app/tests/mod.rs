@@ -171,6 +171,7 @@ mod large;
 mod launch;
 mod offered;
 mod panes;
+mod response_search;
 mod running;
 mod schema;
 mod state_machine;

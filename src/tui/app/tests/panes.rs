@@ -534,7 +534,7 @@ fn s_offers_the_path_the_last_save_of_the_session_used() {
         "{commands:?}"
     );
     app.update(Msg::Status(
-        "Saved the response (pretty-printed) to /tmp/bkportals-answers/builds.json.".into(),
+        "Saved the response, pretty-printed, to /tmp/bkportals-answers/builds.json.".into(),
     ));
     press(&mut app, KeyCode::Char('s'));
     match app.dialogs.front() {
