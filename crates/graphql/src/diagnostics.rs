@@ -316,6 +316,11 @@ mod tests {
         );
     }
 
+    /// Where each diagnostic is: (line, column).
+    fn places(diagnostics: &[Diagnostic]) -> Vec<(usize, usize)> {
+        diagnostics.iter().map(|d| (d.line, d.column)).collect()
+    }
+
     fn at(diagnostic: &Diagnostic) -> (usize, usize, &str) {
         (
             diagnostic.line,
@@ -368,13 +373,7 @@ mod tests {
         );
         let doc = doc.replacen("    c\n}", "    c\n  }\n}", 1);
         let diagnostics = parse_diagnostics(&doc);
-        assert_eq!(
-            diagnostics
-                .iter()
-                .map(|d| (d.line, d.column))
-                .collect::<Vec<_>>(),
-            [(7, 16)]
-        );
+        assert_eq!(places(&diagnostics), [(7, 16)]);
     }
 
     #[test]
@@ -416,8 +415,7 @@ mod tests {
         let errors: Vec<(usize, usize)> = tree.errors().map(|e| slow(e.index())).collect();
         assert!(errors.len() >= 3, "{errors:?}");
         let first = errors.iter().min().copied();
-        let got: Vec<(usize, usize)> = diagnostics.iter().map(|d| (d.line, d.column)).collect();
-        assert_eq!(got, first.into_iter().collect::<Vec<_>>());
+        assert_eq!(places(&diagnostics), first.into_iter().collect::<Vec<_>>());
         assert_eq!(first.map(|(line, _)| line), Some(3), "{diagnostics:?}");
     }
 
@@ -426,22 +424,13 @@ mod tests {
         let lines = (1 << 20) / "  x: y\n".len();
         let diagnostics = parse_diagnostics(&"  x: y\n".repeat(lines));
         assert_eq!(
-            diagnostics
-                .iter()
-                .map(|d| (d.line, d.column))
-                .collect::<Vec<_>>(),
+            places(&diagnostics),
             [(1, 3)],
             "at the first `x`, not one per line"
         );
         let mut doc = "{ a }\n".repeat(lines);
         doc.push_str("  x: y\n");
         let diagnostics = parse_diagnostics(&doc);
-        assert_eq!(
-            diagnostics
-                .iter()
-                .map(|d| (d.line, d.column))
-                .collect::<Vec<_>>(),
-            [(lines + 1, 3)]
-        );
+        assert_eq!(places(&diagnostics), [(lines + 1, 3)]);
     }
 }
