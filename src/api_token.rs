@@ -8,8 +8,7 @@ use std::future::Future;
 use crate::buildkite::{AccessToken, ApiError, RestClient};
 use crate::secrets::{Secret, TokenStore};
 
-/// Where a person makes (or edits) an API access token.
-pub const TOKEN_SETTINGS: &str = "https://buildkite.com/user/api-access-tokens";
+pub use crate::buildkite::http::TOKEN_SETTINGS;
 
 /// The scope without which the portal list cannot load.
 pub const READ_PORTALS: &str = "read_portals";
@@ -64,10 +63,7 @@ pub fn missing_advice(scope: &str, server: Option<&str>) -> String {
         .iter()
         .find(|(name, _)| *name == scope)
         .map_or("", |(_, purpose)| purpose);
-    let place = match server {
-        None => format!("in the token's settings at {TOKEN_SETTINGS}"),
-        Some(server) => format!("to the token on {}", crate::text::sanitize_line(server)),
-    };
+    let place = crate::buildkite::http::token_settings(server);
     format!("the token lacks {scope} ({purpose}); add it {place}")
 }
 
@@ -170,8 +166,10 @@ pub async fn check(rest: &RestClient, token: &Secret) -> Result<Checked, SignInE
 /// The start of the list of scopes a token lacks, naming the server that
 /// accepted it (`other_server`; None is Buildkite).
 pub fn accepted_but_lacking(server: Option<&str>) -> String {
-    let server = server.map_or_else(|| "Buildkite".to_owned(), crate::text::sanitize_line);
-    format!("{server} accepted the token, but it lacks:")
+    format!(
+        "{} accepted the token, but it lacks:",
+        crate::buildkite::http::server_said(server)
+    )
 }
 
 /// The server `endpoint` names (`host:port`) when it is not Buildkite's

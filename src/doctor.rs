@@ -140,7 +140,11 @@ pub async fn check_endpoints(settings: &Settings, options: ClientOptions) -> Vec
                     checks.push(problem(
                         format!("the token lacks the {scope} scope"),
                         format!(
-                            "add {scope} to the token in Buildkite's API Access Tokens settings"
+                            "add {scope} {}",
+                            crate::buildkite::http::token_settings(
+                                crate::buildkite::http::other_server(&settings.rest_endpoint)
+                                    .as_deref()
+                            )
                         ),
                     ));
                 }

@@ -17,6 +17,8 @@ mod common;
 mod fake;
 #[path = "app_flow/keys.rs"]
 mod keys;
+#[path = "app_flow/server.rs"]
+mod server;
 #[path = "app_flow/streamed.rs"]
 mod streamed;
 
@@ -428,8 +430,8 @@ async fn without_an_api_token_the_app_signs_in_in_a_dialog_and_lists() {
     let sandbox = common::sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let steps = vec![
-        Step::Show("Sign in to Buildkite"),
-        Step::Show("API access token for `demo`"),
+        server::shows(&sandbox, "Sign in to {server}"),
+        server::shows(&sandbox, "an API access token of {server} for `demo`"),
         Step::Show("write_portals"),
         // The sandbox is not Buildkite: no link to buildkite.com's tokens.
         Step::ShowWithout("not to Buildkite", "api-access-tokens"),
@@ -437,7 +439,7 @@ async fn without_an_api_token_the_app_signs_in_in_a_dialog_and_lists() {
         pasted(&sandbox.api_token),
         dots(&sandbox.api_token), // the token masked, a dot a character
         key(KeyCode::Enter),
-        Step::ShowWithout("Signed in to demo", "Sign in to Buildkite"),
+        Step::ShowWithout("Signed in to demo", "Sign in to "),
         Step::Show("the token is stored"),
         Step::Show("Who am I"), // the list loaded with the new token
         key(KeyCode::Char('q')),
@@ -461,7 +463,7 @@ async fn a_token_lacking_a_scope_is_named_in_the_dialog_and_kept_only_when_asked
         bkportals::api_token::other_server(&url::Url::parse(&sandbox.rest_endpoint()).unwrap())
             .expect("the sandbox is not Buildkite");
     let steps = vec![
-        Step::Show("Sign in to Buildkite"),
+        server::shows(&sandbox, "Sign in to {server}"),
         pasted(common::NO_PORTAL_SCOPES_TOKEN),
         key(KeyCode::Enter),
         // Without read_portals nothing lists: no way to use it as it is.
@@ -504,7 +506,7 @@ async fn a_refused_token_is_said_in_the_dialog_and_esc_leaves_not_signed_in() {
     let dir = tempfile::tempdir().unwrap();
     let wrong = "bkua_not_a_real_token";
     let steps = vec![
-        Step::Show("Sign in to Buildkite"),
+        server::shows(&sandbox, "Sign in to {server}"),
         Step::Show("Not signed in yet"),
         pasted(wrong),
         key(KeyCode::Enter),

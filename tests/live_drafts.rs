@@ -1,7 +1,8 @@
 //! Two bkportals in the same home: the second must not offer the first's
 //! live edit as a draft "from an earlier session" (restoring it there would
 //! fork the edit). Once the first has ended, however it ended, it is offered.
-//! The real binary in pseudo-terminals, `--demo` each.
+//! The drafts dialog acts on the draft as it is on disk now, and comparing
+//! one only looks. The real binary in pseudo-terminals, `--demo` each.
 
 use std::time::{Duration, Instant};
 
@@ -13,11 +14,7 @@ use pty::App;
 /// The path of who-am-i's draft in `home`, once the first one has written it.
 fn draft_written_in(home: &std::path::Path) -> std::path::PathBuf {
     let draft = home.join("data/bkportals/sandbox/drafts/demo/who-am-i.json");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !draft.exists() {
-        assert!(Instant::now() < deadline, "the first never wrote its draft");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    draft_holds(&draft, "");
     draft
 }
 
@@ -120,4 +117,110 @@ fn two_bkportals_started_together_never_overwrite_each_others_draft() {
     third.quit();
     let offered = String::from_utf8_lossy(&written).into_owned();
     assert!(offered.contains("first: name"), "{offered}");
+}
+
+/// Waits until the draft at `path` is written and holds `text`; its bytes.
+fn draft_holds(path: &std::path::Path, text: &str) -> Vec<u8> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match std::fs::read(path) {
+            Ok(written) if String::from_utf8_lossy(&written).contains(text) => return written,
+            _ => assert!(
+                Instant::now() < deadline,
+                "the draft {} never held {text:?}",
+                path.display()
+            ),
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A home where a bkportals ended without a word, leaving a draft of
+/// who-am-i; that draft's path.
+fn left_by_an_earlier_session() -> (tempfile::TempDir, std::path::PathBuf) {
+    let home = tempfile::tempdir().unwrap();
+    let mut earlier = App::launch_in(home.path(), &["--demo"], &[]);
+    earlier.wait_for("4 portals in demo");
+    earlier.type_into_who_am_i(" earlier: name");
+    let draft = draft_written_in(home.path());
+    draft_holds(&draft, "earlier: name");
+    earlier.child.kill().unwrap();
+    earlier.wait_for_exit();
+    (home, draft)
+}
+
+/// Two started after a session that left a draft: both offer it. The one
+/// that restores it second, from the list it showed before the first did,
+/// is told and restores nothing: the older copy would be edited while the
+/// first one's newer edit waits on disk.
+#[test]
+fn a_draft_another_bkportals_restored_meanwhile_is_not_restored_from_an_older_list() {
+    let (home, draft) = left_by_an_earlier_session();
+
+    let mut first = App::launch_in(home.path(), &["--demo"], &[]);
+    first.wait_for("unsaved edit(s) from an earlier session");
+    let mut second = App::launch_in(home.path(), &["--demo"], &[]);
+    second.wait_for("unsaved edit(s) from an earlier session");
+    first.send("r");
+    first.wait_for("Restored the draft of who-am-i");
+    first.type_text("#first ");
+    let written = draft_holds(&draft, "#first ");
+
+    second.send("r");
+    let screen = second.wait_for("The draft of who-am-i was not restored");
+    assert!(
+        screen.contains(&format!(
+            "another bkportals still running (process {})",
+            first.pid()
+        )),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("unsaved edit(s) from an earlier session"),
+        "still offered, not restored:\n{screen}"
+    );
+    assert!(screen.contains("(taken by another bkportals)"), "{screen}");
+    assert!(!screen.contains("● modified"), "{screen}");
+    // Nor discarded from under the first one.
+    second.send("x");
+    second.send("y");
+    second.wait_for("The draft of who-am-i was not discarded");
+    second.send(pty::ESC);
+    second.quit();
+    assert_eq!(
+        std::fs::read(&draft).unwrap(),
+        written,
+        "the first one's draft is untouched"
+    );
+    first.child.kill().unwrap();
+    first.wait_for_exit();
+}
+
+/// Comparing a draft only looks: Esc goes back to the drafts dialog with
+/// the draft still offered, and its file is as it was, then and after quitting.
+#[test]
+fn comparing_a_draft_then_esc_leaves_it_offered_and_untouched_on_disk() {
+    let (home, draft) = left_by_an_earlier_session();
+    let written = std::fs::read(&draft).unwrap();
+    let mut app = App::launch_in(home.path(), &["--demo"], &[]);
+    app.wait_for("unsaved edit(s) from an earlier session");
+    app.send("d");
+    app.wait_for("your draft beside Buildkite's version");
+    app.send(pty::ESC);
+    app.wait_for("Nothing restored: the draft of who-am-i is still offered");
+    let screen = app.wait_for("unsaved edit(s) from an earlier session");
+    assert!(!screen.contains("● modified"), "not restored:\n{screen}");
+    // Longer than the draft writer's pause: anything it would write is written.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        std::fs::read(&draft).unwrap(),
+        written,
+        "looking wrote nothing"
+    );
+    app.send(pty::ESC); // later
+    app.quit();
+    assert_eq!(std::fs::read(&draft).unwrap(), written);
+    let next = App::launch_in(home.path(), &["--demo"], &[]);
+    next.wait_for("unsaved edit(s) from an earlier session");
+    next.quit();
 }

@@ -24,6 +24,12 @@ impl World {
         World { home, sandbox, dir }
     }
 
+    /// `text` as said against this sandbox: `{server}` is its `host:port`
+    /// (never "Buildkite").
+    fn named(&self, text: &str) -> String {
+        text.replace("{server}", &self.sandbox.server_name())
+    }
+
     fn run(&self, args: &[&str]) -> Output {
         self.home.command(&self.sandbox.exports, args)
     }
@@ -199,7 +205,7 @@ fn pull_edit_plan_push_plan_round_trip() {
         "{text}"
     );
     assert!(
-        text.contains("pipeline-overview changed on Buildkite since the last pull"),
+        text.contains(&w.named("pipeline-overview changed on {server} since the last pull")),
         "{text}"
     );
     assert!(
@@ -217,7 +223,8 @@ fn pull_edit_plan_push_plan_round_trip() {
     let refused = w.on_dir("push", &["--yes"]);
     assert_eq!(code(&refused), Some(1), "{}", stderr(&refused));
     assert!(
-        stderr(&refused).contains("nothing was sent: pipeline-overview changed on Buildkite"),
+        stderr(&refused)
+            .contains(&w.named("nothing was sent: pipeline-overview changed on {server}")),
         "{}",
         stderr(&refused)
     );
@@ -574,7 +581,7 @@ fn pulling_again_takes_buildkites_changes_and_names_what_changed() {
     w.write("gone.graphql", "query Gone { viewer { user { name } } }\n");
     let drifted = w.on_dir("plan", &[]);
     assert!(
-        stdout(&drifted).contains("who-am-i changed on Buildkite since the last pull"),
+        stdout(&drifted).contains(&w.named("who-am-i changed on {server} since the last pull")),
         "{}",
         stdout(&drifted)
     );
@@ -584,7 +591,7 @@ fn pulling_again_takes_buildkites_changes_and_names_what_changed() {
     let said = stderr(&again);
     assert!(said.contains("Changed: who-am-i."), "{said}");
     assert!(
-        said.contains("gone.toml is not on Buildkite: `push` would create it"),
+        said.contains(&w.named("gone.toml is not on {server}: `push` would create it")),
         "{said}"
     );
     assert!(w
@@ -595,7 +602,7 @@ fn pulling_again_takes_buildkites_changes_and_names_what_changed() {
     let planned = w.on_dir("plan", &[]);
     assert_eq!(code(&planned), Some(0), "{}", stdout(&planned));
     assert!(
-        !stdout(&planned).contains("changed on Buildkite"),
+        !stdout(&planned).contains("changed on "),
         "{}",
         stdout(&planned)
     );
@@ -637,9 +644,9 @@ fn a_portal_changed_while_the_push_runs_is_not_overwritten() {
     assert_eq!(code(&pushed), Some(1), "{}", stderr(&pushed));
     let said = stderr(&pushed);
     assert!(
-        said.contains(
-            "`who-am-i` changed on Buildkite after the plan was made, so it was not overwritten"
-        ),
+        said.contains(&w.named(
+            "`who-am-i` changed on {server} after the plan was made, so it was not overwritten"
+        )),
         "{said}"
     );
     assert!(said.contains("done: create fresh\n"), "{said}");
@@ -661,6 +668,8 @@ fn pull_keeps_files_edited_here_that_were_not_pushed() {
         stderr(&again)
     );
     assert!(stderr(&again).contains("--force"), "{}", stderr(&again));
+    let theirs = w.named("and {server}'s versions were not");
+    assert!(stderr(&again).contains(&theirs), "{}", stderr(&again));
     assert_eq!(w.read("who-am-i.graphql"), edited, "the edit is kept");
 
     assert_ok(&w.on_dir("pull", &["--force"]));

@@ -63,9 +63,13 @@ async fn create_get_update_delete_round_trip() {
         .create(&new_portal("Nightly report"))
         .await
         .unwrap_err();
+    // Said by the sandbox, not by Buildkite: it is named.
     assert_eq!(
         again.to_string(),
-        "rejected by Buildkite: Validation failed: Slug has already been taken (the slug `nightly-report` was made from the name; give another slug)"
+        format!(
+            "rejected by {}: Validation failed: Slug has already been taken (the slug `nightly-report` was made from the name; give another slug)",
+            server_name(&sandbox)
+        )
     );
     // An error about something else gets no hint about the slug.
     let bad_ips = client
@@ -198,7 +202,7 @@ async fn validation_errors_carry_the_server_message() {
     for (portal, expected) in cases {
         let err = client.create(&portal).await.unwrap_err();
         match &err {
-            ApiError::Validation { message } => {
+            ApiError::Validation { message, .. } => {
                 assert!(message.starts_with("Validation failed: "), "{message}");
                 assert!(message.contains(expected), "{message} lacks {expected}");
             }

@@ -57,6 +57,7 @@ pub(super) async fn load(
         lock: &lock,
         remote: &remote,
         allow_delete,
+        server: &session.server_name(),
     });
     Ok(Loaded {
         files,
@@ -94,7 +95,7 @@ pub(super) async fn plan(
     if out.json {
         out.print_json(&plan_json(plan, session.org()))?;
     } else {
-        print!("{}", describe(plan, session.org()));
+        print!("{}", describe(plan, session.org(), &session.server_name()));
     }
     // A document that does not parse is an error, not a change: a CI job
     // reading exit 2 as "changes to review" would pass it on.
@@ -128,7 +129,8 @@ pub(super) fn plan_json(plan: &Plan, org: &str) -> serde_json::Value {
 }
 
 /// The plan for people: one block a portal, then a summary line.
-pub(super) fn describe(plan: &Plan, org: &str) -> String {
+/// `server`: the server planned against, as said (`Session::server_name`).
+pub(super) fn describe(plan: &Plan, org: &str, server: &str) -> String {
     let mut text = String::new();
     let mut unchanged = Vec::new();
     for item in &plan.portals {
@@ -152,9 +154,9 @@ pub(super) fn describe(plan: &Plan, org: &str) -> String {
                 ..
             } => describe_update(&mut text, item, current_slug, fields, document),
         }
-        describe_consequences(&mut text, item);
+        describe_consequences(&mut text, item, server);
     }
-    describe_rest(&mut text, plan, &unchanged);
+    describe_rest(&mut text, plan, &unchanged, server);
     describe_totals(&mut text, plan, org, unchanged.len());
     text
 }
@@ -218,17 +220,23 @@ fn describe_update(
     }
 }
 
-/// Under a portal's action: its drift from Buildkite, and its blast radius.
-fn describe_consequences(text: &mut String, item: &PlanItem) {
+/// Under a portal's action: its drift from the server, and its blast radius.
+fn describe_consequences(text: &mut String, item: &PlanItem, server: &str) {
     let slug = sanitize_line(&item.slug);
     if let Some(drift) = item.drift {
         let said = match drift {
-            Drift::Changed if item.is_change() => {
-                "changed on Buildkite since the last pull: this push would overwrite that (push refuses without --force)"
+            Drift::Changed if item.is_change() => format!(
+                "changed on {server} since the last pull: this push would overwrite that (push refuses without --force)"
+            ),
+            Drift::Changed => {
+                format!("changed on {server} since the last pull, and matches the files")
             }
-            Drift::Changed => "changed on Buildkite since the last pull, and matches the files",
-            Drift::Gone => "no longer on Buildkite: push would create it again, with a new UUID and token (push refuses without --force)",
-            Drift::Unrecorded => "not recorded by the last push: whether it changed on Buildkite is not known (push refuses without --force; pull records it)",
+            Drift::Gone => format!(
+                "no longer on {server}: push would create it again, with a new UUID and token (push refuses without --force)"
+            ),
+            Drift::Unrecorded => format!(
+                "not recorded by the last push: whether it changed on {server} is not known (push refuses without --force; pull records it)"
+            ),
         };
         let _ = writeln!(text, "    ! {slug} {said}");
     }
@@ -237,9 +245,9 @@ fn describe_consequences(text: &mut String, item: &PlanItem) {
     }
 }
 
-/// The portals left as they are, and those on Buildkite the directory
+/// The portals left as they are, and those on the server the directory
 /// does not declare.
-fn describe_rest(text: &mut String, plan: &Plan, unchanged: &[String]) {
+fn describe_rest(text: &mut String, plan: &Plan, unchanged: &[String], server: &str) {
     if !unchanged.is_empty() {
         let _ = writeln!(text, "= unchanged: {}", unchanged.join(", "));
     }
@@ -251,7 +259,7 @@ fn describe_rest(text: &mut String, plan: &Plan, unchanged: &[String]) {
             .collect();
         let _ = writeln!(
             text,
-            "? on Buildkite but not in the directory (never changed by push; pull takes them in): {}",
+            "? on {server} but not in the directory (never changed by push; pull takes them in): {}",
             names.join(", ")
         );
     }

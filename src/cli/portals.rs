@@ -144,7 +144,10 @@ pub(super) async fn create(session: &mut Session, out: Output, args: CreateArgs)
         out.print_json(&json!({ "portal": created.portal, "token": created.token.expose() }))?;
     } else {
         eprintln!("Created portal `{}`.", sanitize_line(&slug));
-        eprintln!("Its token is shown this once; Buildkite cannot show it again:");
+        eprintln!(
+            "Its token is shown this once; {} cannot show it again:",
+            session.server_name()
+        );
         println!("{}", sanitize_line(created.token.expose()));
     }
     match stored {

@@ -21,7 +21,7 @@ pub(super) async fn pull(session: &Session, out: Output, dir: &Path, force: bool
     }
     let records = session.rest()?.list_records().await?;
     if !force {
-        refuse_to_drop_local_edits(dir, previous.as_ref(), &records)?;
+        refuse_to_drop_local_edits(dir, previous.as_ref(), &records, &session.server_name())?;
     }
     std::fs::create_dir_all(dir).map_err(|e| {
         Failure(
@@ -64,8 +64,9 @@ pub(super) async fn pull(session: &Session, out: Output, dir: &Path, force: bool
             .any(|r| file.fields.uuid.as_deref() == Some(r.portal.uuid.as_str()));
         if !on_buildkite && !records.iter().any(|r| r.portal.slug == file.slug) {
             warn(format!(
-                "{} is not on Buildkite: `push` would create it; delete its two files if it should go",
-                file.fields_path.display()
+                "{} is not on {}: `push` would create it; delete its two files if it should go",
+                file.fields_path.display(),
+                session.server_name()
             ));
         }
     }
@@ -107,6 +108,7 @@ fn refuse_to_drop_local_edits(
     dir: &Path,
     lock: Option<&Lock>,
     records: &[PortalRecord],
+    server: &str,
 ) -> Result<(), Failure> {
     let Some(lock) = lock else {
         return Ok(());
@@ -126,7 +128,7 @@ fn refuse_to_drop_local_edits(
     }
     Err(Failure(
         format!(
-            "nothing was pulled: these files were changed here since the last pull, and Buildkite's versions were not, so pulling would throw the changes away:\n  {}\npush them (`bkportals plan {}` shows what would go), or pass --force to take Buildkite's versions",
+            "nothing was pulled: these files were changed here since the last pull, and {server}'s versions were not, so pulling would throw the changes away:\n  {}\npush them (`bkportals plan {}` shows what would go), or pass --force to take {server}'s versions",
             edited.join("\n  "),
             dir.display()
         ),

@@ -28,7 +28,7 @@ pub(super) async fn push(session: &mut Session, out: Output, args: PushArgs) -> 
         plan,
     } = load(session, dir, args.allow_delete).await?;
     if !out.json {
-        print!("{}", describe(&plan, session.org()));
+        print!("{}", describe(&plan, session.org(), &session.server_name()));
     }
     if !plan.problems.is_empty() {
         return Err(Failure(
@@ -41,7 +41,8 @@ pub(super) async fn push(session: &mut Session, out: Output, args: PushArgs) -> 
             out.print_json(&json!({ "plan": plan_json(&plan, session.org()), "done": [] }))?;
         }
         eprintln!(
-            "Nothing to push: Buildkite already matches {}.",
+            "Nothing to push: {} already matches {}.",
+            session.server_name(),
             dir.display()
         );
         return Ok(0);
@@ -50,9 +51,10 @@ pub(super) async fn push(session: &mut Session, out: Output, args: PushArgs) -> 
     if !drifted.is_empty() && !args.force {
         return Err(Failure(
             format!(
-                "nothing was sent: {} changed on Buildkite since the last pull, and this push would overwrite that. \
+                "nothing was sent: {} changed on {} since the last pull, and this push would overwrite that. \
                  Run `bkportals pull {}` to take their changes (then edit again), or pass --force to overwrite them.",
                 drifted.join(", "),
+                session.server_name(),
                 dir.display()
             ),
             EXIT_FAILED,
@@ -321,8 +323,9 @@ impl Pusher<'_> {
             return Ok(());
         }
         Err(ApiError::Refused(format!(
-            "`{}` changed on Buildkite after the plan was made, so it was not overwritten; run the push again to see the new plan (or pass --force)",
-            sanitize_line(slug)
+            "`{}` changed on {} after the plan was made, so it was not overwritten; run the push again to see the new plan (or pass --force)",
+            sanitize_line(slug),
+            self.session.server_name()
         )))
     }
 

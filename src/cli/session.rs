@@ -135,6 +135,13 @@ impl Session {
     pub(super) fn org(&self) -> &str {
         &self.settings.org
     }
+
+    /// The server as messages name it: "Buildkite", or a sandbox's (or other
+    /// server's) `host:port`.
+    pub(super) fn server_name(&self) -> String {
+        use crate::buildkite::http::{other_server, server_said};
+        server_said(other_server(&self.settings.rest_endpoint).as_deref())
+    }
 }
 
 /// No organization chosen is a usage error (exit 2): the command cannot

@@ -129,6 +129,17 @@ pub struct Binding {
     pub help: &'static str,
 }
 
+/// Stands in a key's help for the server the session talks to: the help
+/// says `Binding::help_for` with its name.
+pub const SERVER: &str = "{server}";
+
+impl Binding {
+    /// What the help says of the key, naming `server` (`App::server_name`).
+    pub fn help_for(&self, server: &str) -> String {
+        self.help.replace(SERVER, server)
+    }
+}
+
 const fn bind(
     keys: &'static [Key],
     label: &'static str,
@@ -262,7 +273,7 @@ const LIST: &[Binding] = &[
         Action::History,
         "its recorded runs, to run again",
     ),
-    bind(&[char('r')], "r", Action::Reload, "reload from Buildkite"),
+    bind(&[char('r')], "r", Action::Reload, "reload from {server}"),
     bind(
         &[char('a')],
         "a",
@@ -391,6 +402,11 @@ const DOCUMENT: &[Binding] = &[
     ),
 ];
 
+/// Said when a letter is typed on the variables' operation picker, which
+/// takes no text: the keys of `VARIABLES` that act there.
+pub const PICKER_KEYS: &str =
+    "The operation picker takes ←/→ to choose the operation, ↓ to its variables, C to copy the request as curl.";
+
 const VARIABLES: &[Binding] = &[
     bind(&[], "↑/↓", Action::Edit, "move between variables"),
     bind(
@@ -403,7 +419,7 @@ const VARIABLES: &[Binding] = &[
         &[],
         "type",
         Action::Edit,
-        "edit the value (JSON for lists and objects)",
+        "edit the value (JSON for lists and objects); on the operation picker, says its keys",
     ),
     bind(
         &[],

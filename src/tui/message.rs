@@ -104,6 +104,13 @@ pub enum Msg {
         slug: String,
         pid: Option<u32>,
     },
+    /// What is on disk now of a draft the drafts dialog offered
+    /// (`Command::TakeDraft`): `shown` is the copy it listed.
+    DraftTaken {
+        shown: Box<crate::drafts::Draft>,
+        purpose: super::dialogs::DraftUse,
+        now: crate::drafts::OnDisk,
+    },
     /// The instance that held `slug` has ended; `left_draft`: its draft of
     /// it is on disk (an earlier session's now).
     DraftFreed {
@@ -216,6 +223,15 @@ pub enum Command {
     /// Keeps an unsaved edit on disk (debounced), or removes it once saved.
     WriteDraft(Box<crate::drafts::Draft>),
     RemoveDraft(String),
+    /// Looks at a draft the drafts dialog offered as it is on disk now, and
+    /// claims its portal when it is unchanged (`Msg::DraftTaken`).
+    TakeDraft {
+        draft: Box<crate::drafts::Draft>,
+        purpose: super::dialogs::DraftUse,
+    },
+    /// The draft of this portal was only looked at: its claim goes, the
+    /// draft stays.
+    ReleaseDraft(String),
     /// Notes (or clears) that a new token's dialog is open.
     NoteTokenDialog(Option<String>),
     /// Parses (and with a schema, validates) a document off the input path.
@@ -269,6 +285,8 @@ impl Command {
             Command::LoadSchema { .. } => "load-schema",
             Command::WriteDraft(_) => "write-draft",
             Command::RemoveDraft(_) => "remove-draft",
+            Command::TakeDraft { .. } => "take-draft",
+            Command::ReleaseDraft(_) => "release-draft",
             Command::NoteTokenDialog(_) => "note-token-dialog",
             Command::ReadHistory(_) => "read-history",
             Command::CheckApiToken { .. } => "check-api-token",

@@ -49,7 +49,7 @@ use crate::drafts::DraftStore;
 use crate::secrets::TokenStore;
 use app::App;
 use message::{Command, Msg};
-use runtime::{blocking, DraftOp, Runtime};
+use runtime::{DraftOp, Runtime};
 use terminal::{Console, StopSignals, Tty};
 
 /// What the app talks to.
@@ -93,6 +93,7 @@ where
     <C::Backend as ratatui::backend::Backend>::Error: Send + Sync + 'static,
 {
     let rest_endpoint = services.rest.endpoint().clone();
+    let size = console.terminal().size().map_err(io::Error::other)?;
     let Started {
         mut app,
         mut runtime,
@@ -102,10 +103,9 @@ where
         mut cached,
         cached_rest,
         needs_sign_in,
-    } = start(services).await;
+    } = start(services, usize::from(size.height)).await;
     let mut pending = Vec::new();
     let outcome = async {
-        let size = console.terminal().size().map_err(io::Error::other)?;
         app.update(Msg::Resize(size.width, size.height));
         if needs_sign_in {
             pending = app.ask_for_api_token(&rest_endpoint);
@@ -119,11 +119,12 @@ where
         // The first frame comes first: what `init` asked for (the listing,
         // the schema) and the rest of the cached list would share the CPU
         // with it. Their answers arrive as messages, so the frame is the same.
-        // Names first: the `!` marks (a parse of each document shown) come
-        // in the next frame, drawn once the commands are on their way.
-        app.risk.deferred.set(true);
+        // Names first: what needs a parse of a document (`!` marks, the
+        // complexity figure) comes in the next frame, drawn once the
+        // commands are on their way.
+        app.names_first.set(true);
         draw(console, &app)?;
-        app.risk.deferred.set(false);
+        app.names_first.set(false);
         read_rest_of_cached_list(cached_rest, runtime.tx.clone());
         drive(console, &mut app, &mut runtime, &mut rx, &mut pending, stop).await
     }
@@ -246,8 +247,9 @@ struct Started {
 }
 
 /// The app and its runtime, with what the disk holds from earlier sessions:
-/// stored tokens, drafts, a token dialog that was open when it stopped.
-async fn start(services: Services) -> Started {
+/// stored tokens, drafts, a token dialog that was open when it stopped, and
+/// the first `rows` portals of the list last seen (no screen shows more).
+async fn start(services: Services, rows: usize) -> Started {
     let (tx, rx) = mpsc::unbounded_channel();
     let org = services.rest.organization().to_owned();
     let Services {
@@ -261,51 +263,37 @@ async fn start(services: Services) -> Started {
         needs_sign_in,
     } = services;
     let store = Arc::new(Mutex::new(store));
-    let earlier = {
-        let (store, drafts, org) = (store.clone(), drafts.clone(), org.clone());
-        let cache_dir = schema.cache.cache_dir().to_owned();
-        blocking(move || {
-            let cached = list_cache::load(&cache_dir, &org);
-            let stored = store
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .portal_slugs(&org);
-            let crate::drafts::Loaded {
-                drafts: found,
-                mut problems,
-                elsewhere,
-            } = drafts.load_all(&org);
-            let open_token_dialog = drafts.open_token_dialog(&org);
-            if open_token_dialog.is_some() {
-                let _ = drafts.mark_token_dialog(&org, None);
-            }
-            let values = drafts.load_form_values(&org).map(|bytes| remembered::from_json(&bytes));
-            let values = match values {
-                Some(Ok(values)) => values,
-                Some(Err(why)) => {
-                    problems.push(format!("the variables' values kept from earlier could not be read ({why}); they start empty"));
-                    run::Remembered::new()
-                }
-                None => run::Remembered::new(),
-            };
-            (stored, (found, problems, elsewhere), open_token_dialog, values, cached)
-        })
-        .await
+    // Read here, not on the blocking pool: nothing else runs yet, and the
+    // first frame waits for it (a thread's start is a good part of a launch).
+    let cache_dir = schema.cache.cache_dir().to_owned();
+    let (cached, cached_rest) = list_cache::load(&cache_dir, &org, rows);
+    let stored = store
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .portal_slugs(&org);
+    let crate::drafts::Loaded {
+        drafts: found,
+        mut problems,
+        elsewhere,
+    } = drafts.load_all(&org);
+    let open_token_dialog = drafts.open_token_dialog(&org);
+    if open_token_dialog.is_some() {
+        let _ = drafts.mark_token_dialog(&org, None);
+    }
+    let values = match drafts
+        .load_form_values(&org)
+        .map(|bytes| remembered::from_json(&bytes))
+    {
+        Some(Ok(values)) => values,
+        Some(Err(why)) => {
+            problems.push(format!("the variables' values kept from earlier could not be read ({why}); they start empty"));
+            run::Remembered::new()
+        }
+        None => run::Remembered::new(),
     };
-    let (stored, (found, problems, elsewhere), open_token_dialog, values, (cached, cached_rest)) =
-        earlier.unwrap_or_else(|e| {
-            let problem = format!("Could not read the drafts: {e}");
-            let none = run::Remembered::new();
-            (
-                Vec::new(),
-                (Vec::new(), vec![problem], Vec::new()),
-                None,
-                none,
-                (Vec::new(), list_cache::Rest::default()),
-            )
-        });
     let mut app = App::new(&org, stored);
     app.declared = declared;
+    app.server = crate::buildkite::http::other_server(rest.endpoint());
     app.restore_form_values(values);
     app.offer_drafts(found, problems, open_token_dialog);
     app.leave_drafts_elsewhere(elsewhere);

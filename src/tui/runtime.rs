@@ -45,6 +45,10 @@ async fn on_store<T: Send + 'static, E: Display>(
 pub(super) enum DraftOp {
     Write(Box<crate::drafts::Draft>),
     Remove(String),
+    /// Looks at an offered draft as it is on disk now (`DraftStore::take`).
+    Take(Box<crate::drafts::Draft>, crate::tui::dialogs::DraftUse),
+    /// A draft taken only to look at: its portal is no longer claimed here.
+    Release(String),
     /// Note (or clear) that a new token's dialog is open; written at once,
     /// in order with the rest.
     MarkTokenDialog(Option<String>),
@@ -80,28 +84,33 @@ pub(super) async fn draft_writer(
     // comes, at once, so an instance editing the same portal is refused
     // before either has typed much.
     let mut claimed = std::collections::HashSet::new();
-    // Those refused: looked at again now and then, to tell the app once the
-    // other instance has ended.
+    // Those refused: each has a thread asleep until the other instance lets
+    // go of it (no looking again and again: an idle app does no work), to
+    // tell the app then.
     let mut refused = std::collections::HashSet::new();
+    let (freed_tx, mut freed) = mpsc::unbounded_channel();
     loop {
-        let wait = if !pending.is_empty() {
-            Some(Duration::from_millis(500))
-        } else if !refused.is_empty() {
-            Some(Duration::from_secs(2))
-        } else {
-            None
+        let next = async {
+            tokio::select! {
+                op = ops.recv() => Some(op),
+                Some(slug) = freed.recv() => {
+                    recheck_refused(&store, &org, &mut refused, slug, &freed_tx, &tx).await;
+                    None
+                }
+            }
         };
-        let op = match wait {
-            None => ops.recv().await,
-            Some(wait) => match tokio::time::timeout(wait, ops.recv()).await {
+        let op = if pending.is_empty() {
+            next.await
+        } else {
+            match tokio::time::timeout(Duration::from_millis(500), next).await {
                 Ok(op) => op,
                 Err(_) => {
                     write_drafts(&store, &org, std::mem::take(&mut pending), &tx).await;
-                    recheck_refused(&store, &org, &mut refused, &tx).await;
                     continue;
                 }
-            },
+            }
         };
+        let Some(op) = op else { continue };
         match op {
             Some(DraftOp::Write(draft)) if refused.contains(&draft.slug) => {}
             Some(DraftOp::Write(draft)) => {
@@ -109,6 +118,7 @@ pub(super) async fn draft_writer(
                     claimed.insert(draft.slug.clone());
                     pending.drafts.insert(draft.slug.clone(), Some(draft));
                 } else {
+                    watch_claim(&store, &org, &draft.slug, &freed_tx);
                     refused.insert(draft.slug.clone());
                 }
             }
@@ -116,6 +126,30 @@ pub(super) async fn draft_writer(
                 claimed.remove(&slug);
                 pending.drafts.insert(slug, None);
             }
+            Some(DraftOp::Take(shown, purpose)) => {
+                let (store2, draft) = (store.clone(), shown.clone());
+                let now = blocking(move || store2.take(&draft))
+                    .await
+                    .unwrap_or_else(|e| {
+                        crate::drafts::OnDisk::Unreadable(format!(
+                            "its draft could not be read ({e})"
+                        ))
+                    });
+                if now == crate::drafts::OnDisk::Unchanged {
+                    claimed.insert(shown.slug.clone());
+                }
+                let _ = tx.send(Msg::DraftTaken {
+                    shown,
+                    purpose,
+                    now,
+                });
+            }
+            Some(DraftOp::Release(slug)) if !pending.drafts.contains_key(&slug) => {
+                claimed.remove(&slug);
+                let (store, org) = (store.clone(), org.clone());
+                let _ = blocking(move || store.release_claim(&org, &slug)).await;
+            }
+            Some(DraftOp::Release(_)) => {}
             Some(DraftOp::FormValues(values)) => pending.form_values = Some(values),
             Some(DraftOp::MarkTokenDialog(slug)) => {
                 let (store, org) = (store.clone(), org.clone());
@@ -151,33 +185,52 @@ async fn claim(store: &DraftStore, org: &str, slug: &str, tx: &mpsc::UnboundedSe
     }
 }
 
-/// Tells the app of each refused portal whose other instance has ended
-/// (`Msg::DraftFreed`), and whether that one left its draft on disk.
+/// A thread asleep until no other instance edits `slug`, which then sends
+/// `slug` on `freed`. (Not the blocking pool: the runtime's shutdown would
+/// wait for it.) Should the wait fail, it looks again two seconds later.
+fn watch_claim(store: &DraftStore, org: &str, slug: &str, freed: &mpsc::UnboundedSender<String>) {
+    let (store, org, slug, freed) = (
+        store.clone(),
+        org.to_owned(),
+        slug.to_owned(),
+        freed.clone(),
+    );
+    let watcher = std::thread::Builder::new().name("draft-claim".into());
+    // Without a thread to be had the portal stays refused, as is safe.
+    let _ = watcher.spawn(move || {
+        if store.wait_until_not_edited_elsewhere(&org, &slug).is_err() {
+            std::thread::sleep(Duration::from_secs(2));
+        }
+        let _ = freed.send(slug);
+    });
+}
+
+/// `slug`'s other instance let go of it: the app is told
+/// (`Msg::DraftFreed`) whether that one left its draft on disk, unless a
+/// third instance took the portal meanwhile (then the wait goes on).
 async fn recheck_refused(
     store: &DraftStore,
     org: &str,
     refused: &mut std::collections::HashSet<String>,
+    slug: String,
+    freed: &mpsc::UnboundedSender<String>,
     tx: &mpsc::UnboundedSender<Msg>,
 ) {
-    if refused.is_empty() {
+    if !refused.contains(&slug) {
         return;
     }
-    let (store, org, slugs) = (store.clone(), org.to_owned(), refused.clone());
-    let freed = blocking(move || {
-        slugs
-            .into_iter()
-            .filter(|slug| !store.edited_elsewhere(&org, slug))
-            .map(|slug| {
-                let left_draft = store.has_draft(&org, &slug);
-                (slug, left_draft)
-            })
-            .collect::<Vec<_>>()
+    let (drafts, organization, key) = (store.clone(), org.to_owned(), slug.clone());
+    let outcome = blocking(move || {
+        let free = !drafts.edited_elsewhere(&organization, &key);
+        free.then(|| drafts.has_draft(&organization, &key))
     })
-    .await
-    .unwrap_or_default();
-    for (slug, left_draft) in freed {
-        refused.remove(&slug);
-        let _ = tx.send(Msg::DraftFreed { slug, left_draft });
+    .await;
+    match outcome {
+        Ok(Some(left_draft)) => {
+            refused.remove(&slug);
+            let _ = tx.send(Msg::DraftFreed { slug, left_draft });
+        }
+        _ => watch_claim(store, org, &slug, freed),
     }
 }
 
@@ -366,6 +419,12 @@ impl Runtime {
             }
             Command::RemoveDraft(slug) => {
                 let _ = self.draft_tx.send(DraftOp::Remove(slug));
+            }
+            Command::TakeDraft { draft, purpose } => {
+                let _ = self.draft_tx.send(DraftOp::Take(draft, purpose));
+            }
+            Command::ReleaseDraft(slug) => {
+                let _ = self.draft_tx.send(DraftOp::Release(slug));
             }
             Command::CacheList(portals) => {
                 let dir = self.schema.cache.cache_dir().to_owned();

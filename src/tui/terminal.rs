@@ -4,7 +4,7 @@
 //! and the stop signals.
 
 use std::future::Future;
-use std::io::{self, Stdout};
+use std::io::{self, BufWriter, Stdout};
 
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
@@ -44,7 +44,7 @@ pub trait Console {
 /// The process's own terminal: raw mode, the alternate screen, mouse capture
 /// and bracketed paste while the app runs.
 pub struct Tty {
-    terminal: Terminal<CrosstermBackend<Stdout>>,
+    terminal: Terminal<CrosstermBackend<Screen>>,
     /// None while `$EDITOR` runs: nothing here may read its keys.
     events: Option<EventStream>,
     clipboard: Clipboard,
@@ -58,7 +58,7 @@ impl Tty {
         on_panic::install();
         take()?;
         Ok(Tty {
-            terminal: Terminal::new(CrosstermBackend::new(io::stdout()))?,
+            terminal: Terminal::new(CrosstermBackend::new(screen()))?,
             events: None,
             clipboard: Clipboard::new(),
         })
@@ -115,7 +115,7 @@ impl Drop for Tty {
 }
 
 impl Console for Tty {
-    type Backend = CrosstermBackend<Stdout>;
+    type Backend = CrosstermBackend<Screen>;
 
     fn terminal(&mut self) -> &mut Terminal<Self::Backend> {
         &mut self.terminal
@@ -135,13 +135,22 @@ impl Console for Tty {
         take()?;
         // A new terminal redraws everything (`clear` would ask the terminal
         // for the cursor position, which not all answer).
-        self.terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        self.terminal = Terminal::new(CrosstermBackend::new(screen()))?;
         Ok(result)
     }
 
     fn copy(&mut self, text: &str) -> String {
         self.clipboard.copy(text)
     }
+}
+
+/// What a frame is written to: a frame leaves in one write, not in one a
+/// kilobyte (standard output's own buffer), and the terminal reads it whole.
+type Screen = BufWriter<Stdout>;
+
+fn screen() -> Screen {
+    // A full frame of a large screen, escapes and all, fits.
+    BufWriter::with_capacity(256 * 1024, io::stdout())
 }
 
 /// Raw mode, the alternate screen, mouse capture, bracketed paste.

@@ -33,6 +33,12 @@ pub fn quick_options() -> ClientOptions {
     }
 }
 
+/// How messages name the sandbox: its `host:port`, where Buildkite would be named.
+pub fn server_name(sandbox: &RunningSandbox) -> String {
+    let url = url::Url::parse(&sandbox.rest_endpoint()).unwrap();
+    format!("{}:{}", url.host_str().unwrap(), url.port().unwrap())
+}
+
 pub fn rest(sandbox: &RunningSandbox) -> RestClient {
     rest_with_token(sandbox, &sandbox.api_token)
 }
@@ -132,6 +138,12 @@ impl SandboxProcess {
             ]
         );
         SandboxProcess { child, exports }
+    }
+
+    /// How messages name it: its `host:port`, where Buildkite would be named.
+    pub fn server_name(&self) -> String {
+        let url = url::Url::parse(&self.exports[0].1).expect("the REST endpoint is a URL");
+        format!("{}:{}", url.host_str().unwrap_or("?"), self.port())
     }
 
     /// The port it listens on.

@@ -97,6 +97,12 @@ impl DraftStore {
         claim::held_elsewhere(&self.claim_path(org, slug)).is_some()
     }
 
+    /// Blocks until no other running bkportals edits `slug`: for a thread
+    /// of its own, which sleeps meanwhile.
+    pub fn wait_until_not_edited_elsewhere(&self, org: &str, slug: &str) -> std::io::Result<()> {
+        claim::wait_free(&self.claim_path(org, slug))
+    }
+
     /// Whether a draft of `slug` is on disk.
     pub fn has_draft(&self, org: &str, slug: &str) -> bool {
         self.path(org, slug).exists()
@@ -170,12 +176,7 @@ impl DraftStore {
             if path.extension().and_then(|e| e.to_str()) != Some("json") {
                 continue;
             }
-            let parsed = std::fs::read(&path)
-                .map_err(|e| e.to_string())
-                .and_then(|bytes| {
-                    serde_json::from_slice::<Found>(&bytes).map_err(|e| e.to_string())
-                });
-            match parsed {
+            match read_draft(&path) {
                 Ok(Found {
                     owner: Some(pid),
                     draft,
@@ -184,15 +185,7 @@ impl DraftStore {
                     elsewhere.push(draft.slug);
                 }
                 Ok(found) => drafts.push(found.draft),
-                Err(why) => {
-                    let aside = path.with_extension("json.corrupt");
-                    let _ = std::fs::rename(&path, &aside);
-                    problems.push(format!(
-                        "the draft {} could not be read ({why}); it was set aside as {}",
-                        path.display(),
-                        aside.display()
-                    ));
-                }
+                Err(why) => problems.push(set_aside(&path, &why)),
             }
         }
         // Portals another instance edits whose draft it has not written yet.
@@ -209,6 +202,36 @@ impl DraftStore {
             problems,
             elsewhere,
         }
+    }
+
+    /// The draft `shown` (offered earlier) as it is on disk now, to restore,
+    /// compare or discard: when it is still as shown, this process claims
+    /// its portal (as a first write would), so no other bkportals takes it
+    /// meanwhile; otherwise it is left as it is, unclaimed.
+    pub fn take(&self, shown: &Draft) -> OnDisk {
+        let (org, slug) = (shown.org.as_str(), shown.slug.as_str());
+        // A claim that cannot be taken (no lock here) is no reason to stop.
+        if let Ok(Claim::Elsewhere(pid)) = self.claim(org, slug) {
+            return OnDisk::Elsewhere(pid);
+        }
+        let path = self.path(org, slug);
+        let now = match read_draft(&path) {
+            Err(_) if !path.exists() => OnDisk::Gone,
+            Err(why) => OnDisk::Unreadable(set_aside(&path, &why)),
+            Ok(Found {
+                owner: Some(pid), ..
+            }) if owner::live_elsewhere(&self.dir, pid) => OnDisk::Elsewhere(Some(pid)),
+            Ok(found) if found.draft == *shown => return OnDisk::Unchanged,
+            Ok(found) => OnDisk::Changed(Box::new(found.draft)),
+        };
+        self.release_claim(org, slug);
+        now
+    }
+
+    /// This process no longer edits `slug`, whose draft it took only to
+    /// look at (`take`): the draft stays as it is.
+    pub fn release_claim(&self, org: &str, slug: &str) {
+        claim::release(&self.claim_path(org, slug));
     }
 
     /// The portals of `org` another running bkportals has claimed, with its
@@ -265,6 +288,38 @@ impl DraftStore {
         let path = self.dir.join(file_safe(org)).join("open-token-dialog");
         std::fs::read_to_string(path).ok().filter(|s| !s.is_empty())
     }
+}
+
+/// A draft offered earlier, as `DraftStore::take` found it on disk now.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OnDisk {
+    /// As offered; its portal is now claimed by this process.
+    Unchanged,
+    /// Written again since (by a bkportals that has ended): as it is now.
+    Changed(Box<Draft>),
+    /// No longer on disk: saved or discarded elsewhere meanwhile.
+    Gone,
+    /// Another running bkportals edits it (its process number when known).
+    Elsewhere(Option<u32>),
+    /// It could not be read, and was set aside: what to tell.
+    Unreadable(String),
+}
+
+fn read_draft(path: &Path) -> Result<Found, String> {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    serde_json::from_slice::<Found>(&bytes).map_err(|e| e.to_string())
+}
+
+/// Renames an unreadable draft `.corrupt`, so it stops coming back; what to
+/// tell of it.
+fn set_aside(path: &Path, why: &str) -> String {
+    let aside = path.with_extension("json.corrupt");
+    let _ = std::fs::rename(path, &aside);
+    format!(
+        "the draft {} could not be read ({why}); it was set aside as {}",
+        path.display(),
+        aside.display()
+    )
 }
 
 /// Why `DraftStore::save` wrote nothing: another running bkportals (this
@@ -447,6 +502,72 @@ mod tests {
         assert_eq!(store.claim("acme", "deploy").unwrap(), Claim::Ours);
         store.save(&draft("deploy")).unwrap();
         assert_eq!(store.load_all("acme").drafts, [draft("deploy")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_wait_for_a_portal_edited_elsewhere_ends_when_the_other_lets_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = DraftStore::new(dir.path());
+        let other = std::process::id().wrapping_add(1);
+        let theirs = claim::lock_as(&store.claim_path("acme", "deploy"), other);
+        let (done_tx, done) = std::sync::mpsc::channel();
+        let waiting = store.clone();
+        std::thread::spawn(move || {
+            let _ = done_tx.send(waiting.wait_until_not_edited_elsewhere("acme", "deploy"));
+        });
+        let early = done.recv_timeout(std::time::Duration::from_millis(200));
+        assert!(early.is_err(), "it waits while they edit: {early:?}");
+        drop(theirs); // it ended
+        let ended = done.recv_timeout(std::time::Duration::from_secs(10));
+        assert!(matches!(ended, Ok(Ok(()))), "{ended:?}");
+        assert!(
+            !store.edited_elsewhere("acme", "deploy"),
+            "nothing held by the wait"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_draft_offered_earlier_is_taken_only_as_it_is_on_disk_now() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = DraftStore::new(dir.path());
+        // Left by an earlier session (unowned), offered as loaded.
+        let older = serde_json::to_vec(&draft("deploy")).unwrap();
+        write_private_file(&store.path("acme", "deploy"), &older).unwrap();
+        let shown = store.load("acme").0.remove(0);
+        assert_eq!(store.take(&shown), OnDisk::Unchanged);
+        assert_eq!(
+            store.claim("acme", "deploy").unwrap(),
+            Claim::Ours,
+            "taken, its portal is claimed here"
+        );
+        store.release_claim("acme", "deploy");
+
+        // Another bkportals restored it meanwhile and is editing it.
+        let other = std::process::id().wrapping_add(1);
+        let theirs = claim::lock_as(&store.claim_path("acme", "deploy"), other);
+        assert_eq!(store.take(&shown), OnDisk::Elsewhere(Some(other)));
+        drop(theirs);
+        // It ended, having written a newer edit: that one, not the shown one.
+        let mut newer = draft("deploy");
+        newer.document = "query Newer { viewer { user { name } } }".into();
+        let json = serde_json::to_vec(&newer).unwrap();
+        write_private_file(&store.path("acme", "deploy"), &json).unwrap();
+        assert_eq!(store.take(&shown), OnDisk::Changed(Box::new(newer.clone())));
+        assert!(!store.edited_elsewhere("acme", "deploy"), "nothing claimed");
+        let kept: Draft =
+            serde_json::from_slice(&std::fs::read(store.path("acme", "deploy")).unwrap()).unwrap();
+        assert_eq!(kept, newer, "left as it is");
+        // Saved or discarded elsewhere: gone.
+        std::fs::remove_file(store.path("acme", "deploy")).unwrap();
+        assert_eq!(store.take(&shown), OnDisk::Gone);
+        // Damaged meanwhile: set aside, and said.
+        std::fs::write(store.path("acme", "deploy"), "{ not json").unwrap();
+        match store.take(&shown) {
+            OnDisk::Unreadable(why) => assert!(why.contains("set aside"), "{why}"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

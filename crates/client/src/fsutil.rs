@@ -49,6 +49,25 @@ fn private_open_options() -> std::fs::OpenOptions {
     options
 }
 
+/// Blocks until no process holds an exclusive `flock` on `path` (an
+/// existing file), without taking one: a thread waits here instead of
+/// looking again and again.
+#[cfg(unix)]
+pub fn wait_until_unlocked(path: &Path) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let file = std::fs::File::open(path)?;
+    loop {
+        // SAFETY: `flock` only reads the descriptor, which `file` owns and keeps open.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_SH) } == 0 {
+            return Ok(()); // the shared lock goes with `file`
+        }
+        let error = std::io::Error::last_os_error();
+        if error.kind() != std::io::ErrorKind::Interrupted {
+            return Err(error);
+        }
+    }
+}
+
 /// An advisory exclusive `flock` on `path` (made 0600 when missing), held
 /// while the returned file is open; `None` when another holder has it. The
 /// kernel drops it when the process dies, so a crash never leaves it held.

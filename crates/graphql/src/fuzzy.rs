@@ -5,9 +5,10 @@ use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 pub struct Fuzzy {
-    matcher: Matcher,
+    /// None for an empty needle, which needs none: the matcher's scratch
+    /// space is large, and the unfiltered list (every launch) makes one.
+    matcher: Option<Matcher>,
     atom: Atom,
-    empty: bool,
     buf: Vec<char>,
 }
 
@@ -16,7 +17,7 @@ impl Fuzzy {
     /// spaces and `!`/`^` meaning themselves.
     pub fn new(needle: &str) -> Fuzzy {
         Fuzzy {
-            matcher: Matcher::new(Config::DEFAULT),
+            matcher: (!needle.is_empty()).then(|| Matcher::new(Config::DEFAULT)),
             atom: Atom::new(
                 needle,
                 CaseMatching::Ignore,
@@ -24,7 +25,6 @@ impl Fuzzy {
                 AtomKind::Fuzzy,
                 true,
             ),
-            empty: needle.is_empty(),
             buf: Vec::new(),
         }
     }
@@ -33,25 +33,22 @@ impl Fuzzy {
     /// word starts count more); None when it does not. An empty needle
     /// matches everything equally.
     pub fn score(&mut self, haystack: &str) -> Option<u16> {
-        if self.empty {
+        let Some(matcher) = &mut self.matcher else {
             return Some(0);
-        }
+        };
         self.atom
-            .score(Utf32Str::new(haystack, &mut self.buf), &mut self.matcher)
+            .score(Utf32Str::new(haystack, &mut self.buf), matcher)
     }
 
     /// The char indexes of `haystack` that the needle matched, in order;
     /// None when it does not match.
     pub fn indices(&mut self, haystack: &str) -> Option<Vec<usize>> {
-        if self.empty {
+        let Some(matcher) = &mut self.matcher else {
             return Some(Vec::new());
-        }
+        };
         let mut found = Vec::new();
-        self.atom.indices(
-            Utf32Str::new(haystack, &mut self.buf),
-            &mut self.matcher,
-            &mut found,
-        )?;
+        self.atom
+            .indices(Utf32Str::new(haystack, &mut self.buf), matcher, &mut found)?;
         let mut found: Vec<usize> = found.into_iter().map(|i| i as usize).collect();
         found.sort_unstable();
         found.dedup();

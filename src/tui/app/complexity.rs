@@ -65,7 +65,7 @@ impl App {
     /// viewed without an edit, as `editing_complexity` gives it with the
     /// cursor at the start (documents over `SYNC_PARSE_LIMIT`: once opened).
     pub fn viewing_complexity(&self, portal: &Portal) -> Option<OperationComplexity> {
-        if portal.query.len() > SYNC_PARSE_LIMIT {
+        if portal.query.len() > SYNC_PARSE_LIMIT || self.names_first.get() {
             return None;
         }
         let mut kept = self.viewed_count.borrow_mut();

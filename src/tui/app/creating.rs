@@ -168,7 +168,7 @@ impl App {
                 }
                 self.say(format!("Not created: {message}"));
                 let server_error = match &error {
-                    ApiError::Validation { message } => {
+                    ApiError::Validation { message, .. } => {
                         (Field::of_message(message), message.clone())
                     }
                     _ => (None, message),
@@ -207,6 +207,7 @@ impl App {
             .open(Confirm::dialog(ConfirmKind::CreatedWithoutToken {
                 slug,
                 form,
+                server: self.server_name(),
             }));
         commands
     }

@@ -1,8 +1,7 @@
 //! What a dialog's answer does: one case per `DialogAction`.
 
-use super::{App, Focus};
-use crate::tui::dialogs::{Confirm, ConfirmKind, Conflict, Dialog, DialogAction};
-use crate::tui::editor::PortalEdit;
+use super::App;
+use crate::tui::dialogs::{Confirm, ConfirmKind, DialogAction};
 use crate::tui::message::Command;
 
 impl App {
@@ -73,16 +72,10 @@ impl App {
                     "{count} draft(s) kept on disk: D in the list reviews them (their portals wait until then)."
                 ));
             }
-            DialogAction::DiscardDraft(slug) => {
-                self.pending_drafts.retain(|d| d.slug != slug);
-                self.say(format!("Discarded the draft of {slug}."));
-                return vec![Command::RemoveDraft(slug)];
+            DialogAction::TakeDraft { draft, purpose } => {
+                return vec![Command::TakeDraft { draft, purpose }]
             }
-            DialogAction::RestoreDraft {
-                draft,
-                compare,
-                rest,
-            } => self.restore_draft(*draft, compare, rest),
+            DialogAction::BackToDrafts(slug) => return self.back_to_drafts(slug),
             DialogAction::Conflict { choice, conflict } => {
                 return self.on_conflict_choice(choice, conflict)
             }
@@ -127,37 +120,5 @@ impl App {
     pub(super) fn shown_answer(&self) -> String {
         self.selected_answer()
             .map_or_else(|| "the response".to_owned(), |a| a.view.shown_as())
-    }
-
-    fn restore_draft(
-        &mut self,
-        draft: crate::drafts::Draft,
-        compare: bool,
-        rest: Vec<crate::drafts::Draft>,
-    ) {
-        let slug = draft.slug.clone();
-        self.pending_drafts = rest.clone();
-        let Some(server) = self.list.find(&slug).cloned() else {
-            return;
-        };
-        let changed = server != draft.base;
-        self.edits
-            .insert(slug.clone(), PortalEdit::from_draft(&draft));
-        let height = self.list_height();
-        self.list.refilter(Some(slug.clone()), height);
-        if compare || changed {
-            // Side by side with Buildkite's version, to choose.
-            self.dialogs.open(Dialog::Conflict(Conflict {
-                slug,
-                server: Box::new(server),
-                changed,
-            }));
-        } else {
-            self.focus = Focus::Document;
-            self.say(format!("Restored the draft of {slug}: Ctrl-s saves it."));
-        }
-        if !rest.is_empty() {
-            self.review_drafts_after();
-        }
     }
 }

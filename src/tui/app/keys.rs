@@ -429,7 +429,7 @@ impl App {
         }
     }
 
-    fn drafts_dialog(&self, slug: Option<&str>) -> Option<Dialog> {
+    pub(super) fn drafts_dialog(&self, slug: Option<&str>) -> Option<Dialog> {
         if self.pending_drafts.is_empty() || self.dialogs.any(|d| matches!(d, Dialog::Drafts(_))) {
             return None;
         }
@@ -448,6 +448,7 @@ impl App {
             selected,
             existing,
             discarding: false,
+            checking: false,
         }))
     }
 }

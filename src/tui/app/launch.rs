@@ -29,7 +29,7 @@ impl App {
                 token,
                 accept_missing,
             } => {
-                self.say("Checking the token with Buildkite…");
+                self.say(format!("Checking the token with {}…", self.server_name()));
                 vec![Command::CheckApiToken {
                     token,
                     accept_missing,
@@ -134,7 +134,8 @@ impl App {
             format!("{slug} is being edited")
         };
         self.warn(format!(
-            "{what} in another bkportals too{process}: this edit is not kept on disk, so that one's draft is not overwritten. Save it to Buildkite, or quit that one first, before quitting here."
+            "{what} in another bkportals too{process}: this edit is not kept on disk, so that one's draft is not overwritten. Save it to {}, or quit that one first, before quitting here.",
+            self.server_name()
         ));
         self.drafts_elsewhere.push(slug);
     }
@@ -147,7 +148,8 @@ impl App {
         let what = super::persist::draft_name(&slug).to_owned();
         if left_draft {
             self.warn(format!(
-                "The other bkportals editing {what} has ended and left its draft on disk. Your edit here is still in memory only (writing it would overwrite that draft): save it to Buildkite (Ctrl-s); the next start offers that draft to compare with."
+                "The other bkportals editing {what} has ended and left its draft on disk. Your edit here is still in memory only (writing it would overwrite that draft): save it to {} (Ctrl-s); the next start offers that draft to compare with.",
+                self.server_name()
             ));
             return;
         }
@@ -185,7 +187,10 @@ impl App {
         // The first fresh page still replaces the whole list.
         self.list.stale = reloading;
         self.list.from_cache = true;
-        self.note("The list as last seen; refreshing from Buildkite…");
+        self.note(format!(
+            "The list as last seen; refreshing from {}…",
+            self.server_name()
+        ));
     }
 
     /// The rest of the cached list, after its first screen's worth: added

@@ -23,6 +23,12 @@ pub(super) struct StatusBefore {
 }
 
 impl App {
+    /// The server as messages name it: "Buildkite", or the sandbox's (or
+    /// other server's) `host:port`.
+    pub fn server_name(&self) -> String {
+        crate::buildkite::http::server_said(self.server.as_deref())
+    }
+
     pub(super) fn status_before(&self) -> StatusBefore {
         StatusBefore {
             status: self.status.clone(),

@@ -36,6 +36,7 @@ mod keys;
 mod launch;
 pub mod list;
 mod messages;
+mod offered;
 mod persist;
 mod risk;
 mod running;
@@ -109,11 +110,18 @@ pub enum Cause {
 #[derive(Debug)]
 pub struct App {
     pub org: String,
+    /// The server the session talks to when it is not Buildkite
+    /// (`other_server`): what the app says names it (`server_name`).
+    pub server: Option<String>,
     /// `--dir DIR`: portal files the fields pane compares the selected portal with.
     pub declared: Option<crate::tui::declared::Declared>,
     pub list: PortalList,
     /// Each listed portal's `!` (audit warns or fails), worked out once (risk.rs).
     pub(crate) risk: risk::Risks,
+    /// The launch's first frame: names first. What needs a parse of a
+    /// document (the list's `!` marks, the complexity figure) is drawn in
+    /// the frame right after it.
+    pub(crate) names_first: std::cell::Cell<bool>,
     /// Slugs of portals with a stored token.
     pub stored_tokens: Vec<String>,
     pub loading: Loading,
@@ -137,6 +145,9 @@ pub struct App {
     /// Portals whose draft another running bkportals owns: not edited here,
     /// which would overwrite that draft on disk.
     pub drafts_elsewhere: Vec<String>,
+    /// Offered drafts another running bkportals took after the drafts
+    /// dialog listed them (`Msg::DraftTaken`): the dialog says so.
+    pub drafts_taken_elsewhere: Vec<String>,
     /// The drafts were offered once, after the first listing.
     drafts_offered: bool,
     persisted: persist::Marks,
@@ -186,7 +197,9 @@ impl App {
         App {
             declared: None,
             risk: Default::default(),
+            names_first: std::cell::Cell::new(false),
             org: org.to_owned(),
+            server: None,
             list: PortalList::default(),
             stored_tokens,
             loading: Loading::Idle,
@@ -201,6 +214,7 @@ impl App {
             answers: HashMap::new(),
             pending_drafts: Vec::new(),
             drafts_elsewhere: Vec::new(),
+            drafts_taken_elsewhere: Vec::new(),
             drafts_offered: false,
             persisted: persist::Marks::default(),
             completion: None,
@@ -520,6 +534,11 @@ impl App {
                 self.draft_refused(slug, pid);
                 Vec::new()
             }
+            Msg::DraftTaken {
+                shown,
+                purpose,
+                now,
+            } => self.on_draft_taken(*shown, purpose, now),
             Msg::DraftFreed { slug, left_draft } => {
                 self.draft_freed(slug, left_draft);
                 Vec::new()

@@ -17,9 +17,6 @@ use crate::buildkite::Portal;
 #[derive(Debug, Default)]
 pub(crate) struct Risks {
     found: std::cell::RefCell<HashMap<String, (u64, Vec<String>)>>,
-    /// The launch's first frame: names first, the marks (a parse of each
-    /// document on screen) in the frame after it.
-    pub(crate) deferred: std::cell::Cell<bool>,
 }
 
 impl App {
@@ -46,7 +43,7 @@ impl App {
                 return read(reasons);
             }
         }
-        if self.risk.deferred.get() {
+        if self.names_first.get() {
             return read(&[]);
         }
         let reasons: Vec<String> = crate::audit::audit(portal, self.schema.as_ref())

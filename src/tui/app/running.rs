@@ -13,7 +13,7 @@ use crate::tui::dialogs::{
 };
 use crate::tui::editor::SYNC_PARSE_LIMIT;
 use crate::tui::input::LineInput;
-use crate::tui::keymap::Action;
+use crate::tui::keymap::{self, Action};
 use crate::tui::layout::inner_height;
 use crate::tui::message::Command;
 use crate::tui::run::{FormSource, ResponseView, VariablesForm};
@@ -122,6 +122,9 @@ impl App {
             }
             KeyCode::Enter if form.on_run_button() => return self.run(),
             KeyCode::Enter => form.row = (form.row + 1).min(form.run_row()),
+            // The picker takes no text (`C` there copies as curl): a letter
+            // says what it does take instead of going nowhere.
+            KeyCode::Char(_) if form.on_picker() => self.say(keymap::PICKER_KEYS),
             _ => {
                 form.key(key, &mut self.remembered);
                 if form.errors.iter().all(Option::is_none) {

@@ -29,7 +29,8 @@ impl App {
         }
         let changes = edit.changes();
         if changes.is_empty() {
-            self.say("Nothing to save: the portal matches Buildkite's.");
+            let named = self.server_name();
+            self.say(format!("Nothing to save: the portal matches {named}'s."));
             return Vec::new();
         }
         if changes.query.is_some() && !edit.diagnostics.is_empty() && !confirmed {
@@ -63,13 +64,15 @@ impl App {
         match result {
             Ok(server) if server != edit.base => {
                 edit.save_failed();
+                let named = self.server_name();
                 self.say(format!(
-                    "Not saved: {slug} changed on Buildkite since you loaded it."
+                    "Not saved: {slug} changed on {named} since you loaded it."
                 ));
                 self.dialogs.open(Dialog::Conflict(Conflict {
                     slug,
                     server: Box::new(server),
                     changed: true,
+                    draft: None,
                 }));
                 Vec::new()
             }
@@ -117,7 +120,7 @@ impl App {
                 if let Some(edit) = self.edits.get_mut(&slug) {
                     edit.save_failed();
                     edit.server_error = Some(match &error {
-                        ApiError::Validation { message } => {
+                        ApiError::Validation { message, .. } => {
                             (Field::of_message(message), message.clone())
                         }
                         _ => (None, message.clone()),
@@ -192,9 +195,18 @@ impl App {
         choice: ConflictChoice,
         conflict: Conflict,
     ) -> Vec<Command> {
-        let Conflict { slug, server, .. } = conflict;
+        let Conflict {
+            slug,
+            server,
+            draft,
+            ..
+        } = conflict;
         if let Some(existing) = self.list.find_mut(&slug) {
             *existing = (*server).clone();
+        }
+        if let Some(draft) = draft {
+            // A choice restores the draft compared: from now on it is an edit.
+            self.restored(&slug, *draft);
         }
         let Some(edit) = self.edits.get_mut(&slug) else {
             return Vec::new();
@@ -204,8 +216,9 @@ impl App {
                 // Their version, with what I changed on top: a field I did
                 // not touch keeps their value.
                 edit.rebase(*server);
+                let named = self.server_name();
                 self.say(format!(
-                    "Saving your changes to {slug} over Buildkite's version…"
+                    "Saving your changes to {slug} over {named}'s version…"
                 ));
                 self.save_portal(slug, true)
             }
@@ -213,13 +226,15 @@ impl App {
                 // With no save on its way, everything is replaced by theirs.
                 edit.save_failed();
                 edit.saved(*server);
-                self.say(format!("Took Buildkite's version of {slug}."));
+                let named = self.server_name();
+                self.say(format!("Took {named}'s version of {slug}."));
                 Vec::new()
             }
             ConflictChoice::Rebase => {
                 edit.rebase(*server);
+                let named = self.server_name();
                 self.say(format!(
-                    "Editing on top of Buildkite's version of {slug}: your changes are kept."
+                    "Editing on top of {named}'s version of {slug}: your changes are kept."
                 ));
                 Vec::new()
             }

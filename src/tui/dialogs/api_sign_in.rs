@@ -68,6 +68,19 @@ impl ApiSignIn {
         }
     }
 
+    /// The server signed in to, as the dialog names it.
+    fn server(&self) -> String {
+        crate::buildkite::http::server_said(self.elsewhere.as_deref())
+    }
+
+    /// The token asked for: Buildkite's, or one of the other server.
+    fn token_wanted(&self) -> String {
+        match &self.elsewhere {
+            None => "a Buildkite API access token".to_owned(),
+            Some(_) => format!("an API access token of {}", self.server()),
+        }
+    }
+
     /// Where a token for this endpoint comes from, in a sentence.
     fn where_to_make_one(&self, org: &str) -> String {
         match &self.elsewhere {
@@ -174,7 +187,7 @@ impl ApiSignIn {
         let org = sanitize_line(&self.org);
         let mut lines = text(
             "",
-            &format!("bkportals needs a Buildkite API access token for `{org}`, with:"),
+            &format!("bkportals needs {} for `{org}`, with:", self.token_wanted()),
             Style::new(),
         );
         for (scope, purpose) in NEEDED {
@@ -184,7 +197,11 @@ impl ApiSignIn {
         lines.push(Line::default());
         lines.extend(self.problem_lines(&text));
         let label = if self.checking {
-            format!("{} Checking the token with Buildkite…", spinner(app))
+            format!(
+                "{} Checking the token with {}…",
+                spinner(app),
+                self.server()
+            )
         } else {
             "Paste the token (it is never shown):".to_owned()
         };
@@ -201,7 +218,7 @@ impl ApiSignIn {
         };
         prompt(
             frame,
-            " Sign in to Buildkite ",
+            &format!(" Sign in to {} ", self.server()),
             lines,
             &masked(&self.input),
             &footer,
@@ -236,10 +253,7 @@ impl ApiSignIn {
                 } else {
                     "and press Enter to check again, or paste another."
                 };
-                let place = match &self.elsewhere {
-                    None => format!("in the token's settings at {TOKEN_SETTINGS}"),
-                    Some(server) => format!("to the token on {}", sanitize_line(server)),
-                };
+                let place = crate::buildkite::http::token_settings(self.elsewhere.as_deref());
                 lines.extend(text("", &format!("Add them {place} {then}"), Style::new()));
             }
         }
@@ -273,6 +287,20 @@ mod tests {
             panic!("Enter checks the token: {shown}");
         };
         assert_eq!(token.expose(), "bkua_secret_value", "pasted, trimmed");
+    }
+
+    #[test]
+    fn the_dialog_names_buildkite_at_its_endpoints_and_a_sandbox_by_its_address() {
+        let at_buildkite = ApiSignIn::new("acme", &buildkite());
+        assert_eq!(at_buildkite.server(), "Buildkite");
+        assert_eq!(at_buildkite.token_wanted(), "a Buildkite API access token");
+        let sandbox = url::Url::parse("http://127.0.0.1:8088/").unwrap();
+        let at_sandbox = ApiSignIn::new("acme", &sandbox);
+        assert_eq!(at_sandbox.server(), "127.0.0.1:8088");
+        assert_eq!(
+            at_sandbox.token_wanted(),
+            "an API access token of 127.0.0.1:8088"
+        );
     }
 
     #[test]

@@ -274,8 +274,9 @@ impl SignIn {
                 )));
             }
             _ => lines.push(Line::from(format!(
-                "{} Asking Buildkite for a code…",
-                spinner(app)
+                "{} Asking {} for a code…",
+                spinner(app),
+                app.server_name()
             ))),
         }
         if let Some(copied) = &self.copied {

@@ -61,7 +61,12 @@ pub enum ConfirmKind {
     /// Buildkite made the portal, but the answer with its one-time token
     /// was lost: keep it (and make a token in Buildkite), or delete it and
     /// create it again from the same form.
-    CreatedWithoutToken { slug: String, form: Box<PortalForm> },
+    CreatedWithoutToken {
+        slug: String,
+        form: Box<PortalForm>,
+        /// The server that made it, as said (`App::server_name`).
+        server: String,
+    },
 }
 
 /// A run ready to send, held while a dialog asks about it.
@@ -146,14 +151,14 @@ impl Confirm {
                 })
             }
             ConfirmKind::DiscardCreation { .. } if yes => Step::act(DialogAction::DiscardCreation),
-            ConfirmKind::CreatedWithoutToken { slug, form } if key.code == KeyCode::Char('r') => {
+            ConfirmKind::CreatedWithoutToken { slug, form, .. } if key.code == KeyCode::Char('r') => {
                 Step::act(DialogAction::Recreate { slug, form })
             }
-            ConfirmKind::CreatedWithoutToken { slug, .. }
+            ConfirmKind::CreatedWithoutToken { slug, server, .. }
                 if matches!(key.code, KeyCode::Enter | KeyCode::Esc | KeyCode::Char('k')) =>
             {
                 Step::act(DialogAction::Status(format!(
-                    "Kept {slug}: make a token on its Security page in Buildkite, then `a` stores it here."
+                    "Kept {slug}: make a token on its Security page on {server}, then `a` stores it here."
                 )))
             }
             ConfirmKind::DiscardCreation { .. } if no => Step::close(),
@@ -161,26 +166,27 @@ impl Confirm {
         }
     }
 
-    pub fn draw(&self, frame: &mut Frame) {
-        let (title, lines, width) = self.text();
+    /// `server`: the server the session talks to, as said (`App::server_name`).
+    pub fn draw(&self, frame: &mut Frame, server: &str) {
+        let (title, lines, width) = self.text(server);
         message(frame, title, lines, width);
     }
 
     /// The title, the lines and the width of the question.
-    fn text(&self) -> (&'static str, Vec<Line<'static>>, u16) {
+    fn text(&self, server: &str) -> (&'static str, Vec<Line<'static>>, u16) {
         match &self.kind {
             ConfirmKind::Save {
                 summary, syntax, ..
             } => errors_text(
                 " Save with errors? ",
                 summary,
-                *syntax,
+                (*syntax).then_some(server),
                 "Save anyway?  y save · n keep editing",
             ),
             ConfirmKind::Create { summary, .. } => errors_text(
                 " Create with errors? ",
                 summary,
-                false,
+                None,
                 "Create anyway?  y create · n keep editing",
             ),
             ConfirmKind::Quit {
@@ -199,7 +205,9 @@ impl Confirm {
                         sanitize_line(slug),
                         if *document { " to its document" } else { "" }
                     )),
-                    Line::from("Buildkite runs the document saved on it, not the one on screen."),
+                    Line::from(format!(
+                        "{server} runs the document saved on it, not the one on screen."
+                    )),
                     Line::from(sanitize_line(saved)),
                     Line::default(),
                     Line::from("s save, then run · r run the saved version · Esc cancel"),
@@ -210,9 +218,9 @@ impl Confirm {
                 " Over the complexity limit ",
                 vec![
                     Line::from(Span::styled(sanitize_line(why), error_style())),
-                    Line::from(
-                        "Buildkite will most likely refuse it, with an error instead of data.",
-                    ),
+                    Line::from(format!(
+                        "{server} will most likely refuse it, with an error instead of data."
+                    )),
                     Line::default(),
                     Line::from("Enter/y send anyway · Esc cancel"),
                 ],
@@ -222,22 +230,22 @@ impl Confirm {
                 slug,
                 document,
                 fields,
-            } => discard_text(slug, *document, *fields),
+            } => discard_text(slug, *document, *fields, server),
             ConfirmKind::CreatedWithoutToken { slug, .. } => (
                 " Created, but its token was lost ",
                 vec![
                     Line::from(format!(
-                        "Buildkite created `{}`, but the answer with its token was cut off.",
+                        "{server} created `{}`, but the answer with its token was cut off.",
                         sanitize_line(slug)
                     )),
                     Line::from(Span::styled(
-                        "Buildkite shows a new portal's token only once: it cannot be read again.",
+                        format!("{server} shows a new portal's token only once: it cannot be read again."),
                         error_style(),
                     )),
                     Line::default(),
-                    Line::from(
-                        "Enter keep it (make a new token on its Security page in Buildkite)",
-                    ),
+                    Line::from(format!(
+                        "Enter keep it (make a new token on its Security page on {server})"
+                    )),
                     Line::from("r delete it and create it again from the same form"),
                 ],
                 76,
@@ -268,6 +276,7 @@ fn discard_text(
     slug: &str,
     document: bool,
     fields: bool,
+    server: &str,
 ) -> (&'static str, Vec<Line<'static>>, u16) {
     const WIDTH: u16 = 64;
     let keys = match (document, fields) {
@@ -281,7 +290,7 @@ fn discard_text(
             sanitize_line(slug)
         )),
         Line::from(Span::styled(
-            "Buildkite's version comes back; this cannot be undone.",
+            format!("{server}'s version comes back; this cannot be undone."),
             dim(),
         )),
         Line::default(),
@@ -322,16 +331,16 @@ fn quit_text(unsaved: &[String], not_on_disk: &[String]) -> Vec<Line<'static>> {
     lines
 }
 
+/// `refused_by`: the server that will refuse it, when it does not parse.
 fn errors_text(
     title: &'static str,
     summary: &str,
-    syntax: bool,
+    refused_by: Option<&str>,
     question: &'static str,
 ) -> (&'static str, Vec<Line<'static>>, u16) {
-    let consequence = if syntax {
-        "Buildkite will refuse a document that does not parse."
-    } else {
-        "It does not validate against the schema: every call fails."
+    let consequence = match refused_by {
+        Some(server) => format!("{server} will refuse a document that does not parse."),
+        None => "It does not validate against the schema: every call fails.".to_owned(),
     };
     (
         title,

@@ -1,5 +1,5 @@
-//! Yours and Buildkite's version side by side: after a save found the
-//! portal changed on Buildkite, or to compare a restored draft.
+//! Yours and the server's version side by side: after a save found the
+//! portal changed on the server, or to compare a restored draft.
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::style::{Color, Style};
@@ -12,7 +12,7 @@ use super::{Dialog, DialogAction, Step};
 use crate::buildkite::Portal;
 use crate::text::sanitize_line;
 use crate::tui::app::App;
-use crate::tui::editor::FieldDraft;
+use crate::tui::editor::{FieldDraft, PortalEdit};
 use crate::tui::layout::centered;
 use crate::tui::view::{dim, pane};
 use crate::tui::wrap;
@@ -24,6 +24,10 @@ pub struct Conflict {
     /// Buildkite's version differs from the one the edit started from. When
     /// false, this only compares (a draft with an unchanged portal).
     pub changed: bool,
+    /// A draft from the drafts dialog, compared before it is restored: a
+    /// choice here restores it, Esc offers it there again. (Otherwise the
+    /// edit compared is the app's.)
+    pub draft: Option<Box<PortalEdit>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +42,9 @@ pub enum ConflictChoice {
 
 impl Conflict {
     pub fn key(self, key: KeyEvent) -> Step {
+        if key.code == KeyCode::Esc && self.draft.is_some() {
+            return Step::act(DialogAction::BackToDrafts(self.slug));
+        }
         let choice = match key.code {
             KeyCode::Char('y') | KeyCode::Char('k') => ConflictChoice::KeepMine,
             KeyCode::Char('t') => ConflictChoice::TakeTheirs,
@@ -59,15 +66,16 @@ impl Conflict {
         );
         frame.render_widget(Clear, area);
         let slug = sanitize_line(&self.slug);
+        let server = app.server_name();
         let title = if self.changed {
-            format!(" {slug} changed on Buildkite since you loaded it ")
+            format!(" {slug} changed on {server} since you loaded it ")
         } else {
-            format!(" {slug}: your draft beside Buildkite's version ")
+            format!(" {slug}: your draft beside {server}'s version ")
         };
         let block = pane(title, true);
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let Some(edit) = app.edits.get(&self.slug) else {
+        let Some(edit) = self.draft.as_deref().or_else(|| app.edits.get(&self.slug)) else {
             return;
         };
         // The columns share what the ` │ ` between them leaves, the right
@@ -85,7 +93,7 @@ impl Conflict {
             Span::styled(cell("Yours"), Style::new().bold().fg(Color::Yellow)),
             Span::raw(" │ "),
             Span::styled(
-                right("Buildkite's now"),
+                right(&format!("{server}'s now")),
                 Style::new().bold().fg(Color::Cyan),
             ),
         ])];
@@ -112,10 +120,12 @@ impl Conflict {
         lines.push(Line::from(Span::styled("Document:", dim())));
         let ours = edit.document.lines();
         let theirs_doc: Vec<&str> = self.server.query.split('\n').collect();
-        let keys = key_lines(
-            "y save yours (your changed fields over theirs) · t take Buildkite's · e/Esc keep editing on top of theirs",
-            usize::from(inner.width),
-        );
+        let keys = if self.draft.is_some() {
+            format!("y restore and save yours (your changed fields over theirs) · t take {server}'s · e restore it, to edit on top of theirs · Esc back to the drafts (nothing restored)")
+        } else {
+            format!("y save yours (your changed fields over theirs) · t take {server}'s · e/Esc keep editing on top of theirs")
+        };
+        let keys = key_lines(&keys, usize::from(inner.width));
         let rows = (inner.height as usize).saturating_sub(lines.len() + 1 + keys.len());
         for i in 0..ours.len().max(theirs_doc.len()).min(rows) {
             let a = ours.get(i).map_or("", String::as_str);

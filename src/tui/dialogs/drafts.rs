@@ -1,5 +1,8 @@
 //! Unsaved edits found on disk at start: restore, compare or discard each,
 //! or leave them for later (they stay on disk, and `D` brings this back).
+//! The list is what was on disk when it opened: each choice looks at the
+//! draft on disk again first (`Command::TakeDraft`), and while it looks the
+//! dialog takes no keys.
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::style::Style;
@@ -25,6 +28,30 @@ pub struct DraftsDialog {
     /// `x` was pressed: the selected draft goes only once `y` confirms it
     /// (a draft is all that is left of that edit).
     pub discarding: bool,
+    /// The selected draft is being looked at on disk (`Msg::DraftTaken`
+    /// answers): keys wait.
+    pub checking: bool,
+}
+
+/// What a choice in the dialog does with a draft, once it is found on disk
+/// as the dialog shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftUse {
+    Restore,
+    /// Beside Buildkite's version, not restored until a choice there.
+    Compare,
+    Discard,
+}
+
+impl DraftUse {
+    /// What was not done, in a message: "restored", "compared", "discarded".
+    pub fn done(self) -> &'static str {
+        match self {
+            DraftUse::Restore => "restored",
+            DraftUse::Compare => "compared",
+            DraftUse::Discard => "discarded",
+        }
+    }
 }
 
 impl DraftsDialog {
@@ -33,6 +60,9 @@ impl DraftsDialog {
             return Step::close();
         };
         let exists = self.existing.contains(&slug);
+        if self.checking {
+            return Step::keep(Dialog::Drafts(self));
+        }
         if self.discarding {
             return self.confirm_discard(key, slug);
         }
@@ -56,14 +86,8 @@ impl DraftsDialog {
                     "{slug} no longer exists on Buildkite: x discards its draft, Esc keeps it."
                 )),
             ),
-            KeyCode::Char('r') | KeyCode::Char('d') => {
-                let draft = self.drafts.remove(self.selected);
-                Step::act(DialogAction::RestoreDraft {
-                    draft: Box::new(draft),
-                    compare: key.code == KeyCode::Char('d'),
-                    rest: self.drafts,
-                })
-            }
+            KeyCode::Char('r') => self.take(DraftUse::Restore),
+            KeyCode::Char('d') => self.take(DraftUse::Compare),
             _ => Step::keep(Dialog::Drafts(self)),
         }
     }
@@ -77,16 +101,25 @@ impl DraftsDialog {
                 DialogAction::Status(format!("Kept the draft of {slug}.")),
             );
         }
-        self.drafts.remove(self.selected);
-        self.selected = self.selected.min(self.drafts.len().saturating_sub(1));
-        let keep = (!self.drafts.is_empty()).then_some(Dialog::Drafts(self));
-        Step {
-            keep,
-            action: Some(DialogAction::DiscardDraft(slug)),
-        }
+        self.take(DraftUse::Discard)
     }
 
-    pub fn draw(&self, frame: &mut Frame, _app: &App) {
+    /// The selected draft, to `purpose` once it is found on disk as shown.
+    fn take(mut self, purpose: DraftUse) -> Step {
+        let Some(draft) = self.drafts.get(self.selected).cloned() else {
+            return Step::keep(Dialog::Drafts(self));
+        };
+        self.checking = true;
+        Step::keep_and(
+            Dialog::Drafts(self),
+            DialogAction::TakeDraft {
+                draft: Box::new(draft),
+                purpose,
+            },
+        )
+    }
+
+    pub fn draw(&self, frame: &mut Frame, app: &App) {
         let mut lines = vec![
             Line::from(format!(
                 "{} unsaved edit(s) from an earlier session:",
@@ -96,7 +129,9 @@ impl DraftsDialog {
         ];
         for (i, draft) in self.drafts.iter().enumerate() {
             let marker = if i == self.selected { "› " } else { "  " };
-            let note = if self.existing.contains(&draft.slug) {
+            let note = if app.drafts_taken_elsewhere.contains(&draft.slug) {
+                "  (taken by another bkportals)"
+            } else if self.existing.contains(&draft.slug) {
                 ""
             } else {
                 "  (deleted on Buildkite)"
@@ -116,29 +151,26 @@ impl DraftsDialog {
         }
         lines.push(Line::default());
         let width = frame.area().width.min(WIDTH);
-        if let Some(draft) = self
-            .discarding
-            .then(|| self.drafts.get(self.selected))
-            .flatten()
-        {
+        let keys_width = usize::from(width.saturating_sub(2));
+        let slug =
+            (self.drafts.get(self.selected)).map_or(String::new(), |d| sanitize_line(&d.slug));
+        if self.checking {
             lines.push(Line::from(Span::styled(
-                format!(
-                    "Discard the draft of {}? Its edit is lost: this cannot be undone.",
-                    sanitize_line(&draft.slug)
-                ),
+                format!("Looking at the draft of {slug} on disk as it is now…"),
+                dim(),
+            )));
+        } else if self.discarding {
+            lines.push(Line::from(Span::styled(
+                format!("Discard the draft of {slug}? Its edit is lost: this cannot be undone."),
                 error_style(),
             )));
+            lines.extend(key_lines("y discard · any other key keeps it", keys_width));
+        } else {
             lines.extend(key_lines(
-                "y discard · any other key keeps it",
-                usize::from(width.saturating_sub(2)),
+                "r restore · d compare with Buildkite's version · x discard · Esc later (D reviews)",
+                keys_width,
             ));
-            message(frame, " Drafts ", lines, width);
-            return;
         }
-        lines.extend(key_lines(
-            "r restore · d compare with Buildkite's version · x discard · Esc later (D reviews)",
-            usize::from(width.saturating_sub(2)),
-        ));
         message(frame, " Drafts ", lines, width);
     }
 }

@@ -479,12 +479,11 @@ pub fn key(mut form: Box<PortalForm>, key: KeyEvent) -> Step {
 pub fn draw(frame: &mut Frame, app: &App, form: &PortalForm) {
     let creating = form.mode == FormMode::Create;
     let screen = frame.area();
-    let height = if creating {
-        screen.height.saturating_sub(2).max(12)
+    let area = if creating {
+        creation_area(screen, app)
     } else {
-        14
+        centered(screen, 90, 14)
     };
-    let area = centered(screen, 90, height);
     frame.render_widget(Clear, area);
     let title = match (&form.mode, form.submitting) {
         (FormMode::Create, false) => " New portal ".to_owned(),
@@ -558,6 +557,21 @@ pub fn draw(frame: &mut Frame, app: &App, form: &PortalForm) {
         if x < inner.x + inner.width && y < inner.y + inner.height {
             frame.set_cursor_position(Position::new(x, y));
         }
+    }
+}
+
+/// The creation form's box: the screen but a row above and the footer
+/// below, so a status that wrapped onto rows of its own (a warning said
+/// while the form is open) stays readable; on a screen too low for that,
+/// over the footer's extra rows (F7 still has what they said).
+fn creation_area(screen: Rect, app: &App) -> Rect {
+    let footer = 1 + app.status_lines(screen.width).len() as u16;
+    let room = screen.height.saturating_sub(1 + footer);
+    if room >= 12 {
+        let above = Rect::new(screen.x, screen.y + 1, screen.width, room);
+        centered(above, 90, room)
+    } else {
+        centered(screen, 90, screen.height.saturating_sub(2).max(12))
     }
 }
 

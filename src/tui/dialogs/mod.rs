@@ -29,7 +29,7 @@ pub use api_sign_in::{ApiSignIn, ApiSignInAction};
 pub use authorize::{AuthChoice, Authorize, SecretPrompt, SignIn, TokenPrompt};
 pub use confirm::{Confirm, ConfirmKind, PendingRun};
 pub use conflict::{Conflict, ConflictChoice};
-pub use drafts::DraftsDialog;
+pub use drafts::{DraftUse, DraftsDialog};
 pub use explain::Explain;
 pub use form::{FormMode, FormRow, PortalForm, NEW_PORTAL_TEMPLATE};
 pub use history::{Comparison, HistoryDialog};
@@ -120,14 +120,15 @@ pub enum DialogAction {
     CancelSignIn,
     /// Esc in the drafts dialog: they stay on disk and in the app, to review.
     DraftsLater(Vec<Draft>),
-    DiscardDraft(String),
-    /// `compare`: show it beside Buildkite's version first. `rest` are the
-    /// drafts still to decide on.
-    RestoreDraft {
+    /// `r`, `d`, or `x` then `y` in the drafts dialog: done once the draft
+    /// is found on disk as the dialog shows it (`Command::TakeDraft`).
+    TakeDraft {
         draft: Box<Draft>,
-        compare: bool,
-        rest: Vec<Draft>,
+        purpose: DraftUse,
     },
+    /// Esc in the comparison of a draft not restored: back to the drafts
+    /// dialog, the draft still offered.
+    BackToDrafts(String),
     Conflict {
         choice: ConflictChoice,
         conflict: Conflict,
@@ -281,9 +282,9 @@ impl Dialog {
     pub fn draw(&self, frame: &mut Frame, app: &App) {
         match self {
             Dialog::Form(form) => form::draw(frame, app, form),
-            Dialog::Token(d) => d.draw(frame),
+            Dialog::Token(d) => d.draw(frame, &app.server_name()),
             Dialog::Delete(d) => d.draw(frame),
-            Dialog::Confirm(d) => d.draw(frame),
+            Dialog::Confirm(d) => d.draw(frame, &app.server_name()),
             Dialog::Authorize(d) => d.draw(frame),
             Dialog::TokenPrompt(d) => d.draw(frame),
             Dialog::SecretPrompt(d) => d.draw(frame),

@@ -78,7 +78,8 @@ impl TokenDialog {
         }
     }
 
-    pub fn draw(&self, frame: &mut Frame) {
+    /// `server`: the server that made it, as said (`App::server_name`).
+    pub fn draw(&self, frame: &mut Frame, server: &str) {
         let check = if self.store { "[x]" } else { "[ ]" };
         let mut lines = vec![
             Line::from(format!(
@@ -92,7 +93,7 @@ impl TokenDialog {
             )),
             Line::default(),
             Line::from(Span::styled(
-                "Buildkite shows this token only once: it cannot be retrieved again.",
+                format!("{server} shows this token only once: it cannot be retrieved again."),
                 Style::new().fg(Color::Yellow),
             )),
             Line::default(),

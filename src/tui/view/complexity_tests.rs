@@ -152,3 +152,18 @@ fn a_document_viewed_from_the_list_shows_its_complexity_before_any_edit() {
         "no cursor place without an edit: {screen}"
     );
 }
+
+#[test]
+fn the_launchs_first_frame_has_no_complexity_and_the_next_one_has_it() {
+    let mut app = sized(140, 40);
+    let mut listed = portal("deep", "Deep", false);
+    listed.query = nested("Deep", 500);
+    app.update(Msg::PortalsPage(vec![listed]));
+    app.names_first.set(true);
+    let first = render(&app);
+    assert!(first.contains("Deep"), "{first}");
+    assert!(!first.contains(" points"), "names first:\n{first}");
+    app.names_first.set(false);
+    let next = render(&app);
+    assert!(next.contains(" Deep ~251,503 points"), "{next}");
+}

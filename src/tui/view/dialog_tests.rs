@@ -57,6 +57,12 @@ fn boxed(screen: &str, title: &str) -> Vec<Vec<char>> {
 fn compared(width: u16, height: u16) -> (Vec<Vec<char>>, String) {
     let mut app = with_a_draft(width, height);
     press(&mut app, KeyCode::Char('d'));
+    // The draft writer finds it on disk as shown.
+    app.update(Msg::DraftTaken {
+        shown: Box::new(app.pending_drafts[0].clone()),
+        purpose: crate::tui::dialogs::DraftUse::Compare,
+        now: crate::drafts::OnDisk::Unchanged,
+    });
     let screen = render(&app);
     (boxed(&screen, "deploy-web: your draft beside"), screen)
 }
@@ -91,7 +97,8 @@ fn the_draft_and_buildkites_version_fill_their_columns_at_both_sizes() {
             .collect::<Vec<_>>()
             .join("\n");
         assert!(
-            all.contains("e/Esc keep editing on top of theirs"),
+            all.contains("e restore it, to edit on top of theirs")
+                && all.contains("Esc back to the drafts (nothing restored)"),
             "the keys wrap between groups, whole:\n{screen}"
         );
     }

@@ -72,10 +72,11 @@ pub fn draw_help(frame: &mut Frame, app: &App) {
 
 fn help_page(app: &App, screen: Rect) -> HelpPage {
     let context = app.focus.context();
-    let row = |b: &keymap::Binding| (b.label, b.help);
-    let mut rows: Vec<(&str, &str)> = keymap::bindings(context).iter().map(row).collect();
-    rows.push(("", ""));
-    rows.push(("Everywhere", ""));
+    let server = app.server_name();
+    let row = |b: &keymap::Binding| (b.label, b.help_for(&server));
+    let mut rows: Vec<(&str, String)> = keymap::bindings(context).iter().map(row).collect();
+    rows.push(("", String::new()));
+    rows.push(("Everywhere", String::new()));
     rows.extend(keymap::GLOBAL.iter().map(row));
     let mut notes = Vec::new();
     if context == keymap::Context::List {
@@ -112,7 +113,7 @@ fn help_page(app: &App, screen: Rect) -> HelpPage {
         .min(column_width / 3);
     let entries: Vec<Vec<Cell>> = rows
         .iter()
-        .map(|&(key, what)| entry(key, what, key_width, column_width))
+        .map(|(key, what)| entry(key, what, key_width, column_width))
         .collect();
     let mut lines = if columns == 2 {
         side_by_side(entries, column_width)

@@ -102,7 +102,7 @@ fn at_80_by_24_the_help_wraps_descriptions_and_scrolls_to_the_last_key() {
         .chain(keymap::GLOBAL)
     {
         assert!(
-            reads_whole(&all, binding.help),
+            reads_whole(&all, &binding.help_for("Buildkite")),
             "`{}` reads whole: {}",
             binding.label,
             binding.help
@@ -234,7 +234,7 @@ fn at_80_by_24_every_panes_help_reads_whole_up_to_its_last_character() {
             .chain(keymap::GLOBAL)
         {
             assert!(
-                reads_whole(&all, binding.help),
+                reads_whole(&all, &binding.help_for("Buildkite")),
                 "{focus:?}: `{}` reads whole, its last character too: {}\n{}",
                 binding.label,
                 binding.help,

@@ -71,3 +71,19 @@ fn each_reason_for_a_portals_bang_has_its_own_line_in_the_fields_pane() {
         }
     }
 }
+
+#[test]
+fn the_launchs_first_frame_has_the_names_and_the_next_their_marks() {
+    let app = twice_risky(140, 40);
+    app.names_first.set(true);
+    let first = render(&app);
+    assert!(first.contains("│▶     Retry build"), "no `!` yet:\n{first}");
+    assert!(!first.contains("! runs a mutation"), "{first}");
+    app.names_first.set(false);
+    let next = render(&app);
+    assert!(next.contains("│▶    !Retry build"), "{next}");
+    assert!(
+        next.contains("! runs a mutation from any address"),
+        "{next}"
+    );
+}

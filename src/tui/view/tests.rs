@@ -193,6 +193,7 @@ fn server_validation_message_is_shown_at_its_field() {
         slug: "recent-builds".into(),
         result: Err(ApiError::Validation {
             message: "Validation failed: Name has already been taken".into(),
+            server: None,
         }),
     });
     insta::assert_snapshot!(render(&app));
@@ -305,6 +306,7 @@ fn secrets_never_show_outside_the_token_dialog() {
     app.update(Msg::Created {
         result: Err(ApiError::Validation {
             message: "Validation failed: Query can't be blank".into(),
+            server: None,
         }),
         stored: Ok(()),
     });

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use super::http::{server_said, token_settings};
 use super::portal::Portal;
 use crate::text::sanitize_line;
 
@@ -11,18 +12,24 @@ pub enum ApiError {
     #[error("not authorized ({message}): {hint}")]
     Unauthorized { message: String, hint: &'static str },
 
-    #[error("{}", forbidden_text(.scope, .message))]
+    #[error("{}", forbidden_text(.scope, .message, .server.as_deref()))]
     Forbidden {
         /// The scope the call needs, when we know it.
         scope: Option<&'static str>,
         message: String,
+        /// The server that refused, when it is not Buildkite (`other_server`).
+        server: Option<String>,
     },
 
     #[error("not found: {what} ({message})")]
     NotFound { what: String, message: String },
 
-    #[error("rejected by Buildkite: {message}")]
-    Validation { message: String },
+    #[error("rejected by {}: {message}", server_said(.server.as_deref()))]
+    Validation {
+        message: String,
+        /// The server that rejected it, when it is not Buildkite (`other_server`).
+        server: Option<String>,
+    },
 
     #[error("rate limit reached: {}", rate_limited_text(*.reset_secs, .message))]
     RateLimited {
@@ -30,8 +37,13 @@ pub enum ApiError {
         message: String,
     },
 
-    #[error("Buildkite had a server error (HTTP {status}): {message}; try again shortly")]
-    Server { status: u16, message: String },
+    #[error("{} had a server error (HTTP {status}): {message}; try again shortly", server_said(.server.as_deref()))]
+    Server {
+        status: u16,
+        message: String,
+        /// The server that failed, when it is not Buildkite (`other_server`).
+        server: Option<String>,
+    },
 
     #[error("HTTP {status}: {message}")]
     Http { status: u16, message: String },
@@ -75,10 +87,11 @@ pub enum ApiError {
     Refused(String),
 }
 
-fn forbidden_text(scope: &Option<&'static str>, message: &str) -> String {
+fn forbidden_text(scope: &Option<&'static str>, message: &str, server: Option<&str>) -> String {
     match scope {
         Some(scope) => format!(
-            "forbidden ({message}): the API token needs the `{scope}` scope; add it to the token in Buildkite's API Access Tokens settings"
+            "forbidden ({message}): the API token needs the `{scope}` scope; add it {}",
+            token_settings(server)
         ),
         None => format!("forbidden: {message}"),
     }
@@ -100,6 +113,7 @@ impl ApiError {
         context: &ErrorContext,
     ) -> ApiError {
         let message = server_message(body).unwrap_or_else(|| default_message(status, body));
+        let server = context.server.clone();
         match status {
             401 => ApiError::Unauthorized {
                 message,
@@ -108,17 +122,22 @@ impl ApiError {
             403 => ApiError::Forbidden {
                 scope: context.scope,
                 message,
+                server,
             },
             404 => ApiError::NotFound {
                 what: context.what.clone(),
                 message,
             },
-            422 => ApiError::Validation { message },
+            422 => ApiError::Validation { message, server },
             429 => ApiError::RateLimited {
                 reset_secs,
                 message,
             },
-            500..=599 => ApiError::Server { status, message },
+            500..=599 => ApiError::Server {
+                status,
+                message,
+                server,
+            },
             _ => ApiError::Http { status, message },
         }
     }
@@ -155,6 +174,8 @@ pub(crate) struct ErrorContext {
     pub scope: Option<&'static str>,
     pub what: String,
     pub unauthorized_hint: &'static str,
+    /// The server asked, when it is not Buildkite (`other_server`).
+    pub server: Option<String>,
 }
 
 pub(crate) const API_TOKEN_HINT: &str =
@@ -204,6 +225,14 @@ mod tests {
             scope: Some("write_portals"),
             what: "portal `deploy`".into(),
             unauthorized_hint: API_TOKEN_HINT,
+            server: None,
+        }
+    }
+
+    fn sandbox_context() -> ErrorContext {
+        ErrorContext {
+            server: Some("127.0.0.1:8088".into()),
+            ..context()
         }
     }
 
@@ -222,6 +251,42 @@ mod tests {
             err.to_string(),
             "rejected by Buildkite: Validation failed: Name can't be blank"
         );
+    }
+
+    #[test]
+    fn another_server_is_named_where_buildkite_would_be() {
+        let body = br#"{"message":"Validation failed: Name can't be blank"}"#;
+        let rejected = ApiError::from_status(422, body, None, &sandbox_context()).to_string();
+        assert!(
+            rejected.starts_with("rejected by 127.0.0.1:8088: "),
+            "{rejected}"
+        );
+        let failed = ApiError::from_status(503, b"{}", None, &sandbox_context()).to_string();
+        assert!(
+            failed.starts_with("127.0.0.1:8088 had a server error (HTTP 503)"),
+            "{failed}"
+        );
+        let forbidden = ApiError::from_status(403, b"{}", None, &sandbox_context()).to_string();
+        assert!(
+            forbidden.ends_with("add it to the token on 127.0.0.1:8088"),
+            "{forbidden}"
+        );
+        for text in [rejected, failed, forbidden] {
+            assert!(!text.contains("Buildkite"), "{text}");
+        }
+    }
+
+    #[test]
+    fn buildkite_is_named_when_it_is_the_server() {
+        let failed = ApiError::from_status(500, b"{}", None, &context()).to_string();
+        assert!(
+            failed.starts_with("Buildkite had a server error (HTTP 500)"),
+            "{failed}"
+        );
+        let forbidden = ApiError::from_status(403, b"{}", None, &context()).to_string();
+        let settings =
+            "add it in the token's settings at https://buildkite.com/user/api-access-tokens";
+        assert!(forbidden.ends_with(settings), "{forbidden}");
     }
 
     #[test]

@@ -4,7 +4,7 @@ use reqwest::Method;
 use url::Url;
 
 use super::error::{ApiError, ErrorContext, API_TOKEN_HINT};
-use super::http::{check_endpoint, decode, ClientOptions, Http};
+use super::http::{check_endpoint, decode, other_server, token_settings, ClientOptions, Http};
 use crate::graphql::introspection;
 use crate::secrets::Secret;
 
@@ -31,15 +31,17 @@ pub async fn fetch_schema_sdl(
         scope: None,
         what: format!("the GraphQL endpoint {endpoint}"),
         unauthorized_hint: API_TOKEN_HINT,
+        server: other_server(endpoint),
     };
-    let (_, body) = http
-        .success(answer, &context)
-        .map_err(|e| match e {
-            ApiError::Forbidden { message, .. } => ApiError::Refused(format!(
-                "forbidden ({message}): the API token needs GraphQL API access; enable it on the token in Buildkite's API Access Tokens settings"
-            )),
-            other => other,
-        })?;
+    let (_, body) = http.success(answer, &context).map_err(|e| match e {
+        ApiError::Forbidden {
+            message, server, ..
+        } => ApiError::Refused(format!(
+            "forbidden ({message}): the API token needs GraphQL API access; add it {}",
+            token_settings(server.as_deref())
+        )),
+        other => other,
+    })?;
     let answer: serde_json::Value = decode(200, &body)?;
     if answer.pointer("/data/__schema").is_none() {
         let message = answer

@@ -73,9 +73,7 @@ impl fmt::Display for Notice {
             Notice::RateLimited { wait, server } => write!(
                 f,
                 "rate-limited by {}; continuing in {} s",
-                server
-                    .as_deref()
-                    .map_or_else(|| "Buildkite".to_owned(), crate::text::sanitize_line),
+                server_said(server.as_deref()),
                 wait.as_secs()
             ),
         }
@@ -173,6 +171,24 @@ pub fn other_server(endpoint: &Url) -> Option<String> {
     })
 }
 
+/// How messages name a server: "Buildkite", or the other server
+/// (`other_server`) made safe to print.
+pub fn server_said(other: Option<&str>) -> String {
+    other.map_or_else(|| "Buildkite".to_owned(), crate::text::sanitize_line)
+}
+
+/// Where a person makes (or edits) a Buildkite API access token.
+pub const TOKEN_SETTINGS: &str = "https://buildkite.com/user/api-access-tokens";
+
+/// Where a token's scopes are changed, to follow "add it": Buildkite's
+/// token settings, or the other server (`other_server`).
+pub fn token_settings(other: Option<&str>) -> String {
+    match other {
+        None => format!("in the token's settings at {TOKEN_SETTINGS}"),
+        Some(_) => format!("to the token on {}", server_said(other)),
+    }
+}
+
 /// True when both URLs name the same scheme, host and port.
 pub fn same_origin(a: &Url, b: &Url) -> bool {
     a.origin() == b.origin()
@@ -181,7 +197,10 @@ pub fn same_origin(a: &Url, b: &Url) -> bool {
 /// The HTTP client every Buildkite client shares.
 #[derive(Clone)]
 pub struct Http {
-    client: reqwest::Client,
+    /// Built at the first request, shared by every clone: building one
+    /// (TLS roots and all) is a good part of a launch, whose first frame
+    /// sends nothing.
+    client: std::sync::Arc<std::sync::OnceLock<reqwest::Client>>,
     options: ClientOptions,
 }
 
@@ -382,15 +401,23 @@ pub(crate) fn too_big(host: &str, limit: u64, verb: &str) -> ApiError {
 
 impl Http {
     pub fn new(options: ClientOptions) -> Http {
-        let client = reqwest::Client::builder()
-            .connect_timeout(options.connect_timeout)
-            .timeout(options.request_timeout)
-            // Never follow redirects: a token must reach only the configured host.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("bkportals/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .unwrap_or_else(|_| reqwest::Client::new());
-        Http { client, options }
+        Http {
+            client: Default::default(),
+            options,
+        }
+    }
+
+    fn client(&self) -> &reqwest::Client {
+        self.client.get_or_init(|| {
+            reqwest::Client::builder()
+                .connect_timeout(self.options.connect_timeout)
+                .timeout(self.options.request_timeout)
+                // Never follow redirects: a token must reach only the configured host.
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(concat!("bkportals/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .unwrap_or_else(|_| reqwest::Client::new())
+        })
     }
 
     pub fn options(&self) -> &ClientOptions {
@@ -407,7 +434,7 @@ impl Http {
 
     /// A request without credentials.
     pub fn bare(&self, method: Method, url: Url) -> RequestBuilder {
-        self.client
+        self.client()
             .request(method, url)
             .header(reqwest::header::ACCEPT, "application/json")
     }

@@ -8,13 +8,13 @@ use url::Url;
 
 use super::body::{BodyCollector, ResponseBody, Uncollected};
 use super::error::{ApiError, ErrorContext, PORTAL_TOKEN_HINT};
-use super::http::{check_endpoint, too_big, ClientOptions, Http, Opened, RateLimit};
+use super::http::{check_endpoint, other_server, too_big, ClientOptions, Http, Opened, RateLimit};
 use crate::secrets::Secret;
 
 #[derive(Clone)]
 pub struct PortalClient {
     pub(super) http: Http,
-    base: Url,
+    pub(super) base: Url,
     pub(super) org: String,
 }
 
@@ -133,6 +133,7 @@ impl PortalClient {
                 scope: None,
                 what: format!("portal `{slug}` in organization `{}`", self.org),
                 unauthorized_hint: PORTAL_TOKEN_HINT,
+                server: other_server(&self.base),
             };
             return Err(ApiError::from_status(
                 status,

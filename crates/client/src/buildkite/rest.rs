@@ -4,7 +4,10 @@ use reqwest::Method;
 use url::Url;
 
 use super::error::{ApiError, ErrorContext, API_TOKEN_HINT};
-use super::http::{check_endpoint, decode, next_link, same_origin, ClientOptions, Http, Notices};
+use super::http::{
+    check_endpoint, decode, next_link, other_server, same_origin, server_said, ClientOptions, Http,
+    Notices,
+};
 use super::portal::{CreatedPortal, NewPortal, Portal, PortalChanges, PortalRecord};
 use super::slug::slug_from_name;
 use crate::secrets::Secret;
@@ -106,6 +109,7 @@ impl RestClient {
             scope: Some(scope),
             what,
             unauthorized_hint: API_TOKEN_HINT,
+            server: other_server(&self.base),
         }
     }
 
@@ -211,13 +215,14 @@ impl RestClient {
             (Err(lost @ ApiError::OutcomeUnknown { .. }), Some(slug)) => {
                 Err(self.read_back_after_lost_create(&sent, slug, lost).await)
             }
-            (Err(ApiError::Validation { message }), Some(slug))
+            (Err(ApiError::Validation { message, server }), Some(slug))
                 if made_from_name && may_be_about_the_slug(&message) =>
             {
                 Err(ApiError::Validation {
                     message: format!(
                         "{message} (the slug `{slug}` was made from the name; give another slug)"
                     ),
+                    server,
                 })
             }
             (Err(e), _) => Err(e.may_have(format!(
@@ -265,7 +270,8 @@ impl RestClient {
             },
             Err(ApiError::NotFound { .. }) => ApiError::NotCreated {
                 reason: format!(
-                    "{lost_answer}, and Buildkite has no portal `{slug}`; trying again is safe"
+                    "{lost_answer}, and {} has no portal `{slug}`; trying again is safe",
+                    server_said(other_server(&self.base).as_deref())
                 ),
                 slug,
             },
@@ -320,6 +326,7 @@ impl RestClient {
             scope: None,
             what: "the API token".into(),
             unauthorized_hint: API_TOKEN_HINT,
+            server: other_server(&self.base),
         };
         let (_, body) = self.http.success(answer, &context)?;
         decode(200, &body)

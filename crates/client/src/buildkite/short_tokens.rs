@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::error::{snippet, ApiError, ErrorContext, PORTAL_TOKEN_HINT};
-use super::http::decode;
+use super::http::{decode, other_server};
 use super::invoke::PortalClient;
 use crate::secrets::Secret;
 
@@ -48,6 +48,7 @@ impl PortalClient {
             scope: None,
             what: format!("portal `{slug}` in organization `{}`", self.org),
             unauthorized_hint: PORTAL_TOKEN_HINT,
+            server: other_server(&self.base),
         }
     }
 

@@ -69,6 +69,15 @@ pub(super) fn held_elsewhere(path: &Path) -> Option<Claim> {
     }
 }
 
+/// Returns once no other process holds the claim at `path` (at once when
+/// none does); meanwhile the calling thread sleeps.
+pub(super) fn wait_free(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    return crate::fsutil::wait_until_unlocked(path);
+    #[cfg(not(unix))]
+    Ok(()) // no claims are taken there
+}
+
 /// This process no longer edits the portal of `path`.
 pub(super) fn release(path: &Path) {
     let mut held = HELD.lock().unwrap_or_else(|e| e.into_inner());

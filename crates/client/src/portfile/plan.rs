@@ -107,6 +107,9 @@ pub struct PlanInput<'a> {
     pub remote: &'a [PortalRecord],
     /// Delete managed portals the directory no longer declares.
     pub allow_delete: bool,
+    /// The server planned against, as said ("Buildkite", or a sandbox's
+    /// `host:port`: `buildkite::http::server_said`).
+    pub server: &'a str,
 }
 
 pub fn plan(input: &PlanInput<'_>) -> Plan {
@@ -126,7 +129,7 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
         }
         let item = match remote {
             Some(record) => update_item(file, record, input.lock),
-            None => create_item(file),
+            None => create_item(file, input.server),
         };
         plan.portals.push(item);
     }
@@ -200,9 +203,10 @@ fn slug_taken(
         "a portal this directory does not manage (`bkportals pull` takes it in)"
     };
     Some(format!(
-        "{}: the slug `{}` is taken on Buildkite by {whose}; rename the files",
+        "{}: the slug `{}` is taken on {} by {whose}; rename the files",
         file.fields_path.display(),
-        file.slug
+        file.slug,
+        input.server
     ))
 }
 
@@ -217,15 +221,14 @@ fn drift(record: &PortalRecord, lock: &Lock) -> Option<Drift> {
     }
 }
 
-fn create_item(file: &PortalFile) -> PlanItem {
+fn create_item(file: &PortalFile, server: &str) -> PlanItem {
     let fields = &file.fields;
     let mut blast_radius =
         vec!["a new URL and a new token (kept in the token store, never in the directory)".into()];
     if fields.uuid.is_some() {
-        blast_radius.push(
-            "it is not on Buildkite any more: a new portal is made (new UUID and token; callers of the old one stay broken)"
-                .into(),
-        );
+        blast_radius.push(format!(
+            "it is not on {server} any more: a new portal is made (new UUID and token; callers of the old one stay broken)"
+        ));
     }
     PlanItem {
         slug: file.slug.clone(),

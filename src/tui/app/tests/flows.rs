@@ -130,6 +130,7 @@ fn the_servers_422_lands_next_to_its_field() {
         slug: "deploy-web".into(),
         result: Err(ApiError::Validation {
             message: "Validation failed: Name has already been taken".into(),
+            server: None,
         }),
     });
     let edit = app.selected_edit().unwrap();
@@ -213,6 +214,7 @@ fn a_rejected_create_keeps_the_form_and_marks_the_field() {
     app.update(Msg::Created {
         result: Err(ApiError::Validation {
             message: "Validation failed: Slug has already been taken".into(),
+            server: None,
         }),
         stored: Ok(()),
     });
@@ -532,6 +534,7 @@ fn a_save_over_someone_elses_change_shows_the_conflict() {
         result: Err(ApiError::Server {
             status: 503,
             message: "down".into(),
+            server: None,
         }),
     });
 
@@ -582,7 +585,7 @@ fn unsaved_edits_follow_to_disk_and_come_back() {
     )]));
     next.update(Msg::PortalsLoaded);
     assert!(matches!(next.dialogs.front(), Some(Dialog::Drafts { .. })));
-    press(&mut next, KeyCode::Char('r'));
+    press_on_draft(&mut next, KeyCode::Char('r'));
     assert!(next.dialogs.is_empty());
     assert!(next.is_dirty("deploy-web"));
     assert!(next.selected_document().unwrap().ends_with(' '));
@@ -618,7 +621,7 @@ fn drafts_of_deleted_portals_are_kept_until_discarded() {
         "asked first"
     );
     assert_eq!(
-        names(&press(&mut next, KeyCode::Char('y'))),
+        names(&press_on_draft(&mut next, KeyCode::Char('y'))),
         ["remove-draft"]
     );
     assert!(next.dialogs.is_empty());

@@ -205,3 +205,33 @@ fn a_discard_another_bkportals_refused_is_said_and_marks_the_portal() {
     );
     assert!(app.is_edited_elsewhere(&slug));
 }
+
+#[test]
+fn a_warning_said_while_the_creation_form_is_open_is_on_screen_beside_the_form() {
+    let mut app = loaded();
+    app.update(Msg::Resize(80, 24));
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Nightly");
+    // The draft writer found the new portal's draft claimed by another instance.
+    app.update(Msg::DraftEditedElsewhere {
+        slug: NEW_PORTAL_DRAFT.into(),
+        pid: Some(4242),
+    });
+    assert!(matches!(app.dialogs.front(), Some(Dialog::Form(_))));
+    let screen = super::history::screen(&app);
+    assert!(screen.contains("New portal"), "{screen}");
+    let shown = flowed(&screen);
+    assert!(
+        shown.contains(
+            "A new portal is being written in another bkportals too (process 4242): this edit is not kept on disk, so that one's draft is not overwritten."
+        ),
+        "{screen}"
+    );
+    // Still there while typing on in the form.
+    type_text(&mut app, "ly");
+    let screen = super::history::screen(&app);
+    assert!(
+        flowed(&screen).contains("before quitting here."),
+        "{screen}"
+    );
+}

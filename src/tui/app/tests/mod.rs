@@ -74,6 +74,44 @@ pub(super) fn sent_changes(app: &mut App, commands: Vec<Command>) -> (String, Po
     }
 }
 
+/// The screen's rows rejoined as one text (the quotes TestBackend puts
+/// around each row gone, runs of spaces one), to find a wrapped message.
+pub(super) fn flowed(screen: &str) -> String {
+    let rows: Vec<&str> = screen.lines().map(|row| row.trim_matches('"')).collect();
+    rows.join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Answers the drafts dialog's look at the disk (`Command::TakeDraft`
+/// among `commands`) with `now`, as the draft writer would; what the app
+/// then asks.
+pub(super) fn disk_says(
+    app: &mut App,
+    commands: Vec<Command>,
+    now: crate::drafts::OnDisk,
+) -> Vec<Command> {
+    let asked = format!("{commands:?}");
+    let Some((shown, purpose)) = commands.into_iter().find_map(|c| match c {
+        Command::TakeDraft { draft, purpose } => Some((draft, purpose)),
+        _ => None,
+    }) else {
+        panic!("expected a look at the draft on disk, got {asked}");
+    };
+    app.update(Msg::DraftTaken {
+        shown,
+        purpose,
+        now,
+    })
+}
+
+/// Presses `code` in the drafts dialog, the draft found on disk as shown.
+pub(super) fn press_on_draft(app: &mut App, code: KeyCode) -> Vec<Command> {
+    let commands = press(app, code);
+    disk_says(app, commands, crate::drafts::OnDisk::Unchanged)
+}
+
 pub(super) fn is_confirm(app: &App, matches: impl Fn(&ConfirmKind) -> bool) -> bool {
     matches!(app.dialogs.front(), Some(Dialog::Confirm(c)) if matches(&c.kind))
 }
@@ -131,6 +169,7 @@ mod history;
 mod keys;
 mod large;
 mod launch;
+mod offered;
 mod panes;
 mod response_search;
 mod running;

@@ -35,6 +35,40 @@ fn the_chosen_operation_stays_chosen_while_the_document_changes() {
     assert_eq!(form.row, 1, "and the focused row");
 }
 
+#[test]
+fn a_letter_typed_on_the_operation_picker_says_which_keys_it_takes() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Down); // recent-builds: GetBuilds, then Trigger
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::F(6)); // the variables form, on its picker
+    assert!(app.variables.as_ref().expect("a form").on_picker());
+    type_text(&mut app, "t");
+    assert_eq!(app.status, crate::tui::keymap::PICKER_KEYS);
+    assert!(app.status.contains("←/→"), "{}", app.status);
+    let form = app.variables.as_ref().expect("a form");
+    assert_eq!(
+        form.operation_name(),
+        Some("GetBuilds"),
+        "nothing chosen by it"
+    );
+    assert!(
+        form.inputs.iter().all(|i| !i.value().contains('t')),
+        "nothing typed"
+    );
+    // The keys it names do what it says.
+    press(&mut app, KeyCode::Right);
+    let form = app.variables.as_ref().expect("a form");
+    assert_eq!(form.operation_name(), Some("Trigger"));
+    press(&mut app, KeyCode::Down);
+    type_text(&mut app, "b");
+    let form = app.variables.as_ref().expect("a form");
+    assert_eq!(
+        form.inputs[0].value(),
+        "b",
+        "off the picker a letter is typed"
+    );
+}
+
 fn long_list(count: usize) -> String {
     let items: Vec<String> = (0..count).map(|i| format!("{{\"n\":{i}}}")).collect();
     format!("[{}]", items.join(","))

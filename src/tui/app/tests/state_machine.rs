@@ -83,6 +83,7 @@ impl Server {
     fn answer(&mut self, command: Command, outcome: Outcome) -> Option<Msg> {
         let refused = |message: &str| ApiError::Validation {
             message: message.into(),
+            server: None,
         };
         Some(match (command, outcome) {
             (Command::FetchForSave { slug }, Outcome::Ok) => Msg::FetchedForSave {

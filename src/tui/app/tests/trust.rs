@@ -85,6 +85,7 @@ fn the_fields_form_stays_with_its_portal_after_a_slug_change_and_a_refusal() {
         slug: "who-am-i".into(),
         result: Err(ApiError::Validation {
             message: "Validation failed: Slug has already been taken".into(),
+            server: None,
         }),
     });
     assert!(
@@ -103,7 +104,8 @@ fn the_fields_form_stays_with_its_portal_after_a_slug_change_and_a_refusal() {
     );
 }
 
-fn with_draft_of_deploy_web() -> App {
+/// A session offered a draft of deploy-web (its document starts `#`).
+pub(super) fn with_draft_of_deploy_web() -> App {
     let mut app = loaded();
     press(&mut app, KeyCode::Enter);
     let draft = match press(&mut app, KeyCode::Char('#')).as_slice() {
@@ -149,7 +151,7 @@ fn x_in_the_drafts_dialog_asks_before_a_draft_is_thrown_away() {
     assert!(matches!(app.dialogs.front(), Some(Dialog::Drafts(_))));
     press(&mut app, KeyCode::Char('x'));
     assert_eq!(
-        names(&press(&mut app, KeyCode::Char('y'))),
+        names(&press_on_draft(&mut app, KeyCode::Char('y'))),
         ["remove-draft"]
     );
     assert!(app.dialogs.is_empty());
@@ -185,7 +187,7 @@ fn drafts_left_for_later_stay_on_disk_and_come_back_before_their_portal_is_edite
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('D'));
     assert!(matches!(app.dialogs.front(), Some(Dialog::Drafts(_))));
-    press(&mut app, KeyCode::Char('r'));
+    press_on_draft(&mut app, KeyCode::Char('r'));
     assert!(!app.has_pending_draft("deploy-web"));
     assert!(app.is_dirty("deploy-web"));
     assert!(app.selected_document().unwrap().starts_with('#'));
@@ -416,7 +418,7 @@ fn words_say_what_happens_and_warnings_are_not_hidden_by_routine_news() {
 
     // Comparing a draft with an unchanged portal is not called a change.
     let mut app = with_draft_of_deploy_web();
-    press(&mut app, KeyCode::Char('d'));
+    press_on_draft(&mut app, KeyCode::Char('d'));
     assert!(matches!(app.dialogs.front(), Some(Dialog::Conflict(c)) if !c.changed));
 
     // A fixed cause clears its message.

@@ -39,6 +39,7 @@ fn plan_of(files: &[PortalFile], lock: &Lock, remote: &[PortalRecord], allow_del
         lock,
         remote,
         allow_delete,
+        server: "Buildkite",
     })
 }
 
@@ -152,13 +153,32 @@ fn a_new_file_is_a_create_and_a_taken_slug_is_a_problem() {
     assert!(plan.problems.is_empty());
 
     new.slug = "a".into();
-    let clash = plan_of(&[new], &Lock::new("demo"), &remote, false);
+    let clash = plan_of(
+        std::slice::from_ref(&new),
+        &Lock::new("demo"),
+        &remote,
+        false,
+    );
     assert_eq!(clash.problems.len(), 1, "{clash:?}");
     assert!(
         clash.problems[0].contains("does not manage"),
         "{:?}",
         clash.problems
     );
+    // The server planned against is the one named.
+    assert!(
+        clash.problems[0].contains("is taken on Buildkite by"),
+        "{clash:?}"
+    );
+    let on_sandbox = super::plan(&PlanInput {
+        files: std::slice::from_ref(&new),
+        lock: &Lock::new("demo"),
+        remote: &remote,
+        allow_delete: false,
+        server: "127.0.0.1:8088",
+    });
+    let said = &on_sandbox.problems[0];
+    assert!(said.contains("is taken on 127.0.0.1:8088 by"), "{said}");
 }
 
 #[test]

@@ -1,0 +1,155 @@
+//! The drafts dialog acts on what is on disk now, not on the list it
+//! showed: a draft another bkportals took, rewrote or removed meanwhile is
+//! not restored from the old copy; comparing a draft restores nothing.
+
+use super::trust::with_draft_of_deploy_web;
+use super::*;
+use crate::drafts::OnDisk;
+
+fn drafts_in_front(app: &App) -> bool {
+    matches!(app.dialogs.front(), Some(Dialog::Drafts(_)))
+}
+
+#[test]
+fn r_on_a_draft_another_bkportals_took_meanwhile_restores_nothing_and_says_so() {
+    let mut app = with_draft_of_deploy_web();
+    app.update(Msg::Resize(100, 30));
+    let commands = press(&mut app, KeyCode::Char('r'));
+    assert_eq!(names(&commands), ["take-draft"], "looked at on disk first");
+    let screen = super::history::screen(&app);
+    assert!(
+        screen.contains("Looking at the draft of deploy-web on disk"),
+        "{screen}"
+    );
+    assert!(
+        press(&mut app, KeyCode::Char('x')).is_empty(),
+        "keys wait for the disk"
+    );
+    disk_says(&mut app, commands, OnDisk::Elsewhere(Some(4242)));
+    assert!(
+        !app.edits.contains_key("deploy-web"),
+        "the old copy is not restored"
+    );
+    assert!(drafts_in_front(&app), "{:?}", app.dialogs.front());
+    assert!(app.has_pending_draft("deploy-web"));
+    let screen = super::history::screen(&app);
+    assert!(
+        screen.contains("deploy-web  saved") && screen.contains("(taken by another bkportals)"),
+        "the listing says so:\n{screen}"
+    );
+    let shown = flowed(&screen);
+    assert!(
+        shown.contains(
+            "The draft of deploy-web was not restored: since this list was shown, another bkportals still running (process 4242) has taken it"
+        ),
+        "{shown}"
+    );
+    // A discard of it is refused the same way: nothing is removed.
+    press(&mut app, KeyCode::Char('x'));
+    let commands = press(&mut app, KeyCode::Char('y'));
+    let commands = disk_says(&mut app, commands, OnDisk::Elsewhere(None));
+    assert!(!names(&commands).contains(&"remove-draft"), "{commands:?}");
+    assert!(app.status.contains("was not discarded"), "{}", app.status);
+}
+
+#[test]
+fn r_on_a_draft_written_again_meanwhile_shows_it_as_it_is_now_and_restores_that_one() {
+    let mut app = with_draft_of_deploy_web();
+    app.update(Msg::Resize(100, 30));
+    let mut newer = app.pending_drafts[0].clone();
+    newer.document = format!("# newer\n{}", newer.document);
+    newer.saved_at = "2026-12-01T18:00:00Z".into();
+    let commands = press(&mut app, KeyCode::Char('r'));
+    disk_says(&mut app, commands, OnDisk::Changed(Box::new(newer.clone())));
+    assert!(!app.edits.contains_key("deploy-web"));
+    assert!(drafts_in_front(&app));
+    let screen = super::history::screen(&app);
+    assert!(
+        screen.contains("saved 2026-12-01T18:00:00Z"),
+        "listed as now:\n{screen}"
+    );
+    assert!(
+        flowed(&screen).contains("it was written again on disk since this list was shown"),
+        "{screen}"
+    );
+    press_on_draft(&mut app, KeyCode::Char('r'));
+    assert!(app.dialogs.is_empty());
+    assert!(
+        app.selected_document().unwrap().starts_with("# newer"),
+        "the version on disk now"
+    );
+}
+
+#[test]
+fn r_on_a_draft_gone_from_disk_meanwhile_restores_nothing_and_says_so() {
+    let mut app = with_draft_of_deploy_web();
+    let commands = press(&mut app, KeyCode::Char('r'));
+    let commands = disk_says(&mut app, commands, OnDisk::Gone);
+    assert!(commands.is_empty(), "{commands:?}");
+    assert!(!app.edits.contains_key("deploy-web"));
+    assert!(!app.has_pending_draft("deploy-web"), "no longer offered");
+    assert!(app.dialogs.is_empty(), "none left to offer");
+    assert!(
+        app.status
+            .contains("was not restored: it is no longer on disk"),
+        "{}",
+        app.status
+    );
+}
+
+#[test]
+fn esc_from_comparing_a_draft_goes_back_to_the_drafts_with_it_still_offered() {
+    let mut app = with_draft_of_deploy_web();
+    app.update(Msg::Resize(100, 30));
+    let commands = press_on_draft(&mut app, KeyCode::Char('d'));
+    assert!(
+        commands.is_empty(),
+        "nothing written by looking: {commands:?}"
+    );
+    assert!(matches!(app.dialogs.front(), Some(Dialog::Conflict(_))));
+    let screen = super::history::screen(&app);
+    assert!(
+        screen.contains("your draft beside Buildkite's version"),
+        "{screen}"
+    );
+    assert!(
+        flowed(&screen).contains("Esc back to the drafts (nothing restored)"),
+        "{screen}"
+    );
+    assert!(
+        !app.edits.contains_key("deploy-web"),
+        "not restored by looking"
+    );
+
+    let commands = press(&mut app, KeyCode::Esc);
+    assert_eq!(
+        names(&commands),
+        ["release-draft"],
+        "the draft stays on disk"
+    );
+    assert!(drafts_in_front(&app), "{:?}", app.dialogs.front());
+    assert!(app.has_pending_draft("deploy-web"), "still offered");
+    assert!(!app.edits.contains_key("deploy-web"));
+    let screen = super::history::screen(&app);
+    assert!(
+        screen.contains("unsaved edit(s) from an earlier session"),
+        "{screen}"
+    );
+    assert!(screen.contains("deploy-web"), "{screen}");
+    assert!(
+        flowed(&screen).contains("Nothing restored: the draft of deploy-web is still offered"),
+        "{screen}"
+    );
+    // Left for later, it is still on disk (nothing removes it).
+    let commands = press(&mut app, KeyCode::Esc);
+    assert!(commands.is_empty(), "{commands:?}");
+    assert!(app.has_pending_draft("deploy-web"));
+
+    // A choice in the comparison is what restores it.
+    press(&mut app, KeyCode::Char('D'));
+    press_on_draft(&mut app, KeyCode::Char('d'));
+    press(&mut app, KeyCode::Char('e'));
+    assert!(app.is_dirty("deploy-web"));
+    assert!(!app.has_pending_draft("deploy-web"));
+    assert!(app.selected_document().unwrap().starts_with('#'));
+}
