@@ -108,6 +108,37 @@ fn check_lints_files_and_exits_1_on_errors() {
     );
 }
 
+/// `check` lists a document's first syntax error only, as the app's editor
+/// does (and graphql-js): not the parser's cascade after it, nor validation
+/// errors of a document that does not parse.
+#[test]
+fn check_lists_only_the_first_syntax_error_of_a_document_that_does_not_parse() {
+    let home = Home::new();
+    std::fs::write(
+        home.path().join("braces.graphql"),
+        "{{query Me($unused: Int) {\n  viewer { user { nmae } }\n}\nquery Two { viewer }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        home.path().join("schema.graphql"),
+        "type Query { viewer: Viewer }\ntype Viewer { user: User }\ntype User { name: String }\n",
+    )
+    .unwrap();
+    let checked = home.command(
+        &[],
+        &["check", "--schema", "schema.graphql", "braces.graphql"],
+    );
+    assert_eq!(checked.status.code(), Some(1), "{}", stderr(&checked));
+    let lines = stdout(&checked);
+    let listed: Vec<&str> = lines.lines().filter(|l| l.starts_with("braces")).collect();
+    assert_eq!(
+        listed,
+        ["braces.graphql:1:1: error: this `{` is never closed"],
+        "{lines}"
+    );
+    assert!(stderr(&checked).contains("1 error"), "{}", stderr(&checked));
+}
+
 #[test]
 fn check_says_files_and_directories_in_one_shape_with_counts_that_add_up() {
     let home = Home::new();

@@ -299,3 +299,38 @@ fn the_find_border_separates_its_keys_and_its_news_goes_however_it_closes() {
     assert!(!shown.contains("find: "), "{shown}");
     assert!(!shown.contains("Found again"), "{shown}");
 }
+
+/// `{{` typed at the start of a document: one syntax error listed and
+/// counted, the first, as graphql-js reports it (it was a screenful of its
+/// cascade: 21 on the demo's recent-builds).
+#[test]
+fn braces_typed_at_a_documents_start_list_only_the_first_syntax_error() {
+    let mut app = loaded(120, 36);
+    press(&mut app, KeyCode::Enter); // the document, the cursor at its start
+    type_text(&mut app, "{{");
+    let edit = app.selected_edit().expect("an edit");
+    assert_eq!(edit.diagnostics.len(), 1, "{:?}", edit.diagnostics);
+    let screen = render(&app);
+    assert!(
+        screen.contains("✗ 1 syntax error ─"),
+        "the border counts one"
+    );
+    let listed: Vec<&str> = screen.lines().filter(|row| row.contains("│✗ ")).collect();
+    assert_eq!(listed.len(), 1, "one error row:\n{screen}");
+    assert!(
+        listed[0].contains("│✗ 1:1 this `{` is never closed"),
+        "{}",
+        listed[0]
+    );
+    assert!(!screen.contains("more)"), "no `(+N more)`:\n{screen}");
+    let buffer = buffer(&app);
+    let y = row_of(&buffer, "✗ 1:").expect("the error row");
+    let x = (0..buffer.area.width)
+        .find(|&x| buffer[(x, y)].symbol() == "✗")
+        .expect("its mark");
+    assert_eq!(
+        buffer[(x, y)].fg,
+        super::error_style().fg.unwrap_or_default()
+    );
+    insta::assert_snapshot!("first_syntax_error_only", screen);
+}

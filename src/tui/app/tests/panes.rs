@@ -184,17 +184,7 @@ fn a_search_on_many_lines_says_it_is_still_counting_until_the_idle_app_has_count
 /// never waits for a scan of the whole answer.
 #[test]
 fn a_search_found_only_far_down_is_gone_to_as_the_idle_app_counts() {
-    let mut app = loaded();
-    app.update(Msg::Resize(120, 40));
-    let entries: Vec<String> = (0..60_000)
-        .map(|i| match i {
-            59_000 => "\"step 59000: flaky\"".to_owned(),
-            i => format!("\"step {i} of deploy: tests passed\""),
-        })
-        .collect();
-    answered(&mut app, &format!("[{}]", entries.join(",")));
-    let view = &mut app.answers.get_mut("deploy-web").expect("an answer").view;
-    view.count_slice = std::time::Duration::ZERO; // a slice is one chunk
+    let mut app = answered_with_flaky_far_down();
     for (needle, found) in [("flaky", Some(59_001)), ("zebra", None)] {
         type_text(&mut app, &format!("/{needle}"));
         press(&mut app, KeyCode::Enter);
@@ -221,6 +211,23 @@ fn a_search_found_only_far_down_is_gone_to_as_the_idle_app_counts() {
             ),
         }
     }
+}
+
+/// A 60,000-entry answer (`passed` on every entry but line 59,001, which
+/// says `flaky`), counted a chunk a slice, in a 120x40 app.
+pub(super) fn answered_with_flaky_far_down() -> App {
+    let mut app = loaded();
+    app.update(Msg::Resize(120, 40));
+    let entries: Vec<String> = (0..60_000)
+        .map(|i| match i {
+            59_000 => "\"step 59000: flaky\"".to_owned(),
+            i => format!("\"step {i} of deploy: tests passed\""),
+        })
+        .collect();
+    answered(&mut app, &format!("[{}]", entries.join(",")));
+    let view = &mut app.answers.get_mut("deploy-web").expect("an answer").view;
+    view.count_slice = std::time::Duration::ZERO; // a slice is one chunk
+    app
 }
 
 #[test]

@@ -73,17 +73,7 @@ fn a_search_typed_into_a_fold_unfolds_it_and_esc_folds_it_again() {
 /// still open; one nowhere says "no match" on the edge, then on Enter.
 #[test]
 fn typing_a_search_in_a_large_answer_counts_a_slice_a_key_and_the_rest_when_idle() {
-    let mut app = loaded();
-    app.update(Msg::Resize(120, 40));
-    let entries: Vec<String> = (0..60_000)
-        .map(|i| match i {
-            59_000 => "\"step 59000: flaky\"".to_owned(),
-            i => format!("\"step {i} of deploy: tests passed\""),
-        })
-        .collect();
-    answered(&mut app, &format!("[{}]", entries.join(",")));
-    let answer = app.answers.get_mut("deploy-web").expect("an answer");
-    answer.view.count_slice = std::time::Duration::ZERO; // a slice is one chunk
+    let mut app = super::panes::answered_with_flaky_far_down();
     type_text(&mut app, "/flaky");
     assert!(!view(&app).matches.is_complete(), "one slice counted a key");
     assert_eq!(view(&app).cursor, 0, "not met yet: where it started");
