@@ -2,6 +2,7 @@
 
 pub mod body;
 pub mod curl;
+mod endpoint;
 pub mod error;
 pub mod graphql_api;
 pub mod http;
