@@ -25,6 +25,7 @@ use crate::graphql::schema::GraphqlSchema;
 use crate::secrets::TokenKind;
 
 mod arriving;
+mod authorizing;
 mod complexity;
 mod copying;
 mod creating;
