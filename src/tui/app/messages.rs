@@ -2,7 +2,7 @@
 //! onto rows of its own, and every message of the session stays in a log
 //! (F7) that shows each in full.
 
-use super::App;
+use super::{App, Cause};
 use crate::text::sanitize_line;
 use crate::tui::dialogs::Dialog;
 use crate::tui::keymap;
@@ -23,6 +23,41 @@ pub(super) struct StatusBefore {
 }
 
 impl App {
+    /// Says `text` in the status line.
+    pub(super) fn say(&mut self, text: impl Into<String>) {
+        self.status = text.into();
+        self.log_status();
+        self.status_cause = None;
+        self.status_sticky = false;
+    }
+
+    /// Says `text` until `cause` is resolved (see `resolved`).
+    pub(super) fn say_because(&mut self, cause: Cause, text: impl Into<String>) {
+        self.say(text);
+        self.status_cause = Some(cause);
+    }
+
+    /// A warning: routine news does not replace it before the next key.
+    pub(super) fn warn(&mut self, text: impl Into<String>) {
+        self.say(text);
+        self.status_sticky = true;
+    }
+
+    /// Routine news (a listing done, a schema fetched at start): said only
+    /// when no warning is waiting to be read.
+    pub(super) fn note(&mut self, text: impl Into<String>) {
+        if !self.status_sticky {
+            self.say(text);
+        }
+    }
+
+    /// The cause of the status line is gone: so is the message.
+    pub(super) fn resolved(&mut self, cause: Cause) {
+        if self.status_cause == Some(cause) {
+            self.say("");
+        }
+    }
+
     /// The server as messages name it: "Buildkite", or the sandbox's (or
     /// other server's) `host:port`.
     pub fn server_name(&self) -> String {

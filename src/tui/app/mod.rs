@@ -380,41 +380,6 @@ impl App {
         inner_height(self.areas().list)
     }
 
-    /// Says `text` in the status line.
-    fn say(&mut self, text: impl Into<String>) {
-        self.status = text.into();
-        self.log_status();
-        self.status_cause = None;
-        self.status_sticky = false;
-    }
-
-    /// Says `text` until `cause` is resolved (see `resolved`).
-    fn say_because(&mut self, cause: Cause, text: impl Into<String>) {
-        self.say(text);
-        self.status_cause = Some(cause);
-    }
-
-    /// A warning: routine news does not replace it before the next key.
-    fn warn(&mut self, text: impl Into<String>) {
-        self.say(text);
-        self.status_sticky = true;
-    }
-
-    /// Routine news (a listing done, a schema fetched at start): said only
-    /// when no warning is waiting to be read.
-    fn note(&mut self, text: impl Into<String>) {
-        if !self.status_sticky {
-            self.say(text);
-        }
-    }
-
-    /// The cause of the status line is gone: so is the message.
-    fn resolved(&mut self, cause: Cause) {
-        if self.status_cause == Some(cause) {
-            self.say("");
-        }
-    }
-
     pub fn update(&mut self, msg: Msg) -> Vec<Command> {
         let before = self.status_before();
         let mut commands = match msg {
