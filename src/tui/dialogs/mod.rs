@@ -20,6 +20,7 @@ pub mod conflict;
 pub mod drafts;
 pub mod explain;
 pub mod form;
+mod form_view;
 mod frame;
 pub mod history;
 pub mod prompts;
