@@ -1,0 +1,261 @@
+//! The draft writer: drafts of unsaved edits reach the disk half a second
+//! after typing pauses, in order with the writer's other work (a token
+//! dialog's mark, the variables' values, taking an offered draft); a
+//! portal another bkportals edits is refused, and watched until it is free.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use super::blocking;
+use crate::drafts::DraftStore;
+use crate::tui::message::Msg;
+
+/// What the draft writer is asked to do.
+pub(in crate::tui) enum DraftOp {
+    Write(Box<crate::drafts::Draft>),
+    Remove(String),
+    /// Looks at an offered draft as it is on disk now (`DraftStore::take`).
+    Take(Box<crate::drafts::Draft>, crate::tui::dialogs::DraftUse),
+    /// A draft taken only to look at: its portal is no longer claimed here.
+    Release(String),
+    /// Note (or clear) that a new token's dialog is open; written at once,
+    /// in order with the rest.
+    MarkTokenDialog(Option<String>),
+    /// The variables forms' values, written with the drafts.
+    FormValues(crate::tui::run::Remembered),
+    /// Write everything pending now, then answer.
+    Flush(tokio::sync::oneshot::Sender<()>),
+}
+
+/// Drafts by slug (`None`: remove it), and the forms' values, to write.
+#[derive(Default)]
+struct PendingDrafts {
+    drafts: HashMap<String, Option<Box<crate::drafts::Draft>>>,
+    form_values: Option<crate::tui::run::Remembered>,
+}
+
+impl PendingDrafts {
+    fn is_empty(&self) -> bool {
+        self.drafts.is_empty() && self.form_values.is_none()
+    }
+}
+
+/// Writes drafts once typing has paused for half a second (so within a
+/// second of it stopping), and everything pending when asked to flush.
+pub(in crate::tui) async fn draft_writer(
+    store: DraftStore,
+    org: String,
+    mut ops: mpsc::UnboundedReceiver<DraftOp>,
+    tx: mpsc::UnboundedSender<Msg>,
+) {
+    let mut pending = PendingDrafts::default();
+    // The portals this process has claimed: checked when their first draft
+    // comes, at once, so an instance editing the same portal is refused
+    // before either has typed much.
+    let mut claimed = std::collections::HashSet::new();
+    // Those refused: each has a thread asleep until the other instance lets
+    // go of it (no looking again and again: an idle app does no work), to
+    // tell the app then.
+    let mut refused = std::collections::HashSet::new();
+    let (freed_tx, mut freed) = mpsc::unbounded_channel();
+    loop {
+        let next = async {
+            tokio::select! {
+                op = ops.recv() => Some(op),
+                Some(slug) = freed.recv() => {
+                    recheck_refused(&store, &org, &mut refused, slug, &freed_tx, &tx).await;
+                    None
+                }
+            }
+        };
+        let op = if pending.is_empty() {
+            next.await
+        } else {
+            match tokio::time::timeout(Duration::from_millis(500), next).await {
+                Ok(op) => op,
+                Err(_) => {
+                    write_drafts(&store, &org, std::mem::take(&mut pending), &tx).await;
+                    continue;
+                }
+            }
+        };
+        let Some(op) = op else { continue };
+        match op {
+            Some(DraftOp::Write(draft)) if refused.contains(&draft.slug) => {}
+            Some(DraftOp::Write(draft)) => {
+                if claimed.contains(&draft.slug) || claim(&store, &org, &draft.slug, &tx).await {
+                    claimed.insert(draft.slug.clone());
+                    pending.drafts.insert(draft.slug.clone(), Some(draft));
+                } else {
+                    watch_claim(&store, &org, &draft.slug, &freed_tx);
+                    refused.insert(draft.slug.clone());
+                }
+            }
+            Some(DraftOp::Remove(slug)) => {
+                claimed.remove(&slug);
+                pending.drafts.insert(slug, None);
+            }
+            Some(DraftOp::Take(shown, purpose)) => {
+                let (store2, draft) = (store.clone(), shown.clone());
+                let now = blocking(move || store2.take(&draft))
+                    .await
+                    .unwrap_or_else(|e| {
+                        crate::drafts::OnDisk::Unreadable(format!(
+                            "its draft could not be read ({e})"
+                        ))
+                    });
+                if now == crate::drafts::OnDisk::Unchanged {
+                    claimed.insert(shown.slug.clone());
+                }
+                let _ = tx.send(Msg::DraftTaken {
+                    shown,
+                    purpose,
+                    now,
+                });
+            }
+            Some(DraftOp::Release(slug)) if !pending.drafts.contains_key(&slug) => {
+                claimed.remove(&slug);
+                let (store, org) = (store.clone(), org.clone());
+                let _ = blocking(move || store.release_claim(&org, &slug)).await;
+            }
+            Some(DraftOp::Release(_)) => {}
+            Some(DraftOp::FormValues(values)) => pending.form_values = Some(values),
+            Some(DraftOp::MarkTokenDialog(slug)) => {
+                let (store, org) = (store.clone(), org.clone());
+                let _ = blocking(move || store.mark_token_dialog(&org, slug.as_deref())).await;
+            }
+            Some(DraftOp::Flush(done)) => {
+                write_drafts(&store, &org, std::mem::take(&mut pending), &tx).await;
+                let _ = done.send(());
+            }
+            None => {
+                write_drafts(&store, &org, pending, &tx).await;
+                // What is left now is this session's leftovers: the next
+                // bkportals offers them.
+                let _ = blocking(move || store.release()).await;
+                return;
+            }
+        }
+    }
+}
+
+/// Whether this process may write the draft of `slug`; when another
+/// bkportals edits it, the app is told (and nothing is written).
+async fn claim(store: &DraftStore, org: &str, slug: &str, tx: &mpsc::UnboundedSender<Msg>) -> bool {
+    let (store, org, key) = (store.clone(), org.to_owned(), slug.to_owned());
+    match blocking(move || store.claim(&org, &key)).await {
+        Ok(Ok(crate::drafts::Claim::Elsewhere(pid))) => {
+            let slug = slug.to_owned();
+            let _ = tx.send(Msg::DraftEditedElsewhere { slug, pid });
+            false
+        }
+        // Written as before: a failure to write is said when it is written.
+        _ => true,
+    }
+}
+
+/// A thread asleep until no other instance edits `slug`, which then sends
+/// `slug` on `freed`. (Not the blocking pool: the runtime's shutdown would
+/// wait for it.) Should the wait fail, it looks again two seconds later.
+fn watch_claim(store: &DraftStore, org: &str, slug: &str, freed: &mpsc::UnboundedSender<String>) {
+    let (store, org, slug, freed) = (
+        store.clone(),
+        org.to_owned(),
+        slug.to_owned(),
+        freed.clone(),
+    );
+    let watcher = std::thread::Builder::new().name("draft-claim".into());
+    // Without a thread to be had the portal stays refused, as is safe.
+    let _ = watcher.spawn(move || {
+        if store.wait_until_not_edited_elsewhere(&org, &slug).is_err() {
+            std::thread::sleep(Duration::from_secs(2));
+        }
+        let _ = freed.send(slug);
+    });
+}
+
+/// `slug`'s other instance let go of it: the app is told
+/// (`Msg::DraftFreed`) whether that one left its draft on disk, unless a
+/// third instance took the portal meanwhile (then the wait goes on).
+async fn recheck_refused(
+    store: &DraftStore,
+    org: &str,
+    refused: &mut std::collections::HashSet<String>,
+    slug: String,
+    freed: &mpsc::UnboundedSender<String>,
+    tx: &mpsc::UnboundedSender<Msg>,
+) {
+    if !refused.contains(&slug) {
+        return;
+    }
+    let (drafts, organization, key) = (store.clone(), org.to_owned(), slug.clone());
+    let outcome = blocking(move || {
+        let free = !drafts.edited_elsewhere(&organization, &key);
+        free.then(|| drafts.has_draft(&organization, &key))
+    })
+    .await;
+    match outcome {
+        Ok(Some(left_draft)) => {
+            refused.remove(&slug);
+            let _ = tx.send(Msg::DraftFreed { slug, left_draft });
+        }
+        _ => watch_claim(store, org, &slug, freed),
+    }
+}
+
+async fn write_drafts(
+    store: &DraftStore,
+    org: &str,
+    pending: PendingDrafts,
+    tx: &mpsc::UnboundedSender<Msg>,
+) {
+    if pending.is_empty() {
+        return;
+    }
+    let (store, org) = (store.clone(), org.to_owned());
+    let outcome = blocking(move || {
+        let (mut failures, mut refusals) = (Vec::new(), Vec::new());
+        if let Some(values) = pending.form_values {
+            let json = crate::tui::remembered::to_json(&values);
+            if let Err(e) = store.save_form_values(&org, &json) {
+                failures.push(format!("Could not keep the variables' values on disk: {e}"));
+            }
+        }
+        for (slug, draft) in pending.drafts {
+            let result = match draft {
+                Some(mut draft) => {
+                    draft.saved_at =
+                        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                    store.save(&draft)
+                }
+                None => store.remove(&org, &slug),
+            };
+            match result {
+                Ok(()) => {}
+                Err(e) => match crate::drafts::EditedElsewhere::in_error(&e) {
+                    Some(refused) => refusals.push((slug, refused.0)),
+                    None => {
+                        failures.push(format!("Could not keep the draft of {slug} on disk: {e}"))
+                    }
+                },
+            }
+        }
+        (failures, refusals)
+    })
+    .await
+    .unwrap_or_else(|e| {
+        (
+            vec![format!("Could not keep the drafts on disk: {e}")],
+            Vec::new(),
+        )
+    });
+    let (failures, refusals) = outcome;
+    for failure in failures {
+        let _ = tx.send(Msg::Status(failure));
+    }
+    for (slug, pid) in refusals {
+        let _ = tx.send(Msg::DraftEditedElsewhere { slug, pid });
+    }
+}
