@@ -39,6 +39,7 @@ pub mod list;
 mod messages;
 mod offered;
 mod persist;
+mod rate_wait;
 mod risk;
 mod running;
 mod saving;
@@ -106,6 +107,8 @@ pub enum Cause {
     Find,
     /// What the response's search said: gone once a search finds.
     Search,
+    /// A call waits out a rate limit (`rate_wait`).
+    RateLimit,
 }
 
 #[derive(Debug)]
@@ -190,6 +193,7 @@ pub struct App {
     pub exit_code: u8,
     /// Spinner frame, advanced only while something is in flight.
     pub spinner: usize,
+    rate_wait: Option<rate_wait::RateWait>,
     pub screen: Rect,
 }
 
@@ -238,6 +242,7 @@ impl App {
             quit: false,
             exit_code: 0,
             spinner: 0,
+            rate_wait: None,
             screen: Rect::new(0, 0, 80, 24),
         }
     }
@@ -280,6 +285,7 @@ impl App {
 
     pub fn busy(&self) -> bool {
         self.loading == Loading::InFlight
+            || self.rate_waiting()
             || self.running.is_some()
             || self.authorizing
             || self.dialogs.any(|d| matches!(d, Dialog::SignIn(_)))
@@ -398,6 +404,7 @@ impl App {
             }
             Msg::Tick => {
                 self.spinner = self.spinner.wrapping_add(1);
+                self.count_down_rate_wait(std::time::Instant::now());
                 Vec::new()
             }
             Msg::Idle => {
@@ -494,6 +501,10 @@ impl App {
             }
             Msg::Status(text) => {
                 self.say(text);
+                Vec::new()
+            }
+            Msg::Notice(notice) => {
+                self.on_notice(notice, std::time::Instant::now());
                 Vec::new()
             }
             Msg::DraftEditedElsewhere { slug, pid } => {
