@@ -442,8 +442,18 @@ impl App {
                 Vec::new()
             }
             Msg::LoadFailed(message) => {
-                self.list.stale = false;
-                self.say_because(Cause::Load, format!("Could not load portals: {message}"));
+                self.list.listing_failed();
+                let text = if self.list.portals.is_empty() {
+                    format!("Could not load portals: {message}")
+                } else {
+                    let which = if self.list.from_cache {
+                        "the last session's"
+                    } else {
+                        "as it was"
+                    };
+                    format!("Could not refresh the portals: {message}; the list shown is {which} (r tries again)")
+                };
+                self.say_because(Cause::Load, text);
                 self.loading = Loading::Failed(message);
                 Vec::new()
             }
@@ -602,7 +612,8 @@ impl App {
     }
 
     fn on_listed(&mut self) -> Vec<Command> {
-        self.list.loaded();
+        let height = self.list_height();
+        self.list.loaded(height);
         self.loading = Loading::Idle;
         self.resolved(Cause::Load);
         if !self.drafts_offered && !self.pending_drafts.is_empty() {
@@ -619,7 +630,7 @@ impl App {
         self.list.reselect = self.selected_slug().or(self.list.reselect.take());
         // Edits without changes would hide the server's fresh version.
         self.edits.retain(|_, edit| edit.is_dirty() || edit.saving);
-        // The list stays until the first fresh page replaces it: a reload that
+        // The list stays until the fresh listing has ended: a reload that
         // fails (offline, server down) leaves what was there.
         self.list.stale = true;
         self.loading = Loading::InFlight;

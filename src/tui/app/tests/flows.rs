@@ -54,6 +54,7 @@ fn reload_keeps_the_selected_portal() {
         None,
         BUILDS,
     )]));
+    app.update(Msg::PortalsLoaded);
     assert_eq!(app.selected_portal().unwrap().slug, "recent-builds");
 }
 
