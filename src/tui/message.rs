@@ -81,6 +81,9 @@ pub enum Msg {
         seconds_left: i64,
         opened_browser: bool,
     },
+    /// A poll of the sign-in flow had an unreadable answer (why), or read
+    /// well again (`None`); the flow goes on either way.
+    SignInUnreadable(Option<String>),
     SignInProgress {
         seconds_left: i64,
     },

@@ -478,7 +478,9 @@ impl App {
                 Vec::new()
             }
             Msg::RunFailed { slug, error } => self.on_run_failed(slug, error),
-            msg @ (Msg::SignInStarted { .. } | Msg::SignInProgress { .. }) => {
+            msg @ (Msg::SignInStarted { .. }
+            | Msg::SignInProgress { .. }
+            | Msg::SignInUnreadable(_)) => {
                 self.on_sign_in_progress(msg);
                 Vec::new()
             }
@@ -607,6 +609,7 @@ impl App {
                 sign_in.opened_browser = opened_browser;
             }
             Msg::SignInProgress { seconds_left } => sign_in.seconds_left = Some(seconds_left),
+            Msg::SignInUnreadable(why) => sign_in.unreadable = why,
             _ => {}
         }
     }
