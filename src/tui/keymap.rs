@@ -233,7 +233,7 @@ const LIST: &[Binding] = &[
         &[char('/')],
         "/",
         Action::Filter,
-        "filter by name, slug, description",
+        "filter by name, slug, description (Ctrl-u clears; Esc closes, / offers it again)",
     ),
     bind(
         &[plain(KeyCode::Enter), plain(KeyCode::Right)],
