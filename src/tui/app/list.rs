@@ -10,6 +10,8 @@ pub struct PortalList {
     pub filter: String,
     /// Typing goes to the filter.
     pub filtering: bool,
+    /// The filter Esc (or Ctrl-c) closed: the next `/` offers it again.
+    pub last_filter: String,
     /// Indexes into `portals` that match the filter, best first.
     pub visible: Vec<usize>,
     /// Position in `visible`.

@@ -453,9 +453,27 @@ fn a_jq_filter_shows_its_result_in_the_pane_and_an_empty_one_the_answer() {
     type_text(&mut app, " | nope(");
     press(&mut app, KeyCode::Enter);
     assert!(app.status.starts_with("Not filtered:"), "{}", app.status);
+    assert!(
+        app.status.contains(
+            r#"the view is still filtered with `.data.builds[] | select(.state == "FAILED")`"#
+        ),
+        "{}",
+        app.status
+    );
     let view = &app.selected_answer().expect("an answer").view;
     assert_eq!(view.body.line_count(), 4, "the last result stays");
     press(&mut app, KeyCode::Char('|'));
+    let offered = app
+        .selected_answer()
+        .expect("an answer")
+        .view
+        .filtering
+        .as_ref();
+    assert_eq!(
+        offered.map(|input| input.value()),
+        Some(r#".data.builds[] | select(.state == "FAILED") | nope("#),
+        "the filter that did not parse, to fix"
+    );
     ctrl(&mut app, 'u');
     press(&mut app, KeyCode::Enter);
     let view = &app.selected_answer().expect("an answer").view;
@@ -635,4 +653,29 @@ fn what_a_search_said_goes_once_a_search_finds() {
         "{}",
         app.status
     );
+}
+
+#[test]
+fn the_list_filter_closed_with_esc_or_ctrl_c_comes_back_with_its_text_and_ctrl_u_clears_it() {
+    let mut app = loaded();
+    for close in [KeyCode::Esc, KeyCode::Char('c')] {
+        press(&mut app, KeyCode::Char('/'));
+        type_text(&mut app, "deploy");
+        assert_eq!(app.list.visible.len(), 1, "filtered");
+        if close == KeyCode::Esc {
+            press(&mut app, close);
+        } else {
+            ctrl(&mut app, 'c');
+        }
+        assert!(!app.quit, "Ctrl-c closes the filter, not the app");
+        assert!(app.list.filter.is_empty(), "closed, the whole list");
+        assert_eq!(app.list.visible.len(), app.list.portals.len());
+        press(&mut app, KeyCode::Char('/'));
+        assert_eq!(app.list.filter, "deploy", "offered again");
+        assert_eq!(app.list.visible.len(), 1);
+        ctrl(&mut app, 'u');
+        assert!(app.list.filter.is_empty(), "Ctrl-u clears it");
+        assert_eq!(app.list.visible.len(), app.list.portals.len());
+        press(&mut app, KeyCode::Esc);
+    }
 }
