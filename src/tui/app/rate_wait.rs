@@ -14,6 +14,9 @@ pub struct RateWait {
     /// When it ends on the wall clock, as the status line says it.
     ends_at: String,
     server: String,
+    /// Calls waiting (a listing and a run may wait at once): the countdown
+    /// ends with the last of them.
+    calls: usize,
 }
 
 impl App {
@@ -21,17 +24,36 @@ impl App {
     pub(super) fn on_notice(&mut self, notice: Notice, now: Instant) {
         match notice {
             Notice::RateLimited { wait, server } => {
-                let ends =
-                    chrono::Local::now() + chrono::Duration::from_std(wait).unwrap_or_default();
-                self.rate_wait = Some(RateWait {
-                    until: now + wait,
-                    ends_at: ends.format("%H:%M:%S").to_string(),
-                    server: crate::buildkite::http::server_said(server.as_deref()),
-                });
+                let calls = self.rate_wait.as_ref().map_or(0, |w| w.calls) + 1;
+                let later = self
+                    .rate_wait
+                    .as_ref()
+                    .is_some_and(|w| w.until > now + wait);
+                if later {
+                    // The call waiting longest sets when the countdown ends.
+                    if let Some(waiting) = &mut self.rate_wait {
+                        waiting.calls = calls;
+                    }
+                } else {
+                    let ends =
+                        chrono::Local::now() + chrono::Duration::from_std(wait).unwrap_or_default();
+                    self.rate_wait = Some(RateWait {
+                        until: now + wait,
+                        ends_at: ends.format("%H:%M:%S").to_string(),
+                        server: crate::buildkite::http::server_said(server.as_deref()),
+                        calls,
+                    });
+                }
                 let text = self.rate_wait_text(now);
                 self.say_because(Cause::RateLimit, text);
             }
             Notice::RateLimitOver { .. } => {
+                if let Some(waiting) = &mut self.rate_wait {
+                    waiting.calls = waiting.calls.saturating_sub(1);
+                    if waiting.calls > 0 {
+                        return;
+                    }
+                }
                 self.rate_wait = None;
                 if self.status_cause == Some(Cause::RateLimit) {
                     self.say(format!("{notice}…"));

@@ -76,3 +76,25 @@ fn news_said_during_a_wait_is_not_overwritten_by_the_countdown() {
         "the end of the wait does not replace it"
     );
 }
+
+#[test]
+fn two_calls_waiting_at_once_count_down_until_the_last_is_over() {
+    let mut app = loaded();
+    let start = Instant::now();
+    for wait in [20, 50] {
+        app.on_notice(
+            Notice::RateLimited {
+                wait: Duration::from_secs(wait),
+                server: None,
+            },
+            start,
+        );
+    }
+    app.update(Msg::Notice(Notice::RateLimitOver { server: None }));
+    assert!(app.busy(), "one call still waits");
+    app.count_down_rate_wait(start + Duration::from_secs(30));
+    assert!(app.status.contains("(in 20 s)"), "{}", app.status);
+    app.update(Msg::Notice(Notice::RateLimitOver { server: None }));
+    assert!(app.status.contains("is over"), "{}", app.status);
+    assert!(!app.busy());
+}
