@@ -157,9 +157,7 @@ fn history_counts_one_run_and_several_runs_in_good_english() {
 #[test]
 fn allowed_ips_that_are_not_cidr_blocks_are_refused_before_anything_is_sent() {
     let home = Home::new();
-    let query = home.path().join("q.graphql");
-    std::fs::write(&query, "query Q { viewer { user { name } } }").unwrap();
-    let query = query.to_str().unwrap();
+    let query = &home.query_file("query Q { viewer { user { name } } }");
     let how = "; give space-separated blocks, each an address, `/` and a prefix length of at most 32 for IPv4 or 128 for IPv6 (a bare address is one address)";
 
     let created = home.command(
@@ -223,9 +221,7 @@ fn allowed_ips_that_are_not_cidr_blocks_are_refused_before_anything_is_sent() {
 #[test]
 fn a_slug_buildkite_would_refuse_is_refused_before_anything_is_sent() {
     let home = Home::new();
-    let query = home.path().join("q.graphql");
-    std::fs::write(&query, "query Q { viewer { user { name } } }").unwrap();
-    let query = query.to_str().unwrap();
+    let query = &home.query_file("query Q { viewer { user { name } } }");
     let created = home.command(
         &[],
         &[

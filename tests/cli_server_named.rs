@@ -12,11 +12,7 @@ use home::{error_line, stderr, Home};
 fn a_refused_create_names_the_sandbox_that_refused_it() {
     let home = Home::new();
     let sandbox = SandboxProcess::start(&home.path().join("state.json"));
-    std::fs::write(
-        home.path().join("q.graphql"),
-        "query Me { viewer { user { name } } }",
-    )
-    .unwrap();
+    let query = &home.query_file("query Me { viewer { user { name } } }");
     // `who-am-i` is taken: the slug made from this name is refused (422).
     let create = home.command(
         &sandbox.exports,
@@ -25,7 +21,7 @@ fn a_refused_create_names_the_sandbox_that_refused_it() {
             "--name",
             "Who am I",
             "--query-file",
-            "q.graphql",
+            query,
             "--no-validate",
         ],
     );
@@ -44,11 +40,7 @@ fn a_refused_create_names_the_sandbox_that_refused_it() {
 fn a_created_portals_token_is_said_to_be_shown_once_by_the_sandbox() {
     let home = Home::new();
     let sandbox = SandboxProcess::start(&home.path().join("state.json"));
-    std::fs::write(
-        home.path().join("q.graphql"),
-        "query Me { viewer { user { name } } }",
-    )
-    .unwrap();
+    let query = &home.query_file("query Me { viewer { user { name } } }");
     let create = home.command(
         &sandbox.exports,
         &[
@@ -56,7 +48,7 @@ fn a_created_portals_token_is_said_to_be_shown_once_by_the_sandbox() {
             "--name",
             "Fresh",
             "--query-file",
-            "q.graphql",
+            query,
             "--no-validate",
         ],
     );

@@ -31,6 +31,13 @@ impl Home {
         self.path().join("config/bkportals/config.toml")
     }
 
+    /// A query file in this home holding `document`: its path.
+    pub fn query_file(&self, document: &str) -> String {
+        let path = self.path().join("q.graphql");
+        std::fs::write(&path, document).unwrap();
+        path.to_str().unwrap().to_owned()
+    }
+
     /// The whole environment of a command in this home: PATH, HOME and the
     /// XDG config, data, cache and state dirs inside it, the file token store.
     pub fn environment(&self) -> Vec<(&'static str, OsString)> {
