@@ -3,7 +3,7 @@
 //! dir), said to be refreshing, and replaced by the fresh list once its
 //! listing has ended (however long its pages wait on a rate limit).
 
-use super::App;
+use super::{App, Cause, Loading};
 use crate::api_token::{SignInError, SignedIn};
 use crate::buildkite::Portal;
 use crate::text::sanitize_line;
@@ -205,5 +205,34 @@ impl App {
     /// The fresh list, for the next launch.
     pub(super) fn cache_list(&self) -> Vec<Command> {
         vec![Command::CacheList(self.list.portals.clone())]
+    }
+
+    /// The listing ended: the drafts of earlier sessions are offered once,
+    /// and the list is kept for the next launch.
+    pub(super) fn on_listed(&mut self) -> Vec<Command> {
+        let height = self.list_height();
+        self.list.loaded(height);
+        self.loading = Loading::Idle;
+        self.resolved(Cause::Load);
+        if !self.drafts_offered && !self.pending_drafts.is_empty() {
+            self.drafts_offered = true;
+            self.review_drafts(None);
+        }
+        let count = self.list.portals.len();
+        let noun = if count == 1 { "portal" } else { "portals" };
+        self.note(format!("{count} {noun} in {}", self.org));
+        self.cache_list()
+    }
+
+    pub(super) fn reload(&mut self) -> Vec<Command> {
+        self.list.reselect = self.selected_slug().or(self.list.reselect.take());
+        // Edits without changes would hide the server's fresh version.
+        self.edits.retain(|_, edit| edit.is_dirty() || edit.saving);
+        // The list stays until the fresh listing has ended: a reload that
+        // fails (offline, server down) leaves what was there.
+        self.list.stale = true;
+        self.loading = Loading::InFlight;
+        self.note("Loading portals…");
+        vec![Command::LoadPortals]
     }
 }

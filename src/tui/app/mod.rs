@@ -614,33 +614,6 @@ impl App {
         }
     }
 
-    fn on_listed(&mut self) -> Vec<Command> {
-        let height = self.list_height();
-        self.list.loaded(height);
-        self.loading = Loading::Idle;
-        self.resolved(Cause::Load);
-        if !self.drafts_offered && !self.pending_drafts.is_empty() {
-            self.drafts_offered = true;
-            self.review_drafts(None);
-        }
-        let count = self.list.portals.len();
-        let noun = if count == 1 { "portal" } else { "portals" };
-        self.note(format!("{count} {noun} in {}", self.org));
-        self.cache_list()
-    }
-
-    fn reload(&mut self) -> Vec<Command> {
-        self.list.reselect = self.selected_slug().or(self.list.reselect.take());
-        // Edits without changes would hide the server's fresh version.
-        self.edits.retain(|_, edit| edit.is_dirty() || edit.saving);
-        // The list stays until the fresh listing has ended: a reload that
-        // fails (offline, server down) leaves what was there.
-        self.list.stale = true;
-        self.loading = Loading::InFlight;
-        self.note("Loading portals…");
-        vec![Command::LoadPortals]
-    }
-
     /// The edit of `slug`, started from the portal when there is none yet.
     /// None while a draft of an earlier session waits for a decision on it:
     /// an edit now would overwrite that draft on disk.

@@ -159,6 +159,7 @@ fn the_launchs_first_frame_has_no_complexity_and_the_next_one_has_it() {
     let mut listed = portal("deep", "Deep", false);
     listed.query = nested("Deep", 500);
     app.update(Msg::PortalsPage(vec![listed]));
+    app.update(Msg::PortalsLoaded);
     app.names_first.set(true);
     let first = render(&app);
     assert!(first.contains("Deep"), "{first}");
