@@ -225,3 +225,42 @@ fn comparing_a_draft_then_esc_leaves_it_offered_and_untouched_on_disk() {
     next.wait_for("unsaved edit(s) from an earlier session");
     next.quit();
 }
+
+/// The first ends (quitting, its edit kept as a draft) while the second,
+/// started after it, marks that portal `E`: the second is told, offers the
+/// draft it left (no longer `E`), and once restored here writes it on.
+#[test]
+fn a_portal_held_elsewhere_at_launch_is_offered_once_that_bkportals_quits() {
+    let home = tempfile::tempdir().unwrap();
+    let mut first = App::launch_in(home.path(), &["--demo"], &[]);
+    first.wait_for("4 portals in demo");
+    first.type_into_who_am_i(" first: name");
+    let draft = draft_written_in(home.path());
+    draft_holds(&draft, "first: name");
+
+    let mut second = App::launch_in(home.path(), &["--demo"], &[]);
+    second.wait_for("who-am-i is being edited in another bkportals");
+    second.wait_for("Portals · demo (4)");
+
+    first.send(pty::ESC);
+    first.send("q");
+    first.wait_for("Quit?");
+    first.send("y");
+    first.wait_for_exit();
+
+    let screen = second.wait_for("has ended and left its draft");
+    assert!(
+        screen.contains("unsaved edit(s) from an earlier session"),
+        "the drafts dialog offers it:\n{screen}"
+    );
+    second.send("r");
+    second.wait_for("Restored the draft of who-am-i");
+    second.type_text("#second ");
+    let written = draft_holds(&draft, "#second ");
+    let written = String::from_utf8_lossy(&written).into_owned();
+    assert!(written.contains("first: name"), "nothing lost: {written}");
+    second.send(pty::CTRL_C);
+    second.wait_for("Quit?");
+    second.send("y");
+    second.wait_for_exit();
+}

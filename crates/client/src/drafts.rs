@@ -103,11 +103,6 @@ impl DraftStore {
         claim::wait_free(&self.claim_path(org, slug))
     }
 
-    /// Whether a draft of `slug` is on disk.
-    pub fn has_draft(&self, org: &str, slug: &str) -> bool {
-        self.path(org, slug).exists()
-    }
-
     /// Writes `draft`, owned by this process until `release`. (Without the
     /// owner's lock it is written unowned: another bkportals would offer it
     /// as abandoned, as all drafts were before owners were recorded.) When
@@ -201,6 +196,23 @@ impl DraftStore {
             drafts,
             problems,
             elsewhere,
+        }
+    }
+
+    /// The draft of `slug` on disk, as `load_all` would offer it: `None`
+    /// when there is none (or another running bkportals owns it); an
+    /// unreadable one is set aside, and the error says so.
+    pub fn load_one(&self, org: &str, slug: &str) -> Option<Result<Draft, String>> {
+        let path = self.path(org, slug);
+        if !path.exists() {
+            return None;
+        }
+        match read_draft(&path) {
+            Ok(Found {
+                owner: Some(pid), ..
+            }) if owner::live_elsewhere(&self.dir, pid) => None,
+            Ok(found) => Some(Ok(found.draft)),
+            Err(why) => Some(Err(set_aside(&path, &why))),
         }
     }
 
