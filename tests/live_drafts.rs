@@ -264,3 +264,47 @@ fn a_portal_held_elsewhere_at_launch_is_offered_once_that_bkportals_quits() {
     second.send("y");
     second.wait_for_exit();
 }
+
+/// A new portal the first is writing when the second starts: the second's
+/// creation form says at once that what is typed there is not kept on disk,
+/// and its quit question says so again.
+#[test]
+fn a_new_portal_form_opened_while_another_bkportals_writes_one_warns_at_once() {
+    let home = tempfile::tempdir().unwrap();
+    let mut first = App::launch_in(home.path(), &["--demo"], &[]);
+    first.wait_for("4 portals in demo");
+    first.send("n");
+    first.type_text("firstportal");
+    let draft = home
+        .path()
+        .join("data/bkportals/sandbox/drafts/demo/new_portal.json");
+    let written = draft_holds(&draft, "firstportal");
+
+    let mut second = App::launch_in(home.path(), &["--demo"], &[]);
+    second.wait_for("the draft of new portal is being edited in another bkportals");
+    second.wait_for("Portals · demo (4)");
+    second.send("n");
+    let screen = second.wait_for("A new portal is being written in another bkportals too");
+    assert!(screen.contains("this edit is not kept on disk"), "{screen}");
+    second.type_text("secondportal");
+    let screen = second.wait_for("secondportal");
+    assert!(
+        screen.contains("this edit is not kept on disk"),
+        "still said:\n{screen}"
+    );
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        std::fs::read(&draft).unwrap(),
+        written,
+        "nothing overwritten"
+    );
+    second.send(pty::ESC); // paused, still unsaved
+    second.send(pty::CTRL_C);
+    let screen = second.wait_for("Quitting loses this edit");
+    assert!(screen.contains("Not on disk: the new portal"), "{screen}");
+    second.send("y");
+    second.wait_for_exit();
+    assert_eq!(std::fs::read(&draft).unwrap(), written);
+    first.child.kill().unwrap();
+    first.wait_for_exit();
+}

@@ -238,6 +238,26 @@ fn a_warning_said_while_the_creation_form_is_open_is_on_screen_beside_the_form()
 }
 
 #[test]
+fn a_creation_form_opened_while_another_bkportals_writes_a_new_portal_says_so_at_once() {
+    let mut app = loaded();
+    app.update(Msg::Resize(80, 24));
+    // Found claimed at launch: no draft of it is ever refused here.
+    app.leave_drafts_elsewhere(vec![NEW_PORTAL_DRAFT.into()]);
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Nightl");
+    let commands = press(&mut app, KeyCode::Char('y'));
+    assert!(!names(&commands).contains(&"write-draft"), "{commands:?}");
+    assert!(matches!(app.dialogs.front(), Some(Dialog::Form(_))));
+    let shown = flowed(&super::history::screen(&app));
+    assert!(
+        shown.contains(
+            "A new portal is being written in another bkportals too: this edit is not kept on disk"
+        ),
+        "{shown}"
+    );
+}
+
+#[test]
 fn a_portal_held_elsewhere_at_launch_is_edited_here_once_that_one_ends_without_a_draft() {
     let mut app = loaded();
     let slug = app.selected_portal().unwrap().slug.clone();
