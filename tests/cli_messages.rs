@@ -219,3 +219,43 @@ fn allowed_ips_that_are_not_cidr_blocks_are_refused_before_anything_is_sent() {
     );
     assert_ok(&fine);
 }
+
+#[test]
+fn a_slug_buildkite_would_refuse_is_refused_before_anything_is_sent() {
+    let home = Home::new();
+    let query = home.path().join("q.graphql");
+    std::fs::write(&query, "query Q { viewer { user { name } } }").unwrap();
+    let query = query.to_str().unwrap();
+    let created = home.command(
+        &[],
+        &[
+            "--demo",
+            "create",
+            "--name",
+            "X y",
+            "--slug",
+            "Bad Slug!",
+            "--query-file",
+            query,
+        ],
+    );
+    assert_eq!(created.status.code(), Some(2), "{}", stderr(&created));
+    assert_eq!(
+        error_line(&created),
+        Some(
+            "--slug: `B` is not allowed in a slug: use lowercase letters, digits and dashes (e.g. `bad-slug`)"
+                .into()
+        )
+    );
+    assert!(
+        !stderr(&created).contains("rejected"),
+        "{}",
+        stderr(&created)
+    );
+    let updated = home.command(&[], &["--demo", "update", "who-am-i", "--new-slug", "web-"]);
+    assert_eq!(updated.status.code(), Some(2), "{}", stderr(&updated));
+    assert_eq!(
+        error_line(&updated),
+        Some("--new-slug: a slug cannot start or end with a dash".into())
+    );
+}

@@ -87,15 +87,18 @@ async fn a_429_burst_is_waited_out_and_the_wait_is_announced() {
     }));
     assert_eq!(client.list().await.unwrap().len(), 4);
     let told = told.lock().unwrap().clone();
+    let server =
+        bkportals::api_token::other_server(&url::Url::parse(&sandbox.rest_endpoint()).unwrap());
     assert_eq!(
         told,
-        [Notice::RateLimited {
-            wait: std::time::Duration::from_secs(1),
-            server: bkportals::api_token::other_server(
-                &url::Url::parse(&sandbox.rest_endpoint()).unwrap()
-            ),
-        }],
-        "one wait, for the RateLimit-Reset the sandbox sent"
+        [
+            Notice::RateLimited {
+                wait: std::time::Duration::from_secs(1),
+                server: server.clone(),
+            },
+            Notice::RateLimitOver { server }
+        ],
+        "one wait, for the RateLimit-Reset the sandbox sent, and its end"
     );
     // The sandbox is not Buildkite: the notice names it.
     let address = sandbox.rest_endpoint();
@@ -107,6 +110,10 @@ async fn a_429_burst_is_waited_out_and_the_wait_is_announced() {
     assert_eq!(
         told[0].to_string(),
         format!("rate-limited by {address}; continuing in 1 s")
+    );
+    assert_eq!(
+        told[1].to_string(),
+        format!("the rate limit of {address} is over; continuing")
     );
 }
 

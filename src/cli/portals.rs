@@ -120,8 +120,20 @@ fn checked_allowed_ips(list: Option<String>) -> Result<Option<String>, Failure> 
     }
 }
 
+/// A slug given with `flag`, checked here as the forms check it.
+fn checked_slug(slug: Option<String>, flag: &str) -> Result<Option<String>, Failure> {
+    match slug
+        .as_deref()
+        .and_then(crate::buildkite::slug::slug_problem)
+    {
+        None => Ok(slug),
+        Some(why) => Err(Failure(format!("{flag}: {why}"), EXIT_USAGE)),
+    }
+}
+
 pub(super) async fn create(session: &mut Session, out: Output, args: CreateArgs) -> Outcome {
     let allowed_ips = checked_allowed_ips(args.allowed_ips)?;
+    let slug = checked_slug(args.slug, "--slug")?;
     let query = read_input(&args.query_file, "the query file")?;
     if !args.no_validate {
         schema::refuse_invalid(session, &query).await?;
@@ -129,7 +141,7 @@ pub(super) async fn create(session: &mut Session, out: Output, args: CreateArgs)
     let new = NewPortal {
         name: args.name,
         query,
-        slug: args.slug,
+        slug,
         description: args.description,
         allowed_ip_addresses: allowed_ips,
         user_invokable: args.user_invokable,
@@ -161,6 +173,7 @@ pub(super) async fn create(session: &mut Session, out: Output, args: CreateArgs)
 
 pub(super) async fn update(session: &mut Session, out: Output, args: UpdateArgs) -> Outcome {
     let allowed_ips = checked_allowed_ips(args.allowed_ips)?;
+    let new_slug = checked_slug(args.new_slug, "--new-slug")?;
     let query = match &args.query_file {
         Some(path) => Some(read_input(path, "the query file")?),
         None => None,
@@ -170,7 +183,7 @@ pub(super) async fn update(session: &mut Session, out: Output, args: UpdateArgs)
     }
     let wanted = PortalChanges {
         name: args.name,
-        slug: args.new_slug,
+        slug: new_slug,
         description: args.description,
         query,
         allowed_ip_addresses: allowed_ips,

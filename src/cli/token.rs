@@ -1,7 +1,6 @@
 //! `token login`, `token ephemeral`, `token add`, `token list` and `token forget`.
 
 use std::io::IsTerminal;
-use std::time::Duration;
 
 use serde_json::json;
 
@@ -11,9 +10,6 @@ use super::{warn, Failure, Outcome, Output, TokenAction, EXIT_FAILED};
 use crate::buildkite::{ApiError, TokenCheck};
 use crate::secrets::{Secret, TokenKind};
 use crate::text::sanitize_line;
-
-/// How often `token login` asks whether the code was approved.
-const LOGIN_POLL: Duration = Duration::from_secs(2);
 
 pub(super) async fn token(session: &mut Session, out: Output, action: TokenAction) -> Outcome {
     match action {
@@ -46,6 +42,7 @@ async fn login(session: &mut Session, out: Output, slug: &str, expires_in: Optio
         .map(|t| t.with_timezone(&chrono::Utc))
         .unwrap_or_else(|_| chrono::Utc::now() + chrono::Duration::minutes(5));
     let show_countdown = std::io::stderr().is_terminal();
+    let mut unreadable = 0;
     let granted = loop {
         let left = (deadline - chrono::Utc::now()).num_seconds();
         if left <= 0 {
@@ -63,10 +60,17 @@ async fn login(session: &mut Session, out: Output, slug: &str, expires_in: Optio
         }
         match portals.exchange_code(slug, &code, expires_in).await? {
             crate::buildkite::Exchange::Granted(token) => break token,
-            crate::buildkite::Exchange::Pending => {}
+            crate::buildkite::Exchange::Pending => unreadable = 0,
+            crate::buildkite::Exchange::Unreadable(why) => {
+                unreadable += 1;
+                eprintln!(
+                    "\rAn answer was unreadable ({}); still waiting for approval",
+                    sanitize_line(&why)
+                );
+            }
         }
         tokio::select! {
-            _ = tokio::time::sleep(LOGIN_POLL) => {}
+            _ = tokio::time::sleep(crate::buildkite::poll_interval(unreadable)) => {}
             _ = tokio::signal::ctrl_c() => {
                 if show_countdown { eprintln!(); }
                 return Err(Failure("cancelled: no token".into(), EXIT_FAILED));

@@ -233,7 +233,7 @@ const LIST: &[Binding] = &[
         &[char('/')],
         "/",
         Action::Filter,
-        "filter by name, slug, description",
+        "filter by name, slug, description (Ctrl-u clears; Esc closes, / offers it again)",
     ),
     bind(
         &[plain(KeyCode::Enter), plain(KeyCode::Right)],
@@ -348,6 +348,19 @@ const DOCUMENT: &[Binding] = &[
         "paste what was copied or cut",
     ),
     bind(&[ctrl('a')], "Ctrl-a", Action::SelectAll, "select all"),
+    // The text area's own emacs keys, which the document passes on to it.
+    bind(
+        &[],
+        "Ctrl-b/e",
+        Action::Edit,
+        "a character back, the line's end (Alt-b/Alt-f: a word)",
+    ),
+    bind(
+        &[],
+        "Ctrl-h/d/w/k",
+        Action::Edit,
+        "delete back, forward, a word back, to the line's end",
+    ),
     bind(&[ctrl('g')], "Ctrl-g", Action::Find, "find in the document"),
     bind(
         &[plain(KeyCode::F(3)), ctrl('n')],

@@ -13,11 +13,14 @@ pub enum Msg {
     Mouse(MouseEvent),
     Paste(String),
     Resize(u16, u16),
-    /// The spinner's clock; sent only while a request is in flight.
+    /// The spinner's clock (and a rate-limit countdown's); sent only while a
+    /// request is in flight.
     Tick,
     /// Nothing else is waiting: work the app does in slices goes on (a
     /// search's count, `App::has_idle_work`).
     Idle,
+    /// The HTTP client's news of a call (a rate-limit wait and its end).
+    Notice(crate::buildkite::Notice),
     PortalsPage(Vec<Portal>),
     PortalsLoaded,
     LoadFailed(String),
@@ -78,6 +81,9 @@ pub enum Msg {
         seconds_left: i64,
         opened_browser: bool,
     },
+    /// A poll of the sign-in flow had an unreadable answer (why), or read
+    /// well again (`None`); the flow goes on either way.
+    SignInUnreadable(Option<String>),
     SignInProgress {
         seconds_left: i64,
     },

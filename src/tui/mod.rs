@@ -304,10 +304,10 @@ async fn start(services: Services, rows: usize) -> Started {
     app.leave_drafts_elsewhere(elsewhere);
     let history = crate::history::History::new(drafts.data_dir());
     let writer = tokio::spawn(runtime::draft_writer(drafts, org, draft_rx, tx.clone()));
-    // A wait on Buildkite's rate limit shows on the status line.
+    // A wait on Buildkite's rate limit counts down on the status line.
     let notices_tx = tx.clone();
     let rest = rest.with_notices(crate::buildkite::Notices::new(move |notice| {
-        let _ = notices_tx.send(Msg::Status(notice.to_string()));
+        let _ = notices_tx.send(Msg::Notice(notice.clone()));
     }));
     let runtime = Runtime {
         history,

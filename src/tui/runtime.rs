@@ -398,8 +398,9 @@ impl Context {
     }
 
     /// The user-invoked flow: a code, the browser (when there is one), a
-    /// countdown each second, and a polite poll every two seconds until the
-    /// code is approved, denied or expired. The token goes to the store,
+    /// countdown each second, and a polite poll every two seconds (slower
+    /// after unreadable answers, which the dialog names) until the code is
+    /// approved, denied or expired. The token goes to the store,
     /// never to the screen.
     async fn sign_in(self, slug: String) {
         let result = self.signed_in(&slug).await;
@@ -426,20 +427,32 @@ impl Context {
             seconds_left: seconds_left(),
             opened_browser,
         });
+        let mut next_poll = 0;
+        let mut unreadable = 0;
         for second in 0u64.. {
             let left = seconds_left();
             if left <= 0 {
                 break;
             }
             self.send(Msg::SignInProgress { seconds_left: left });
-            if second % 2 == 0 {
+            if second >= next_poll {
                 match self.portals.exchange_code(slug, &code, None).await {
                     Ok(Exchange::Granted(granted)) => {
                         return self.store_short(slug, TokenKind::User, granted).await;
                     }
+                    Ok(Exchange::Pending) if unreadable > 0 => {
+                        unreadable = 0;
+                        self.send(Msg::SignInUnreadable(None));
+                    }
                     Ok(Exchange::Pending) => {}
+                    // A poll is a read: one lost answer does not end the flow.
+                    Ok(Exchange::Unreadable(why)) => {
+                        unreadable += 1;
+                        self.send(Msg::SignInUnreadable(Some(why)));
+                    }
                     Err(e) => return Err(e.to_string()),
                 }
+                next_poll = second + crate::buildkite::poll_interval(unreadable).as_secs();
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
         }

@@ -70,6 +70,30 @@ pub fn cut(text: &str, columns: usize) -> String {
     out
 }
 
+/// The end of `text` in `columns`, starting with `…` when its start was
+/// left out: what is being typed stays in sight.
+pub fn cut_start(text: &str, columns: usize) -> String {
+    if width(text) <= columns {
+        return text.to_owned();
+    }
+    let mut kept = Vec::new();
+    let mut used = 0;
+    for c in text.chars().rev() {
+        let w = width_of(c);
+        if used + w + 1 > columns {
+            break;
+        }
+        kept.push(c);
+        used += w;
+    }
+    let tail: String = kept.into_iter().rev().collect();
+    if columns > 0 {
+        format!("…{tail}")
+    } else {
+        tail
+    }
+}
+
 /// `text` hard-wrapped into pieces of at most `columns`, with the char
 /// index each piece starts at (for placing a cursor). Never empty.
 pub fn pieces(text: &str, columns: usize) -> Vec<(usize, String)> {

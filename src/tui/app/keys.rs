@@ -1,7 +1,7 @@
 //! Keys, pastes and the mouse: dialogs first, then the filter and the
 //! response search, then the focused pane's keymap.
 
-use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 use super::{App, Focus};
 use crate::tui::dialogs::{is_ctrl_c, is_modified_letter, DeletePrompt, Dialog};
@@ -208,8 +208,13 @@ impl App {
         match key.code {
             KeyCode::Esc => {
                 list.filtering = false;
-                list.filter.clear();
+                // Offered again by the next `/`, as every prompt's text is.
+                list.last_filter = std::mem::take(&mut list.filter);
                 list.refilter(list.selected_slug(), height);
+            }
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                list.filter.clear();
+                list.refilter(None, height);
             }
             KeyCode::Enter => list.filtering = false,
             KeyCode::Backspace => {
@@ -230,7 +235,13 @@ impl App {
         let height = self.list_height();
         match action {
             Action::Reload => return self.reload(),
-            Action::Filter => self.list.filtering = true,
+            Action::Filter => {
+                self.list.filtering = true;
+                if self.list.filter.is_empty() && !self.list.last_filter.is_empty() {
+                    self.list.filter = std::mem::take(&mut self.list.last_filter);
+                    self.list.refilter(None, height);
+                }
+            }
             Action::NewPortal => self.open_creation(),
             Action::Delete => {
                 if let Some(slug) = self.selected_slug() {

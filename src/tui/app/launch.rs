@@ -1,6 +1,7 @@
 //! Launch: signing in first when there is no API token (the sign-in
 //! dialog), then the list of the last session drawn at once (from the cache
-//! dir), said to be refreshing, and replaced by the first fresh page.
+//! dir), said to be refreshing, and replaced by the fresh list once its
+//! listing has ended (however long its pages wait on a rate limit).
 
 use super::App;
 use crate::api_token::{SignInError, SignedIn};
@@ -250,10 +251,8 @@ impl App {
             return;
         }
         let height = self.list_height();
-        let reloading = self.list.stale;
-        self.list.add_page(portals, height);
-        // The first fresh page still replaces the whole list.
-        self.list.stale = reloading;
+        // The fresh listing, once it ends, still replaces the whole list.
+        self.list.extend_shown(portals, height);
         self.list.from_cache = true;
         self.note(format!(
             "The list as last seen; refreshing from {}…",
@@ -262,15 +261,13 @@ impl App {
     }
 
     /// The rest of the cached list, after its first screen's worth: added
-    /// unless a fresh page has replaced the cached list meanwhile.
+    /// unless the fresh listing has replaced the cached list meanwhile.
     pub fn show_rest_of_cached_list(&mut self, rest: Vec<Portal>) {
         if !self.list.from_cache {
             return;
         }
         let height = self.list_height();
-        let reloading = std::mem::take(&mut self.list.stale);
-        self.list.add_page(rest, height);
-        self.list.stale = reloading;
+        self.list.extend_shown(rest, height);
     }
 
     /// The fresh list, for the next launch.

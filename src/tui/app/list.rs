@@ -10,13 +10,17 @@ pub struct PortalList {
     pub filter: String,
     /// Typing goes to the filter.
     pub filtering: bool,
+    /// The filter Esc (or Ctrl-c) closed: the next `/` offers it again.
+    pub last_filter: String,
     /// Indexes into `portals` that match the filter, best first.
     pub visible: Vec<usize>,
     /// Position in `visible`.
     pub selected: usize,
     pub scroll: usize,
-    /// A reload is under way: the next page replaces the list.
+    /// A reload is under way: its pages replace the list once it ends.
     pub stale: bool,
+    /// The pages of the reload under way, shown once it ends.
+    fresh: Vec<Portal>,
     /// The portal to select again once a reload brings it back.
     pub reselect: Option<String>,
     /// What is shown is the last session's list, not a fresh page yet.
@@ -44,25 +48,40 @@ impl PortalList {
         self.portals.iter_mut().find(|p| p.slug == slug)
     }
 
-    /// A page of a listing: the first one of a reload replaces the list.
+    /// A page of a listing. A reload's pages are set aside until the
+    /// listing ends (`loaded`): the list shown stays whole meanwhile, even
+    /// while a page waits out a rate limit.
     pub fn add_page(&mut self, page: Vec<Portal>, height: usize) {
-        let keep = self.reselect.clone().or_else(|| self.selected_slug());
-        if std::mem::take(&mut self.stale) {
-            self.portals.clear();
-            self.from_cache = false;
+        if self.stale {
+            self.fresh.extend(page);
+        } else {
+            self.extend_shown(page, height);
         }
+    }
+
+    /// Adds `page` to the list shown.
+    pub fn extend_shown(&mut self, page: Vec<Portal>, height: usize) {
+        let keep = self.reselect.clone().or_else(|| self.selected_slug());
         self.portals.extend(page);
         self.refilter(keep, height);
     }
 
-    /// The listing ended.
-    pub fn loaded(&mut self) {
+    /// The listing ended: a reload's pages replace the list at once (an
+    /// organization without portals now empties it).
+    pub fn loaded(&mut self, height: usize) {
         if std::mem::take(&mut self.stale) {
-            self.portals.clear(); // the organization has no portals now
-            self.visible.clear();
+            let keep = self.reselect.clone().or_else(|| self.selected_slug());
+            self.portals = std::mem::take(&mut self.fresh);
             self.from_cache = false;
+            self.refilter(keep, height);
         }
         self.reselect = None;
+    }
+
+    /// The listing failed: the list shown stays, the pages set aside go.
+    pub fn listing_failed(&mut self) {
+        self.stale = false;
+        self.fresh = Vec::new();
     }
 
     pub fn move_selection(&mut self, by: i32, height: usize) {

@@ -39,6 +39,7 @@ pub mod list;
 mod messages;
 mod offered;
 mod persist;
+mod rate_wait;
 mod risk;
 mod running;
 mod saving;
@@ -106,6 +107,8 @@ pub enum Cause {
     Find,
     /// What the response's search said: gone once a search finds.
     Search,
+    /// A call waits out a rate limit (`rate_wait`).
+    RateLimit,
 }
 
 #[derive(Debug)]
@@ -190,6 +193,7 @@ pub struct App {
     pub exit_code: u8,
     /// Spinner frame, advanced only while something is in flight.
     pub spinner: usize,
+    rate_wait: Option<rate_wait::RateWait>,
     pub screen: Rect,
 }
 
@@ -238,6 +242,7 @@ impl App {
             quit: false,
             exit_code: 0,
             spinner: 0,
+            rate_wait: None,
             screen: Rect::new(0, 0, 80, 24),
         }
     }
@@ -280,6 +285,7 @@ impl App {
 
     pub fn busy(&self) -> bool {
         self.loading == Loading::InFlight
+            || self.rate_waiting()
             || self.running.is_some()
             || self.authorizing
             || self.dialogs.any(|d| matches!(d, Dialog::SignIn(_)))
@@ -398,6 +404,7 @@ impl App {
             }
             Msg::Tick => {
                 self.spinner = self.spinner.wrapping_add(1);
+                self.count_down_rate_wait(std::time::Instant::now());
                 Vec::new()
             }
             Msg::Idle => {
@@ -435,8 +442,18 @@ impl App {
                 Vec::new()
             }
             Msg::LoadFailed(message) => {
-                self.list.stale = false;
-                self.say_because(Cause::Load, format!("Could not load portals: {message}"));
+                self.list.listing_failed();
+                let text = if self.list.portals.is_empty() {
+                    format!("Could not load portals: {message}")
+                } else {
+                    let which = if self.list.from_cache {
+                        "the last session's"
+                    } else {
+                        "as it was"
+                    };
+                    format!("Could not refresh the portals: {message}; the list shown is {which} (r tries again)")
+                };
+                self.say_because(Cause::Load, text);
                 self.loading = Loading::Failed(message);
                 Vec::new()
             }
@@ -461,7 +478,9 @@ impl App {
                 Vec::new()
             }
             Msg::RunFailed { slug, error } => self.on_run_failed(slug, error),
-            msg @ (Msg::SignInStarted { .. } | Msg::SignInProgress { .. }) => {
+            msg @ (Msg::SignInStarted { .. }
+            | Msg::SignInProgress { .. }
+            | Msg::SignInUnreadable(_)) => {
                 self.on_sign_in_progress(msg);
                 Vec::new()
             }
@@ -494,6 +513,10 @@ impl App {
             }
             Msg::Status(text) => {
                 self.say(text);
+                Vec::new()
+            }
+            Msg::Notice(notice) => {
+                self.on_notice(notice, std::time::Instant::now());
                 Vec::new()
             }
             Msg::DraftEditedElsewhere { slug, pid } => {
@@ -586,12 +609,14 @@ impl App {
                 sign_in.opened_browser = opened_browser;
             }
             Msg::SignInProgress { seconds_left } => sign_in.seconds_left = Some(seconds_left),
+            Msg::SignInUnreadable(why) => sign_in.unreadable = why,
             _ => {}
         }
     }
 
     fn on_listed(&mut self) -> Vec<Command> {
-        self.list.loaded();
+        let height = self.list_height();
+        self.list.loaded(height);
         self.loading = Loading::Idle;
         self.resolved(Cause::Load);
         if !self.drafts_offered && !self.pending_drafts.is_empty() {
@@ -608,7 +633,7 @@ impl App {
         self.list.reselect = self.selected_slug().or(self.list.reselect.take());
         // Edits without changes would hide the server's fresh version.
         self.edits.retain(|_, edit| edit.is_dirty() || edit.saving);
-        // The list stays until the first fresh page replaces it: a reload that
+        // The list stays until the fresh listing has ended: a reload that
         // fails (offline, server down) leaves what was there.
         self.list.stale = true;
         self.loading = Loading::InFlight;

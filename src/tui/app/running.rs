@@ -494,7 +494,20 @@ impl App {
                             text.trim(),
                             ended(searched)
                         )),
-                        Err(why) => self.say(format!("Not filtered: {why}.")),
+                        Err(why) => {
+                            // The next `|` offers the text to fix, not the filter before.
+                            view.filter_cancelled = Some(text.clone());
+                            let shown = match &view.filter {
+                                Some((before, _)) => format!(
+                                    "the view is still filtered with `{}`",
+                                    crate::text::sanitize_line(before)
+                                ),
+                                None => "the whole answer is shown".to_owned(),
+                            };
+                            self.say(format!(
+                                "Not filtered: {why}; {shown}. | offers it again to fix."
+                            ))
+                        }
                     }
                 }
                 KeyCode::Esc => {

@@ -212,6 +212,8 @@ pub struct SignIn {
     pub url: Option<String>,
     pub seconds_left: Option<i64>,
     pub opened_browser: bool,
+    /// The last poll's answer was unreadable (why): the flow keeps asking.
+    pub unreadable: Option<String>,
     pub copied: Option<String>,
     pub then_run: bool,
 }
@@ -224,6 +226,7 @@ impl SignIn {
             url: None,
             seconds_left: None,
             opened_browser: false,
+            unreadable: None,
             copied: None,
             then_run,
         }
@@ -272,6 +275,16 @@ impl SignIn {
                     left / 60,
                     left % 60
                 )));
+                if let Some(why) = &self.unreadable {
+                    lines.push(Line::from(Span::styled(
+                        format!(
+                            "An answer from {} was unreadable ({}); still trying.",
+                            app.server_name(),
+                            sanitize_line(why)
+                        ),
+                        Style::new().fg(Color::Yellow),
+                    )));
+                }
             }
             _ => lines.push(Line::from(format!(
                 "{} Asking {} for a code…",

@@ -345,6 +345,13 @@ impl PortalForm {
         if self.name.value().trim().is_empty() {
             return Some((FormRow::Name, "a name is required".into()));
         }
+        let slug = self.slug.value().trim();
+        // The creation form's slug may stay empty: Buildkite makes one.
+        if !(slug.is_empty() && self.document.is_some()) {
+            if let Some(e) = crate::buildkite::slug::slug_problem(slug) {
+                return Some((FormRow::Slug, e));
+            }
+        }
         if let Some(e) = self.cidr_error() {
             return Some((FormRow::AllowedIps, e));
         }

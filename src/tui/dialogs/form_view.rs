@@ -123,7 +123,9 @@ fn error_for(form: &PortalForm, row: FormRow) -> Option<String> {
         }
     }
     match form.problem() {
-        Some((FormRow::AllowedIps, text)) if row == FormRow::AllowedIps => Some(text),
+        Some((problem @ (FormRow::AllowedIps | FormRow::Slug), text)) if row == problem => {
+            Some(text)
+        }
         _ => None,
     }
 }

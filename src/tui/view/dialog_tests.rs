@@ -199,3 +199,26 @@ fn the_discard_dialog_says_what_each_key_throws_away() {
     );
     assert!(!screen.contains("y discard"), "{screen}");
 }
+
+#[test]
+fn a_slug_buildkite_would_refuse_is_said_at_its_field_and_the_form_is_not_sent() {
+    use crate::tui::dialogs::{Dialog, FormRow};
+    let mut app = super::tests::loaded(120, 32);
+    press(&mut app, KeyCode::Char('f'));
+    while !matches!(app.dialogs.front(), Some(Dialog::Form(f)) if f.focused() == FormRow::Slug) {
+        press(&mut app, KeyCode::Tab);
+    }
+    super::tests::ctrl(&mut app, 'u');
+    super::tests::type_text(&mut app, "Bad Slug!");
+    let screen = render(&app);
+    assert!(
+        screen.contains("`B` is not allowed in a slug"),
+        "under its field as typed:\n{screen}"
+    );
+    super::tests::ctrl(&mut app, 's');
+    assert!(app.status.contains("Cannot submit yet"), "{}", app.status);
+    assert!(
+        matches!(app.dialogs.front(), Some(Dialog::Form(f)) if f.focused() == FormRow::Slug),
+        "still open, on the slug"
+    );
+}

@@ -151,10 +151,10 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
     let mut block = pane(title, app.focus == Focus::List && app.dialogs.is_empty());
     if app.list.filtering || !app.list.filter.is_empty() {
         let cursor = if app.list.filtering { "▏" } else { "" };
-        block = block.title_bottom(Line::from(format!(
-            " /{}{cursor} ",
-            sanitize_line(&app.list.filter)
-        )));
+        // The border's corners, ` /`, the cursor and a space.
+        let room = usize::from(area.width).saturating_sub(6);
+        let typed = crate::tui::wrap::cut_start(&sanitize_line(&app.list.filter), room);
+        block = block.title_bottom(Line::from(format!(" /{typed}{cursor} ")));
     }
     if app.list.portals.is_empty() {
         let text = match &app.loading {

@@ -78,8 +78,14 @@ pub fn draw_response(frame: &mut Frame, app: &App, area: Rect) {
         )));
     } else {
         let search = view.search.as_ref().map(|search| {
+            // n/N only where there is a match to go to.
+            let keys = if view.matches.found().is_empty() {
+                ""
+            } else {
+                " (n/N)"
+            };
             format!(
-                "/{} · {} (n/N)",
+                "/{} · {}{keys}",
                 sanitize_line(search),
                 search_position(view)
             )

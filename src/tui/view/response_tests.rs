@@ -40,6 +40,18 @@ fn response_edge(screen: &str) -> String {
 }
 
 #[test]
+fn the_edge_offers_n_and_n_only_when_the_search_has_a_match_to_go_to() {
+    let mut app = loaded(120, 36);
+    answer(&mut app, BUILDS_BODY);
+    type_text(&mut app, "/web\n");
+    assert!(response_edge(&render(&app)).contains("/web · 1 of 3 (n/N)"));
+    type_text(&mut app, "/zebra\n");
+    let edge = response_edge(&render(&app));
+    assert!(edge.contains("/zebra · no match"), "{edge}");
+    assert!(!edge.contains("n/N"), "nothing to go to: {edge}");
+}
+
+#[test]
 fn under_a_jq_filter_the_edge_says_how_to_clear_it_not_the_search_before() {
     let mut app = loaded(120, 36);
     answer(&mut app, BUILDS_BODY);

@@ -119,6 +119,22 @@ fn filter_and_help_overlay() {
 }
 
 #[test]
+fn a_filter_longer_than_the_pane_shows_its_end_where_typing_goes_on() {
+    let mut app = loaded(100, 24);
+    type_text(&mut app, "/abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ");
+    let screen = render(&app);
+    let edge = screen
+        .lines()
+        .find(|row| row.contains("▏"))
+        .unwrap_or_else(|| panic!("the filter's edge:\n{screen}"));
+    assert!(edge.contains("…"), "its start left out: {edge}");
+    assert!(
+        edge.contains("ABCDEFGHIJ▏"),
+        "what was typed last, and the cursor: {edge}"
+    );
+}
+
+#[test]
 fn editor_with_parse_errors_and_the_save_confirmation() {
     let mut app = loaded(110, 30);
     press(&mut app, KeyCode::Enter);

@@ -64,6 +64,8 @@ pub enum Notice {
         wait: Duration,
         server: Option<String>,
     },
+    /// The wait of `RateLimited` is over: the call is sent again.
+    RateLimitOver { server: Option<String> },
 }
 
 impl fmt::Display for Notice {
@@ -74,6 +76,11 @@ impl fmt::Display for Notice {
                 "rate-limited by {}; continuing in {} s",
                 server_said(server.as_deref()),
                 wait.as_secs()
+            ),
+            Notice::RateLimitOver { server } => write!(
+                f,
+                "the rate limit of {} is over; continuing",
+                server_said(server.as_deref())
             ),
         }
     }
@@ -429,10 +436,13 @@ impl Http {
                         return outcome.map_err(|f| target.error(f));
                     }
                     let server = other_server(request.url());
-                    self.options
-                        .notices
-                        .tell(&Notice::RateLimited { wait, server });
+                    let notices = &self.options.notices;
+                    notices.tell(&Notice::RateLimited {
+                        wait,
+                        server: server.clone(),
+                    });
                     tokio::time::sleep(wait).await;
+                    notices.tell(&Notice::RateLimitOver { server });
                     // A wait we announced is not the server being slow.
                     deadline = Instant::now() + self.options.request_timeout;
                     continue;

@@ -19,5 +19,5 @@ pub use http::{ClientOptions, Notice, Notices, RateLimit};
 pub use invoke::{InvokeResponse, InvokeStream, KeptAnswer, PortalClient};
 pub use portal::{CreatedPortal, NewPortal, Portal, PortalChanges, PortalRecord};
 pub use rest::{AccessToken, RestClient};
-pub use short_tokens::{DeviceCode, Exchange, ShortLivedToken};
+pub use short_tokens::{poll_interval, DeviceCode, Exchange, ShortLivedToken};
 pub use token_check::TokenCheck;

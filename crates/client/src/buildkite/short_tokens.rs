@@ -1,6 +1,7 @@
 //! Short-lived portal tokens: the user-invoked (device code) flow, and
 //! ephemeral tokens from a portal secret. Both are POSTs to the portal host,
-//! sent once and never retried.
+//! sent once and never retried; the flow's polls say when an answer was
+//! unreadable (`Exchange::Unreadable`), and the caller asks again.
 
 use reqwest::Method;
 use serde::Deserialize;
@@ -33,6 +34,16 @@ pub enum Exchange {
     Granted(ShortLivedToken),
     /// Not approved yet: ask again later.
     Pending,
+    /// The answer was lost or unreadable (a 5xx, a dropped connection, a
+    /// garbled body, a rate limit): says why; ask again later, more slowly.
+    /// A poll is a read of where the code stands: it may be repeated.
+    Unreadable(String),
+}
+
+/// How long a device-code flow waits before its next poll: two seconds,
+/// doubled after each unreadable answer in a row, sixteen at most.
+pub fn poll_interval(unreadable_in_a_row: u32) -> std::time::Duration {
+    std::time::Duration::from_secs(2 << unreadable_in_a_row.min(3))
 }
 
 #[derive(Deserialize)]
@@ -103,14 +114,26 @@ impl PortalClient {
         if let Some(minutes) = expires_in {
             body["expires_in"] = json!(minutes);
         }
-        let (status, body) = self.post_json(slug, "tokens", body).await?;
+        let (status, body) = match self.post_json(slug, "tokens", body).await {
+            Ok(answer) => answer,
+            Err(
+                e @ (ApiError::Network { .. }
+                | ApiError::Timeout { .. }
+                | ApiError::OutcomeUnknown { .. }),
+            ) => return Ok(Exchange::Unreadable(e.to_string())),
+            Err(e) => return Err(e),
+        };
         if (200..300).contains(&status) {
-            return decode(status, &body).map(Exchange::Granted);
+            return Ok(decode(status, &body)
+                .map_or_else(|e| Exchange::Unreadable(e.to_string()), Exchange::Granted));
         }
         match serde_json::from_slice::<OAuthError>(&body) {
             Ok(e) if e.error == "authorization_pending" || e.error == "slow_down" => {
                 Ok(Exchange::Pending)
             }
+            _ if status >= 500 || status == 429 => Ok(Exchange::Unreadable(
+                ApiError::from_status(status, &body, None, &self.flow_context(slug)).to_string(),
+            )),
             Ok(e) => Err(ApiError::Refused(match e.error.as_str() {
                 "access_denied" => "the request was denied in the browser".to_owned(),
                 "expired_token" => {

@@ -54,6 +54,7 @@ fn reload_keeps_the_selected_portal() {
         None,
         BUILDS,
     )]));
+    app.update(Msg::PortalsLoaded);
     assert_eq!(app.selected_portal().unwrap().slug, "recent-builds");
 }
 
@@ -423,6 +424,21 @@ fn sign_in_as_me_then_runs_with_the_user_token() {
     });
     app.update(Msg::SignInProgress { seconds_left: 299 });
     assert!(matches!(app.dialogs.front(), Some(Dialog::SignIn(s)) if s.seconds_left == Some(299)));
+    app.update(Msg::SignInUnreadable(Some(
+        "unexpected response (HTTP 200), not the JSON expected: \"<html>\"".into(),
+    )));
+    let shown = super::flowed(&super::history::screen(&app));
+    assert!(
+        shown.contains("unreadable (unexpected response (HTTP 200)")
+            && shown.contains("still trying."),
+        "the dialog stays open and says so: {shown}"
+    );
+    app.update(Msg::SignInUnreadable(None));
+    let shown = super::flowed(&super::history::screen(&app));
+    assert!(
+        !shown.contains("still trying"),
+        "a readable answer clears it: {shown}"
+    );
     match press(&mut app, KeyCode::Char('c')).as_slice() {
         [Command::Copy(url)] => assert!(url.ends_with("/authorize/AB12")),
         other => panic!("c copies the URL, got {other:?}"),

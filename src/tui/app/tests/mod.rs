@@ -171,6 +171,7 @@ mod large;
 mod launch;
 mod offered;
 mod panes;
+mod rate_wait;
 mod response_search;
 mod running;
 mod schema;

@@ -453,9 +453,27 @@ fn a_jq_filter_shows_its_result_in_the_pane_and_an_empty_one_the_answer() {
     type_text(&mut app, " | nope(");
     press(&mut app, KeyCode::Enter);
     assert!(app.status.starts_with("Not filtered:"), "{}", app.status);
+    assert!(
+        app.status.contains(
+            r#"the view is still filtered with `.data.builds[] | select(.state == "FAILED")`"#
+        ),
+        "{}",
+        app.status
+    );
     let view = &app.selected_answer().expect("an answer").view;
     assert_eq!(view.body.line_count(), 4, "the last result stays");
     press(&mut app, KeyCode::Char('|'));
+    let offered = app
+        .selected_answer()
+        .expect("an answer")
+        .view
+        .filtering
+        .as_ref();
+    assert_eq!(
+        offered.map(|input| input.value()),
+        Some(r#".data.builds[] | select(.state == "FAILED") | nope("#),
+        "the filter that did not parse, to fix"
+    );
     ctrl(&mut app, 'u');
     press(&mut app, KeyCode::Enter);
     let view = &app.selected_answer().expect("an answer").view;
@@ -464,7 +482,7 @@ fn a_jq_filter_shows_its_result_in_the_pane_and_an_empty_one_the_answer() {
 }
 
 #[test]
-fn the_rest_of_the_last_list_joins_its_first_screen_unless_a_fresh_page_came_first() {
+fn the_rest_of_the_last_list_joins_its_first_screen_unless_the_fresh_list_came_first() {
     let mut app = App::new("demo", Vec::new());
     app.init();
     app.show_cached_list(vec![portal("old-one", "Old one", None, WHO)]);
@@ -473,41 +491,91 @@ fn the_rest_of_the_last_list_joins_its_first_screen_unless_a_fresh_page_came_fir
     )]));
     let slugs: Vec<&str> = app.list.portals.iter().map(|p| p.slug.as_str()).collect();
     assert_eq!(slugs, ["old-one", "old-two"], "the whole cached list");
-    assert!(app.list.stale, "the first fresh page still replaces it");
+    assert!(app.list.stale, "the fresh listing still replaces it");
     app.update(Msg::PortalsPage(vec![portal("fresh", "Fresh", None, WHO)]));
+    app.update(Msg::PortalsLoaded);
     app.update(Msg::CachedListRest(vec![portal("late", "Late", None, WHO)]));
     let slugs: Vec<&str> = app.list.portals.iter().map(|p| p.slug.as_str()).collect();
     assert_eq!(slugs, ["fresh"], "no cached portal joins a fresh list");
 }
 
+fn shown_slugs(app: &App) -> Vec<&str> {
+    app.list
+        .visible
+        .iter()
+        .map(|&i| app.list.portals[i].slug.as_str())
+        .collect()
+}
+
 #[test]
-fn the_last_list_shows_at_launch_until_the_first_fresh_page_replaces_it() {
+fn the_last_list_stays_whole_until_the_fresh_listing_has_ended() {
     let mut app = App::new("demo", Vec::new());
     assert_eq!(names(&app.init()), ["load", "load-schema"]);
     app.show_cached_list(vec![
         portal("old-one", "Old one", None, WHO),
         portal("deploy-web", "Deploy web", None, WHO),
+        portal("deploy-api", "Deploy api", None, WHO),
     ]);
-    assert_eq!(app.list.portals.len(), 2, "names at once");
+    assert_eq!(app.list.portals.len(), 3, "names at once");
     assert!(app.status.contains("refreshing"), "{}", app.status);
     assert!(app.busy(), "the listing is still under way");
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "deploy");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down);
+    let chosen = app.selected_slug().expect("a portal chosen");
+    // The first fresh page; the next waits out a rate limit meanwhile.
     app.update(Msg::PortalsPage(vec![portal(
         "deploy-web",
         "Deploy web",
         None,
         WHO,
     )]));
+    assert_eq!(app.list.portals.len(), 3, "no cached portal vanishes");
+    assert_eq!(shown_slugs(&app).len(), 2, "the filter still applies");
+    assert_eq!(app.selected_slug().as_deref(), Some(chosen.as_str()));
+    assert!(app.status.contains("refreshing"), "{}", app.status);
+    app.update(Msg::PortalsPage(vec![
+        portal("deploy-api", "Deploy api", None, WHO),
+        portal("deploy-new", "Deploy new", None, WHO),
+    ]));
+    let commands = app.update(Msg::PortalsLoaded);
     let slugs: Vec<&str> = app.list.portals.iter().map(|p| p.slug.as_str()).collect();
     assert_eq!(
         slugs,
-        ["deploy-web"],
-        "the fresh page replaced the cached list"
+        ["deploy-web", "deploy-api", "deploy-new"],
+        "the fresh list replaced the cached one"
     );
-    let commands = app.update(Msg::PortalsLoaded);
+    assert_eq!(shown_slugs(&app).len(), 3, "filtered as before");
+    assert_eq!(app.selected_slug().as_deref(), Some(chosen.as_str()));
+    assert!(app.status.contains("3 portals"), "{}", app.status);
     assert!(
-        matches!(commands.as_slice(), [Command::CacheList(list)] if list.len() == 1),
+        matches!(commands.as_slice(), [Command::CacheList(list)] if list.len() == 3),
         "the fresh list is kept for the next launch: {commands:?}"
     );
+}
+
+#[test]
+fn a_refresh_that_fails_keeps_the_last_list_and_says_so() {
+    let mut app = App::new("demo", Vec::new());
+    app.init();
+    app.show_cached_list(vec![
+        portal("old-one", "Old one", None, WHO),
+        portal("old-two", "Old two", None, WHO),
+    ]);
+    app.update(Msg::PortalsPage(vec![portal(
+        "old-one", "Old one", None, WHO,
+    )]));
+    app.update(Msg::LoadFailed("HTTP 503".into()));
+    assert_eq!(app.list.portals.len(), 2, "the cached list stays");
+    assert!(
+        app.status.contains(
+            "Could not refresh the portals: HTTP 503; the list shown is the last session's"
+        ),
+        "{}",
+        app.status
+    );
+    assert!(!app.busy());
 }
 
 #[test]
@@ -585,4 +653,29 @@ fn what_a_search_said_goes_once_a_search_finds() {
         "{}",
         app.status
     );
+}
+
+#[test]
+fn the_list_filter_closed_with_esc_or_ctrl_c_comes_back_with_its_text_and_ctrl_u_clears_it() {
+    let mut app = loaded();
+    for close in [KeyCode::Esc, KeyCode::Char('c')] {
+        press(&mut app, KeyCode::Char('/'));
+        type_text(&mut app, "deploy");
+        assert_eq!(app.list.visible.len(), 1, "filtered");
+        if close == KeyCode::Esc {
+            press(&mut app, close);
+        } else {
+            ctrl(&mut app, 'c');
+        }
+        assert!(!app.quit, "Ctrl-c closes the filter, not the app");
+        assert!(app.list.filter.is_empty(), "closed, the whole list");
+        assert_eq!(app.list.visible.len(), app.list.portals.len());
+        press(&mut app, KeyCode::Char('/'));
+        assert_eq!(app.list.filter, "deploy", "offered again");
+        assert_eq!(app.list.visible.len(), 1);
+        ctrl(&mut app, 'u');
+        assert!(app.list.filter.is_empty(), "Ctrl-u clears it");
+        assert_eq!(app.list.visible.len(), app.list.portals.len());
+        press(&mut app, KeyCode::Esc);
+    }
 }
