@@ -199,21 +199,20 @@ impl DraftStore {
         }
     }
 
-    /// The draft of `slug` on disk, as `load_all` would offer it: `None`
-    /// when there is none (or another running bkportals owns it); an
-    /// unreadable one is set aside, and the error says so.
+    /// The draft of `slug` on disk, `None` when there is none; an
+    /// unreadable one is set aside, and the error says so. For a portal
+    /// whose claim was just let go: its owner is not asked (a process that
+    /// has just ended can still look alive for a moment).
     pub fn load_one(&self, org: &str, slug: &str) -> Option<Result<Draft, String>> {
         let path = self.path(org, slug);
         if !path.exists() {
             return None;
         }
-        match read_draft(&path) {
-            Ok(Found {
-                owner: Some(pid), ..
-            }) if owner::live_elsewhere(&self.dir, pid) => None,
-            Ok(found) => Some(Ok(found.draft)),
-            Err(why) => Some(Err(set_aside(&path, &why))),
-        }
+        Some(
+            read_draft(&path)
+                .map(|found| found.draft)
+                .map_err(|why| set_aside(&path, &why)),
+        )
     }
 
     /// The draft `shown` (offered earlier) as it is on disk now, to restore,
