@@ -225,3 +225,81 @@ fn comparing_a_draft_then_esc_leaves_it_offered_and_untouched_on_disk() {
     next.wait_for("unsaved edit(s) from an earlier session");
     next.quit();
 }
+
+/// The first ends (quitting, its edit kept as a draft) while the second,
+/// started after it, marks that portal `E`: the second is told, offers the
+/// draft it left (no longer `E`), and once restored here writes it on.
+#[test]
+fn a_portal_held_elsewhere_at_launch_is_offered_once_that_bkportals_quits() {
+    let home = tempfile::tempdir().unwrap();
+    let mut first = App::launch_in(home.path(), &["--demo"], &[]);
+    first.wait_for("4 portals in demo");
+    first.type_into_who_am_i(" first: name");
+    let draft = draft_written_in(home.path());
+    draft_holds(&draft, "first: name");
+
+    let mut second = App::launch_in(home.path(), &["--demo"], &[]);
+    second.wait_for("who-am-i is being edited in another bkportals");
+    second.wait_for("Portals · demo (4)");
+
+    first.send(pty::ESC);
+    first.send("q");
+    first.wait_for("Quit?");
+    first.send("y");
+    first.wait_for_exit();
+
+    let screen = second.wait_for("has ended and left its draft");
+    assert!(
+        screen.contains("unsaved edit(s) from an earlier session"),
+        "the drafts dialog offers it:\n{screen}"
+    );
+    second.send("r");
+    second.wait_for("Restored the draft of who-am-i");
+    second.type_text("#second ");
+    let written = draft_holds(&draft, "#second ");
+    let written = String::from_utf8_lossy(&written).into_owned();
+    assert!(written.contains("first: name"), "nothing lost: {written}");
+    second.send(pty::CTRL_C);
+    second.wait_for("Quit?");
+    second.send("y");
+    second.wait_for_exit();
+}
+
+/// A new portal the first is writing when the second starts: the second's
+/// creation form says at once that what is typed there is not kept on disk,
+/// and its quit question says so again.
+#[test]
+fn a_new_portal_form_opened_while_another_bkportals_writes_one_warns_at_once() {
+    let home = tempfile::tempdir().unwrap();
+    let mut first = App::launch_in(home.path(), &["--demo"], &[]);
+    first.wait_for("4 portals in demo");
+    first.send("n");
+    first.type_text("firstportal");
+    let draft = home
+        .path()
+        .join("data/bkportals/sandbox/drafts/demo/new_portal.json");
+    let written = draft_holds(&draft, "firstportal");
+
+    let mut second = App::launch_in(home.path(), &["--demo"], &[]);
+    second.wait_for("the draft of new portal is being edited in another bkportals");
+    second.wait_for("Portals · demo (4)");
+    second.send("n");
+    let screen = second.wait_for("A new portal is being written in another bkportals too");
+    assert!(screen.contains("this edit is not kept on disk"), "{screen}");
+    second.type_text("secondportal");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        std::fs::read(&draft).unwrap(),
+        written,
+        "nothing overwritten"
+    );
+    second.send(pty::ESC); // paused, still unsaved
+    second.send(pty::CTRL_C);
+    let screen = second.wait_for("Quitting loses this edit");
+    assert!(screen.contains("Not on disk: the new portal"), "{screen}");
+    second.send("y");
+    second.wait_for_exit();
+    assert_eq!(std::fs::read(&draft).unwrap(), written);
+    first.child.kill().unwrap();
+    first.wait_for_exit();
+}

@@ -117,11 +117,11 @@ pub enum Msg {
         purpose: super::dialogs::DraftUse,
         now: crate::drafts::OnDisk,
     },
-    /// The instance that held `slug` has ended; `left_draft`: its draft of
-    /// it is on disk (an earlier session's now).
+    /// The instance that held `slug` has ended; `left`: the draft of it it
+    /// left on disk (an earlier session's now), or why that could not be read.
     DraftFreed {
         slug: String,
-        left_draft: bool,
+        left: Option<Result<Box<crate::drafts::Draft>, String>>,
     },
     /// The file an answer was to be saved to exists (its absolute path).
     SaveWouldOverwrite(String),

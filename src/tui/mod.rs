@@ -296,8 +296,12 @@ async fn start(services: Services, rows: usize) -> Started {
     app.server = crate::buildkite::http::other_server(rest.endpoint());
     app.restore_form_values(values);
     app.offer_drafts(found, problems, open_token_dialog);
-    app.leave_drafts_elsewhere(elsewhere);
     let (draft_tx, draft_rx) = mpsc::unbounded_channel();
+    // Watched until that one ends: then they are offered, or free to edit.
+    for slug in &elsewhere {
+        let _ = draft_tx.send(DraftOp::Watch(slug.clone()));
+    }
+    app.leave_drafts_elsewhere(elsewhere);
     let history = crate::history::History::new(drafts.data_dir());
     let writer = tokio::spawn(runtime::draft_writer(drafts, org, draft_rx, tx.clone()));
     // A wait on Buildkite's rate limit counts down on the status line.

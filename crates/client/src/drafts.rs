@@ -103,11 +103,6 @@ impl DraftStore {
         claim::wait_free(&self.claim_path(org, slug))
     }
 
-    /// Whether a draft of `slug` is on disk.
-    pub fn has_draft(&self, org: &str, slug: &str) -> bool {
-        self.path(org, slug).exists()
-    }
-
     /// Writes `draft`, owned by this process until `release`. (Without the
     /// owner's lock it is written unowned: another bkportals would offer it
     /// as abandoned, as all drafts were before owners were recorded.) When
@@ -202,6 +197,22 @@ impl DraftStore {
             problems,
             elsewhere,
         }
+    }
+
+    /// The draft of `slug` on disk, `None` when there is none; an
+    /// unreadable one is set aside, and the error says so. For a portal
+    /// whose claim was just let go: its owner is not asked (a process that
+    /// has just ended can still look alive for a moment).
+    pub fn load_one(&self, org: &str, slug: &str) -> Option<Result<Draft, String>> {
+        let path = self.path(org, slug);
+        if !path.exists() {
+            return None;
+        }
+        Some(
+            read_draft(&path)
+                .map(|found| found.draft)
+                .map_err(|why| set_aside(&path, &why)),
+        )
     }
 
     /// The draft `shown` (offered earlier) as it is on disk now, to restore,

@@ -23,6 +23,10 @@ impl App {
             .unwrap_or_else(|| Box::new(PortalForm::create()));
         form.schema = self.schema.clone();
         self.dialogs.open(Dialog::Form(form));
+        if self.is_edited_elsewhere(super::persist::NEW_PORTAL_DRAFT) {
+            // Said at once, not only once its first draft is refused.
+            self.warn_not_kept_on_disk(super::persist::NEW_PORTAL_DRAFT, "");
+        }
     }
 
     /// Esc in the form: a creation is paused, fields stay unsaved edits.

@@ -7,7 +7,7 @@ use super::{App, Cause, Loading};
 use crate::api_token::{SignInError, SignedIn};
 use crate::buildkite::Portal;
 use crate::text::sanitize_line;
-use crate::tui::dialogs::{ApiSignIn, ApiSignInAction, Dialog};
+use crate::tui::dialogs::{ApiSignIn, ApiSignInAction, Dialog, FormMode};
 use crate::tui::message::Command;
 
 /// The exit status when the sign-in dialog was left without signing in.
@@ -129,6 +129,13 @@ impl App {
             self.drafts_elsewhere.push(slug);
             return;
         }
+        self.warn_not_kept_on_disk(&slug, &process);
+        self.drafts_elsewhere.push(slug);
+    }
+
+    /// The edit of `slug` here is in memory only: another bkportals
+    /// (`process`, when known) edits it too.
+    pub(super) fn warn_not_kept_on_disk(&mut self, slug: &str, process: &str) {
         let what = if slug == super::persist::NEW_PORTAL_DRAFT {
             "A new portal is being written".to_owned()
         } else {
@@ -138,16 +145,26 @@ impl App {
             "{what} in another bkportals too{process}: this edit is not kept on disk, so that one's draft is not overwritten. Save it to {}, or quit that one first, before quitting here.",
             self.server_name()
         ));
-        self.drafts_elsewhere.push(slug);
     }
 
-    /// The instance that held `slug` has ended. Without a draft of it on
-    /// disk, this edit is kept on disk from now on; with one (its edit, now
-    /// an earlier session's), this edit stays in memory so that draft is not
-    /// overwritten, and the next start offers it.
-    pub(super) fn draft_freed(&mut self, slug: String, left_draft: bool) {
+    /// The instance that held `slug` has ended. When nothing of it is
+    /// edited here, what it `left` is offered (or the portal is simply free
+    /// to edit). Otherwise, without a draft of it on disk, this edit is kept
+    /// on disk from now on; with one (its edit, now an earlier session's),
+    /// this edit stays in memory so that draft is not overwritten, and the
+    /// next start offers it.
+    pub(super) fn draft_freed(
+        &mut self,
+        slug: String,
+        left: Option<Result<Box<crate::drafts::Draft>, String>>,
+    ) {
         let what = super::persist::draft_name(&slug).to_owned();
-        if left_draft {
+        if !self.edits_here(&slug) {
+            self.drafts_elsewhere.retain(|s| *s != slug);
+            self.offer_left_draft(slug, left);
+            return;
+        }
+        if left.is_some() {
             self.warn(format!(
                 "The other bkportals editing {what} has ended and left its draft on disk. Your edit here is still in memory only (writing it would overwrite that draft): save it to {} (Ctrl-s); the next start offers that draft to compare with.",
                 self.server_name()
@@ -161,6 +178,57 @@ impl App {
         self.say(format!(
             "The other bkportals no longer has a draft of {what}: your edit here is kept on disk again."
         ));
+    }
+
+    /// Whether `slug` (or the new portal's key) is being edited here.
+    fn edits_here(&self, slug: &str) -> bool {
+        if slug != super::persist::NEW_PORTAL_DRAFT {
+            return self.edits.contains_key(slug);
+        }
+        self.create_draft.is_some()
+            || (self.dialogs).any(|d| matches!(d, Dialog::Form(f) if f.mode == FormMode::Create))
+    }
+
+    /// The bkportals that held `slug` ended, and nothing of it is edited
+    /// here: the draft it `left` is offered as one from an earlier session
+    /// (the new portal's is resumed by `n`); without one, `slug` is free.
+    fn offer_left_draft(
+        &mut self,
+        slug: String,
+        left: Option<Result<Box<crate::drafts::Draft>, String>>,
+    ) {
+        let what = super::persist::draft_name(&slug).to_owned();
+        let ended = format!("The other bkportals editing {what} has ended");
+        match left {
+            None => self.warn(format!(
+                "{ended} without leaving a draft of it: {what} can be edited here now."
+            )),
+            Some(Err(why)) => self.warn(format!("{ended}; {why}. {what} can be edited here now.")),
+            Some(Ok(draft)) if slug == super::persist::NEW_PORTAL_DRAFT => {
+                let form = super::persist::creation_from_draft(&draft);
+                self.create_draft = Some(Box::new(form));
+                self.warn(format!(
+                    "{ended} and left its draft: n resumes that new portal here."
+                ));
+            }
+            Some(Ok(draft)) => {
+                self.pending_drafts.retain(|d| d.slug != slug);
+                self.pending_drafts.push(*draft);
+                self.pending_drafts.sort_by(|a, b| a.slug.cmp(&b.slug));
+                // Before the first listing, that listing offers it.
+                if self.drafts_offered || self.loading != super::Loading::InFlight {
+                    self.drafts_offered = true;
+                    // Built again with it.
+                    self.dialogs.close_where(|d| matches!(d, Dialog::Drafts(_)));
+                    if let Some(dialog) = self.drafts_dialog(Some(&slug)) {
+                        self.dialogs.enqueue(dialog);
+                    }
+                }
+                self.warn(format!(
+                    "{ended} and left its draft: it is offered here, as one from an earlier session (r restores it, d compares it, x discards it; D shows the drafts again)."
+                ));
+            }
+        }
     }
 
     /// Of the `unsaved` edits (as the quit dialog names them), those kept in

@@ -528,8 +528,8 @@ impl App {
                 purpose,
                 now,
             } => self.on_draft_taken(*shown, purpose, now),
-            Msg::DraftFreed { slug, left_draft } => {
-                self.draft_freed(slug, left_draft);
+            Msg::DraftFreed { slug, left } => {
+                self.draft_freed(slug, left);
                 Vec::new()
             }
             Msg::HistoryRead { slug, entries } => {

@@ -126,7 +126,7 @@ impl App {
 }
 
 /// The creation form as a draft: its values over an empty portal.
-fn creation_to_draft(org: &str, form: &PortalForm) -> Draft {
+pub(super) fn creation_to_draft(org: &str, form: &PortalForm) -> Draft {
     let fields = form.draft();
     Draft {
         org: org.to_owned(),

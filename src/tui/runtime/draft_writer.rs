@@ -25,6 +25,9 @@ pub(in crate::tui) enum DraftOp {
     MarkTokenDialog(Option<String>),
     /// The variables forms' values, written with the drafts.
     FormValues(crate::tui::run::Remembered),
+    /// A portal another running bkportals had claimed when this one
+    /// started: watched as a refused one is, so the app hears when it is free.
+    Watch(String),
     /// Write everything pending now, then answer.
     Flush(tokio::sync::oneshot::Sender<()>),
 }
@@ -91,6 +94,11 @@ pub(in crate::tui) async fn draft_writer(
                 } else {
                     watch_claim(&store, &org, &draft.slug, &freed_tx);
                     refused.insert(draft.slug.clone());
+                }
+            }
+            Some(DraftOp::Watch(slug)) => {
+                if !claimed.contains(&slug) && refused.insert(slug.clone()) {
+                    watch_claim(&store, &org, &slug, &freed_tx);
                 }
             }
             Some(DraftOp::Remove(slug)) => {
@@ -177,7 +185,7 @@ fn watch_claim(store: &DraftStore, org: &str, slug: &str, freed: &mpsc::Unbounde
 }
 
 /// `slug`'s other instance let go of it: the app is told
-/// (`Msg::DraftFreed`) whether that one left its draft on disk, unless a
+/// (`Msg::DraftFreed`) of the draft that one left on disk, if any, unless a
 /// third instance took the portal meanwhile (then the wait goes on).
 async fn recheck_refused(
     store: &DraftStore,
@@ -193,13 +201,17 @@ async fn recheck_refused(
     let (drafts, organization, key) = (store.clone(), org.to_owned(), slug.clone());
     let outcome = blocking(move || {
         let free = !drafts.edited_elsewhere(&organization, &key);
-        free.then(|| drafts.has_draft(&organization, &key))
+        free.then(|| {
+            drafts
+                .load_one(&organization, &key)
+                .map(|d| d.map(Box::new))
+        })
     })
     .await;
     match outcome {
-        Ok(Some(left_draft)) => {
+        Ok(Some(left)) => {
             refused.remove(&slug);
-            let _ = tx.send(Msg::DraftFreed { slug, left_draft });
+            let _ = tx.send(Msg::DraftFreed { slug, left });
         }
         _ => watch_claim(store, org, &slug, freed),
     }

@@ -158,7 +158,7 @@ fn once_the_other_bkportals_ends_without_a_draft_the_edit_here_goes_to_disk_agai
     // It ended having saved (or dropped) its edit: no draft of it is left.
     let commands = app.update(Msg::DraftFreed {
         slug: slug.clone(),
-        left_draft: false,
+        left: None,
     });
     assert!(
         app.status.contains("no longer has a draft of"),
@@ -173,9 +173,10 @@ fn once_the_other_bkportals_ends_without_a_draft_the_edit_here_goes_to_disk_agai
 #[test]
 fn once_the_other_bkportals_ends_leaving_its_draft_the_edit_here_still_does_not_overwrite_it() {
     let (mut app, slug) = edited_here_refused_on_disk();
+    let theirs = Box::new(app.edits[&slug].to_draft(&app.org));
     let commands = app.update(Msg::DraftFreed {
         slug: slug.clone(),
-        left_draft: true,
+        left: Some(Ok(theirs)),
     });
     assert!(commands.is_empty(), "{commands:?}");
     assert!(
@@ -234,4 +235,76 @@ fn a_warning_said_while_the_creation_form_is_open_is_on_screen_beside_the_form()
         flowed(&screen).contains("before quitting here."),
         "{screen}"
     );
+}
+
+#[test]
+fn a_creation_form_opened_while_another_bkportals_writes_a_new_portal_says_so_at_once() {
+    let mut app = loaded();
+    app.update(Msg::Resize(80, 24));
+    // Found claimed at launch: no draft of it is ever refused here.
+    app.leave_drafts_elsewhere(vec![NEW_PORTAL_DRAFT.into()]);
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Nightl");
+    let commands = press(&mut app, KeyCode::Char('y'));
+    assert!(!names(&commands).contains(&"write-draft"), "{commands:?}");
+    assert!(matches!(app.dialogs.front(), Some(Dialog::Form(_))));
+    let shown = flowed(&super::history::screen(&app));
+    assert!(
+        shown.contains(
+            "A new portal is being written in another bkportals too: this edit is not kept on disk"
+        ),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_portal_held_elsewhere_at_launch_is_edited_here_once_that_one_ends_without_a_draft() {
+    let mut app = loaded();
+    let slug = app.selected_portal().unwrap().slug.clone();
+    app.leave_drafts_elsewhere(vec![slug.clone()]);
+    app.update(Msg::DraftFreed {
+        slug: slug.clone(),
+        left: None,
+    });
+    assert!(
+        app.status.contains(&format!(
+            "without leaving a draft of it: {slug} can be edited here now"
+        )),
+        "{}",
+        app.status
+    );
+    assert!(!app.is_edited_elsewhere(&slug), "no longer marked E");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Document);
+    let commands = press(&mut app, KeyCode::Char('x'));
+    assert!(names(&commands).contains(&"write-draft"), "{commands:?}");
+}
+
+#[test]
+fn a_new_portal_held_elsewhere_at_launch_is_resumed_by_n_once_that_one_ends() {
+    let mut app = loaded();
+    app.leave_drafts_elsewhere(vec![NEW_PORTAL_DRAFT.into()]);
+    let theirs = {
+        let mut other = loaded();
+        press(&mut other, KeyCode::Char('n'));
+        type_text(&mut other, "Nightly");
+        let Some(Dialog::Form(form)) = other.dialogs.front() else {
+            panic!("the other one's creation form");
+        };
+        crate::tui::app::persist::creation_to_draft(&other.org, form)
+    };
+    app.update(Msg::DraftFreed {
+        slug: NEW_PORTAL_DRAFT.into(),
+        left: Some(Ok(Box::new(theirs))),
+    });
+    assert!(
+        app.status.contains("n resumes that new portal here"),
+        "{}",
+        app.status
+    );
+    press(&mut app, KeyCode::Char('n'));
+    let Some(Dialog::Form(form)) = app.dialogs.front() else {
+        panic!("the creation form");
+    };
+    assert_eq!(form.draft().name, "Nightly");
 }
