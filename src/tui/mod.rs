@@ -103,7 +103,7 @@ where
         mut cached,
         cached_rest,
         needs_sign_in,
-    } = start(services, usize::from(size.height)).await;
+    } = start(services, usize::from(size.height));
     let mut pending = Vec::new();
     let outcome = async {
         app.update(Msg::Resize(size.width, size.height));
@@ -249,7 +249,7 @@ struct Started {
 /// The app and its runtime, with what the disk holds from earlier sessions:
 /// stored tokens, drafts, a token dialog that was open when it stopped, and
 /// the first `rows` portals of the list last seen (no screen shows more).
-async fn start(services: Services, rows: usize) -> Started {
+fn start(services: Services, rows: usize) -> Started {
     let (tx, rx) = mpsc::unbounded_channel();
     let org = services.rest.organization().to_owned();
     let Services {
