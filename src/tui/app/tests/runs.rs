@@ -1,6 +1,7 @@
 //! Running portals and the identity a run uses: variables, tokens,
 //! sign-in, and keeping secrets out of state.
 
+use super::trust::select;
 use super::*;
 
 #[test]
@@ -254,4 +255,24 @@ fn a_token_dialog_open_when_bkportals_stopped_is_said_as_the_store_has_it() {
         lost.status
     );
     assert!(!lost.status.contains("it is in the token store"));
+}
+
+#[test]
+fn a_refused_token_is_met_with_the_apps_advice_not_a_cli_command() {
+    let mut app = loaded();
+    select(&mut app, "deploy-web");
+    assert_eq!(names(&ctrl(&mut app, 'r')), ["invoke"]);
+    app.update(Msg::RunFailed {
+        slug: "deploy-web".into(),
+        error: ApiError::Unauthorized {
+            message: "bad token".into(),
+            hint: "store the right one with `bkportals token add SLUG` or pass it with --token-env",
+        },
+    });
+    assert!(app.status.contains("deploy-web"), "{}", app.status);
+    assert!(app.status.contains("bad token"), "{}", app.status);
+    assert!(app.status.contains("`a`"), "{}", app.status);
+    assert!(!app.status.contains("bkportals token"), "{}", app.status);
+    assert!(!app.status.contains("--token-env"), "{}", app.status);
+    assert!(matches!(app.dialogs.front(), Some(Dialog::Authorize(_))));
 }
