@@ -29,6 +29,7 @@ impl App {
         self.log_status();
         self.status_cause = None;
         self.status_sticky = false;
+        self.status_warning = false;
     }
 
     /// Says `text` until `cause` is resolved (see `resolved`).
@@ -41,12 +42,21 @@ impl App {
     pub(super) fn warn(&mut self, text: impl Into<String>) {
         self.say(text);
         self.status_sticky = true;
+        self.status_warning = true;
     }
 
     /// Routine news (a listing done, a schema fetched at start): said only
-    /// when no warning is waiting to be read.
+    /// when no warning is showing; otherwise only logged (F7).
     pub(super) fn note(&mut self, text: impl Into<String>) {
-        if !self.status_sticky {
+        if self.status_sticky || self.status_warning {
+            let text = text.into();
+            if !text.is_empty() && self.messages.back() != Some(&text) {
+                if self.messages.len() == LOG_SIZE {
+                    self.messages.pop_front();
+                }
+                self.messages.push_back(text);
+            }
+        } else {
             self.say(text);
         }
     }
@@ -82,6 +92,7 @@ impl App {
         if opened && self.status == before.status && self.status_cause.is_none() {
             self.status.clear();
             self.status_sticky = false;
+            self.status_warning = false;
         }
     }
 

@@ -184,6 +184,9 @@ pub struct App {
     status_cause: Option<Cause>,
     /// A warning stays until the next key, whatever routine news comes.
     status_sticky: bool,
+    /// The status line is a warning: routine news (`note`) never replaces
+    /// it, keys or not; it goes to the message log instead.
+    status_warning: bool,
     /// Run this portal once its save or its authorization is done.
     run_after: Option<String>,
     /// A portal whose token was lost, being deleted to be created again.
@@ -237,6 +240,7 @@ impl App {
             status: String::new(),
             status_cause: None,
             status_sticky: false,
+            status_warning: false,
             run_after: None,
             recreating: None,
             quit: false,

@@ -366,8 +366,12 @@ impl App {
         let warning = self.running.take().and_then(|r| r.warning);
         let also = warning.map_or_else(String::new, |w| format!(" {w}"));
         match error {
-            error @ ApiError::Unauthorized { .. } => {
-                self.say(format!("The token for {slug} was refused: {error}"));
+            // The error's own hint names CLI commands; in the app the fix is
+            // the dialog opened below, or `a` later.
+            ApiError::Unauthorized { message, .. } => {
+                self.say(format!(
+                    "The token for {slug} was refused ({message}): give it another below, or press `a` later."
+                ));
                 self.stored_tokens.retain(|s| *s != slug);
                 self.open_authorize(&slug, false);
             }

@@ -308,3 +308,34 @@ fn a_new_portal_held_elsewhere_at_launch_is_resumed_by_n_once_that_one_ends() {
     };
     assert_eq!(form.draft().name, "Nightly");
 }
+
+#[test]
+fn a_warning_under_the_creation_form_outlasts_the_listing_note_after_a_key() {
+    let mut app = App::new("demo", vec![]);
+    app.update(Msg::Resize(80, 24));
+    assert_eq!(names(&app.init()), ["load", "load-schema"]);
+    app.leave_drafts_elsewhere(vec![NEW_PORTAL_DRAFT.into()]);
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Nightly");
+    assert!(
+        app.status.starts_with("A new portal is being written"),
+        "{}",
+        app.status
+    );
+    // The listing ends after keys were pressed in the form.
+    app.update(Msg::PortalsPage(vec![portal(
+        "who-am-i", "Who am I", None, WHO,
+    )]));
+    app.update(Msg::PortalsLoaded);
+    let shown = flowed(&super::history::screen(&app));
+    assert!(
+        shown.contains("A new portal is being written in another bkportals too"),
+        "{shown}"
+    );
+    assert!(!shown.contains("portal in demo"), "{shown}");
+    assert!(
+        app.messages.iter().any(|m| m == "1 portal in demo"),
+        "{:?}",
+        app.messages
+    );
+}

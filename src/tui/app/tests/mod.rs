@@ -174,6 +174,7 @@ mod panes;
 mod rate_wait;
 mod response_search;
 mod running;
+mod runs;
 mod schema;
 mod state_machine;
 mod trust;

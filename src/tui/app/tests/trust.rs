@@ -11,7 +11,7 @@ fn key(app: &mut App, code: KeyCode, modifiers: KeyModifiers) -> Vec<Command> {
 
 /// Selects `slug` in the list, as a person would (the list focused, no
 /// dialog open).
-fn select(app: &mut App, slug: &str) {
+pub(super) fn select(app: &mut App, slug: &str) {
     assert!(
         app.dialogs.is_empty(),
         "a dialog is open: {:?}",
