@@ -47,7 +47,7 @@ impl App {
                 let process = pid.map(|p| format!(" (process {p})")).unwrap_or_default();
                 self.drafts_taken_elsewhere.push(slug.clone());
                 self.warn(format!(
-                    "The draft of {slug} was not {done}: since this list was shown, another bkportals still running{process} has taken it (to edit or compare it). Edit it there; here it stays listed as it was, and r, d or x looks at it again."
+                    "The draft of {slug} was not {done}: since this list was shown, another bkportals still running{process} has taken it (to edit or compare it). Edit it there; here it stays listed as it was, and r or d looks at it again."
                 ));
                 self.offer_drafts_again(Some(&slug));
             }

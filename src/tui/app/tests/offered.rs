@@ -44,12 +44,17 @@ fn r_on_a_draft_another_bkportals_took_meanwhile_restores_nothing_and_says_so() 
         ),
         "{shown}"
     );
-    // A discard of it is refused the same way: nothing is removed.
-    press(&mut app, KeyCode::Char('x'));
+    // A discard of it is not asked for: it is said at once to be taken.
+    assert!(press(&mut app, KeyCode::Char('x')).is_empty());
+    let screen = super::history::screen(&app);
+    assert!(!screen.contains("cannot be undone"), "{screen}");
+    assert!(
+        flowed(&screen).contains("The draft of deploy-web is taken by another bkportals"),
+        "{screen}"
+    );
     let commands = press(&mut app, KeyCode::Char('y'));
-    let commands = disk_says(&mut app, commands, OnDisk::Elsewhere(None));
     assert!(!names(&commands).contains(&"remove-draft"), "{commands:?}");
-    assert!(app.status.contains("was not discarded"), "{}", app.status);
+    assert!(app.has_pending_draft("deploy-web"));
 }
 
 #[test]
