@@ -168,8 +168,13 @@ fn say_missing(session: &Session, missing: &[&str]) {
 /// with no config file yet, the organization becomes the default.
 pub(super) fn after_app_sign_in(session: &Session) {
     let org = session.org();
-    let stored = crate::secrets::TokenStore::open(&Paths::discover().token_store())
-        .is_ok_and(|store| store.has_api_token(org));
+    let stored = crate::secrets::TokenStore::open(&Paths::discover().token_store()).is_ok_and(
+        |mut store| {
+            let endpoints = &session.settings;
+            store.use_servers(&endpoints.rest_endpoint, &endpoints.portal_endpoint);
+            store.has_api_token(org)
+        },
+    );
     if stored {
         remember_organization(session, org);
     }

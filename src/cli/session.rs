@@ -45,6 +45,7 @@ impl Session {
                 rest_endpoint: parse(sandbox.rest_endpoint())?,
                 graphql_endpoint: parse(sandbox.graphql_endpoint())?,
                 portal_endpoint: parse(sandbox.portal_endpoint())?,
+                token_stored_for: None,
             };
             return Ok(Session {
                 settings,

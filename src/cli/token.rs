@@ -211,8 +211,14 @@ fn list(session: &Session, out: Output) -> Outcome {
             (Some(at), true) => format!("{} (expired)", sanitize_line(at)),
             (Some(at), false) => sanitize_line(at),
         };
+        // Buildkite's entries say nothing more; another server's say which.
+        let server = e
+            .server
+            .as_deref()
+            .map(|s| format!("  (for {})", sanitize_line(s)))
+            .unwrap_or_default();
         println!(
-            "{:<16}  {:<width$}  {kind:<9}  {expires}",
+            "{:<16}  {:<width$}  {kind:<9}  {expires}{server}",
             sanitize_line(&e.organization),
             sanitize_line(&e.portal)
         );

@@ -76,6 +76,12 @@ pub enum ConfigError {
     },
     #[error("no API token for organization `{org}`: run `bkportals auth login --org {org}` to store one (an API access token with the read_portals and write_portals scopes), set {ENV_TOKEN}, or try the sandbox with --demo")]
     NoToken { org: String },
+    #[error("the API token stored for `{org}` belongs to {stored_for}, not {server}, so it is not sent there: sign in again (`bkportals auth login --org {org}`) to store one for {server}, set {ENV_TOKEN}, or point the endpoints back at {stored_for}")]
+    TokenForAnotherServer {
+        org: String,
+        stored_for: String,
+        server: String,
+    },
 }
 
 /// Where our files live (XDG on Linux, the platform's places elsewhere).
@@ -260,6 +266,9 @@ pub struct Settings {
     pub rest_endpoint: Url,
     pub graphql_endpoint: Url,
     pub portal_endpoint: Url,
+    /// When no API token is stored for the REST endpoint's server but one is
+    /// for another server: that server's name, for the message (never sent).
+    pub token_stored_for: Option<String>,
 }
 
 impl Settings {
@@ -267,8 +276,15 @@ impl Settings {
         self.api_token
             .as_ref()
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| ConfigError::NoToken {
-                org: self.org.clone(),
+            .ok_or_else(|| match &self.token_stored_for {
+                Some(stored_for) => ConfigError::TokenForAnotherServer {
+                    org: self.org.clone(),
+                    stored_for: stored_for.clone(),
+                    server: host_and_port(&self.rest_endpoint),
+                },
+                None => ConfigError::NoToken {
+                    org: self.org.clone(),
+                },
             })
     }
 }
@@ -304,30 +320,50 @@ pub fn resolve(
             source_name,
         })
     };
+    let rest_endpoint = endpoint(
+        "REST endpoint",
+        ENV_REST,
+        profile.rest_api_endpoint,
+        DEFAULT_REST_ENDPOINT,
+    )?;
+    let portal_endpoint = endpoint(
+        "portal endpoint",
+        ENV_PORTAL,
+        profile.portal_endpoint,
+        DEFAULT_PORTAL_ENDPOINT,
+    )?;
+    // From here on the store reads and writes only these servers' tokens.
+    store.use_servers(&rest_endpoint, &portal_endpoint);
+    let api_token = env(ENV_TOKEN)
+        .map(Secret::new)
+        .or_else(|| store.api_token(&org));
+    let token_stored_for = match api_token {
+        Some(_) => None,
+        None => store.api_token_elsewhere(&org),
+    };
     Ok(Settings {
-        rest_endpoint: endpoint(
-            "REST endpoint",
-            ENV_REST,
-            profile.rest_api_endpoint,
-            DEFAULT_REST_ENDPOINT,
-        )?,
+        rest_endpoint,
         graphql_endpoint: endpoint(
             "GraphQL endpoint",
             ENV_GRAPHQL,
             profile.graphql_endpoint,
             DEFAULT_GRAPHQL_ENDPOINT,
         )?,
-        portal_endpoint: endpoint(
-            "portal endpoint",
-            ENV_PORTAL,
-            profile.portal_endpoint,
-            DEFAULT_PORTAL_ENDPOINT,
-        )?,
-        api_token: env(ENV_TOKEN)
-            .map(Secret::new)
-            .or_else(|| store.api_token(&org)),
+        portal_endpoint,
+        api_token,
+        token_stored_for,
         org,
     })
+}
+
+/// How a message names the server an endpoint points at: `host[:port]`, made safe to print.
+fn host_and_port(url: &Url) -> String {
+    let host = url.host_str().unwrap_or("?");
+    let named = match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    };
+    crate::text::sanitize_line(&named)
 }
 
 #[cfg(test)]
@@ -356,6 +392,9 @@ rest_api_endpoint = "https://other.example.com/"
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         let mut store = TokenStore::in_memory();
+        // Stored for the acme profile's server, where it may be sent.
+        let acme = Url::parse("https://rest.example.com/").unwrap();
+        store.use_servers(&acme, &Url::parse("https://portal.example.com/").unwrap());
         store.set_api_token("acme", Secret::new("stored")).unwrap();
         resolve(
             &file,
@@ -463,6 +502,23 @@ rest_api_endpoint = "https://other.example.com/"
             .unwrap_err()
             .to_string();
         assert!(err.contains(ENV_PORTAL), "{err}");
+    }
+
+    #[test]
+    fn a_token_stored_for_another_server_is_not_used_and_the_message_names_both() {
+        let err = resolve_with(
+            &[("BUILDKITE_REST_API_ENDPOINT", "http://127.0.0.1:8080/")],
+            None,
+        )
+        .unwrap()
+        .require_token()
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("belongs to rest.example.com, not 127.0.0.1:8080"),
+            "{err}"
+        );
+        assert!(err.contains("bkportals auth login --org acme"), "{err}");
     }
 
     #[test]

@@ -92,6 +92,61 @@ struct StoredTokens {
     /// organization slug -> portal slug -> short-lived token
     #[serde(default)]
     short: BTreeMap<String, BTreeMap<String, StoredShort>>,
+    /// Tokens given for servers other than Buildkite's, by the server's
+    /// origin (`http://127.0.0.1:8080`). The top level is Buildkite's, so
+    /// files written before servers were recorded keep their meaning.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    elsewhere: BTreeMap<String, StoredTokens>,
+}
+
+impl StoredTokens {
+    fn is_empty(&self) -> bool {
+        self.api.is_empty()
+            && self.portal.values().all(BTreeMap::is_empty)
+            && self.short.values().all(BTreeMap::is_empty)
+            && self.elsewhere.values().all(StoredTokens::is_empty)
+    }
+
+    /// The tokens kept for `server` (`None`: Buildkite's).
+    fn section(&self, server: Option<&str>) -> Option<&StoredTokens> {
+        match server {
+            None => Some(self),
+            Some(origin) => self.elsewhere.get(origin),
+        }
+    }
+
+    fn section_mut(&mut self, server: Option<&str>) -> &mut StoredTokens {
+        match server {
+            None => self,
+            Some(origin) => self.elsewhere.entry(origin.to_owned()).or_default(),
+        }
+    }
+
+    /// Every section with the server it belongs to, Buildkite's first.
+    fn sections(&self) -> impl Iterator<Item = (Option<&str>, &StoredTokens)> {
+        std::iter::once((None, self)).chain(
+            self.elsewhere
+                .iter()
+                .map(|(origin, tokens)| (Some(origin.as_str()), tokens)),
+        )
+    }
+}
+
+/// The server a token is given for, as the store records it: `None` for
+/// Buildkite's own endpoints, else the endpoint's origin.
+pub fn server_of(endpoint: &url::Url) -> Option<String> {
+    crate::buildkite::http::other_server(endpoint).map(|_| endpoint.origin().ascii_serialization())
+}
+
+/// How messages name a recorded server: "Buildkite", or its `host:port`.
+pub fn server_name(server: Option<&str>) -> String {
+    let other = server.map(|origin| {
+        url::Url::parse(origin)
+            .ok()
+            .and_then(|url| crate::buildkite::http::other_server(&url))
+            .unwrap_or_else(|| origin.to_owned())
+    });
+    crate::buildkite::http::server_said(other.as_deref())
 }
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -126,6 +181,8 @@ impl fmt::Display for TokenKind {
 /// A stored token, described without its value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TokenEntry {
+    /// The server the token was given for: `None` for Buildkite's, else its `host:port`.
+    pub server: Option<String>,
     pub organization: String,
     pub portal: String,
     pub kind: TokenKind,
@@ -161,6 +218,10 @@ pub struct TokenStore {
     tokens: StoredTokens,
     /// Values read from or written to the keyring during this run.
     cache: BTreeMap<String, Secret>,
+    /// The servers in use (`server_of`): API tokens are read and written for
+    /// `api_server`, portal tokens for `portal_server`; Buildkite's by default.
+    api_server: Option<String>,
+    portal_server: Option<String>,
     /// Set when the file's permissions are looser than 0600.
     pub warning: Option<String>,
 }
@@ -174,16 +235,13 @@ impl fmt::Debug for TokenStore {
     }
 }
 
-fn api_key(org: &str) -> String {
-    format!("api/{org}")
-}
-
-fn portal_key(org: &str, portal: &str) -> String {
-    format!("portal/{org}/{portal}")
-}
-
-fn short_key(org: &str, portal: &str) -> String {
-    format!("short/{org}/{portal}")
+/// The keyring entry's name: Buildkite's keep the names earlier versions
+/// used; another server's are prefixed with its origin.
+fn keyring_key(server: Option<&str>, key: String) -> String {
+    match server {
+        None => key,
+        Some(origin) => format!("{origin}/{key}"),
+    }
 }
 
 impl TokenStore {
@@ -194,6 +252,8 @@ impl TokenStore {
             backend: Backend::Memory,
             tokens: StoredTokens::default(),
             cache: BTreeMap::new(),
+            api_server: None,
+            portal_server: None,
             warning: None,
         }
     }
@@ -216,6 +276,8 @@ impl TokenStore {
             backend,
             tokens: read_tokens(path)?,
             cache: BTreeMap::new(),
+            api_server: None,
+            portal_server: None,
             warning: loose_permissions_warning(path),
         })
     }
@@ -237,32 +299,86 @@ impl TokenStore {
         }
     }
 
+    /// Chooses the servers whose tokens this store reads and writes from now
+    /// on; a token stored for any other server is never returned.
+    pub fn use_servers(&mut self, rest_endpoint: &url::Url, portal_endpoint: &url::Url) {
+        self.api_server = server_of(rest_endpoint);
+        self.portal_server = server_of(portal_endpoint);
+    }
+
+    fn api_key(&self, org: &str) -> String {
+        keyring_key(self.api_server.as_deref(), format!("api/{org}"))
+    }
+
+    fn portal_key(&self, org: &str, portal: &str) -> String {
+        keyring_key(
+            self.portal_server.as_deref(),
+            format!("portal/{org}/{portal}"),
+        )
+    }
+
+    fn short_key(&self, org: &str, portal: &str) -> String {
+        keyring_key(
+            self.portal_server.as_deref(),
+            format!("short/{org}/{portal}"),
+        )
+    }
+
+    fn api_section(&self) -> Option<&StoredTokens> {
+        self.tokens.section(self.api_server.as_deref())
+    }
+
+    fn portal_section(&self) -> Option<&StoredTokens> {
+        self.tokens.section(self.portal_server.as_deref())
+    }
+
+    fn portal_section_mut(&mut self) -> &mut StoredTokens {
+        self.tokens.section_mut(self.portal_server.as_deref())
+    }
+
     pub fn api_token(&mut self, org: &str) -> Option<Secret> {
-        let stored = self.tokens.api.get(org)?.clone();
-        self.reveal(api_key(org), stored)
+        let stored = self.api_section()?.api.get(org)?.clone();
+        self.reveal(self.api_key(org), stored)
     }
 
     pub fn set_api_token(&mut self, org: &str, token: Secret) -> Result<(), StoreError> {
         self.update(|store| {
-            let stored = store.keep(api_key(org), token)?;
-            store.tokens.api.insert(org.to_owned(), stored);
+            let stored = store.keep(store.api_key(org), token)?;
+            let server = store.api_server.clone();
+            let section = store.tokens.section_mut(server.as_deref());
+            section.api.insert(org.to_owned(), stored);
             Ok(true)
         })
         .map(drop)
     }
 
-    /// Whether an API token is stored for the organization (reads the file's
-    /// index only, never the keyring).
+    /// Whether an API token is stored for the organization on the server in
+    /// use (reads the file's index only, never the keyring).
     pub fn has_api_token(&self, org: &str) -> bool {
-        self.tokens.api.contains_key(org)
+        self.api_section().is_some_and(|s| s.api.contains_key(org))
     }
 
-    /// Forgets the organization's API token; says whether there was one.
+    /// The server (named for messages) holding the organization's API token
+    /// when none is stored for the server in use: the token is not sent,
+    /// and the message says where it belongs.
+    pub fn api_token_elsewhere(&self, org: &str) -> Option<String> {
+        if self.has_api_token(org) {
+            return None;
+        }
+        let current = self.api_server.as_deref();
+        self.tokens
+            .sections()
+            .find(|(server, tokens)| *server != current && tokens.api.contains_key(org))
+            .map(|(server, _)| server_name(server))
+    }
+
+    /// Forgets the organization's API token for the server in use; says whether there was one.
     pub fn forget_api_token(&mut self, org: &str) -> Result<bool, StoreError> {
         self.update(|store| {
-            let key = api_key(org);
+            let key = store.api_key(org);
             store.cache.remove(&key);
-            let removed = store.tokens.api.remove(org);
+            let server = store.api_server.clone();
+            let removed = store.tokens.section_mut(server.as_deref()).api.remove(org);
             if let Some(Stored::InKeyring { .. }) = removed {
                 forget_in_keyring(&key);
             }
@@ -271,19 +387,22 @@ impl TokenStore {
     }
 
     pub fn portal_token(&mut self, org: &str, portal: &str) -> Option<Secret> {
-        let stored = self.tokens.portal.get(org)?.get(portal)?.clone();
-        self.reveal(portal_key(org, portal), stored)
+        let stored = self.portal_section()?.portal.get(org)?.get(portal)?.clone();
+        self.reveal(self.portal_key(org, portal), stored)
     }
 
-    /// The slugs of the organization's portals that have a usable stored token.
+    /// The slugs of the organization's portals that have a usable stored
+    /// token for the portal server in use.
     pub fn portal_slugs(&self, org: &str) -> Vec<String> {
-        let mut slugs: Vec<String> = self
-            .tokens
+        let Some(section) = self.portal_section() else {
+            return Vec::new();
+        };
+        let mut slugs: Vec<String> = section
             .portal
             .get(org)
             .map(|p| p.keys().cloned().collect())
             .unwrap_or_default();
-        if let Some(short) = self.tokens.short.get(org) {
+        if let Some(short) = section.short.get(org) {
             for (slug, stored) in short {
                 if !expired(&stored.expires_at) && !slugs.contains(slug) {
                     slugs.push(slug.clone());
@@ -309,18 +428,19 @@ impl TokenStore {
         .map(drop)
     }
 
+    fn short_token(&self, org: &str, portal: &str) -> Option<StoredShort> {
+        self.portal_section()?.short.get(org)?.get(portal).cloned()
+    }
+
     /// The token a call should use: a valid user token first (the caller's
     /// own identity), then a valid ephemeral one, then the long-lived one.
+    /// Only tokens stored for the portal server in use.
     pub fn best_portal_token(&mut self, org: &str, portal: &str) -> Option<(Secret, TokenKind)> {
         let short = self
-            .tokens
-            .short
-            .get(org)
-            .and_then(|p| p.get(portal))
-            .filter(|s| !expired(&s.expires_at))
-            .cloned();
+            .short_token(org, portal)
+            .filter(|s| !expired(&s.expires_at));
         if let Some(short) = short {
-            if let Some(secret) = self.reveal(short_key(org, portal), short.value) {
+            if let Some(secret) = self.reveal(self.short_key(org, portal), short.value) {
                 return Some((secret, short.kind));
             }
         }
@@ -328,32 +448,39 @@ impl TokenStore {
             .map(|t| (t, TokenKind::Admin))
     }
 
-    /// Every stored portal token, described without its value.
+    /// Every stored portal token, of every server, described without its value.
     pub fn entries(&self) -> Vec<TokenEntry> {
         let mut entries = Vec::new();
-        for (org, portals) in &self.tokens.portal {
-            for slug in portals.keys() {
-                entries.push(TokenEntry {
-                    organization: org.clone(),
-                    portal: slug.clone(),
-                    kind: TokenKind::Admin,
-                    expires_at: None,
-                    expired: false,
-                });
+        for (server, section) in self.tokens.sections() {
+            let server = server.map(|s| server_name(Some(s)));
+            for (org, portals) in &section.portal {
+                for slug in portals.keys() {
+                    entries.push(TokenEntry {
+                        server: server.clone(),
+                        organization: org.clone(),
+                        portal: slug.clone(),
+                        kind: TokenKind::Admin,
+                        expires_at: None,
+                        expired: false,
+                    });
+                }
+            }
+            for (org, portals) in &section.short {
+                for (slug, stored) in portals {
+                    entries.push(TokenEntry {
+                        server: server.clone(),
+                        organization: org.clone(),
+                        portal: slug.clone(),
+                        kind: stored.kind,
+                        expires_at: Some(stored.expires_at.clone()),
+                        expired: expired(&stored.expires_at),
+                    });
+                }
             }
         }
-        for (org, portals) in &self.tokens.short {
-            for (slug, stored) in portals {
-                entries.push(TokenEntry {
-                    organization: org.clone(),
-                    portal: slug.clone(),
-                    kind: stored.kind,
-                    expires_at: Some(stored.expires_at.clone()),
-                    expired: expired(&stored.expires_at),
-                });
-            }
-        }
-        entries.sort_by(|a, b| (&a.organization, &a.portal).cmp(&(&b.organization, &b.portal)));
+        entries.sort_by(|a, b| {
+            (&a.server, &a.organization, &a.portal).cmp(&(&b.server, &b.organization, &b.portal))
+        });
         entries
     }
 
@@ -378,15 +505,9 @@ impl TokenStore {
     pub fn rename_portal(&mut self, org: &str, from: &str, to: &str) -> Result<(), StoreError> {
         self.update(|store| {
             let long = store.portal_token(org, from);
-            let short = store
-                .tokens
-                .short
-                .get(org)
-                .and_then(|p| p.get(from))
-                .cloned();
-            let short = match short {
+            let short = match store.short_token(org, from) {
                 Some(stored) => store
-                    .reveal(short_key(org, from), stored.value.clone())
+                    .reveal(store.short_key(org, from), stored.value.clone())
                     .map(|secret| (secret, stored)),
                 None => None,
             };
@@ -431,8 +552,8 @@ impl TokenStore {
     }
 
     fn insert_portal(&mut self, org: &str, portal: &str, token: Secret) -> Result<(), StoreError> {
-        let stored = self.keep(portal_key(org, portal), token)?;
-        self.tokens
+        let stored = self.keep(self.portal_key(org, portal), token)?;
+        self.portal_section_mut()
             .portal
             .entry(org.to_owned())
             .or_default()
@@ -448,34 +569,34 @@ impl TokenStore {
         token: Secret,
         expires_at: &str,
     ) -> Result<(), StoreError> {
-        let value = self.keep(short_key(org, portal), token)?;
-        self.tokens.short.entry(org.to_owned()).or_default().insert(
-            portal.to_owned(),
-            StoredShort {
-                value,
-                kind,
-                expires_at: expires_at.to_owned(),
-            },
-        );
+        let value = self.keep(self.short_key(org, portal), token)?;
+        self.portal_section_mut()
+            .short
+            .entry(org.to_owned())
+            .or_default()
+            .insert(
+                portal.to_owned(),
+                StoredShort {
+                    value,
+                    kind,
+                    expires_at: expires_at.to_owned(),
+                },
+            );
         Ok(())
     }
 
     /// Drops the portal's entries (and their keyring values); says whether there were any.
     fn remove_portal(&mut self, org: &str, portal: &str) -> bool {
-        let long = self
-            .tokens
-            .portal
-            .get_mut(org)
-            .and_then(|p| p.remove(portal));
-        let short = self
-            .tokens
+        let section = self.portal_section_mut();
+        let long = section.portal.get_mut(org).and_then(|p| p.remove(portal));
+        let short = section
             .short
             .get_mut(org)
             .and_then(|p| p.remove(portal))
             .map(|s| s.value);
         for (key, removed) in [
-            (portal_key(org, portal), &long),
-            (short_key(org, portal), &short),
+            (self.portal_key(org, portal), &long),
+            (self.short_key(org, portal), &short),
         ] {
             self.cache.remove(&key);
             if let Some(Stored::InKeyring { .. }) = removed {
@@ -517,7 +638,9 @@ impl TokenStore {
         }
     }
 
-    fn write(&self, path: &Path) -> Result<(), StoreError> {
+    fn write(&mut self, path: &Path) -> Result<(), StoreError> {
+        // A server whose last token was forgotten leaves no empty table behind.
+        self.tokens.elsewhere.retain(|_, tokens| !tokens.is_empty());
         let write_err = |source| StoreError::Write {
             path: path.to_owned(),
             source,

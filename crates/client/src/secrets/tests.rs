@@ -160,3 +160,94 @@ fn damaged_store_names_the_file() {
         .to_string();
     assert!(err.contains("tokens.toml"), "{err}");
 }
+
+fn url(text: &str) -> url::Url {
+    url::Url::parse(text).unwrap()
+}
+
+#[test]
+fn a_token_stored_for_one_server_is_never_returned_for_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.toml");
+    let sandbox = url("http://127.0.0.1:8080/");
+    let mut store = TokenStore::open_with(&path, Backend::File).unwrap();
+    store.use_servers(&sandbox, &sandbox);
+    store
+        .set_api_token("demo", Secret::new("bkua_sandbox"))
+        .unwrap();
+    store
+        .set_portal_token("demo", "deploy", Secret::new("bkpt_sandbox"))
+        .unwrap();
+
+    let mut reopened = TokenStore::open_with(&path, Backend::File).unwrap();
+    reopened.use_servers(
+        &url(crate::config::DEFAULT_REST_ENDPOINT),
+        &url(crate::config::DEFAULT_PORTAL_ENDPOINT),
+    );
+    assert!(reopened.api_token("demo").is_none());
+    assert!(reopened.best_portal_token("demo", "deploy").is_none());
+    assert!(reopened.portal_slugs("demo").is_empty());
+    assert_eq!(
+        reopened.api_token_elsewhere("demo").as_deref(),
+        Some("127.0.0.1:8080")
+    );
+
+    let other = url("http://127.0.0.1:9090/");
+    reopened.use_servers(&other, &other);
+    assert!(reopened.api_token("demo").is_none());
+    assert!(reopened.best_portal_token("demo", "deploy").is_none());
+
+    reopened.use_servers(&sandbox, &sandbox);
+    assert_eq!(reopened.api_token("demo").unwrap().expose(), "bkua_sandbox");
+    let (token, _) = reopened.best_portal_token("demo", "deploy").unwrap();
+    assert_eq!(token.expose(), "bkpt_sandbox");
+}
+
+#[test]
+fn tokens_from_before_servers_were_recorded_are_buildkites() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.toml");
+    std::fs::write(&path, "[api]\nacme = \"bkua_old\"\n").unwrap();
+    let mut store = TokenStore::open_with(&path, Backend::File).unwrap();
+    store.use_servers(
+        &url(crate::config::DEFAULT_REST_ENDPOINT),
+        &url(crate::config::DEFAULT_PORTAL_ENDPOINT),
+    );
+    assert_eq!(store.api_token("acme").unwrap().expose(), "bkua_old");
+    let sandbox = url("http://127.0.0.1:8080/");
+    store.use_servers(&sandbox, &sandbox);
+    assert!(store.api_token("acme").is_none());
+    assert_eq!(
+        store.api_token_elsewhere("acme").as_deref(),
+        Some("Buildkite")
+    );
+}
+
+#[test]
+fn forgetting_acts_on_the_server_in_use_and_listing_names_other_servers() {
+    let mut store = TokenStore::in_memory();
+    let sandbox = url("http://127.0.0.1:8080/");
+    store
+        .set_api_token("demo", Secret::new("bkua_real"))
+        .unwrap();
+    store
+        .set_portal_token("demo", "deploy", Secret::new("bkpt_real"))
+        .unwrap();
+    store.use_servers(&sandbox, &sandbox);
+    store
+        .set_api_token("demo", Secret::new("bkua_sandbox"))
+        .unwrap();
+    store
+        .set_portal_token("demo", "deploy", Secret::new("bkpt_sandbox"))
+        .unwrap();
+    let servers: Vec<Option<String>> = store.entries().into_iter().map(|e| e.server).collect();
+    assert_eq!(servers, vec![None, Some("127.0.0.1:8080".to_owned())]);
+
+    assert!(store.forget_api_token("demo").unwrap());
+    assert!(store.forget_portal_token("demo", "deploy").unwrap());
+    assert!(store.api_token("demo").is_none());
+    let buildkite = url(crate::config::DEFAULT_REST_ENDPOINT);
+    store.use_servers(&buildkite, &url(crate::config::DEFAULT_PORTAL_ENDPOINT));
+    assert_eq!(store.api_token("demo").unwrap().expose(), "bkua_real");
+    assert_eq!(store.portal_slugs("demo"), vec!["deploy".to_owned()]);
+}
