@@ -226,10 +226,12 @@ fn a_stale_ephemeral_token_is_refused_with_the_whole_command_that_gets_another()
         .output()
         .unwrap();
     home::assert_ok(&got);
+    let port = sandbox.port();
     drop(sandbox);
 
-    // A restarted sandbox has forgotten the tokens it granted.
-    let sandbox = common::SandboxProcess::start(&state);
+    // A sandbox restarted where it was (tokens belong to their server) has
+    // forgotten the tokens it granted.
+    let sandbox = common::SandboxProcess::start_on(port, &state, &[]);
     let refused = home.command(&sandbox.exports, &["invoke", "trigger-main-build"]);
     assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
     let said = error_line(&refused).unwrap_or_default();

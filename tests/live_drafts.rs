@@ -181,10 +181,12 @@ fn a_draft_another_bkportals_restored_meanwhile_is_not_restored_from_an_older_li
     );
     assert!(screen.contains("(taken by another bkportals)"), "{screen}");
     assert!(!screen.contains("● modified"), "{screen}");
-    // Nor discarded from under the first one.
+    // Nor discarded from under the first one: `x` says so at once, with no
+    // question, and a `y` after it discards nothing.
     second.send("x");
+    let screen = second.wait_for("The draft of who-am-i is taken by another bkportals");
+    assert!(!screen.contains("cannot be undone"), "{screen}");
     second.send("y");
-    second.wait_for("The draft of who-am-i was not discarded");
     second.send(pty::ESC);
     second.quit();
     assert_eq!(

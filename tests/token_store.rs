@@ -57,7 +57,12 @@ fn twenty_creates_at_once_keep_twenty_tokens() {
     let text = std::fs::read_to_string(home.token_store()).unwrap();
     let file: toml::Value = toml::from_str(&text).unwrap();
     let org = &sandbox.exports[3].1;
-    let stored = file["portal"][org.as_str()].as_table().unwrap();
+    // The sandbox is not Buildkite: its tokens are filed under its portal endpoint's origin.
+    let portal_endpoint = url::Url::parse(&sandbox.exports[1].1).unwrap();
+    let origin = portal_endpoint.origin().ascii_serialization();
+    let stored = file["elsewhere"][origin.as_str()]["portal"][org.as_str()]
+        .as_table()
+        .unwrap();
     let mut missing: Vec<String> = (0..WRITERS)
         .map(|i| format!("concurrent-{i}"))
         .filter(|slug| !stored.contains_key(slug))
