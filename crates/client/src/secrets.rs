@@ -328,6 +328,10 @@ impl TokenStore {
         self.tokens.section(self.api_server.as_deref())
     }
 
+    fn api_section_mut(&mut self) -> &mut StoredTokens {
+        self.tokens.section_mut(self.api_server.as_deref())
+    }
+
     fn portal_section(&self) -> Option<&StoredTokens> {
         self.tokens.section(self.portal_server.as_deref())
     }
@@ -344,9 +348,7 @@ impl TokenStore {
     pub fn set_api_token(&mut self, org: &str, token: Secret) -> Result<(), StoreError> {
         self.update(|store| {
             let stored = store.keep(store.api_key(org), token)?;
-            let server = store.api_server.clone();
-            let section = store.tokens.section_mut(server.as_deref());
-            section.api.insert(org.to_owned(), stored);
+            store.api_section_mut().api.insert(org.to_owned(), stored);
             Ok(true)
         })
         .map(drop)
@@ -377,8 +379,7 @@ impl TokenStore {
         self.update(|store| {
             let key = store.api_key(org);
             store.cache.remove(&key);
-            let server = store.api_server.clone();
-            let removed = store.tokens.section_mut(server.as_deref()).api.remove(org);
+            let removed = store.api_section_mut().api.remove(org);
             if let Some(Stored::InKeyring { .. }) = removed {
                 forget_in_keyring(&key);
             }
