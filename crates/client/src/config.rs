@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use url::Url;
 
+use crate::buildkite::http::{other_server, server_said};
 use crate::secrets::{Secret, TokenStore};
 
 pub const DEFAULT_REST_ENDPOINT: &str = "https://api.buildkite.com/";
@@ -280,7 +281,7 @@ impl Settings {
                 Some(stored_for) => ConfigError::TokenForAnotherServer {
                     org: self.org.clone(),
                     stored_for: stored_for.clone(),
-                    server: host_and_port(&self.rest_endpoint),
+                    server: server_said(other_server(&self.rest_endpoint).as_deref()),
                 },
                 None => ConfigError::NoToken {
                     org: self.org.clone(),
@@ -354,16 +355,6 @@ pub fn resolve(
         token_stored_for,
         org,
     })
-}
-
-/// How a message names the server an endpoint points at: `host[:port]`, made safe to print.
-fn host_and_port(url: &Url) -> String {
-    let host = url.host_str().unwrap_or("?");
-    let named = match url.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host.to_owned(),
-    };
-    crate::text::sanitize_line(&named)
 }
 
 #[cfg(test)]
