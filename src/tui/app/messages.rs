@@ -48,14 +48,9 @@ impl App {
     /// Routine news (a listing done, a schema fetched at start): said only
     /// when no warning is showing; otherwise only logged (F7).
     pub(super) fn note(&mut self, text: impl Into<String>) {
-        if self.status_sticky || self.status_warning {
-            let text = text.into();
-            if !text.is_empty() && self.messages.back() != Some(&text) {
-                if self.messages.len() == LOG_SIZE {
-                    self.messages.pop_front();
-                }
-                self.messages.push_back(text);
-            }
+        // Set by `warn` with `status_sticky`, but kept past the next key.
+        if self.status_warning {
+            self.log(text.into());
         } else {
             self.say(text);
         }
@@ -98,13 +93,18 @@ impl App {
 
     /// Adds the status line to the log (a message said twice in a row once).
     pub(super) fn log_status(&mut self) {
-        if self.status.is_empty() || self.messages.back() == Some(&self.status) {
+        self.log(self.status.clone());
+    }
+
+    /// Adds `text` to the message log (F7), unless it is the last one there.
+    fn log(&mut self, text: String) {
+        if text.is_empty() || self.messages.back() == Some(&text) {
             return;
         }
         if self.messages.len() == LOG_SIZE {
             self.messages.pop_front();
         }
-        self.messages.push_back(self.status.clone());
+        self.messages.push_back(text);
     }
 
     /// The keys the footer names for what has the focus.
