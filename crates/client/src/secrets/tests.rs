@@ -165,6 +165,22 @@ fn url(text: &str) -> url::Url {
     url::Url::parse(text).unwrap()
 }
 
+/// From here on `store` reads and writes Buildkite's tokens.
+fn use_buildkite(store: &mut TokenStore) {
+    store.use_servers(
+        &url(crate::config::DEFAULT_REST_ENDPOINT),
+        &url(crate::config::DEFAULT_PORTAL_ENDPOINT),
+    );
+}
+
+/// Stores an API token for `demo` and a portal token for its `deploy`.
+fn store_demo_tokens(store: &mut TokenStore, api: &str, portal: &str) {
+    store.set_api_token("demo", Secret::new(api)).unwrap();
+    store
+        .set_portal_token("demo", "deploy", Secret::new(portal))
+        .unwrap();
+}
+
 #[test]
 fn a_token_stored_for_one_server_is_never_returned_for_another() {
     let dir = tempfile::tempdir().unwrap();
@@ -172,18 +188,10 @@ fn a_token_stored_for_one_server_is_never_returned_for_another() {
     let sandbox = url("http://127.0.0.1:8080/");
     let mut store = TokenStore::open_with(&path, Backend::File).unwrap();
     store.use_servers(&sandbox, &sandbox);
-    store
-        .set_api_token("demo", Secret::new("bkua_sandbox"))
-        .unwrap();
-    store
-        .set_portal_token("demo", "deploy", Secret::new("bkpt_sandbox"))
-        .unwrap();
+    store_demo_tokens(&mut store, "bkua_sandbox", "bkpt_sandbox");
 
     let mut reopened = TokenStore::open_with(&path, Backend::File).unwrap();
-    reopened.use_servers(
-        &url(crate::config::DEFAULT_REST_ENDPOINT),
-        &url(crate::config::DEFAULT_PORTAL_ENDPOINT),
-    );
+    use_buildkite(&mut reopened);
     assert!(reopened.api_token("demo").is_none());
     assert!(reopened.best_portal_token("demo", "deploy").is_none());
     assert!(reopened.portal_slugs("demo").is_empty());
@@ -209,10 +217,7 @@ fn tokens_from_before_servers_were_recorded_are_buildkites() {
     let path = dir.path().join("tokens.toml");
     std::fs::write(&path, "[api]\nacme = \"bkua_old\"\n").unwrap();
     let mut store = TokenStore::open_with(&path, Backend::File).unwrap();
-    store.use_servers(
-        &url(crate::config::DEFAULT_REST_ENDPOINT),
-        &url(crate::config::DEFAULT_PORTAL_ENDPOINT),
-    );
+    use_buildkite(&mut store);
     assert_eq!(store.api_token("acme").unwrap().expose(), "bkua_old");
     let sandbox = url("http://127.0.0.1:8080/");
     store.use_servers(&sandbox, &sandbox);
@@ -227,27 +232,16 @@ fn tokens_from_before_servers_were_recorded_are_buildkites() {
 fn forgetting_acts_on_the_server_in_use_and_listing_names_other_servers() {
     let mut store = TokenStore::in_memory();
     let sandbox = url("http://127.0.0.1:8080/");
-    store
-        .set_api_token("demo", Secret::new("bkua_real"))
-        .unwrap();
-    store
-        .set_portal_token("demo", "deploy", Secret::new("bkpt_real"))
-        .unwrap();
+    store_demo_tokens(&mut store, "bkua_real", "bkpt_real");
     store.use_servers(&sandbox, &sandbox);
-    store
-        .set_api_token("demo", Secret::new("bkua_sandbox"))
-        .unwrap();
-    store
-        .set_portal_token("demo", "deploy", Secret::new("bkpt_sandbox"))
-        .unwrap();
+    store_demo_tokens(&mut store, "bkua_sandbox", "bkpt_sandbox");
     let servers: Vec<Option<String>> = store.entries().into_iter().map(|e| e.server).collect();
     assert_eq!(servers, vec![None, Some("127.0.0.1:8080".to_owned())]);
 
     assert!(store.forget_api_token("demo").unwrap());
     assert!(store.forget_portal_token("demo", "deploy").unwrap());
     assert!(store.api_token("demo").is_none());
-    let buildkite = url(crate::config::DEFAULT_REST_ENDPOINT);
-    store.use_servers(&buildkite, &url(crate::config::DEFAULT_PORTAL_ENDPOINT));
+    use_buildkite(&mut store);
     assert_eq!(store.api_token("demo").unwrap().expose(), "bkua_real");
     assert_eq!(store.portal_slugs("demo"), vec!["deploy".to_owned()]);
 }
