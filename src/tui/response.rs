@@ -5,7 +5,7 @@
 use super::body::Body;
 use super::input::LineInput;
 use super::matching::{MatchingLines, SLICE};
-use super::wrap::wrap;
+use super::wrap::{self, wrap};
 use crate::buildkite::{InvokeResponse, RateLimit};
 use crate::secrets::TokenKind;
 use crate::text::sanitize_line;
@@ -110,6 +110,12 @@ pub enum HeaderKind {
 
 /// Lines above the body at most.
 const HEADER_LINES: usize = 6;
+
+/// What a folded line shows after its text: how many lines it hides.
+pub fn fold_note(hidden: usize) -> String {
+    let noun = if hidden == 1 { "line" } else { "lines" };
+    format!(" ⋯ {hidden} {noun} ")
+}
 
 /// Columns a sideways step moves.
 pub const SIDE_STEP: usize = 8;
@@ -393,13 +399,31 @@ impl ResponseView {
         }
     }
 
-    /// Sideways, when lines do not wrap.
-    pub fn scroll_sideways(&mut self, right: bool) {
+    /// Sideways, when lines do not wrap, in a view `height` rows tall and
+    /// `room` columns wide: to the right no further than the end of the
+    /// longest line on screen (where scrolled already, it stays).
+    pub fn scroll_sideways(&mut self, right: bool, height: usize, room: usize) {
         self.column = if right {
-            self.column.saturating_add(SIDE_STEP)
+            let widest = self
+                .visible_lines(height)
+                .map(|line| self.shown_width(line))
+                .max()
+                .unwrap_or(0);
+            let last = widest.saturating_sub(room).max(self.column);
+            self.column.saturating_add(SIDE_STEP).min(last)
         } else {
             self.column.saturating_sub(SIDE_STEP)
         };
+    }
+
+    /// Columns `line` takes on screen: its text, and its fold's note.
+    fn shown_width(&self, line: usize) -> usize {
+        let text = wrap::width(&sanitize_line(&self.body.line_text(line)));
+        let note = match (self.body.is_folded(line), self.body.closing(line)) {
+            (true, Some(close)) => wrap::width(&fold_note(close - line)),
+            _ => 0,
+        };
+        text + note
     }
 
     /// The lines on screen, top to bottom, for a view `height` rows tall.

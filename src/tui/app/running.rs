@@ -556,6 +556,8 @@ impl App {
 
     pub(super) fn response_action(&mut self, action: Option<Action>) -> Vec<Command> {
         let height = self.response_body_height();
+        // The pane's inner width less the fold marker's column.
+        let room = usize::from(self.areas().response.width.saturating_sub(3));
         let slug = self.selected_slug();
         let Some(view) = slug
             .and_then(|s| self.answers.get_mut(&s))
@@ -610,8 +612,8 @@ impl App {
                     "Lines do not wrap: ←/→ scroll sideways (w wraps them)."
                 });
             }
-            Some(Action::Left) if !view.wrap => view.scroll_sideways(false),
-            Some(Action::Right) if !view.wrap => view.scroll_sideways(true),
+            Some(Action::Left) if !view.wrap => view.scroll_sideways(false, height, room),
+            Some(Action::Right) if !view.wrap => view.scroll_sideways(true, height, room),
             Some(Action::Left | Action::Right) => {
                 self.say("Wrap is on (w), so lines do not scroll sideways: w turns it off.");
             }

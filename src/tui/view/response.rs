@@ -15,6 +15,7 @@ use super::{dim, error_style, pane, spinner, style_of};
 use crate::graphql::highlight::json_line;
 use crate::text::sanitize_line;
 use crate::tui::app::{Answer, App, Focus};
+use crate::tui::response::fold_note;
 use crate::tui::run::{HeaderKind, ResponseView};
 use crate::tui::wrap;
 
@@ -254,12 +255,7 @@ fn body_line(
     };
     let mut spans = mark_ranges(runs, &ranges, style);
     if let (true, Some(close)) = (folded, body.closing(index)) {
-        let hidden = close - index;
-        let noun = if hidden == 1 { "line" } else { "lines" };
-        spans.push(Span::styled(
-            format!(" ⋯ {hidden} {noun} "),
-            dim().reversed(),
-        ));
+        spans.push(Span::styled(fold_note(close - index), dim().reversed()));
     }
     (Span::styled(marker, dim()), spans)
 }

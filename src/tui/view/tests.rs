@@ -571,6 +571,36 @@ fn long_lines_wrap_or_scroll_sideways_and_folds_count_what_they_hide() {
 }
 
 #[test]
+fn sideways_scrolling_stops_where_the_longest_line_on_screen_ends() {
+    let mut app = loaded(120, 36);
+    let long = format!("{}THE-END", "x".repeat(300));
+    answer(
+        &mut app,
+        &format!(r#"{{"data":{{"short":1,"long":"{long}"}}}}"#),
+    );
+    for _ in 0..100 {
+        press(&mut app, KeyCode::Right);
+    }
+    let at_the_end = render(&app);
+    let end_line = at_the_end
+        .lines()
+        .find(|line| line.contains("THE-END"))
+        .unwrap_or_else(|| panic!("the longest line's end is on screen: {at_the_end}"));
+    assert!(
+        end_line.contains("THE-END\"│"),
+        "its last characters reach the pane's right edge, no further: {end_line}"
+    );
+    press(&mut app, KeyCode::Right);
+    assert_eq!(render(&app), at_the_end, "one more step goes nowhere");
+    press(&mut app, KeyCode::Left);
+    assert_ne!(
+        render(&app),
+        at_the_end,
+        "back to the left, a step at a time"
+    );
+}
+
+#[test]
 fn an_html_answer_says_it_is_not_json() {
     let mut app = loaded(120, 36);
     answer(
