@@ -100,13 +100,21 @@ fn form_lines(
         } else {
             Style::new()
         };
+        // The count stays in sight: the label goes first, then the name is cut.
+        let count = format!(" {}/{}", form.op_index + 1, form.operations.len());
+        let name = sanitize_line(name);
+        let room = usize::from(inner.width).saturating_sub(wrap::width(&count) + 4);
+        let label = "Operation ";
+        let label = if wrap::width(&name) + label.len() <= room {
+            label
+        } else {
+            ""
+        };
+        let name = wrap::cut(&name, room.saturating_sub(label.len()));
         lines.push(Line::from(vec![
-            Span::styled("Operation ", dim()),
-            Span::styled(format!("◀ {} ▶", sanitize_line(name)), style),
-            Span::styled(
-                format!(" {}/{}", form.op_index + 1, form.operations.len()),
-                dim(),
-            ),
+            Span::styled(label, dim()),
+            Span::styled(format!("◀ {name} ▶"), style),
+            Span::styled(count, dim()),
         ]));
     }
     let first_row = usize::from(form.has_picker());

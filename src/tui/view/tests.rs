@@ -601,6 +601,28 @@ fn sideways_scrolling_stops_where_the_longest_line_on_screen_ends() {
 }
 
 #[test]
+fn the_operation_picker_keeps_its_count_in_sight_at_100_columns() {
+    let mut app = sized(100, 30);
+    let mut two = portal("two-operations", "Two operations", true);
+    two.query = "query RecentBuildsOfTheWholeOrganization { viewer { id } }\n\
+                 query TriggerABuildOnTheMainBranch { viewer { id } }\n"
+        .into();
+    app.update(Msg::PortalsPage(vec![two]));
+    app.update(Msg::PortalsLoaded);
+    let screen = render(&app);
+    let picker = screen
+        .lines()
+        .find(|line| line.contains('◀'))
+        .unwrap_or_else(|| panic!("the picker is on screen: {screen}"));
+    assert!(picker.contains("▶ 1/2"), "the count shows: {picker}");
+    assert!(
+        picker.contains("◀ RecentBuilds"),
+        "and the name's start: {picker}"
+    );
+    assert!(picker.contains('…'), "cut, and saying so: {picker}");
+}
+
+#[test]
 fn an_html_answer_says_it_is_not_json() {
     let mut app = loaded(120, 36);
     answer(
