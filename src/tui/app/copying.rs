@@ -40,7 +40,11 @@ impl App {
             ));
             return Vec::new();
         }
-        let path = wrap::cut(&sanitize_line(&path), PATH_SHOWN);
+        let mut path = wrap::cut(&sanitize_line(&path), PATH_SHOWN);
+        // The pane shows the filter's result, so the path is within that.
+        if view.filter.is_some() {
+            path.push_str(" in the jq filter's result");
+        }
         self.copying = Some(if value {
             format!("the value of {path} ({})", size(text.len()))
         } else {

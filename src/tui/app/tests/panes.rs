@@ -368,7 +368,10 @@ fn on_a_jq_filters_result_p_copies_a_jq_path_and_c_says_it_copied_the_result() {
     let path = press(&mut app, KeyCode::Char('p'));
     assert_eq!(copied(&path), Some(".[0]"), "a path jq takes, not `[0]`");
     app.update(Msg::Copied("Copied to the system clipboard.".into()));
-    assert_eq!(app.status, "Copied the path .[0] to the system clipboard.");
+    assert_eq!(
+        app.status, "Copied the path .[0] in the jq filter's result to the system clipboard.",
+        "the path is within what the pane shows, and the status says so"
+    );
 
     let result = press(&mut app, KeyCode::Char('c'));
     let text = copied(&result).unwrap_or_default().to_owned();
