@@ -49,6 +49,15 @@ pub fn wrap(text: &str, columns: usize) -> Vec<String> {
     lines
 }
 
+/// `text`'s lines each made safe and wrapped to `columns` (blank ones left
+/// out): a message of several lines keeps its line breaks.
+pub fn wrap_lines(text: &str, columns: usize) -> Vec<String> {
+    crate::text::sanitize_lines(text)
+        .lines()
+        .flat_map(|line| wrap(line, columns))
+        .collect()
+}
+
 /// `text` cut to `columns`, ending in `…` when something was left out.
 pub fn cut(text: &str, columns: usize) -> String {
     if width(text) <= columns {

@@ -26,6 +26,17 @@ pub fn sanitize(text: &str) -> String {
         .collect()
 }
 
+/// Like [`sanitize`], each line made safe on its own (`\r\n` ends a line,
+/// tabs are spaces) and blank lines left out: a server's message of
+/// several lines keeps them.
+pub fn sanitize_lines(text: &str) -> String {
+    text.lines()
+        .map(|line| sanitize_line(line).trim_end().to_owned())
+        .filter(|line| !line.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Like [`sanitize`], for text that must stay on one line.
 pub fn sanitize_line(text: &str) -> String {
     text.chars()

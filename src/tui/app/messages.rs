@@ -127,10 +127,10 @@ impl App {
         let status = sanitize_line(&self.status);
         // " keys " + " " + spinner + status
         let beside = wrap::width(&self.footer_keys()) + 3 + 2 + wrap::width(&status);
-        if status.is_empty() || beside <= width {
+        if status.is_empty() || (beside <= width && !self.status.trim_end().contains('\n')) {
             return Vec::new();
         }
-        let mut lines = wrap::wrap(&status, width.saturating_sub(1).max(1));
+        let mut lines = wrap::wrap_lines(&self.status, width.saturating_sub(1).max(1));
         if lines.len() > STATUS_ROWS {
             lines.truncate(STATUS_ROWS);
             let hint = " … F7 shows it all";

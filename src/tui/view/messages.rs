@@ -6,7 +6,6 @@ use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
 use super::{dim, pane};
-use crate::text::sanitize_line;
 use crate::tui::app::App;
 use crate::tui::layout;
 use crate::tui::wrap;
@@ -19,7 +18,7 @@ pub fn draw_messages(frame: &mut Frame, app: &App) {
     // From the newest back, as many as fit.
     let mut lines: Vec<Line> = Vec::new();
     for message in app.messages.iter().rev() {
-        let mut parts = wrap::wrap(&sanitize_line(message), text_width);
+        let mut parts = wrap::wrap_lines(message, text_width);
         let free = room.saturating_sub(1).saturating_sub(lines.len()).max(1);
         if parts.len() > free {
             if !lines.is_empty() {

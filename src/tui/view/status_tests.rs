@@ -72,3 +72,31 @@ fn a_message_taller_than_the_screen_ends_in_an_ellipsis_in_the_log() {
         "then the log's bottom border:\n{screen}"
     );
 }
+
+#[test]
+fn a_refusal_of_several_lines_keeps_them_below_the_keys_and_in_the_log() {
+    let mut app = loaded(120, 36);
+    app.update(crate::tui::message::Msg::Status(
+        "Not saved: rejected by Buildkite: Validation failed:\n- Name can't be blank\n- Query is invalid"
+            .into(),
+    ));
+    let screen = render(&app);
+    let rows: Vec<&str> = screen.lines().collect();
+    let first = rows
+        .iter()
+        .position(|row| row.contains("Validation failed:"))
+        .unwrap_or_else(|| panic!("the message is shown:\n{screen}"));
+    assert!(
+        rows[first + 1].contains("- Name can't be blank"),
+        "{screen}"
+    );
+    assert!(rows[first + 2].contains("- Query is invalid"), "{screen}");
+    press(&mut app, KeyCode::F(7));
+    let log = render(&app);
+    let rows: Vec<&str> = log.lines().collect();
+    let first = rows
+        .iter()
+        .position(|row| row.contains("• Not saved"))
+        .unwrap_or_else(|| panic!("the log has it:\n{log}"));
+    assert!(rows[first + 1].contains("  - Name can't be blank"), "{log}");
+}

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use super::http::{server_said, token_settings};
 use super::portal::Portal;
-use crate::text::sanitize_line;
+use crate::text::{sanitize_line, sanitize_lines};
 
 /// What went wrong talking to Buildkite (or the sandbox), and what to do about it.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -190,7 +190,7 @@ fn server_message(body: &[u8]) -> Option<String> {
         .get("message")
         .and_then(|m| m.as_str())
         .or_else(|| value.get("errors")?.get(0)?.get("message")?.as_str())?;
-    Some(sanitize_line(text))
+    Some(sanitize_lines(text))
 }
 
 fn default_message(status: u16, body: &[u8]) -> String {
@@ -250,6 +250,16 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "rejected by Buildkite: Validation failed: Name can't be blank"
+        );
+    }
+
+    #[test]
+    fn a_message_of_several_lines_keeps_them_each_made_safe() {
+        let body = br#"{"message":"Validation failed:\r\n- Name can't be blank\n\n- Query \u001b[31mis\u001b[0m invalid\t "}"#;
+        let err = ApiError::from_status(422, body, None, &context());
+        assert_eq!(
+            err.to_string(),
+            "rejected by Buildkite: Validation failed:\n- Name can't be blank\n- Query �[31mis�[0m invalid"
         );
     }
 
