@@ -58,6 +58,25 @@ pub fn wrap_lines(text: &str, columns: usize) -> Vec<String> {
         .collect()
 }
 
+/// `text` wrapped to `columns` in at most `rows` rows, the last ending in
+/// ` …` when something was left out.
+pub fn wrap_at_most(text: &str, columns: usize, rows: usize) -> Vec<String> {
+    let mut lines = wrap_lines(text, columns);
+    keep_rows(&mut lines, rows, columns);
+    lines
+}
+
+/// At most `rows` of `lines` (`columns` wide), the last ending in ` …` when
+/// some were left out.
+pub fn keep_rows(lines: &mut Vec<String>, rows: usize, columns: usize) {
+    if lines.len() > rows {
+        lines.truncate(rows.max(1));
+        if let Some(last) = lines.last_mut() {
+            *last = cut(&format!("{last} …"), columns);
+        }
+    }
+}
+
 /// `text` cut to `columns`, ending in `…` when something was left out.
 pub fn cut(text: &str, columns: usize) -> String {
     if width(text) <= columns {

@@ -154,7 +154,7 @@ impl App {
             return;
         }
         if let Some(edit) = self.edit_for(&slug) {
-            let form = PortalForm::edit(&slug, &edit.fields);
+            let form = PortalForm::edit_refused(&slug, &edit.fields, edit.server_error.as_ref());
             self.dialogs.open(Dialog::Form(Box::new(form)));
         }
     }

@@ -110,6 +110,26 @@ impl PortalForm {
         )
     }
 
+    /// The fields form, showing the server's refusal of its last save at
+    /// the field it names (one about the document stays in the editor).
+    pub fn edit_refused(
+        slug: &str,
+        draft: &FieldDraft,
+        refusal: Option<&(Option<Field>, String)>,
+    ) -> PortalForm {
+        let mut form = PortalForm::edit(slug, draft);
+        form.server_error = refusal.filter(|(field, _)| is_fields_row(*field)).cloned();
+        form
+    }
+
+    /// What the server refused of this form's fields, while it stands (a
+    /// change to the field it named clears it).
+    pub fn fields_refusal(&self) -> Option<&(Option<Field>, String)> {
+        self.server_error
+            .as_ref()
+            .filter(|(field, _)| is_fields_row(*field))
+    }
+
     fn with_fields(mode: FormMode, draft: &FieldDraft) -> PortalForm {
         PortalForm {
             mode,
@@ -483,6 +503,11 @@ pub(super) fn field_row(field: Option<Field>) -> Option<FormRow> {
         Field::UserInvokable => FormRow::UserInvokable,
         Field::Query => FormRow::Document,
     })
+}
+
+/// A field of the fields form (not the document, not none).
+pub fn is_fields_row(field: Option<Field>) -> bool {
+    field_row(field).is_some_and(|row| row != FormRow::Document)
 }
 
 pub fn cidr_error(list: &str) -> Option<String> {

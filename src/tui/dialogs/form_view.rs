@@ -15,6 +15,7 @@ use crate::tui::layout::centered;
 use crate::tui::view::{
     dim, draw_completion, draw_document_text, error_style, pane, spinner, DocumentText,
 };
+use crate::tui::wrap;
 
 pub fn draw(frame: &mut Frame, app: &App, form: &PortalForm) {
     let creating = form.mode == FormMode::Create;
@@ -52,10 +53,7 @@ pub fn draw(frame: &mut Frame, app: &App, form: &PortalForm) {
             Span::styled(summary, error_style()),
         ]));
         if let Some(error) = error_for(form, FormRow::Document) {
-            lines.push(Line::from(Span::styled(
-                format!("  ✗ {error}"),
-                error_style(),
-            )));
+            lines.extend(error_lines(2, &error, inner.width));
         }
         let top = inner.y + lines.len() as u16;
         let text_area = Rect::new(inner.x, top, inner.width, footer_row.saturating_sub(top));
@@ -79,7 +77,10 @@ pub fn draw(frame: &mut Frame, app: &App, form: &PortalForm) {
     let keys = form.keys();
     let footer = match &form.server_error {
         Some((None, message)) => Line::from(Span::styled(
-            format!("✗ {}", sanitize_line(message)),
+            wrap::cut(
+                &format!("✗ {}", sanitize_line(message)),
+                usize::from(inner.width),
+            ),
             error_style(),
         )),
         _ => Line::from(Span::styled(keys, dim())),
@@ -113,6 +114,29 @@ fn creation_area(screen: Rect, app: &App) -> Rect {
     } else {
         centered(screen, 90, screen.height.saturating_sub(2).max(12))
     }
+}
+
+/// Columns before a field's value (and its error): marker and label.
+const FIELD_INDENT: usize = 18;
+
+/// Rows an error under a field may take; the last says when it goes on.
+const ERROR_ROWS: usize = 3;
+
+/// `error` under a field, `indent` columns in, wrapped to the form's
+/// `width`: never cut without a `…`.
+fn error_lines(indent: usize, error: &str, width: u16) -> Vec<Line<'static>> {
+    let room = usize::from(width).saturating_sub(indent + 2).max(1);
+    wrap::wrap_at_most(error, room, ERROR_ROWS)
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let mark = if i == 0 { '✗' } else { ' ' };
+            Line::from(Span::styled(
+                format!("{:indent$}{mark} {row}", ""),
+                error_style(),
+            ))
+        })
+        .collect()
 }
 
 /// The server's complaint about `row`, or the form's own.
@@ -185,10 +209,7 @@ fn field_lines(form: &PortalForm, inner: Rect) -> (Vec<Line<'static>>, Option<(u
             value,
         ]));
         if let Some(error) = error_for(form, row) {
-            lines.push(Line::from(Span::styled(
-                format!("                  ✗ {error}"),
-                error_style(),
-            )));
+            lines.extend(error_lines(FIELD_INDENT, &error, inner.width));
         }
     }
     let marker = if focused == FormRow::UserInvokable {
@@ -207,10 +228,7 @@ fn field_lines(form: &PortalForm, inner: Rect) -> (Vec<Line<'static>>, Option<(u
         )),
     ]));
     if let Some(error) = error_for(form, FormRow::UserInvokable) {
-        lines.push(Line::from(Span::styled(
-            format!("                  ✗ {error}"),
-            error_style(),
-        )));
+        lines.extend(error_lines(FIELD_INDENT, &error, inner.width));
     }
     (lines, cursor)
 }

@@ -32,7 +32,7 @@ pub use confirm::{Confirm, ConfirmKind, PendingRun};
 pub use conflict::{Conflict, ConflictChoice};
 pub use drafts::{DraftUse, DraftsDialog};
 pub use explain::Explain;
-pub use form::{FormMode, FormRow, PortalForm, NEW_PORTAL_TEMPLATE};
+pub use form::{is_fields_row, FormMode, FormRow, PortalForm, NEW_PORTAL_TEMPLATE};
 pub use history::{Comparison, HistoryDialog};
 pub use prompts::{DeletePrompt, SaveResponse};
 pub use token::TokenDialog;

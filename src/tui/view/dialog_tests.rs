@@ -222,3 +222,53 @@ fn a_slug_buildkite_would_refuse_is_said_at_its_field_and_the_form_is_not_sent()
         "still open, on the slug"
     );
 }
+
+#[test]
+fn a_refused_field_shows_its_whole_reason_at_the_field_again_when_the_form_reopens() {
+    let mut app = super::tests::loaded(80, 24);
+    press(&mut app, KeyCode::Char('f'));
+    super::tests::ctrl(&mut app, 'u');
+    super::tests::type_text(&mut app, "Recent builds, again");
+    super::tests::ctrl(&mut app, 's');
+    let reason = "Validation failed: Name has already been taken by another portal of this \
+                  organization, and names must be unique within it";
+    app.update(Msg::Saved {
+        slug: "recent-builds".into(),
+        result: Err(crate::buildkite::ApiError::Validation {
+            message: reason.into(),
+            server: None,
+        }),
+    });
+    press(&mut app, KeyCode::Char('f'));
+    let screen = render(&app);
+    let rows: Vec<&str> = screen.lines().collect();
+    let name = rows
+        .iter()
+        .position(|row| row.contains("Name ") && row.contains("Recent builds, again"))
+        .unwrap_or_else(|| panic!("the fields form is open again:\n{screen}"));
+    assert!(
+        rows[name + 1].contains("✗ Validation failed: Name has already been taken"),
+        "the refusal is at its field:\n{screen}"
+    );
+    let under: Vec<&str> = rows[name + 1..name + 4]
+        .iter()
+        .map(|row| row.trim_matches(|c| c == '"' || c == '│').trim())
+        .collect();
+    assert!(
+        under
+            .join(" ")
+            .contains("this organization, and names must be unique within it"),
+        "wrapped, not cut at the edge:\n{screen}"
+    );
+    super::tests::type_text(&mut app, "!");
+    assert!(
+        !render(&app).contains("✗ Validation failed"),
+        "a change to the field clears it"
+    );
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('f'));
+    assert!(
+        !render(&app).contains("✗ Validation failed"),
+        "and it stays cleared when the form opens again"
+    );
+}

@@ -20,16 +20,11 @@ pub fn draw_messages(frame: &mut Frame, app: &App) {
     for message in app.messages.iter().rev() {
         let mut parts = wrap::wrap_lines(message, text_width);
         let free = room.saturating_sub(1).saturating_sub(lines.len()).max(1);
-        if parts.len() > free {
-            if !lines.is_empty() {
-                break;
-            }
-            // The newest alone is taller than the screen: its end is cut, visibly.
-            parts.truncate(free);
-            if let Some(last) = parts.last_mut() {
-                *last = wrap::cut(&format!("{last} …"), text_width);
-            }
+        if parts.len() > free && !lines.is_empty() {
+            break;
         }
+        // The newest alone is taller than the screen: its end is cut, visibly.
+        wrap::keep_rows(&mut parts, free, text_width);
         let mut wrapped: Vec<Line> = parts
             .into_iter()
             .enumerate()
