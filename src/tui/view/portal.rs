@@ -27,7 +27,7 @@ pub fn draw_fields(frame: &mut Frame, app: &App, area: Rect) {
         .map(|e| e.fields.clone())
         .unwrap_or_else(|| FieldDraft::of(portal));
     let base = FieldDraft::of(portal);
-    let server_error = edit.and_then(|e| e.server_error.clone());
+    let server_error = edit.and_then(|e| e.server_error.as_ref());
     let label = |name: &str, changed: bool| {
         let mark = if changed { "*" } else { " " };
         Span::styled(format!("{name}{mark} "), dim())
@@ -45,6 +45,45 @@ pub fn draw_fields(frame: &mut Frame, app: &App, area: Rect) {
         .map(|c| format!(" by {}", sanitize_line(c.display_name())))
         .unwrap_or_default();
     let yes_no = |b: bool| if b { "yes" } else { "no" };
+    let token = vec![
+        label("Token", false),
+        Span::raw(if app.has_token(&portal.slug) {
+            "stored"
+        } else {
+            "not stored"
+        }),
+    ];
+    let access = vec![
+        label("Allowed IPs", draft.allowed_ips != base.allowed_ips),
+        value(&draft.allowed_ips, "any address"),
+        Span::raw("   "),
+        label(
+            "User-invokable",
+            draft.user_invokable != base.user_invokable,
+        ),
+        Span::raw(yes_no(draft.user_invokable)),
+        Span::raw("   "),
+    ];
+    // With --dir, the difference from the portal's files takes the Created line.
+    let mut created = match &app.declared {
+        Some(declared) => vec![
+            label("File", false),
+            Span::raw(sanitize_line(&declared.summary(portal))),
+        ],
+        None => vec![
+            label("Created", false),
+            Span::raw(format!("{}{created_by}", sanitize_line(&portal.created_at))),
+        ],
+    };
+    // Where the access line has no room for the token's state, it leads the
+    // last line (the less needed end of which gives way).
+    let width = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
+    let (access, created) = if width(&access) + width(&token) <= inner_width(area) {
+        ([access, token].concat(), created)
+    } else {
+        created.insert(0, Span::raw("   "));
+        (access, [token, created].concat())
+    };
     let mut lines = vec![
         fit_line(
             vec![
@@ -63,45 +102,28 @@ pub fn draw_fields(frame: &mut Frame, app: &App, area: Rect) {
             ],
             area,
         ),
-        fit_line(
-            vec![
-                label("Allowed IPs", draft.allowed_ips != base.allowed_ips),
-                value(&draft.allowed_ips, "any address"),
-                Span::raw("   "),
-                label(
-                    "User-invokable",
-                    draft.user_invokable != base.user_invokable,
-                ),
-                Span::raw(yes_no(draft.user_invokable)),
-                Span::raw("   "),
-                label("Token", false),
-                Span::raw(if app.has_token(&portal.slug) {
-                    "stored"
-                } else {
-                    "not stored"
-                }),
-            ],
-            area,
-        ),
-        fit_line(
-            vec![
-                label("Created", false),
-                Span::raw(format!("{}{created_by}", sanitize_line(&portal.created_at))),
-            ],
-            area,
-        ),
+        fit_line(access, area),
+        fit_line(created, area),
     ];
-    // With --dir, the difference from the portal's files takes the Created line.
-    if let (Some(declared), Some(created)) = (&app.declared, lines.last_mut()) {
-        *created = fit_line(
-            vec![
-                label("File", false),
-                Span::raw(sanitize_line(&declared.summary(portal))),
-            ],
-            area,
-        );
-    }
-    lines.extend(match &server_error {
+    lines.extend(last_rows(app, portal, server_error, area));
+    let saving = if edit.is_some_and(|e| e.saving) {
+        " · saving…"
+    } else {
+        ""
+    };
+    let title = fit_title(&format!(" {}{saving} ", sanitize_line(&portal.name)), area);
+    frame.render_widget(Paragraph::new(lines).block(pane(title, false)), area);
+}
+
+/// Below the fields: the server's refusal of the last save, or why the
+/// list marks the portal `!`, or the keys' reminder.
+fn last_rows(
+    app: &App,
+    portal: &crate::buildkite::Portal,
+    server_error: Option<&(Option<Field>, String)>,
+    area: Rect,
+) -> Vec<Line<'static>> {
+    match server_error {
         Some((field, message)) => {
             let place = match field {
                 Some(Field::Name) => "Name: ",
@@ -134,14 +156,7 @@ pub fn draw_fields(frame: &mut Frame, app: &App, area: Rect) {
                 dim(),
             ))],
         },
-    });
-    let saving = if edit.is_some_and(|e| e.saving) {
-        " · saving…"
-    } else {
-        ""
-    };
-    let title = fit_title(&format!(" {}{saving} ", sanitize_line(&portal.name)), area);
-    frame.render_widget(Paragraph::new(lines).block(pane(title, false)), area);
+    }
 }
 
 /// Lines of fields above the last rows (the keys, a server's refusal, or
