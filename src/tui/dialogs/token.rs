@@ -11,6 +11,10 @@ use super::{Dialog, DialogAction, Step};
 use crate::secrets::Secret;
 use crate::text::sanitize_line;
 use crate::tui::view::{dim, error_style};
+use crate::tui::wrap;
+
+/// Columns of the new portal's slug the dialog shows at most.
+const SLUG_SHOWN: usize = 40;
 
 #[derive(Debug)]
 pub struct TokenDialog {
@@ -82,9 +86,10 @@ impl TokenDialog {
     pub fn draw(&self, frame: &mut Frame, server: &str) {
         let check = if self.store { "[x]" } else { "[ ]" };
         let mut lines = vec![
+            // A slug of hundreds of characters would push the token off the screen.
             Line::from(format!(
                 "Portal `{}` was created. Its token:",
-                sanitize_line(&self.slug)
+                wrap::cut(&sanitize_line(&self.slug), SLUG_SHOWN)
             )),
             Line::default(),
             Line::from(Span::styled(

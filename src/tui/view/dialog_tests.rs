@@ -272,3 +272,43 @@ fn a_refused_field_shows_its_whole_reason_at_the_field_again_when_the_form_reope
         "and it stays cleared when the form opens again"
     );
 }
+
+#[test]
+fn a_new_portal_with_a_slug_of_hundreds_of_characters_keeps_its_token_dialog_whole_at_80x24() {
+    let mut app = super::tests::loaded(80, 24);
+    let slug = "weekly-release-train-status-".repeat(15);
+    let created: crate::buildkite::CreatedPortal = serde_json::from_value(serde_json::json!({
+        "uuid": "u", "slug": slug, "organization_uuid": "o", "name": slug,
+        "description": null, "query": "query Q { viewer { user { name } } }",
+        "created_at": "2024-08-26T03:22:45.555Z", "allowed_ip_addresses": null,
+        "user_invokable": false, "token": "bkpt_0123456789abcdef"
+    }))
+    .expect("a portal as Buildkite answers it");
+    app.update(Msg::Created {
+        result: Ok(created),
+        stored: Ok(()),
+    });
+    let screen = render(&app);
+    let rows: Vec<&str> = screen.lines().collect();
+    let top = rows
+        .iter()
+        .position(|row| row.contains("New portal token"))
+        .unwrap_or_else(|| panic!("the dialog is open:\n{screen}"));
+    assert!(top > 1, "it stays clear of the top edge:\n{screen}");
+    assert!(
+        screen.contains("Portal `weekly-release-train-status-"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("…` was created. Its token:"),
+        "the slug cut, visibly:\n{screen}"
+    );
+    assert!(
+        screen.contains("bkpt_0123456789abcdef"),
+        "the token whole:\n{screen}"
+    );
+    assert!(
+        screen.contains("Enter I have saved it"),
+        "and its keys:\n{screen}"
+    );
+}
