@@ -133,21 +133,17 @@ pub(crate) fn error_style() -> Style {
 
 fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
     let org = sanitize_line(&app.org);
-    let title = match &app.loading {
-        Loading::InFlight => format!(
-            " {} Portals · {org} ({}) ",
-            spinner(app),
-            app.list.portals.len()
-        ),
-        _ if app.list.filter.is_empty() => {
-            format!(" Portals · {org} ({}) ", app.list.visible.len())
-        }
-        _ => format!(
-            " Portals · {org} ({}/{}) ",
-            app.list.visible.len(),
-            app.list.portals.len()
-        ),
+    // While loading, a spinner before the count; filtered, what matches of all.
+    let busy = match &app.loading {
+        Loading::InFlight => format!("{} ", spinner(app)),
+        _ => String::new(),
     };
+    let count = if app.list.filter.is_empty() {
+        app.list.portals.len().to_string()
+    } else {
+        format!("{}/{}", app.list.visible.len(), app.list.portals.len())
+    };
+    let title = format!(" {busy}Portals · {org} ({count}) ");
     let mut block = pane(title, app.focus == Focus::List && app.dialogs.is_empty());
     if app.list.filtering || !app.list.filter.is_empty() {
         let cursor = if app.list.filtering { "▏" } else { "" };

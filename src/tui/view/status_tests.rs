@@ -100,3 +100,30 @@ fn a_refusal_of_several_lines_keeps_them_below_the_keys_and_in_the_log() {
         .unwrap_or_else(|| panic!("the log has it:\n{log}"));
     assert!(rows[first + 1].contains("  - Name can't be blank"), "{log}");
 }
+
+#[test]
+fn a_filter_typed_while_the_list_loads_counts_what_it_matches() {
+    let mut app = super::tests::sized(100, 30); // the listing is on its way
+    app.show_cached_list(vec![
+        super::tests::portal("recent-builds", "Recent builds", true),
+        super::tests::portal("deploy-web", "Deploy web", false),
+    ]);
+    press(&mut app, KeyCode::Char('/'));
+    super::tests::type_text(&mut app, "deploy");
+    let screen = render(&app);
+    assert!(
+        screen.contains("Portals · demo (1/2)"),
+        "one of the two so far matches:\n{screen}"
+    );
+    app.update(crate::tui::message::Msg::PortalsPage(vec![
+        super::tests::portal("recent-builds", "Recent builds", true),
+        super::tests::portal("deploy-web", "Deploy web", false),
+        super::tests::portal("deploy-api", "Deploy API", false),
+    ]));
+    app.update(crate::tui::message::Msg::PortalsLoaded);
+    let screen = render(&app);
+    assert!(
+        screen.contains("Portals · demo (2/3)"),
+        "and so does the fresh list:\n{screen}"
+    );
+}
