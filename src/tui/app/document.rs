@@ -93,9 +93,10 @@ impl App {
                 }
                 edit.follow_cursor(height);
                 if let Some(status) = status {
-                    self.say(status);
+                    self.say_because(Cause::Edit, status);
                 } else {
                     self.resolved(Cause::Save); // "Saved" no longer holds
+                    self.resolved(Cause::Edit); // nor "Formatted (Ctrl-z undoes it)."
                 }
                 // Typing a name opens the list by itself.
                 if typed_char(key).is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {

@@ -109,6 +109,9 @@ pub enum Cause {
     Search,
     /// A call waits out a rate limit (`rate_wait`).
     RateLimit,
+    /// What the document's last change said ("Formatted (Ctrl-z undoes
+    /// it)."): gone with the next change.
+    Edit,
 }
 
 #[derive(Debug)]

@@ -134,6 +134,7 @@ fn ctrl_f_formats_the_document_as_one_undoable_change() {
     assert_eq!(app.status, "Already formatted.");
     ctrl(&mut app, 'z');
     assert_eq!(app.selected_document().unwrap(), WHO);
+    assert_eq!(app.status, "", "what the format said no longer holds");
     ctrl(&mut app, 'y');
     assert!(app.selected_document().unwrap().starts_with("query Me {\n"));
     ctrl(&mut app, 'z');
