@@ -29,21 +29,6 @@ impl Focus {
 }
 
 impl App {
-    /// The slug of the draft `x` would ask to discard in the drafts
-    /// dialog, when another bkportals is known to have taken it.
-    fn discard_of_a_taken_draft(&self, key: KeyEvent) -> Option<String> {
-        let Some(Dialog::Drafts(dialog)) = self.dialogs.front() else {
-            return None;
-        };
-        if key.code != KeyCode::Char('x') || dialog.checking || dialog.discarding {
-            return None;
-        }
-        let slug = &dialog.drafts.get(dialog.selected)?.slug;
-        self.drafts_taken_elsewhere
-            .contains(slug)
-            .then(|| slug.clone())
-    }
-
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
         // Ctrl-c closes what is open as Esc does, so a quit never takes
         // what was typed there; the pinned dialogs take Ctrl-c themselves
@@ -53,13 +38,6 @@ impl App {
         } else {
             key
         };
-        if let Some(slug) = self.discard_of_a_taken_draft(key) {
-            // Asking first would only lead to a refused `y`.
-            self.warn(format!(
-                "The draft of {slug} is taken by another bkportals still running: discard it there. r or d looks at it on disk again."
-            ));
-            return Vec::new();
-        }
         if let Some(dialog) = self.dialogs.take_front() {
             let step = dialog.key(key);
             if let Some(keep) = step.keep {

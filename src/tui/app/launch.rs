@@ -161,6 +161,7 @@ impl App {
         let what = super::persist::draft_name(&slug).to_owned();
         if !self.edits_here(&slug) {
             self.drafts_elsewhere.retain(|s| *s != slug);
+            self.drafts_taken_elsewhere.retain(|s| *s != slug);
             self.offer_left_draft(slug, left);
             return;
         }
@@ -200,10 +201,17 @@ impl App {
         let what = super::persist::draft_name(&slug).to_owned();
         let ended = format!("The other bkportals editing {what} has ended");
         match left {
-            None => self.warn(format!(
-                "{ended} without leaving a draft of it: {what} can be edited here now."
-            )),
-            Some(Err(why)) => self.warn(format!("{ended}; {why}. {what} can be edited here now.")),
+            None => {
+                // Offered here, then taken there: it saved or discarded it.
+                self.no_longer_offered(&slug);
+                self.warn(format!(
+                    "{ended} without leaving a draft of it: {what} can be edited here now."
+                ));
+            }
+            Some(Err(why)) => {
+                self.no_longer_offered(&slug);
+                self.warn(format!("{ended}; {why}. {what} can be edited here now."));
+            }
             Some(Ok(draft)) if slug == super::persist::NEW_PORTAL_DRAFT => {
                 let form = super::persist::creation_from_draft(&draft);
                 self.create_draft = Some(Box::new(form));
@@ -227,6 +235,21 @@ impl App {
                 self.warn(format!(
                     "{ended} and left its draft: it is offered here, as one from an earlier session (r restores it, d compares it, x discards it; D shows the drafts again)."
                 ));
+            }
+        }
+    }
+
+    /// The draft of `slug` is gone from disk: the drafts dialog, when open,
+    /// lists the others (or closes when none is left).
+    fn no_longer_offered(&mut self, slug: &str) {
+        if !self.has_pending_draft(slug) {
+            return;
+        }
+        self.pending_drafts.retain(|d| d.slug != slug);
+        if self.dialogs.any(|d| matches!(d, Dialog::Drafts(_))) {
+            self.dialogs.close_where(|d| matches!(d, Dialog::Drafts(_)));
+            if let Some(dialog) = self.drafts_dialog(None) {
+                self.dialogs.enqueue(dialog);
             }
         }
     }

@@ -432,7 +432,7 @@ fn drafts_of_deleted_portals_are_kept_until_discarded() {
         "still offered"
     );
     assert!(
-        press(&mut next, KeyCode::Char('x')).is_empty(),
+        press_on_draft(&mut next, KeyCode::Char('x')).is_empty(),
         "asked first"
     );
     assert_eq!(
