@@ -256,7 +256,10 @@ impl App {
                 }
             }
             Action::ReviewDrafts => {
-                if self.pending_drafts.is_empty() {
+                let selected = self.selected_slug().unwrap_or_default();
+                if self.pending_drafts.is_empty() && self.is_edited_elsewhere(&selected) {
+                    self.held_elsewhere(&selected);
+                } else if self.pending_drafts.is_empty() {
                     self.say("No drafts from an earlier session are waiting.");
                 } else {
                     self.review_drafts(None);

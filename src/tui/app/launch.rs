@@ -110,6 +110,13 @@ impl App {
         true
     }
 
+    /// `x` or `D` on a portal marked `E`: its edit is there, not lost.
+    pub(super) fn held_elsewhere(&mut self, slug: &str) {
+        self.warn(format!(
+            "Another bkportals still running holds the edit of {slug} (marked E): save or discard it there, or quit that one (a draft it leaves is then offered here)."
+        ));
+    }
+
     /// The draft writer could not write the draft of `slug`: another
     /// running bkportals edits it too (both started before either edited).
     /// The edit here stays, in memory only; no draft of it is written or

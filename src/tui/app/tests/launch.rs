@@ -339,3 +339,28 @@ fn a_warning_under_the_creation_form_outlasts_the_listing_note_after_a_key() {
         app.messages
     );
 }
+
+#[test]
+fn x_and_d_on_a_portal_held_elsewhere_say_another_bkportals_holds_its_edit() {
+    let mut app = loaded();
+    let slug = app.selected_portal().unwrap().slug.clone();
+    app.leave_drafts_elsewhere(vec![slug.clone()]);
+    let held = format!(
+        "Another bkportals still running holds the edit of {slug} (marked E): save or discard it there, or quit that one"
+    );
+    press(&mut app, KeyCode::Char('x'));
+    assert!(app.status.starts_with(&held), "{}", app.status);
+    assert!(app.dialogs.is_empty(), "{:?}", app.dialogs.front());
+    press(&mut app, KeyCode::Char('D'));
+    assert!(app.status.starts_with(&held), "{}", app.status);
+    // On another row, D and x say what they said.
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char('D'));
+    assert_eq!(app.status, "No drafts from an earlier session are waiting.");
+    press(&mut app, KeyCode::Char('x'));
+    assert!(
+        app.status.starts_with("Nothing to discard"),
+        "{}",
+        app.status
+    );
+}
