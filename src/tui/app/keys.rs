@@ -38,6 +38,9 @@ impl App {
         } else {
             key
         };
+        if self.log_over_form(key) {
+            return Vec::new();
+        }
         if let Some(dialog) = self.dialogs.take_front() {
             let step = dialog.key(key);
             if let Some(keep) = step.keep {
@@ -97,6 +100,24 @@ impl App {
             Focus::Variables => self.variables_key(key, action),
             Focus::Response => self.response_action(action),
         }
+    }
+
+    /// F7 in the portal form opens the message log over it (a warning said
+    /// beside the form may not fit its rows); the next key closes the log,
+    /// back to the form as it was.
+    fn log_over_form(&mut self, key: KeyEvent) -> bool {
+        if !matches!(self.dialogs.front(), Some(Dialog::Form(_))) {
+            return false;
+        }
+        if self.show_messages {
+            self.show_messages = false;
+            return true;
+        }
+        if keymap::global(key) == Some(Action::Messages) {
+            self.show_messages = true;
+            return true;
+        }
+        false
     }
 
     /// A dialog Ctrl-c closes, an overlay, or a prompt being typed: what
@@ -383,6 +404,8 @@ impl App {
 
     pub(super) fn on_paste(&mut self, text: &str) -> Vec<Command> {
         if let Some(dialog) = self.dialogs.front_mut() {
+            // A paste into the form shows the form (not the log over it).
+            self.show_messages = false;
             dialog.paste(text);
             self.follow_fields_form();
             return Vec::new();

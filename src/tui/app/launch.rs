@@ -99,6 +99,12 @@ impl App {
         self.drafts_elsewhere.iter().any(|s| s == slug)
     }
 
+    /// Whether the new portal's form is drafted on disk: not while another
+    /// running bkportals writes a new portal (its draft would be overwritten).
+    pub fn creation_drafted(&self) -> bool {
+        !self.is_edited_elsewhere(super::persist::NEW_PORTAL_DRAFT)
+    }
+
     /// Whether `slug` is left to another running bkportals (and says so).
     pub(super) fn edited_elsewhere(&mut self, slug: &str) -> bool {
         if !self.is_edited_elsewhere(slug) {
