@@ -239,11 +239,7 @@ impl App {
                 // Before the first listing, that listing offers it.
                 if self.drafts_offered || self.loading != super::Loading::InFlight {
                     self.drafts_offered = true;
-                    // Built again with it.
-                    self.dialogs.close_where(|d| matches!(d, Dialog::Drafts(_)));
-                    if let Some(dialog) = self.drafts_dialog(Some(&slug)) {
-                        self.dialogs.enqueue(dialog);
-                    }
+                    self.rebuild_drafts_dialog(Some(&slug));
                 }
                 self.warn(format!(
                     "{ended} and left its draft: it is offered here, as one from an earlier session (r restores it, d compares it, x discards it; D shows the drafts again)."
@@ -260,11 +256,28 @@ impl App {
         }
         self.pending_drafts.retain(|d| d.slug != slug);
         if self.dialogs.any(|d| matches!(d, Dialog::Drafts(_))) {
-            self.dialogs.close_where(|d| matches!(d, Dialog::Drafts(_)));
-            if let Some(dialog) = self.drafts_dialog(None) {
-                self.dialogs.enqueue(dialog);
-            }
+            self.rebuild_drafts_dialog(None);
         }
+    }
+
+    /// The drafts dialog built again from `pending_drafts`, at `slug`. A
+    /// discard being asked about is still asked (its portal is claimed for
+    /// the answer, which lets go of it).
+    fn rebuild_drafts_dialog(&mut self, slug: Option<&str>) {
+        let asking = self.dialogs.iter().find_map(|d| match d {
+            Dialog::Drafts(open) if open.discarding => {
+                open.drafts.get(open.selected).map(|d| d.slug.clone())
+            }
+            _ => None,
+        });
+        self.dialogs.close_where(|d| matches!(d, Dialog::Drafts(_)));
+        let Some(Dialog::Drafts(mut dialog)) = self.drafts_dialog(asking.as_deref().or(slug))
+        else {
+            return;
+        };
+        let selected = dialog.drafts.get(dialog.selected).map(|d| d.slug.clone());
+        dialog.discarding = asking.is_some() && selected == asking;
+        self.dialogs.enqueue(Dialog::Drafts(dialog));
     }
 
     /// Of the `unsaved` edits (as the quit dialog names them), those kept in

@@ -259,3 +259,26 @@ fn a_taken_draft_that_bkportals_saved_or_discarded_is_no_longer_offered_once_it_
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.focus, Focus::Document, "editable");
 }
+
+#[test]
+fn a_discard_being_asked_about_is_still_asked_when_another_draft_comes_meanwhile() {
+    let mut app = with_draft_of_deploy_web();
+    app.update(Msg::Resize(100, 30));
+    press_on_draft(&mut app, KeyCode::Char('x'));
+    let mut theirs = app.pending_drafts[0].clone();
+    theirs.slug = "who-am-i".into();
+    // The bkportals that held who-am-i quits, leaving its draft.
+    app.update(Msg::DraftFreed {
+        slug: "who-am-i".into(),
+        left: Some(Ok(Box::new(theirs))),
+    });
+    let screen = super::history::screen(&app);
+    assert!(screen.contains("who-am-i  saved"), "listed now:\n{screen}");
+    assert!(
+        screen.contains("Discard the draft of deploy-web?"),
+        "still asked:\n{screen}"
+    );
+    let commands = press(&mut app, KeyCode::Char('n'));
+    assert_eq!(names(&commands), ["release-draft"], "its claim let go");
+    assert!(app.has_pending_draft("deploy-web"));
+}
