@@ -14,6 +14,8 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 mod common;
+#[path = "app_flow/drafts.rs"]
+mod drafts;
 mod fake;
 #[path = "app_flow/keys.rs"]
 mod keys;

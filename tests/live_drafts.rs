@@ -283,7 +283,7 @@ fn a_new_portal_form_opened_while_another_bkportals_writes_one_warns_at_once() {
     let written = draft_holds(&draft, "firstportal");
 
     let mut second = App::launch_in(home.path(), &["--demo"], &[]);
-    second.wait_for("the draft of new portal is being edited in another bkportals");
+    second.wait_for("a new portal is being written in another bkportals still running");
     second.wait_for("Portals · demo (4)");
     second.send("n");
     let screen = second.wait_for("A new portal is being written in another bkportals too");

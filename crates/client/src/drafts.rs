@@ -18,6 +18,10 @@ mod owner;
 
 pub use claim::Claim;
 
+/// The draft key of the portal being created: never a slug (slugs have no
+/// spaces), so it cannot collide with a portal's draft.
+pub const NEW_PORTAL: &str = "new portal";
+
 /// An unsaved edit of one portal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
@@ -160,12 +164,12 @@ impl DraftStore {
     /// As `load`, with the slugs of the drafts another bkportals owns.
     pub fn load_all(&self, org: &str) -> Loaded {
         let dir = self.dir.join(file_safe(org));
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            return Loaded::default();
-        };
         let mut drafts = Vec::new();
         let mut problems = Vec::new();
         let mut elsewhere = Vec::new();
+        // None yet is no reason to skip the claims: another instance may
+        // have claimed a portal whose first draft it has not written yet.
+        let entries = std::fs::read_dir(&dir).into_iter().flatten();
         for entry in entries.flatten() {
             let path = entry.path();
             if path.extension().and_then(|e| e.to_str()) != Some("json") {
@@ -256,7 +260,13 @@ impl DraftStore {
             .flatten()
             .filter_map(|entry| {
                 let path = entry.path();
-                let slug = path.file_name()?.to_str()?.strip_suffix(".lock")?;
+                let file = path.file_name()?.to_str()?.strip_suffix(".lock")?;
+                // Slugs are file-safe as they are; the new portal's key is not.
+                let slug = if file == file_safe(NEW_PORTAL) {
+                    NEW_PORTAL
+                } else {
+                    file
+                };
                 match claim::held_elsewhere(&path)? {
                     Claim::Elsewhere(pid) => Some((slug.to_owned(), pid)),
                     Claim::Ours => None,
@@ -358,6 +368,12 @@ impl EditedElsewhere {
 
 fn edited_elsewhere_note(slug: &str, pid: Option<u32>) -> String {
     let process = pid.map(|p| format!(" (process {p})")).unwrap_or_default();
+    if slug == NEW_PORTAL {
+        // It has no row in the list to mark.
+        return format!(
+            "a new portal is being written in another bkportals still running{process}: one begun here is kept in memory only, and once that one ends, n resumes the draft it leaves."
+        );
+    }
     format!(
         "the draft of {slug} is being edited in another bkportals still running{process}, so it is not edited here (marked E in the list); it is offered here once that one ends."
     )
@@ -513,6 +529,23 @@ mod tests {
         assert_eq!(store.claim("acme", "deploy").unwrap(), Claim::Ours);
         store.save(&draft("deploy")).unwrap();
         assert_eq!(store.load_all("acme").drafts, [draft("deploy")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_portal_written_elsewhere_is_said_as_one_not_as_a_row_marked_e() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = DraftStore::new(dir.path());
+        let other = std::process::id().wrapping_add(1);
+        let _theirs = claim::lock_as(&store.claim_path("acme", NEW_PORTAL), other);
+        let loaded = store.load_all("acme");
+        assert_eq!(loaded.elsewhere, [NEW_PORTAL]);
+        assert_eq!(
+            loaded.problems,
+            [format!(
+                "a new portal is being written in another bkportals still running (process {other}): one begun here is kept in memory only, and once that one ends, n resumes the draft it leaves."
+            )]
+        );
     }
 
     #[cfg(unix)]

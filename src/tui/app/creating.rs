@@ -34,9 +34,16 @@ impl App {
     /// Esc in the form: a creation is paused, fields stay unsaved edits.
     pub(super) fn close_form(&mut self, form: Box<PortalForm>) {
         match &form.mode {
-            FormMode::Create => {
+            FormMode::Create if self.creation_drafted() => {
                 self.say(
                     "Creation paused: n continues where you left off (Ctrl-d in it discards it).",
+                );
+                self.create_draft = Some(form);
+            }
+            FormMode::Create => {
+                // Said as a warning: quitting loses it.
+                self.warn(
+                    "Creation paused, in memory only (another bkportals is writing a new portal): n continues it; quitting here loses it.",
                 );
                 self.create_draft = Some(form);
             }

@@ -75,6 +75,10 @@ impl App {
             DialogAction::TakeDraft { draft, purpose } => {
                 return vec![Command::TakeDraft { draft, purpose }]
             }
+            DialogAction::KeepDraft(slug) => {
+                self.say(format!("Kept the draft of {slug}."));
+                return vec![Command::ReleaseDraft(slug)];
+            }
             DialogAction::BackToDrafts(slug) => return self.back_to_drafts(slug),
             DialogAction::Conflict { choice, conflict } => {
                 return self.on_conflict_choice(choice, conflict)

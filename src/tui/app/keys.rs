@@ -29,21 +29,6 @@ impl Focus {
 }
 
 impl App {
-    /// The slug of the draft `x` would ask to discard in the drafts
-    /// dialog, when another bkportals is known to have taken it.
-    fn discard_of_a_taken_draft(&self, key: KeyEvent) -> Option<String> {
-        let Some(Dialog::Drafts(dialog)) = self.dialogs.front() else {
-            return None;
-        };
-        if key.code != KeyCode::Char('x') || dialog.checking || dialog.discarding {
-            return None;
-        }
-        let slug = &dialog.drafts.get(dialog.selected)?.slug;
-        self.drafts_taken_elsewhere
-            .contains(slug)
-            .then(|| slug.clone())
-    }
-
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
         // Ctrl-c closes what is open as Esc does, so a quit never takes
         // what was typed there; the pinned dialogs take Ctrl-c themselves
@@ -53,11 +38,7 @@ impl App {
         } else {
             key
         };
-        if let Some(slug) = self.discard_of_a_taken_draft(key) {
-            // Asking first would only lead to a refused `y`.
-            self.warn(format!(
-                "The draft of {slug} is taken by another bkportals still running: discard it there. r or d looks at it on disk again."
-            ));
+        if self.log_over_form(key) {
             return Vec::new();
         }
         if let Some(dialog) = self.dialogs.take_front() {
@@ -119,6 +100,24 @@ impl App {
             Focus::Variables => self.variables_key(key, action),
             Focus::Response => self.response_action(action),
         }
+    }
+
+    /// F7 in the portal form opens the message log over it (a warning said
+    /// beside the form may not fit its rows); the next key closes the log,
+    /// back to the form as it was.
+    fn log_over_form(&mut self, key: KeyEvent) -> bool {
+        if !matches!(self.dialogs.front(), Some(Dialog::Form(_))) {
+            return false;
+        }
+        if self.show_messages {
+            self.show_messages = false;
+            return true;
+        }
+        if keymap::global(key) == Some(Action::Messages) {
+            self.show_messages = true;
+            return true;
+        }
+        false
     }
 
     /// A dialog Ctrl-c closes, an overlay, or a prompt being typed: what
@@ -278,7 +277,10 @@ impl App {
                 }
             }
             Action::ReviewDrafts => {
-                if self.pending_drafts.is_empty() {
+                let selected = self.selected_slug().unwrap_or_default();
+                if self.pending_drafts.is_empty() && self.is_edited_elsewhere(&selected) {
+                    self.held_elsewhere(&selected);
+                } else if self.pending_drafts.is_empty() {
                     self.say("No drafts from an earlier session are waiting.");
                 } else {
                     self.review_drafts(None);
@@ -402,6 +404,8 @@ impl App {
 
     pub(super) fn on_paste(&mut self, text: &str) -> Vec<Command> {
         if let Some(dialog) = self.dialogs.front_mut() {
+            // A paste into the form shows the form (not the log over it).
+            self.show_messages = false;
             dialog.paste(text);
             self.follow_fields_form();
             return Vec::new();

@@ -99,6 +99,12 @@ impl App {
         self.drafts_elsewhere.iter().any(|s| s == slug)
     }
 
+    /// Whether the new portal's form is drafted on disk: not while another
+    /// running bkportals writes a new portal (its draft would be overwritten).
+    pub fn creation_drafted(&self) -> bool {
+        !self.is_edited_elsewhere(super::persist::NEW_PORTAL_DRAFT)
+    }
+
     /// Whether `slug` is left to another running bkportals (and says so).
     pub(super) fn edited_elsewhere(&mut self, slug: &str) -> bool {
         if !self.is_edited_elsewhere(slug) {
@@ -108,6 +114,13 @@ impl App {
             "{slug} is being edited in another bkportals still running: edit it there (here it would overwrite that draft), or start this one again once that one has ended."
         ));
         true
+    }
+
+    /// `x` or `D` on a portal marked `E`: its edit is there, not lost.
+    pub(super) fn held_elsewhere(&mut self, slug: &str) {
+        self.warn(format!(
+            "Another bkportals still running holds the edit of {slug} (marked E): save or discard it there, or quit that one (a draft it leaves is then offered here)."
+        ));
     }
 
     /// The draft writer could not write the draft of `slug`: another
@@ -161,6 +174,7 @@ impl App {
         let what = super::persist::draft_name(&slug).to_owned();
         if !self.edits_here(&slug) {
             self.drafts_elsewhere.retain(|s| *s != slug);
+            self.drafts_taken_elsewhere.retain(|s| *s != slug);
             self.offer_left_draft(slug, left);
             return;
         }
@@ -200,10 +214,17 @@ impl App {
         let what = super::persist::draft_name(&slug).to_owned();
         let ended = format!("The other bkportals editing {what} has ended");
         match left {
-            None => self.warn(format!(
-                "{ended} without leaving a draft of it: {what} can be edited here now."
-            )),
-            Some(Err(why)) => self.warn(format!("{ended}; {why}. {what} can be edited here now.")),
+            None => {
+                // Offered here, then taken there: it saved or discarded it.
+                self.no_longer_offered(&slug);
+                self.warn(format!(
+                    "{ended} without leaving a draft of it: {what} can be edited here now."
+                ));
+            }
+            Some(Err(why)) => {
+                self.no_longer_offered(&slug);
+                self.warn(format!("{ended}; {why}. {what} can be edited here now."));
+            }
             Some(Ok(draft)) if slug == super::persist::NEW_PORTAL_DRAFT => {
                 let form = super::persist::creation_from_draft(&draft);
                 self.create_draft = Some(Box::new(form));
@@ -218,17 +239,45 @@ impl App {
                 // Before the first listing, that listing offers it.
                 if self.drafts_offered || self.loading != super::Loading::InFlight {
                     self.drafts_offered = true;
-                    // Built again with it.
-                    self.dialogs.close_where(|d| matches!(d, Dialog::Drafts(_)));
-                    if let Some(dialog) = self.drafts_dialog(Some(&slug)) {
-                        self.dialogs.enqueue(dialog);
-                    }
+                    self.rebuild_drafts_dialog(Some(&slug));
                 }
                 self.warn(format!(
                     "{ended} and left its draft: it is offered here, as one from an earlier session (r restores it, d compares it, x discards it; D shows the drafts again)."
                 ));
             }
         }
+    }
+
+    /// The draft of `slug` is gone from disk: the drafts dialog, when open,
+    /// lists the others (or closes when none is left).
+    fn no_longer_offered(&mut self, slug: &str) {
+        if !self.has_pending_draft(slug) {
+            return;
+        }
+        self.pending_drafts.retain(|d| d.slug != slug);
+        if self.dialogs.any(|d| matches!(d, Dialog::Drafts(_))) {
+            self.rebuild_drafts_dialog(None);
+        }
+    }
+
+    /// The drafts dialog built again from `pending_drafts`, at `slug`. A
+    /// discard being asked about is still asked (its portal is claimed for
+    /// the answer, which lets go of it).
+    fn rebuild_drafts_dialog(&mut self, slug: Option<&str>) {
+        let asking = self.dialogs.iter().find_map(|d| match d {
+            Dialog::Drafts(open) if open.discarding => {
+                open.drafts.get(open.selected).map(|d| d.slug.clone())
+            }
+            _ => None,
+        });
+        self.dialogs.close_where(|d| matches!(d, Dialog::Drafts(_)));
+        let Some(Dialog::Drafts(mut dialog)) = self.drafts_dialog(asking.as_deref().or(slug))
+        else {
+            return;
+        };
+        let selected = dialog.drafts.get(dialog.selected).map(|d| d.slug.clone());
+        dialog.discarding = asking.is_some() && selected == asking;
+        self.dialogs.enqueue(Dialog::Drafts(dialog));
     }
 
     /// Of the `unsaved` edits (as the quit dialog names them), those kept in

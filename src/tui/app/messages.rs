@@ -111,7 +111,7 @@ impl App {
     pub fn footer_keys(&self) -> String {
         if let Some(Dialog::Form(form)) = self.dialogs.front() {
             // Not the pane's behind it: those do nothing while it is open.
-            form.keys().to_owned()
+            form.keys(self.creation_drafted()).to_owned()
         } else if self.list.filtering {
             "type to filter · Enter keep · Esc clear".to_owned()
         } else {

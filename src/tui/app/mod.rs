@@ -669,6 +669,10 @@ impl App {
             self.dialogs.open(super::dialogs::Confirm::dialog(
                 super::dialogs::ConfirmKind::Quit {
                     not_on_disk: self.not_on_disk(&unsaved),
+                    saving: (self.edits.iter())
+                        .filter(|(_, edit)| edit.saving)
+                        .map(|(slug, _)| slug.clone())
+                        .collect(),
                     unsaved,
                 },
             ));

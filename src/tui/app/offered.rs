@@ -46,6 +46,14 @@ impl App {
             OnDisk::Elsewhere(pid) => {
                 let process = pid.map(|p| format!(" (process {p})")).unwrap_or_default();
                 self.drafts_taken_elsewhere.push(slug.clone());
+                if purpose == DraftUse::AskToDiscard {
+                    // Asking first would only lead to a refused `y`.
+                    self.warn(format!(
+                        "The draft of {slug} is taken by another bkportals still running{process}: discard it there. r or d looks at it on disk again."
+                    ));
+                    self.offer_drafts_again(Some(&slug));
+                    return Vec::new();
+                }
                 self.warn(format!(
                     "The draft of {slug} was not {done}: since this list was shown, another bkportals still running{process} has taken it (to edit or compare it). Edit it there; here it stays listed as it was, and r or d looks at it again."
                 ));
@@ -64,8 +72,13 @@ impl App {
     /// claimed here now.
     fn use_draft(&mut self, draft: Draft, purpose: DraftUse) -> Vec<Command> {
         let slug = draft.slug.clone();
-        if purpose == DraftUse::Discard {
-            return self.discard_draft(slug);
+        match purpose {
+            DraftUse::AskToDiscard => {
+                self.ask_to_discard_draft(&slug);
+                return Vec::new();
+            }
+            DraftUse::Discard => return self.discard_draft(slug),
+            DraftUse::Restore | DraftUse::Compare => {}
         }
         let Some(server) = self.list.find(&slug).cloned() else {
             let server = self.server_name();
@@ -86,6 +99,15 @@ impl App {
             self.say(format!("Restored the draft of {slug}: Ctrl-s saves it."));
         }
         Vec::new()
+    }
+
+    /// The drafts dialog again at `slug`, asking whether to discard it
+    /// (it is on disk as shown, and claimed here meanwhile).
+    fn ask_to_discard_draft(&mut self, slug: &str) {
+        if let Some(Dialog::Drafts(mut dialog)) = self.drafts_dialog(Some(slug)) {
+            dialog.discarding = true;
+            self.dialogs.open(Dialog::Drafts(dialog));
+        }
     }
 
     fn discard_draft(&mut self, slug: String) -> Vec<Command> {

@@ -12,9 +12,8 @@ use crate::tui::dialogs::{Dialog, FormMode, PortalForm};
 use crate::tui::editor::FieldDraft;
 use crate::tui::message::Command;
 
-/// The draft key of the portal being created: never a slug (slugs have no
-/// spaces), so it cannot collide with a portal's draft.
-pub const NEW_PORTAL_DRAFT: &str = "new portal";
+/// The draft key of the portal being created (`drafts::NEW_PORTAL`).
+pub const NEW_PORTAL_DRAFT: &str = crate::drafts::NEW_PORTAL;
 
 /// How the quit dialog names the portal being created.
 pub const NEW_PORTAL_UNSAVED: &str = "the new portal";

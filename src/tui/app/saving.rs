@@ -165,7 +165,11 @@ impl App {
             return;
         };
         let Some(edit) = self.edits.get(&slug).filter(|e| e.is_dirty() && !e.saving) else {
-            self.say("Nothing to discard: the portal has no unsaved changes.");
+            if !self.edits.contains_key(&slug) && self.is_edited_elsewhere(&slug) {
+                self.held_elsewhere(&slug);
+            } else {
+                self.say("Nothing to discard: the portal has no unsaved changes.");
+            }
             return;
         };
         let kind = ConfirmKind::Discard {

@@ -34,9 +34,11 @@ pub enum ConfirmKind {
     /// What is unsaved: portal slugs, and "the new portal".
     /// `not_on_disk`: those of them another running bkportals edits too, so
     /// their drafts were not written (quitting loses them).
+    /// `saving`: those whose save is on its way (it may or may not land).
     Quit {
         unsaved: Vec<String>,
         not_on_disk: Vec<String>,
+        saving: Vec<String>,
     },
     /// Ctrl-r while the portal has unsaved changes: Buildkite runs the saved
     /// document, not the one on screen.
@@ -192,7 +194,8 @@ impl Confirm {
             ConfirmKind::Quit {
                 unsaved,
                 not_on_disk,
-            } => (" Quit? ", quit_text(unsaved, not_on_disk), 60),
+                saving,
+            } => (" Quit? ", quit_text(unsaved, not_on_disk, saving), 60),
             ConfirmKind::Run {
                 slug,
                 document,
@@ -301,10 +304,21 @@ fn discard_text(
 
 /// A document with errors, about to be sent: what is wrong and what asks.
 /// The quit question: what is unsaved, and what of it quitting loses.
-fn quit_text(unsaved: &[String], not_on_disk: &[String]) -> Vec<Line<'static>> {
+fn quit_text(unsaved: &[String], not_on_disk: &[String], saving: &[String]) -> Vec<Line<'static>> {
+    // A save on its way when quitting may land or not: its draft (with what
+    // was typed since) stays, for the next start to offer.
+    let named: Vec<String> = (unsaved.iter())
+        .map(
+            |name| match (saving.contains(name), not_on_disk.contains(name)) {
+                (true, false) => format!("{name} (saving… the draft is kept)"),
+                (true, true) => format!("{name} (saving…)"),
+                _ => name.clone(),
+            },
+        )
+        .collect();
     let mut lines = vec![Line::from(format!(
         "Unsaved: {}.",
-        sanitize_line(&unsaved.join(", "))
+        sanitize_line(&named.join(", "))
     ))];
     if not_on_disk.len() < unsaved.len() {
         let they = if not_on_disk.is_empty() {

@@ -25,8 +25,9 @@ pub struct DraftsDialog {
     pub selected: usize,
     /// Slugs that exist on Buildkite (as listed when the dialog opened).
     pub existing: Vec<String>,
-    /// `x` was pressed: the selected draft goes only once `y` confirms it
-    /// (a draft is all that is left of that edit).
+    /// `x` was pressed and the draft found on disk as shown (and claimed
+    /// here): it goes only once `y` confirms it (a draft is all that is
+    /// left of that edit).
     pub discarding: bool,
     /// The selected draft is being looked at on disk (`Msg::DraftTaken`
     /// answers): keys wait.
@@ -42,6 +43,9 @@ pub enum DraftUse {
     Restore,
     /// Beside Buildkite's version, not restored until a choice there.
     Compare,
+    /// `x`: looked at before the question is asked, so a draft another
+    /// bkportals has taken is said to be at once, not after a `y`.
+    AskToDiscard,
     Discard,
 }
 
@@ -51,7 +55,7 @@ impl DraftUse {
         match self {
             DraftUse::Restore => "restored",
             DraftUse::Compare => "compared",
-            DraftUse::Discard => "discarded",
+            DraftUse::AskToDiscard | DraftUse::Discard => "discarded",
         }
     }
 }
@@ -78,10 +82,7 @@ impl DraftsDialog {
                 self.selected = (self.selected + 1).min(self.drafts.len().saturating_sub(1));
                 Step::keep(Dialog::Drafts(self))
             }
-            KeyCode::Char('x') => {
-                self.discarding = true;
-                Step::keep(Dialog::Drafts(self))
-            }
+            KeyCode::Char('x') => self.take(DraftUse::AskToDiscard),
             KeyCode::Char('r') | KeyCode::Char('d') if !exists => {
                 let said = format!(
                     "{slug} no longer exists on {}: x discards its draft, Esc keeps it.",
@@ -95,14 +96,12 @@ impl DraftsDialog {
         }
     }
 
-    /// After `x`: `y` discards the selected draft, any other key keeps it.
+    /// After `x`: `y` discards the selected draft, any other key keeps it
+    /// (and lets go of its portal, claimed to ask).
     fn confirm_discard(mut self, key: KeyEvent, slug: String) -> Step {
         self.discarding = false;
         if key.code != KeyCode::Char('y') {
-            return Step::keep_and(
-                Dialog::Drafts(self),
-                DialogAction::Status(format!("Kept the draft of {slug}.")),
-            );
+            return Step::keep_and(Dialog::Drafts(self), DialogAction::KeepDraft(slug));
         }
         self.take(DraftUse::Discard)
     }

@@ -76,10 +76,15 @@ pub struct PortalForm {
 
 impl PortalForm {
     /// Its keys, said at its bottom and in the app's footer behind it.
-    pub fn keys(&self) -> &'static str {
+    /// `on_disk`: a paused creation is drafted on disk (not while another
+    /// bkportals writes a new portal: then Esc keeps it in memory only).
+    pub fn keys(&self, on_disk: bool) -> &'static str {
         match self.mode {
-            FormMode::Create => {
+            FormMode::Create if on_disk => {
                 "Tab next field · Ctrl-s create · Esc close (kept for later) · Ctrl-d discard"
+            }
+            FormMode::Create => {
+                "Tab next field · Ctrl-s create · Esc close (kept in memory only) · Ctrl-d discard"
             }
             FormMode::EditFields { .. } => {
                 "Tab next field · Ctrl-s save · Esc close (kept unsaved)"

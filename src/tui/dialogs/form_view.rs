@@ -74,7 +74,7 @@ pub fn draw(frame: &mut Frame, app: &App, form: &PortalForm) {
             }
         }
     }
-    let keys = form.keys();
+    let keys = form.keys(app.creation_drafted());
     let footer = match &form.server_error {
         Some((None, message)) => Line::from(Span::styled(
             wrap::cut(

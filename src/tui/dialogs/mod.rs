@@ -121,12 +121,15 @@ pub enum DialogAction {
     CancelSignIn,
     /// Esc in the drafts dialog: they stay on disk and in the app, to review.
     DraftsLater(Vec<Draft>),
-    /// `r`, `d`, or `x` then `y` in the drafts dialog: done once the draft
-    /// is found on disk as the dialog shows it (`Command::TakeDraft`).
+    /// `r`, `d`, `x`, or `y` after it in the drafts dialog: done once the
+    /// draft is found on disk as the dialog shows it (`Command::TakeDraft`).
     TakeDraft {
         draft: Box<Draft>,
         purpose: DraftUse,
     },
+    /// Not `y` after `x` in the drafts dialog: the draft stays, and its
+    /// portal, claimed to ask, is let go.
+    KeepDraft(String),
     /// Esc in the comparison of a draft not restored: back to the drafts
     /// dialog, the draft still offered.
     BackToDrafts(String),

@@ -3,7 +3,7 @@
 //! dialog's mark, the variables' values, taking an offered draft); a
 //! portal another bkportals edits is refused, and watched until it is free.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
@@ -54,21 +54,14 @@ pub(in crate::tui) async fn draft_writer(
     tx: mpsc::UnboundedSender<Msg>,
 ) {
     let mut pending = PendingDrafts::default();
-    // The portals this process has claimed: checked when their first draft
-    // comes, at once, so an instance editing the same portal is refused
-    // before either has typed much.
-    let mut claimed = std::collections::HashSet::new();
-    // Those refused: each has a thread asleep until the other instance lets
-    // go of it (no looking again and again: an idle app does no work), to
-    // tell the app then.
-    let mut refused = std::collections::HashSet::new();
+    let mut holds = Holds::default();
     let (freed_tx, mut freed) = mpsc::unbounded_channel();
     loop {
         let next = async {
             tokio::select! {
                 op = ops.recv() => Some(op),
                 Some(slug) = freed.recv() => {
-                    recheck_refused(&store, &org, &mut refused, slug, &freed_tx, &tx).await;
+                    recheck_refused(&store, &org, &mut holds.refused, slug, &freed_tx, &tx).await;
                     None
                 }
             }
@@ -79,30 +72,31 @@ pub(in crate::tui) async fn draft_writer(
             match tokio::time::timeout(Duration::from_millis(500), next).await {
                 Ok(op) => op,
                 Err(_) => {
-                    write_drafts(&store, &org, std::mem::take(&mut pending), &tx).await;
+                    let taken = write_drafts(&store, &org, std::mem::take(&mut pending), &tx).await;
+                    holds.watch(&store, &org, taken, &freed_tx);
                     continue;
                 }
             }
         };
         let Some(op) = op else { continue };
         match op {
-            Some(DraftOp::Write(draft)) if refused.contains(&draft.slug) => {}
+            Some(DraftOp::Write(draft)) if holds.refused.contains(&draft.slug) => {}
             Some(DraftOp::Write(draft)) => {
-                if claimed.contains(&draft.slug) || claim(&store, &org, &draft.slug, &tx).await {
-                    claimed.insert(draft.slug.clone());
+                if holds.claimed.contains(&draft.slug)
+                    || claim(&store, &org, &draft.slug, &tx).await
+                {
+                    holds.claimed.insert(draft.slug.clone());
                     pending.drafts.insert(draft.slug.clone(), Some(draft));
                 } else {
-                    watch_claim(&store, &org, &draft.slug, &freed_tx);
-                    refused.insert(draft.slug.clone());
+                    holds.watch(&store, &org, vec![draft.slug.clone()], &freed_tx);
                 }
             }
-            Some(DraftOp::Watch(slug)) => {
-                if !claimed.contains(&slug) && refused.insert(slug.clone()) {
-                    watch_claim(&store, &org, &slug, &freed_tx);
-                }
+            Some(DraftOp::Watch(slug)) if !holds.claimed.contains(&slug) => {
+                holds.watch(&store, &org, vec![slug], &freed_tx);
             }
+            Some(DraftOp::Watch(_)) => {}
             Some(DraftOp::Remove(slug)) => {
-                claimed.remove(&slug);
+                holds.claimed.remove(&slug);
                 pending.drafts.insert(slug, None);
             }
             Some(DraftOp::Take(shown, purpose)) => {
@@ -114,8 +108,17 @@ pub(in crate::tui) async fn draft_writer(
                             "its draft could not be read ({e})"
                         ))
                     });
-                if now == crate::drafts::OnDisk::Unchanged {
-                    claimed.insert(shown.slug.clone());
+                match now {
+                    crate::drafts::OnDisk::Unchanged => {
+                        holds.claimed.insert(shown.slug.clone());
+                        holds.refused.remove(&shown.slug);
+                    }
+                    // Taken through the other one's drafts dialog: the app
+                    // hears when it is free, as of a portal refused.
+                    crate::drafts::OnDisk::Elsewhere(_) => {
+                        holds.watch(&store, &org, vec![shown.slug.clone()], &freed_tx);
+                    }
+                    _ => {}
                 }
                 let _ = tx.send(Msg::DraftTaken {
                     shown,
@@ -124,7 +127,7 @@ pub(in crate::tui) async fn draft_writer(
                 });
             }
             Some(DraftOp::Release(slug)) if !pending.drafts.contains_key(&slug) => {
-                claimed.remove(&slug);
+                holds.claimed.remove(&slug);
                 let (store, org) = (store.clone(), org.clone());
                 let _ = blocking(move || store.release_claim(&org, &slug)).await;
             }
@@ -135,7 +138,8 @@ pub(in crate::tui) async fn draft_writer(
                 let _ = blocking(move || store.mark_token_dialog(&org, slug.as_deref())).await;
             }
             Some(DraftOp::Flush(done)) => {
-                write_drafts(&store, &org, std::mem::take(&mut pending), &tx).await;
+                let taken = write_drafts(&store, &org, std::mem::take(&mut pending), &tx).await;
+                holds.watch(&store, &org, taken, &freed_tx);
                 let _ = done.send(());
             }
             None => {
@@ -161,6 +165,37 @@ async fn claim(store: &DraftStore, org: &str, slug: &str, tx: &mpsc::UnboundedSe
         }
         // Written as before: a failure to write is said when it is written.
         _ => true,
+    }
+}
+
+/// Which portals are this process's to write, and which another holds.
+#[derive(Default)]
+struct Holds {
+    /// Claimed here: checked when their first draft comes, at once, so an
+    /// instance editing the same portal is refused before either has typed
+    /// much.
+    claimed: HashSet<String>,
+    /// Held by another instance: each has a thread asleep until that one
+    /// lets go of it (no looking again and again: an idle app does no
+    /// work), to tell the app then.
+    refused: HashSet<String>,
+}
+
+impl Holds {
+    /// Another instance holds each of `slugs`: watched from now on (once).
+    fn watch(
+        &mut self,
+        store: &DraftStore,
+        org: &str,
+        slugs: Vec<String>,
+        freed: &mpsc::UnboundedSender<String>,
+    ) {
+        for slug in slugs {
+            self.claimed.remove(&slug);
+            if self.refused.insert(slug.clone()) {
+                watch_claim(store, org, &slug, freed);
+            }
+        }
     }
 }
 
@@ -190,7 +225,7 @@ fn watch_claim(store: &DraftStore, org: &str, slug: &str, freed: &mpsc::Unbounde
 async fn recheck_refused(
     store: &DraftStore,
     org: &str,
-    refused: &mut std::collections::HashSet<String>,
+    refused: &mut HashSet<String>,
     slug: String,
     freed: &mpsc::UnboundedSender<String>,
     tx: &mpsc::UnboundedSender<Msg>,
@@ -217,14 +252,16 @@ async fn recheck_refused(
     }
 }
 
+/// Writes (and removes) what is pending; the app is told of each failure
+/// and refusal. The slugs refused, another instance holding them: to watch.
 async fn write_drafts(
     store: &DraftStore,
     org: &str,
     pending: PendingDrafts,
     tx: &mpsc::UnboundedSender<Msg>,
-) {
+) -> Vec<String> {
     if pending.is_empty() {
-        return;
+        return Vec::new();
     }
     let (store, org) = (store.clone(), org.to_owned());
     let outcome = blocking(move || {
@@ -267,7 +304,13 @@ async fn write_drafts(
     for failure in failures {
         let _ = tx.send(Msg::Status(failure));
     }
+    let mut refused = Vec::new();
     for (slug, pid) in refusals {
+        refused.push(slug.clone());
         let _ = tx.send(Msg::DraftEditedElsewhere { slug, pid });
     }
+    refused
 }
+
+#[cfg(all(test, unix))]
+mod tests;

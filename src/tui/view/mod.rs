@@ -52,6 +52,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
     draw_footer(frame, app, areas.footer);
     if let Some(dialog) = app.dialogs.front() {
         dialog.draw(frame, app);
+        // F7 in the portal form shows the log over it.
+        if app.show_messages && matches!(dialog, crate::tui::dialogs::Dialog::Form(_)) {
+            messages::draw_messages(frame, app);
+        }
     } else if app.show_help {
         help::draw_help(frame, app);
     } else if app.show_messages {

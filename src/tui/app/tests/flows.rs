@@ -168,6 +168,33 @@ fn quitting_with_unsaved_changes_asks_first() {
 }
 
 #[test]
+fn quitting_while_a_save_is_on_its_way_says_so_and_that_the_draft_is_kept() {
+    let mut app = loaded();
+    app.update(Msg::Resize(100, 30));
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "# mine\n");
+    let commands = ctrl(&mut app, 's');
+    assert!(names(&commands).contains(&"fetch-for-save"), "{commands:?}");
+    ctrl(&mut app, 'c');
+    let screen = flowed(&super::history::screen(&app));
+    assert!(
+        screen.contains("Unsaved: deploy-web (saving… the draft is kept)."),
+        "{screen}"
+    );
+    press(&mut app, KeyCode::Char('n'));
+    // Once saved, nothing is left to ask about.
+    let (slug, _) = sent_changes(&mut app, commands);
+    let mut saved = app.list.find(&slug).unwrap().clone();
+    saved.query = format!("# mine\n{}", saved.query);
+    app.update(Msg::Saved {
+        slug,
+        result: Ok(saved),
+    });
+    ctrl(&mut app, 'c');
+    assert!(app.quit);
+}
+
+#[test]
 fn create_shows_the_token_once_and_closes_only_on_enter() {
     let mut app = loaded();
     press(&mut app, KeyCode::Char('n'));
@@ -432,7 +459,7 @@ fn drafts_of_deleted_portals_are_kept_until_discarded() {
         "still offered"
     );
     assert!(
-        press(&mut next, KeyCode::Char('x')).is_empty(),
+        press_on_draft(&mut next, KeyCode::Char('x')).is_empty(),
         "asked first"
     );
     assert_eq!(

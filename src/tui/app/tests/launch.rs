@@ -339,3 +339,83 @@ fn a_warning_under_the_creation_form_outlasts_the_listing_note_after_a_key() {
         app.messages
     );
 }
+
+#[test]
+fn the_new_portal_form_held_elsewhere_says_esc_keeps_it_in_memory_and_f7_shows_the_log_over_it() {
+    let mut app = loaded();
+    app.update(Msg::Resize(100, 30));
+    app.leave_drafts_elsewhere(vec![NEW_PORTAL_DRAFT.into()]);
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Nightly");
+    let screen = super::history::screen(&app);
+    assert!(
+        screen.contains("Esc close (kept in memory only)"),
+        "{screen}"
+    );
+    assert!(!screen.contains("kept for later"), "{screen}");
+
+    press(&mut app, KeyCode::F(7));
+    let screen = super::history::screen(&app);
+    assert!(screen.contains(" Messages ("), "the log opens:\n{screen}");
+    assert!(
+        flowed(&screen).contains("Save it to Buildkite, or quit that one first"),
+        "the warning in full:\n{screen}"
+    );
+    // The next key closes the log, and is not typed into the form.
+    press(&mut app, KeyCode::Char('x'));
+    let Some(Dialog::Form(form)) = app.dialogs.front() else {
+        panic!("back to the form: {:?}", app.dialogs.front());
+    };
+    assert_eq!(form.draft().name, "Nightly");
+    let screen = super::history::screen(&app);
+    assert!(!screen.contains(" Messages ("), "{screen}");
+    assert!(screen.contains(" New portal "), "{screen}");
+
+    press(&mut app, KeyCode::Esc);
+    assert!(app.create_draft.is_some(), "paused, in memory");
+    assert!(
+        app.status.starts_with("Creation paused, in memory only"),
+        "{}",
+        app.status
+    );
+}
+
+#[test]
+fn the_new_portal_form_drafted_on_disk_says_esc_keeps_it_for_later() {
+    let mut app = loaded();
+    app.update(Msg::Resize(100, 30));
+    press(&mut app, KeyCode::Char('n'));
+    let screen = super::history::screen(&app);
+    assert!(screen.contains("Esc close (kept for later)"), "{screen}");
+    press(&mut app, KeyCode::Esc);
+    assert!(
+        app.status.starts_with("Creation paused: n continues"),
+        "{}",
+        app.status
+    );
+}
+
+#[test]
+fn x_and_d_on_a_portal_held_elsewhere_say_another_bkportals_holds_its_edit() {
+    let mut app = loaded();
+    let slug = app.selected_portal().unwrap().slug.clone();
+    app.leave_drafts_elsewhere(vec![slug.clone()]);
+    let held = format!(
+        "Another bkportals still running holds the edit of {slug} (marked E): save or discard it there, or quit that one"
+    );
+    press(&mut app, KeyCode::Char('x'));
+    assert!(app.status.starts_with(&held), "{}", app.status);
+    assert!(app.dialogs.is_empty(), "{:?}", app.dialogs.front());
+    press(&mut app, KeyCode::Char('D'));
+    assert!(app.status.starts_with(&held), "{}", app.status);
+    // On another row, D and x say what they said.
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char('D'));
+    assert_eq!(app.status, "No drafts from an earlier session are waiting.");
+    press(&mut app, KeyCode::Char('x'));
+    assert!(
+        app.status.starts_with("Nothing to discard"),
+        "{}",
+        app.status
+    );
+}

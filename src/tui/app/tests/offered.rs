@@ -45,7 +45,8 @@ fn r_on_a_draft_another_bkportals_took_meanwhile_restores_nothing_and_says_so() 
         "{shown}"
     );
     // A discard of it is not asked for: it is said at once to be taken.
-    assert!(press(&mut app, KeyCode::Char('x')).is_empty());
+    let commands = press(&mut app, KeyCode::Char('x'));
+    disk_says(&mut app, commands, OnDisk::Elsewhere(Some(4242)));
     let screen = super::history::screen(&app);
     assert!(!screen.contains("cannot be undone"), "{screen}");
     assert!(
@@ -157,4 +158,127 @@ fn esc_from_comparing_a_draft_goes_back_to_the_drafts_with_it_still_offered() {
     assert!(app.is_dirty("deploy-web"));
     assert!(!app.has_pending_draft("deploy-web"));
     assert!(app.selected_document().unwrap().starts_with('#'));
+}
+
+#[test]
+fn x_on_a_draft_another_bkportals_took_since_the_list_opened_says_so_before_asking() {
+    let mut app = with_draft_of_deploy_web();
+    app.update(Msg::Resize(100, 30));
+    let commands = press(&mut app, KeyCode::Char('x'));
+    assert_eq!(names(&commands), ["take-draft"], "looked at on disk first");
+    let screen = super::history::screen(&app);
+    assert!(!screen.contains("cannot be undone"), "{screen}");
+    disk_says(&mut app, commands, OnDisk::Elsewhere(Some(4242)));
+    let screen = super::history::screen(&app);
+    assert!(
+        !screen.contains("cannot be undone"),
+        "never asked:\n{screen}"
+    );
+    assert!(screen.contains("(taken by another bkportals)"), "{screen}");
+    assert!(
+        flowed(&screen).contains(
+            "The draft of deploy-web is taken by another bkportals still running (process 4242): discard it there."
+        ),
+        "{screen}"
+    );
+    let commands = press(&mut app, KeyCode::Char('y'));
+    assert!(commands.is_empty(), "{commands:?}");
+    assert!(app.has_pending_draft("deploy-web"));
+}
+
+#[test]
+fn x_on_a_draft_still_as_listed_asks_and_a_no_lets_go_of_its_portal() {
+    let mut app = with_draft_of_deploy_web();
+    app.update(Msg::Resize(100, 30));
+    assert!(press_on_draft(&mut app, KeyCode::Char('x')).is_empty());
+    let screen = super::history::screen(&app);
+    assert!(
+        screen.contains("Discard the draft of deploy-web? Its edit is lost"),
+        "{screen}"
+    );
+    let commands = press(&mut app, KeyCode::Char('n'));
+    assert_eq!(names(&commands), ["release-draft"], "claimed only to ask");
+    assert_eq!(app.status, "Kept the draft of deploy-web.");
+    assert!(app.has_pending_draft("deploy-web"));
+
+    assert!(press_on_draft(&mut app, KeyCode::Char('x')).is_empty());
+    let commands = press_on_draft(&mut app, KeyCode::Char('y'));
+    assert_eq!(names(&commands), ["remove-draft"]);
+    assert!(!app.has_pending_draft("deploy-web"));
+}
+
+/// The drafts dialog with deploy-web's draft found taken by another
+/// bkportals (process 4242) since the list was shown.
+fn taken_since_listed() -> App {
+    let mut app = with_draft_of_deploy_web();
+    app.update(Msg::Resize(100, 30));
+    let commands = press(&mut app, KeyCode::Char('r'));
+    disk_says(&mut app, commands, OnDisk::Elsewhere(Some(4242)));
+    assert!(super::history::screen(&app).contains("(taken by another bkportals)"));
+    app
+}
+
+#[test]
+fn a_taken_draft_is_offered_as_that_bkportals_left_it_once_it_quits() {
+    let mut app = taken_since_listed();
+    let mut left = app.pending_drafts[0].clone();
+    left.document = format!("# theirs\n{}", left.document);
+    left.saved_at = "2026-12-01T19:00:00Z".into();
+    app.update(Msg::DraftFreed {
+        slug: "deploy-web".into(),
+        left: Some(Ok(Box::new(left))),
+    });
+    assert!(drafts_in_front(&app), "{:?}", app.dialogs.front());
+    let screen = super::history::screen(&app);
+    assert!(!screen.contains("(taken by another bkportals)"), "{screen}");
+    assert!(screen.contains("saved 2026-12-01T19:00:00Z"), "{screen}");
+    assert!(
+        flowed(&screen)
+            .contains("The other bkportals editing deploy-web has ended and left its draft"),
+        "{screen}"
+    );
+    press_on_draft(&mut app, KeyCode::Char('r'));
+    assert!(app.selected_document().unwrap().starts_with("# theirs"));
+}
+
+#[test]
+fn a_taken_draft_that_bkportals_saved_or_discarded_is_no_longer_offered_once_it_quits() {
+    let mut app = taken_since_listed();
+    app.update(Msg::DraftFreed {
+        slug: "deploy-web".into(),
+        left: None,
+    });
+    assert!(!app.has_pending_draft("deploy-web"));
+    assert!(app.dialogs.is_empty(), "none left to offer");
+    assert!(
+        app.status
+            .contains("without leaving a draft of it: deploy-web can be edited here now"),
+        "{}",
+        app.status
+    );
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Document, "editable");
+}
+
+#[test]
+fn a_discard_being_asked_about_is_still_asked_when_another_draft_comes_meanwhile() {
+    let mut app = with_draft_of_deploy_web();
+    app.update(Msg::Resize(100, 30));
+    press_on_draft(&mut app, KeyCode::Char('x'));
+    let mut theirs = app.pending_drafts[0].clone();
+    theirs.slug = "who-am-i".into();
+    // The bkportals that held who-am-i quits, leaving its draft.
+    app.update(Msg::DraftFreed {
+        slug: "who-am-i".into(),
+        left: Some(Ok(Box::new(theirs))),
+    });
+    let screen = super::history::screen(&app);
+    assert!(screen.contains("who-am-i  saved"), "listed now:\n{screen}");
+    assert!(
+        screen.contains("Discard the draft of deploy-web?"),
+        "still asked:\n{screen}"
+    );
+    let commands = press(&mut app, KeyCode::Char('n'));
+    assert_eq!(names(&commands), ["release-draft"], "its claim let go");
+    assert!(app.has_pending_draft("deploy-web"));
 }

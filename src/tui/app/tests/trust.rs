@@ -128,7 +128,7 @@ pub(super) fn with_draft_of_deploy_web() -> App {
 fn x_in_the_drafts_dialog_asks_before_a_draft_is_thrown_away() {
     let mut app = with_draft_of_deploy_web();
     assert!(
-        press(&mut app, KeyCode::Char('x')).is_empty(),
+        press_on_draft(&mut app, KeyCode::Char('x')).is_empty(),
         "nothing yet"
     );
     let screen = super::history::screen(&app);
@@ -141,7 +141,10 @@ fn x_in_the_drafts_dialog_asks_before_a_draft_is_thrown_away() {
         "{screen}"
     );
     // A stray key keeps it.
-    assert!(press(&mut app, KeyCode::Char('x')).is_empty());
+    assert_eq!(
+        names(&press(&mut app, KeyCode::Char('x'))),
+        ["release-draft"]
+    );
     assert!(
         app.status.contains("Kept the draft of deploy-web"),
         "{}",
@@ -149,7 +152,7 @@ fn x_in_the_drafts_dialog_asks_before_a_draft_is_thrown_away() {
     );
     assert!(!super::history::screen(&app).contains("Discard the draft"));
     assert!(matches!(app.dialogs.front(), Some(Dialog::Drafts(_))));
-    press(&mut app, KeyCode::Char('x'));
+    press_on_draft(&mut app, KeyCode::Char('x'));
     assert_eq!(
         names(&press_on_draft(&mut app, KeyCode::Char('y'))),
         ["remove-draft"]
