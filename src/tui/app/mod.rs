@@ -300,9 +300,7 @@ impl App {
                 .dialogs
                 .any(|d| matches!(d, Dialog::ApiSignIn(d) if d.checking))
             || self.edits.values().any(|e| e.saving)
-            || self
-                .dialogs
-                .any(|d| matches!(d, Dialog::Form(f) if f.submitting))
+            || self.creation_on_its_way()
     }
 
     pub fn selected_portal(&self) -> Option<&Portal> {
@@ -663,7 +661,8 @@ impl App {
 
     fn ask_to_quit(&mut self) -> Vec<Command> {
         let unsaved = self.unsaved();
-        if unsaved.is_empty() {
+        let creating = self.creation_on_its_way();
+        if unsaved.is_empty() && !creating {
             self.quit = true;
         } else {
             self.dialogs.open(super::dialogs::Confirm::dialog(
@@ -674,10 +673,20 @@ impl App {
                         .map(|(slug, _)| slug.clone())
                         .collect(),
                     unsaved,
+                    creating,
                 },
             ));
         }
         Vec::new()
+    }
+
+    /// A new portal sent to be created, its answer (with the token shown
+    /// once) not back yet: whether its form is open or paused.
+    fn creation_on_its_way(&self) -> bool {
+        self.create_draft.as_deref().is_some_and(|f| f.submitting)
+            || self
+                .dialogs
+                .any(|d| matches!(d, Dialog::Form(f) if f.submitting))
     }
 }
 

@@ -39,6 +39,8 @@ pub enum ConfirmKind {
         unsaved: Vec<String>,
         not_on_disk: Vec<String>,
         saving: Vec<String>,
+        /// A new portal is being created: its token comes only in that answer.
+        creating: bool,
     },
     /// Ctrl-r while the portal has unsaved changes: Buildkite runs the saved
     /// document, not the one on screen.
@@ -195,7 +197,12 @@ impl Confirm {
                 unsaved,
                 not_on_disk,
                 saving,
-            } => (" Quit? ", quit_text(unsaved, not_on_disk, saving), 60),
+                creating,
+            } => (
+                " Quit? ",
+                quit_text(unsaved, not_on_disk, saving, *creating),
+                60,
+            ),
             ConfirmKind::Run {
                 slug,
                 document,
@@ -302,9 +309,13 @@ fn discard_text(
     (" Discard changes? ", lines, WIDTH)
 }
 
-/// A document with errors, about to be sent: what is wrong and what asks.
 /// The quit question: what is unsaved, and what of it quitting loses.
-fn quit_text(unsaved: &[String], not_on_disk: &[String], saving: &[String]) -> Vec<Line<'static>> {
+fn quit_text(
+    unsaved: &[String],
+    not_on_disk: &[String],
+    saving: &[String],
+    creating: bool,
+) -> Vec<Line<'static>> {
     // A save on its way when quitting may land or not: its draft (with what
     // was typed since) stays, for the next start to offer.
     let named: Vec<String> = (unsaved.iter())
@@ -316,10 +327,13 @@ fn quit_text(unsaved: &[String], not_on_disk: &[String], saving: &[String]) -> V
             },
         )
         .collect();
-    let mut lines = vec![Line::from(format!(
-        "Unsaved: {}.",
-        sanitize_line(&named.join(", "))
-    ))];
+    let mut lines = Vec::new();
+    if !named.is_empty() {
+        lines.push(Line::from(format!(
+            "Unsaved: {}.",
+            sanitize_line(&named.join(", "))
+        )));
+    }
     if not_on_disk.len() < unsaved.len() {
         let they = if not_on_disk.is_empty() {
             "They"
@@ -340,11 +354,18 @@ fn quit_text(unsaved: &[String], not_on_disk: &[String], saving: &[String]) -> V
             error_style(),
         )));
     }
+    if creating {
+        lines.push(Line::from(Span::styled(
+            "A new portal is being created: its token comes once, in the answer. Quitting now loses it, and the portal may be created all the same. Wait for it (n).",
+            error_style(),
+        )));
+    }
     lines.push(Line::default());
     lines.push(Line::from("Quit now?  y quit · n stay"));
     lines
 }
 
+/// A document with errors, about to be sent: what is wrong and what asks.
 /// `refused_by`: the server that will refuse it, when it does not parse.
 fn errors_text(
     title: &'static str,

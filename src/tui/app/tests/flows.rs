@@ -195,6 +195,36 @@ fn quitting_while_a_save_is_on_its_way_says_so_and_that_the_draft_is_kept() {
 }
 
 #[test]
+fn quitting_while_a_new_portal_is_being_created_warns_that_its_token_would_be_lost() {
+    let mut app = loaded();
+    app.update(Msg::Resize(100, 30));
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Nightly");
+    assert!(matches!(
+        ctrl(&mut app, 's').as_slice(),
+        [Command::Create(_)]
+    ));
+    press(&mut app, KeyCode::Esc); // the form paused, the request still on its way
+    ctrl(&mut app, 'c');
+    let screen = flowed(&super::history::screen(&app));
+    assert!(
+        screen.contains("A new portal is being created: its token comes once"),
+        "{screen}"
+    );
+    assert!(screen.contains("Quitting now loses it"), "{screen}");
+    press(&mut app, KeyCode::Char('n'));
+    assert!(!app.quit, "n stays");
+    app.update(Msg::Created {
+        result: Ok(created("nightly")),
+        stored: Ok(()),
+    });
+    assert!(
+        matches!(app.dialogs.front(), Some(Dialog::Token(_))),
+        "the token arrives and is shown"
+    );
+}
+
+#[test]
 fn create_shows_the_token_once_and_closes_only_on_enter() {
     let mut app = loaded();
     press(&mut app, KeyCode::Char('n'));
