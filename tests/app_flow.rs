@@ -501,7 +501,7 @@ async fn a_token_lacking_a_scope_is_named_in_the_dialog_and_kept_only_when_asked
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_refused_token_is_said_in_the_dialog_and_esc_leaves_not_signed_in() {
+async fn a_refused_token_is_said_in_the_dialog_and_esc_then_y_leaves_not_signed_in() {
     let sandbox = common::sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let wrong = "bkua_not_a_real_token";
@@ -516,6 +516,9 @@ async fn a_refused_token_is_said_in_the_dialog_and_esc_leaves_not_signed_in() {
         // What was pasted is still there, to correct.
         dots(wrong),
         key(KeyCode::Esc),
+        // It asks before dropping what was pasted.
+        Step::Show("Quit without signing in? What you typed is dropped."),
+        key(KeyCode::Char('y')),
     ];
     let mut console = Scripted::new(steps);
     console.never.push(wrong.into());

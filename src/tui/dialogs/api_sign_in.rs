@@ -27,7 +27,8 @@ pub enum ApiSignInAction {
     Check { token: Secret, accept_missing: bool },
     /// Esc while a check runs: stop it, stay in the dialog.
     Cancel,
-    /// Esc: leave the app, saying how to sign in from the shell.
+    /// Esc with nothing typed, or `y` to the question Esc asks over a
+    /// typed token: leave the app, saying how to sign in from the shell.
     Leave,
 }
 
@@ -54,6 +55,9 @@ pub struct ApiSignIn {
     /// The REST endpoint's host (and port) when it is not Buildkite's (a
     /// sandbox): its tokens are not made on buildkite.com.
     pub elsewhere: Option<String>,
+    /// Esc or Ctrl-c over a typed token asked whether to quit: `y` quits
+    /// (the token dropped, never kept), any other key keeps it.
+    pub asking_to_leave: bool,
 }
 
 impl ApiSignIn {
@@ -65,6 +69,7 @@ impl ApiSignIn {
             checking: false,
             problem: None,
             elsewhere: crate::api_token::other_server(endpoint),
+            asking_to_leave: false,
         }
     }
 
@@ -107,7 +112,7 @@ impl ApiSignIn {
     }
 
     pub fn paste(&mut self, text: &str) {
-        if !self.checking {
+        if !self.checking && !self.asking_to_leave {
             self.input.paste(text.trim());
             self.problem = None;
         }
@@ -123,7 +128,19 @@ impl ApiSignIn {
             }
             return Step::keep(Dialog::ApiSignIn(self));
         }
+        if self.asking_to_leave {
+            self.asking_to_leave = false;
+            if key.code == KeyCode::Char('y') && !ctrl {
+                return Step::act(DialogAction::ApiSignIn(ApiSignInAction::Leave));
+            }
+            return Step::keep(Dialog::ApiSignIn(self)); // the token stays
+        }
         match key.code {
+            // A typed token is not dropped by one stray key.
+            _ if leave && !self.input.value().trim().is_empty() => {
+                self.asking_to_leave = true;
+                Step::keep(Dialog::ApiSignIn(self))
+            }
             _ if leave => Step::act(DialogAction::ApiSignIn(ApiSignInAction::Leave)),
             KeyCode::Enter => self.check(false),
             KeyCode::Char('o') if ctrl && self.may_use_as_is() => self.check(true),
@@ -196,7 +213,9 @@ impl ApiSignIn {
         lines.extend(text("", &self.where_to_make_one(&org), Style::new()));
         lines.push(Line::default());
         lines.extend(self.problem_lines(&text));
-        let label = if self.checking {
+        let label = if self.asking_to_leave {
+            "Quit without signing in? What you typed is dropped.".to_owned()
+        } else if self.checking {
             format!(
                 "{} Checking the token with {}…",
                 spinner(app),
@@ -211,7 +230,9 @@ impl ApiSignIn {
         } else {
             ""
         };
-        let footer = if self.checking {
+        let footer = if self.asking_to_leave {
+            "y quit · n keep the token".to_owned()
+        } else if self.checking {
             "Esc stop the check".to_owned()
         } else {
             format!("Enter check and sign in{use_as_is} · Ctrl-u clear · Esc leave")
