@@ -12,7 +12,8 @@ fn buildkite_endpoint() -> url::Url {
 fn signing_in() -> App {
     let mut app = App::new("demo", Vec::new());
     assert!(
-        app.ask_for_api_token(&buildkite_endpoint()).is_empty(),
+        app.ask_for_api_token(&buildkite_endpoint(), None)
+            .is_empty(),
         "nothing loads yet"
     );
     app.update(Msg::Paste("bkua_pasted".into()));
@@ -120,7 +121,7 @@ fn ctrl_c_then_y_leaves_not_signed_in_and_with_nothing_typed_esc_leaves_at_once(
     assert_eq!(app.exit_code, EXIT_NOT_SIGNED_IN);
 
     let mut app = App::new("demo", Vec::new());
-    app.ask_for_api_token(&buildkite_endpoint());
+    app.ask_for_api_token(&buildkite_endpoint(), None);
     press(&mut app, KeyCode::Esc);
     assert!(app.quit, "nothing typed, nothing to lose");
     assert_eq!(app.exit_code, EXIT_NOT_SIGNED_IN);
