@@ -255,3 +255,39 @@ fn a_slug_buildkite_would_refuse_is_refused_before_anything_is_sent() {
         Some("--new-slug: a slug cannot start or end with a dash".into())
     );
 }
+
+#[test]
+fn a_server_that_is_not_there_is_named_by_host_and_port_with_one_short_cause() {
+    let home = Home::new();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener); // nothing listens there now
+    let endpoint = format!("http://{addr}/");
+    let env = |log: &str| -> Vec<(String, String)> {
+        [
+            ("BUILDKITE_REST_API_ENDPOINT", endpoint.as_str()),
+            ("BUILDKITE_ORGANIZATION_SLUG", "demo"),
+            ("BUILDKITE_API_TOKEN", "bkua_any"),
+            ("BKPORTALS_LOG", log),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    };
+    let list = home.command(&env("off"), &["list"]);
+    assert_eq!(list.status.code(), Some(1), "{}", stderr(&list));
+    let line = error_line(&list).expect("an error line");
+    assert_eq!(line, format!("could not reach {addr}: connection refused"));
+    assert!(
+        stderr(&list).lines().all(|row| row.chars().count() <= 80),
+        "one short line: {}",
+        stderr(&list)
+    );
+    // The whole chain is in the debug log, for whoever needs it.
+    let logged = home.command(&env("debug"), &["list"]);
+    assert!(
+        stderr(&logged).contains("tcp connect error"),
+        "{}",
+        stderr(&logged)
+    );
+}
