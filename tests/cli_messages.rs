@@ -291,3 +291,54 @@ fn a_server_that_is_not_there_is_named_by_host_and_port_with_one_short_cause() {
         stderr(&logged)
     );
 }
+
+#[test]
+fn demo_calls_its_sandbox_the_demo_sandbox_and_files_its_tokens_for_it() {
+    let home = Home::new();
+    // The seeded portal tokens are filed for the sandbox, not for Buildkite.
+    let listed = home.command(&[], &["--demo", "token", "list", "--json"]);
+    assert_ok(&listed);
+    let entries: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let entries = entries.as_array().expect("a list");
+    assert_eq!(entries.len(), 4, "{entries:?}");
+    for entry in entries {
+        assert_eq!(entry["server"], "the demo sandbox", "{entry}");
+    }
+    let listed = home.command(&[], &["--demo", "token", "list"]);
+    assert!(
+        stdout(&listed).contains("never  (for the demo sandbox)"),
+        "{}",
+        stdout(&listed)
+    );
+    // And they are the ones its commands use.
+    let invoked = home.command(&[], &["--demo", "invoke", "who-am-i"]);
+    assert_ok(&invoked);
+
+    // Messages name it so, never by its random port.
+    let status = home.command(&[], &["--demo", "auth", "status"]);
+    assert_ok(&status);
+    assert!(
+        stdout(&status).contains("server: the demo sandbox\n"),
+        "{}",
+        stdout(&status)
+    );
+    let query = home.query_file("query { viewer { user { name } } }");
+    let refused = home.command(
+        &[],
+        &[
+            "--demo",
+            "create",
+            "--name",
+            "Who am I",
+            "--query-file",
+            &query,
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    let said = error_line(&refused).expect("an error line");
+    assert!(said.starts_with("rejected by the demo sandbox: "), "{said}");
+    for output in [&listed, &status, &refused] {
+        assert!(!stderr(output).contains("127.0.0.1"), "{}", stderr(output));
+        assert!(!stdout(output).contains("127.0.0.1"), "{}", stdout(output));
+    }
+}

@@ -143,7 +143,8 @@ impl RateLimit {
 }
 
 pub use super::endpoint::{
-    check_endpoint, other_server, same_origin, server_said, token_settings, TOKEN_SETTINGS,
+    check_endpoint, name_demo_sandbox, other_server, same_origin, server_said, token_settings,
+    DEMO_SANDBOX, TOKEN_SETTINGS,
 };
 
 /// The HTTP client every Buildkite client shares.
