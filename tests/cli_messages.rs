@@ -322,6 +322,15 @@ fn demo_calls_its_sandbox_the_demo_sandbox_and_files_its_tokens_for_it() {
         "{}",
         stdout(&status)
     );
+    assert!(
+        stdout(&status).contains("token: the demo sandbox's own"),
+        "not `none`: {}",
+        stdout(&status)
+    );
+    let report = home.command(&[], &["--demo", "auth", "status", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    assert_eq!(report["source"], "demo", "{report}");
+    assert_eq!(report["server"], "the demo sandbox", "{report}");
     let query = home.query_file("query { viewer { user { name } } }");
     let refused = home.command(
         &[],

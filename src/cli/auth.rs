@@ -86,7 +86,10 @@ pub(super) async fn login(session: &mut Session, out: Output) -> Outcome {
 
 async fn status(session: &mut Session, out: Output) -> Outcome {
     let org = session.org().to_owned();
-    let source = if env_token_set() {
+    // `--demo` uses its sandbox's own token, whatever the environment says.
+    let source = if session._sandbox.is_some() {
+        "demo"
+    } else if env_token_set() {
         "environment"
     } else if session.store.has_api_token(&org) {
         "store"
@@ -109,6 +112,7 @@ async fn status(session: &mut Session, out: Output) -> Outcome {
     }
     let from = match source {
         "environment" => format!("from {ENV_TOKEN}"),
+        "demo" => "the demo sandbox's own, kept in memory for this run".to_owned(),
         _ => session.store.describe(),
     };
     println!("organization: {}", sanitize_line(&org));
