@@ -485,7 +485,7 @@ async fn a_token_lacking_a_scope_is_named_in_the_dialog_and_kept_only_when_asked
         Step::Show("Ctrl-o use it as it is"),
         ctrl('o'),
         Step::Show("Signed in to demo"),
-        Step::Show("it lacks write_portals, graphql"),
+        Step::Show("the token lacks write_portals, graphql; it is stored for"),
         Step::Show("Who am I"),
         key(KeyCode::Char('q')),
     ];

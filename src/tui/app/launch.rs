@@ -78,21 +78,30 @@ impl App {
             .as_deref()
             .map(|u| format!(" as {}", sanitize_line(u)))
             .unwrap_or_default();
-        let kept = match &signed_in.stored {
-            Ok(()) => format!(
-                "the token is stored for {} (`bkportals auth status` shows it)",
-                self.server_name()
-            ),
-            Err(e) => format!("the token was not stored ({e}), so it lasts this session only"),
-        };
+        // What it lacks first: on a narrow status line the end is cut.
         let lacking = match signed_in.checked.missing.as_slice() {
             [] => String::new(),
-            missing => format!("; it lacks {}", missing.join(", ")),
+            missing => format!("; the token lacks {}", missing.join(", ")),
+        };
+        let kept = match &signed_in.stored {
+            Ok(()) => format!(
+                "stored for {} (`bkportals auth status` shows it)",
+                self.server_name()
+            ),
+            Err(e) => format!("not stored ({e}), so it lasts this session only"),
+        };
+        let subject = if lacking.is_empty() {
+            "the token is"
+        } else {
+            "it is"
         };
         let mut commands = vec![Command::UseApiToken(signed_in.token)];
         commands.extend(self.init());
         // Until the next key: routine news of the listing does not hide it.
-        self.warn(format!("Signed in to {}{who}; {kept}{lacking}.", self.org));
+        self.warn(format!(
+            "Signed in to {}{who}{lacking}; {subject} {kept}.",
+            self.org
+        ));
         commands
     }
 
