@@ -108,7 +108,7 @@ impl std::fmt::Display for SignInError {
             } => write!(
                 f,
                 "{} refused this API token ({}): check it was copied whole (a `bkportals sandbox` prints its token as it starts; another server, ask whoever runs it)",
-                crate::text::sanitize_line(server),
+                crate::text::sentence_start(&crate::text::sanitize_line(server)),
                 crate::text::sanitize_line(message)
             ),
             SignInError::Lacking(checked) => {
@@ -168,7 +168,7 @@ pub async fn check(rest: &RestClient, token: &Secret) -> Result<Checked, SignInE
 pub fn accepted_but_lacking(server: Option<&str>) -> String {
     format!(
         "{} accepted the token, but it lacks:",
-        crate::buildkite::http::server_said(server)
+        crate::text::sentence_start(&crate::buildkite::http::server_said(server))
     )
 }
 

@@ -487,7 +487,7 @@ async fn a_token_lacking_a_scope_is_named_in_the_dialog_and_kept_only_when_asked
         Step::Show("Ctrl-o use it as it is"),
         ctrl('o'),
         Step::Show("Signed in to demo"),
-        Step::Show("it lacks write_portals, graphql"),
+        Step::Show("the token lacks write_portals, graphql; it is stored for"),
         Step::Show("Who am I"),
         key(KeyCode::Char('q')),
     ];
@@ -503,7 +503,7 @@ async fn a_token_lacking_a_scope_is_named_in_the_dialog_and_kept_only_when_asked
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_refused_token_is_said_in_the_dialog_and_esc_leaves_not_signed_in() {
+async fn a_refused_token_is_said_in_the_dialog_and_esc_then_y_leaves_not_signed_in() {
     let sandbox = common::sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let wrong = "bkua_not_a_real_token";
@@ -518,6 +518,9 @@ async fn a_refused_token_is_said_in_the_dialog_and_esc_leaves_not_signed_in() {
         // What was pasted is still there, to correct.
         dots(wrong),
         key(KeyCode::Esc),
+        // It asks before dropping what was pasted.
+        Step::Show("Quit without signing in? What you typed is dropped."),
+        key(KeyCode::Char('y')),
     ];
     let mut console = Scripted::new(steps);
     console.never.push(wrong.into());

@@ -255,3 +255,99 @@ fn a_slug_buildkite_would_refuse_is_refused_before_anything_is_sent() {
         Some("--new-slug: a slug cannot start or end with a dash".into())
     );
 }
+
+#[test]
+fn a_server_that_is_not_there_is_named_by_host_and_port_with_one_short_cause() {
+    let home = Home::new();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener); // nothing listens there now
+    let endpoint = format!("http://{addr}/");
+    let env = |log: &str| -> Vec<(String, String)> {
+        [
+            ("BUILDKITE_REST_API_ENDPOINT", endpoint.as_str()),
+            ("BUILDKITE_ORGANIZATION_SLUG", "demo"),
+            ("BUILDKITE_API_TOKEN", "bkua_any"),
+            ("BKPORTALS_LOG", log),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    };
+    let list = home.command(&env("off"), &["list"]);
+    assert_eq!(list.status.code(), Some(1), "{}", stderr(&list));
+    let line = error_line(&list).expect("an error line");
+    assert_eq!(line, format!("could not reach {addr}: connection refused"));
+    assert!(
+        stderr(&list).lines().all(|row| row.chars().count() <= 80),
+        "one short line: {}",
+        stderr(&list)
+    );
+    // The whole chain is in the debug log, for whoever needs it.
+    let logged = home.command(&env("debug"), &["list"]);
+    assert!(
+        stderr(&logged).contains("tcp connect error"),
+        "{}",
+        stderr(&logged)
+    );
+}
+
+#[test]
+fn demo_calls_its_sandbox_the_demo_sandbox_and_files_its_tokens_for_it() {
+    let home = Home::new();
+    // The seeded portal tokens are filed for the sandbox, not for Buildkite.
+    let listed = home.command(&[], &["--demo", "token", "list", "--json"]);
+    assert_ok(&listed);
+    let entries: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let entries = entries.as_array().expect("a list");
+    assert_eq!(entries.len(), 4, "{entries:?}");
+    for entry in entries {
+        assert_eq!(entry["server"], "the demo sandbox", "{entry}");
+    }
+    let listed = home.command(&[], &["--demo", "token", "list"]);
+    assert!(
+        stdout(&listed).contains("never  (for the demo sandbox)"),
+        "{}",
+        stdout(&listed)
+    );
+    // And they are the ones its commands use.
+    let invoked = home.command(&[], &["--demo", "invoke", "who-am-i"]);
+    assert_ok(&invoked);
+
+    // Messages name it so, never by its random port.
+    let status = home.command(&[], &["--demo", "auth", "status"]);
+    assert_ok(&status);
+    assert!(
+        stdout(&status).contains("server: the demo sandbox\n"),
+        "{}",
+        stdout(&status)
+    );
+    assert!(
+        stdout(&status).contains("token: the demo sandbox's own"),
+        "not `none`: {}",
+        stdout(&status)
+    );
+    let report = home.command(&[], &["--demo", "auth", "status", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    assert_eq!(report["source"], "demo", "{report}");
+    assert_eq!(report["server"], "the demo sandbox", "{report}");
+    let query = home.query_file("query { viewer { user { name } } }");
+    let refused = home.command(
+        &[],
+        &[
+            "--demo",
+            "create",
+            "--name",
+            "Who am I",
+            "--query-file",
+            &query,
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    let said = error_line(&refused).expect("an error line");
+    assert!(said.starts_with("rejected by the demo sandbox: "), "{said}");
+    for output in [&listed, &status, &refused] {
+        assert!(!stderr(output).contains("127.0.0.1"), "{}", stderr(output));
+        assert!(!stdout(output).contains("127.0.0.1"), "{}", stdout(output));
+    }
+}

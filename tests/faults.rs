@@ -123,7 +123,10 @@ async fn dropped_connections_are_reported_and_retried_for_reads() {
     let err = rest(&sandbox).list().await.unwrap_err();
     assert!(matches!(err, ApiError::Network { .. }), "{err:?}");
     assert!(
-        err.to_string().contains("could not reach 127.0.0.1"),
+        err.to_string().starts_with(&format!(
+            "could not reach {}: ",
+            common::server_name(&sandbox)
+        )),
         "{err}"
     );
 
@@ -242,8 +245,10 @@ async fn a_create_dropped_before_it_ran_says_it_was_not_created() {
     );
     let text = err.to_string();
     assert!(
-        text.starts_with("portal `app-drop` was not created: the answer from 127.0.0.1 was lost")
-            && text.ends_with("trying again is safe"),
+        text.starts_with(&format!(
+            "portal `app-drop` was not created: the answer from {} was lost",
+            server_name(&sandbox)
+        )) && text.ends_with("trying again is safe"),
         "{text}"
     );
     assert_eq!(saved(&state, Some("app-drop")).0, 0);
@@ -282,7 +287,7 @@ async fn an_invocation_whose_answer_is_cut_may_have_run_and_is_not_repeated() {
     assert!(matches!(err, ApiError::OutcomeUnknown { .. }), "{err:?}");
     let text = err.to_string();
     assert!(
-        text.starts_with("portal `trigger-main-build` may have run: the answer from 127.0.0.1 was lost: the connection closed before the HTTP 200 answer was complete")
+        text.starts_with(&format!("portal `trigger-main-build` may have run: the answer from {} was lost: the connection closed before the HTTP 200 answer was complete", server_name(&sandbox)))
             && text.contains("it was not sent again"),
         "{text}"
     );
@@ -308,9 +313,10 @@ async fn a_write_whose_answer_is_lost_is_unclear_and_sent_once() {
         .unwrap_err();
     assert!(matches!(err, ApiError::OutcomeUnknown { .. }), "{err:?}");
     assert!(
-        err.to_string().starts_with(
-            "the change to portal `who-am-i` may or may not have been saved: the answer from 127.0.0.1 was lost"
-        ),
+        err.to_string().starts_with(&format!(
+            "the change to portal `who-am-i` may or may not have been saved: the answer from {} was lost",
+            server_name(&sandbox)
+        )),
         "{err}"
     );
     let text = std::fs::read_to_string(&state).unwrap();

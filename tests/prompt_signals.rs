@@ -125,8 +125,10 @@ fn against_a_sandbox_the_token_prompt_names_it_not_buildkite() {
         .collect();
     env.push(("BKPORTALS_TOKEN_STORE", "file"));
     let mut app = App::launch(&["auth", "login"], &env);
-    // The sandbox's own organization, and its address where the link was.
-    let named = format!("(input hidden; {}'s, not one", sandbox.server_name());
+    // The sandbox's own organization, the server the token is stored for,
+    // and its address where the link was.
+    let server = sandbox.server_name();
+    let named = format!("for `demo` on {server} (input hidden; {server}'s, not one");
     app.wait_for(&named);
     assert!(!app.text().contains("api-access-tokens"), "{}", app.text());
     app.send(CTRL_C);

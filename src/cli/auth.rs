@@ -25,6 +25,8 @@ pub(super) async fn auth(session: &mut Session, out: Output, action: AuthAction)
 #[derive(Serialize)]
 struct Report {
     organization: String,
+    /// The server the token is for: "Buildkite", or a sandbox's `host:port`.
+    server: String,
     source: &'static str,
     user: Option<String>,
     scopes: Vec<String>,
@@ -44,7 +46,8 @@ pub(super) async fn login(session: &mut Session, out: Output) -> Outcome {
         ),
     };
     let token = read_token(&format!(
-        "API access token for `{org}` (input hidden; {make_one}): "
+        "API access token for `{org}` on {} (input hidden; {make_one}): ",
+        session.server_name()
     ))?;
     let rest = checking_client(session)?;
     let store = &mut session.store;
@@ -57,7 +60,7 @@ pub(super) async fn login(session: &mut Session, out: Output) -> Outcome {
         .stored
         .map_err(|e| Failure(format!("the token was not stored: {e}"), EXIT_FAILED))?;
     session.settings.api_token = Some(signed_in.token);
-    let report = report(&org, "store", &signed_in.checked);
+    let report = report(session, "store", &signed_in.checked);
     if out.json {
         out.print_json(&report)?;
     }
@@ -67,7 +70,8 @@ pub(super) async fn login(session: &mut Session, out: Output) -> Outcome {
         .map(|u| format!(" as {}", sanitize_line(u)))
         .unwrap_or_default();
     eprintln!(
-        "Signed in to `{org}`{who}; the API token is {}.",
+        "Signed in to `{org}`{who}; the API token for {} is {}.",
+        session.server_name(),
         session.store.describe()
     );
     say_missing(session, &report.missing);
@@ -82,32 +86,37 @@ pub(super) async fn login(session: &mut Session, out: Output) -> Outcome {
 
 async fn status(session: &mut Session, out: Output) -> Outcome {
     let org = session.org().to_owned();
-    let source = if env_token_set() {
+    // `--demo` uses its sandbox's own token, whatever the environment says.
+    let source = if session._sandbox.is_some() {
+        "demo"
+    } else if env_token_set() {
         "environment"
     } else if session.store.has_api_token(&org) {
         "store"
     } else {
         "none"
     };
-    let Some(token) = session.settings.api_token.clone().filter(|t| !t.is_empty()) else {
-        return Err(Failure(
-            format!("no API token for `{org}`: run `bkportals auth login --org {org}`"),
-            EXIT_FAILED,
-        ));
-    };
+    // None stored for this server: the message names the one it belongs to.
+    let token = session
+        .settings
+        .require_token()
+        .map_err(|e| Failure(e.to_string(), EXIT_FAILED))?
+        .clone();
     let checked = api_token::check(&checking_client(session)?, &token)
         .await
         .map_err(failure)?;
-    let report = report(&org, source, &checked);
+    let report = report(session, source, &checked);
     if out.json {
         out.print_json(&report)?;
         return Ok(0);
     }
     let from = match source {
         "environment" => format!("from {ENV_TOKEN}"),
+        "demo" => "the demo sandbox's own, kept in memory for this run".to_owned(),
         _ => session.store.describe(),
     };
     println!("organization: {}", sanitize_line(&org));
+    println!("server: {}", report.server);
     println!("token: {from}");
     if let Some(user) = &report.user {
         println!("user: {}", sanitize_line(user));
@@ -121,10 +130,11 @@ async fn status(session: &mut Session, out: Output) -> Outcome {
 fn logout(session: &mut Session) -> Outcome {
     let org = session.org().to_owned();
     let forgot = session.store.forget_api_token(&org)?;
+    let server = session.server_name();
     if forgot {
-        eprintln!("Forgot the API token stored for `{org}`.");
+        eprintln!("Forgot the API token stored for `{org}` on {server}.");
     } else {
-        eprintln!("No API token was stored for `{org}`.");
+        eprintln!("No API token was stored for `{org}` on {server}.");
     }
     if env_token_set() {
         warn(format!(
@@ -147,9 +157,10 @@ fn failure(error: SignInError) -> Failure {
     }
 }
 
-fn report(org: &str, source: &'static str, checked: &Checked) -> Report {
+fn report(session: &Session, source: &'static str, checked: &Checked) -> Report {
     Report {
-        organization: org.to_owned(),
+        organization: session.org().to_owned(),
+        server: session.server_name(),
         source,
         user: checked.user.clone(),
         scopes: checked.scopes.clone(),

@@ -34,10 +34,6 @@ impl Session {
                 warn(&warning);
                 warnings.push(warning);
             }
-            let mut store = TokenStore::in_memory();
-            for (slug, token) in &sandbox.portal_tokens {
-                store.set_portal_token(&sandbox.org_slug, slug, Secret::new(token))?;
-            }
             let parse = |u: String| url::Url::parse(&u).map_err(Failure::from);
             let settings = Settings {
                 org: sandbox.org_slug.clone(),
@@ -47,6 +43,15 @@ impl Session {
                 portal_endpoint: parse(sandbox.portal_endpoint())?,
                 token_stored_for: None,
             };
+            // Its random port means nothing to a reader: "the demo sandbox".
+            crate::buildkite::http::name_demo_sandbox(&settings.rest_endpoint);
+            // Filed for the sandbox's origin, as the real store files a
+            // sandbox's tokens (`config::resolve` does this there).
+            let mut store = TokenStore::in_memory();
+            store.use_servers(&settings.rest_endpoint, &settings.portal_endpoint);
+            for (slug, token) in &sandbox.portal_tokens {
+                store.set_portal_token(&sandbox.org_slug, slug, Secret::new(token))?;
+            }
             return Ok(Session {
                 settings,
                 store,

@@ -103,12 +103,13 @@ where
         mut cached,
         cached_rest,
         needs_sign_in,
+        token_elsewhere,
     } = start(services, usize::from(size.height));
     let mut pending = Vec::new();
     let outcome = async {
         app.update(Msg::Resize(size.width, size.height));
         if needs_sign_in {
-            pending = app.ask_for_api_token(&rest_endpoint);
+            pending = app.ask_for_api_token(&rest_endpoint, token_elsewhere);
         } else {
             pending = app.init();
             app.show_cached_list(std::mem::take(&mut cached));
@@ -244,6 +245,9 @@ struct Started {
     /// The rest of it, read once the first frame is drawn.
     cached_rest: list_cache::Rest,
     needs_sign_in: bool,
+    /// The server the organization's stored API token belongs to, when it
+    /// is not the one in use (the sign-in dialog says so).
+    token_elsewhere: Option<String>,
 }
 
 /// The app and its runtime, with what the disk holds from earlier sessions:
@@ -267,10 +271,10 @@ fn start(services: Services, rows: usize) -> Started {
     // first frame waits for it (a thread's start is a good part of a launch).
     let cache_dir = schema.cache.cache_dir().to_owned();
     let (cached, cached_rest) = list_cache::load(&cache_dir, &org, rows);
-    let stored = store
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .portal_slugs(&org);
+    let (stored, token_elsewhere) = {
+        let store = store.lock().unwrap_or_else(|e| e.into_inner());
+        (store.portal_slugs(&org), store.api_token_elsewhere(&org))
+    };
     let crate::drafts::Loaded {
         drafts: found,
         mut problems,
@@ -333,6 +337,7 @@ fn start(services: Services, rows: usize) -> Started {
         cached,
         cached_rest,
         needs_sign_in,
+        token_elsewhere,
     }
 }
 

@@ -1,8 +1,11 @@
 //! Against a sandbox the app names the server it talks to, never
 //! "Buildkite": the sign-in dialog, the cached list's refresh, the key help
-//! and a save that found the portal changed there.
+//! and a save that found the portal changed there; the sign-in dialog names
+//! the server a stored token belongs to when it is another.
 
 use crossterm::event::KeyCode;
+
+use bkportals::secrets::{Backend, Secret, TokenStore};
 
 use super::{common, ctrl, into_the_document, key, play_on, services, Scripted, Step};
 
@@ -151,4 +154,53 @@ async fn the_drafts_of_an_earlier_session_are_offered_beside_the_sandboxs_versio
         key(KeyCode::Char('q')),
     ];
     play_never_saying_buildkite(&sandbox, dir.path(), steps).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sign_in_dialog_names_the_server_of_a_token_stored_elsewhere_and_stores_for_this_one() {
+    let sandbox = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut services = super::signed_out(&sandbox, dir.path()).await;
+    // A token given for Buildkite earlier; the session talks to the sandbox,
+    // as `config::resolve` sets the store up.
+    services
+        .store
+        .set_api_token(&sandbox.org_slug, Secret::new("bkua_for_buildkite"))
+        .unwrap();
+    let rest = url::Url::parse(&sandbox.rest_endpoint()).unwrap();
+    let portal = url::Url::parse(&sandbox.portal_endpoint()).unwrap();
+    services.store.use_servers(&rest, &portal);
+    let steps = vec![
+        shows(&sandbox, "Sign in to {server}"),
+        Step::Show("The token stored for `demo` belongs to Buildkite, so it is not"),
+        shows(
+            &sandbox,
+            "Paste the token (never shown; stored for {server}):",
+        ),
+        super::pasted(&sandbox.api_token),
+        key(KeyCode::Enter),
+        shows(&sandbox, "the token is stored for {server}"),
+        Step::Show("Who am I"),
+        key(KeyCode::Char('q')),
+    ];
+    let mut console = Scripted::new(steps);
+    console.never.push(sandbox.api_token.clone());
+    console.never.push("bkua_for_buildkite".into());
+    play_on(console, services, 0).await;
+    let mut store = TokenStore::open_with(&dir.path().join("tokens.toml"), Backend::File).unwrap();
+    assert_eq!(
+        store
+            .api_token(&sandbox.org_slug)
+            .map(|t| t.expose().to_owned()),
+        Some("bkua_for_buildkite".into()),
+        "Buildkite's is kept as it was"
+    );
+    store.use_servers(&rest, &portal);
+    assert_eq!(
+        store
+            .api_token(&sandbox.org_slug)
+            .map(|t| t.expose().to_owned()),
+        Some(sandbox.api_token.clone()),
+        "the new one is the sandbox's"
+    );
 }

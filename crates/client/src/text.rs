@@ -57,6 +57,16 @@ fn needs_json_escape(c: char) -> bool {
     matches!(c, '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}') || is_bidi_control(c)
 }
 
+/// `text` to begin a sentence: its first letter upper case ("the demo
+/// sandbox's version" -> "The demo sandbox's version"; "Buildkite" as it is).
+pub fn sentence_start(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// Pretty JSON of `value`, with [`needs_json_escape`] characters escaped.
 pub fn to_json_pretty(value: &(impl serde::Serialize + ?Sized)) -> serde_json::Result<String> {
     let mut out = Vec::new();

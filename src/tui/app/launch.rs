@@ -16,10 +16,16 @@ pub const EXIT_NOT_SIGNED_IN: u8 = 1;
 impl App {
     /// Started without an API token: the sign-in dialog, and nothing loads
     /// until it is signed in. `endpoint`: the REST endpoint the token is for
-    /// (when not Buildkite's, the dialog does not send people there).
-    pub fn ask_for_api_token(&mut self, endpoint: &url::Url) -> Vec<Command> {
-        self.dialogs
-            .open(Dialog::ApiSignIn(ApiSignIn::new(&self.org, endpoint)));
+    /// (when not Buildkite's, the dialog does not send people there);
+    /// `stored_elsewhere`: the server the organization's stored token belongs
+    /// to, when it is another (the dialog says why it is not used).
+    pub fn ask_for_api_token(
+        &mut self,
+        endpoint: &url::Url,
+        stored_elsewhere: Option<String>,
+    ) -> Vec<Command> {
+        let dialog = ApiSignIn::new(&self.org, endpoint, stored_elsewhere);
+        self.dialogs.open(Dialog::ApiSignIn(dialog));
         self.say(format!("Not signed in to {}.", self.org));
         Vec::new()
     }
@@ -72,18 +78,30 @@ impl App {
             .as_deref()
             .map(|u| format!(" as {}", sanitize_line(u)))
             .unwrap_or_default();
-        let kept = match &signed_in.stored {
-            Ok(()) => "the token is stored (`bkportals auth status` shows it)".to_owned(),
-            Err(e) => format!("the token was not stored ({e}), so it lasts this session only"),
-        };
+        // What it lacks first: on a narrow status line the end is cut.
         let lacking = match signed_in.checked.missing.as_slice() {
             [] => String::new(),
-            missing => format!("; it lacks {}", missing.join(", ")),
+            missing => format!("; the token lacks {}", missing.join(", ")),
+        };
+        let kept = match &signed_in.stored {
+            Ok(()) => format!(
+                "stored for {} (`bkportals auth status` shows it)",
+                self.server_name()
+            ),
+            Err(e) => format!("not stored ({e}), so it lasts this session only"),
+        };
+        let subject = if lacking.is_empty() {
+            "the token is"
+        } else {
+            "it is"
         };
         let mut commands = vec![Command::UseApiToken(signed_in.token)];
         commands.extend(self.init());
         // Until the next key: routine news of the listing does not hide it.
-        self.warn(format!("Signed in to {}{who}; {kept}{lacking}.", self.org));
+        self.warn(format!(
+            "Signed in to {}{who}{lacking}; {subject} {kept}.",
+            self.org
+        ));
         commands
     }
 

@@ -27,7 +27,8 @@ pub enum ApiSignInAction {
     Check { token: Secret, accept_missing: bool },
     /// Esc while a check runs: stop it, stay in the dialog.
     Cancel,
-    /// Esc: leave the app, saying how to sign in from the shell.
+    /// Esc with nothing typed, or `y` to the question Esc asks over a
+    /// typed token: leave the app, saying how to sign in from the shell.
     Leave,
 }
 
@@ -54,17 +55,26 @@ pub struct ApiSignIn {
     /// The REST endpoint's host (and port) when it is not Buildkite's (a
     /// sandbox): its tokens are not made on buildkite.com.
     pub elsewhere: Option<String>,
+    /// The server whose API token for `org` is stored, when it is not this
+    /// one (`TokenStore::api_token_elsewhere`): not sent here, and said so.
+    pub stored_elsewhere: Option<String>,
+    /// Esc or Ctrl-c over a typed token asked whether to quit: `y` quits
+    /// (the token dropped, never kept), any other key keeps it.
+    pub asking_to_leave: bool,
 }
 
 impl ApiSignIn {
-    /// Signing in to `org` at the REST endpoint `endpoint`.
-    pub fn new(org: &str, endpoint: &url::Url) -> ApiSignIn {
+    /// Signing in to `org` at the REST endpoint `endpoint`; `stored_elsewhere`:
+    /// the server the org's stored token belongs to, when not this one.
+    pub fn new(org: &str, endpoint: &url::Url, stored_elsewhere: Option<String>) -> ApiSignIn {
         ApiSignIn {
             org: org.to_owned(),
             input: LineInput::secret(),
             checking: false,
             problem: None,
             elsewhere: crate::api_token::other_server(endpoint),
+            stored_elsewhere,
+            asking_to_leave: false,
         }
     }
 
@@ -107,7 +117,7 @@ impl ApiSignIn {
     }
 
     pub fn paste(&mut self, text: &str) {
-        if !self.checking {
+        if !self.checking && !self.asking_to_leave {
             self.input.paste(text.trim());
             self.problem = None;
         }
@@ -123,7 +133,19 @@ impl ApiSignIn {
             }
             return Step::keep(Dialog::ApiSignIn(self));
         }
+        if self.asking_to_leave {
+            self.asking_to_leave = false;
+            if key.code == KeyCode::Char('y') && !ctrl {
+                return Step::act(DialogAction::ApiSignIn(ApiSignInAction::Leave));
+            }
+            return Step::keep(Dialog::ApiSignIn(self)); // the token stays
+        }
         match key.code {
+            // A typed token is not dropped by one stray key.
+            _ if leave && !self.input.value().trim().is_empty() => {
+                self.asking_to_leave = true;
+                Step::keep(Dialog::ApiSignIn(self))
+            }
             _ if leave => Step::act(DialogAction::ApiSignIn(ApiSignInAction::Leave)),
             KeyCode::Enter => self.check(false),
             KeyCode::Char('o') if ctrl && self.may_use_as_is() => self.check(true),
@@ -196,14 +218,19 @@ impl ApiSignIn {
         lines.extend(text("", &self.where_to_make_one(&org), Style::new()));
         lines.push(Line::default());
         lines.extend(self.problem_lines(&text));
-        let label = if self.checking {
+        let label = if self.asking_to_leave {
+            "Quit without signing in? What you typed is dropped.".to_owned()
+        } else if self.checking {
             format!(
                 "{} Checking the token with {}…",
                 spinner(app),
                 self.server()
             )
         } else {
-            "Paste the token (it is never shown):".to_owned()
+            format!(
+                "Paste the token (never shown; stored for {}):",
+                self.server()
+            )
         };
         lines.push(Line::from(label));
         let use_as_is = if self.may_use_as_is() {
@@ -211,7 +238,9 @@ impl ApiSignIn {
         } else {
             ""
         };
-        let footer = if self.checking {
+        let footer = if self.asking_to_leave {
+            "y quit · n keep the token".to_owned()
+        } else if self.checking {
             "Esc stop the check".to_owned()
         } else {
             format!("Enter check and sign in{use_as_is} · Ctrl-u clear · Esc leave")
@@ -233,7 +262,20 @@ impl ApiSignIn {
         let warning = Style::new().fg(Color::Yellow);
         let mut lines = Vec::new();
         match &self.problem {
-            None => return lines,
+            // Until a check says more: why the stored token is not used.
+            None => match &self.stored_elsewhere {
+                None => return lines,
+                Some(other) => lines.extend(text(
+                    "",
+                    &format!(
+                        "The token stored for `{}` belongs to {}, so it is not sent to {}.",
+                        sanitize_line(&self.org),
+                        sanitize_line(other),
+                        self.server()
+                    ),
+                    warning,
+                )),
+            },
             Some(Problem::Said(said)) => lines.extend(text("✗ ", said, error_style())),
             Some(Problem::Lacking { missing, can_list }) => {
                 lines.extend(text(
@@ -277,7 +319,7 @@ mod tests {
 
     #[test]
     fn the_pasted_token_never_shows_in_debug_nor_in_the_action() {
-        let mut dialog = ApiSignIn::new("acme", &buildkite());
+        let mut dialog = ApiSignIn::new("acme", &buildkite(), None);
         dialog.paste("  bkua_secret_value\n");
         let step = dialog.key(key(KeyCode::Enter));
         let shown = format!("{step:?}");
@@ -291,11 +333,11 @@ mod tests {
 
     #[test]
     fn the_dialog_names_buildkite_at_its_endpoints_and_a_sandbox_by_its_address() {
-        let at_buildkite = ApiSignIn::new("acme", &buildkite());
+        let at_buildkite = ApiSignIn::new("acme", &buildkite(), None);
         assert_eq!(at_buildkite.server(), "Buildkite");
         assert_eq!(at_buildkite.token_wanted(), "a Buildkite API access token");
         let sandbox = url::Url::parse("http://127.0.0.1:8088/").unwrap();
-        let at_sandbox = ApiSignIn::new("acme", &sandbox);
+        let at_sandbox = ApiSignIn::new("acme", &sandbox, None);
         assert_eq!(at_sandbox.server(), "127.0.0.1:8088");
         assert_eq!(
             at_sandbox.token_wanted(),
@@ -305,7 +347,7 @@ mod tests {
 
     #[test]
     fn two_words_are_not_a_token_and_stay_to_be_corrected() {
-        let mut dialog = ApiSignIn::new("acme", &buildkite());
+        let mut dialog = ApiSignIn::new("acme", &buildkite(), None);
         dialog.paste("bkua_one bkua_two");
         let step = dialog.key(key(KeyCode::Enter));
         assert!(step.action.is_none(), "nothing is sent");

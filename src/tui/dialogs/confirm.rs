@@ -8,7 +8,7 @@ use ratatui::Frame;
 use super::frame::{key_lines, message};
 use super::{Dialog, DialogAction, PortalForm, Step};
 use crate::secrets::Secret;
-use crate::text::sanitize_line;
+use crate::text::{sanitize_line, sentence_start};
 use crate::tui::view::{dim, error_style};
 
 #[derive(Debug)]
@@ -178,6 +178,8 @@ impl Confirm {
 
     /// The title, the lines and the width of the question.
     fn text(&self, server: &str) -> (&'static str, Vec<Line<'static>>, u16) {
+        // Where the server's name opens a sentence ("The demo sandbox ...").
+        let server_cap = sentence_start(server);
         match &self.kind {
             ConfirmKind::Save {
                 summary, syntax, ..
@@ -216,7 +218,7 @@ impl Confirm {
                         if *document { " to its document" } else { "" }
                     )),
                     Line::from(format!(
-                        "{server} runs the document saved on it, not the one on screen."
+                        "{server_cap} runs the document saved on it, not the one on screen."
                     )),
                     Line::from(sanitize_line(saved)),
                     Line::default(),
@@ -229,7 +231,7 @@ impl Confirm {
                 vec![
                     Line::from(Span::styled(sanitize_line(why), error_style())),
                     Line::from(format!(
-                        "{server} will most likely refuse it, with an error instead of data."
+                        "{server_cap} will most likely refuse it, with an error instead of data."
                     )),
                     Line::default(),
                     Line::from("Enter/y send anyway · Esc cancel"),
@@ -245,11 +247,11 @@ impl Confirm {
                 " Created, but its token was lost ",
                 vec![
                     Line::from(format!(
-                        "{server} created `{}`, but the answer with its token was cut off.",
+                        "{server_cap} created `{}`, but the answer with its token was cut off.",
                         sanitize_line(slug)
                     )),
                     Line::from(Span::styled(
-                        format!("{server} shows a new portal's token only once: it cannot be read again."),
+                        format!("{server_cap} shows a new portal's token only once: it cannot be read again."),
                         error_style(),
                     )),
                     Line::default(),
@@ -289,6 +291,7 @@ fn discard_text(
     server: &str,
 ) -> (&'static str, Vec<Line<'static>>, u16) {
     const WIDTH: u16 = 64;
+    let server_cap = sentence_start(server);
     let keys = match (document, fields) {
         (true, true) => "d discard the document's changes · f discard the fields' changes · a discard both · Esc keep them",
         (true, false) => "y (or d) discard the document's changes · Esc keep them",
@@ -300,7 +303,7 @@ fn discard_text(
             sanitize_line(slug)
         )),
         Line::from(Span::styled(
-            format!("{server}'s version comes back; this cannot be undone."),
+            format!("{server_cap}'s version comes back; this cannot be undone."),
             dim(),
         )),
         Line::default(),
@@ -374,7 +377,10 @@ fn errors_text(
     question: &'static str,
 ) -> (&'static str, Vec<Line<'static>>, u16) {
     let consequence = match refused_by {
-        Some(server) => format!("{server} will refuse a document that does not parse."),
+        Some(server) => format!(
+            "{} will refuse a document that does not parse.",
+            sentence_start(server)
+        ),
         None => "It does not validate against the schema: every call fails.".to_owned(),
     };
     (

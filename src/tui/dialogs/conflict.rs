@@ -10,7 +10,7 @@ use ratatui::Frame;
 use super::frame::key_lines;
 use super::{Dialog, DialogAction, Step};
 use crate::buildkite::Portal;
-use crate::text::sanitize_line;
+use crate::text::{sanitize_line, sentence_start};
 use crate::tui::app::App;
 use crate::tui::editor::{FieldDraft, PortalEdit};
 use crate::tui::layout::centered;
@@ -93,7 +93,7 @@ impl Conflict {
             Span::styled(cell("Yours"), Style::new().bold().fg(Color::Yellow)),
             Span::raw(" │ "),
             Span::styled(
-                right(&format!("{server}'s now")),
+                right(&format!("{}'s now", sentence_start(&server))),
                 Style::new().bold().fg(Color::Cyan),
             ),
         ])];

@@ -9,7 +9,7 @@ use ratatui::Frame;
 use super::frame::message;
 use super::{Dialog, DialogAction, Step};
 use crate::secrets::Secret;
-use crate::text::sanitize_line;
+use crate::text::{sanitize_line, sentence_start};
 use crate::tui::view::{dim, error_style};
 use crate::tui::wrap;
 
@@ -98,7 +98,10 @@ impl TokenDialog {
             )),
             Line::default(),
             Line::from(Span::styled(
-                format!("{server} shows this token only once: it cannot be retrieved again."),
+                format!(
+                    "{} shows this token only once: it cannot be retrieved again.",
+                    sentence_start(server)
+                ),
                 Style::new().fg(Color::Yellow),
             )),
             Line::default(),

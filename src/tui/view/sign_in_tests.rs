@@ -11,7 +11,10 @@ const PASTED: &str = "bkua_0123456789abcdef0123456789abcdef";
 fn signing_in(width: u16, height: u16) -> App {
     let mut app = App::new("acme", Vec::new());
     app.update(Msg::Resize(width, height));
-    app.ask_for_api_token(&url::Url::parse(crate::config::DEFAULT_REST_ENDPOINT).unwrap());
+    app.ask_for_api_token(
+        &url::Url::parse(crate::config::DEFAULT_REST_ENDPOINT).unwrap(),
+        None,
+    );
     app.update(Msg::Paste(PASTED.into()));
     app
 }
@@ -57,7 +60,7 @@ fn flowed(screen: &str) -> String {
 fn signing_in_to_a_sandbox_does_not_send_people_to_buildkite_com() {
     let mut app = App::new("demo", Vec::new());
     app.update(Msg::Resize(100, 30));
-    app.ask_for_api_token(&url::Url::parse("http://127.0.0.1:9100/").unwrap());
+    app.ask_for_api_token(&url::Url::parse("http://127.0.0.1:9100/").unwrap(), None);
     let screen = render(&app);
     let text = flowed(&screen);
     assert!(!text.contains("buildkite.com/user"), "{screen}");

@@ -32,9 +32,25 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
+/// How messages name the sandbox `--demo` starts: its port is chosen at
+/// random and means nothing to the person reading.
+pub const DEMO_SANDBOX: &str = "the demo sandbox";
+
+/// The origin of the sandbox `--demo` started in this process, once set.
+static DEMO_ORIGIN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// `--demo`: from now on messages call the server at `endpoint`'s origin
+/// `DEMO_SANDBOX` instead of its `host:port`. Set once per process.
+pub fn name_demo_sandbox(endpoint: &Url) {
+    let _ = DEMO_ORIGIN.set(endpoint.origin().ascii_serialization());
+}
+
 /// The server `endpoint` names (`host:port`) when it is not Buildkite's
 /// (a sandbox, say): messages name it rather than say "Buildkite".
 pub fn other_server(endpoint: &Url) -> Option<String> {
+    if DEMO_ORIGIN.get() == Some(&endpoint.origin().ascii_serialization()) {
+        return Some(DEMO_SANDBOX.to_owned());
+    }
     let host = endpoint.host_str().unwrap_or_default();
     let buildkite = host == "buildkite.com" || host.ends_with(".buildkite.com");
     (!buildkite).then(|| match endpoint.port() {

@@ -10,6 +10,7 @@ use reqwest::header::HeaderMap;
 use reqwest::{Method, RequestBuilder, Response};
 use url::Url;
 
+use super::cause::{cause_chain, connect_cause, innermost_cause};
 use super::error::{ApiError, ErrorContext};
 use crate::secrets::Secret;
 
@@ -142,7 +143,8 @@ impl RateLimit {
 }
 
 pub use super::endpoint::{
-    check_endpoint, other_server, same_origin, server_said, token_settings, TOKEN_SETTINGS,
+    check_endpoint, name_demo_sandbox, other_server, same_origin, server_said, token_settings,
+    DEMO_SANDBOX, TOKEN_SETTINGS,
 };
 
 /// The HTTP client every Buildkite client shares.
@@ -179,6 +181,8 @@ enum Failure {
 #[derive(Clone)]
 struct Target {
     method: Method,
+    /// The server as errors name it: `host:port` (a sandbox's, a proxy's),
+    /// or Buildkite's host name.
     host: String,
     /// The URL without credentials or query values that could be secret.
     shown: String,
@@ -192,7 +196,8 @@ impl Target {
     fn of(request: &reqwest::Request, timeout: Duration) -> Target {
         Target {
             method: request.method().clone(),
-            host: request.url().host_str().unwrap_or("?").to_owned(),
+            host: other_server(request.url())
+                .unwrap_or_else(|| request.url().host_str().unwrap_or("?").to_owned()),
             shown: shown_url(request.url()),
             timeout,
         }
@@ -244,10 +249,11 @@ impl Target {
         }
     }
 
+    /// No connection: one short cause (the log has the whole chain).
     fn network(&self, error: &reqwest::Error) -> ApiError {
         ApiError::Network {
             host: self.host.clone(),
-            message: error_chain(error),
+            message: connect_cause(error),
         }
     }
 
@@ -266,15 +272,6 @@ impl Target {
             ),
         }
     }
-}
-
-/// The deepest cause of an error ("connection closed before message completed").
-fn innermost_cause(error: &dyn std::error::Error) -> String {
-    let mut deepest = error;
-    while let Some(cause) = deepest.source() {
-        deepest = cause;
-    }
-    deepest.to_string()
 }
 
 /// `url` as the debug log shows it: no user or password, and query values
@@ -316,7 +313,7 @@ impl Opened {
     pub async fn chunk(&mut self) -> Result<Option<bytes::Bytes>, ApiError> {
         let status = Some(self.status);
         self.response.chunk().await.map_err(|error| {
-            self.target.log(Err(&innermost_cause(&error)), self.elapsed);
+            self.target.log(Err(&cause_chain(&error)), self.elapsed);
             self.target.error(Failure::Lost { error, status })
         })
     }
@@ -480,7 +477,7 @@ impl Http {
         match &result {
             Ok(answer) => target.log(Ok(answer.status), elapsed),
             Err(Failure::NotSent(e) | Failure::Lost { error: e, .. }) => {
-                target.log(Err(&innermost_cause(e)), elapsed)
+                target.log(Err(&cause_chain(e)), elapsed)
             }
             Err(Failure::Refused(e)) => target.log(Err(&e.to_string()), elapsed),
         }
@@ -544,7 +541,7 @@ impl Http {
                 })
             }
             Err(error) => {
-                target.log(Err(&innermost_cause(&error)), started.elapsed());
+                target.log(Err(&cause_chain(&error)), started.elapsed());
                 Err(target.error(sent_or_not(error)))
             }
         }
@@ -594,21 +591,6 @@ fn sent_or_not(error: reqwest::Error) -> Failure {
 /// What is left of a deadline, when anything is.
 fn time_left(deadline: Instant) -> Option<Duration> {
     Some(deadline.saturating_duration_since(Instant::now())).filter(|left| !left.is_zero())
-}
-
-/// The error and its causes on one line ("error sending request: connection refused").
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 /// Decodes a JSON success body.

@@ -1,6 +1,7 @@
 //! Everything that speaks HTTP to Buildkite. No UI code here.
 
 pub mod body;
+mod cause;
 pub mod curl;
 mod endpoint;
 pub mod error;

@@ -520,3 +520,21 @@ fn a_refused_submit_puts_the_focus_on_the_field_to_fix() {
         app.dialogs.front()
     );
 }
+
+#[test]
+fn under_demo_the_dialogs_call_the_server_the_demo_sandbox_capitalized_where_a_sentence_starts() {
+    let mut app = loaded();
+    app.update(Msg::Resize(100, 30));
+    // As `tui::start` names it when `--demo` named the sandbox's origin.
+    app.server = Some(crate::buildkite::http::DEMO_SANDBOX.to_owned());
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "# note\n");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('x'));
+    let shown = flowed(&super::history::screen(&app));
+    assert!(
+        shown.contains("The demo sandbox's version comes back; this cannot be undone."),
+        "{shown}"
+    );
+    assert!(!shown.contains("127.0.0.1"), "{shown}");
+}

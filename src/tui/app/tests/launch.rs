@@ -12,7 +12,8 @@ fn buildkite_endpoint() -> url::Url {
 fn signing_in() -> App {
     let mut app = App::new("demo", Vec::new());
     assert!(
-        app.ask_for_api_token(&buildkite_endpoint()).is_empty(),
+        app.ask_for_api_token(&buildkite_endpoint(), None)
+            .is_empty(),
         "nothing loads yet"
     );
     app.update(Msg::Paste("bkua_pasted".into()));
@@ -61,16 +62,68 @@ fn esc_stops_a_check_first_then_leaves_not_signed_in() {
         server: None,
     })));
     assert!(matches!(app.dialogs.front(), Some(Dialog::ApiSignIn(_))));
+    // The pasted token is still there: Esc asks before dropping it.
     assert!(press(&mut app, KeyCode::Esc).is_empty());
+    assert!(!app.quit, "asked first");
+    assert!(press(&mut app, KeyCode::Char('y')).is_empty());
     assert!(app.quit);
     assert_eq!(app.exit_code, EXIT_NOT_SIGNED_IN);
 }
 
+/// The sign-in dialog's text on an 80x24 screen.
+fn sign_in_screen(app: &mut App) -> String {
+    app.update(Msg::Resize(80, 24));
+    super::history::screen(app)
+}
+
 #[test]
-fn ctrl_c_in_the_sign_in_dialog_leaves_as_esc_does() {
+fn esc_or_ctrl_c_over_a_typed_token_asks_first_and_no_keeps_the_token() {
+    for leave in [
+        KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
+        KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+    ] {
+        let mut app = signing_in();
+        app.update(Msg::Key(leave));
+        assert!(!app.quit, "{leave:?} asks first");
+        let screen = sign_in_screen(&mut app);
+        assert!(
+            flowed(&screen).contains("Quit without signing in? What you typed is dropped."),
+            "{screen}"
+        );
+        assert!(
+            flowed(&screen).contains("y quit · n keep the token"),
+            "{screen}"
+        );
+        assert!(!screen.contains("bkua_pasted"), "{screen}");
+        press(&mut app, KeyCode::Char('n'));
+        assert!(!app.quit);
+        let Some(Dialog::ApiSignIn(dialog)) = app.dialogs.front() else {
+            panic!("still signing in");
+        };
+        assert_eq!(dialog.input.value(), "bkua_pasted", "the token is kept");
+        let screen = sign_in_screen(&mut app);
+        assert!(!screen.contains("Quit without signing in"), "{screen}");
+        // Enter checks the very token that was kept.
+        let commands = press(&mut app, KeyCode::Enter);
+        assert!(
+            matches!(&commands[..], [Command::CheckApiToken { token, .. }] if token.expose() == "bkua_pasted"),
+            "{commands:?}"
+        );
+    }
+}
+
+#[test]
+fn ctrl_c_then_y_leaves_not_signed_in_and_with_nothing_typed_esc_leaves_at_once() {
     let mut app = signing_in();
     ctrl(&mut app, 'c');
+    press(&mut app, KeyCode::Char('y'));
     assert!(app.quit);
+    assert_eq!(app.exit_code, EXIT_NOT_SIGNED_IN);
+
+    let mut app = App::new("demo", Vec::new());
+    app.ask_for_api_token(&buildkite_endpoint(), None);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.quit, "nothing typed, nothing to lose");
     assert_eq!(app.exit_code, EXIT_NOT_SIGNED_IN);
 }
 
