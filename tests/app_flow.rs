@@ -96,6 +96,19 @@ fn into_the_document(listed: &'static str, filter: &str, shown: &'static str) ->
     steps
 }
 
+/// Types a line into `who-am-i`'s document and quits, leaving it as a draft
+/// for the next start.
+fn leave_a_draft_of_who_am_i() -> Vec<Step> {
+    let mut steps = into_the_document("4 portals in demo", "who", "Portals · demo (1/4)");
+    steps.push(Step::Paste("# a draft\r"));
+    steps.push(Step::Show("● modified"));
+    steps.push(key(KeyCode::Esc));
+    steps.push(key(KeyCode::Char('q')));
+    steps.push(Step::Show("stay on disk as drafts"));
+    steps.push(key(KeyCode::Char('y')));
+    steps
+}
+
 /// A terminal that plays `steps`: an event whenever the loop asks for one,
 /// but only once the screen shows what the script waits for.
 struct Scripted {

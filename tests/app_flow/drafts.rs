@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use crossterm::event::KeyCode;
 
-use super::{common, into_the_document, key, play, Step};
+use super::{common, key, leave_a_draft_of_who_am_i, play, Step};
 
 /// The other bkportals: takes the claim of `slug` in `data` when its step
 /// comes, and lets go of it (quits) at the step `quits` makes.
@@ -46,13 +46,7 @@ impl OtherBkportals {
 async fn a_draft_another_bkportals_takes_meanwhile_is_said_taken_at_x_and_offered_once_it_quits() {
     let sandbox = common::sandbox().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut first = into_the_document("4 portals in demo", "who", "Portals · demo (1/4)");
-    first.push(Step::Paste("# a draft\r"));
-    first.push(Step::Show("● modified"));
-    first.push(key(KeyCode::Esc));
-    first.push(key(KeyCode::Char('q')));
-    first.push(Step::Show("stay on disk as drafts"));
-    first.push(key(KeyCode::Char('y')));
+    let first = leave_a_draft_of_who_am_i();
     play(&sandbox, dir.path(), first).await;
     let draft = dir.path().join("data/drafts/demo/who-am-i.json");
     assert!(draft.exists(), "left for the next start");

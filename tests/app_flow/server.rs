@@ -7,7 +7,10 @@ use crossterm::event::KeyCode;
 
 use bkportals::secrets::{Backend, Secret, TokenStore};
 
-use super::{common, ctrl, into_the_document, key, play_on, services, Scripted, Step};
+use super::{
+    common, ctrl, into_the_document, key, leave_a_draft_of_who_am_i, play_on, services, Scripted,
+    Step,
+};
 
 /// What the app shows, named after the sandbox (`host:port`).
 pub(super) fn shows(sandbox: &bkportals::sandbox::RunningSandbox, text: &str) -> Step {
@@ -132,13 +135,7 @@ async fn a_new_portals_token_is_said_to_be_shown_once_by_the_sandbox() {
 async fn the_drafts_of_an_earlier_session_are_offered_beside_the_sandboxs_versions() {
     let sandbox = common::sandbox().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut first = into_the_document("4 portals in demo", "who", "Portals · demo (1/4)");
-    first.push(Step::Paste("# a draft\r"));
-    first.push(Step::Show("● modified"));
-    first.push(key(KeyCode::Esc));
-    first.push(key(KeyCode::Char('q')));
-    first.push(Step::Show("stay on disk as drafts"));
-    first.push(key(KeyCode::Char('y')));
+    let first = leave_a_draft_of_who_am_i();
     play_never_saying_buildkite(&sandbox, dir.path(), first).await;
     common::rest(&sandbox).delete("who-am-i").await.unwrap();
 
