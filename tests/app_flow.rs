@@ -104,7 +104,7 @@ fn leave_a_draft_of_who_am_i() -> Vec<Step> {
     steps.push(Step::Show("● modified"));
     steps.push(key(KeyCode::Esc));
     steps.push(key(KeyCode::Char('q')));
-    steps.push(Step::Show("stay on disk as drafts"));
+    steps.push(Step::Show("stays on disk as a draft"));
     steps.push(key(KeyCode::Char('y')));
     steps
 }
@@ -320,13 +320,13 @@ async fn h_lists_the_recorded_runs_and_enter_runs_one_again() {
     steps.push(Step::Show("· HTTP 200 ·"));
     // The answer has the focus: H reads the history from disk.
     steps.push(key(KeyCode::Char('H')));
-    steps.push(Step::Show("1 run(s) of who-am-i, newest first"));
+    steps.push(Step::Show("1 run of who-am-i, newest first"));
     steps.push(Step::Show("admin  200"));
     steps.push(key(KeyCode::Enter)); // runs it again
                                      // Reading the history cleared the first run's line: this is the second.
     steps.push(Step::Show("who-am-i: HTTP 200 in"));
     steps.push(key(KeyCode::Char('H')));
-    steps.push(Step::Show("2 run(s) of who-am-i, newest first"));
+    steps.push(Step::Show("2 runs of who-am-i, newest first"));
     steps.push(key(KeyCode::Esc));
     steps.push(key(KeyCode::Esc));
     steps.push(key(KeyCode::Char('q')));

@@ -68,7 +68,7 @@ fn a_second_bkportals_leaves_the_first_ones_live_draft_alone_until_it_ends() {
     first.child.kill().unwrap(); // ended without a word: its lock goes with it
     first.wait_for_exit();
     let third = App::launch_in(home.path(), &["--demo"], &[]);
-    third.wait_for("unsaved edit(s) from an earlier session");
+    third.wait_for("from an earlier session:");
     third.wait_for("who-am-i");
     third.quit();
 }
@@ -113,7 +113,7 @@ fn two_bkportals_started_together_never_overwrite_each_others_draft() {
     assert_eq!(std::fs::read(&draft).unwrap(), written);
 
     let third = App::launch_in(home.path(), &["--demo"], &[]);
-    third.wait_for("unsaved edit(s) from an earlier session");
+    third.wait_for("from an earlier session:");
     third.quit();
     let offered = String::from_utf8_lossy(&written).into_owned();
     assert!(offered.contains("first: name"), "{offered}");
@@ -158,9 +158,9 @@ fn a_draft_another_bkportals_restored_meanwhile_is_not_restored_from_an_older_li
     let (home, draft) = left_by_an_earlier_session();
 
     let mut first = App::launch_in(home.path(), &["--demo"], &[]);
-    first.wait_for("unsaved edit(s) from an earlier session");
+    first.wait_for("from an earlier session:");
     let mut second = App::launch_in(home.path(), &["--demo"], &[]);
-    second.wait_for("unsaved edit(s) from an earlier session");
+    second.wait_for("from an earlier session:");
     first.send("r");
     first.wait_for("Restored the draft of who-am-i");
     first.type_text("#first ");
@@ -176,7 +176,7 @@ fn a_draft_another_bkportals_restored_meanwhile_is_not_restored_from_an_older_li
         "{screen}"
     );
     assert!(
-        screen.contains("unsaved edit(s) from an earlier session"),
+        screen.contains("from an earlier session:"),
         "still offered, not restored:\n{screen}"
     );
     assert!(screen.contains("(taken by another bkportals)"), "{screen}");
@@ -205,7 +205,7 @@ fn comparing_a_draft_then_esc_leaves_it_offered_and_untouched_on_disk() {
     let (home, draft) = left_by_an_earlier_session();
     let written = std::fs::read(&draft).unwrap();
     let mut app = App::launch_in(home.path(), &["--demo"], &[]);
-    app.wait_for("unsaved edit(s) from an earlier session");
+    app.wait_for("from an earlier session:");
     app.send("d");
     // The demo's sandbox is not Buildkite, and its random port means
     // nothing to the reader: the comparison calls it the demo sandbox.
@@ -213,7 +213,7 @@ fn comparing_a_draft_then_esc_leaves_it_offered_and_untouched_on_disk() {
     assert!(screen.contains("The demo sandbox's now"), "{screen}");
     app.send(pty::ESC);
     app.wait_for("Nothing restored: the draft of who-am-i is still offered");
-    let screen = app.wait_for("unsaved edit(s) from an earlier session");
+    let screen = app.wait_for("from an earlier session:");
     assert!(!screen.contains("● modified"), "not restored:\n{screen}");
     // Longer than the draft writer's pause: anything it would write is written.
     std::thread::sleep(Duration::from_millis(1500));
@@ -226,7 +226,7 @@ fn comparing_a_draft_then_esc_leaves_it_offered_and_untouched_on_disk() {
     app.quit();
     assert_eq!(std::fs::read(&draft).unwrap(), written);
     let next = App::launch_in(home.path(), &["--demo"], &[]);
-    next.wait_for("unsaved edit(s) from an earlier session");
+    next.wait_for("from an earlier session:");
     next.quit();
 }
 
@@ -254,7 +254,7 @@ fn a_portal_held_elsewhere_at_launch_is_offered_once_that_bkportals_quits() {
 
     let screen = second.wait_for("has ended and left its draft");
     assert!(
-        screen.contains("unsaved edit(s) from an earlier session"),
+        screen.contains("from an earlier session:"),
         "the drafts dialog offers it:\n{screen}"
     );
     second.send("r");

@@ -246,7 +246,7 @@ fn a_crash_loses_no_edit() {
     drop(app);
 
     let mut app = App::launch_in(home.path(), &["--demo"], &[]);
-    app.wait_for("unsaved edit(s) from an earlier session");
+    app.wait_for("from an earlier session:");
     app.wait_for("who-am-i");
     app.send("r");
     app.wait_for("Restored the draft of who-am-i");

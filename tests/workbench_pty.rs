@@ -104,13 +104,13 @@ fn sign_in_run_history_rerun_and_copy_as_curl_in_a_real_terminal() {
     app.wait_for("· HTTP 200 ·");
     // The answer has the focus: H opens the portal's history.
     app.send("H");
-    app.wait_for("1 run(s) of who-am-i, newest first");
+    app.wait_for("1 run of who-am-i, newest first");
     app.send(ENTER); // runs the entry again
     app.wait_for("who-am-i: HTTP 200 in");
     app.send("H");
-    app.wait_for("2 run(s) of who-am-i, newest first");
+    app.wait_for("2 runs of who-am-i, newest first");
     app.send(ESC);
-    app.wait_until_gone("2 run(s) of who-am-i");
+    app.wait_until_gone("2 runs of who-am-i");
 
     app.send("C");
     // It says what it copied: a curl command, the token a placeholder.

@@ -654,14 +654,7 @@ fn warn(message: impl std::fmt::Display) {
     eprintln!("warning: {}", sanitize(&message.to_string()));
 }
 
-/// `1 run`, `2 runs`: a count with its noun agreeing.
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
+use crate::text::plural;
 
 #[cfg(test)]
 mod tests {

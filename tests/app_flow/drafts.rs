@@ -53,7 +53,7 @@ async fn a_draft_another_bkportals_takes_meanwhile_is_said_taken_at_x_and_offere
 
     let other = OtherBkportals::new(&dir.path().join("data"), "who-am-i");
     let steps = vec![
-        Step::Show("unsaved edit(s) from an earlier session"),
+        Step::Show("from an earlier session:"),
         other.takes_the_draft(),
         key(KeyCode::Char('x')),
         // Said at once, before any question.

@@ -26,6 +26,15 @@ pub fn sanitize(text: &str) -> String {
         .collect()
 }
 
+/// `1 run`, `2 runs`: a count with its noun agreeing.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// Like [`sanitize`], each line made safe on its own (`\r\n` ends a line,
 /// tabs are spaces) and blank lines left out: a server's message of
 /// several lines keeps them.

@@ -34,6 +34,13 @@ impl App {
     /// Esc in the form: a creation is paused, fields stay unsaved edits.
     pub(super) fn close_form(&mut self, form: Box<PortalForm>) {
         match &form.mode {
+            FormMode::Create if form.submitting => {
+                let name = crate::text::sanitize_line(form.name.value());
+                self.say(format!(
+                    "Form closed; {name} is still being created: its token shows when the answer comes (n reopens the form)."
+                ));
+                self.create_draft = Some(form);
+            }
             FormMode::Create if self.creation_drafted() => {
                 self.say(
                     "Creation paused: n continues where you left off (Ctrl-d in it discards it).",

@@ -1,6 +1,7 @@
 //! What a dialog's answer does: one case per `DialogAction`.
 
 use super::App;
+use crate::text::plural;
 use crate::tui::dialogs::{Confirm, ConfirmKind, DialogAction};
 use crate::tui::message::Command;
 
@@ -69,7 +70,8 @@ impl App {
                 let count = drafts.len();
                 self.pending_drafts = drafts;
                 self.say(format!(
-                    "{count} draft(s) kept on disk: D in the list reviews them (their portals wait until then)."
+                    "{} kept on disk: D in the list reviews them (their portals wait until then).",
+                    plural(count, "draft")
                 ));
             }
             DialogAction::TakeDraft { draft, purpose } => {

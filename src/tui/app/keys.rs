@@ -1,6 +1,7 @@
 //! Keys, pastes and the mouse: dialogs first, then the filter and the
 //! response search, then the focused pane's keymap.
 
+use crate::text::plural;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 use super::{App, Focus};
@@ -423,7 +424,10 @@ impl App {
                 };
                 if form.raw.is_some() {
                     match form.paste_json(text, &mut self.remembered) {
-                        Ok(set) => self.say(format!("The pasted object set {set} variable(s).")),
+                        Ok(set) => self.say(format!(
+                            "The pasted object set {}.",
+                            plural(set, "variable")
+                        )),
                         Err(why) => self.say(format!("Not pasted: {why}.")),
                     }
                 } else {

@@ -1,6 +1,7 @@
 //! Running a portal: the variables form, the run in flight, and each
 //! portal's answer in the response pane (authorizing runs: authorizing.rs).
 
+use crate::text::plural;
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::complexity::complexity_warning;
@@ -172,7 +173,11 @@ impl App {
             self.focus = Focus::Variables;
             self.say_because(
                 Cause::Variables,
-                format!("{count} variable(s) need a fix before running."),
+                format!(
+                    "{} {} a fix before running.",
+                    plural(count, "variable"),
+                    if count == 1 { "needs" } else { "need" }
+                ),
             );
             return Vec::new();
         }
@@ -430,9 +435,9 @@ impl App {
             )
         } else {
             format!(
-                "{slug}: HTTP {} with {} GraphQL error(s){identity}.",
+                "{slug}: HTTP {} with {}{identity}.",
                 view.status,
-                view.errors.len()
+                plural(view.errors.len(), "GraphQL error")
             )
         };
         match warning {

@@ -337,17 +337,7 @@ fn quit_text(
             sanitize_line(&named.join(", "))
         )));
     }
-    if not_on_disk.len() < unsaved.len() {
-        let they = if not_on_disk.is_empty() {
-            "They"
-        } else {
-            "The others"
-        };
-        lines.push(Line::from(Span::styled(
-            format!("{they} stay on disk as drafts: the next start offers them."),
-            dim(),
-        )));
-    }
+    // What quitting loses first; then what it keeps, agreeing in number.
     if !not_on_disk.is_empty() {
         lines.push(Line::from(Span::styled(
             format!(
@@ -356,6 +346,16 @@ fn quit_text(
             ),
             error_style(),
         )));
+    }
+    let kept = unsaved.len() - not_on_disk.len().min(unsaved.len());
+    if kept > 0 {
+        let text = match (kept, not_on_disk.is_empty()) {
+            (1, true) => "It stays on disk as a draft: the next start offers it.",
+            (_, true) => "They stay on disk as drafts: the next start offers them.",
+            (1, false) => "The other stays on disk as a draft: the next start offers it.",
+            (_, false) => "The others stay on disk as drafts: the next start offers them.",
+        };
+        lines.push(Line::from(Span::styled(text, dim())));
     }
     if creating {
         lines.push(Line::from(Span::styled(

@@ -4,6 +4,7 @@
 //! draft on disk again first (`Command::TakeDraft`), and while it looks the
 //! dialog takes no keys.
 
+use crate::text::plural;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -124,8 +125,8 @@ impl DraftsDialog {
     pub fn draw(&self, frame: &mut Frame, app: &App) {
         let mut lines = vec![
             Line::from(format!(
-                "{} unsaved edit(s) from an earlier session:",
-                self.drafts.len()
+                "{} from an earlier session:",
+                plural(self.drafts.len(), "unsaved edit")
             )),
             Line::default(),
         ];

@@ -1,6 +1,7 @@
 //! The portal form: creating a portal (fields and document), or editing
 //! the fields of one.
 
+use crate::text::plural;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
@@ -384,8 +385,8 @@ impl PortalForm {
             return Some((
                 FormRow::Document,
                 format!(
-                    "the document has {} syntax error(s)",
-                    self.document_diagnostics.len()
+                    "the document has {}",
+                    plural(self.document_diagnostics.len(), "syntax error")
                 ),
             ));
         }

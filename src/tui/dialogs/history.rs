@@ -3,6 +3,7 @@
 //! and `d` compares two marked answers (or the selected one with the answer
 //! on screen) by JSON path.
 
+use crate::text::plural;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -169,7 +170,10 @@ impl HistoryDialog {
             let footer = match comparison.differences {
                 0 => "Esc: back to the runs".to_owned(),
                 count => {
-                    format!("{count} difference(s) · ↑/↓ scroll · any other key: back to the runs")
+                    format!(
+                        "{} · ↑/↓ scroll · any other key: back to the runs",
+                        plural(count, "difference")
+                    )
                 }
             };
             lines.push(Line::from(Span::styled(footer, dim())));
@@ -180,8 +184,8 @@ impl HistoryDialog {
         let start = self.selected.saturating_sub(room - 1);
         let mut lines = vec![
             Line::from(format!(
-                "{} run(s) of {}, newest first:",
-                self.entries.len(),
+                "{} of {}, newest first:",
+                plural(self.entries.len(), "run"),
                 sanitize_line(&self.slug)
             )),
             Line::default(),

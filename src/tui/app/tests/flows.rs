@@ -204,7 +204,12 @@ fn quitting_while_a_new_portal_is_being_created_warns_that_its_token_would_be_lo
         ctrl(&mut app, 's').as_slice(),
         [Command::Create(_)]
     ));
-    press(&mut app, KeyCode::Esc); // the form paused, the request still on its way
+    press(&mut app, KeyCode::Esc); // the form closes, the request still on its way
+    assert!(
+        app.status.contains("Nightly is still being created"),
+        "not said paused: {}",
+        app.status
+    );
     ctrl(&mut app, 'c');
     let screen = flowed(&super::history::screen(&app));
     assert!(

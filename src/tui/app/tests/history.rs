@@ -288,7 +288,7 @@ fn an_answer_equal_to_the_one_on_screen_counts_no_difference() {
     let shown = screen(&app);
     assert!(shown.contains("No difference."), "{shown}");
     assert!(
-        !shown.contains("difference(s)"),
+        !shown.contains("1 difference ·"),
         "no count of one above a body saying there is none: {shown}"
     );
     assert!(shown.contains("Esc: back to the runs"), "{shown}");

@@ -188,7 +188,7 @@ fn an_edit_another_bkportals_also_started_stays_here_in_memory_and_quit_says_so(
     ));
     let screen = super::history::screen(&app);
     assert!(screen.contains("Quitting loses this edit"), "{screen}");
-    assert!(!screen.contains("They stay on disk"), "{screen}");
+    assert!(!screen.contains("on disk as a draft"), "{screen}");
 }
 
 /// An edit here whose draft the writer was refused: another instance

@@ -138,7 +138,7 @@ fn esc_from_comparing_a_draft_goes_back_to_the_drafts_with_it_still_offered() {
     assert!(!app.edits.contains_key("deploy-web"));
     let screen = super::history::screen(&app);
     assert!(
-        screen.contains("unsaved edit(s) from an earlier session"),
+        screen.contains("from an earlier session:"),
         "{screen}"
     );
     assert!(screen.contains("deploy-web"), "{screen}");

@@ -428,9 +428,9 @@ fn words_say_what_happens_and_warnings_are_not_hidden_by_routine_news() {
     let mut app = loaded();
     select(&mut app, "recent-builds");
     ctrl(&mut app, 'r');
-    assert!(app.status.contains("need a fix"));
+    assert!(app.status.contains("needs a fix"));
     type_text(&mut app, "demo/web");
-    assert!(!app.status.contains("need a fix"), "{}", app.status);
+    assert!(!app.status.contains("a fix"), "{}", app.status);
 }
 
 /// The creation form open, a name typed, with a schema loaded.
