@@ -186,7 +186,7 @@ fn list(session: &Session, out: Output) -> Outcome {
     }
     if entries.is_empty() {
         eprintln!(
-            "No portal tokens are stored ({}).",
+            "No portal tokens are stored, for any server ({}).",
             session.store.describe()
         );
         return Ok(0);

@@ -75,8 +75,8 @@ pub enum ConfigError {
         reason: String,
         source_name: String,
     },
-    #[error("no API token for organization `{org}`: run `bkportals auth login --org {org}` to store one (an API access token with the read_portals and write_portals scopes), set {ENV_TOKEN}, or try the sandbox with --demo")]
-    NoToken { org: String },
+    #[error("no API token for organization `{org}` on {server}: run `bkportals auth login --org {org}` to store one (an API access token with the read_portals and write_portals scopes), set {ENV_TOKEN}, or try the sandbox with --demo")]
+    NoToken { org: String, server: String },
     #[error("the API token stored for `{org}` belongs to {stored_for}, not {server}, so it is not sent there: sign in again (`bkportals auth login --org {org}`) to store one for {server}, set {ENV_TOKEN}, or point the endpoints back at {stored_for}")]
     TokenForAnotherServer {
         org: String,
@@ -285,6 +285,7 @@ impl Settings {
                 },
                 None => ConfigError::NoToken {
                     org: self.org.clone(),
+                    server: server_said(other_server(&self.rest_endpoint).as_deref()),
                 },
             })
     }
@@ -525,5 +526,27 @@ rest_api_endpoint = "https://other.example.com/"
         .unwrap_err()
         .to_string();
         assert!(err.contains("--org") && err.contains(ENV_ORG), "{err}");
+    }
+
+    #[test]
+    fn no_token_at_all_names_the_server_it_is_wanted_for() {
+        let mut store = TokenStore::in_memory();
+        let sandbox = |k: &str| match k {
+            ENV_ORG => Some("demo".to_owned()),
+            "BUILDKITE_REST_API_ENDPOINT" => Some("http://127.0.0.1:8080/".to_owned()),
+            _ => None,
+        };
+        let settings = resolve(
+            &ConfigFile::default(),
+            Path::new("c.toml"),
+            sandbox,
+            None,
+            &mut store,
+        );
+        let err = settings.unwrap().require_token().unwrap_err().to_string();
+        assert!(
+            err.starts_with("no API token for organization `demo` on 127.0.0.1:8080: "),
+            "{err}"
+        );
     }
 }

@@ -137,10 +137,7 @@ fn esc_from_comparing_a_draft_goes_back_to_the_drafts_with_it_still_offered() {
     assert!(app.has_pending_draft("deploy-web"), "still offered");
     assert!(!app.edits.contains_key("deploy-web"));
     let screen = super::history::screen(&app);
-    assert!(
-        screen.contains("from an earlier session:"),
-        "{screen}"
-    );
+    assert!(screen.contains("from an earlier session:"), "{screen}");
     assert!(screen.contains("deploy-web"), "{screen}");
     assert!(
         flowed(&screen).contains("Nothing restored: the draft of deploy-web is still offered"),
