@@ -112,6 +112,9 @@ impl App {
         if let Some(Dialog::Form(form)) = self.dialogs.front() {
             // Not the pane's behind it: those do nothing while it is open.
             form.keys(self.creation_drafted()).to_owned()
+        } else if self.dialogs.front().is_some() {
+            // Every other dialog names its own keys; the pane's do nothing.
+            String::new()
         } else if self.list.filtering {
             "type to filter · Enter keep · Esc clear".to_owned()
         } else {

@@ -224,14 +224,15 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
         String::new()
     };
     let below = app.status_lines(area.width);
-    let mut first = vec![
-        Span::styled(
+    let mut first = Vec::new();
+    if !keys.is_empty() {
+        first.push(Span::styled(
             format!(" {keys} "),
             Style::new().fg(Color::Black).bg(Color::Cyan),
-        ),
-        Span::raw(" "),
-        Span::raw(busy),
-    ];
+        ));
+    }
+    first.push(Span::raw(" "));
+    first.push(Span::raw(busy));
     if below.is_empty() {
         first.push(Span::raw(sanitize_line(&app.status)));
     }
