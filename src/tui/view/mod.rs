@@ -147,7 +147,16 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
     } else {
         format!("{}/{}", app.list.visible.len(), app.list.portals.len())
     };
-    let title = format!(" {busy}Portals · {org} ({count}) ");
+    // A narrow pane keeps the count whole: the word goes first, then the org.
+    let room = usize::from(area.width.saturating_sub(2));
+    let title = [
+        format!(" {busy}Portals · {org} ({count}) "),
+        format!(" {busy}{org} ({count}) "),
+        format!(" {busy}({count}) "),
+    ]
+    .into_iter()
+    .find(|title| crate::tui::wrap::width(title) <= room)
+    .unwrap_or_else(|| format!("{busy}{count}"));
     let mut block = pane(title, app.focus == Focus::List && app.dialogs.is_empty());
     if app.list.filtering || !app.list.filter.is_empty() {
         let cursor = if app.list.filtering { "▏" } else { "" };

@@ -127,3 +127,17 @@ fn a_filter_typed_while_the_list_loads_counts_what_it_matches() {
         "and so does the fresh list:\n{screen}"
     );
 }
+
+#[test]
+fn the_list_title_keeps_its_count_whole_in_a_narrow_pane_while_loading() {
+    let mut app = super::tests::sized(80, 24); // the listing is on its way
+    app.show_cached_list(vec![
+        super::tests::portal("recent-builds", "Recent builds", true),
+        super::tests::portal("deploy-web", "Deploy web", false),
+    ]);
+    press(&mut app, KeyCode::Char('/'));
+    super::tests::type_text(&mut app, "deploy");
+    let screen = render(&app);
+    let top = screen.lines().nth(1).unwrap_or_default();
+    assert!(top.contains("(1/2) ─"), "the count and its parenthesis: {top}");
+}
