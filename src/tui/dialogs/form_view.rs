@@ -195,8 +195,11 @@ fn field_lines(form: &PortalForm, inner: Rect) -> (Vec<Line<'static>>, Option<(u
         let (shown, at) = input.window(room);
         let value = if input.value().is_empty() && !is_focused {
             Span::styled(placeholder.to_owned(), dim().italic())
-        } else {
+        } else if is_focused {
             Span::raw(sanitize_line(shown))
+        } else {
+            // Not being typed in: its start, cut visibly, not where the cursor was.
+            Span::raw(wrap::cut(&sanitize_line(input.value()), room))
         };
         if is_focused {
             cursor = Some((

@@ -312,3 +312,22 @@ fn a_new_portal_with_a_slug_of_hundreds_of_characters_keeps_its_token_dialog_who
         "and its keys:\n{screen}"
     );
 }
+
+#[test]
+fn a_long_name_in_the_fields_form_shows_its_start_cut_visibly_once_the_focus_leaves_it() {
+    let mut app = super::tests::loaded(80, 24);
+    press(&mut app, KeyCode::Char('f'));
+    super::tests::ctrl(&mut app, 'u');
+    super::tests::type_text(&mut app, &"Very long name ".repeat(8));
+    press(&mut app, KeyCode::Tab); // to the slug
+    let screen = render(&app);
+    let name = screen
+        .lines()
+        .find(|row| row.contains("  Name "))
+        .unwrap_or_else(|| panic!("the fields form is open:\n{screen}"));
+    assert!(
+        name.contains("Name           Very long name Very"),
+        "its start: {name}"
+    );
+    assert!(name.contains("…"), "cut, and saying so: {name}");
+}
