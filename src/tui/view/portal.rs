@@ -115,14 +115,22 @@ pub fn draw_fields(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(lines).block(pane(title, false)), area);
 }
 
-/// Below the fields: the server's refusal of the last save, or why the
-/// list marks the portal `!`, or the keys' reminder.
+/// Below the fields: the server's refusal of the last save (then, with
+/// room, why the list marks the portal `!`), or why it is marked `!`, or
+/// the keys' reminder.
 fn last_rows(
     app: &App,
     portal: &crate::buildkite::Portal,
     server_error: Option<&(Option<Field>, String)>,
     area: Rect,
 ) -> Vec<Line<'static>> {
+    let reasons = app.risk_reasons(portal);
+    let reason_rows = |room: usize| -> Vec<Line<'static>> {
+        reason_lines(&reasons, inner_width(area), room)
+            .into_iter()
+            .map(|line| fit_line(vec![Span::styled(line, error_style())], area))
+            .collect()
+    };
     match server_error {
         Some((field, message)) => {
             let place = match field {
@@ -134,23 +142,23 @@ fn last_rows(
                 Some(Field::Query) => "Document: ",
                 None => "",
             };
-            vec![fit_line(
+            let mut rows = vec![fit_line(
                 vec![Span::styled(
                     format!("✗ {place}{}", sanitize_line(message)),
                     error_style(),
                 )],
                 area,
-            )]
+            )];
+            // The `!`'s reasons still hold: below, in the rows left.
+            let room = inner_rows(area).saturating_sub(FIELD_LINES + 1);
+            if room > 0 {
+                rows.extend(reason_rows(room));
+            }
+            rows
         }
         // Why the list marks it `!`, in place of the keys' reminder.
-        None => match app.risk_reasons(portal) {
-            reasons if !reasons.is_empty() => {
-                let room = inner_rows(area).saturating_sub(FIELD_LINES).max(1);
-                reason_lines(&reasons, inner_width(area), room)
-                    .into_iter()
-                    .map(|line| fit_line(vec![Span::styled(line, error_style())], area))
-                    .collect()
-            }
+        None => match reason_rows(inner_rows(area).saturating_sub(FIELD_LINES).max(1)) {
+            reasons if !reasons.is_empty() => reasons,
             _ => vec![Line::from(Span::styled(
                 "f edit fields · Ctrl-s save · Ctrl-r run",
                 dim(),
@@ -184,24 +192,25 @@ pub(crate) fn field_rows(app: &App, area: Rect) -> u16 {
     let Some(portal) = app.selected_portal() else {
         return normal;
     };
-    if area.width <= 2
-        || app
-            .selected_edit()
-            .is_some_and(|e| e.server_error.is_some())
-    {
+    if area.width <= 2 {
         return normal;
     }
     let reasons = app.risk_reasons(portal);
     if reasons.is_empty() {
         return normal;
     }
+    // A refusal of the last save takes the first of the last rows.
+    let refusal = u16::from(
+        app.selected_edit()
+            .is_some_and(|e| e.server_error.is_some()),
+    );
     let most = if app.screen.height < crate::tui::layout::SHORT_SCREEN {
         MOST_REASON_ROWS_SHORT
     } else {
         MOST_REASON_ROWS
-    };
+    } - refusal;
     let lines = reason_lines(&reasons, inner_width(area), usize::from(most)).len();
-    FIELD_LINES as u16 + (lines as u16).clamp(1, most)
+    FIELD_LINES as u16 + refusal + (lines as u16).clamp(1, most)
 }
 
 /// `reasons`, each `! ` and its words wrapped to `width`, in at most `room`

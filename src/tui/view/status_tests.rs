@@ -139,5 +139,43 @@ fn the_list_title_keeps_its_count_whole_in_a_narrow_pane_while_loading() {
     super::tests::type_text(&mut app, "deploy");
     let screen = render(&app);
     let top = screen.lines().nth(1).unwrap_or_default();
-    assert!(top.contains("(1/2) ─"), "the count and its parenthesis: {top}");
+    assert!(
+        top.contains("(1/2) ─"),
+        "the count and its parenthesis: {top}"
+    );
+}
+
+#[test]
+fn a_refused_save_shows_beside_the_reasons_for_a_portals_mark() {
+    let mut app = super::tests::sized(120, 36);
+    let mut risky = super::tests::portal("trigger", "Trigger", false);
+    risky.query = "mutation Go { buildCreate(input: {}) { build { url } } }\n".into();
+    risky.allowed_ip_addresses = None;
+    app.update(crate::tui::message::Msg::PortalsPage(vec![risky]));
+    app.update(crate::tui::message::Msg::PortalsLoaded);
+    let before = render(&app);
+    assert!(
+        before.contains("! runs a mutation from any address"),
+        "{before}"
+    );
+    press(&mut app, KeyCode::Char('f'));
+    press(&mut app, KeyCode::Tab);
+    super::tests::type_text(&mut app, "-2");
+    ctrl(&mut app, 's');
+    app.update(crate::tui::message::Msg::Saved {
+        slug: "trigger".into(),
+        result: Err(crate::buildkite::ApiError::Validation {
+            message: "Validation failed: Slug has already been taken".into(),
+            server: None,
+        }),
+    });
+    let screen = render(&app);
+    assert!(
+        screen.contains("✗ Slug: Validation failed: Slug has already been taken"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("! runs a mutation from any address"),
+        "the mark's reason stays:\n{screen}"
+    );
 }
