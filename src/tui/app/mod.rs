@@ -508,8 +508,12 @@ impl App {
                 match result {
                     Ok(text) => {
                         if let Some(edit) = self.edit_for(&slug) {
-                            edit.replace_text(&text);
-                            self.say("Document read back from the editor.");
+                            if edit.text() == text {
+                                self.say("The editor closed with the document unchanged.");
+                            } else {
+                                edit.replace_text(&text);
+                                self.say("Document read back from the editor.");
+                            }
                         }
                     }
                     Err(e) => self.say(format!("The editor did not run: {e}")),

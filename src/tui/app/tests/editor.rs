@@ -414,3 +414,17 @@ fn ctrl_c_closes_the_find_and_ctrl_g_brings_its_text_back() {
     let find = app.selected_edit().unwrap().find.as_ref().expect("open");
     assert_eq!(find.needle, "s 4");
 }
+
+#[test]
+fn the_external_editor_closed_without_a_change_says_so_and_leaves_nothing_unsaved() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Enter);
+    let slug = app.selected_slug().expect("a portal");
+    let text = app.selected_document().expect("its document").to_owned();
+    app.update(Msg::EditorClosed {
+        slug: slug.clone(),
+        result: Ok(text),
+    });
+    assert_eq!(app.status, "The editor closed with the document unchanged.");
+    assert!(!app.is_dirty(&slug));
+}
