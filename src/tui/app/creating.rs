@@ -4,9 +4,7 @@
 use super::{App, Focus};
 use crate::buildkite::{ApiError, CreatedPortal};
 use crate::graphql::diagnostics::summary;
-use crate::tui::dialogs::{
-    is_fields_row, Confirm, ConfirmKind, Dialog, FormMode, PortalForm, TokenDialog,
-};
+use crate::tui::dialogs::{Confirm, ConfirmKind, Dialog, FormMode, PortalForm, TokenDialog};
 use crate::tui::editor::Field;
 use crate::tui::message::Command;
 
@@ -58,14 +56,6 @@ impl App {
                 let slug = slug.clone();
                 if let Some(edit) = self.edits.get_mut(&slug) {
                     edit.fields = form.draft();
-                    // A refusal the form showed at its field goes once that field changed.
-                    if edit
-                        .server_error
-                        .as_ref()
-                        .is_some_and(|(field, _)| is_fields_row(*field))
-                    {
-                        edit.server_error = form.fields_refusal().cloned();
-                    }
                 }
                 if self.is_dirty(&slug) {
                     self.say("Fields changed: Ctrl-s saves them (x discards them).");

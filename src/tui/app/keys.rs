@@ -449,10 +449,20 @@ impl App {
             return;
         };
         let (slug, draft) = (slug.clone(), form.draft());
-        if let Some(edit) = self.edits.get_mut(&slug) {
-            if edit.fields != draft {
-                edit.fields = draft;
-            }
+        let refusal_stands = form.fields_refusal().is_some();
+        let Some(edit) = self.edits.get_mut(&slug) else {
+            return;
+        };
+        if edit.fields != draft {
+            edit.fields = draft;
+        }
+        // The field a refusal named changed: the refusal, and what the
+        // status said of it, go.
+        let refused_at_a_field = (edit.server_error.as_ref())
+            .is_some_and(|(field, _)| crate::tui::dialogs::is_fields_row(*field));
+        if refused_at_a_field && !refusal_stands {
+            edit.server_error = None;
+            self.resolved(super::Cause::Save);
         }
     }
 

@@ -265,6 +265,11 @@ fn a_refused_field_shows_its_whole_reason_at_the_field_again_when_the_form_reope
         !render(&app).contains("✗ Validation failed"),
         "a change to the field clears it"
     );
+    assert!(
+        !app.status.contains("Not saved"),
+        "and the status that said it: {}",
+        app.status
+    );
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('f'));
     assert!(
