@@ -31,6 +31,8 @@ impl Focus {
 
 impl App {
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        // "`z` does nothing here" is about that key only.
+        self.resolved(super::Cause::NotAKey);
         // Ctrl-c closes what is open as Esc does, so a quit never takes
         // what was typed there; the pinned dialogs take Ctrl-c themselves
         // (the token dialog asks, saying whether the token would be lost).
@@ -95,12 +97,37 @@ impl App {
         if let Some(commands) = action.and_then(|a| self.global_action(a)) {
             return commands;
         }
-        match self.focus {
-            Focus::List => action.map_or_else(Vec::new, |a| self.list_action(a)),
-            Focus::Document => self.document_key(key, action),
-            Focus::Variables => self.variables_key(key, action),
-            Focus::Response => self.response_action(action),
+        match (self.focus, action) {
+            (Focus::List | Focus::Response, None) if typed_char(key).is_some() => {
+                self.say_not_a_key(key);
+                Vec::new()
+            }
+            (Focus::List, action) => action.map_or_else(Vec::new, |a| self.list_action(a)),
+            (Focus::Document, action) => self.document_key(key, action),
+            (Focus::Variables, action) => self.variables_key(key, action),
+            (Focus::Response, action) => self.response_action(action),
         }
+    }
+
+    /// A letter that is no key of the pane in focus: said, not ignored.
+    fn say_not_a_key(&mut self, key: KeyEvent) {
+        let shown = match typed_char(key) {
+            Some(' ') => "Space".to_owned(),
+            Some(c) => c.to_string(),
+            None => return,
+        };
+        let filter = if self.focus == Focus::List {
+            "/ filters the list, "
+        } else {
+            "/ searches, "
+        };
+        self.say_because(
+            super::Cause::NotAKey,
+            format!(
+                "`{}` does nothing here: {filter}? lists every key.",
+                crate::text::sanitize_line(&shown)
+            ),
+        );
     }
 
     /// F7 in the portal form opens the message log over it (a warning said

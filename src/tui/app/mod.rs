@@ -112,6 +112,8 @@ pub enum Cause {
     /// What the document's last change said ("Formatted (Ctrl-z undoes
     /// it)."): gone with the next change.
     Edit,
+    /// A letter that is no key of the pane: said until the next key.
+    NotAKey,
 }
 
 #[derive(Debug)]

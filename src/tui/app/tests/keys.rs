@@ -304,3 +304,15 @@ fn ctrl_g_in_a_long_help_is_not_g() {
     ctrl(&mut app, 'g');
     assert!(!app.show_help, "Ctrl-g closed it, as other keys do");
 }
+
+#[test]
+fn a_letter_that_is_no_key_of_the_list_or_the_response_says_so() {
+    let mut app = loaded();
+    press(&mut app, KeyCode::Char('z'));
+    assert_eq!(
+        app.status,
+        "`z` does nothing here: / filters the list, ? lists every key."
+    );
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.status, "", "j moves, and what z said goes");
+}
