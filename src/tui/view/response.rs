@@ -358,7 +358,8 @@ fn wrap_spans(
                         line.push(Span::styled(done, span.style));
                     }
                 }
-                lines.push(vec![Span::raw(" ")]);
+                // The marker column says the row goes on from the one above.
+                lines.push(vec![Span::styled("↪", dim())]);
                 used = 0;
             }
             piece.push(c);
