@@ -232,13 +232,7 @@ fn a_refused_field_shows_its_whole_reason_at_the_field_again_when_the_form_reope
     super::tests::ctrl(&mut app, 's');
     let reason = "Validation failed: Name has already been taken by another portal of this \
                   organization, and names must be unique within it";
-    app.update(Msg::Saved {
-        slug: "recent-builds".into(),
-        result: Err(crate::buildkite::ApiError::Validation {
-            message: reason.into(),
-            server: None,
-        }),
-    });
+    super::tests::refuse_the_save(&mut app, "recent-builds", reason);
     press(&mut app, KeyCode::Char('f'));
     let screen = render(&app);
     let rows: Vec<&str> = screen.lines().collect();

@@ -101,15 +101,22 @@ fn a_refusal_of_several_lines_keeps_them_below_the_keys_and_in_the_log() {
     assert!(rows[first + 1].contains("  - Name can't be blank"), "{log}");
 }
 
-#[test]
-fn a_filter_typed_while_the_list_loads_counts_what_it_matches() {
-    let mut app = super::tests::sized(100, 30); // the listing is on its way
+/// Two portals from the cache on screen, the listing still on its way,
+/// and `deploy` typed into the filter.
+fn filtering_the_cached_list_while_it_loads(width: u16, height: u16) -> crate::tui::app::App {
+    let mut app = super::tests::sized(width, height);
     app.show_cached_list(vec![
         super::tests::portal("recent-builds", "Recent builds", true),
         super::tests::portal("deploy-web", "Deploy web", false),
     ]);
     press(&mut app, KeyCode::Char('/'));
     super::tests::type_text(&mut app, "deploy");
+    app
+}
+
+#[test]
+fn a_filter_typed_while_the_list_loads_counts_what_it_matches() {
+    let mut app = filtering_the_cached_list_while_it_loads(100, 30);
     let screen = render(&app);
     assert!(
         screen.contains("Portals · demo (1/2)"),
@@ -130,13 +137,7 @@ fn a_filter_typed_while_the_list_loads_counts_what_it_matches() {
 
 #[test]
 fn the_list_title_keeps_its_count_whole_in_a_narrow_pane_while_loading() {
-    let mut app = super::tests::sized(80, 24); // the listing is on its way
-    app.show_cached_list(vec![
-        super::tests::portal("recent-builds", "Recent builds", true),
-        super::tests::portal("deploy-web", "Deploy web", false),
-    ]);
-    press(&mut app, KeyCode::Char('/'));
-    super::tests::type_text(&mut app, "deploy");
+    let app = filtering_the_cached_list_while_it_loads(80, 24);
     let screen = render(&app);
     let top = screen.lines().nth(1).unwrap_or_default();
     assert!(
@@ -162,13 +163,11 @@ fn a_refused_save_shows_beside_the_reasons_for_a_portals_mark() {
     press(&mut app, KeyCode::Tab);
     super::tests::type_text(&mut app, "-2");
     ctrl(&mut app, 's');
-    app.update(crate::tui::message::Msg::Saved {
-        slug: "trigger".into(),
-        result: Err(crate::buildkite::ApiError::Validation {
-            message: "Validation failed: Slug has already been taken".into(),
-            server: None,
-        }),
-    });
+    super::tests::refuse_the_save(
+        &mut app,
+        "trigger",
+        "Validation failed: Slug has already been taken",
+    );
     let screen = render(&app);
     assert!(
         screen.contains("✗ Slug: Validation failed: Slug has already been taken"),

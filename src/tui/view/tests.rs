@@ -198,6 +198,17 @@ fn editor_with_schema_errors_and_the_save_confirmation() {
     insta::assert_snapshot!("confirm_save_schema_errors", render(&app));
 }
 
+/// Buildkite refuses the save of `slug` under way with a 422 saying `message`.
+pub(super) fn refuse_the_save(app: &mut App, slug: &str, message: &str) {
+    app.update(Msg::Saved {
+        slug: slug.into(),
+        result: Err(ApiError::Validation {
+            message: message.into(),
+            server: None,
+        }),
+    });
+}
+
 #[test]
 fn server_validation_message_is_shown_at_its_field() {
     let mut app = loaded(110, 30);
@@ -205,13 +216,11 @@ fn server_validation_message_is_shown_at_its_field() {
     ctrl(&mut app, 'u');
     type_text(&mut app, "Renamed");
     ctrl(&mut app, 's');
-    app.update(Msg::Saved {
-        slug: "recent-builds".into(),
-        result: Err(ApiError::Validation {
-            message: "Validation failed: Name has already been taken".into(),
-            server: None,
-        }),
-    });
+    refuse_the_save(
+        &mut app,
+        "recent-builds",
+        "Validation failed: Name has already been taken",
+    );
     insta::assert_snapshot!(render(&app));
 }
 
