@@ -465,6 +465,12 @@ impl App {
             .map_or(0, |a| a.view.header_lines(width).len())
     }
 
+    /// Columns of the response pane's body: inside its borders, less the
+    /// fold marker's column.
+    fn response_body_width(&self) -> usize {
+        usize::from(self.areas().response.width.saturating_sub(3))
+    }
+
     /// Rows of the response pane's body.
     pub(super) fn response_body_height(&self) -> usize {
         inner_height(self.areas().response).saturating_sub(self.response_header_rows())
@@ -561,8 +567,7 @@ impl App {
 
     pub(super) fn response_action(&mut self, action: Option<Action>) -> Vec<Command> {
         let height = self.response_body_height();
-        // The pane's inner width less the fold marker's column.
-        let room = usize::from(self.areas().response.width.saturating_sub(3));
+        let room = self.response_body_width();
         let slug = self.selected_slug();
         let Some(view) = slug
             .and_then(|s| self.answers.get_mut(&s))
