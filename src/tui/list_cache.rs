@@ -66,7 +66,8 @@ pub fn load(cache_dir: &Path, org: &str, rows: usize) -> (Vec<Portal>, Rest) {
     let Ok(mut file) = File::open(path(cache_dir, org)) else {
         return none();
     };
-    let mut text = Vec::new();
+    // Room for the first read whole: read_to_end would otherwise start small.
+    let mut text = Vec::with_capacity(CHUNK);
     let mut head = Vec::new();
     let mut from = 0;
     let mut at_end = false;
