@@ -72,7 +72,10 @@ pub fn load(cache_dir: &Path, org: &str, rows: usize) -> (Vec<Portal>, Rest) {
     let mut from = 0;
     let mut at_end = false;
     while head.len() < rows {
-        let Some(end) = memchr::memchr(b'\n', &text[from..]).map(|i| from + i) else {
+        // A plain scan, not memchr: its first call asks the CPU what it has
+        // (CPUID, slow in a VM), longer than a screen's lines take to scan.
+        let newline = text[from..].iter().position(|&byte| byte == b'\n');
+        let Some(end) = newline.map(|i| from + i) else {
             if at_end {
                 break;
             }
