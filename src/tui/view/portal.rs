@@ -72,7 +72,7 @@ pub fn draw_fields(frame: &mut Frame, app: &App, area: Rect) {
         ],
         None => vec![
             label("Created", false),
-            Span::raw(format!("{}{created_by}", sanitize_line(&portal.created_at))),
+            Span::raw(format!("{}{created_by}", when(&portal.created_at))),
         ],
     };
     // Where the access line has no room for the token's state, it leads the
@@ -647,4 +647,29 @@ fn highlighted(
         spans.push(Span::styled("◂", error_style()));
     }
     spans
+}
+
+/// A server's timestamp as people read one, `2024-08-20 03:22 UTC` (the
+/// seconds and their fractions cut the rest of the line at 80 columns), or
+/// as sent when it is not RFC 3339.
+fn when(timestamp: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(timestamp) {
+        Ok(time) => time
+            .with_timezone(&chrono::Utc)
+            .format("%Y-%m-%d %H:%M UTC")
+            .to_string(),
+        Err(_) => sanitize_line(timestamp),
+    }
+}
+
+#[cfg(test)]
+mod when_tests {
+    use super::when;
+
+    #[test]
+    fn a_timestamp_reads_to_the_minute_in_utc_and_an_odd_one_as_sent_without_escapes() {
+        assert_eq!(when("2024-08-26T03:22:45.555Z"), "2024-08-26 03:22 UTC");
+        assert_eq!(when("2024-08-26T13:22:45+10:00"), "2024-08-26 03:22 UTC");
+        assert_eq!(when("last week\u{1b}[2J"), "last week\u{fffd}[2J");
+    }
 }
