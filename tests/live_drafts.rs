@@ -102,7 +102,7 @@ fn two_bkportals_started_together_never_overwrite_each_others_draft() {
     // the draft the first left.
     first.child.kill().unwrap();
     first.wait_for_exit();
-    second.wait_for("has ended and left its draft on disk");
+    second.wait_for("no longer edits who-am-i and left its draft on disk");
     second.type_text("!");
     std::thread::sleep(Duration::from_millis(1500));
     assert_eq!(std::fs::read(&draft).unwrap(), written);
@@ -252,7 +252,7 @@ fn a_portal_held_elsewhere_at_launch_is_offered_once_that_bkportals_quits() {
     first.send("y");
     first.wait_for_exit();
 
-    let screen = second.wait_for("has ended and left its draft");
+    let screen = second.wait_for("and left its draft");
     assert!(
         screen.contains("from an earlier session:"),
         "the drafts dialog offers it:\n{screen}"

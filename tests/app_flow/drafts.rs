@@ -65,7 +65,7 @@ async fn a_draft_another_bkportals_takes_meanwhile_is_said_taken_at_x_and_offere
         other.quits(),
         // Watched: no `r` needed to hear that it is free again.
         Step::ShowWithout(
-            "has ended and left its draft",
+            "no longer edits who-am-i and left its draft",
             "(taken by another bkportals)",
         ),
         key(KeyCode::Char('x')),

@@ -198,7 +198,7 @@ impl App {
         }
         if left.is_some() {
             self.warn(format!(
-                "The other bkportals editing {what} has ended and left its draft on disk. Your edit here is still in memory only (writing it would overwrite that draft): save it to {} (Ctrl-s); the next start offers that draft to compare with.",
+                "The other bkportals no longer edits {what} and left its draft on disk. Your edit here is still in memory only (writing it would overwrite that draft): save it to {} (Ctrl-s); the next start offers that draft to compare with.",
                 self.server_name()
             ));
             return;
@@ -230,13 +230,15 @@ impl App {
         left: Option<Result<Box<crate::drafts::Draft>, String>>,
     ) {
         let what = super::persist::draft_name(&slug).to_owned();
-        let ended = format!("The other bkportals editing {what} has ended");
+        // Let go of: it saved, discarded, only looked, or quit (which, it does
+        // not say).
+        let ended = format!("The other bkportals no longer edits {what}");
         match left {
             None => {
                 // Offered here, then taken there: it saved or discarded it.
                 self.no_longer_offered(&slug);
                 self.warn(format!(
-                    "{ended} without leaving a draft of it: {what} can be edited here now."
+                    "{ended} and left no draft of it: {what} can be edited here now."
                 ));
             }
             Some(Err(why)) => {
@@ -260,7 +262,7 @@ impl App {
                     self.rebuild_drafts_dialog(Some(&slug));
                 }
                 self.warn(format!(
-                    "{ended} and left its draft: it is offered here, as one from an earlier session (r restores it, d compares it, x discards it; D shows the drafts again)."
+                    "{ended} and left its draft: it is offered here, as a draft kept on disk (r restores it, d compares it, x discards it; D shows the drafts again)."
                 ));
             }
         }

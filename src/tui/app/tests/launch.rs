@@ -233,7 +233,9 @@ fn once_the_other_bkportals_ends_leaving_its_draft_the_edit_here_still_does_not_
     });
     assert!(commands.is_empty(), "{commands:?}");
     assert!(
-        app.status.contains("has ended and left its draft on disk"),
+        app.status.contains(&format!(
+            "no longer edits {slug} and left its draft on disk"
+        )),
         "{}",
         app.status
     );
@@ -321,7 +323,7 @@ fn a_portal_held_elsewhere_at_launch_is_edited_here_once_that_one_ends_without_a
     });
     assert!(
         app.status.contains(&format!(
-            "without leaving a draft of it: {slug} can be edited here now"
+            "and left no draft of it: {slug} can be edited here now"
         )),
         "{}",
         app.status

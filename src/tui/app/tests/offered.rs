@@ -231,7 +231,7 @@ fn a_taken_draft_is_offered_as_that_bkportals_left_it_once_it_quits() {
     assert!(screen.contains("saved 2026-12-01T19:00:00Z"), "{screen}");
     assert!(
         flowed(&screen)
-            .contains("The other bkportals editing deploy-web has ended and left its draft"),
+            .contains("The other bkportals no longer edits deploy-web and left its draft"),
         "{screen}"
     );
     press_on_draft(&mut app, KeyCode::Char('r'));
@@ -249,7 +249,7 @@ fn a_taken_draft_that_bkportals_saved_or_discarded_is_no_longer_offered_once_it_
     assert!(app.dialogs.is_empty(), "none left to offer");
     assert!(
         app.status
-            .contains("without leaving a draft of it: deploy-web can be edited here now"),
+            .contains("and left no draft of it: deploy-web can be edited here now"),
         "{}",
         app.status
     );
