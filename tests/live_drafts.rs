@@ -11,6 +11,49 @@ mod pty;
 
 use pty::App;
 
+/// The list's marks on who-am-i's row (its name and slug: a pane's title
+/// or the fields pane would name only the portal).
+fn marks_of_who_am_i(screen: &str) -> String {
+    const ROW: &str = "Who am I  who-am-i";
+    let row = screen.lines().find(|row| row.contains(ROW));
+    let before = row
+        .unwrap_or_default()
+        .split(ROW)
+        .next()
+        .unwrap_or_default();
+    before.chars().rev().take(5).collect()
+}
+
+#[test]
+fn a_portal_another_bkportals_begins_editing_is_marked_e_here_at_once_and_offered_once_it_quits() {
+    let home = tempfile::tempdir().unwrap();
+    let mut first = App::launch_in(home.path(), &["--demo"], &[]);
+    first.wait_for("4 portals in demo");
+    let mut second = App::launch_in(home.path(), &["--demo"], &[]);
+    second.wait_for("4 portals in demo");
+    let screen = first.text();
+    assert!(!marks_of_who_am_i(&screen).contains('E'), "{screen}");
+
+    second.type_into_who_am_i(" second: name");
+    let screen = first.wait_for("began editing who-am-i");
+    assert!(
+        marks_of_who_am_i(&screen).contains('E'),
+        "marked E:\n{screen}"
+    );
+    first.send(pty::END); // who-am-i
+    first.send(pty::ENTER);
+    first.wait_for("edit it there");
+
+    second.child.kill().unwrap();
+    second.wait_for_exit();
+    let screen = first.wait_for("no longer edits who-am-i and left its draft");
+    let marks = marks_of_who_am_i(&screen);
+    assert!(
+        marks.contains('D') && !marks.contains('E'),
+        "offered:\n{screen}"
+    );
+}
+
 /// The path of who-am-i's draft in `home`, once the first one has written it.
 fn draft_written_in(home: &std::path::Path) -> std::path::PathBuf {
     let draft = home.join("data/bkportals/sandbox/drafts/demo/who-am-i.json");
@@ -35,19 +78,10 @@ fn a_second_bkportals_leaves_the_first_ones_live_draft_alone_until_it_ends() {
     );
     // Nor edited here: that would overwrite the first one's draft. The list
     // marks it `E`, and neither its document nor its fields open.
-    let row = screen
-        .lines()
-        .find(|row| row.contains("Who am I"))
-        .unwrap_or_default();
-    let marks: String = row
-        .split("Who am I")
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .rev()
-        .take(5)
-        .collect();
-    assert!(marks.contains('E'), "marked E: {row:?}\n{screen}");
+    assert!(
+        marks_of_who_am_i(&screen).contains('E'),
+        "marked E:\n{screen}"
+    );
     let written = std::fs::read(&draft).unwrap();
     second.send(pty::END); // who-am-i
     second.send(pty::ENTER);
@@ -84,12 +118,19 @@ fn two_bkportals_started_together_never_overwrite_each_others_draft() {
     let mut second = App::launch_in(home.path(), &["--demo"], &[]);
     second.wait_for("4 portals in demo");
 
+    // The second opens the document before the first edits it: it hears
+    // of the first's claim with the editor open (and, had the claims watch
+    // been slower, would be refused at its own first draft instead).
+    second.send(pty::END); // who-am-i
+    second.send(pty::ENTER);
+    second.wait_for("Ln 1, Col 1");
     first.type_into_who_am_i(" first: name");
     let draft = draft_written_in(home.path());
     let written = std::fs::read(&draft).unwrap();
 
-    second.type_into_who_am_i(" second: name");
     second.wait_for("who-am-i is being edited in another bkportals too");
+    second.type_text(" second: name");
+    second.wait_for("● modified");
     second.type_text(" more");
     // Longer than the draft writer's pause: anything it would write is written.
     std::thread::sleep(Duration::from_millis(1500));

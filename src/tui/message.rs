@@ -117,8 +117,15 @@ pub enum Msg {
         purpose: super::dialogs::DraftUse,
         now: crate::drafts::OnDisk,
     },
-    /// The instance that held `slug` has ended; `left`: the draft of it it
-    /// left on disk (an earlier session's now), or why that could not be read.
+    /// Another running bkportals began editing `slug` (its process number
+    /// when known): the list marks it `E` until `DraftFreed`.
+    DraftClaimedElsewhere {
+        slug: String,
+        pid: Option<u32>,
+    },
+    /// The instance that held `slug` let go of it (saved, discarded, looked
+    /// only, or ended); `left`: the draft of it on disk, or why that could
+    /// not be read.
     DraftFreed {
         slug: String,
         left: Option<Result<Box<crate::drafts::Draft>, String>>,

@@ -307,6 +307,7 @@ fn start(services: Services, rows: usize) -> Started {
     }
     app.leave_drafts_elsewhere(elsewhere);
     let history = crate::history::History::new(drafts.data_dir());
+    runtime::watch_new_claims(&drafts, &org, &draft_tx);
     let writer = tokio::spawn(runtime::draft_writer(drafts, org, draft_rx, tx.clone()));
     // A wait on Buildkite's rate limit counts down on the status line.
     let notices_tx = tx.clone();

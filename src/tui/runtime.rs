@@ -41,7 +41,7 @@ async fn on_store<T: Send + 'static, E: Display>(
 }
 
 mod draft_writer;
-pub(super) use draft_writer::{draft_writer, DraftOp};
+pub(super) use draft_writer::{draft_writer, watch_new_claims, DraftOp};
 
 /// Performs commands: requests on tasks (a new one of a kind replaces the one
 /// in flight), token store and files on the blocking pool.

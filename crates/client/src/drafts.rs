@@ -14,7 +14,10 @@ use crate::buildkite::Portal;
 use crate::fsutil::write_private_file;
 
 mod claim;
+mod claims_watch;
 mod owner;
+
+pub use claims_watch::{ClaimedElsewhere, ClaimsWatch};
 
 pub use claim::Claim;
 
@@ -252,7 +255,7 @@ impl DraftStore {
     /// The portals of `org` another running bkportals has claimed, with its
     /// process number when known.
     fn claimed_elsewhere(&self, org: &str) -> Vec<(String, Option<u32>)> {
-        let dir = self.dir.join(".owners").join(file_safe(org));
+        let dir = claim::claims_dir(&self.dir, &file_safe(org));
         let Ok(entries) = std::fs::read_dir(dir) else {
             return Vec::new();
         };

@@ -134,6 +134,26 @@ impl App {
         true
     }
 
+    /// Another running bkportals began editing `slug`: edited here too, the
+    /// edit stays in memory, as when a draft is refused; otherwise the list
+    /// marks it `E` and it is left to that one.
+    pub(super) fn draft_claimed_elsewhere(&mut self, slug: String, pid: Option<u32>) {
+        if self.is_edited_elsewhere(&slug) {
+            return;
+        }
+        if self.edits_here(&slug) {
+            self.draft_refused(slug, pid);
+            return;
+        }
+        let process = pid.map(|p| format!(" (process {p})")).unwrap_or_default();
+        self.say(if slug == super::persist::NEW_PORTAL_DRAFT {
+            format!("Another bkportals{process} began writing a new portal: a new one here is kept in memory only, so that one's draft is not overwritten.")
+        } else {
+            format!("Another bkportals{process} began editing {slug}: it is left to that one (marked E) until it saves, discards or quits.")
+        });
+        self.drafts_elsewhere.push(slug);
+    }
+
     /// `x` or `D` on a portal marked `E`: its edit is there, not lost.
     pub(super) fn held_elsewhere(&mut self, slug: &str) {
         self.warn(format!(

@@ -539,6 +539,10 @@ impl App {
                 purpose,
                 now,
             } => self.on_draft_taken(*shown, purpose, now),
+            Msg::DraftClaimedElsewhere { slug, pid } => {
+                self.draft_claimed_elsewhere(slug, pid);
+                Vec::new()
+            }
             Msg::DraftFreed { slug, left } => {
                 self.draft_freed(slug, left);
                 Vec::new()

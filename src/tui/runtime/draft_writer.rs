@@ -28,6 +28,9 @@ pub(in crate::tui) enum DraftOp {
     /// A portal another running bkportals had claimed when this one
     /// started: watched as a refused one is, so the app hears when it is free.
     Watch(String),
+    /// Another running bkportals began editing this portal (its process
+    /// number when known): refused here from now on, and watched.
+    ClaimedElsewhere(String, Option<u32>),
     /// Write everything pending now, then answer.
     Flush(tokio::sync::oneshot::Sender<()>),
 }
@@ -95,6 +98,13 @@ pub(in crate::tui) async fn draft_writer(
                 holds.watch(&store, &org, vec![slug], &freed_tx);
             }
             Some(DraftOp::Watch(_)) => {}
+            Some(DraftOp::ClaimedElsewhere(slug, pid))
+                if !holds.claimed.contains(&slug) && !holds.refused.contains(&slug) =>
+            {
+                holds.watch(&store, &org, vec![slug.clone()], &freed_tx);
+                let _ = tx.send(Msg::DraftClaimedElsewhere { slug, pid });
+            }
+            Some(DraftOp::ClaimedElsewhere(..)) => {}
             Some(DraftOp::Remove(slug)) => {
                 holds.claimed.remove(&slug);
                 pending.drafts.insert(slug, None);
@@ -314,3 +324,31 @@ async fn write_drafts(
 
 #[cfg(all(test, unix))]
 mod tests;
+
+/// A thread asleep until another running bkportals claims a portal of `org`
+/// (`DraftStore::watch_claims`), which then tells the draft writer. Without
+/// a watch (not Linux, or no inotify) such a portal is refused at its first
+/// draft instead, as before.
+pub(in crate::tui) fn watch_new_claims(
+    store: &DraftStore,
+    org: &str,
+    draft_tx: &mpsc::UnboundedSender<DraftOp>,
+) {
+    let Ok(mut watch) = store.watch_claims(org) else {
+        return;
+    };
+    // Weak: the draft writer ends once the app's senders are gone, and this
+    // thread, asleep in its watch, must not keep it going.
+    let draft_tx = draft_tx.downgrade();
+    let watcher = std::thread::Builder::new().name("draft-claims".into());
+    let _ = watcher.spawn(move || {
+        while let Ok(claimed) = watch.wait_for_claims() {
+            let Some(draft_tx) = draft_tx.upgrade() else {
+                return; // the app has ended
+            };
+            for (slug, pid) in claimed {
+                let _ = draft_tx.send(DraftOp::ClaimedElsewhere(slug, pid));
+            }
+        }
+    });
+}

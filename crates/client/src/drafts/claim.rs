@@ -27,10 +27,12 @@ pub enum Claim {
 }
 
 pub(super) fn lock_path(drafts_dir: &Path, org_dir: &str, slug_file: &str) -> PathBuf {
-    drafts_dir
-        .join(".owners")
-        .join(org_dir)
-        .join(format!("{slug_file}.lock"))
+    claims_dir(drafts_dir, org_dir).join(format!("{slug_file}.lock"))
+}
+
+/// Where the lock files of an organization's portals are.
+pub(super) fn claims_dir(drafts_dir: &Path, org_dir: &str) -> PathBuf {
+    drafts_dir.join(".owners").join(org_dir)
 }
 
 /// Claims the portal whose lock is `path` for this process.
