@@ -543,3 +543,36 @@ fn under_demo_the_dialogs_call_the_server_the_demo_sandbox_capitalized_where_a_s
     );
     assert!(!shown.contains("127.0.0.1"), "{shown}");
 }
+
+#[test]
+fn quitting_while_a_new_portal_is_being_created_keeps_its_form_on_disk() {
+    for close_form_first in [false, true] {
+        let mut app = loaded();
+        app.update(Msg::Resize(100, 30));
+        press(&mut app, KeyCode::Char('n'));
+        let mut commands: Vec<Command> = "Nightly"
+            .chars()
+            .flat_map(|c| press(&mut app, KeyCode::Char(c)))
+            .collect();
+        commands.extend(ctrl(&mut app, 's'));
+        if close_form_first {
+            commands.extend(press(&mut app, KeyCode::Esc));
+        }
+        // Over the form, Ctrl-c first closes it (as Esc does).
+        while !matches!(app.dialogs.front(), Some(Dialog::Confirm(_))) {
+            commands.extend(ctrl(&mut app, 'c'));
+        }
+        commands.extend(press(&mut app, KeyCode::Char('y')));
+        assert!(app.quit, "{}", super::history::screen(&app));
+        let written = commands.iter().any(|c| {
+            matches!(c, Command::WriteDraft(d) if d.slug == crate::tui::app::persist::NEW_PORTAL_DRAFT)
+        });
+        let removed = commands.iter().any(|c| {
+            matches!(c, Command::RemoveDraft(s) if s == crate::tui::app::persist::NEW_PORTAL_DRAFT)
+        });
+        assert!(
+            written && !removed,
+            "form closed first: {close_form_first}; {commands:?}"
+        );
+    }
+}
