@@ -18,6 +18,20 @@ pub enum NotSaved {
     Failed(String),
 }
 
+/// `~` or `~/…` as a shell reads it: in the home directory (typed paths
+/// are read as a shell would; a file named `~` is `./~`).
+fn home_expanded(path: &str, home: Option<std::ffi::OsString>) -> std::path::PathBuf {
+    let home = || home.clone().filter(|h| !h.is_empty());
+    match path.strip_prefix('~') {
+        Some("") => home().map_or_else(|| path.into(), Into::into),
+        Some(rest) if rest.starts_with('/') => match home() {
+            Some(home) => std::path::Path::new(&home).join(&rest[1..]),
+            None => path.into(),
+        },
+        _ => path.into(),
+    }
+}
+
 /// Writes `contents` (`what`: the response, or a jq filter's result) to
 /// `path`; says what happened: what was saved, and the absolute path.
 pub fn save(
@@ -26,7 +40,8 @@ pub fn save(
     overwrite: bool,
     what: &str,
 ) -> Result<String, NotSaved> {
-    let full = std::path::absolute(path).unwrap_or_else(|_| path.into());
+    let path = home_expanded(path, std::env::var_os("HOME"));
+    let full = std::path::absolute(&path).unwrap_or_else(|_| path.clone());
     let mut options = std::fs::OpenOptions::new();
     options.write(true);
     if overwrite {
@@ -82,6 +97,21 @@ fn write_shown(body: &Body, mut out: impl Write) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_path_typed_with_a_tilde_is_in_the_home_directory() {
+        let home = Some(std::ffi::OsString::from("/home/riley"));
+        let expanded = |path: &str| home_expanded(path, home.clone());
+        assert_eq!(
+            expanded("~/out.json"),
+            std::path::Path::new("/home/riley/out.json")
+        );
+        assert_eq!(expanded("~"), std::path::Path::new("/home/riley"));
+        assert_eq!(expanded("~riley/x"), std::path::Path::new("~riley/x"));
+        assert_eq!(expanded("out/~/x"), std::path::Path::new("out/~/x"));
+        assert_eq!(home_expanded("~/x", None), std::path::Path::new("~/x"));
+    }
+
     use super::*;
 
     #[test]

@@ -194,7 +194,9 @@ fn draw_list(frame: &mut Frame, app: &App, area: Rect) {
     }
     if app.list.visible.is_empty() {
         frame.render_widget(
-            Paragraph::new("No portal matches the filter.\nEsc clears it.").block(block),
+            Paragraph::new("No portal matches the filter.\nEsc clears it.")
+                .wrap(Wrap { trim: false })
+                .block(block),
             area,
         );
         return;

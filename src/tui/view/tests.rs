@@ -715,3 +715,25 @@ fn the_variables_as_raw_json() {
     assert!(screen.contains("$pipelineSlug ID! demo/api"), "{screen}");
     assert!(screen.contains("$first Int 9"), "{screen}");
 }
+
+#[test]
+fn a_filter_matching_nothing_says_so_whole_in_a_narrow_list() {
+    let mut app = loaded(80, 24);
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "nomatchxyz");
+    let screen = render(&app);
+    let list: String = screen
+        .lines()
+        .map(|row| row.chars().take(24).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let words: Vec<&str> = list
+        .split(|c: char| !c.is_alphanumeric() && c != '.')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let said = words.join(" ");
+    assert!(
+        said.contains("No portal matches the filter. Esc clears it."),
+        "{screen}"
+    );
+}
