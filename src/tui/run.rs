@@ -280,8 +280,16 @@ impl VariablesForm {
     /// Keys for the form; returns true when handled.
     pub fn key(&mut self, key: KeyEvent, remembered: &mut Remembered) -> bool {
         match key.code {
-            KeyCode::Up => self.row = self.row.saturating_sub(1),
-            KeyCode::Down => self.row = (self.row + 1).min(self.run_row()),
+            KeyCode::Up | KeyCode::Down => {
+                let left = self.focused_input();
+                self.row = match key.code {
+                    KeyCode::Up => self.row.saturating_sub(1),
+                    _ => (self.row + 1).min(self.run_row()),
+                };
+                if let Some(left) = left.filter(|_| self.focused_input() != left) {
+                    self.check(left);
+                }
+            }
             KeyCode::Left | KeyCode::Right if self.on_picker() => {
                 self.choose_operation(if key.code == KeyCode::Left { -1 } else { 1 }, remembered)
             }
@@ -331,6 +339,16 @@ impl VariablesForm {
             .iter()
             .zip(&self.rows)
             .find_map(|(error, row)| Some(format!("{}: {}", row.label(), error.as_ref()?)))
+    }
+
+    /// The value of row `i` checked as the cursor leaves it, so a mistake
+    /// shows before a run asks for it (not while it is being typed).
+    fn check(&mut self, i: usize) {
+        let text = self.inputs[i].value();
+        if text.trim().is_empty() || self.shows_default(i) {
+            return;
+        }
+        self.errors[i] = self.rows[i].coerce(text).err();
     }
 
     pub fn values(&mut self) -> Result<Value, usize> {
@@ -491,6 +509,34 @@ mod tests {
         form.toggle_raw();
         assert!(form.raw.is_none(), "back to the form");
         assert_eq!(form.inputs[0].value(), "demo/web");
+    }
+
+    #[test]
+    fn a_wrong_value_says_so_once_the_cursor_leaves_it_not_while_typed() {
+        let mut remembered = Remembered::new();
+        let doc = "query A($branch: [String!], $first: Int) { viewer { user { name } } }";
+        let mut form = VariablesForm::new(
+            "p",
+            doc,
+            FormSource::Server(doc.to_owned()),
+            &remembered,
+            None,
+        );
+        for c in r#"["main", 3"#.chars() {
+            form.key(KeyEvent::from(KeyCode::Char(c)), &mut remembered);
+        }
+        assert_eq!(form.errors[0], None, "nothing said while it is typed");
+        form.key(KeyEvent::from(KeyCode::Down), &mut remembered);
+        let why = form.errors[0].clone().unwrap_or_default();
+        assert!(why.contains("is not JSON"), "{why}");
+        form.key(KeyEvent::from(KeyCode::Up), &mut remembered);
+        form.key(KeyEvent::from(KeyCode::End), &mut remembered);
+        form.key(KeyEvent::from(KeyCode::Char(']')), &mut remembered);
+        assert_eq!(form.errors[0], None, "typing clears it");
+        form.key(KeyEvent::from(KeyCode::Down), &mut remembered);
+        let why = form.errors[0].clone().unwrap_or_default();
+        assert!(why.contains("item 2 is `3`, not a String"), "{why}");
+        assert_eq!(form.errors[1], None, "an empty value is not wrong");
     }
 
     #[test]

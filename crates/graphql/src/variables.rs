@@ -353,6 +353,16 @@ fn looks_like_json(trimmed: &str) -> bool {
     trimmed.starts_with(['[', '{', '"']) || trimmed.contains(['[', ']'])
 }
 
+/// The name of `ty` when its values are text in JSON (a String, an ID, a
+/// YAML document): an item of a list of them must be a JSON string (an ID
+/// may be a whole number too, as GraphQL reads one).
+fn textual(ty: &Type) -> Option<&str> {
+    match &ty.base {
+        BaseType::Named(name) if matches!(name.as_str(), "String" | "ID" | "YAML") => Some(name),
+        _ => None,
+    }
+}
+
 fn coerce(text: &str, ty: &Type, enum_values: &[String]) -> Result<Value, String> {
     let trimmed = text.trim();
     if trimmed == "null" {
@@ -367,9 +377,18 @@ fn coerce(text: &str, ty: &Type, enum_values: &[String]) -> Result<Value, String
             Ok(Value::Array(items)) => Ok(Value::Array(
                 items
                     .into_iter()
-                    .map(|item| match item {
+                    .enumerate()
+                    .map(|(at, item)| match item {
                         Value::String(s) => coerce(&s, inner, enum_values),
-                        other => coerce(&other.to_string(), inner, enum_values),
+                        other => match textual(inner) {
+                            // JSON's 3 is no String: sent as "3" it would hide the mistake.
+                            Some(name) if !(name == "ID" && other.is_number()) => Err(format!(
+                                "is {ty}, and its item {} is {}, not a {name}: write it in quotes",
+                                at + 1,
+                                shown(&other.to_string())
+                            )),
+                            _ => coerce(&other.to_string(), inner, enum_values),
+                        },
                     })
                     .collect::<Result<_, _>>()?,
             )),
@@ -484,6 +503,23 @@ mod tests {
         }
         assert_eq!(v[3].coerce("true").unwrap(), json!(true));
         assert_eq!(v[3].coerce("null").unwrap(), json!(null));
+    }
+
+    #[test]
+    fn an_item_of_a_list_of_strings_is_a_json_string_and_a_list_of_ids_takes_numbers() {
+        let ops = operations("query Q($branch: [String!], $ids: [ID!]) { viewer { id } }").unwrap();
+        let v = &ops[0].variables;
+        assert_eq!(
+            v[0].coerce(r#"["main", 3]"#).unwrap_err(),
+            "$branch: is [String!], and its item 2 is `3`, not a String: write it in quotes"
+        );
+        assert!(v[0].coerce(r#"["main", {"a": 1}]"#).is_err());
+        assert_eq!(
+            v[0].coerce(r#"["main", "3"]"#).unwrap(),
+            json!(["main", "3"])
+        );
+        assert_eq!(v[1].coerce(r#"["a", 7]"#).unwrap(), json!(["a", "7"]));
+        assert!(v[1].coerce("[true]").is_err());
     }
 
     #[test]
