@@ -18,15 +18,22 @@ use crate::tui::run::{FormSource, ResponseView, VariablesForm};
 
 /// Why the saved version of a document cannot run with the values kept
 /// (`values` refused them): the first that does not do, else that some are
-/// missing.
-fn saved_needs_values(form: &VariablesForm) -> String {
+/// missing. `form_shown`: whether the variables form is on screen (not
+/// while the edited document does not parse).
+fn saved_needs_values(form: &VariablesForm, form_shown: bool) -> String {
+    let then = if form_shown {
+        "correct it in the form"
+    } else {
+        "fix the document's syntax errors: the form to correct it in comes back"
+    };
     match form.first_problem() {
         Some(problem) => format!(
-            "{}. Save first (s), or correct it in the form.",
+            "{}. Save first (s), or {then}.",
             crate::text::sanitize_line(&problem)
         ),
-        None => "it needs variables the form has no values for. Save first (s), or fill them in."
-            .to_owned(),
+        None => {
+            format!("it needs variables the form has no values for. Save first (s), or {then}.")
+        }
     }
 }
 
@@ -207,6 +214,12 @@ impl App {
         Some(form)
     }
 
+    /// Whether the variables form is on screen to type in (not while the
+    /// document does not parse).
+    fn variables_form_shown(&self) -> bool {
+        (self.variables.as_ref()).is_some_and(|form| form.parse_error.is_none())
+    }
+
     /// What running the saved version of `slug` sends, said before it is
     /// chosen (its form is not the one on screen): the operation and each
     /// variable's value; a variable named like a secret shows no value.
@@ -224,7 +237,7 @@ impl App {
         let Ok(serde_json::Value::Object(variables)) = form.values() else {
             return format!(
                 "r cannot run {operation} yet: {}",
-                saved_needs_values(&form)
+                saved_needs_values(&form, self.variables_form_shown())
             );
         };
         if variables.is_empty() {
@@ -255,7 +268,8 @@ impl App {
             return Vec::new();
         };
         if form.values().is_err() {
-            self.say(format!("Not run: {}", saved_needs_values(&form)));
+            let shown = self.variables_form_shown();
+            self.say(format!("Not run: {}", saved_needs_values(&form, shown)));
             return Vec::new();
         }
         if !self.has_token(&slug) {

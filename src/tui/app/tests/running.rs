@@ -243,3 +243,24 @@ fn the_run_dialog_names_a_value_the_saved_version_cannot_take() {
         app.status
     );
 }
+
+#[test]
+fn the_run_dialog_sends_to_the_document_when_the_form_is_not_shown() {
+    let mut app = loaded();
+    app.update(Msg::Resize(120, 30));
+    press(&mut app, KeyCode::Down); // recent-builds, nothing typed
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "{ ... on ");
+    app.focus_variables_form();
+    assert!(ctrl(&mut app, 'r').is_empty());
+    assert!(
+        is_confirm(&app, |k| matches!(
+            k,
+            ConfirmKind::Run { saved, .. } if saved.contains(
+                "Save first (s), or fix the document's syntax errors: the form to correct it in comes back."
+            )
+        )),
+        "{:?}",
+        app.dialogs.front()
+    );
+}
