@@ -80,7 +80,11 @@ impl App {
             if let Some(at) = form.rows().iter().position(|r| *r == row) {
                 form.focus = at;
             }
-            self.say(format!("Cannot submit yet: {problem}."));
+            let more = match form.problems().count() - 1 {
+                0 => String::new(),
+                others => format!(" (and {others} more, each under its field)"),
+            };
+            self.say(format!("Cannot submit yet: {problem}{more}."));
             self.dialogs.open(Dialog::Form(form));
             return Vec::new();
         }

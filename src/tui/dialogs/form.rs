@@ -366,31 +366,49 @@ impl PortalForm {
         }
     }
 
-    /// What stops submitting, said next to the field.
+    /// What stops submitting, said next to the field: the first of them.
     pub fn problem(&self) -> Option<(FormRow, String)> {
-        if self.name.value().trim().is_empty() {
-            return Some((FormRow::Name, "a name is required".into()));
-        }
-        let slug = self.slug.value().trim();
-        // The creation form's slug may stay empty: Buildkite makes one.
-        if !(slug.is_empty() && self.document.is_some()) {
-            if let Some(e) = crate::buildkite::slug::slug_problem(slug) {
-                return Some((FormRow::Slug, e));
+        self.problems().next()
+    }
+
+    /// Everything that stops submitting, in the form's order.
+    pub fn problems(&self) -> impl Iterator<Item = (FormRow, String)> + '_ {
+        [
+            FormRow::Name,
+            FormRow::Slug,
+            FormRow::AllowedIps,
+            FormRow::Document,
+        ]
+        .into_iter()
+        .filter_map(|row| Some((row, self.problem_at(row)?)))
+    }
+
+    /// What is wrong with `row`'s value, if anything (each field's shown
+    /// at once, not only the first).
+    pub fn problem_at(&self, row: FormRow) -> Option<String> {
+        match row {
+            FormRow::Name if self.name.value().trim().is_empty() => {
+                Some("a name is required".into())
             }
-        }
-        if let Some(e) = self.cidr_error() {
-            return Some((FormRow::AllowedIps, e));
-        }
-        if self.document.is_some() && !self.document_diagnostics.is_empty() {
-            return Some((
-                FormRow::Document,
-                format!(
+            FormRow::Slug => {
+                let slug = self.slug.value().trim();
+                // The creation form's slug may stay empty: Buildkite makes one.
+                if slug.is_empty() && self.document.is_some() {
+                    return None;
+                }
+                crate::buildkite::slug::slug_problem(slug)
+            }
+            FormRow::AllowedIps => self.cidr_error(),
+            FormRow::Document
+                if self.document.is_some() && !self.document_diagnostics.is_empty() =>
+            {
+                Some(format!(
                     "the document has {}",
                     plural(self.document_diagnostics.len(), "syntax error")
-                ),
-            ));
+                ))
+            }
+            _ => None,
         }
-        None
     }
 
     /// Keys for the form. Returns false for keys the caller should handle

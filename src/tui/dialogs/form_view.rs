@@ -146,10 +146,8 @@ fn error_for(form: &PortalForm, row: FormRow) -> Option<String> {
             return Some(sanitize_line(message));
         }
     }
-    match form.problem() {
-        Some((problem @ (FormRow::AllowedIps | FormRow::Slug), text)) if row == problem => {
-            Some(text)
-        }
+    match row {
+        FormRow::AllowedIps | FormRow::Slug => form.problem_at(row),
         _ => None,
     }
 }

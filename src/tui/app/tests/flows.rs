@@ -576,3 +576,48 @@ fn quitting_while_a_new_portal_is_being_created_keeps_its_form_on_disk() {
         );
     }
 }
+
+#[test]
+fn every_wrong_field_of_the_fields_form_says_so_under_it_at_once() {
+    let mut app = loaded();
+    app.update(Msg::Resize(120, 30));
+    press(&mut app, KeyCode::Char('f'));
+    let rows = match app.dialogs.front() {
+        Some(Dialog::Form(form)) => form.rows(),
+        other => panic!("{other:?}"),
+    };
+    use crate::tui::dialogs::FormRow;
+    let to = |app: &mut App, row: FormRow| {
+        let wanted = rows.iter().position(|r| *r == row).unwrap();
+        for _ in 0..rows.len() {
+            let Some(Dialog::Form(form)) = app.dialogs.front() else {
+                panic!("the form closed")
+            };
+            match form.focus.cmp(&wanted) {
+                std::cmp::Ordering::Less => press(app, KeyCode::Down),
+                std::cmp::Ordering::Greater => press(app, KeyCode::Up),
+                std::cmp::Ordering::Equal => return,
+            };
+        }
+        panic!("never reached {row:?}");
+    };
+    assert!(rows.contains(&FormRow::AllowedIps));
+    to(&mut app, FormRow::AllowedIps);
+    type_text(&mut app, " 10.0.0.0/33");
+    to(&mut app, FormRow::Name);
+    to(&mut app, FormRow::Slug);
+    type_text(&mut app, "X");
+    let screen = flowed(&super::history::screen(&app));
+    assert!(screen.contains("10.0.0.0/33"), "{screen}");
+    assert!(
+        screen.contains("✗ `10.0.0.0/33` is not a CIDR block"),
+        "the IPs' error stays: {screen}"
+    );
+    ctrl(&mut app, 's');
+    assert!(
+        app.status.starts_with("Cannot submit yet: ")
+            && app.status.contains("(and 1 more, each under its field)"),
+        "{}",
+        app.status
+    );
+}
