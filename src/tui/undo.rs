@@ -8,7 +8,7 @@
 
 use std::hash::{Hash, Hasher};
 
-use ratatui_textarea::TextArea;
+use ratatui_textarea::{CursorMove, TextArea};
 
 /// What an edit does, for deciding whether it joins the open group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,12 +29,39 @@ enum Open {
     Delete,
 }
 
+/// The text (its hash) and the cursor at one end of a group: undo and redo
+/// put the cursor back where it was (a format undone would leave it at the
+/// document's end).
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    text: u64,
+    cursor: (usize, usize),
+}
+
+impl Mark {
+    fn of(area: &TextArea<'_>) -> Mark {
+        Mark {
+            text: text_hash(area.lines()),
+            cursor: {
+                let ratatui_textarea::DataCursor(row, column) = area.cursor();
+                (row, column)
+            },
+        }
+    }
+
+    fn put_cursor(self, area: &mut TextArea<'_>) {
+        let (row, column) = self.cursor;
+        let clamp = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+        area.move_cursor(CursorMove::Jump(clamp(row), clamp(column)));
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct UndoGroups {
-    /// For each group that can be undone, the hash of the text before it.
-    done: Vec<u64>,
-    /// For each group undone, the hash of the text after it (for redo).
-    undone: Vec<u64>,
+    /// For each group that can be undone, the text and cursor before it.
+    done: Vec<Mark>,
+    /// For each group undone, the text and cursor after it (for redo).
+    undone: Vec<Mark>,
     /// The group that the next edit of the same class joins.
     open: Option<Open>,
 }
@@ -63,7 +90,7 @@ impl UndoGroups {
             (Some(Open::Delete), EditClass::Delete) => true,
             _ => false,
         };
-        let before = (!joins).then(|| text_hash(area.lines()));
+        let before = (!joins).then(|| Mark::of(area));
         if !change(area) {
             return false;
         }
@@ -93,9 +120,10 @@ impl UndoGroups {
         let Some(before) = self.done.pop() else {
             return false;
         };
-        let after = text_hash(area.lines());
-        let changed = step_until(area, before, TextArea::undo);
+        let after = Mark::of(area);
+        let changed = step_until(area, before.text, TextArea::undo);
         if changed {
+            before.put_cursor(area);
             self.undone.push(after);
         }
         changed
@@ -107,9 +135,10 @@ impl UndoGroups {
         let Some(after) = self.undone.pop() else {
             return false;
         };
-        let before = text_hash(area.lines());
-        let changed = step_until(area, after, TextArea::redo);
+        let before = Mark::of(area);
+        let changed = step_until(area, after.text, TextArea::redo);
         if changed {
+            after.put_cursor(area);
             self.done.push(before);
         }
         changed
@@ -202,5 +231,26 @@ mod tests {
         groups.edit(&mut area, EditClass::Delete, TextArea::delete_char);
         assert!(groups.undo(&mut area));
         assert_eq!(area.lines(), ["x"], "the typed letter went, nothing else");
+    }
+
+    #[test]
+    fn undoing_a_whole_replacement_puts_the_cursor_back_where_it_was() {
+        let mut area = TextArea::from(["query {", "  a", "}", ""]);
+        area.move_cursor(CursorMove::Jump(1, 3));
+        let mut groups = UndoGroups::default();
+        groups.edit(&mut area, EditClass::Other, |area| {
+            area.select_all();
+            area.cut();
+            area.insert_str("query {\n  a\n  b\n}\n");
+            true
+        });
+        area.move_cursor(CursorMove::Jump(1, 3)); // kept by the format
+        assert!(groups.undo(&mut area));
+        assert_eq!(area.lines(), ["query {", "  a", "}", ""]);
+        let ratatui_textarea::DataCursor(row, column) = area.cursor();
+        assert_eq!((row, column), (1, 3), "not the document's end");
+        assert!(groups.redo(&mut area));
+        let ratatui_textarea::DataCursor(row, column) = area.cursor();
+        assert_eq!((row, column), (1, 3));
     }
 }
