@@ -40,9 +40,11 @@ pub struct Completion {
 enum Context {
     /// Selecting fields of a type.
     Selection(String),
-    /// After `... on` or in a variable definition: a type name.
+    /// After `... on` or in a variable definition: a type name (after
+    /// `... on` in a selection of `within`, one a fragment there may be on).
     TypeName {
         input_only: bool,
+        within: Option<String>,
     },
     /// Naming an argument of a field (or directive: `None`).
     ArgumentName {
@@ -118,8 +120,12 @@ pub fn complete(
                 replace_before: 0,
             })
             .collect(),
-        Context::TypeName { input_only } => schema
-            .type_names()
+        Context::TypeName { input_only, within } => within
+            .as_deref()
+            .map_or_else(
+                || schema.type_names(),
+                |parent| schema.fragment_types_within(parent),
+            )
             .into_iter()
             .filter_map(|name| {
                 let kind = schema.kind(&name)?;

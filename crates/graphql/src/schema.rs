@@ -280,6 +280,47 @@ impl GraphqlSchema {
         }
     }
 
+    /// The object types a value of `type_name` can be: itself (an object),
+    /// a union's members, an interface's implementers.
+    fn possible_objects(&self, type_name: &str) -> Vec<String> {
+        match self.inner.types.get(type_name) {
+            Some(ExtendedType::Object(_)) => vec![type_name.to_owned()],
+            Some(ExtendedType::Union(union)) => {
+                union.members.iter().map(|m| m.name.to_string()).collect()
+            }
+            Some(ExtendedType::Interface(_)) => (self.inner.types.iter())
+                .filter_map(|(name, ty)| match ty {
+                    ExtendedType::Object(object)
+                        if object
+                            .implements_interfaces
+                            .iter()
+                            .any(|i| i.name == type_name) =>
+                    {
+                        Some(name.to_string())
+                    }
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The types a fragment inside a selection of `parent` may be `on`:
+    /// those that share a possible object type with it (for a union, its
+    /// members, and the interfaces they implement; for an object, itself and
+    /// its interfaces and unions).
+    pub fn fragment_types_within(&self, parent: &str) -> Vec<String> {
+        let within = self.possible_objects(parent);
+        self.type_names()
+            .into_iter()
+            .filter(|name| {
+                self.possible_objects(name)
+                    .iter()
+                    .any(|object| within.contains(object))
+            })
+            .collect()
+    }
+
     /// Every type name, for `on` and variable types.
     pub fn type_names(&self) -> Vec<String> {
         self.inner

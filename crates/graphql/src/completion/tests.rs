@@ -55,7 +55,9 @@ fn fields_of_the_type_being_selected() {
 fn fragments_and_inline_fragments_select_their_type() {
     assert_eq!(at("fragment F on Pipeline { sl| }"), ["slug"]);
     assert_eq!(at("{ viewer { ... on User { em| } } }"), ["email"]);
-    assert_eq!(at("{ viewer { ... on Us| } }"), ["User"]);
+    assert_eq!(at("{ viewer { ... on Vi| } }"), ["Viewer"]);
+    // User never is a Viewer: a fragment on it there could match nothing.
+    assert!(at("{ viewer { ... on Us| } }").is_empty());
     assert_eq!(
         at("{ pipeline(slug: \"a\") @include(if: true) { name } viewer { user { e| } } }"),
         ["email"]
@@ -208,4 +210,37 @@ fn the_popup_finds_the_field_under_the_cursor() {
         Some("Pipeline")
     );
     assert_eq!(coordinate_at(&s, doc, 0, 3), None);
+}
+
+#[test]
+fn a_fragment_inside_a_union_or_interface_is_offered_only_the_types_it_can_be() {
+    let sdl = r#"
+        type Query { build: Build node: Node }
+        type Build { createdBy: BuildCreator }
+        union BuildCreator = User | UnregisteredUser
+        interface Node { id: ID! }
+        type User implements Node { id: ID! name: String }
+        type UnregisteredUser { email: String }
+        type Pipeline implements Node { id: ID! }
+        type Agent { name: String }
+    "#;
+    let schema = GraphqlSchema::from_sdl(sdl).expect("valid");
+    let labels = |doc: &str| {
+        let column = doc.find('|').unwrap();
+        let text = doc.replace('|', "");
+        let mut labels: Vec<String> = complete(&schema, &text, 0, column)
+            .map(|c| c.candidates.into_iter().map(|c| c.label).collect())
+            .unwrap_or_default();
+        labels.sort();
+        labels
+    };
+    assert_eq!(
+        labels("{ build { createdBy { ... on | } } }"),
+        ["BuildCreator", "Node", "UnregisteredUser", "User"]
+    );
+    assert_eq!(
+        labels("{ node { ... on | } }"),
+        ["BuildCreator", "Node", "Pipeline", "User"]
+    );
+    assert_eq!(labels("{ build { ... on | } }"), ["Build"]);
 }

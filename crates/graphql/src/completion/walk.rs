@@ -139,17 +139,26 @@ pub(super) fn context_at_end(schema: &GraphqlSchema, tokens: &[Token], stack: &[
             };
             Context::Variable(location)
         }
-        None if last == Some("on") => Context::TypeName { input_only: false },
+        None if last == Some("on") => Context::TypeName {
+            input_only: false,
+            within: None,
+        },
         None => Context::Nothing,
         Some(Frame::Selection(ty)) => match (last, ty) {
-            (Some("on"), _) if last2 == Some("...") => Context::TypeName { input_only: false },
+            (Some("on"), within) if last2 == Some("...") => Context::TypeName {
+                input_only: false,
+                within: within.clone(),
+            },
             (Some(":"), Some(ty)) => Context::Selection(ty.clone()), // after an alias
             (Some("@" | "..."), _) => Context::Nothing,
             (_, Some(ty)) => Context::Selection(ty.clone()),
             (_, None) => Context::Nothing,
         },
         Some(Frame::VariableDefinitions) => match last {
-            Some(":" | "[") => Context::TypeName { input_only: true },
+            Some(":" | "[") => Context::TypeName {
+                input_only: true,
+                within: None,
+            },
             _ => Context::Nothing,
         },
         Some(Frame::Arguments {
