@@ -334,3 +334,18 @@ fn braces_typed_at_a_documents_start_list_only_the_first_syntax_error() {
     );
     insta::assert_snapshot!("first_syntax_error_only", screen);
 }
+
+#[test]
+fn what_the_filter_matched_in_a_description_is_marked_in_the_fields_pane() {
+    let mut app = loaded(120, 30);
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "about");
+    let screen = buffer(&app);
+    let y = row_of(&screen, "Description  About").expect("the description on screen");
+    let marked: String = (0..screen.area.width)
+        .map(|x| &screen[(x, y)])
+        .filter(|cell| cell.fg == Color::LightYellow)
+        .map(|cell| cell.symbol())
+        .collect();
+    assert_eq!(marked, "About", "{}", render(&app));
+}

@@ -108,7 +108,12 @@ fn cut(text: &str, width: usize) -> (usize, String) {
 }
 
 /// Spans of `text` with the chars at `matches` (below `kept`) marked.
-fn marked(text: &str, kept: usize, matches: &[usize], base: Style) -> Vec<Span<'static>> {
+pub(super) fn marked(
+    text: &str,
+    kept: usize,
+    matches: &[usize],
+    base: Style,
+) -> Vec<Span<'static>> {
     let mut spans = Vec::new();
     let mut run = String::new();
     let mut run_matched = false;

@@ -96,10 +96,11 @@ pub fn draw_fields(frame: &mut Frame, app: &App, area: Rect) {
             area,
         ),
         fit_line(
-            vec![
-                label("Description", draft.description != base.description),
-                value(&draft.description, "none"),
-            ],
+            [
+                vec![label("Description", draft.description != base.description)],
+                description(&draft.description, &app.list.filter),
+            ]
+            .concat(),
             area,
         ),
         fit_line(access, area),
@@ -647,6 +648,22 @@ fn highlighted(
         spans.push(Span::styled("◂", error_style()));
     }
     spans
+}
+
+/// The description's value, the characters the list's filter matched in
+/// it marked as in the list (the filter matches descriptions too, and the
+/// list shows only names and slugs).
+fn description(text: &str, filter: &str) -> Vec<Span<'static>> {
+    if text.is_empty() {
+        return vec![Span::styled("none", dim().italic())];
+    }
+    let text = sanitize_line(text);
+    let matches = (!filter.is_empty())
+        .then(|| crate::graphql::fuzzy::Fuzzy::new(filter).indices(&text))
+        .flatten()
+        .unwrap_or_default();
+    let all = text.chars().count();
+    super::list_row::marked(&text, all, &matches, Style::new())
 }
 
 /// A server's timestamp as people read one, `2024-08-20 03:22 UTC` (the
