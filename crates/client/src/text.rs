@@ -57,6 +57,21 @@ pub fn sanitize_line(text: &str) -> String {
         .collect()
 }
 
+/// A server's or a file's RFC 3339 timestamp as people read one, in UTC:
+/// `2024-08-20 03:22 UTC`, with `:45` seconds when `seconds` (runs a minute
+/// apart are told apart); as written (made safe) when it is not RFC 3339.
+pub fn readable_time(timestamp: &str, seconds: bool) -> String {
+    let format = if seconds {
+        "%Y-%m-%d %H:%M:%S UTC"
+    } else {
+        "%Y-%m-%d %H:%M UTC"
+    };
+    match chrono::DateTime::parse_from_rfc3339(timestamp) {
+        Ok(time) => time.with_timezone(&chrono::Utc).format(format).to_string(),
+        Err(_) => sanitize_line(timestamp),
+    }
+}
+
 use bkportals_graphql::terminal::is_bidi_control;
 pub use bkportals_graphql::terminal::is_unsafe;
 

@@ -147,7 +147,10 @@ impl DraftsDialog {
             lines.push(Line::from(vec![
                 Span::styled(format!("{marker}{}", sanitize_line(&draft.slug)), style),
                 Span::styled(
-                    format!("  saved {}{note}", sanitize_line(&draft.saved_at)),
+                    format!(
+                        "  saved {}{note}",
+                        crate::text::readable_time(&draft.saved_at, false)
+                    ),
                     dim(),
                 ),
             ]));

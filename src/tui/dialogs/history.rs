@@ -109,7 +109,7 @@ impl HistoryDialog {
     fn at(&self, i: usize) -> String {
         self.entries
             .get(i)
-            .map_or_else(String::new, |e| e.at.clone())
+            .map_or_else(String::new, |e| crate::text::readable_time(&e.at, true))
     }
 
     /// Shows the comparison of the selected run's answer with `answer` (the
@@ -118,7 +118,10 @@ impl HistoryDialog {
         let Some(entry) = self.entries.get(self.selected) else {
             return;
         };
-        let title = format!("run of {} → the answer on screen", entry.at);
+        let title = format!(
+            "run of {} → the answer on screen",
+            crate::text::readable_time(&entry.at, true)
+        );
         let lines = diff_lines(&entry.answer, answer);
         self.show_diff(title, lines);
     }
@@ -228,7 +231,7 @@ pub fn entry_line(entry: &HistoryEntry) -> String {
     };
     format!(
         "{}  {}  {}  {}  {} ms",
-        entry.at,
+        crate::text::readable_time(&entry.at, true),
         // `-` as `bkportals history` prints it: the document's only operation.
         entry.operation.as_deref().unwrap_or("-"),
         entry.token,

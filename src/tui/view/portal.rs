@@ -666,17 +666,10 @@ fn description(text: &str, filter: &str) -> Vec<Span<'static>> {
     super::list_row::marked(&text, all, &matches, Style::new())
 }
 
-/// A server's timestamp as people read one, `2024-08-20 03:22 UTC` (the
-/// seconds and their fractions cut the rest of the line at 80 columns), or
-/// as sent when it is not RFC 3339.
+/// A server's timestamp as people read one (the seconds and their
+/// fractions cut the rest of the Created line at 80 columns).
 fn when(timestamp: &str) -> String {
-    match chrono::DateTime::parse_from_rfc3339(timestamp) {
-        Ok(time) => time
-            .with_timezone(&chrono::Utc)
-            .format("%Y-%m-%d %H:%M UTC")
-            .to_string(),
-        Err(_) => sanitize_line(timestamp),
-    }
+    crate::text::readable_time(timestamp, false)
 }
 
 #[cfg(test)]

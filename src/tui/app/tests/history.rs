@@ -95,8 +95,12 @@ fn h_lists_the_runs_newest_first() {
     };
     assert_eq!(dialog.entries[0].at, "2026-12-01T11:00:00Z");
     let shown = screen(&app);
-    let newest = shown.find("11:00:00Z").expect("the newest run is listed");
-    let oldest = shown.find("10:00:00Z").expect("the oldest run is listed");
+    let newest = shown
+        .find("11:00:00 UTC")
+        .expect("the newest run is listed");
+    let oldest = shown
+        .find("10:00:00 UTC")
+        .expect("the oldest run is listed");
     assert!(newest < oldest, "{shown}");
     assert!(shown.contains("GetBuilds  admin  200  42 ms"), "{shown}");
 }
@@ -295,7 +299,7 @@ fn an_answer_equal_to_the_one_on_screen_counts_no_difference() {
 }
 
 #[test]
-fn a_run_without_an_operation_name_reads_as_the_cli_prints_it() {
+fn a_run_without_an_operation_name_shows_a_dash_as_the_cli_prints_it() {
     let mut app = history_open();
     app.update(Msg::HistoryRead {
         slug: "recent-builds".into(),
@@ -303,7 +307,7 @@ fn a_run_without_an_operation_name_reads_as_the_cli_prints_it() {
     });
     let shown = screen(&app);
     assert!(
-        shown.contains("2026-12-01T12:00:00Z  -  admin  200  42 ms"),
+        shown.contains("2026-12-01 12:00:00 UTC  -  admin  200  42 ms"),
         "{shown}"
     );
     assert!(!shown.contains("(only operation)"), "{shown}");

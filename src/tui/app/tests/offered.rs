@@ -228,7 +228,7 @@ fn a_taken_draft_is_offered_as_that_bkportals_left_it_once_it_quits() {
     assert!(drafts_in_front(&app), "{:?}", app.dialogs.front());
     let screen = super::history::screen(&app);
     assert!(!screen.contains("(taken by another bkportals)"), "{screen}");
-    assert!(screen.contains("saved 2026-12-01T19:00:00Z"), "{screen}");
+    assert!(screen.contains("saved 2026-12-01 19:00 UTC"), "{screen}");
     assert!(
         flowed(&screen)
             .contains("The other bkportals no longer edits deploy-web and left its draft"),
