@@ -204,6 +204,19 @@ impl PortalEdit {
         self.document_dirty() || self.fields != FieldDraft::of(&self.base)
     }
 
+    /// What of it is unsaved, as the quit question names it.
+    pub fn unsaved_parts(&self) -> &'static str {
+        match (
+            self.document_dirty(),
+            self.fields != FieldDraft::of(&self.base),
+        ) {
+            (true, true) => "document and fields",
+            (true, false) => "document",
+            (false, true) => "fields",
+            (false, false) => "",
+        }
+    }
+
     /// What a save sends: only what differs from the version loaded.
     pub fn changes(&self) -> PortalChanges {
         self.changes_over(&self.base)

@@ -677,6 +677,9 @@ impl App {
         } else {
             self.dialogs.open(super::dialogs::Confirm::dialog(
                 super::dialogs::ConfirmKind::Quit {
+                    parts: (self.edits.iter())
+                        .map(|(slug, edit)| (slug.clone(), edit.unsaved_parts()))
+                        .collect(),
                     not_on_disk: self.not_on_disk(&unsaved),
                     saving: (self.edits.iter())
                         .filter(|(_, edit)| edit.saving)

@@ -37,6 +37,8 @@ pub enum ConfirmKind {
     /// `saving`: those whose save is on its way (it may or may not land).
     Quit {
         unsaved: Vec<String>,
+        /// What of each unsaved portal is (`document`, `fields`, both).
+        parts: Vec<(String, &'static str)>,
         not_on_disk: Vec<String>,
         saving: Vec<String>,
         /// A new portal is being created: its token comes only in that answer.
@@ -197,12 +199,13 @@ impl Confirm {
             ),
             ConfirmKind::Quit {
                 unsaved,
+                parts,
                 not_on_disk,
                 saving,
                 creating,
             } => (
                 " Quit? ",
-                quit_text(unsaved, not_on_disk, saving, *creating),
+                quit_text(unsaved, parts, not_on_disk, saving, *creating),
                 60,
             ),
             ConfirmKind::Run {
@@ -315,6 +318,7 @@ fn discard_text(
 /// The quit question: what is unsaved, and what of it quitting loses.
 fn quit_text(
     unsaved: &[String],
+    parts: &[(String, &'static str)],
     not_on_disk: &[String],
     saving: &[String],
     creating: bool,
@@ -322,13 +326,21 @@ fn quit_text(
     // A save on its way when quitting may land or not: its draft (with what
     // was typed since) stays, for the next start to offer.
     let named: Vec<String> = (unsaved.iter())
-        .map(
-            |name| match (saving.contains(name), not_on_disk.contains(name)) {
-                (true, false) => format!("{name} (saving… the draft is kept)"),
-                (true, true) => format!("{name} (saving…)"),
-                _ => name.clone(),
-            },
-        )
+        .map(|name| {
+            let part = (parts.iter())
+                .find(|(slug, _)| slug == name)
+                .map_or("", |(_, part)| *part);
+            let saving = match (saving.contains(name), not_on_disk.contains(name)) {
+                (true, false) => "saving… the draft is kept",
+                (true, true) => "saving…",
+                _ => "",
+            };
+            match (part, saving) {
+                ("", "") => name.clone(),
+                (part, "") | ("", part) => format!("{name} ({part})"),
+                (part, saving) => format!("{name} ({part}; {saving})"),
+            }
+        })
         .collect();
     let mut lines = Vec::new();
     if !named.is_empty() {

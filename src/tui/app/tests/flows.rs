@@ -178,7 +178,7 @@ fn quitting_while_a_save_is_on_its_way_says_so_and_that_the_draft_is_kept() {
     ctrl(&mut app, 'c');
     let screen = flowed(&super::history::screen(&app));
     assert!(
-        screen.contains("Unsaved: deploy-web (saving… the draft is kept)."),
+        screen.contains("Unsaved: deploy-web (document; saving… the draft is kept)."),
         "{screen}"
     );
     press(&mut app, KeyCode::Char('n'));
