@@ -109,8 +109,10 @@ impl ClaimsWatch {
         match claim::held_elsewhere(&self.dir.join(name))? {
             // This process's own claim, looked at before it noted it as held.
             Claim::Elsewhere(Some(pid)) if pid == std::process::id() => None,
-            Claim::Elsewhere(pid) => Some((slug.to_owned(), pid)),
-            Claim::Ours => None,
+            Claim::Elsewhere(Some(pid)) => Some((slug.to_owned(), Some(pid))),
+            // Emptied, its process number not written yet: the write that
+            // follows is heard of too, and names it.
+            Claim::Elsewhere(None) | Claim::Ours => None,
         }
     }
 }
