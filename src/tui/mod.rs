@@ -23,6 +23,7 @@ mod list_cache;
 pub mod matching;
 pub mod memory;
 pub mod message;
+pub mod message_log;
 pub mod modal;
 mod remembered;
 pub mod response;

@@ -62,6 +62,9 @@ impl App {
         if self.show_help && self.scroll_help(key) {
             return Vec::new();
         }
+        if self.show_messages && self.scroll_messages(key) {
+            return Vec::new();
+        }
         if self.show_help || self.show_messages {
             self.show_help = false;
             self.show_messages = false;
@@ -133,16 +136,44 @@ impl App {
     /// F7 in the portal form opens the message log over it (a warning said
     /// beside the form may not fit its rows); the next key closes the log,
     /// back to the form as it was.
+    /// The message log, at its newest.
+    fn open_messages(&mut self) {
+        self.show_messages = true;
+        self.messages_back = 0;
+    }
+
+    /// ↑/↓ (a message), PgUp/PgDn (ten), Home/End in the message log; false
+    /// for other keys (they close it).
+    fn scroll_messages(&mut self, key: KeyEvent) -> bool {
+        let log = crate::tui::message_log::MessageLog::on(self.screen.width, self.screen.height);
+        // Past the page that starts at the oldest, a key would move nothing.
+        let oldest = log.oldest_page(&self.messages);
+        let back = self.messages_back.min(oldest);
+        self.messages_back = match key.code {
+            KeyCode::Up => back + 1,
+            KeyCode::PageUp => back + 10,
+            KeyCode::Down => back.saturating_sub(1),
+            KeyCode::PageDown => back.saturating_sub(10),
+            KeyCode::Home => oldest,
+            KeyCode::End => 0,
+            _ => return false,
+        }
+        .min(oldest);
+        true
+    }
+
     fn log_over_form(&mut self, key: KeyEvent) -> bool {
         if !matches!(self.dialogs.front(), Some(Dialog::Form(_))) {
             return false;
         }
         if self.show_messages {
-            self.show_messages = false;
+            if !self.scroll_messages(key) {
+                self.show_messages = false;
+            }
             return true;
         }
         if keymap::global(key) == Some(Action::Messages) {
-            self.show_messages = true;
+            self.open_messages();
             return true;
         }
         false
@@ -230,7 +261,7 @@ impl App {
                 Vec::new()
             }
             Action::Messages => {
-                self.show_messages = true;
+                self.open_messages();
                 Vec::new()
             }
             Action::Quit => self.ask_to_quit(),

@@ -185,6 +185,8 @@ pub struct App {
     pub messages: std::collections::VecDeque<String>,
     /// The message log is open over the panes.
     pub show_messages: bool,
+    /// How many of the newest messages the log is scrolled back past.
+    pub messages_back: usize,
     pub status: String,
     status_cause: Option<Cause>,
     /// A warning stays until the next key, whatever routine news comes.
@@ -242,6 +244,7 @@ impl App {
             zoomed: false,
             messages: std::collections::VecDeque::new(),
             show_messages: false,
+            messages_back: 0,
             status: String::new(),
             status_cause: None,
             status_sticky: false,

@@ -8,35 +8,41 @@ use ratatui::Frame;
 use super::{dim, pane};
 use crate::tui::app::App;
 use crate::tui::layout;
+use crate::tui::message_log::{window, MessageLog};
 use crate::tui::wrap;
 
 pub fn draw_messages(frame: &mut Frame, app: &App) {
     let screen = frame.area();
-    let width = screen.width.saturating_sub(4).min(100);
-    let room = usize::from(screen.height.saturating_sub(4)).max(1);
-    let text_width = usize::from(width.saturating_sub(4)).max(1);
-    // From the newest back, as many as fit.
+    let log = MessageLog::on(screen.width, screen.height);
+    let width = log.width;
+    let (text_width, rows) = (log.text_width, log.rows);
+    let messages = log.wrapped(&app.messages);
+    let (first, end) = window(&messages, app.messages_back, rows);
     let mut lines: Vec<Line> = Vec::new();
-    for message in app.messages.iter().rev() {
-        let mut parts = wrap::wrap_lines(message, text_width);
-        let free = room.saturating_sub(1).saturating_sub(lines.len()).max(1);
-        if parts.len() > free && !lines.is_empty() {
-            break;
-        }
-        // The newest alone is taller than the screen: its end is cut, visibly.
-        wrap::keep_rows(&mut parts, free, text_width);
-        let mut wrapped: Vec<Line> = parts
-            .into_iter()
-            .enumerate()
-            .map(|(i, part)| Line::from(format!("{} {part}", if i == 0 { "•" } else { " " })))
-            .collect();
-        wrapped.extend(lines);
-        lines = wrapped;
+    for mut parts in messages[first..end].iter().cloned() {
+        // One message taller than the screen: its end is cut, visibly.
+        wrap::keep_rows(
+            &mut parts,
+            rows.saturating_sub(lines.len()).max(1),
+            text_width,
+        );
+        lines.extend(
+            (parts.into_iter().enumerate())
+                .map(|(i, part)| Line::from(format!("{} {part}", if i == 0 { "•" } else { " " }))),
+        );
     }
     if lines.is_empty() {
         lines.push(Line::from(Span::styled("No messages yet.", dim())));
     }
-    lines.push(Line::from(Span::styled("any key closes this", dim())));
+    let back = messages.len() - end;
+    let keys = match (app.messages.len() > 1, back) {
+        (false, _) => "any key closes this".to_owned(),
+        (true, 0) => "↑/PgUp older · any other key closes this".to_owned(),
+        (true, back) => {
+            format!("{back} newer below (↓/End) · ↑/PgUp older · any other key closes this")
+        }
+    };
+    lines.push(Line::from(Span::styled(keys, dim())));
     let height = (lines.len() as u16 + 2).min(screen.height);
     let area = layout::centered(screen, width, height);
     frame.render_widget(Clear, area);

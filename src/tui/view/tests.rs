@@ -737,3 +737,37 @@ fn a_filter_matching_nothing_says_so_whole_in_a_narrow_list() {
         "{screen}"
     );
 }
+
+#[test]
+fn the_message_log_scrolls_back_to_older_messages_and_says_how_many_are_below() {
+    let mut app = loaded(80, 24);
+    for i in 1..=30 {
+        app.update(Msg::Status(format!("message number {i}")));
+    }
+    // The log's own rows (the status line below says the newest too).
+    let log = |app: &App| -> String {
+        let screen = render(app);
+        let rows: Vec<&str> = screen.lines().filter(|r| r.contains("│• ")).collect();
+        let keys = screen
+            .lines()
+            .find(|r| r.contains("closes this"))
+            .unwrap_or_default();
+        format!("{}\n{keys}", rows.join("\n"))
+    };
+    press(&mut app, KeyCode::F(7));
+    let shown = log(&app);
+    assert!(shown.contains("message number 30 "), "{shown}");
+    assert!(!shown.contains("message number 1 "), "{shown}");
+    press(&mut app, KeyCode::Home);
+    let shown = log(&app);
+    assert!(shown.contains("message number 1 "), "the oldest: {shown}");
+    assert!(!shown.contains("message number 30 "), "{shown}");
+    assert!(shown.contains("newer below (↓/End)"), "{shown}");
+    // Each key moves the page from the oldest one on.
+    press(&mut app, KeyCode::Down);
+    assert!(!log(&app).contains("Loading portals"), "{}", log(&app));
+    press(&mut app, KeyCode::End);
+    assert!(log(&app).contains("message number 30 "));
+    press(&mut app, KeyCode::Char('x'));
+    assert!(!app.show_messages, "another key closes it");
+}
