@@ -334,14 +334,16 @@ pub(in crate::tui) fn watch_new_claims(
     org: &str,
     draft_tx: &mpsc::UnboundedSender<DraftOp>,
 ) {
-    let Ok(mut watch) = store.watch_claims(org) else {
-        return;
-    };
     // Weak: the draft writer ends once the app's senders are gone, and this
     // thread, asleep in its watch, must not keep it going.
     let draft_tx = draft_tx.downgrade();
+    let (store, org) = (store.clone(), org.to_owned());
     let watcher = std::thread::Builder::new().name("draft-claims".into());
+    // The watch is set up there too: the first frame does not wait for it.
     let _ = watcher.spawn(move || {
+        let Ok(mut watch) = store.watch_claims(&org) else {
+            return;
+        };
         while let Ok(claimed) = watch.wait_for_claims() {
             let Some(draft_tx) = draft_tx.upgrade() else {
                 return; // the app has ended
