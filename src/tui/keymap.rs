@@ -417,6 +417,10 @@ const DOCUMENT: &[Binding] = &[
 
 /// Said when a letter is typed on the variables' operation picker, which
 /// takes no text: the keys of `VARIABLES` that act there.
+/// What a letter typed on the Run row hears (the row takes no text).
+pub const RUN_ROW_KEYS: &str =
+    "The Run row takes no text: Enter (or Ctrl-r) runs the portal, ↑ goes back to its variables, C copies the request as curl.";
+
 pub const PICKER_KEYS: &str =
     "The operation picker takes ←/→ to choose the operation, ↓ to its variables, C to copy the request as curl.";
 

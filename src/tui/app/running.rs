@@ -130,6 +130,11 @@ impl App {
             // The picker takes no text (`C` there copies as curl): a letter
             // says what it does take instead of going nowhere.
             KeyCode::Char(_) if form.on_picker() => self.say(keymap::PICKER_KEYS),
+            _ if form.on_run_button()
+                && crate::tui::input::typed_char(key).is_some_and(|c| c != ' ') =>
+            {
+                self.say(keymap::RUN_ROW_KEYS)
+            }
             _ => {
                 form.key(key, &mut self.remembered);
                 if form.errors.iter().all(Option::is_none) {

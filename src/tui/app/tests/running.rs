@@ -264,3 +264,25 @@ fn the_run_dialog_sends_to_the_document_when_the_form_is_not_shown() {
         app.dialogs.front()
     );
 }
+
+#[test]
+fn a_letter_typed_on_the_run_row_says_what_the_row_takes() {
+    let mut app = loaded();
+    app.update(Msg::Resize(120, 30));
+    app.focus = Focus::Variables;
+    app.focus_variables_form();
+    let run_row = app
+        .variables
+        .as_ref()
+        .map(|f| f.run_row())
+        .unwrap_or_default();
+    if let Some(form) = app.variables.as_mut() {
+        form.row = run_row;
+    }
+    assert!(press(&mut app, KeyCode::Char('z')).is_empty());
+    assert!(
+        app.status.starts_with("The Run row takes no text"),
+        "{}",
+        app.status
+    );
+}
