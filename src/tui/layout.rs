@@ -52,7 +52,8 @@ pub fn areas(screen: Rect, arrangement: Arrangement) -> Areas {
     let footer_rows = arrangement
         .footer_rows
         .clamp(1, screen.height.saturating_sub(3).max(1));
-    let (main, footer) = split_rows(screen, footer_rows_in(screen.height, footer_rows), End);
+    let footer_rows = footer_rows_in(screen.height, footer_rows);
+    let (main, footer) = split_rows(screen, screen.height - footer_rows);
     let none = Rect::default();
     let mut areas = Areas {
         list: none,
@@ -74,22 +75,22 @@ pub fn areas(screen: Rect, arrangement: Arrangement) -> Areas {
         return areas;
     }
     if screen.height < SHORT_SCREEN {
-        let (tabs, rest) = split_rows(main, 1, Start);
+        let (tabs, rest) = split_rows(main, 1);
         areas.tabs = tabs;
         if run_first {
             // The run panes take the whole width: the list can wait.
             (areas.variables, areas.response) = split_columns(rest, 40);
         } else {
             let (list, right) = split_columns(rest, 30);
-            let (fields, document) = split_rows(right, arrangement.field_rows + 2, Start);
+            let (fields, document) = split_rows(right, arrangement.field_rows + 2);
             (areas.list, areas.fields, areas.document) = (list, fields, document);
         }
         return areas;
     }
     let (list, right) = split_columns(main, 30);
-    let (fields, below) = split_rows(right, arrangement.field_rows + 2, Start);
+    let (fields, below) = split_rows(right, arrangement.field_rows + 2);
     let share = if run_first { 25 } else { 55 };
-    let (document, run) = split_rows(below, percent_of(right.height, share), Start);
+    let (document, run) = split_rows(below, percent_of(right.height, share));
     let (variables, response) = split_columns(run, 40);
     Areas {
         list,
@@ -102,29 +103,17 @@ pub fn areas(screen: Rect, arrangement: Arrangement) -> Areas {
     }
 }
 
-/// Which end of an area a split's fixed part takes.
-#[derive(Clone, Copy)]
-enum Edge {
-    Start,
-    End,
-}
-use Edge::{End, Start};
-
-/// `area` cut in two across its rows: `rows` of them (at most all) at
-/// `edge`, the rest beside; the first of the pair is the upper one.
-fn split_rows(area: Rect, rows: u16, edge: Edge) -> (Rect, Rect) {
+/// `area` cut in two across its rows: the upper `rows` of them (at most
+/// all), and the rest below.
+fn split_rows(area: Rect, rows: u16) -> (Rect, Rect) {
     let rows = rows.min(area.height);
-    let upper_rows = match edge {
-        Start => rows,
-        End => area.height - rows,
-    };
     let upper = Rect {
-        height: upper_rows,
+        height: rows,
         ..area
     };
     let lower = Rect {
-        y: area.y + upper_rows,
-        height: area.height - upper_rows,
+        y: area.y + rows,
+        height: area.height - rows,
         ..area
     };
     (upper, lower)
