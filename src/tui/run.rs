@@ -480,17 +480,22 @@ pub(crate) fn default_text(value: &Value) -> String {
 mod tests {
     use super::*;
 
+    /// The form of `doc`, as the server has it, without a schema.
+    fn form_of(doc: &str, remembered: &Remembered) -> VariablesForm {
+        VariablesForm::new(
+            "p",
+            doc,
+            FormSource::Server(doc.to_owned()),
+            remembered,
+            None,
+        )
+    }
+
     #[test]
     fn the_raw_view_is_what_would_be_sent_and_a_pasted_object_fills_the_form() {
         let mut remembered = Remembered::new();
         let doc = "query A($slug: ID!, $first: Int = 5) { viewer { user { name } } }";
-        let mut form = VariablesForm::new(
-            "p",
-            doc,
-            FormSource::Server(doc.to_owned()),
-            &remembered,
-            None,
-        );
+        let mut form = form_of(doc, &remembered);
         form.toggle_raw();
         assert_eq!(
             form.raw.as_deref(),
@@ -515,13 +520,7 @@ mod tests {
     fn a_wrong_value_says_so_once_the_cursor_leaves_it_not_while_typed() {
         let mut remembered = Remembered::new();
         let doc = "query A($branch: [String!], $first: Int) { viewer { user { name } } }";
-        let mut form = VariablesForm::new(
-            "p",
-            doc,
-            FormSource::Server(doc.to_owned()),
-            &remembered,
-            None,
-        );
+        let mut form = form_of(doc, &remembered);
         for c in r#"["main", 3"#.chars() {
             form.key(KeyEvent::from(KeyCode::Char(c)), &mut remembered);
         }
@@ -543,13 +542,7 @@ mod tests {
     fn variables_are_typed_and_errors_stay_at_their_field() {
         let mut remembered = Remembered::new();
         let doc = "query A($slug: ID!, $first: Int = 5) { viewer { user { name } } }\nquery B { viewer { user { email } } }";
-        let mut form = VariablesForm::new(
-            "p",
-            doc,
-            FormSource::Server(doc.to_owned()),
-            &remembered,
-            None,
-        );
+        let mut form = form_of(doc, &remembered);
         assert!(form.has_picker());
         assert_eq!(form.inputs[1].value(), "5", "defaults are filled in");
         assert_eq!(form.values(), Err(1));
