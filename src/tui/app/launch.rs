@@ -145,7 +145,7 @@ impl App {
             self.draft_refused(slug, pid);
             return;
         }
-        let process = pid.map(|p| format!(" (process {p})")).unwrap_or_default();
+        let process = process_note(pid);
         self.say(if slug == super::persist::NEW_PORTAL_DRAFT {
             format!("Another bkportals{process} began writing a new portal: a new one here is kept in memory only, so that one's draft is not overwritten.")
         } else {
@@ -169,7 +169,7 @@ impl App {
         if self.is_edited_elsewhere(&slug) {
             return;
         }
-        let process = pid.map(|p| format!(" (process {p})")).unwrap_or_default();
+        let process = process_note(pid);
         let editing_here =
             self.edits.contains_key(&slug) || slug == super::persist::NEW_PORTAL_DRAFT;
         if !editing_here {
@@ -392,4 +392,9 @@ impl App {
         self.note("Loading portals…");
         vec![Command::LoadPortals]
     }
+}
+
+/// ` (process 4242)`, where another bkportals's number is known; else nothing.
+pub(super) fn process_note(pid: Option<u32>) -> String {
+    pid.map(|p| format!(" (process {p})")).unwrap_or_default()
 }

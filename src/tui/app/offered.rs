@@ -44,7 +44,7 @@ impl App {
                 self.offer_drafts_again(None);
             }
             OnDisk::Elsewhere(pid) => {
-                let process = pid.map(|p| format!(" (process {p})")).unwrap_or_default();
+                let process = super::launch::process_note(pid);
                 self.drafts_taken_elsewhere.push(slug.clone());
                 if purpose == DraftUse::AskToDiscard {
                     // Asking first would only lead to a refused `y`.
