@@ -187,6 +187,26 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeFormatter
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_timestamp_reads_to_the_minute_in_utc_and_an_odd_one_as_sent_without_escapes() {
+        assert_eq!(
+            readable_time("2024-08-26T03:22:45.555Z", false),
+            "2024-08-26 03:22 UTC"
+        );
+        assert_eq!(
+            readable_time("2024-08-26T13:22:45+10:00", false),
+            "2024-08-26 03:22 UTC"
+        );
+        assert_eq!(
+            readable_time("2024-08-26T03:22:45Z", true),
+            "2024-08-26 03:22:45 UTC"
+        );
+        assert_eq!(
+            readable_time("last week\u{1b}[2J", false),
+            "last week\u{fffd}[2J"
+        );
+    }
+
     const HOSTILE: &str =
         "ok\x1b[31mred\x07\u{202E}evil\r \u{9b}2J \u{7f} \u{2028}next\u{2029}para \u{2067}x\u{2069}";
 

@@ -72,7 +72,11 @@ pub fn draw_fields(frame: &mut Frame, app: &App, area: Rect) {
         ],
         None => vec![
             label("Created", false),
-            Span::raw(format!("{}{created_by}", when(&portal.created_at))),
+            // To the minute: the seconds and their fractions cut "by NAME" at 80 columns.
+            Span::raw(format!(
+                "{}{created_by}",
+                crate::text::readable_time(&portal.created_at, false)
+            )),
         ],
     };
     // Where the access line has no room for the token's state, it leads the
@@ -664,22 +668,4 @@ fn description(text: &str, filter: &str) -> Vec<Span<'static>> {
         .unwrap_or_default();
     let all = text.chars().count();
     super::list_row::marked(&text, all, &matches, Style::new())
-}
-
-/// A server's timestamp as people read one (the seconds and their
-/// fractions cut the rest of the Created line at 80 columns).
-fn when(timestamp: &str) -> String {
-    crate::text::readable_time(timestamp, false)
-}
-
-#[cfg(test)]
-mod when_tests {
-    use super::when;
-
-    #[test]
-    fn a_timestamp_reads_to_the_minute_in_utc_and_an_odd_one_as_sent_without_escapes() {
-        assert_eq!(when("2024-08-26T03:22:45.555Z"), "2024-08-26 03:22 UTC");
-        assert_eq!(when("2024-08-26T13:22:45+10:00"), "2024-08-26 03:22 UTC");
-        assert_eq!(when("last week\u{1b}[2J"), "last week\u{fffd}[2J");
-    }
 }
