@@ -148,6 +148,9 @@ impl App {
         let log = crate::tui::message_log::MessageLog::on(self.screen.width, self.screen.height);
         // Past the page that starts at the oldest, a key would move nothing.
         let oldest = log.oldest_page(&self.messages);
+        if oldest == 0 {
+            return false; // all of it fits: "any key closes this"
+        }
         let back = self.messages_back.min(oldest);
         self.messages_back = match key.code {
             KeyCode::Up => back + 1,

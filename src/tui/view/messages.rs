@@ -35,12 +35,12 @@ pub fn draw_messages(frame: &mut Frame, app: &App) {
         lines.push(Line::from(Span::styled("No messages yet.", dim())));
     }
     let back = messages.len() - end;
-    let keys = match (app.messages.len() > 1, back) {
-        (false, _) => "any key closes this".to_owned(),
-        (true, 0) => "↑/PgUp older · any other key closes this".to_owned(),
-        (true, back) => {
-            format!("{back} newer below (↓/End) · ↑/PgUp older · any other key closes this")
-        }
+    // Only the ways that lead somewhere: older ones above, newer below.
+    let older = if first > 0 { "↑/PgUp older · " } else { "" };
+    let keys = match back {
+        0 if older.is_empty() => "any key closes this".to_owned(),
+        0 => format!("{older}any other key closes this"),
+        back => format!("{back} newer below (↓/End) · {older}any other key closes this"),
     };
     lines.push(Line::from(Span::styled(keys, dim())));
     let height = (lines.len() as u16 + 2).min(screen.height);
